@@ -1,0 +1,74 @@
+# Customer tiering workbook. The two promised commands: `make report` and `make test`.
+# Override on the command line: make monthly AS_OF=2026-10-31
+# (no comment after a value: make would keep the spaces before the #)
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+.PHONY: setup lab sample-data ingest report monthly test test-fast test-notebooks lint bench bench-large clean help
+
+PYTHON_SYS ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+AS_OF ?=
+PARAMS ?= params/monthly.yaml
+export UV_COMPILE_BYTECODE := 1
+export PYTHONDONTWRITEBYTECODE :=
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(PY) || $(PYTHON_SYS) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check uv==0.13.9
+	$(VENV)/bin/uv pip install --quiet --python $(PY) -r requirements.lock -e . --no-deps
+	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (workbook)" >/dev/null
+	touch $(STAMP)
+
+## Install pinned dependencies into .venv (instant once done)
+setup: $(STAMP)
+
+## Start JupyterLab at the project root with the project kernel
+lab: setup
+	$(VENV)/bin/jupyter lab --allow-root --notebook-dir=.
+
+## Generate the deterministic sample shop into data/raw/
+sample-data: setup
+	$(PY) -m helpers.sample_data
+
+## Load data/raw into DuckDB staging and print what was loaded and rejected
+ingest: setup
+	$(PY) -m helpers.ingest
+
+## The main job: the monthly run on data/raw (sample data generated if empty)
+report: setup
+	$(PY) -m helpers.monthly --params $(PARAMS) $(if $(AS_OF),--as-of $(AS_OF),)
+
+## The scheduled monthly run for AS_OF (default: last day of the previous month)
+monthly: setup
+	$(PY) -m helpers.monthly --params $(PARAMS) $(if $(AS_OF),--as-of $(AS_OF),--previous-month-end)
+
+## All tests: helpers, SQL models, notebooks and the browser check
+test: setup
+	$(PY) -m pytest -q
+
+## Fast tests only (no notebook runs, no browser)
+test-fast: setup
+	$(PY) -m pytest -q -m "not notebooks and not browser"
+
+## Lint Python
+lint: setup
+	$(VENV)/bin/ruff check src tests benchmarks
+
+## Benchmark on 1M and 10M generated order lines (prints a table, writes benchmarks/results.md)
+bench: setup
+	$(PY) -m benchmarks.run --sizes 1000000 10000000
+
+## Benchmark including 100M order lines
+bench-large: setup
+	$(PY) -m benchmarks.run --sizes 1000000 10000000 100000000
+
+## Delete generated outputs (keeps data/raw and snapshots)
+clean:
+	rm -rf reports data/processed/cache data/processed/quarantine
+	find . -name __pycache__ -prune -exec rm -rf {} +
+
+## List targets
+help:
+	@awk '/^## /{d=substr($$0,4); next} /^[a-z-]+:/{if(d){split($$1,t,":"); printf "  %-16s %s\n", t[1], d}; d=""}' $(MAKEFILE_LIST)

@@ -1,0 +1,378 @@
+"""A deterministic, realistic sample shop: customers, order lines and campaigns.
+
+A Vietnamese retailer over about three years: most buyers buy once, spend is heavy-tailed, a few
+percent of customers carry most revenue, sales peak at Tết, 11/11 and 12/12. Some campaigns have a
+true effect on purchases, others none, and each has a holdout that was not contacted.
+
+    python -m helpers.sample_data [--customers N] [--orders N] [--seed S] [--out data/raw]
+
+`--orders` is the number of order lines. Everything is vectorised, so 10 million lines take well
+under a minute; the same seed always writes the same bytes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from helpers.paths import DATA_RAW
+
+START = date(2023, 11, 1)
+END = date(2026, 11, 20)  # a few weeks past the default as-of date: the as-of rule must cut them
+
+FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ",
+          "Hồ", "Ngô", "Dương", "Lý"]
+FAMILY_W = [38, 11, 9.5, 7, 5.1, 5, 4.5, 3.9, 3.5, 2.1, 2, 1.4, 1.3, 1.3, 1, 0.5]
+MIDDLE = ["Văn", "Thị", "Minh", "Ngọc", "Thanh", "Hoàng", "Đức", "Thu", "Quang", "Hữu", "Phương", "Gia"]
+GIVEN = ["An", "Bình", "Châu", "Dũng", "Giang", "Hà", "Hải", "Hạnh", "Hiếu", "Hoa", "Hùng", "Huy",
+         "Hương", "Khánh", "Lan", "Linh", "Long", "Mai", "Minh", "Nam", "Nga", "Ngân", "Nhung", "Phúc",
+         "Phương", "Quân", "Quỳnh", "Sơn", "Tâm", "Thảo", "Thắng", "Trang", "Trung", "Tuấn", "Uyên",
+         "Vy", "Yến"]
+PROVINCES = ["Hồ Chí Minh", "Hà Nội", "Đà Nẵng", "Hải Phòng", "Cần Thơ", "Bình Dương", "Đồng Nai",
+             "Khánh Hòa", "Thừa Thiên Huế", "Nghệ An", "Quảng Ninh", "Lâm Đồng"]
+PROVINCE_W = [32, 26, 7, 5, 4, 6, 5, 3, 3, 3, 3, 3]
+CHANNELS = ["POS", "website", "Shopee", "Zalo shop"]
+CHANNEL_W = [0.45, 0.20, 0.25, 0.10]
+MOBILE_PREFIXES = ["90", "91", "93", "94", "96", "97", "98", "32", "33", "35", "37", "38", "39", "70",
+                   "76", "77", "79", "81", "83", "84", "85", "86", "88", "89"]
+
+_ASCII = str.maketrans(
+    "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ",
+    "aaaaaaaaaaaaaaaaaeeeeeeeeeeeiiiiiooooooooooooooooouuuuuuuuuuuyyyyyd",
+)
+
+
+@dataclass(frozen=True)
+class SampleCounts:
+    customers: int
+    prospects: int
+    order_lines: int
+    campaigns: int
+    sends: int
+    holdout: int
+
+
+def _day_weights(days: np.ndarray) -> np.ndarray:
+    """Relative daily demand: growth over time, Tết, 11/11, 12/12, weekends."""
+    d = days.astype("datetime64[D]")
+    month = (d.astype("datetime64[M]").astype(int) % 12) + 1
+    dom = (d - d.astype("datetime64[M]")).astype(int) + 1
+    dow = (d.astype(int) + 3) % 7  # 0 = Monday
+    t = np.linspace(0.0, 1.0, len(days))
+    w = 0.7 + 0.6 * t
+    w *= np.where(dow >= 5, 1.25, 1.0)
+    w *= np.where((month == 11) & (dom == 11), 6.0, 1.0)
+    w *= np.where((month == 12) & (dom == 12), 5.0, 1.0)
+    w *= np.where((month == 11) & (dom >= 9) & (dom <= 12), 1.6, 1.0)
+    # the weeks before Tết (late January / early February)
+    w *= np.where(((month == 1) & (dom >= 10)) | ((month == 2) & (dom <= 5)), 2.0, 1.0)
+    return w / w.sum()
+
+
+def _names(rng: np.random.Generator, n: int) -> np.ndarray:
+    fam = rng.choice(FAMILY, n, p=np.array(FAMILY_W) / sum(FAMILY_W))
+    mid = rng.choice(MIDDLE, n)
+    giv = rng.choice(GIVEN, n)
+    return np.char.add(np.char.add(np.char.add(fam, " "), np.char.add(mid, " ")), giv)
+
+
+def _phones(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Vietnamese mobiles in the forms people type, with about 1% invalid."""
+    prefix = rng.choice(MOBILE_PREFIXES, n)
+    rest = np.char.zfill(rng.integers(0, 10_000_000, n).astype(str), 7)
+    nine = np.char.add(prefix, rest)  # 9 digits after the country code
+    form = rng.choice(5, n, p=[0.45, 0.25, 0.12, 0.12, 0.06])
+    p1 = np.char.add("0", nine)
+    spaced = np.char.add(np.char.add(np.char.add(np.char.add("0", _slice(nine, 0, 3)), " "),
+                                     np.char.add(_slice(nine, 3, 6), " ")), _slice(nine, 6, 9))
+    out = np.where(form == 0, p1, "")
+    out = np.where(form == 1, spaced, out)
+    out = np.where(form == 2, np.char.add("+84 ", nine), out)
+    out = np.where(form == 3, np.char.add("84", nine), out)
+    # invalid: too short, or a landline-like number
+    bad = np.char.add("0", _slice(nine, 0, 6))
+    out = np.where(form == 4, np.where(rng.random(n) < 0.2, bad, p1), out)
+    return out
+
+
+def _slice(a: np.ndarray, i: int, j: int) -> np.ndarray:
+    """Characters i..j of every string (vectorised)."""
+    b = a.astype(f"U{max(j, 1)}").view("U1").reshape(len(a), -1)[:, i:j]
+    return np.ascontiguousarray(b).view(f"U{j - i}").ravel()
+
+
+def _dates_str(days: np.ndarray) -> np.ndarray:
+    return np.datetime_as_string(days.astype("datetime64[D]"), unit="D")
+
+
+def generate(
+    out: Path = DATA_RAW, *, customers: int = 20_000, orders: int = 100_000, seed: int = 42
+) -> SampleCounts:
+    """Write customers.csv, orders.csv, campaigns.csv, campaign_sends.csv, campaign_holdout.csv."""
+    rng = np.random.default_rng(seed)
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    n_lines_target = int(orders)
+    n_cust = int(customers)
+
+    start = np.datetime64(START)
+    all_days = np.arange(start, np.datetime64(END) + 1)
+    n_days = len(all_days)
+    cdf = np.cumsum(_day_weights(all_days))
+
+    # ---------- customers
+    cust_ids = np.char.add("KH", np.char.zfill(np.arange(1, n_cust + 1).astype(str), 7))
+    # signups grow over time; a share never buys (prospects)
+    signup_idx = np.minimum(np.searchsorted(cdf, rng.random(n_cust)), n_days - 1)
+    signup = all_days[signup_idx]
+    is_prospect = rng.random(n_cust) < 0.14
+    buyers = np.flatnonzero(~is_prospect)
+    n_buyers = len(buyers)
+
+    # orders per buyer: about 70% buy once, the rest heavy-tailed
+    n_orders_target = n_lines_target / 1.16
+    repeat = rng.random(n_buyers) >= 0.70
+    n_repeat = max(int(repeat.sum()), 1)
+    extra_mean = max((n_orders_target - n_buyers) / n_repeat, 0.5)
+    sigma = 1.0
+    mu = np.log(extra_mean) - sigma**2 / 2
+    k = np.where(repeat, 1 + np.maximum(1, np.round(rng.lognormal(mu, sigma, n_buyers))), 1)
+    k = np.minimum(k, 150).astype(np.int64)
+    # value of a customer: lognormal, higher for frequent buyers
+    value = rng.lognormal(0.0, 0.55, n_buyers) * (1 + 0.15 * np.log(k))
+
+    order_cust = np.repeat(np.arange(n_buyers), k)
+    n_ord = len(order_cust)
+    first_in_cust = np.zeros(n_ord, dtype=bool)
+    first_in_cust[np.concatenate([[0], np.cumsum(k)[:-1]])] = True
+    # the first order comes soon after signup; later orders follow demand from then on
+    b_signup_idx = signup_idx[buyers]
+    lo = cdf[b_signup_idx][order_cust]
+    u = lo + rng.random(n_ord) * (1 - lo)
+    later_idx = np.minimum(np.searchsorted(cdf, u), n_days - 1)
+    soon_idx = np.minimum(b_signup_idx[order_cust] + rng.geometric(0.15, n_ord) - 1, n_days - 1)
+    day_idx = np.where(first_in_cust, soon_idx, np.maximum(later_idx, soon_idx))
+    # some repeat purchases land 7, 14 or 28 days after the previous: the windows shops use
+    # (kept simple: a share of later orders is pulled close to the first)
+    pull = (~first_in_cust) & (rng.random(n_ord) < 0.12)
+    first_day = np.maximum.reduceat(np.where(first_in_cust, day_idx, 0), np.r_[0, np.cumsum(k)[:-1]])
+    gap = rng.choice([7, 14, 28], n_ord, p=[0.4, 0.35, 0.25]) + rng.integers(-2, 3, n_ord)
+    day_idx = np.where(pull, np.minimum(first_day[order_cust] + gap, n_days - 1), day_idx)
+
+    order_amount = np.round(
+        rng.lognormal(np.log(330_000), 0.75, n_ord) * value[order_cust], -3
+    ).clip(20_000, None)
+    order_channel = rng.choice(len(CHANNELS), n_ord, p=CHANNEL_W)
+    order_status = rng.choice(3, n_ord, p=[0.93, 0.05, 0.02])  # completed, cancelled, failed
+
+    # ---------- lines: ~10% of orders have 2-4 lines
+    lines_per = np.where(rng.random(n_ord) < 0.10, rng.integers(2, 5, n_ord), 1)
+    line_order = np.repeat(np.arange(n_ord), lines_per)
+    n_ln = len(line_order)
+    share = rng.random(n_ln) + 0.2
+    share_sum = np.bincount(line_order, weights=share)
+    line_amount = np.round(order_amount[line_order] * share / share_sum[line_order], -3)
+    line_amount = np.maximum(line_amount, 1000)
+    seconds = rng.integers(8 * 3600, 24 * 3600, n_ord)  # shops open 8:00 to midnight
+    line_day = day_idx[line_order]
+    line_sec = seconds[line_order]
+
+    # refunds: ~2% of completed orders get a negative line a few days later, as its own order
+    refund_of = np.flatnonzero((order_status == 0) & (rng.random(n_ord) < 0.02))
+    n_ref = len(refund_of)
+    ref_day = np.minimum(day_idx[refund_of] + rng.integers(1, 15, n_ref), n_days - 1)
+    ref_amount = -np.round(order_amount[refund_of] * rng.choice([1.0, 0.5, 0.3], n_ref), -3)
+
+    order_ids = np.char.add("DH", np.char.zfill(np.arange(1, n_ord + 1).astype(str), 8))
+    ref_ids = np.char.add("TH", np.char.zfill(np.arange(1, n_ref + 1).astype(str), 8))
+    status_names = np.array(["completed", "cancelled", "failed"])
+
+    cust_of_line = cust_ids[buyers][order_cust[line_order]]
+    lines = {
+        "order_id": np.concatenate([order_ids[line_order], ref_ids]),
+        "customer_id": np.concatenate([cust_of_line, cust_ids[buyers][order_cust[refund_of]]]),
+        "day": np.concatenate([line_day, ref_day]),
+        "sec": np.concatenate([line_sec, seconds[refund_of]]),
+        "amount": np.concatenate([line_amount, ref_amount]).astype(np.int64),
+        "status": np.concatenate([status_names[order_status[line_order]],
+                                  np.full(n_ref, "refunded")]),
+        "channel": np.concatenate([np.array(CHANNELS)[order_channel[line_order]],
+                                   np.array(CHANNELS)[order_channel[refund_of]]]),
+    }
+
+    # ---------- campaigns: some with a true effect, some without
+    campaigns, sends, holdout, extra = _campaigns(rng, cust_ids[buyers], lines, all_days, cdf)
+    for key in lines:
+        lines[key] = np.concatenate([lines[key], extra[key]])
+
+    # chronological order, as a POS export would list them
+    order = np.lexsort((lines["order_id"], lines["sec"], lines["day"]))
+    ts = (all_days[lines["day"][order]].astype("datetime64[s]")
+          + lines["sec"][order].astype("timedelta64[s]"))
+    orders_table = pa.table({
+        "order_id": lines["order_id"][order],
+        "customer_id": lines["customer_id"][order],
+        "order_date": np.datetime_as_string(ts, unit="s").astype(object),
+        "amount": lines["amount"][order],
+        "status": lines["status"][order],
+        "channel": lines["channel"][order],
+    })
+    orders_table = orders_table.set_column(
+        2, "order_date", pa.compute.replace_substring(orders_table["order_date"], "T", " ")
+    )
+    orders_table = _add_messy_rows(rng, orders_table)
+    pacsv.write_csv(orders_table, out / "orders.csv")
+
+    # ---------- customers file
+    names = _names(rng, n_cust)
+    uniq, inverse = np.unique(names, return_inverse=True)
+    email_user = np.array([s.lower().translate(_ASCII).replace(" ", ".") for s in uniq])[inverse]
+    emails = np.char.add(np.char.add(email_user, rng.integers(1, 999, n_cust).astype(str)),
+                         "@gmail.com")
+    emails = np.where(rng.random(n_cust) < 0.25, "", emails)
+    birth = (np.datetime64("1965-01-01") + rng.integers(0, 365 * 40, n_cust)).astype("datetime64[D]")
+    birth_str = _ddmmyyyy(birth)
+    birth_str = np.where(rng.random(n_cust) < 0.2, "", birth_str)
+    consent_sms = (rng.random(n_cust) < 0.72).astype(int)
+    consent_zalo = (rng.random(n_cust) < 0.60).astype(int)
+    consent_email = ((rng.random(n_cust) < 0.45) & (emails != "")).astype(int)
+    customers_table = pa.table({
+        "customer_id": cust_ids,
+        "name": names,
+        "phone": _phones(rng, n_cust),
+        "email": emails,
+        "province": rng.choice(PROVINCES, n_cust, p=np.array(PROVINCE_W) / sum(PROVINCE_W)),
+        "signup_date": _dates_str(signup),
+        "birthday": birth_str,
+        "consent_sms": consent_sms,
+        "consent_zalo": consent_zalo,
+        "consent_email": consent_email,
+    })
+    pacsv.write_csv(customers_table, out / "customers.csv")
+    pacsv.write_csv(campaigns, out / "campaigns.csv")
+    pacsv.write_csv(sends, out / "campaign_sends.csv")
+    pacsv.write_csv(holdout, out / "campaign_holdout.csv")
+    return SampleCounts(
+        customers=n_cust,
+        prospects=int(is_prospect.sum()),
+        order_lines=orders_table.num_rows,
+        campaigns=campaigns.num_rows,
+        sends=sends.num_rows,
+        holdout=holdout.num_rows,
+    )
+
+
+def _ddmmyyyy(days: np.ndarray) -> np.ndarray:
+    iso = _dates_str(days)
+    return np.char.add(np.char.add(np.char.add(_slice(iso, 8, 10), "/"),
+                                   np.char.add(_slice(iso, 5, 7), "/")), _slice(iso, 0, 4))
+
+
+# name, channel, target, start, attribution days, cost per message, true uplift in purchase rate
+CAMPAIGNS = [
+    ("CP2025-11", "Tri ân 11/11", "zns", "champions", date(2025, 11, 3), 14, 300, 0.12),
+    ("CP2026-03", "Win-back tháng 3", "sms", "at_risk", date(2026, 3, 9), 14, 650, 0.0),
+    ("CP2026-06", "Sinh nhật tháng 6", "email", "loyal", date(2026, 6, 1), 30, 50, 0.10),
+    ("CP2026-08", "Khách ngủ đông", "sms", "hibernating", date(2026, 8, 10), 14, 650, 0.0),
+    ("CP2026-10", "Ưu đãi thành viên", "zns", "potential_loyalists", date(2026, 10, 5), 14, 300, 0.15),
+]
+
+
+def _campaigns(rng, buyer_ids, lines, all_days, cdf):
+    """Campaign files and the extra purchases a campaign with a true effect causes."""
+    camp_rows, send_rows, hold_rows = [], [], []
+    extra = {k: [] for k in lines}
+    n_buyers = len(buyer_ids)
+    size = max(min(n_buyers // 6, 60_000), 50)
+    day0 = np.datetime64(START)
+    for cid, name, channel, target, start, attr_days, cpm, uplift in CAMPAIGNS:
+        chosen = rng.choice(n_buyers, size, replace=False)
+        is_hold = rng.random(size) < 0.10
+        treated = buyer_ids[chosen[~is_hold]]
+        held = buyer_ids[chosen[is_hold]]
+        n_t = len(treated)
+        delivered = rng.random(n_t) < (0.93 if channel != "email" else 0.97)
+        opened = delivered & (rng.random(n_t) < (0.55 if channel == "zns" else 0.25))
+        interacted = opened & (rng.random(n_t) < 0.3)
+        start_day = (np.datetime64(start) - day0).astype(int)
+        sent_sec = rng.integers(9 * 3600, 11 * 3600, n_t)
+        sent_at = (np.datetime64(start).astype("datetime64[s]") + sent_sec.astype("timedelta64[s]"))
+        camp_rows.append((cid, name, channel, target, start.isoformat(), attr_days, cpm))
+        send_rows.append(pa.table({
+            "campaign_id": np.full(n_t, cid),
+            "customer_id": treated,
+            "channel": np.full(n_t, channel),
+            "sent_at": np.char.replace(np.datetime_as_string(sent_at, unit="s"), "T", " "),
+            "status": np.where(delivered, "delivered", "failed"),
+            "cost": np.where(delivered, cpm, 0),
+            "opened": opened.astype(int),
+            "interacted": interacted.astype(int),
+        }))
+        hold_rows.append(pa.table({"campaign_id": np.full(len(held), cid), "customer_id": held}))
+        if uplift > 0:
+            converts = delivered & (rng.random(n_t) < uplift / 0.93)
+            n_c = int(converts.sum())
+            days = start_day + rng.integers(0, attr_days, n_c)
+            extra["order_id"].append(np.char.add(f"DH{cid[2:]}-", np.arange(1, n_c + 1).astype(str)))
+            extra["customer_id"].append(treated[converts])
+            extra["day"].append(days)
+            extra["sec"].append(rng.integers(8 * 3600, 22 * 3600, n_c))
+            extra["amount"].append(np.round(rng.lognormal(np.log(450_000), 0.6, n_c), -3)
+                                   .astype(np.int64))
+            extra["status"].append(np.full(n_c, "completed"))
+            extra["channel"].append(rng.choice(CHANNELS, n_c, p=CHANNEL_W))
+    for key in extra:
+        extra[key] = (np.concatenate(extra[key]) if extra[key]
+                      else np.array([], dtype=lines[key].dtype))
+    campaigns = pa.table(
+        list(map(list, zip(*camp_rows))),
+        names=["campaign_id", "name", "channel", "target", "start_date", "attribution_days",
+               "cost_per_message"],
+    )
+    return campaigns, pa.concat_tables(send_rows), pa.concat_tables(hold_rows), extra
+
+
+def _add_messy_rows(rng: np.random.Generator, table: pa.Table) -> pa.Table:
+    """A handful of rows a real export carries: they must be quarantined, never silently used."""
+    rows = [
+        {"order_id": "DH-BAD-1", "customer_id": "", "order_date": "2025-05-05 10:00:00",
+         "amount": 150000, "status": "completed", "channel": "POS"},
+        {"order_id": "DH-BAD-2", "customer_id": "KH0000001", "order_date": "31/02/2025",
+         "amount": 99000, "status": "completed", "channel": "POS"},
+        {"order_id": "DH-BAD-3", "customer_id": "KH0000002", "order_date": "2025-06-01 09:15:00",
+         "amount": None, "status": "completed", "channel": "website"},
+    ]
+    extra = pa.Table.from_pylist(rows, schema=table.schema)
+    # an exact duplicate line, as POS exports sometimes repeat rows
+    dup = table.slice(min(10, table.num_rows - 1), 1)
+    return pa.concat_tables([table, extra, dup])
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--customers", type=int, default=None,
+                        help="customers (default 20,000, or one per 5 order lines)")
+    parser.add_argument("--orders", type=int, default=100_000, help="order lines")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--out", type=Path, default=DATA_RAW)
+    args = parser.parse_args(argv)
+    customers = args.customers or max(20_000, args.orders // 5)
+    t0 = time.perf_counter()
+    counts = generate(args.out, customers=customers, orders=args.orders, seed=args.seed)
+    print(
+        f"Wrote a sample shop to {args.out} in {time.perf_counter() - t0:.1f} s: "
+        f"{counts.customers:,} customers ({counts.prospects:,} never bought), "
+        f"{counts.order_lines:,} order lines, {counts.campaigns} campaigns, "
+        f"{counts.sends:,} sends, {counts.holdout:,} in holdout."
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,33 @@
+-- One row per message sent: typed from campaign_sends.csv.
+with
+
+source as (
+
+    select * from raw_campaign_sends
+
+),
+
+final as (
+
+    select
+        ---------- ids
+        campaign_id,
+        customer_id,
+
+        ---------- strings
+        lower(trim(channel)) as channel,
+        lower(trim(status)) as status,
+
+        ---------- numerics
+        coalesce(parse_amount(cost), 0) as cost,
+        coalesce(trim(opened) in ('1', 'true'), false) as is_opened,
+        coalesce(trim(interacted) in ('1', 'true'), false) as is_interacted,
+
+        ---------- dates
+        parse_local_timestamp(sent_at, 'UTC') as sent_at
+
+    from source
+
+)
+
+select * from final

@@ -1,0 +1,32 @@
+-- One row per campaign: typed from campaigns.csv.
+with
+
+source as (
+
+    select * from raw_campaigns
+
+),
+
+final as (
+
+    select
+        ---------- ids
+        campaign_id,
+
+        ---------- strings
+        name,
+        lower(trim(channel)) as channel,
+        trim(target) as target,
+
+        ---------- numerics
+        cast(attribution_days as integer) as attribution_days,
+        parse_amount(cost_per_message) as cost_per_message,
+
+        ---------- dates
+        cast(parse_local_timestamp(start_date, 'UTC') as date) as start_date
+
+    from source
+
+)
+
+select * from final

@@ -1,0 +1,90 @@
+-- One row per source row of the customers export: parsed, with the reason it cannot be used.
+with
+
+source as (
+
+    select * from raw_customers
+
+),
+
+parsed as (
+
+    select
+        ---------- ids
+        source_line,
+        customer_id,
+
+        ---------- strings
+        nullif(trim(name), '') as name,
+        nullif(trim(phone), '') as phone_raw,
+        nullif(lower(trim(email)), '') as email,
+        nullif(trim(province), '') as province,
+        regexp_replace(coalesce(phone, ''), '[^0-9+]', '', 'g') as phone_digits,
+
+        ---------- booleans: consent only where the export says yes
+        coalesce(lower(trim(consent_sms)) in ('1', 'true', 'yes', 'y', 'x', 'có', 'co', 't'), false)
+            as consent_sms,
+        coalesce(lower(trim(consent_zalo)) in ('1', 'true', 'yes', 'y', 'x', 'có', 'co', 't'), false)
+            as consent_zalo,
+        coalesce(lower(trim(consent_email)) in ('1', 'true', 'yes', 'y', 'x', 'có', 'co', 't'), false)
+            as consent_email,
+
+        ---------- dates
+        cast(parse_local_timestamp(signup_date, $shop_tz) as date) as signup_date,
+        cast(parse_local_timestamp(birthday, $shop_tz) as date) as birthday,
+        signup_date as signup_date_text,
+        birthday as birthday_text
+
+    from source
+
+),
+
+phones as (
+
+    select
+        *,
+        -- the 9 digits after Vietnam's country code, from 0912..., +84 912..., 84912..., 0084...
+        case
+            when phone_digits like '+84%' then substr(phone_digits, 4)
+            when phone_digits like '0084%' then substr(phone_digits, 5)
+            when phone_digits like '84%' and length(phone_digits) = 11 then substr(phone_digits, 3)
+            when phone_digits like '0%' and length(phone_digits) = 10 then substr(phone_digits, 2)
+            when length(phone_digits) = 9 then phone_digits
+        end as phone_national
+
+    from parsed
+
+),
+
+checked as (
+
+    select
+        * exclude (phone_digits, phone_national),
+        -- Vietnamese mobile numbers: +84 then 9 digits starting 3, 5, 7, 8 or 9
+        case
+            when regexp_matches(coalesce(phone_national, ''), '^[35789][0-9]{8}$')
+                then '+84' || phone_national
+        end as phone,
+        regexp_matches(coalesce(phone_national, ''), '^[35789][0-9]{8}$') as is_phone_valid,
+        regexp_matches(coalesce(email, ''), '^[^@\s]+@[^@\s]+\.[^@\s]+$') as is_email_valid,
+        case
+            when coalesce(trim(customer_id), '') = '' then 'empty_customer_id'
+            when row_number() over (partition by customer_id order by source_line) > 1
+                then 'duplicate_customer_id'
+        end as reject_reason
+
+    from phones
+
+),
+
+final as (
+
+    select
+        *,
+        false as is_duplicate
+
+    from checked
+
+)
+
+select * from final
