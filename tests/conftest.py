@@ -1,0 +1,70 @@
+"""Shared fixtures: a private DuckDB per test, hand-made shop exports in a temp folder."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from helpers import db, ingest
+
+
+@pytest.fixture
+def con():
+    c = db.connect()
+    yield c
+    c.close()
+
+
+@pytest.fixture
+def write_csv(tmp_path):
+    """write_csv(rows, name) -> path of a UTF-8 CSV with the rows' keys as header."""
+
+    def _write(rows: list[dict], name: str = "orders.csv", *, delimiter=",", encoding="utf-8",
+               header: list[str] | None = None) -> Path:
+        path = tmp_path / name
+        fields = header or list(dict.fromkeys(k for r in rows for k in r))
+        with open(path, "w", newline="", encoding=encoding) as f:
+            w = csv.DictWriter(f, fieldnames=fields, delimiter=delimiter)
+            w.writeheader()
+            for r in rows:
+                w.writerow(r)
+        return path
+
+    return _write
+
+
+@pytest.fixture
+def stage(con, tmp_path):
+    """stage(kind, path, **kw) -> LoadReport, with cache and quarantine under tmp_path."""
+
+    def _stage(kind, path, **kwargs):
+        kwargs.setdefault("cache_dir", tmp_path / "cache")
+        kwargs.setdefault("quarantine_dir", tmp_path / "quarantine")
+        return ingest.load(con, kind, path, **kwargs)
+
+    return _stage
+
+
+@pytest.fixture
+def given_orders(con, write_csv, stage):
+    """given_orders(rows) stages hand-made order rows (strings as a shop would write them)."""
+
+    def _given(rows: list[dict], **kwargs):
+        header = ["order_id", "customer_id", "order_date", "amount", "status", "channel"]
+        rows = [{k: ("" if r.get(k) is None else r.get(k)) for k in header} for r in rows]
+        return stage("orders", write_csv(rows, header=header), use_cache=False, **kwargs)
+
+    return _given
+
+
+@pytest.fixture
+def given_customers(con, write_csv, stage):
+    def _given(rows: list[dict], **kwargs):
+        header = list(ingest.CUSTOMER_COLUMNS)
+        rows = [{k: ("" if r.get(k) is None else r.get(k)) for k in header} for r in rows]
+        return stage("customers", write_csv(rows, "customers.csv", header=header),
+                     use_cache=False, **kwargs)
+
+    return _given

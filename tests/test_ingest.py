@@ -1,0 +1,274 @@
+"""Ingestion: formats, mappings, parsing rules, quarantine reasons and the reconciliation identity."""
+
+from __future__ import annotations
+
+import codecs
+from datetime import date, datetime
+from decimal import Decimal
+
+import pandas as pd
+import pytest
+
+from helpers import ingest
+
+ROW = {"order_id": "1", "customer_id": "a", "order_date": "2024-03-01", "amount": "100000",
+       "status": "completed", "channel": "POS"}
+
+
+def lines(con):
+    return con.execute("select * from order_lines order by source_line").df()
+
+
+def amounts(con):
+    """Exact amounts (DataFrames would turn DECIMAL into float)."""
+    return [r[0] for r in con.execute("select amount from order_lines order by source_line").fetchall()]
+
+
+# ---------------------------------------------------------------- ids kept byte-for-byte
+
+
+def test_ids_are_text_kept_byte_for_byte(con, given_orders):
+    given_orders([ROW | {"customer_id": "007", "order_id": "0010"},
+                  ROW | {"customer_id": " Ab ", "order_id": "x"},
+                  ROW | {"customer_id": "7", "order_id": "y"}])
+    got = lines(con)
+    assert got.customer_id.tolist() == ["007", " Ab ", "7"]
+    assert got.order_id.tolist() == ["0010", "x", "y"]
+
+
+# ---------------------------------------------------------------- amounts
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("1234567", "1234567"),
+    ("1.234.567", "1234567"),
+    ("1,234,567.00", "1234567"),
+    ("1.234.567 ₫", "1234567"),
+    ("1.234.567đ", "1234567"),
+    ("1 234 567 VND", "1234567"),
+    ("-150.000", "-150000"),
+    ("(150,000)", "-150000"),
+    ("1.234,50", "1234.50"),
+    ("19.99", "19.99"),
+])
+def test_amount_forms_parse_to_exact_decimals(con, given_orders, text, expected):
+    given_orders([ROW | {"amount": text}])
+    assert amounts(con) == [Decimal(expected)]
+
+
+def test_amounts_are_decimal_not_float(con, given_orders):
+    given_orders([ROW | {"amount": "0.10"}, ROW | {"amount": "0.20", "order_id": "2"}])
+    total, kind = con.execute("select sum(amount), typeof(sum(amount)) from order_lines").fetchone()
+    assert total == Decimal("0.30") and kind.startswith("DECIMAL")
+
+
+# ---------------------------------------------------------------- dates and time zones
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2024-03-01", date(2024, 3, 1)),
+    ("2024-03-01 23:30:00", date(2024, 3, 1)),  # local time as written stays on its local day
+    ("01/03/2024", date(2024, 3, 1)),  # dd/mm/yyyy, never mm/dd
+    ("01/03/2024 23:30", date(2024, 3, 1)),
+    ("2024-03-01T16:30:00Z", date(2024, 3, 1)),  # 23:30 in Ho Chi Minh City
+    ("2024-03-01T17:30:00Z", date(2024, 3, 2)),  # 00:30 the next local day
+    ("2024-03-01 23:30:00 +0700", date(2024, 3, 1)),  # Shopify style
+    ("2024-03-01T23:30:00+07:00", date(2024, 3, 1)),
+    ("2024-03-01 12:00:00 -0500", date(2024, 3, 2)),  # 00:00 next day in Vietnam
+])
+def test_order_dates_are_local_calendar_days(con, given_orders, text, expected):
+    given_orders([ROW | {"order_date": text}])
+    assert lines(con).order_date.iloc[0].date() == expected
+
+
+def test_zone_aware_timestamps_follow_the_shop_time_zone_parameter(con, given_orders):
+    given_orders([ROW | {"order_date": "2024-03-01T16:30:00Z"}], shop_tz="UTC")
+    assert lines(con).order_date.iloc[0].date() == date(2024, 3, 1)
+    assert lines(con).ordered_at.iloc[0] == datetime(2024, 3, 1, 16, 30)
+
+
+# ---------------------------------------------------------------- quarantine and reconciliation
+
+
+def test_every_quarantine_reason_is_recorded_with_its_line(con, given_orders, tmp_path):
+    report = given_orders([
+        ROW,                                                   # line 2: fine
+        ROW | {"customer_id": "", "order_id": "2"},            # line 3
+        ROW | {"order_date": "31/02/2024", "order_id": "3"},   # line 4
+        ROW | {"amount": "abc", "order_id": "4"},              # line 5
+        ROW | {"order_id": "S", "customer_id": "a"},           # line 6: S shared by a and b
+        ROW | {"order_id": "S", "customer_id": "b"},           # line 7
+        ROW | {"customer_id": "", "amount": "", "order_id": "5"},  # line 8: two reasons
+    ])
+    assert report.rows_read == 7
+    assert report.rows_loaded == 1
+    assert report.rows_quarantined == 6
+    assert report.reasons == {"empty_customer_id": 2, "unparseable_date": 1,
+                              "unparseable_amount": 2, "order_id_shared_by_customers": 2}
+    assert report.reconciles
+    q = pd.read_csv(report.quarantine_path, dtype=str, encoding="utf-8-sig")
+    assert q.source_line.astype(int).tolist() == [3, 4, 5, 6, 7, 8]
+    assert q.reject_reason.tolist()[-1] == "empty_customer_id; unparseable_amount"
+    assert q.order_date.tolist()[1] == "31/02/2024"  # the original text, not a parsed value
+
+
+def test_duplicates_are_counted_and_kept_unless_asked(con, given_orders):
+    rows = [ROW, ROW, ROW, ROW | {"order_id": "2"}]
+    report = given_orders(rows)
+    assert (report.rows_read, report.rows_loaded, report.duplicates) == (4, 4, 2)
+    assert report.duplicates_dropped == 0 and report.reconciles
+    assert len(report.duplicate_examples) == 2
+    assert "duplicate" in report.summary()
+
+    report = given_orders(rows, drop_duplicates=True)
+    assert (report.rows_loaded, report.duplicates_dropped) == (2, 2)
+    assert report.reconciles
+    assert len(lines(con)) == 2
+
+
+# ---------------------------------------------------------------- files: formats and errors
+
+
+def test_missing_required_column_names_file_column_and_mapping(con, write_csv, stage):
+    path = write_csv([{"order_id": "1", "customer_id": "a", "order_date": "2024-01-01"}])
+    with pytest.raises(ingest.IngestError) as err:
+        stage("orders", path)
+    message = str(err.value)
+    assert "orders.csv" in message and "'amount'" in message
+    assert "orders.amount" in message and "generic.yaml" in message
+
+
+def test_empty_file_is_a_clear_error(con, tmp_path, stage):
+    path = tmp_path / "orders.csv"
+    path.write_bytes(b"")
+    with pytest.raises(ingest.IngestError, match="empty"):
+        stage("orders", path)
+
+
+def test_header_only_file_loads_zero_rows(con, tmp_path, stage):
+    path = tmp_path / "orders.csv"
+    path.write_text("order_id,customer_id,order_date,amount\n", encoding="utf-8")
+    report = stage("orders", path)
+    assert (report.rows_read, report.rows_loaded) == (0, 0) and report.reconciles
+
+
+def test_wrong_encoding_is_a_clear_error(con, tmp_path, stage):
+    path = tmp_path / "orders.csv"
+    text = "order_id,customer_id,order_date,amount,channel\n1,a,2024-01-01,100,Cà phê\n"
+    path.write_bytes(text.encode("cp1258"))
+    with pytest.raises(ingest.IngestError, match="not UTF-8.*encoding"):
+        stage("orders", path)
+    # and the parameter that fixes it
+    report = stage("orders", path, encoding="cp1258")
+    assert report.rows_loaded == 1
+    assert con.execute("select channel from order_lines").fetchone()[0] == "Cà phê"
+
+
+def test_utf8_bom_and_semicolons_are_read(con, tmp_path, stage):
+    path = tmp_path / "orders.csv"
+    text = "order_id;customer_id;order_date;amount\n1;a;01/03/2024;1.234.567\n"
+    path.write_bytes(codecs.BOM_UTF8 + text.encode("utf-8"))
+    report = stage("orders", path)
+    assert report.rows_loaded == 1
+    assert con.execute("select amount from order_lines").fetchone()[0] == Decimal("1234567")
+
+
+def test_parquet_and_xlsx_read_like_csv(con, tmp_path, stage):
+    frame = pd.DataFrame({"order_id": ["007", "2"], "customer_id": ["001", "b"],
+                          "order_date": ["2024-03-01 23:30:00", "01/03/2024"],
+                          "amount": ["150000", "1.234.567"]})
+    frame.to_parquet(tmp_path / "o.parquet")
+    frame.to_excel(tmp_path / "o.xlsx", index=False)
+    for name in ("o.parquet", "o.xlsx"):
+        report = stage("orders", tmp_path / name, use_cache=False)
+        got = con.execute("select customer_id, order_id, order_date, amount, source_line "
+                          "from order_lines order by source_line").fetchall()
+        assert report.rows_loaded == 2
+        assert [r[0] for r in got] == ["001", "b"] and got[0][1] == "007"
+        assert got[0][2] == date(2024, 3, 1) and got[1][3] == Decimal("1234567")
+
+
+def test_optional_order_id_missing_gives_null_ids(con, write_csv, stage):
+    path = write_csv([{"customer_id": "a", "order_date": "2024-01-01", "amount": "1"}])
+    stage("orders", path)
+    assert con.execute("select order_id from order_lines").fetchone()[0] is None
+
+
+def test_cache_returns_the_same_table_without_reparsing(con, write_csv, stage):
+    path = write_csv([ROW, ROW | {"order_id": "2", "amount": "x"}])
+    first = stage("orders", path)
+    before = lines(con)
+    second = stage("orders", path)
+    assert not first.from_cache and second.from_cache
+    assert second.rows_quarantined == 1 and second.reconciles
+    pd.testing.assert_frame_equal(before, lines(con))
+
+
+# ---------------------------------------------------------------- mapping presets
+
+
+def test_vn_pos_mapping_reads_vietnamese_headers_and_statuses(con, write_csv, stage):
+    rows = [{"Mã đơn hàng": "HD001", "Mã khách hàng": "KH01", "Ngày tạo": "05/01/2024 23:30",
+             "Tổng tiền": "1.234.567", "Trạng thái": "Hoàn thành"},
+            {"Mã đơn hàng": "HD002", "Mã khách hàng": "KH01", "Ngày tạo": "06/01/2024 10:00",
+             "Tổng tiền": "500.000 ₫", "Trạng thái": " Đã hủy "}]
+    stage("orders", write_csv(rows), mapping="vn_pos")
+    got = lines(con)
+    assert got.order_id.tolist() == ["HD001", "HD002"]
+    assert amounts(con) == [Decimal("1234567"), Decimal("500000")]
+    assert got.status.tolist() == ["completed", "cancelled"]
+    assert got.order_date.iloc[0].date() == date(2024, 1, 5)
+
+
+def test_shopify_mapping_reads_line_items_with_total_on_first_row(con, write_csv, stage):
+    rows = [{"Name": "#1001", "Email": "a@x.vn", "Financial Status": "paid",
+             "Created at": "2024-01-05 23:30:00 +0700", "Total": "250.00", "Source": "web"},
+            {"Name": "#1001", "Email": "a@x.vn", "Financial Status": "",
+             "Created at": "2024-01-05 23:30:00 +0700", "Total": "", "Source": ""}]
+    report = stage("orders", write_csv(rows), mapping="shopify")
+    assert report.rows_loaded == 2
+    got = lines(con)
+    assert sum(amounts(con)) == Decimal("250.00")
+    assert set(got.order_date.dt.date) == {date(2024, 1, 5)}
+
+
+def test_unknown_mapping_lists_the_shipped_ones():
+    with pytest.raises(ingest.IngestError, match="generic.*shopify.*vn_pos"):
+        ingest.load_mapping("nope")
+
+
+# ---------------------------------------------------------------- customers
+
+
+@pytest.mark.parametrize("typed, e164", [
+    ("0912 345 678", "+84912345678"),
+    ("+84 912345678", "+84912345678"),
+    ("84912345678", "+84912345678"),
+    ("0912.345.678", "+84912345678"),
+    ("(+84) 912-345-678", "+84912345678"),
+    ("0084912345678", "+84912345678"),
+    ("0312345678", "+84312345678"),
+    ("091234", None),       # too short
+    ("0241234567", None),   # a landline, not a mobile
+    ("", None),
+])
+def test_phones_normalise_to_e164_and_invalid_ones_are_flagged(con, given_customers, typed, e164):
+    given_customers([{"customer_id": "a", "phone": typed}])
+    phone, valid, raw = con.execute(
+        "select phone, is_phone_valid, phone_raw from customers").fetchone()
+    assert phone == e164 and valid == (e164 is not None)
+    assert raw == (typed or None)
+
+
+def test_customers_quarantine_empty_and_repeated_ids_and_parse_consent(con, given_customers):
+    report = given_customers([
+        {"customer_id": "a", "consent_sms": "1", "consent_zalo": "có", "consent_email": "0",
+         "birthday": "15/09/1979", "signup_date": "2024-01-02"},
+        {"customer_id": ""},
+        {"customer_id": "a", "name": "second a"},
+    ])
+    assert report.rows_loaded == 1 and report.rows_quarantined == 2 and report.reconciles
+    assert report.reasons == {"empty_customer_id": 1, "duplicate_customer_id": 1}
+    row = con.execute("select consent_sms, consent_zalo, consent_email, birthday, signup_date "
+                      "from customers").fetchone()
+    assert row == (True, True, False, date(1979, 9, 15), date(2024, 1, 2))

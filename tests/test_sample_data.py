@@ -1,0 +1,97 @@
+"""The sample shop looks like a real one: mostly one-time buyers, heavy-tailed spend, determinism."""
+
+from __future__ import annotations
+
+import hashlib
+
+import duckdb
+import pytest
+
+from helpers import sample_data
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    out = tmp_path_factory.mktemp("sample")
+    counts = sample_data.generate(out, customers=8_000, orders=40_000, seed=7)
+    return out, counts
+
+
+def _digest(folder):
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.glob("*.csv"))}
+
+
+def test_same_seed_same_bytes_other_seed_other_data(sample, tmp_path):
+    out, _ = sample
+    again = tmp_path / "again"
+    sample_data.generate(again, customers=8_000, orders=40_000, seed=7)
+    assert _digest(out) == _digest(again)
+    other = tmp_path / "other"
+    sample_data.generate(other, customers=8_000, orders=40_000, seed=8)
+    assert _digest(out)["orders.csv"] != _digest(other)["orders.csv"]
+
+
+def test_files_and_columns(sample):
+    out, counts = sample
+    expected = {
+        "orders.csv": ["order_id", "customer_id", "order_date", "amount", "status", "channel"],
+        "customers.csv": ["customer_id", "name", "phone", "email", "province", "signup_date",
+                          "birthday", "consent_sms", "consent_zalo", "consent_email"],
+        "campaigns.csv": ["campaign_id", "name", "channel", "target", "start_date",
+                          "attribution_days", "cost_per_message"],
+        "campaign_sends.csv": ["campaign_id", "customer_id", "channel", "sent_at", "status",
+                               "cost", "opened", "interacted"],
+        "campaign_holdout.csv": ["campaign_id", "customer_id"],
+    }
+    for name, columns in expected.items():
+        header = (out / name).read_text(encoding="utf-8").splitlines()[0]
+        assert header.replace('"', "").split(",") == columns
+    assert 38_000 <= counts.order_lines <= 46_000
+    assert counts.customers == 8_000 and 0.05 < counts.prospects / counts.customers < 0.3
+
+
+def test_shape_of_a_real_shop(sample):
+    out, _ = sample
+    con = duckdb.connect()
+    one_time, top20, top5, multi_line, refunds, cancelled = con.execute(f"""
+        with lines as (select * from read_csv('{out}/orders.csv', all_varchar = true)
+                       where try_cast(amount as bigint) is not null),
+        o as (select customer_id, order_id, sum(amount::bigint) a, any_value(status) s
+              from lines where status not in ('cancelled', 'failed') group by all),
+        c as (select customer_id, count(*) filter (where a > 0) f, sum(a) m from o
+              group by all having f > 0),
+        r as (select *, row_number() over (order by m desc) rk, count(*) over () n from c)
+        select avg((f = 1)::int),
+               sum(m) filter (where rk <= n * 0.2) / sum(m),
+               sum(m) filter (where rk <= n * 0.05) / sum(m),
+               (select avg((k > 1)::int) from (select count(*) k from lines group by order_id)),
+               (select count(*) from lines where amount::bigint < 0),
+               (select count(*) from lines where status = 'cancelled')
+        from r
+    """).fetchone()
+    assert 0.60 <= one_time <= 0.80, "60-80% of buyers buy once"
+    assert top20 >= 0.6, "the top 20% of customers carry most revenue"
+    assert top5 >= 0.3, "a few percent carry a large share"
+    assert 0.05 <= multi_line <= 0.15, "about 10% of orders have several lines"
+    assert refunds > 0 and cancelled > 0
+
+
+def test_seasonal_peaks_on_11_11_and_12_12(sample):
+    out, _ = sample
+    con = duckdb.connect()
+    ratio = con.execute(f"""
+        with d as (select cast(order_date as timestamp)::date as day, count(*) n
+                   from read_csv('{out}/orders.csv', all_varchar = true)
+                   where order_date like '20%' group by all)
+        select (select avg(n) from d where month(day) = 11 and day(day) = 11)
+             / (select avg(n) from d where month(day) = 11 and day(day) between 20 and 28)
+    """).fetchone()[0]
+    assert ratio > 2.5
+
+
+def test_phones_come_in_the_forms_people_type(sample):
+    out, _ = sample
+    phones = (out / "customers.csv").read_text(encoding="utf-8")
+    assert '"+84 9' in phones or '"+84 8' in phones or '"+84 3' in phones
+    assert any(f'"0{d}' in phones for d in "35789")
+    assert '"849' in phones or '"848' in phones or '"843' in phones
