@@ -1,0 +1,175 @@
+"""Notebook parameters, checked once: strings from papermill become typed, validated values."""
+
+from __future__ import annotations
+
+import calendar
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from helpers.paths import DATA_RAW, REPORTS_DIR, resolve
+
+FACTORS = ("rfm", "rf", "rm", "fm")
+
+
+class ParamError(ValueError):
+    """A parameter value that cannot be used; the message names it and says what is allowed."""
+
+
+def parse_date(value, name: str) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            pass
+    raise ParamError(f"{name} = {value!r} is not a date: write YYYY-MM-DD, e.g. 2026-10-31")
+
+
+def month_end_before(day: date) -> date:
+    """The last day of the month before `day`'s month."""
+    first = day.replace(day=1)
+    prev = date.fromordinal(first.toordinal() - 1)
+    return prev
+
+
+def month_end(day: date) -> date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def previous_month_end(today: date | None = None) -> date:
+    return month_end_before(today or date.today())
+
+
+@dataclass(frozen=True)
+class RunParams:
+    """Everything a notebook run depends on, typed and checked. Its repr heads every report."""
+
+    as_of: date
+    orders_path: Path
+    customers_path: Path | None = None
+    output_dir: Path = REPORTS_DIR
+    mapping: str = "generic"
+    shop_tz: str = "Asia/Ho_Chi_Minh"
+    encoding: str = "utf-8"
+    drop_duplicates: bool = False
+    scheme: str = "rfm11"
+    scheme_params: dict = field(default_factory=dict)
+    window_days: int | None = None
+    bins: int = 5
+    scoring: str = "quantile"
+    fixed_cuts: dict = field(default_factory=dict)
+    factors: str = "rfm"
+    monetary: str = "total"
+    excluded_statuses: tuple[str, ...] = ("cancelled", "canceled", "failed", "void")
+    lang: str = "vi"
+    currency: str = "VND"
+    threads: int | None = None
+    memory_limit: str | None = None
+
+    @classmethod
+    def from_values(cls, **values) -> RunParams:
+        """Parse and check papermill's literals (dates arrive as strings)."""
+        names = {f.name for f in dataclasses.fields(cls)}
+        unknown = set(values) - names
+        if unknown:
+            raise ParamError(f"unknown parameter(s) {sorted(unknown)}; known: {sorted(names)}")
+        v = dict(values)
+        v["as_of"] = parse_date(v.get("as_of"), "as_of")
+        v["orders_path"] = _existing(v.get("orders_path") or DATA_RAW / "orders.csv", "orders_path")
+        cp = v.get("customers_path")
+        v["customers_path"] = _existing(cp, "customers_path") if cp else None
+        out = v.get("output_dir")
+        v["output_dir"] = resolve(out) if out else REPORTS_DIR / v["as_of"].isoformat()
+        wd = v.get("window_days")
+        if wd in ("", "none", "None", "null"):
+            wd = None
+        if wd is not None:
+            wd = _int(wd, "window_days")
+            if wd <= 0:
+                raise ParamError(f"window_days = {wd}: must be a positive number of days, or None "
+                                 f"for all history")
+        v["window_days"] = wd
+        v["bins"] = _int(v.get("bins", 5), "bins")
+        if not 2 <= v["bins"] <= 10:
+            raise ParamError(f"bins = {v['bins']}: use 2 to 10 score levels (5 is usual)")
+        v["scoring"] = _choice(v.get("scoring", "quantile"), ("quantile", "fixed"), "scoring")
+        v["factors"] = _choice(str(v.get("factors", "rfm")).lower(), FACTORS, "factors")
+        v["monetary"] = _choice(v.get("monetary", "total"), ("total", "aov"), "monetary")
+        v["lang"] = _choice(v.get("lang", "vi"), ("vi", "en"), "lang")
+        statuses = v.get("excluded_statuses", cls.excluded_statuses)
+        if isinstance(statuses, str):
+            raise ParamError(f"excluded_statuses = {statuses!r}: give a list, e.g. "
+                             f"[cancelled, void] (with papermill use -f params.yaml, not -p)")
+        v["excluded_statuses"] = tuple(str(s).strip().lower() for s in statuses or ())
+        v["fixed_cuts"] = _cuts(v.get("fixed_cuts") or {}, v["bins"], v["scoring"])
+        v["scheme_params"] = dict(v.get("scheme_params") or {})
+        if v.get("threads") is not None:
+            v["threads"] = _int(v["threads"], "threads")
+        return cls(**v)
+
+    @property
+    def use(self) -> dict[str, bool]:
+        return {"use_r": "r" in self.factors, "use_f": "f" in self.factors,
+                "use_m": "m" in self.factors}
+
+    def settings(self) -> dict:
+        """The settings that decide a segment snapshot (for its key)."""
+        return {"scheme": self.scheme, "scheme_params": self.scheme_params,
+                "window_days": self.window_days, "bins": self.bins, "scoring": self.scoring,
+                "fixed_cuts": self.fixed_cuts, "factors": self.factors, "monetary": self.monetary,
+                "excluded_statuses": list(self.excluded_statuses), "shop_tz": self.shop_tz,
+                "mapping": self.mapping, "drop_duplicates": self.drop_duplicates}
+
+    def replace(self, **changes) -> RunParams:
+        return dataclasses.replace(self, **changes)
+
+
+def _existing(value, name: str) -> Path:
+    path = resolve(value)
+    if not path.exists():
+        raise ParamError(f"{name} = {str(value)!r}: no file at {path}. Put the export there, or "
+                         f"run `make sample-data` for the sample shop.")
+    return path
+
+
+def _int(value, name: str) -> int:
+    try:
+        if isinstance(value, float) and not value.is_integer():
+            raise ValueError
+        return int(value)
+    except (TypeError, ValueError):
+        raise ParamError(f"{name} = {value!r}: must be a whole number") from None
+
+
+def _choice(value, allowed: tuple, name: str) -> str:
+    if value not in allowed:
+        raise ParamError(f"{name} = {value!r}: must be one of {', '.join(allowed)}")
+    return value
+
+
+def _cuts(cuts: dict, bins: int, scoring: str) -> dict:
+    """Fixed cut points: bins - 1 ascending values per factor."""
+    allowed = {"recency_days", "frequency", "monetary"}
+    bad = set(cuts) - allowed
+    if bad:
+        raise ParamError(f"fixed_cuts has unknown factor(s) {sorted(bad)}; use {sorted(allowed)}")
+    out = {}
+    for factor in sorted(allowed):
+        values = cuts.get(factor)
+        if values is None:
+            if scoring == "fixed":
+                raise ParamError(f"scoring = 'fixed' needs fixed_cuts.{factor}: {bins - 1} "
+                                 f"ascending cut points")
+            continue
+        values = [float(x) for x in values]
+        if len(values) != bins - 1 or values != sorted(values) or len(set(values)) != len(values):
+            raise ParamError(f"fixed_cuts.{factor} = {values}: need {bins - 1} strictly "
+                             f"ascending cut points for bins = {bins}")
+        out[factor] = values
+    return out

@@ -1,0 +1,137 @@
+"""RFM scores and segments as of a date (sql/int_orders, rfm_scores, rfm_customers, segment_summary)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pandas as pd
+
+from helpers import db, ingest
+from helpers.params import RunParams
+from helpers.schemes import Scheme, load_scheme
+
+CONTRACT_COLUMNS = [
+    "customer_id", "recency_days", "frequency", "monetary", "r_score", "f_score", "m_score",
+    "fm_score", "rfm_code", "segment", "segment_label", "first_purchase_date",
+    "last_purchase_date", "orders", "aov",
+]
+CONTACT_COLUMNS = ["name", "phone", "email", "consent_sms", "consent_zalo", "consent_email"]
+
+EMPTY_CUSTOMERS = """
+create or replace table customers as
+select
+    cast(null as varchar) as customer_id, cast(null as varchar) as name,
+    cast(null as varchar) as phone, cast(null as varchar) as phone_raw,
+    cast(null as varchar) as email, cast(null as varchar) as province,
+    cast(null as date) as signup_date, cast(null as date) as birthday,
+    false as consent_sms, false as consent_zalo, false as consent_email,
+    false as is_phone_valid, false as is_email_valid, cast(null as bigint) as source_line
+where false
+"""
+
+
+def load_inputs(con: duckdb.DuckDBPyConnection, run: RunParams) -> dict[str, ingest.LoadReport]:
+    """Stage order_lines (and customers, or an empty customers table) for a run."""
+    options = {"mapping": run.mapping, "shop_tz": run.shop_tz, "encoding": run.encoding,
+               "drop_duplicates": run.drop_duplicates}
+    reports = {"orders": ingest.load_orders(con, run.orders_path, **options)}
+    if run.customers_path:
+        reports["customers"] = ingest.load_customers(con, run.customers_path, **options)
+    else:
+        con.execute(EMPTY_CUSTOMERS)
+    return reports
+
+
+def load_run_scheme(run: RunParams) -> Scheme:
+    return load_scheme(run.scheme, bins=run.bins, factors=run.factors, params=run.scheme_params)
+
+
+def register_scheme(con: duckdb.DuckDBPyConnection, scheme: Scheme, lang: str) -> None:
+    """Tables scheme_rules (bounds per rule) and scheme_segments (labels, rank, action)."""
+    rules = scheme.rules.astype({c: "float64" for c in scheme.rules.columns
+                                 if c.endswith(("_min", "_max"))})
+    con.register("scheme_rules_df", rules)
+    con.execute("create or replace table scheme_rules as select * from scheme_rules_df")
+    con.unregister("scheme_rules_df")
+    con.register("scheme_segments_df", scheme.segment_table(lang))
+    con.execute("create or replace table scheme_segments as select * from scheme_segments_df")
+    con.unregister("scheme_segments_df")
+
+
+def build_orders(con, *, as_of: date, excluded_statuses) -> duckdb.DuckDBPyRelation:
+    """One row per order on or before `as_of` (sql/int_orders.sql)."""
+    return db.materialize(con, "int_orders", as_of=as_of,
+                          excluded_statuses=list(excluded_statuses))
+
+
+def build_rfm_scores(con, *, run: RunParams, as_of: date | None = None) -> duckdb.DuckDBPyRelation:
+    """One row per buyer: recency, frequency, monetary and their scores (sql/rfm_scores.sql)."""
+    as_of = as_of or run.as_of
+    build_orders(con, as_of=as_of, excluded_statuses=run.excluded_statuses)
+    cuts = run.fixed_cuts
+    return db.materialize(
+        con, "rfm_scores", as_of=as_of, window_days=run.window_days, bins=run.bins,
+        scoring=run.scoring, monetary_basis=run.monetary,
+        r_cuts=cuts.get("recency_days", []), f_cuts=cuts.get("frequency", []),
+        m_cuts=cuts.get("monetary", []), **run.use,
+    )
+
+
+def build_rfm_customers(con, *, run: RunParams, scheme: Scheme,
+                        as_of: date | None = None) -> duckdb.DuckDBPyRelation:
+    """One row per customer: scores, segment and contacts; prospects included (rfm_customers.sql)."""
+    as_of = as_of or run.as_of
+    build_rfm_scores(con, run=run, as_of=as_of)
+    register_scheme(con, scheme, run.lang)
+    rel = db.materialize(con, "rfm_customers", as_of=as_of)
+    check_one_segment_each(con)
+    return rel
+
+
+def build_segment_summary(con) -> duckdb.DuckDBPyRelation:
+    """One row per segment of the scheme, best first (sql/segment_summary.sql)."""
+    return db.materialize(con, "segment_summary")
+
+
+def check_one_segment_each(con) -> None:
+    """Every customer exactly once, every buyer with a segment: a broken rule fails the run."""
+    dup, missing = con.execute("""
+        select
+            (select count(*) - count(distinct customer_id) from rfm_customers),
+            (select count(*) from rfm_customers where segment is null)
+    """).fetchone()
+    if dup or missing:
+        raise AssertionError(f"rfm_customers: {dup} customers counted twice, {missing} without a "
+                             f"segment; the scheme's rules are not exclusive and complete")
+
+
+def cut_points(con, *, bins: int) -> pd.DataFrame:
+    """Per factor and score level: the raw values it stands for and how many customers; empty too."""
+    frame = con.execute("""
+        select 'R' as factor, r_score as score, min(recency_days) as value_min,
+               max(recency_days) as value_max, count(*) as customers
+        from rfm_customers where segment <> 'prospect' and r_score is not null group by all
+        union all
+        select 'F', f_score, min(frequency), max(frequency), count(*)
+        from rfm_customers where segment <> 'prospect' and f_score is not null group by all
+        union all
+        select 'M', m_score, min(monetary), max(monetary), count(*)
+        from rfm_customers where segment <> 'prospect' and m_score is not null group by all
+    """).df()
+    factors = sorted(set(frame.factor), key="RFM".index)
+    full = pd.MultiIndex.from_product([factors, range(1, bins + 1)], names=["factor", "score"])
+    out = frame.set_index(["factor", "score"]).reindex(full).reset_index()
+    out["customers"] = out["customers"].fillna(0).astype(int)
+    return out
+
+
+def empty_levels(cuts: pd.DataFrame) -> list[str]:
+    """['F = 2', ...]: score levels nobody reached (normal when most buyers buy once)."""
+    rows = cuts[cuts.customers == 0]
+    return [f"{r.factor} = {r.score}" for r in rows.itertuples()]
+
+
+def read_rfm_customers(con, *, with_contacts: bool) -> pd.DataFrame:
+    cols = CONTRACT_COLUMNS + (CONTACT_COLUMNS if with_contacts else [])
+    return con.execute(f"select {', '.join(cols)} from rfm_customers order by customer_id").df()

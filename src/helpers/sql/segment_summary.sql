@@ -1,0 +1,71 @@
+-- One row per segment of the scheme (empty segments included), best segment first.
+with
+
+rfm_customers as (
+
+    select * from rfm_customers
+
+),
+
+segments as (
+
+    select * from scheme_segments
+
+),
+
+per_segment as (
+
+    select
+        segment,
+        count(*) as customers,
+        sum(monetary) as revenue,
+        avg(recency_days) as mean_recency_days,
+        avg(frequency) as mean_frequency,
+        avg(monetary) as mean_monetary,
+        count(*) filter (where frequency >= 2) as repeat_customers
+
+    from rfm_customers
+
+    group by all
+
+),
+
+totals as (
+
+    select
+        count(*) as customers,
+        sum(monetary) as revenue
+
+    from rfm_customers
+
+),
+
+final as (
+
+    select
+        segments.segment,
+        segments.segment_label,
+        segments.segment_rank,
+        coalesce(per_segment.customers, 0) as customers,
+        coalesce(per_segment.customers, 0) / nullif(totals.customers, 0) as share,
+        coalesce(per_segment.revenue, 0) as revenue,
+        coalesce(per_segment.revenue, 0) / nullif(totals.revenue, 0) as revenue_share,
+        per_segment.mean_recency_days,
+        per_segment.mean_frequency,
+        per_segment.mean_monetary,
+        -- repurchase rate: share of the segment with two or more purchases in the window
+        per_segment.repeat_customers / nullif(per_segment.customers, 0) as repurchase_rate,
+        segments.suggested_action
+
+    from segments
+
+    cross join totals
+
+    left join per_segment
+        on segments.segment = per_segment.segment
+
+    order by segments.segment_rank
+
+)
+
+select * from final
