@@ -47,3 +47,13 @@ def materialize(con: duckdb.DuckDBPyConnection, name: str, *, as_name: str | Non
 def query(con: duckdb.DuckDBPyConnection, name: str, **params):
     """Run sql/<name>.sql and return the result as a DataFrame (for small results)."""
     return con.execute(sql_text(name), params).df()
+
+
+def one(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> tuple | None:
+    """The first row of a query, with the result fully consumed.
+
+    DuckDB 2.0 keeps a result open after fetchone(), which blocks later relation calls on the
+    same connection; fetching everything closes it.
+    """
+    rows = con.execute(sql, params or []).fetchall()
+    return rows[0] if rows else None

@@ -338,14 +338,14 @@ def load(
             [list(status_map), list(status_map.values())],
         )
 
-    counts = con.execute(f"""
+    counts = db.one(con, f"""
         select
             count(*),
             count(*) filter (where reject_reason is null and not is_duplicate),
             count(*) filter (where reject_reason is not null),
             count(*) filter (where is_duplicate)
         from stg_{kind}_checked
-    """).fetchone()
+    """)
     rows_read, clean, quarantined, duplicates = (int(x) for x in counts)
     reasons = dict(con.execute(f"""
         select reason, count(*) from (

@@ -96,11 +96,11 @@ def build_segment_summary(con) -> duckdb.DuckDBPyRelation:
 
 def check_one_segment_each(con) -> None:
     """Every customer exactly once, every buyer with a segment: a broken rule fails the run."""
-    dup, missing = con.execute("""
+    dup, missing = db.one(con, """
         select
             (select count(*) - count(distinct customer_id) from rfm_customers),
             (select count(*) from rfm_customers where segment is null)
-    """).fetchone()
+    """)
     if dup or missing:
         raise AssertionError(f"rfm_customers: {dup} customers counted twice, {missing} without a "
                              f"segment; the scheme's rules are not exclusive and complete")
@@ -135,3 +135,22 @@ def empty_levels(cuts: pd.DataFrame) -> list[str]:
 def read_rfm_customers(con, *, with_contacts: bool) -> pd.DataFrame:
     cols = CONTRACT_COLUMNS + (CONTACT_COLUMNS if with_contacts else [])
     return con.execute(f"select {', '.join(cols)} from rfm_customers order by customer_id").df()
+
+
+def build_revenue_concentration(con) -> duckdb.DuckDBPyRelation:
+    """One row per percentile of buyers: share of revenue (sql/revenue_concentration.sql)."""
+    return db.materialize(con, "revenue_concentration")
+
+
+def rfm_grid(con) -> pd.DataFrame:
+    """Customers and revenue per (r_score, fm_score) cell (sql/rfm_grid.sql)."""
+    return db.query(con, "rfm_grid")
+
+
+def distributions(con) -> pd.DataFrame:
+    """Buyers per bucket of recency, frequency and monetary (sql/rfm_distributions.sql)."""
+    return db.query(con, "rfm_distributions")
+
+
+def input_checksums(reports: dict[str, ingest.LoadReport]) -> dict[str, str]:
+    return {kind: report.sha256 for kind, report in sorted(reports.items())}

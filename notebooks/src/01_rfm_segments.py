@@ -1,0 +1,116 @@
+# %% [markdown]
+# # Phân nhóm khách hàng RFM · RFM segments
+# > Mỗi khách đang ở nhóm nào tính đến ngày phân tích, mỗi nhóm lớn cỡ nào, và nên chăm sóc ra sao.
+# > Which segment each customer is in as of the run date, how big each segment is, and whom to contact.
+
+# %% tags=["parameters"]
+as_of = "2026-10-31"  # last day included, YYYY-MM-DD
+orders_path = "data/raw/orders.csv"  # shop export (CSV, Parquet or XLSX), relative to the project root
+customers_path = "data/raw/customers.csv"  # customers export, empty for none
+output_dir = ""  # folder for the outputs, empty means reports/<as_of>
+mapping = "generic"  # column mapping in params/mappings (generic, shopify, vn_pos)
+shop_tz = "Asia/Ho_Chi_Minh"  # shop time zone, for timestamps written with a zone
+drop_duplicates = False  # drop exact duplicate rows (only when the export repeats rows)
+scheme = "rfm11"  # segment scheme in params/schemes
+scheme_params = {}  # values for the scheme's own parameters, e.g. churn_days for lifecycle
+window_days = None  # look-back for F and M in days, None means all history
+bins = 5  # score levels per factor
+scoring = "quantile"  # quantile or fixed
+fixed_cuts = {}  # cut points per factor (recency_days, frequency, monetary) for fixed scoring
+factors = "rfm"  # factors scored, rfm or two of them (rf, rm, fm)
+monetary = "total"  # M on the total spend (total) or the average order value (aov)
+excluded_statuses = ["cancelled", "canceled", "failed", "void"]  # order statuses dropped
+lang = "vi"  # labels and number format, vi or en
+currency = "VND"  # store currency
+threads = None  # DuckDB threads, None for all cores
+memory_limit = None  # DuckDB memory limit such as 8GB, None for the default
+
+# %%
+from helpers import charts, db, export, narrative, rfm, snapshots, theme
+from helpers.params import RunParams
+from helpers.texts import t
+
+run = RunParams.from_values(
+    as_of=as_of, orders_path=orders_path, customers_path=customers_path, output_dir=output_dir,
+    mapping=mapping, shop_tz=shop_tz, drop_duplicates=drop_duplicates, scheme=scheme,
+    scheme_params=scheme_params, window_days=window_days, bins=bins, scoring=scoring,
+    fixed_cuts=fixed_cuts, factors=factors, monetary=monetary,
+    excluded_statuses=excluded_statuses, lang=lang, currency=currency, threads=threads,
+    memory_limit=memory_limit,
+)
+theme.use_workbook_theme(run.lang)
+con = db.connect(threads=run.threads, memory_limit=run.memory_limit)
+inputs = rfm.load_inputs(con, run)
+scheme_def = rfm.load_run_scheme(run)
+narrative.inputs_summary(inputs, run.lang)
+
+# %% [markdown]
+# ## Khách hàng của bạn hôm nay · Your customers today
+
+# %%
+rfm_customers = rfm.build_rfm_customers(con, run=run, scheme=scheme_def)
+segment_summary = rfm.build_segment_summary(con)
+revenue_concentration = rfm.build_revenue_concentration(con)
+display(*narrative.rfm_headlines(con, lang=run.lang, window_days=run.window_days))
+
+# %% [markdown]
+# ## Mỗi nhóm lớn cỡ nào? · How big is each segment?
+
+# %%
+charts.segment_treemap(segment_summary.df(), value="customers", lang=run.lang,
+                       colors=scheme_def.colors(), title=t("treemap_customers", run.lang))
+
+# %%
+charts.segment_treemap(segment_summary.df(), value="revenue", lang=run.lang,
+                       colors=scheme_def.colors(), title=t("treemap_revenue", run.lang))
+
+# %%
+narrative.segment_table(segment_summary.df(), lang=run.lang)
+
+# %% [markdown]
+# ## Lưới R × FM · The R × FM grid
+# Hàng: điểm gần đây R (5 = mua gần nhất); cột: điểm FM, trung bình làm tròn của tần suất và chi tiêu.
+# Rows: recency score R (5 = most recent); columns: FM, the rounded mean of frequency and spend scores.
+
+# %%
+charts.rfm_grid_heatmap(rfm.rfm_grid(con), bins=run.bins, labels=scheme_def.labels(run.lang),
+                        lang=run.lang, title=t("grid_title", run.lang))
+
+# %% [markdown]
+# ## Mỗi điểm nghĩa là gì? · What each score stands for
+
+# %%
+cut_points = rfm.cut_points(con, bins=run.bins)
+display(narrative.score_levels(cut_points, rfm.empty_levels(cut_points), lang=run.lang),
+        narrative.cut_point_table(cut_points, lang=run.lang))
+
+# %% [markdown]
+# ## Phân bố R, F, M · How R, F and M are spread
+
+# %%
+charts.rfm_distributions(rfm.distributions(con), lang=run.lang)
+
+# %% [markdown]
+# ## Doanh thu tập trung ở đâu? · Where the revenue comes from
+
+# %%
+charts.revenue_concentration(revenue_concentration.df(), lang=run.lang,
+                             title=t("pareto_title", run.lang))
+
+# %% [markdown]
+# ## Danh sách gửi cho công cụ chiến dịch · Lists for the campaign tools
+# Khách không đồng ý nhận tin qua một kênh bị loại khỏi danh sách gửi của kênh đó.
+# Customers without consent for a channel are left out of that channel's send list.
+
+# %%
+outputs = export.write_rfm_outputs(con, output_dir=run.output_dir, segment_keys=scheme_def.keys,
+                                   as_of=run.as_of, with_contacts=run.customers_path is not None)
+display(narrative.send_lists(outputs["send_list_counts"], scheme_def.labels(run.lang),
+                             lang=run.lang),
+        narrative.exports_written(outputs, run.output_dir, lang=run.lang))
+
+# %%
+snapshot_path = snapshots.write_snapshot(con, scheme=run.scheme, as_of=run.as_of,
+                                         settings=run.settings(),
+                                         input_checksums=rfm.input_checksums(inputs))
+narrative.snapshot_written(snapshot_path, lang=run.lang)

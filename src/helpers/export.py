@@ -1,0 +1,173 @@
+"""Files for people and campaign tools: exact CSV with BOM, Parquet, XLSX, per-channel send lists.
+
+Every file is written to a temporary name and renamed, so a reader never sees half a file, and the
+same inputs always give the same bytes.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+from datetime import date, datetime, time
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from helpers import db
+
+EXCEL_MAX_ROWS = 1_048_576  # one header row + 1,048,575 customers
+CHANNELS = ("sms", "zalo", "email")
+CONTACT_FIELDS = ["customer_id", "name", "phone", "email", "consent_sms", "consent_zalo",
+                  "consent_email"]
+
+
+def _tmp(path: Path) -> Path:
+    return path.with_name(f".{path.name}.{os.getpid()}.tmp")
+
+
+def write_csv(table: pa.Table, path: Path) -> Path:
+    """UTF-8 with BOM (Excel shows Vietnamese), exact decimals, ISO dates, no thousands marks."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _tmp(path)
+    with open(tmp, "wb") as f:
+        f.write(codecs.BOM_UTF8)
+        pacsv.write_csv(table, f, write_options=pacsv.WriteOptions(quoting_style="needed"))
+    tmp.replace(path)
+    return path
+
+
+def write_parquet(table: pa.Table, path: Path) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _tmp(path)
+    pq.write_table(table, tmp, compression="zstd")
+    tmp.replace(path)
+    return path
+
+
+def arrow(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None) -> pa.Table:
+    """A query's result as Arrow (exact DECIMAL, DATE kept), never through pandas."""
+    return con.execute(sql, params or {}).to_arrow_table() if params else con.sql(sql).to_arrow_table()
+
+
+def write_xlsx(sheets: dict[str, pa.Table], path: Path, *, as_of: date) -> tuple[Path, list[str]]:
+    """One sheet per name; sheets too large for Excel are skipped and returned by name.
+
+    The created date is fixed to the as-of date, so the same data gives the same bytes.
+    """
+    import xlsxwriter
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _tmp(path)
+    skipped = []
+    book = xlsxwriter.Workbook(str(tmp), {"constant_memory": True, "strings_to_numbers": False,
+                                          "strings_to_urls": False})
+    book.set_properties({"created": datetime.combine(as_of, time())})
+    header = book.add_format({"bold": True, "bg_color": "#eaeef2"})
+    date_fmt = book.add_format({"num_format": "yyyy-mm-dd"})
+    money_fmt = book.add_format({"num_format": "#,##0"})
+    for name, table in sheets.items():
+        if table.num_rows >= EXCEL_MAX_ROWS:
+            skipped.append(name)
+            continue
+        sheet = book.add_worksheet(name[:31])
+        for j, col in enumerate(table.column_names):
+            sheet.write_string(0, j, col, header)
+            sheet.set_column(j, j, max(12, min(len(col) + 2, 40)))
+        columns = [table[c].to_pylist() for c in table.column_names]
+        types = [table.schema.field(c).type for c in table.column_names]
+        for i in range(table.num_rows):
+            for j, values in enumerate(columns):
+                v = values[i]
+                if v is None:
+                    continue
+                if pa.types.is_date(types[j]):
+                    sheet.write_datetime(i + 1, j, datetime.combine(v, time()), date_fmt)
+                elif pa.types.is_decimal(types[j]):
+                    sheet.write_number(i + 1, j, float(v), money_fmt)
+                elif isinstance(v, bool):
+                    sheet.write_boolean(i + 1, j, v)
+                elif isinstance(v, (int, float)):
+                    sheet.write_number(i + 1, j, v)
+                else:
+                    sheet.write_string(i + 1, j, str(v))
+    if not book.worksheets():
+        book.add_worksheet("empty")
+    book.close()
+    tmp.replace(path)
+    return path, skipped
+
+
+def build_contact_lists(con: duckdb.DuckDBPyConnection, source_table: str,
+                        group_column: str) -> duckdb.DuckDBPyRelation:
+    """Table contact_lists: one row per customer of `source_table` with a send flag per channel.
+
+    `source_table` and `group_column` come from the calling code, never from parameters.
+    """
+    for name in (source_table, group_column):
+        if not name.replace("_", "").isalnum():
+            raise ValueError(f"invalid identifier {name!r}")
+    con.execute(f"create or replace temp table contact_source as "
+                f"select *, {group_column} as list_key from {source_table}")
+    return db.materialize(con, "contact_lists")
+
+
+def contact_list_counts(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
+    """Per list and channel: customers, in the send list, left out for no consent or no contact."""
+    return db.materialize(con, "contact_list_counts")
+
+
+def write_contact_lists(con: duckdb.DuckDBPyConnection, folder: Path, *, file_key: str,
+                        keys: list[str], columns: list[str]) -> list[Path]:
+    """<folder>/<file_key>=<key>.csv with everyone, and <folder>/<channel>/<file_key>=<key>.csv
+    with only those who can be sent to on that channel (consent and a valid contact)."""
+    written = []
+    cols = ", ".join(columns)
+    for key in keys:
+        rows = arrow(con, f"select {cols} from contact_lists where list_key = $key "
+                          f"order by customer_id", {"key": key})
+        written.append(write_csv(rows, Path(folder) / f"{file_key}={key}.csv"))
+        for channel in CHANNELS:
+            sendable = arrow(con, f"select {cols} from contact_lists where list_key = $key "
+                                  f"and can_send_{channel} order by customer_id", {"key": key})
+            written.append(write_csv(sendable, Path(folder) / channel / f"{file_key}={key}.csv"))
+    return written
+
+
+# ---------------------------------------------------------------- notebook 01's outputs
+
+RFM_EXPORT_COLUMNS = ["customer_id", "name", "phone", "email", "consent_sms", "consent_zalo",
+                      "consent_email", "segment", "segment_label", "suggested_action",
+                      "recency_days", "frequency", "monetary", "rfm_code"]
+
+
+def write_rfm_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path, segment_keys: list[str],
+                      as_of: date, with_contacts: bool) -> dict:
+    """rfm_customers.parquet/.csv, segment_summary.csv, exports/segment=<key>.csv (+ per channel),
+    exports/segments.xlsx. Returns what was written and the send-list counts."""
+    from helpers.rfm import CONTACT_COLUMNS, CONTRACT_COLUMNS
+
+    output_dir = Path(output_dir)
+    cols = CONTRACT_COLUMNS + (CONTACT_COLUMNS if with_contacts else [])
+    customers = arrow(con, f"select {', '.join(cols)} from rfm_customers order by customer_id")
+    files = [write_parquet(customers, output_dir / "rfm_customers.parquet"),
+             write_csv(customers, output_dir / "rfm_customers.csv")]
+    summary = arrow(con, "select * exclude (segment_rank) from segment_summary")
+    files.append(write_csv(summary, output_dir / "segment_summary.csv"))
+
+    build_contact_lists(con, "rfm_customers", "segment")
+    counts = contact_list_counts(con).df()
+    files += write_contact_lists(con, output_dir / "exports", file_key="segment",
+                                 keys=segment_keys, columns=RFM_EXPORT_COLUMNS)
+    sheets = {key: arrow(con, f"select {', '.join(RFM_EXPORT_COLUMNS)} from contact_lists "
+                              f"where list_key = $key order by customer_id", {"key": key})
+              for key in segment_keys}
+    xlsx, skipped = write_xlsx(sheets, output_dir / "exports" / "segments.xlsx", as_of=as_of)
+    files.append(xlsx)
+    return {"files": files, "send_list_counts": counts, "xlsx_skipped": skipped,
+            "rows": customers.num_rows}

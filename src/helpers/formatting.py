@@ -1,0 +1,86 @@
+"""Numbers as managers read them: 1.234.567 ₫ in Vietnamese, 1,234,567 ₫ in English."""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+
+from babel.numbers import format_currency, format_decimal, format_percent
+
+LOCALES = {"vi": "vi_VN", "en": "en_US"}
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def money(value, lang: str = "vi", currency: str = "VND") -> str:
+    """1234567 -> '1.234.567 ₫' (vi) or '₫1,234,567' (en); VND has no decimals."""
+    if _missing(value):
+        return "–"
+    value = Decimal(str(value))
+    if currency == "VND":
+        number = format_decimal(round(value), format="#,##0", locale=LOCALES[lang])
+        return f"{number}\u00a0₫"
+    return format_currency(value, currency, locale=LOCALES[lang])
+
+
+def money_short(value, lang: str = "vi") -> str:
+    """Large sums for headlines: 1,2 tỷ ₫ / 350 triệu ₫ (vi), 1.2 bn ₫ / 350 m ₫ (en)."""
+    if _missing(value):
+        return "–"
+    v = float(value)
+    units = [(1e9, "tỷ", "bn"), (1e6, "triệu", "m"), (1e3, "nghìn", "k")]
+    for size, vi, en in units:
+        if abs(v) >= size:
+            n = format_decimal(round(v / size, 1), format="#,##0.#", locale=LOCALES[lang])
+            return f"{n}\u00a0{vi if lang == 'vi' else en}\u00a0₫"
+    return money(v, lang)
+
+
+def number(value, lang: str = "vi", digits: int = 0) -> str:
+    if _missing(value):
+        return "–"
+    fmt = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, format=fmt, locale=LOCALES[lang])
+
+
+def percent(value, lang: str = "vi", digits: int = 0) -> str:
+    """0.1234 -> '12%' (or '12,3%' with digits=1 in Vietnamese)."""
+    if _missing(value):
+        return "–"
+    fmt = "#,##0" + ("." + "0" * digits if digits else "") + "%"
+    return format_percent(value, format=fmt, locale=LOCALES[lang])
+
+
+def signed_percent_points(value, lang: str = "vi", digits: int = 1) -> str:
+    """A change in a share: +2,5 điểm % / +2.5 pp."""
+    if _missing(value):
+        return "–"
+    unit = "điểm %" if lang == "vi" else "pp"
+    sign = "+" if value > 0 else ("−" if value < 0 else "±")
+    return f"{sign}{number(abs(value) * 100, lang, digits)}\u00a0{unit}"
+
+
+def mask_name(name) -> str:
+    """'Nguyễn Văn An' -> 'Nguyễn V. A.' (shown in reports; full data only in export files)."""
+    if _missing(name) or not str(name).strip():
+        return ""
+    parts = str(name).split()
+    return " ".join([parts[0]] + [p[0] + "." for p in parts[1:]])
+
+
+def mask_phone(phone) -> str:
+    """'+84912345678' -> '+84 9•• ••• 678'."""
+    if _missing(phone) or not str(phone):
+        return ""
+    p = str(phone)
+    return p[:4] + "•" * max(len(p) - 7, 0) + p[-3:] if len(p) > 7 else "•" * len(p)
+
+
+def mask_email(email) -> str:
+    """'an.nguyen@gmail.com' -> 'a•••@gmail.com'."""
+    if _missing(email) or "@" not in str(email):
+        return ""
+    user, domain = str(email).split("@", 1)
+    return user[:1] + "•••@" + domain

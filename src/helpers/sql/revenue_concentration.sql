@@ -1,0 +1,51 @@
+-- One row per percentile of buyers (1..100, best first): the share of revenue they bring.
+with
+
+rfm_customers as (
+
+    select * from rfm_customers
+
+),
+
+ranked as (
+
+    select
+        monetary,
+        row_number() over (order by monetary desc, customer_id) as position,
+        count(*) over () as buyers,
+        sum(monetary) over () as revenue
+
+    from rfm_customers
+
+    where segment <> 'prospect'
+
+),
+
+cumulative as (
+
+    select
+        position,
+        buyers,
+        revenue,
+        sum(monetary) over (order by position) as cumulative_revenue
+
+    from ranked
+
+),
+
+final as (
+
+    -- the last customer inside each percentile of buyers
+    select
+        ceil(100.0 * position / buyers)::int as customer_percentile,
+        max(cumulative_revenue) / nullif(any_value(revenue), 0) as revenue_share
+
+    from cumulative
+
+    group by all
+
+    order by customer_percentile
+
+)
+
+select * from final

@@ -1,0 +1,27 @@
+-- One row per (r_score, fm_score) cell with buyers: customers, revenue and the cell's segment.
+with
+
+rfm_customers as (
+
+    select * from rfm_customers
+
+),
+
+final as (
+
+    select
+        r_score,
+        fm_score,
+        any_value(segment) as segment,
+        count(*) as customers,
+        sum(monetary) as revenue
+
+    from rfm_customers
+
+    where segment <> 'prospect'
+
+    group by all
+
+)
+
+select * from final

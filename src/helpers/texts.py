@@ -1,0 +1,53 @@
+"""Words shown to people, in Vietnamese and English. Keys are ASCII; labels never go in data."""
+
+from __future__ import annotations
+
+from IPython.display import HTML, Markdown
+
+TEXTS: dict[str, dict[str, str]] = {
+    "all_buyers": {"vi": "Tất cả khách đã mua", "en": "All buyers"},
+    "customers": {"vi": "Khách hàng", "en": "Customers"},
+    "revenue": {"vi": "Doanh thu", "en": "Revenue"},
+    "recency_days": {"vi": "Số ngày từ lần mua cuối", "en": "Days since last purchase"},
+    "frequency": {"vi": "Số lần mua", "en": "Purchases"},
+    "monetary_log": {"vi": "Tổng chi tiêu (₫, thang log)", "en": "Total spend (₫, log scale)"},
+    "revenue_share": {"vi": "Tỷ trọng doanh thu", "en": "Share of revenue"},
+    "equal_share": {"vi": "Nếu mọi khách như nhau", "en": "If every buyer were equal"},
+    "top_share_of_buyers": {"vi": "Nhóm khách chi tiêu cao nhất (% số khách)",
+                            "en": "Top buyers by spend (% of buyers)"},
+    "share_of_revenue": {"vi": "% doanh thu", "en": "% of revenue"},
+    "segment": {"vi": "Nhóm", "en": "Segment"},
+    "share": {"vi": "Tỷ lệ", "en": "Share"},
+    "repurchase_rate": {"vi": "Tỷ lệ mua lại", "en": "Repurchase rate"},
+    "mean_recency": {"vi": "Số ngày TB từ lần mua cuối", "en": "Mean days since last purchase"},
+    "mean_frequency": {"vi": "Số lần mua TB", "en": "Mean purchases"},
+    "mean_monetary": {"vi": "Chi tiêu TB", "en": "Mean spend"},
+    "suggested_action": {"vi": "Gợi ý chăm sóc", "en": "Suggested care"},
+    "treemap_customers": {"vi": "Các nhóm khách theo số khách", "en": "Segments by customers"},
+    "treemap_revenue": {"vi": "Các nhóm khách theo doanh thu", "en": "Segments by revenue"},
+    "grid_title": {"vi": "Lưới R × FM: số khách và nhóm của từng ô",
+                   "en": "R × FM grid: customers and segment of each cell"},
+    "pareto_title": {"vi": "Mức tập trung doanh thu", "en": "Revenue concentration"},
+    "channel": {"vi": "Kênh", "en": "Channel"},
+    "in_list": {"vi": "Trong danh sách gửi", "en": "In send list"},
+    "no_consent": {"vi": "Không đồng ý nhận tin", "en": "No consent"},
+    "no_contact": {"vi": "Thiếu/không hợp lệ SĐT/email", "en": "Missing or invalid contact"},
+}
+
+
+def t(key: str, lang: str = "vi", **values) -> str:
+    entry = TEXTS.get(key)
+    if entry is None:
+        return key
+    text = entry.get(lang) or entry.get("en") or key
+    return text.format(**values) if values else text
+
+
+def md(text: str) -> Markdown:
+    """Markdown output (shown as prose in reports, with code cells hidden)."""
+    return Markdown(text)
+
+
+def callout(text: str) -> HTML:
+    """A highlighted sentence for something a manager must not miss."""
+    return HTML(f"<div class='workbook-callout'>{text}</div>")
