@@ -38,15 +38,19 @@ ingest: setup
 
 ## The main job: the monthly run on data/raw (sample data generated if empty)
 report: setup
-	$(PY) -m helpers.monthly --params $(PARAMS) $(if $(AS_OF),--as-of $(AS_OF),)
+	$(PY) -m helpers.monthly --sample-if-empty --params $(PARAMS) $(if $(AS_OF),--as-of $(AS_OF),)
 
 ## The scheduled monthly run for AS_OF (default: last day of the previous month)
 monthly: setup
 	$(PY) -m helpers.monthly --params $(PARAMS) $(if $(AS_OF),--as-of $(AS_OF),--previous-month-end)
 
-## All tests: helpers, SQL models, notebooks and the browser check
-test: setup
+data/raw/orders.csv: | $(STAMP)
+	$(PY) -m helpers.sample_data
+
+## All tests: helpers, SQL models, notebooks (papermill and nbval) and the browser check
+test: setup data/raw/orders.csv
 	$(PY) -m pytest -q
+	$(PY) -m pytest -q -p no:cacheprovider --nbval-lax notebooks
 
 ## Fast tests only (no notebook runs, no browser)
 test-fast: setup

@@ -7,7 +7,7 @@
 as_of = "2026-10-31"  # last day included, YYYY-MM-DD
 orders_path = "data/raw/orders.csv"  # shop export (CSV, Parquet or XLSX), relative to the project root
 customers_path = "data/raw/customers.csv"  # customers export, empty for none
-output_dir = ""  # folder for the outputs, empty means reports/<as_of>
+output_dir = ""  # folder for the outputs, empty means data/processed/runs/<as_of>
 mapping = "generic"  # column mapping in params/mappings (generic, shopify, vn_pos)
 shop_tz = "Asia/Ho_Chi_Minh"  # shop time zone, for timestamps written with a zone
 drop_duplicates = False  # drop exact duplicate rows (only when the export repeats rows)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from helpers.paths import DATA_RAW, REPORTS_DIR, resolve
+from helpers.paths import DATA_PROCESSED, DATA_RAW, resolve
 
 FACTORS = ("rfm", "rf", "rm", "fm")
 
@@ -53,7 +53,7 @@ class RunParams:
     as_of: date
     orders_path: Path
     customers_path: Path | None = None
-    output_dir: Path = REPORTS_DIR
+    output_dir: Path = DATA_PROCESSED / "runs"
     mapping: str = "generic"
     shop_tz: str = "Asia/Ho_Chi_Minh"
     encoding: str = "utf-8"
@@ -85,7 +85,8 @@ class RunParams:
         cp = v.get("customers_path")
         v["customers_path"] = _existing(cp, "customers_path") if cp else None
         out = v.get("output_dir")
-        v["output_dir"] = resolve(out) if out else REPORTS_DIR / v["as_of"].isoformat()
+        # interactive runs write to data/processed/runs/<as_of>; the monthly runner passes its own
+        v["output_dir"] = resolve(out) if out else DATA_PROCESSED / "runs" / v["as_of"].isoformat()
         wd = v.get("window_days")
         if wd in ("", "none", "None", "null"):
             wd = None

@@ -1,0 +1,287 @@
+"""The scheduled monthly run: every notebook in order, HTML for managers, a manifest, all or nothing.
+
+    python -m helpers.monthly --as-of 2026-10-31 --params params/monthly.yaml
+
+Parameters are checked before anything runs (papermill itself only warns on a misspelt key).
+Notebooks execute into a staging folder; reports/<as_of>/ is replaced only when all succeeded. A
+failure exits non-zero naming the notebook and cell, and keeps the failed notebook under
+reports/<as_of>/failed/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import hashlib
+import json
+import platform
+import shutil
+import sys
+import time
+from datetime import date
+from importlib import metadata
+from pathlib import Path
+
+import papermill as pm
+import yaml
+
+from helpers.paths import DATA_RAW, NOTEBOOKS_DIR, PROJECT_ROOT, REPORTS_DIR, resolve
+from helpers.params import ParamError, parse_date, previous_month_end
+
+NOTEBOOKS = [
+    "01_rfm_segments",
+    "02_segment_migration",
+    "03_cohort_revenue",
+    "04_loyalty_tiers",
+    "05_campaign_results",
+    "00_monthly_review",
+]
+KEY_PACKAGES = ["duckdb", "pandas", "pyarrow", "plotly", "papermill", "nbconvert", "ipykernel",
+                "xlsxwriter", "babel"]
+RUNNER_KEYS = {"as_of"}  # given by the runner itself, never by a params file
+
+
+class RunFailed(RuntimeError):
+    """A notebook failed; the message names it and its failing cell."""
+
+
+def available_notebooks(notebooks_dir: Path = NOTEBOOKS_DIR) -> list[Path]:
+    return [notebooks_dir / f"{name}.ipynb" for name in NOTEBOOKS
+            if (notebooks_dir / f"{name}.ipynb").exists()]
+
+
+def declared_parameters(notebook: Path) -> dict[str, object]:
+    """name -> default value of the notebook's parameters cell."""
+    out = {}
+    for name, info in pm.inspect_notebook(str(notebook)).items():
+        try:
+            out[name] = ast.literal_eval(info["default"])
+        except (ValueError, SyntaxError):
+            out[name] = info["default"]
+    return out
+
+
+def load_params(files: list[Path]) -> tuple[dict, dict[str, Path]]:
+    """Merge flat YAML files (later wins); remember which file set each key."""
+    merged, source = {}, {}
+    for f in files:
+        path = resolve(f)
+        if not path.exists():
+            raise ParamError(f"params file {path} not found")
+        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if not isinstance(doc, dict):
+            raise ParamError(f"{path}: must be a mapping of parameter names to values")
+        for key, value in doc.items():
+            if isinstance(value, dict) and key not in ("scheme_params", "fixed_cuts",
+                                                       "movers_lists"):
+                raise ParamError(f"{path}: {key} is a nested block; keep params files flat "
+                                 f"(papermill replaces nested blocks whole)")
+            merged[key] = value
+            source[key] = path
+    return merged, source
+
+
+def _type_ok(value, default) -> bool:
+    if default is None or value is None:
+        return True
+    if isinstance(default, bool):
+        return isinstance(value, bool)
+    if isinstance(default, int):
+        return isinstance(value, int) and not isinstance(value, bool)
+    if isinstance(default, float):
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if isinstance(default, str):
+        return isinstance(value, (str, date))
+    if isinstance(default, (list, tuple)):
+        return isinstance(value, (list, tuple))
+    if isinstance(default, dict):
+        return isinstance(value, dict)
+    return True
+
+
+def check_params(params: dict, source: dict[str, Path], notebooks: list[Path]) -> dict[str, dict]:
+    """Every key must be declared by some notebook, with a value of the declared type."""
+    declared = {nb.stem: declared_parameters(nb) for nb in notebooks}
+    known = set().union(*[set(d) for d in declared.values()]) if declared else set()
+    errors = []
+    for key, value in params.items():
+        where = source.get(key, "the command line")
+        if key not in known:
+            close = [k for k in known if k.replace("_", "") == key.replace("_", "")
+                     or k.startswith(key[:4])]
+            hint = f" (did you mean {', '.join(sorted(close))}?)" if close else ""
+            errors.append(f"{where}: unknown parameter {key!r}{hint}; no notebook declares it")
+            continue
+        for name, defaults in declared.items():
+            if key in defaults and not _type_ok(value, defaults[key]):
+                errors.append(f"{where}: {key} = {value!r} should be "
+                              f"{type(defaults[key]).__name__} like the default "
+                              f"{defaults[key]!r} of {name}")
+                break
+    if errors:
+        raise ParamError("parameters rejected before running anything:\n  " + "\n  ".join(errors))
+    return declared
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 22), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _versions() -> dict:
+    out = {"python": platform.python_version()}
+    for name in KEY_PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            pass
+    return out
+
+
+def _input_report(params: dict) -> dict:
+    """Input files with checksums and the ingest reconciliation (from the staging cache)."""
+    from helpers import db, ingest
+
+    con = db.connect()
+    out = {}
+    options = {k: params[k] for k in ("mapping", "shop_tz", "encoding", "drop_duplicates")
+               if k in params}
+    for kind, key in (("orders", "orders_path"), ("customers", "customers_path")):
+        if params.get(key):
+            out[kind] = ingest.load(con, kind, params[key], **options).as_dict()
+    for key in ("campaigns_path", "campaign_sends_path", "campaign_holdout_path"):
+        if params.get(key) and resolve(params[key]).exists():
+            path = resolve(params[key])
+            rows = sum(1 for _ in open(path, encoding="utf-8-sig")) - 1
+            out[key.removesuffix("_path")] = {"path": str(path), "sha256": file_sha256(path),
+                                               "rows_read": rows}
+    con.close()
+    return out
+
+
+def _failure_message(notebook: str, exc: Exception, executed: Path) -> str:
+    cell = getattr(exc, "exec_count", None)
+    index = getattr(exc, "cell_index", None)
+    ename = getattr(exc, "ename", type(exc).__name__)
+    evalue = getattr(exc, "evalue", str(exc))
+    where = f"cell {index}" if index is not None else "a cell"
+    if cell is not None:
+        where += f" (execution count {cell})"
+    return (f"{notebook} failed in {where}: {ename}: {evalue}\n"
+            f"The executed notebook with the error is kept at {executed}")
+
+
+def run_month(as_of: date, *, params_files: list[Path], reports_dir: Path = REPORTS_DIR,
+              notebooks: list[Path] | None = None, extra: dict | None = None,
+              html: bool = True, echo=print) -> Path:
+    """Execute the notebooks for `as_of` and publish reports/<as_of>/ whole; returns that folder."""
+    started = time.perf_counter()
+    notebooks = notebooks or available_notebooks()
+    params, source = load_params(params_files)
+    params.update(extra or {})
+    bad = RUNNER_KEYS & set(params)
+    if bad:
+        raise ParamError(f"{', '.join(sorted(bad))} is set by the runner (--as-of), not in "
+                         f"{', '.join(str(source[k]) for k in bad)}")
+    declared = check_params(params, source, notebooks)
+    if not resolve(params.get("orders_path", DATA_RAW / "orders.csv")).exists():
+        raise ParamError(f"orders_path {params.get('orders_path')!r}: no such file; run "
+                         f"`make sample-data` or point orders_path at the shop export")
+
+    final = Path(reports_dir) / as_of.isoformat()
+    staging = Path(reports_dir) / f".staging-{as_of.isoformat()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    durations = {}
+    shared = params | {"as_of": as_of.isoformat(), "output_dir": str(staging)}
+    echo(f"Monthly run for {as_of} → {final}  ({len(notebooks)} notebooks)")
+    for i, nb in enumerate(notebooks, start=1):
+        mine = {k: v for k, v in shared.items() if k in declared[nb.stem]}
+        mine = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in mine.items()}
+        executed = staging / nb.name
+        t0 = time.perf_counter()
+        echo(f"[{i}/{len(notebooks)}] {nb.stem} …", end="", flush=True)
+        try:
+            pm.execute_notebook(str(nb), str(executed), parameters=mine, kernel_name="python3",
+                                cwd=str(PROJECT_ROOT), progress_bar=False, log_output=False)
+        except Exception as exc:  # papermill raises PapermillExecutionError for a failed cell
+            echo(" FAILED")
+            failed_dir = final / "failed"
+            failed_dir.mkdir(parents=True, exist_ok=True)
+            kept = failed_dir / nb.name
+            if executed.exists():
+                shutil.copy2(executed, kept)
+            shutil.rmtree(staging, ignore_errors=True)
+            raise RunFailed(_failure_message(nb.stem, exc, kept)) from None
+        durations[nb.stem] = round(time.perf_counter() - t0, 2)
+        if html:
+            from helpers.html_report import export_html
+
+            export_html(executed)
+        echo(f" {durations[nb.stem]:.1f} s")
+
+    manifest = {
+        "as_of": as_of.isoformat(),
+        "parameters": {k: (v.isoformat() if isinstance(v, date) else v)
+                       for k, v in sorted(params.items())},
+        "params_files": [str(resolve(f)) for f in params_files],
+        "inputs": _input_report(params),
+        "notebooks": list(durations),
+        "durations_seconds": durations,
+        "versions": _versions(),
+    }
+    manifest["outputs"] = {
+        str(p.relative_to(staging)): {"sha256": file_sha256(p), "bytes": p.stat().st_size}
+        for p in sorted(staging.rglob("*")) if p.is_file()
+    }
+    manifest["total_seconds"] = round(time.perf_counter() - started, 2)
+    # the manifest is written last: it marks the folder as complete
+    (staging / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False,
+                                                      default=str), encoding="utf-8")
+    old = Path(reports_dir) / f".old-{as_of.isoformat()}"
+    shutil.rmtree(old, ignore_errors=True)
+    if final.exists():
+        final.rename(old)
+    staging.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
+    echo(f"Done in {manifest['total_seconds']:.1f} s. Open {final / '00_monthly_review.html'}"
+         if (final / "00_monthly_review.html").exists()
+         else f"Done in {manifest['total_seconds']:.1f} s: {final}")
+    return final
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Run the month's notebooks and publish reports.")
+    parser.add_argument("--as-of", help="last day included, YYYY-MM-DD (default: the last day of "
+                                        "the previous month)")
+    parser.add_argument("--previous-month-end", action="store_true",
+                        help="use the last day of the previous month (the default)")
+    parser.add_argument("--params", action="append", default=None,
+                        help="params YAML (repeatable; later files win). Default: "
+                             "params/default.yaml then params/monthly.yaml")
+    parser.add_argument("--sample-if-empty", action="store_true",
+                        help="generate the sample shop first when data/raw has no orders")
+    parser.add_argument("--no-html", action="store_true")
+    args = parser.parse_args(argv)
+    as_of = parse_date(args.as_of, "--as-of") if args.as_of else previous_month_end()
+    files = [Path(p) for p in (args.params or ["params/default.yaml", "params/monthly.yaml"])]
+    if args.params and Path("params/default.yaml") not in files:
+        files.insert(0, Path("params/default.yaml"))
+    if args.sample_if_empty and not (DATA_RAW / "orders.csv").exists():
+        from helpers import sample_data
+
+        print("data/raw has no orders.csv: generating the sample shop first.")
+        sample_data.main([])
+    try:
+        run_month(as_of, params_files=files, html=not args.no_html)
+    except (ParamError, RunFailed) as exc:
+        print(f"\nerror: {exc}", file=sys.stderr)
+        return 2 if isinstance(exc, ParamError) else 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
