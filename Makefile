@@ -3,7 +3,7 @@
 # (no comment after a value: make would keep the spaces before the #)
 .DEFAULT_GOAL := help
 .DELETE_ON_ERROR:
-.PHONY: setup lab sample-data ingest report monthly test test-fast test-notebooks lint bench bench-large clean help
+.PHONY: setup browser lab sample-data ingest report monthly test test-fast test-notebooks lint bench bench-large clean help
 
 PYTHON_SYS ?= python3
 VENV := .venv
@@ -47,8 +47,14 @@ monthly: setup
 data/raw/orders.csv: | $(STAMP)
 	$(PY) -m helpers.sample_data
 
+## Install Debian's chromium for the browser check (never a downloaded browser build)
+browser:
+	@command -v chromium >/dev/null 2>&1 || { echo "Installing Debian's chromium for the browser test…"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	  || { echo "Could not install chromium: run 'sudo apt-get install chromium'"; exit 1; }; }
+
 ## All tests: helpers, SQL models, notebooks (papermill and nbval) and the browser check
-test: setup data/raw/orders.csv
+test: setup browser data/raw/orders.csv
 	$(PY) -m pytest -q
 	$(PY) -m pytest -q -p no:cacheprovider --nbval-lax notebooks
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import csv
+from datetime import date
 from pathlib import Path
 
 import pytest
+import yaml
 
-from helpers import db, ingest
+from helpers import db, ingest, monthly, sample_data
+from helpers.paths import PARAMS_DIR
 
 
 @pytest.fixture
@@ -68,3 +71,30 @@ def given_customers(con, write_csv, stage):
                      use_cache=False, **kwargs)
 
     return _given
+
+
+@pytest.fixture(scope="session")
+def shop(tmp_path_factory):
+    """A small sample shop and a params file pointing at it."""
+    root = tmp_path_factory.mktemp("shop")
+    sample_data.generate(root / "raw", customers=4000, orders=20000, seed=11)
+    params = {"orders_path": str(root / "raw" / "orders.csv"),
+              "customers_path": str(root / "raw" / "customers.csv")}
+    for name in ("campaigns", "campaign_sends", "campaign_holdout"):
+        if any(name + "_path" in monthly.declared_parameters(nb)
+               for nb in monthly.available_notebooks()):
+            params[f"{name}_path"] = str(root / "raw" / f"{name}.csv")
+    path = root / "test.yaml"
+    path.write_text(yaml.safe_dump(params), encoding="utf-8")
+    return root, path
+
+
+@pytest.fixture(scope="session")
+def month(shop):
+    """The month folder published by a full monthly run on the small shop."""
+    root, params = shop
+    folder = monthly.run_month(date(2026, 10, 31), params_files=[PARAMS_DIR / "default.yaml", params],
+                               reports_dir=root / "reports", echo=lambda *a, **k: None)
+    return folder
+
+

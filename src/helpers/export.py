@@ -51,7 +51,7 @@ def write_parquet(table: pa.Table, path: Path) -> Path:
 
 def arrow(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None) -> pa.Table:
     """A query's result as Arrow (exact DECIMAL, DATE kept), never through pandas."""
-    return con.execute(sql, params or {}).to_arrow_table() if params else con.sql(sql).to_arrow_table()
+    return con.sql(sql, params=params).to_arrow_table() if params else con.sql(sql).to_arrow_table()
 
 
 def write_xlsx(sheets: dict[str, pa.Table], path: Path, *, as_of: date) -> tuple[Path, list[str]]:

@@ -1,0 +1,118 @@
+"""Exports for campaign tools and snapshots: consent filter, exact files, Excel limits, same bytes."""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+
+import pandas as pd
+import pytest
+
+from helpers import export, rfm, snapshots
+from helpers.params import RunParams
+
+ORDERS = [
+    {"order_id": "1", "customer_id": "a", "order_date": "2024-03-01", "amount": "1234567.50"},
+    {"order_id": "2", "customer_id": "b", "order_date": "2024-03-02", "amount": "200000"},
+    {"order_id": "3", "customer_id": "c", "order_date": "2024-03-03", "amount": "300000"},
+    {"order_id": "4", "customer_id": "d", "order_date": "2024-03-04", "amount": "400000"},
+]
+CUSTOMERS = [
+    {"customer_id": "a", "name": "Nguyễn Văn An", "phone": "0912 345 678", "email": "an@x.vn",
+     "consent_sms": "1", "consent_zalo": "1", "consent_email": "1"},
+    {"customer_id": "b", "name": "Trần Thị Bình", "phone": "0912 345 679", "email": "",
+     "consent_sms": "0", "consent_zalo": "1", "consent_email": "1"},
+    {"customer_id": "c", "name": "Lê Văn Châu", "phone": "12345", "email": "c@x.vn",
+     "consent_sms": "1", "consent_zalo": "0", "consent_email": "0"},
+    {"customer_id": "d", "name": "Phạm Dũng"},
+    {"customer_id": "p", "name": "Prospect", "phone": "+84 912000111", "consent_sms": "1"},
+]
+
+
+@pytest.fixture
+def built(con, given_orders, given_customers, tmp_path):
+    given_orders(ORDERS)
+    given_customers(CUSTOMERS)
+    run = RunParams.from_values(as_of="2024-03-31", orders_path=tmp_path / "orders.csv",
+                                customers_path=tmp_path / "customers.csv")
+    scheme = rfm.load_run_scheme(run)
+    rfm.build_rfm_customers(con, run=run, scheme=scheme)
+    rfm.build_segment_summary(con)
+    return run, scheme
+
+
+def test_send_lists_leave_out_customers_without_consent_or_contact(con, built, tmp_path):
+    _, scheme = built
+    out = export.write_rfm_outputs(con, output_dir=tmp_path / "out", segment_keys=scheme.keys,
+                                   as_of=built[0].as_of, with_contacts=True)
+    counts = out["send_list_counts"].groupby("channel")[
+        ["customers", "in_list", "no_consent", "no_contact"]].sum()
+    # sms: a yes; b no consent; c consent but invalid phone; d no consent; p yes
+    assert counts.loc["sms"].tolist() == [5, 2, 2, 1]
+    assert counts.loc["zalo"].tolist() == [5, 2, 3, 0]   # a, b
+    assert counts.loc["email"].tolist() == [5, 1, 3, 1]  # a only; b consents without an email
+    sms = pd.concat(pd.read_csv(p, dtype=str, encoding="utf-8-sig")
+                    for p in (tmp_path / "out" / "exports" / "sms").glob("*.csv"))
+    assert sorted(sms.customer_id) == ["a", "p"]
+    assert set(sms.phone) == {"+84912345678", "+84912000111"}
+
+
+def test_files_are_excel_friendly_and_exact(con, built, tmp_path):
+    run, scheme = built
+    export.write_rfm_outputs(con, output_dir=tmp_path / "out", segment_keys=scheme.keys,
+                             as_of=run.as_of, with_contacts=True)
+    raw = (tmp_path / "out" / "rfm_customers.csv").read_bytes()
+    assert raw.startswith(codecs.BOM_UTF8)
+    text = raw.decode("utf-8-sig")
+    assert "1234567.50" in text and "Nguyễn Văn An" in text  # exact money, Vietnamese intact
+    frame = pd.read_csv(tmp_path / "out" / "rfm_customers.csv", dtype=str, encoding="utf-8-sig")
+    assert list(frame.columns[:15]) == rfm.CONTRACT_COLUMNS
+    assert frame.customer_id.is_unique
+    for key in scheme.keys:
+        assert (tmp_path / "out" / "exports" / f"segment={key}.csv").exists()
+    book = pd.read_excel(tmp_path / "out" / "exports" / "segments.xlsx", sheet_name=None,
+                         engine="calamine")
+    assert set(book) == set(scheme.keys)
+
+
+def test_segments_too_big_for_excel_stay_csv_only(con, built, tmp_path, monkeypatch):
+    run, scheme = built
+    monkeypatch.setattr(export, "EXCEL_MAX_ROWS", 2)
+    out = export.write_rfm_outputs(con, output_dir=tmp_path / "out", segment_keys=scheme.keys,
+                                   as_of=run.as_of, with_contacts=True)
+    big = con.execute("select segment from rfm_customers group by all "
+                      "having count(*) >= 2").fetchall()
+    assert sorted(out["xlsx_skipped"]) == sorted(r[0] for r in big)
+
+
+def test_the_same_inputs_write_the_same_bytes(con, built, tmp_path):
+    run, scheme = built
+
+    def digest(folder):
+        return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted(folder.rglob("*")) if p.is_file()}
+
+    for name in ("one", "two"):
+        export.write_rfm_outputs(con, output_dir=tmp_path / name, segment_keys=scheme.keys,
+                                 as_of=run.as_of, with_contacts=True)
+        snapshots.write_snapshot(con, scheme="rfm11", as_of=run.as_of, settings=run.settings(),
+                                 input_checksums={"orders": "x"}, root=tmp_path / f"snap_{name}")
+    assert digest(tmp_path / "one") == digest(tmp_path / "two")
+    assert digest(tmp_path / "snap_one") == digest(tmp_path / "snap_two")
+
+
+def test_a_snapshot_from_other_data_or_settings_is_never_read_as_this_one(con, built, tmp_path):
+    run, _ = built
+    root = tmp_path / "snaps"
+    snapshots.write_snapshot(con, scheme="rfm11", as_of=run.as_of, settings=run.settings(),
+                             input_checksums={"orders": "abc"}, root=root)
+    same = snapshots.read_snapshot(scheme="rfm11", as_of=run.as_of, settings=run.settings(),
+                                   input_checksums={"orders": "abc"}, root=root)
+    assert same is not None and same.num_rows == 5
+    assert snapshots.read_snapshot(scheme="rfm11", as_of=run.as_of, settings=run.settings(),
+                                   input_checksums={"orders": "OTHER"}, root=root) is None
+    other = run.replace(window_days=30).settings()
+    assert snapshots.read_snapshot(scheme="rfm11", as_of=run.as_of, settings=other,
+                                   input_checksums={"orders": "abc"}, root=root) is None
+    meta = (root / "customer_segments" / "scheme=rfm11" / f"as_of={run.as_of}").rglob("meta.json")
+    assert '"abc"' in next(meta).read_text()

@@ -1,0 +1,131 @@
+"""The monthly run end to end on a small sample shop: outputs, manifest, HTML, failures, reruns."""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+import nbformat
+import papermill as pm
+import pytest
+import yaml
+
+from helpers import monthly, sample_data
+from helpers.params import ParamError
+from helpers.paths import NOTEBOOKS_DIR, PARAMS_DIR
+
+pytestmark = pytest.mark.notebooks
+AS_OF = date(2026, 10, 31)
+
+
+def quiet(*args, **kwargs):
+    pass
+
+
+def digest(folder: Path, suffixes=(".csv", ".parquet", ".xlsx")) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file() and p.suffix in suffixes}
+
+
+def test_every_notebook_ran_and_its_outputs_were_published(month):
+    for nb in monthly.available_notebooks():
+        assert (month / nb.name).exists() and (month / f"{nb.stem}.html").exists()
+    for name in ("rfm_customers.parquet", "rfm_customers.csv", "segment_summary.csv",
+                 "exports/segment=champions.csv", "exports/sms/segment=champions.csv",
+                 "exports/segments.xlsx"):
+        assert (month / name).exists(), name
+    assert not list(month.parent.glob(".staging-*"))
+
+
+def test_manifest_records_parameters_inputs_outputs_and_versions(month):
+    manifest = json.loads((month / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["as_of"] == "2026-10-31"
+    assert manifest["parameters"]["scheme"] == "rfm11"
+    orders = manifest["inputs"]["orders"]
+    assert orders["rows_read"] == orders["rows_loaded"] + orders["rows_quarantined"]
+    assert orders["reconciles"] and len(orders["sha256"]) == 64
+    assert orders["rows_quarantined"] == 3  # the sample's deliberate bad rows
+    out = manifest["outputs"]["rfm_customers.csv"]
+    assert out["sha256"] == hashlib.sha256((month / "rfm_customers.csv").read_bytes()).hexdigest()
+    assert {"python", "duckdb", "papermill", "plotly"} <= set(manifest["versions"])
+    assert set(manifest["durations_seconds"]) == {nb.stem for nb in monthly.available_notebooks()}
+
+
+def test_html_reports_are_offline_code_free_and_small(month):
+    for html in month.glob("*.html"):
+        text = html.read_text(encoding="utf-8")
+        assert not re.search(r"<script[^>]+src=", text), f"{html.name} loads an external script"
+        assert "plotly-graph-div" in text
+        assert text.count("Plotly.newPlot") >= 1
+        # no code: neither the source of a cell nor an input editor is in the page
+        assert "RunParams.from_values" not in text and "from helpers import" not in text
+        assert 'class="highlight hl-ipython3"' not in text
+        visible = re.sub(r"<(script|style).*?</\1>", "", text, flags=re.S)
+        assert "Traceback" not in visible and "Warning" not in visible
+        assert "jupyter.stderr" not in visible and "ename" not in visible
+        assert html.stat().st_size < 10_000_000
+
+
+def test_a_rerun_of_the_same_month_gives_byte_identical_exports(shop, month):
+    root, params = shop
+    again = monthly.run_month(AS_OF, params_files=[PARAMS_DIR / "default.yaml", params],
+                              reports_dir=root / "again", echo=quiet, html=False)
+    assert digest(month) == digest(again)
+    assert len(digest(month)) > 10
+
+
+def test_a_failed_notebook_stops_the_run_and_leaves_the_published_month_alone(shop, month):
+    root, _ = shop
+    bad_orders = root / "bad_orders.csv"
+    bad_orders.write_text("order_id,customer_id,order_date\n1,a,2026-01-01\n", encoding="utf-8")
+    bad = root / "bad.yaml"
+    bad.write_text(yaml.safe_dump({"orders_path": str(bad_orders)}), encoding="utf-8")
+    before = digest(month, suffixes=(".csv", ".json", ".html"))
+    with pytest.raises(monthly.RunFailed) as err:
+        monthly.run_month(AS_OF, params_files=[PARAMS_DIR / "default.yaml", root / "test.yaml",
+                                               bad], reports_dir=root / "reports", echo=quiet)
+    message = str(err.value)
+    assert "01_rfm_segments failed in cell" in message and "amount" in message
+    assert (month / "failed" / "01_rfm_segments.ipynb").exists()
+    assert digest(month, suffixes=(".csv", ".json", ".html")) == before
+    assert not list(month.parent.glob(".staging-*"))
+
+
+def test_misspelt_or_mistyped_parameters_are_rejected_before_running(shop, tmp_path):
+    root, params = shop
+    typo = tmp_path / "typo.yaml"
+    typo.write_text("bin: 4\n", encoding="utf-8")
+    with pytest.raises(ParamError, match=r"typo.yaml: unknown parameter 'bin'.*bins"):
+        monthly.run_month(AS_OF, params_files=[params, typo], reports_dir=tmp_path, echo=quiet)
+    wrong = tmp_path / "wrong.yaml"
+    wrong.write_text("bins: five\n", encoding="utf-8")
+    with pytest.raises(ParamError, match=r"wrong.yaml: bins = 'five' should be int"):
+        monthly.run_month(AS_OF, params_files=[params, wrong], reports_dir=tmp_path, echo=quiet)
+    assert not any(tmp_path.glob("2026-*"))
+
+
+def test_parameters_cells_match_default_yaml():
+    defaults = yaml.safe_load((PARAMS_DIR / "default.yaml").read_text(encoding="utf-8"))
+    for nb in monthly.available_notebooks():
+        declared = pm.inspect_notebook(str(nb))
+        for key, info in declared.items():
+            if key in defaults:
+                value = ast.literal_eval(info["default"])
+                expected = defaults[key]
+                if isinstance(value, list) or isinstance(expected, list):
+                    value, expected = list(value), list(expected)
+                assert value == expected, f"{nb.name}: {key} = {value!r}, default.yaml {expected!r}"
+
+
+def test_committed_notebooks_carry_no_outputs_and_keep_the_parameters_tag():
+    for path in sorted(NOTEBOOKS_DIR.glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        assert all(not c.outputs and c.execution_count is None for c in code), path.name
+        assert any("parameters" in c.metadata.get("tags", []) for c in code), path.name
+        assert nb.metadata.kernelspec.name == "python3"
+        assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
