@@ -118,3 +118,69 @@ def bar(frame: pd.DataFrame, *, x: str, y: str, color: str | None = None,
                  text_auto=text_format)
     fig.update_layout(height=420)
     return fig
+
+
+def cohort_heatmap(dense: pd.DataFrame, *, value: str = "retention", lang: str = "vi",
+                   title: str | None = None) -> go.Figure:
+    """Cohorts (rows, oldest on top) x periods: retention in percent or revenue; the current,
+    incomplete period is marked with an asterisk."""
+    pivot = dense.pivot(index="cohort", columns="period", values=value).sort_index()
+    flags = dense.pivot(index="cohort", columns="period", values="is_incomplete").sort_index()
+    flags = flags.reindex_like(pivot).fillna(False).astype(bool)
+    if value == "retention":
+        text = pivot.map(lambda v: "" if pd.isna(v) else f"{v:.0%}")
+        hover = "%{y}, +%{x}: %{z:.1%}<extra></extra>"
+        scale, zmax = "Blues", float(pivot.iloc[:, 1:].max().max()) if pivot.shape[1] > 1 else 1.0
+    else:
+        text = pivot.map(lambda v: "" if pd.isna(v) else _short_money(v) if v >= 1000 else f"{v:.0f}")
+        hover = "%{y}, +%{x}: %{z:,.0f} ₫<extra></extra>"
+        scale, zmax = "Greens", None
+    text = text.where(~flags, text + "*")
+    fig = go.Figure(go.Heatmap(
+        z=pivot.values, x=[str(c) for c in pivot.columns], y=list(pivot.index),
+        text=text.values, texttemplate="%{text}", textfont=dict(size=9), colorscale=scale,
+        zmin=0, zmax=zmax, hovertemplate=hover, xgap=1, ygap=1,
+    ))
+    fig.update_yaxes(autorange="reversed", type="category",
+                     title=t("cohort", lang))
+    fig.update_xaxes(type="category", title=t("period", lang))
+    fig.update_layout(title=title, height=max(420, 18 * len(pivot) + 140))
+    return fig
+
+
+def ltv_curves(curves: pd.DataFrame, *, lang: str = "vi", title: str | None = None) -> go.Figure:
+    """Cumulative revenue per customer by period, one line per cohort (recent cohorts darker)."""
+    fig = px.line(curves, x="period", y="cumulative_revenue_per_customer", color="cohort",
+                  color_discrete_sequence=px.colors.sample_colorscale(
+                      "Viridis", max(curves.cohort.nunique(), 2)),
+                  labels={"period": t("period", lang),
+                          "cumulative_revenue_per_customer": t("ltv", lang),
+                          "cohort": t("cohort", lang)}, title=title)
+    fig.update_layout(height=460, yaxis_tickformat=",.0f")
+    return fig
+
+
+def purchases_per_customer(frame: pd.DataFrame, *, lang: str = "vi",
+                           title: str | None = None) -> go.Figure:
+    fig = px.bar(frame, x="period", y="purchases_per_customer", title=title,
+                 labels={"period": t("period", lang),
+                         "purchases_per_customer": t("purchases_per_customer", lang)},
+                 text_auto=".2f")
+    fig.update_layout(height=380)
+    return fig
+
+
+def second_purchase_gap(gaps: pd.DataFrame, returned: pd.DataFrame, *, lang: str = "vi",
+                        max_days: int = 120, title: str | None = None) -> go.Figure:
+    """Repeat buyers by days between first and second purchase, with the chosen windows marked."""
+    frame = gaps[gaps.gap_days <= max_days]
+    fig = go.Figure(go.Bar(x=frame.gap_days, y=frame.customers, marker_color="#0969da",
+                           hovertemplate="%{x} d: %{y:,}<extra></extra>"))
+    for i, row in enumerate(returned.itertuples()):
+        fig.add_vline(x=row.window_days + 0.5, line_dash="dash", line_color="#cf222e")
+        fig.add_annotation(x=row.window_days + 0.5, yref="paper", y=1.0 - 0.08 * i, showarrow=False,
+                           text=f"≤{row.window_days}d: {row.share_returned:.1%}",
+                           xanchor="left", font=dict(color="#cf222e"))
+    fig.update_layout(title=title, height=400, xaxis_title=t("days_to_second", lang),
+                      yaxis_title=t("customers", lang), bargap=0.1)
+    return fig

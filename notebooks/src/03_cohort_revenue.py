@@ -1,0 +1,87 @@
+# %% [markdown]
+# # Doanh thu theo nhóm khách và thời điểm mua lại · Cohort revenue and repurchase windows
+# > Mỗi lứa khách mới tiếp tục mua ra sao theo từng tháng, và ai nên được liên hệ ngay bây giờ vì vừa mua 7, 14 hay 28 ngày trước.
+# > How each intake of customers keeps buying month after month, and whom to contact now because they bought 7, 14 or 28 days ago.
+
+# %% tags=["parameters"]
+as_of = "2026-10-31"  # last day included, YYYY-MM-DD
+orders_path = "data/raw/orders.csv"  # shop export (CSV, Parquet or XLSX), relative to the project root
+customers_path = "data/raw/customers.csv"  # customers export, empty for none
+output_dir = ""  # folder for the outputs, empty means data/processed/runs/<as_of>
+mapping = "generic"  # column mapping in params/mappings (generic, shopify, vn_pos)
+shop_tz = "Asia/Ho_Chi_Minh"  # shop time zone, for timestamps written with a zone
+drop_duplicates = False  # drop exact duplicate rows (only when the export repeats rows)
+excluded_statuses = ["cancelled", "canceled", "failed", "void"]  # order statuses dropped
+grain = "month"  # cohort grain, month or week (ISO weeks)
+max_periods = 24  # periods shown in the charts, None for all
+windows = [7, 14, 28]  # repurchase windows in days before the as-of date
+lang = "vi"  # labels and number format, vi or en
+threads = None  # DuckDB threads, None for all cores
+memory_limit = None  # DuckDB memory limit such as 8GB, None for the default
+
+# %%
+from helpers import charts, cohorts, db, export, narrative, rfm, theme
+from helpers.params import RunParams
+from helpers.texts import t
+
+run = RunParams.from_values(
+    as_of=as_of, orders_path=orders_path, customers_path=customers_path, output_dir=output_dir,
+    mapping=mapping, shop_tz=shop_tz, drop_duplicates=drop_duplicates,
+    excluded_statuses=excluded_statuses, lang=lang, threads=threads, memory_limit=memory_limit,
+)
+theme.use_workbook_theme(run.lang)
+con = db.connect(threads=run.threads, memory_limit=run.memory_limit)
+inputs = rfm.load_inputs(con, run)
+narrative.inputs_summary(inputs, run.lang)
+
+# %% [markdown]
+# ## Khách mới có quay lại không? · Do new customers come back?
+
+# %%
+cohort_revenue = cohorts.build_cohort_revenue(con, as_of=run.as_of, grain=grain,
+                                              excluded_statuses=run.excluded_statuses).df()
+returned = cohorts.return_within(con, as_of=run.as_of, windows=windows)
+dense = cohorts.dense_triangle(cohort_revenue, as_of=run.as_of, grain=grain,
+                               max_periods=max_periods)
+narrative.cohort_headlines(cohort_revenue, returned, as_of=run.as_of, grain=grain, lang=run.lang)
+
+# %%
+charts.cohort_heatmap(dense, value="retention", lang=run.lang, title=t("retention_title", run.lang))
+
+# %% [markdown]
+# ## Mỗi lứa khách mang lại bao nhiêu doanh thu? · How much revenue does each intake bring?
+
+# %%
+charts.cohort_heatmap(dense, value="revenue", lang=run.lang,
+                      title=t("revenue_triangle_title", run.lang))
+
+# %%
+charts.ltv_curves(cohorts.ltv_curves(dense), lang=run.lang, title=t("ltv_title", run.lang))
+
+# %%
+charts.purchases_per_customer(cohorts.purchases_per_customer(dense), lang=run.lang,
+                              title=t("ppc_title", run.lang))
+
+# %% [markdown]
+# ## Khi nào khách mua lần hai? · When do customers buy a second time?
+# Khoảng cách giữa lần mua đầu và lần hai cho biết nên chọn cửa sổ 7, 14 hay 28 ngày.
+# The gap between first and second purchase tells a shop which windows to use.
+
+# %%
+second_purchase_gap = cohorts.second_purchase_gap(con).df()
+charts.second_purchase_gap(second_purchase_gap, returned, lang=run.lang,
+                           title=t("gap_title", run.lang))
+
+# %% [markdown]
+# ## Ai nên được liên hệ bây giờ? · Whom to contact now
+# Khách có lần mua cuối cách đây 1–7, 8–14 và 15–28 ngày, tách khách mua một lần và khách mua nhiều lần.
+# Customers whose last purchase was 1–7, 8–14 and 15–28 days ago, one-time and repeat buyers apart.
+
+# %%
+repurchase_windows = cohorts.build_repurchase_windows(con, as_of=run.as_of, windows=windows)
+narrative.window_counts(repurchase_windows.df(), lang=run.lang)
+
+# %%
+window_keys = [f"{lo}-{hi}d" for lo, hi in zip([1] + [w + 1 for w in windows[:-1]], windows)]
+outputs = export.write_cohort_outputs(con, output_dir=run.output_dir, window_keys=window_keys)
+narrative.send_lists(outputs["send_list_counts"], {}, lang=run.lang)

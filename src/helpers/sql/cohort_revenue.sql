@@ -1,0 +1,118 @@
+-- One row per (cohort, period >= 0) in which the cohort's customers have at least one order.
+with
+
+orders as (
+
+    select * from int_orders
+
+),
+
+first_purchases as (
+
+    select
+        customer_id,
+        min(order_date) filter (where is_purchase) as first_purchase_date
+
+    from orders
+
+    group by all
+
+    having count(*) filter (where is_purchase) > 0
+
+),
+
+cohorts as (
+
+    -- cohort = calendar month (or ISO week) of the first purchase
+    select
+        customer_id,
+        first_purchase_date,
+        case
+            when $grain = 'week' then cast(date_trunc('week', first_purchase_date) as date)
+            else cast(date_trunc('month', first_purchase_date) as date)
+        end as cohort_start
+
+    from first_purchases
+
+),
+
+cohort_sizes as (
+
+    select
+        cohort_start,
+        count(*) as cohort_size
+
+    from cohorts
+
+    group by all
+
+),
+
+orders_in_periods as (
+
+    select
+        orders.customer_id,
+        orders.amount,
+        orders.is_purchase,
+        cohorts.cohort_start,
+        -- calendar months (or weeks) between the cohort and the order, not 30-day blocks
+        case
+            when $grain = 'week'
+                then date_diff(
+                    'day', cohorts.cohort_start, cast(date_trunc('week', orders.order_date) as date)
+                ) // 7
+            else
+                (year(orders.order_date) * 12 + month(orders.order_date))
+                - (year(cohorts.first_purchase_date) * 12 + month(cohorts.first_purchase_date))
+        end as period
+
+    from orders
+
+    inner join cohorts
+        on orders.customer_id = cohorts.customer_id
+
+),
+
+cells as (
+
+    select
+        cohort_start,
+        period,
+        count(distinct customer_id) filter (where is_purchase) as customers,
+        count(*) filter (where is_purchase) as purchases,
+        sum(amount) as revenue
+
+    from orders_in_periods
+
+    -- orders before the cohort's month (a refund before the first purchase) are left out
+    where period >= 0
+
+    group by all
+
+),
+
+final as (
+
+    select
+        case
+            when $grain = 'week' then strftime(cells.cohort_start, '%G-W%V')
+            else strftime(cells.cohort_start, '%Y-%m')
+        end as cohort,
+        cells.period,
+        cells.customers,
+        cells.purchases,
+        cells.revenue,
+        cohort_sizes.cohort_size,
+        cells.customers / cohort_sizes.cohort_size as retention,
+        cells.cohort_start
+
+    from cells
+
+    inner join cohort_sizes
+        on cells.cohort_start = cohort_sizes.cohort_start
+
+    order by cells.cohort_start, cells.period
+
+)
+
+select * from final
