@@ -196,3 +196,45 @@ def write_cohort_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path,
     files += write_contact_lists(con, output_dir / "repurchase", file_key="window",
                                  keys=window_keys, columns=REPURCHASE_COLUMNS)
     return {"files": files, "send_list_counts": counts}
+
+
+# ---------------------------------------------------------------- notebook 02's outputs
+
+MOVERS_COLUMNS = ["customer_id", "name", "phone", "email", "consent_sms", "consent_zalo",
+                  "consent_email", "from_segment", "to_segment", "r_score_from", "f_score_from",
+                  "m_score_from", "r_score_to", "f_score_to", "m_score_to", "recency_days_from",
+                  "recency_days_to", "frequency_from", "frequency_to", "monetary_from",
+                  "monetary_to"]
+
+
+def write_migration_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path,
+                            movers_lists: dict, known: list[str], trend) -> dict:
+    """migration_matrix.csv, movers/<name>.csv (+ per channel), segment_trend.csv."""
+    from helpers.migration import build_movers_list
+
+    output_dir = Path(output_dir)
+    files = [write_csv(arrow(con, "select from_segment, to_segment, customers, share_of_from "
+                                  "from segment_migration order by from_rank, to_rank"),
+                       output_dir / "migration_matrix.csv")]
+    sizes, counts = {}, []
+    for name, spec in movers_lists.items():
+        build_movers_list(con, name=name, from_segments=spec["from"], to_segments=spec["to"],
+                          known=known)
+        sizes[name] = db.one(con, "select count(*) from movers_selected")[0]
+        build_contact_lists(con, "movers_selected", "list_name")
+        counts.append(contact_list_counts(con).df())
+        rows = arrow(con, f"select {', '.join(MOVERS_COLUMNS)} from contact_lists "
+                          f"order by monetary_from desc nulls last, customer_id")
+        files.append(write_csv(rows, output_dir / "movers" / f"{name}.csv"))
+        for channel in CHANNELS:
+            sendable = arrow(con, f"select {', '.join(MOVERS_COLUMNS)} from contact_lists "
+                                  f"where can_send_{channel} "
+                                  f"order by monetary_from desc nulls last, customer_id")
+            files.append(write_csv(sendable, output_dir / "movers" / channel / f"{name}.csv"))
+    trend_table = pa.Table.from_pandas(trend[["month_end", "segment", "customers", "share"]],
+                                       preserve_index=False)
+    files.append(write_csv(trend_table, output_dir / "segment_trend.csv"))
+    import pandas as pd
+
+    return {"files": files, "sizes": sizes,
+            "send_list_counts": pd.concat(counts) if counts else pd.DataFrame()}

@@ -200,6 +200,8 @@ def run_month(as_of: date, *, params_files: list[Path], reports_dir: Path = REPO
     echo(f"Monthly run for {as_of} → {final}  ({len(notebooks)} notebooks)")
     for i, nb in enumerate(notebooks, start=1):
         mine = {k: v for k, v in shared.items() if k in declared[nb.stem]}
+        if "as_of_to" in declared[nb.stem] and "as_of_to" not in params:
+            mine["as_of_to"] = as_of.isoformat()  # the migration notebook ends on the run's date
         mine = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in mine.items()}
         executed = staging / nb.name
         t0 = time.perf_counter()

@@ -257,3 +257,40 @@ def window_counts(windows: pd.DataFrame, *, lang: str = "vi") -> HTML:
                      _pick(lang, "Khách mua 1 lần", "One-time buyers"),
                      _pick(lang, "Khách mua nhiều lần", "Repeat buyers")]
     return html_table(table)
+
+
+def migration_headlines(h: dict, *, as_of_from, as_of_to, lang: str = "vi",
+                        sources: dict | None = None) -> Markdown:
+    items = [
+        _pick(lang,
+              f"Từ {as_of_from} đến {as_of_to}, trong {number(h['customers'], lang)} khách đã có "
+              f"từ đầu kỳ: **{percent(h['up'], lang)} lên nhóm tốt hơn**, "
+              f"{percent(h['same'], lang)} giữ nguyên, **{percent(h['down'], lang)} xuống nhóm "
+              f"kém hơn**.",
+              f"From {as_of_from} to {as_of_to}, of the {number(h['customers'], lang)} customers "
+              f"already there: **{percent(h['up'], lang)} moved up**, {percent(h['same'], lang)} "
+              f"stayed, **{percent(h['down'], lang)} moved down**."),
+        _pick(lang,
+              f"Doanh thu đang bị đe dọa từ {number(h['down_count'], lang)} khách đi xuống: "
+              f"**{money(h['revenue_at_stake'], lang)}** (chi tiêu của họ tính đến {as_of_from}).",
+              f"Revenue at stake in the {number(h['down_count'], lang)} downward moves: "
+              f"**{money(h['revenue_at_stake'], lang)}** (their spend as of {as_of_from})."),
+        _pick(lang,
+              f"{number(h['new'], lang)} khách mới xuất hiện trong kỳ; "
+              f"{number(h['prospects_who_bought'], lang)} người đăng ký trước đó đã mua lần đầu.",
+              f"{number(h['new'], lang)} customers are new in the period; "
+              f"{number(h['prospects_who_bought'], lang)} earlier sign-ups made a first purchase."),
+    ]
+    if sources:
+        how = ", ".join(f"{d}: {_pick(lang, 'ảnh chụp đã lưu' if s == 'snapshot' else 'tính lại từ dữ liệu', 'stored snapshot' if s == 'snapshot' else 'computed from the data')}"
+                        for d, s in sources.items())
+        items.append(_pick(lang, f"Nguồn phân nhóm: {how}.", f"Segments from: {how}."))
+    return Markdown("\n".join(f"- {i}" for i in items))
+
+
+def movers_sizes(sizes: dict, *, lang: str = "vi") -> Markdown:
+    names = {"win_back": _pick(lang, "cần giành lại (win-back)", "to win back"),
+             "thank_you": _pick(lang, "cảm ơn (lên nhóm tốt nhất)", "to thank (moved into the best group)")}
+    lines = [f"- **{name}** ({names.get(name, name)}): {number(n, lang)} "
+             + _pick(lang, "khách", "customers") for name, n in sizes.items()]
+    return Markdown("\n".join(lines))

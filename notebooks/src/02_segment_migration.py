@@ -1,0 +1,95 @@
+# %% [markdown]
+# # Khách chuyển nhóm giữa hai kỳ · Segment migration
+# > Ai đã lên nhóm, ai đã tụt nhóm, và ai cần được giành lại ngay bây giờ.
+# > Who moved where between two dates, and who must be won back now.
+
+# %% tags=["parameters"]
+as_of_to = "2026-10-31"  # the later date, YYYY-MM-DD
+as_of_from = ""  # the earlier date, empty means the month end before as_of_to
+orders_path = "data/raw/orders.csv"  # shop export (CSV, Parquet or XLSX), relative to the project root
+customers_path = "data/raw/customers.csv"  # customers export, empty for none
+output_dir = ""  # folder for the outputs, empty means data/processed/runs/<as_of_to>
+mapping = "generic"  # column mapping in params/mappings (generic, shopify, vn_pos)
+shop_tz = "Asia/Ho_Chi_Minh"  # shop time zone, for timestamps written with a zone
+drop_duplicates = False  # drop exact duplicate rows (only when the export repeats rows)
+scheme = "rfm11"  # segment scheme in params/schemes
+scheme_params = {}  # values for the scheme's own parameters, e.g. churn_days for lifecycle
+window_days = None  # look-back for F and M in days, None means all history
+bins = 5  # score levels per factor
+scoring = "quantile"  # quantile or fixed
+fixed_cuts = {}  # cut points per factor (recency_days, frequency, monetary) for fixed scoring
+factors = "rfm"  # factors scored, rfm or two of them (rf, rm, fm)
+monetary = "total"  # M on the total spend (total) or the average order value (aov)
+excluded_statuses = ["cancelled", "canceled", "failed", "void"]  # order statuses dropped
+movers_lists = {"win_back": {"from": ["champions", "loyal", "cant_lose_them"], "to": ["at_risk", "hibernating", "lost"]}, "thank_you": {"from": [], "to": ["champions"]}}  # named pairs of segment sets, an empty from means any other segment
+trend_months = 12  # month ends shown in the trend
+lang = "vi"  # labels and number format, vi or en
+threads = None  # DuckDB threads, None for all cores
+memory_limit = None  # DuckDB memory limit such as 8GB, None for the default
+
+# %%
+from helpers import charts, db, export, migration, narrative, rfm, theme
+from helpers.params import RunParams, parse_date
+from helpers.texts import t
+
+run = RunParams.from_values(
+    as_of=as_of_to, orders_path=orders_path, customers_path=customers_path, output_dir=output_dir,
+    mapping=mapping, shop_tz=shop_tz, drop_duplicates=drop_duplicates, scheme=scheme,
+    scheme_params=scheme_params, window_days=window_days, bins=bins, scoring=scoring,
+    fixed_cuts=fixed_cuts, factors=factors, monetary=monetary,
+    excluded_statuses=excluded_statuses, lang=lang, threads=threads, memory_limit=memory_limit,
+)
+date_from = parse_date(as_of_from, "as_of_from") if as_of_from else migration.default_from(run.as_of)
+migration.check_dates(date_from, run.as_of)
+movers = migration.check_movers_lists(movers_lists)
+theme.use_workbook_theme(run.lang)
+con = db.connect(threads=run.threads, memory_limit=run.memory_limit)
+inputs = rfm.load_inputs(con, run)
+scheme_def = rfm.load_run_scheme(run)
+checksums = rfm.input_checksums(inputs)
+narrative.inputs_summary(inputs, run.lang)
+
+# %% [markdown]
+# ## Khách đã di chuyển thế nào? · How did customers move?
+
+# %%
+seg_from, source_from = migration.segments_as_of(con, run=run, scheme=scheme_def, as_of=date_from,
+                                                 input_checksums=checksums)
+seg_to, source_to = migration.segments_as_of(con, run=run, scheme=scheme_def, as_of=run.as_of,
+                                             input_checksums=checksums)
+segment_movers = migration.build_segment_movers(con, seg_from=seg_from, seg_to=seg_to,
+                                                scheme=scheme_def, lang=run.lang)
+segment_migration = migration.build_segment_migration(con)
+narrative.migration_headlines(migration.headline(con), as_of_from=date_from, as_of_to=run.as_of,
+                              lang=run.lang, sources={date_from: source_from, run.as_of: source_to})
+
+# %%
+charts.migration_heatmap(segment_migration.df(), order=scheme_def.order,
+                         labels=scheme_def.labels(run.lang), lang=run.lang,
+                         title=t("migration_title", run.lang, a=date_from, b=run.as_of))
+
+# %%
+charts.migration_sankey(segment_migration.df(), order=scheme_def.order,
+                        labels=scheme_def.labels(run.lang), colors=scheme_def.colors(),
+                        lang=run.lang, title=t("sankey_title", run.lang))
+
+# %% [markdown]
+# ## Ai cần được chăm sóc ngay? · Who needs care now?
+# Danh sách được định nghĩa trong tham số `movers_lists`: từ một nhóm sang một nhóm khác.
+# The lists are defined in the `movers_lists` parameter: from one set of segments to another.
+
+# %%
+trend = migration.segment_trend(con, run=run, scheme=scheme_def,
+                                dates=migration.month_ends(run.as_of, trend_months),
+                                input_checksums=checksums)
+outputs = export.write_migration_outputs(con, output_dir=run.output_dir, movers_lists=movers,
+                                         known=scheme_def.keys, trend=trend)
+display(narrative.movers_sizes(outputs["sizes"], lang=run.lang),
+        narrative.send_lists(outputs["send_list_counts"], {}, lang=run.lang))
+
+# %% [markdown]
+# ## Các nhóm thay đổi ra sao trong 12 tháng? · How have the segments changed over 12 months?
+
+# %%
+charts.segment_trend(trend, order=scheme_def.order, labels=scheme_def.labels(run.lang),
+                     colors=scheme_def.colors(), lang=run.lang, title=t("trend_title", run.lang))

@@ -1,0 +1,143 @@
+"""Segment migration between two dates, movers lists and the 12-month segment trend (notebook 02).
+
+Segments at a date come from the stored snapshot when one exists for exactly these settings and
+input files, and are computed from the data otherwise (and then stored). The as-of rule makes both
+give the same answer.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from helpers import db, rfm, snapshots
+from helpers.params import RunParams, month_end, month_end_before
+from helpers.paths import SNAPSHOTS_DIR
+from helpers.schemes import Scheme
+
+DEFAULT_MOVERS = {
+    "win_back": {"from": ["champions", "loyal", "cant_lose_them"],
+                 "to": ["at_risk", "hibernating", "lost"]},
+    "thank_you": {"from": [], "to": ["champions"]},
+}
+
+
+def segments_as_of(con, *, run: RunParams, scheme: Scheme, as_of: date,
+                   input_checksums: dict[str, str], snapshot_root: Path = SNAPSHOTS_DIR,
+                   use_snapshots: bool = True) -> tuple[pa.Table, str]:
+    """Every customer's segment as of `as_of`: (table, 'snapshot' or 'computed')."""
+    if use_snapshots:
+        stored = snapshots.read_snapshot(scheme=run.scheme, as_of=as_of, settings=run.settings(),
+                                         input_checksums=input_checksums, root=snapshot_root)
+        if stored is not None:
+            return stored, "snapshot"
+    rfm.build_rfm_customers(con, run=run, scheme=scheme, as_of=as_of)
+    path = snapshots.write_snapshot(con, scheme=run.scheme, as_of=as_of,
+                                    settings=run.settings(), input_checksums=input_checksums,
+                                    root=snapshot_root)
+    import pyarrow.parquet as pq
+
+    return pq.read_table(path), "computed"
+
+
+def check_dates(as_of_from: date, as_of_to: date) -> None:
+    if as_of_from >= as_of_to:
+        raise ValueError(f"as_of_from ({as_of_from}) must be before as_of_to ({as_of_to})")
+
+
+def default_from(as_of_to: date) -> date:
+    """The month end before as_of_to (as_of_to's own month end when it is not one)."""
+    return month_end_before(as_of_to)
+
+
+def build_segment_movers(con, *, seg_from: pa.Table, seg_to: pa.Table, scheme: Scheme,
+                         lang: str) -> duckdb.DuckDBPyRelation:
+    """One row per customer at either date, with both segments (sql/segment_movers.sql)."""
+    rfm.register_scheme(con, scheme, lang)
+    for name, table in (("seg_from", seg_from), ("seg_to", seg_to)):
+        con.register(f"{name}_arrow", table)
+        con.execute(f"create or replace table {name} as select * from {name}_arrow")
+        con.unregister(f"{name}_arrow")
+    return db.materialize(con, "segment_movers")
+
+
+def build_segment_migration(con) -> duckdb.DuckDBPyRelation:
+    """The migration matrix (sql/segment_migration.sql)."""
+    return db.materialize(con, "segment_migration")
+
+
+def headline(con) -> dict:
+    """Shares of customers (present at both dates) who moved up, stayed or moved down, the
+    revenue at stake in the downward moves, and the number of new customers."""
+    row = db.one(con, """
+        select
+            count(*) filter (where direction <> 'new'),
+            count(*) filter (where direction = 'up'),
+            count(*) filter (where direction = 'same'),
+            count(*) filter (where direction = 'down'),
+            coalesce(sum(monetary_from) filter (where direction = 'down'), 0),
+            count(*) filter (where direction = 'new'),
+            count(*) filter (where from_segment = 'prospect' and to_segment <> 'prospect')
+        from segment_movers
+    """)
+    base, up, same, down, at_stake, new, prospects_bought = row
+    share = (lambda n: n / base) if base else (lambda n: 0.0)
+    return {"customers": base, "up": share(up), "same": share(same), "down": share(down),
+            "up_count": up, "down_count": down, "revenue_at_stake": at_stake, "new": new,
+            "prospects_who_bought": prospects_bought}
+
+
+def build_movers_list(con, *, name: str, from_segments: list[str], to_segments: list[str],
+                      known: list[str]) -> duckdb.DuckDBPyRelation:
+    """Customers who moved from one set of segments to another (sql/movers_list.sql)."""
+    unknown = sorted((set(from_segments) | set(to_segments)) - set(known))
+    if unknown:
+        raise ValueError(f"movers list {name!r} names unknown segment(s) {unknown}; the scheme "
+                         f"has {known}")
+    return db.materialize(con, "movers_list", as_name="movers_selected", list_name=name,
+                          from_segments=list(from_segments), to_segments=list(to_segments))
+
+
+def check_movers_lists(lists: dict) -> dict:
+    out = {}
+    for name, spec in (lists or {}).items():
+        if not str(name).isidentifier() or not str(name).isascii():
+            raise ValueError(f"movers list name {name!r} must be ASCII snake_case (a file name)")
+        if not isinstance(spec, dict) or set(spec) - {"from", "to"} or not spec.get("to"):
+            raise ValueError(f"movers list {name!r}: give {{from: [segments], to: [segments]}} "
+                             f"(an empty 'from' means any other segment)")
+        out[name] = {"from": list(spec.get("from") or []), "to": list(spec["to"])}
+    return out
+
+
+def month_ends(as_of_to: date, months: int = 12) -> list[date]:
+    """The last `months` month ends on or before as_of_to, oldest first."""
+    last = as_of_to if as_of_to == month_end(as_of_to) else month_end_before(as_of_to)
+    out = [last]
+    while len(out) < months:
+        out.append(month_end_before(out[-1]))
+    return sorted(out)
+
+
+def segment_trend(con, *, run: RunParams, scheme: Scheme, dates: list[date],
+                  input_checksums: dict[str, str], snapshot_root: Path = SNAPSHOTS_DIR,
+                  use_snapshots: bool = True) -> pd.DataFrame:
+    """month_end, segment, customers, share: one row per segment of the scheme at each date."""
+    frames = []
+    for day in dates:
+        table, _ = segments_as_of(con, run=run, scheme=scheme, as_of=day,
+                                  input_checksums=input_checksums, snapshot_root=snapshot_root,
+                                  use_snapshots=use_snapshots)
+        counts = table.group_by("segment").aggregate([("customer_id", "count")]).to_pandas()
+        counts = counts.rename(columns={"customer_id_count": "customers"})
+        full = pd.DataFrame({"segment": scheme.keys}).merge(counts, on="segment", how="left")
+        full["customers"] = full.customers.fillna(0).astype(int)
+        total = full.customers.sum()
+        full["share"] = full.customers / total if total else 0.0
+        full.insert(0, "month_end", day)
+        frames.append(full)
+    return pd.concat(frames, ignore_index=True)

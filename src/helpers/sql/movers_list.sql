@@ -1,0 +1,66 @@
+-- One row per customer who moved from one of $from_segments to one of $to_segments.
+with
+
+movers as (
+
+    select * from segment_movers
+
+),
+
+customers as (
+
+    select * from customers
+
+),
+
+selected as (
+
+    select *
+
+    from movers
+
+    -- an empty "from" set means any other segment: "anyone who moved into champions"
+    where
+        (
+            len(cast($from_segments as varchar [])) = 0
+            or list_contains(cast($from_segments as varchar []), from_segment)
+        )
+        and list_contains(cast($to_segments as varchar []), to_segment)
+        and from_segment <> to_segment
+
+),
+
+final as (
+
+    select
+        selected.customer_id,
+        customers.name,
+        customers.phone,
+        customers.email,
+        coalesce(customers.consent_sms, false) as consent_sms,
+        coalesce(customers.consent_zalo, false) as consent_zalo,
+        coalesce(customers.consent_email, false) as consent_email,
+        selected.from_segment,
+        selected.to_segment,
+        selected.r_score_from,
+        selected.f_score_from,
+        selected.m_score_from,
+        selected.r_score_to,
+        selected.f_score_to,
+        selected.m_score_to,
+        selected.recency_days_from,
+        selected.recency_days_to,
+        selected.frequency_from,
+        selected.frequency_to,
+        selected.monetary_from,
+        selected.monetary_to,
+        $list_name as list_name
+
+    from selected
+
+    left join customers
+        on selected.customer_id = customers.customer_id
+
+)
+
+select * from final
