@@ -251,3 +251,47 @@ def segment_trend(trend: pd.DataFrame, *, order: list[str], labels: dict[str, st
                           "segment_label": t("segment", lang)}, title=title)
     fig.update_layout(height=460, yaxis_tickformat=".0%", hovermode="x unified")
     return fig
+
+
+def tier_members(summary: pd.DataFrame, *, names: dict[str, str], lang: str = "vi",
+                 title: str | None = None) -> go.Figure:
+    """Members and spend per tier, side by side."""
+    frame = summary.assign(name=summary.tier.map(names))
+    fig = make_subplots(rows=1, cols=2, subplot_titles=[t("members", lang),
+                                                        t("spend_period", lang)])
+    fig.add_bar(x=frame.name, y=frame.members, row=1, col=1, marker_color="#0969da",
+                text=frame.members, texttemplate="%{text:,}", name=t("members", lang))
+    fig.add_bar(x=frame.name, y=frame.spend.astype(float), row=1, col=2, marker_color="#bf8700",
+                text=[_short_money(v) for v in frame.spend.astype(float)], name=t("spend_period", lang))
+    fig.update_layout(title=title, showlegend=False, height=400)
+    return fig
+
+
+def tier_changes(members: pd.DataFrame, *, order: list[str], names: dict[str, str],
+                 lang: str = "vi", title: str | None = None) -> go.Figure:
+    """Members per current tier by change since the previous month end (up, down, same, new)."""
+    frame = (members.groupby(["tier", "tier_change"]).size().rename("members").reset_index())
+    frame["tier_name"] = frame.tier.map(names)
+    fig = px.bar(frame, x="tier_name", y="members", color="tier_change", barmode="group",
+                 category_orders={"tier_name": [names[k] for k in order],
+                                  "tier_change": ["up", "down", "new", "same"]},
+                 color_discrete_map={"up": "#1a7f37", "down": "#cf222e", "new": "#0969da",
+                                     "same": "#afb8c1"},
+                 labels={"tier_name": "", "members": t("members", lang),
+                         "tier_change": t("change", lang)}, title=title, text_auto=",")
+    fig.update_layout(height=420)
+    return fig
+
+
+def gap_distribution(members: pd.DataFrame, *, names: dict[str, str], lang: str = "vi",
+                     title: str | None = None) -> go.Figure:
+    """How far members are from the next tier (close ones are the ones to nudge)."""
+    frame = members[members.next_tier.notna()].copy()
+    frame["gap_to_next"] = frame.gap_to_next.astype(float)
+    frame["next_name"] = frame.next_tier.map(names)
+    fig = px.histogram(frame, x="gap_to_next", color="next_name", nbins=40,
+                       labels={"gap_to_next": t("gap_to_next", lang),
+                               "next_name": t("next_tier", lang)}, title=title, barmode="overlay",
+                       opacity=0.7)
+    fig.update_layout(height=400, yaxis_title=t("members", lang), xaxis_tickformat=",.0f")
+    return fig

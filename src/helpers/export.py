@@ -238,3 +238,32 @@ def write_migration_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path,
 
     return {"files": files, "sizes": sizes,
             "send_list_counts": pd.concat(counts) if counts else pd.DataFrame()}
+
+
+# ---------------------------------------------------------------- notebook 04's outputs
+
+LOYALTY_COLUMNS = ["customer_id", "spend", "tier", "points", "next_tier", "gap_to_next",
+                   "close_to_next", "previous_tier", "tier_change"]
+TIER_LIST_COLUMNS = ["customer_id", "name", "phone", "email", "consent_sms", "consent_zalo",
+                     "consent_email", "birthday", "tier", "spend", "points", "next_tier",
+                     "gap_to_next", "previous_tier", "tier_change", "tier_at_reranking"]
+
+
+def write_loyalty_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path,
+                          lists: tuple[str, ...]) -> dict:
+    """loyalty_members.csv and tiers/<list>.csv (+ per channel)."""
+    output_dir = Path(output_dir)
+    files = [write_csv(arrow(con, f"select {', '.join(LOYALTY_COLUMNS)} from loyalty_members "
+                                  f"order by customer_id"), output_dir / "loyalty_members.csv")]
+    build_contact_lists(con, "tier_lists", "list_key")
+    counts = contact_list_counts(con).df()
+    files += write_contact_lists(con, output_dir / "tiers", file_key="list", keys=list(lists),
+                                 columns=TIER_LIST_COLUMNS)
+    # contact_lists writes <folder>/list=<key>.csv; the contract names them tiers/<list>.csv
+    for key in lists:
+        for folder in [output_dir / "tiers"] + [output_dir / "tiers" / c for c in CHANNELS]:
+            src = folder / f"list={key}.csv"
+            if src.exists():
+                src.replace(folder / f"{key}.csv")
+    files = [Path(str(f).replace("list=", "")) for f in files]
+    return {"files": files, "send_list_counts": counts}

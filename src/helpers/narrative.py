@@ -294,3 +294,39 @@ def movers_sizes(sizes: dict, *, lang: str = "vi") -> Markdown:
     lines = [f"- **{name}** ({names.get(name, name)}): {number(n, lang)} "
              + _pick(lang, "khách", "customers") for name, n in sizes.items()]
     return Markdown("\n".join(lines))
+
+
+def loyalty_headlines(summary: pd.DataFrame, *, names: dict[str, str], as_of, reranking,
+                      lang: str = "vi") -> Markdown:
+    total = int(summary.members.sum())
+    parts = ", ".join(f"{names[r.tier]} {number(r.members, lang)}" for r in summary.itertuples())
+    items = [
+        _pick(lang, f"**{number(total, lang)} thành viên** tính đến {as_of}: {parts}.",
+              f"**{number(total, lang)} members** as of {as_of}: {parts}."),
+        _pick(lang, f"So với cuối tháng trước: **{number(summary.upgraded.sum(), lang)} lên hạng**, "
+                    f"**{number(summary.downgraded.sum(), lang)} xuống hạng**, "
+                    f"{number(summary.new_members.sum(), lang)} thành viên mới.",
+              f"Since last month end: **{number(summary.upgraded.sum(), lang)} upgraded**, "
+              f"**{number(summary.downgraded.sum(), lang)} downgraded**, "
+              f"{number(summary.new_members.sum(), lang)} new members."),
+        _pick(lang, f"**{number(summary.close_to_next.sum(), lang)} thành viên sắp lên hạng**: "
+                    f"nhắn họ \"chỉ cần mua thêm X để lên hạng\".",
+              f"**{number(summary.close_to_next.sum(), lang)} members are close to the next tier**:"
+              f" tell them \"spend X more to reach it\"."),
+        _pick(lang, f"{number(summary.will_drop.sum(), lang)} thành viên sẽ bị hạ hạng vào kỳ xét "
+                    f"hạng {reranking} nếu không mua thêm.",
+              f"{number(summary.will_drop.sum(), lang)} members will drop a tier at the "
+              f"{reranking} re-ranking unless they buy again."),
+    ]
+    return Markdown("\n".join(f"- {i}" for i in items))
+
+
+def list_sizes(counts: pd.DataFrame, *, lang: str = "vi") -> HTML:
+    if counts.empty:
+        return HTML("")
+    table = counts.pivot_table(index="list_key", columns="channel", values="in_list",
+                               aggfunc="sum", fill_value=0)
+    sizes = counts.groupby("list_key").customers.max()
+    table.insert(0, _pick(lang, "khách", "customers"), sizes)
+    table = table.reset_index().rename(columns={"list_key": _pick(lang, "danh sách", "list")})
+    return html_table(table)

@@ -1,0 +1,74 @@
+# %% [markdown]
+# # Hạng thành viên · Loyalty tiers
+# > Ai đang ở hạng nào theo chi tiêu, ai sắp lên hạng, ai vừa lên hay xuống hạng, và ai có sinh nhật tháng tới.
+# > Who is in which tier by spend, who is close to the next one, who moved up or down, and whose birthday is next month.
+
+# %% tags=["parameters"]
+as_of = "2026-10-31"  # last day included, YYYY-MM-DD
+orders_path = "data/raw/orders.csv"  # shop export (CSV, Parquet or XLSX), relative to the project root
+customers_path = "data/raw/customers.csv"  # customers export, empty for none
+output_dir = ""  # folder for the outputs, empty means data/processed/runs/<as_of>
+mapping = "generic"  # column mapping in params/mappings (generic, shopify, vn_pos)
+shop_tz = "Asia/Ho_Chi_Minh"  # shop time zone, for timestamps written with a zone
+drop_duplicates = False  # drop exact duplicate rows (only when the export repeats rows)
+excluded_statuses = ["cancelled", "canceled", "failed", "void"]  # order statuses dropped
+loyalty_path = "params/loyalty.yaml"  # tiers, thresholds, period, points and re-ranking date
+lang = "vi"  # labels and number format, vi or en
+threads = None  # DuckDB threads, None for all cores
+memory_limit = None  # DuckDB memory limit such as 8GB, None for the default
+
+# %%
+from helpers import charts, db, export, loyalty, narrative, rfm, theme
+from helpers.params import RunParams
+from helpers.texts import t
+
+run = RunParams.from_values(
+    as_of=as_of, orders_path=orders_path, customers_path=customers_path, output_dir=output_dir,
+    mapping=mapping, shop_tz=shop_tz, drop_duplicates=drop_duplicates,
+    excluded_statuses=excluded_statuses, lang=lang, threads=threads, memory_limit=memory_limit,
+)
+config = loyalty.load_loyalty(loyalty_path)
+theme.use_workbook_theme(run.lang)
+con = db.connect(threads=run.threads, memory_limit=run.memory_limit)
+inputs = rfm.load_inputs(con, run)
+narrative.inputs_summary(inputs, run.lang)
+
+# %% [markdown]
+# ## Thành viên ở hạng nào? · Who is in which tier?
+
+# %%
+loyalty_members = loyalty.build_loyalty_members(con, as_of=run.as_of, config=config,
+                                                excluded_statuses=run.excluded_statuses)
+tier_summary = loyalty.tier_summary(con)
+narrative.loyalty_headlines(tier_summary, names=config.names(run.lang), as_of=run.as_of,
+                            reranking=loyalty.next_reranking(run.as_of, config.reranking_day),
+                            lang=run.lang)
+
+# %%
+charts.tier_members(tier_summary, names=config.names(run.lang), lang=run.lang,
+                    title=t("tiers_title", run.lang))
+
+# %% [markdown]
+# ## Ai lên hạng, ai xuống hạng? · Who moved up or down?
+
+# %%
+charts.tier_changes(loyalty_members.df(), order=config.order, names=config.names(run.lang),
+                    lang=run.lang, title=t("changes_title", run.lang))
+
+# %% [markdown]
+# ## Ai sắp lên hạng? · Who is close to the next tier?
+
+# %%
+charts.gap_distribution(loyalty_members.df(), names=config.names(run.lang), lang=run.lang,
+                        title=t("gap_title_tiers", run.lang))
+
+# %% [markdown]
+# ## Danh sách chăm sóc · Lists to act on
+# Sắp lên hạng, vừa lên hạng, vừa xuống hạng, sinh nhật tháng tới, và sẽ bị hạ hạng ở kỳ xét hạng tới.
+# Close to the next tier, upgraded, downgraded, birthdays next month, and those who will drop at the next re-ranking.
+
+# %%
+tier_lists = loyalty.build_tier_lists(con, as_of=run.as_of)
+outputs = export.write_loyalty_outputs(con, output_dir=run.output_dir, lists=loyalty.LISTS)
+display(narrative.list_sizes(outputs["send_list_counts"], lang=run.lang),
+        narrative.send_lists(outputs["send_list_counts"], {}, lang=run.lang))

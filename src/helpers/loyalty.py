@@ -1,0 +1,132 @@
+"""Loyalty tiers by rolling spend, points, next-tier gaps and the lists to act on (notebook 04)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import yaml
+
+from helpers import db
+from helpers.params import month_end_before, parse_date
+from helpers.paths import resolve
+from helpers.rfm import build_orders
+
+LISTS = ("close_to_next", "upgraded", "downgraded", "birthdays", "will_drop")
+
+
+class LoyaltyError(ValueError):
+    """A loyalty file that cannot be used; the message names the file and the field."""
+
+
+@dataclass(frozen=True)
+class LoyaltyConfig:
+    tiers: pd.DataFrame  # tier, tier_rank (1 = lowest), threshold, name_vi, name_en
+    period_days: int
+    point_value: float
+    close_share: float
+    reranking_day: tuple[int, int]  # (day, month)
+    path: str
+
+    def names(self, lang: str) -> dict[str, str]:
+        return dict(zip(self.tiers.tier, self.tiers[f"name_{lang}"]))
+
+    @property
+    def order(self) -> list[str]:
+        return list(self.tiers.tier)
+
+
+def load_loyalty(path: str | Path = "params/loyalty.yaml") -> LoyaltyConfig:
+    path = resolve(path)
+    if not path.exists():
+        raise LoyaltyError(f"loyalty file not found: {path}")
+    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    unknown = set(doc) - {"tiers", "period_days", "point_value", "close_share", "reranking_date"}
+    if unknown:
+        raise LoyaltyError(f"{path}: unknown field(s) {sorted(unknown)}")
+    tiers = doc.get("tiers") or []
+    if len(tiers) < 2:
+        raise LoyaltyError(f"{path}: give at least two tiers, lowest first")
+    rows = []
+    for i, tier in enumerate(tiers, start=1):
+        missing = {"key", "vi", "en", "threshold"} - set(tier)
+        if missing:
+            raise LoyaltyError(f"{path}: tier {i} lacks {sorted(missing)}")
+        if not str(tier["key"]).isidentifier():
+            raise LoyaltyError(f"{path}: tier key {tier['key']!r} must be ASCII snake_case")
+        rows.append({"tier": tier["key"], "tier_rank": i, "threshold": float(tier["threshold"]),
+                     "name_vi": tier["vi"], "name_en": tier["en"]})
+    frame = pd.DataFrame(rows)
+    if not frame.threshold.is_monotonic_increasing or frame.threshold.duplicated().any():
+        raise LoyaltyError(f"{path}: thresholds must rise strictly from the lowest tier up")
+    period_days = int(doc.get("period_days", 365))
+    point_value = float(doc.get("point_value", 10_000))
+    close_share = float(doc.get("close_share", 0.2))
+    if period_days <= 0 or point_value <= 0 or not 0 <= close_share <= 1:
+        raise LoyaltyError(f"{path}: period_days and point_value must be positive, close_share "
+                           f"between 0 and 1")
+    text = str(doc.get("reranking_date", "31/12"))
+    try:
+        day, month = (int(x) for x in text.replace("-", "/").split("/")[:2])
+        date(2024, month, day)
+    except (ValueError, TypeError):
+        raise LoyaltyError(f"{path}: reranking_date {text!r} must be a day of the year as dd/mm, "
+                           f"e.g. 31/12") from None
+    return LoyaltyConfig(frame, period_days, point_value, close_share, (day, month), str(path))
+
+
+def next_reranking(as_of: date, day_month: tuple[int, int]) -> date:
+    """The next re-ranking date strictly after as_of."""
+    day, month = day_month
+    for year in (as_of.year, as_of.year + 1):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:  # 29/02 in a common year
+            candidate = date(year, month, 28)
+        if candidate > as_of:
+            return candidate
+    raise AssertionError("unreachable")
+
+
+def _tier_table(con, name: str, *, as_of: date, spend_as_of: date, config: LoyaltyConfig,
+                excluded_statuses) -> None:
+    build_orders(con, as_of=as_of, excluded_statuses=excluded_statuses)
+    db.materialize(con, "loyalty_spend", as_name=name, as_of=spend_as_of,
+                   period_days=config.period_days)
+
+
+def build_loyalty_members(con, *, as_of: date, config: LoyaltyConfig,
+                          excluded_statuses=()) -> duckdb.DuckDBPyRelation:
+    """One row per member: spend, tier, points, next tier, gap, change (loyalty_members.sql)."""
+    con.register("loyalty_tiers_df", config.tiers)
+    # thresholds are money: exact decimals, so gaps and comparisons are exact too
+    con.execute("create or replace table loyalty_tiers as select * replace "
+                "(cast(threshold as decimal(18, 2)) as threshold) from loyalty_tiers_df")
+    con.unregister("loyalty_tiers_df")
+    previous = month_end_before(as_of)
+    _tier_table(con, "tier_previous", as_of=previous, spend_as_of=previous, config=config,
+                excluded_statuses=excluded_statuses)
+    # "if nothing changes": the orders known today, seen from the next re-ranking date
+    _tier_table(con, "tier_reranking", as_of=as_of,
+                spend_as_of=next_reranking(as_of, config.reranking_day), config=config,
+                excluded_statuses=excluded_statuses)
+    _tier_table(con, "tier_now", as_of=as_of, spend_as_of=as_of, config=config,
+                excluded_statuses=excluded_statuses)
+    return db.materialize(con, "loyalty_members", point_value=config.point_value,
+                          close_share=config.close_share)
+
+
+def build_tier_lists(con, *, as_of: date) -> duckdb.DuckDBPyRelation:
+    """One row per (list, member) for the lists to act on, with contacts (tier_lists.sql)."""
+    return db.materialize(con, "tier_lists", as_of=as_of)
+
+
+def tier_summary(con) -> pd.DataFrame:
+    return db.query(con, "tier_summary")
+
+
+def parse_as_of(value) -> date:
+    return parse_date(value, "as_of")
