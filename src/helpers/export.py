@@ -267,3 +267,42 @@ def write_loyalty_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path,
                 src.replace(folder / f"{key}.csv")
     files = [Path(str(f).replace("list=", "")) for f in files]
     return {"files": files, "send_list_counts": counts}
+
+
+# ---------------------------------------------------------------- notebook 05's outputs
+
+CAMPAIGN_RESULT_COLUMNS = [
+    "campaign_id", "segment", "targeted", "holdout", "sent", "delivered", "failed",
+    "delivery_rate", "cost", "open_rate", "interaction_rate", "treated_converters", "treated_rate",
+    "holdout_converters", "holdout_rate", "uplift", "uplift_ci_low", "uplift_ci_high",
+    "incremental_converters", "treated_revenue", "holdout_revenue", "incremental_revenue",
+    "cost_per_incremental_converter", "roi", "name", "channel", "target", "start_date",
+    "attribution_days", "is_window_complete",
+]
+
+
+def write_campaign_results(con: duckdb.DuckDBPyConnection, *, output_dir: Path) -> Path:
+    """campaign_results.csv (segment 'all' holds each campaign's totals)."""
+    return write_csv(arrow(con, f"select {', '.join(CAMPAIGN_RESULT_COLUMNS)} "
+                                f"from campaign_results"),
+                     Path(output_dir) / "campaign_results.csv")
+
+
+def write_campaign_list(con: duckdb.DuckDBPyConnection, *, folder: Path) -> dict:
+    """For the next campaign, from table holdout_split: holdout.csv (never contacted) and one send
+    list per channel (consent and valid contact), the holdout left out of every send list."""
+    con.execute("create or replace temp table campaign_send_candidates as "
+                "select * from holdout_split where not is_holdout")
+    folder = Path(folder)
+    files = [write_csv(arrow(con, "select customer_id from holdout_split where is_holdout "
+                                  "order by customer_id"), folder / "holdout.csv")]
+    build_contact_lists(con, "campaign_send_candidates", "segment")
+    counts = {}
+    cols = ["customer_id", "name", "phone", "email", "segment", "suggested_action"]
+    for channel in CHANNELS:
+        rows = arrow(con, f"select {', '.join(cols)} from contact_lists where can_send_{channel} "
+                          f"order by customer_id")
+        counts[channel] = rows.num_rows
+        files.append(write_csv(rows, folder / f"send_{channel}.csv"))
+    held = db.one(con, "select count(*) filter (where is_holdout), count(*) from holdout_split")
+    return {"files": files, "holdout": held[0], "list": held[1], "send": counts}

@@ -208,7 +208,11 @@ def generate(
     }
 
     # ---------- campaigns: some with a true effect, some without
-    campaigns, sends, holdout, extra = _campaigns(rng, cust_ids[buyers], lines, all_days, cdf)
+    # campaigns draw from their own stream, so changes elsewhere in the shop do not move them
+    campaign_rng = np.random.default_rng([seed, 2025])
+    first_order_day = np.minimum.reduceat(day_idx, np.r_[0, np.cumsum(k)[:-1]])
+    campaigns, sends, holdout, extra = _campaigns(campaign_rng, cust_ids[buyers], first_order_day,
+                                                  lines)
     for key in lines:
         lines[key] = np.concatenate([lines[key], extra[key]])
 
@@ -285,23 +289,27 @@ CAMPAIGNS = [
 ]
 
 
-def _campaigns(rng, buyer_ids, lines, all_days, cdf):
-    """Campaign files and the extra purchases a campaign with a true effect causes."""
+def _campaigns(rng, buyer_ids, first_order_day, lines):
+    """Campaign files and the extra purchases a campaign with a true effect causes.
+
+    Each campaign targets existing customers (first order before it starts), a random 10% held out.
+    """
     camp_rows, send_rows, hold_rows = [], [], []
     extra = {k: [] for k in lines}
     n_buyers = len(buyer_ids)
     size = max(min(n_buyers // 6, 60_000), 50)
     day0 = np.datetime64(START)
     for cid, name, channel, target, start, attr_days, cpm, uplift in CAMPAIGNS:
-        chosen = rng.choice(n_buyers, size, replace=False)
-        is_hold = rng.random(size) < 0.10
+        start_day = (np.datetime64(start) - day0).astype(int)
+        eligible = np.flatnonzero(first_order_day < start_day)
+        chosen = rng.choice(eligible, min(size, len(eligible)), replace=False)
+        is_hold = rng.random(len(chosen)) < 0.10
         treated = buyer_ids[chosen[~is_hold]]
         held = buyer_ids[chosen[is_hold]]
         n_t = len(treated)
         delivered = rng.random(n_t) < (0.93 if channel != "email" else 0.97)
         opened = delivered & (rng.random(n_t) < (0.55 if channel == "zns" else 0.25))
         interacted = opened & (rng.random(n_t) < 0.3)
-        start_day = (np.datetime64(start) - day0).astype(int)
         sent_sec = rng.integers(9 * 3600, 11 * 3600, n_t)
         sent_at = (np.datetime64(start).astype("datetime64[s]") + sent_sec.astype("timedelta64[s]"))
         camp_rows.append((cid, name, channel, target, start.isoformat(), attr_days, cpm))

@@ -1,0 +1,108 @@
+# %% [markdown]
+# # Kết quả chiến dịch chăm sóc · Campaign results against a holdout
+# > Mỗi chiến dịch thực sự đã tạo ra bao nhiêu khách mua thêm, so với nhóm đối chứng không được liên hệ.
+# > What each care campaign really caused, compared with a holdout that was not contacted.
+
+# %% tags=["parameters"]
+as_of = "2026-10-31"  # last day included, YYYY-MM-DD
+orders_path = "data/raw/orders.csv"  # shop export (CSV, Parquet or XLSX), relative to the project root
+customers_path = "data/raw/customers.csv"  # customers export, empty for none
+campaigns_path = "data/raw/campaigns.csv"  # campaigns.csv
+campaign_sends_path = "data/raw/campaign_sends.csv"  # campaign_sends.csv (the send lists)
+campaign_holdout_path = "data/raw/campaign_holdout.csv"  # campaign_holdout.csv (not contacted)
+output_dir = ""  # folder for the outputs, empty means data/processed/runs/<as_of>
+mapping = "generic"  # column mapping in params/mappings (generic, shopify, vn_pos)
+shop_tz = "Asia/Ho_Chi_Minh"  # shop time zone, for timestamps written with a zone
+drop_duplicates = False  # drop exact duplicate rows (only when the export repeats rows)
+scheme = "rfm11"  # segment scheme in params/schemes
+scheme_params = {}  # values for the scheme's own parameters, e.g. churn_days for lifecycle
+window_days = None  # look-back for F and M in days, None means all history
+bins = 5  # score levels per factor
+scoring = "quantile"  # quantile or fixed
+fixed_cuts = {}  # cut points per factor (recency_days, frequency, monetary) for fixed scoring
+factors = "rfm"  # factors scored, rfm or two of them (rf, rm, fm)
+monetary = "total"  # M on the total spend (total) or the average order value (aov)
+excluded_statuses = ["cancelled", "canceled", "failed", "void"]  # order statuses dropped
+holdout_share = 0.1  # share of a campaign list held out (not contacted)
+detectable_uplift = 0.02  # uplift in purchase rate the sample-size helper plans for
+next_campaign_target = ""  # segment key for the next campaign's lists, empty for none
+next_campaign_key = ""  # campaign id for the stable holdout hash, empty means target and date
+lang = "vi"  # labels and number format, vi or en
+threads = None  # DuckDB threads, None for all cores
+memory_limit = None  # DuckDB memory limit such as 8GB, None for the default
+
+# %%
+from helpers import campaigns, charts, db, export, narrative, rfm, theme
+from helpers.params import RunParams
+from helpers.texts import t
+
+run = RunParams.from_values(
+    as_of=as_of, orders_path=orders_path, customers_path=customers_path, output_dir=output_dir,
+    mapping=mapping, shop_tz=shop_tz, drop_duplicates=drop_duplicates, scheme=scheme,
+    scheme_params=scheme_params, window_days=window_days, bins=bins, scoring=scoring,
+    fixed_cuts=fixed_cuts, factors=factors, monetary=monetary,
+    excluded_statuses=excluded_statuses, lang=lang, threads=threads, memory_limit=memory_limit,
+)
+theme.use_workbook_theme(run.lang)
+con = db.connect(threads=run.threads, memory_limit=run.memory_limit)
+inputs = rfm.load_inputs(con, run)
+scheme_def = rfm.load_run_scheme(run)
+campaigns.load_campaigns(con, campaigns_path=campaigns_path, sends_path=campaign_sends_path,
+                         holdout_path=campaign_holdout_path)
+narrative.inputs_summary(inputs, run.lang)
+
+# %% [markdown]
+# ## Chiến dịch nào thực sự hiệu quả? · Which campaigns really worked?
+# Nhóm nhận tin là tất cả khách trong danh sách gửi, kể cả tin gửi lỗi (intention-to-treat); nhóm đối chứng không được liên hệ.
+# The treated group is everyone on the send list, delivered or not (intention to treat); the holdout was not contacted.
+
+# %%
+campaign_segments = campaigns.build_campaign_segments(con, run=run, scheme=scheme_def,
+                                                      input_checksums=rfm.input_checksums(inputs))
+campaign_results = campaigns.build_campaign_results(con, as_of=run.as_of,
+                                                    excluded_statuses=run.excluded_statuses).df()
+narrative.campaign_sentences(campaign_results, lang=run.lang)
+
+# %%
+charts.uplift_intervals(campaigns.totals(campaign_results), labels=scheme_def.labels(run.lang),
+                        lang=run.lang, title=t("uplift_title", run.lang))
+
+# %%
+narrative.campaign_table(campaigns.totals(campaign_results), labels=scheme_def.labels(run.lang),
+                         lang=run.lang)
+
+# %% [markdown]
+# ## Theo từng nhóm khách · By segment
+# Chỉ các nhóm có ít nhất 30 khách ở cả nhóm nhận tin và nhóm đối chứng; chi tiết đầy đủ trong `campaign_results.csv`.
+# Only segments with at least 30 customers in both groups; every row is in `campaign_results.csv`.
+
+# %%
+charts.uplift_intervals(campaigns.segment_detail(campaign_results, min_group=30),
+                        labels=scheme_def.labels(run.lang), lang=run.lang,
+                        title=t("uplift_segment_title", run.lang))
+
+# %% [markdown]
+# ## Tin nhắn có đến được khách không? · Did the messages arrive?
+
+# %%
+charts.delivery_funnel(campaign_results, lang=run.lang, title=t("funnel_title", run.lang))
+
+# %%
+charts.revenue_per_group(campaign_results, lang=run.lang, title=t("revenue_group_title", run.lang))
+
+# %% [markdown]
+# ## Chuẩn bị chiến dịch tiếp theo · Preparing the next campaign
+
+# %%
+export.write_campaign_results(con, output_dir=run.output_dir)
+base_rate = campaigns.base_rate(campaign_results)
+narrative.sample_size_sentence(
+    campaigns.sample_size(base_rate=base_rate, uplift=detectable_uplift,
+                          holdout_share=holdout_share),
+    base_rate=base_rate, uplift=detectable_uplift, holdout_share=holdout_share, lang=run.lang)
+
+# %%
+next_list = campaigns.prepare_next_campaign(con, run=run, scheme=scheme_def,
+                                            target=next_campaign_target, key=next_campaign_key,
+                                            holdout_share=holdout_share)
+narrative.next_campaign_result(next_list, lang=run.lang)
