@@ -129,3 +129,29 @@ def test_committed_notebooks_carry_no_outputs_and_keep_the_parameters_tag():
         assert any("parameters" in c.metadata.get("tags", []) for c in code), path.name
         assert nb.metadata.kernelspec.name == "python3"
         assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
+
+
+def test_no_personal_data_in_any_html_page(month, shop):
+    import pandas as pd
+
+    root, _ = shop
+    customers = pd.read_csv(root / "raw" / "customers.csv", dtype=str, keep_default_na=False)
+    emails = {e for e in customers.email if e}
+    names = {n for n in customers.name if len(n.split()) >= 3}
+    for html in month.glob("*.html"):
+        visible = re.sub(r"<(script|style).*?</\1>", "", html.read_text(encoding="utf-8"),
+                         flags=re.S)
+        assert not re.search(r"\+84\d{9}", visible), f"{html.name} shows a full phone number"
+        assert not any(e in visible for e in emails), f"{html.name} shows an e-mail address"
+        assert not any(n in visible for n in names), f"{html.name} shows a full name"
+    review = (month / "00_monthly_review.html").read_text(encoding="utf-8")
+    assert "•" in review  # the win-back table is there, masked
+
+
+def test_the_review_page_has_kpis_contents_and_vnd_money(month):
+    text = (month / "00_monthly_review.html").read_text(encoding="utf-8")
+    for anchor in ("kpis", "segments", "migration", "cohorts", "tiers", "campaigns"):
+        assert re.search(f"id=[\"']{anchor}[\"']", text), anchor
+        assert re.search(f"href=[\"']#{anchor}[\"']", text), anchor
+    assert re.search(r"\d{1,3}(\.\d{3})+\xa0₫", text), "money as 1.234.567 ₫"
+    assert "workbook-kpi" in text and "so với tháng trước" in text

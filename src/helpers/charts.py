@@ -272,11 +272,13 @@ def tier_changes(members: pd.DataFrame, *, order: list[str], names: dict[str, st
     """Members per current tier by change since the previous month end (up, down, same, new)."""
     frame = (members.groupby(["tier", "tier_change"]).size().rename("members").reset_index())
     frame["tier_name"] = frame.tier.map(names)
+    change = {k: t(f"change_{k}", lang) for k in ("up", "down", "new", "same")}
+    frame["tier_change"] = frame.tier_change.map(change)
     fig = px.bar(frame, x="tier_name", y="members", color="tier_change", barmode="group",
                  category_orders={"tier_name": [names[k] for k in order],
-                                  "tier_change": ["up", "down", "new", "same"]},
-                 color_discrete_map={"up": "#1a7f37", "down": "#cf222e", "new": "#0969da",
-                                     "same": "#afb8c1"},
+                                  "tier_change": [change[k] for k in ("up", "down", "new", "same")]},
+                 color_discrete_map={change["up"]: "#1a7f37", change["down"]: "#cf222e",
+                                     change["new"]: "#0969da", change["same"]: "#afb8c1"},
                  labels={"tier_name": "", "members": t("members", lang),
                          "tier_change": t("change", lang)}, title=title, text_auto=",")
     fig.update_layout(height=420)

@@ -6,7 +6,7 @@ import pandas as pd
 from IPython.display import HTML, Markdown
 
 from helpers import db
-from helpers.formatting import money, number, percent
+from helpers.formatting import money, number, percent, signed_percent_points
 from helpers.ingest import LoadReport
 from helpers.texts import callout
 
@@ -427,3 +427,156 @@ def next_campaign_result(result: dict | None, *, lang: str = "vi") -> Markdown:
             "Set `next_campaign_target` (e.g. `at_risk`) to write the next campaign's send lists "
             "with a stable holdout kept out of them."))
     return next_campaign_sentence(result, result["folder"], lang=lang)
+
+
+# ---------------------------------------------------------------- the managers' review (00)
+
+REVIEW_SECTIONS = [
+    ("kpis", "Chỉ số chính", "Key figures"),
+    ("segments", "Các nhóm khách", "Customer segments"),
+    ("migration", "Chuyển nhóm và khách cần giành lại", "Migration and win-back"),
+    ("cohorts", "Khách mới có quay lại không", "Do new customers come back"),
+    ("tiers", "Hạng thành viên", "Loyalty tiers"),
+    ("campaigns", "Chiến dịch tháng qua", "Last month's campaigns"),
+]
+
+
+def heading(key: str, *, lang: str = "vi") -> HTML:
+    """An H2 with a stable anchor for the table of contents."""
+    title = next(vi if lang == "vi" else en for k, vi, en in REVIEW_SECTIONS if k == key)
+    return HTML(f"<h2 id='{key}'>{title}</h2>")
+
+
+def review_title(as_of, *, lang: str = "vi") -> HTML:
+    toc = "".join(f"<li><a href='#{k}'>{vi if lang == 'vi' else en}</a></li>"
+                  for k, vi, en in REVIEW_SECTIONS)
+    title = _pick(lang, f"Báo cáo khách hàng tháng {as_of:%m/%Y}",
+                  f"Customer review, {as_of:%B %Y}")
+    sub = _pick(lang, f"Số liệu tính đến hết ngày {as_of:%d/%m/%Y}.",
+                f"Figures up to and including {as_of:%d %B %Y}.")
+    contents = _pick(lang, "Nội dung", "Contents")
+    return HTML(f"<p style='font-size:18px'><b>{title}</b> · {sub}</p>"
+                f"<p><b>{contents}</b></p><ol>{toc}</ol>")
+
+
+def missing(name: str, notebook: str, *, lang: str = "vi") -> Markdown:
+    return Markdown(_pick(lang, f"_Chưa có `{name}` trong thư mục kết quả: chạy `{notebook}` trước._",
+                          f"_`{name}` is not in the run folder yet: run `{notebook}` first._"))
+
+
+def kpi_cards(kpis: pd.DataFrame, *, lang: str = "vi") -> HTML:
+    """Headline figures with their change since last month end."""
+    now, before = kpis.iloc[-1], kpis.iloc[0]
+    names = {"customers": _pick(lang, "Khách hàng", "Customers"),
+             "active_buyers": _pick(lang, "Khách mua trong tháng", "Active buyers this month"),
+             "revenue": _pick(lang, "Doanh thu tháng", "Revenue this month"),
+             "repeat_rate": _pick(lang, "Tỷ lệ khách quay lại", "Repeat rate"),
+             "share_one_time": _pick(lang, "Khách chỉ mua 1 lần", "One-time buyers")}
+    cards = []
+    for key, label in names.items():
+        value, old = now[key], before[key]
+        if key in ("repeat_rate", "share_one_time"):
+            shown = percent(value, lang, 1)
+            delta = (value - old) if pd.notna(old) else float("nan")
+            change = signed_percent_points(delta, lang)
+        else:
+            shown = money(value, lang) if key == "revenue" else number(value, lang)
+            delta = (value / old - 1) if old else float("nan")
+            change = ("+" if delta > 0 else "") + percent(delta, lang, 1) if pd.notna(delta) else "–"
+        good = delta < 0 if key == "share_one_time" else delta > 0
+        css = "up" if (pd.notna(delta) and delta != 0 and good) else (
+            "down" if pd.notna(delta) and delta != 0 else "")
+        vs = _pick(lang, "so với tháng trước", "vs last month")
+        cards.append(f"<div class='workbook-kpi'><div class='label'>{label}</div>"
+                     f"<div class='value'>{shown}</div>"
+                     f"<div class='{css}'>{change} {vs}</div></div>")
+    return HTML("<div>" + "".join(cards) + "</div>")
+
+
+def kpi_sentences(kpis: pd.DataFrame, *, lang: str = "vi") -> Markdown:
+    now, before = kpis.iloc[-1], kpis.iloc[0]
+    rev = (now.revenue / before.revenue - 1) if before.revenue else float("nan")
+    items = [
+        _pick(lang,
+              f"Doanh thu tháng {'tăng' if rev >= 0 else 'giảm'} {percent(abs(rev), lang, 1)} "
+              f"so với tháng trước, còn {money(now.revenue, lang)}." if rev < 0 else
+              f"Doanh thu tháng tăng {percent(rev, lang, 1)} so với tháng trước, đạt "
+              f"{money(now.revenue, lang)}.",
+              f"Revenue {'rose' if rev >= 0 else 'fell'} {percent(abs(rev), lang, 1)} on last month"
+              f" to {money(now.revenue, lang)}."),
+        _pick(lang,
+              f"{number(now.active_buyers, lang)} khách mua trong tháng, trong đó "
+              f"{percent(now.repeat_rate, lang)} là khách cũ quay lại.",
+              f"{number(now.active_buyers, lang)} customers bought this month; "
+              f"{percent(now.repeat_rate, lang)} of them had bought before."),
+    ]
+    if now.share_one_time > 0.8:
+        items.append(_pick(lang, "Hơn 80% khách chỉ mua một lần: ưu tiên kéo họ quay lại lần hai.",
+                           "More than 80% of customers bought once: the second purchase is the "
+                           "priority."))
+    return Markdown("\n".join(f"- {i}" for i in items))
+
+
+def segment_change_table(changes: pd.DataFrame, labels: dict[str, str], *,
+                         lang: str = "vi") -> HTML:
+    table = pd.DataFrame({
+        _pick(lang, "Nhóm", "Segment"): changes.segment.map(lambda s: labels.get(s, s)),
+        _pick(lang, "Tỷ trọng", "Share"): [percent(v, lang, 1) for v in changes.share_now],
+        _pick(lang, "Thay đổi", "Change"): [signed_percent_points(v, lang) for v in changes.change],
+    })
+    return html_table(table)
+
+
+def migration_review(summary: dict, win_back: int | None, *, lang: str = "vi") -> Markdown:
+    items = [_pick(lang,
+                   f"Trong tháng: {percent(summary['up'], lang)} khách lên nhóm tốt hơn, "
+                   f"{percent(summary['down'], lang)} xuống nhóm kém hơn; "
+                   f"{number(summary['new'], lang)} khách mới.",
+                   f"This month {percent(summary['up'], lang)} of customers moved up, "
+                   f"{percent(summary['down'], lang)} moved down; {number(summary['new'], lang)} "
+                   f"are new.")]
+    if win_back is not None:
+        items.append(_pick(lang, f"**{number(win_back, lang)} khách giá trị đã tụt nhóm và cần được "
+                                 f"giành lại** (danh sách `movers/win_back.csv`).",
+                           f"**{number(win_back, lang)} valuable customers slipped and should be won "
+                           f"back** (list `movers/win_back.csv`)."))
+    return Markdown("\n".join(f"- {i}" for i in items))
+
+
+def masked_table(frame: pd.DataFrame, labels: dict[str, str], *, lang: str = "vi") -> HTML:
+    table = pd.DataFrame({
+        _pick(lang, "Mã KH", "Customer"): frame.customer_id,
+        _pick(lang, "Tên", "Name"): frame.name,
+        _pick(lang, "Điện thoại", "Phone"): frame.phone,
+        "Email": frame.email,
+        _pick(lang, "Trước", "Was"): frame.from_segment.map(lambda s: labels.get(s, s)),
+        _pick(lang, "Nay", "Now"): frame.to_segment.map(lambda s: labels.get(s, s)),
+        _pick(lang, "Chi tiêu", "Spend"): [money(v, lang) for v in frame.monetary_from],
+    })
+    return html_table(table)
+
+
+def cohort_review(glance: pd.DataFrame, *, lang: str = "vi") -> Markdown:
+    if glance.empty:
+        return Markdown(_pick(lang, "Chưa đủ dữ liệu.", "Not enough data yet."))
+    last = glance.iloc[-1]
+    mean = (glance.retention * glance.cohort_size).sum() / glance.cohort_size.sum()
+    return Markdown(_pick(
+        lang,
+        f"Khách mua lần đầu vào {last.cohort}: **{percent(last.retention, lang)} mua lại ngay tháng "
+        f"sau**; trung bình {len(glance)} tháng gần nhất là {percent(mean, lang, 1)}.",
+        f"Of the customers who came in {last.cohort}, **{percent(last.retention, lang)} bought "
+        f"again the next month**; the last {len(glance)} months average {percent(mean, lang, 1)}."))
+
+
+def tier_review(members: pd.DataFrame, names: dict[str, str], *, lang: str = "vi") -> Markdown:
+    counts = members.tier.value_counts()
+    parts = ", ".join(f"{names.get(k, k)} {number(counts.get(k, 0), lang)}" for k in names)
+    up = int((members.tier_change == "up").sum())
+    down = int((members.tier_change == "down").sum())
+    close = int(members.close_to_next.astype(str).str.lower().eq("true").sum())
+    return Markdown(_pick(
+        lang, f"- {parts}.\n- {number(up, lang)} lên hạng, {number(down, lang)} xuống hạng trong "
+              f"tháng; **{number(close, lang)} thành viên sắp lên hạng** nên được nhắc.",
+        f"- {parts}.\n- {number(up, lang)} upgraded, {number(down, lang)} downgraded this month; "
+        f"**{number(close, lang)} members are close to the next tier** and worth a nudge."))

@@ -1,0 +1,72 @@
+# %% [markdown]
+# # Báo cáo tháng cho quản lý · Monthly review for managers
+# > Trang tóm tắt đọc kết quả của các sổ 01–05 trong cùng thư mục tháng. · The summary page, read from notebooks 01–05's outputs in the same month folder.
+
+# %% tags=["parameters"]
+as_of = "2026-10-31"  # last day included, YYYY-MM-DD
+output_dir = ""  # the month's run folder written by notebooks 01-05, empty means data/processed/runs/<as_of>
+orders_path = "data/raw/orders.csv"  # shop export (CSV, Parquet or XLSX), relative to the project root
+customers_path = "data/raw/customers.csv"  # customers export, empty for none
+mapping = "generic"  # column mapping in params/mappings (generic, shopify, vn_pos)
+shop_tz = "Asia/Ho_Chi_Minh"  # shop time zone, for timestamps written with a zone
+drop_duplicates = False  # drop exact duplicate rows (only when the export repeats rows)
+excluded_statuses = ["cancelled", "canceled", "failed", "void"]  # order statuses dropped
+scheme = "rfm11"  # segment scheme in params/schemes
+scheme_params = {}  # values for the scheme's own parameters, e.g. churn_days for lifecycle
+bins = 5  # score levels per factor
+factors = "rfm"  # factors scored, rfm or two of them (rf, rm, fm)
+loyalty_path = "params/loyalty.yaml"  # tiers, thresholds, period, points and re-ranking date
+lang = "vi"  # labels and number format, vi or en
+
+# %%
+from helpers import db, narrative, review, rfm, theme
+from helpers.params import RunParams
+
+run = RunParams.from_values(
+    as_of=as_of, orders_path=orders_path, customers_path=customers_path, output_dir=output_dir,
+    mapping=mapping, shop_tz=shop_tz, drop_duplicates=drop_duplicates,
+    excluded_statuses=excluded_statuses, scheme=scheme, scheme_params=scheme_params, bins=bins,
+    factors=factors, lang=lang,
+)
+theme.use_workbook_theme(run.lang)
+scheme_def = rfm.load_run_scheme(run)
+con = db.connect()
+inputs = rfm.load_inputs(con, run)
+narrative.review_title(run.as_of, lang=run.lang)
+
+# %%
+narrative.heading("kpis", lang=run.lang)
+
+# %%
+kpis = review.monthly_kpis(con, as_of=run.as_of, excluded_statuses=run.excluded_statuses)
+display(narrative.kpi_cards(kpis, lang=run.lang), narrative.kpi_sentences(kpis, lang=run.lang))
+
+# %%
+narrative.heading("segments", lang=run.lang)
+
+# %%
+display(*review.segments_section(run, scheme_def))
+
+# %%
+narrative.heading("migration", lang=run.lang)
+
+# %%
+display(*review.migration_section(run, scheme_def))
+
+# %%
+narrative.heading("cohorts", lang=run.lang)
+
+# %%
+display(*review.cohorts_section(run))
+
+# %%
+narrative.heading("tiers", lang=run.lang)
+
+# %%
+display(*review.tiers_section(run, loyalty_path))
+
+# %%
+narrative.heading("campaigns", lang=run.lang)
+
+# %%
+display(*review.campaigns_section(run))

@@ -1,0 +1,166 @@
+"""The managers' monthly review: reads the run folder written by notebooks 01-05 (notebook 00).
+
+Only the headline KPIs are computed here (for this month and the one before); everything else is
+read from the month's output files, so the review always agrees with the detailed reports.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from helpers import db
+from helpers.formatting import mask_email, mask_name, mask_phone
+from helpers.params import month_end_before
+from helpers.rfm import build_orders
+
+KPIS = ("customers", "active_buyers", "revenue", "repeat_rate", "share_one_time")
+
+
+def monthly_kpis(con, *, as_of: date, excluded_statuses=()) -> pd.DataFrame:
+    """KPIs at the as-of date and at the month end before it (sql/monthly_kpis.sql)."""
+    build_orders(con, as_of=as_of, excluded_statuses=excluded_statuses)
+    return db.query(con, "monthly_kpis", dates=[month_end_before(as_of), as_of])
+
+
+def read_output(output_dir: Path, name: str) -> pd.DataFrame | None:
+    """A file the other notebooks wrote into the run folder, or None when it is not there."""
+    path = Path(output_dir) / name
+    if not path.exists():
+        return None
+    if path.suffix == ".parquet":
+        return pd.read_parquet(path)
+    text_columns = {c: str for c in ("customer_id", "cohort", "name", "phone", "email",
+                                     "campaign_id", "segment", "from_segment", "to_segment")}
+    return pd.read_csv(path, encoding="utf-8-sig", dtype=text_columns, keep_default_na=False,
+                       na_values=[""])
+
+
+def segment_changes(trend: pd.DataFrame, order: list[str]) -> pd.DataFrame:
+    """segment, share_now, share_before, change (in shares), from segment_trend.csv."""
+    ends = sorted(trend.month_end.unique())
+    now = trend[trend.month_end == ends[-1]].set_index("segment").share
+    before = (trend[trend.month_end == ends[-2]].set_index("segment").share
+              if len(ends) > 1 else now * float("nan"))
+    frame = pd.DataFrame({"share_now": now, "share_before": before}).reindex(order).fillna(0.0)
+    frame["change"] = frame.share_now - frame.share_before
+    return frame.reset_index().rename(columns={"index": "segment"})
+
+
+def migration_summary(matrix: pd.DataFrame, rank: dict[str, int]) -> dict:
+    """Up / same / down shares among customers present at both dates, from migration_matrix.csv."""
+    known = matrix[matrix.from_segment.isin(rank) & matrix.to_segment.isin(rank)].copy()
+    known["from_rank"] = known.from_segment.map(rank)
+    known["to_rank"] = known.to_segment.map(rank)
+    total = known.customers.sum()
+    up = known[known.to_rank < known.from_rank].customers.sum()
+    down = known[known.to_rank > known.from_rank].customers.sum()
+    new = matrix[matrix.from_segment == "(new)"].customers.sum()
+    return {"up": up / total if total else 0.0, "down": down / total if total else 0.0,
+            "same": (total - up - down) / total if total else 0.0, "new": int(new),
+            "customers": int(total)}
+
+
+def cohort_glance(cohort_revenue: pd.DataFrame, *, as_of: date, cohorts: int = 6) -> pd.DataFrame:
+    """Next-month retention of the latest cohorts whose next month is over."""
+    month = as_of.strftime("%Y-%m")
+    prev = month_end_before(as_of).strftime("%Y-%m")
+    p1 = cohort_revenue[cohort_revenue.period == 1][["cohort", "retention", "cohort_size"]]
+    # a cohort's period 1 is complete once it is before the as-of month (or the month is over)
+    done = p1[p1.cohort < (prev if as_of.day != pd.Timestamp(as_of).days_in_month else month)]
+    return done.sort_values("cohort").tail(cohorts)
+
+
+def recent_campaigns(results: pd.DataFrame, *, as_of: date) -> pd.DataFrame:
+    """Campaigns that started in the reporting month or the one before; else the latest one."""
+    totals = results[results.segment == "all"].copy()
+    if totals.empty:
+        return totals
+    totals["start_date"] = pd.to_datetime(totals.start_date)
+    since = pd.Timestamp(month_end_before(month_end_before(as_of))) + pd.Timedelta(days=1)
+    recent = totals[totals.start_date >= since]
+    return recent if len(recent) else totals.sort_values("start_date").tail(1)
+
+
+def masked_top(movers: pd.DataFrame, n: int = 10) -> pd.DataFrame:
+    """The most valuable movers with names, phones and e-mails masked (for the HTML page)."""
+    top = movers.sort_values("monetary_from", ascending=False).head(n)
+    return pd.DataFrame({
+        "customer_id": top.customer_id,
+        "name": top.name.map(mask_name),
+        "phone": top.phone.map(mask_phone),
+        "email": top.email.map(mask_email),
+        "from_segment": top.from_segment,
+        "to_segment": top.to_segment,
+        "monetary_from": top.monetary_from,
+    })
+
+
+# ---------------------------------------------------------------- sections: lists of displayables
+
+
+def segments_section(run, scheme) -> list:
+    from helpers import charts, narrative
+
+    trend = read_output(run.output_dir, "segment_trend.csv")
+    summary = read_output(run.output_dir, "segment_summary.csv")
+    if trend is None or summary is None:
+        return [narrative.missing("segment_summary.csv / segment_trend.csv", "01, 02",
+                                  lang=run.lang)]
+    changes = segment_changes(trend, scheme.order)
+    return [charts.segment_treemap(summary, value="customers", lang=run.lang,
+                                   colors=scheme.colors()),
+            narrative.segment_change_table(changes, scheme.labels(run.lang), lang=run.lang)]
+
+
+def migration_section(run, scheme) -> list:
+    from helpers import narrative
+
+    matrix = read_output(run.output_dir, "migration_matrix.csv")
+    win_back = read_output(run.output_dir, "movers/win_back.csv")
+    if matrix is None:
+        return [narrative.missing("migration_matrix.csv", "02_segment_migration", lang=run.lang)]
+    out = [narrative.migration_review(migration_summary(matrix, scheme.rank()),
+                                      None if win_back is None else len(win_back), lang=run.lang)]
+    if win_back is not None and len(win_back):
+        out.append(narrative.masked_table(masked_top(win_back, 10), scheme.labels(run.lang),
+                                          lang=run.lang))
+    return out
+
+
+def cohorts_section(run) -> list:
+    from helpers import charts, narrative
+    from helpers.texts import t
+
+    cohort_revenue = read_output(run.output_dir, "cohort_revenue.csv")
+    if cohort_revenue is None:
+        return [narrative.missing("cohort_revenue.csv", "03_cohort_revenue", lang=run.lang)]
+    glance = cohort_glance(cohort_revenue, as_of=run.as_of)
+    fig = charts.bar(glance, x="cohort", y="retention", text_format=".0%",
+                     labels={"cohort": t("cohort", run.lang),
+                             "retention": t("next_month_retention", run.lang)})
+    fig.update_yaxes(tickformat=".0%")
+    fig.update_xaxes(type="category")
+    return [narrative.cohort_review(glance, lang=run.lang), fig]
+
+
+def tiers_section(run, loyalty_path) -> list:
+    from helpers import loyalty, narrative
+
+    members = read_output(run.output_dir, "loyalty_members.csv")
+    if members is None:
+        return [narrative.missing("loyalty_members.csv", "04_loyalty_tiers", lang=run.lang)]
+    return [narrative.tier_review(members, loyalty.load_loyalty(loyalty_path).names(run.lang),
+                                  lang=run.lang)]
+
+
+def campaigns_section(run) -> list:
+    from helpers import narrative
+
+    results = read_output(run.output_dir, "campaign_results.csv")
+    if results is None:
+        return [narrative.missing("campaign_results.csv", "05_campaign_results", lang=run.lang)]
+    return [narrative.campaign_sentences(recent_campaigns(results, as_of=run.as_of),
+                                         lang=run.lang)]
