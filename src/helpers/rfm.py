@@ -65,10 +65,15 @@ def build_orders(con, *, as_of: date, excluded_statuses) -> duckdb.DuckDBPyRelat
                           excluded_statuses=list(excluded_statuses))
 
 
-def build_rfm_scores(con, *, run: RunParams, as_of: date | None = None) -> duckdb.DuckDBPyRelation:
-    """One row per buyer: recency, frequency, monetary and their scores (sql/rfm_scores.sql)."""
+def build_rfm_scores(con, *, run: RunParams, as_of: date | None = None,
+                     reuse_orders: bool = False) -> duckdb.DuckDBPyRelation:
+    """One row per buyer: recency, frequency, monetary and their scores (sql/rfm_scores.sql).
+
+    reuse_orders: the int_orders table already holds this as-of date's orders (the explorer).
+    """
     as_of = as_of or run.as_of
-    build_orders(con, as_of=as_of, excluded_statuses=run.excluded_statuses)
+    if not reuse_orders:
+        build_orders(con, as_of=as_of, excluded_statuses=run.excluded_statuses)
     cuts = run.fixed_cuts
     return db.materialize(
         con, "rfm_scores", as_of=as_of, window_days=run.window_days, bins=run.bins,
@@ -78,13 +83,16 @@ def build_rfm_scores(con, *, run: RunParams, as_of: date | None = None) -> duckd
     )
 
 
-def build_rfm_customers(con, *, run: RunParams, scheme: Scheme,
-                        as_of: date | None = None) -> duckdb.DuckDBPyRelation:
+def build_rfm_customers(con, *, run: RunParams, scheme: Scheme, as_of: date | None = None,
+                        reuse_orders: bool = False,
+                        as_name: str = "rfm_customers") -> duckdb.DuckDBPyRelation:
     """One row per customer: scores, segment and contacts; prospects included (rfm_customers.sql)."""
     as_of = as_of or run.as_of
-    build_rfm_scores(con, run=run, as_of=as_of)
+    build_rfm_scores(con, run=run, as_of=as_of, reuse_orders=reuse_orders)
     register_scheme(con, scheme, run.lang)
-    rel = db.materialize(con, "rfm_customers", as_of=as_of)
+    rel = db.materialize(con, "rfm_customers", as_name=as_name, as_of=as_of)
+    if as_name != "rfm_customers":
+        return rel
     check_one_segment_each(con)
     return rel
 
