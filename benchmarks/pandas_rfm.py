@@ -21,8 +21,10 @@ def rfm_scores(lines: pd.DataFrame, *, as_of, window_days=None, bins=5,
     df = df[df.order_date <= as_of]
     status = df["status"].fillna("").astype(str).str.strip().str.lower()
     df = df[~status.isin(excluded)]
-    key = df["order_id"].astype(object).where(df["order_id"].notna(),
-                                              "\0row" + df.index.astype(str))
+    # a row without an order id is an order of its own
+    key = df["order_id"].astype(object).copy()
+    missing = key.isna()
+    key[missing] = "\0row" + df.index[missing].astype(str)
     df = df.assign(order_key=key)
     orders = df.groupby(["customer_id", "order_key"], sort=False).agg(
         order_date=("order_date", "min"), amount=("amount", "sum")).reset_index()
@@ -51,3 +53,18 @@ def rfm_scores(lines: pd.DataFrame, *, as_of, window_days=None, bins=5,
     out["m_score"] = score(out.monetary)  # exact: Decimal or integer values
     out["fm_score"] = np.floor((out.f_score + out.m_score) / 2 + 0.5).astype(int)
     return out.reset_index().rename(columns={"index": "customer_id"})
+
+
+GRID = {5: ["new_customers", "potential_loyalists", "potential_loyalists", "champions",
+            "champions"],
+        4: ["promising", "potential_loyalists", "potential_loyalists", "loyal", "loyal"],
+        3: ["about_to_sleep", "about_to_sleep", "need_attention", "loyal", "loyal"],
+        2: ["hibernating", "hibernating", "at_risk", "at_risk", "cant_lose_them"],
+        1: ["lost", "lost", "at_risk", "at_risk", "cant_lose_them"]}
+
+
+def rfm11_segments(scores: pd.DataFrame) -> pd.DataFrame:
+    """The rfm11 grid on R and FM."""
+    lookup = {(r, fm + 1): seg for r, row in GRID.items() for fm, seg in enumerate(row)}
+    return scores.assign(segment=[lookup[(r, fm)] for r, fm in zip(scores.r_score,
+                                                                    scores.fm_score)])

@@ -8,7 +8,7 @@ import hashlib
 import pandas as pd
 import pytest
 
-from helpers import export, rfm, snapshots
+from helpers import export, rfm, snapshots, xlsx
 from helpers.params import RunParams
 
 ORDERS = [
@@ -77,11 +77,11 @@ def test_files_are_excel_friendly_and_exact(con, built, tmp_path):
 
 def test_segments_too_big_for_excel_stay_csv_only(con, built, tmp_path, monkeypatch):
     run, scheme = built
-    monkeypatch.setattr(export, "EXCEL_MAX_ROWS", 2)
+    monkeypatch.setattr(xlsx, "EXCEL_MAX_ROWS", 3)  # header + 2 rows
     out = export.write_rfm_outputs(con, output_dir=tmp_path / "out", segment_keys=scheme.keys,
                                    as_of=run.as_of, with_contacts=True)
     big = con.execute("select segment from rfm_customers group by all "
-                      "having count(*) >= 2").fetchall()
+                      "having count(*) + 1 > 3").fetchall()
     assert sorted(out["xlsx_skipped"]) == sorted(r[0] for r in big)
 
 
@@ -116,3 +116,27 @@ def test_a_snapshot_from_other_data_or_settings_is_never_read_as_this_one(con, b
                                    input_checksums={"orders": "abc"}, root=root) is None
     meta = (root / "customer_segments" / "scheme=rfm11" / f"as_of={run.as_of}").rglob("meta.json")
     assert '"abc"' in next(meta).read_text()
+
+
+def test_xlsx_reads_back_exactly_in_excel_readers(con, tmp_path):
+    from datetime import date as d
+
+    import openpyxl
+
+    con.execute("""create table people as select * from (values
+        ('007', 'Nguyễn Văn An', true, date '2024-03-01', 1234567.50::decimal(18, 2), 3,
+         'a <b> & "c"' || chr(7)),
+        ('b', null, false, null, -5::decimal(18, 2), null, 'x')
+    ) t(customer_id, name, flag, day, money, n, text)""")
+    path, skipped = xlsx.write_xlsx(con, {"one": ("select * from people", {})},
+                                    tmp_path / "p.xlsx", as_of=d(2024, 3, 31))
+    assert not skipped
+    sheet = openpyxl.load_workbook(path).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("customer_id", "name", "flag", "day", "money", "n", "text")
+    assert rows[1][:3] == ("007", "Nguyễn Văn An", True)
+    assert rows[1][3].date() == d(2024, 3, 1) and rows[1][4] == 1234567.5 and rows[1][5] == 3
+    assert rows[1][6] == 'a <b> & "c"'  # control characters dropped, markup escaped
+    assert rows[2] == ("b", None, False, None, -5, None, "x")
+    frame = pd.read_excel(path, engine="calamine", dtype={"customer_id": str})
+    assert frame.customer_id.tolist() == ["007", "b"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import codecs
 import os
-from datetime import date, datetime, time
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -17,8 +17,8 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from helpers import db
+from helpers.xlsx import write_xlsx
 
-EXCEL_MAX_ROWS = 1_048_576  # one header row + 1,048,575 customers
 CHANNELS = ("sms", "zalo", "email")
 CONTACT_FIELDS = ["customer_id", "name", "phone", "email", "consent_sms", "consent_zalo",
                   "consent_email"]
@@ -52,55 +52,6 @@ def write_parquet(table: pa.Table, path: Path) -> Path:
 def arrow(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None) -> pa.Table:
     """A query's result as Arrow (exact DECIMAL, DATE kept), never through pandas."""
     return con.sql(sql, params=params).to_arrow_table() if params else con.sql(sql).to_arrow_table()
-
-
-def write_xlsx(sheets: dict[str, pa.Table], path: Path, *, as_of: date) -> tuple[Path, list[str]]:
-    """One sheet per name; sheets too large for Excel are skipped and returned by name.
-
-    The created date is fixed to the as-of date, so the same data gives the same bytes.
-    """
-    import xlsxwriter
-
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _tmp(path)
-    skipped = []
-    book = xlsxwriter.Workbook(str(tmp), {"constant_memory": True, "strings_to_numbers": False,
-                                          "strings_to_urls": False})
-    book.set_properties({"created": datetime.combine(as_of, time())})
-    header = book.add_format({"bold": True, "bg_color": "#eaeef2"})
-    date_fmt = book.add_format({"num_format": "yyyy-mm-dd"})
-    money_fmt = book.add_format({"num_format": "#,##0"})
-    for name, table in sheets.items():
-        if table.num_rows >= EXCEL_MAX_ROWS:
-            skipped.append(name)
-            continue
-        sheet = book.add_worksheet(name[:31])
-        for j, col in enumerate(table.column_names):
-            sheet.write_string(0, j, col, header)
-            sheet.set_column(j, j, max(12, min(len(col) + 2, 40)))
-        columns = [table[c].to_pylist() for c in table.column_names]
-        types = [table.schema.field(c).type for c in table.column_names]
-        for i in range(table.num_rows):
-            for j, values in enumerate(columns):
-                v = values[i]
-                if v is None:
-                    continue
-                if pa.types.is_date(types[j]):
-                    sheet.write_datetime(i + 1, j, datetime.combine(v, time()), date_fmt)
-                elif pa.types.is_decimal(types[j]):
-                    sheet.write_number(i + 1, j, float(v), money_fmt)
-                elif isinstance(v, bool):
-                    sheet.write_boolean(i + 1, j, v)
-                elif isinstance(v, (int, float)):
-                    sheet.write_number(i + 1, j, v)
-                else:
-                    sheet.write_string(i + 1, j, str(v))
-    if not book.worksheets():
-        book.add_worksheet("empty")
-    book.close()
-    tmp.replace(path)
-    return path, skipped
 
 
 def build_contact_lists(con: duckdb.DuckDBPyConnection, source_table: str,
@@ -164,10 +115,9 @@ def write_rfm_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path, segme
     counts = contact_list_counts(con).df()
     files += write_contact_lists(con, output_dir / "exports", file_key="segment",
                                  keys=segment_keys, columns=RFM_EXPORT_COLUMNS)
-    sheets = {key: arrow(con, f"select {', '.join(RFM_EXPORT_COLUMNS)} from contact_lists "
-                              f"where list_key = $key order by customer_id", {"key": key})
-              for key in segment_keys}
-    xlsx, skipped = write_xlsx(sheets, output_dir / "exports" / "segments.xlsx", as_of=as_of)
+    query = f"select {', '.join(RFM_EXPORT_COLUMNS)} from contact_lists where list_key = $key"
+    sheets = {key: (query, {"key": key}) for key in segment_keys}
+    xlsx, skipped = write_xlsx(con, sheets, output_dir / "exports" / "segments.xlsx", as_of=as_of)
     files.append(xlsx)
     return {"files": files, "send_list_counts": counts, "xlsx_skipped": skipped,
             "rows": customers.num_rows}

@@ -37,7 +37,7 @@ NOTEBOOKS = [
     "00_monthly_review",
 ]
 KEY_PACKAGES = ["duckdb", "pandas", "pyarrow", "plotly", "papermill", "nbconvert", "ipykernel",
-                "xlsxwriter", "babel"]
+                "babel"]
 RUNNER_KEYS = {"as_of"}  # given by the runner itself, never by a params file
 
 

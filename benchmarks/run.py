@@ -1,0 +1,166 @@
+"""make bench: time the workbook on generated data, each step as a whole process.
+
+    python -m benchmarks.run --sizes 1000000 10000000 [--repeat 3] [--tasks ...]
+
+Prints a table and writes benchmarks/results.md. Not a test: nothing here asserts a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+
+from helpers.paths import PROJECT_ROOT
+
+BENCH_DIR = PROJECT_ROOT / "benchmarks"
+DATA_DIR = BENCH_DIR / "data"
+ORDER = ["stage_csv", "stage_parquet", "plain_duckdb", "rfm_segments", "pandas_baseline",
+         "migration", "cohorts", "loyalty", "exports", "notebook01", "monthly", "explorer"]
+LABELS = {
+    "stage_csv": "staging from CSV (parse, validate, cache)",
+    "stage_parquet": "staging from Parquet",
+    "plain_duckdb": "plain DuckDB SQL pipeline, RFM + segments (reference)",
+    "rfm_segments": "workbook RFM + segments (from the staged cache)",
+    "pandas_baseline": "plain pandas RFM + segments (baseline)",
+    "migration": "migration (segments at two dates, matrix)",
+    "cohorts": "cohorts, repurchase windows, second-purchase gaps",
+    "loyalty": "loyalty tiers and lists",
+    "exports": "RFM + all exports (CSV, Parquet, XLSX, send lists)",
+    "notebook01": "notebook 01 end to end under papermill",
+    "monthly": "the whole monthly run (6 notebooks + HTML)",
+    "explorer": "explorer: one control change redraw (median)",
+}
+SKIP_LARGE = {"pandas_baseline", "explorer"}  # not run at 100M lines
+
+
+def label(n: int) -> str:
+    return f"{n // 1_000_000}m" if n >= 1_000_000 else f"{n // 1000}k"
+
+
+def ensure_data(n: int) -> Path:
+    folder = DATA_DIR / label(n)
+    if not (folder / "orders.parquet").exists():
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "helpers.sample_data", "--orders", str(n),
+                        "--out", str(folder)], check=True)
+        duckdb.connect().execute(
+            "copy (select * from read_csv(?, all_varchar = true)) to ? (format parquet)",
+            [str(folder / "orders.csv"), str(folder / "orders.parquet")])
+        print(f"  generated {label(n)} in {time.perf_counter() - started:.1f} s")
+    if not (folder / "orders_typed.parquet").exists():
+        # the same rows, typed, without the few unusable ones: what the plain reference
+        # pipeline and the pandas baseline read (they do no validation of their own)
+        duckdb.connect().execute("""
+            copy (
+                select customer_id, nullif(order_id, '') as order_id,
+                       cast(try_cast(order_date as timestamp) as date) as order_date,
+                       cast(amount as decimal(18, 2)) as amount, status, channel
+                from read_parquet(?)
+                where try_cast(order_date as timestamp) is not null
+                  and try_cast(amount as decimal(18, 2)) is not null and customer_id <> ''
+            ) to ? (format parquet)""",
+            [str(folder / "orders.parquet"), str(folder / "orders_typed.parquet")])
+    return folder
+
+
+def run_task(task: str, data: Path, *, threads=None, memory_limit=None) -> dict:
+    """Run one task in a fresh process: wall seconds, peak RSS (GB) and what it reported."""
+    work = Path(tempfile.mkdtemp(prefix=f"bench-{task}-", dir=BENCH_DIR / "data"))
+    result = work / "result.json"
+    cmd = [sys.executable, "-m", "benchmarks.tasks", task, "--data", str(data), "--work",
+           str(work), "--result", str(result)]
+    if threads:
+        cmd += ["--threads", str(threads)]
+    if memory_limit:
+        cmd += ["--memory-limit", memory_limit]
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - started
+    err = proc.stderr.read().decode(errors="replace")
+    proc.stderr.close()
+    info = json.loads(result.read_text()) if result.exists() else {}
+    shutil.rmtree(work, ignore_errors=True)
+    if status != 0:
+        print(f"    {task} failed:\n{err[-2000:]}")
+        return {"seconds": float("nan"), "peak_gb": float("nan"), "failed": True}
+    return {"seconds": seconds, "peak_gb": usage.ru_maxrss / 1024 / 1024, "info": info}
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 10_000_000])
+    parser.add_argument("--repeat", type=int, default=3, help="runs per task (median kept)")
+    parser.add_argument("--tasks", nargs="+", default=ORDER)
+    parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument("--memory-limit", default=None)
+    args = parser.parse_args(argv)
+    rows = []
+    for n in args.sizes:
+        data = ensure_data(n)
+        print(f"\n{label(n)} order lines ({data})")
+        # the staged Parquet cache is warmed once so that later steps measure what they do
+        run_task("rfm_segments", data, threads=args.threads, memory_limit=args.memory_limit)
+        for task in [t for t in ORDER if t in args.tasks]:
+            if n >= 100_000_000 and task in SKIP_LARGE:
+                continue
+            if task == "explorer" and n > 1_000_000:
+                continue
+            repeat = 1 if task in ("monthly", "notebook01", "stage_csv") or n >= 10_000_000 \
+                else args.repeat
+            runs = [run_task(task, data, threads=args.threads, memory_limit=args.memory_limit)
+                    for _ in range(repeat)]
+            seconds = statistics.median(r["seconds"] for r in runs)
+            peak = max(r["peak_gb"] for r in runs)
+            info = runs[-1].get("info", {})
+            if task == "explorer" and "redraw_median" in info:
+                seconds = info["redraw_median"]
+            rows.append({"size": label(n), "task": task, "seconds": seconds, "peak_gb": peak,
+                         "info": info})
+            print(f"  {LABELS[task]:<58} {seconds:8.2f} s   peak {peak:5.2f} GB")
+    write_results(rows)
+
+
+def write_results(rows: list[dict]) -> None:
+    by = {(r["size"], r["task"]): r for r in rows}
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"DuckDB {duckdb.__version__}. Whole-process wall time (median of runs) and peak "
+        f"resident memory; data from `python -m helpers.sample_data` (heavy-tailed spend, "
+        f"~10% multi-line orders, refunds, cancellations). Produced by `make bench`.",
+        "",
+        "| step | size | seconds | peak GB | compared |",
+        "|---|---|---:|---:|---|",
+    ]
+    for r in rows:
+        note = ""
+        ref = by.get((r["size"], "plain_duckdb"))
+        base = by.get((r["size"], "pandas_baseline"))
+        if r["task"] == "rfm_segments" and ref:
+            note = f"{r['seconds'] / ref['seconds']:.2f}× the plain DuckDB pipeline"
+            if base:
+                note += f"; {base['seconds'] / r['seconds']:.1f}× faster than pandas"
+        if r["task"] == "explorer":
+            note = f"max {r['info'].get('redraw_max', float('nan')):.2f} s over 8 changes"
+        lines.append(f"| {LABELS[r['task']]} | {r['size']} | {r['seconds']:.2f} | "
+                     f"{r['peak_gb']:.2f} | {note} |")
+    (BENCH_DIR / "results.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n" + "\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,208 @@
+"""One benchmark task per process: python -m benchmarks.tasks TASK --data DIR --work DIR.
+
+Each task does what the workbook does for that step, from a cold process, so the harness can
+measure whole-process wall time and peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from datetime import date
+from pathlib import Path
+
+AS_OF = date(2026, 10, 31)
+
+
+def _run(data: Path, work: Path, **extra):
+    from helpers.params import RunParams
+
+    return RunParams.from_values(as_of=AS_OF, orders_path=data / "orders.csv",
+                                 customers_path=data / "customers.csv", output_dir=work / "out",
+                                 threads=extra.pop("threads", None),
+                                 memory_limit=extra.pop("memory_limit", None), **extra)
+
+
+def _staged(data: Path, work: Path, **extra):
+    from helpers import db, rfm
+
+    run = _run(data, work, **extra)
+    con = db.connect(threads=run.threads, memory_limit=run.memory_limit,
+                     temp_directory=str(work / "duckdb_tmp"))
+    inputs = rfm.load_inputs(con, run)  # the Parquet cache: no CSV is parsed again
+    return run, con, inputs
+
+
+def stage_csv(data, work, **_):
+    from helpers import db, ingest
+
+    con = db.connect()
+    for kind, name in (("orders", "orders.csv"), ("customers", "customers.csv")):
+        report = ingest.load(con, kind, data / name, use_cache=False, cache_dir=work / "cache",
+                             quarantine_dir=work / "quarantine")
+    return {"rows": report.rows_read}
+
+
+def stage_parquet(data, work, **_):
+    from helpers import db, ingest
+
+    con = db.connect()
+    report = ingest.load(con, "orders", data / "orders.parquet", use_cache=False,
+                         cache_dir=work / "cache_pq", quarantine_dir=work / "quarantine")
+    return {"rows": report.rows_read}
+
+
+def rfm_segments(data, work, **extra):
+    from helpers import rfm
+
+    run, con, _ = _staged(data, work, **extra)
+    rfm.build_rfm_customers(con, run=run, scheme=rfm.load_run_scheme(run))
+    rfm.build_segment_summary(con)
+    return {"customers": con.execute("select count(*) from rfm_customers").fetchall()[0][0]}
+
+
+def migration(data, work, **extra):
+    from helpers import migration as mig
+    from helpers import rfm
+
+    run, con, inputs = _staged(data, work, **extra)
+    scheme = rfm.load_run_scheme(run)
+    checks = rfm.input_checksums(inputs)
+    seg_from, _ = mig.segments_as_of(con, run=run, scheme=scheme, as_of=date(2026, 9, 30),
+                                     input_checksums=checks, snapshot_root=work / "snap",
+                                     use_snapshots=False)
+    seg_to, _ = mig.segments_as_of(con, run=run, scheme=scheme, as_of=AS_OF,
+                                   input_checksums=checks, snapshot_root=work / "snap",
+                                   use_snapshots=False)
+    mig.build_segment_movers(con, seg_from=seg_from, seg_to=seg_to, scheme=scheme, lang="vi")
+    return {"cells": len(mig.build_segment_migration(con).df())}
+
+
+def cohorts(data, work, **extra):
+    from helpers import cohorts as coh
+
+    run, con, _ = _staged(data, work, **extra)
+    coh.build_cohort_revenue(con, as_of=AS_OF, excluded_statuses=run.excluded_statuses)
+    coh.build_repurchase_windows(con, as_of=AS_OF, windows=[7, 14, 28])
+    coh.second_purchase_gap(con)
+    return {"cells": con.execute("select count(*) from cohort_revenue").fetchall()[0][0]}
+
+
+def loyalty(data, work, **extra):
+    from helpers import loyalty as loy
+
+    run, con, _ = _staged(data, work, **extra)
+    loy.build_loyalty_members(con, as_of=AS_OF, config=loy.load_loyalty(),
+                              excluded_statuses=run.excluded_statuses)
+    loy.build_tier_lists(con, as_of=AS_OF)
+    return {"members": con.execute("select count(*) from loyalty_members").fetchall()[0][0]}
+
+
+def exports(data, work, **extra):
+    from helpers import export, rfm
+
+    run, con, _ = _staged(data, work, **extra)
+    scheme = rfm.load_run_scheme(run)
+    rfm.build_rfm_customers(con, run=run, scheme=scheme)
+    rfm.build_segment_summary(con)
+    out = export.write_rfm_outputs(con, output_dir=work / "out", segment_keys=scheme.keys,
+                                   as_of=AS_OF, with_contacts=True)
+    return {"files": len(out["files"]), "xlsx_skipped": out["xlsx_skipped"]}
+
+
+def plain_duckdb(data, work, **_):
+    from benchmarks.plain_duckdb import rfm_segments as plain
+
+    return {"customers": plain(data / "orders_typed.parquet", as_of=AS_OF)}
+
+
+def pandas_baseline(data, work, **_):
+    import pandas as pd
+
+    from benchmarks.pandas_rfm import rfm_scores, rfm11_segments
+
+    lines = pd.read_parquet(data / "orders_typed.parquet",
+                            columns=["customer_id", "order_id", "order_date", "amount", "status"])
+    lines["amount"] = lines["amount"].astype("int64")  # whole VND: exact as integers
+    scores = rfm11_segments(rfm_scores(lines, as_of=AS_OF))
+    return {"customers": len(scores)}
+
+
+def notebook01(data, work, **extra):
+    import papermill as pm
+
+    from helpers.paths import NOTEBOOKS_DIR, PROJECT_ROOT
+
+    params = {"as_of": AS_OF.isoformat(), "orders_path": str(data / "orders.csv"),
+              "customers_path": str(data / "customers.csv"), "output_dir": str(work / "nb01")}
+    params.update({k: v for k, v in extra.items() if v is not None})
+    pm.execute_notebook(str(NOTEBOOKS_DIR / "01_rfm_segments.ipynb"), str(work / "01.ipynb"),
+                        parameters=params, kernel_name="python3", cwd=str(PROJECT_ROOT),
+                        progress_bar=False)
+    return {}
+
+
+def monthly(data, work, **extra):
+    import yaml
+
+    from helpers import monthly as m
+    from helpers.paths import PARAMS_DIR
+
+    params = {"orders_path": str(data / "orders.csv"),
+              "customers_path": str(data / "customers.csv"),
+              "campaigns_path": str(data / "campaigns.csv"),
+              "campaign_sends_path": str(data / "campaign_sends.csv"),
+              "campaign_holdout_path": str(data / "campaign_holdout.csv")}
+    params.update({k: v for k, v in extra.items() if v is not None})
+    path = work / "bench.yaml"
+    path.write_text(yaml.safe_dump(params), encoding="utf-8")
+    folder = m.run_month(AS_OF, params_files=[PARAMS_DIR / "default.yaml",
+                                              PARAMS_DIR / "monthly.yaml", path],
+                         reports_dir=work / "reports", echo=lambda *a, **k: None)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    return {"durations": manifest["durations_seconds"]}
+
+
+def explorer(data, work, **_):
+    import contextlib
+    import io
+    import statistics
+
+    from helpers.explorer import Explorer, measure_redraw
+
+    with contextlib.redirect_stdout(io.StringIO()):
+        e = Explorer.open(as_of=AS_OF, orders_path=data / "orders.csv",
+                          customers_path=data / "customers.csv", exports_dir=work / "exports")
+        times = measure_redraw(e, [("scheme", "vn4"), ("window", 365), ("factors", "rf"),
+                                   ("scoring", "fixed"), ("lang", "en"), ("scheme", "rfm11"),
+                                   ("window", None), ("as_of", date(2026, 9, 30))])
+    seconds = [t["seconds"] for t in times]
+    return {"redraw_median": statistics.median(seconds), "redraw_max": max(seconds),
+            "redraws": {f"{t['control']}={t['value']}": round(t["seconds"], 3) for t in times}}
+
+
+TASKS = {f.__name__: f for f in (stage_csv, stage_parquet, rfm_segments, migration, cohorts,
+                                 loyalty, exports, plain_duckdb, pandas_baseline, notebook01,
+                                 monthly, explorer)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("task", choices=sorted(TASKS))
+    parser.add_argument("--data", type=Path, required=True)
+    parser.add_argument("--work", type=Path, required=True)
+    parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument("--memory-limit", default=None)
+    parser.add_argument("--result", type=Path, required=True)
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    info = TASKS[args.task](args.data, args.work, threads=args.threads,
+                            memory_limit=args.memory_limit)
+    info["inner_seconds"] = time.perf_counter() - started
+    args.result.write_text(json.dumps(info, default=str), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,198 @@
+"""A fast, reproducible XLSX writer for large contact lists.
+
+xlsxwriter and openpyxl spend a few microseconds of Python per cell: two million customers take
+minutes. Here DuckDB renders each row's SpreadsheetML in SQL (values escaped there, never formatted
+into the query text) and Python only streams the chunks into the zip. Strings are inline strings,
+numbers stay numbers, dates are real Excel dates, booleans are booleans. Zip entries carry a fixed
+date, so the same data always gives the same bytes. Read back by tests with openpyxl and calamine.
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+
+EXCEL_MAX_ROWS = 1_048_576
+CHUNK_ROWS = 20_000
+FIXED_ZIP_DATE = (2000, 1, 1, 0, 0, 0)
+
+_XML_ESCAPE = """
+create or replace temp macro xlsx_text(value) as
+    replace(replace(replace(replace(
+        regexp_replace(cast(value as varchar), '[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F]', '', 'g'),
+        '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), '"', '&quot;')
+"""
+
+_CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+    '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
+    '{sheets}</Types>'
+)
+_SHEET_TYPE = ('<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/'
+               'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>')
+_ROOT_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
+    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>'
+    '</Relationships>'
+)
+_CORE = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+    'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+    '<dc:creator>customer tiering workbook</dc:creator>'
+    '<dcterms:created xsi:type="dcterms:W3CDTF">{created}</dcterms:created>'
+    '<dcterms:modified xsi:type="dcterms:W3CDTF">{created}</dcterms:modified>'
+    '</cp:coreProperties>'
+)
+_STYLES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    '<numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/></numFmts>'
+    '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>'
+    '<font><b/><sz val="11"/><name val="Calibri"/></font></fonts>'
+    '<fills count="3"><fill><patternFill patternType="none"/></fill>'
+    '<fill><patternFill patternType="gray125"/></fill>'
+    '<fill><patternFill patternType="solid"><fgColor rgb="FFEAEEF2"/></patternFill></fill></fills>'
+    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    '<cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="3" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="0" fontId="1" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1"/>'
+    '</cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+    '</styleSheet>'
+)
+
+
+def column_letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _escape(text: str) -> str:
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;"))
+
+
+def _cell_sql(name: str, kind: str, letter: str) -> str:
+    """SQL for one cell's XML; `name` is a column of our own query, quoted as an identifier."""
+    col = '"' + name.replace('"', '""') + '"'
+    ref = f"'<c r=\"{letter}' || row_number || '\""
+    if kind == "BOOLEAN":
+        body = f"{ref} t=\"b\"><v>' || cast({col} as integer) || '</v></c>'"
+    elif kind == "DATE":
+        body = (f"{ref} s=\"1\"><v>' || date_diff('day', DATE '1899-12-30', {col}) "
+                f"|| '</v></c>'")
+    elif kind.startswith("DECIMAL"):
+        body = f"{ref} s=\"2\"><v>' || cast({col} as varchar) || '</v></c>'"
+    elif kind in ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
+                  "UINTEGER", "UBIGINT", "DOUBLE", "FLOAT"):
+        body = f"{ref}><v>' || cast({col} as varchar) || '</v></c>'"
+    else:
+        body = f"{ref} t=\"inlineStr\"><is><t>' || xlsx_text({col}) || '</t></is></c>'"
+    return f"case when {col} is null then '' else {body} end"
+
+
+def _sheet_header(columns: list[str]) -> str:
+    widths = "".join(f'<col min="{i + 1}" max="{i + 1}" width="{max(12, min(len(c) + 4, 40))}"'
+                     f' customWidth="1"/>' for i, c in enumerate(columns))
+    header = "".join(f'<c r="{column_letter(i)}1" s="3" t="inlineStr"><is><t>{_escape(c)}</t>'
+                     f'</is></c>' for i, c in enumerate(columns))
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
+            'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
+            f'<cols>{widths}</cols><sheetData><row r="1">{header}</row>')
+
+
+def _entry(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=FIXED_ZIP_DATE)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o600 << 16
+    return info
+
+
+def write_xlsx(con: duckdb.DuckDBPyConnection, sheets: dict[str, tuple[str, dict]], path: Path,
+               *, as_of: date, order_by: str = "customer_id") -> tuple[Path, list[str]]:
+    """One sheet per (name -> (select query, its parameters)), rows in `order_by` order. Sheets
+    with more rows than Excel holds are skipped and their names returned. Queries and the order
+    column come from the calling code, never from parameters."""
+    if not order_by.replace("_", "").isalnum():
+        raise ValueError(f"invalid column name {order_by!r}")
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    con.execute(_XML_ESCAPE)
+    written, skipped = [], []
+    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as book:
+        for name, (query, params) in sheets.items():
+            rel = con.sql(query, params=params)
+            rows = con.execute(f"select count(*) from ({query})", params).fetchall()[0][0]
+            if rows + 1 > EXCEL_MAX_ROWS:
+                skipped.append(name)
+                continue
+            columns, types = rel.columns, [str(t) for t in rel.types]
+            cells = " || ".join(_cell_sql(c, k, column_letter(i))
+                                for i, (c, k) in enumerate(zip(columns, types)))
+            render = (f"select (row_number - 2) // {CHUNK_ROWS} as chunk, "
+                      f"string_agg('<row r=\"' || row_number || '\">' || {cells} || '</row>', '' "
+                      f"order by row_number) as xml "
+                      f"from (select *, 1 + row_number() over (order by {order_by}) as row_number "
+                      f"from ({query})) "
+                      f"group by all order by chunk")
+            index = len(written) + 1
+            with book.open(_entry(f"xl/worksheets/sheet{index}.xml"), "w",
+                           force_zip64=True) as out:
+                out.write(_sheet_header(columns).encode("utf-8"))
+                result = con.execute(render, params)
+                while batch := result.fetchmany(16):
+                    for _, xml in batch:
+                        out.write(xml.encode("utf-8"))
+                out.write(b"</sheetData></worksheet>")
+            written.append(name)
+        if not written:  # Excel needs at least one sheet
+            with book.open(_entry("xl/worksheets/sheet1.xml"), "w") as out:
+                out.write(_sheet_header(["(empty)"]).encode() + b"</sheetData></worksheet>")
+            written.append("empty")
+        sheet_names = [n[:31] for n in written]
+        book.writestr(_entry("[Content_Types].xml"), _CONTENT_TYPES.format(
+            sheets="".join(_SHEET_TYPE.format(i=i + 1) for i in range(len(written)))))
+        book.writestr(_entry("_rels/.rels"), _ROOT_RELS)
+        book.writestr(_entry("docProps/core.xml"), _CORE.format(
+            created=datetime.combine(as_of, datetime.min.time()).strftime("%Y-%m-%dT%H:%M:%SZ")))
+        book.writestr(_entry("xl/workbook.xml"), (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+            '<sheets>' + "".join(f'<sheet name="{_escape(n)}" sheetId="{i + 1}" r:id="rId{i + 1}"/>'
+                                 for i, n in enumerate(sheet_names))
+            + '</sheets></workbook>'))
+        book.writestr(_entry("xl/_rels/workbook.xml.rels"), (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            + "".join(f'<Relationship Id="rId{i + 1}" Type="http://schemas.openxmlformats.org/'
+                      f'officeDocument/2006/relationships/worksheet" '
+                      f'Target="worksheets/sheet{i + 1}.xml"/>' for i in range(len(written)))
+            + f'<Relationship Id="rId{len(written) + 1}" Type="http://schemas.openxmlformats.org/'
+              f'officeDocument/2006/relationships/styles" Target="styles.xml"/>'
+            + '</Relationships>'))
+        book.writestr(_entry("xl/styles.xml"), _STYLES)
+    tmp.replace(path)
+    return path, skipped
