@@ -272,3 +272,16 @@ def test_customers_quarantine_empty_and_repeated_ids_and_parse_consent(con, give
     row = con.execute("select consent_sms, consent_zalo, consent_email, birthday, signup_date "
                       "from customers").fetchone()
     assert row == (True, True, False, date(1979, 9, 15), date(2024, 1, 2))
+
+
+def test_checksums_are_remembered_until_the_file_changes(tmp_path):
+    import os
+
+    path = tmp_path / "o.csv"
+    path.write_text("a,b\n1,2\n", encoding="utf-8")
+    first = ingest.file_sha256(path, index_dir=tmp_path / "idx")
+    assert first == ingest.file_sha256(path)
+    assert ingest.file_sha256(path, index_dir=tmp_path / "idx") == first
+    path.write_text("a,b\n1,3\n", encoding="utf-8")
+    os.utime(path, ns=(1, 10**18))  # a new mtime and content: hashed again
+    assert ingest.file_sha256(path, index_dir=tmp_path / "idx") == ingest.file_sha256(path) != first

@@ -214,9 +214,9 @@ class Explorer:
             self._draw("compare", HTML(f"<p>⚠ {html.escape(str(exc))}</p>"))
             return
         # the scores are the same: only the segment assignment changes
-        rfm.register_scheme(self.con, scheme_b, run.lang)
+        rfm.register_scheme(self.con, scheme_b, run.lang, run.factors)
         db.materialize(self.con, "rfm_customers", as_name="rfm_customers_b", as_of=run.as_of)
-        rfm.register_scheme(self.con, self._scheme, run.lang)
+        rfm.register_scheme(self.con, self._scheme, run.lang, run.factors)
         cross = self.con.execute("""
             select a.segment as segment_a, b.segment as segment_b, count(*) as customers
             from rfm_customers as a

@@ -140,7 +140,20 @@ def _pick_columns(table: pa.Table, path: Path, kind: str, mapping: dict) -> dict
 # ---------------------------------------------------------------- reading files
 
 
-def file_sha256(path: Path) -> str:
+def file_sha256(path: Path, *, index_dir: Path | None = None) -> str:
+    """The file's sha256. With index_dir, remembered by (path, size, mtime): an unchanged file is
+    not read again (a 10-million-line export takes seconds to hash)."""
+    path = Path(path)
+    if index_dir is not None:
+        stat = path.stat()
+        key = hashlib.sha256(f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+        marker = Path(index_dir) / "checksums" / key.hexdigest()[:32]
+        if marker.exists():
+            return marker.read_text(encoding="ascii").strip()
+        digest = file_sha256(path)
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.write_text(digest, encoding="ascii")
+        return digest
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 22), b""):
@@ -278,6 +291,14 @@ def _cache_key(sha: str, kind: str, mapping: dict, shop_tz: str, drop_duplicates
     return hashlib.sha256(material.encode("utf-8")).hexdigest()[:20]
 
 
+def _drop(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Drop a staged table or view of that name, whichever it is (names are ours, fixed)."""
+    rows = con.execute("select table_type from information_schema.tables where table_name = ?",
+                       [name]).fetchall()
+    for (kind,) in rows:
+        con.execute(f"drop {'view' if kind == 'VIEW' else 'table'} if exists {name}")
+
+
 def _ensure_macros(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(db.sql_text("macros"))
 
@@ -303,14 +324,15 @@ def load(
     mapping = load_mapping(mapping) if not isinstance(mapping, dict) else mapping
     if not path.exists() or path.stat().st_size == 0:
         read_raw(path, encoding=encoding)  # raises the clear error
-    sha = file_sha256(path)
+    sha = file_sha256(path, index_dir=cache_dir if use_cache else None)
     key = _cache_key(sha, kind, mapping, shop_tz, drop_duplicates, encoding)
     cache = Path(cache_dir) / f"{kind}-{key}"
     table = TABLES[kind]
     _ensure_macros(con)
     if use_cache and (cache / "report.json").exists() and (cache / "staged.parquet").exists():
-        con.execute(f"create or replace table {table} as select * from read_parquet(?)",
-                    [str(cache / "staged.parquet")])
+        # a view over the staged Parquet: nothing is copied, DuckDB reads only what queries use
+        _drop(con, table)
+        con.read_parquet(str(cache / "staged.parquet")).create_view(table, replace=True)
         report = LoadReport(**json.loads((cache / "report.json").read_text(encoding="utf-8")))
         report.from_cache = True
         report.seconds = time.perf_counter() - started
@@ -365,6 +387,7 @@ def load(
         drop_cols += ", order_date_text, amount_text"
     else:
         drop_cols += ", signup_date_text, birthday_text"
+    _drop(con, table)
     con.execute(f"""
         create or replace table {table} as
         select * exclude ({drop_cols}) from stg_{kind}_checked

@@ -9,7 +9,7 @@ import pandas as pd
 
 from helpers import db, ingest
 from helpers.params import RunParams
-from helpers.schemes import Scheme, load_scheme
+from helpers.schemes import Scheme, load_scheme, score_lookup
 
 CONTRACT_COLUMNS = [
     "customer_id", "recency_days", "frequency", "monetary", "r_score", "f_score", "m_score",
@@ -19,7 +19,7 @@ CONTRACT_COLUMNS = [
 CONTACT_COLUMNS = ["name", "phone", "email", "consent_sms", "consent_zalo", "consent_email"]
 
 EMPTY_CUSTOMERS = """
-create or replace table customers as
+create or replace temp table customers as
 select
     cast(null as varchar) as customer_id, cast(null as varchar) as name,
     cast(null as varchar) as phone, cast(null as varchar) as phone_raw,
@@ -39,6 +39,7 @@ def load_inputs(con: duckdb.DuckDBPyConnection, run: RunParams) -> dict[str, ing
     if run.customers_path:
         reports["customers"] = ingest.load_customers(con, run.customers_path, **options)
     else:
+        ingest._drop(con, "customers")
         con.execute(EMPTY_CUSTOMERS)
     return reports
 
@@ -47,10 +48,23 @@ def load_run_scheme(run: RunParams) -> Scheme:
     return load_scheme(run.scheme, bins=run.bins, factors=run.factors, params=run.scheme_params)
 
 
-def register_scheme(con: duckdb.DuckDBPyConnection, scheme: Scheme, lang: str) -> None:
-    """Tables scheme_rules (bounds per rule) and scheme_segments (labels, rank, action)."""
+def register_scheme(con: duckdb.DuckDBPyConnection, scheme: Scheme, lang: str,
+                    factors: str = "rfm") -> None:
+    """Tables scheme_lookup (segment per score combination, for schemes on scores only),
+    scheme_rules (range rules, for schemes on raw values) and scheme_segments (labels, rank)."""
+    lookup = score_lookup(scheme, factors)
     rules = scheme.rules.astype({c: "float64" for c in scheme.rules.columns
                                  if c.endswith(("_min", "_max"))})
+    if lookup is not None:
+        rules = rules.iloc[0:0]  # the equality lookup assigns every combination
+    else:
+        lookup = pd.DataFrame({"r_key": pd.Series(dtype="int64"),
+                               "f_key": pd.Series(dtype="int64"),
+                               "m_key": pd.Series(dtype="int64"),
+                               "segment": pd.Series(dtype="str")})
+    con.register("scheme_lookup_df", lookup)
+    con.execute("create or replace table scheme_lookup as select * from scheme_lookup_df")
+    con.unregister("scheme_lookup_df")
     con.register("scheme_rules_df", rules)
     con.execute("create or replace table scheme_rules as select * from scheme_rules_df")
     con.unregister("scheme_rules_df")
@@ -89,7 +103,7 @@ def build_rfm_customers(con, *, run: RunParams, scheme: Scheme, as_of: date | No
     """One row per customer: scores, segment and contacts; prospects included (rfm_customers.sql)."""
     as_of = as_of or run.as_of
     build_rfm_scores(con, run=run, as_of=as_of, reuse_orders=reuse_orders)
-    register_scheme(con, scheme, run.lang)
+    register_scheme(con, scheme, run.lang, run.factors)
     rel = db.materialize(con, "rfm_customers", as_name=as_name, as_of=as_of)
     if as_name != "rfm_customers":
         return rel

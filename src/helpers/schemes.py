@@ -374,3 +374,21 @@ def check_coverage(scheme: Scheme, factors: str = "rfm") -> None:
                                   f"segment: add it to a segment's rule")
             raise SchemeError(f"{scheme.path}: the combination {shown} is assigned to several "
                               f"segments ({', '.join(hits)}): make their rules exclusive")
+
+
+def score_lookup(scheme: Scheme, factors: str = "rfm") -> pd.DataFrame | None:
+    """For a scheme whose rules use scores only: every (r, f, m) combination and its segment,
+    so segments can be assigned by an equality join (0 stands for a factor left out).
+    None when a rule uses raw values (recency_days, frequency, monetary)."""
+    if scheme.variables_used() - set(SCORE_VARS):
+        return None
+    scores = available_scores(factors)
+    levels = {s: (list(range(1, scheme.bins + 1)) if s in scores else [None])
+              for s in ("r_score", "f_score", "m_score")}
+    rules = scheme.rules.to_dict("records")
+    rows = []
+    for r, f, m in itertools.product(levels["r_score"], levels["f_score"], levels["m_score"]):
+        point = {"r_score": r, "f_score": f, "m_score": m, "fm_score": _fm(f, m)}
+        segment = next(rule["segment"] for rule in rules if _matches(rule, point))
+        rows.append({"r_key": r or 0, "f_key": f or 0, "m_key": m or 0, "segment": segment})
+    return pd.DataFrame(rows)

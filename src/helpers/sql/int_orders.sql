@@ -22,7 +22,7 @@ kept as (
 
 ),
 
-final as (
+grouped as (
 
     select
         customer_id,
@@ -30,14 +30,25 @@ final as (
         -- rows sharing an order_id are one order; an empty order_id makes the row its own order
         case when order_id is null then source_line end as single_line,
         min(order_date) as order_date,
-        sum(amount) as amount,
-        count(*) as order_lines,
-        sum(amount) > 0 as is_purchase,
-        sum(amount) < 0 as is_refund
+        sum(amount) as amount
 
     from kept
 
     group by all
+
+),
+
+final as (
+
+    -- only what the models downstream read: a narrow table is quick to build and scan
+    select
+        customer_id,
+        order_date,
+        amount,
+        amount > 0 as is_purchase,
+        amount < 0 as is_refund
+
+    from grouped
 
 )
 

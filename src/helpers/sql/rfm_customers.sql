@@ -25,9 +25,29 @@ customers as (
 
 ),
 
+lookup as (
+
+    select * from scheme_lookup
+
+),
+
 matched as (
 
-    -- the scheme's validator guarantees exactly one matching rule per combination
+    -- schemes on scores only: one equality join on (r, f, m); 0 stands for a factor left out
+    select
+        scores.customer_id,
+        lookup.segment
+
+    from scores
+
+    inner join lookup
+        on coalesce(scores.r_score, 0) = lookup.r_key
+        and coalesce(scores.f_score, 0) = lookup.f_key
+        and coalesce(scores.m_score, 0) = lookup.m_key
+
+    union all
+
+    -- schemes on raw values: range rules (the validator guarantees exactly one match)
     select distinct
         scores.customer_id,
         rules.segment

@@ -7,15 +7,39 @@ orders as (
 
 ),
 
-lifetime as (
+flagged as (
 
-    -- recency and first/last purchase always use all history up to the as-of date
+    -- window_days = null means all history; otherwise dates in (as_of - N, as_of]
+    select
+        *,
+        (
+            $window_days is null
+            or order_date > $as_of - to_days(cast($window_days as integer))
+        ) as is_in_window
+
+    from orders
+
+),
+
+metrics as (
+
+    -- one pass over the orders: recency and first/last purchase always use all history,
+    -- frequency and monetary only the window
     select
         customer_id,
+        date_diff('day', max(order_date) filter (where is_purchase), $as_of) as recency_days,
+        count(*) filter (where is_purchase and is_in_window) as frequency,
+        coalesce(sum(amount) filter (where is_in_window), 0) as monetary,
+        count(*) filter (where is_in_window) as orders,
+        cast(
+            sum(amount) filter (where is_in_window)
+            / nullif(count(*) filter (where is_purchase and is_in_window), 0)
+            as decimal(18, 2)
+        ) as aov,
         min(order_date) filter (where is_purchase) as first_purchase_date,
         max(order_date) filter (where is_purchase) as last_purchase_date
 
-    from orders
+    from flagged
 
     group by all
 
@@ -23,53 +47,7 @@ lifetime as (
 
 ),
 
-orders_in_window as (
-
-    select *
-
-    from orders
-
-    -- window_days = null means all history; otherwise dates in (as_of - N, as_of]
-    where
-        $window_days is null
-        or order_date > $as_of - to_days(cast($window_days as integer))
-
-),
-
-windowed as (
-
-    select
-        customer_id,
-        count(*) filter (where is_purchase) as frequency,
-        sum(amount) as monetary,
-        count(*) as orders
-
-    from orders_in_window
-
-    group by all
-
-),
-
-metrics as (
-
-    select
-        lifetime.customer_id,
-        date_diff('day', lifetime.last_purchase_date, $as_of) as recency_days,
-        coalesce(windowed.frequency, 0) as frequency,
-        coalesce(windowed.monetary, 0) as monetary,
-        coalesce(windowed.orders, 0) as orders,
-        cast(windowed.monetary / nullif(windowed.frequency, 0) as decimal(18, 2)) as aov,
-        lifetime.first_purchase_date,
-        lifetime.last_purchase_date
-
-    from lifetime
-
-    left join windowed
-        on lifetime.customer_id = windowed.customer_id
-
-),
-
-valued as (
+valued as materialized (
 
     -- the value each factor is scored on: monetary is the total, or the average order value
     select
