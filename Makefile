@@ -64,7 +64,7 @@ test-fast: setup
 
 ## Lint Python
 lint: setup
-	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff check src tests benchmarks notebooks/src
 
 ## Benchmark on 1M and 10M generated order lines (prints a table, writes benchmarks/results.md)
 bench: setup

@@ -10,12 +10,7 @@ from datetime import date
 
 import duckdb
 
-GRID = {5: ["new_customers", "potential_loyalists", "potential_loyalists", "champions",
-            "champions"],
-        4: ["promising", "potential_loyalists", "potential_loyalists", "loyal", "loyal"],
-        3: ["about_to_sleep", "about_to_sleep", "need_attention", "loyal", "loyal"],
-        2: ["hibernating", "hibernating", "at_risk", "at_risk", "cant_lose_them"],
-        1: ["lost", "lost", "at_risk", "at_risk", "cant_lose_them"]}
+from benchmarks.pandas_rfm import GRID  # the rfm11 grid, written once for both baselines
 
 SQL = """
 with lines as (

@@ -120,7 +120,7 @@ def plain_duckdb(data, work, **_):
 def pandas_baseline(data, work, **_):
     import pandas as pd
 
-    from benchmarks.pandas_rfm import rfm_scores, rfm11_segments
+    from benchmarks.pandas_rfm import rfm11_segments, rfm_scores
 
     lines = pd.read_parquet(data / "orders_typed.parquet",
                             columns=["customer_id", "order_id", "order_date", "amount", "status"])

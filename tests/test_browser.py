@@ -38,10 +38,11 @@ def test_every_chart_draws_offline_without_errors(browser, month):
     for html in pages:
         page = browser.new_page(viewport={"width": 1280, "height": 1600})
         outside, errors = [], []
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("console", lambda m, errors=errors: errors.append(m.text)
+                if m.type == "error" else None)
+        page.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
 
-        def route(r):
+        def route(r, outside=outside):
             if r.request.url.startswith(("file:", "data:", "blob:")):
                 return r.continue_()
             outside.append(r.request.url)

@@ -14,7 +14,7 @@ import papermill as pm
 import pytest
 import yaml
 
-from helpers import monthly, sample_data
+from helpers import monthly
 from helpers.params import ParamError
 from helpers.paths import NOTEBOOKS_DIR, PARAMS_DIR
 

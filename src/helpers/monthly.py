@@ -25,8 +25,8 @@ from pathlib import Path
 import papermill as pm
 import yaml
 
-from helpers.paths import DATA_RAW, NOTEBOOKS_DIR, PROJECT_ROOT, REPORTS_DIR, resolve
 from helpers.params import ParamError, parse_date, previous_month_end
+from helpers.paths import DATA_RAW, NOTEBOOKS_DIR, PROJECT_ROOT, REPORTS_DIR, resolve
 
 NOTEBOOKS = [
     "01_rfm_segments",
@@ -155,7 +155,8 @@ def _input_report(params: dict) -> dict:
     for key in ("campaigns_path", "campaign_sends_path", "campaign_holdout_path"):
         if params.get(key) and resolve(params[key]).exists():
             path = resolve(params[key])
-            rows = sum(1 for _ in open(path, encoding="utf-8-sig")) - 1
+            with open(path, encoding="utf-8-sig") as f:
+                rows = sum(1 for _ in f) - 1
             out[key.removesuffix("_path")] = {"path": str(path), "sha256": file_sha256(path),
                                                "rows_read": rows}
     con.close()
