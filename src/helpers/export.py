@@ -92,9 +92,9 @@ def write_contact_lists(con: duckdb.DuckDBPyConnection, folder: Path, *, file_ke
 
 # ---------------------------------------------------------------- notebook 01's outputs
 
+# the columns the RFM issue gives for campaign tools, exactly
 RFM_EXPORT_COLUMNS = ["customer_id", "name", "phone", "email", "consent_sms", "consent_zalo",
-                      "consent_email", "segment", "segment_label", "suggested_action",
-                      "recency_days", "frequency", "monetary", "rfm_code"]
+                      "consent_email", "segment", "suggested_action"]
 
 
 def write_rfm_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path, segment_keys: list[str],
@@ -221,21 +221,29 @@ def write_loyalty_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path,
 
 # ---------------------------------------------------------------- notebook 05's outputs
 
+# the columns the campaign issue gives, exactly, in its order
 CAMPAIGN_RESULT_COLUMNS = [
     "campaign_id", "segment", "targeted", "holdout", "sent", "delivered", "failed",
     "delivery_rate", "cost", "open_rate", "interaction_rate", "treated_converters", "treated_rate",
     "holdout_converters", "holdout_rate", "uplift", "uplift_ci_low", "uplift_ci_high",
     "incremental_converters", "treated_revenue", "holdout_revenue", "incremental_revenue",
-    "cost_per_incremental_converter", "roi", "name", "channel", "target", "start_date",
-    "attribution_days", "is_window_complete",
+    "cost_per_incremental_converter", "roi",
 ]
+CAMPAIGN_INFO_COLUMNS = ["campaign_id", "name", "channel", "target", "start_date",
+                         "attribution_days", "is_window_complete"]
 
 
-def write_campaign_results(con: duckdb.DuckDBPyConnection, *, output_dir: Path) -> Path:
-    """campaign_results.csv (segment 'all' holds each campaign's totals)."""
-    return write_csv(arrow(con, f"select {', '.join(CAMPAIGN_RESULT_COLUMNS)} "
-                                f"from campaign_results"),
-                     Path(output_dir) / "campaign_results.csv")
+def write_campaign_results(con: duckdb.DuckDBPyConnection, *, output_dir: Path) -> list[Path]:
+    """campaign_results.csv (segment 'all' holds each campaign's totals) and campaigns_measured.csv
+    (what each measured campaign was, and whether its attribution window is over)."""
+    return [
+        write_csv(arrow(con, f"select {', '.join(CAMPAIGN_RESULT_COLUMNS)} "
+                             f"from campaign_results"),
+                  Path(output_dir) / "campaign_results.csv"),
+        write_csv(arrow(con, f"select distinct {', '.join(CAMPAIGN_INFO_COLUMNS)} "
+                             f"from campaign_results order by start_date, campaign_id"),
+                  Path(output_dir) / "campaigns_measured.csv"),
+    ]
 
 
 def write_campaign_list(con: duckdb.DuckDBPyConnection, *, folder: Path) -> dict:

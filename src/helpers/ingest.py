@@ -15,6 +15,7 @@ import codecs
 import hashlib
 import io
 import json
+import os
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -345,9 +346,8 @@ def load(
     canonical = {"source_line": raw["source_line"]}
     for name, header in picked.items():
         canonical[name] = raw[header] if header else pa.nulls(n, pa.string())
-    con.register("raw_source", pa.table(canonical))
-    con.execute(f"create or replace temp table raw_{kind} as select * from raw_source")
-    con.unregister("raw_source")
+    # the Arrow table is queried in place (no copy into DuckDB)
+    con.register(f"raw_{kind}", pa.table(canonical))
     params = {"shop_tz": shop_tz}
     if kind == "orders":
         params["empty_amount_is_zero"] = mapping.get("empty_amount", "quarantine") == "zero"
@@ -387,13 +387,18 @@ def load(
         drop_cols += ", order_date_text, amount_text"
     else:
         drop_cols += ", signup_date_text, birthday_text"
-    _drop(con, table)
-    con.execute(f"""
-        create or replace table {table} as
+    # the usable rows go straight to the Parquet cache; the staged table is a view over it
+    cache.mkdir(parents=True, exist_ok=True)
+    staged = cache / "staged.parquet"
+    tmp = cache / f".staged.{os.getpid()}.parquet"
+    con.sql(f"""
         select * exclude ({drop_cols}) from stg_{kind}_checked
         where reject_reason is null and (not is_duplicate{keep_duplicates})
         order by source_line
-    """)
+    """).to_parquet(str(tmp))
+    tmp.replace(staged)
+    _drop(con, table)
+    con.read_parquet(str(staged)).create_view(table, replace=True)
     rows_loaded = clean + (0 if drop_duplicates else duplicates)
     report = LoadReport(
         kind=kind, path=str(path), sha256=sha, mapping=mapping.get("name", "custom"),
@@ -403,7 +408,6 @@ def load(
     )
 
     # quarantined rows keep every original column, the reason and the line they came from
-    cache.mkdir(parents=True, exist_ok=True)
     bad = con.sql(f"select source_line, reject_reason from stg_{kind}_checked "
                       f"where reject_reason is not null order by source_line").to_arrow_table()
     if bad.num_rows:
@@ -411,12 +415,11 @@ def load(
         rows = raw.filter(mask)
         rows = rows.append_column("reject_reason", bad["reject_reason"])
         pq.write_table(rows, cache / "quarantine.parquet")
-    con.execute(f"copy {table} to '{cache / 'staged.parquet'}' (format parquet)")
     report.seconds = time.perf_counter() - started
     (cache / "report.json").write_text(json.dumps(asdict(report), ensure_ascii=False, indent=1),
                                        encoding="utf-8")
     _republish_quarantine(cache, report, quarantine_dir)
-    con.execute(f"drop table if exists raw_{kind}")
+    con.unregister(f"raw_{kind}")
     con.execute(f"drop table if exists stg_{kind}_checked")
     return report
 

@@ -241,6 +241,16 @@ def run_month(as_of: date, *, params_files: list[Path], reports_dir: Path = REPO
         for p in sorted(staging.rglob("*")) if p.is_file()
     }
     manifest["total_seconds"] = round(time.perf_counter() - started, 2)
+    for kind in ("orders", "customers"):
+        if kind in manifest["inputs"]:
+            from helpers.ingest import LoadReport
+
+            report = manifest["inputs"][kind]
+            fields = {k: v for k, v in report.items() if k in LoadReport.__dataclass_fields__}
+            echo("  " + LoadReport(**fields).summary())
+            if report.get("quarantine_path"):
+                echo(f"    rows set aside, with reasons and line numbers: "
+                     f"{report['quarantine_path']}")
     # the manifest is written last: it marks the folder as complete
     (staging / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False,
                                                       default=str), encoding="utf-8")

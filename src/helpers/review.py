@@ -160,7 +160,10 @@ def campaigns_section(run) -> list:
     from helpers import narrative
 
     results = read_output(run.output_dir, "campaign_results.csv")
-    if results is None:
+    info = read_output(run.output_dir, "campaigns_measured.csv")
+    if results is None or info is None:
         return [narrative.missing("campaign_results.csv", "05_campaign_results", lang=run.lang)]
+    results = results.merge(info, on="campaign_id", how="left")
+    results["is_window_complete"] = results.is_window_complete.astype(str).str.lower() == "true"
     return [narrative.campaign_sentences(recent_campaigns(results, as_of=run.as_of),
                                          lang=run.lang)]
