@@ -26,7 +26,8 @@ from helpers.paths import PROJECT_ROOT
 BENCH_DIR = PROJECT_ROOT / "benchmarks"
 DATA_DIR = BENCH_DIR / "data"
 ORDER = ["stage_csv", "stage_parquet", "plain_duckdb", "rfm_segments", "pandas_baseline",
-         "migration", "cohorts", "loyalty", "exports", "notebook01", "monthly", "explorer"]
+         "migration", "cohorts", "loyalty", "exports", "notebook01", "notebook01_no_xlsx", "monthly",
+         "explorer"]
 LABELS = {
     "stage_csv": "staging from CSV (parse, validate, cache)",
     "stage_parquet": "staging from Parquet",
@@ -38,6 +39,7 @@ LABELS = {
     "loyalty": "loyalty tiers and lists",
     "exports": "RFM + all exports (CSV, Parquet, XLSX, send lists)",
     "notebook01": "notebook 01 end to end under papermill",
+    "notebook01_no_xlsx": "notebook 01 end to end, xlsx = False (CSV exports only)",
     "monthly": "the whole monthly run (6 notebooks + HTML)",
     "explorer": "explorer: one control change redraw (median)",
 }
@@ -118,7 +120,8 @@ def main(argv=None) -> None:
                 continue
             if task == "explorer" and n > 1_000_000:
                 continue
-            repeat = 1 if task in ("monthly", "notebook01", "stage_csv") or n >= 10_000_000 \
+            repeat = 1 if task in ("monthly", "notebook01", "notebook01_no_xlsx", "stage_csv") \
+                or n >= 10_000_000 \
                 else args.repeat
             runs = [run_task(task, data, threads=args.threads, memory_limit=args.memory_limit)
                     for _ in range(repeat)]

@@ -143,6 +143,10 @@ def notebook01(data, work, **extra):
     return {}
 
 
+def notebook01_no_xlsx(data, work, **extra):
+    return notebook01(data, work, **extra, xlsx=False)
+
+
 def monthly(data, work, **extra):
     import yaml
 
@@ -184,7 +188,7 @@ def explorer(data, work, **_):
 
 TASKS = {f.__name__: f for f in (stage_csv, stage_parquet, rfm_segments, migration, cohorts,
                                  loyalty, exports, plain_duckdb, pandas_baseline, notebook01,
-                                 monthly, explorer)}
+                                 notebook01_no_xlsx, monthly, explorer)}
 
 
 def main() -> None:

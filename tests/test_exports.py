@@ -140,3 +140,12 @@ def test_xlsx_reads_back_exactly_in_excel_readers(con, tmp_path):
     assert rows[2] == ("b", None, False, None, -5, None, "x")
     frame = pd.read_excel(path, engine="calamine", dtype={"customer_id": str})
     assert frame.customer_id.tolist() == ["007", "b"]
+
+
+def test_the_excel_file_can_be_left_out(con, built, tmp_path):
+    run, scheme = built
+    out = export.write_rfm_outputs(con, output_dir=tmp_path / "out", segment_keys=scheme.keys,
+                                   as_of=run.as_of, with_contacts=True, xlsx=False)
+    assert not (tmp_path / "out" / "exports" / "segments.xlsx").exists()
+    assert (tmp_path / "out" / "exports" / "segment=champions.csv").exists()
+    assert out["xlsx"] is False

@@ -22,6 +22,7 @@ monetary = "total"  # M on the total spend (total) or the average order value (a
 excluded_statuses = ["cancelled", "canceled", "failed", "void"]  # order statuses dropped
 lang = "vi"  # labels and number format, vi or en
 currency = "VND"  # store currency
+xlsx = True  # also write exports/segments.xlsx with a sheet per segment
 threads = None  # DuckDB threads, None for all cores
 memory_limit = None  # DuckDB memory limit such as 8GB, None for the default
 
@@ -104,7 +105,8 @@ charts.revenue_concentration(revenue_concentration.df(), lang=run.lang,
 
 # %%
 outputs = export.write_rfm_outputs(con, output_dir=run.output_dir, segment_keys=scheme_def.keys,
-                                   as_of=run.as_of, with_contacts=run.customers_path is not None)
+                                   as_of=run.as_of, with_contacts=run.customers_path is not None,
+                                   xlsx=xlsx)
 display(narrative.send_lists(outputs["send_list_counts"], scheme_def.labels(run.lang),
                              lang=run.lang),
         narrative.exports_written(outputs, run.output_dir, lang=run.lang))

@@ -178,6 +178,9 @@ def exports_written(outputs: dict, output_dir, *, lang: str = "vi") -> Markdown:
                  f"Wrote {len(outputs['files'])} files to `{output_dir}`: lists per segment in "
                  f"`exports/segment=<key>.csv`, send lists per channel in `exports/<channel>/`, and "
                  f"one Excel file `exports/segments.xlsx` (a sheet per segment).")
+    if not outputs.get("xlsx", True):
+        text += " " + _pick(lang, "Không ghi tệp Excel (tham số `xlsx = False`).",
+                            "No Excel file was written (parameter `xlsx = False`).")
     if outputs["xlsx_skipped"]:
         text += " " + _pick(
             lang, f"Nhóm {', '.join(outputs['xlsx_skipped'])} vượt quá giới hạn 1.048.576 dòng "
