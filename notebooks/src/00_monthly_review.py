@@ -9,6 +9,7 @@ orders_path = "data/raw/orders.csv"  # shop export (CSV, Parquet or XLSX), relat
 customers_path = "data/raw/customers.csv"  # customers export, empty for none
 mapping = "generic"  # column mapping in params/mappings (generic, shopify, vn_pos)
 shop_tz = "Asia/Ho_Chi_Minh"  # shop time zone, for timestamps written with a zone
+encoding = "utf-8"  # text encoding of CSV exports, e.g. cp1258 for old Windows files
 drop_duplicates = False  # drop exact duplicate rows (only when the export repeats rows)
 excluded_statuses = ["cancelled", "canceled", "failed", "void"]  # order statuses dropped
 scheme = "rfm11"  # segment scheme in params/schemes
@@ -24,7 +25,7 @@ from helpers.params import RunParams
 
 run = RunParams.from_values(
     as_of=as_of, orders_path=orders_path, customers_path=customers_path, output_dir=output_dir,
-    mapping=mapping, shop_tz=shop_tz, drop_duplicates=drop_duplicates,
+    mapping=mapping, shop_tz=shop_tz, encoding=encoding, drop_duplicates=drop_duplicates,
     excluded_statuses=excluded_statuses, scheme=scheme, scheme_params=scheme_params, bins=bins,
     factors=factors, lang=lang,
 )

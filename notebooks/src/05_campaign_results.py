@@ -13,6 +13,7 @@ campaign_holdout_path = "data/raw/campaign_holdout.csv"  # campaign_holdout.csv 
 output_dir = ""  # folder for the outputs, empty means data/processed/runs/<as_of>
 mapping = "generic"  # column mapping in params/mappings (generic, shopify, vn_pos)
 shop_tz = "Asia/Ho_Chi_Minh"  # shop time zone, for timestamps written with a zone
+encoding = "utf-8"  # text encoding of CSV exports, e.g. cp1258 for old Windows files
 drop_duplicates = False  # drop exact duplicate rows (only when the export repeats rows)
 scheme = "rfm11"  # segment scheme in params/schemes
 scheme_params = {}  # values for the scheme's own parameters, e.g. churn_days for lifecycle
@@ -38,7 +39,7 @@ from helpers.texts import t
 
 run = RunParams.from_values(
     as_of=as_of, orders_path=orders_path, customers_path=customers_path, output_dir=output_dir,
-    mapping=mapping, shop_tz=shop_tz, drop_duplicates=drop_duplicates, scheme=scheme,
+    mapping=mapping, shop_tz=shop_tz, encoding=encoding, drop_duplicates=drop_duplicates, scheme=scheme,
     scheme_params=scheme_params, window_days=window_days, bins=bins, scoring=scoring,
     fixed_cuts=fixed_cuts, factors=factors, monetary=monetary,
     excluded_statuses=excluded_statuses, lang=lang, threads=threads, memory_limit=memory_limit,

@@ -16,6 +16,7 @@ import hashlib
 import io
 import json
 import os
+import sys
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -114,7 +115,7 @@ def _pick_columns(table: pa.Table, path: Path, kind: str, mapping: dict) -> dict
     """Canonical column -> header in the file; a missing required column is a clear error."""
     wanted = mapping.get(kind) or {}
     found: dict[str, str | None] = {}
-    headers = table.column_names
+    headers = [h for h in table.column_names if h != "source_line"]
     for canonical, required in KINDS[kind].items():
         candidates = wanted.get(canonical, canonical if kind == "orders" else None)
         if candidates is None:
@@ -491,10 +492,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--customers", default=str(DATA_RAW / "customers.csv"))
     parser.add_argument("--mapping", default="generic")
     parser.add_argument("--drop-duplicates", action="store_true")
+    parser.add_argument("--encoding", default="utf-8")
     args = parser.parse_args(argv)
     con = db.connect()
     for kind, path in (("orders", args.orders), ("customers", args.customers)):
-        report = load(con, kind, path, mapping=args.mapping, drop_duplicates=args.drop_duplicates)
+        try:
+            report = load(con, kind, path, mapping=args.mapping,
+                          drop_duplicates=args.drop_duplicates, encoding=args.encoding)
+        except IngestError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            raise SystemExit(2) from None
         print(report.summary() + (" [cache]" if report.from_cache else ""))
         if report.quarantine_path:
             print(f"  quarantined rows with their reasons: {report.quarantine_path}")
