@@ -24,6 +24,8 @@ from pathlib import Path
 
 import papermill as pm
 import yaml
+from jupyter_client.manager import AsyncKernelManager
+from traitlets import CaselessStrEnum
 
 from helpers.params import ParamError, parse_date, previous_month_end
 from helpers.paths import DATA_RAW, NOTEBOOKS_DIR, PROJECT_ROOT, REPORTS_DIR, resolve
@@ -39,6 +41,13 @@ NOTEBOOKS = [
 KEY_PACKAGES = ["duckdb", "pandas", "pyarrow", "plotly", "papermill", "nbconvert", "ipykernel",
                 "babel"]
 RUNNER_KEYS = {"as_of"}  # given by the runner itself, never by a params file
+
+
+class IpcKernelManager(AsyncKernelManager):
+    """Kernels talk over local IPC sockets, not TCP: nothing is exposed on the network (and the
+    kernel does not warn about unencrypted TCP in the middle of the run's progress lines)."""
+
+    transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
 
 
 class RunFailed(RuntimeError):
@@ -206,12 +215,14 @@ def run_month(as_of: date, *, params_files: list[Path], reports_dir: Path = REPO
         mine = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in mine.items()}
         executed = staging / nb.name
         t0 = time.perf_counter()
-        echo(f"[{i}/{len(notebooks)}] {nb.stem} …", end="", flush=True)
+        step = f"[{i}/{len(notebooks)}] {nb.stem}"
+        echo(f"{step} …", flush=True)
         try:
             pm.execute_notebook(str(nb), str(executed), parameters=mine, kernel_name="python3",
-                                cwd=str(PROJECT_ROOT), progress_bar=False, log_output=False)
+                                cwd=str(PROJECT_ROOT), progress_bar=False, log_output=False,
+                                kernel_manager_class=IpcKernelManager)
         except Exception as exc:  # papermill raises PapermillExecutionError for a failed cell
-            echo(" FAILED")
+            echo(f"{step} FAILED after {time.perf_counter() - t0:.1f} s", flush=True)
             failed_dir = final / "failed"
             failed_dir.mkdir(parents=True, exist_ok=True)
             kept = failed_dir / nb.name
@@ -224,7 +235,7 @@ def run_month(as_of: date, *, params_files: list[Path], reports_dir: Path = REPO
             from helpers.html_report import export_html
 
             export_html(executed)
-        echo(f" {durations[nb.stem]:.1f} s")
+        echo(f"{step} done in {durations[nb.stem]:.1f} s", flush=True)
 
     manifest = {
         "as_of": as_of.isoformat(),
