@@ -223,3 +223,12 @@ def test_bad_parameters_are_clear_errors(tmp_path):
         RunParams.from_values(**base | {"factors": "r"})
     with pytest.raises(ParamError, match="orders_path"):
         RunParams.from_values(**base | {"orders_path": "nope.csv"})
+
+
+def test_notebook_parameters_become_run_params_by_name(tmp_path):
+    (tmp_path / "o.csv").write_text("customer_id,order_date,amount\n", encoding="utf-8")
+    namespace = {"as_of_to": "2024-03-31", "orders_path": str(tmp_path / "o.csv"),
+                 "encoding": "cp1258", "window_days": 90, "grain": "month", "spam": 1}
+    run = RunParams.from_notebook(namespace, as_of=namespace["as_of_to"])
+    assert run.encoding == "cp1258" and run.window_days == 90
+    assert str(run.as_of) == "2024-03-31"

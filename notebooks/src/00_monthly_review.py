@@ -23,12 +23,7 @@ lang = "vi"  # labels and number format, vi or en
 from helpers import db, narrative, review, rfm, theme
 from helpers.params import RunParams
 
-run = RunParams.from_values(
-    as_of=as_of, orders_path=orders_path, customers_path=customers_path, output_dir=output_dir,
-    mapping=mapping, shop_tz=shop_tz, encoding=encoding, drop_duplicates=drop_duplicates,
-    excluded_statuses=excluded_statuses, scheme=scheme, scheme_params=scheme_params, bins=bins,
-    factors=factors, lang=lang,
-)
+run = RunParams.from_notebook(globals())  # every parameter above, checked
 theme.use_workbook_theme(run.lang)
 scheme_def = rfm.load_run_scheme(run)
 con = db.connect()

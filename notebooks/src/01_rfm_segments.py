@@ -32,14 +32,7 @@ from helpers import charts, db, export, narrative, rfm, snapshots, theme
 from helpers.params import RunParams
 from helpers.texts import t
 
-run = RunParams.from_values(
-    as_of=as_of, orders_path=orders_path, customers_path=customers_path, output_dir=output_dir,
-    mapping=mapping, shop_tz=shop_tz, encoding=encoding, drop_duplicates=drop_duplicates, scheme=scheme,
-    scheme_params=scheme_params, window_days=window_days, bins=bins, scoring=scoring,
-    fixed_cuts=fixed_cuts, factors=factors, monetary=monetary,
-    excluded_statuses=excluded_statuses, lang=lang, currency=currency, threads=threads,
-    memory_limit=memory_limit,
-)
+run = RunParams.from_notebook(globals())  # every parameter above, checked
 theme.use_workbook_theme(run.lang)
 con = db.connect(threads=run.threads, memory_limit=run.memory_limit)
 inputs = rfm.load_inputs(con, run)

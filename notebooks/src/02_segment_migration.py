@@ -33,13 +33,7 @@ from helpers import charts, db, export, migration, narrative, rfm, theme
 from helpers.params import RunParams, parse_date
 from helpers.texts import t
 
-run = RunParams.from_values(
-    as_of=as_of_to, orders_path=orders_path, customers_path=customers_path, output_dir=output_dir,
-    mapping=mapping, shop_tz=shop_tz, encoding=encoding, drop_duplicates=drop_duplicates, scheme=scheme,
-    scheme_params=scheme_params, window_days=window_days, bins=bins, scoring=scoring,
-    fixed_cuts=fixed_cuts, factors=factors, monetary=monetary,
-    excluded_statuses=excluded_statuses, lang=lang, threads=threads, memory_limit=memory_limit,
-)
+run = RunParams.from_notebook(globals(), as_of=as_of_to)  # every parameter above, checked
 date_from = parse_date(as_of_from, "as_of_from") if as_of_from else migration.default_from(run.as_of)
 migration.check_dates(date_from, run.as_of)
 movers = migration.check_movers_lists(movers_lists)

@@ -114,6 +114,14 @@ class RunParams:
             v["threads"] = _int(v["threads"], "threads")
         return cls(**v)
 
+    @classmethod
+    def from_notebook(cls, namespace: dict, **overrides) -> RunParams:
+        """The run's settings from a notebook's parameters: every RunParams field the notebook
+        declares is taken by name, so a parameter cannot be forgotten on the way in."""
+        names = {f.name for f in dataclasses.fields(cls)}
+        values = {name: namespace[name] for name in names if name in namespace}
+        return cls.from_values(**(values | overrides))
+
     @property
     def use(self) -> dict[str, bool]:
         return {"use_r": "r" in self.factors, "use_f": "f" in self.factors,
