@@ -143,3 +143,23 @@ def test_on_the_sample_shop_true_effects_show_and_null_campaigns_do_not(con, tmp
         else:
             assert low <= 0 <= high, campaign_id
     assert db.one(con, "select count(*) from campaigns")[0] == len(effects)
+
+
+def test_a_shop_without_campaign_files_gets_empty_results_and_partial_files_an_error(con, tmp_path):
+    from helpers import ingest
+
+    assert campaigns.load_campaigns(con, campaigns_path=tmp_path / "a.csv",
+                                    sends_path=tmp_path / "b.csv",
+                                    holdout_path=tmp_path / "c.csv") == {}
+    con.execute(rfm.EMPTY_CUSTOMERS)
+    con.execute("create table order_lines as select 'a' as customer_id, null::varchar as order_id, "
+                "1::bigint as source_line, date '2024-01-01' as order_date, 10::decimal(18,2) "
+                "as amount, null::varchar as status")
+    con.execute("create table campaign_segments as select campaign_id, customer_id, "
+                "'x' as segment from campaign_sends")
+    assert campaigns.build_campaign_results(con, as_of=date(2024, 3, 31)).df().empty
+    write(tmp_path / "campaigns.csv", "campaign_id,name,channel,target,start_date,"
+          "attribution_days,cost_per_message", [])
+    with pytest.raises(ingest.IngestError, match="campaign_sends_path, campaign_holdout_path"):
+        campaigns.load_campaigns(con, campaigns_path=tmp_path / "campaigns.csv",
+                                 sends_path=tmp_path / "b.csv", holdout_path=tmp_path / "c.csv")

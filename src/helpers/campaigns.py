@@ -15,9 +15,42 @@ from helpers import db, ingest, migration, rfm
 from helpers.params import RunParams
 from helpers.schemes import Scheme
 
+EMPTY_CAMPAIGNS = """
+create or replace temp table campaigns as
+select cast(null as varchar) as campaign_id, cast(null as varchar) as name,
+       cast(null as varchar) as channel, cast(null as varchar) as target,
+       cast(null as integer) as attribution_days, cast(null as decimal(18, 2)) as cost_per_message,
+       cast(null as date) as start_date
+where false;
+create or replace temp table campaign_sends as
+select cast(null as varchar) as campaign_id, cast(null as varchar) as customer_id,
+       cast(null as varchar) as channel, cast(null as varchar) as status,
+       cast(null as decimal(18, 2)) as cost, false as is_opened, false as is_interacted,
+       cast(null as timestamp) as sent_at
+where false;
+create or replace temp table campaign_holdout as
+select cast(null as varchar) as campaign_id, cast(null as varchar) as customer_id where false;
+"""
+
 
 def load_campaigns(con, *, campaigns_path, sends_path, holdout_path) -> dict[str, int]:
-    """Tables campaigns, campaign_sends, campaign_holdout (columns exactly as the files define)."""
+    """Tables campaigns, campaign_sends, campaign_holdout (columns exactly as the files define).
+
+    A shop that runs no campaigns has none of the three files: the tables are then empty and the
+    notebook says so. Some files without the others is an error naming the missing ones.
+    """
+    from helpers.paths import resolve
+
+    paths = {"campaigns_path": campaigns_path, "campaign_sends_path": sends_path,
+             "campaign_holdout_path": holdout_path}
+    missing = [k for k, v in paths.items() if not v or not resolve(v).exists()]
+    if len(missing) == len(paths):
+        con.execute(EMPTY_CAMPAIGNS)
+        return {}
+    if missing:
+        raise ingest.IngestError(
+            f"campaign files incomplete: {', '.join(missing)} not found "
+            f"({', '.join(str(paths[k]) for k in missing)}). Give all three files, or none.")
     return ingest.load_campaign_files(con, campaigns_path=campaigns_path, sends_path=sends_path,
                                       holdout_path=holdout_path)
 
