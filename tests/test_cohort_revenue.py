@@ -99,6 +99,7 @@ def test_second_purchase_gap_and_return_within(con, given_orders):
     con.execute(rfm.EMPTY_CUSTOMERS)
     as_of = date(2024, 3, 31)
     rfm.build_orders(con, as_of=as_of, excluded_statuses=[])
+    cohorts.build_second_purchases(con)
     gaps = cohorts.second_purchase_gap(con).df().set_index("gap_days")
     assert gaps.customers.to_dict() == {0: 1, 7: 1, 31: 1}
     assert gaps.cumulative_share.iloc[-1] == pytest.approx(1.0)

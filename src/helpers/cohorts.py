@@ -27,6 +27,7 @@ def build_cohort_revenue(con, *, as_of: date, grain: str = "month",
     if grain not in GRAINS:
         raise ValueError(f"grain = {grain!r}: must be month or week")
     build_orders(con, as_of=as_of, excluded_statuses=excluded_statuses)
+    build_second_purchases(con)
     return db.materialize(con, "cohort_revenue", grain=grain)
 
 
@@ -36,6 +37,12 @@ def build_repurchase_windows(con, *, as_of: date, windows: list[int]) -> duckdb.
     Uses the orders table built for the same as-of date.
     """
     return db.materialize(con, "repurchase_windows", as_of=as_of, windows=check_windows(windows))
+
+
+def build_second_purchases(con) -> duckdb.DuckDBPyRelation:
+    """One row per buyer: first and second purchase dates (sql/int_second_purchases.sql), from
+    the orders built for the as-of date; read by the two questions below."""
+    return db.materialize(con, "int_second_purchases")
 
 
 def second_purchase_gap(con) -> duckdb.DuckDBPyRelation:

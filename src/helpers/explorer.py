@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import time
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 import ipywidgets as w
@@ -264,7 +264,8 @@ class Explorer:
         run = self.active
         export.build_contact_lists(self.con, "rfm_customers", "segment")
         folder = self.exports_dir / f"{run.scheme}_{run.as_of}"
-        files = export.write_contact_lists(self.con, folder, file_key="segment", keys=[segment],
+        files = export.write_contact_lists(self.con, folder, file_name="segment={key}.csv",
+                                           keys=[segment],
                                            columns=export.RFM_EXPORT_COLUMNS)
         counts = export.contact_list_counts(self.con).df()
         counts = counts[counts.list_key == segment].set_index("channel")
@@ -347,7 +348,3 @@ def measure_redraw(explorer: Explorer, changes: list[tuple[str, object]]) -> lis
         explorer.controls[name].value = value
         out.append({"control": name, "value": value, "seconds": time.perf_counter() - started})
     return out
-
-
-def as_date(value) -> date:
-    return value.date() if isinstance(value, datetime) else value

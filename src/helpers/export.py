@@ -73,20 +73,30 @@ def contact_list_counts(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelati
     return db.materialize(con, "contact_list_counts")
 
 
-def write_contact_lists(con: duckdb.DuckDBPyConnection, folder: Path, *, file_key: str,
-                        keys: list[str], columns: list[str]) -> list[Path]:
-    """<folder>/<file_key>=<key>.csv with everyone, and <folder>/<channel>/<file_key>=<key>.csv
-    with only those who can be sent to on that channel (consent and a valid contact)."""
+ORDERINGS = {"customer_id": "customer_id",
+             "monetary_from": "monetary_from desc nulls last, customer_id"}
+
+
+def write_contact_lists(con: duckdb.DuckDBPyConnection, folder: Path, *, file_name: str,
+                        keys: list[str], columns: list[str],
+                        order_by: str = "customer_id") -> list[Path]:
+    """<folder>/<file_name> with everyone of each list, and <folder>/<channel>/<file_name> with
+    only those who can be sent to on that channel (consent and a valid contact).
+
+    file_name is a pattern such as "segment={key}.csv"; order_by names one of ORDERINGS.
+    """
     written = []
     cols = ", ".join(columns)
+    order = ORDERINGS[order_by]
     for key in keys:
+        name = file_name.format(key=key)
         rows = arrow(con, f"select {cols} from contact_lists where list_key = $key "
-                          f"order by customer_id", {"key": key})
-        written.append(write_csv(rows, Path(folder) / f"{file_key}={key}.csv"))
+                          f"order by {order}", {"key": key})
+        written.append(write_csv(rows, Path(folder) / name))
         for channel in CHANNELS:
             sendable = arrow(con, f"select {cols} from contact_lists where list_key = $key "
-                                  f"and can_send_{channel} order by customer_id", {"key": key})
-            written.append(write_csv(sendable, Path(folder) / channel / f"{file_key}={key}.csv"))
+                                  f"and can_send_{channel} order by {order}", {"key": key})
+            written.append(write_csv(sendable, Path(folder) / channel / name))
     return written
 
 
@@ -113,7 +123,7 @@ def write_rfm_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path, segme
 
     build_contact_lists(con, "rfm_customers", "segment")
     counts = contact_list_counts(con).df()
-    files += write_contact_lists(con, output_dir / "exports", file_key="segment",
+    files += write_contact_lists(con, output_dir / "exports", file_name="segment={key}.csv",
                                  keys=segment_keys, columns=RFM_EXPORT_COLUMNS)
     skipped = []
     if xlsx:  # about a second per 100,000 customers: large shops may prefer CSV only
@@ -146,7 +156,7 @@ def write_cohort_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path,
     ]
     build_contact_lists(con, "repurchase_windows", "window_key")
     counts = contact_list_counts(con).df()
-    files += write_contact_lists(con, output_dir / "repurchase", file_key="window",
+    files += write_contact_lists(con, output_dir / "repurchase", file_name="window={key}.csv",
                                  keys=window_keys, columns=REPURCHASE_COLUMNS)
     return {"files": files, "send_list_counts": counts}
 
@@ -176,14 +186,10 @@ def write_migration_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path,
         sizes[name] = db.one(con, "select count(*) from movers_selected")[0]
         build_contact_lists(con, "movers_selected", "list_name")
         counts.append(contact_list_counts(con).df())
-        rows = arrow(con, f"select {', '.join(MOVERS_COLUMNS)} from contact_lists "
-                          f"order by monetary_from desc nulls last, customer_id")
-        files.append(write_csv(rows, output_dir / "movers" / f"{name}.csv"))
-        for channel in CHANNELS:
-            sendable = arrow(con, f"select {', '.join(MOVERS_COLUMNS)} from contact_lists "
-                                  f"where can_send_{channel} "
-                                  f"order by monetary_from desc nulls last, customer_id")
-            files.append(write_csv(sendable, output_dir / "movers" / channel / f"{name}.csv"))
+        # the most valuable movers first: the win-back list is worked from the top
+        files += write_contact_lists(con, output_dir / "movers", file_name="{key}.csv",
+                                     keys=[name], columns=MOVERS_COLUMNS,
+                                     order_by="monetary_from")
     trend_table = pa.Table.from_pandas(trend[["month_end", "segment", "customers", "share"]],
                                        preserve_index=False)
     files.append(write_csv(trend_table, output_dir / "segment_trend.csv"))
@@ -210,15 +216,8 @@ def write_loyalty_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path,
                                   f"order by customer_id"), output_dir / "loyalty_members.csv")]
     build_contact_lists(con, "tier_lists", "list_key")
     counts = contact_list_counts(con).df()
-    files += write_contact_lists(con, output_dir / "tiers", file_key="list", keys=list(lists),
-                                 columns=TIER_LIST_COLUMNS)
-    # contact_lists writes <folder>/list=<key>.csv; the contract names them tiers/<list>.csv
-    for key in lists:
-        for folder in [output_dir / "tiers"] + [output_dir / "tiers" / c for c in CHANNELS]:
-            src = folder / f"list={key}.csv"
-            if src.exists():
-                src.replace(folder / f"{key}.csv")
-    files = [Path(str(f).replace("list=", "")) for f in files]
+    files += write_contact_lists(con, output_dir / "tiers", file_name="{key}.csv",
+                                 keys=list(lists), columns=TIER_LIST_COLUMNS)
     return {"files": files, "send_list_counts": counts}
 
 

@@ -25,19 +25,6 @@ def money(value, lang: str = "vi", currency: str = "VND") -> str:
     return format_currency(value, currency, locale=LOCALES[lang])
 
 
-def money_short(value, lang: str = "vi") -> str:
-    """Large sums for headlines: 1,2 tỷ ₫ / 350 triệu ₫ (vi), 1.2 bn ₫ / 350 m ₫ (en)."""
-    if _missing(value):
-        return "–"
-    v = float(value)
-    units = [(1e9, "tỷ", "bn"), (1e6, "triệu", "m"), (1e3, "nghìn", "k")]
-    for size, vi, en in units:
-        if abs(v) >= size:
-            n = format_decimal(round(v / size, 1), format="#,##0.#", locale=LOCALES[lang])
-            return f"{n}\u00a0{vi if lang == 'vi' else en}\u00a0₫"
-    return money(v, lang)
-
-
 def number(value, lang: str = "vi", digits: int = 0) -> str:
     if _missing(value):
         return "–"

@@ -11,7 +11,7 @@ import pandas as pd
 import yaml
 
 from helpers import db
-from helpers.params import month_end_before, parse_date
+from helpers.params import month_end_before
 from helpers.paths import resolve
 from helpers.rfm import build_orders
 
@@ -126,7 +126,3 @@ def build_tier_lists(con, *, as_of: date) -> duckdb.DuckDBPyRelation:
 
 def tier_summary(con) -> pd.DataFrame:
     return db.query(con, "tier_summary")
-
-
-def parse_as_of(value) -> date:
-    return parse_date(value, "as_of")

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import ast
-import hashlib
 import json
 import platform
 import shutil
@@ -27,6 +26,7 @@ import yaml
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import CaselessStrEnum
 
+from helpers.ingest import file_sha256
 from helpers.params import ParamError, parse_date, previous_month_end
 from helpers.paths import DATA_RAW, NOTEBOOKS_DIR, PROJECT_ROOT, REPORTS_DIR, resolve
 
@@ -130,14 +130,6 @@ def check_params(params: dict, source: dict[str, Path], notebooks: list[Path]) -
     if errors:
         raise ParamError("parameters rejected before running anything:\n  " + "\n  ".join(errors))
     return declared
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 22), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _versions() -> dict:

@@ -8,7 +8,7 @@ from IPython.display import HTML, Markdown
 from helpers import db
 from helpers.formatting import money, number, percent, signed_percent_points
 from helpers.ingest import LoadReport
-from helpers.texts import callout
+from helpers.texts import callout, t
 
 
 def _pick(lang: str, vi: str, en: str) -> str:
@@ -137,8 +137,6 @@ def html_table(frame: pd.DataFrame) -> HTML:
 
 def segment_table(summary: pd.DataFrame, *, lang: str = "vi") -> HTML:
     """The segment summary as a manager reads it: formatted money and percentages."""
-    from helpers.texts import t
-
     rows = summary.copy()
     table = pd.DataFrame({
         t("segment", lang): rows.segment_label,
@@ -374,7 +372,7 @@ def campaign_table(results: pd.DataFrame, *, labels: dict[str, str], lang: str =
     frame = results.copy()
     table = pd.DataFrame({
         _pick(lang, "Chiến dịch", "Campaign"): frame.campaign_id,
-        t_("segment", lang): [labels.get(s, s) if s != "all" else _pick(lang, "Tất cả", "All")
+        t("segment", lang): [labels.get(s, s) if s != "all" else _pick(lang, "Tất cả", "All")
                               for s in frame.segment],
         _pick(lang, "Gửi", "Sent"): [number(v, lang) for v in frame.sent],
         _pick(lang, "Đối chứng", "Holdout"): [number(v, lang) for v in frame.holdout],
@@ -388,12 +386,6 @@ def campaign_table(results: pd.DataFrame, *, labels: dict[str, str], lang: str =
         "ROI": [number(v, lang, 1) if pd.notna(v) else "–" for v in frame.roi],
     })
     return html_table(table)
-
-
-def t_(key: str, lang: str) -> str:
-    from helpers.texts import t
-
-    return t(key, lang)
 
 
 def sample_size_sentence(n: dict, *, base_rate: float, uplift: float, holdout_share: float,

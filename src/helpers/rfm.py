@@ -154,11 +154,6 @@ def empty_levels(cuts: pd.DataFrame) -> list[str]:
     return [f"{r.factor} = {r.score}" for r in rows.itertuples()]
 
 
-def read_rfm_customers(con, *, with_contacts: bool) -> pd.DataFrame:
-    cols = CONTRACT_COLUMNS + (CONTACT_COLUMNS if with_contacts else [])
-    return con.execute(f"select {', '.join(cols)} from rfm_customers order by customer_id").df()
-
-
 def build_revenue_concentration(con) -> duckdb.DuckDBPyRelation:
     """One row per percentile of buyers: share of revenue (sql/revenue_concentration.sql)."""
     return db.materialize(con, "revenue_concentration")

@@ -7,48 +7,44 @@ contact_lists as (
 
 ),
 
-per_channel as (
+per_customer_channel as (
 
+    -- one row per customer and channel, so the counting below is written once
     select
-        list_key,
-        'sms' as channel,
-        count(*) as customers,
-        count(*) filter (where can_send_sms) as in_list,
-        count(*) filter (where not coalesce(consent_sms, false)) as no_consent,
-        count(*) filter (where coalesce(consent_sms, false) and phone is null) as no_contact
+        contact_lists.list_key,
+        channels.channel,
+        case channels.channel
+            when 'sms' then contact_lists.can_send_sms
+            when 'zalo' then contact_lists.can_send_zalo
+            else contact_lists.can_send_email
+        end as can_send,
+        coalesce(case channels.channel
+            when 'sms' then contact_lists.consent_sms
+            when 'zalo' then contact_lists.consent_zalo
+            else contact_lists.consent_email
+        end, false) as has_consent
 
     from contact_lists
 
-    group by all
+    cross join (values ('sms'), ('zalo'), ('email')) as channels (channel)
 
-    union all
+),
 
-    select
-        list_key,
-        'zalo' as channel,
-        count(*) as customers,
-        count(*) filter (where can_send_zalo) as in_list,
-        count(*) filter (where not coalesce(consent_zalo, false)) as no_consent,
-        count(*) filter (where coalesce(consent_zalo, false) and phone is null) as no_contact
-
-    from contact_lists
-
-    group by all
-
-    union all
+final as (
 
     select
         list_key,
-        'email' as channel,
+        channel,
         count(*) as customers,
-        count(*) filter (where can_send_email) as in_list,
-        count(*) filter (where not coalesce(consent_email, false)) as no_consent,
-        count(*) filter (where coalesce(consent_email, false) and not can_send_email) as no_contact
+        count(*) filter (where can_send) as in_list,
+        count(*) filter (where not has_consent) as no_consent,
+        -- consent given, but no valid mobile (sms, zalo) or e-mail address to send to
+        count(*) filter (where has_consent and not can_send) as no_contact
 
-    from contact_lists
+    from per_customer_channel
 
     group by all
 
 )
 
-select * from per_channel order by list_key, channel
+select * from final order by list_key, channel

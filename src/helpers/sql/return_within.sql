@@ -2,35 +2,9 @@
 -- (they all had N days to come back), the share who made a second purchase within N days.
 with
 
-orders as (
-
-    select * from int_orders
-
-),
-
-purchases as (
-
-    select
-        customer_id,
-        order_date,
-        row_number() over (partition by customer_id order by order_date) as purchase_number
-
-    from orders
-
-    where is_purchase
-
-),
-
 buyers as (
 
-    select
-        customer_id,
-        min(order_date) filter (where purchase_number = 1) as first_purchase_date,
-        min(order_date) filter (where purchase_number = 2) as second_purchase_date
-
-    from purchases
-
-    group by all
+    select * from int_second_purchases
 
 ),
 
@@ -40,30 +14,36 @@ windows as (
 
 ),
 
-final as (
+flagged as (
 
     select
         windows.window_days,
-        count(*) as eligible_buyers,
-        count(*) filter (
-            where date_diff(
-                'day', buyers.first_purchase_date, buyers.second_purchase_date
-            ) <= windows.window_days
-        ) as returned,
-        count(*) filter (
-            where date_diff(
-                'day', buyers.first_purchase_date, buyers.second_purchase_date
-            ) <= windows.window_days
-        ) / nullif(count(*), 0) as share_returned
+        coalesce(
+            date_diff('day', buyers.first_purchase_date, buyers.second_purchase_date)
+            <= windows.window_days,
+            false
+        ) as has_returned
 
     from windows
 
     inner join buyers
         on date_diff('day', buyers.first_purchase_date, $as_of) >= windows.window_days
 
+),
+
+final as (
+
+    select
+        window_days,
+        count(*) as eligible_buyers,
+        count(*) filter (where has_returned) as returned,
+        count(*) filter (where has_returned) / nullif(count(*), 0) as share_returned
+
+    from flagged
+
     group by all
 
-    order by windows.window_days
+    order by window_days
 
 )
 

@@ -1,48 +1,21 @@
 -- One row per gap in days between a customer's first and second purchase (repeat buyers only).
 with
 
-orders as (
+buyers as (
 
-    select * from int_orders
-
-),
-
-purchases as (
-
-    select
-        customer_id,
-        order_date,
-        row_number() over (partition by customer_id order by order_date) as purchase_number
-
-    from orders
-
-    where is_purchase
-
-),
-
-gaps as (
-
-    select
-        first_purchase.customer_id,
-        date_diff('day', first_purchase.order_date, second_purchase.order_date) as gap_days
-
-    from purchases as first_purchase
-
-    inner join purchases as second_purchase
-        on first_purchase.customer_id = second_purchase.customer_id
-        and second_purchase.purchase_number = 2
-
-    where first_purchase.purchase_number = 1
+    select * from int_second_purchases
 
 ),
 
 counted as (
 
     select
-        gap_days,
+        date_diff('day', first_purchase_date, second_purchase_date) as gap_days,
         count(*) as customers
 
-    from gaps
+    from buyers
+
+    where second_purchase_date is not null
 
     group by all
 
