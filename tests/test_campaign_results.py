@@ -153,8 +153,8 @@ def test_a_shop_without_campaign_files_gets_empty_results_and_partial_files_an_e
                                     holdout_path=tmp_path / "c.csv") == {}
     con.execute(rfm.EMPTY_CUSTOMERS)
     con.execute("create table order_lines as select 'a' as customer_id, null::varchar as order_id, "
-                "1::bigint as source_line, date '2024-01-01' as order_date, 10::decimal(18,2) "
-                "as amount, null::varchar as status")
+                "'o.csv' as source_file, 1::bigint as source_line, date '2024-01-01' as order_date, "
+                "10::decimal(18,4) as amount, null::varchar as status, false as is_return")
     con.execute("create table campaign_segments as select campaign_id, customer_id, "
                 "'x' as segment from campaign_sends")
     assert campaigns.build_campaign_results(con, as_of=date(2024, 3, 31)).df().empty

@@ -5,10 +5,13 @@
 
 # %% tags=["parameters"]
 as_of = "2026-10-31"  # last day included, YYYY-MM-DD
-orders_path = "data/raw/orders.csv"  # shop export (CSV, Parquet or XLSX), relative to the project root
+orders_path = "data/raw/orders.csv"  # shop export (CSV, Parquet or XLSX): a file, a folder or a glob such as data/raw/orders/*.xlsx
 customers_path = "data/raw/customers.csv"  # customers export, empty for none
+returns_path = ""  # returns export (a file, folder or glob), empty for none
 output_dir = ""  # folder for the outputs, empty means data/processed/runs/<as_of>
-mapping = "generic"  # column mapping in params/mappings (generic, shopify, vn_pos)
+mapping = "auto"  # column mapping in params/mappings (auto picks it from the headers; kiotviet, shopee, tiktok_shop, shopify, generic)
+date_order = ""  # dates written dmy, mdy or ymd; empty means as the mapping says (auto by default)
+decimal_mark = ""  # decimal mark of amounts, a comma or a dot; empty means as the mapping says
 shop_tz = "Asia/Ho_Chi_Minh"  # shop time zone, for timestamps written with a zone
 encoding = "utf-8"  # text encoding of CSV exports, e.g. cp1258 for old Windows files
 drop_duplicates = False  # drop exact duplicate rows (only when the export repeats rows)

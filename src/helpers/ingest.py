@@ -1,50 +1,67 @@
-"""Read shop exports (CSV, Parquet, XLSX) into DuckDB staging, with nothing lost.
+"""Read shop exports (CSV, Parquet, XLSX; one file, a folder or a glob) into DuckDB staging.
 
-Every load answers: rows read = rows loaded + rows quarantined + duplicates dropped. Rows that
-cannot be used go to data/processed/quarantine/ with their reason and original line number. Parsed
-results are cached as Parquet keyed by the input's checksum and the settings, so an unchanged CSV is
-parsed once.
+Nothing is lost: per file and in total, rows read = rows loaded + rows set aside (quarantined,
+guest sales) + duplicates dropped. Rows that cannot be used go to data/processed/quarantine/ with
+their reason, file and line. What the data can tell about its shape (date order, decimal mark, an
+order total repeated on every line) is detected from the whole column and either confirmed in the
+load summary or stops the run with the setting to choose; it is never guessed silently.
 
-    python -m helpers.ingest [--orders data/raw/orders.csv] [--customers data/raw/customers.csv]
+Files are streamed: each is converted batch by batch into a Parquet file of text columns, which
+DuckDB then parses; no step holds a whole input file in Python memory. Results are cached as
+Parquet, keyed by the files' checksums and the settings, so an unchanged export is parsed once.
+
+    python -m helpers.ingest [--orders PATH] [--customers PATH] [--returns PATH] [--mapping auto]
+    python -m helpers.ingest check PATH [--mapping auto] [--returns PATH]    (make check-export)
 """
 
 from __future__ import annotations
 
 import argparse
 import codecs
+import csv
+import glob
 import hashlib
-import io
 import json
 import os
+import shutil
 import sys
+import tempfile
 import time
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
-import yaml
 
 from helpers import db
-from helpers.paths import CACHE_DIR, DATA_RAW, MAPPINGS_DIR, QUARANTINE_DIR, resolve
+from helpers.mappings import (
+    CUSTOMER_COLUMNS,
+    MAX_AMOUNT_COLUMNS,
+    ORDER_COLUMNS,
+    IngestError,
+    MappingError,
+    auto_mapping,
+    load_mapping,
+    pick_columns,
+    status_pairs,
+)
+from helpers.paths import CACHE_DIR, DATA_RAW, PROJECT_ROOT, QUARANTINE_DIR, resolve
 
-INGEST_VERSION = "3"  # bump when parsing rules change: invalidates the Parquet cache
+INGEST_VERSION = "4"  # bump when parsing rules change: invalidates the Parquet cache
+SUPPORTED_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".parquet", ".pq")
+BATCH_ROWS = 65_536
 
-ORDER_COLUMNS = {"order_id": False, "customer_id": True, "order_date": True, "amount": True,
-                 "status": False, "channel": False}
-CUSTOMER_COLUMNS = {"customer_id": True, "name": False, "phone": False, "email": False,
-                    "province": False, "signup_date": False, "birthday": False,
-                    "consent_sms": False, "consent_zalo": False, "consent_email": False}
 KINDS = {"orders": ORDER_COLUMNS, "customers": CUSTOMER_COLUMNS}
-STAGING_SQL = {"orders": "stg_order_lines", "customers": "stg_customers"}
 TABLES = {"orders": "order_lines", "customers": "customers"}
+# columns of the staged orders (orders and returns alike)
+ORDER_LINE_COLUMNS = ("source_file, source_line, order_id, customer_id, ordered_at, order_date, "
+                      "amount, status, channel, is_return, returned_order_id")
 
-
-class IngestError(ValueError):
-    """A shop export that cannot be read as it is; the message says what to change."""
+__all__ = ["IngestError", "LoadReport", "load", "load_orders", "load_customers", "load_mapping",
+           "file_sha256", "expand_inputs", "check_export"]
 
 
 @dataclass
@@ -65,81 +82,98 @@ class LoadReport:
     quarantine_path: str | None = None
     from_cache: bool = False
     seconds: float = 0.0
+    files: list[dict] = field(default_factory=list)
+    detected: list[str] = field(default_factory=list)
+    guest_rows: int = 0
+    guest_revenue: str = "0"
+    quarantine_paths: list[str] = field(default_factory=list)
+    returns: dict | None = None
 
     @property
     def reconciles(self) -> bool:
-        return self.rows_read == self.rows_loaded + self.rows_quarantined + self.duplicates_dropped
+        total = self.rows_read == self.rows_loaded + self.rows_quarantined + self.duplicates_dropped
+        per_file = all(f["rows_read"] == f["rows_loaded"] + f["rows_quarantined"]
+                       + f["duplicates_dropped"] for f in self.files)
+        returns = self.returns is None or LoadReport(**self.returns).reconciles
+        return total and per_file and returns
 
     def as_dict(self) -> dict:
         return asdict(self) | {"reconciles": self.reconciles}
 
     def summary(self) -> str:
-        """One sentence a person can read."""
-        text = (f"{self.kind}: {self.rows_read:,} rows read from {Path(self.path).name}, "
-                f"{self.rows_loaded:,} loaded, {self.rows_quarantined:,} quarantined")
+        """A few sentences a person can read."""
+        where = Path(self.path).name if len(self.files) <= 1 else (
+            f"{len(self.files)} files ({self.path})")
+        text = (f"{self.kind}: {self.rows_read:,} rows read from {where}, "
+                f"{self.rows_loaded:,} loaded, {self.rows_quarantined:,} set aside")
         if self.reasons:
             text += " (" + ", ".join(f"{k}: {v:,}" for k, v in sorted(self.reasons.items())) + ")"
         if self.duplicates:
             verb = "dropped" if self.duplicates_dropped else "kept (set drop_duplicates to drop)"
             text += f", {self.duplicates:,} exact duplicate rows {verb}"
+        if self.guest_rows:
+            text += (f". Guest sales (no customer key, not customers, kept out of RFM): "
+                     f"{self.guest_rows:,} rows, {self.guest_revenue} in money")
+        if len(self.files) > 1:
+            text += "\n" + "\n".join(
+                f"  {f['file']}: {f['rows_read']:,} read = {f['rows_loaded']:,} loaded + "
+                f"{f['rows_quarantined']:,} set aside + {f['duplicates_dropped']:,} dropped"
+                for f in self.files)
+        if self.returns:
+            text += "\n" + LoadReport(**self.returns).summary()
         return text + ("" if self.reconciles else "  !! COUNTS DO NOT RECONCILE")
 
-
-# ---------------------------------------------------------------- mappings
-
-
-def load_mapping(name_or_path: str | Path) -> dict:
-    """A column mapping from params/mappings/<name>.yaml (or a path to such a file)."""
-    path = Path(name_or_path)
-    if path.suffix not in (".yaml", ".yml"):
-        path = MAPPINGS_DIR / f"{name_or_path}.yaml"
-    path = resolve(path)
-    if not path.exists():
-        known = ", ".join(sorted(p.stem for p in MAPPINGS_DIR.glob("*.yaml")))
-        raise IngestError(f"column mapping {name_or_path!r} not found ({path}); shipped: {known}")
-    mapping = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    mapping.setdefault("name", path.stem)
-    mapping["_path"] = str(path)
-    unknown = set(mapping) - {"name", "orders", "customers", "status_map", "empty_amount", "_path"}
-    if unknown:
-        raise IngestError(f"{path}: unknown keys {sorted(unknown)}")
-    for kind, columns in KINDS.items():
-        extra = set(mapping.get(kind) or {}) - set(columns)
-        if extra:
-            raise IngestError(f"{path}: {kind} has unknown canonical columns {sorted(extra)}; "
-                              f"allowed: {list(columns)}")
-    return mapping
+    def check_text(self) -> str:
+        """What was detected in the export, then what was loaded (make check-export)."""
+        lines = [f"mapping: {self.mapping}"]
+        lines += [f"- {d}" for d in self.detected]
+        if self.returns:
+            lines += [f"- returns: {d}" for d in self.returns.get("detected", [])]
+        lines += ["", self.summary()]
+        if self.quarantine_paths:
+            lines += ["rows set aside, with their reason, file and line: "
+                      + ", ".join(self.quarantine_paths)]
+        return "\n".join(lines)
 
 
-def _pick_columns(table: pa.Table, path: Path, kind: str, mapping: dict) -> dict[str, str | None]:
-    """Canonical column -> header in the file; a missing required column is a clear error."""
-    wanted = mapping.get(kind) or {}
-    found: dict[str, str | None] = {}
-    headers = [h for h in table.column_names if h != "source_line"]
-    for canonical, required in KINDS[kind].items():
-        candidates = wanted.get(canonical, canonical if kind == "orders" else None)
-        if candidates is None:
-            candidates = canonical
-        candidates = [candidates] if isinstance(candidates, str) else list(candidates)
-        match = next((c for c in candidates if c in headers), None)
-        if match is None:
-            # forgive case and surrounding spaces in headers, never in values
-            folded = {h.strip().lower(): h for h in headers}
-            match = next((folded[c.strip().lower()] for c in candidates
-                          if c.strip().lower() in folded), None)
-        if match is None and required:
-            raise IngestError(
-                f"{path.name}: no column for '{canonical}' (looked for "
-                f"{' or '.join(repr(c) for c in candidates)}). Columns in the file: "
-                f"{', '.join(repr(h) for h in headers)}. Set {kind}.{canonical} in the column "
-                f"mapping ({mapping.get('_path', mapping.get('name'))}) to the header that holds it, "
-                f"or choose another mapping with the `mapping` parameter."
-            )
-        found[canonical] = match
-    return found
+# ---------------------------------------------------------------- which files
 
 
-# ---------------------------------------------------------------- reading files
+def expand_inputs(path: str | Path, *, key: str = "orders_path") -> list[Path]:
+    """A file, a folder (every export file in it) or a glob such as data/raw/orders/*.xlsx."""
+    text = str(path)
+    if any(ch in text for ch in "*?["):
+        pattern = text if Path(text).is_absolute() else str(PROJECT_ROOT / text)
+        found = sorted(Path(p) for p in glob.glob(pattern) if Path(p).is_file()
+                       and not Path(p).name.startswith((".", "~$")))
+        if not found:
+            raise IngestError(f"{key} = {text!r}: no file matches this pattern")
+        return found
+    resolved = resolve(text)
+    if resolved is not None and resolved.is_dir():
+        found = sorted(p for p in resolved.iterdir() if p.is_file()
+                       and p.suffix.lower() in SUPPORTED_SUFFIXES
+                       and not p.name.startswith((".", "~$")))
+        if not found:
+            raise IngestError(f"{key} = {text!r}: the folder has no export file "
+                              f"({', '.join(SUPPORTED_SUFFIXES)})")
+        return found
+    if resolved is None or not resolved.exists():
+        raise IngestError(f"{resolved or text}: file not found. Put the shop export there or set "
+                          f"the path parameter ({key}) to where it is (a file, a folder or a "
+                          f"pattern such as data/raw/orders/*.xlsx).")
+    return [resolved]
+
+
+def _file_label(path: Path, files: list[Path]) -> str:
+    """How a file is named in reports: its name, or its path below the common folder."""
+    if len(files) == 1:
+        return path.name
+    common = Path(os.path.commonpath([str(f.parent) for f in files]))
+    return str(path.relative_to(common))
+
+
+# ---------------------------------------------------------------- checksums
 
 
 def file_sha256(path: Path, *, index_dir: Path | None = None) -> str:
@@ -163,67 +197,70 @@ def file_sha256(path: Path, *, index_dir: Path | None = None) -> str:
     return h.hexdigest()
 
 
+# ---------------------------------------------------------------- streaming files to text Parquet
+
+
+@dataclass
+class RawFile:
+    """One input file converted to Parquet: columns c0..cN (all text), source_file, source_line."""
+
+    path: Path
+    label: str
+    headers: list[str]
+    parquet: Path
+    rows: int
+
+
 def _sniff_delimiter(first_line: str) -> str:
     counts = {d: first_line.count(d) for d in (",", ";", "\t", "|")}
     best = max(counts, key=counts.get)
     return best if counts[best] > 0 else ","
 
 
-def _encoding_hint(sample: bytes) -> str:
-    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "it is UTF-16 (Excel's 'Unicode Text')"
-    return "it looks like a Windows code page (Windows-1258 or Windows-1252)"
+def _encoding_message(path: Path, head: bytes, offset: int | None = None) -> str:
+    where = f" (first bad byte at offset {offset})" if offset is not None else ""
+    hint = ("it is UTF-16 (Excel's 'Unicode Text')"
+            if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+            else "it looks like a Windows code page (Windows-1258 or Windows-1252)")
+    return (f"{path.name}: the file is not UTF-8{where}; {hint}. Save it as 'CSV UTF-8' (Excel: "
+            f"File > Save As > CSV UTF-8), or set the `encoding` parameter, e.g. encoding: cp1258.")
 
 
-def read_raw(path: Path, *, encoding: str = "utf-8") -> pa.Table:
-    """Every column as text, plus `source_line` (the line or sheet row the value came from)."""
-    path = Path(path)
+def _check_file(path: Path) -> None:
     if not path.exists():
         raise IngestError(f"{path}: file not found. Put the shop export there or set the path "
-                          f"parameter (orders_path / customers_path) to where it is.")
+                          f"parameter (orders_path / customers_path / returns_path) to where it is.")
     if path.stat().st_size == 0:
         raise IngestError(f"{path.name}: the file is empty (0 bytes). Export it again from the shop "
                           f"system; a file with only a header row is accepted and loads 0 rows.")
-    suffix = path.suffix.lower()
-    if suffix in (".parquet", ".pq"):
-        table = pq.read_table(path)
-        table = pa.table({n: pc.cast(c, pa.string()) if not pa.types.is_string(c.type) else c
-                          for n, c in zip(table.column_names, table.columns)})
-        first_line = 1
-    elif suffix in (".xlsx", ".xlsm", ".xls"):
-        import pandas as pd
-
-        frame = pd.read_excel(path, engine="calamine", dtype=object)
-        columns = {}
-        for name in frame.columns:
-            values = frame[name].tolist()
-            columns[str(name)] = pa.array([_excel_text(v) for v in values], type=pa.string())
-        table = pa.table(columns) if columns else pa.table({})
-        first_line = 2
-    else:
-        table = _read_csv(path, encoding=encoding)
-        first_line = 2
-    lines = pa.array(range(first_line, first_line + table.num_rows), type=pa.int64())
-    return table.append_column("source_line", lines)
 
 
-def _excel_text(value) -> str | None:
-    import datetime as dt
-
-    import pandas as pd
-
-    if value is None or (isinstance(value, float) and value != value) or value is pd.NaT:
-        return None
-    if isinstance(value, (dt.datetime, pd.Timestamp)):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+def _writer_for(target: Path, width: int) -> tuple[pa.Schema, pq.ParquetWriter]:
+    schema = pa.schema([(f"c{i}", pa.string()) for i in range(width)]
+                       + [("source_file", pa.string()), ("source_line", pa.int64())])
+    return schema, pq.ParquetWriter(target, schema, compression="zstd")
 
 
-def _read_csv(path: Path, *, encoding: str) -> pa.Table:
+def _write_batches(target: Path, label: str, width: int, batches, first_line: int) -> int:
+    """Write text batches (lists of columns) with their file and line; returns the row count."""
+    schema, writer = _writer_for(target, width)
+    line = first_line
+    try:
+        for columns in batches:
+            n = len(columns[0]) if columns else 0
+            if n == 0:
+                continue
+            arrays = list(columns) + [pa.array([label] * n, pa.string()).dictionary_encode(),
+                                      pa.array(range(line, line + n), pa.int64())]
+            arrays[-2] = arrays[-2].cast(pa.string())
+            writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
+            line += n
+    finally:
+        writer.close()
+    return line - first_line
+
+
+def _csv_to_parquet(path: Path, label: str, target: Path, *, encoding: str) -> RawFile:
     with open(path, "rb") as f:
         head = f.read(1 << 16)
     enc = encoding.lower().replace("_", "-")
@@ -234,62 +271,352 @@ def _read_csv(path: Path, *, encoding: str) -> pa.Table:
             codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
         except UnicodeDecodeError as exc:
             raise IngestError(_encoding_message(path, head, exc.start)) from None
-        source: io.BufferedIOBase | Path = path
         text_head = head.decode("utf-8", errors="ignore")
+        arrow_encoding = "utf8"
     else:
         try:
-            text = path.read_bytes().decode(encoding)
-        except (LookupError, UnicodeDecodeError) as exc:
-            raise IngestError(f"{path.name}: cannot decode as {encoding}: {exc}") from None
-        source = io.BytesIO(text.encode("utf-8"))
-        text_head = text[:65536]
-    first_line = text_head.lstrip("\ufeff").splitlines()[0] if text_head.strip() else ""
+            codecs.lookup(encoding)
+            text_head = head.decode(encoding, errors="replace")
+        except LookupError:
+            raise IngestError(f"{path.name}: unknown encoding {encoding!r}; use e.g. utf-8, "
+                              f"cp1258, cp1252 or utf-16") from None
+        arrow_encoding = encoding
+    text_head = text_head.lstrip("\ufeff")
+    first_line = text_head.splitlines()[0] if text_head.strip() else ""
     if not first_line.strip():
         raise IngestError(f"{path.name}: no header row. The first line must name the columns.")
     delimiter = _sniff_delimiter(first_line)
-    # read the header to type every column as text: ids like 007 must never become 7
-    names = pacsv.read_csv(
-        io.BytesIO(first_line.encode("utf-8") + b"\n"),
-        parse_options=pacsv.ParseOptions(delimiter=delimiter),
-    ).column_names
+    headers = next(csv.reader([first_line], delimiter=delimiter))
+    width = len(headers)
+    names = [f"c{i}" for i in range(width)]
     try:
-        table = pacsv.read_csv(
-            source,
-            read_options=pacsv.ReadOptions(block_size=1 << 24),
+        reader = pacsv.open_csv(
+            path,
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 24,
+                                           encoding=arrow_encoding),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
-            convert_options=pacsv.ConvertOptions(
-                column_types={n: pa.string() for n in names}, strings_can_be_null=False
-            ),
+            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
+                                                 strings_can_be_null=False),
         )
-    except pa.ArrowInvalid as exc:
+
+        def batches():
+            for batch in reader:
+                yield [batch.column(i) for i in range(width)]
+
+        rows = _write_batches(target, label, width, batches(), first_line=2)
+    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
         message = str(exc)
-        if "UTF8" in message or "utf8" in message.lower():
+        if isinstance(exc, UnicodeDecodeError) or "utf8" in message.lower():
             raise IngestError(_encoding_message(path, head)) from None
-        raise IngestError(f"{path.name}: not a readable CSV ({message.splitlines()[0]}). Check the "
-                          f"delimiter and quoting; the file must have one header row.") from None
-    # a UTF-8 byte order mark is not part of the first header
-    if table.column_names and table.column_names[0].startswith("\ufeff"):
-        table = table.rename_columns([table.column_names[0][1:], *table.column_names[1:]])
-    return table
+        raise IngestError(f"{path.name}: not a readable CSV ({message.splitlines()[0]}). Check "
+                          f"the delimiter and quoting: every row must have the header's "
+                          f"{width} columns.") from None
+    return RawFile(path, label, headers, target, rows)
 
 
-def _encoding_message(path: Path, head: bytes, offset: int | None = None) -> str:
-    where = f" (first bad byte at offset {offset})" if offset is not None else ""
-    return (f"{path.name}: the file is not UTF-8{where}; {_encoding_hint(head)}. Save it as "
-            f"'CSV UTF-8' (Excel: File > Save As > CSV UTF-8), or set the `encoding` parameter, "
-            f"e.g. encoding: cp1258.")
+def _parquet_to_parquet(path: Path, label: str, target: Path) -> RawFile:
+    source = pq.ParquetFile(path)
+    headers = list(source.schema_arrow.names)
+
+    def batches():
+        for batch in source.iter_batches(batch_size=BATCH_ROWS):
+            yield [_as_text(batch.column(i)) for i in range(len(headers))]
+
+    rows = _write_batches(target, label, len(headers), batches(), first_line=1)
+    return RawFile(path, label, headers, target, rows)
+
+
+def _as_text(column: pa.Array) -> pa.Array:
+    if pa.types.is_string(column.type):
+        return column
+    if pa.types.is_large_string(column.type) or pa.types.is_dictionary(column.type):
+        return column.cast(pa.string())
+    if pa.types.is_timestamp(column.type):
+        return pa.array([None if v is None else v.strftime("%Y-%m-%d %H:%M:%S")
+                         for v in column.to_pylist()], pa.string())
+    return column.cast(pa.string())
+
+
+def _xlsx_to_parquet(path: Path, label: str, target: Path) -> RawFile:
+    """The first sheet, row by row (python-calamine), written in batches."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own error types
+        raise IngestError(f"{path.name}: not a readable Excel workbook ({exc})") from None
+    sheet = book.get_sheet_by_index(0)
+    rows = sheet.iter_rows()
+    header_row = next(rows, None)
+    if header_row is None:
+        raise IngestError(f"{path.name}: the first sheet is empty; it needs a header row.")
+    headers = [_excel_text(h) or "" for h in header_row]
+    while headers and headers[-1] == "":
+        headers.pop()
+    width = len(headers)
+
+    def batches():
+        chunk: list[list] = []
+        for row in rows:
+            values = [_excel_text(v) for v in row[:width]]
+            values += [None] * (width - len(values))
+            chunk.append(values)
+            if len(chunk) == BATCH_ROWS:
+                yield [pa.array(col, pa.string()) for col in zip(*chunk)]
+                chunk = []
+        # calamine pads sheets with empty trailing rows: drop rows where every cell is empty
+        while chunk and all(v in (None, "") for v in chunk[-1]):
+            chunk.pop()
+        if chunk:
+            yield [pa.array(col, pa.string()) for col in zip(*chunk)]
+
+    count = _write_batches(target, label, width, batches(), first_line=2)
+    return RawFile(path, label, headers, target, count)
+
+
+def _excel_text(value) -> str | None:
+    import datetime as dt
+
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M:%S")
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return repr(value)
+    return str(value)
+
+
+def _to_parquet(path: Path, label: str, target: Path, *, encoding: str) -> RawFile:
+    _check_file(path)
+    suffix = path.suffix.lower()
+    if suffix in (".parquet", ".pq"):
+        return _parquet_to_parquet(path, label, target)
+    if suffix in (".xlsx", ".xlsm", ".xls"):
+        return _xlsx_to_parquet(path, label, target)
+    return _csv_to_parquet(path, label, target, encoding=encoding)
+
+
+def _read_headers(path: Path, *, encoding: str) -> list[str]:
+    """The header row alone (for mapping: auto)."""
+    _check_file(path)
+    suffix = path.suffix.lower()
+    if suffix in (".parquet", ".pq"):
+        return list(pq.ParquetFile(path).schema_arrow.names)
+    if suffix in (".xlsx", ".xlsm", ".xls"):
+        from python_calamine import CalamineWorkbook
+
+        row = next(CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).iter_rows(), [])
+        return [_excel_text(h) or "" for h in row]
+    with open(path, "rb") as f:
+        head = f.read(1 << 16)
+    try:
+        text = head.decode("utf-8" if encoding.lower().replace("_", "-") in (
+            "utf-8", "utf8", "utf-8-sig") else encoding)
+    except UnicodeDecodeError:
+        text = head.decode("utf-8", errors="replace")
+    except LookupError:
+        raise IngestError(f"{path.name}: unknown encoding {encoding!r}") from None
+    first = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
+    return next(csv.reader([first], delimiter=_sniff_delimiter(first))) if first else []
+
+
+# ---------------------------------------------------------------- raw views over the text Parquet
+
+
+def _slot(raw: RawFile, header: str | None) -> str:
+    """The Parquet column (c<i>) holding a header, or a typed null."""
+    if header is None:
+        return "cast(null as varchar)"
+    return f"c{raw.headers.index(header)}"
+
+
+def _raw_view(con, name: str, raws: list[RawFile], section: str, mapping: dict,
+              columns: list[str]) -> list[dict]:
+    """View <name>: per file, the mapped columns as text (only our own identifiers in SQL)."""
+    picks = []
+    rels = []
+    for raw in raws:
+        picked = pick_columns(raw.headers, section, mapping, file_name=raw.label)
+        picks.append({"file": raw.label, "columns": picked.columns,
+                      "amount": str(picked.amount) if picked.amount else None,
+                      "expr": picked.amount, "amount_headers": picked.amount_headers})
+        width = len(raw.headers)
+        select = ["source_file", "source_line",
+                  f"hash({', '.join(f'c{i}' for i in range(width))}) as row_hash" if width
+                  else "0 as row_hash"]
+        for canonical in columns:
+            select.append(f"{_slot(raw, picked.columns.get(canonical))} as {canonical}")
+        if "amount" in picked.columns:
+            slots = [_slot(raw, h) for h in (picked.amount_headers or [])]
+            slots += ["cast(null as varchar)"] * (MAX_AMOUNT_COLUMNS - len(slots))
+            select += [f"{s} as amount_{i + 1}" for i, s in enumerate(slots)]
+        rels.append(con.read_parquet(str(raw.parquet)).select(", ".join(select)))
+    rel = rels[0]
+    for other in rels[1:]:
+        rel = rel.union(other)
+    rel.create_view(name, replace=True)
+    return picks
+
+
+def _amount_macro(con, picks: list[dict], mapping: dict, section: str) -> int:
+    """mapped_amount(a1..a6): the mapping's amount expression; returns how many columns it uses."""
+    expressions = {p["amount"] for p in picks}
+    if len(expressions) > 1:
+        raise IngestError(f"the files read through mapping {mapping.get('name')} match different "
+                          f"amount columns ({', '.join(sorted(expressions))}); give each kind of "
+                          f"export its own folder or mapping")
+    first = picks[0]
+    expr = first["expr"]
+    names = list(first["amount_headers"] or [])
+    # the expression's columns, in order, are the slots a1..a6 of the raw view's amount_1..6
+    slots = {column: f"a{i + 1}" for i, column in enumerate(expr.columns())} if expr else {}
+    body = expr.to_sql(slots) if expr else "cast(null as decimal(38, 10))"
+    con.execute(f"create or replace temp macro mapped_amount(a1, a2, a3, a4, a5, a6) as "
+                f"(cast({body} as decimal(38, 10)))")
+    return max(1, len(names))
+
+
+# ---------------------------------------------------------------- detecting the export's shape
+
+
+def _decide_date_order(con, column_sql: str, source: str, setting: str, where: str,
+                       detected: list[str], fallback: str | None = None) -> str:
+    """dmy / mdy / ymd from the setting, or from the whole column when the setting is auto."""
+    con.sql(column_sql).create_view("date_texts", replace=True)
+    row = con.execute(db.sql_text("export_date_evidence")).fetchone()
+    non_iso, day_first, month_first, two_digit, day_ex, month_ex, examples = row
+    con.execute("drop view date_texts")
+    if two_digit:
+        detected.append(f"{source}: {two_digit:,} dates with a two-digit year, read as 20yy")
+    if setting != "auto":
+        if non_iso:
+            detected.append(f"{source}: date order {setting} (set in the mapping)")
+        if setting == "dmy" and month_first:
+            detected.append(f"{source}: warning: {month_first:,} dates have a second field above "
+                            f"12 ({_show(month_ex)}): they cannot be day-first and are set aside")
+        if setting == "mdy" and day_first:
+            detected.append(f"{source}: warning: {day_first:,} dates have a first field above 12 "
+                            f"({_show(day_ex)}): they cannot be month-first and are set aside")
+        return setting
+    if not non_iso:
+        if detected is not None:
+            detected.append(f"{source}: dates are written year first (YYYY-MM-DD): no date order "
+                            f"to decide")
+        return "ymd"
+    if day_first and month_first:
+        raise IngestError(
+            f"{source}: the dates cannot all be read one way: {day_first:,} have a first field "
+            f"above 12 (day first, e.g. {_show(day_ex)}) and {month_first:,} a second field above "
+            f"12 (month first, e.g. {_show(month_ex)}). Fix the export, or set date_order: dmy or "
+            f"date_order: mdy in {where} to read one way and set the others aside.")
+    if day_first:
+        detected.append(f"{source}: date order day/month/year, from {day_first:,} dates with a "
+                        f"first field above 12 (e.g. {_show(day_ex)}) and none with a second field "
+                        f"above 12")
+        return "dmy"
+    if month_first:
+        detected.append(f"{source}: date order month/day/year, from {month_first:,} dates with a "
+                        f"second field above 12 (e.g. {_show(month_ex)}) and none with a first "
+                        f"field above 12")
+        return "mdy"
+    if fallback:
+        detected.append(f"{source}: no date tells day from month here; read {fallback} as the "
+                        f"orders were")
+        return fallback
+    raise IngestError(
+        f"{source}: cannot tell whether dates such as {_show(examples)} are day/month/year or "
+        f"month/day/year: none of the {non_iso:,} dates has a day above 12. Set date_order: dmy "
+        f"(Vietnam, Europe: 01/03/2024 = 1 March) or date_order: mdy (US exports: 01/03/2024 = "
+        f"3 January) in {where}, or with the date_order parameter.")
+
+
+def _decide_decimal_mark(con, column_sql: str, source: str, setting: str, where: str,
+                         detected: list[str], fallback: str | None = None) -> str:
+    con.sql(column_sql).create_view("amount_texts", replace=True)
+    dot, comma, either, dot_ex, comma_ex, either_ex = con.execute(
+        db.sql_text("export_decimal_evidence")).fetchone()
+    con.execute("drop view amount_texts")
+    if setting != "auto":
+        detected.append(f"{source}: decimal mark '{setting}' (set in the mapping)")
+        return setting
+    if dot and comma:
+        raise IngestError(
+            f"{source}: amounts are written two ways: {dot:,} with a decimal point (e.g. "
+            f"{_show(dot_ex)}) and {comma:,} with a decimal comma (e.g. {_show(comma_ex)}). Set "
+            f"decimal_mark: \".\" or decimal_mark: \",\" in {where} (values that do not fit are "
+            f"set aside), or fix the export.")
+    if dot:
+        detected.append(f"{source}: decimal mark '.', from {dot:,} amounts such as "
+                        f"{_show(dot_ex)} (',' groups thousands)")
+        return "."
+    if comma:
+        detected.append(f"{source}: decimal mark ',', from {comma:,} amounts such as "
+                        f"{_show(comma_ex)} ('.' groups thousands, as in VND)")
+        return ","
+    if fallback and either:
+        detected.append(f"{source}: no amount tells the decimal mark here; read '{fallback}' as "
+                        f"the orders were")
+        return fallback
+    if either:
+        raise IngestError(
+            f"{source}: amounts such as {_show(either_ex)} can be read two ways (150.000 is one "
+            f"hundred and fifty thousand with '.' grouping thousands, as VND exports write it, or "
+            f"150 with a decimal point), and no amount in the column decides. Set "
+            f"decimal_mark: \",\" (VND: '.' groups thousands) or decimal_mark: \".\" in {where}, "
+            f"or with the decimal_mark parameter.")
+    return "."
+
+
+def _show(examples) -> str:
+    values = [v for v in dict.fromkeys(examples or []) if v is not None]
+    return ", ".join(f"'{v}'" for v in values) or "–"
+
+
+def _order_amount_shape(con, mapping: dict, picks: list[dict], detected: list[str],
+                        where: str) -> None:
+    """Stop when an amount is constant on the lines of most multi-line orders and the mapping
+    does not say whether it is a line amount or the order's total."""
+    multi, constant = con.execute(db.sql_text("export_order_amounts")).fetchone()
+    level = mapping.get("amount_level")
+    amount = picks[0]["amount"]
+    if not multi:
+        if level == "order":
+            detected.append(f"amount {amount} is the order's total (amount_level: order), "
+                            f"counted once per order")
+        return
+    share = constant / multi
+    fact = (f"{amount} is equal on every line of {share:.0%} of the {multi:,} orders with "
+            f"several lines")
+    if level == "order":
+        detected.append(f"{fact}: read as the order's total (amount_level: order), counted once "
+                        f"per order")
+    elif level == "line":
+        detected.append(f"{fact}: read as line amounts and summed (amount_level: line)")
+    elif share > 0.5:
+        raise IngestError(
+            f"{fact}: this looks like an order total repeated on each product line. Summing it "
+            f"would count such orders several times. Set amount_level: order in {where} (count it "
+            f"once per order), or amount_level: line if each line really has its own amount.")
+    else:
+        detected.append(f"{fact}: read as line amounts and summed")
 
 
 # ---------------------------------------------------------------- loading
 
 
-def _cache_key(sha: str, kind: str, mapping: dict, shop_tz: str, drop_duplicates: bool,
-               encoding: str) -> str:
-    material = json.dumps(
-        {"sha": sha, "kind": kind, "mapping": {k: v for k, v in mapping.items() if k != "_path"},
-         "tz": shop_tz, "drop": drop_duplicates, "enc": encoding, "v": INGEST_VERSION},
-        sort_keys=True, ensure_ascii=False,
-    )
+def _cache_key(parts: dict) -> str:
+    material = json.dumps(parts | {"v": INGEST_VERSION}, sort_keys=True, ensure_ascii=False,
+                          default=str)
     return hashlib.sha256(material.encode("utf-8")).hexdigest()[:20]
 
 
@@ -305,153 +632,405 @@ def _ensure_macros(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(db.sql_text("macros"))
 
 
+def _resolve_mapping(mapping, files: list[Path], encoding: str, detected: list[str],
+                     section: str = "orders") -> dict:
+    if isinstance(mapping, dict):
+        return load_mapping(mapping)
+    try:
+        if str(mapping) == "auto":
+            headers = _read_headers(files[0], encoding=encoding)
+            chosen = auto_mapping(headers, file_name=files[0].name, section=section)
+            detected.append(f"mapping auto picked {chosen['name']!r}: the only shipped mapping "
+                            f"whose required headers {files[0].name} has")
+        else:
+            chosen = load_mapping(mapping)
+    except MappingError as exc:
+        raise IngestError(str(exc)) from None
+    if chosen.get("unsupported"):
+        raise IngestError(f"{files[0].name}: {chosen['unsupported'].strip()}")
+    return chosen
+
+
 def load(
     con: duckdb.DuckDBPyConnection,
     kind: str,
     path: str | Path,
     *,
-    mapping: str | dict = "generic",
+    mapping: str | dict = "auto",
+    returns_path: str | Path | None = None,
     shop_tz: str = "Asia/Ho_Chi_Minh",
     drop_duplicates: bool = False,
     encoding: str = "utf-8",
+    date_order: str | None = None,
+    decimal_mark: str | None = None,
     use_cache: bool = True,
     cache_dir: Path = CACHE_DIR,
     quarantine_dir: Path = QUARANTINE_DIR,
 ) -> LoadReport:
-    """Stage one export as table order_lines (kind orders) or customers (kind customers)."""
+    """Stage orders (and their returns) as view order_lines, or customers as view customers."""
     started = time.perf_counter()
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {list(KINDS)}")
-    path = resolve(path)
-    mapping = load_mapping(mapping) if not isinstance(mapping, dict) else mapping
-    if not path.exists() or path.stat().st_size == 0:
-        read_raw(path, encoding=encoding)  # raises the clear error
-    sha = file_sha256(path, index_dir=cache_dir if use_cache else None)
-    key = _cache_key(sha, kind, mapping, shop_tz, drop_duplicates, encoding)
+    detected: list[str] = []
+    files = expand_inputs(path, key=f"{kind}_path")
+    for f in files:
+        _check_file(f)
+    mapping = _resolve_mapping(mapping, files, encoding, detected, section=kind)
+    overrides = {"date_order": date_order or None, "decimal_mark": decimal_mark or None}
+    for key, value in overrides.items():
+        if value and value not in (("auto", "dmy", "mdy", "ymd") if key == "date_order"
+                                   else ("auto", ",", ".")):
+            raise IngestError(f"{key} = {value!r}: use " + ("auto, dmy, mdy or ymd"
+                              if key == "date_order" else 'auto, "," or "."'))
+    return_files = expand_inputs(returns_path, key="returns_path") if (
+        kind == "orders" and returns_path) else []
+    if return_files and not mapping.get("returns"):
+        raise IngestError(f"returns_path is set, but mapping {mapping['name']!r} has no returns: "
+                          f"section saying which columns of the returns export hold the return "
+                          f"id, the date and the amount (see params/mappings/kiotviet.yaml)")
+    index = cache_dir if use_cache else None
+    shas = [(str(f), file_sha256(f, index_dir=index)) for f in files]
+    return_shas = [(str(f), file_sha256(f, index_dir=index)) for f in return_files]
+    settings = {k: v for k, v in mapping.items() if not k.startswith("_")}
+    key = _cache_key({"files": [s for _, s in shas], "returns": [s for _, s in return_shas],
+                      "kind": kind, "mapping": settings, "tz": shop_tz, "drop": drop_duplicates,
+                      "enc": encoding, "overrides": overrides, "year": date.today().year})
     cache = Path(cache_dir) / f"{kind}-{key}"
     table = TABLES[kind]
     _ensure_macros(con)
     if use_cache and (cache / "report.json").exists() and (cache / "staged.parquet").exists():
         # a view over the staged Parquet: nothing is copied, DuckDB reads only what queries use
-        _drop(con, table)
-        con.read_parquet(str(cache / "staged.parquet")).create_view(table, replace=True)
+        _publish(con, cache, table)
         report = LoadReport(**json.loads((cache / "report.json").read_text(encoding="utf-8")))
         report.from_cache = True
         report.seconds = time.perf_counter() - started
-        _republish_quarantine(cache, report)
+        _republish_quarantine(cache, report, quarantine_dir)
         return report
 
-    raw = read_raw(path, encoding=encoding)
-    picked = _pick_columns(raw, path, kind, mapping)
-    n = raw.num_rows
-    canonical = {"source_line": raw["source_line"]}
-    for name, header in picked.items():
-        canonical[name] = raw[header] if header else pa.nulls(n, pa.string())
-    # the Arrow table is queried in place (no copy into DuckDB)
-    con.register(f"raw_{kind}", pa.table(canonical))
-    params = {"shop_tz": shop_tz}
-    if kind == "orders":
-        params["empty_amount_is_zero"] = mapping.get("empty_amount", "quarantine") == "zero"
-    db.materialize(con, STAGING_SQL[kind], as_name=f"stg_{kind}_checked", **params)
-    if kind == "orders" and mapping.get("status_map"):
-        status_map = {str(k).strip().lower(): str(v) for k, v in mapping["status_map"].items()}
-        con.execute(
-            "update stg_orders_checked set status = coalesce("
-            "map_extract_value(map(?::varchar[], ?::varchar[]), lower(trim(status))), status)",
-            [list(status_map), list(status_map.values())],
-        )
+    cache.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".build-", dir=cache))
+    try:
+        report = _stage(con, kind, files, return_files, mapping, overrides, cache, work,
+                        shop_tz=shop_tz, drop_duplicates=drop_duplicates, encoding=encoding,
+                        detected=detected)
+    except MappingError as exc:
+        raise IngestError(str(exc)) from None
+    finally:
+        for name in ("raw_orders", "raw_returns", "raw_customers", "order_customers"):
+            con.execute(f"drop view if exists {name}")
+        for name in ("stg_orders_checked", "stg_returns_checked", "stg_customers_checked"):
+            con.execute(f"drop table if exists {name}")
+        shutil.rmtree(work, ignore_errors=True)
+    report.sha256 = hashlib.sha256("|".join(s for _, s in shas + return_shas).encode()).hexdigest() \
+        if len(shas) + len(return_shas) > 1 else shas[0][1]
+    report.path = str(path)
+    report.seconds = time.perf_counter() - started
+    (cache / "report.json").write_text(json.dumps(asdict(report), ensure_ascii=False, indent=1),
+                                       encoding="utf-8")
+    _publish(con, cache, table)
+    _republish_quarantine(cache, report, quarantine_dir)
+    return report
 
-    counts = db.one(con, f"""
+
+def _publish(con, cache: Path, table: str) -> None:
+    _drop(con, table)
+    con.read_parquet(str(cache / "staged.parquet")).create_view(table, replace=True)
+    _drop(con, "guest_lines")
+    if (cache / "guests.parquet").exists():
+        con.read_parquet(str(cache / "guests.parquet")).create_view("guest_lines", replace=True)
+
+
+def _where(mapping: dict) -> str:
+    return mapping.get("_path") or f"mapping {mapping.get('name')}"
+
+
+def _stage(con, kind, files, return_files, mapping, overrides, cache, work, *, shop_tz,
+           drop_duplicates, encoding, detected) -> LoadReport:
+    raws = [_to_parquet(f, _file_label(f, files), work / f"raw-{i}.parquet", encoding=encoding)
+            for i, f in enumerate(files)]
+    where = _where(mapping)
+    id_format = mapping.get("id_format") or {}
+    ids = {f"{c}_integer": id_format.get(c) == "integer_text"
+           for c in ("customer_id", "order_id", "return_id")}
+    date_setting = overrides["date_order"] or mapping.get("date_order") or "auto"
+    mark_setting = overrides["decimal_mark"] or mapping.get("decimal_mark") or "auto"
+    keys, values = status_pairs(mapping)
+    checked_name = f"stg_{kind}_checked"
+    if kind == "orders":
+        columns = ["order_id", "customer_id", "order_date", "status", "channel"]
+        picks = _raw_view(con, "raw_orders", raws, "orders", mapping, columns)
+        amount_columns = _amount_macro(con, picks, mapping, "orders")
+        order_date = _decide_date_order(con, "select order_date as value from raw_orders",
+                                        "order dates", date_setting, where, detected)
+        mark = _decide_decimal_mark(
+            con, "select unnest([amount_1, amount_2, amount_3, amount_4, amount_5, amount_6]) "
+                 "as value from raw_orders", "amounts", mark_setting, where, detected)
+        level_order = mapping.get("amount_level") == "order"
+        params = {"shop_tz": shop_tz, "date_order": order_date, "decimal_mark": mark,
+                  "empty_amount_is_zero": mapping.get("empty_amount", "quarantine") == "zero",
+                  "amount_level_order": level_order, "amount_columns": amount_columns,
+                  "customer_id_integer": ids["customer_id_integer"],
+                  "order_id_integer": ids["order_id_integer"],
+                  "status_keys": keys, "status_values": values}
+        db.materialize(con, "stg_order_lines", as_name=checked_name, **params)
+        _order_amount_shape(con, mapping, picks, detected, where)
+        guests = con.execute(f"select count(*) filter (where is_guest), count(distinct source_file "
+                             f"|| ':' || source_line) from {checked_name}").fetchone()
+        if guests[0]:
+            detected.append(f"{guests[0]:,} rows without a customer key: guest sales, reported "
+                            f"apart and kept out of RFM")
+    else:
+        columns = list(CUSTOMER_COLUMNS)
+        _raw_view(con, "raw_customers", raws, "customers", mapping, columns)
+        customer_dates = _decide_date_order(
+            con, "select unnest([signup_date, birthday]) as value from raw_customers",
+            "customer dates", date_setting, where, detected, fallback="dmy"
+            if date_setting == "auto" and mapping.get("date_order") in (None, "auto") else None)
+        db.materialize(con, "stg_customers", as_name=checked_name, shop_tz=shop_tz,
+                       date_order=customer_dates, birthday_pivot_year=date.today().year,
+                       customer_id_integer=ids["customer_id_integer"])
+    report = _finish(con, kind, checked_name, raws, mapping, cache, "staged.parquet",
+                     "quarantine", drop_duplicates, detected)
+    if kind == "orders" and return_files:
+        report.returns = _stage_returns(con, return_files, raws, mapping, overrides, cache, work,
+                                        shop_tz=shop_tz, drop_duplicates=drop_duplicates,
+                                        encoding=encoding, ids=ids, keys=keys, values=values,
+                                        orders_date_order=order_date, orders_mark=mark)
+    return report
+
+
+def _stage_returns(con, return_files, order_raws, mapping, overrides, cache, work, *, shop_tz,
+                   drop_duplicates, encoding, ids, keys, values, orders_date_order,
+                   orders_mark) -> dict:
+    detected: list[str] = []
+    where = _where(mapping)
+    raws = [_to_parquet(f, _file_label(f, return_files), work / f"ret-{i}.parquet",
+                        encoding=encoding) for i, f in enumerate(return_files)]
+    block = mapping["returns"]
+    columns = ["return_id", "order_id", "customer_id", "return_date", "status"]
+    picks = _raw_view(con, "raw_returns", raws, "returns", mapping, columns)
+    if not picks[0]["expr"] or not picks[0]["expr"].is_single_column():
+        raise IngestError(f"{where}: returns.amount must name one column (what is paid back)")
+    date_setting = overrides["date_order"] or mapping.get("date_order") or "auto"
+    mark_setting = overrides["decimal_mark"] or mapping.get("decimal_mark") or "auto"
+    return_date = _decide_date_order(con, "select return_date as value from raw_returns",
+                                     "return dates", date_setting, where, detected,
+                                     fallback=orders_date_order if orders_date_order != "ymd"
+                                     else None)
+    mark = _decide_decimal_mark(con, "select amount_1 as value from raw_returns",
+                                "return amounts", mark_setting, where, detected,
+                                fallback=orders_mark)
+    # one row per order id of the orders export, with its customer (or a guest sale)
+    con.execute("""
+        create or replace temp view order_customers as
+        select order_id, any_value(customer_id) as customer_id, bool_and(is_guest) as is_guest
+        from stg_orders_checked where order_id is not null group by all
+    """)
+    level_order = (block.get("amount_level") or "order") == "order"
+    detected.append("what is paid back is counted " + ("once per return (the return's total is "
+                    "repeated on its lines)" if level_order else "on every line"))
+    db.materialize(con, "stg_return_lines", as_name="stg_returns_checked", shop_tz=shop_tz,
+                   date_order=return_date, decimal_mark=mark, amount_level_order=level_order,
+                   customer_id_integer=ids["customer_id_integer"],
+                   order_id_integer=ids["order_id_integer"],
+                   return_id_integer=ids["return_id_integer"], status_keys=keys,
+                   status_values=values)
+    report = _finish(con, "returns", "stg_returns_checked", raws, mapping, cache,
+                     "returns.parquet", "quarantine-returns", drop_duplicates, detected)
+    report.path = ", ".join(str(f) for f in return_files)
+    report.sha256 = hashlib.sha256("|".join(file_sha256(f) for f in return_files).encode()
+                                   ).hexdigest()
+    # the staged returns join the orders: refunds on their own dates
+    staged = cache / "staged.parquet"
+    tmp = cache / f".staged.{os.getpid()}.parquet"
+    con.execute(f"""
+        copy (
+            select * from read_parquet(?)
+            union all
+            select {ORDER_LINE_COLUMNS} from read_parquet(?)
+        ) to '{_sql_path(tmp)}' (format parquet)
+    """, [str(staged), str(cache / "returns.parquet")])
+    tmp.replace(staged)
+    (cache / "returns.parquet").unlink()
+    return asdict(report)
+
+
+def _sql_path(path: Path) -> str:
+    """A path we made (inside the cache folder) as an SQL string literal."""
+    return str(path).replace("'", "''")
+
+
+def _finish(con, kind, checked, raws, mapping, cache, staged_name, quarantine_name,
+            drop_duplicates, detected) -> LoadReport:
+    """Counts per file, the staged rows, the guest rows and the set-aside rows, from `checked`."""
+    per_file = {r[0]: r[1:] for r in con.execute(f"""
         select
+            source_file,
             count(*),
             count(*) filter (where reject_reason is null and not is_duplicate),
             count(*) filter (where reject_reason is not null),
             count(*) filter (where is_duplicate)
-        from stg_{kind}_checked
-    """)
-    rows_read, clean, quarantined, duplicates = (int(x) for x in counts)
+        from {checked} group by all
+    """).fetchall()}
+    files = []
+    for raw in raws:
+        read, clean, quarantined, duplicates = per_file.get(raw.label, (0, 0, 0, 0))
+        if read != raw.rows:
+            raise AssertionError(f"{raw.label}: {raw.rows} rows converted, {read} parsed")
+        files.append({"file": raw.label, "path": str(raw.path), "sha256": file_sha256(raw.path),
+                      "rows_read": read,
+                      "rows_loaded": clean + (0 if drop_duplicates else duplicates),
+                      "rows_quarantined": quarantined,
+                      "duplicates_dropped": duplicates if drop_duplicates else 0})
+    rows_read = sum(f["rows_read"] for f in files)
+    quarantined = sum(f["rows_quarantined"] for f in files)
+    duplicates = sum(per_file.get(r.label, (0, 0, 0, 0))[3] for r in raws)
     reasons = dict(con.execute(f"""
         select reason, count(*) from (
             select unnest(string_split(reject_reason, '; ')) as reason
-            from stg_{kind}_checked where reject_reason is not null
+            from {checked} where reject_reason is not null
         ) group by all order by all
     """).fetchall())
     examples = []
     if duplicates:
         examples = con.execute(f"""
-            select * exclude (reject_reason, is_duplicate, ordered_at, order_date, amount)
-            from stg_{kind}_checked where is_duplicate order by source_line limit 5
-        """).df().astype(str).to_dict("records")
+            select source_file, source_line, * exclude (source_file, source_line)
+            from (select * from {checked} where is_duplicate
+                  order by source_file, source_line limit 5)
+        """).df()
+        keep = [c for c in examples.columns if c in ("source_file", "source_line", "order_id",
+                                                     "customer_id", "order_date_text",
+                                                     "amount_text", "status", "channel")]
+        examples = examples[keep].astype(str).to_dict("records")
+    guest_rows, guest_revenue = 0, "0"
     keep_duplicates = "" if drop_duplicates else " or is_duplicate"
-    drop_cols = "reject_reason, is_duplicate"
-    if kind == "orders":
-        drop_cols += ", order_date_text, amount_text"
+    staged = cache / staged_name
+    tmp = cache / f".{staged_name}.{os.getpid()}.tmp"
+    if kind in ("orders", "returns"):
+        guest_rows, revenue = con.execute(f"""
+            select count(*), coalesce(sum(amount), 0) from {checked}
+            where reject_reason = 'guest_sale'
+        """).fetchone()
+        guest_revenue = _plain_decimal(revenue)
+        columns = ORDER_LINE_COLUMNS
+        if kind == "orders":
+            # guest sales are not customers, but their revenue is reported apart
+            guests_tmp = cache / f".guests.{os.getpid()}.tmp"
+            con.execute(f"""
+                copy (select {columns} from {checked} where reject_reason = 'guest_sale'
+                      order by source_file, source_line)
+                to '{_sql_path(guests_tmp)}' (format parquet)
+            """)
+            guests_tmp.replace(cache / "guests.parquet")
     else:
-        drop_cols += ", signup_date_text, birthday_text"
+        columns = "* exclude (reject_reason, is_duplicate, signup_date_text, birthday_text)"
     # the usable rows go straight to the Parquet cache; the staged table is a view over it
-    cache.mkdir(parents=True, exist_ok=True)
-    staged = cache / "staged.parquet"
-    tmp = cache / f".staged.{os.getpid()}.parquet"
-    con.sql(f"""
-        select * exclude ({drop_cols}) from stg_{kind}_checked
-        where reject_reason is null and (not is_duplicate{keep_duplicates})
-        order by source_line
-    """).to_parquet(str(tmp))
+    con.execute(f"""
+        copy (
+            select {columns} from {checked}
+            where reject_reason is null and (not is_duplicate{keep_duplicates})
+            order by source_file, source_line
+        ) to '{_sql_path(tmp)}' (format parquet)
+    """)
     tmp.replace(staged)
-    _drop(con, table)
-    con.read_parquet(str(staged)).create_view(table, replace=True)
-    rows_loaded = clean + (0 if drop_duplicates else duplicates)
+    rows_loaded = sum(f["rows_loaded"] for f in files)
     report = LoadReport(
-        kind=kind, path=str(path), sha256=sha, mapping=mapping.get("name", "custom"),
+        kind=kind, path="", sha256="", mapping=mapping.get("name", "custom"),
         rows_read=rows_read, rows_loaded=rows_loaded, rows_quarantined=quarantined,
         duplicates=duplicates, duplicates_dropped=duplicates if drop_duplicates else 0,
-        reasons=reasons, duplicate_examples=examples,
+        reasons=reasons, duplicate_examples=examples, files=files, detected=detected,
+        guest_rows=int(guest_rows), guest_revenue=guest_revenue,
     )
-
-    # quarantined rows keep every original column, the reason and the line they came from
-    bad = con.sql(f"select source_line, reject_reason from stg_{kind}_checked "
-                      f"where reject_reason is not null order by source_line").to_arrow_table()
-    if bad.num_rows:
-        mask = pc.is_in(raw["source_line"], value_set=bad["source_line"])
-        rows = raw.filter(mask)
-        rows = rows.append_column("reject_reason", bad["reject_reason"])
-        pq.write_table(rows, cache / "quarantine.parquet")
-    report.seconds = time.perf_counter() - started
-    (cache / "report.json").write_text(json.dumps(asdict(report), ensure_ascii=False, indent=1),
-                                       encoding="utf-8")
-    _republish_quarantine(cache, report, quarantine_dir)
-    con.unregister(f"raw_{kind}")
-    con.execute(f"drop table if exists stg_{kind}_checked")
+    # quarantined rows keep every original column, their reason, file and line
+    folder = cache / quarantine_name
+    shutil.rmtree(folder, ignore_errors=True)
+    for i, raw in enumerate(raws):
+        bad = con.execute(f"""
+            select count(*) from {checked}
+            where reject_reason is not null and source_file = ?
+        """, [raw.label]).fetchone()[0]
+        if not bad:
+            continue
+        folder.mkdir(parents=True, exist_ok=True)
+        header_names = _unique_headers(raw.headers)
+        picks = ", ".join(f'raw.c{j} as "{name}"' for j, name in enumerate(header_names))
+        con.execute(f"""
+            copy (
+                select raw.source_file, raw.source_line, checked.reject_reason
+                    {', ' + picks if picks else ''}
+                from read_parquet('{_sql_path(raw.parquet)}') as raw
+                inner join {checked} as checked
+                    on raw.source_line = checked.source_line
+                    and checked.source_file = ?
+                where checked.reject_reason is not null
+                order by raw.source_line
+            ) to '{_sql_path(folder / f"{i:04d}.parquet")}' (format parquet)
+        """, [raw.label])
     return report
 
 
+def _unique_headers(headers: list[str]) -> list[str]:
+    """Headers usable as column names in the quarantine file (no quote, no repeats)."""
+    out: list[str] = []
+    for i, h in enumerate(headers):
+        name = str(h).replace('"', "'").strip() or f"column_{i + 1}"
+        while name in out or name in ("source_file", "source_line", "reject_reason"):
+            name += "_"
+        out.append(name)
+    return out
+
+
+def _plain_decimal(value) -> str:
+    text = format(value, "f") if value is not None else "0"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text or "0"
+
+
 def _republish_quarantine(cache: Path, report: LoadReport, quarantine_dir: Path = QUARANTINE_DIR):
-    """data/processed/quarantine/<kind>__<file>.csv, rewritten from the cache when missing."""
-    src = cache / "quarantine.parquet"
-    if not src.exists():
-        report.quarantine_path = None
-        return
-    quarantine_dir.mkdir(parents=True, exist_ok=True)
-    target = quarantine_dir / f"{report.kind}__{Path(report.path).stem}.csv"
-    if not target.exists() or target.stat().st_mtime < src.stat().st_mtime:
-        rows = pq.read_table(src)
-        order = ["source_line", "reject_reason"] + [c for c in rows.column_names
-                                                    if c not in ("source_line", "reject_reason")]
-        tmp = target.with_suffix(".tmp")
-        with open(tmp, "wb") as f:
-            f.write(codecs.BOM_UTF8)
-            pacsv.write_csv(rows.select(order), f)
-        tmp.replace(target)
-    report.quarantine_path = str(target)
+    """data/processed/quarantine/<kind>__<file>.csv per input file with rows set aside."""
+    paths = []
+    for sub, kind in (("quarantine", report.kind), ("quarantine-returns", "returns")):
+        folder = cache / sub
+        if not folder.exists():
+            continue
+        for part in sorted(folder.glob("*.parquet")):
+            rows = pq.read_table(part)
+            if not rows.num_rows:
+                continue
+            label = rows.column("source_file")[0].as_py()
+            stem = "".join(ch if ch.isalnum() or ch in "-_." else "_"
+                           for ch in Path(label).with_suffix("").as_posix())
+            quarantine_dir.mkdir(parents=True, exist_ok=True)
+            target = quarantine_dir / f"{kind}__{stem}.csv"
+            if not target.exists() or target.stat().st_mtime < part.stat().st_mtime:
+                tmp = target.with_suffix(".tmp")
+                with open(tmp, "wb") as f:
+                    f.write(codecs.BOM_UTF8)
+                    pacsv.write_csv(rows, f)
+                tmp.replace(target)
+            paths.append(str(target))
+    report.quarantine_paths = paths
+    report.quarantine_path = paths[0] if paths else None
+    if report.returns is not None:
+        report.returns["quarantine_paths"] = [p for p in paths if "/returns__" in p]
 
 
 def load_orders(con, path, **kwargs) -> LoadReport:
-    """Stage the orders export as table `order_lines` (one row per usable source row)."""
+    """Stage the orders export(s) (and returns_path) as view `order_lines`."""
     return load(con, "orders", path, **kwargs)
 
 
+def customers_mapping(mapping: str | dict, orders: LoadReport) -> str | dict:
+    """The mapping for the customers export: the one the orders were read with."""
+    if isinstance(mapping, str) and mapping == "auto":
+        return orders.mapping
+    return mapping
+
+
 def load_customers(con, path, **kwargs) -> LoadReport:
-    """Stage the customers export as table `customers` (one row per customer_id)."""
+    """Stage the customers export as view `customers` (one row per customer_id)."""
+    kwargs.pop("returns_path", None)
     return load(con, "customers", path, **kwargs)
 
 
@@ -462,6 +1041,17 @@ CAMPAIGN_FILES = {
                        "opened", "interacted"],
     "campaign_holdout": ["campaign_id", "customer_id"],
 }
+
+
+def read_raw(path: Path, *, encoding: str = "utf-8") -> pa.Table:
+    """A small file (campaign logs) as text columns with `source_line`."""
+    path = Path(path)
+    _check_file(path)
+    with tempfile.TemporaryDirectory() as tmp:
+        raw = _to_parquet(path, path.name, Path(tmp) / "raw.parquet", encoding=encoding)
+        table = pq.read_table(raw.parquet)
+    names = _unique_headers([h.strip() for h in raw.headers])
+    return table.rename_columns(names + ["source_file", "source_line"]).drop(["source_file"])
 
 
 def load_campaign_files(con, *, campaigns_path, sends_path, holdout_path) -> dict[str, int]:
@@ -486,25 +1076,62 @@ def load_campaign_files(con, *, campaigns_path, sends_path, holdout_path) -> dic
     return counts
 
 
+def check_export(path, *, mapping="auto", returns_path=None, encoding="utf-8", shop_tz=
+                 "Asia/Ho_Chi_Minh", date_order=None, decimal_mark=None) -> LoadReport:
+    """Load an export into a throw-away cache and report what was detected (make check-export)."""
+    con = db.connect()
+    with tempfile.TemporaryDirectory() as tmp:
+        report = load(con, "orders", path, mapping=mapping, returns_path=returns_path,
+                      encoding=encoding, shop_tz=shop_tz, date_order=date_order,
+                      decimal_mark=decimal_mark, use_cache=False, cache_dir=Path(tmp) / "cache",
+                      quarantine_dir=QUARANTINE_DIR / "check")
+    con.close()
+    return report
+
+
 def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["check"]:
+        parser = argparse.ArgumentParser(prog="make check-export FILE=…",
+                                         description="What the workbook detects in an export.")
+        parser.add_argument("path", help="the orders export: a file, a folder or a glob")
+        parser.add_argument("--mapping", default="auto")
+        parser.add_argument("--returns", default=None)
+        parser.add_argument("--encoding", default="utf-8")
+        parser.add_argument("--date-order", default=None)
+        parser.add_argument("--decimal-mark", default=None)
+        args = parser.parse_args(argv[1:])
+        try:
+            report = check_export(args.path, mapping=args.mapping, returns_path=args.returns,
+                                  encoding=args.encoding, date_order=args.date_order,
+                                  decimal_mark=args.decimal_mark)
+        except (IngestError, MappingError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            raise SystemExit(2) from None
+        print(report.check_text())
+        return
     parser = argparse.ArgumentParser(description="Stage shop exports and report what was loaded.")
     parser.add_argument("--orders", default=str(DATA_RAW / "orders.csv"))
     parser.add_argument("--customers", default=str(DATA_RAW / "customers.csv"))
-    parser.add_argument("--mapping", default="generic")
+    parser.add_argument("--returns", default=None)
+    parser.add_argument("--mapping", default="auto")
     parser.add_argument("--drop-duplicates", action="store_true")
     parser.add_argument("--encoding", default="utf-8")
     args = parser.parse_args(argv)
     con = db.connect()
+    mapping = args.mapping
     for kind, path in (("orders", args.orders), ("customers", args.customers)):
         try:
-            report = load(con, kind, path, mapping=args.mapping,
+            report = load(con, kind, path, mapping=mapping,
+                          returns_path=args.returns if kind == "orders" else None,
                           drop_duplicates=args.drop_duplicates, encoding=args.encoding)
-        except IngestError as exc:
+            mapping = customers_mapping(mapping, report)
+        except (IngestError, MappingError) as exc:
             print(f"error: {exc}", file=sys.stderr)
             raise SystemExit(2) from None
-        print(report.summary() + (" [cache]" if report.from_cache else ""))
-        if report.quarantine_path:
-            print(f"  quarantined rows with their reasons: {report.quarantine_path}")
+        print(report.check_text() if kind == "orders" else report.summary())
+        if report.from_cache:
+            print("  (from the staging cache)")
 
 
 if __name__ == "__main__":

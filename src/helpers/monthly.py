@@ -150,9 +150,14 @@ def _input_report(params: dict) -> dict:
     out = {}
     options = {k: params[k] for k in ("mapping", "shop_tz", "encoding", "drop_duplicates")
                if k in params}
-    for kind, key in (("orders", "orders_path"), ("customers", "customers_path")):
-        if params.get(key):
-            out[kind] = ingest.load(con, kind, params[key], **options).as_dict()
+    options |= {k: params.get(k) or None for k in ("date_order", "decimal_mark")}
+    orders = ingest.load(con, "orders", params["orders_path"],
+                         returns_path=params.get("returns_path") or None, **options)
+    out["orders"] = orders.as_dict()
+    if params.get("customers_path"):
+        options["mapping"] = ingest.customers_mapping(options.get("mapping", "auto"), orders)
+        out["customers"] = ingest.load(con, "customers", params["customers_path"],
+                                       **options).as_dict()
     for key in ("campaigns_path", "campaign_sends_path", "campaign_holdout_path"):
         if params.get(key) and resolve(params[key]).exists():
             path = resolve(params[key])
@@ -189,9 +194,12 @@ def run_month(as_of: date, *, params_files: list[Path], reports_dir: Path = REPO
         raise ParamError(f"{', '.join(sorted(bad))} is set by the runner (--as-of), not in "
                          f"{', '.join(str(source[k]) for k in bad)}")
     declared = check_params(params, source, notebooks)
-    if not resolve(params.get("orders_path", DATA_RAW / "orders.csv")).exists():
-        raise ParamError(f"orders_path {params.get('orders_path')!r}: no such file; run "
-                         f"`make sample-data` or point orders_path at the shop export")
+    from helpers.ingest import IngestError, expand_inputs
+
+    try:
+        expand_inputs(params.get("orders_path", DATA_RAW / "orders.csv"), key="orders_path")
+    except IngestError as exc:
+        raise ParamError(f"{exc} Run `make sample-data` for the sample shop.") from None
 
     final = Path(reports_dir) / as_of.isoformat()
     staging = Path(reports_dir) / f".staging-{as_of.isoformat()}"

@@ -53,8 +53,11 @@ class RunParams:
     as_of: date
     orders_path: Path
     customers_path: Path | None = None
+    returns_path: Path | None = None
     output_dir: Path = DATA_PROCESSED / "runs"
-    mapping: str = "generic"
+    mapping: str = "auto"
+    date_order: str = ""
+    decimal_mark: str = ""
     shop_tz: str = "Asia/Ho_Chi_Minh"
     encoding: str = "utf-8"
     drop_duplicates: bool = False
@@ -84,6 +87,13 @@ class RunParams:
         v["orders_path"] = _existing(v.get("orders_path") or DATA_RAW / "orders.csv", "orders_path")
         cp = v.get("customers_path")
         v["customers_path"] = _existing(cp, "customers_path") if cp else None
+        rp = v.get("returns_path")
+        v["returns_path"] = _existing(rp, "returns_path") if rp else None
+        v["mapping"] = str(v.get("mapping") or "auto")
+        v["date_order"] = _choice(str(v.get("date_order") or ""), ("", "auto", "dmy", "mdy", "ymd"),
+                                  "date_order")
+        v["decimal_mark"] = _choice(str(v.get("decimal_mark") or ""), ("", "auto", ",", "."),
+                                    "decimal_mark")
         out = v.get("output_dir")
         # interactive runs write to data/processed/runs/<as_of>; the monthly runner passes its own
         v["output_dir"] = resolve(out) if out else DATA_PROCESSED / "runs" / v["as_of"].isoformat()
@@ -133,17 +143,31 @@ class RunParams:
                 "window_days": self.window_days, "bins": self.bins, "scoring": self.scoring,
                 "fixed_cuts": self.fixed_cuts, "factors": self.factors, "monetary": self.monetary,
                 "excluded_statuses": list(self.excluded_statuses), "shop_tz": self.shop_tz,
-                "mapping": self.mapping, "drop_duplicates": self.drop_duplicates}
+                "mapping": self.mapping, "drop_duplicates": self.drop_duplicates,
+                "date_order": self.date_order, "decimal_mark": self.decimal_mark}
+
+    def input_options(self) -> dict:
+        """How the exports are read (ingest.load's keyword arguments)."""
+        return {"mapping": self.mapping, "shop_tz": self.shop_tz, "encoding": self.encoding,
+                "drop_duplicates": self.drop_duplicates, "date_order": self.date_order or None,
+                "decimal_mark": self.decimal_mark or None}
 
     def replace(self, **changes) -> RunParams:
         return dataclasses.replace(self, **changes)
 
 
 def _existing(value, name: str) -> Path:
+    """A file, a folder of export files or a glob (data/raw/orders/*.xlsx) that finds files."""
+    from helpers.ingest import IngestError, expand_inputs
+
     path = resolve(value)
-    if not path.exists():
+    if not any(ch in str(value) for ch in "*?[") and not path.exists():
         raise ParamError(f"{name} = {str(value)!r}: no file at {path}. Put the export there, or "
                          f"run `make sample-data` for the sample shop.")
+    try:
+        expand_inputs(value, key=name)
+    except IngestError as exc:
+        raise ParamError(str(exc)) from None
     return path
 
 

@@ -33,10 +33,13 @@ where false
 
 def load_inputs(con: duckdb.DuckDBPyConnection, run: RunParams) -> dict[str, ingest.LoadReport]:
     """Stage order_lines (and customers, or an empty customers table) for a run."""
-    options = {"mapping": run.mapping, "shop_tz": run.shop_tz, "encoding": run.encoding,
-               "drop_duplicates": run.drop_duplicates}
-    reports = {"orders": ingest.load_orders(con, run.orders_path, **options)}
+    options = run.input_options()
+    reports = {"orders": ingest.load_orders(con, run.orders_path, returns_path=run.returns_path,
+                                            **options)}
     if run.customers_path:
+        # the customers export comes from the same system: read it with the mapping the orders
+        # were read with (mapping auto picked it from the orders' headers)
+        options["mapping"] = ingest.customers_mapping(run.mapping, reports["orders"])
         reports["customers"] = ingest.load_customers(con, run.customers_path, **options)
     else:
         ingest._drop(con, "customers")

@@ -27,7 +27,10 @@ grouped as (
     select
         customer_id,
         order_id,
+        -- a return (returns export) is an order of its own, dated on the return
+        is_return,
         -- rows sharing an order_id are one order; an empty order_id makes the row its own order
+        case when order_id is null then source_file end as single_file,
         case when order_id is null then source_line end as single_line,
         min(order_date) as order_date,
         sum(amount) as amount

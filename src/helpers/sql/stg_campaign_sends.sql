@@ -19,12 +19,12 @@ final as (
         lower(trim(status)) as status,
 
         ---------- numerics
-        coalesce(parse_amount(cost), 0) as cost,
+        coalesce(parse_amount(cost, '.'), 0) as cost,
         coalesce(trim(opened) in ('1', 'true'), false) as is_opened,
         coalesce(trim(interacted) in ('1', 'true'), false) as is_interacted,
 
         ---------- dates
-        parse_local_timestamp(sent_at, 'UTC') as sent_at
+        parse_local_timestamp(sent_at, 'UTC', 'dmy', 9999) as sent_at
 
     from source
 

@@ -20,10 +20,10 @@ final as (
 
         ---------- numerics
         cast(attribution_days as integer) as attribution_days,
-        parse_amount(cost_per_message) as cost_per_message,
+        parse_amount(cost_per_message, '.') as cost_per_message,
 
         ---------- dates
-        cast(parse_local_timestamp(start_date, 'UTC') as date) as start_date
+        cast(parse_local_timestamp(start_date, 'UTC', 'dmy', 9999) as date) as start_date
 
     from source
 

@@ -11,8 +11,10 @@ parsed as (
 
     select
         ---------- ids
+        source_file,
         source_line,
-        customer_id,
+        case when $customer_id_integer then integer_text_id(customer_id) else customer_id end
+            as customer_id,
 
         ---------- strings
         nullif(trim(name), '') as name,
@@ -30,8 +32,10 @@ parsed as (
             as consent_email,
 
         ---------- dates
-        cast(parse_local_timestamp(signup_date, $shop_tz) as date) as signup_date,
-        cast(parse_local_timestamp(birthday, $shop_tz) as date) as birthday,
+        cast(parse_local_timestamp(signup_date, $shop_tz, $date_order, 9999) as date) as signup_date,
+        -- a birthday written with two digits of year is in the last century when 20yy is later
+        cast(parse_local_timestamp(birthday, $shop_tz, $date_order, $birthday_pivot_year) as date)
+            as birthday,
         signup_date as signup_date_text,
         birthday as birthday_text
 
@@ -69,7 +73,7 @@ checked as (
         regexp_matches(coalesce(email, ''), '^[^@\s]+@[^@\s]+\.[^@\s]+$') as is_email_valid,
         case
             when coalesce(trim(customer_id), '') = '' then 'empty_customer_id'
-            when row_number() over (partition by customer_id order by source_line) > 1
+            when row_number() over (partition by customer_id order by source_file, source_line) > 1
                 then 'duplicate_customer_id'
         end as reject_reason
 

@@ -1,4 +1,6 @@
--- One row per source row of the orders export: parsed, with the reason it cannot be used (if any).
+-- One row per source row of the orders export(s): parsed, with the reason it cannot be used.
+-- raw_orders holds the mapped columns as text (amount_1..amount_6: the columns of the amount
+-- expression); mapped_amount() is the mapping's amount expression over their parsed values.
 with
 
 source as (
@@ -10,31 +12,129 @@ source as (
 parsed as (
 
     select
-        ---------- ids: text kept byte-for-byte (no trim, no case folding, no numeric parsing)
+        ---------- where the row came from
+        source_file,
         source_line,
-        customer_id,
-        -- an empty order id makes the row an order of its own
-        nullif(order_id, '') as order_id,
+        row_hash,
 
-        ---------- strings
-        status,
+        ---------- ids: text kept byte-for-byte unless the mapping says integer_text
+        case when $customer_id_integer then integer_text_id(customer_id) else customer_id end
+            as customer_id,
+        -- an empty order id makes the row an order of its own
+        nullif(case when $order_id_integer then integer_text_id(order_id) else order_id end, '')
+            as order_id,
+
+        ---------- strings: statuses compared after NFC, trim and lower case
+        nullif(trim(nfc_normalize(status)), '') as status_text,
         channel,
 
-        ---------- numerics
-        case
-            when $empty_amount_is_zero and coalesce(trim(amount), '') = ''
-                then cast(0 as decimal(18, 2))
-            else parse_amount(amount)
-        end as amount,
+        ---------- numerics: each column of the amount expression, then the expression
+        [amount_1, amount_2, amount_3, amount_4, amount_5, amount_6] as amount_texts,
+        parse_amount(amount_1, $decimal_mark) as amount_value_1,
+        parse_amount(amount_2, $decimal_mark) as amount_value_2,
+        parse_amount(amount_3, $decimal_mark) as amount_value_3,
+        parse_amount(amount_4, $decimal_mark) as amount_value_4,
+        parse_amount(amount_5, $decimal_mark) as amount_value_5,
+        parse_amount(amount_6, $decimal_mark) as amount_value_6,
 
         ---------- dates: local wall-clock time of the shop, then its calendar date
-        parse_local_timestamp(order_date, $shop_tz) as ordered_at,
+        parse_local_timestamp(order_date, $shop_tz, $date_order, 9999) as ordered_at,
 
-        ---------- what was written, for the quarantine file
+        ---------- what was written, for the quarantine file and the duplicate check
         order_date as order_date_text,
-        amount as amount_text
+        concat_ws(' | ', amount_1, amount_2, amount_3, amount_4, amount_5, amount_6) as amount_text
 
     from source
+
+),
+
+amount_checks as (
+
+    select
+        *,
+        -- columns the expression uses (the others are null), empty ones and unreadable ones
+        len(list_filter(amount_texts[1:$amount_columns], lambda x: coalesce(trim(x), '') = ''))
+            as empty_amounts,
+        len(list_filter(
+            list_zip(
+                amount_texts[1:$amount_columns],
+                [amount_value_1, amount_value_2, amount_value_3, amount_value_4, amount_value_5,
+                    amount_value_6][1:$amount_columns]
+            ),
+            lambda p: coalesce(trim(p[1]), '') <> '' and p[2] is null
+        )) as bad_amounts
+
+    from parsed
+
+),
+
+line_amounts as (
+
+    select
+        * exclude (amount_value_1, amount_value_2, amount_value_3, amount_value_4, amount_value_5,
+            amount_value_6),
+        case
+            when bad_amounts > 0 then null
+            -- no amount on this line (an order total written on another line, or none)
+            when empty_amounts = $amount_columns then null
+            when empty_amounts > 0 and not $empty_amount_is_zero then null
+            else mapped_amount(
+                coalesce(amount_value_1, 0), coalesce(amount_value_2, 0),
+                coalesce(amount_value_3, 0), coalesce(amount_value_4, 0),
+                coalesce(amount_value_5, 0), coalesce(amount_value_6, 0)
+            )
+        end as exact_amount,
+        bad_amounts > 0 or (empty_amounts > 0 and empty_amounts < $amount_columns
+            and not $empty_amount_is_zero) as is_amount_unreadable,
+        empty_amounts = $amount_columns as is_amount_empty
+
+    from amount_checks
+
+),
+
+line_checked as (
+
+    select
+        *,
+        -- money is kept exactly to 4 decimals; a computed value that needs more is not changed
+        cast(exact_amount as decimal(18, 4)) as line_amount,
+        exact_amount is not null and cast(exact_amount as decimal(18, 4)) <> exact_amount
+            as is_amount_inexact,
+        coalesce(trim(customer_id), '') = '' as is_guest
+
+    from line_amounts
+
+),
+
+orders_of_lines as (
+
+    select
+        *,
+        -- the lines of one order: the same order_id (a row without one is an order of its own)
+        min(line_amount) over order_lines as order_amount_min,
+        max(line_amount) over order_lines as order_amount_max,
+        -- an order's status may be written on its first line only (Shopify)
+        coalesce(
+            status_text,
+            first_value(status_text ignore nulls) over (
+                order_lines order by source_file, source_line
+                rows between unbounded preceding and unbounded following
+            )
+        ) as order_status,
+        -- the line that carries an order-level amount: the first readable one
+        row_number() over (
+            order_lines
+            order by line_amount is null, ordered_at is null, source_file, source_line
+        ) as line_in_order
+
+    from line_checked
+
+    window order_lines as (
+        partition by
+            order_id,
+            case when order_id is null then source_file end,
+            case when order_id is null then source_line end
+    )
 
 ),
 
@@ -43,11 +143,11 @@ shared_order_ids as (
     -- one order belongs to one customer: an id shared by several customers cannot be trusted
     select order_id
 
-    from parsed
+    from line_checked
 
     where
         order_id is not null
-        and coalesce(trim(customer_id), '') <> ''
+        and not is_guest
 
     group by all
 
@@ -58,44 +158,75 @@ shared_order_ids as (
 checked as (
 
     select
-        parsed.*,
-        cast(parsed.ordered_at as date) as order_date,
+        orders_of_lines.*,
+        case
+            when not $amount_level_order then line_amount
+            when order_amount_min <> order_amount_max then null
+            when line_in_order = 1 then order_amount_max
+            -- the order's amount is counted once, on its first line; its other lines add 0
+            when order_amount_max is not null then 0
+        end as amount,
         nullif(concat_ws(
             '; ',
-            case when coalesce(trim(parsed.customer_id), '') = '' then 'empty_customer_id' end,
-            case when parsed.ordered_at is null then 'unparseable_date' end,
-            case when parsed.amount is null then 'unparseable_amount' end,
+            case when is_guest then 'guest_sale' end,
+            case when ordered_at is null then 'unparseable_date' end,
+            case
+                when is_amount_unreadable then 'unparseable_amount'
+                when is_amount_inexact then 'amount_beyond_4_decimals'
+                when not $amount_level_order and is_amount_empty and not $empty_amount_is_zero
+                    then 'unparseable_amount'
+                when $amount_level_order and order_amount_min <> order_amount_max
+                    then 'order_amount_differs_between_lines'
+                when $amount_level_order and order_amount_max is null and not $empty_amount_is_zero
+                    then 'unparseable_amount'
+            end,
             case
                 when shared_order_ids.order_id is not null then 'order_id_shared_by_customers'
             end
         ), '') as reject_reason
 
-    from parsed
+    from orders_of_lines
 
     left join shared_order_ids
-        on parsed.order_id = shared_order_ids.order_id
+        on orders_of_lines.order_id = shared_order_ids.order_id
 
 ),
 
 final as (
 
     select
+        source_file,
         source_line,
         order_id,
         customer_id,
         ordered_at,
-        order_date,
-        amount,
-        status,
+        cast(ordered_at as date) as order_date,
+        case
+            when amount is null and $empty_amount_is_zero and reject_reason is null
+                then cast(0 as decimal(18, 4))
+            else amount
+        end as amount,
+        line_amount,
+        coalesce(
+            map_extract_value(
+                map(cast($status_keys as varchar []), cast($status_values as varchar [])),
+                lower(order_status)
+            ),
+            order_status
+        ) as status,
         channel,
+        false as is_return,
+        cast(null as varchar) as returned_order_id,
         order_date_text,
         amount_text,
+        is_guest,
         reject_reason,
-        -- exact repeats of a usable row (two identical lines may be two real purchases)
+        -- exact repeats of a usable row, every column of the export alike (two identical lines
+        -- may be two real purchases: kept unless drop_duplicates)
         reject_reason is null and row_number() over (
-            partition by
-                reject_reason, order_id, customer_id, order_date_text, amount_text, status, channel
-            order by source_line
+            partition by row_hash, reject_reason, order_id, customer_id, order_date_text,
+                amount_text, status_text, channel
+            order by source_file, source_line
         ) > 1 as is_duplicate
 
     from checked
