@@ -22,34 +22,9 @@ SHARED = PROJECT_ROOT.parent / "shared" / "data" / "online_retail"
 
 # ---------------------------------------------------------------- real header lines (EXPORTS.md)
 
-SHOPIFY_2022 = (
-    "Name,Email,Financial Status,Paid at,Fulfillment Status,Fulfilled at,Accepts Marketing,Currency,"
-    "Subtotal,Shipping,Taxes,Total,Discount Code,Discount Amount,Shipping Method,Created at,"
-    "Lineitem quantity,Lineitem name,Lineitem price,Lineitem compare at price,Lineitem sku,"
-    "Lineitem requires shipping,Lineitem taxable,Lineitem fulfillment status,Billing Name,"
-    "Billing Street,Billing Address1,Billing Address2,Billing Company,Billing City,Billing Zip,"
-    "Billing Province,Billing Country,Billing Phone,Shipping Name,Shipping Street,"
-    "Shipping Address1,Shipping Address2,Shipping Company,Shipping City,Shipping Zip,"
-    "Shipping Province,Shipping Country,Shipping Phone,Notes,Note Attributes,Cancelled at,"
-    "Payment Method,Payment Reference,Refunded Amount,Vendor,Id,Tags,Risk Level,Source,"
-    "Lineitem discount,Tax 1 Name,Tax 1 Value,Tax 2 Name,Tax 2 Value,Tax 3 Name,Tax 3 Value,"
-    "Tax 4 Name,Tax 4 Value,Tax 5 Name,Tax 5 Value,Phone,Receipt Number,Duties,"
-    "Billing Province Name,Shipping Province Name,Payment Terms Name,Next Payment Due At"
-).split(",")
+SHOPIFY_2022 = ["Name", "Email", "Financial Status", "Paid at", "Fulfillment Status", "Fulfilled at", "Accepts Marketing", "Currency", "Subtotal", "Shipping", "Taxes", "Total", "Discount Code", "Discount Amount", "Shipping Method", "Created at", "Lineitem quantity", "Lineitem name", "Lineitem price", "Lineitem compare at price", "Lineitem sku", "Lineitem requires shipping", "Lineitem taxable", "Lineitem fulfillment status", "Billing Name", "Billing Street", "Billing Address1", "Billing Address2", "Billing Company", "Billing City", "Billing Zip", "Billing Province", "Billing Country", "Billing Phone", "Shipping Name", "Shipping Street", "Shipping Address1", "Shipping Address2", "Shipping Company", "Shipping City", "Shipping Zip", "Shipping Province", "Shipping Country", "Shipping Phone", "Notes", "Note Attributes", "Cancelled at", "Payment Method", "Payment Reference", "Refunded Amount", "Vendor", "Id", "Tags", "Risk Level", "Source", "Lineitem discount", "Tax 1 Name", "Tax 1 Value", "Tax 2 Name", "Tax 2 Value", "Tax 3 Name", "Tax 3 Value", "Tax 4 Name", "Tax 4 Value", "Tax 5 Name", "Tax 5 Value", "Phone", "Receipt Number", "Duties", "Billing Province Name", "Shipping Province Name", "Payment Terms Name", "Next Payment Due At"]
 
-TIKTOK = (
-    "Order ID,Order Status,Order Substatus,Cancelation/Return Type,Normal or Pre-order,SKU ID,"
-    "Seller SKU,Product Name,Variation,Quantity,Sku Quantity of return,SKU Unit Original Price,"
-    "SKU Subtotal Before Discount,SKU Platform Discount,SKU Seller Discount,"
-    "SKU Subtotal After Discount,Shipping Fee After Discount,Original Shipping Fee,"
-    "Shipping Fee Seller Discount,Shipping Fee Platform Discount,Payment platform discount,Taxes,"
-    "Order Amount,Order Refund Amount,Created Time,Paid Time,RTS Time,Shipped Time,"
-    "Delivered Time,Cancelled Time,Cancel By,Cancel Reason,Fulfillment Type,Warehouse Name,"
-    "Tracking ID,Delivery Option,Shipping Provider Name,Buyer Message,Buyer Username,Recipient,"
-    "Phone #,Country,Province,District,Commune,Detail Address,Additional address information,"
-    "Payment Method,Weight(kg),Product Category,Package ID,Seller Note,Checked Status,"
-    "Checked Marked by"
-).split(",")
+TIKTOK = ["Order ID", "Order Status", "Order Substatus", "Cancelation/Return Type", "Normal or Pre-order", "SKU ID", "Seller SKU", "Product Name", "Variation", "Quantity", "Sku Quantity of return", "SKU Unit Original Price", "SKU Subtotal Before Discount", "SKU Platform Discount", "SKU Seller Discount", "SKU Subtotal After Discount", "Shipping Fee After Discount", "Original Shipping Fee", "Shipping Fee Seller Discount", "Shipping Fee Platform Discount", "Payment platform discount", "Taxes", "Order Amount", "Order Refund Amount", "Created Time", "Paid Time", "RTS Time", "Shipped Time", "Delivered Time", "Cancelled Time", "Cancel By", "Cancel Reason", "Fulfillment Type", "Warehouse Name", "Tracking ID", "Delivery Option", "Shipping Provider Name", "Buyer Message", "Buyer Username", "Recipient", "Phone #", "Country", "Province", "District", "Commune", "Detail Address", "Additional address information", "Payment Method", "Weight(kg)", "Product Category", "Package ID", "Seller Note", "Checked Status", "Checked Marked by"]
 
 # KiotViet: the columns seen in real files (the full header line was not found)
 KIOTVIET = ["Mã hóa đơn", "Mã đặt hàng", "Thời gian", "Mã khách hàng", "Tên khách hàng",

@@ -735,8 +735,8 @@ def load(
 def _publish(con, cache: Path, table: str) -> None:
     _drop(con, table)
     con.read_parquet(str(cache / "staged.parquet")).create_view(table, replace=True)
-    _drop(con, "guest_lines")
-    if (cache / "guests.parquet").exists():
+    if table == "order_lines":
+        # guest sales (no customer key): not customers, but revenue the reports mention
         con.read_parquet(str(cache / "guests.parquet")).create_view("guest_lines", replace=True)
 
 
@@ -913,7 +913,7 @@ def _finish(con, kind, checked, raws, mapping, cache, staged_name, quarantine_na
         """).fetchone()
         guest_revenue = _plain_decimal(revenue)
         columns = ORDER_LINE_COLUMNS
-        if kind == "orders":
+        if kind == "orders":  # written even when empty: the reports read it
             # guest sales are not customers, but their revenue is reported apart
             guests_tmp = cache / f".guests.{os.getpid()}.tmp"
             con.execute(f"""

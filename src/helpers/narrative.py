@@ -15,29 +15,61 @@ def _pick(lang: str, vi: str, en: str) -> str:
     return vi if lang == "vi" else en
 
 
-def inputs_summary(reports: dict[str, LoadReport], lang: str = "vi") -> Markdown:
-    """What was read, loaded and set aside, per input file."""
-    lines = []
+def inputs_summary(reports: dict[str, LoadReport], lang: str = "vi") -> HTML:
+    """What was read, loaded and set aside, per input, with what was detected in the export.
+
+    Everything that comes from the shop's files (file names, headers, example values) is
+    escaped: a header is text, never markup."""
+    from html import escape
+
+    items = []
     for report in reports.values():
-        name = report.path.rsplit("/", 1)[-1]
+        name = escape(report.path.rsplit("/", 1)[-1])
         text = _pick(
             lang,
-            f"**{name}**: đọc {number(report.rows_read, lang)} dòng, nạp "
-            f"{number(report.rows_loaded, lang)}, cách ly {number(report.rows_quarantined, lang)}",
-            f"**{name}**: {number(report.rows_read, lang)} rows read, "
+            f"<b>{name}</b>: đọc {number(report.rows_read, lang)} dòng, nạp "
+            f"{number(report.rows_loaded, lang)}, để riêng {number(report.rows_quarantined, lang)}",
+            f"<b>{name}</b>: {number(report.rows_read, lang)} rows read, "
             f"{number(report.rows_loaded, lang)} loaded, "
-            f"{number(report.rows_quarantined, lang)} quarantined",
+            f"{number(report.rows_quarantined, lang)} set aside",
         )
         if report.reasons:
-            text += " (" + ", ".join(f"{k}: {number(v, lang)}" for k, v in report.reasons.items())
-            text += ")"
+            text += " (" + ", ".join(f"{escape(k)}: {number(v, lang)}"
+                                     for k, v in report.reasons.items()) + ")"
         if report.duplicates:
             text += _pick(lang, f"; {number(report.duplicates, lang)} dòng trùng lặp hoàn toàn "
                                 f"({'đã bỏ' if report.duplicates_dropped else 'vẫn giữ'})",
                           f"; {number(report.duplicates, lang)} exact duplicate rows "
                           f"({'dropped' if report.duplicates_dropped else 'kept'})")
-        lines.append("- " + text + ".")
-    return Markdown("\n".join(lines))
+        if report.guest_rows:
+            text += _pick(lang, f"; {number(report.guest_rows, lang)} dòng bán cho khách vãng lai "
+                                f"(không có mã khách), {money(float(report.guest_revenue), lang)}, "
+                                f"không tính vào RFM",
+                          f"; {number(report.guest_rows, lang)} guest-sale rows (no customer "
+                          f"key), {money(float(report.guest_revenue), lang)}, kept out of RFM")
+        if report.returns:
+            r = report.returns
+            text += _pick(lang, f"; tệp trả hàng: đọc {number(r['rows_read'], lang)} dòng, nạp "
+                                f"{number(r['rows_loaded'], lang)}",
+                          f"; returns: {number(r['rows_read'], lang)} rows read, "
+                          f"{number(r['rows_loaded'], lang)} loaded")
+        if len(report.files) > 1:
+            text += _pick(lang, f", từ {len(report.files)} tệp", f", from {len(report.files)} files")
+        detected = list(report.detected) + [f"returns: {d}" for d in
+                                            (report.returns or {}).get("detected", [])]
+        details = ""
+        if detected or len(report.files) > 1:
+            rows = [escape(d) for d in detected] + [
+                escape(f"{f['file']}: {f['rows_read']:,} read = {f['rows_loaded']:,} loaded + "
+                       f"{f['rows_quarantined']:,} set aside + {f['duplicates_dropped']:,} dropped")
+                for f in report.files if len(report.files) > 1]
+            title = _pick(lang, "Cách tệp được đọc (mapping " + escape(report.mapping)
+                          + "; chi tiết bằng tiếng Anh)", "How the export was read (mapping "
+                          + escape(report.mapping) + ")")
+            details = (f"<details><summary>{title}</summary><ul>"
+                       + "".join(f"<li>{r}</li>" for r in rows) + "</ul></details>")
+        items.append(f"<li>{text}.{details}</li>")
+    return HTML("<ul class='workbook-inputs'>" + "".join(items) + "</ul>")
 
 
 def rfm_headlines(con, *, lang: str = "vi", window_days: int | None = None) -> list:
@@ -505,6 +537,16 @@ def kpi_sentences(kpis: pd.DataFrame, *, lang: str = "vi") -> Markdown:
               f"{number(now.active_buyers, lang)} customers bought this month; "
               f"{percent(now.repeat_rate, lang)} of them had bought before."),
     ]
+    guest = now.get("guest_revenue", 0) or 0
+    if guest:
+        items.append(_pick(
+            lang,
+            f"Doanh thu trên chỉ tính đơn của khách có mã khách hàng. Đơn bán cho khách vãng lai "
+            f"(không có mã) trong tháng: {money(guest, lang)} "
+            f"({number(now.guest_orders, lang)} đơn), không tính vào RFM.",
+            f"Revenue above counts orders of identified customers only. Guest sales (no customer "
+            f"key) this month: {money(guest, lang)} ({number(now.guest_orders, lang)} orders), "
+            f"kept out of RFM."))
     if now.share_one_time > 0.8:
         items.append(_pick(lang, "Hơn 80% khách chỉ mua một lần: ưu tiên kéo họ quay lại lần hai.",
                            "More than 80% of customers bought once: the second purchase is the "

@@ -20,9 +20,14 @@ KPIS = ("customers", "active_buyers", "revenue", "repeat_rate", "share_one_time"
 
 
 def monthly_kpis(con, *, as_of: date, excluded_statuses=()) -> pd.DataFrame:
-    """KPIs at the as-of date and at the month end before it (sql/monthly_kpis.sql)."""
+    """KPIs at the as-of date and at the month end before it (sql/monthly_kpis.sql), with the
+    guest sales of each month beside them (sql/guest_sales.sql): revenue the KPIs do not cover."""
     build_orders(con, as_of=as_of, excluded_statuses=excluded_statuses)
-    return db.query(con, "monthly_kpis", dates=[month_end_before(as_of), as_of])
+    dates = [month_end_before(as_of), as_of]
+    kpis = db.query(con, "monthly_kpis", dates=dates)
+    guests = db.query(con, "guest_sales", dates=dates,
+                      excluded_statuses=list(excluded_statuses))
+    return kpis.merge(guests, on="as_of", how="left")
 
 
 def read_output(output_dir: Path, name: str) -> pd.DataFrame | None:

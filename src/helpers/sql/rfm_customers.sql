@@ -92,7 +92,7 @@ prospects as (
         customers.customer_id,
         cast(null as bigint) as recency_days,
         cast(0 as bigint) as frequency,
-        cast(0 as decimal(38, 2)) as monetary,
+        cast(0 as decimal(38, 4)) as monetary,
         0 as r_score,
         0 as f_score,
         0 as m_score,
