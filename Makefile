@@ -3,7 +3,7 @@
 # (no comment after a value: make would keep the spaces before the #)
 .DEFAULT_GOAL := help
 .DELETE_ON_ERROR:
-.PHONY: setup browser lab sample-data ingest report monthly test test-fast test-notebooks lint bench bench-large clean help
+.PHONY: setup browser lab sample-data ingest check-export report monthly test test-fast test-notebooks lint bench bench-large clean help
 
 PYTHON_SYS ?= python3
 VENV := .venv
@@ -35,6 +35,11 @@ sample-data: setup
 ## Load data/raw into DuckDB staging and print what was loaded and rejected
 ingest: setup
 	$(PY) -m helpers.ingest
+
+## What the workbook detects in an export: make check-export FILE=path [MAPPING=auto] [RETURNS=path]
+check-export: setup
+	@test -n "$(FILE)" || { echo "usage: make check-export FILE=data/raw/orders.csv [MAPPING=kiotviet] [RETURNS=…]"; exit 2; }
+	$(PY) -m helpers.ingest check "$(FILE)" --mapping "$(or $(MAPPING),auto)" $(if $(RETURNS),--returns "$(RETURNS)",)
 
 ## The main job: the monthly run on data/raw (sample data generated if empty)
 report: setup

@@ -209,6 +209,7 @@ class RawFile:
     headers: list[str]
     parquet: Path
     rows: int
+    sha256: str = ""
 
 
 def _sniff_delimiter(first_line: str) -> str:
@@ -712,7 +713,7 @@ def load(
     try:
         report = _stage(con, kind, files, return_files, mapping, overrides, cache, work,
                         shop_tz=shop_tz, drop_duplicates=drop_duplicates, encoding=encoding,
-                        detected=detected)
+                        detected=detected, shas=shas, return_shas=return_shas)
     except MappingError as exc:
         raise IngestError(str(exc)) from None
     finally:
@@ -745,9 +746,11 @@ def _where(mapping: dict) -> str:
 
 
 def _stage(con, kind, files, return_files, mapping, overrides, cache, work, *, shop_tz,
-           drop_duplicates, encoding, detected) -> LoadReport:
+           drop_duplicates, encoding, detected, shas, return_shas) -> LoadReport:
     raws = [_to_parquet(f, _file_label(f, files), work / f"raw-{i}.parquet", encoding=encoding)
             for i, f in enumerate(files)]
+    for raw, (_, sha) in zip(raws, shas):
+        raw.sha256 = sha
     where = _where(mapping)
     id_format = mapping.get("id_format") or {}
     ids = {f"{c}_integer": id_format.get(c) == "integer_text"
@@ -795,17 +798,20 @@ def _stage(con, kind, files, return_files, mapping, overrides, cache, work, *, s
         report.returns = _stage_returns(con, return_files, raws, mapping, overrides, cache, work,
                                         shop_tz=shop_tz, drop_duplicates=drop_duplicates,
                                         encoding=encoding, ids=ids, keys=keys, values=values,
-                                        orders_date_order=order_date, orders_mark=mark)
+                                        orders_date_order=order_date, orders_mark=mark,
+                                        shas=return_shas)
     return report
 
 
 def _stage_returns(con, return_files, order_raws, mapping, overrides, cache, work, *, shop_tz,
                    drop_duplicates, encoding, ids, keys, values, orders_date_order,
-                   orders_mark) -> dict:
+                   orders_mark, shas) -> dict:
     detected: list[str] = []
     where = _where(mapping)
     raws = [_to_parquet(f, _file_label(f, return_files), work / f"ret-{i}.parquet",
                         encoding=encoding) for i, f in enumerate(return_files)]
+    for raw, (_, sha) in zip(raws, shas):
+        raw.sha256 = sha
     block = mapping["returns"]
     columns = ["return_id", "order_id", "customer_id", "return_date", "status"]
     picks = _raw_view(con, "raw_returns", raws, "returns", mapping, columns)
@@ -838,8 +844,7 @@ def _stage_returns(con, return_files, order_raws, mapping, overrides, cache, wor
     report = _finish(con, "returns", "stg_returns_checked", raws, mapping, cache,
                      "returns.parquet", "quarantine-returns", drop_duplicates, detected)
     report.path = ", ".join(str(f) for f in return_files)
-    report.sha256 = hashlib.sha256("|".join(file_sha256(f) for f in return_files).encode()
-                                   ).hexdigest()
+    report.sha256 = hashlib.sha256("|".join(sha for _, sha in shas).encode()).hexdigest()
     # the staged returns join the orders: refunds on their own dates
     staged = cache / "staged.parquet"
     tmp = cache / f".staged.{os.getpid()}.parquet"
@@ -877,7 +882,7 @@ def _finish(con, kind, checked, raws, mapping, cache, staged_name, quarantine_na
         read, clean, quarantined, duplicates = per_file.get(raw.label, (0, 0, 0, 0))
         if read != raw.rows:
             raise AssertionError(f"{raw.label}: {raw.rows} rows converted, {read} parsed")
-        files.append({"file": raw.label, "path": str(raw.path), "sha256": file_sha256(raw.path),
+        files.append({"file": raw.label, "path": str(raw.path), "sha256": raw.sha256,
                       "rows_read": read,
                       "rows_loaded": clean + (0 if drop_duplicates else duplicates),
                       "rows_quarantined": quarantined,

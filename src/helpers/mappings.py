@@ -444,12 +444,42 @@ def auto_mapping(headers: list[str], *, file_name: str, section: str = "orders")
     if not fits:
         raise MappingError(
             f"{file_name}: mapping auto found no shipped mapping whose required headers this file "
-            f"has (shipped: {', '.join(n for n in shipped())}). Columns in the file: {shown}. Write "
-            f"a mapping for this export (copy params/mappings/generic.yaml, see data/raw/README.md) "
-            f"and set `mapping` to its name.")
+            f"has (shipped: {', '.join(n for n in shipped())}). Columns in the file: {shown}."
+            f"{_closest(headers, section)} Write a mapping for this export (copy "
+            f"params/mappings/generic.yaml, see data/raw/README.md) and set `mapping` to its name.")
     raise MappingError(
         f"{file_name}: mapping auto: the headers fit more than one shipped mapping "
         f"({', '.join(m['name'] for m in fits)}). Set `mapping` to the one that made this export.")
+
+
+def _closest(headers: list[str], section: str) -> str:
+    """' The closest is generic: no column for 'amount'.' when one mapping misses little."""
+    keys = {header_key(h) for h in headers}
+    best, best_score = None, 0
+    for name in shipped():
+        mapping = load_mapping(name)
+        if mapping.get("_alias_of") or mapping.get("unsupported"):
+            continue
+        block = mapping.get(section) or {}
+        required = [c for c, needed in SECTIONS[section].items() if needed and c != "amount"]
+        score = sum(any(header_key(x) in keys for x in candidates(block.get(c, c)))
+                    for c in required)
+        if score > best_score:
+            best, best_score = mapping, score
+    if best is None:
+        return ""
+    missing = []
+    block = best.get(section) or {}
+    for canonical, needed in SECTIONS[section].items():
+        specs = candidates(block.get(canonical, canonical))
+        if needed and canonical != "amount" and not any(header_key(x) in keys for x in specs):
+            missing.append(f"'{canonical}' ({' or '.join(repr(x) for x in specs)})")
+    if section == "orders":
+        specs = candidates(block.get("amount", "amount"))
+        if not any(_amount_for(x, {header_key(h): h for h in headers}) for x in specs):
+            missing.append(f"'amount' ({' or '.join(repr(x) for x in specs)})")
+    return (f" The closest is {best['name']}, which has no column for "
+            f"{', '.join(missing)}." if missing else "")
 
 
 def _matched(headers: list[str], mapping: dict, section: str) -> int:
