@@ -271,7 +271,7 @@ def test_customers_quarantine_empty_and_repeated_ids_and_parse_consent(con, give
     report = given_customers([
         {"customer_id": "a", "consent_sms": "1", "consent_zalo": "có", "consent_email": "0",
          "birthday": "15/09/1979", "signup_date": "2024-01-02"},
-        {"customer_id": ""},
+        {"customer_id": "", "name": "no id"},
         {"customer_id": "a", "name": "second a"},
     ])
     assert report.rows_loaded == 1 and report.rows_quarantined == 2 and report.reconciles

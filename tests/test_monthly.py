@@ -90,7 +90,9 @@ def test_a_failed_notebook_stops_the_run_and_leaves_the_published_month_alone(sh
                                                bad], reports_dir=root / "reports", echo=quiet)
     message = str(err.value)
     assert "01_rfm_segments failed in cell" in message and "amount" in message
-    assert (month / "failed" / "01_rfm_segments.ipynb").exists()
+    # the failed notebook is kept beside the published month, never inside it
+    assert (month.parent / f"failed-{AS_OF}" / "01_rfm_segments.ipynb").exists()
+    assert not (month / "failed").exists()
     assert digest(month, suffixes=(".csv", ".json", ".html")) == before
     assert not list(month.parent.glob(".staging-*"))
 

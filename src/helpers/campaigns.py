@@ -130,7 +130,11 @@ def plain_verdict(row, lang: str = "vi") -> str:
 
 
 def next_campaign_path(output_dir: Path, campaign_key: str) -> Path:
-    return Path(output_dir) / "campaign_lists" / campaign_key
+    """<output_dir>/campaign_lists/<key>: the key is a plain name, never a path."""
+    from helpers.safety import check_key, inside
+
+    folder = Path(output_dir) / "campaign_lists"
+    return inside(folder, folder / check_key(campaign_key, "next_campaign_key"))
 
 
 def base_rate(results: pd.DataFrame) -> float:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pandas as pd
 import plotly.express as px
@@ -321,8 +323,8 @@ def uplift_intervals(results: pd.DataFrame, *, labels: dict[str, str] | None = N
     frame = results.dropna(subset=["uplift"]).copy()
     labels = labels or {}
     frame["row"] = [
-        f"<b>{r.campaign_id}</b>" if r.segment == "all"
-        else f"{r.campaign_id} · {labels.get(r.segment, r.segment)}"
+        f"<b>{html.escape(str(r.campaign_id))}</b>" if r.segment == "all"
+        else f"{html.escape(str(r.campaign_id))} · {labels.get(r.segment, r.segment)}"
         for r in frame.itertuples()]
     frame["color"] = ["#1a7f37" if lo > 0 else ("#cf222e" if hi < 0 else "#8c959f")
                       for lo, hi in zip(frame.uplift_ci_low, frame.uplift_ci_high)]

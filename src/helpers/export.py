@@ -17,6 +17,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from helpers import db
+from helpers.safety import check_key, csv_safe_table, inside
 from helpers.xlsx import write_xlsx
 
 CHANNELS = ("sms", "zalo", "email")
@@ -29,8 +30,10 @@ def _tmp(path: Path) -> Path:
 
 
 def write_csv(table: pa.Table, path: Path) -> Path:
-    """UTF-8 with BOM (Excel shows Vietnamese), exact decimals, ISO dates, no thousands marks."""
+    """UTF-8 with BOM (Excel shows Vietnamese), exact decimals, ISO dates, no thousands marks,
+    and no cell that a spreadsheet would run as a formula (see safety.csv_safe_table)."""
     path = Path(path)
+    table = csv_safe_table(table)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = _tmp(path)
     with open(tmp, "wb") as f:
@@ -89,7 +92,9 @@ def write_contact_lists(con: duckdb.DuckDBPyConnection, folder: Path, *, file_na
     cols = ", ".join(columns)
     order = ORDERINGS[order_by]
     for key in keys:
-        name = file_name.format(key=key)
+        # list keys come from schemes and params: plain names, and every file lands in `folder`
+        name = file_name.format(key=check_key(key, "list name"))
+        inside(folder, Path(folder) / name)
         rows = arrow(con, f"select {cols} from contact_lists where list_key = $key "
                           f"order by {order}", {"key": key})
         written.append(write_csv(rows, Path(folder) / name))

@@ -33,6 +33,7 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
@@ -44,11 +45,13 @@ from helpers.mappings import (
     IngestError,
     MappingError,
     auto_mapping,
+    header_key,
     load_mapping,
     pick_columns,
     status_pairs,
 )
 from helpers.paths import CACHE_DIR, DATA_RAW, PROJECT_ROOT, QUARANTINE_DIR, resolve
+from helpers.safety import csv_safe_table, inside
 
 INGEST_VERSION = "4"  # bump when parsing rules change: invalidates the Parquet cache
 SUPPORTED_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".parquet", ".pq")
@@ -113,7 +116,7 @@ class LoadReport:
             text += f", {self.duplicates:,} exact duplicate rows {verb}"
         if self.guest_rows:
             text += (f". Guest sales (no customer key, not customers, kept out of RFM): "
-                     f"{self.guest_rows:,} rows, {self.guest_revenue} in money")
+                     f"{_rows(self.guest_rows)}, {self.guest_revenue} in money")
         if len(self.files) > 1:
             text += "\n" + "\n".join(
                 f"  {f['file']}: {f['rows_read']:,} read = {f['rows_loaded']:,} loaded + "
@@ -134,6 +137,10 @@ class LoadReport:
             lines += ["rows set aside, with their reason, file and line: "
                       + ", ".join(self.quarantine_paths)]
         return "\n".join(lines)
+
+
+def _rows(n: int) -> str:
+    return f"{n:,} row" + ("" if n == 1 else "s")
 
 
 # ---------------------------------------------------------------- which files
@@ -182,7 +189,14 @@ def file_sha256(path: Path, *, index_dir: Path | None = None) -> str:
     path = Path(path)
     if index_dir is not None:
         stat = path.stat()
+        if stat.st_size <= 1 << 24:  # small files: the full hash costs less than a doubt
+            return file_sha256(path)
+        # size and mtime are no proof alone: the first, middle and last 64 KiB are read as well
         key = hashlib.sha256(f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+        with open(path, "rb") as f:
+            for offset in (0, stat.st_size // 2, max(stat.st_size - (1 << 16), 0)):
+                f.seek(offset)
+                key.update(f.read(1 << 16))
         marker = Path(index_dir) / "checksums" / key.hexdigest()[:32]
         if marker.exists():
             return marker.read_text(encoding="ascii").strip()
@@ -210,6 +224,9 @@ class RawFile:
     parquet: Path
     rows: int
     sha256: str = ""
+    # rows that could not be split into the header's columns: (line, text, fields found)
+    bad_rows: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
 
 
 def _sniff_delimiter(first_line: str) -> str:
@@ -242,26 +259,58 @@ def _writer_for(target: Path, width: int) -> tuple[pa.Schema, pq.ParquetWriter]:
     return schema, pq.ParquetWriter(target, schema, compression="zstd")
 
 
-def _write_batches(target: Path, label: str, width: int, batches, first_line: int) -> int:
-    """Write text batches (lists of columns) with their file and line; returns the row count."""
+def _write_batches(target: Path, label: str, width: int, batches, first_line: int,
+                   lines_for=None) -> int:
+    """Write text batches (lists of columns) with their file and line; returns the row count.
+
+    lines_for(n) gives the line numbers of the next n rows when some lines were skipped."""
     schema, writer = _writer_for(target, width)
     line = first_line
+    count = 0
     try:
         for columns in batches:
             n = len(columns[0]) if columns else 0
             if n == 0:
                 continue
-            arrays = list(columns) + [pa.array([label] * n, pa.string()).dictionary_encode(),
-                                      pa.array(range(line, line + n), pa.int64())]
-            arrays[-2] = arrays[-2].cast(pa.string())
+            numbers = (pa.array(range(line, line + n), pa.int64()) if lines_for is None
+                       else pa.array(lines_for(n), pa.int64()))
+            arrays = list(columns) + [pa.array([label] * n, pa.string()), numbers]
             writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
             line += n
+            count += n
     finally:
         writer.close()
-    return line - first_line
+    return count
+
+
+def _skipping(first_line: int, bad: list):
+    """lines_for(n): the next n line numbers from first_line, leaving out the skipped rows' lines
+    (reported in order by the single-threaded reader before their batch is returned)."""
+    import numpy as np
+
+    state = {"line": first_line, "k": 0}
+
+    def lines_for(n: int):
+        out = np.empty(n, dtype=np.int64)
+        filled = 0
+        while filled < n:
+            while state["k"] < len(bad) and bad[state["k"]][0] < state["line"]:
+                state["k"] += 1
+            limit = bad[state["k"]][0] if state["k"] < len(bad) else None
+            take = n - filled if limit is None else min(n - filled, limit - state["line"])
+            out[filled:filled + take] = np.arange(state["line"], state["line"] + take)
+            filled += take
+            state["line"] += take
+            if limit is not None and state["line"] == limit:
+                state["line"] += 1
+                state["k"] += 1
+        return out
+
+    return lines_for
 
 
 def _csv_to_parquet(path: Path, label: str, target: Path, *, encoding: str) -> RawFile:
+    notes: list[str] = []
     with open(path, "rb") as f:
         head = f.read(1 << 16)
     enc = encoding.lower().replace("_", "-")
@@ -277,11 +326,17 @@ def _csv_to_parquet(path: Path, label: str, target: Path, *, encoding: str) -> R
     else:
         try:
             codecs.lookup(encoding)
-            text_head = head.decode(encoding, errors="replace")
         except LookupError:
             raise IngestError(f"{path.name}: unknown encoding {encoding!r}; use e.g. utf-8, "
                               f"cp1258, cp1252 or utf-16") from None
         arrow_encoding = encoding
+        if codecs.lookup(encoding).name not in ("utf-16", "utf-32") and _is_utf8(path):
+            # a file that is valid UTF-8 (with accents) is never read as a code page: that would
+            # garble every Vietnamese name silently
+            notes.append(f"{path.name} is UTF-8, not {encoding}: read as UTF-8")
+            arrow_encoding = "utf8"
+        text_head = head.decode("utf-8" if arrow_encoding == "utf8" else encoding,
+                                errors="replace")
     text_head = text_head.lstrip("\ufeff")
     first_line = text_head.splitlines()[0] if text_head.strip() else ""
     if not first_line.strip():
@@ -290,34 +345,67 @@ def _csv_to_parquet(path: Path, label: str, target: Path, *, encoding: str) -> R
     headers = next(csv.reader([first_line], delimiter=delimiter))
     width = len(headers)
     names = [f"c{i}" for i in range(width)]
-    try:
+
+    def read(threads: bool, bad: list):
+        def skip(row):
+            bad.append((row.number, row.text, row.actual_columns))
+            return "skip"
+
         reader = pacsv.open_csv(
             path,
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 24,
-                                           encoding=arrow_encoding),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
+                                           encoding=arrow_encoding, use_threads=threads),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
+                                             invalid_row_handler=skip,
+                                             ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
                                                  strings_can_be_null=False),
         )
+        for batch in reader:
+            yield [batch.column(i) for i in range(width)]
 
-        def batches():
-            for batch in reader:
-                yield [batch.column(i) for i in range(width)]
-
-        rows = _write_batches(target, label, width, batches(), first_line=2)
+    try:
+        bad: list = []
+        rows = _write_batches(target, label, width, read(True, bad), first_line=2)
+        if bad:
+            # rows with another number of fields are set aside; read again in one thread, which
+            # tells their line numbers, so every other row keeps its own line
+            bad = []
+            rows = _write_batches(target, label, width, read(False, bad), first_line=2,
+                                  lines_for=_skipping(2, bad))
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
         message = str(exc)
         if isinstance(exc, UnicodeDecodeError) or "utf8" in message.lower():
             raise IngestError(_encoding_message(path, head)) from None
         raise IngestError(f"{path.name}: not a readable CSV ({message.splitlines()[0]}). Check "
-                          f"the delimiter and quoting: every row must have the header's "
-                          f"{width} columns.") from None
-    return RawFile(path, label, headers, target, rows)
+                          f"the delimiter and quoting.") from None
+    raw = RawFile(path, label, headers, target, rows, bad_rows=bad, notes=notes)
+    return raw
+
+
+def _is_utf8(path: Path) -> bool:
+    """Whether the whole file decodes as UTF-8 and has at least one non-ASCII character."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    non_ascii = False
+    try:
+        with open(path, "rb") as f:
+            for chunk in iter(lambda: f.read(1 << 22), b""):
+                decoder.decode(chunk)
+                non_ascii = non_ascii or not chunk.isascii()
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return non_ascii
 
 
 def _parquet_to_parquet(path: Path, label: str, target: Path) -> RawFile:
     source = pq.ParquetFile(path)
     headers = list(source.schema_arrow.names)
+
+    for name, kind in zip(headers, source.schema_arrow.types):
+        if pa.types.is_nested(kind) or pa.types.is_binary(kind) or pa.types.is_large_binary(kind):
+            raise IngestError(f"{path.name}: column {name!r} holds {kind}, not text, numbers or "
+                              f"dates. Export it as text, or leave it out of the file.")
 
     def batches():
         for batch in source.iter_batches(batch_size=BATCH_ROWS):
@@ -333,8 +421,7 @@ def _as_text(column: pa.Array) -> pa.Array:
     if pa.types.is_large_string(column.type) or pa.types.is_dictionary(column.type):
         return column.cast(pa.string())
     if pa.types.is_timestamp(column.type):
-        return pa.array([None if v is None else v.strftime("%Y-%m-%d %H:%M:%S")
-                         for v in column.to_pylist()], pa.string())
+        return pc.strftime(column, format="%Y-%m-%d %H:%M:%S")
     return column.cast(pa.string())
 
 
@@ -356,9 +443,14 @@ def _xlsx_to_parquet(path: Path, label: str, target: Path) -> RawFile:
         headers.pop()
     width = len(headers)
 
+    long_numbers = [0]
+
     def batches():
         chunk: list[list] = []
         for row in rows:
+            for v in row[:width]:
+                if isinstance(v, float) and abs(v) >= 1e15:
+                    long_numbers[0] += 1
             values = [_excel_text(v) for v in row[:width]]
             values += [None] * (width - len(values))
             chunk.append(values)
@@ -372,7 +464,12 @@ def _xlsx_to_parquet(path: Path, label: str, target: Path) -> RawFile:
             yield [pa.array(col, pa.string()) for col in zip(*chunk)]
 
     count = _write_batches(target, label, width, batches(), first_line=2)
-    return RawFile(path, label, headers, target, count)
+    notes = []
+    if long_numbers[0]:
+        notes.append(f"{path.name}: {long_numbers[0]:,} number cells have 16 digits or more; Excel "
+                     f"keeps only 15, so ids stored as numbers may have lost digits. Format id "
+                     f"columns as text in the export")
+    return RawFile(path, label, headers, target, count, notes=notes)
 
 
 def _excel_text(value) -> str | None:
@@ -401,10 +498,20 @@ def _to_parquet(path: Path, label: str, target: Path, *, encoding: str) -> RawFi
     _check_file(path)
     suffix = path.suffix.lower()
     if suffix in (".parquet", ".pq"):
-        return _parquet_to_parquet(path, label, target)
-    if suffix in (".xlsx", ".xlsm", ".xls"):
-        return _xlsx_to_parquet(path, label, target)
-    return _csv_to_parquet(path, label, target, encoding=encoding)
+        raw = _parquet_to_parquet(path, label, target)
+    elif suffix in (".xlsx", ".xlsm", ".xls"):
+        raw = _xlsx_to_parquet(path, label, target)
+    else:
+        raw = _csv_to_parquet(path, label, target, encoding=encoding)
+    seen: dict[str, int] = {}
+    for h in raw.headers:
+        seen[header_key(h)] = seen.get(header_key(h), 0) + 1
+    repeated = [h for h, n in seen.items() if n > 1]
+    if repeated:
+        raw.notes.append(f"{label}: the header{'s' if len(repeated) > 1 else ''} "
+                         f"{', '.join(repr(h) for h in repeated)} appear more than once; the "
+                         f"first column of each name is the one read")
+    return raw
 
 
 def _read_headers(path: Path, *, encoding: str) -> list[str]:
@@ -452,9 +559,10 @@ def _raw_view(con, name: str, raws: list[RawFile], section: str, mapping: dict,
                       "amount": str(picked.amount) if picked.amount else None,
                       "expr": picked.amount, "amount_headers": picked.amount_headers})
         width = len(raw.headers)
-        select = ["source_file", "source_line",
-                  f"hash({', '.join(f'c{i}' for i in range(width))}) as row_hash" if width
-                  else "0 as row_hash"]
+        every = [f"c{i}" for i in range(width)] or ["cast(null as varchar)"]
+        select = ["source_file", "source_line", f"hash({', '.join(every)}) as row_hash",
+                  # a row with nothing in any column (a blank line, an empty sheet row)
+                  "(" + " and ".join(f"is_blank_text({c})" for c in every) + ") as is_blank_row"]
         for canonical in columns:
             select.append(f"{_slot(raw, picked.columns.get(canonical))} as {canonical}")
         if "amount" in picked.columns:
@@ -494,7 +602,7 @@ def _decide_date_order(con, column_sql: str, source: str, setting: str, where: s
                        detected: list[str], fallback: str | None = None) -> str:
     """dmy / mdy / ymd from the setting, or from the whole column when the setting is auto."""
     con.sql(column_sql).create_view("date_texts", replace=True)
-    row = con.execute(db.sql_text("export_date_evidence")).fetchone()
+    row = con.execute(db.sql_text("export_date_evidence")).fetchall()[0]
     non_iso, day_first, month_first, two_digit, day_ex, month_ex, examples = row
     con.execute("drop view date_texts")
     if two_digit:
@@ -545,7 +653,7 @@ def _decide_decimal_mark(con, column_sql: str, source: str, setting: str, where:
                          detected: list[str], fallback: str | None = None) -> str:
     con.sql(column_sql).create_view("amount_texts", replace=True)
     dot, comma, either, dot_ex, comma_ex, either_ex = con.execute(
-        db.sql_text("export_decimal_evidence")).fetchone()
+        db.sql_text("export_decimal_evidence")).fetchall()[0]
     con.execute("drop view amount_texts")
     if setting != "auto":
         detected.append(f"{source}: decimal mark '{setting}' (set in the mapping)")
@@ -587,7 +695,7 @@ def _order_amount_shape(con, mapping: dict, picks: list[dict], detected: list[st
                         where: str) -> None:
     """Stop when an amount is constant on the lines of most multi-line orders and the mapping
     does not say whether it is a line amount or the order's total."""
-    multi, constant = con.execute(db.sql_text("export_order_amounts")).fetchone()
+    multi, constant = con.execute(db.sql_text("export_order_amounts")).fetchall()[0]
     level = mapping.get("amount_level")
     amount = picks[0]["amount"]
     if not multi:
@@ -699,14 +807,18 @@ def load(
     cache = Path(cache_dir) / f"{kind}-{key}"
     table = TABLES[kind]
     _ensure_macros(con)
-    if use_cache and (cache / "report.json").exists() and (cache / "staged.parquet").exists():
-        # a view over the staged Parquet: nothing is copied, DuckDB reads only what queries use
-        _publish(con, cache, table)
-        report = LoadReport(**json.loads((cache / "report.json").read_text(encoding="utf-8")))
-        report.from_cache = True
-        report.seconds = time.perf_counter() - started
-        _republish_quarantine(cache, report, quarantine_dir)
-        return report
+    if use_cache and (cache / "report.json").exists():
+        damage = _verify_cache(cache)
+        if damage is None:
+            # a view over the staged Parquet: nothing is copied, DuckDB reads only what queries use
+            _publish(con, cache, table)
+            report = LoadReport(**json.loads((cache / "report.json").read_text(encoding="utf-8")))
+            report.from_cache = True
+            report.seconds = time.perf_counter() - started
+            _republish_quarantine(cache, report, quarantine_dir)
+            return report
+        detected.append(f"the staging cache was damaged ({damage}): the export was read again")
+        shutil.rmtree(cache, ignore_errors=True)
 
     cache.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".build-", dir=cache))
@@ -726,11 +838,38 @@ def load(
         if len(shas) + len(return_shas) > 1 else shas[0][1]
     report.path = str(path)
     report.seconds = time.perf_counter() - started
+    # what the cache holds, to check it before it is trusted again (rows and bytes)
+    recorded = {name: {"sha256": file_sha256(cache / name),
+                       "rows": pq.ParquetFile(cache / name).metadata.num_rows}
+                for name in CACHE_FILES if (cache / name).exists()}
+    (cache / "cache.json").write_text(json.dumps(recorded, indent=1), encoding="utf-8")
     (cache / "report.json").write_text(json.dumps(asdict(report), ensure_ascii=False, indent=1),
                                        encoding="utf-8")
     _publish(con, cache, table)
     _republish_quarantine(cache, report, quarantine_dir)
     return report
+
+
+CACHE_FILES = ("staged.parquet", "guests.parquet")
+
+
+def _verify_cache(cache: Path) -> str | None:
+    """None when every cached file has the bytes and rows recorded when it was written."""
+    try:
+        recorded = json.loads((cache / "cache.json").read_text(encoding="utf-8"))
+        if "staged.parquet" not in recorded:
+            return "staged.parquet is not recorded"
+        for name, expected in recorded.items():
+            path = cache / name
+            if not path.exists():
+                return f"{name} is missing"
+            if file_sha256(path) != expected["sha256"]:
+                return f"{name} has changed since it was written"
+            if pq.ParquetFile(path).metadata.num_rows != expected["rows"]:
+                return f"{name} has {expected['rows']} rows recorded but not stored"
+    except (OSError, ValueError, KeyError, pa.ArrowException) as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return None
 
 
 def _publish(con, cache: Path, table: str) -> None:
@@ -778,9 +917,9 @@ def _stage(con, kind, files, return_files, mapping, overrides, cache, work, *, s
         db.materialize(con, "stg_order_lines", as_name=checked_name, **params)
         _order_amount_shape(con, mapping, picks, detected, where)
         guests = con.execute(f"select count(*) filter (where is_guest), count(distinct source_file "
-                             f"|| ':' || source_line) from {checked_name}").fetchone()
+                             f"|| ':' || source_line) from {checked_name}").fetchall()[0]
         if guests[0]:
-            detected.append(f"{guests[0]:,} rows without a customer key: guest sales, reported "
+            detected.append(f"{_rows(guests[0])} without a customer key: guest sales, reported "
                             f"apart and kept out of RFM")
     else:
         columns = list(CUSTOMER_COLUMNS)
@@ -792,6 +931,17 @@ def _stage(con, kind, files, return_files, mapping, overrides, cache, work, *, s
         db.materialize(con, "stg_customers", as_name=checked_name, shop_tz=shop_tz,
                        date_order=customer_dates, birthday_pivot_year=date.today().year,
                        customer_id_integer=ids["customer_id_integer"])
+        # the rows still load; the dates that could not be read are counted, never hidden
+        signup, birthday = con.execute(f"""
+            select
+                count(*) filter (where not is_blank_text(signup_date_text) and signup_date is null),
+                count(*) filter (where not is_blank_text(birthday_text) and birthday is null)
+            from {checked_name} where reject_reason is null
+        """).fetchall()[0]
+        for n, what in ((signup, "signup dates"), (birthday, "birthdays")):
+            if n:
+                detected.append(f"{n:,} {what} could not be read as dates: those customers load "
+                                f"without one")
     report = _finish(con, kind, checked_name, raws, mapping, cache, "staged.parquet",
                      "quarantine", drop_duplicates, detected)
     if kind == "orders" and return_files:
@@ -882,10 +1032,15 @@ def _finish(con, kind, checked, raws, mapping, cache, staged_name, quarantine_na
         read, clean, quarantined, duplicates = per_file.get(raw.label, (0, 0, 0, 0))
         if read != raw.rows:
             raise AssertionError(f"{raw.label}: {raw.rows} rows converted, {read} parsed")
+        detected.extend(raw.notes)
+        if raw.bad_rows:
+            detected.append(f"{raw.label}: {_rows(len(raw.bad_rows))} do not have the header's "
+                            f"{len(raw.headers)} fields (first at line {raw.bad_rows[0][0]}): "
+                            f"set aside as wrong_field_count, the rest loaded")
         files.append({"file": raw.label, "path": str(raw.path), "sha256": raw.sha256,
-                      "rows_read": read,
+                      "rows_read": read + len(raw.bad_rows),
                       "rows_loaded": clean + (0 if drop_duplicates else duplicates),
-                      "rows_quarantined": quarantined,
+                      "rows_quarantined": quarantined + len(raw.bad_rows),
                       "duplicates_dropped": duplicates if drop_duplicates else 0})
     rows_read = sum(f["rows_read"] for f in files)
     quarantined = sum(f["rows_quarantined"] for f in files)
@@ -896,6 +1051,9 @@ def _finish(con, kind, checked, raws, mapping, cache, staged_name, quarantine_na
             from {checked} where reject_reason is not null
         ) group by all order by all
     """).fetchall())
+    wrong = sum(len(r.bad_rows) for r in raws)
+    if wrong:
+        reasons = dict(sorted((reasons | {"wrong_field_count": wrong}).items()))
     examples = []
     if duplicates:
         examples = con.execute(f"""
@@ -903,9 +1061,8 @@ def _finish(con, kind, checked, raws, mapping, cache, staged_name, quarantine_na
             from (select * from {checked} where is_duplicate
                   order by source_file, source_line limit 5)
         """).df()
-        keep = [c for c in examples.columns if c in ("source_file", "source_line", "order_id",
-                                                     "customer_id", "order_date_text",
-                                                     "amount_text", "status", "channel")]
+        # where they are, not what they hold: reports and logs carry no customer data
+        keep = ["source_file", "source_line"]
         examples = examples[keep].astype(str).to_dict("records")
     guest_rows, guest_revenue = 0, "0"
     keep_duplicates = "" if drop_duplicates else " or is_duplicate"
@@ -915,7 +1072,7 @@ def _finish(con, kind, checked, raws, mapping, cache, staged_name, quarantine_na
         guest_rows, revenue = con.execute(f"""
             select count(*), coalesce(sum(amount), 0) from {checked}
             where reject_reason = 'guest_sale'
-        """).fetchone()
+        """).fetchall()[0]
         guest_revenue = _plain_decimal(revenue)
         columns = ORDER_LINE_COLUMNS
         if kind == "orders":  # written even when empty: the reports read it
@@ -928,7 +1085,8 @@ def _finish(con, kind, checked, raws, mapping, cache, staged_name, quarantine_na
             """)
             guests_tmp.replace(cache / "guests.parquet")
     else:
-        columns = "* exclude (reject_reason, is_duplicate, signup_date_text, birthday_text)"
+        columns = ("* exclude (reject_reason, is_duplicate, signup_date_text, birthday_text, "
+                   "is_blank_row)")
     # the usable rows go straight to the Parquet cache; the staged table is a view over it
     con.execute(f"""
         copy (
@@ -953,24 +1111,42 @@ def _finish(con, kind, checked, raws, mapping, cache, staged_name, quarantine_na
         bad = con.execute(f"""
             select count(*) from {checked}
             where reject_reason is not null and source_file = ?
-        """, [raw.label]).fetchone()[0]
-        if not bad:
+        """, [raw.label]).fetchall()[0][0]
+        if not bad and not raw.bad_rows:
             continue
         folder.mkdir(parents=True, exist_ok=True)
         header_names = _unique_headers(raw.headers)
         picks = ", ".join(f'raw.c{j} as "{name}"' for j, name in enumerate(header_names))
+        wrong_rows = "select * from set_aside where false"
+        if raw.bad_rows:
+            # rows that could not be split: kept whole, as written, under raw_row
+            con.register("wrong_rows_df", pa.table({
+                "source_file": [raw.label] * len(raw.bad_rows),
+                "source_line": pa.array([r[0] for r in raw.bad_rows], pa.int64()),
+                "reject_reason": ["wrong_field_count"] * len(raw.bad_rows),
+                "raw_row": [r[1] for r in raw.bad_rows]}))
+            wrong_rows = "select * from wrong_rows_df"
         con.execute(f"""
             copy (
-                select raw.source_file, raw.source_line, checked.reject_reason
-                    {', ' + picks if picks else ''}
-                from read_parquet('{_sql_path(raw.parquet)}') as raw
-                inner join {checked} as checked
-                    on raw.source_line = checked.source_line
-                    and checked.source_file = ?
-                where checked.reject_reason is not null
-                order by raw.source_line
+                with set_aside as (
+                    select raw.source_file, raw.source_line, checked.reject_reason
+                        {', ' + picks if picks else ''}
+                    from read_parquet('{_sql_path(raw.parquet)}') as raw
+                    inner join {checked} as checked
+                        on raw.source_line = checked.source_line
+                        and checked.source_file = ?
+                    where checked.reject_reason is not null
+                )
+                select * from (
+                    select * from set_aside
+                    union all by name
+                    {wrong_rows}
+                )
+                order by source_line
             ) to '{_sql_path(folder / f"{i:04d}.parquet")}' (format parquet)
         """, [raw.label])
+        if raw.bad_rows:
+            con.unregister("wrong_rows_df")
     return report
 
 
@@ -1004,16 +1180,20 @@ def _republish_quarantine(cache: Path, report: LoadReport, quarantine_dir: Path 
             if not rows.num_rows:
                 continue
             label = rows.column("source_file")[0].as_py()
-            stem = "".join(ch if ch.isalnum() or ch in "-_." else "_"
-                           for ch in Path(label).with_suffix("").as_posix())
+            sha = next((f["sha256"] for f in (report.files if kind == report.kind else
+                                              (report.returns or {}).get("files", []))
+                        if f["file"] == label), "")
+            stem = "".join(ch if ch.isalnum() or ch in "-_" else "_"
+                           for ch in Path(label).with_suffix("").as_posix())[:80]
             quarantine_dir.mkdir(parents=True, exist_ok=True)
-            target = quarantine_dir / f"{kind}__{stem}.csv"
-            if not target.exists() or target.stat().st_mtime < part.stat().st_mtime:
-                tmp = target.with_suffix(".tmp")
-                with open(tmp, "wb") as f:
-                    f.write(codecs.BOM_UTF8)
-                    pacsv.write_csv(rows, f)
-                tmp.replace(target)
+            # named by the input's checksum too: two inputs called orders.csv never share a file,
+            # and it is written again from the cache on every load (never a stale copy)
+            target = inside(quarantine_dir, quarantine_dir / f"{kind}__{stem}__{sha[:8]}.csv")
+            tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+            with open(tmp, "wb") as f:
+                f.write(codecs.BOM_UTF8)
+                pacsv.write_csv(csv_safe_table(rows), f)
+            tmp.replace(target)
             paths.append(str(target))
     report.quarantine_paths = paths
     report.quarantine_path = paths[0] if paths else None

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import argparse
 import ast
+import contextlib
 import json
+import os
 import platform
 import shutil
+import socket
 import sys
 import time
-from datetime import date
+from datetime import date, datetime
 from importlib import metadata
 from pathlib import Path
 
@@ -201,10 +204,74 @@ def run_month(as_of: date, *, params_files: list[Path], reports_dir: Path = REPO
     except IngestError as exc:
         raise ParamError(f"{exc} Run `make sample-data` for the sample shop.") from None
 
-    final = Path(reports_dir) / as_of.isoformat()
-    staging = Path(reports_dir) / f".staging-{as_of.isoformat()}"
+    Path(reports_dir).mkdir(parents=True, exist_ok=True)
+    with month_lock(Path(reports_dir), as_of, echo=echo):
+        return _run_locked(as_of, params, params_files, declared, notebooks,
+                           Path(reports_dir), html, echo, started)
+
+
+class RunLocked(RuntimeError):
+    """Another run of the same month is in progress."""
+
+
+@contextlib.contextmanager
+def month_lock(reports_dir: Path, as_of: date, *, echo=print):
+    """One run per month at a time: reports/.lock-<as_of> holds the running process's id.
+
+    A second run meets it and stops with a clear message; a lock left by a run that died (its
+    process is gone) is taken over, and the message says so."""
+    lock = reports_dir / f".lock-{as_of.isoformat()}"
+    me = f"{os.getpid()} {socket.gethostname()} {datetime.now().isoformat(timespec='seconds')}"
+    for _ in range(2):
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            holder = lock.read_text(encoding="utf-8", errors="replace").split()
+            pid = int(holder[0]) if holder and holder[0].isdigit() else None
+            host = holder[1] if len(holder) > 1 else ""
+            if pid and (host != socket.gethostname() or _alive(pid)):
+                raise RunLocked(
+                    f"another run of {as_of} is in progress (process {pid} on {host or '?'}, "
+                    f"started {holder[2] if len(holder) > 2 else '?'}); wait for it to finish. If "
+                    f"no such run exists, delete {lock}") from None
+            echo(f"A lock left by a run that stopped (process {pid}) was removed.")
+            lock.unlink(missing_ok=True)
+            continue
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(me)
+        break
+    try:
+        yield lock
+    finally:
+        lock.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _run_locked(as_of, params, params_files, declared, notebooks, reports_dir, html, echo,
+                started) -> Path:
+    final = reports_dir / as_of.isoformat()
+    staging = reports_dir / f".staging-{as_of.isoformat()}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
+    try:
+        return _execute(as_of, params, params_files, declared, notebooks, reports_dir, html, echo,
+                        started, final, staging)
+    finally:
+        # a failed or interrupted run leaves no staging folder (it holds contact data)
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _execute(as_of, params, params_files, declared, notebooks, reports_dir, html, echo, started,
+             final, staging) -> Path:
     durations = {}
     shared = params | {"as_of": as_of.isoformat(), "output_dir": str(staging)}
     echo(f"Monthly run for {as_of} → {final}  ({len(notebooks)} notebooks)")
@@ -223,12 +290,14 @@ def run_month(as_of: date, *, params_files: list[Path], reports_dir: Path = REPO
                                 kernel_manager_class=IpcKernelManager)
         except Exception as exc:  # papermill raises PapermillExecutionError for a failed cell
             echo(f"{step} FAILED after {time.perf_counter() - t0:.1f} s", flush=True)
-            failed_dir = final / "failed"
-            failed_dir.mkdir(parents=True, exist_ok=True)
-            kept = failed_dir / nb.name
-            if executed.exists():
-                shutil.copy2(executed, kept)
-            shutil.rmtree(staging, ignore_errors=True)
+            kept = reports_dir / f"failed-{as_of.isoformat()}" / nb.name
+            try:
+                # the executed notebook with the error, beside (never inside) the published month
+                kept.parent.mkdir(parents=True, exist_ok=True)
+                if executed.exists():
+                    shutil.copy2(executed, kept)
+            except OSError as copy_error:  # a full disk must not hide the real error
+                kept = Path(f"(not kept: {copy_error.strerror})")
             raise RunFailed(_failure_message(nb.stem, exc, kept)) from None
         durations[nb.stem] = round(time.perf_counter() - t0, 2)
         if html:
@@ -265,7 +334,7 @@ def run_month(as_of: date, *, params_files: list[Path], reports_dir: Path = REPO
     # the manifest is written last: it marks the folder as complete
     (staging / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False,
                                                       default=str), encoding="utf-8")
-    old = Path(reports_dir) / f".old-{as_of.isoformat()}"
+    old = reports_dir / f".old-{as_of.isoformat()}"
     shutil.rmtree(old, ignore_errors=True)
     if final.exists():
         final.rename(old)
@@ -301,9 +370,13 @@ def main(argv: list[str] | None = None) -> int:
         sample_data.main([])
     try:
         run_month(as_of, params_files=files, html=not args.no_html)
-    except (ParamError, RunFailed) as exc:
+    except (ParamError, RunFailed, RunLocked) as exc:
         print(f"\nerror: {exc}", file=sys.stderr)
-        return 2 if isinstance(exc, ParamError) else 1
+        return {ParamError: 2, RunLocked: 3}.get(type(exc), 1)
+    except OSError as exc:  # a read-only or full disk: one sentence, not a traceback
+        print(f"\nerror: {exc.strerror or exc}: {exc.filename or ''}. Nothing was published.",
+              file=sys.stderr)
+        return 1
     return 0
 
 

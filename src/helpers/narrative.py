@@ -8,7 +8,7 @@ from IPython.display import HTML, Markdown
 from helpers import db
 from helpers.formatting import money, number, percent, signed_percent_points
 from helpers.ingest import LoadReport
-from helpers.texts import callout, t
+from helpers.texts import callout, md_escape, t
 
 
 def _pick(lang: str, vi: str, en: str) -> str:
@@ -379,7 +379,8 @@ def campaign_sentences(results: pd.DataFrame, *, lang: str = "vi") -> Markdown:
         interval = _pick(lang, f"khoảng tin cậy 95%: {pp(r.uplift_ci_low)} đến {pp(r.uplift_ci_high)} điểm %",
                          f"95% interval {pp(r.uplift_ci_low)} to {pp(r.uplift_ci_high)} pp")
         verdict = plain_verdict(r, lang)
-        text = (f"**{r.campaign_id}** ({r.name}, {r.channel.upper()}, "
+        text = (f"**{md_escape(r.campaign_id)}** ({md_escape(r.name)}, "
+                f"{md_escape(str(r.channel).upper())}, "
                 f"{number(r.sent, lang)} / {number(r.holdout, lang)}): "
                 + _pick(lang, f"tỷ lệ mua {percent(r.treated_rate, lang, 1)} so với "
                               f"{percent(r.holdout_rate, lang, 1)} ở nhóm đối chứng, chênh "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import warnings
 from datetime import date
 from pathlib import Path
 
@@ -30,7 +31,16 @@ def snapshot_key(settings: dict, input_checksums: dict[str, str]) -> str:
 
 
 def snapshot_dir(*, scheme: str, as_of: date, key: str, root: Path = SNAPSHOTS_DIR) -> Path:
-    return Path(root) / "customer_segments" / f"scheme={scheme}" / f"as_of={as_of}" / f"key={key}"
+    """The snapshot's folder, always inside the store: a scheme given as a path is named by its
+    file name and a hash of its location (`../../x.yaml` never climbs out)."""
+    from helpers.safety import KEY, inside
+
+    name = str(scheme)
+    if not KEY.match(name):
+        stem = "".join(ch if ch.isalnum() or ch in "_-" else "_" for ch in Path(name).stem)[:40]
+        name = f"{stem or 'scheme'}-{hashlib.sha256(name.encode()).hexdigest()[:8]}"
+    base = Path(root) / "customer_segments"
+    return inside(base, base / f"scheme={name}" / f"as_of={as_of}" / f"key={key}")
 
 
 def write_snapshot(con: duckdb.DuckDBPyConnection, *, scheme: str, as_of: date, settings: dict,
@@ -42,7 +52,8 @@ def write_snapshot(con: duckdb.DuckDBPyConnection, *, scheme: str, as_of: date, 
                        f"order by customer_id")
     write_parquet(table, folder / "segments.parquet")
     meta = {"scheme": scheme, "as_of": as_of.isoformat(), "key": key, "settings": settings,
-            "input_checksums": input_checksums, "rows": table.num_rows}
+            "input_checksums": input_checksums, "rows": table.num_rows,
+            "sha256": _sha256(folder / "segments.parquet")}
     (folder / "meta.json").write_text(json.dumps(meta, indent=1, sort_keys=True, default=str),
                                       encoding="utf-8")
     return folder / "segments.parquet"
@@ -50,7 +61,30 @@ def write_snapshot(con: duckdb.DuckDBPyConnection, *, scheme: str, as_of: date, 
 
 def read_snapshot(*, scheme: str, as_of: date, settings: dict, input_checksums: dict[str, str],
                   root: Path = SNAPSHOTS_DIR) -> pa.Table | None:
-    """The stored snapshot for exactly these settings and inputs, or None."""
+    """The stored snapshot for exactly these settings and inputs, or None (then it is computed
+    again). A snapshot whose bytes differ from what was written (edited, truncated) is never
+    used: its checksum and row count are recorded in meta.json when it is written."""
     key = snapshot_key(settings, input_checksums)
-    path = snapshot_dir(scheme=scheme, as_of=as_of, key=key, root=root) / "segments.parquet"
-    return pq.read_table(path) if path.exists() else None
+    folder = snapshot_dir(scheme=scheme, as_of=as_of, key=key, root=root)
+    path = folder / "segments.parquet"
+    if not path.exists():
+        return None
+    try:
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+        if meta.get("sha256") != _sha256(path):
+            raise ValueError("checksum differs")
+        table = pq.read_table(path)
+        if table.num_rows != meta.get("rows"):
+            raise ValueError("row count differs")
+    except (OSError, ValueError, pa.ArrowException) as exc:
+        warnings.warn(f"snapshot {path} is damaged ({exc}): computed again", stacklevel=2)
+        return None
+    return table
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 22), b""):
+            h.update(chunk)
+    return h.hexdigest()

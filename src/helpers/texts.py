@@ -106,3 +106,13 @@ def md(text: str) -> Markdown:
 def callout(text: str) -> HTML:
     """A highlighted sentence for something a manager must not miss."""
     return HTML(f"<div class='workbook-callout'>{text}</div>")
+
+
+def md_escape(value) -> str:
+    """A value from a shop's files, safe inside Markdown: no HTML, no link, no emphasis."""
+    import html
+    import re
+
+    text = html.escape(str(value), quote=False)
+    return re.sub(r"([\\`*_\[\]{}()#+!|~>-])", r"\\\1", text)
+

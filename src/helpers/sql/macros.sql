@@ -153,3 +153,11 @@ create or replace temp macro integer_text_id(raw_text) as (
         else raw_text
     end
 );
+
+-- Text with nothing visible in it: empty, spaces, or zero-width characters only (an id made of
+-- U+200B is no customer).
+create or replace temp macro is_blank_text(raw_text) as (
+    regexp_replace(
+        coalesce(raw_text, ''), '[\s\x{00A0}\x{200B}\x{200C}\x{200D}\x{2060}\x{FEFF}]', '', 'g'
+    ) = ''
+);

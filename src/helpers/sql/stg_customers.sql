@@ -13,6 +13,7 @@ parsed as (
         ---------- ids
         source_file,
         source_line,
+        is_blank_row,
         case when $customer_id_integer then integer_text_id(customer_id) else customer_id end
             as customer_id,
 
@@ -70,9 +71,15 @@ checked as (
                 then '+84' || phone_national
         end as phone,
         regexp_matches(coalesce(phone_national, ''), '^[35789][0-9]{8}$') as is_phone_valid,
-        regexp_matches(coalesce(email, ''), '^[^@\s]+@[^@\s]+\.[^@\s]+$') as is_email_valid,
+        -- a deliverable address: no spaces, no formula or markup characters (=1+2@evil.com is
+        -- not an e-mail address a campaign tool should receive)
+        regexp_matches(
+            coalesce(email, ''),
+            '^[a-z0-9_][a-z0-9._%+''-]*@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.[a-z]{2,}$'
+        ) as is_email_valid,
         case
-            when coalesce(trim(customer_id), '') = '' then 'empty_customer_id'
+            when is_blank_row then 'empty_row'
+            when is_blank_text(customer_id) then 'empty_customer_id'
             when row_number() over (partition by customer_id order by source_file, source_line) > 1
                 then 'duplicate_customer_id'
         end as reject_reason

@@ -16,6 +16,7 @@ parsed as (
         source_file,
         source_line,
         row_hash,
+        is_blank_row,
 
         ---------- ids: text kept byte-for-byte unless the mapping says integer_text
         case when $customer_id_integer then integer_text_id(customer_id) else customer_id end
@@ -100,7 +101,7 @@ line_checked as (
         cast(exact_amount as decimal(18, 4)) as line_amount,
         exact_amount is not null and cast(exact_amount as decimal(18, 4)) <> exact_amount
             as is_amount_inexact,
-        coalesce(trim(customer_id), '') = '' as is_guest
+        is_blank_text(customer_id) as is_guest
 
     from line_amounts
 
@@ -166,7 +167,7 @@ checked as (
             -- the order's amount is counted once, on its first line; its other lines add 0
             when order_amount_max is not null then 0
         end as amount,
-        nullif(concat_ws(
+        case when is_blank_row then 'empty_row' else nullif(concat_ws(
             '; ',
             case when is_guest then 'guest_sale' end,
             case when ordered_at is null then 'unparseable_date' end,
@@ -183,7 +184,7 @@ checked as (
             case
                 when shared_order_ids.order_id is not null then 'order_id_shared_by_customers'
             end
-        ), '') as reject_reason
+        ), '') end as reject_reason
 
     from orders_of_lines
 
@@ -219,7 +220,7 @@ final as (
         cast(null as varchar) as returned_order_id,
         order_date_text,
         amount_text,
-        is_guest,
+        is_guest and not is_blank_row as is_guest,
         reject_reason,
         -- exact repeats of a usable row, every column of the export alike (two identical lines
         -- may be two real purchases: kept unless drop_duplicates)

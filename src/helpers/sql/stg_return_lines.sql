@@ -23,16 +23,19 @@ parsed as (
         source_file,
         source_line,
         row_hash,
+        is_blank_row,
 
         ---------- ids
         nullif(case when $return_id_integer then integer_text_id(return_id) else return_id end, '')
             as return_id,
         nullif(case when $order_id_integer then integer_text_id(order_id) else order_id end, '')
             as returned_order_id,
-        nullif(
-            trim(case when $customer_id_integer then integer_text_id(customer_id) else customer_id end),
-            ''
-        ) as own_customer_id,
+        case
+            when not is_blank_text(customer_id)
+                then case
+                    when $customer_id_integer then integer_text_id(customer_id) else customer_id
+                end
+        end as own_customer_id,
         case when $customer_id_integer then integer_text_id(customer_id) else customer_id end
             as customer_id_text,
 
@@ -103,7 +106,7 @@ checked as (
             when line_in_return = 1 then -abs(cast(return_amount_max as decimal(18, 4)))
             when return_amount_max is not null then cast(0 as decimal(18, 4))
         end as amount,
-        nullif(concat_ws(
+        case when is_blank_row then 'empty_row' else nullif(concat_ws(
             '; ',
             case
                 when own_customer_id is null and is_order_guest then 'guest_sale'
@@ -119,7 +122,7 @@ checked as (
                     then 'return_amount_differs_between_lines'
                 when return_amount_max is null then 'unparseable_amount'
             end
-        ), '') as reject_reason
+        ), '') end as reject_reason
 
     from per_return
 

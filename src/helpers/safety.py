@@ -1,0 +1,56 @@
+"""What leaves the workbook is safe to open: CSV cells are never formulas, names never paths.
+
+Values from a shop's files are hostile until escaped where they leave: a customer name
+`=HYPERLINK(…)` in a CSV runs in Excel, a campaign name `<script>` in a page runs in a browser,
+a key `../../x` in a path writes outside the report.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+# a cell a spreadsheet reads as a formula (OWASP CSV injection): =, +, -, @, tab, carriage return
+FORMULA_START = r"^[=+\-@\t\r]"
+# ... unless it is a plain number or phone number (+84912345678, -150000, -1.5)
+PLAIN_NUMBER = r"^[+\-]?[0-9][0-9 .,]*$"
+KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")
+
+
+def csv_safe_text(array: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """Text cells that a spreadsheet would run as a formula, prefixed with ' (shown, not run)."""
+    risky = pc.and_(pc.match_substring_regex(array, FORMULA_START),
+                    pc.invert(pc.match_substring_regex(array, PLAIN_NUMBER)))
+    quote, empty = pa.scalar("'", type=array.type), pa.scalar("", type=array.type)
+    return pc.if_else(risky, pc.binary_join_element_wise(quote, array, empty), array)
+
+
+def csv_safe_table(table: pa.Table) -> pa.Table:
+    """Every text column of a table made safe for a spreadsheet (numbers and dates untouched)."""
+    columns = []
+    for column in table.columns:
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            column = csv_safe_text(column)
+        columns.append(column)
+    return pa.table(columns, names=table.column_names)
+
+
+def check_key(value: str, name: str) -> str:
+    """A name that becomes part of a path: letters, digits, _ and - only (never ../)."""
+    text = str(value)
+    if not KEY.match(text):
+        raise ValueError(f"{name} = {text!r}: use letters, digits, _ and - only (it becomes part "
+                         f"of a file name)")
+    return text
+
+
+def inside(folder: Path, path: Path) -> Path:
+    """`path`, checked to lie inside `folder` (after resolving .. and links)."""
+    root = Path(folder).resolve()
+    target = Path(path).resolve()
+    if target != root and root not in target.parents:
+        raise ValueError(f"refusing to write {target}: it is outside {root}")
+    return Path(path)
