@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from decimal import Decimal
 
 from babel.numbers import format_currency, format_decimal, format_percent
@@ -50,24 +51,64 @@ def signed_percent_points(value, lang: str = "vi", digits: int = 1) -> str:
 
 
 def mask_name(name) -> str:
-    """'Nguyễn Văn An' -> 'Nguyễn V. A.' (shown in reports; full data only in export files)."""
+    """'Nguyễn Văn An' -> 'Nguyễn V. A.'; a one-word name -> 'A•••'; a name field that holds
+    an e-mail or a phone number is masked as one (shown in reports; full data only in files)."""
     if _missing(name) or not str(name).strip():
         return ""
-    parts = str(name).split()
+    text = str(name)
+    if _looks_personal(text):
+        return mask_any(text)
+    parts = text.split()
+    if len(parts) == 1:
+        return parts[0][:1] + "•••"
     return " ".join([parts[0]] + [p[0] + "." for p in parts[1:]])
 
 
 def mask_phone(phone) -> str:
-    """'+84912345678' -> '+84 9•• ••• 678'."""
+    """'+84912345678' -> '+849•••••678'; anything else in the field is masked by what it is."""
     if _missing(phone) or not str(phone):
         return ""
     p = str(phone)
+    if "@" in p:
+        return mask_email(p)
     return p[:4] + "•" * max(len(p) - 7, 0) + p[-3:] if len(p) > 7 else "•" * len(p)
 
 
 def mask_email(email) -> str:
-    """'an.nguyen@gmail.com' -> 'a•••@gmail.com'."""
-    if _missing(email) or "@" not in str(email):
+    """'an.nguyen@gmail.com' -> 'a•••@gmail.com'; text that is no e-mail is masked whole."""
+    if _missing(email) or not str(email).strip():
         return ""
+    if "@" not in str(email):
+        return mask_any(email)
     user, domain = str(email).split("@", 1)
     return user[:1] + "•••@" + domain
+
+
+def mask_id(value) -> str:
+    """A customer id shown in a page: 'KH000123' -> 'KH••••23' (an id may be a phone number, an
+    e-mail or a marketplace username)."""
+    if _missing(value) or not str(value):
+        return ""
+    text = str(value)
+    if "@" in text:
+        return mask_email(text)
+    if len(text) <= 4:
+        return "•" * len(text)
+    return text[:2] + "•" * (len(text) - 4) + text[-2:]
+
+
+def mask_any(value) -> str:
+    """Any value shown in a page, masked by its pattern: e-mail, phone-like digits, or text."""
+    if _missing(value) or not str(value).strip():
+        return ""
+    text = str(value)
+    if "@" in text:
+        user, domain = text.split("@", 1)
+        return user[:1] + "•••@" + domain
+    if sum(ch.isdigit() for ch in text) >= 7:
+        return mask_phone(re.sub(r"[^0-9+]", "", text))
+    return text[:1] + "•••"
+
+
+def _looks_personal(text: str) -> bool:
+    return "@" in text or sum(ch.isdigit() for ch in text) >= 7

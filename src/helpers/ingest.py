@@ -527,15 +527,22 @@ def _read_headers(path: Path, *, encoding: str) -> list[str]:
         return [_excel_text(h) or "" for h in row]
     with open(path, "rb") as f:
         head = f.read(1 << 16)
+    utf8 = encoding.lower().replace("_", "-") in ("utf-8", "utf8", "utf-8-sig")
+    if utf8 and head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise IngestError(_encoding_message(path, head))
     try:
-        text = head.decode("utf-8" if encoding.lower().replace("_", "-") in (
-            "utf-8", "utf8", "utf-8-sig") else encoding)
-    except UnicodeDecodeError:
-        text = head.decode("utf-8", errors="replace")
+        text = head.decode("utf-8" if utf8 else encoding)
+    except UnicodeDecodeError as exc:
+        if utf8 and exc.end < len(head) - 4:
+            raise IngestError(_encoding_message(path, head, exc.start)) from None
+        text = head.decode("utf-8" if utf8 else encoding, errors="replace")
     except LookupError:
-        raise IngestError(f"{path.name}: unknown encoding {encoding!r}") from None
+        raise IngestError(f"{path.name}: unknown encoding {encoding!r}; use e.g. utf-8, cp1258, "
+                          f"cp1252 or utf-16") from None
     first = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
-    return next(csv.reader([first], delimiter=_sniff_delimiter(first))) if first else []
+    if not first.strip():
+        raise IngestError(f"{path.name}: no header row. The first line must name the columns.")
+    return next(csv.reader([first], delimiter=_sniff_delimiter(first)))
 
 
 # ---------------------------------------------------------------- raw views over the text Parquet

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers import db
-from helpers.formatting import mask_email, mask_name, mask_phone
+from helpers.formatting import mask_email, mask_id, mask_name, mask_phone
 from helpers.params import month_end_before
 from helpers.rfm import build_orders
 
@@ -93,7 +93,7 @@ def masked_top(movers: pd.DataFrame, n: int = 10) -> pd.DataFrame:
     """The most valuable movers with names, phones and e-mails masked (for the HTML page)."""
     top = movers.sort_values("monetary_from", ascending=False).head(n)
     return pd.DataFrame({
-        "customer_id": top.customer_id,
+        "customer_id": top.customer_id.map(mask_id),
         "name": top.name.map(mask_name),
         "phone": top.phone.map(mask_phone),
         "email": top.email.map(mask_email),

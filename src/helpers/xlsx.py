@@ -23,7 +23,11 @@ FIXED_ZIP_DATE = (2000, 1, 1, 0, 0, 0)
 _XML_ESCAPE = """
 create or replace temp macro xlsx_text(value) as
     replace(replace(replace(replace(
-        regexp_replace(cast(value as varchar), '[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F]', '', 'g'),
+        -- characters XML forbids are dropped (one U+FFFF would make the whole file invalid),
+        -- and a cell holds at most 32,767 characters in Excel
+        left(regexp_replace(cast(value as varchar),
+                            '[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x{FFFE}\\x{FFFF}]', '', 'g'),
+             32767),
         '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), '"', '&quot;')
 """
 

@@ -39,11 +39,14 @@ final as (
 
     select
         count(*) as non_iso,
-        count(*) filter (where first_field > 12) as day_first,
-        count(*) filter (where second_field > 12) as month_first,
+        -- a date with both fields above 12 is no date in any order: it decides nothing
+        count(*) filter (where first_field > 12 and second_field <= 12) as day_first,
+        count(*) filter (where second_field > 12 and first_field <= 12) as month_first,
         count(*) filter (where is_two_digit_year) as two_digit_years,
-        [min(value) filter (where first_field > 12), max(value) filter (where first_field > 12)] as day_first_examples,
-        [min(value) filter (where second_field > 12), max(value) filter (where second_field > 12)] as month_first_examples,
+        [min(value) filter (where first_field > 12 and second_field <= 12),
+            max(value) filter (where first_field > 12 and second_field <= 12)] as day_first_examples,
+        [min(value) filter (where second_field > 12 and first_field <= 12),
+            max(value) filter (where second_field > 12 and first_field <= 12)] as month_first_examples,
         [min(value), max(value)] as examples
 
     from fields

@@ -49,25 +49,31 @@ customers as (
 
 final as (
 
+    -- one row per date, also when nobody bought anything yet (a new shop, an empty export)
     select
-        as_of,
+        dates.as_of,
         -- customers: everyone with a purchase on or before the date
-        count(*) filter (where purchases > 0) as customers,
+        count(*) filter (where customers.purchases > 0) as customers,
         -- active buyers: a purchase in the reporting month
-        count(*) filter (where purchases_in_month > 0) as active_buyers,
-        sum(revenue_in_month) as revenue,
+        count(*) filter (where customers.purchases_in_month > 0) as active_buyers,
+        coalesce(sum(customers.revenue_in_month), 0) as revenue,
         -- repeat rate: active buyers of the month who had bought before it
-        count(*) filter (where purchases_in_month > 0 and purchases_before_month > 0)
-        / nullif(count(*) filter (where purchases_in_month > 0), 0) as repeat_rate,
+        count(*) filter (
+            where customers.purchases_in_month > 0 and customers.purchases_before_month > 0
+        )
+        / nullif(count(*) filter (where customers.purchases_in_month > 0), 0) as repeat_rate,
         -- one-time buyers: customers with exactly one purchase so far
-        count(*) filter (where purchases = 1)
-        / nullif(count(*) filter (where purchases > 0), 0) as share_one_time
+        count(*) filter (where customers.purchases = 1)
+        / nullif(count(*) filter (where customers.purchases > 0), 0) as share_one_time
 
-    from customers
+    from dates
+
+    left join customers
+        on dates.as_of = customers.as_of
 
     group by all
 
-    order by as_of
+    order by dates.as_of
 
 )
 
