@@ -10,7 +10,6 @@ and snapshots verified before they are trusted, one run per month at a time.
 from __future__ import annotations
 
 import codecs
-import json
 import os
 import re
 import subprocess
@@ -328,9 +327,9 @@ def test_an_edited_snapshot_is_never_used(con, tmp_path):
 def test_a_second_run_of_the_same_month_meets_the_lock(tmp_path):
     with monthly.month_lock(tmp_path, date(2026, 10, 31)) as lock:
         assert lock.exists()
-        with pytest.raises(monthly.RunLocked, match="in progress"):
-            with monthly.month_lock(tmp_path, date(2026, 10, 31)):
-                pass
+        with pytest.raises(monthly.RunLocked, match="in progress"), \
+                monthly.month_lock(tmp_path, date(2026, 10, 31)):
+            pass
         with monthly.month_lock(tmp_path, date(2026, 9, 30)):  # another month runs freely
             pass
     assert not lock.exists()
@@ -359,5 +358,4 @@ def test_the_runner_exits_3_when_the_month_is_locked(tmp_path, shop):
         monthly.run_month(date(2026, 10, 31), params_files=[params], reports_dir=reports,
                           echo=lambda *a, **k: None)
     assert not (reports / "2026-10-31").exists()
-    manifest = reports / "2026-10-31" / "manifest.json"
-    assert not manifest.exists() and json.dumps({}) == "{}"
+    assert not list(reports.glob(".staging-*"))

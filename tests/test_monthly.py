@@ -157,3 +157,42 @@ def test_the_review_page_has_kpis_contents_and_vnd_money(month):
         assert re.search(f"href=[\"']#{anchor}[\"']", text), anchor
     assert re.search(r"\d{1,3}(\.\d{3})+\xa0₫", text), "money as 1.234.567 ₫"
     assert "workbook-kpi" in text and "so với tháng trước" in text
+
+
+@pytest.mark.parametrize("victim", ["01_rfm_segments", "00_monthly_review"])
+def test_a_run_killed_mid_notebook_leaves_the_month_untouched_and_the_rerun_completes(
+        shop, month, victim):
+    """kill -9 of the runner (and its kernel) while `victim` runs: the published month keeps
+    its bytes, the stale lock and staging are cleared by the next run, which completes."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    root, params = shop
+    before = digest(month, suffixes=(".csv", ".json", ".html", ".parquet"))
+    command = [sys.executable, "-m", "helpers.monthly", "--as-of", AS_OF.isoformat(),
+               "--params", str(PARAMS_DIR / "default.yaml"), "--params", str(params),
+               "--reports-dir", str(month.parent), "--no-html"]
+    runner = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True, start_new_session=True)
+    deadline = time.monotonic() + 300
+    seen = ""
+    while time.monotonic() < deadline:
+        line = runner.stdout.readline()
+        seen += line
+        if f"{victim} …" in line or not line:
+            break
+    assert f"{victim} …" in seen, seen
+    time.sleep(2)  # inside the notebook: the kernel is running its cells
+    os.killpg(runner.pid, signal.SIGKILL)
+    runner.wait(timeout=30)
+    assert digest(month, suffixes=(".csv", ".json", ".html", ".parquet")) == before
+    assert (month.parent / f".lock-{AS_OF}").exists()  # left by the killed run
+    said = []
+    again = monthly.run_month(AS_OF, params_files=[PARAMS_DIR / "default.yaml", params],
+                              reports_dir=month.parent, echo=lambda *a, **k: said.append(a))
+    assert (again / "manifest.json").exists()
+    assert any("stopped" in str(a) for a in said)
+    assert not list(month.parent.glob(".staging-*")) and not list(month.parent.glob(".lock-*"))

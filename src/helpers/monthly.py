@@ -358,6 +358,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sample-if-empty", action="store_true",
                         help="generate the sample shop first when data/raw has no orders")
     parser.add_argument("--no-html", action="store_true")
+    parser.add_argument("--reports-dir", default=str(REPORTS_DIR),
+                        help="where months are published (default: reports/)")
     args = parser.parse_args(argv)
     as_of = parse_date(args.as_of, "--as-of") if args.as_of else previous_month_end()
     files = [Path(p) for p in (args.params or ["params/default.yaml", "params/monthly.yaml"])]
@@ -369,7 +371,8 @@ def main(argv: list[str] | None = None) -> int:
         print("data/raw has no orders.csv: generating the sample shop first.")
         sample_data.main([])
     try:
-        run_month(as_of, params_files=files, html=not args.no_html)
+        run_month(as_of, params_files=files, html=not args.no_html,
+                  reports_dir=Path(args.reports_dir))
     except (ParamError, RunFailed, RunLocked) as exc:
         print(f"\nerror: {exc}", file=sys.stderr)
         return {ParamError: 2, RunLocked: 3}.get(type(exc), 1)

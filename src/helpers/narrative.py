@@ -69,7 +69,15 @@ def inputs_summary(reports: dict[str, LoadReport], lang: str = "vi") -> HTML:
             details = (f"<details><summary>{title}</summary><ul>"
                        + "".join(f"<li>{r}</li>" for r in rows) + "</ul></details>")
         items.append(f"<li>{text}.{details}</li>")
-    return HTML("<ul class='workbook-inputs'>" + "".join(items) + "</ul>")
+    out = "<ul class='workbook-inputs'>" + "".join(items) + "</ul>"
+    orders = reports.get("orders")
+    if orders is not None and orders.rows_loaded == 0:
+        out = callout(_pick(
+            lang, "Không có đơn hàng nào được nạp, nên mọi số liệu trong trang này đều bằng 0. "
+                  "Kiểm tra tệp đơn hàng (orders_path) và các dòng bị để riêng.",
+            "No order was loaded, so every figure on this page is zero. Check the orders export "
+            "(orders_path) and the rows set aside.")).data + out
+    return HTML(out)
 
 
 def rfm_headlines(con, *, lang: str = "vi", window_days: int | None = None) -> list:
@@ -523,6 +531,11 @@ def kpi_cards(kpis: pd.DataFrame, *, lang: str = "vi") -> HTML:
 
 def kpi_sentences(kpis: pd.DataFrame, *, lang: str = "vi") -> Markdown:
     now, before = kpis.iloc[-1], kpis.iloc[0]
+    if not now.customers:
+        return callout(_pick(lang, "Chưa có đơn hàng nào tính đến ngày phân tích: kiểm tra tệp "
+                                   "đơn hàng trước khi đọc trang này.",
+                             "There are no orders up to the as-of date: check the orders export "
+                             "before reading this page."))
     rev = (now.revenue / before.revenue - 1) if before.revenue else float("nan")
     items = [
         _pick(lang,
