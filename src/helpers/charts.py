@@ -292,6 +292,9 @@ def gap_distribution(members: pd.DataFrame, *, names: dict[str, str], lang: str 
     """How far members are from the next tier (close ones are the ones to nudge)."""
     frame = members[members.next_tier.notna()].copy()
     frame["gap_to_next"] = frame.gap_to_next.astype(float)
+    # a fixed order: identical reruns embed identical chart data in the page
+    frame = frame.sort_values(["next_tier", "gap_to_next", "customer_id"], kind="stable")[
+        ["next_tier", "gap_to_next"]]
     frame["next_name"] = frame.next_tier.map(names)
     fig = px.histogram(frame, x="gap_to_next", color="next_name", nbins=40,
                        labels={"gap_to_next": t("gap_to_next", lang),

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
@@ -33,7 +34,7 @@ def write_csv(table: pa.Table, path: Path) -> Path:
     """UTF-8 with BOM (Excel shows Vietnamese), exact decimals, ISO dates, no thousands marks,
     and no cell that a spreadsheet would run as a formula (see safety.csv_safe_table)."""
     path = Path(path)
-    table = csv_safe_table(table)
+    table = _plain_money(csv_safe_table(table))
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = _tmp(path)
     with open(tmp, "wb") as f:
@@ -41,6 +42,20 @@ def write_csv(table: pa.Table, path: Path) -> Path:
         pacsv.write_csv(table, f, write_options=pacsv.WriteOptions(quoting_style="needed"))
     tmp.replace(path)
     return path
+
+
+def _plain_money(table: pa.Table) -> pa.Table:
+    """Exact decimals with no padding zeros: each decimal column keeps the fewest decimal places
+    its values need (VND: 3257000, not 3257000.0000; 0.001 stays 0.001), and stays a number."""
+    columns = []
+    for column in table.columns:
+        if pa.types.is_decimal(column.type) and column.type.scale > 0:
+            text = pc.replace_substring_regex(pc.cast(column, pa.string()), r"0+$", "")
+            decimals = pc.utf8_length(pc.replace_substring_regex(text, r"^[^.]*\.?", ""))
+            scale = pc.max(decimals).as_py() or 0
+            column = column.cast(pa.decimal128(column.type.precision, scale))
+        columns.append(column)
+    return pa.table(columns, names=table.column_names)
 
 
 def write_parquet(table: pa.Table, path: Path) -> Path:

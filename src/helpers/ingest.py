@@ -377,8 +377,10 @@ def _csv_to_parquet(path: Path, label: str, target: Path, *, encoding: str) -> R
         message = str(exc)
         if isinstance(exc, UnicodeDecodeError) or "utf8" in message.lower():
             raise IngestError(_encoding_message(path, head)) from None
-        raise IngestError(f"{path.name}: not a readable CSV ({message.splitlines()[0]}). Check "
-                          f"the delimiter and quoting.") from None
+        # the parser's message may end with the row's text: customer data never goes to a log
+        reason = ": ".join(message.splitlines()[0].split(": ")[:2])
+        raise IngestError(f"{path.name}: not a readable CSV ({reason}). Check the delimiter and "
+                          f"quoting.") from None
     raw = RawFile(path, label, headers, target, rows, bad_rows=bad, notes=notes)
     return raw
 

@@ -32,6 +32,7 @@ from traitlets import CaselessStrEnum
 from helpers.ingest import file_sha256
 from helpers.params import ParamError, parse_date, previous_month_end
 from helpers.paths import DATA_RAW, NOTEBOOKS_DIR, PROJECT_ROOT, REPORTS_DIR, resolve
+from helpers.safety import _alive
 
 NOTEBOOKS = [
     "01_rfm_segments",
@@ -244,16 +245,6 @@ def month_lock(reports_dir: Path, as_of: date, *, echo=print):
         yield lock
     finally:
         lock.unlink(missing_ok=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _run_locked(as_of, params, params_files, declared, notebooks, reports_dir, html, echo,

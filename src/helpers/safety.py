@@ -7,7 +7,10 @@ a key `../../x` in a path writes outside the report.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+import time
 from pathlib import Path
 
 import pyarrow as pa
@@ -54,3 +57,43 @@ def inside(folder: Path, path: Path) -> Path:
     if target != root and root not in target.parents:
         raise ValueError(f"refusing to write {target}: it is outside {root}")
     return Path(path)
+
+
+@contextlib.contextmanager
+def pid_lock(path: Path, *, wait_seconds: float = 60.0):
+    """A lock file holding this process's id; waits for a live holder, takes over a dead one's."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            holder = path.read_text(encoding="utf-8", errors="replace").split()
+            pid = int(holder[0]) if holder and holder[0].isdigit() else None
+            if pid is None or not _alive(pid):
+                path.unlink(missing_ok=True)
+                continue
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{path} is held by process {pid}; wait for it, or delete the "
+                                   f"file if that process is not a workbook run") from None
+            time.sleep(0.2)
+            continue
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(f"{os.getpid()}")
+        break
+    try:
+        yield path
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import warnings
 from datetime import date
 from pathlib import Path
@@ -46,16 +47,22 @@ def snapshot_dir(*, scheme: str, as_of: date, key: str, root: Path = SNAPSHOTS_D
 def write_snapshot(con: duckdb.DuckDBPyConnection, *, scheme: str, as_of: date, settings: dict,
                    input_checksums: dict[str, str], root: Path = SNAPSHOTS_DIR) -> Path:
     """Write rfm_customers as a snapshot; the same inputs and settings give the same bytes."""
+    from helpers.safety import pid_lock
+
     key = snapshot_key(settings, input_checksums)
     folder = snapshot_dir(scheme=scheme, as_of=as_of, key=key, root=root)
     table = arrow(con, f"select {', '.join(SNAPSHOT_COLUMNS)} from rfm_customers "
                        f"order by customer_id")
-    write_parquet(table, folder / "segments.parquet")
-    meta = {"scheme": scheme, "as_of": as_of.isoformat(), "key": key, "settings": settings,
-            "input_checksums": input_checksums, "rows": table.num_rows,
-            "sha256": _sha256(folder / "segments.parquet")}
-    (folder / "meta.json").write_text(json.dumps(meta, indent=1, sort_keys=True, default=str),
-                                      encoding="utf-8")
+    folder.mkdir(parents=True, exist_ok=True)
+    # one writer at a time per snapshot (an analyst's notebook and the monthly run may meet)
+    with pid_lock(folder / ".lock"):
+        write_parquet(table, folder / "segments.parquet")
+        meta = {"scheme": scheme, "as_of": as_of.isoformat(), "key": key, "settings": settings,
+                "input_checksums": input_checksums, "rows": table.num_rows,
+                "sha256": _sha256(folder / "segments.parquet")}
+        tmp = folder / f".meta.{os.getpid()}.tmp"
+        tmp.write_text(json.dumps(meta, indent=1, sort_keys=True, default=str), encoding="utf-8")
+        tmp.replace(folder / "meta.json")
     return folder / "segments.parquet"
 
 
