@@ -11,6 +11,7 @@ import yaml
 
 from helpers import db, ingest, monthly, sample_data
 from helpers.paths import PARAMS_DIR
+from helpers.sample_data import REFERENCE_AS_OF as SAMPLE_AS_OF
 
 
 @pytest.fixture
@@ -77,7 +78,7 @@ def given_customers(con, write_csv, stage):
 def shop(tmp_path_factory):
     """A small sample shop and a params file pointing at it."""
     root = tmp_path_factory.mktemp("shop")
-    sample_data.generate(root / "raw", customers=4000, orders=20000, seed=11)
+    sample_data.generate(root / "raw", customers=4000, orders=20000, seed=11, as_of=SAMPLE_AS_OF)
     params = {"orders_path": str(root / "raw" / "orders.csv"),
               "customers_path": str(root / "raw" / "customers.csv")}
     for name in ("campaigns", "campaign_sends", "campaign_holdout"):

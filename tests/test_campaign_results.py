@@ -9,6 +9,7 @@ import pytest
 
 from helpers import campaigns, db, rfm, sample_data
 from helpers.params import RunParams
+from helpers.sample_data import REFERENCE_AS_OF as SAMPLE_AS_OF
 
 
 def write(path, header, rows):
@@ -125,7 +126,7 @@ def test_sample_size_grows_as_the_uplift_shrinks():
 
 
 def test_on_the_sample_shop_true_effects_show_and_null_campaigns_do_not(con, tmp_path):
-    sample_data.generate(tmp_path, seed=42)
+    sample_data.generate(tmp_path, seed=42, as_of=SAMPLE_AS_OF)
     run = RunParams.from_values(as_of="2026-10-31", orders_path=tmp_path / "orders.csv")
     rfm.load_inputs(con, run)
     campaigns.load_campaigns(con, campaigns_path=tmp_path / "campaigns.csv",
@@ -135,7 +136,7 @@ def test_on_the_sample_shop_true_effects_show_and_null_campaigns_do_not(con, tmp
                 "'x' as segment from campaign_sends")
     frame = campaigns.build_campaign_results(con, as_of=run.as_of).df()
     totals = frame[frame.segment == "all"].set_index("campaign_id")
-    effects = {c[0]: c[-1] for c in sample_data.CAMPAIGNS}
+    effects = sample_data.campaign_effects(SAMPLE_AS_OF)
     for campaign_id, true_uplift in effects.items():
         low, high = totals.loc[campaign_id, ["uplift_ci_low", "uplift_ci_high"]]
         if true_uplift > 0:

@@ -11,12 +11,13 @@ import pytest
 
 from helpers import sample_data
 from helpers.explorer import Explorer
+from helpers.sample_data import REFERENCE_AS_OF as SAMPLE_AS_OF
 
 
 @pytest.fixture(scope="module")
 def explorer(tmp_path_factory):
     root = tmp_path_factory.mktemp("explore")
-    sample_data.generate(root, customers=3000, orders=15000, seed=5)
+    sample_data.generate(root, customers=3000, orders=15000, seed=5, as_of=SAMPLE_AS_OF)
     with contextlib.redirect_stdout(io.StringIO()):  # Output widgets print outside a kernel
         e = Explorer.open(as_of="2026-06-30", orders_path=root / "orders.csv",
                           customers_path=root / "customers.csv", exports_dir=root / "exports")

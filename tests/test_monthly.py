@@ -159,6 +159,31 @@ def test_the_review_page_has_kpis_contents_and_vnd_money(month):
     assert "workbook-kpi" in text and "so với tháng trước" in text
 
 
+def test_the_actions_list_links_to_files_in_the_published_month(month):
+    text = (month / "00_monthly_review.html").read_text(encoding="utf-8")
+    start = re.search(r"id=[\"']actions[\"']", text).start()
+    section = text[start:re.search(r"id=[\"']kpis[\"']", text).start()]
+    links = re.findall(r"href=[\"']([^\"'#]+)[\"']", section)
+    assert "movers/win_back.csv" in links and "tiers/close_to_next.csv" in links
+    assert "repurchase/window=1-7d.csv" in links
+    for link in links:  # every link resolves inside the month, pages 01-05 included
+        assert (month / link).exists(), link
+    assert {f"{page}.html" for page in ("01_rfm_segments", "05_campaign_results")} <= set(links)
+    assert "SMS" in section and "Zalo" in section
+
+
+def test_no_staging_folder_absolute_path_or_hash_in_a_page(month):
+    from helpers.paths import PROJECT_ROOT
+
+    for html in month.glob("*.html"):
+        visible = re.sub(r"<(script|style).*?</\1>", "", html.read_text(encoding="utf-8"),
+                         flags=re.S)
+        visible = re.sub(r"<[^>]+>", " ", visible)
+        assert ".staging" not in visible, html.name
+        assert str(PROJECT_ROOT) not in visible and str(month.parent) not in visible, html.name
+        assert not re.search(r"\b[0-9a-f]{20,64}\b", visible), html.name
+
+
 @pytest.mark.parametrize("victim", ["01_rfm_segments", "00_monthly_review"])
 def test_a_run_killed_mid_notebook_leaves_the_month_untouched_and_the_rerun_completes(
         shop, month, victim):

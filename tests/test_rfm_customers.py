@@ -11,6 +11,7 @@ import pytest
 from benchmarks.pandas_rfm import rfm_scores as oracle_scores
 from helpers import rfm, sample_data
 from helpers.params import ParamError, RunParams
+from helpers.sample_data import REFERENCE_AS_OF as SAMPLE_AS_OF
 from helpers.schemes import available_schemes, load_scheme
 
 AS_OF = "2024-03-31"
@@ -173,7 +174,7 @@ def test_customer_ids_are_kept_byte_for_byte(build):
 
 @pytest.mark.parametrize("scheme", available_schemes())
 def test_every_shipped_scheme_gives_each_customer_one_segment(con, scheme, tmp_path):
-    sample_data.generate(tmp_path, customers=3000, orders=15000, seed=3)
+    sample_data.generate(tmp_path, customers=3000, orders=15000, seed=3, as_of=SAMPLE_AS_OF)
     for window in (None, 60):
         run = RunParams.from_values(as_of="2026-06-30", orders_path=tmp_path / "orders.csv",
                                     customers_path=tmp_path / "customers.csv", scheme=scheme,
@@ -190,7 +191,7 @@ def test_every_shipped_scheme_gives_each_customer_one_segment(con, scheme, tmp_p
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_scores_equal_an_independent_pandas_implementation(con, tmp_path, seed):
-    sample_data.generate(tmp_path, customers=2500, orders=12000, seed=seed)
+    sample_data.generate(tmp_path, customers=2500, orders=12000, seed=seed, as_of=SAMPLE_AS_OF)
     for window in (None, 90):
         run = RunParams.from_values(as_of="2026-05-15", orders_path=tmp_path / "orders.csv",
                                     window_days=window)

@@ -8,12 +8,13 @@ import duckdb
 import pytest
 
 from helpers import sample_data
+from helpers.sample_data import REFERENCE_AS_OF as SAMPLE_AS_OF
 
 
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory):
     out = tmp_path_factory.mktemp("sample")
-    counts = sample_data.generate(out, customers=8_000, orders=40_000, seed=7)
+    counts = sample_data.generate(out, customers=8_000, orders=40_000, seed=7, as_of=SAMPLE_AS_OF)
     return out, counts
 
 
@@ -24,10 +25,10 @@ def _digest(folder):
 def test_same_seed_same_bytes_other_seed_other_data(sample, tmp_path):
     out, _ = sample
     again = tmp_path / "again"
-    sample_data.generate(again, customers=8_000, orders=40_000, seed=7)
+    sample_data.generate(again, customers=8_000, orders=40_000, seed=7, as_of=SAMPLE_AS_OF)
     assert _digest(out) == _digest(again)
     other = tmp_path / "other"
-    sample_data.generate(other, customers=8_000, orders=40_000, seed=8)
+    sample_data.generate(other, customers=8_000, orders=40_000, seed=8, as_of=SAMPLE_AS_OF)
     assert _digest(out)["orders.csv"] != _digest(other)["orders.csv"]
 
 

@@ -20,6 +20,8 @@ scheme_params = {}  # values for the scheme's own parameters, e.g. churn_days fo
 bins = 5  # score levels per factor
 factors = "rfm"  # factors scored, rfm or two of them (rf, rm, fm)
 loyalty_path = "params/loyalty.yaml"  # tiers, thresholds, period, points and re-ranking date
+holdout_share = 0.1  # share of a campaign list held out (not contacted)
+detectable_uplift = 0.02  # uplift in purchase rate the sample-size helper plans for
 lang = "vi"  # labels and number format, vi or en
 
 # %%
@@ -31,7 +33,15 @@ theme.use_workbook_theme(run.lang)
 scheme_def = rfm.load_run_scheme(run)
 con = db.connect()
 inputs = rfm.load_inputs(con, run)
-narrative.review_title(run.as_of, lang=run.lang)
+display(narrative.review_title(run.as_of, lang=run.lang),
+        narrative.freshness(con, as_of=run.as_of, lang=run.lang))
+
+# %%
+narrative.heading("actions", lang=run.lang)
+
+# %%
+display(*review.actions_section(run, detectable_uplift=detectable_uplift,
+                                holdout_share=holdout_share))
 
 # %%
 narrative.heading("kpis", lang=run.lang)

@@ -40,7 +40,8 @@ theme.use_workbook_theme(run.lang)
 con = db.connect(threads=run.threads, memory_limit=run.memory_limit)
 inputs = rfm.load_inputs(con, run)
 scheme_def = rfm.load_run_scheme(run)
-narrative.inputs_summary(inputs, run.lang)
+display(narrative.inputs_summary(inputs, run.lang),
+        narrative.freshness(con, as_of=run.as_of, lang=run.lang))
 
 # %% [markdown]
 # ## Khách hàng của bạn hôm nay · Your customers today

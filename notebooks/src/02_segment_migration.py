@@ -45,7 +45,8 @@ con = db.connect(threads=run.threads, memory_limit=run.memory_limit)
 inputs = rfm.load_inputs(con, run)
 scheme_def = rfm.load_run_scheme(run)
 checksums = rfm.input_checksums(inputs)
-narrative.inputs_summary(inputs, run.lang)
+display(narrative.inputs_summary(inputs, run.lang),
+        narrative.freshness(con, as_of=run.as_of, lang=run.lang))
 
 # %% [markdown]
 # ## Khách đã di chuyển thế nào? · How did customers move?

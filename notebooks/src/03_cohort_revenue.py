@@ -32,7 +32,8 @@ run = RunParams.from_notebook(globals())  # every parameter above, checked
 theme.use_workbook_theme(run.lang)
 con = db.connect(threads=run.threads, memory_limit=run.memory_limit)
 inputs = rfm.load_inputs(con, run)
-narrative.inputs_summary(inputs, run.lang)
+display(narrative.inputs_summary(inputs, run.lang),
+        narrative.freshness(con, as_of=run.as_of, lang=run.lang))
 
 # %% [markdown]
 # ## Khách mới có quay lại không? · Do new customers come back?

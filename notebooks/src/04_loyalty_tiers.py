@@ -31,7 +31,8 @@ config = loyalty.load_loyalty(loyalty_path)
 theme.use_workbook_theme(run.lang)
 con = db.connect(threads=run.threads, memory_limit=run.memory_limit)
 inputs = rfm.load_inputs(con, run)
-narrative.inputs_summary(inputs, run.lang)
+display(narrative.inputs_summary(inputs, run.lang),
+        narrative.freshness(con, as_of=run.as_of, lang=run.lang))
 
 # %% [markdown]
 # ## Thành viên ở hạng nào? · Who is in which tier?

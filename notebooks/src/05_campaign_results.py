@@ -47,7 +47,8 @@ inputs = rfm.load_inputs(con, run)
 scheme_def = rfm.load_run_scheme(run)
 campaigns.load_campaigns(con, campaigns_path=campaigns_path, sends_path=campaign_sends_path,
                          holdout_path=campaign_holdout_path)
-narrative.inputs_summary(inputs, run.lang)
+display(narrative.inputs_summary(inputs, run.lang),
+        narrative.freshness(con, as_of=run.as_of, lang=run.lang))
 
 # %% [markdown]
 # ## Chiến dịch nào thực sự hiệu quả? · Which campaigns really worked?

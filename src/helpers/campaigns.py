@@ -163,7 +163,9 @@ def prepare_next_campaign(con, *, run: RunParams, scheme: Scheme, target: str, k
                   holdout_share=holdout_share)
     folder = next_campaign_path(run.output_dir, key)
     result = export.write_campaign_list(con, folder=folder)
-    return result | {"folder": folder, "key": key, "target": scheme.label(target, run.lang)}
+    # pages show where the lists are inside the month folder, never a server path
+    return result | {"folder": f"campaign_lists/{key}/", "key": key,
+                     "target": scheme.label(target, run.lang)}
 
 
 def totals(results: pd.DataFrame) -> pd.DataFrame:

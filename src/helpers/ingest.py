@@ -53,7 +53,7 @@ from helpers.mappings import (
 from helpers.paths import CACHE_DIR, DATA_RAW, PROJECT_ROOT, QUARANTINE_DIR, resolve
 from helpers.safety import csv_safe_table, inside
 
-INGEST_VERSION = "4"  # bump when parsing rules change: invalidates the Parquet cache
+INGEST_VERSION = "5"  # bump when parsing rules change: invalidates the Parquet cache
 SUPPORTED_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".parquet", ".pq")
 BATCH_ROWS = 65_536
 
@@ -91,6 +91,8 @@ class LoadReport:
     guest_revenue: str = "0"
     quarantine_paths: list[str] = field(default_factory=list)
     returns: dict | None = None
+    first_order_date: str | None = None
+    last_order_date: str | None = None
 
     @property
     def reconciles(self) -> bool:
@@ -1106,12 +1108,18 @@ def _finish(con, kind, checked, raws, mapping, cache, staged_name, quarantine_na
     """)
     tmp.replace(staged)
     rows_loaded = sum(f["rows_loaded"] for f in files)
+    first_date = last_date = None
+    if kind == "orders":
+        first_date, last_date = con.execute(
+            f"select cast(min(order_date) as varchar), cast(max(order_date) as varchar) "
+            f"from {checked} where reject_reason is null").fetchall()[0]
     report = LoadReport(
         kind=kind, path="", sha256="", mapping=mapping.get("name", "custom"),
         rows_read=rows_read, rows_loaded=rows_loaded, rows_quarantined=quarantined,
         duplicates=duplicates, duplicates_dropped=duplicates if drop_duplicates else 0,
         reasons=reasons, duplicate_examples=examples, files=files, detected=detected,
         guest_rows=int(guest_rows), guest_revenue=guest_revenue,
+        first_order_date=first_date, last_order_date=last_date,
     )
     # quarantined rows keep every original column, their reason, file and line
     folder = cache / quarantine_name

@@ -211,6 +211,15 @@ def run_month(as_of: date, *, params_files: list[Path], reports_dir: Path = REPO
                            Path(reports_dir), html, echo, started)
 
 
+def stale_days(last_order_date, as_of: date, *, allowed: int = 3) -> int:
+    """Days between the latest order and the as-of date when more than `allowed`, else 0."""
+    if not last_order_date:
+        return 0
+    last = date.fromisoformat(str(last_order_date)[:10])
+    gap = (as_of - min(last, as_of)).days
+    return gap if gap > allowed else 0
+
+
 class RunLocked(RuntimeError):
     """Another run of the same month is in progress."""
 
@@ -312,6 +321,12 @@ def _execute(as_of, params, params_files, declared, notebooks, reports_dir, html
         for p in sorted(staging.rglob("*")) if p.is_file()
     }
     manifest["total_seconds"] = round(time.perf_counter() - started, 2)
+    last = (manifest["inputs"].get("orders") or {}).get("last_order_date")
+    stale = stale_days(last, as_of)
+    if stale:
+        echo(f"  WARNING: the latest order on or before {as_of} is dated {last}, {stale} days "
+             f"earlier: the export may be incomplete, and this month's figures cover only part "
+             f"of it.")
     for kind in ("orders", "customers"):
         if kind in manifest["inputs"]:
             from helpers.ingest import LoadReport

@@ -80,6 +80,38 @@ def inputs_summary(reports: dict[str, LoadReport], lang: str = "vi") -> HTML:
     return HTML(out)
 
 
+def freshness(con, *, as_of, lang: str = "vi"):
+    """The data's latest order date, and a plain warning when it is more than 3 days before the
+    as-of date (the month is then incomplete: comparisons and recent windows are short)."""
+    from babel.dates import format_date
+
+    from helpers.monthly import stale_days
+
+    last = db.one(con, "select max(order_date) from order_lines where order_date <= ?",
+                  [as_of])[0]
+    if last is None:
+        return Markdown("")
+    last = last.date() if hasattr(last, "date") and callable(last.date) else last
+    shown = format_date(last, format="dd/MM/yyyy" if lang == "vi" else "d MMM yyyy",
+                        locale="vi_VN" if lang == "vi" else "en_US")
+    when = format_date(as_of, format="dd/MM/yyyy" if lang == "vi" else "d MMM yyyy",
+                       locale="vi_VN" if lang == "vi" else "en_US")
+    gap = stale_days(last, as_of)
+    if not gap:
+        return Markdown(_pick(lang, f"Đơn hàng mới nhất trong dữ liệu: ngày {shown}.",
+                              f"Latest order in the data: {shown}."))
+    return callout(_pick(
+        lang,
+        f"Dữ liệu chỉ có đơn hàng đến ngày {shown}, sớm hơn ngày phân tích ({when}) {gap} ngày: "
+        f"tệp xuất có thể còn thiếu đơn. Số liệu tháng này chỉ tính {gap} ngày ít hơn tháng "
+        f"trước, nên so sánh hai tháng là không cân xứng, và các khách mua trong những ngày gần "
+        f"đây nhất chưa có trong dữ liệu.",
+        f"The data has orders up to {shown} only, {gap} days before the as-of date ({when}): the "
+        f"export may be missing orders. This month counts {gap} days fewer than last month, so "
+        f"the month-over-month comparison is uneven, and the most recent buyers are not in the "
+        f"data yet."))
+
+
 def rfm_headlines(con, *, lang: str = "vi", window_days: int | None = None) -> list:
     """The three or four things to know about this month's customers."""
     buyers, prospects, one_time, revenue = db.one(con, """
@@ -210,10 +242,10 @@ def cut_point_table(cuts: pd.DataFrame, *, lang: str = "vi") -> HTML:
 
 def exports_written(outputs: dict, output_dir, *, lang: str = "vi") -> Markdown:
     text = _pick(lang,
-                 f"Đã ghi {len(outputs['files'])} tệp vào `{output_dir}`: danh sách theo nhóm ở "
+                 f"Đã ghi {len(outputs['files'])} tệp vào thư mục của tháng này: danh sách theo nhóm ở "
                  f"`exports/segment=<nhóm>.csv`, danh sách gửi theo kênh ở `exports/<kênh>/`, và "
                  f"một tệp Excel `exports/segments.xlsx` (mỗi nhóm một sheet).",
-                 f"Wrote {len(outputs['files'])} files to `{output_dir}`: lists per segment in "
+                 f"Wrote {len(outputs['files'])} files to this month's folder: lists per segment in "
                  f"`exports/segment=<key>.csv`, send lists per channel in `exports/<channel>/`, and "
                  f"one Excel file `exports/segments.xlsx` (a sheet per segment).")
     if not outputs.get("xlsx", True):
@@ -229,8 +261,10 @@ def exports_written(outputs: dict, output_dir, *, lang: str = "vi") -> Markdown:
 
 
 def snapshot_written(path, *, lang: str = "vi") -> Markdown:
-    return Markdown(_pick(lang, f"Ảnh chụp phân nhóm đã lưu để so sánh tháng sau: `{path}`.",
-                          f"Segment snapshot kept for next month's comparison: `{path}`."))
+    """No path in a page: the snapshot store is the workbook's own (data/processed/snapshots)."""
+    return Markdown(_pick(lang, "Phân nhóm của từng khách hôm nay đã được lưu lại để so sánh "
+                                "vào tháng sau.",
+                          "Each customer's segment today is kept for next month's comparison."))
 
 
 def cohort_headlines(cohort_revenue: pd.DataFrame, returned: pd.DataFrame, *, as_of,
@@ -467,7 +501,73 @@ def next_campaign_result(result: dict | None, *, lang: str = "vi") -> Markdown:
 
 # ---------------------------------------------------------------- the managers' review (00)
 
+ACTION_LABELS = {
+    "win_back": ("Giành lại khách giá trị vừa tụt nhóm", "Win back valuable customers who slipped"),
+    "close_to_next": ("Nhắc khách sắp lên hạng thành viên", "Nudge members close to the next tier"),
+    "will_drop": ("Giữ chân khách sắp xuống hạng", "Keep members about to drop a tier"),
+    "repurchase_1_7": ("Mời mua lại: khách mua 1–7 ngày trước",
+                       "Invite back: bought 1–7 days ago"),
+    "repurchase_8_14": ("Mời mua lại: khách mua 8–14 ngày trước",
+                        "Invite back: bought 8–14 days ago"),
+    "repurchase_15_28": ("Mời mua lại: khách mua 15–28 ngày trước",
+                         "Invite back: bought 15–28 days ago"),
+    "birthdays": ("Chúc mừng sinh nhật khách tháng tới", "Birthday wishes for next month"),
+    "next_campaign": ("Gửi chiến dịch tiếp theo (giữ nhóm đối chứng)",
+                      "Send the next campaign (keep its holdout)"),
+}
+PAGE_TITLES = {
+    "01_rfm_segments": ("Phân nhóm khách hàng", "Customer segments"),
+    "02_segment_migration": ("Khách chuyển nhóm", "Segment migration"),
+    "03_cohort_revenue": ("Khách mới và mua lại", "Cohorts and repurchase"),
+    "04_loyalty_tiers": ("Hạng thành viên", "Loyalty tiers"),
+    "05_campaign_results": ("Kết quả chiến dịch", "Campaign results"),
+}
+
+
+def actions_list(actions: list[dict], *, lang: str = "vi") -> HTML:
+    """This month's actions: who, how many reachable per channel, and the file to send."""
+    from html import escape
+
+    if not actions:
+        return HTML("<p>" + _pick(lang, "Tháng này chưa có danh sách nào cần gửi.",
+                                  "No list to send this month.") + "</p>")
+    names = {"sms": "SMS", "zalo": "Zalo", "email": "Email"}
+    items = []
+    for a in actions:
+        vi, en = ACTION_LABELS[a["key"]]
+        reach = ", ".join(f"{names[c]} {number(n, lang)}" for c, n in a["channels"].items())
+        text = (f"<b>{_pick(lang, vi, en)}</b>: {number(a['customers'], lang)} "
+                + _pick(lang, "khách", "customers"))
+        if a.get("holdout"):
+            text += _pick(lang, f", trong đó {number(a['holdout'], lang)} khách làm đối chứng "
+                                f"(không gửi)", f", {number(a['holdout'], lang)} of them held out "
+                                                f"(not contacted)")
+        text += _pick(lang, f"; gửi được: {reach}", f"; reachable: {reach}")
+        text += f" · <a href='{escape(a['file'], quote=True)}'>{escape(a['file'])}</a>"
+        if a.get("needed"):
+            text += "<br>" + _pick(
+                lang, f"⚠ Danh sách này quá nhỏ để đo hiệu quả: cần khoảng "
+                      f"{number(a['needed'], lang)} khách để thấy mức tăng "
+                      f"{percent(a['uplift'], lang)} tỷ lệ mua.",
+                f"⚠ This list is too small to measure the campaign: about "
+                f"{number(a['needed'], lang)} customers are needed to detect a "
+                f"{percent(a['uplift'], lang)} uplift in purchase rate.")
+        items.append(f"<li>{text}</li>")
+    note = _pick(lang, "Số gửi được đã trừ khách không đồng ý nhận tin hoặc thiếu số điện "
+                       "thoại, email hợp lệ.",
+                 "Reachable counts leave out customers without consent or a valid contact.")
+    return HTML("<ol class='workbook-actions'>" + "".join(items) + f"</ol><p><small>{note}"
+                "</small></p>")
+
+
+def page_links(*, lang: str = "vi") -> HTML:
+    links = " · ".join(f"<a href='{page}.html'>{_pick(lang, *PAGE_TITLES[page])}</a>"
+                       for page in PAGE_TITLES)
+    return HTML("<p>" + _pick(lang, "Chi tiết: ", "Details: ") + links + "</p>")
+
+
 REVIEW_SECTIONS = [
+    ("actions", "Việc cần làm tháng này", "What to do this month"),
     ("kpis", "Chỉ số chính", "Key figures"),
     ("segments", "Các nhóm khách", "Customer segments"),
     ("migration", "Chuyển nhóm và khách cần giành lại", "Migration and win-back"),

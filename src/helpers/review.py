@@ -172,3 +172,70 @@ def campaigns_section(run) -> list:
     results["is_window_complete"] = results.is_window_complete.astype(str).str.lower() == "true"
     return [narrative.campaign_sentences(recent_campaigns(results, as_of=run.as_of),
                                          lang=run.lang)]
+
+
+# ---------------------------------------------------------------- this month's actions
+
+CHANNELS = ("sms", "zalo", "email")
+# (key, list file in the month folder): the lists notebooks 02-05 write, in the order to act
+ACTION_FILES = [
+    ("win_back", "movers/win_back.csv"),
+    ("close_to_next", "tiers/close_to_next.csv"),
+    ("will_drop", "tiers/will_drop.csv"),
+    ("repurchase_1_7", "repurchase/window=1-7d.csv"),
+    ("repurchase_8_14", "repurchase/window=8-14d.csv"),
+    ("repurchase_15_28", "repurchase/window=15-28d.csv"),
+    ("birthdays", "tiers/birthdays.csv"),
+]
+PAGES = ["01_rfm_segments", "02_segment_migration", "03_cohort_revenue", "04_loyalty_tiers",
+         "05_campaign_results"]
+
+
+def _rows(path: Path) -> int | None:
+    """Data rows of a CSV the workbook wrote (quoted newlines counted right), None if absent."""
+    import pyarrow.csv as pacsv
+
+    if not path.exists():
+        return None
+    return pacsv.read_csv(path).num_rows
+
+
+def month_actions(run, *, detectable_uplift: float = 0.02, holdout_share: float = 0.1) -> list[dict]:
+    """This month's lists to act on: how many customers, how many can be reached on each channel
+    (consent and a valid contact), and the file, relative to the month folder."""
+    from helpers import campaigns
+
+    folder = Path(run.output_dir)
+    actions = []
+    for key, relative in ACTION_FILES:
+        count = _rows(folder / relative)
+        if count is None:
+            continue
+        channels = {c: _rows(folder / Path(relative).parent / c / Path(relative).name) or 0
+                    for c in CHANNELS}
+        actions.append({"key": key, "customers": count, "channels": channels, "file": relative})
+    for campaign in sorted((folder / "campaign_lists").glob("*/")):
+        sends = {c: _rows(campaign / f"send_{c}.csv") or 0 for c in CHANNELS}
+        holdout = _rows(campaign / "holdout.csv") or 0
+        treated = max(sends.values(), default=0)
+        action = {"key": "next_campaign", "customers": treated + holdout, "channels": sends,
+                  "holdout": holdout, "file": f"campaign_lists/{campaign.name}/"}
+        results = read_output(run.output_dir, "campaign_results.csv")
+        base = campaigns.base_rate(results) if results is not None and len(results) else 0.0
+        if 0 < base < 1 - detectable_uplift:
+            need = campaigns.sample_size(base_rate=base, uplift=detectable_uplift,
+                                         holdout_share=holdout_share)
+            if action["customers"] < need["total"]:
+                action["needed"] = need["total"]
+                action["uplift"] = detectable_uplift
+        actions.append(action)
+    return actions
+
+
+def actions_section(run, *, detectable_uplift: float = 0.02, holdout_share: float = 0.1) -> list:
+    from helpers import narrative
+
+    return [narrative.actions_list(month_actions(run, detectable_uplift=detectable_uplift,
+                                                 holdout_share=holdout_share), lang=run.lang),
+            narrative.page_links(lang=run.lang)]
+

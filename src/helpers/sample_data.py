@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 import time
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -24,8 +24,25 @@ import pyarrow.csv as pacsv
 
 from helpers.paths import DATA_RAW
 
-START = date(2023, 11, 1)
-END = date(2026, 11, 20)  # a few weeks past the default as-of date: the as-of rule must cut them
+# The shop's history follows the as-of date it is made for (by default the last day of the previous
+# month, what `make report` analyses): about three years up to 20 days past it, so that the last
+# month is complete and the as-of rule has lines to cut.
+DAYS_PAST_AS_OF = 20
+# the as-of date the sample's documented figures (README, tests) were computed for
+REFERENCE_AS_OF = date(2026, 10, 31)
+HISTORY_YEARS = 3
+
+
+def history(as_of: date) -> tuple[date, date]:
+    """(first day, last day) of the sample's orders for an as-of date."""
+    end = as_of + timedelta(days=DAYS_PAST_AS_OF)
+    first_of_next = (as_of.replace(day=1) + timedelta(days=32)).replace(day=1)
+    return first_of_next.replace(year=first_of_next.year - HISTORY_YEARS), end
+
+
+def default_as_of(today: date | None = None) -> date:
+    today = today or date.today()
+    return today.replace(day=1) - timedelta(days=1)
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ",
           "Hồ", "Ngô", "Dương", "Lý"]
@@ -113,17 +130,21 @@ def _dates_str(days: np.ndarray) -> np.ndarray:
 
 
 def generate(
-    out: Path = DATA_RAW, *, customers: int = 20_000, orders: int = 100_000, seed: int = 42
+    out: Path = DATA_RAW, *, customers: int = 20_000, orders: int = 100_000, seed: int = 42,
+    as_of: date | None = None,
 ) -> SampleCounts:
-    """Write customers.csv, orders.csv, campaigns.csv, campaign_sends.csv, campaign_holdout.csv."""
+    """Write customers.csv, orders.csv, campaigns.csv, campaign_sends.csv, campaign_holdout.csv
+    for a shop analysed as of `as_of` (default: the last day of the previous month)."""
+    as_of = as_of or default_as_of()
+    history_start, history_end = history(as_of)
     rng = np.random.default_rng(seed)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     n_lines_target = int(orders)
     n_cust = int(customers)
 
-    start = np.datetime64(START)
-    all_days = np.arange(start, np.datetime64(END) + 1)
+    start = np.datetime64(history_start)
+    all_days = np.arange(start, np.datetime64(history_end) + 1)
     n_days = len(all_days)
     cdf = np.cumsum(_day_weights(all_days))
 
@@ -212,7 +233,7 @@ def generate(
     campaign_rng = np.random.default_rng([seed, 2025])
     first_order_day = np.minimum.reduceat(day_idx, np.r_[0, np.cumsum(k)[:-1]])
     campaigns, sends, holdout, extra = _campaigns(campaign_rng, cust_ids[buyers], first_order_day,
-                                                  lines)
+                                                  lines, as_of=as_of, first_day=history_start)
     for key in lines:
         lines[key] = np.concatenate([lines[key], extra[key]])
 
@@ -279,17 +300,30 @@ def _ddmmyyyy(days: np.ndarray) -> np.ndarray:
                                    np.char.add(_slice(iso, 5, 7), "/")), _slice(iso, 0, 4))
 
 
-# name, channel, target, start, attribution days, cost per message, true uplift in purchase rate
+# name, channel, target, (months before the as-of month, day), attribution days, cost per
+# message, true uplift in purchase rate. For as-of 2026-10-31 they start 2025-11-03, 2026-03-09,
+# 2026-06-01, 2026-08-10 and 2026-10-05.
 CAMPAIGNS = [
-    ("CP2025-11", "Tri ân 11/11", "zns", "champions", date(2025, 11, 3), 14, 300, 0.12),
-    ("CP2026-03", "Win-back tháng 3", "sms", "at_risk", date(2026, 3, 9), 14, 650, 0.0),
-    ("CP2026-06", "Sinh nhật tháng 6", "email", "loyal", date(2026, 6, 1), 30, 50, 0.10),
-    ("CP2026-08", "Khách ngủ đông", "sms", "hibernating", date(2026, 8, 10), 14, 650, 0.0),
-    ("CP2026-10", "Ưu đãi thành viên", "zns", "potential_loyalists", date(2026, 10, 5), 14, 300, 0.15),
+    ("Tri ân khách xuất sắc", "zns", "champions", (11, 3), 14, 300, 0.12),
+    ("Giành lại khách sắp rời", "sms", "at_risk", (7, 9), 14, 650, 0.0),
+    ("Ưu đãi sinh nhật", "email", "loyal", (4, 1), 30, 50, 0.10),
+    ("Đánh thức khách ngủ đông", "sms", "hibernating", (2, 10), 14, 650, 0.0),
+    ("Ưu đãi thành viên", "zns", "potential_loyalists", (0, 5), 14, 300, 0.15),
 ]
 
 
-def _campaigns(rng, buyer_ids, first_order_day, lines):
+def campaign_effects(as_of: date) -> dict[str, float]:
+    """campaign_id -> the true uplift planted in the sample made for `as_of`."""
+    return {f"CP{_campaign_start(as_of, *when):%Y-%m}": uplift
+            for *_, when, _days, _cost, uplift in CAMPAIGNS}
+
+
+def _campaign_start(as_of: date, months_before: int, day: int) -> date:
+    month = as_of.year * 12 + as_of.month - 1 - months_before
+    return date(month // 12, month % 12 + 1, day)
+
+
+def _campaigns(rng, buyer_ids, first_order_day, lines, *, as_of: date, first_day: date):
     """Campaign files and the extra purchases a campaign with a true effect causes.
 
     Each campaign targets existing customers (first order before it starts), a random 10% held out.
@@ -298,8 +332,10 @@ def _campaigns(rng, buyer_ids, first_order_day, lines):
     extra = {k: [] for k in lines}
     n_buyers = len(buyer_ids)
     size = max(min(n_buyers // 6, 60_000), 50)
-    day0 = np.datetime64(START)
-    for cid, name, channel, target, start, attr_days, cpm, uplift in CAMPAIGNS:
+    day0 = np.datetime64(first_day)
+    for name, channel, target, (months_before, day), attr_days, cpm, uplift in CAMPAIGNS:
+        start = _campaign_start(as_of, months_before, day)
+        cid = f"CP{start:%Y-%m}"
         start_day = (np.datetime64(start) - day0).astype(int)
         eligible = np.flatnonzero(first_order_day < start_day)
         chosen = rng.choice(eligible, min(size, len(eligible)), replace=False)
@@ -370,10 +406,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--orders", type=int, default=100_000, help="order lines")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--out", type=Path, default=DATA_RAW)
+    parser.add_argument("--as-of", type=date.fromisoformat, default=None,
+                        help="the as-of date the shop is made for (default: the last day of the "
+                             "previous month); its orders run 20 days past it")
     args = parser.parse_args(argv)
     customers = args.customers or max(20_000, args.orders // 5)
     t0 = time.perf_counter()
-    counts = generate(args.out, customers=customers, orders=args.orders, seed=args.seed)
+    counts = generate(args.out, customers=customers, orders=args.orders, seed=args.seed,
+                      as_of=args.as_of)
     print(
         f"Wrote a sample shop to {args.out} in {time.perf_counter() - t0:.1f} s: "
         f"{counts.customers:,} customers ({counts.prospects:,} never bought), "
