@@ -172,6 +172,22 @@ def test_the_actions_list_links_to_files_in_the_published_month(month):
     assert "SMS" in section and "Zalo" in section
 
 
+def test_pages_say_their_title_and_language_and_the_review_is_a_pdf_too(month):
+    import shutil
+
+    page = (month / "01_rfm_segments.html").read_text(encoding="utf-8")
+    assert '<html lang="vi">' in page
+    assert "<title>Phân nhóm khách hàng · 10/2026</title>" in page
+    if shutil.which("chromium"):  # make test installs it; the PDF is printed by it
+        pdf = (month / "00_monthly_review.pdf").read_bytes()
+        assert pdf.startswith(b"%PDF") and len(pdf) > 100_000  # charts drawn, not a blank page
+
+
+def test_a_month_in_english_is_published_beside_the_vietnamese_one():
+    assert monthly.month_folder_name(AS_OF, "vi") == "2026-10-31"
+    assert monthly.month_folder_name(AS_OF, "en") == "2026-10-31-en"
+
+
 def test_no_staging_folder_absolute_path_or_hash_in_a_page(month):
     from helpers.paths import PROJECT_ROOT
 

@@ -27,14 +27,18 @@ class DropNoise(Preprocessor):
         return cell, resources
 
 
-def export_html(notebook: Path, html: Path | None = None, *, title: str | None = None) -> Path:
-    """Write <notebook>.html next to it (or at `html`), inputs and prompts hidden."""
+def export_html(notebook: Path, html: Path | None = None, *, title: str | None = None,
+                lang: str = "vi") -> Path:
+    """Write <notebook>.html next to it (or at `html`), inputs and prompts hidden; the page's
+    <title> and <html lang> say what it is and in which language."""
     notebook = Path(notebook)
     html = Path(html) if html else notebook.with_suffix(".html")
     nb = nbformat.read(notebook, as_version=4)
+    nb.metadata.pop("title", None)
     exporter = HTMLExporter(
         template_name="workbook", extra_template_basedirs=[str(TEMPLATES)],
         exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+        language_code=lang if lang in ("vi", "en") else "en",
     )
     exporter.register_preprocessor(DropNoise(), enabled=True)
     resources = {"metadata": {"name": title or notebook.stem}}
@@ -43,3 +47,31 @@ def export_html(notebook: Path, html: Path | None = None, *, title: str | None =
     tmp.write_text(body, encoding="utf-8")
     tmp.replace(html)
     return html
+
+
+def print_pdf(html: Path, pdf: Path | None = None, *, timeout: float = 90) -> Path | None:
+    """The page printed to PDF (A4, charts drawn) by the same headless Chromium the tests use;
+    None when Chromium is not installed (the HTML is the report; the PDF is for forwarding)."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        return None
+    html = Path(html)
+    pdf = Path(pdf) if pdf else html.with_suffix(".pdf")
+    tmp = pdf.with_name(f".{pdf.name}.{os.getpid()}.tmp.pdf")
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run(
+            [browser, "--headless", "--no-sandbox", "--disable-gpu",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             "--no-first-run", "--disable-quic", f"--user-data-dir={profile}",
+             "--virtual-time-budget=15000", "--no-pdf-header-footer",
+             f"--print-to-pdf={tmp}", html.resolve().as_uri()],
+            check=False, capture_output=True, timeout=timeout)
+    if not tmp.exists() or tmp.stat().st_size == 0:
+        return None
+    tmp.replace(pdf)
+    return pdf
+

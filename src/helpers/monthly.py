@@ -206,7 +206,7 @@ def run_month(as_of: date, *, params_files: list[Path], reports_dir: Path = REPO
         raise ParamError(f"{exc} Run `make sample-data` for the sample shop.") from None
 
     Path(reports_dir).mkdir(parents=True, exist_ok=True)
-    with month_lock(Path(reports_dir), as_of, echo=echo):
+    with month_lock(Path(reports_dir), as_of, echo=echo, lang=params.get("lang", "vi")):
         return _run_locked(as_of, params, params_files, declared, notebooks,
                            Path(reports_dir), html, echo, started)
 
@@ -224,13 +224,28 @@ class RunLocked(RuntimeError):
     """Another run of the same month is in progress."""
 
 
+def month_folder_name(as_of: date, lang: str = "vi") -> str:
+    """reports/<as_of>/ in Vietnamese (the default), reports/<as_of>-en/ in English: a month run
+    in one language never replaces the other."""
+    return as_of.isoformat() if lang == "vi" else f"{as_of.isoformat()}-{lang}"
+
+
+def page_title(stem: str, as_of: date, lang: str = "vi") -> str:
+    from helpers.narrative import PAGE_TITLES
+
+    titles = PAGE_TITLES | {"00_monthly_review": ("Báo cáo tháng", "Monthly review")}
+    vi, en = titles.get(stem, (stem, stem))
+    when = f"{as_of:%m/%Y}" if lang == "vi" else f"{as_of:%b %Y}"
+    return f"{vi if lang == 'vi' else en} · {when}"
+
+
 @contextlib.contextmanager
-def month_lock(reports_dir: Path, as_of: date, *, echo=print):
+def month_lock(reports_dir: Path, as_of: date, *, echo=print, lang: str = "vi"):
     """One run per month at a time: reports/.lock-<as_of> holds the running process's id.
 
     A second run meets it and stops with a clear message; a lock left by a run that died (its
     process is gone) is taken over, and the message says so."""
-    lock = reports_dir / f".lock-{as_of.isoformat()}"
+    lock = reports_dir / f".lock-{month_folder_name(as_of, lang)}"
     me = f"{os.getpid()} {socket.gethostname()} {datetime.now().isoformat(timespec='seconds')}"
     for _ in range(2):
         try:
@@ -258,8 +273,9 @@ def month_lock(reports_dir: Path, as_of: date, *, echo=print):
 
 def _run_locked(as_of, params, params_files, declared, notebooks, reports_dir, html, echo,
                 started) -> Path:
-    final = reports_dir / as_of.isoformat()
-    staging = reports_dir / f".staging-{as_of.isoformat()}"
+    name = month_folder_name(as_of, params.get("lang", "vi"))
+    final = reports_dir / name
+    staging = reports_dir / f".staging-{name}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     try:
@@ -290,7 +306,7 @@ def _execute(as_of, params, params_files, declared, notebooks, reports_dir, html
                                 kernel_manager_class=IpcKernelManager)
         except Exception as exc:  # papermill raises PapermillExecutionError for a failed cell
             echo(f"{step} FAILED after {time.perf_counter() - t0:.1f} s", flush=True)
-            kept = reports_dir / f"failed-{as_of.isoformat()}" / nb.name
+            kept = reports_dir / f"failed-{final.name}" / nb.name
             try:
                 # the executed notebook with the error, beside (never inside) the published month
                 kept.parent.mkdir(parents=True, exist_ok=True)
@@ -301,9 +317,13 @@ def _execute(as_of, params, params_files, declared, notebooks, reports_dir, html
             raise RunFailed(_failure_message(nb.stem, exc, kept)) from None
         durations[nb.stem] = round(time.perf_counter() - t0, 2)
         if html:
-            from helpers.html_report import export_html
+            from helpers.html_report import export_html, print_pdf
 
-            export_html(executed)
+            lang = params.get("lang", "vi")
+            page = export_html(executed, title=page_title(nb.stem, as_of, lang), lang=lang)
+            if nb.stem == "00_monthly_review" and print_pdf(page) is None:
+                echo("  (no PDF of the review: Chromium is not installed; `make browser` "
+                     "installs it)")
         echo(f"{step} done in {durations[nb.stem]:.1f} s", flush=True)
 
     manifest = {
@@ -340,7 +360,7 @@ def _execute(as_of, params, params_files, declared, notebooks, reports_dir, html
     # the manifest is written last: it marks the folder as complete
     (staging / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False,
                                                       default=str), encoding="utf-8")
-    old = reports_dir / f".old-{as_of.isoformat()}"
+    old = reports_dir / f".old-{final.name}"
     shutil.rmtree(old, ignore_errors=True)
     if final.exists():
         final.rename(old)
