@@ -29,6 +29,7 @@ from helpers import db, narrative, review, rfm, theme
 from helpers.params import RunParams
 
 run = RunParams.from_notebook(globals())  # every parameter above, checked
+display(narrative.section("00.title", lang=run.lang))
 theme.use_workbook_theme(run.lang)
 scheme_def = rfm.load_run_scheme(run)
 con = db.connect()

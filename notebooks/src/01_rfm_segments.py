@@ -36,6 +36,7 @@ from helpers.params import RunParams
 from helpers.texts import t
 
 run = RunParams.from_notebook(globals())  # every parameter above, checked
+display(narrative.section("01.title", lang=run.lang))
 theme.use_workbook_theme(run.lang)
 con = db.connect(threads=run.threads, memory_limit=run.memory_limit)
 inputs = rfm.load_inputs(con, run)
@@ -43,8 +44,8 @@ scheme_def = rfm.load_run_scheme(run)
 display(narrative.inputs_summary(inputs, run.lang),
         narrative.freshness(con, as_of=run.as_of, lang=run.lang))
 
-# %% [markdown]
-# ## Khách hàng của bạn hôm nay · Your customers today
+# %%
+narrative.section("01.1", lang=run.lang)
 
 # %%
 rfm_customers = rfm.build_rfm_customers(con, run=run, scheme=scheme_def)
@@ -52,8 +53,8 @@ segment_summary = rfm.build_segment_summary(con)
 revenue_concentration = rfm.build_revenue_concentration(con)
 display(*narrative.rfm_headlines(con, lang=run.lang, window_days=run.window_days))
 
-# %% [markdown]
-# ## Mỗi nhóm lớn cỡ nào? · How big is each segment?
+# %%
+narrative.section("01.2", lang=run.lang)
 
 # %%
 charts.segment_treemap(segment_summary.df(), value="customers", lang=run.lang,
@@ -66,40 +67,36 @@ charts.segment_treemap(segment_summary.df(), value="revenue", lang=run.lang,
 # %%
 narrative.segment_table(segment_summary.df(), lang=run.lang)
 
-# %% [markdown]
-# ## Lưới R × FM · The R × FM grid
-# Hàng: điểm gần đây R (5 = mua gần nhất); cột: điểm FM, trung bình làm tròn của tần suất và chi tiêu.
-# Rows: recency score R (5 = most recent); columns: FM, the rounded mean of frequency and spend scores.
+# %%
+narrative.section("01.3", lang=run.lang)
 
 # %%
 charts.rfm_grid_heatmap(rfm.rfm_grid(con), bins=run.bins, labels=scheme_def.labels(run.lang),
                         lang=run.lang, title=t("grid_title", run.lang))
 
-# %% [markdown]
-# ## Mỗi điểm nghĩa là gì? · What each score stands for
+# %%
+narrative.section("01.4", lang=run.lang)
 
 # %%
 cut_points = rfm.cut_points(con, bins=run.bins)
 display(narrative.score_levels(cut_points, rfm.empty_levels(cut_points), lang=run.lang),
         narrative.cut_point_table(cut_points, lang=run.lang))
 
-# %% [markdown]
-# ## Phân bố R, F, M · How R, F and M are spread
+# %%
+narrative.section("01.5", lang=run.lang)
 
 # %%
 charts.rfm_distributions(rfm.distributions(con), lang=run.lang)
 
-# %% [markdown]
-# ## Doanh thu tập trung ở đâu? · Where the revenue comes from
+# %%
+narrative.section("01.6", lang=run.lang)
 
 # %%
 charts.revenue_concentration(revenue_concentration.df(), lang=run.lang,
                              title=t("pareto_title", run.lang))
 
-# %% [markdown]
-# ## Danh sách gửi cho công cụ chiến dịch · Lists for the campaign tools
-# Khách không đồng ý nhận tin qua một kênh bị loại khỏi danh sách gửi của kênh đó.
-# Customers without consent for a channel are left out of that channel's send list.
+# %%
+narrative.section("01.7", lang=run.lang)
 
 # %%
 outputs = export.write_rfm_outputs(con, output_dir=run.output_dir, segment_keys=scheme_def.keys,

@@ -37,6 +37,7 @@ from helpers.params import RunParams, parse_date
 from helpers.texts import t
 
 run = RunParams.from_notebook(globals(), as_of=as_of_to)  # every parameter above, checked
+display(narrative.section("02.title", lang=run.lang))
 date_from = parse_date(as_of_from, "as_of_from") if as_of_from else migration.default_from(run.as_of)
 migration.check_dates(date_from, run.as_of)
 movers = migration.check_movers_lists(movers_lists)
@@ -48,8 +49,8 @@ checksums = rfm.input_checksums(inputs)
 display(narrative.inputs_summary(inputs, run.lang),
         narrative.freshness(con, as_of=run.as_of, lang=run.lang))
 
-# %% [markdown]
-# ## Khách đã di chuyển thế nào? · How did customers move?
+# %%
+narrative.section("02.1", lang=run.lang)
 
 # %%
 seg_from, source_from = migration.segments_as_of(con, run=run, scheme=scheme_def, as_of=date_from,
@@ -72,10 +73,8 @@ charts.migration_sankey(segment_migration.df(), order=scheme_def.order,
                         labels=scheme_def.labels(run.lang), colors=scheme_def.colors(),
                         lang=run.lang, title=t("sankey_title", run.lang))
 
-# %% [markdown]
-# ## Ai cần được chăm sóc ngay? · Who needs care now?
-# Danh sách được định nghĩa trong tham số `movers_lists`: từ một nhóm sang một nhóm khác.
-# The lists are defined in the `movers_lists` parameter: from one set of segments to another.
+# %%
+narrative.section("02.2", lang=run.lang)
 
 # %%
 trend = migration.segment_trend(con, run=run, scheme=scheme_def,
@@ -86,8 +85,8 @@ outputs = export.write_migration_outputs(con, output_dir=run.output_dir, movers_
 display(narrative.movers_sizes(outputs["sizes"], lang=run.lang),
         narrative.send_lists(outputs["send_list_counts"], {}, lang=run.lang))
 
-# %% [markdown]
-# ## Các nhóm thay đổi ra sao trong 12 tháng? · How have the segments changed over 12 months?
+# %%
+narrative.section("02.3", lang=run.lang)
 
 # %%
 charts.segment_trend(trend, order=scheme_def.order, labels=scheme_def.labels(run.lang),

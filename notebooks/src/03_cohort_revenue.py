@@ -29,14 +29,15 @@ from helpers.params import RunParams
 from helpers.texts import t
 
 run = RunParams.from_notebook(globals())  # every parameter above, checked
+display(narrative.section("03.title", lang=run.lang))
 theme.use_workbook_theme(run.lang)
 con = db.connect(threads=run.threads, memory_limit=run.memory_limit)
 inputs = rfm.load_inputs(con, run)
 display(narrative.inputs_summary(inputs, run.lang),
         narrative.freshness(con, as_of=run.as_of, lang=run.lang))
 
-# %% [markdown]
-# ## Khách mới có quay lại không? · Do new customers come back?
+# %%
+narrative.section("03.1", lang=run.lang)
 
 # %%
 cohort_revenue = cohorts.build_cohort_revenue(con, as_of=run.as_of, grain=grain,
@@ -49,8 +50,8 @@ narrative.cohort_headlines(cohort_revenue, returned, as_of=run.as_of, grain=grai
 # %%
 charts.cohort_heatmap(dense, value="retention", lang=run.lang, title=t("retention_title", run.lang))
 
-# %% [markdown]
-# ## Mỗi lứa khách mang lại bao nhiêu doanh thu? · How much revenue does each intake bring?
+# %%
+narrative.section("03.2", lang=run.lang)
 
 # %%
 charts.cohort_heatmap(dense, value="revenue", lang=run.lang,
@@ -63,20 +64,16 @@ charts.ltv_curves(cohorts.ltv_curves(dense), lang=run.lang, title=t("ltv_title",
 charts.purchases_per_customer(cohorts.purchases_per_customer(dense), lang=run.lang,
                               title=t("ppc_title", run.lang))
 
-# %% [markdown]
-# ## Khi nào khách mua lần hai? · When do customers buy a second time?
-# Khoảng cách giữa lần mua đầu và lần hai cho biết nên chọn cửa sổ 7, 14 hay 28 ngày.
-# The gap between first and second purchase tells a shop which windows to use.
+# %%
+narrative.section("03.3", lang=run.lang)
 
 # %%
 second_purchase_gap = cohorts.second_purchase_gap(con).df()
 charts.second_purchase_gap(second_purchase_gap, returned, lang=run.lang,
                            title=t("gap_title", run.lang))
 
-# %% [markdown]
-# ## Ai nên được liên hệ bây giờ? · Whom to contact now
-# Khách có lần mua cuối cách đây 1–7, 8–14 và 15–28 ngày, tách khách mua một lần và khách mua nhiều lần.
-# Customers whose last purchase was 1–7, 8–14 and 15–28 days ago, one-time and repeat buyers apart.
+# %%
+narrative.section("03.4", lang=run.lang)
 
 # %%
 repurchase_windows = cohorts.build_repurchase_windows(con, as_of=run.as_of, windows=windows)

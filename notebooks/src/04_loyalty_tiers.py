@@ -27,6 +27,7 @@ from helpers.params import RunParams
 from helpers.texts import t
 
 run = RunParams.from_notebook(globals())  # every parameter above, checked
+display(narrative.section("04.title", lang=run.lang))
 config = loyalty.load_loyalty(loyalty_path)
 theme.use_workbook_theme(run.lang)
 con = db.connect(threads=run.threads, memory_limit=run.memory_limit)
@@ -34,8 +35,8 @@ inputs = rfm.load_inputs(con, run)
 display(narrative.inputs_summary(inputs, run.lang),
         narrative.freshness(con, as_of=run.as_of, lang=run.lang))
 
-# %% [markdown]
-# ## Thành viên ở hạng nào? · Who is in which tier?
+# %%
+narrative.section("04.1", lang=run.lang)
 
 # %%
 loyalty_members = loyalty.build_loyalty_members(con, as_of=run.as_of, config=config,
@@ -49,24 +50,22 @@ narrative.loyalty_headlines(tier_summary, names=config.names(run.lang), as_of=ru
 charts.tier_members(tier_summary, names=config.names(run.lang), lang=run.lang,
                     title=t("tiers_title", run.lang))
 
-# %% [markdown]
-# ## Ai lên hạng, ai xuống hạng? · Who moved up or down?
+# %%
+narrative.section("04.2", lang=run.lang)
 
 # %%
 charts.tier_changes(loyalty_members.df(), order=config.order, names=config.names(run.lang),
                     lang=run.lang, title=t("changes_title", run.lang))
 
-# %% [markdown]
-# ## Ai sắp lên hạng? · Who is close to the next tier?
+# %%
+narrative.section("04.3", lang=run.lang)
 
 # %%
 charts.gap_distribution(loyalty_members.df(), names=config.names(run.lang), lang=run.lang,
                         title=t("gap_title_tiers", run.lang))
 
-# %% [markdown]
-# ## Danh sách chăm sóc · Lists to act on
-# Sắp lên hạng, vừa lên hạng, vừa xuống hạng, sinh nhật tháng tới, và sẽ bị hạ hạng ở kỳ xét hạng tới.
-# Close to the next tier, upgraded, downgraded, birthdays next month, and those who will drop at the next re-ranking.
+# %%
+narrative.section("04.4", lang=run.lang)
 
 # %%
 tier_lists = loyalty.build_tier_lists(con, as_of=run.as_of)

@@ -41,6 +41,7 @@ from helpers.params import RunParams
 from helpers.texts import t
 
 run = RunParams.from_notebook(globals())  # every parameter above, checked
+display(narrative.section("05.title", lang=run.lang))
 theme.use_workbook_theme(run.lang)
 con = db.connect(threads=run.threads, memory_limit=run.memory_limit)
 inputs = rfm.load_inputs(con, run)
@@ -50,10 +51,8 @@ campaigns.load_campaigns(con, campaigns_path=campaigns_path, sends_path=campaign
 display(narrative.inputs_summary(inputs, run.lang),
         narrative.freshness(con, as_of=run.as_of, lang=run.lang))
 
-# %% [markdown]
-# ## Chiến dịch nào thực sự hiệu quả? · Which campaigns really worked?
-# Nhóm nhận tin là tất cả khách trong danh sách gửi, kể cả tin gửi lỗi (intention-to-treat); nhóm đối chứng không được liên hệ.
-# The treated group is everyone on the send list, delivered or not (intention to treat); the holdout was not contacted.
+# %%
+narrative.section("05.1", lang=run.lang)
 
 # %%
 campaign_segments = campaigns.build_campaign_segments(con, run=run, scheme=scheme_def,
@@ -70,18 +69,16 @@ charts.uplift_intervals(campaigns.totals(campaign_results), labels=scheme_def.la
 narrative.campaign_table(campaigns.totals(campaign_results), labels=scheme_def.labels(run.lang),
                          lang=run.lang)
 
-# %% [markdown]
-# ## Theo từng nhóm khách · By segment
-# Chỉ các nhóm có ít nhất 30 khách ở cả nhóm nhận tin và nhóm đối chứng; chi tiết đầy đủ trong `campaign_results.csv`.
-# Only segments with at least 30 customers in both groups; every row is in `campaign_results.csv`.
+# %%
+narrative.section("05.2", lang=run.lang)
 
 # %%
 charts.uplift_intervals(campaigns.segment_detail(campaign_results, min_group=30),
                         labels=scheme_def.labels(run.lang), lang=run.lang,
                         title=t("uplift_segment_title", run.lang))
 
-# %% [markdown]
-# ## Tin nhắn có đến được khách không? · Did the messages arrive?
+# %%
+narrative.section("05.3", lang=run.lang)
 
 # %%
 charts.delivery_funnel(campaign_results, lang=run.lang, title=t("funnel_title", run.lang))
@@ -89,8 +86,8 @@ charts.delivery_funnel(campaign_results, lang=run.lang, title=t("funnel_title", 
 # %%
 charts.revenue_per_group(campaign_results, lang=run.lang, title=t("revenue_group_title", run.lang))
 
-# %% [markdown]
-# ## Chuẩn bị chiến dịch tiếp theo · Preparing the next campaign
+# %%
+narrative.section("05.4", lang=run.lang)
 
 # %%
 export.write_campaign_results(con, output_dir=run.output_dir)

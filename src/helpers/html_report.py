@@ -14,7 +14,13 @@ TEMPLATES = files("helpers") / "templates"
 
 
 class DropNoise(Preprocessor):
-    """Remove what a manager must never see: stderr (warnings), tracebacks, the parameters echo."""
+    """Remove what a manager must never see: stderr (warnings), tracebacks, the parameters echo,
+    and the notebooks' own Markdown (bilingual notes for analysts: a page shows its headings in
+    one language, from helpers/page_texts.py, as code-cell output)."""
+
+    def preprocess(self, nb, resources):
+        nb.cells = [c for c in nb.cells if c.cell_type != "markdown"]
+        return super().preprocess(nb, resources)
 
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type == "code":

@@ -80,6 +80,13 @@ def inputs_summary(reports: dict[str, LoadReport], lang: str = "vi") -> HTML:
     return HTML(out)
 
 
+def section(key: str, *, lang: str = "vi") -> Markdown:
+    """A page's heading or explanation in the page's language (helpers/page_texts.py)."""
+    from helpers.page_texts import PAGE_TEXTS
+
+    return Markdown(PAGE_TEXTS[key]["vi" if lang == "vi" else "en"])
+
+
 def freshness(con, *, as_of, lang: str = "vi"):
     """The data's latest order date, and a plain warning when it is more than 3 days before the
     as-of date (the month is then incomplete: comparisons and recent windows are short)."""

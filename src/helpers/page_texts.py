@@ -1,0 +1,99 @@
+"""The pages' headings and explanations, one language at a time (pages 00 to 05).
+
+Each key holds the Markdown a page shows in Vietnamese and in English; notebooks keep their
+structure and take their text from here (their bilingual title cell is for JupyterLab only).
+"""
+
+PAGE_TEXTS = {'00.title': {'vi': '# Báo cáo tháng cho quản lý\n'
+                    '> Khách hàng của tháng trong một trang, và những việc cần làm; '
+                    'chi tiết ở các trang 01–05.',
+              'en': '# Monthly review for managers\n'
+                    "> This month's customers on one page, and what to do; details in pages 01–05."},
+ '01.title': {'vi': '# Phân nhóm khách hàng RFM\n'
+                    '> Mỗi khách đang ở nhóm nào tính đến ngày phân tích, mỗi nhóm lớn cỡ nào, và '
+                    'nên chăm sóc ra sao.',
+              'en': '# RFM segments\n'
+                    '> Which segment each customer is in as of the run date, how big each segment '
+                    'is, and whom to contact.'},
+ '01.1': {'vi': '## Khách hàng của bạn hôm nay', 'en': '## Your customers today'},
+ '01.2': {'vi': '## Mỗi nhóm lớn cỡ nào?', 'en': '## How big is each segment?'},
+ '01.3': {'vi': '## Lưới R × FM\n'
+                'Hàng: điểm gần đây R (5 = mua gần nhất); cột: điểm FM, trung bình làm tròn của '
+                'tần suất và chi tiêu.',
+          'en': '## The R × FM grid\n'
+                'Rows: recency score R (5 = most recent); columns: FM, the rounded mean of '
+                'frequency and spend scores.'},
+ '01.4': {'vi': '## Mỗi điểm nghĩa là gì?', 'en': '## What each score stands for'},
+ '01.5': {'vi': '## Phân bố R, F, M', 'en': '## How R, F and M are spread'},
+ '01.6': {'vi': '## Doanh thu tập trung ở đâu?', 'en': '## Where the revenue comes from'},
+ '01.7': {'vi': '## Danh sách gửi cho công cụ chiến dịch\n'
+                'Khách không đồng ý nhận tin qua một kênh bị loại khỏi danh sách gửi của kênh đó.',
+          'en': '## Lists for the campaign tools\n'
+                "Customers without consent for a channel are left out of that channel's send "
+                'list.'},
+ '02.title': {'vi': '# Khách chuyển nhóm giữa hai kỳ\n'
+                    '> Ai đã lên nhóm, ai đã tụt nhóm, và ai cần được giành lại ngay bây giờ.',
+              'en': '# Segment migration\n'
+                    '> Who moved where between two dates, and who must be won back now.'},
+ '02.1': {'vi': '## Khách đã di chuyển thế nào?', 'en': '## How did customers move?'},
+ '02.2': {'vi': '## Ai cần được chăm sóc ngay?\n'
+                'Mỗi danh sách gồm những khách vừa chuyển từ một nhóm sang một nhóm khác.',
+          'en': '## Who needs care now?\n'
+                'Each list holds the customers who just moved from one set of segments to another.'},
+ '02.3': {'vi': '## Các nhóm thay đổi ra sao trong 12 tháng?',
+          'en': '## How have the segments changed over 12 months?'},
+ '03.title': {'vi': '# Doanh thu theo nhóm khách và thời điểm mua lại\n'
+                    '> Mỗi nhóm khách mua lần đầu cùng tháng tiếp tục mua ra sao theo từng tháng, '
+                    'và ai nên được liên hệ ngay bây giờ vì vừa mua 7, 14 hay 28 ngày trước.',
+              'en': '# Cohort revenue and repurchase windows\n'
+                    '> How each intake of customers keeps buying month after month, and whom to '
+                    'contact now because they bought 7, 14 or 28 days ago.'},
+ '03.1': {'vi': '## Khách mới có quay lại không?', 'en': '## Do new customers come back?'},
+ '03.2': {'vi': '## Mỗi nhóm khách mua lần đầu cùng tháng mang lại bao nhiêu doanh thu?',
+          'en': '## How much revenue does each intake bring?'},
+ '03.3': {'vi': '## Khi nào khách mua lần hai?\n'
+                'Khoảng cách giữa lần mua đầu và lần hai cho biết nên chọn cửa sổ 7, 14 hay 28 '
+                'ngày.',
+          'en': '## When do customers buy a second time?\n'
+                'The gap between first and second purchase tells a shop which windows to use.'},
+ '03.4': {'vi': '## Ai nên được liên hệ bây giờ?\n'
+                'Khách có lần mua cuối cách đây 1–7, 8–14 và 15–28 ngày, tách khách mua một lần và '
+                'khách mua nhiều lần.',
+          'en': '## Whom to contact now\n'
+                'Customers whose last purchase was 1–7, 8–14 and 15–28 days ago, one-time and '
+                'repeat buyers apart.'},
+ '04.title': {'vi': '# Hạng thành viên\n'
+                    '> Ai đang ở hạng nào theo chi tiêu, ai sắp lên hạng, ai vừa lên hay xuống '
+                    'hạng, và ai có sinh nhật tháng tới.',
+              'en': '# Loyalty tiers\n'
+                    '> Who is in which tier by spend, who is close to the next one, who moved up '
+                    'or down, and whose birthday is next month.'},
+ '04.1': {'vi': '## Thành viên ở hạng nào?', 'en': '## Who is in which tier?'},
+ '04.2': {'vi': '## Ai lên hạng, ai xuống hạng?', 'en': '## Who moved up or down?'},
+ '04.3': {'vi': '## Ai sắp lên hạng?', 'en': '## Who is close to the next tier?'},
+ '04.4': {'vi': '## Danh sách chăm sóc\n'
+                'Sắp lên hạng, vừa lên hạng, vừa xuống hạng, sinh nhật tháng tới, và sẽ bị hạ hạng '
+                'ở kỳ xét hạng tới.',
+          'en': '## Lists to act on\n'
+                'Close to the next tier, upgraded, downgraded, birthdays next month, and those who '
+                'will drop at the next re-ranking.'},
+ '05.title': {'vi': '# Kết quả chiến dịch chăm sóc\n'
+                    '> Mỗi chiến dịch thực sự đã tạo ra bao nhiêu khách mua thêm, so với nhóm đối '
+                    'chứng không được liên hệ.',
+              'en': '# Campaign results against a holdout\n'
+                    '> What each care campaign really caused, compared with a holdout that was not '
+                    'contacted.'},
+ '05.1': {'vi': '## Chiến dịch nào thực sự hiệu quả?\n'
+                'Nhóm nhận tin là tất cả khách trong danh sách gửi, kể cả tin gửi lỗi '
+                '(intention-to-treat); nhóm đối chứng không được liên hệ.',
+          'en': '## Which campaigns really worked?\n'
+                'The treated group is everyone on the send list, delivered or not (intention to '
+                'treat); the holdout was not contacted.'},
+ '05.2': {'vi': '## Theo từng nhóm khách\n'
+                'Chỉ các nhóm có ít nhất 30 khách ở cả nhóm nhận tin và nhóm đối chứng; chi tiết '
+                'đầy đủ trong `campaign_results.csv`.',
+          'en': '## By segment\n'
+                'Only segments with at least 30 customers in both groups; every row is in '
+                '`campaign_results.csv`.'},
+ '05.3': {'vi': '## Tin nhắn có đến được khách không?', 'en': '## Did the messages arrive?'},
+ '05.4': {'vi': '## Chuẩn bị chiến dịch tiếp theo', 'en': '## Preparing the next campaign'}}
