@@ -188,6 +188,27 @@ def test_a_month_in_english_is_published_beside_the_vietnamese_one():
     assert monthly.month_folder_name(AS_OF, "en") == "2026-10-31-en"
 
 
+def _visible(html: Path) -> str:
+    text = re.sub(r"<(script|style).*?</\1>", "", html.read_text(encoding="utf-8"), flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text))
+
+
+def test_a_vietnamese_page_has_no_english_heading_and_shows_labels_not_keys(month):
+    from helpers.narrative import REASON_LABELS
+    from helpers.page_texts import PAGE_TEXTS
+
+    english = [line.lstrip("#> ").strip() for t in PAGE_TEXTS.values()
+               for line in t["en"].splitlines()]
+    keys = set(REASON_LABELS) | {"close_to_next", "will_drop", "win_back", "thank_you",
+                                 "empty_customer_id", "cant_lose_them", "potential_loyalists"}
+    for html in sorted(month.glob("0*.html")):
+        visible = _visible(html)
+        for line in english:
+            assert line not in visible, f"{html.name}: English text {line!r}"
+        for key in keys:
+            assert not re.search(rf"(?<![\w/=]){key}(?![\w.])", visible), f"{html.name}: {key}"
+
+
 def test_no_staging_folder_absolute_path_or_hash_in_a_page(month):
     from helpers.paths import PROJECT_ROOT
 

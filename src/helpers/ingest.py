@@ -93,6 +93,8 @@ class LoadReport:
     returns: dict | None = None
     first_order_date: str | None = None
     last_order_date: str | None = None
+    # what was decided about the export, for pages in any language (detected is the English text)
+    facts: dict = field(default_factory=dict)
 
     @property
     def reconciles(self) -> bool:
@@ -573,7 +575,8 @@ def _raw_view(con, name: str, raws: list[RawFile], section: str, mapping: dict,
         every = [f"c{i}" for i in range(width)] or ["cast(null as varchar)"]
         select = ["source_file", "source_line", f"hash({', '.join(every)}) as row_hash",
                   # a row with nothing in any column (a blank line, an empty sheet row)
-                  "(" + " and ".join(f"is_blank_text({c})" for c in every) + ") as is_blank_row"]
+                  "(" + " and ".join(f"trim(coalesce({c}, '')) = ''" for c in every)
+                  + ") as is_blank_row"]
         for canonical in columns:
             select.append(f"{_slot(raw, picked.columns.get(canonical))} as {canonical}")
         if "amount" in picked.columns:
@@ -748,8 +751,17 @@ def _drop(con: duckdb.DuckDBPyConnection, name: str) -> None:
         con.execute(f"drop {'view' if kind == 'VIEW' else 'table'} if exists {name}")
 
 
+_MACROS_VERSION = hashlib.sha256(db.sql_text("macros").encode()).hexdigest()[:12]
+
+
 def _ensure_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """The parsing macros, created once per connection (a marker table holds their version)."""
+    marker = con.execute("select count(*) from duckdb_tables() where table_name = ?",
+                         [f"workbook_macros_{_MACROS_VERSION}"]).fetchall()[0][0]
+    if marker:
+        return
     con.execute(db.sql_text("macros"))
+    con.execute(f"create temp table workbook_macros_{_MACROS_VERSION} (x integer)")
 
 
 def _resolve_mapping(mapping, files: list[Path], encoding: str, detected: list[str],
@@ -915,9 +927,10 @@ def _stage(con, kind, files, return_files, mapping, overrides, cache, work, *, s
         amount_columns = _amount_macro(con, picks, mapping, "orders")
         order_date = _decide_date_order(con, "select order_date as value from raw_orders",
                                         "order dates", date_setting, where, detected)
+        slots = ", ".join(f"amount_{i + 1}" for i in range(amount_columns))
         mark = _decide_decimal_mark(
-            con, "select unnest([amount_1, amount_2, amount_3, amount_4, amount_5, amount_6]) "
-                 "as value from raw_orders", "amounts", mark_setting, where, detected)
+            con, f"select unnest([{slots}]) as value from raw_orders", "amounts", mark_setting,
+            where, detected)
         level_order = mapping.get("amount_level") == "order"
         params = {"shop_tz": shop_tz, "date_order": order_date, "decimal_mark": mark,
                   "empty_amount_is_zero": mapping.get("empty_amount", "quarantine") == "zero",
@@ -955,6 +968,12 @@ def _stage(con, kind, files, return_files, mapping, overrides, cache, work, *, s
                                 f"without one")
     report = _finish(con, kind, checked_name, raws, mapping, cache, "staged.parquet",
                      "quarantine", drop_duplicates, detected)
+    report.facts = {"mapping": mapping.get("name"), "files": len(raws),
+                    "mapping_auto": any(d.startswith("mapping auto") for d in detected)}
+    if kind == "orders":
+        report.facts |= {"date_order": order_date, "decimal_mark": mark,
+                         "amount": picks[0]["amount"], "amount_level":
+                         "order" if level_order else "line"}
     if kind == "orders" and return_files:
         report.returns = _stage_returns(con, return_files, raws, mapping, overrides, cache, work,
                                         shop_tz=shop_tz, drop_duplicates=drop_duplicates,

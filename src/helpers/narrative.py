@@ -15,6 +15,58 @@ def _pick(lang: str, vi: str, en: str) -> str:
     return vi if lang == "vi" else en
 
 
+REASON_LABELS = {
+    "guest_sale": ("bán cho khách vãng lai (không có mã khách)", "guest sales (no customer key)"),
+    "empty_customer_id": ("thiếu mã khách", "no customer id"),
+    "duplicate_customer_id": ("mã khách lặp lại", "customer id repeated"),
+    "unparseable_date": ("ngày không đọc được", "date not readable"),
+    "unparseable_amount": ("số tiền không đọc được", "amount not readable"),
+    "amount_beyond_4_decimals": ("số tiền quá 4 chữ số thập phân", "amount beyond 4 decimals"),
+    "order_id_shared_by_customers": ("một mã đơn của nhiều khách", "order id of several customers"),
+    "order_amount_differs_between_lines": ("tổng đơn khác nhau giữa các dòng",
+                                           "order total differs between lines"),
+    "return_amount_differs_between_lines": ("tiền trả khác nhau giữa các dòng",
+                                            "refund differs between lines"),
+    "return_order_unknown": ("trả hàng cho đơn không có trong dữ liệu",
+                             "return of an unknown order"),
+    "wrong_field_count": ("dòng sai số cột", "wrong number of fields"),
+    "empty_row": ("dòng trống", "empty row"),
+}
+
+
+def _facts_vi(report: LoadReport) -> list[str]:
+    """What the load decided about the export, in Vietnamese (the English text is in detected)."""
+    f = report.facts or {}
+    out = []
+    if f.get("mapping"):
+        out.append(f"Đọc theo mẫu {f['mapping']}"
+                   + (" (tự nhận ra từ tiêu đề cột)." if f.get("mapping_auto") else "."))
+    order = {"dmy": "ngày/tháng/năm", "mdy": "tháng/ngày/năm", "ymd": "năm-tháng-ngày"}
+    if f.get("date_order"):
+        out.append(f"Ngày được đọc theo thứ tự {order.get(f['date_order'], f['date_order'])}.")
+    if f.get("decimal_mark"):
+        out.append(f"Dấu thập phân của số tiền là '{f['decimal_mark']}'.")
+    if f.get("amount"):
+        out.append(f"Số tiền lấy từ {f['amount']}, "
+                   + ("là tổng tiền của cả đơn, chỉ tính một lần cho mỗi đơn."
+                      if f.get("amount_level") == "order" else "cộng theo từng dòng."))
+    if report.guest_rows:
+        out.append(f"{number(report.guest_rows)} dòng không có mã khách là bán cho khách vãng "
+                   f"lai: báo cáo riêng, không tính vào RFM.")
+    if report.returns:
+        out.append(f"Tệp trả hàng: {number(report.returns['rows_loaded'])} dòng được nạp, mỗi "
+                   f"phiếu trả tính một lần, ghi âm vào ngày trả.")
+    if any("staging cache was damaged" in d for d in report.detected):
+        out.append("Bộ nhớ đệm bị hỏng nên tệp đã được đọc lại từ đầu.")
+    return out
+
+
+def reason_label(reason: str, lang: str = "vi") -> str:
+    """Why rows were set aside, in words (the key stays in the quarantine file)."""
+    vi, en = REASON_LABELS.get(reason, (reason, reason))
+    return vi if lang == "vi" else en
+
+
 def inputs_summary(reports: dict[str, LoadReport], lang: str = "vi") -> HTML:
     """What was read, loaded and set aside, per input, with what was detected in the export.
 
@@ -34,7 +86,7 @@ def inputs_summary(reports: dict[str, LoadReport], lang: str = "vi") -> HTML:
             f"{number(report.rows_quarantined, lang)} set aside",
         )
         if report.reasons:
-            text += " (" + ", ".join(f"{escape(k)}: {number(v, lang)}"
+            text += " (" + ", ".join(f"{escape(reason_label(k, lang))}: {number(v, lang)}"
                                      for k, v in report.reasons.items()) + ")"
         if report.duplicates:
             text += _pick(lang, f"; {number(report.duplicates, lang)} dòng trùng lặp hoàn toàn "
@@ -57,15 +109,22 @@ def inputs_summary(reports: dict[str, LoadReport], lang: str = "vi") -> HTML:
             text += _pick(lang, f", từ {len(report.files)} tệp", f", from {len(report.files)} files")
         detected = list(report.detected) + [f"returns: {d}" for d in
                                             (report.returns or {}).get("detected", [])]
+        if lang == "vi":  # the same decisions, said in Vietnamese
+            detected = _facts_vi(report)
         details = ""
         if detected or len(report.files) > 1:
             rows = [escape(d) for d in detected] + [
-                escape(f"{f['file']}: {f['rows_read']:,} read = {f['rows_loaded']:,} loaded + "
-                       f"{f['rows_quarantined']:,} set aside + {f['duplicates_dropped']:,} dropped")
+                escape(_pick(lang,
+                             f"{f['file']}: đọc {number(f['rows_read'], lang)} = nạp "
+                             f"{number(f['rows_loaded'], lang)} + để riêng "
+                             f"{number(f['rows_quarantined'], lang)} + bỏ trùng "
+                             f"{number(f['duplicates_dropped'], lang)}",
+                             f"{f['file']}: {f['rows_read']:,} read = {f['rows_loaded']:,} "
+                             f"loaded + {f['rows_quarantined']:,} set aside + "
+                             f"{f['duplicates_dropped']:,} dropped"))
                 for f in report.files if len(report.files) > 1]
-            title = _pick(lang, "Cách tệp được đọc (mapping " + escape(report.mapping)
-                          + "; chi tiết bằng tiếng Anh)", "How the export was read (mapping "
-                          + escape(report.mapping) + ")")
+            title = _pick(lang, "Cách tệp được đọc (mẫu " + escape(report.mapping) + ")",
+                          "How the export was read (mapping " + escape(report.mapping) + ")")
             details = (f"<details><summary>{title}</summary><ul>"
                        + "".join(f"<li>{r}</li>" for r in rows) + "</ul></details>")
         items.append(f"<li>{text}.{details}</li>")
@@ -550,7 +609,8 @@ def actions_list(actions: list[dict], *, lang: str = "vi") -> HTML:
                                 f"(không gửi)", f", {number(a['holdout'], lang)} of them held out "
                                                 f"(not contacted)")
         text += _pick(lang, f"; gửi được: {reach}", f"; reachable: {reach}")
-        text += f" · <a href='{escape(a['file'], quote=True)}'>{escape(a['file'])}</a>"
+        link = _pick(lang, "mở danh sách", "open the list")
+        text += f" · <a href='{escape(a['file'], quote=True)}'>{link}</a>"
         if a.get("needed"):
             text += "<br>" + _pick(
                 lang, f"⚠ Danh sách này quá nhỏ để đo hiệu quả: cần khoảng "

@@ -15,6 +15,9 @@ classified as (
 
     from amounts
 
+    -- only a value with a '.' or a ',' can tell anything (most are plain whole numbers)
+    where contains(value, '.') or contains(value, ',')
+
 ),
 
 final as (

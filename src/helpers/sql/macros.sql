@@ -1,69 +1,80 @@
 -- Parsing rules shared by every staging model: the DuckDB-only functions live here, in one place.
+-- Every macro is a plain expression (no subquery), so that DuckDB evaluates it row by row in one
+-- pass over millions of lines.
 
--- A date written with day, month and year in some order -> 'YYYY-MM-DD' plus what followed it.
--- date_order says how a date that does not start with a four-digit year is written: dmy, mdy
--- or ymd (auto is decided before staging; undecided here means unreadable). A two-digit year is
--- 20yy, unless 20yy is after pivot_year (birthdays: '15/09/79' is 1979).
-create or replace temp macro iso_date_text(raw_text, date_order, pivot_year) as (
-    with parts as (
-        select regexp_extract(
-            trim(raw_text),
-            '^(\d{1,4})[/.-](\d{1,2})[/.-](\d{1,4})((?:[ T].*)?)$',
-            ['a', 'b', 'c', 'rest']
-        ) as p
-    ),
-    ordered as (
-        select
-            case
-                when length(p.a) = 4 then [p.a, p.b, p.c]
-                when length(p.a) > 2 or p.a = '' then null
-                when date_order = 'dmy' then [p.c, p.b, p.a]
-                when date_order = 'mdy' then [p.c, p.a, p.b]
-                when date_order = 'ymd' then [p.a, p.b, p.c]
-            end as ymd,
-            p.rest as rest
-        from parts
-    ),
-    centuries as (
-        select
-            case
-                when length(ymd[1]) = 4 then ymd[1]
-                when length(ymd[1]) = 2 and 2000 + cast(ymd[1] as integer) <= pivot_year
-                    then cast(2000 + cast(ymd[1] as integer) as varchar)
-                when length(ymd[1]) = 2 then cast(1900 + cast(ymd[1] as integer) as varchar)
-            end as y,
-            ymd,
-            rest
-        from ordered
-    )
-    select
-        case
-            when y is not null and length(ymd[2]) between 1 and 2 and length(ymd[3]) between 1 and 2
-                then y || '-' || lpad(ymd[2], 2, '0') || '-' || lpad(ymd[3], 2, '0') || rest
-        end
-    from centuries
-);
+-- ---------------------------------------------------------------- dates
 
--- A timestamp as written in a shop export -> the shop's local wall-clock time.
--- Without a zone it already is local time; with a zone (Z, +07:00, +0700, +07) it is converted.
-create or replace temp macro parse_local_timestamp(raw_text, shop_tz, date_order, pivot_year) as (
-    with normalised as (
-        select iso_date_text(raw_text, date_order, pivot_year) as t
-    )
-    select
-        case
-            when regexp_matches(t, '^\d{4}-\d{2}-\d{2}[ T].*(Z|[+-]\d{2}(:?\d{2})?)$')
+-- The parts of a date written with day, month and year in some order: a, b, c and what follows.
+create or replace temp macro date_parts(raw_text) as
+    regexp_extract(
+        trim(raw_text), '^(\d{1,4})[/.-](\d{1,2})[/.-](\d{1,4})((?:[ T].*)?)$',
+        ['a', 'b', 'c', 'rest']
+    );
+
+-- [year, month, day] from the parts: a four-digit first field is always year first; otherwise
+-- date_order says (dmy, mdy or ymd; auto is decided before staging, so undecided is unreadable).
+create or replace temp macro date_ymd(p, date_order) as
+    case
+        when length(p.a) = 4 then [p.a, p.b, p.c]
+        when length(p.a) > 2 or p.a = '' then null
+        when date_order = 'dmy' then [p.c, p.b, p.a]
+        when date_order = 'mdy' then [p.c, p.a, p.b]
+        when date_order = 'ymd' then [p.a, p.b, p.c]
+    end;
+
+-- A year as written: four digits as they are; two digits are 20yy, unless 20yy is after
+-- pivot_year (birthdays: '15/09/79' is 1979); anything else is no year.
+create or replace temp macro full_year(y, pivot_year) as
+    case
+        when length(y) = 4 then y
+        when length(y) = 2 and 2000 + cast(y as integer) <= pivot_year
+            then cast(2000 + cast(y as integer) as varchar)
+        when length(y) = 2 then cast(1900 + cast(y as integer) as varchar)
+    end;
+
+-- A date written in any order -> 'YYYY-MM-DD' plus what followed it (time, zone).
+-- ISO text (four-digit year first, two-digit month and day) is returned as it is.
+-- list_transform([x], lambda v: …)[1] binds a value once: the macros stay small when expanded.
+create or replace temp macro iso_date_text(raw_text, date_order, pivot_year) as
+    case
+        when regexp_matches(trim(raw_text), '^\d{4}-\d{2}-\d{2}') then trim(raw_text)
+        else list_transform(
+            [date_parts(raw_text)],
+            lambda p: list_transform(
+                [date_ymd(p, date_order)],
+                lambda ymd: list_transform(
+                    [full_year(ymd[1], pivot_year)],
+                    lambda y: case
+                        when
+                            y is not null
+                            and length(ymd[2]) between 1 and 2
+                            and length(ymd[3]) between 1 and 2
+                            then y || '-' || lpad(ymd[2], 2, '0') || '-' || lpad(ymd[3], 2, '0')
+                            || p.rest
+                    end
+                )[1]
+            )[1]
+        )[1]
+    end;
+
+-- ISO text -> the shop's local wall-clock time. Without a zone it already is local time; with a
+-- zone (Z, +07:00, +0700, +07) it is converted to shop_tz.
+create or replace temp macro local_timestamp(t, shop_tz) as
+    list_transform(
+        [t],
+        lambda v: case
+            when regexp_matches(v, '^\d{4}-\d{2}-\d{2}[ T].*(Z|[+-]\d{2}(:?\d{2})?)$')
                 then timezone(
                     shop_tz,
                     try_cast(
                         regexp_replace(
-                            regexp_replace(t, '\s*([+-]\d{2}):?(\d{2})$', '\1:\2'),
+                            regexp_replace(v, '\s*([+-]\d{2}):?(\d{2})$', '\1:\2'),
                             '\s*([+-]\d{2})$', '\1:00'
                         ) as timestamptz
                     )
                 )
             else try_strptime(
-                t,
+                v,
                 [
                     '%Y-%m-%d %H:%M:%S', '%Y-%m-%d %H:%M', '%Y-%m-%dT%H:%M:%S', '%Y-%m-%dT%H:%M',
                     '%Y-%m-%d %H:%M:%S.%f', '%Y-%m-%dT%H:%M:%S.%f', '%Y-%m-%d',
@@ -71,79 +82,86 @@ create or replace temp macro parse_local_timestamp(raw_text, shop_tz, date_order
                 ]
             )
         end
-    from normalised
-);
+    )[1];
 
--- Money as shops write it, without currency and spaces: the sign and the digits apart.
--- (150.000) and -150.000 are negative; '(150.000' or '150.000)' cannot be read (null digits).
-create or replace temp macro amount_digits(raw_text) as (
-    with cleaned as (
-        select regexp_replace(
-            coalesce(trim(raw_text), ''),
-            '(₫|đ|Đ|VNĐ|VND|vnd|\$|€|£|\s|\x{00A0}|\x{202F})', '', 'g'
-        ) as s
-    )
-    select
+-- A timestamp as written in a shop export -> the shop's local wall-clock time, or null.
+create or replace temp macro parse_local_timestamp(raw_text, shop_tz, date_order, pivot_year) as
+    local_timestamp(iso_date_text(raw_text, date_order, pivot_year), shop_tz);
+
+-- ---------------------------------------------------------------- money
+
+-- Money as shops write it, without currency signs and spaces.
+create or replace temp macro amount_text(raw_text) as
+    regexp_replace(
+        coalesce(trim(raw_text), ''), '(₫|đ|Đ|VNĐ|VND|vnd|\$|€|£|\s|\x{00A0}|\x{202F})', '', 'g'
+    );
+
+-- The digits without the sign: (150.000) and -150.000 are negative; '(150.000' or '150.000)'
+-- cannot be read (null).
+create or replace temp macro amount_unsigned(s) as
+    case
+        when s like '(%)' then s[2:-2]
+        when s like '(%' or s like '%)' then null
+        when s like '-%' or s like '+%' then s[2:]
+        else s
+    end;
+
+create or replace temp macro amount_is_negative(s) as (s like '(%)' or s like '-%');
+
+-- Digits -> exact decimal with this decimal mark, or null. With '.': 1234.5, 1,234,567.89; with
+-- ',': 1234,5, 1.234.567,89. A thousands group never starts with 0 ('0.125' is never 125).
+-- Up to 10 decimals are read exactly.
+create or replace temp macro decimal_from_digits(d, decimal_mark) as
+    try_cast(
         case
-            when s like '(%)' then {'negative': true, 'digits': s[2:-2]}
-            when s like '(%' or s like '%)' then {'negative': false, 'digits': null}
-            when s like '-%' then {'negative': true, 'digits': s[2:]}
-            when s like '+%' then {'negative': false, 'digits': s[2:]}
-            else {'negative': false, 'digits': s}
-        end
-    from cleaned
-);
+            when decimal_mark = '.' and regexp_full_match(d, '\d+(\.\d{1,10})?') then d
+            when decimal_mark = '.' and regexp_full_match(d, '[1-9]\d{0,2}(,\d{3})+(\.\d{1,10})?')
+                then replace(d, ',', '')
+            when decimal_mark = ',' and regexp_full_match(d, '\d+(,\d{1,10})?')
+                then replace(d, ',', '.')
+            when decimal_mark = ',' and regexp_full_match(d, '[1-9]\d{0,2}(\.\d{3})+(,\d{1,10})?')
+                then replace(replace(d, '.', ''), ',', '.')
+        end as decimal(38, 10)
+    );
 
 -- Money -> exact decimal, or null when it cannot be read with this decimal mark.
--- With '.': 1234.5, 1,234,567.89; with ',': 1234,5, 1.234.567,89. A thousands group never
--- starts with 0 ('0.125' is never 125). Up to 10 decimals are read exactly.
-create or replace temp macro parse_amount(raw_text, decimal_mark) as (
-    with split as (
-        select amount_digits(raw_text) as a
-    ),
-    plain as (
-        select
-            a.negative as negative,
-            case
-                when decimal_mark = '.' and regexp_matches(a.digits, '^\d+(\.\d{1,10})?$')
-                    then a.digits
-                when decimal_mark = '.'
-                    and regexp_matches(a.digits, '^[1-9]\d{0,2}(,\d{3})+(\.\d{1,10})?$')
-                    then replace(a.digits, ',', '')
-                when decimal_mark = ',' and regexp_matches(a.digits, '^\d+(,\d{1,10})?$')
-                    then replace(a.digits, ',', '.')
-                when decimal_mark = ','
-                    and regexp_matches(a.digits, '^[1-9]\d{0,2}(\.\d{3})+(,\d{1,10})?$')
-                    then replace(replace(a.digits, '.', ''), ',', '.')
-            end as digits
-        from split
-    )
-    select
-        case when negative then -1 else 1 end * try_cast(digits as decimal(38, 10))
-    from plain
-);
+create or replace temp macro parse_amount(raw_text, decimal_mark) as
+    case
+        when raw_text is null then null
+        else list_transform(
+            [amount_text(raw_text)],
+            lambda s: list_transform(
+                [amount_unsigned(s)],
+                lambda d: case
+                    when amount_is_negative(s) then -decimal_from_digits(d, decimal_mark)
+                    else decimal_from_digits(d, decimal_mark)
+                end
+            )[1]
+        )[1]
+    end;
 
 -- What a money text tells about the decimal mark: 'dot' (19.99, 0.125, 1,234,567),
 -- 'comma' (19,99, 0,125, 1.234.567), 'either' (150.000 or 1,234: one group of three), or null.
-create or replace temp macro decimal_evidence(raw_text) as (
-    with split as (
-        select amount_digits(raw_text).digits as d
-    )
-    select
-        case
-            when d is null or not regexp_matches(d, '[.,]') then null
-            when regexp_matches(d, '^\d+\.\d{1,2}$') or regexp_matches(d, '^\d+\.\d{4,}$')
-                or regexp_matches(d, '^0\.\d+$') or regexp_matches(d, '^\d{1,3}(,\d{3})+\.\d+$')
-                or regexp_matches(d, '^\d{1,3}(,\d{3}){2,}$')
-                then 'dot'
-            when regexp_matches(d, '^\d+,\d{1,2}$') or regexp_matches(d, '^\d+,\d{4,}$')
-                or regexp_matches(d, '^0,\d+$') or regexp_matches(d, '^\d{1,3}(\.\d{3})+,\d+$')
-                or regexp_matches(d, '^\d{1,3}(\.\d{3}){2,}$')
-                then 'comma'
-            when regexp_matches(d, '^[1-9]\d{0,2}[.,]\d{3}$') then 'either'
-        end
-    from split
-);
+create or replace temp macro decimal_evidence_of(d) as
+    case
+        when d is null or not regexp_matches(d, '[.,]') then null
+        when regexp_full_match(d, '\d+\.\d{1,2}') or regexp_full_match(d, '\d+\.\d{4,}')
+            or regexp_full_match(d, '0\.\d+') or regexp_full_match(d, '\d{1,3}(,\d{3})+\.\d+')
+            or regexp_full_match(d, '\d{1,3}(,\d{3}){2,}')
+            then 'dot'
+        when regexp_full_match(d, '\d+,\d{1,2}') or regexp_full_match(d, '\d+,\d{4,}')
+            or regexp_full_match(d, '0,\d+') or regexp_full_match(d, '\d{1,3}(\.\d{3})+,\d+')
+            or regexp_full_match(d, '\d{1,3}(\.\d{3}){2,}')
+            then 'comma'
+        when regexp_full_match(d, '[1-9]\d{0,2}[.,]\d{3}') then 'either'
+    end;
+
+create or replace temp macro decimal_evidence(raw_text) as
+    list_transform(
+        [amount_text(raw_text)], lambda s: decimal_evidence_of(amount_unsigned(s))
+    )[1];
+
+-- ---------------------------------------------------------------- ids and text
 
 -- An id that a spreadsheet wrote as a float (17850.0) -> the integer's text (17850).
 create or replace temp macro integer_text_id(raw_text) as (

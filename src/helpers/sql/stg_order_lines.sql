@@ -30,13 +30,13 @@ parsed as (
         channel,
 
         ---------- numerics: each column of the amount expression, then the expression
-        [amount_1, amount_2, amount_3, amount_4, amount_5, amount_6] as amount_texts,
-        parse_amount(amount_1, $decimal_mark) as amount_value_1,
-        parse_amount(amount_2, $decimal_mark) as amount_value_2,
-        parse_amount(amount_3, $decimal_mark) as amount_value_3,
-        parse_amount(amount_4, $decimal_mark) as amount_value_4,
-        parse_amount(amount_5, $decimal_mark) as amount_value_5,
-        parse_amount(amount_6, $decimal_mark) as amount_value_6,
+        [amount_1, amount_2, amount_3, amount_4, amount_5, amount_6][1:$amount_columns]
+            as amount_texts,
+        -- one parsing rule for every column of the expression (planned once, as a lambda)
+        list_transform(
+            [amount_1, amount_2, amount_3, amount_4, amount_5, amount_6][1:$amount_columns],
+            lambda x: parse_amount(x, $decimal_mark)
+        ) as amount_values,
 
         ---------- dates: local wall-clock time of the shop, then its calendar date
         parse_local_timestamp(order_date, $shop_tz, $date_order, 9999) as ordered_at,
@@ -54,14 +54,9 @@ amount_checks as (
     select
         *,
         -- columns the expression uses (the others are null), empty ones and unreadable ones
-        len(list_filter(amount_texts[1:$amount_columns], lambda x: coalesce(trim(x), '') = ''))
-            as empty_amounts,
+        len(list_filter(amount_texts, lambda x: coalesce(trim(x), '') = '')) as empty_amounts,
         len(list_filter(
-            list_zip(
-                amount_texts[1:$amount_columns],
-                [amount_value_1, amount_value_2, amount_value_3, amount_value_4, amount_value_5,
-                    amount_value_6][1:$amount_columns]
-            ),
+            list_zip(amount_texts, amount_values),
             lambda p: coalesce(trim(p[1]), '') <> '' and p[2] is null
         )) as bad_amounts
 
@@ -72,17 +67,16 @@ amount_checks as (
 line_amounts as (
 
     select
-        * exclude (amount_value_1, amount_value_2, amount_value_3, amount_value_4, amount_value_5,
-            amount_value_6),
+        * exclude (amount_values),
         case
             when bad_amounts > 0 then null
             -- no amount on this line (an order total written on another line, or none)
             when empty_amounts = $amount_columns then null
             when empty_amounts > 0 and not $empty_amount_is_zero then null
             else mapped_amount(
-                coalesce(amount_value_1, 0), coalesce(amount_value_2, 0),
-                coalesce(amount_value_3, 0), coalesce(amount_value_4, 0),
-                coalesce(amount_value_5, 0), coalesce(amount_value_6, 0)
+                coalesce(amount_values[1], 0), coalesce(amount_values[2], 0),
+                coalesce(amount_values[3], 0), coalesce(amount_values[4], 0),
+                coalesce(amount_values[5], 0), coalesce(amount_values[6], 0)
             )
         end as exact_amount,
         bad_amounts > 0 or (empty_amounts > 0 and empty_amounts < $amount_columns
