@@ -73,7 +73,20 @@ def test_files_are_excel_friendly_and_exact(con, built, tmp_path):
         assert (tmp_path / "out" / "exports" / f"segment={key}.csv").exists()
     book = pd.read_excel(tmp_path / "out" / "exports" / "segments.xlsx", sheet_name=None,
                          engine="calamine")
-    assert set(book) == set(scheme.keys)
+    assert set(book) == set(scheme.keys)  # no labels given: sheets named by key
+    export.write_rfm_outputs(con, output_dir=tmp_path / "vi", segment_keys=scheme.keys,
+                             as_of=run.as_of, with_contacts=True,
+                             labels=scheme.labels("vi"), lang="vi")
+    import openpyxl
+
+    book = openpyxl.load_workbook(tmp_path / "vi" / "exports" / "segments.xlsx")
+    labels = scheme.labels("vi")
+    assert book.sheetnames == [labels[k][:31] for k in scheme.keys]
+    sheet = book.worksheets[0]
+    assert sheet["A1"].value == "Mã khách hàng" and sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref and sheet.auto_filter.ref.startswith("A1:")
+    segments = {row[7] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert segments <= set(labels.values())  # labels, never keys
 
 
 def test_segments_too_big_for_excel_stay_csv_only(con, built, tmp_path, monkeypatch):

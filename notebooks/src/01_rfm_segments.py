@@ -101,7 +101,7 @@ narrative.section("01.7", lang=run.lang)
 # %%
 outputs = export.write_rfm_outputs(con, output_dir=run.output_dir, segment_keys=scheme_def.keys,
                                    as_of=run.as_of, with_contacts=run.customers_path is not None,
-                                   xlsx=xlsx)
+                                   xlsx=xlsx, labels=scheme_def.labels(run.lang), lang=run.lang)
 display(narrative.send_lists(outputs["send_list_counts"], scheme_def.labels(run.lang),
                              lang=run.lang),
         narrative.exports_written(outputs, run.output_dir, lang=run.lang))

@@ -127,8 +127,21 @@ RFM_EXPORT_COLUMNS = ["customer_id", "name", "phone", "email", "consent_sms", "c
                       "consent_email", "segment", "suggested_action"]
 
 
+XLSX_HEADERS = {
+    "vi": {"customer_id": "Mã khách hàng", "name": "Họ tên", "phone": "Điện thoại",
+           "email": "Email", "consent_sms": "Đồng ý SMS", "consent_zalo": "Đồng ý Zalo",
+           "consent_email": "Đồng ý email", "segment": "Nhóm khách",
+           "suggested_action": "Gợi ý chăm sóc"},
+    "en": {"customer_id": "Customer ID", "name": "Name", "phone": "Phone", "email": "Email",
+           "consent_sms": "SMS consent", "consent_zalo": "Zalo consent",
+           "consent_email": "E-mail consent", "segment": "Segment",
+           "suggested_action": "Suggested action"},
+}
+
+
 def write_rfm_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path, segment_keys: list[str],
-                      as_of: date, with_contacts: bool, xlsx: bool = True) -> dict:
+                      as_of: date, with_contacts: bool, xlsx: bool = True,
+                      labels: dict[str, str] | None = None, lang: str = "vi") -> dict:
     """rfm_customers.parquet/.csv, segment_summary.csv, exports/segment=<key>.csv (+ per channel),
     exports/segments.xlsx. Returns what was written and the send-list counts."""
     from helpers.rfm import CONTACT_COLUMNS, CONTRACT_COLUMNS
@@ -147,10 +160,15 @@ def write_rfm_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path, segme
                                  keys=segment_keys, columns=RFM_EXPORT_COLUMNS)
     skipped = []
     if xlsx:  # about a second per 100,000 customers: large shops may prefer CSV only
-        query = f"select {', '.join(RFM_EXPORT_COLUMNS)} from contact_lists where list_key = $key"
+        # the workbook a person opens: segments by their label, headers in words, a filter on
+        # the header row; the CSV files keep the contract's columns and keys for campaign tools
+        shown = [("segment_label as segment" if c == "segment" else c)
+                 for c in RFM_EXPORT_COLUMNS]
+        query = f"select {', '.join(shown)} from contact_lists where list_key = $key"
         sheets = {key: (query, {"key": key}) for key in segment_keys}
         book, skipped = write_xlsx(con, sheets, output_dir / "exports" / "segments.xlsx",
-                                   as_of=as_of)
+                                   as_of=as_of, sheet_labels=labels,
+                                   headers=XLSX_HEADERS["vi" if lang == "vi" else "en"])
         files.append(book)
     return {"files": files, "send_list_counts": counts, "xlsx_skipped": skipped,
             "rows": customers.num_rows, "xlsx": xlsx}

@@ -42,6 +42,15 @@ def use_workbook_theme(lang: str = "vi", *, embed_plotlyjs: bool = True) -> None
         margin=dict(l=60, r=30, t=60, b=50),
         colorway=["#0969da", "#1a7f37", "#bf8700", "#cf222e", "#8250df", "#57606a",
                   "#1b7c83", "#e16f24", "#4ac26b", "#a0111f", "#6e7781"],
+        # whole numbers in the reader's format (1.610.000.000 in Vietnamese), never 1.61B,
+        # 250M or 31.6k: plotly's SI suffixes are neither Vietnamese nor money
+        xaxis=dict(exponentformat="none", separatethousands=True),
+        yaxis=dict(exponentformat="none", separatethousands=True),
+        coloraxis=dict(colorbar=dict(exponentformat="none", separatethousands=True)),
+    ), data=dict(
+        heatmap=[go.Heatmap(colorbar=dict(exponentformat="none", separatethousands=True))],
+        histogram2d=[go.Histogram2d(colorbar=dict(exponentformat="none",
+                                                  separatethousands=True))],
     ))
     pio.templates.default = "plotly_white+workbook"
     pio.renderers[RENDERER] = OfflineHtmlRenderer()

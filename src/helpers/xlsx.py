@@ -10,6 +10,7 @@ date, so the same data always gives the same bytes. Read back by tests with open
 from __future__ import annotations
 
 import os
+import re
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
@@ -63,7 +64,8 @@ _CORE = (
 _STYLES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-    '<numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/></numFmts>'
+    '<numFmts count="2"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/>'
+    '<numFmt numFmtId="165" formatCode="#,##0\\ &quot;₫&quot;"/></numFmts>'
     '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>'
     '<font><b/><sz val="11"/><name val="Calibri"/></font></fonts>'
     '<fills count="3"><fill><patternFill patternType="none"/></fill>'
@@ -71,10 +73,11 @@ _STYLES = (
     '<fill><patternFill patternType="solid"><fgColor rgb="FFEAEEF2"/></patternFill></fill></fills>'
     '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
     '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<cellXfs count="5"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
     '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
     '<xf numFmtId="3" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
     '<xf numFmtId="0" fontId="1" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1"/>'
+    '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
     '</cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
     '</styleSheet>'
 )
@@ -105,13 +108,26 @@ def _cell_sql(name: str, kind: str, letter: str) -> str:
         body = (f"{ref} s=\"1\"><v>' || date_diff('day', DATE '1899-12-30', {col}) "
                 f"|| '</v></c>'")
     elif kind.startswith("DECIMAL"):
-        body = f"{ref} s=\"2\"><v>' || cast({col} as varchar) || '</v></c>'"
+        # money: a number Excel can sum, shown as 1,234,567 ₫ (style 4)
+        body = f"{ref} s=\"4\"><v>' || cast({col} as varchar) || '</v></c>'"
     elif kind in ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
                   "UINTEGER", "UBIGINT", "DOUBLE", "FLOAT"):
         body = f"{ref}><v>' || cast({col} as varchar) || '</v></c>'"
     else:
         body = f"{ref} t=\"inlineStr\"><is><t>' || xlsx_text({col}) || '</t></is></c>'"
     return f"case when {col} is null then '' else {body} end"
+
+
+def excel_sheet_name(label: str, taken: set[str]) -> str:
+    """A label as Excel accepts a sheet name: no []:*?/\\, at most 31 characters, unique."""
+    name = re.sub(r"[\[\]:*?/\\]", " ", str(label)).strip().strip("'")[:31] or "Sheet"
+    base, n = name, 2
+    while name.casefold() in taken:
+        suffix = f" ({n})"
+        name = base[:31 - len(suffix)] + suffix
+        n += 1
+    taken.add(name.casefold())
+    return name
 
 
 def _sheet_header(columns: list[str]) -> str:
@@ -134,7 +150,8 @@ def _entry(name: str) -> zipfile.ZipInfo:
 
 
 def write_xlsx(con: duckdb.DuckDBPyConnection, sheets: dict[str, tuple[str, dict]], path: Path,
-               *, as_of: date, order_by: str = "customer_id") -> tuple[Path, list[str]]:
+               *, as_of: date, order_by: str = "customer_id", sheet_labels: dict | None = None,
+               headers: dict | None = None) -> tuple[Path, list[str]]:
     """One sheet per (name -> (select query, its parameters)), rows in `order_by` order. Sheets
     with more rows than Excel holds are skipped and their names returned. Queries and the order
     column come from the calling code, never from parameters."""
@@ -164,18 +181,22 @@ def write_xlsx(con: duckdb.DuckDBPyConnection, sheets: dict[str, tuple[str, dict
             index = len(written) + 1
             with book.open(_entry(f"xl/worksheets/sheet{index}.xml"), "w",
                            force_zip64=True) as out:
-                out.write(_sheet_header(columns).encode("utf-8"))
+                shown = [(headers or {}).get(c, c) for c in columns]
+                out.write(_sheet_header(shown).encode("utf-8"))
                 result = con.execute(render, params)
                 while batch := result.fetchmany(16):
                     for _, xml in batch:  # UTF-8 bytes straight from DuckDB
                         out.write(xml)
-                out.write(b"</sheetData></worksheet>")
+                last = f"{column_letter(len(columns) - 1)}{rows + 1}"
+                # a filter on the header row (Excel: Data › Filter already on)
+                out.write(f'</sheetData><autoFilter ref="A1:{last}"/></worksheet>'.encode())
             written.append(name)
         if not written:  # Excel needs at least one sheet
             with book.open(_entry("xl/worksheets/sheet1.xml"), "w") as out:
                 out.write(_sheet_header(["(empty)"]).encode() + b"</sheetData></worksheet>")
             written.append("empty")
-        sheet_names = [n[:31] for n in written]
+        taken: set[str] = set()
+        sheet_names = [excel_sheet_name((sheet_labels or {}).get(n, n), taken) for n in written]
         book.writestr(_entry("[Content_Types].xml"), _CONTENT_TYPES.format(
             sheets="".join(_SHEET_TYPE.format(i=i + 1) for i in range(len(written)))))
         book.writestr(_entry("_rels/.rels"), _ROOT_RELS)
