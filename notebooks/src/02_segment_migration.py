@@ -66,7 +66,8 @@ narrative.migration_headlines(migration.headline(con), as_of_from=date_from, as_
 # %%
 charts.migration_heatmap(segment_migration.df(), order=scheme_def.order,
                          labels=scheme_def.labels(run.lang), lang=run.lang,
-                         title=t("migration_title", run.lang, a=date_from, b=run.as_of))
+                         title=t("migration_title", run.lang, a=narrative.day(date_from, run.lang),
+                                 b=narrative.day(run.as_of, run.lang)))
 
 # %%
 charts.migration_sankey(segment_migration.df(), order=scheme_def.order,

@@ -10,6 +10,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from helpers.formatting import number, percent
 from helpers.texts import t
 
 MONEY_FORMAT = ",.0f"
@@ -44,7 +45,8 @@ def rfm_grid_heatmap(rfm_grid: pd.DataFrame, *, bins: int, labels: dict[str, str
             continue
         i, j = bins - int(row.r_score), int(row.fm_score) - 1
         counts[i, j] = row.customers
-        text[i][j] = f"{labels.get(row.segment, row.segment)}<br>{int(row.customers):,}"
+        text[i][j] = (f"{labels.get(row.segment, row.segment)}<br>"
+                      f"{number(int(row.customers), lang)}")
     fig = go.Figure(go.Heatmap(
         z=counts, x=[str(c) for c in range(1, bins + 1)],
         y=[str(r) for r in range(bins, 0, -1)], text=text, texttemplate="%{text}",
@@ -199,8 +201,10 @@ def migration_heatmap(matrix: pd.DataFrame, *, order: list[str], labels: dict[st
     count = matrix.pivot(index="from_segment", columns="to_segment", values="customers")
     share = share.reindex(index=rows, columns=cols)
     count = count.reindex(index=rows, columns=cols)
-    name = {**labels, "(new)": t("new_in_period", lang), "(gone)": "(gone)"}
-    text = [[("" if pd.isna(c) else f"{s:.0%}<br>{int(c):,}") for s, c in zip(srow, crow)]
+    name = {**labels, "(new)": t("new_in_period", lang),
+            "(gone)": "(không còn)" if lang == "vi" else "(gone)"}
+    text = [[("" if pd.isna(c) else f"{percent(s, lang)}<br>{number(int(c), lang)}")
+             for s, c in zip(srow, crow)]
             for srow, crow in zip(share.values, count.values)]
     fig = go.Figure(go.Heatmap(
         z=share.values.astype(float), x=[name.get(c, c) for c in cols],
@@ -251,7 +255,9 @@ def segment_trend(trend: pd.DataFrame, *, order: list[str], labels: dict[str, st
                   color_discrete_map={labels.get(k, k): v for k, v in colors.items()},
                   labels={"month_end": "", "share": t("share", lang),
                           "segment_label": t("segment", lang)}, title=title)
-    fig.update_layout(height=460, yaxis_tickformat=".0%", hovermode="x unified")
+    fig.update_layout(height=460, yaxis_tickformat=".0%", hovermode="x unified",
+                      # months as the reader writes them (plotly's own names are English)
+                      xaxis_tickformat="%m/%Y" if lang == "vi" else "%b %Y")
     return fig
 
 

@@ -243,9 +243,9 @@ def score_levels(cuts: pd.DataFrame, empty: list[str], *, lang: str = "vi") -> M
         text += " " + _pick(
             lang,
             f"Không có khách nào ở mức **{', '.join(empty)}**: khi nhiều khách bằng nhau (ví dụ đa "
-            f"số mua 1 lần), họ nhận cùng một điểm nên một số mức bị trống. Điều này là đúng.",
+            f"số mua 1 lần), họ nhận cùng một điểm nên một số mức bị trống. Đây là điều bình thường.",
             f"No customer has **{', '.join(empty)}**: tied customers (e.g. the many who bought "
-            f"once) share one score, so some levels stay empty. That is correct.")
+            f"once) share one score, so some levels stay empty. This is expected.")
     return Markdown(text)
 
 
@@ -298,7 +298,11 @@ def cut_point_table(cuts: pd.DataFrame, *, lang: str = "vi") -> HTML:
         return money(value, lang) if row.factor == "M" else number(value, lang)
 
     table = pd.DataFrame({
-        "factor": cuts.factor, "score": cuts.score,
+        _pick(lang, "Tiêu chí", "Factor"): cuts.factor.map(
+            lambda f: {"R": _pick(lang, "R (gần đây)", "R (recency)"),
+                       "F": _pick(lang, "F (tần suất)", "F (frequency)"),
+                       "M": _pick(lang, "M (chi tiêu)", "M (spend)")}.get(f, f)),
+        _pick(lang, "Điểm", "Score"): cuts.score,
         _pick(lang, "từ", "from"): [fmt(r, r.value_min) for r in cuts.itertuples()],
         _pick(lang, "đến", "to"): [fmt(r, r.value_max) for r in cuts.itertuples()],
         _pick(lang, "khách", "customers"): [number(v, lang) for v in cuts.customers],
@@ -378,8 +382,9 @@ def cohort_headlines(cohort_revenue: pd.DataFrame, returned: pd.DataFrame, *, as
                            f"First-time buyers who made a second purchase: {parts} (counting only "
                            f"buyers who have had that many days)."))
     if not complete:
-        items.append(_pick(lang, f"Kỳ hiện tại chưa kết thúc vào {as_of}: các ô đánh dấu * chưa đầy đủ.",
-                           f"The current period is not over on {as_of}: cells marked * are "
+        items.append(_pick(lang, f"Kỳ hiện tại chưa kết thúc vào {day(as_of, lang)}: các ô đánh "
+                                 f"dấu * chưa đầy đủ.",
+                           f"The current period is not over on {day(as_of, lang)}: cells marked * are "
                            f"incomplete."))
     return Markdown("\n".join(f"- {i}" for i in items))
 
@@ -400,8 +405,22 @@ def window_counts(windows: pd.DataFrame, *, lang: str = "vi") -> HTML:
     return html_table(table)
 
 
+def day(value, lang: str = "vi") -> str:
+    """A date as the reader writes it: 31/10/2026 (vi) or 31 Oct 2026 (en)."""
+    from datetime import date as date_type
+
+    from babel.dates import format_date
+
+    if isinstance(value, str):
+        value = date_type.fromisoformat(value[:10])
+    return format_date(value, format="dd/MM/yyyy" if lang == "vi" else "d MMM yyyy",
+                       locale="vi_VN" if lang == "vi" else "en_US")
+
+
 def migration_headlines(h: dict, *, as_of_from, as_of_to, lang: str = "vi",
                         sources: dict | None = None) -> Markdown:
+    as_of_from, as_of_to = day(as_of_from, lang), day(as_of_to, lang)
+    sources = {day(d, lang): s for d, s in (sources or {}).items()}
     items = [
         _pick(lang,
               f"Từ {as_of_from} đến {as_of_to}, trong {number(h['customers'], lang)} khách đã có "
@@ -430,9 +449,11 @@ def migration_headlines(h: dict, *, as_of_from, as_of_to, lang: str = "vi",
 
 
 def movers_sizes(sizes: dict, *, lang: str = "vi") -> Markdown:
-    names = {"win_back": _pick(lang, "cần giành lại (win-back)", "to win back"),
-             "thank_you": _pick(lang, "cảm ơn (lên nhóm tốt nhất)", "to thank (moved into the best group)")}
-    lines = [f"- **{name}** ({names.get(name, name)}): {number(n, lang)} "
+    names = {"win_back": _pick(lang, "Khách cần giành lại", "To win back"),
+             "thank_you": _pick(lang, "Khách để cảm ơn (vừa lên nhóm tốt nhất)",
+                                "To thank (moved into the best group)")}
+    # a list the analyst named in movers_lists has no label: its name, in words
+    lines = [f"- **{md_escape(names.get(name, name.replace('_', ' ')))}**: {number(n, lang)} "
              + _pick(lang, "khách", "customers") for name, n in sizes.items()]
     return Markdown("\n".join(lines))
 
@@ -442,8 +463,8 @@ def loyalty_headlines(summary: pd.DataFrame, *, names: dict[str, str], as_of, re
     total = int(summary.members.sum())
     parts = ", ".join(f"{names[r.tier]} {number(r.members, lang)}" for r in summary.itertuples())
     items = [
-        _pick(lang, f"**{number(total, lang)} thành viên** tính đến {as_of}: {parts}.",
-              f"**{number(total, lang)} members** as of {as_of}: {parts}."),
+        _pick(lang, f"**{number(total, lang)} thành viên** tính đến {day(as_of, lang)}: {parts}.",
+              f"**{number(total, lang)} members** as of {day(as_of, lang)}: {parts}."),
         _pick(lang, f"So với cuối tháng trước: **{number(summary.upgraded.sum(), lang)} lên hạng**, "
                     f"**{number(summary.downgraded.sum(), lang)} xuống hạng**, "
                     f"{number(summary.new_members.sum(), lang)} thành viên mới.",
