@@ -99,3 +99,13 @@ def month(shop):
     return folder
 
 
+@pytest.fixture(scope="session")
+def month_en(shop):
+    """The same month run in English: published beside the Vietnamese one, never over it."""
+    root, params = shop
+    english = root / "english.yaml"
+    english.write_text("lang: en\n", encoding="utf-8")
+    return monthly.run_month(date(2026, 10, 31),
+                             params_files=[PARAMS_DIR / "default.yaml", params, english],
+                             reports_dir=root / "reports", echo=lambda *a, **k: None)
+

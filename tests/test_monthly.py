@@ -209,6 +209,30 @@ def test_a_vietnamese_page_has_no_english_heading_and_shows_labels_not_keys(mont
             assert not re.search(rf"(?<![\w/=]){key}(?![\w.])", visible), f"{html.name}: {key}"
 
 
+def test_an_english_page_has_no_vietnamese_and_the_vietnamese_month_is_kept(month, month_en,
+                                                                            shop):
+    import pandas as pd
+
+    from helpers.page_texts import PAGE_TEXTS
+
+    root, _ = shop
+    # the shop's own campaign names are its data, shown as written
+    own = pd.read_csv(root / "raw" / "campaigns.csv", dtype=str).name.tolist()
+
+    assert month_en.name == "2026-10-31-en" and (month / "manifest.json").exists()
+    vietnamese = [line.lstrip("#> ").strip() for t in PAGE_TEXTS.values()
+                  for line in t["vi"].splitlines()]
+    for html in sorted(month_en.glob("0*.html")):
+        visible = _visible(html)
+        for name in own:
+            visible = visible.replace(name, "")
+        assert '<html lang="en">' in html.read_text(encoding="utf-8")
+        for line in vietnamese:
+            assert line not in visible, f"{html.name}: Vietnamese text {line!r}"
+        words = re.findall(r"\b(khách|tháng|doanh thu|nhóm|đơn hàng|ngày)\b", visible)
+        assert not words, f"{html.name}: Vietnamese words {sorted(set(words))}"
+
+
 def test_no_staging_folder_absolute_path_or_hash_in_a_page(month):
     from helpers.paths import PROJECT_ROOT
 

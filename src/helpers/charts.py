@@ -82,11 +82,16 @@ def rfm_distributions(distributions: pd.DataFrame, *, lang: str = "vi") -> go.Fi
     return fig
 
 
-def _short_money(value: float) -> str:
-    for size, unit in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if value >= size:
-            return f"{value / size:.3g}{unit}"
-    return f"{value:.0f}"
+def _short_money(value: float, lang: str = "vi") -> str:
+    """Money in a small cell: 1,6 tỷ / 250 tr / 31,6 nghìn (vi), ₫1.6B / ₫250M / ₫31.6k (en)."""
+    units = ((1e9, "tỷ"), (1e6, "tr"), (1e3, "nghìn")) if lang == "vi" else (
+        (1e9, "B"), (1e6, "M"), (1e3, "k"))
+    for size, unit in units:
+        if abs(value) >= size:
+            shown = f"{value / size:.3g}"
+            return (f"{shown.replace('.', ',')} {unit}" if lang == "vi"
+                    else f"₫{shown}{unit}")
+    return number(value, lang)
 
 
 def revenue_concentration(concentration: pd.DataFrame, *, lang: str = "vi",
@@ -103,8 +108,10 @@ def revenue_concentration(concentration: pd.DataFrame, *, lang: str = "vi",
                     name=t("equal_share", lang), hoverinfo="skip")
     top20 = frame.loc[frame.customer_percentile == 20, "revenue_share"]
     if len(top20):
-        fig.add_annotation(x=0.2, y=float(top20.iloc[0]), text=f"Top 20% → {float(top20.iloc[0]):.0%}",
-                           showarrow=True, arrowhead=2, ax=60, ay=30)
+        share = float(top20.iloc[0])
+        text = (f"20% khách → {percent(share, lang)} doanh thu" if lang == "vi"
+                else f"Top 20% → {percent(share, lang)} of revenue")
+        fig.add_annotation(x=0.2, y=share, text=text, showarrow=True, arrowhead=2, ax=70, ay=30)
     fig.update_layout(title=title, xaxis_title=t("top_share_of_buyers", lang),
                       yaxis_title=t("share_of_revenue", lang), height=420,
                       xaxis_tickformat=".0%", yaxis_tickformat=".0%")
@@ -129,14 +136,17 @@ def cohort_heatmap(dense: pd.DataFrame, *, value: str = "retention", lang: str =
     """Cohorts (rows, oldest on top) x periods: retention in percent or revenue; the current,
     incomplete period is marked with an asterisk."""
     pivot = dense.pivot(index="cohort", columns="period", values=value).sort_index()
+    # the last 12 cohorts fit a page with readable numbers; every cohort is in cohort_revenue.csv
+    pivot = pivot.iloc[-12:]
+    pivot = pivot.loc[:, pivot.notna().any()]
     flags = dense.pivot(index="cohort", columns="period", values="is_incomplete").sort_index()
     flags = flags.reindex_like(pivot).fillna(False).astype(bool)
     if value == "retention":
-        text = pivot.map(lambda v: "" if pd.isna(v) else f"{v:.0%}")
+        text = pivot.map(lambda v: "" if pd.isna(v) else percent(v, lang))
         hover = "%{y}, +%{x}: %{z:.1%}<extra></extra>"
         scale, zmax = "Blues", float(pivot.iloc[:, 1:].max().max()) if pivot.shape[1] > 1 else 1.0
     else:
-        text = pivot.map(lambda v: "" if pd.isna(v) else _short_money(v) if v >= 1000 else f"{v:.0f}")
+        text = pivot.map(lambda v: "" if pd.isna(v) else _short_money(v, lang))
         hover = "%{y}, +%{x}: %{z:,.0f} ₫<extra></extra>"
         scale, zmax = "Greens", None
     text = text.where(~flags, text + "*")
@@ -144,6 +154,7 @@ def cohort_heatmap(dense: pd.DataFrame, *, value: str = "retention", lang: str =
         z=pivot.values, x=[str(c) for c in pivot.columns], y=list(pivot.index),
         text=text.values, texttemplate="%{text}", textfont=dict(size=9), colorscale=scale,
         zmin=0, zmax=zmax, hovertemplate=hover, xgap=1, ygap=1,
+        colorbar=dict(tickformat=".0%") if value == "retention" else None,
     ))
     fig.update_yaxes(autorange="reversed", type="category",
                      title=t("cohort", lang))
@@ -153,7 +164,10 @@ def cohort_heatmap(dense: pd.DataFrame, *, value: str = "retention", lang: str =
 
 
 def ltv_curves(curves: pd.DataFrame, *, lang: str = "vi", title: str | None = None) -> go.Figure:
-    """Cumulative revenue per customer by period, one line per cohort (recent cohorts darker)."""
+    """Cumulative revenue per customer by period, one line per cohort (recent cohorts darker);
+    the last 12 cohorts, so the legend fits beside the chart."""
+    keep = sorted(curves.cohort.unique())[-12:]
+    curves = curves[curves.cohort.isin(keep)]
     fig = px.line(curves, x="period", y="cumulative_revenue_per_customer", color="cohort",
                   color_discrete_sequence=px.colors.sample_colorscale(
                       "Viridis", max(curves.cohort.nunique(), 2)),
@@ -180,11 +194,14 @@ def second_purchase_gap(gaps: pd.DataFrame, returned: pd.DataFrame, *, lang: str
     frame = gaps[gaps.gap_days <= max_days]
     fig = go.Figure(go.Bar(x=frame.gap_days, y=frame.customers, marker_color="#0969da",
                            hovertemplate="%{x} d: %{y:,}<extra></extra>"))
+    unit = "ngày" if lang == "vi" else "days"
     for i, row in enumerate(returned.itertuples()):
         fig.add_vline(x=row.window_days + 0.5, line_dash="dash", line_color="#cf222e")
-        fig.add_annotation(x=row.window_days + 0.5, yref="paper", y=1.0 - 0.08 * i, showarrow=False,
-                           text=f"≤{row.window_days}d: {row.share_returned:.1%}",
-                           xanchor="left", font=dict(color="#cf222e"))
+        # the shares stand in a box at the top right, away from the lines and the bars
+        fig.add_annotation(xref="paper", x=1.0, yref="paper", y=1.0 - 0.09 * i, showarrow=False,
+                           text=f"≤ {row.window_days} {unit}: {percent(row.share_returned, lang, 1)}",
+                           xanchor="right", font=dict(color="#cf222e"),
+                           bgcolor="rgba(255,255,255,0.9)")
     fig.update_layout(title=title, height=400, xaxis_title=t("days_to_second", lang),
                       yaxis_title=t("customers", lang), bargap=0.1)
     return fig
@@ -214,9 +231,10 @@ def migration_heatmap(matrix: pd.DataFrame, *, order: list[str], labels: dict[st
         colorbar=dict(title=t("share_of_row", lang), tickformat=".0%"),
     ))
     fig.update_yaxes(autorange="reversed", title=t("from_segment", lang))
-    fig.update_xaxes(title=t("to_segment", lang), side="top", tickangle=-30)
-    fig.update_layout(title=title, height=max(480, 42 * len(rows) + 200),
-                      margin=dict(t=160))
+    # column labels below the cells: above them they ran into the title
+    fig.update_xaxes(title=t("to_segment", lang), side="bottom", tickangle=-35)
+    fig.update_layout(title=title, height=max(480, 42 * len(rows) + 240),
+                      margin=dict(t=70, b=170))
     return fig
 
 

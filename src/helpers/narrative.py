@@ -489,9 +489,33 @@ def list_sizes(counts: pd.DataFrame, *, lang: str = "vi") -> HTML:
     table = counts.pivot_table(index="list_key", columns="channel", values="in_list",
                                aggfunc="sum", fill_value=0)
     sizes = counts.groupby("list_key").customers.max()
-    table.insert(0, _pick(lang, "khách", "customers"), sizes)
-    table = table.reset_index().rename(columns={"list_key": _pick(lang, "danh sách", "list")})
+    table.insert(0, _pick(lang, "Khách", "Customers"), sizes)
+    table = table.reset_index()
+    # lists and channels by their names, never their keys; counts in the reader's format
+    names = {**LIST_LABELS, **{f"window={k}": v for k, v in WINDOW_LABELS.items()}}
+    table["list_key"] = table.list_key.map(lambda k: _pick(lang, *names[k]) if k in names
+                                           else str(k).replace("_", " "))
+    table = table.rename(columns={"list_key": _pick(lang, "Danh sách", "List"), "sms": "SMS",
+                                  "zalo": "Zalo", "email": "Email"})
+    for column in table.columns[1:]:
+        table[column] = [number(v, lang) for v in table[column]]
     return html_table(table)
+
+
+LIST_LABELS = {
+    "close_to_next": ("Sắp lên hạng", "Close to the next tier"),
+    "upgraded": ("Vừa lên hạng", "Moved up a tier"),
+    "downgraded": ("Vừa xuống hạng", "Moved down a tier"),
+    "birthdays": ("Sinh nhật tháng tới", "Birthdays next month"),
+    "will_drop": ("Sẽ xuống hạng ở kỳ xét tới", "Will drop at the next re-ranking"),
+    "win_back": ("Khách cần giành lại", "To win back"),
+    "thank_you": ("Khách để cảm ơn", "To thank"),
+}
+WINDOW_LABELS = {
+    "1-7d": ("Mua 1–7 ngày trước", "Bought 1–7 days ago"),
+    "8-14d": ("Mua 8–14 ngày trước", "Bought 8–14 days ago"),
+    "15-28d": ("Mua 15–28 ngày trước", "Bought 15–28 days ago"),
+}
 
 
 def campaign_sentences(results: pd.DataFrame, *, lang: str = "vi") -> Markdown:
