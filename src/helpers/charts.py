@@ -131,6 +131,18 @@ def bar(frame: pd.DataFrame, *, x: str, y: str, color: str | None = None,
     return fig
 
 
+def cohort_label(cohort, lang: str = "vi") -> str:
+    """'2026-10' as the reader writes a month: 10/2026 (vi), Oct 2026 (en); weeks as they are."""
+    import re
+    from datetime import date
+
+    text = str(cohort)
+    if not re.fullmatch(r"\d{4}-\d{2}", text):
+        return text
+    month = date(int(text[:4]), int(text[5:]), 1)
+    return f"{month:%m/%Y}" if lang == "vi" else f"{month:%b %Y}"
+
+
 def cohort_heatmap(dense: pd.DataFrame, *, value: str = "retention", lang: str = "vi",
                    title: str | None = None) -> go.Figure:
     """Cohorts (rows, oldest on top) x periods: retention in percent or revenue; the current,
@@ -151,7 +163,8 @@ def cohort_heatmap(dense: pd.DataFrame, *, value: str = "retention", lang: str =
         scale, zmax = "Greens", None
     text = text.where(~flags, text + "*")
     fig = go.Figure(go.Heatmap(
-        z=pivot.values, x=[str(c) for c in pivot.columns], y=list(pivot.index),
+        z=pivot.values, x=[str(c) for c in pivot.columns],
+        y=[cohort_label(c, lang) for c in pivot.index],
         text=text.values, texttemplate="%{text}", textfont=dict(size=9), colorscale=scale,
         zmin=0, zmax=zmax, hovertemplate=hover, xgap=1, ygap=1,
         colorbar=dict(tickformat=".0%") if value == "retention" else None,
@@ -167,7 +180,8 @@ def ltv_curves(curves: pd.DataFrame, *, lang: str = "vi", title: str | None = No
     """Cumulative revenue per customer by period, one line per cohort (recent cohorts darker);
     the last 12 cohorts, so the legend fits beside the chart."""
     keep = sorted(curves.cohort.unique())[-12:]
-    curves = curves[curves.cohort.isin(keep)]
+    curves = curves[curves.cohort.isin(keep)].copy()
+    curves["cohort"] = curves.cohort.map(lambda c: cohort_label(c, lang))
     fig = px.line(curves, x="period", y="cumulative_revenue_per_customer", color="cohort",
                   color_discrete_sequence=px.colors.sample_colorscale(
                       "Viridis", max(curves.cohort.nunique(), 2)),

@@ -61,6 +61,12 @@ def _facts_vi(report: LoadReport) -> list[str]:
     return out
 
 
+def _cohort(cohort, lang: str = "vi") -> str:
+    from helpers.charts import cohort_label
+
+    return cohort_label(cohort, lang)
+
+
 def reason_label(reason: str, lang: str = "vi") -> str:
     """Why rows were set aside, in words (the key stays in the quarantine file)."""
     vi, en = REASON_LABELS.get(reason, (reason, reason))
@@ -359,9 +365,9 @@ def cohort_headlines(cohort_revenue: pd.DataFrame, returned: pd.DataFrame, *, as
                      "month" if grain == "month" else "week")
         items.append(_pick(
             lang,
-            f"Trong {number(last.cohort_size, lang)} khách mua lần đầu vào {last.cohort}, "
+            f"Trong {number(last.cohort_size, lang)} khách mua lần đầu vào {_cohort(last.cohort, lang)}, "
             f"**{percent(rate, lang)} mua lại ngay {unit} sau đó**.",
-            f"Of the {number(last.cohort_size, lang)} customers who came in {last.cohort}, "
+            f"Of the {number(last.cohort_size, lang)} customers who came in {_cohort(last.cohort, lang)}, "
             f"**{percent(rate, lang)} bought again the next {unit}**."))
         recent = sorted(done, key=lambda r: r.cohort_start)[-12:]
         mean = sum(float(p1.get(r.cohort, 0.0)) * r.cohort_size for r in recent) / max(
@@ -370,9 +376,9 @@ def cohort_headlines(cohort_revenue: pd.DataFrame, returned: pd.DataFrame, *, as
         items.append(_pick(
             lang,
             f"Trung bình {len(recent)} nhóm gần nhất: {percent(mean, lang, 1)} quay lại ở kỳ kế "
-            f"tiếp; cao nhất là nhóm {best.cohort} ({percent(float(p1.get(best.cohort, 0)), lang, 1)}).",
+            f"tiếp; cao nhất là nhóm {_cohort(best.cohort, lang)} ({percent(float(p1.get(best.cohort, 0)), lang, 1)}).",
             f"Across the last {len(recent)} cohorts, {percent(mean, lang, 1)} came back in the next "
-            f"period; the best was {best.cohort} ({percent(float(p1.get(best.cohort, 0)), lang, 1)})."))
+            f"period; the best was {_cohort(best.cohort, lang)} ({percent(float(p1.get(best.cohort, 0)), lang, 1)})."))
     if len(returned):
         parts = ", ".join(f"{percent(r.share_returned, lang, 1)} " +
                           _pick(lang, f"trong {r.window_days} ngày", f"within {r.window_days} days")
@@ -826,9 +832,9 @@ def cohort_review(glance: pd.DataFrame, *, lang: str = "vi") -> Markdown:
     mean = (glance.retention * glance.cohort_size).sum() / glance.cohort_size.sum()
     return Markdown(_pick(
         lang,
-        f"Khách mua lần đầu vào {last.cohort}: **{percent(last.retention, lang)} mua lại ngay tháng "
+        f"Khách mua lần đầu vào {_cohort(last.cohort, lang)}: **{percent(last.retention, lang)} mua lại ngay tháng "
         f"sau**; trung bình {len(glance)} tháng gần nhất là {percent(mean, lang, 1)}.",
-        f"Of the customers who came in {last.cohort}, **{percent(last.retention, lang)} bought "
+        f"Of the customers who came in {_cohort(last.cohort, lang)}, **{percent(last.retention, lang)} bought "
         f"again the next month**; the last {len(glance)} months average {percent(mean, lang, 1)}."))
 
 
