@@ -129,3 +129,21 @@ def test_export_button_writes_the_selection_with_consent_filter(explorer):
     assert len(everyone) == (explorer.tables["segment_summary"].set_index("segment")
                              .customers["champions"])
     assert len(sms) < len(everyone) and set(sms.consent_sms) == {"true"}
+
+
+def test_the_explorer_speaks_one_language_at_a_time(explorer):
+    with contextlib.redirect_stdout(io.StringIO()):
+        explorer.widget()
+    assert explorer.controls["as_of"].description == "Ngày phân tích"
+    assert explorer.controls["window"].options[0] == ("toàn bộ lịch sử", None)
+    assert explorer.buttons["export"].description == "Xuất danh sách đang xem"
+    assert explorer._tabs.get_title(0) == "Các nhóm"
+    set_control(explorer, "lang", "en")
+    try:
+        assert explorer.controls["as_of"].description == "As of"
+        assert explorer.controls["window"].options[0] == ("all history", None)
+        assert explorer._tabs.get_title(4) == "Customer lookup"
+        assert "Champions" in labels(explorer.figures["sizes"])
+    finally:
+        set_control(explorer, "lang", "vi")
+    assert explorer.controls["scheme"].description == "Cách phân nhóm"

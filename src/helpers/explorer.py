@@ -29,6 +29,27 @@ DEFAULT_CUTS = {"recency_days": [30, 90, 180, 365], "frequency": [2, 3, 5, 10],
                 "monetary": [500_000, 1_000_000, 3_000_000, 10_000_000]}
 PAGE_SIZE = 20
 
+# (vi, en) for every label of the explorer: one language at a time, switched with its control
+CONTROL_LABELS = {
+    "as_of": ("Ngày phân tích", "As of"), "scheme": ("Cách phân nhóm", "Scheme"),
+    "window": ("Cửa sổ", "Window"), "bins": ("Số mức điểm", "Bins"),
+    "scoring": ("Cách chấm điểm", "Scoring"), "cuts_recency_days": ("Mốc R (ngày)", "R cut days"),
+    "cuts_frequency": ("Mốc F (lần mua)", "F cut points"),
+    "cuts_monetary": ("Mốc M (₫)", "M cut points"), "factors": ("Tiêu chí", "Factors"),
+    "lang": ("Ngôn ngữ", "Language"), "segment": ("Nhóm", "Segment"),
+    "sort": ("Sắp xếp theo", "Sort by"), "descending": ("giảm dần", "descending"),
+    "page": ("Trang", "Page"), "compare": ("So với cách", "Compare with"),
+    "lookup": ("Tìm", "Find"),
+}
+WINDOW_NAMES = {None: ("toàn bộ lịch sử", "all history"), 30: ("30 ngày", "30 days"),
+                90: ("90 ngày", "90 days"), 180: ("180 ngày", "180 days"),
+                365: ("365 ngày", "365 days"), 730: ("730 ngày", "730 days")}
+TAB_TITLES = [("Các nhóm", "Segments"), ("R × FM", "R × FM"), ("Khách hàng", "Customers"),
+              ("So sánh cách phân nhóm", "Compare schemes"), ("Tra cứu khách", "Customer lookup")]
+BUTTON_LABELS = {"export": ("Xuất danh sách đang xem", "Export this selection"),
+                 "lookup": ("Tra cứu", "Look up")}
+LOOKUP_HINT = ("mã khách, số điện thoại hoặc email", "customer id, phone or e-mail")
+
 
 def _cuts_text(values) -> str:
     return ", ".join(f"{v:g}" for v in values)
@@ -114,6 +135,26 @@ class Explorer:
         self.buttons["export"].on_click(lambda _: self.export_selection())
         self.buttons["lookup"].on_click(lambda _: self.lookup(self.controls["lookup"].value))
         self.controls["lookup"].continuous_update = False
+        self._tabs = None
+        self._apply_language(r.lang)
+        self.controls["lang"].observe(lambda change: self._apply_language(change["new"]),
+                                      names="value")
+
+    def _apply_language(self, lang: str) -> None:
+        """Every label of the explorer in one language (vi or en); values never change."""
+        pick = 0 if lang == "vi" else 1
+        for name, texts in CONTROL_LABELS.items():
+            self.controls[name].description = texts[pick]
+        window = self.controls["window"]
+        value = window.value
+        window.options = [(WINDOW_NAMES[v][pick], v) for v in (None, 30, 90, 180, 365, 730)]
+        window.value = value
+        self.controls["lookup"].placeholder = LOOKUP_HINT[pick]
+        self.buttons["export"].description = BUTTON_LABELS["export"][pick]
+        self.buttons["lookup"].description = BUTTON_LABELS["lookup"][pick]
+        if getattr(self, "_tabs", None) is not None:
+            for i, title in enumerate(TAB_TITLES):
+                self._tabs.set_title(i, title[pick])
 
     def _build_outputs(self) -> None:
         self.outputs = {name: w.Output() for name in ("status", "sizes", "grid", "table",
@@ -130,9 +171,8 @@ class Explorer:
                                w.VBox([c["compare"], o["compare"]]),
                                w.VBox([w.HBox([c["lookup"], self.buttons["lookup"]]),
                                        o["lookup"]])])
-        for i, title in enumerate(["Segments", "R × FM", "Customers", "Compare schemes",
-                                   "Customer lookup"]):
-            tabs.set_title(i, title)
+        self._tabs = tabs
+        self._apply_language(self.controls["lang"].value)
         return w.VBox([w.HBox([settings, o["status"]]), tabs])
 
     def _ipython_display_(self) -> None:
@@ -253,8 +293,11 @@ class Explorer:
         self.tables["segment_customers"] = frame
         shown = frame.assign(monetary=[money(v, self.active.lang) for v in frame.monetary],
                              aov=[money(v, self.active.lang) for v in frame.aov])
-        self._draw("table", HTML(f"<p>{number(total, self.active.lang)} customers · page {page} "
-                                 f"of {pages}</p>" + shown.to_html(index=False, border=0)))
+        lang = self.active.lang
+        count = (f"{number(total, lang)} khách · trang {page}/{pages}" if lang == "vi"
+                 else f"{number(total, lang)} customers · page {page} of {pages}")
+        shown = shown.fillna("–")
+        self._draw("table", HTML(f"<p>{count}</p>" + shown.to_html(index=False, border=0)))
 
     # ------------------------------------------------------------ actions
 
@@ -285,7 +328,9 @@ class Explorer:
             {"q": query.strip(), "phone": _e164(query)}).fetchall()
         if not found:
             self.tables.pop("lookup_orders", None)
-            self._draw("lookup", HTML(f"<p>No customer matches {html.escape(query)!r}.</p>"))
+            said = ("Không có khách nào khớp với" if self.active.lang == "vi"
+                    else "No customer matches")
+            self._draw("lookup", HTML(f"<p>{said} {html.escape(repr(query))}.</p>"))
             return None
         customer_id = found[0][0]
         orders = self.con.execute(
