@@ -60,8 +60,9 @@ def rfm_grid_heatmap(rfm_grid: pd.DataFrame, *, bins: int, labels: dict[str, str
 
 
 def rfm_distributions(distributions: pd.DataFrame, *, lang: str = "vi") -> go.Figure:
-    """Three histograms (pre-binned in SQL): recency in 30-day buckets, frequency, monetary on log."""
-    fig = make_subplots(rows=1, cols=3, subplot_titles=[
+    """Three histograms (pre-binned in SQL), one above the other so that their titles and labels
+    never run into each other on a phone: recency in 30-day buckets, frequency, monetary on log."""
+    fig = make_subplots(rows=3, cols=1, vertical_spacing=0.14, subplot_titles=[
         t("recency_days", lang), t("frequency", lang), t("monetary_log", lang)])
     rec = distributions[distributions.factor == "recency_days"]
     fig.add_bar(x=rec.bucket_low + 15, y=rec.customers, width=28, row=1, col=1,
@@ -69,16 +70,18 @@ def rfm_distributions(distributions: pd.DataFrame, *, lang: str = "vi") -> go.Fi
                 hovertemplate="%{x:,.0f}: %{y:,}<extra></extra>")
     freq = distributions[distributions.factor == "frequency"]
     fig.add_bar(x=freq.bucket_low.astype(int).astype(str).where(freq.bucket_low < 20, "20+"),
-                y=freq.customers, row=1, col=2, marker_color="#1a7f37", name="F")
+                y=freq.customers, row=2, col=1, marker_color="#1a7f37", name="F",
+                hovertemplate="%{x}: %{y:,}<extra></extra>")
     mon = distributions[(distributions.factor == "monetary") & (distributions.bucket_low > 0)]
     # log-spaced buckets (four per power of ten) shown as categories: equal widths on a log scale
-    fig.add_bar(x=[_short_money(v) for v in mon.bucket_low], y=mon.customers, row=1, col=3,
+    fig.add_bar(x=[_short_money(v, lang) for v in mon.bucket_low], y=mon.customers, row=3, col=1,
                 marker_color="#bf8700", name="M",
-                hovertemplate="≥ %{x} ₫: %{y:,}<extra></extra>")
-    fig.update_xaxes(type="category", row=1, col=2)
-    fig.update_xaxes(type="category", row=1, col=3)
-    fig.update_yaxes(title_text=t("customers", lang), row=1, col=1)
-    fig.update_layout(showlegend=False, height=380, bargap=0.05)
+                hovertemplate="≥ %{x}: %{y:,}<extra></extra>")
+    fig.update_xaxes(type="category", row=2, col=1)
+    fig.update_xaxes(type="category", row=3, col=1)
+    for row in (1, 2, 3):
+        fig.update_yaxes(title_text=t("customers", lang), row=row, col=1)
+    fig.update_layout(showlegend=False, height=820, bargap=0.05)
     return fig
 
 
@@ -295,15 +298,17 @@ def segment_trend(trend: pd.DataFrame, *, order: list[str], labels: dict[str, st
 
 def tier_members(summary: pd.DataFrame, *, names: dict[str, str], lang: str = "vi",
                  title: str | None = None) -> go.Figure:
-    """Members and spend per tier, side by side."""
+    """Members and spend per tier, one above the other (side by side, a phone cannot fit the
+    tier names of both)."""
     frame = summary.assign(name=summary.tier.map(names))
-    fig = make_subplots(rows=1, cols=2, subplot_titles=[t("members", lang),
-                                                        t("spend_period", lang)])
+    fig = make_subplots(rows=2, cols=1, vertical_spacing=0.2,
+                        subplot_titles=[t("members", lang), t("spend_period", lang)])
     fig.add_bar(x=frame.name, y=frame.members, row=1, col=1, marker_color="#0969da",
                 text=frame.members, texttemplate="%{text:,}", name=t("members", lang))
-    fig.add_bar(x=frame.name, y=frame.spend.astype(float), row=1, col=2, marker_color="#bf8700",
-                text=[_short_money(v) for v in frame.spend.astype(float)], name=t("spend_period", lang))
-    fig.update_layout(title=title, showlegend=False, height=400)
+    fig.add_bar(x=frame.name, y=frame.spend.astype(float), row=2, col=1, marker_color="#bf8700",
+                text=[_short_money(v, lang) for v in frame.spend.astype(float)],
+                name=t("spend_period", lang))
+    fig.update_layout(title=title, showlegend=False, height=620)
     return fig
 
 
