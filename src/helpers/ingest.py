@@ -117,7 +117,8 @@ class LoadReport:
             text += " (" + ", ".join(f"{k}: {v:,}" for k, v in sorted(self.reasons.items())) + ")"
         if self.duplicates:
             verb = "dropped" if self.duplicates_dropped else "kept (set drop_duplicates to drop)"
-            text += f", {self.duplicates:,} exact duplicate rows {verb}"
+            text += (f", {self.duplicates:,} exact duplicate row"
+                     f"{'' if self.duplicates == 1 else 's'} {verb}")
         if self.guest_rows:
             text += (f". Guest sales (no customer key, not customers, kept out of RFM): "
                      f"{_rows(self.guest_rows)}, {self.guest_revenue} in money")
@@ -313,40 +314,47 @@ def _skipping(first_line: int, bad: list):
     return lines_for
 
 
-def _csv_to_parquet(path: Path, label: str, target: Path, *, encoding: str) -> RawFile:
+def _csv_header(path: Path, *, encoding: str, check_utf8: bool = True):
+    """(headers, delimiter, the encoding to read with, notes) from a CSV file's first line.
+
+    A UTF-16 file or bytes that are not UTF-8 are a clear error when UTF-8 is expected; a file
+    that is valid UTF-8 is never read as the code page given in `encoding` (check_utf8)."""
     notes: list[str] = []
     with open(path, "rb") as f:
         head = f.read(1 << 16)
-    enc = encoding.lower().replace("_", "-")
-    if enc in ("utf-8", "utf8", "utf-8-sig"):
+    if encoding.lower().replace("_", "-") in ("utf-8", "utf8", "utf-8-sig"):
         if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             raise IngestError(_encoding_message(path, head))
         try:
             codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
         except UnicodeDecodeError as exc:
             raise IngestError(_encoding_message(path, head, exc.start)) from None
-        text_head = head.decode("utf-8", errors="ignore")
-        arrow_encoding = "utf8"
+        read_as = "utf8"
     else:
         try:
-            codecs.lookup(encoding)
+            codec = codecs.lookup(encoding)
         except LookupError:
             raise IngestError(f"{path.name}: unknown encoding {encoding!r}; use e.g. utf-8, "
                               f"cp1258, cp1252 or utf-16") from None
-        arrow_encoding = encoding
-        if codecs.lookup(encoding).name not in ("utf-16", "utf-32") and _is_utf8(path):
+        read_as = encoding
+        if check_utf8 and codec.name not in ("utf-16", "utf-32") and _is_utf8(path):
             # a file that is valid UTF-8 (with accents) is never read as a code page: that would
             # garble every Vietnamese name silently
             notes.append(f"{path.name} is UTF-8, not {encoding}: read as UTF-8")
-            arrow_encoding = "utf8"
-        text_head = head.decode("utf-8" if arrow_encoding == "utf8" else encoding,
-                                errors="replace")
-    text_head = text_head.lstrip("\ufeff")
-    first_line = text_head.splitlines()[0] if text_head.strip() else ""
+            read_as = "utf8"
+    text = head.decode("utf-8" if read_as == "utf8" else encoding, errors="replace")
+    text = text.lstrip("\ufeff")
+    first_line = text.splitlines()[0] if text.strip() else ""
     if not first_line.strip():
         raise IngestError(f"{path.name}: no header row. The first line must name the columns.")
     delimiter = _sniff_delimiter(first_line)
-    headers = next(csv.reader([first_line], delimiter=delimiter))
+    return next(csv.reader([first_line], delimiter=delimiter)), delimiter, read_as, notes
+
+
+def _csv_to_parquet(path: Path, label: str, target: Path, *, encoding: str) -> RawFile:
+    headers, delimiter, arrow_encoding, notes = _csv_header(path, encoding=encoding)
+    with open(path, "rb") as f:
+        head = f.read(1 << 16)
     width = len(headers)
     names = [f"c{i}" for i in range(width)]
 
@@ -531,24 +539,7 @@ def _read_headers(path: Path, *, encoding: str) -> list[str]:
 
         row = next(CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).iter_rows(), [])
         return [_excel_text(h) or "" for h in row]
-    with open(path, "rb") as f:
-        head = f.read(1 << 16)
-    utf8 = encoding.lower().replace("_", "-") in ("utf-8", "utf8", "utf-8-sig")
-    if utf8 and head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise IngestError(_encoding_message(path, head))
-    try:
-        text = head.decode("utf-8" if utf8 else encoding)
-    except UnicodeDecodeError as exc:
-        if utf8 and exc.end < len(head) - 4:
-            raise IngestError(_encoding_message(path, head, exc.start)) from None
-        text = head.decode("utf-8" if utf8 else encoding, errors="replace")
-    except LookupError:
-        raise IngestError(f"{path.name}: unknown encoding {encoding!r}; use e.g. utf-8, cp1258, "
-                          f"cp1252 or utf-16") from None
-    first = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
-    if not first.strip():
-        raise IngestError(f"{path.name}: no header row. The first line must name the columns.")
-    return next(csv.reader([first], delimiter=_sniff_delimiter(first)))
+    return _csv_header(path, encoding=encoding, check_utf8=False)[0]
 
 
 # ---------------------------------------------------------------- raw views over the text Parquet
@@ -591,7 +582,7 @@ def _raw_view(con, name: str, raws: list[RawFile], section: str, mapping: dict,
     return picks
 
 
-def _amount_macro(con, picks: list[dict], mapping: dict, section: str) -> int:
+def _amount_macro(con, picks: list[dict], mapping: dict) -> int:
     """mapped_amount(a1..a6): the mapping's amount expression; returns how many columns it uses."""
     expressions = {p["amount"] for p in picks}
     if len(expressions) > 1:
@@ -826,7 +817,9 @@ def load(
     settings = {k: v for k, v in mapping.items() if not k.startswith("_")}
     key = _cache_key({"files": [s for _, s in shas], "returns": [s for _, s in return_shas],
                       "kind": kind, "mapping": settings, "tz": shop_tz, "drop": drop_duplicates,
-                      "enc": encoding, "overrides": overrides, "year": date.today().year})
+                      "enc": encoding, "overrides": overrides,
+                      # two-digit birthdays depend on this year; orders do not
+                      "year": date.today().year if kind == "customers" else None})
     cache = Path(cache_dir) / f"{kind}-{key}"
     table = TABLES[kind]
     _ensure_macros(con)
@@ -924,7 +917,7 @@ def _stage(con, kind, files, return_files, mapping, overrides, cache, work, *, s
     if kind == "orders":
         columns = ["order_id", "customer_id", "order_date", "status", "channel"]
         picks = _raw_view(con, "raw_orders", raws, "orders", mapping, columns)
-        amount_columns = _amount_macro(con, picks, mapping, "orders")
+        amount_columns = _amount_macro(con, picks, mapping)
         order_date = _decide_date_order(con, "select order_date as value from raw_orders",
                                         "order dates", date_setting, where, detected)
         slots = ", ".join(f"amount_{i + 1}" for i in range(amount_columns))
@@ -940,10 +933,10 @@ def _stage(con, kind, files, return_files, mapping, overrides, cache, work, *, s
                   "status_keys": keys, "status_values": values}
         db.materialize(con, "stg_order_lines", as_name=checked_name, **params)
         _order_amount_shape(con, mapping, picks, detected, where)
-        guests = con.execute(f"select count(*) filter (where is_guest), count(distinct source_file "
-                             f"|| ':' || source_line) from {checked_name}").fetchall()[0]
-        if guests[0]:
-            detected.append(f"{_rows(guests[0])} without a customer key: guest sales, reported "
+        guests = con.execute(f"select count(*) filter (where is_guest) "
+                             f"from {checked_name}").fetchall()[0][0]
+        if guests:
+            detected.append(f"{_rows(guests)} without a customer key: guest sales, reported "
                             f"apart and kept out of RFM")
     else:
         columns = list(CUSTOMER_COLUMNS)
@@ -975,7 +968,7 @@ def _stage(con, kind, files, return_files, mapping, overrides, cache, work, *, s
                          "amount": picks[0]["amount"], "amount_level":
                          "order" if level_order else "line"}
     if kind == "orders" and return_files:
-        report.returns = _stage_returns(con, return_files, raws, mapping, overrides, cache, work,
+        report.returns = _stage_returns(con, return_files, mapping, overrides, cache, work,
                                         shop_tz=shop_tz, drop_duplicates=drop_duplicates,
                                         encoding=encoding, ids=ids, keys=keys, values=values,
                                         orders_date_order=order_date, orders_mark=mark,
@@ -983,7 +976,7 @@ def _stage(con, kind, files, return_files, mapping, overrides, cache, work, *, s
     return report
 
 
-def _stage_returns(con, return_files, order_raws, mapping, overrides, cache, work, *, shop_tz,
+def _stage_returns(con, return_files, mapping, overrides, cache, work, *, shop_tz,
                    drop_duplicates, encoding, ids, keys, values, orders_date_order,
                    orders_mark, shas) -> dict:
     detected: list[str] = []
@@ -1064,7 +1057,8 @@ def _finish(con, kind, checked, raws, mapping, cache, staged_name, quarantine_na
             raise AssertionError(f"{raw.label}: {raw.rows} rows converted, {read} parsed")
         detected.extend(raw.notes)
         if raw.bad_rows:
-            detected.append(f"{raw.label}: {_rows(len(raw.bad_rows))} do not have the header's "
+            detected.append(f"{raw.label}: {_rows(len(raw.bad_rows))} "
+                            f"{'does' if len(raw.bad_rows) == 1 else 'do'} not have the header's "
                             f"{len(raw.headers)} fields (first at line {raw.bad_rows[0][0]}): "
                             f"set aside as wrong_field_count, the rest loaded")
         files.append({"file": raw.label, "path": str(raw.path), "sha256": raw.sha256,

@@ -14,13 +14,11 @@ import argparse
 import ast
 import contextlib
 import json
-import os
 import platform
 import shutil
-import socket
 import sys
 import time
-from datetime import date, datetime
+from datetime import date
 from importlib import metadata
 from pathlib import Path
 
@@ -30,9 +28,9 @@ from jupyter_client.manager import AsyncKernelManager
 from traitlets import CaselessStrEnum
 
 from helpers.ingest import file_sha256
-from helpers.params import ParamError, parse_date, previous_month_end
+from helpers.params import ParamError, parse_date, previous_month_end, stale_days
 from helpers.paths import DATA_RAW, NOTEBOOKS_DIR, PROJECT_ROOT, REPORTS_DIR, resolve
-from helpers.safety import _alive
+from helpers.safety import LockHeld, pid_lock
 
 NOTEBOOKS = [
     "01_rfm_segments",
@@ -211,15 +209,6 @@ def run_month(as_of: date, *, params_files: list[Path], reports_dir: Path = REPO
                            Path(reports_dir), html, echo, started)
 
 
-def stale_days(last_order_date, as_of: date, *, allowed: int = 3) -> int:
-    """Days between the latest order and the as-of date when more than `allowed`, else 0."""
-    if not last_order_date:
-        return 0
-    last = date.fromisoformat(str(last_order_date)[:10])
-    gap = (as_of - min(last, as_of)).days
-    return gap if gap > allowed else 0
-
-
 class RunLocked(RuntimeError):
     """Another run of the same month is in progress."""
 
@@ -246,29 +235,15 @@ def month_lock(reports_dir: Path, as_of: date, *, echo=print, lang: str = "vi"):
     A second run meets it and stops with a clear message; a lock left by a run that died (its
     process is gone) is taken over, and the message says so."""
     lock = reports_dir / f".lock-{month_folder_name(as_of, lang)}"
-    me = f"{os.getpid()} {socket.gethostname()} {datetime.now().isoformat(timespec='seconds')}"
-    for _ in range(2):
-        try:
-            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-        except FileExistsError:
-            holder = lock.read_text(encoding="utf-8", errors="replace").split()
-            pid = int(holder[0]) if holder and holder[0].isdigit() else None
-            host = holder[1] if len(holder) > 1 else ""
-            if pid and (host != socket.gethostname() or _alive(pid)):
-                raise RunLocked(
-                    f"another run of {as_of} is in progress (process {pid} on {host or '?'}, "
-                    f"started {holder[2] if len(holder) > 2 else '?'}); wait for it to finish. If "
-                    f"no such run exists, delete {lock}") from None
-            echo(f"A lock left by a run that stopped (process {pid}) was removed.")
-            lock.unlink(missing_ok=True)
-            continue
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(me)
-        break
     try:
-        yield lock
-    finally:
-        lock.unlink(missing_ok=True)
+        with pid_lock(lock, wait_seconds=0, on_stale=lambda pid: echo(
+                f"A lock left by a run that stopped (process {pid}) was removed.")):
+            yield lock
+    except LockHeld as held:
+        pid, host, started = (held.holder + ["?", "?", "?"])[:3]
+        raise RunLocked(f"another run of {as_of} is in progress (process {pid} on {host}, "
+                        f"started {started}); wait for it to finish. If no such run exists, "
+                        f"delete {lock}") from None
 
 
 def _run_locked(as_of, params, params_files, declared, notebooks, reports_dir, html, echo,

@@ -155,19 +155,13 @@ def section(key: str, *, lang: str = "vi") -> Markdown:
 def freshness(con, *, as_of, lang: str = "vi"):
     """The data's latest order date, and a plain warning when it is more than 3 days before the
     as-of date (the month is then incomplete: comparisons and recent windows are short)."""
-    from babel.dates import format_date
-
-    from helpers.monthly import stale_days
+    from helpers.params import stale_days
 
     last = db.one(con, "select max(order_date) from order_lines where order_date <= ?",
                   [as_of])[0]
     if last is None:
         return Markdown("")
-    last = last.date() if hasattr(last, "date") and callable(last.date) else last
-    shown = format_date(last, format="dd/MM/yyyy" if lang == "vi" else "d MMM yyyy",
-                        locale="vi_VN" if lang == "vi" else "en_US")
-    when = format_date(as_of, format="dd/MM/yyyy" if lang == "vi" else "d MMM yyyy",
-                       locale="vi_VN" if lang == "vi" else "en_US")
+    shown, when = day(last, lang), day(as_of, lang)
     gap = stale_days(last, as_of)
     if not gap:
         return Markdown(_pick(lang, f"Đơn hàng mới nhất trong dữ liệu: ngày {shown}.",
@@ -419,6 +413,8 @@ def day(value, lang: str = "vi") -> str:
 
     if isinstance(value, str):
         value = date_type.fromisoformat(value[:10])
+    elif hasattr(value, "date") and callable(value.date):  # a datetime: its calendar day
+        value = value.date()
     return format_date(value, format="dd/MM/yyyy" if lang == "vi" else "d MMM yyyy",
                        locale="vi_VN" if lang == "vi" else "en_US")
 

@@ -38,6 +38,15 @@ def month_end_before(day: date) -> date:
     return prev
 
 
+def stale_days(last_order_date, as_of: date, *, allowed: int = 3) -> int:
+    """Days between the latest order and the as-of date when more than `allowed`, else 0."""
+    if not last_order_date:
+        return 0
+    last = date.fromisoformat(str(last_order_date)[:10])
+    gap = (as_of - min(last, as_of)).days
+    return gap if gap > allowed else 0
+
+
 def month_end(day: date) -> date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 

@@ -214,14 +214,15 @@ def month_actions(run, *, detectable_uplift: float = 0.02, holdout_share: float 
         channels = {c: _rows(folder / Path(relative).parent / c / Path(relative).name) or 0
                     for c in CHANNELS}
         actions.append({"key": key, "customers": count, "channels": channels, "file": relative})
+    # what the measured campaigns show without contact: the base for the sample size
+    results = read_output(run.output_dir, "campaign_results.csv")
+    base = campaigns.base_rate(results) if results is not None and len(results) else 0.0
     for campaign in sorted((folder / "campaign_lists").glob("*/")):
         sends = {c: _rows(campaign / f"send_{c}.csv") or 0 for c in CHANNELS}
         holdout = _rows(campaign / "holdout.csv") or 0
         treated = max(sends.values(), default=0)
         action = {"key": "next_campaign", "customers": treated + holdout, "channels": sends,
                   "holdout": holdout, "file": f"campaign_lists/{campaign.name}/"}
-        results = read_output(run.output_dir, "campaign_results.csv")
-        base = campaigns.base_rate(results) if results is not None and len(results) else 0.0
         if 0 < base < 1 - detectable_uplift:
             need = campaigns.sample_size(base_rate=base, uplift=detectable_uplift,
                                          holdout_share=holdout_share)

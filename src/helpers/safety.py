@@ -10,7 +10,9 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import socket
 import time
+from datetime import datetime
 from pathlib import Path
 
 import pyarrow as pa
@@ -59,11 +61,24 @@ def inside(folder: Path, path: Path) -> Path:
     return Path(path)
 
 
+class LockHeld(RuntimeError):
+    """The lock is held by a live process: `holder` is [pid, host, started] as written."""
+
+    def __init__(self, path: Path, holder: list[str]):
+        super().__init__(f"{path} is held by process {holder[0] if holder else '?'}")
+        self.path, self.holder = path, holder
+
+
 @contextlib.contextmanager
-def pid_lock(path: Path, *, wait_seconds: float = 60.0):
-    """A lock file holding this process's id; waits for a live holder, takes over a dead one's."""
+def pid_lock(path: Path, *, wait_seconds: float = 60.0, on_stale=None):
+    """A lock file holding this process's id, host and start time.
+
+    A live holder is waited for (up to wait_seconds, then LockHeld); a holder whose process is
+    gone on this host is taken over, and on_stale(pid) is told so."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    host = socket.gethostname()
+    me = f"{os.getpid()} {host} {datetime.now().isoformat(timespec='seconds')}"
     deadline = time.monotonic() + wait_seconds
     while True:
         try:
@@ -71,16 +86,18 @@ def pid_lock(path: Path, *, wait_seconds: float = 60.0):
         except FileExistsError:
             holder = path.read_text(encoding="utf-8", errors="replace").split()
             pid = int(holder[0]) if holder and holder[0].isdigit() else None
-            if pid is None or not _alive(pid):
+            other_host = len(holder) > 1 and holder[1] != host
+            if pid is None or (not other_host and not _alive(pid)):
+                if on_stale is not None:
+                    on_stale(pid)
                 path.unlink(missing_ok=True)
                 continue
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"{path} is held by process {pid}; wait for it, or delete the "
-                                   f"file if that process is not a workbook run") from None
+            if time.monotonic() >= deadline:
+                raise LockHeld(path, holder) from None
             time.sleep(0.2)
             continue
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(f"{os.getpid()}")
+            f.write(me)
         break
     try:
         yield path

@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from helpers.export import arrow, write_parquet
+from helpers.ingest import file_sha256
 from helpers.paths import SNAPSHOTS_DIR
 
 SNAPSHOT_COLUMNS = ["customer_id", "segment", "r_score", "f_score", "m_score", "fm_score",
@@ -59,7 +60,7 @@ def write_snapshot(con: duckdb.DuckDBPyConnection, *, scheme: str, as_of: date, 
         write_parquet(table, folder / "segments.parquet")
         meta = {"scheme": scheme, "as_of": as_of.isoformat(), "key": key, "settings": settings,
                 "input_checksums": input_checksums, "rows": table.num_rows,
-                "sha256": _sha256(folder / "segments.parquet")}
+                "sha256": file_sha256(folder / "segments.parquet")}
         tmp = folder / f".meta.{os.getpid()}.tmp"
         tmp.write_text(json.dumps(meta, indent=1, sort_keys=True, default=str), encoding="utf-8")
         tmp.replace(folder / "meta.json")
@@ -78,7 +79,7 @@ def read_snapshot(*, scheme: str, as_of: date, settings: dict, input_checksums: 
         return None
     try:
         meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-        if meta.get("sha256") != _sha256(path):
+        if meta.get("sha256") != file_sha256(path):
             raise ValueError("checksum differs")
         table = pq.read_table(path)
         if table.num_rows != meta.get("rows"):
@@ -87,11 +88,3 @@ def read_snapshot(*, scheme: str, as_of: date, settings: dict, input_checksums: 
         warnings.warn(f"snapshot {path} is damaged ({exc}): computed again", stacklevel=2)
         return None
     return table
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 22), b""):
-            h.update(chunk)
-    return h.hexdigest()
