@@ -31,32 +31,79 @@ def browser():
         b.close()
 
 
-def test_every_chart_draws_offline_without_errors(browser, month):
+OVERLAPS_JS = (Path(__file__).parent / "js" / "overlaps.js").read_text(encoding="utf-8")
+WIDTHS = (1400, 390)  # a desktop and a phone
+
+
+def _open(browser, html: Path, width: int):
+    """The page at a width, offline: requests out are refused and recorded, errors recorded."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    outside, errors = [], []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+
+    def route(r):
+        if r.request.url.startswith(("file:", "data:", "blob:")):
+            return r.continue_()
+        outside.append(r.request.url)
+        return r.abort()
+
+    page.route("**/*", route)
+    page.goto(html.as_uri())
+    expected = page.locator(".plotly-graph-div").count()
+    page.wait_for_function(
+        "n => document.querySelectorAll('.js-plotly-plot .main-svg').length >= n",
+        arg=expected, timeout=20_000)
+    return page, expected, outside, errors
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_every_chart_draws_offline_and_no_labels_overlap(browser, month, month_en, lang):
+    """Every page at 1400 and 390 px: each chart drawn, nothing fetched, no console error, and
+    no two chart labels (ticks, axis titles, legends, annotations, bar texts, colour bars)
+    drawn over each other. The screenshots stay under test-artifacts/ to be looked at."""
+    folder = month if lang == "vi" else month_en
     ARTIFACTS.mkdir(exist_ok=True)
-    pages = sorted(month.glob("*.html"))
-    assert pages
+    pages = sorted(folder.glob("*.html"))
+    assert len(pages) == 6
+    problems = []
     for html in pages:
-        page = browser.new_page(viewport={"width": 1280, "height": 1600})
-        outside, errors = [], []
-        page.on("console", lambda m, errors=errors: errors.append(m.text)
-                if m.type == "error" else None)
-        page.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
+        for width in WIDTHS:
+            page, expected, outside, errors = _open(browser, html, width)
+            drawn = page.locator(".js-plotly-plot").count()
+            overlaps = page.evaluate(OVERLAPS_JS)
+            page.screenshot(path=str(ARTIFACTS / f"{html.stem}-{lang}-{width}.png"),
+                            full_page=True)
+            page.close()
+            assert expected >= 1 and drawn == expected, f"{html.name}: {drawn} of {expected} drew"
+            assert not outside, f"{html.name} tried to reach {outside[:3]}"
+            assert not errors, f"{html.name} console errors: {errors[:3]}"
+            problems += [f"{html.name} at {width} px, {o['chart']}: {o['a']!r} over {o['b']!r}"
+                         for o in overlaps]
+    assert not problems, "chart labels drawn over each other:\n" + "\n".join(problems[:20])
 
-        def route(r, outside=outside):
-            if r.request.url.startswith(("file:", "data:", "blob:")):
-                return r.continue_()
-            outside.append(r.request.url)
-            return r.abort()
 
-        page.route("**/*", route)
-        page.goto(html.as_uri())
-        expected = page.locator(".plotly-graph-div").count()
-        page.wait_for_function(
-            "n => document.querySelectorAll('.js-plotly-plot .main-svg').length >= n",
-            arg=expected, timeout=20_000)
-        drawn = page.locator(".js-plotly-plot").count()
-        page.screenshot(path=str(ARTIFACTS / f"{html.stem}.png"), full_page=True)
+def test_overlap_check_finds_labels_drawn_over_each_other(browser, tmp_path):
+    """The check itself: upright labels that collide are found, labels that plotly rotated apart
+    are not (their upright boxes would overlap, their rotated ones do not)."""
+    import plotly.graph_objects as go
+    import plotly.io as pio
+
+    long = ["Khách hàng trung thành lâu năm", "Khách hàng mới rất tiềm năng", "Cần chăm sóc ngay"]
+    crowded = go.Figure(go.Bar(x=long, y=[1, 2, 3]))
+    crowded.update_xaxes(tickangle=0)
+    crowded.add_annotation(x=1, y=2, text="first note", showarrow=False)
+    crowded.add_annotation(x=1, y=2, text="second note", showarrow=False)
+    rotated = go.Figure(go.Bar(x=[f"Nhãn khá dài số {i}" for i in range(12)], y=list(range(12))))
+    rotated.update_xaxes(tickangle=-35)
+    found = {}
+    for name, fig in (("crowded", crowded), ("rotated", rotated)):
+        path = tmp_path / f"{name}.html"
+        path.write_text(pio.to_html(fig, include_plotlyjs=True), encoding="utf-8")
+        page, *_ = _open(browser, path, 390)
+        found[name] = page.evaluate(OVERLAPS_JS)
         page.close()
-        assert expected >= 1 and drawn == expected, f"{html.name}: {drawn} of {expected} drew"
-        assert not outside, f"{html.name} tried to reach {outside[:3]}"
-        assert not errors, f"{html.name} console errors: {errors[:3]}"
+    pairs = {frozenset((o["a"], o["b"])) for o in found["crowded"]}
+    assert frozenset(("first note", "second note")) in pairs
+    assert frozenset(long[:2]) in pairs
+    assert found["rotated"] == []

@@ -11,28 +11,62 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from helpers.formatting import number, percent
-from helpers.texts import t
+from helpers.texts import channel_name, t
+from helpers.theme import min_width
 
 MONEY_FORMAT = ",.0f"
 
 
 def segment_treemap(segment_summary: pd.DataFrame, *, value: str = "customers", lang: str = "vi",
-                    colors: dict[str, str] | None = None, title: str | None = None) -> go.Figure:
-    """Treemap of segments sized by customers or revenue; prospects and empty segments left out."""
+                    colors: dict[str, str] | None = None, title: str | None = None,
+                    min_share: float = 0.04) -> go.Figure:
+    """Treemap of segments sized by customers or revenue; prospects and empty segments left out.
+    Segments under `min_share` of the total are one grey tile ("Khác", "Other") whose hover
+    lists them: their own tiles would be too small to label on a phone (the table beside the
+    chart has every segment)."""
     frame = segment_summary[(segment_summary.segment != "prospect")
                             & (segment_summary[value].astype(float) > 0)].copy()
     frame[value] = frame[value].astype(float)
     frame["share_pct"] = frame[value] / frame[value].sum()
+    small = frame[frame.share_pct < min_share]
+    frame["members"] = ""
+    if len(small) > 1:
+        fmt = (lambda v: _short_money(v, lang) + (" ₫" if lang == "vi" else "")) \
+            if value == "revenue" else (lambda v: number(v, lang))
+        listed = "<br>".join(f"{r.segment_label}: {fmt(getattr(r, value))} "
+                             f"({percent(r.share_pct, lang)})" for r in small.itertuples())
+        other = pd.DataFrame([{
+            "segment": "(other)", value: small[value].sum(), "share_pct": small.share_pct.sum(),
+            # a short name fits a narrow tile; the hover and the table name each segment
+            "segment_label": "Khác" if lang == "vi" else "Other",
+            "members": "<br>" + listed}])
+        frame = pd.concat([frame[frame.share_pct >= min_share], other], ignore_index=True)
+    # long names on two lines, so a narrow tile on a phone can still hold them at a readable size
+    frame["tile_label"] = frame.segment_label.map(_wrap)
     fig = px.treemap(
         frame, path=[px.Constant(t("all_buyers", lang)), "segment_label"], values=value,
-        color="segment", color_discrete_map={"(?)": "#ffffff", **(colors or {})},
-        custom_data=["share_pct"], title=title,
+        color="segment", color_discrete_map={"(?)": "#ffffff", "(other)": "#afb8c1",
+                                             **(colors or {})},
+        custom_data=["share_pct", "members", "tile_label"], title=title,
     )
     fmt = "%{value:,.0f} ₫" if value == "revenue" else "%{value:,.0f}"
-    fig.update_traces(texttemplate="<b>%{label}</b><br>" + fmt + "<br>%{customdata[0]:.1%}",
-                      hovertemplate="%{label}<br>" + fmt + "<extra></extra>", sort=False)
-    fig.update_layout(margin=dict(l=10, r=10, t=50, b=10), height=460)
+    # tiles by size, squarified: they keep readable shapes (in rank order some became slivers)
+    fig.update_traces(texttemplate="<b>%{customdata[2]}</b><br>" + fmt + "<br>%{customdata[0]:.1%}",
+                      hovertemplate="<b>%{label}</b><br>" + fmt + "%{customdata[1]}<extra></extra>",
+                      sort=True, tiling=dict(packing="squarify"), root_color="#f6f8fa")
+    fig.update_layout(margin=dict(l=10, r=10, t=50, b=10), height=460,
+                      uniformtext=dict(minsize=10, mode="hide"))
     return fig
+
+
+def _wrap(text: str, width: int = 13) -> str:
+    """A label on two lines at the space nearest its middle when longer than `width`."""
+    text = str(text)
+    if len(text) <= width or " " not in text:
+        return text
+    spaces = [i for i, c in enumerate(text) if c == " "]
+    cut = min(spaces, key=lambda i: abs(i - len(text) / 2))
+    return text[:cut] + "<br>" + text[cut + 1:]
 
 
 def rfm_grid_heatmap(rfm_grid: pd.DataFrame, *, bins: int, labels: dict[str, str],
@@ -45,13 +79,15 @@ def rfm_grid_heatmap(rfm_grid: pd.DataFrame, *, bins: int, labels: dict[str, str
             continue
         i, j = bins - int(row.r_score), int(row.fm_score) - 1
         counts[i, j] = row.customers
-        text[i][j] = (f"{labels.get(row.segment, row.segment)}<br>"
+        text[i][j] = (f"{_wrap(labels.get(row.segment, row.segment), 10)}<br>"
                       f"{number(int(row.customers), lang)}")
+    # no colour bar: each cell says its count, and on a phone the bar took a third of the width;
+    # a fixed text size (plotly shrinks cell texts to fit, down to unreadable) on wrapped names
     fig = go.Figure(go.Heatmap(
         z=counts, x=[str(c) for c in range(1, bins + 1)],
         y=[str(r) for r in range(bins, 0, -1)], text=text, texttemplate="%{text}",
-        colorscale="Blues", hovertemplate="R=%{y}, FM=%{x}<br>%{z:,.0f}<extra></extra>",
-        colorbar=dict(title=t("customers", lang)),
+        textfont=dict(size=10 if bins <= 5 else 8), showscale=False, colorscale="Blues",
+        hovertemplate="R=%{y}, FM=%{x}<br>%{text}<extra></extra>", xgap=1, ygap=1,
     ))
     fig.update_layout(title=title, xaxis_title="FM", yaxis_title="R", height=520)
     fig.update_yaxes(type="category", autorange="reversed")  # R = 5 (most recent) on top
@@ -74,11 +110,17 @@ def rfm_distributions(distributions: pd.DataFrame, *, lang: str = "vi") -> go.Fi
                 hovertemplate="%{x}: %{y:,}<extra></extra>")
     mon = distributions[(distributions.factor == "monetary") & (distributions.bucket_low > 0)]
     # log-spaced buckets (four per power of ten) shown as categories: equal widths on a log scale
-    fig.add_bar(x=[_short_money(v, lang) for v in mon.bucket_low], y=mon.customers, row=3, col=1,
+    money = [_short_money(v, lang) for v in mon.bucket_low]
+    fig.add_bar(x=money, y=mon.customers, row=3, col=1,
                 marker_color="#bf8700", name="M",
                 hovertemplate="≥ %{x}: %{y:,}<extra></extra>")
     fig.update_xaxes(type="category", row=2, col=1)
-    fig.update_xaxes(type="category", row=3, col=1)
+    # ticks at round amounts only (1 nghìn, 10 nghìn … 1 tr): the buckets between are 1.78×,
+    # 3.16×, 5.62× a power of ten, true but not how anyone writes money
+    round_amounts = [m for m, v in zip(money, mon.bucket_low)
+                     if v > 0 and abs(np.log10(v) - round(np.log10(v))) < 1e-9]
+    fig.update_xaxes(type="category", row=3, col=1, tickmode="array", tickvals=round_amounts,
+                     ticktext=round_amounts, tickangle=0)
     for row in (1, 2, 3):
         fig.update_yaxes(title_text=t("customers", lang), row=row, col=1)
     fig.update_layout(showlegend=False, height=820, bargap=0.05)
@@ -95,6 +137,30 @@ def _short_money(value: float, lang: str = "vi") -> str:
             return (f"{shown.replace('.', ',')} {unit}" if lang == "vi"
                     else f"₫{shown}{unit}")
     return number(value, lang)
+
+
+def money_ticks(top: float, lang: str = "vi", *, count: int = 4) -> dict:
+    """Axis ticks for money as the reader writes it in a small space (0, 5 tỷ, 10 tỷ / ₫0,
+    ₫5B, ₫10B): round steps of 1, 2, 2.5 or 5 times a power of ten, about `count` of them.
+    Plotly's own ticks would write 10.000.000.000 on a phone or 10B in Vietnamese."""
+    top = float(top) if top and np.isfinite(top) and top > 0 else 1.0
+    raw = top / count
+    power = 10 ** np.floor(np.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    values = [i * step for i in range(int(np.floor(top / step)) + 1)]
+    return dict(tickmode="array", tickvals=values,
+                ticktext=[_short_money(v, lang) if v else "0" for v in values])
+
+
+def legend_on_top(fig: go.Figure, *, rows: int = 2) -> go.Figure:
+    """The legend in a row above the plot, under the title: at the right it took half a phone's
+    width from the bars. `rows` is how many rows its items may need on a phone."""
+    fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left",
+                                  x=0, title_text=""),
+                      # the title (two lines on a phone) at the very top, the legend under it
+                      title=dict(yref="container", y=0.98, yanchor="top"),
+                      margin=dict(t=100 + 22 * rows))
+    return fig
 
 
 def revenue_concentration(concentration: pd.DataFrame, *, lang: str = "vi",
@@ -114,11 +180,14 @@ def revenue_concentration(concentration: pd.DataFrame, *, lang: str = "vi",
         share = float(top20.iloc[0])
         text = (f"20% khách → {percent(share, lang)} doanh thu" if lang == "vi"
                 else f"Top 20% → {percent(share, lang)} of revenue")
-        fig.add_annotation(x=0.2, y=share, text=text, showarrow=True, arrowhead=2, ax=70, ay=30)
+        # the note stands in the empty lower right (under the diagonal), its arrow to the curve
+        fig.add_annotation(x=0.2, y=share, text=text, showarrow=True, arrowhead=2,
+                           axref="x", ayref="y", ax=0.62, ay=0.12,
+                           bgcolor="rgba(255,255,255,0.9)")
     fig.update_layout(title=title, xaxis_title=t("top_share_of_buyers", lang),
-                      yaxis_title=t("share_of_revenue", lang), height=420,
+                      yaxis_title=t("share_of_revenue", lang), height=440,
                       xaxis_tickformat=".0%", yaxis_tickformat=".0%")
-    return fig
+    return legend_on_top(fig)
 
 
 def bar(frame: pd.DataFrame, *, x: str, y: str, color: str | None = None,
@@ -170,13 +239,14 @@ def cohort_heatmap(dense: pd.DataFrame, *, value: str = "retention", lang: str =
         y=[cohort_label(c, lang) for c in pivot.index],
         text=text.values, texttemplate="%{text}", textfont=dict(size=9), colorscale=scale,
         zmin=0, zmax=zmax, hovertemplate=hover, xgap=1, ygap=1,
-        colorbar=dict(tickformat=".0%") if value == "retention" else None,
+        colorbar=(dict(tickformat=".0%") if value == "retention"
+                  else dict(**money_ticks(float(np.nanmax(pivot.values)), lang))),
     ))
     fig.update_yaxes(autorange="reversed", type="category",
                      title=t("cohort", lang))
     fig.update_xaxes(type="category", title=t("period", lang))
-    fig.update_layout(title=title, height=max(420, 18 * len(pivot) + 140))
-    return fig
+    fig.update_layout(title=title, height=max(420, 22 * len(pivot) + 160))
+    return min_width(fig, 160 + 58 * pivot.shape[1])
 
 
 def ltv_curves(curves: pd.DataFrame, *, lang: str = "vi", title: str | None = None) -> go.Figure:
@@ -191,8 +261,10 @@ def ltv_curves(curves: pd.DataFrame, *, lang: str = "vi", title: str | None = No
                   labels={"period": t("period", lang),
                           "cumulative_revenue_per_customer": t("ltv", lang),
                           "cohort": t("cohort", lang)}, title=title)
-    fig.update_layout(height=460, yaxis_tickformat=",.0f")
-    return fig
+    fig.update_yaxes(**money_ticks(curves.cumulative_revenue_per_customer.astype(float).max(),
+                                   lang))
+    fig.update_layout(height=520, legend=dict(entrywidth=78, entrywidthmode="pixels"))
+    return legend_on_top(fig, rows=3)
 
 
 def purchases_per_customer(frame: pd.DataFrame, *, lang: str = "vi",
@@ -252,7 +324,7 @@ def migration_heatmap(matrix: pd.DataFrame, *, order: list[str], labels: dict[st
     fig.update_xaxes(title=t("to_segment", lang), side="bottom", tickangle=-35)
     fig.update_layout(title=title, height=max(480, 42 * len(rows) + 240),
                       margin=dict(t=70, b=170))
-    return fig
+    return min_width(fig, 260 + 62 * len(cols))
 
 
 def migration_sankey(matrix: pd.DataFrame, *, order: list[str], labels: dict[str, str],
@@ -292,8 +364,11 @@ def segment_trend(trend: pd.DataFrame, *, order: list[str], labels: dict[str, st
                           "segment_label": t("segment", lang)}, title=title)
     fig.update_layout(height=460, yaxis_tickformat=".0%", hovermode="x unified",
                       # months as the reader writes them (plotly's own names are English)
-                      xaxis_tickformat="%m/%Y" if lang == "vi" else "%b %Y")
-    return fig
+                      xaxis_tickformat="%m/%Y" if lang == "vi" else "%b %Y",
+                      # and the hover's date too (plotly's default is "Oct 31, 2026")
+                      xaxis_hoverformat="%d/%m/%Y" if lang == "vi" else "%d %b %Y")
+    # twelve long segment names: beside the chart, and the chart scrolls sideways on a phone
+    return min_width(fig, 720)
 
 
 def tier_members(summary: pd.DataFrame, *, names: dict[str, str], lang: str = "vi",
@@ -301,33 +376,44 @@ def tier_members(summary: pd.DataFrame, *, names: dict[str, str], lang: str = "v
     """Members and spend per tier, one above the other (side by side, a phone cannot fit the
     tier names of both)."""
     frame = summary.assign(name=summary.tier.map(names))
+    spend = frame.spend.astype(float)
     fig = make_subplots(rows=2, cols=1, vertical_spacing=0.2,
                         subplot_titles=[t("members", lang), t("spend_period", lang)])
     fig.add_bar(x=frame.name, y=frame.members, row=1, col=1, marker_color="#0969da",
-                text=frame.members, texttemplate="%{text:,}", name=t("members", lang))
-    fig.add_bar(x=frame.name, y=frame.spend.astype(float), row=2, col=1, marker_color="#bf8700",
-                text=[_short_money(v, lang) for v in frame.spend.astype(float)],
-                name=t("spend_period", lang))
+                text=[number(v, lang) for v in frame.members], textposition="auto",
+                name=t("members", lang), hovertemplate="%{x}: %{text}<extra></extra>")
+    fig.add_bar(x=frame.name, y=spend, row=2, col=1, marker_color="#bf8700",
+                text=[_short_money(v, lang) for v in spend], textposition="auto",
+                name=t("spend_period", lang), hovertemplate="%{x}: %{text}<extra></extra>")
+    fig.update_yaxes(row=2, col=1, **money_ticks(spend.max(), lang))
+    fig.update_traces(textangle=0)
     fig.update_layout(title=title, showlegend=False, height=620)
     return fig
 
 
 def tier_changes(members: pd.DataFrame, *, order: list[str], names: dict[str, str],
                  lang: str = "vi", title: str | None = None) -> go.Figure:
-    """Members per current tier by change since the previous month end (up, down, same, new)."""
+    """Members per current tier by change since the previous month end (up, down, new, same):
+    one row per tier, its changes side by side, so each count has room for its label."""
     frame = (members.groupby(["tier", "tier_change"]).size().rename("members").reset_index())
     frame["tier_name"] = frame.tier.map(names)
-    change = {k: t(f"change_{k}", lang) for k in ("up", "down", "new", "same")}
-    frame["tier_change"] = frame.tier_change.map(change)
-    fig = px.bar(frame, x="tier_name", y="members", color="tier_change", barmode="group",
-                 category_orders={"tier_name": [names[k] for k in order],
-                                  "tier_change": [change[k] for k in ("up", "down", "new", "same")]},
-                 color_discrete_map={change["up"]: "#1a7f37", change["down"]: "#cf222e",
-                                     change["new"]: "#0969da", change["same"]: "#afb8c1"},
-                 labels={"tier_name": "", "members": t("members", lang),
-                         "tier_change": t("change", lang)}, title=title, text_auto=",")
-    fig.update_layout(height=420)
-    return fig
+    keys = ("up", "down", "new", "same")
+    change = {k: t(f"change_{k}", lang) for k in keys}
+    colors = {"up": "#1a7f37", "down": "#cf222e", "new": "#0969da", "same": "#afb8c1"}
+    fig = go.Figure()
+    tiers = [names[k] for k in order if k in set(frame.tier)]
+    for key in keys:
+        part = frame[frame.tier_change == key].set_index("tier_name").reindex(tiers)
+        counts = part.members.fillna(0).astype(int)
+        fig.add_bar(y=tiers, x=counts, orientation="h", name=change[key],
+                    marker_color=colors[key], text=[number(v, lang) for v in counts],
+                    textposition="outside", cliponaxis=False,
+                    hovertemplate="%{y} · " + change[key] + ": %{text}<extra></extra>")
+    fig.update_yaxes(autorange="reversed", type="category")
+    fig.update_xaxes(title=t("members", lang), rangemode="tozero")
+    fig.update_layout(title=title, barmode="group", bargap=0.25, legend_traceorder="normal",
+                      height=120 + 70 * len(tiers))
+    return legend_on_top(fig)
 
 
 def gap_distribution(members: pd.DataFrame, *, names: dict[str, str], lang: str = "vi",
@@ -338,13 +424,16 @@ def gap_distribution(members: pd.DataFrame, *, names: dict[str, str], lang: str 
     # a fixed order: identical reruns embed identical chart data in the page
     frame = frame.sort_values(["next_tier", "gap_to_next", "customer_id"], kind="stable")[
         ["next_tier", "gap_to_next"]]
-    frame["next_name"] = frame.next_tier.map(names)
+    frame["next_name"] = "→ " + frame.next_tier.map(names)  # the tier they would reach
     fig = px.histogram(frame, x="gap_to_next", color="next_name", nbins=40,
+                       category_orders={"next_name": ["→ " + n for n in names.values()]},
                        labels={"gap_to_next": t("gap_to_next", lang),
                                "next_name": t("next_tier", lang)}, title=title, barmode="overlay",
                        opacity=0.7)
-    fig.update_layout(height=400, yaxis_title=t("members", lang), xaxis_tickformat=",.0f")
-    return fig
+    fig.update_xaxes(**money_ticks(frame.gap_to_next.max(), lang))
+    fig.update_traces(hovertemplate="%{x}: %{y:,}<extra></extra>")
+    fig.update_layout(height=420, yaxis_title=t("members", lang))
+    return legend_on_top(fig)
 
 
 def delivery_funnel(results: pd.DataFrame, *, lang: str = "vi",
@@ -356,11 +445,12 @@ def delivery_funnel(results: pd.DataFrame, *, lang: str = "vi",
     by_channel = totals.groupby("channel")[["sent", "delivered", "opened", "interacted"]].sum()
     frame = by_channel.reset_index().melt(id_vars="channel", var_name="stage", value_name="count")
     frame["stage"] = frame.stage.map(lambda s: t(f"stage_{s}", lang))
+    frame["channel"] = frame.channel.map(channel_name)
     fig = px.bar(frame, x="stage", y="count", color="channel", barmode="group", text_auto=",",
                  labels={"stage": "", "count": t("customers", lang), "channel": t("channel", lang)},
                  title=title)
     fig.update_layout(height=400)
-    return fig
+    return legend_on_top(fig)
 
 
 def uplift_intervals(results: pd.DataFrame, *, labels: dict[str, str] | None = None,
@@ -370,7 +460,7 @@ def uplift_intervals(results: pd.DataFrame, *, labels: dict[str, str] | None = N
     labels = labels or {}
     frame["row"] = [
         f"<b>{html.escape(str(r.campaign_id))}</b>" if r.segment == "all"
-        else f"{html.escape(str(r.campaign_id))} · {labels.get(r.segment, r.segment)}"
+        else _wrap(f"{html.escape(str(r.campaign_id))} · {labels.get(r.segment, r.segment)}", 22)
         for r in frame.itertuples()]
     frame["color"] = ["#1a7f37" if lo > 0 else ("#cf222e" if hi < 0 else "#8c959f")
                       for lo, hi in zip(frame.uplift_ci_low, frame.uplift_ci_high)]
@@ -402,5 +492,6 @@ def revenue_per_group(results: pd.DataFrame, *, lang: str = "vi",
                  labels={"campaign_id": "", "revenue": t("revenue_per_customer", lang),
                          "group": ""},
                  color_discrete_sequence=["#0969da", "#afb8c1"])
-    fig.update_layout(height=400, yaxis_tickformat=",.0f")
-    return fig
+    fig.update_yaxes(**money_ticks(frame.revenue.astype(float).max(), lang))
+    fig.update_layout(height=400)
+    return legend_on_top(fig)

@@ -17,6 +17,7 @@ import json
 import platform
 import shutil
 import sys
+import tempfile
 import time
 from datetime import date
 from importlib import metadata
@@ -50,6 +51,11 @@ class IpcKernelManager(AsyncKernelManager):
     kernel does not warn about unencrypted TCP in the middle of the run's progress lines)."""
 
     transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
+
+    def _ip_default(self) -> str:
+        # The socket files go to a private temporary folder, never the working directory
+        # (jupyter_client's default is ./kernel-ipc-<port>, left behind when a kernel is killed).
+        return str(Path(tempfile.mkdtemp(prefix="workbook-kernel-")) / "ipc")
 
 
 class RunFailed(RuntimeError):

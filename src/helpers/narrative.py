@@ -8,7 +8,7 @@ from IPython.display import HTML, Markdown
 from helpers import db
 from helpers.formatting import money, number, percent, signed_percent_points
 from helpers.ingest import LoadReport
-from helpers.texts import callout, md_escape, t
+from helpers.texts import CHANNEL_NAMES, callout, channel_name, md_escape, t
 
 
 def _pick(lang: str, vi: str, en: str) -> str:
@@ -253,7 +253,7 @@ def send_lists(counts: pd.DataFrame, labels: dict[str, str], *, lang: str = "vi"
     """How many can be contacted per channel, and how many were left out for lack of consent."""
     totals = counts.groupby("channel")[["customers", "in_list", "no_consent", "no_contact"]].sum()
     parts = []
-    names = {"sms": "SMS", "zalo": "Zalo ZNS", "email": "Email"}
+    names = CHANNEL_NAMES
     for channel in ("sms", "zalo", "email"):
         if channel not in totals.index:
             continue
@@ -462,6 +462,7 @@ def movers_sizes(sizes: dict, *, lang: str = "vi") -> Markdown:
 
 def loyalty_headlines(summary: pd.DataFrame, *, names: dict[str, str], as_of, reranking,
                       lang: str = "vi") -> Markdown:
+    reranking = day(reranking, lang)
     total = int(summary.members.sum())
     parts = ", ".join(f"{names[r.tier]} {number(r.members, lang)}" for r in summary.itertuples())
     items = [
@@ -493,12 +494,12 @@ def list_sizes(counts: pd.DataFrame, *, lang: str = "vi") -> HTML:
     sizes = counts.groupby("list_key").customers.max()
     table.insert(0, _pick(lang, "Khách", "Customers"), sizes)
     table = table.reset_index()
+    table.columns.name = None  # the pivot's own name ("channel") is not a column
     # lists and channels by their names, never their keys; counts in the reader's format
     names = {**LIST_LABELS, **{f"window={k}": v for k, v in WINDOW_LABELS.items()}}
     table["list_key"] = table.list_key.map(lambda k: _pick(lang, *names[k]) if k in names
                                            else str(k).replace("_", " "))
-    table = table.rename(columns={"list_key": _pick(lang, "Danh sách", "List"), "sms": "SMS",
-                                  "zalo": "Zalo", "email": "Email"})
+    table = table.rename(columns={"list_key": _pick(lang, "Danh sách", "List"), **CHANNEL_NAMES})
     for column in table.columns[1:]:
         table[column] = [number(v, lang) for v in table[column]]
     return html_table(table)
@@ -535,7 +536,7 @@ def campaign_sentences(results: pd.DataFrame, *, lang: str = "vi") -> Markdown:
                          f"95% interval {pp(r.uplift_ci_low)} to {pp(r.uplift_ci_high)} pp")
         verdict = plain_verdict(r, lang)
         text = (f"**{md_escape(r.campaign_id)}** ({md_escape(r.name)}, "
-                f"{md_escape(str(r.channel).upper())}, "
+                f"{md_escape(channel_name(r.channel))}, "
                 f"{number(r.sent, lang)} / {number(r.holdout, lang)}): "
                 + _pick(lang, f"tỷ lệ mua {percent(r.treated_rate, lang, 1)} so với "
                               f"{percent(r.holdout_rate, lang, 1)} ở nhóm đối chứng, chênh "
@@ -644,7 +645,7 @@ def actions_list(actions: list[dict], *, lang: str = "vi") -> HTML:
     if not actions:
         return HTML("<p>" + _pick(lang, "Tháng này chưa có danh sách nào cần gửi.",
                                   "No list to send this month.") + "</p>")
-    names = {"sms": "SMS", "zalo": "Zalo", "email": "Email"}
+    names = CHANNEL_NAMES
     items = []
     for a in actions:
         vi, en = ACTION_LABELS[a["key"]]

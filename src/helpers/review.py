@@ -143,7 +143,8 @@ def cohorts_section(run) -> list:
     if cohort_revenue is None:
         return [narrative.missing("cohort_revenue.csv", "03_cohort_revenue", lang=run.lang)]
     glance = cohort_glance(cohort_revenue, as_of=run.as_of)
-    fig = charts.bar(glance, x="cohort", y="retention", text_format=".0%",
+    shown = glance.assign(cohort=glance.cohort.map(lambda c: charts.cohort_label(c, run.lang)))
+    fig = charts.bar(shown, x="cohort", y="retention", text_format=".0%",
                      labels={"cohort": t("cohort", run.lang),
                              "retention": t("next_month_retention", run.lang)})
     fig.update_yaxes(tickformat=".0%")

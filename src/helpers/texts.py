@@ -13,8 +13,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "monetary_log": {"vi": "Tổng chi tiêu (₫, thang log)", "en": "Total spend (₫, log scale)"},
     "revenue_share": {"vi": "Tỷ trọng doanh thu", "en": "Share of revenue"},
     "equal_share": {"vi": "Nếu mọi khách như nhau", "en": "If every buyer were equal"},
-    "top_share_of_buyers": {"vi": "Nhóm khách chi tiêu cao nhất (% số khách)",
-                            "en": "Top buyers by spend (% of buyers)"},
+    "top_share_of_buyers": {"vi": "% khách chi tiêu nhiều nhất",
+                            "en": "% of top-spending buyers"},
     "share_of_revenue": {"vi": "% doanh thu", "en": "% of revenue"},
     "segment": {"vi": "Nhóm", "en": "Segment"},
     "share": {"vi": "Tỷ lệ", "en": "Share"},
@@ -64,7 +64,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "stage_delivered": {"vi": "Đã nhận", "en": "Delivered"},
     "stage_opened": {"vi": "Đã mở", "en": "Opened"},
     "stage_interacted": {"vi": "Đã tương tác", "en": "Interacted"},
-    "uplift_axis": {"vi": "Chênh lệch tỷ lệ mua (nhóm nhận tin − nhóm đối chứng)",
+    "uplift_axis": {"vi": "Chênh lệch tỷ lệ mua (nhận tin − đối chứng)",
                     "en": "Difference in purchase rate (treated − holdout)"},
     "treated": {"vi": "Nhóm nhận tin", "en": "Treated"},
     "holdout_group": {"vi": "Nhóm đối chứng (không gửi)", "en": "Holdout (not contacted)"},
@@ -88,6 +88,14 @@ TEXTS: dict[str, dict[str, str]] = {
     "no_consent": {"vi": "Không đồng ý nhận tin", "en": "No consent"},
     "no_contact": {"vi": "Thiếu/không hợp lệ SĐT/email", "en": "Missing or invalid contact"},
 }
+
+
+# channels by the names campaign tools use (the same in both languages); keys never shown
+CHANNEL_NAMES = {"sms": "SMS", "zalo": "Zalo ZNS", "zns": "Zalo ZNS", "email": "Email"}
+
+
+def channel_name(key) -> str:
+    return CHANNEL_NAMES.get(str(key).lower(), str(key))
 
 
 def t(key: str, lang: str = "vi", **values) -> str:

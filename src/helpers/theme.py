@@ -24,10 +24,45 @@ class OfflineHtmlRenderer(HtmlRenderer):
                                                          "responsive": True})
 
     def to_mimebundle(self, fig_dict):
+        fig_dict = wrap_titles(fig_dict)
         html = pio.to_html(fig_dict, config=self.config, include_plotlyjs=False,
                            include_mathjax=False, full_html=False, default_width="100%",
                            default_height=480, validate=False)
+        min_width = (fig_dict.get("layout", {}).get("meta") or {}).get("min_width")
+        if min_width:  # a chart that cannot be read narrower scrolls sideways on a phone
+            html = (f'<div class="workbook-wide" style="overflow-x:auto;max-width:100%">'
+                    f'<div style="min-width:{int(min_width)}px">{html}</div></div>')
         return {"text/html": html}
+
+
+def min_width(fig: go.Figure, pixels: int) -> go.Figure:
+    """Below `pixels` wide the chart keeps that width and its page scrolls it sideways (a 13 × 13
+    heatmap of shares and counts has no readable phone-sized version)."""
+    fig.update_layout(meta={**(fig.layout.meta or {}), "min_width": int(pixels)})
+    return fig
+
+
+TITLE_WIDTH = 34  # characters of a 16-px title that fit a 390-px phone screen
+
+
+def _two_lines(text: str, width: int) -> str:
+    if not isinstance(text, str) or len(text) <= width or "<br>" in text or " " not in text:
+        return text
+    spaces = [i for i, c in enumerate(text) if c == " "]
+    cut = min(spaces, key=lambda i: abs(i - len(text) / 2))
+    return text[:cut] + "<br>" + text[cut + 1:]
+
+
+def wrap_titles(fig_dict: dict) -> dict:
+    """Chart and axis titles longer than a phone's width on two lines (plotly never wraps them:
+    on a phone they ran past the chart's edges)."""
+    layout = fig_dict.get("layout", {})
+    for key, value in layout.items():
+        if key == "title" or key.startswith(("xaxis", "yaxis")):
+            title = value if key == "title" else value.get("title")
+            if isinstance(title, dict) and "text" in title:
+                title["text"] = _two_lines(title["text"], TITLE_WIDTH)
+    return fig_dict
 
 
 _embedded = {"done": False}

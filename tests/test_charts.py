@@ -1,0 +1,67 @@
+"""Chart helpers that decide what a reader sees: money ticks, grouped small tiles, wrapped titles,
+charts that scroll sideways on a phone."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from helpers import charts, theme
+
+
+def test_money_ticks_are_round_amounts_in_the_readers_words():
+    vi = charts.money_ticks(13_900_000_000, "vi")
+    assert vi["tickvals"] == [0, 5e9, 10e9]
+    assert vi["ticktext"] == ["0", "5 tỷ", "10 tỷ"]
+    en = charts.money_ticks(9_800_000, "en")
+    assert en["tickvals"] == [0, 2.5e6, 5e6, 7.5e6]
+    assert en["ticktext"] == ["0", "₫2.5M", "₫5M", "₫7.5M"]
+    assert charts.money_ticks(0, "vi")["tickvals"][0] == 0  # an empty chart still has an axis
+
+
+def test_long_labels_break_at_the_space_nearest_their_middle():
+    assert charts._wrap("Có tiềm năng trung thành") == "Có tiềm năng<br>trung thành"
+    assert charts._wrap("Đã mất") == "Đã mất"
+    assert theme._two_lines("Lên hạng, xuống hạng so với cuối tháng trước", 34) == \
+        "Lên hạng, xuống hạng so<br>với cuối tháng trước"
+
+
+def _summary():
+    return pd.DataFrame({
+        "segment": ["champions", "loyal", "new", "promising", "about_to_sleep", "prospect"],
+        "segment_label": ["Xuất sắc", "Trung thành", "Khách mới", "Hứa hẹn", "Sắp ngủ đông", "x"],
+        "customers": [500, 400, 30, 20, 50, 900],
+        "revenue": [5e9, 3e9, 1e7, 5e6, 2e8, 0],
+    })
+
+
+def test_tiles_too_small_to_label_become_one_tile_that_names_them():
+    fig = charts.segment_treemap(_summary(), value="customers", lang="vi")
+    labels = list(fig.data[0].labels)
+    assert "Khác" in labels and "Khách mới" not in labels and "Hứa hẹn" not in labels
+    other = labels.index("Khác")
+    assert fig.data[0].values[other] == 50  # 30 + 20: nothing lost
+    hover = fig.data[0].customdata[other][1]
+    assert "Khách mới: 30" in hover and "Hứa hẹn: 20" in hover
+    assert "x" not in labels  # prospects (no purchase) are not in a chart of buyers
+    # a single small segment keeps its own tile: grouping one tile would hide its name
+    one_small = _summary()[lambda f: f.segment != "promising"]
+    assert "Khách mới" in list(charts.segment_treemap(one_small, lang="en").data[0].labels)
+
+
+def test_wide_charts_scroll_sideways_and_long_titles_wrap_in_the_page():
+    fig = theme.min_width(go.Figure(go.Bar(x=[1], y=[1])), 800)
+    fig.update_layout(title="Tỷ lệ quay lại mua theo nhóm tháng (* = kỳ hiện tại, chưa trọn)")
+    html = theme.OfflineHtmlRenderer().to_mimebundle(fig.to_dict())["text/html"]
+    assert 'overflow-x:auto' in html and "min-width:800px" in html
+    assert "th\\u00e1ng\\u003cbr\\u003e(*" in html  # "…nhóm tháng<br>(* = kỳ hiện tại…", JSON-escaped
+
+
+def test_tier_changes_label_every_count_and_keep_the_tier_order():
+    members = pd.DataFrame({"tier": ["member", "member", "silver", "gold"],
+                            "tier_change": ["same", "new", "up", "down"]})
+    names = {"member": "Thành viên", "silver": "Bạc", "gold": "Vàng"}
+    fig = charts.tier_changes(members, order=["member", "silver", "gold"], names=names, lang="vi")
+    assert [tr.name for tr in fig.data] == ["Lên hạng", "Xuống hạng", "Mới", "Giữ hạng"]
+    assert list(fig.data[0].y) == ["Thành viên", "Bạc", "Vàng"]
+    assert list(fig.data[0].x) == [0, 1, 0] and list(fig.data[0].text) == ["0", "1", "0"]
