@@ -180,7 +180,8 @@ def explorer(data, work, **_):
                           customers_path=data / "customers.csv", exports_dir=work / "exports")
         times = measure_redraw(e, [("scheme", "vn4"), ("window", 365), ("factors", "rf"),
                                    ("scoring", "fixed"), ("lang", "en"), ("scheme", "rfm11"),
-                                   ("window", None), ("as_of", date(2026, 9, 30))])
+                                   ("window", None), ("as_of", date(2026, 9, 30)),
+                                   ("compare", "care4")])
     seconds = [t["seconds"] for t in times]
     return {"redraw_median": statistics.median(seconds), "redraw_max": max(seconds),
             "redraws": {f"{t['control']}={t['value']}": round(t["seconds"], 3) for t in times}}

@@ -147,3 +147,48 @@ def test_the_explorer_speaks_one_language_at_a_time(explorer):
     finally:
         set_control(explorer, "lang", "vi")
     assert explorer.controls["scheme"].description == "Cách phân nhóm"
+
+
+def test_a_language_or_scheme_change_recomputes_once_and_keeps_the_scores(explorer, monkeypatch):
+    """A language change redraws once (new window names must not trigger a second refresh), and
+    neither it nor a scheme change recomputes the scores: only the segments are assigned again."""
+    from helpers import rfm
+
+    calls = {"refresh": 0, "scores": 0}
+    refresh, scores = explorer.refresh, rfm.build_rfm_scores
+
+    def counting_refresh():
+        calls["refresh"] += 1
+        refresh()
+
+    def counting_scores(*a, **k):
+        calls["scores"] += 1
+        return scores(*a, **k)
+
+    monkeypatch.setattr(explorer, "refresh", counting_refresh)
+    monkeypatch.setattr(rfm, "build_rfm_scores", counting_scores)
+    before = explorer.tables["segment_summary"].customers.sum()
+    set_control(explorer, "lang", "en")
+    set_control(explorer, "scheme", "vn4")
+    assert calls == {"refresh": 2, "scores": 0}
+    assert explorer.tables["segment_summary"].customers.sum() == before
+    set_control(explorer, "window", 365)
+    assert calls == {"refresh": 3, "scores": 1}
+    for name, value in (("window", None), ("scheme", "rfm11"), ("lang", "vi")):
+        set_control(explorer, name, value)
+
+
+def test_the_comparison_waits_for_its_tab(explorer):
+    """Hidden, the comparison is marked stale instead of recomputed; opening its tab draws it."""
+    with contextlib.redirect_stdout(io.StringIO()):
+        tabs = explorer.widget().children[1]
+    set_control(explorer, "scheme", "vn4")
+    assert explorer._compare_stale
+    with contextlib.redirect_stdout(io.StringIO()):
+        tabs.selected_index = explorer.COMPARE_TAB
+    assert not explorer._compare_stale
+    assert explorer.tables["compare"].values.sum() == \
+        explorer.tables["segment_summary"].customers.sum()
+    with contextlib.redirect_stdout(io.StringIO()):
+        tabs.selected_index = 0
+    set_control(explorer, "scheme", "rfm11")

@@ -71,7 +71,10 @@ class Explorer:
         self.message = ""
         self.timings: dict[str, float] = {}
         self._orders_key = None
+        self._scores_key = None
         self._scheme = None
+        self._quiet = False  # set while the explorer itself changes a control's options
+        self._compare_stale = True
         self._build_controls()
         self._build_outputs()
         self.refresh()
@@ -128,8 +131,11 @@ class Explorer:
                                            button_style="primary"),
                         "lookup": w.Button(description="Look up", icon="search")}
         for name in ("as_of", "scheme", "window", "bins", "scoring", "cuts_recency_days",
-                     "cuts_frequency", "cuts_monetary", "factors", "lang", "compare"):
-            self.controls[name].observe(lambda change: self.refresh(), names="value")
+                     "cuts_frequency", "cuts_monetary", "factors", "lang"):
+            self.controls[name].observe(lambda change: None if self._quiet else self.refresh(),
+                                        names="value")
+        # another scheme to compare with: the scores stay, only the comparison is redone
+        self.controls["compare"].observe(lambda change: self._compare(self.active), names="value")
         for name in ("segment", "sort", "descending", "page"):
             self.controls[name].observe(lambda change: self._redraw_table(), names="value")
         self.buttons["export"].on_click(lambda _: self.export_selection())
@@ -147,8 +153,12 @@ class Explorer:
             self.controls[name].description = texts[pick]
         window = self.controls["window"]
         value = window.value
-        window.options = [(WINDOW_NAMES[v][pick], v) for v in (None, 30, 90, 180, 365, 730)]
-        window.value = value
+        self._quiet = True  # new option names, the same window: no recomputation
+        try:
+            window.options = [(WINDOW_NAMES[v][pick], v) for v in (None, 30, 90, 180, 365, 730)]
+            window.value = value
+        finally:
+            self._quiet = False
         self.controls["lookup"].placeholder = LOOKUP_HINT[pick]
         self.buttons["export"].description = BUTTON_LABELS["export"][pick]
         self.buttons["lookup"].description = BUTTON_LABELS["lookup"][pick]
@@ -172,6 +182,7 @@ class Explorer:
                                w.VBox([w.HBox([c["lookup"], self.buttons["lookup"]]),
                                        o["lookup"]])])
         self._tabs = tabs
+        tabs.observe(lambda change: self._compare_if_shown(), names="selected_index")
         self._apply_language(self.controls["lang"].value)
         return w.VBox([w.HBox([settings, o["status"]]), tabs])
 
@@ -208,9 +219,13 @@ class Explorer:
             self._say(f"⚠ {exc}")
             return
         key = (run.as_of, run.excluded_statuses)
-        reuse = key == self._orders_key
-        rfm.build_rfm_customers(self.con, run=run, scheme=scheme, reuse_orders=reuse)
-        self._orders_key = key
+        # scores depend on these only: a scheme or language change reassigns segments alone
+        scores_key = (key, run.window_days, run.bins, run.scoring, run.monetary,
+                      repr(run.fixed_cuts), repr(run.use))
+        rfm.build_rfm_customers(self.con, run=run, scheme=scheme,
+                                reuse_orders=key == self._orders_key,
+                                reuse_scores=scores_key == self._scores_key)
+        self._orders_key, self._scores_key = key, scores_key
         self.active, self._scheme = run, scheme
         summary = rfm.build_segment_summary(self.con).df()
         self.tables["segment_summary"] = summary
@@ -236,7 +251,8 @@ class Explorer:
             self.controls["segment"].value = chosen
         finally:
             self._updating = False
-        self._compare(run)
+        self._compare_stale = True
+        self._compare_if_shown()
         self._redraw_table()
         self.timings["refresh"] = time.perf_counter() - started
         self._draw("sizes", self.figures["sizes"], self.figures["revenue"],
@@ -245,7 +261,16 @@ class Explorer:
         self._say(f"{run.as_of} · {run.scheme} · {number(int(summary.customers.sum()), lang)} "
                   f"customers · {self.timings['refresh']:.2f} s")
 
+    COMPARE_TAB = 3
+
+    def _compare_if_shown(self) -> None:
+        """The comparison is redone when its tab is open (or opened), not on every change."""
+        if (self._compare_stale and self._tabs is not None
+                and self._tabs.selected_index == self.COMPARE_TAB):
+            self._compare(self.active)
+
     def _compare(self, run: RunParams) -> None:
+        self._compare_stale = False
         other = self.controls["compare"].value
         try:
             scheme_b = load_scheme(other, bins=run.bins, factors=run.factors)

@@ -121,7 +121,7 @@ class LoadReport:
                      f"{'' if self.duplicates == 1 else 's'} {verb}")
         if self.guest_rows:
             text += (f". Guest sales (no customer key, not customers, kept out of RFM): "
-                     f"{_rows(self.guest_rows)}, {self.guest_revenue} in money")
+                     f"{_rows(self.guest_rows)}, {_amount(self.guest_revenue)} in sales")
         if len(self.files) > 1:
             text += "\n" + "\n".join(
                 f"  {f['file']}: {f['rows_read']:,} read = {f['rows_loaded']:,} loaded + "
@@ -142,6 +142,16 @@ class LoadReport:
             lines += ["rows set aside, with their reason, file and line: "
                       + ", ".join(self.quarantine_paths)]
         return "\n".join(lines)
+
+
+def _amount(value) -> str:
+    """An exact amount with thousands separators and no padding zeros: 150,000 or 19.99."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        return f"{Decimal(str(value)).normalize():,f}"
+    except (InvalidOperation, ValueError):
+        return str(value)
 
 
 def _rows(n: int) -> str:

@@ -101,11 +101,15 @@ def build_rfm_scores(con, *, run: RunParams, as_of: date | None = None,
 
 
 def build_rfm_customers(con, *, run: RunParams, scheme: Scheme, as_of: date | None = None,
-                        reuse_orders: bool = False,
+                        reuse_orders: bool = False, reuse_scores: bool = False,
                         as_name: str = "rfm_customers") -> duckdb.DuckDBPyRelation:
-    """One row per customer: scores, segment and contacts; prospects included (rfm_customers.sql)."""
+    """One row per customer: scores, segment and contacts; prospects included (rfm_customers.sql).
+
+    reuse_scores: rfm_scores already holds these scores (the explorer, after a scheme or
+    language change: only the segments are assigned again)."""
     as_of = as_of or run.as_of
-    build_rfm_scores(con, run=run, as_of=as_of, reuse_orders=reuse_orders)
+    if not reuse_scores:
+        build_rfm_scores(con, run=run, as_of=as_of, reuse_orders=reuse_orders)
     register_scheme(con, scheme, run.lang, run.factors)
     rel = db.materialize(con, "rfm_customers", as_name=as_name, as_of=as_of)
     if as_name != "rfm_customers":
