@@ -163,7 +163,8 @@ def legend_on_top(fig: go.Figure, *, rows: int = 2) -> go.Figure:
     fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left",
                                   x=0, title_text=""),
                       # the title (two lines on a phone) at the very top, the legend under it
-                      title=dict(yref="container", y=0.98, yanchor="top"),
+                      title=dict(yref="container", yanchor="top",
+                                 y=1 - 16 / float(fig.layout.height or 450)),
                       margin=dict(t=100 + 22 * rows))
     return fig
 
@@ -268,8 +269,9 @@ def ltv_curves(curves: pd.DataFrame, *, lang: str = "vi", title: str | None = No
                           "cohort": t("cohort", lang)}, title=title)
     fig.update_yaxes(**money_ticks(curves.cumulative_revenue_per_customer.astype(float).max(),
                                    lang))
-    fig.update_layout(height=520, legend=dict(entrywidth=78, entrywidthmode="pixels"))
-    return legend_on_top(fig, rows=3)
+    # twelve cohorts: the legend beside the chart, and the chart scrolls sideways on a phone
+    fig.update_layout(height=480)
+    return min_width(fig, 640)
 
 
 def purchases_per_customer(frame: pd.DataFrame, *, lang: str = "vi",
@@ -465,7 +467,7 @@ def uplift_intervals(results: pd.DataFrame, *, labels: dict[str, str] | None = N
     labels = labels or {}
     frame["row"] = [
         f"<b>{html.escape(str(r.campaign_id))}</b>" if r.segment == "all"
-        else _wrap(f"{html.escape(str(r.campaign_id))} · {labels.get(r.segment, r.segment)}", 22)
+        else f"{html.escape(str(r.campaign_id))} · {labels.get(r.segment, r.segment)}"
         for r in frame.itertuples()]
     frame["color"] = ["#1a7f37" if lo > 0 else ("#cf222e" if hi < 0 else "#8c959f")
                       for lo, hi in zip(frame.uplift_ci_low, frame.uplift_ci_high)]
@@ -481,7 +483,8 @@ def uplift_intervals(results: pd.DataFrame, *, labels: dict[str, str] | None = N
     fig.update_yaxes(autorange="reversed", type="category")
     fig.update_layout(title=title, xaxis_tickformat=".0%", xaxis_title=t("uplift_axis", lang),
                       height=max(360, 26 * len(frame) + 120), showlegend=False)
-    return fig
+    # rows named "campaign · segment" leave a phone no room for the intervals: scroll instead
+    return min_width(fig, 560) if (frame.segment != "all").any() else fig
 
 
 def revenue_per_group(results: pd.DataFrame, *, lang: str = "vi",

@@ -46,8 +46,10 @@ def signed_percent_points(value, lang: str = "vi", digits: int = 1) -> str:
     if _missing(value):
         return "–"
     unit = "điểm %" if lang == "vi" else "pp"
-    sign = "+" if value > 0 else ("−" if value < 0 else "±")
-    return f"{sign}{number(abs(value) * 100, lang, digits)}\u00a0{unit}"
+    shown = round(abs(float(value)) * 100, digits)
+    # a change that rounds to nothing has no sign: "0,0 điểm %", never "+0,0" or "−0,0"
+    sign = "" if shown == 0 else ("+" if value > 0 else "−")
+    return f"{sign}{number(shown, lang, digits)}\u00a0{unit}"
 
 
 def mask_name(name) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 from IPython.display import HTML, Markdown
 
@@ -787,10 +789,18 @@ def segment_change_table(changes: pd.DataFrame, labels: dict[str, str], *,
                          lang: str = "vi") -> HTML:
     table = pd.DataFrame({
         _pick(lang, "Nhóm", "Segment"): changes.segment.map(lambda s: labels.get(s, s)),
-        _pick(lang, "Tỷ trọng", "Share"): [percent(v, lang, 1) for v in changes.share_now],
-        _pick(lang, "Thay đổi", "Change"): [signed_percent_points(v, lang) for v in changes.change],
+        _pick(lang, "Tỷ trọng trên mọi khách", "Share of all customers"):
+            [percent(v, lang, 1) for v in changes.share_now],
+        _pick(lang, "So với tháng trước", "Since last month"):
+            [signed_percent_points(v, lang) for v in changes.change],
     })
-    return html_table(table)
+    # the treemap above counts buyers only; this table every customer, prospects included
+    prospects = html.escape(str(labels.get("prospect", _pick(lang, "Người quan tâm", "Prospects"))))
+    note = _pick(lang, "Biểu đồ tính tỷ trọng trên khách đã mua; bảng tính trên mọi khách, kể cả "
+                       f"người chưa mua lần nào ({prospects}).",
+                 "The chart's shares are of buyers; the table's are of all customers, including "
+                 f"those who never bought ({prospects}).")
+    return HTML(html_table(table).data + f"<p><small>{note}</small></p>")
 
 
 def migration_review(summary: dict, win_back: int | None, *, lang: str = "vi") -> Markdown:

@@ -79,8 +79,10 @@ def use_workbook_theme(lang: str = "vi", *, embed_plotlyjs: bool = True) -> None
                   "#1b7c83", "#e16f24", "#4ac26b", "#a0111f", "#6e7781"],
         # whole numbers in the reader's format (1.610.000.000 in Vietnamese), never 1.61B,
         # 250M or 31.6k: plotly's SI suffixes are neither Vietnamese nor money
-        xaxis=dict(exponentformat="none", separatethousands=True),
-        yaxis=dict(exponentformat="none", separatethousands=True),
+        # tick labels stand a little off their axis, so the 0 of x and the 0 of y do not meet
+        # at the corner
+        xaxis=dict(exponentformat="none", separatethousands=True, ticklabelstandoff=4),
+        yaxis=dict(exponentformat="none", separatethousands=True, ticklabelstandoff=6),
         coloraxis=dict(colorbar=dict(exponentformat="none", separatethousands=True)),
     ), data=dict(
         heatmap=[go.Heatmap(colorbar=dict(exponentformat="none", separatethousands=True))],

@@ -9,14 +9,15 @@
     ".xtick text", ".ytick text", ".g-xtitle text", ".g-ytitle text", ".g-gtitle text",
     ".annotation-text", ".legendtext", ".cbaxis text", ".cbtitle text", ".bartext",
   ];
-  const TRIM_Y = 0.2, TRIM_X = 1;  // fraction of the height, pixels of the width
-  function corners(el) {
+  const TRIM_Y = 0.15, TRIM_X = 1;  // fraction of the height, pixels of the width
+  function corners(el, trim = true) {
     const b = el.getBBox();
     if (b.width < 1 || b.height < 1) return null;
     const m = el.getScreenCTM();
     if (!m) return null;
-    const x0 = b.x + TRIM_X, x1 = b.x + b.width - TRIM_X;
-    const y0 = b.y + b.height * TRIM_Y, y1 = b.y + b.height * (1 - TRIM_Y);
+    const tx = trim ? TRIM_X : 0, ty = trim ? TRIM_Y : 0.05;
+    const x0 = b.x + tx, x1 = b.x + b.width - tx;
+    const y0 = b.y + b.height * ty, y1 = b.y + b.height * (1 - ty);
     return [[x0, y0], [x1, y0], [x1, y1], [x0, y1]].map(([x, y]) => [
       m.a * x + m.c * y + m.e, m.b * x + m.d * y + m.f]);
   }
@@ -58,8 +59,8 @@
       const text = el.textContent.trim();
       labels.push({text, poly});
       // a label cut by the chart's edge is as unreadable as one under another
-      if (poly.some(([x, y]) => x < svg.left - 2 || x > svg.right + 2 || y < svg.top - 2
-                                || y > svg.bottom + 2)) {
+      if (corners(el, false).some(([x, y]) => x < svg.left - 1 || x > svg.right + 1
+                                              || y < svg.top - 1 || y > svg.bottom + 1)) {
         found.push({chart: title, a: text, b: "(the chart's edge)"});
       }
     });
