@@ -58,7 +58,7 @@ def rfm_segments(data, work, **extra):
 
     run, con, _ = _staged(data, work, **extra)
     rfm.build_rfm_customers(con, run=run, scheme=rfm.load_run_scheme(run))
-    rfm.build_segment_summary(con)
+    rfm.build_segment_summary(con, run)
     return {"customers": con.execute("select count(*) from rfm_customers").fetchall()[0][0]}
 
 
@@ -95,7 +95,7 @@ def loyalty(data, work, **extra):
     run, con, _ = _staged(data, work, **extra)
     loy.build_loyalty_members(con, as_of=AS_OF, config=loy.load_loyalty(),
                               excluded_statuses=run.excluded_statuses)
-    loy.build_tier_lists(con, as_of=AS_OF)
+    loy.build_tier_lists(con, as_of=AS_OF, config=loy.load_loyalty())
     return {"members": con.execute("select count(*) from loyalty_members").fetchall()[0][0]}
 
 
@@ -105,7 +105,7 @@ def exports(data, work, **extra):
     run, con, _ = _staged(data, work, **extra)
     scheme = rfm.load_run_scheme(run)
     rfm.build_rfm_customers(con, run=run, scheme=scheme)
-    rfm.build_segment_summary(con)
+    rfm.build_segment_summary(con, run)
     out = export.write_rfm_outputs(con, output_dir=work / "out", segment_keys=scheme.keys,
                                    as_of=AS_OF, with_contacts=True)
     return {"files": len(out["files"]), "xlsx_skipped": out["xlsx_skipped"]}

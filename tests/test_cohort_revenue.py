@@ -79,7 +79,6 @@ def test_window_boundaries_exactly_7_and_8_days_before(con, given_orders):
                   O("ref", "9", "2024-03-01", 10), O("ref", "R", "2024-03-30", -5)])
     con.execute(rfm.EMPTY_CUSTOMERS)
     as_of = date(2024, 3, 31)
-    rfm.build_orders(con, as_of=as_of, excluded_statuses=[])
     cohorts.build_repurchase_windows(con, as_of=as_of, windows=[7, 14, 28])
     got = {r[0]: (r[1], r[2]) for r in con.execute(
         "select customer_id, window_key, buyer_type from repurchase_windows").fetchall()}
@@ -98,9 +97,7 @@ def test_second_purchase_gap_and_return_within(con, given_orders):
                   O("d", "7", "2024-03-28", 10)])  # too recent to judge a 7-day window
     con.execute(rfm.EMPTY_CUSTOMERS)
     as_of = date(2024, 3, 31)
-    rfm.build_orders(con, as_of=as_of, excluded_statuses=[])
-    cohorts.build_second_purchases(con)
-    gaps = cohorts.second_purchase_gap(con).df().set_index("gap_days")
+    gaps = cohorts.second_purchase_gap(con, as_of=as_of).df().set_index("gap_days")
     assert gaps.customers.to_dict() == {0: 1, 7: 1, 31: 1}
     assert gaps.cumulative_share.iloc[-1] == pytest.approx(1.0)
     returned = cohorts.return_within(con, as_of=as_of, windows=[7, 14]).set_index("window_days")

@@ -151,31 +151,31 @@ def test_the_explorer_speaks_one_language_at_a_time(explorer):
 
 def test_a_language_or_scheme_change_recomputes_once_and_keeps_the_scores(explorer, monkeypatch):
     """A language change redraws once (new window names must not trigger a second refresh), and
-    neither it nor a scheme change recomputes the scores: only the segments are assigned again."""
-    from helpers import rfm
-
-    calls = {"refresh": 0, "scores": 0}
-    refresh, scores = explorer.refresh, rfm.build_rfm_scores
+    neither it nor a scheme change computes scores again: the model graph keeps the scores built
+    for these settings and only assigns the segments."""
+    calls = {"refresh": 0}
+    refresh = explorer.refresh
 
     def counting_refresh():
         calls["refresh"] += 1
         refresh()
 
-    def counting_scores(*a, **k):
-        calls["scores"] += 1
-        return scores(*a, **k)
+    def score_tables():
+        return explorer.con.execute("select count(*) from duckdb_tables() "
+                                    "where table_name like 'rfm\\_scores\\_\\_%' escape '\\'"
+                                    ).fetchall()[0][0]
 
     monkeypatch.setattr(explorer, "refresh", counting_refresh)
-    monkeypatch.setattr(rfm, "build_rfm_scores", counting_scores)
-    before = explorer.tables["segment_summary"].customers.sum()
+    before, scores = explorer.tables["segment_summary"].customers.sum(), score_tables()
     set_control(explorer, "lang", "en")
     set_control(explorer, "scheme", "vn4")
-    assert calls == {"refresh": 2, "scores": 0}
+    assert calls == {"refresh": 2} and score_tables() == scores
     assert explorer.tables["segment_summary"].customers.sum() == before
     set_control(explorer, "window", 365)
-    assert calls == {"refresh": 3, "scores": 1}
+    assert calls == {"refresh": 3} and score_tables() == scores + 1
     for name, value in (("window", None), ("scheme", "rfm11"), ("lang", "vi")):
         set_control(explorer, name, value)
+    assert score_tables() == scores + 1  # back to the first settings: built already, reused
 
 
 def test_the_comparison_waits_for_its_tab(explorer):

@@ -37,7 +37,7 @@ def built(con, given_orders, given_customers, tmp_path):
                                 customers_path=tmp_path / "customers.csv")
     scheme = rfm.load_run_scheme(run)
     rfm.build_rfm_customers(con, run=run, scheme=scheme)
-    rfm.build_segment_summary(con)
+    rfm.build_segment_summary(con, run)
     return run, scheme
 
 

@@ -96,7 +96,7 @@ def test_birthday_list_is_next_month(con, members):
     members([O("a", "1", "2024-06-01", 100), O("b", "2", "2024-06-01", 100)],
             customers=[{"customer_id": "a", "birthday": "15/07/1990"},
                        {"customer_id": "b", "birthday": "15/06/1990"}])
-    loyalty.build_tier_lists(con, as_of=AS_OF)
+    loyalty.build_tier_lists(con, as_of=AS_OF, config=loyalty.load_loyalty("params/loyalty.yaml"))
     got = con.execute("select customer_id from tier_lists where list_key = 'birthdays'").fetchall()
     assert got == [("a",)]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -87,11 +88,11 @@ def test_movers_lists_select_by_segment_sets(con, migrated, tmp_path):
     migration.build_movers_list(con, name="lost_actives", from_segments=["active"],
                                 to_segments=["lapsed"], known=scheme.keys)
     rows = con.execute("select customer_id, from_segment, to_segment, monetary_from "
-                       "from movers_selected").fetchall()
+                       "from movers_list").fetchall()
     assert [(r[0], r[1], r[2]) for r in rows] == [("a", "active", "lapsed")]
     migration.build_movers_list(con, name="into_active", from_segments=[], to_segments=["active"],
                                 known=scheme.keys)
-    got = sorted(r[0] for r in con.execute("select customer_id from movers_selected").fetchall())
+    got = sorted(r[0] for r in con.execute("select customer_id from movers_list").fetchall())
     assert got == ["b", "d", "p"]  # anyone who moved into active; c was already there
     with pytest.raises(ValueError, match="unknown segment"):
         migration.build_movers_list(con, name="x", from_segments=["champions"],
@@ -114,3 +115,51 @@ def test_month_ends_and_default_from_date():
     ends = migration.month_ends(date(2026, 10, 31), 12)
     assert ends[0] == date(2025, 11, 30) and ends[-1] == date(2026, 10, 31) and len(ends) == 12
     assert migration.month_ends(date(2026, 10, 15), 2) == [date(2026, 8, 31), date(2026, 9, 30)]
+
+
+def test_a_snapshot_made_under_other_rules_is_not_reused(con, given_orders, given_customers,
+                                                         tmp_path):
+    """Editing the scheme file (here: the 30-day rule becomes 10 days) makes the next run
+    recompute the segments instead of reading the snapshot made under the old rule."""
+    given_orders(ORDERS)
+    given_customers(CUSTOMERS)
+    scheme_file = tmp_path / "active2.yaml"
+    scheme_file.write_text(Path("tests/fixtures/active2.yaml").read_text(encoding="utf-8"),
+                           encoding="utf-8")
+    run = RunParams.from_values(as_of=TO, orders_path=tmp_path / "orders.csv",
+                                customers_path=tmp_path / "customers.csv",
+                                scheme=str(scheme_file))
+
+    def segments():
+        scheme = rfm.load_run_scheme(run)
+        table, source = migration.segments_as_of(con, run=run, scheme=scheme, as_of=TO,
+                                                 input_checksums={"o": "1"},
+                                                 snapshot_root=tmp_path / "snaps")
+        return dict(zip(table.column("customer_id").to_pylist(),
+                        table.column("segment").to_pylist())), source
+
+    first, source = segments()
+    assert source == "computed" and first["d"] == "active"  # d bought 21 days before TO
+    assert segments()[1] == "snapshot"
+    scheme_file.write_text(scheme_file.read_text(encoding="utf-8")
+                           .replace("max: 30", "max: 10").replace("above: 30", "above: 10"),
+                           encoding="utf-8")
+    edited, source = segments()
+    assert source == "computed" and edited["d"] == "lapsed"
+
+
+def test_every_shipped_scheme_owns_valid_movers_lists_with_labels():
+    from helpers.schemes import available_schemes, load_scheme
+
+    for name in available_schemes():
+        scheme = load_scheme(name)
+        assert set(scheme.movers_lists) >= {"win_back", "thank_you"}, name
+        for key, spec in scheme.movers_lists.items():
+            assert set(spec["from"]) | set(spec["to"]) <= set(scheme.keys)
+            for lang in ("vi", "en"):  # shown by its name in each language, never by its key
+                assert scheme.movers_label(key, lang) not in ("", key), (name, key, lang)
+    # a run may name its own lists; they are checked against the scheme it runs
+    vn4 = load_scheme("vn4")
+    assert migration.movers_lists_for(vn4, {}) == vn4.movers_lists
+    with pytest.raises(ValueError, match="unknown segment.*champions"):
+        migration.movers_lists_for(vn4, {"x": {"from": ["champions"], "to": ["old"]}})

@@ -25,7 +25,6 @@ factors = "rfm"  # factors scored, rfm or two of them (rf, rm, fm)
 monetary = "total"  # M on the total spend (total) or the average order value (aov)
 excluded_statuses = ["cancelled", "canceled", "failed", "void"]  # order statuses dropped
 lang = "vi"  # labels and number format, vi or en
-currency = "VND"  # store currency
 xlsx = True  # also write exports/segments.xlsx with a sheet per segment
 threads = None  # DuckDB threads, None for all cores
 memory_limit = None  # DuckDB memory limit such as 8GB, None for the default
@@ -49,8 +48,8 @@ narrative.section("01.1", lang=run.lang)
 
 # %%
 rfm_customers = rfm.build_rfm_customers(con, run=run, scheme=scheme_def)
-segment_summary = rfm.build_segment_summary(con)
-revenue_concentration = rfm.build_revenue_concentration(con)
+segment_summary = rfm.build_segment_summary(con, run)
+revenue_concentration = rfm.build_revenue_concentration(con, run)
 display(*narrative.rfm_headlines(con, lang=run.lang, window_days=run.window_days))
 
 # %%
@@ -71,7 +70,7 @@ narrative.segment_table(segment_summary.df(), lang=run.lang)
 narrative.section("01.3", lang=run.lang)
 
 # %%
-charts.rfm_grid_heatmap(rfm.rfm_grid(con), bins=run.bins, labels=scheme_def.labels(run.lang),
+charts.rfm_grid_heatmap(rfm.rfm_grid(con, run), bins=run.bins, labels=scheme_def.labels(run.lang),
                         lang=run.lang, title=t("grid_title", run.lang))
 
 # %%
@@ -86,7 +85,7 @@ display(narrative.score_levels(cut_points, rfm.empty_levels(cut_points), lang=ru
 narrative.section("01.5", lang=run.lang)
 
 # %%
-charts.rfm_distributions(rfm.distributions(con), lang=run.lang)
+charts.rfm_distributions(rfm.distributions(con, run), lang=run.lang)
 
 # %%
 narrative.section("01.6", lang=run.lang)
@@ -108,6 +107,6 @@ display(narrative.send_lists(outputs["send_list_counts"], scheme_def.labels(run.
 
 # %%
 snapshot_path = snapshots.write_snapshot(con, scheme=run.scheme, as_of=run.as_of,
-                                         settings=run.settings(),
+                                         settings=rfm.snapshot_settings(run, scheme_def),
                                          input_checksums=rfm.input_checksums(inputs))
 narrative.snapshot_written(snapshot_path, lang=run.lang)

@@ -25,7 +25,7 @@ fixed_cuts = {}  # cut points per factor (recency_days, frequency, monetary) for
 factors = "rfm"  # factors scored, rfm or two of them (rf, rm, fm)
 monetary = "total"  # M on the total spend (total) or the average order value (aov)
 excluded_statuses = ["cancelled", "canceled", "failed", "void"]  # order statuses dropped
-movers_lists = {"win_back": {"from": ["champions", "loyal", "cant_lose_them"], "to": ["at_risk", "hibernating", "lost"]}, "thank_you": {"from": [], "to": ["champions"]}}  # named pairs of segment sets, an empty from means any other segment
+movers_lists = {}  # movers lists to write; empty means the scheme's own (movers_lists in its file), or name -> from and to segment lists (an empty from means any other segment)
 trend_months = 12  # month ends shown in the trend
 lang = "vi"  # labels and number format, vi or en
 threads = None  # DuckDB threads, None for all cores
@@ -40,11 +40,11 @@ run = RunParams.from_notebook(globals(), as_of=as_of_to)  # every parameter abov
 display(narrative.section("02.title", lang=run.lang))
 date_from = parse_date(as_of_from, "as_of_from") if as_of_from else migration.default_from(run.as_of)
 migration.check_dates(date_from, run.as_of)
-movers = migration.check_movers_lists(movers_lists)
 theme.use_workbook_theme(run.lang)
 con = db.connect(threads=run.threads, memory_limit=run.memory_limit)
 inputs = rfm.load_inputs(con, run)
 scheme_def = rfm.load_run_scheme(run)
+movers = migration.movers_lists_for(scheme_def, movers_lists)
 checksums = rfm.input_checksums(inputs)
 display(narrative.inputs_summary(inputs, run.lang),
         narrative.freshness(con, as_of=run.as_of, lang=run.lang))
@@ -83,7 +83,7 @@ trend = migration.segment_trend(con, run=run, scheme=scheme_def,
                                 input_checksums=checksums)
 outputs = export.write_migration_outputs(con, output_dir=run.output_dir, movers_lists=movers,
                                          known=scheme_def.keys, trend=trend)
-display(narrative.movers_sizes(outputs["sizes"], lang=run.lang),
+display(narrative.movers_sizes(outputs["sizes"], scheme_def, lang=run.lang),
         narrative.send_lists(outputs["send_list_counts"], {}, lang=run.lang))
 
 # %%

@@ -42,7 +42,8 @@ narrative.section("03.1", lang=run.lang)
 # %%
 cohort_revenue = cohorts.build_cohort_revenue(con, as_of=run.as_of, grain=grain,
                                               excluded_statuses=run.excluded_statuses).df()
-returned = cohorts.return_within(con, as_of=run.as_of, windows=windows)
+returned = cohorts.return_within(con, as_of=run.as_of, windows=windows,
+                                 excluded_statuses=run.excluded_statuses)
 dense = cohorts.dense_triangle(cohort_revenue, as_of=run.as_of, grain=grain,
                                max_periods=max_periods)
 narrative.cohort_headlines(cohort_revenue, returned, as_of=run.as_of, grain=grain, lang=run.lang)
@@ -68,7 +69,8 @@ charts.purchases_per_customer(cohorts.purchases_per_customer(dense), lang=run.la
 narrative.section("03.3", lang=run.lang)
 
 # %%
-second_purchase_gap = cohorts.second_purchase_gap(con).df()
+second_purchase_gap = cohorts.second_purchase_gap(
+    con, as_of=run.as_of, excluded_statuses=run.excluded_statuses).df()
 charts.second_purchase_gap(second_purchase_gap, returned, lang=run.lang,
                            title=t("gap_title", run.lang))
 
@@ -76,7 +78,8 @@ charts.second_purchase_gap(second_purchase_gap, returned, lang=run.lang,
 narrative.section("03.4", lang=run.lang)
 
 # %%
-repurchase_windows = cohorts.build_repurchase_windows(con, as_of=run.as_of, windows=windows)
+repurchase_windows = cohorts.build_repurchase_windows(con, as_of=run.as_of, windows=windows,
+                                                     excluded_statuses=run.excluded_statuses)
 narrative.window_counts(repurchase_windows.df(), lang=run.lang)
 
 # %%

@@ -41,7 +41,7 @@ narrative.section("04.1", lang=run.lang)
 # %%
 loyalty_members = loyalty.build_loyalty_members(con, as_of=run.as_of, config=config,
                                                 excluded_statuses=run.excluded_statuses)
-tier_summary = loyalty.tier_summary(con)
+tier_summary = loyalty.tier_summary(con, config)
 narrative.loyalty_headlines(tier_summary, names=config.names(run.lang), as_of=run.as_of,
                             reranking=loyalty.next_reranking(run.as_of, config.reranking_day),
                             lang=run.lang)
@@ -68,7 +68,7 @@ charts.gap_distribution(loyalty_members.df(), names=config.names(run.lang), lang
 narrative.section("04.4", lang=run.lang)
 
 # %%
-tier_lists = loyalty.build_tier_lists(con, as_of=run.as_of)
+tier_lists = loyalty.build_tier_lists(con, as_of=run.as_of, config=config)
 outputs = export.write_loyalty_outputs(con, output_dir=run.output_dir, lists=loyalty.LISTS)
 display(narrative.list_sizes(outputs["send_list_counts"], lang=run.lang),
         narrative.send_lists(outputs["send_list_counts"], {}, lang=run.lang))

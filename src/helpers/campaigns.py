@@ -70,17 +70,14 @@ def build_campaign_segments(con, *, run: RunParams, scheme: Scheme,
     combined = pa.concat_tables(frames) if frames else pa.table(
         {"customer_id": pa.array([], pa.string()), "segment": pa.array([], pa.string()),
          "campaign_id": pa.array([], pa.string())})
-    con.register("campaign_segments_arrow", combined)
-    con.execute("create or replace table campaign_segments as "
-                "select * from campaign_segments_arrow")
-    con.unregister("campaign_segments_arrow")
+    db.register(con, "campaign_segments", combined)
     return con.table("campaign_segments")
 
 
 def build_campaign_results(con, *, as_of: date, excluded_statuses=()) -> duckdb.DuckDBPyRelation:
     """Per campaign and per (campaign, segment): delivery, conversions, uplift, revenue, ROI."""
-    rfm.build_orders(con, as_of=as_of, excluded_statuses=excluded_statuses)
-    return db.materialize(con, "campaign_results", as_of=as_of)
+    return db.build(con, "campaign_results",
+                    **rfm.order_params(as_of=as_of, excluded_statuses=excluded_statuses))
 
 
 def sample_size(*, base_rate: float, uplift: float, holdout_share: float = 0.1,
@@ -113,8 +110,7 @@ def split_holdout(con, *, source_table: str, campaign_key: str,
     if not 0 <= holdout_share < 1:
         raise ValueError(f"holdout_share = {holdout_share}: must be in [0, 1)")
     con.execute(f"create or replace temp table campaign_list as select * from {source_table}")
-    return db.materialize(con, "holdout_split", campaign_key=campaign_key,
-                          holdout_share=holdout_share)
+    return db.build(con, "holdout_split", campaign_key=campaign_key, holdout_share=holdout_share)
 
 
 def plain_verdict(row, lang: str = "vi") -> str:
@@ -156,9 +152,9 @@ def prepare_next_campaign(con, *, run: RunParams, scheme: Scheme, target: str, k
         raise ValueError(f"next_campaign_target = {target!r} is not a segment of scheme "
                          f"{scheme.name}: use one of {scheme.keys}")
     key = key or f"{target}-{run.as_of.isoformat()}"
-    rfm.build_rfm_customers(con, run=run, scheme=scheme)
-    con.execute("create or replace temp table next_campaign_base as "
-                "select * from rfm_customers where segment = ?", [target])
+    customers = rfm.build_rfm_customers(con, run=run, scheme=scheme).alias
+    con.execute(f"create or replace temp table next_campaign_base as "
+                f"select * from {customers} where segment = ?", [target])
     split_holdout(con, source_table="next_campaign_base", campaign_key=key,
                   holdout_share=holdout_share)
     folder = next_campaign_path(run.output_dir, key)

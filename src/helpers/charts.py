@@ -14,8 +14,6 @@ from helpers.formatting import number, percent
 from helpers.texts import channel_name, t
 from helpers.theme import min_width
 
-MONEY_FORMAT = ",.0f"
-
 
 def segment_treemap(segment_summary: pd.DataFrame, *, value: str = "customers", lang: str = "vi",
                     colors: dict[str, str] | None = None, title: str | None = None,

@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 
 from helpers import db
-from helpers.rfm import build_orders
+from helpers.rfm import order_params
 
 GRAINS = ("month", "week")
 
@@ -26,33 +26,33 @@ def build_cohort_revenue(con, *, as_of: date, grain: str = "month",
     """One row per (cohort, period) with at least one order (sql/cohort_revenue.sql)."""
     if grain not in GRAINS:
         raise ValueError(f"grain = {grain!r}: must be month or week")
-    build_orders(con, as_of=as_of, excluded_statuses=excluded_statuses)
-    build_second_purchases(con)
-    return db.materialize(con, "cohort_revenue", grain=grain)
+    return db.build(con, "cohort_revenue", grain=grain,
+                    **order_params(as_of=as_of, excluded_statuses=excluded_statuses))
 
 
-def build_repurchase_windows(con, *, as_of: date, windows: list[int]) -> duckdb.DuckDBPyRelation:
-    """One row per buyer in a repurchase window, with contacts (sql/repurchase_windows.sql).
-
-    Uses the orders table built for the same as-of date.
-    """
-    return db.materialize(con, "repurchase_windows", as_of=as_of, windows=check_windows(windows))
-
-
-def build_second_purchases(con) -> duckdb.DuckDBPyRelation:
-    """One row per buyer: first and second purchase dates (sql/int_second_purchases.sql), from
-    the orders built for the as-of date; read by the two questions below."""
-    return db.materialize(con, "int_second_purchases")
+def build_repurchase_windows(con, *, as_of: date, windows: list[int],
+                             excluded_statuses=()) -> duckdb.DuckDBPyRelation:
+    """One row per buyer in a repurchase window, with contacts (sql/repurchase_windows.sql)."""
+    return db.build(con, "repurchase_windows", windows=check_windows(windows),
+                    **order_params(as_of=as_of, excluded_statuses=excluded_statuses))
 
 
-def second_purchase_gap(con) -> duckdb.DuckDBPyRelation:
+def build_second_purchases(con, *, as_of: date, excluded_statuses=()) -> duckdb.DuckDBPyRelation:
+    """One row per buyer: first and second purchase dates (sql/int_second_purchases.sql)."""
+    return db.build(con, "int_second_purchases",
+                    **order_params(as_of=as_of, excluded_statuses=excluded_statuses))
+
+
+def second_purchase_gap(con, *, as_of: date, excluded_statuses=()) -> duckdb.DuckDBPyRelation:
     """One row per gap in days between first and second purchase (sql/second_purchase_gap.sql)."""
-    return db.materialize(con, "second_purchase_gap")
+    return db.build(con, "second_purchase_gap",
+                    **order_params(as_of=as_of, excluded_statuses=excluded_statuses))
 
 
-def return_within(con, *, as_of: date, windows: list[int]) -> pd.DataFrame:
+def return_within(con, *, as_of: date, windows: list[int], excluded_statuses=()) -> pd.DataFrame:
     """Share of buyers who came back within N days, among those who had N days (return_within.sql)."""
-    return db.query(con, "return_within", as_of=as_of, windows=check_windows(windows))
+    return db.build(con, "return_within", windows=check_windows(windows),
+                    **order_params(as_of=as_of, excluded_statuses=excluded_statuses)).df()
 
 
 def period_of(as_of: date, cohort_start: date, grain: str) -> int:

@@ -1,8 +1,27 @@
-"""DuckDB connection and the one way SQL files are run."""
+"""DuckDB connection and the one way SQL files are run: the model graph.
 
+Each file in sql/ is a model. What it reads is what its SQL says: a `from`/`join` of another
+model's name is a dependency, any other table it reads is a source (a staged export, a registered
+frame). What it takes is its `$parameters`. A `-- unique: a, b` line states its grain, checked
+when it is built.
+
+`build(con, name, **params)` builds the dependencies first, passes each file only the parameters
+it uses, and keeps the result as a table named by the model and a key of everything that made it
+(parameters used, the dependencies' keys, the sources' identities, the SQL text): two as-of dates
+give two tables, nothing is overwritten, and each (model, parameters) is built once per connection.
+A view under the model's plain name points at the table last built, for queries written by hand.
+"""
+
+import functools
+import hashlib
+import json
+import re
+from dataclasses import dataclass
 from importlib.resources import files
 
 import duckdb
+import pandas as pd
+import pyarrow as pa
 
 SQL_DIR = files("helpers") / "sql"
 
@@ -32,21 +51,230 @@ def sql_text(name: str) -> str:
     return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
 
 
-def materialize(con: duckdb.DuckDBPyConnection, name: str, *, as_name: str | None = None, **params):
-    """Run sql/<name>.sql and keep its result as table <as_name or name>.
+class ModelError(ValueError):
+    """A model that cannot be built as asked: a missing parameter, a broken grain."""
 
-    Tables, not views: DuckDB cannot keep prepared parameters in a view.
+
+_CTE = re.compile(r"(?:\bwith\s+|,\s*)([a-z_][a-z0-9_]*)\s+as\s*(?:not\s+)?(?:materialized\s*)?\(",
+                  re.IGNORECASE)
+_READS = re.compile(r"\b(from|join)(\s+)([a-z_][a-z0-9_]*)\b(?!\s*\()", re.IGNORECASE)
+_PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)", re.IGNORECASE)
+_UNIQUE = re.compile(r"^--\s*unique:\s*(.+)$", re.MULTILINE)
+
+
+def _code(text: str) -> str:
+    """The SQL without comments and string literals (where names are not references)."""
+    text = re.sub(r"--[^\n]*", " ", text)
+    return re.sub(r"'(?:[^']|'')*'", "''", text)
+
+
+def _external_reads(code: str) -> list[str]:
+    """Names read by `from`/`join` that are not the file's own CTEs. A CTE is visible after its
+    definition; inside its own body its name still means the outer table (the import CTE
+    `order_lines as (select * from order_lines)`)."""
+    ctes = []  # (name, start of its body, end of its body)
+    for m in _CTE.finditer(code):
+        depth, end = 1, m.end()
+        while end < len(code) and depth:
+            depth += {"(": 1, ")": -1}.get(code[end], 0)
+            end += 1
+        ctes.append((m.group(1).lower(), m.end(), end))
+    out = []
+    for m in _READS.finditer(code):
+        name, at = m.group(3).lower(), m.start()
+        if any(c == name and at >= body_end for c, _, body_end in ctes):
+            continue  # a CTE defined above, read below its definition
+        out.append(name)
+    return out
+
+
+@dataclass(frozen=True)
+class Model:
+    name: str
+    text: str
+    deps: tuple[str, ...]  # models it reads
+    sources: tuple[str, ...]  # other tables it reads
+    params: tuple[str, ...]  # $parameters it takes
+    unique: tuple[str, ...]  # its grain, when stated
+
+    @property
+    def sha(self) -> str:
+        return hashlib.sha256(self.text.encode()).hexdigest()
+
+
+@functools.cache
+def model_names() -> frozenset[str]:
+    return frozenset(p.name[:-4] for p in SQL_DIR.iterdir() if p.name.endswith(".sql"))
+
+
+@functools.cache
+def model(name: str) -> Model:
+    """A model's file, what it reads and what it takes."""
+    if name not in model_names():
+        raise ModelError(f"no model {name!r} in sql/ (models: {', '.join(sorted(model_names()))})")
+    text = sql_text(name)
+    code = _code(text)
+    read = [r for r in dict.fromkeys(_external_reads(code)) if r != name]
+    unique = _UNIQUE.search(text)
+    return Model(
+        name=name, text=text,
+        deps=tuple(r for r in read if r in model_names()),
+        sources=tuple(r for r in read if r not in model_names()),
+        params=tuple(dict.fromkeys(p.lower() for p in _PARAM.findall(code))),
+        unique=tuple(c.strip() for c in unique.group(1).split(",")) if unique else (),
+    )
+
+
+_built: dict[int, dict[str, str]] = {}  # id(connection) -> {key: table}
+
+
+def _oid(con, table: str) -> str:
+    """Which table (or view) under this name is there now: recreated means another one."""
+    row = con.execute("""
+        select max(table_oid)::varchar from duckdb_tables() where table_name = $name
+        union all
+        select max(view_oid)::varchar from duckdb_views() where view_name = $name
+    """, {"name": table}).fetchall()
+    return "/".join(str(r[0]) for r in row)
+
+
+def _identity(con, table: str) -> str:
+    """A source's identity: the content of what `register`/`alias` put there (the same content
+    registered again is the same source), else the object itself."""
+    oid = _oid(con, table)
+    tag = _built.get(id(con), {}).get(f"source:{table}")
+    return tag[0] if tag and tag[1] == oid else f"oid:{oid}"
+
+
+def _make_room(con, name: str, kind: str) -> None:
+    """Drop what is named `name` unless it is of `kind` (TABLE or VIEW): DuckDB will not replace
+    a view by a table or the other way round."""
+    rows = con.execute("""
+        select 'TABLE', schema_name from duckdb_tables() where table_name = $name
+        union all
+        select 'VIEW', schema_name from duckdb_views() where view_name = $name
+    """, {"name": name}).fetchall()
+    for other, schema in rows:
+        if other != kind:
+            con.execute(f"drop {other} {schema}.{name}")
+
+
+def _exists(con, table: str) -> bool:
+    return bool(con.execute("select count(*) from duckdb_tables() where table_name = ?",
+                            [table]).fetchall()[0][0])
+
+
+def build(con: duckdb.DuckDBPyConnection, name: str, **params) -> duckdb.DuckDBPyRelation:
+    """The model `name` for these parameters, built (with what it reads) unless it already is."""
+    return con.table(_build(con, name, params))
+
+
+def table_name(con: duckdb.DuckDBPyConnection, name: str, **params) -> str:
+    """The table holding model `name` for these parameters (built when it is not yet)."""
+    return _build(con, name, params)
+
+
+def _build(con, name: str, params: dict) -> str:
+    m = model(name)
+    missing = [p for p in m.params if p not in params]
+    if missing:
+        raise ModelError(f"model {name} needs {', '.join('$' + p for p in missing)}")
+    deps = {d: _build(con, d, params) for d in m.deps}
+    used = {p: params[p] for p in m.params}
+    key = hashlib.sha256(json.dumps(
+        {"model": m.sha, "params": used, "deps": deps,
+         "sources": {s: _identity(con, s) for s in m.sources}},
+        sort_keys=True, default=str).encode()).hexdigest()[:16]
+    table = f"{name}__{key}"
+    built = _built.setdefault(id(con), {})
+    if built.get(key) != table or not _exists(con, table):
+        sql = m.text
+        for dep, dep_table in deps.items():
+            sql = _point(sql, dep, dep_table)
+        con.execute(f"create or replace temp table {table} as {sql}", used)
+        if m.unique:
+            _check_unique(con, table, name, m.unique)
+        built[key] = table
+    # the plain name shows the table last built, for queries written by hand
+    _make_room(con, name, "VIEW")
+    con.execute(f"create or replace temp view {name} as select * from {table}")
+    return table
+
+
+_KEYWORDS = {"where", "group", "order", "cross", "inner", "left", "right", "full", "join", "on",
+             "using", "limit", "union", "having", "window", "qualify", "natural", "positional",
+             "asof", "anti", "semi", "except", "intersect", "select"}
+
+
+def _point(sql: str, dep: str, table: str) -> str:
+    """Every read of model `dep` in `sql` made a read of the built table, keeping `dep` as the
+    name the query uses for it (`from contact_lists` -> `from contact_lists__<key> as
+    contact_lists`, so `contact_lists.list_key` still resolves)."""
+    def repl(m: re.Match) -> str:
+        following = m.group(4).lower()
+        aliased = following == "as" or (following and following not in _KEYWORDS)
+        return f"{m.group(1)}{m.group(2)}{table}" + ("" if aliased else f" as {dep}")
+
+    return re.sub(rf"\b(from|join)(\s+){dep}\b(?!\s*\()(?=(\s*([a-z_]*)))", repl, sql,
+                  flags=re.IGNORECASE)
+
+
+def _check_unique(con, table: str, name: str, columns: tuple[str, ...]) -> None:
+    cols = ", ".join(columns)
+    rows = con.execute(f"select {cols}, count(*) as n from {table} group by all having n > 1 "
+                       f"order by n desc limit 3").fetchall()
+    if rows:
+        raise ModelError(f"model {name}: ({cols}) should be unique, but {rows[0][:-1]} appears "
+                         f"{rows[0][-1]} times (and {len(rows) - 1} more like it shown)")
+
+
+def register(con: duckdb.DuckDBPyConnection, name: str, data) -> None:
+    """A frame or Arrow table as table `name` (a source models read). Registering the same
+    content again keeps the table as it is, so what was built from it is still current."""
+    table = data if isinstance(data, pa.Table) else pa.Table.from_pandas(
+        pd.DataFrame(data), preserve_index=False)
+    digest = hashlib.sha256()
+    digest.update(str(table.schema).encode())
+    for batch in table.to_batches():
+        for column in batch.columns:
+            for buffer in column.buffers():
+                if buffer is not None:
+                    digest.update(memoryview(buffer))
+    tag = digest.hexdigest()
+    registered = _built.setdefault(id(con), {})
+    if _identity(con, name) == tag:
+        return
+    view = f"{name}__incoming"
+    con.register(view, table)
+    try:
+        _make_room(con, name, "TABLE")
+        con.execute(f"create or replace temp table {name} as select * from {view}")
+    finally:
+        con.unregister(view)
+    registered[f"source:{name}"] = (tag, _oid(con, name))
+
+
+def alias(con: duckdb.DuckDBPyConnection, name: str, table: str) -> None:
+    """A source named `name` that is the built table `table` (loyalty reads its three spends as
+    tier_now, tier_previous, tier_reranking). Unchanged, it stays the same source."""
+    if _identity(con, name) == f"alias:{table}":
+        return
+    _make_room(con, name, "VIEW")
+    con.execute(f"create or replace temp view {name} as select * from {table}")
+    _built.setdefault(id(con), {})[f"source:{name}"] = (f"alias:{table}", _oid(con, name))
+
+
+def stage(con: duckdb.DuckDBPyConnection, name: str, *, into: str, **params):
+    """Staging only: run the staging model sql/<name>.sql over the raw rows just read and keep
+    its result as the source table `into` (order_lines, customers, campaigns, ...) that the
+    models then read. Staged sources are replaced when a file is read again, so `build` knows
+    them by identity, not by key.
     """
-    target = as_name or name
-    if not target.replace("_", "").isalnum():
-        raise ValueError(f"invalid table name {target!r}")
-    con.execute(f"create or replace temp table {target} as {sql_text(name)}", params)
-    return con.table(target)
-
-
-def query(con: duckdb.DuckDBPyConnection, name: str, **params):
-    """Run sql/<name>.sql and return the result as a DataFrame (for small results)."""
-    return con.execute(sql_text(name), params).df()
+    if not into.replace("_", "").isalnum():
+        raise ValueError(f"invalid table name {into!r}")
+    _make_room(con, into, "TABLE")
+    con.execute(f"create or replace temp table {into} as {sql_text(name)}", params)
+    return con.table(into)
 
 
 def one(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> tuple | None:

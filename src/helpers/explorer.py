@@ -70,8 +70,6 @@ class Explorer:
         self.tables: dict[str, pd.DataFrame] = {}
         self.message = ""
         self.timings: dict[str, float] = {}
-        self._orders_key = None
-        self._scores_key = None
         self._scheme = None
         self._quiet = False  # set while the explorer itself changes a control's options
         self._compare_stale = True
@@ -218,16 +216,11 @@ class Explorer:
         except (ParamError, SchemeError, ValueError) as exc:
             self._say(f"⚠ {exc}")
             return
-        key = (run.as_of, run.excluded_statuses)
-        # scores depend on these only: a scheme or language change reassigns segments alone
-        scores_key = (key, run.window_days, run.bins, run.scoring, run.monetary,
-                      repr(run.fixed_cuts), repr(run.use))
-        rfm.build_rfm_customers(self.con, run=run, scheme=scheme,
-                                reuse_orders=key == self._orders_key,
-                                reuse_scores=scores_key == self._scores_key)
-        self._orders_key, self._scores_key = key, scores_key
+        # the model graph builds only what these values change: a scheme or language change
+        # reassigns segments on the scores already built
+        self._table = rfm.build_rfm_customers(self.con, run=run, scheme=scheme).alias
         self.active, self._scheme = run, scheme
-        summary = rfm.build_segment_summary(self.con).df()
+        summary = rfm.build_segment_summary(self.con, run).df()
         self.tables["segment_summary"] = summary
         lang = run.lang
         self.figures["sizes"] = charts.segment_treemap(summary, value="customers", lang=lang,
@@ -236,7 +229,7 @@ class Explorer:
         self.figures["revenue"] = charts.segment_treemap(summary, value="revenue", lang=lang,
                                                          colors=scheme.colors(),
                                                          title=t("treemap_revenue", lang))
-        self.figures["grid"] = charts.rfm_grid_heatmap(rfm.rfm_grid(self.con), bins=run.bins,
+        self.figures["grid"] = charts.rfm_grid_heatmap(rfm.rfm_grid(self.con, run), bins=run.bins,
                                                        labels=scheme.labels(lang), lang=lang,
                                                        title=t("grid_title", lang))
         options = [(f"{scheme.label(k, lang)} ({number(n, lang)})", k)
@@ -279,13 +272,12 @@ class Explorer:
             self._draw("compare", HTML(f"<p>⚠ {html.escape(str(exc))}</p>"))
             return
         # the scores are the same: only the segment assignment changes
-        rfm.register_scheme(self.con, scheme_b, run.lang, run.factors)
-        db.materialize(self.con, "rfm_customers", as_name="rfm_customers_b", as_of=run.as_of)
-        rfm.register_scheme(self.con, self._scheme, run.lang, run.factors)
-        cross = self.con.execute("""
+        table_b = rfm.build_rfm_customers(self.con, run=run, scheme=scheme_b).alias
+        table_a = rfm.build_rfm_customers(self.con, run=run, scheme=self._scheme).alias
+        cross = self.con.execute(f"""
             select a.segment as segment_a, b.segment as segment_b, count(*) as customers
-            from rfm_customers as a
-            inner join rfm_customers_b as b on a.customer_id = b.customer_id
+            from {table_a} as a
+            inner join {table_b} as b on a.customer_id = b.customer_id
             group by all
         """).df()
         table = cross.pivot_table(index="segment_a", columns="segment_b", values="customers",
@@ -305,14 +297,14 @@ class Explorer:
             return
         sort = c["sort"].value if c["sort"].value in SORTABLE else "monetary"
         direction = "desc" if c["descending"].value else "asc"
-        total = db.one(self.con, "select count(*) from rfm_customers where segment = ?",
+        total = db.one(self.con, f"select count(*) from {self._table} where segment = ?",
                        [segment])[0]
         pages = max(1, -(-total // PAGE_SIZE))
         c["page"].max = pages
         page = min(c["page"].value, pages)
         frame = self.con.execute(
             f"select customer_id, recency_days, frequency, monetary, orders, aov, rfm_code, "
-            f"last_purchase_date from rfm_customers where segment = ? "
+            f"last_purchase_date from {self._table} where segment = ? "
             f"order by {sort} {direction} nulls last, customer_id limit ? offset ?",
             [segment, PAGE_SIZE, (page - 1) * PAGE_SIZE]).df()
         self.tables["segment_customers"] = frame
@@ -330,7 +322,7 @@ class Explorer:
         """Write the selected segment's contact list (all, and per channel with consent)."""
         segment = self.controls["segment"].value
         run = self.active
-        export.build_contact_lists(self.con, "rfm_customers", "segment")
+        export.build_contact_lists(self.con, self._table, "segment")
         folder = self.exports_dir / f"{run.scheme}_{run.as_of}"
         files = export.write_contact_lists(self.con, folder, file_name="segment={key}.csv",
                                            keys=[segment],
@@ -364,13 +356,13 @@ class Explorer:
             [customer_id, self.active.as_of]).df()
         history = []
         for day in migration.month_ends(self.active.as_of, 12):
-            rfm.build_rfm_customers(self.con, run=self.active, scheme=self._scheme, as_of=day,
-                                    as_name="rfm_lookup")
+            then = rfm.build_rfm_customers(self.con, run=self.active, scheme=self._scheme,
+                                           as_of=day).alias
             row = self.con.execute(
-                "select segment, rfm_code, recency_days, frequency, monetary from rfm_lookup "
+                f"select segment, rfm_code, recency_days, frequency, monetary from {then} "
                 "where customer_id = ?", [customer_id]).df().to_dict("records")
             history.append({"month_end": day, **(row[0] if row else {"segment": "(none)"})})
-        # the history rebuilt the orders and scores for other dates: restore the current view
+        # each date's table is kept: the current one is built already, nothing to restore
         rfm.build_rfm_customers(self.con, run=self.active, scheme=self._scheme)
         history = pd.DataFrame(history)
         path = [s for i, s in enumerate(history.segment) if i == 0 or s != history.segment[i - 1]]

@@ -22,8 +22,6 @@ from helpers.safety import check_key, csv_safe_table, inside
 from helpers.xlsx import write_xlsx
 
 CHANNELS = ("sms", "zalo", "email")
-CONTACT_FIELDS = ["customer_id", "name", "phone", "email", "consent_sms", "consent_zalo",
-                  "consent_email"]
 
 
 def _tmp(path: Path) -> Path:
@@ -83,12 +81,12 @@ def build_contact_lists(con: duckdb.DuckDBPyConnection, source_table: str,
             raise ValueError(f"invalid identifier {name!r}")
     con.execute(f"create or replace temp table contact_source as "
                 f"select *, {group_column} as list_key from {source_table}")
-    return db.materialize(con, "contact_lists")
+    return db.build(con, "contact_lists")
 
 
 def contact_list_counts(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
     """Per list and channel: customers, in the send list, left out for no consent or no contact."""
-    return db.materialize(con, "contact_list_counts")
+    return db.build(con, "contact_list_counts")
 
 
 ORDERINGS = {"customer_id": "customer_id",
@@ -219,10 +217,10 @@ def write_migration_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path,
                        output_dir / "migration_matrix.csv")]
     sizes, counts = {}, []
     for name, spec in movers_lists.items():
-        build_movers_list(con, name=name, from_segments=spec["from"], to_segments=spec["to"],
-                          known=known)
-        sizes[name] = db.one(con, "select count(*) from movers_selected")[0]
-        build_contact_lists(con, "movers_selected", "list_name")
+        movers = build_movers_list(con, name=name, from_segments=spec["from"],
+                                   to_segments=spec["to"], known=known).alias
+        sizes[name] = db.one(con, f"select count(*) from {movers}")[0]
+        build_contact_lists(con, movers, "list_name")
         counts.append(contact_list_counts(con).df())
         # the most valuable movers first: the win-back list is worked from the top
         files += write_contact_lists(con, output_dir / "movers", file_name="{key}.csv",

@@ -941,7 +941,7 @@ def _stage(con, kind, files, return_files, mapping, overrides, cache, work, *, s
                   "customer_id_integer": ids["customer_id_integer"],
                   "order_id_integer": ids["order_id_integer"],
                   "status_keys": keys, "status_values": values}
-        db.materialize(con, "stg_order_lines", as_name=checked_name, **params)
+        db.stage(con, "stg_order_lines", into=checked_name, **params)
         _order_amount_shape(con, mapping, picks, detected, where)
         guests = con.execute(f"select count(*) filter (where is_guest) "
                              f"from {checked_name}").fetchall()[0][0]
@@ -955,7 +955,7 @@ def _stage(con, kind, files, return_files, mapping, overrides, cache, work, *, s
             con, "select unnest([signup_date, birthday]) as value from raw_customers",
             "customer dates", date_setting, where, detected, fallback="dmy"
             if date_setting == "auto" and mapping.get("date_order") in (None, "auto") else None)
-        db.materialize(con, "stg_customers", as_name=checked_name, shop_tz=shop_tz,
+        db.stage(con, "stg_customers", into=checked_name, shop_tz=shop_tz,
                        date_order=customer_dates, birthday_pivot_year=date.today().year,
                        customer_id_integer=ids["customer_id_integer"])
         # the rows still load; the dates that could not be read are counted, never hidden
@@ -1018,7 +1018,7 @@ def _stage_returns(con, return_files, mapping, overrides, cache, work, *, shop_t
     level_order = (block.get("amount_level") or "order") == "order"
     detected.append("what is paid back is counted " + ("once per return (the return's total is "
                     "repeated on its lines)" if level_order else "on every line"))
-    db.materialize(con, "stg_return_lines", as_name="stg_returns_checked", shop_tz=shop_tz,
+    db.stage(con, "stg_return_lines", into="stg_returns_checked", shop_tz=shop_tz,
                    date_order=return_date, decimal_mark=mark, amount_level_order=level_order,
                    customer_id_integer=ids["customer_id_integer"],
                    order_id_integer=ids["order_id_integer"],
@@ -1295,9 +1295,9 @@ def load_campaign_files(con, *, campaigns_path, sends_path, holdout_path) -> dic
         con.unregister("raw_source")
         counts[table] = raw.num_rows
     _ensure_macros(con)
-    db.materialize(con, "stg_campaigns", as_name="campaigns")
-    db.materialize(con, "stg_campaign_sends", as_name="campaign_sends")
-    db.materialize(con, "stg_campaign_holdout", as_name="campaign_holdout")
+    db.stage(con, "stg_campaigns", into="campaigns")
+    db.stage(con, "stg_campaign_sends", into="campaign_sends")
+    db.stage(con, "stg_campaign_holdout", into="campaign_holdout")
     return counts
 
 

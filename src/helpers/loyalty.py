@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 import yaml
 
 from helpers import db
 from helpers.params import month_end_before
 from helpers.paths import resolve
-from helpers.rfm import build_orders
+from helpers.rfm import order_params
 
 LISTS = ("close_to_next", "upgraded", "downgraded", "birthdays", "will_drop")
 
@@ -93,19 +95,23 @@ def next_reranking(as_of: date, day_month: tuple[int, int]) -> date:
 
 def _tier_table(con, name: str, *, as_of: date, spend_as_of: date, config: LoyaltyConfig,
                 excluded_statuses) -> None:
-    build_orders(con, as_of=as_of, excluded_statuses=excluded_statuses)
-    db.materialize(con, "loyalty_spend", as_name=name, as_of=spend_as_of,
-                   period_days=config.period_days)
+    """Source `name` (tier_now, tier_previous, tier_reranking): spend and tier as of
+    `spend_as_of`, from the orders known as of `as_of`."""
+    table = db.table_name(con, "loyalty_spend", spend_as_of=spend_as_of,
+                          period_days=config.period_days,
+                          **order_params(as_of=as_of, excluded_statuses=excluded_statuses))
+    db.alias(con, name, table)
 
 
 def build_loyalty_members(con, *, as_of: date, config: LoyaltyConfig,
                           excluded_statuses=()) -> duckdb.DuckDBPyRelation:
     """One row per member: spend, tier, points, next tier, gap, change (loyalty_members.sql)."""
-    con.register("loyalty_tiers_df", config.tiers)
     # thresholds are money: exact decimals, so gaps and comparisons are exact too
-    con.execute("create or replace table loyalty_tiers as select * replace "
-                "(cast(threshold as decimal(18, 2)) as threshold) from loyalty_tiers_df")
-    con.unregister("loyalty_tiers_df")
+    tiers = pa.Table.from_pandas(config.tiers.drop(columns="threshold"), preserve_index=False)
+    threshold = pa.array([Decimal(str(v)).quantize(Decimal("0.01"))
+                          for v in config.tiers.threshold], pa.decimal128(18, 2))
+    position = list(config.tiers.columns).index("threshold")
+    db.register(con, "loyalty_tiers", tiers.add_column(position, "threshold", threshold))
     previous = month_end_before(as_of)
     _tier_table(con, "tier_previous", as_of=previous, spend_as_of=previous, config=config,
                 excluded_statuses=excluded_statuses)
@@ -115,14 +121,17 @@ def build_loyalty_members(con, *, as_of: date, config: LoyaltyConfig,
                 excluded_statuses=excluded_statuses)
     _tier_table(con, "tier_now", as_of=as_of, spend_as_of=as_of, config=config,
                 excluded_statuses=excluded_statuses)
-    return db.materialize(con, "loyalty_members", point_value=config.point_value,
-                          close_share=config.close_share)
+    return db.build(con, "loyalty_members", **_member_params(config))
 
 
-def build_tier_lists(con, *, as_of: date) -> duckdb.DuckDBPyRelation:
+def _member_params(config: LoyaltyConfig) -> dict:
+    return {"point_value": config.point_value, "close_share": config.close_share}
+
+
+def build_tier_lists(con, *, as_of: date, config: LoyaltyConfig) -> duckdb.DuckDBPyRelation:
     """One row per (list, member) for the lists to act on, with contacts (tier_lists.sql)."""
-    return db.materialize(con, "tier_lists", as_of=as_of)
+    return db.build(con, "tier_lists", as_of=as_of, **_member_params(config))
 
 
-def tier_summary(con) -> pd.DataFrame:
-    return db.query(con, "tier_summary")
+def tier_summary(con, config: LoyaltyConfig) -> pd.DataFrame:
+    return db.build(con, "tier_summary", **_member_params(config)).df()

@@ -17,13 +17,7 @@ import pyarrow as pa
 from helpers import db, rfm, snapshots
 from helpers.params import RunParams, month_end, month_end_before
 from helpers.paths import SNAPSHOTS_DIR
-from helpers.schemes import Scheme
-
-DEFAULT_MOVERS = {
-    "win_back": {"from": ["champions", "loyal", "cant_lose_them"],
-                 "to": ["at_risk", "hibernating", "lost"]},
-    "thank_you": {"from": [], "to": ["champions"]},
-}
+from helpers.schemes import Scheme, check_movers_lists
 
 
 def segments_as_of(con, *, run: RunParams, scheme: Scheme, as_of: date,
@@ -31,14 +25,15 @@ def segments_as_of(con, *, run: RunParams, scheme: Scheme, as_of: date,
                    use_snapshots: bool = True) -> tuple[pa.Table, str]:
     """Every customer's segment as of `as_of`: (table, 'snapshot' or 'computed')."""
     if use_snapshots:
-        stored = snapshots.read_snapshot(scheme=run.scheme, as_of=as_of, settings=run.settings(),
+        stored = snapshots.read_snapshot(scheme=run.scheme, as_of=as_of,
+                                         settings=rfm.snapshot_settings(run, scheme),
                                          input_checksums=input_checksums, root=snapshot_root)
         if stored is not None:
             return stored, "snapshot"
     rfm.build_rfm_customers(con, run=run, scheme=scheme, as_of=as_of)
     path = snapshots.write_snapshot(con, scheme=run.scheme, as_of=as_of,
-                                    settings=run.settings(), input_checksums=input_checksums,
-                                    root=snapshot_root)
+                                    settings=rfm.snapshot_settings(run, scheme),
+                                    input_checksums=input_checksums, root=snapshot_root)
     import pyarrow.parquet as pq
 
     return pq.read_table(path), "computed"
@@ -58,16 +53,14 @@ def build_segment_movers(con, *, seg_from: pa.Table, seg_to: pa.Table, scheme: S
                          lang: str) -> duckdb.DuckDBPyRelation:
     """One row per customer at either date, with both segments (sql/segment_movers.sql)."""
     rfm.register_scheme(con, scheme, lang)
-    for name, table in (("seg_from", seg_from), ("seg_to", seg_to)):
-        con.register(f"{name}_arrow", table)
-        con.execute(f"create or replace table {name} as select * from {name}_arrow")
-        con.unregister(f"{name}_arrow")
-    return db.materialize(con, "segment_movers")
+    db.register(con, "seg_from", seg_from)
+    db.register(con, "seg_to", seg_to)
+    return db.build(con, "segment_movers")
 
 
 def build_segment_migration(con) -> duckdb.DuckDBPyRelation:
-    """The migration matrix (sql/segment_migration.sql)."""
-    return db.materialize(con, "segment_migration")
+    """The migration matrix (sql/segment_migration.sql) of the movers registered last."""
+    return db.build(con, "segment_migration")
 
 
 def headline(con) -> dict:
@@ -98,20 +91,18 @@ def build_movers_list(con, *, name: str, from_segments: list[str], to_segments: 
     if unknown:
         raise ValueError(f"movers list {name!r} names unknown segment(s) {unknown}; the scheme "
                          f"has {known}")
-    return db.materialize(con, "movers_list", as_name="movers_selected", list_name=name,
-                          from_segments=list(from_segments), to_segments=list(to_segments))
+    return db.build(con, "movers_list", list_name=name, from_segments=list(from_segments),
+                    to_segments=list(to_segments))
 
 
-def check_movers_lists(lists: dict) -> dict:
-    out = {}
-    for name, spec in (lists or {}).items():
-        if not str(name).isidentifier() or not str(name).isascii():
-            raise ValueError(f"movers list name {name!r} must be ASCII snake_case (a file name)")
-        if not isinstance(spec, dict) or set(spec) - {"from", "to"} or not spec.get("to"):
-            raise ValueError(f"movers list {name!r}: give {{from: [segments], to: [segments]}} "
-                             f"(an empty 'from' means any other segment)")
-        out[name] = {"from": list(spec.get("from") or []), "to": list(spec["to"])}
-    return out
+def movers_lists_for(scheme: Scheme, given: dict | None) -> dict:
+    """The movers lists to write: the scheme's own (movers_lists in its file), or the ones the
+    run names instead (checked against the scheme's segments, with the scheme's labels where a
+    name is the same)."""
+    if not given:
+        return scheme.movers_lists
+    return check_movers_lists(given, scheme.keys, where=f"movers_lists (for scheme "
+                                                        f"{scheme.name})")
 
 
 def month_ends(as_of_to: date, months: int = 12) -> list[date]:

@@ -29,7 +29,7 @@ from jupyter_client.manager import AsyncKernelManager
 from traitlets import CaselessStrEnum
 
 from helpers.ingest import file_sha256
-from helpers.params import ParamError, parse_date, previous_month_end, stale_days
+from helpers.params import ParamError, parse_date, previous_month_end, stale_days, unknown_parameter
 from helpers.paths import DATA_RAW, NOTEBOOKS_DIR, PROJECT_ROOT, REPORTS_DIR, resolve
 from helpers.safety import LockHeld, pid_lock
 
@@ -124,10 +124,7 @@ def check_params(params: dict, source: dict[str, Path], notebooks: list[Path]) -
     for key, value in params.items():
         where = source.get(key, "the command line")
         if key not in known:
-            close = [k for k in known if k.replace("_", "") == key.replace("_", "")
-                     or k.startswith(key[:4])]
-            hint = f" (did you mean {', '.join(sorted(close))}?)" if close else ""
-            errors.append(f"{where}: unknown parameter {key!r}{hint}; no notebook declares it")
+            errors.append(unknown_parameter(key, known, where))
             continue
         for name, defaults in declared.items():
             if key in defaults and not _type_ok(value, defaults[key]):

@@ -452,12 +452,13 @@ def migration_headlines(h: dict, *, as_of_from, as_of_to, lang: str = "vi",
     return Markdown("\n".join(f"- {i}" for i in items))
 
 
-def movers_sizes(sizes: dict, *, lang: str = "vi") -> Markdown:
-    names = {"win_back": _pick(lang, "Khách cần giành lại", "To win back"),
-             "thank_you": _pick(lang, "Khách để cảm ơn (vừa lên nhóm tốt nhất)",
-                                "To thank (moved into the best group)")}
-    # a list the analyst named in movers_lists has no label: its name, in words
-    lines = [f"- **{md_escape(names.get(name, name.replace('_', ' ')))}**: {number(n, lang)} "
+def movers_sizes(sizes: dict, scheme, *, lang: str = "vi") -> Markdown:
+    """Each movers list by its name in the scheme, with its size."""
+    if not sizes:
+        return Markdown(_pick(lang, f"Cách phân nhóm {scheme.name} không có danh sách khách chuyển "
+                                    f"nhóm (movers_lists).",
+                              f"Scheme {scheme.name} defines no movers lists (movers_lists)."))
+    lines = [f"- **{md_escape(scheme.movers_label(name, lang))}**: {number(n, lang)} "
              + _pick(lang, "khách", "customers") for name, n in sizes.items()]
     return Markdown("\n".join(lines))
 

@@ -80,7 +80,6 @@ class RunParams:
     monetary: str = "total"
     excluded_statuses: tuple[str, ...] = ("cancelled", "canceled", "failed", "void")
     lang: str = "vi"
-    currency: str = "VND"
     threads: int | None = None
     memory_limit: str | None = None
 
@@ -136,7 +135,10 @@ class RunParams:
     @classmethod
     def from_notebook(cls, namespace: dict, **overrides) -> RunParams:
         """The run's settings from a notebook's parameters: every RunParams field the notebook
-        declares is taken by name, so a parameter cannot be forgotten on the way in."""
+        declares is taken by name, so a parameter cannot be forgotten on the way in. A parameter
+        papermill injected that the notebook does not declare (`-p bin 4`) stops the run here,
+        as the monthly runner would: papermill itself only warns and runs with the default."""
+        check_injected(namespace)
         names = {f.name for f in dataclasses.fields(cls)}
         values = {name: namespace[name] for name in names if name in namespace}
         return cls.from_values(**(values | overrides))
@@ -163,6 +165,40 @@ class RunParams:
 
     def replace(self, **changes) -> RunParams:
         return dataclasses.replace(self, **changes)
+
+
+def unknown_parameter(key: str, known, where: str,
+                      nobody: str = "no notebook declares it") -> str:
+    """The one message for a parameter nobody declares, with the names it may have meant."""
+    close = [k for k in known if k.replace("_", "") == key.replace("_", "")
+             or k.startswith(key[:4])]
+    hint = f" (did you mean {', '.join(sorted(close))}?)" if close else ""
+    return f"{where}: unknown parameter {key!r}{hint}; {nobody}"
+
+
+def _assigned(source: str) -> list[str]:
+    import ast
+
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    return [t.id for node in tree.body if isinstance(node, ast.Assign)
+            for t in node.targets if isinstance(t, ast.Name)]
+
+
+def check_injected(namespace: dict) -> None:
+    """Names in papermill's injected cell ("# Parameters") that the notebook's parameters cell
+    (the cell run just before it) does not assign: ParamError naming each."""
+    cells = list(namespace.get("In") or [])  # IPython's input history, in execution order
+    for i, source in enumerate(cells):
+        if i and str(source).startswith("# Parameters\n"):
+            declared = set(_assigned(cells[i - 1]))
+            unknown = [k for k in _assigned(source) if k not in declared]
+            if unknown and declared:
+                raise ParamError("parameters rejected before running anything:\n  " + "\n  ".join(
+                    unknown_parameter(k, declared, "papermill -p",
+                                      "this notebook does not declare it") for k in unknown))
 
 
 def _existing(value, name: str) -> Path:

@@ -14,19 +14,17 @@ import pandas as pd
 from helpers import db
 from helpers.formatting import mask_email, mask_id, mask_name, mask_phone
 from helpers.params import month_end_before
-from helpers.rfm import build_orders
-
-KPIS = ("customers", "active_buyers", "revenue", "repeat_rate", "share_one_time")
+from helpers.rfm import order_params
 
 
 def monthly_kpis(con, *, as_of: date, excluded_statuses=()) -> pd.DataFrame:
     """KPIs at the as-of date and at the month end before it (sql/monthly_kpis.sql), with the
     guest sales of each month beside them (sql/guest_sales.sql): revenue the KPIs do not cover."""
-    build_orders(con, as_of=as_of, excluded_statuses=excluded_statuses)
     dates = [month_end_before(as_of), as_of]
-    kpis = db.query(con, "monthly_kpis", dates=dates)
-    guests = db.query(con, "guest_sales", dates=dates,
-                      excluded_statuses=list(excluded_statuses))
+    kpis = db.build(con, "monthly_kpis", dates=dates,
+                    **order_params(as_of=as_of, excluded_statuses=excluded_statuses)).df()
+    guests = db.build(con, "guest_sales", dates=dates,
+                      excluded_statuses=list(excluded_statuses)).df()
     return kpis.merge(guests, on="as_of", how="left")
 
 

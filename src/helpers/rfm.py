@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
 import duckdb
@@ -47,13 +48,28 @@ def load_inputs(con: duckdb.DuckDBPyConnection, run: RunParams) -> dict[str, ing
     return reports
 
 
+# The models a stored segment depends on; their text is part of every snapshot's key, so a rule
+# changed in any of them makes the next run recompute instead of reusing old segments.
+SEGMENT_MODELS = ("macros", "stg_order_lines", "stg_return_lines", "stg_customers", "int_orders",
+                  "rfm_scores", "rfm_customers")
+# Bumped by hand when the meaning of a segment changes outside those files (Python rules).
+MODEL_VERSION = 2
+
+
+def snapshot_settings(run: RunParams, scheme: Scheme) -> dict:
+    """What made a run's segments: its settings, the scheme file's content and the models' text."""
+    models = hashlib.sha256("\0".join(db.sql_text(m) for m in SEGMENT_MODELS).encode())
+    return {**run.settings(), "scheme_sha256": scheme.content_sha,
+            "model_version": MODEL_VERSION, "models_sha256": models.hexdigest()}
+
+
 def load_run_scheme(run: RunParams) -> Scheme:
     return load_scheme(run.scheme, bins=run.bins, factors=run.factors, params=run.scheme_params)
 
 
 def register_scheme(con: duckdb.DuckDBPyConnection, scheme: Scheme, lang: str,
                     factors: str = "rfm") -> None:
-    """Tables scheme_lookup (segment per score combination, for schemes on scores only),
+    """Sources scheme_lookup (segment per score combination, for schemes on scores only),
     scheme_rules (range rules, for schemes on raw values) and scheme_segments (labels, rank)."""
     lookup = score_lookup(scheme, factors)
     rules = scheme.rules.astype({c: "float64" for c in scheme.rules.columns
@@ -65,62 +81,50 @@ def register_scheme(con: duckdb.DuckDBPyConnection, scheme: Scheme, lang: str,
                                "f_key": pd.Series(dtype="int64"),
                                "m_key": pd.Series(dtype="int64"),
                                "segment": pd.Series(dtype="str")})
-    con.register("scheme_lookup_df", lookup)
-    con.execute("create or replace table scheme_lookup as select * from scheme_lookup_df")
-    con.unregister("scheme_lookup_df")
-    con.register("scheme_rules_df", rules)
-    con.execute("create or replace table scheme_rules as select * from scheme_rules_df")
-    con.unregister("scheme_rules_df")
-    con.register("scheme_segments_df", scheme.segment_table(lang))
-    con.execute("create or replace table scheme_segments as select * from scheme_segments_df")
-    con.unregister("scheme_segments_df")
+    db.register(con, "scheme_lookup", lookup)
+    db.register(con, "scheme_rules", rules)
+    db.register(con, "scheme_segments", scheme.segment_table(lang))
+
+
+def order_params(*, as_of: date, excluded_statuses) -> dict:
+    return {"as_of": as_of, "excluded_statuses": list(excluded_statuses)}
+
+
+def score_params(run: RunParams, as_of: date | None = None) -> dict:
+    """Every parameter of the scores (sql/rfm_scores.sql and what it reads) for this run."""
+    cuts = run.fixed_cuts
+    return {**order_params(as_of=as_of or run.as_of, excluded_statuses=run.excluded_statuses),
+            "window_days": run.window_days, "bins": run.bins, "scoring": run.scoring,
+            "monetary_basis": run.monetary, "r_cuts": cuts.get("recency_days", []),
+            "f_cuts": cuts.get("frequency", []), "m_cuts": cuts.get("monetary", []), **run.use}
 
 
 def build_orders(con, *, as_of: date, excluded_statuses) -> duckdb.DuckDBPyRelation:
     """One row per order on or before `as_of` (sql/int_orders.sql)."""
-    return db.materialize(con, "int_orders", as_of=as_of,
-                          excluded_statuses=list(excluded_statuses))
+    return db.build(con, "int_orders", **order_params(as_of=as_of,
+                                                      excluded_statuses=excluded_statuses))
 
 
-def build_rfm_scores(con, *, run: RunParams, as_of: date | None = None,
-                     reuse_orders: bool = False) -> duckdb.DuckDBPyRelation:
-    """One row per buyer: recency, frequency, monetary and their scores (sql/rfm_scores.sql).
-
-    reuse_orders: the int_orders table already holds this as-of date's orders (the explorer).
-    """
-    as_of = as_of or run.as_of
-    if not reuse_orders:
-        build_orders(con, as_of=as_of, excluded_statuses=run.excluded_statuses)
-    cuts = run.fixed_cuts
-    return db.materialize(
-        con, "rfm_scores", as_of=as_of, window_days=run.window_days, bins=run.bins,
-        scoring=run.scoring, monetary_basis=run.monetary,
-        r_cuts=cuts.get("recency_days", []), f_cuts=cuts.get("frequency", []),
-        m_cuts=cuts.get("monetary", []), **run.use,
-    )
+def build_rfm_scores(con, *, run: RunParams, as_of: date | None = None) -> duckdb.DuckDBPyRelation:
+    """One row per buyer: recency, frequency, monetary and their scores (sql/rfm_scores.sql)."""
+    return db.build(con, "rfm_scores", **score_params(run, as_of))
 
 
-def build_rfm_customers(con, *, run: RunParams, scheme: Scheme, as_of: date | None = None,
-                        reuse_orders: bool = False, reuse_scores: bool = False,
-                        as_name: str = "rfm_customers") -> duckdb.DuckDBPyRelation:
+def build_rfm_customers(con, *, run: RunParams, scheme: Scheme,
+                        as_of: date | None = None) -> duckdb.DuckDBPyRelation:
     """One row per customer: scores, segment and contacts; prospects included (rfm_customers.sql).
-
-    reuse_scores: rfm_scores already holds these scores (the explorer, after a scheme or
-    language change: only the segments are assigned again)."""
-    as_of = as_of or run.as_of
-    if not reuse_scores:
-        build_rfm_scores(con, run=run, as_of=as_of, reuse_orders=reuse_orders)
+    Scores already built for these settings are not built again (a new scheme or language only
+    assigns the segments)."""
     register_scheme(con, scheme, run.lang, run.factors)
-    rel = db.materialize(con, "rfm_customers", as_name=as_name, as_of=as_of)
-    if as_name != "rfm_customers":
-        return rel
+    rel = db.build(con, "rfm_customers", **score_params(run, as_of))
     check_one_segment_each(con)
     return rel
 
 
-def build_segment_summary(con) -> duckdb.DuckDBPyRelation:
+def build_segment_summary(con, run: RunParams, as_of: date | None = None
+                          ) -> duckdb.DuckDBPyRelation:
     """One row per segment of the scheme, best first (sql/segment_summary.sql)."""
-    return db.materialize(con, "segment_summary")
+    return db.build(con, "segment_summary", **score_params(run, as_of))
 
 
 def check_one_segment_each(con) -> None:
@@ -161,19 +165,19 @@ def empty_levels(cuts: pd.DataFrame) -> list[str]:
     return [f"{r.factor} = {r.score}" for r in rows.itertuples()]
 
 
-def build_revenue_concentration(con) -> duckdb.DuckDBPyRelation:
+def build_revenue_concentration(con, run: RunParams) -> duckdb.DuckDBPyRelation:
     """One row per percentile of buyers: share of revenue (sql/revenue_concentration.sql)."""
-    return db.materialize(con, "revenue_concentration")
+    return db.build(con, "revenue_concentration", **score_params(run))
 
 
-def rfm_grid(con) -> pd.DataFrame:
+def rfm_grid(con, run: RunParams) -> pd.DataFrame:
     """Customers and revenue per (r_score, fm_score) cell (sql/rfm_grid.sql)."""
-    return db.query(con, "rfm_grid")
+    return db.build(con, "rfm_grid", **score_params(run)).df()
 
 
-def distributions(con) -> pd.DataFrame:
+def distributions(con, run: RunParams) -> pd.DataFrame:
     """Buyers per bucket of recency, frequency and monetary (sql/rfm_distributions.sql)."""
-    return db.query(con, "rfm_distributions")
+    return db.build(con, "rfm_distributions", **score_params(run)).df()
 
 
 def input_checksums(reports: dict[str, ingest.LoadReport]) -> dict[str, str]:

@@ -13,6 +13,7 @@ Two ways to write rules:
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +35,9 @@ PROSPECT_DEFAULT = {
     "action": {"vi": "Gửi ưu đãi đơn đầu tiên", "en": "First-order offer"},
 }
 SEGMENT_FIELDS = {"rank", "labels", "description", "action", "when", "when_any", "color"}
-SCHEME_FIELDS = {"name", "description", "bins", "grid", "segments", "params", "factors"}
+SCHEME_FIELDS = {"name", "description", "bins", "grid", "segments", "params", "factors",
+                 "movers_lists"}
+MOVERS_FIELDS = {"from", "to", "labels"}
 FACTOR_SCORES = {"r": "r_score", "f": "f_score", "m": "m_score"}
 
 
@@ -63,6 +66,10 @@ class Scheme:
     rules: pd.DataFrame  # one row per (segment, alternative): <var>_min/<var>_max, null = open
     params: dict = field(default_factory=dict)
     description: dict | str = ""
+    # name -> {from: [keys], to: [keys], labels: {vi, en}}: who moved between which segments,
+    # the lists notebook 02 writes (an empty `from` means any other segment)
+    movers_lists: dict = field(default_factory=dict)
+    content_sha: str = ""  # sha256 of the scheme file: snapshots made under other rules differ
 
     @property
     def keys(self) -> list[str]:
@@ -85,6 +92,12 @@ class Scheme:
 
     def actions(self, lang: str) -> dict[str, str]:
         return {s.key: s.action.get(lang, s.action.get("en", "")) for s in self.segments}
+
+    def movers_label(self, name: str, lang: str) -> str:
+        """A movers list by its name in the scheme (a list named only in params: its key, in
+        words)."""
+        labels = (self.movers_lists.get(name) or {}).get("labels") or {}
+        return labels.get(lang) or labels.get("en") or name.replace("_", " ")
 
     def colors(self) -> dict[str, str]:
         return {s.key: s.color for s in self.segments if s.color}
@@ -211,12 +224,41 @@ def load_scheme(
     unused = [s.key for s in segments if s.key not in assigned and s.key != PROSPECT]
     if unused:
         raise SchemeError(f"{where}: segment(s) {unused} have no rule and would stay empty")
+    movers = check_movers_lists(doc.get("movers_lists") or {}, [s.key for s in segments],
+                                where=where, need_labels=True)
     scheme = Scheme(name=doc.get("name", path.stem), path=where, bins=scheme_bins,
                     segments=segments, rules=rules, params=values,
-                    description=doc.get("description", ""))
+                    description=doc.get("description", ""), movers_lists=movers,
+                    content_sha=hashlib.sha256(path.read_bytes()).hexdigest())
     check_factors(scheme, factors)
     check_coverage(scheme, factors)
     return scheme
+
+
+def check_movers_lists(lists: dict, known: list[str], *, where: str = "movers_lists",
+                       need_labels: bool = False) -> dict:
+    """Named lists of movers, checked against the scheme's segments: {name: {from, to, labels}}."""
+    if not isinstance(lists, dict):
+        raise SchemeError(f"{where}: movers_lists must map list names to {{from: [...], to: "
+                          f"[...]}}")
+    out = {}
+    for name, spec in lists.items():
+        if not str(name).isidentifier() or not str(name).isascii():
+            raise SchemeError(f"{where}: movers list name {name!r} must be ASCII snake_case "
+                              f"(it is a file name)")
+        if not isinstance(spec, dict) or set(spec) - MOVERS_FIELDS or not spec.get("to"):
+            raise SchemeError(f"{where}: movers list {name!r}: give {{from: [segments], to: "
+                              f"[segments]}} (an empty 'from' means any other segment)")
+        unknown = sorted((set(spec.get("from") or []) | set(spec["to"])) - set(known))
+        if unknown:
+            raise SchemeError(f"{where}: movers list {name!r} names unknown segment(s) "
+                              f"{unknown}; the scheme has {known}")
+        labels = _text(spec.get("labels"))
+        if need_labels and not {"vi", "en"} <= set(labels):
+            raise SchemeError(f"{where}: movers list {name!r} needs labels for vi and en")
+        out[str(name)] = {"from": list(spec.get("from") or []), "to": list(spec["to"]),
+                          "labels": labels}
+    return out
 
 
 def _text(value) -> dict:

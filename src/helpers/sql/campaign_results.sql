@@ -1,4 +1,5 @@
 -- One row per campaign (segment 'all') and per (campaign, segment as of the day before it began).
+-- unique: campaign_id, segment
 with
 
 campaigns as (

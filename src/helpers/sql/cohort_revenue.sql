@@ -1,4 +1,5 @@
 -- One row per (cohort, period >= 0) in which the cohort's customers have at least one order.
+-- unique: cohort, period
 with
 
 orders as (

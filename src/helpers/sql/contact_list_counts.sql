@@ -1,4 +1,5 @@
 -- One row per (list, channel): who is in the send list and who was left out, and why.
+-- unique: list_key, channel
 with
 
 contact_lists as (

@@ -1,4 +1,5 @@
 -- One row per buyer: the dates of their first and (if any) second purchase.
+-- unique: customer_id
 with
 
 orders as (

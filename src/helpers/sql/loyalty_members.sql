@@ -1,4 +1,5 @@
 -- One row per member (a buyer on or before the as-of date): tier, points, next tier, change.
+-- unique: customer_id
 with
 
 now_tiers as (

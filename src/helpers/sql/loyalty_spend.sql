@@ -1,4 +1,6 @@
--- One row per buyer as of a date: spend over the rolling period and the tier it reaches.
+-- One row per buyer as of $spend_as_of (orders known as of $as_of): spend over the rolling period
+-- and the tier it reaches.
+-- unique: customer_id
 with
 
 orders as (
@@ -35,7 +37,7 @@ spend_in_period as (
 
     from orders
 
-    where order_date > $as_of - to_days(cast($period_days as integer))
+    where order_date > $spend_as_of - to_days(cast($period_days as integer))
 
     group by all
 

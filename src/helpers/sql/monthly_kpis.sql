@@ -1,4 +1,5 @@
 -- One row per date (the as-of date and the month end before it): the managers' headline figures.
+-- unique: as_of
 with
 
 orders as (

@@ -1,4 +1,5 @@
 -- One row per customer who moved from one of $from_segments to one of $to_segments.
+-- unique: customer_id
 with
 
 movers as (

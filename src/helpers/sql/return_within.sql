@@ -1,5 +1,6 @@
 -- One row per window N: of buyers whose first purchase was at least N days before the as-of date
 -- (they all had N days to come back), the share who made a second purchase within N days.
+-- unique: window_days
 with
 
 buyers as (

@@ -1,4 +1,5 @@
 -- One row per percentile of buyers (1..100, best first): the share of revenue they bring.
+-- unique: customer_percentile
 with
 
 rfm_customers as (

@@ -1,4 +1,5 @@
 -- One row per customer: buyers scored and segmented, plus prospects (never bought) from customers.
+-- unique: customer_id
 with
 
 scores as (

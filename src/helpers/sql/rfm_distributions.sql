@@ -1,4 +1,5 @@
 -- One row per (factor, bucket): how many buyers fall in each range of R, F and M (for histograms).
+-- unique: factor, bucket_low
 with
 
 buyers as (

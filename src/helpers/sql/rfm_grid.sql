@@ -1,4 +1,5 @@
 -- One row per (r_score, fm_score) cell with buyers: customers, revenue and the cell's segment.
+-- unique: r_score, fm_score
 with
 
 rfm_customers as (

@@ -1,4 +1,5 @@
 -- One row per customer with at least one purchase on or before the as-of date: metrics and scores.
+-- unique: customer_id
 with
 
 orders as (

@@ -1,4 +1,5 @@
 -- One row per gap in days between a customer's first and second purchase (repeat buyers only).
+-- unique: gap_days
 with
 
 buyers as (

@@ -1,4 +1,5 @@
 -- One row per (from_segment, to_segment) pair with customers: the migration matrix.
+-- unique: from_segment, to_segment
 with
 
 movers as (

@@ -1,4 +1,5 @@
 -- One row per customer present at either date: segment and figures then and now.
+-- unique: customer_id
 with
 
 segments_from as (

@@ -1,4 +1,5 @@
 -- One row per segment of the scheme (empty segments included), best segment first.
+-- unique: segment
 with
 
 rfm_customers as (

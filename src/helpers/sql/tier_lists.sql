@@ -1,5 +1,6 @@
 -- One row per (list, member): close to the next tier, upgraded, downgraded, birthdays next month,
 -- and those who will drop at the next re-ranking if nothing changes.
+-- unique: list_key, customer_id
 with
 
 members as (

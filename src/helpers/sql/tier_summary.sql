@@ -1,4 +1,5 @@
 -- One row per tier (lowest first): members, revenue, changes since the previous month end.
+-- unique: tier
 with
 
 members as (

@@ -1,0 +1,87 @@
+"""The model graph: what each SQL file reads and takes, built once per parameters, nothing
+overwritten, grains checked."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from helpers import db, rfm
+from helpers.db import ModelError
+
+
+def test_each_model_reads_what_its_sql_says():
+    assert db.model("rfm_scores").deps == ("int_orders",)
+    assert db.model("int_orders").sources == ("order_lines",)  # an import CTE of the same name
+    assert set(db.model("rfm_customers").sources) == {"scheme_rules", "scheme_segments",
+                                                      "customers", "scheme_lookup"}
+    assert db.model("contact_list_counts").deps == ("contact_lists",)
+    assert set(db.model("int_orders").params) == {"as_of", "excluded_statuses"}
+    # loyalty_spend sees spend at one date from the orders known at another
+    assert {"spend_as_of", "period_days"} <= set(db.model("loyalty_spend").params)
+    assert db.model("cohort_revenue").unique == ("cohort", "period")
+    for name in db.model_names():  # every dependency is a model, none is its own
+        m = db.model(name)
+        assert name not in m.deps and set(m.deps) <= db.model_names()
+
+
+def O(customer, order_id, day, amount=100):  # noqa: N802
+    return {"customer_id": customer, "order_id": order_id, "order_date": day, "amount": str(amount)}
+
+
+def test_two_dates_give_two_tables_and_each_is_built_once(con, given_orders):
+    given_orders([O("a", "1", "2024-01-10"), O("a", "2", "2024-03-05"), O("b", "3", "2024-02-01")])
+    early = dict(as_of=date(2024, 1, 31), excluded_statuses=[])
+    late = dict(as_of=date(2024, 3, 31), excluded_statuses=[])
+    t_early = db.table_name(con, "int_orders", **early)
+    t_late = db.table_name(con, "int_orders", **late)
+    assert t_early != t_late
+    assert con.execute(f"select count(*) from {t_early}").fetchall()[0][0] == 1
+    assert con.execute(f"select count(*) from {t_late}").fetchall()[0][0] == 3
+    oid = con.execute("select table_oid from duckdb_tables() where table_name = ?",
+                      [t_early]).fetchall()
+    assert db.table_name(con, "int_orders", **early, unused="ignored") == t_early  # not rebuilt
+    assert con.execute("select table_oid from duckdb_tables() where table_name = ?",
+                       [t_early]).fetchall() == oid
+    # the plain name is the table built last, for queries written by hand
+    assert con.execute("select count(*) from int_orders").fetchall()[0][0] == 1
+
+
+def test_a_changed_source_rebuilds_what_reads_it_and_the_same_content_does_not(con):
+    frame = pd.DataFrame({"segment": ["a"], "segment_rank": [1], "segment_label": ["A"],
+                          "segment_description": [""], "suggested_action": [""]})
+    db.register(con, "scheme_segments", frame)
+    first = db._identity(con, "scheme_segments")
+    db.register(con, "scheme_segments", frame.copy())
+    assert db._identity(con, "scheme_segments") == first
+    db.register(con, "scheme_segments", frame.assign(segment_label=["B"]))
+    assert db._identity(con, "scheme_segments") != first
+
+
+def test_a_missing_parameter_and_a_broken_grain_are_errors_that_say_which(con, given_orders):
+    given_orders([O("a", "1", "2024-01-10")])
+    with pytest.raises(ModelError, match=r"model int_orders needs \$excluded_statuses"):
+        db.build(con, "int_orders", as_of=date(2024, 1, 31))
+    con.execute("create or replace temp table contact_source as "
+                "select 'x' as list_key, * from (values ('c1'), ('c1')) t(customer_id)")
+    with pytest.raises(ModelError, match=r"no model 'nope'"):
+        db.build(con, "nope")
+    with pytest.raises(ModelError, match=r"\(customer_id\) should be unique.*'c1'.*2 times"):
+        db._check_unique(con, "contact_source", "contact_source", ("customer_id",))
+
+
+def test_scores_are_reused_across_schemes(con, given_orders, tmp_path):
+    from helpers.params import RunParams
+
+    given_orders([O("a", "1", "2024-01-10"), O("b", "2", "2024-03-05")])
+    con.execute(rfm.EMPTY_CUSTOMERS)
+    run = RunParams.from_values(as_of=date(2024, 3, 31), orders_path=tmp_path / "orders.csv")
+    a = rfm.build_rfm_customers(con, run=run, scheme=rfm.load_run_scheme(run)).alias
+    b = rfm.build_rfm_customers(con, run=run.replace(scheme="vn4"),
+                                scheme=rfm.load_run_scheme(run.replace(scheme="vn4"))).alias
+    assert a != b
+    scores = con.execute("select count(*) from duckdb_tables() "
+                         "where table_name like 'rfm\\_scores\\_\\_%' escape '\\'").fetchall()[0][0]
+    assert scores == 1
