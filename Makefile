@@ -67,9 +67,10 @@ test: setup browser data/raw/orders.csv
 test-fast: setup
 	$(PY) -m pytest -q -m "not notebooks and not browser"
 
-## Lint Python
+## Lint Python (ruff) and SQL (sqlfluff, DuckDB dialect, the house style in .sqlfluff)
 lint: setup
 	$(VENV)/bin/ruff check src tests benchmarks notebooks/src
+	$(VENV)/bin/sqlfluff lint --processes 2 src/helpers/sql
 
 ## Benchmark on 1M and 10M generated order lines (prints a table, writes benchmarks/results.md)
 bench: setup

@@ -48,4 +48,6 @@ final as (
 
 )
 
-select * from final order by list_key, channel
+select * from final
+
+order by list_key, channel

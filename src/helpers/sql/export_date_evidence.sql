@@ -27,8 +27,8 @@ fields as (
 
     select
         value,
-        cast(p.a as integer) as first_field,
-        cast(p.b as integer) as second_field,
+        cast(struct_extract(p, 'a') as integer) as first_field,
+        cast(struct_extract(p, 'b') as integer) as second_field,
         regexp_matches(trim(value), '^\d{1,2}[/.-]\d{1,2}[/.-]\d{2}([ T].*)?$') as is_two_digit_year
 
     from parts
@@ -43,10 +43,14 @@ final as (
         count(*) filter (where first_field > 12 and second_field <= 12) as day_first,
         count(*) filter (where second_field > 12 and first_field <= 12) as month_first,
         count(*) filter (where is_two_digit_year) as two_digit_years,
-        [min(value) filter (where first_field > 12 and second_field <= 12),
-            max(value) filter (where first_field > 12 and second_field <= 12)] as day_first_examples,
-        [min(value) filter (where second_field > 12 and first_field <= 12),
-            max(value) filter (where second_field > 12 and first_field <= 12)] as month_first_examples,
+        [
+            min(value) filter (where first_field > 12 and second_field <= 12),
+            max(value) filter (where first_field > 12 and second_field <= 12)
+        ] as day_first_examples,
+        [
+            min(value) filter (where second_field > 12 and first_field <= 12),
+            max(value) filter (where second_field > 12 and first_field <= 12)
+        ] as month_first_examples,
         [min(value), max(value)] as examples
 
     from fields

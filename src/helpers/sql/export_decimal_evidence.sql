@@ -26,9 +26,18 @@ final as (
         count(*) filter (where evidence = 'dot') as dot,
         count(*) filter (where evidence = 'comma') as comma,
         count(*) filter (where evidence = 'either') as either,
-        [min(value) filter (where evidence = 'dot'), max(value) filter (where evidence = 'dot')] as dot_examples,
-        [min(value) filter (where evidence = 'comma'), max(value) filter (where evidence = 'comma')] as comma_examples,
-        [min(value) filter (where evidence = 'either'), max(value) filter (where evidence = 'either')] as either_examples
+        [
+            min(value) filter (where evidence = 'dot'),
+            max(value) filter (where evidence = 'dot')
+        ] as dot_examples,
+        [
+            min(value) filter (where evidence = 'comma'),
+            max(value) filter (where evidence = 'comma')
+        ] as comma_examples,
+        [
+            min(value) filter (where evidence = 'either'),
+            max(value) filter (where evidence = 'either')
+        ] as either_examples
 
     from classified
 

@@ -10,7 +10,7 @@ guests as (
 
 dates as (
 
-    select unnest(cast($dates as date [])) as as_of
+    select unnest(cast($dates as date[])) as as_of
 
 ),
 
@@ -21,7 +21,7 @@ kept as (
     from guests
 
     where coalesce(lower(trim(status)), '') not in (
-        select unnest(cast($excluded_statuses as varchar []))
+        select unnest(cast($excluded_statuses as varchar[]))
     )
 
 ),
@@ -45,4 +45,6 @@ final as (
 
 )
 
-select * from final order by as_of
+select * from final
+
+order by as_of

@@ -17,7 +17,7 @@ kept as (
     where
         order_date <= $as_of
         and coalesce(lower(trim(status)), '') not in (
-            select unnest(cast($excluded_statuses as varchar []))
+            select unnest(cast($excluded_statuses as varchar[]))
         )
 
 ),

@@ -10,7 +10,7 @@ orders as (
 
 dates as (
 
-    select unnest(cast($dates as date [])) as as_of
+    select unnest(cast($dates as date[])) as as_of
 
 ),
 

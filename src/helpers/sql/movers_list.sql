@@ -23,10 +23,10 @@ selected as (
     -- an empty "from" set means any other segment: "anyone who moved into champions"
     where
         (
-            len(cast($from_segments as varchar [])) = 0
-            or list_contains(cast($from_segments as varchar []), from_segment)
+            len(cast($from_segments as varchar[])) = 0
+            or list_contains(cast($from_segments as varchar[]), from_segment)
         )
-        and list_contains(cast($to_segments as varchar []), to_segment)
+        and list_contains(cast($to_segments as varchar[]), to_segment)
         and from_segment <> to_segment
 
 ),
@@ -55,7 +55,8 @@ final as (
         selected.frequency_to,
         selected.monetary_from,
         selected.monetary_to,
-        $list_name as list_name
+        -- a parameter named like the column it fills, not the column aliased to itself
+        $list_name as list_name  -- noqa: AL09
 
     from selected
 

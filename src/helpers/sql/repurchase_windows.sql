@@ -37,7 +37,7 @@ windows as (
         window_high,
         coalesce(lag(window_high) over (order by window_high), 0) + 1 as window_low
 
-    from (select unnest(cast($windows as integer [])) as window_high) as listed
+    from (select unnest(cast($windows as integer[])) as window_high) as listed
 
 ),
 

@@ -11,7 +11,7 @@ buyers as (
 
 windows as (
 
-    select unnest(cast($windows as integer [])) as window_days
+    select unnest(cast($windows as integer[])) as window_days
 
 ),
 

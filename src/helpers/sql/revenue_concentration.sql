@@ -12,7 +12,7 @@ ranked as (
 
     select
         monetary,
-        row_number() over (order by monetary desc, customer_id) as position,
+        row_number() over (order by monetary desc, customer_id asc) as position,
         count(*) over () as buyers,
         sum(monetary) over () as revenue
 

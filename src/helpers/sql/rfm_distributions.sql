@@ -4,7 +4,9 @@ with
 
 buyers as (
 
-    select * from rfm_customers where segment <> 'prospect'
+    select * from rfm_customers
+
+    where segment <> 'prospect'
 
 ),
 
@@ -63,4 +65,6 @@ final as (
 
 )
 
-select * from final order by factor, bucket_low
+select * from final
+
+order by factor, bucket_low

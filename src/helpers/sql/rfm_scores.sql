@@ -108,7 +108,7 @@ m_levels as (
 cuts as (
 
     select
-        unnest(cast($r_cuts as double [])) as r_cut,
+        unnest(cast($r_cuts as double[])) as r_cut,
         null as f_cut,
         null as m_cut
 
@@ -116,7 +116,7 @@ cuts as (
 
     select
         null as r_cut,
-        unnest(cast($f_cuts as double [])) as f_cut,
+        unnest(cast($f_cuts as double[])) as f_cut,
         null as m_cut
 
     union all
@@ -124,7 +124,7 @@ cuts as (
     select
         null as r_cut,
         null as f_cut,
-        unnest(cast($m_cuts as double [])) as m_cut
+        unnest(cast($m_cuts as double[])) as m_cut
 
 ),
 
@@ -139,7 +139,8 @@ r_scores as (
         ), 0) as rank_min,
         -- fixed cut points on days (ascending): within the first cut scores best
         $bins - (
-            select count(*) from cuts where cuts.r_cut < r_levels.recency_days
+            select count(*) from cuts
+            where cuts.r_cut < r_levels.recency_days
         ) as fixed_score
 
     from r_levels
@@ -154,7 +155,10 @@ f_scores as (
             order by f_levels.frequency
             rows between unbounded preceding and 1 preceding
         ), 0) as rank_min,
-        1 + (select count(*) from cuts where cuts.f_cut <= f_levels.frequency) as fixed_score
+        1 + (
+            select count(*) from cuts
+            where cuts.f_cut <= f_levels.frequency
+        ) as fixed_score
 
     from f_levels
 
@@ -168,7 +172,10 @@ m_scores as (
             order by m_levels.m_value
             rows between unbounded preceding and 1 preceding
         ), 0) as rank_min,
-        1 + (select count(*) from cuts where cuts.m_cut <= m_levels.m_value) as fixed_score
+        1 + (
+            select count(*) from cuts
+            where cuts.m_cut <= m_levels.m_value
+        ) as fixed_score
 
     from m_levels
 

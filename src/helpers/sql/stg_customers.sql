@@ -25,15 +25,19 @@ parsed as (
         regexp_replace(coalesce(phone, ''), '[^0-9+]', '', 'g') as phone_digits,
 
         ---------- booleans: consent only where the export says yes
-        coalesce(lower(trim(consent_sms)) in ('1', 'true', 'yes', 'y', 'x', 'có', 'co', 't'), false)
-            as consent_sms,
-        coalesce(lower(trim(consent_zalo)) in ('1', 'true', 'yes', 'y', 'x', 'có', 'co', 't'), false)
-            as consent_zalo,
-        coalesce(lower(trim(consent_email)) in ('1', 'true', 'yes', 'y', 'x', 'có', 'co', 't'), false)
-            as consent_email,
+        coalesce(
+            lower(trim(consent_sms)) in ('1', 'true', 'yes', 'y', 'x', 'có', 'co', 't'), false
+        ) as consent_sms,
+        coalesce(
+            lower(trim(consent_zalo)) in ('1', 'true', 'yes', 'y', 'x', 'có', 'co', 't'), false
+        ) as consent_zalo,
+        coalesce(
+            lower(trim(consent_email)) in ('1', 'true', 'yes', 'y', 'x', 'có', 'co', 't'), false
+        ) as consent_email,
 
         ---------- dates
-        cast(parse_local_timestamp(signup_date, $shop_tz, $date_order, 9999) as date) as signup_date,
+        cast(parse_local_timestamp(signup_date, $shop_tz, $date_order, 9999) as date)
+            as signup_date,
         -- a birthday written with two digits of year is in the last century when 20yy is later
         cast(parse_local_timestamp(birthday, $shop_tz, $date_order, $birthday_pivot_year) as date)
             as birthday,
@@ -75,7 +79,7 @@ checked as (
         -- not an e-mail address a campaign tool should receive)
         regexp_matches(
             coalesce(email, ''),
-            '^[a-z0-9_][a-z0-9._%+''-]*@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.[a-z]{2,}$'
+            '^[a-z0-9_][a-z0-9._%+''-]*@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.[a-z]{2,}$'  -- noqa: LT05
         ) as is_email_valid,
         case
             when is_blank_row then 'empty_row'

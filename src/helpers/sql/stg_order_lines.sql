@@ -30,11 +30,13 @@ parsed as (
         channel,
 
         ---------- numerics: each column of the amount expression, then the expression
-        [amount_1, amount_2, amount_3, amount_4, amount_5, amount_6][1:$amount_columns]
+        list_slice([amount_1, amount_2, amount_3, amount_4, amount_5, amount_6], 1, $amount_columns)
             as amount_texts,
         -- one parsing rule for every column of the expression (planned once, as a lambda)
         list_transform(
-            [amount_1, amount_2, amount_3, amount_4, amount_5, amount_6][1:$amount_columns],
+            list_slice(
+                [amount_1, amount_2, amount_3, amount_4, amount_5, amount_6], 1, $amount_columns
+            ),
             lambda x: parse_amount(x, $decimal_mark)
         ) as amount_values,
 
@@ -204,7 +206,7 @@ final as (
         line_amount,
         coalesce(
             map_extract_value(
-                map(cast($status_keys as varchar []), cast($status_values as varchar [])),
+                map(cast($status_keys as varchar[]), cast($status_values as varchar[])),
                 lower(order_status)
             ),
             order_status

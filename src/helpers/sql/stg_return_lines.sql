@@ -142,7 +142,7 @@ final as (
         amount as line_amount,
         coalesce(
             map_extract_value(
-                map(cast($status_keys as varchar []), cast($status_values as varchar [])),
+                map(cast($status_keys as varchar[]), cast($status_values as varchar[])),
                 lower(status_text)
             ),
             status_text

@@ -17,19 +17,23 @@ customers as (
 
 listed as (
 
-    select 'close_to_next' as list_key, * from members where close_to_next
+    select 'close_to_next' as list_key, * from members
+    where close_to_next
 
     union all
 
-    select 'upgraded' as list_key, * from members where tier_change = 'up'
+    select 'upgraded' as list_key, * from members
+    where tier_change = 'up'
 
     union all
 
-    select 'downgraded' as list_key, * from members where tier_change = 'down'
+    select 'downgraded' as list_key, * from members
+    where tier_change = 'down'
 
     union all
 
-    select 'will_drop' as list_key, * from members where will_drop
+    select 'will_drop' as list_key, * from members
+    where will_drop
 
     union all
 
