@@ -81,8 +81,9 @@ narrative.section("02.2", lang=run.lang)
 trend = migration.segment_trend(con, run=run, scheme=scheme_def,
                                 dates=migration.month_ends(run.as_of, trend_months),
                                 input_checksums=checksums)
-outputs = export.write_migration_outputs(con, output_dir=run.output_dir, movers_lists=movers,
-                                         known=scheme_def.keys, trend=trend)
+outputs = export.write_migration_outputs(
+    con, output_dir=run.output_dir, trend=trend,
+    movers=migration.build_movers_lists(con, movers, scheme_def.keys))
 display(narrative.movers_sizes(outputs["sizes"], scheme_def, lang=run.lang),
         narrative.send_lists(outputs["send_list_counts"], {}, lang=run.lang))
 

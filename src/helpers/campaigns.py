@@ -11,8 +11,10 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from helpers import db, ingest, migration, rfm
+from helpers import db, export, ingest, migration, rfm
 from helpers.params import RunParams
+from helpers.paths import resolve
+from helpers.safety import check_key, inside
 from helpers.schemes import Scheme
 
 EMPTY_CAMPAIGNS = """
@@ -39,7 +41,6 @@ def load_campaigns(con, *, campaigns_path, sends_path, holdout_path) -> dict[str
     A shop that runs no campaigns has none of the three files: the tables are then empty and the
     notebook says so. Some files without the others is an error naming the missing ones.
     """
-    from helpers.paths import resolve
 
     paths = {"campaigns_path": campaigns_path, "campaign_sends_path": sends_path,
              "campaign_holdout_path": holdout_path}
@@ -127,7 +128,6 @@ def plain_verdict(row, lang: str = "vi") -> str:
 
 def next_campaign_path(output_dir: Path, campaign_key: str) -> Path:
     """<output_dir>/campaign_lists/<key>: the key is a plain name, never a path."""
-    from helpers.safety import check_key, inside
 
     folder = Path(output_dir) / "campaign_lists"
     return inside(folder, folder / check_key(campaign_key, "next_campaign_key"))
@@ -144,7 +144,6 @@ def base_rate(results: pd.DataFrame) -> float:
 def prepare_next_campaign(con, *, run: RunParams, scheme: Scheme, target: str, key: str,
                           holdout_share: float) -> dict | None:
     """Send lists and a holdout for the next campaign on segment `target` (None when no target)."""
-    from helpers import export
 
     if not target:
         return None

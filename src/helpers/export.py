@@ -12,12 +12,14 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from helpers import db
+from helpers.rfm import CONTACT_COLUMNS, CONTRACT_COLUMNS
 from helpers.safety import check_key, csv_safe_table, inside
 from helpers.xlsx import write_xlsx
 
@@ -142,7 +144,6 @@ def write_rfm_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path, segme
                       labels: dict[str, str] | None = None, lang: str = "vi") -> dict:
     """rfm_customers.parquet/.csv, segment_summary.csv, exports/segment=<key>.csv (+ per channel),
     exports/segments.xlsx. Returns what was written and the send-list counts."""
-    from helpers.rfm import CONTACT_COLUMNS, CONTRACT_COLUMNS
 
     output_dir = Path(output_dir)
     cols = CONTRACT_COLUMNS + (CONTACT_COLUMNS if with_contacts else [])
@@ -207,20 +208,17 @@ MOVERS_COLUMNS = ["customer_id", "name", "phone", "email", "consent_sms", "conse
 
 
 def write_migration_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path,
-                            movers_lists: dict, known: list[str], trend) -> dict:
-    """migration_matrix.csv, movers/<name>.csv (+ per channel), segment_trend.csv."""
-    from helpers.migration import build_movers_list
-
+                            movers: dict[str, str], trend) -> dict:
+    """migration_matrix.csv, movers/<name>.csv (+ per channel), segment_trend.csv; `movers` maps
+    each list's name to the table holding it (migration.build_movers_lists)."""
     output_dir = Path(output_dir)
     files = [write_csv(arrow(con, "select from_segment, to_segment, customers, share_of_from "
                                   "from segment_migration order by from_rank, to_rank"),
                        output_dir / "migration_matrix.csv")]
     sizes, counts = {}, []
-    for name, spec in movers_lists.items():
-        movers = build_movers_list(con, name=name, from_segments=spec["from"],
-                                   to_segments=spec["to"], known=known).alias
-        sizes[name] = db.one(con, f"select count(*) from {movers}")[0]
-        build_contact_lists(con, movers, "list_name")
+    for name, table in movers.items():
+        sizes[name] = db.one(con, f"select count(*) from {table}")[0]
+        build_contact_lists(con, table, "list_name")
         counts.append(contact_list_counts(con).df())
         # the most valuable movers first: the win-back list is worked from the top
         files += write_contact_lists(con, output_dir / "movers", file_name="{key}.csv",
@@ -229,8 +227,6 @@ def write_migration_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path,
     trend_table = pa.Table.from_pandas(trend[["month_end", "segment", "customers", "share"]],
                                        preserve_index=False)
     files.append(write_csv(trend_table, output_dir / "segment_trend.csv"))
-    import pandas as pd
-
     return {"files": files, "sizes": sizes,
             "send_list_counts": pd.concat(counts) if counts else pd.DataFrame()}
 

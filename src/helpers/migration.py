@@ -95,6 +95,13 @@ def build_movers_list(con, *, name: str, from_segments: list[str], to_segments: 
                     to_segments=list(to_segments))
 
 
+def build_movers_lists(con, lists: dict, known: list[str]) -> dict[str, str]:
+    """Each movers list built: {name: the table that holds it}, in the lists' order."""
+    return {name: build_movers_list(con, name=name, from_segments=spec["from"],
+                                    to_segments=spec["to"], known=known).alias
+            for name, spec in lists.items()}
+
+
 def movers_lists_for(scheme: Scheme, given: dict | None) -> dict:
     """The movers lists to write: the scheme's own (movers_lists in its file), or the ones the
     run names instead (checked against the scheme's segments, with the scheme's labels where a

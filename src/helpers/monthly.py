@@ -28,7 +28,10 @@ import yaml
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import CaselessStrEnum
 
-from helpers.ingest import file_sha256
+from helpers import db, ingest, sample_data
+from helpers.html_report import export_html, print_pdf
+from helpers.ingest import IngestError, LoadReport, expand_inputs, file_sha256
+from helpers.narrative import PAGE_TITLES
 from helpers.params import ParamError, parse_date, previous_month_end, stale_days, unknown_parameter
 from helpers.paths import DATA_RAW, NOTEBOOKS_DIR, PROJECT_ROOT, REPORTS_DIR, resolve
 from helpers.safety import LockHeld, pid_lock
@@ -149,7 +152,6 @@ def _versions() -> dict:
 
 def _input_report(params: dict) -> dict:
     """Input files with checksums and the ingest reconciliation (from the staging cache)."""
-    from helpers import db, ingest
 
     con = db.connect()
     out = {}
@@ -199,7 +201,6 @@ def run_month(as_of: date, *, params_files: list[Path], reports_dir: Path = REPO
         raise ParamError(f"{', '.join(sorted(bad))} is set by the runner (--as-of), not in "
                          f"{', '.join(str(source[k]) for k in bad)}")
     declared = check_params(params, source, notebooks)
-    from helpers.ingest import IngestError, expand_inputs
 
     try:
         expand_inputs(params.get("orders_path", DATA_RAW / "orders.csv"), key="orders_path")
@@ -223,7 +224,6 @@ def month_folder_name(as_of: date, lang: str = "vi") -> str:
 
 
 def page_title(stem: str, as_of: date, lang: str = "vi") -> str:
-    from helpers.narrative import PAGE_TITLES
 
     titles = PAGE_TITLES | {"00_monthly_review": ("Báo cáo tháng", "Monthly review")}
     vi, en = titles.get(stem, (stem, stem))
@@ -295,7 +295,6 @@ def _execute(as_of, params, params_files, declared, notebooks, reports_dir, html
             raise RunFailed(_failure_message(nb.stem, exc, kept)) from None
         durations[nb.stem] = round(time.perf_counter() - t0, 2)
         if html:
-            from helpers.html_report import export_html, print_pdf
 
             lang = params.get("lang", "vi")
             page = export_html(executed, title=page_title(nb.stem, as_of, lang), lang=lang)
@@ -327,7 +326,6 @@ def _execute(as_of, params, params_files, declared, notebooks, reports_dir, html
              f"of it.")
     for kind in ("orders", "customers"):
         if kind in manifest["inputs"]:
-            from helpers.ingest import LoadReport
 
             report = manifest["inputs"][kind]
             fields = {k: v for k, v in report.items() if k in LoadReport.__dataclass_fields__}
@@ -370,7 +368,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.params and Path("params/default.yaml") not in files:
         files.insert(0, Path("params/default.yaml"))
     if args.sample_if_empty and not (DATA_RAW / "orders.csv").exists():
-        from helpers import sample_data
 
         print("data/raw has no orders.csv: generating the sample shop first.")
         sample_data.main([])

@@ -8,8 +8,13 @@ import pandas as pd
 from IPython.display import HTML, Markdown
 
 from helpers import db
+from helpers.campaigns import plain_verdict
+from helpers.charts import cohort_label
+from helpers.cohorts import is_period_complete, period_of
 from helpers.formatting import money, number, percent, signed_percent_points
 from helpers.ingest import LoadReport
+from helpers.page_texts import PAGE_TEXTS
+from helpers.params import stale_days
 from helpers.texts import CHANNEL_NAMES, callout, channel_name, md_escape, t
 
 
@@ -64,7 +69,6 @@ def _facts_vi(report: LoadReport) -> list[str]:
 
 
 def _cohort(cohort, lang: str = "vi") -> str:
-    from helpers.charts import cohort_label
 
     return cohort_label(cohort, lang)
 
@@ -149,7 +153,6 @@ def inputs_summary(reports: dict[str, LoadReport], lang: str = "vi") -> HTML:
 
 def section(key: str, *, lang: str = "vi") -> Markdown:
     """A page's heading or explanation in the page's language (helpers/page_texts.py)."""
-    from helpers.page_texts import PAGE_TEXTS
 
     return Markdown(PAGE_TEXTS[key]["vi" if lang == "vi" else "en"])
 
@@ -157,7 +160,6 @@ def section(key: str, *, lang: str = "vi") -> Markdown:
 def freshness(con, *, as_of, lang: str = "vi"):
     """The data's latest order date, and a plain warning when it is more than 3 days before the
     as-of date (the month is then incomplete: comparisons and recent windows are short)."""
-    from helpers.params import stale_days
 
     last = db.one(con, "select max(order_date) from order_lines where order_date <= ?",
                   [as_of])[0]
@@ -342,7 +344,6 @@ def snapshot_written(path, *, lang: str = "vi") -> Markdown:
 def cohort_headlines(cohort_revenue: pd.DataFrame, returned: pd.DataFrame, *, as_of,
                      grain: str = "month", lang: str = "vi") -> Markdown:
     """Sentences on how cohorts come back, computed from the cohort table."""
-    from helpers.cohorts import is_period_complete, period_of
 
     if cohort_revenue.empty:
         return Markdown(_pick(lang, "Chưa có dữ liệu mua hàng.", "No purchases yet."))
@@ -526,7 +527,6 @@ WINDOW_LABELS = {
 
 def campaign_sentences(results: pd.DataFrame, *, lang: str = "vi") -> Markdown:
     """One line per campaign: what it caused, in plain words, with the interval and the money."""
-    from helpers.campaigns import plain_verdict
 
     totals = results[results.segment == "all"]
     if totals.empty:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from helpers.ingest import IngestError, expand_inputs
 from helpers.paths import DATA_PROCESSED, DATA_RAW, resolve
 
 FACTORS = ("rfm", "rf", "rm", "fm")
@@ -203,7 +204,6 @@ def check_injected(namespace: dict) -> None:
 
 def _existing(value, name: str) -> Path:
     """A file, a folder of export files or a glob (data/raw/orders/*.xlsx) that finds files."""
-    from helpers.ingest import IngestError, expand_inputs
 
     path = resolve(value)
     if not any(ch in str(value) for ch in "*?[") and not path.exists():

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers import db
+from helpers import campaigns, charts, db, loyalty, narrative
 from helpers.formatting import mask_email, mask_id, mask_name, mask_phone
 from helpers.params import month_end_before
 from helpers.rfm import order_params
+from helpers.texts import t
 
 
 def monthly_kpis(con, *, as_of: date, excluded_statuses=()) -> pd.DataFrame:
@@ -105,7 +106,6 @@ def masked_top(movers: pd.DataFrame, n: int = 10) -> pd.DataFrame:
 
 
 def segments_section(run, scheme) -> list:
-    from helpers import charts, narrative
 
     trend = read_output(run.output_dir, "segment_trend.csv")
     summary = read_output(run.output_dir, "segment_summary.csv")
@@ -119,7 +119,6 @@ def segments_section(run, scheme) -> list:
 
 
 def migration_section(run, scheme) -> list:
-    from helpers import narrative
 
     matrix = read_output(run.output_dir, "migration_matrix.csv")
     win_back = read_output(run.output_dir, "movers/win_back.csv")
@@ -134,8 +133,6 @@ def migration_section(run, scheme) -> list:
 
 
 def cohorts_section(run) -> list:
-    from helpers import charts, narrative
-    from helpers.texts import t
 
     cohort_revenue = read_output(run.output_dir, "cohort_revenue.csv")
     if cohort_revenue is None:
@@ -151,7 +148,6 @@ def cohorts_section(run) -> list:
 
 
 def tiers_section(run, loyalty_path) -> list:
-    from helpers import loyalty, narrative
 
     members = read_output(run.output_dir, "loyalty_members.csv")
     if members is None:
@@ -161,7 +157,6 @@ def tiers_section(run, loyalty_path) -> list:
 
 
 def campaigns_section(run) -> list:
-    from helpers import narrative
 
     results = read_output(run.output_dir, "campaign_results.csv")
     info = read_output(run.output_dir, "campaigns_measured.csv")
@@ -202,7 +197,6 @@ def _rows(path: Path) -> int | None:
 def month_actions(run, *, detectable_uplift: float = 0.02, holdout_share: float = 0.1) -> list[dict]:
     """This month's lists to act on: how many customers, how many can be reached on each channel
     (consent and a valid contact), and the file, relative to the month folder."""
-    from helpers import campaigns
 
     folder = Path(run.output_dir)
     actions = []
@@ -233,7 +227,6 @@ def month_actions(run, *, detectable_uplift: float = 0.02, holdout_share: float 
 
 
 def actions_section(run, *, detectable_uplift: float = 0.02, holdout_share: float = 0.1) -> list:
-    from helpers import narrative
 
     return [narrative.actions_list(month_actions(run, detectable_uplift=detectable_uplift,
                                                  holdout_share=holdout_share), lang=run.lang),

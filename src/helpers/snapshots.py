@@ -21,6 +21,7 @@ import pyarrow.parquet as pq
 from helpers.export import arrow, write_parquet
 from helpers.ingest import file_sha256
 from helpers.paths import SNAPSHOTS_DIR
+from helpers.safety import KEY, inside, pid_lock
 
 SNAPSHOT_COLUMNS = ["customer_id", "segment", "r_score", "f_score", "m_score", "fm_score",
                     "recency_days", "frequency", "monetary", "first_purchase_date"]
@@ -35,7 +36,6 @@ def snapshot_key(settings: dict, input_checksums: dict[str, str]) -> str:
 def snapshot_dir(*, scheme: str, as_of: date, key: str, root: Path = SNAPSHOTS_DIR) -> Path:
     """The snapshot's folder, always inside the store: a scheme given as a path is named by its
     file name and a hash of its location (`../../x.yaml` never climbs out)."""
-    from helpers.safety import KEY, inside
 
     name = str(scheme)
     if not KEY.match(name):
@@ -48,7 +48,6 @@ def snapshot_dir(*, scheme: str, as_of: date, key: str, root: Path = SNAPSHOTS_D
 def write_snapshot(con: duckdb.DuckDBPyConnection, *, scheme: str, as_of: date, settings: dict,
                    input_checksums: dict[str, str], root: Path = SNAPSHOTS_DIR) -> Path:
     """Write rfm_customers as a snapshot; the same inputs and settings give the same bytes."""
-    from helpers.safety import pid_lock
 
     key = snapshot_key(settings, input_checksums)
     folder = snapshot_dir(scheme=scheme, as_of=as_of, key=key, root=root)
