@@ -85,3 +85,18 @@ def test_scores_are_reused_across_schemes(con, given_orders, tmp_path):
     scores = con.execute("select count(*) from duckdb_tables() "
                          "where table_name like 'rfm\\_scores\\_\\_%' escape '\\'").fetchall()[0][0]
     assert scores == 1
+
+
+def test_a_long_session_keeps_only_the_recent_tables_of_a_model(con, given_orders):
+    """An explorer session or a 12-month trend builds a model for many dates: the least recently
+    used tables are dropped beyond db.KEEP, and one asked for again is simply built again."""
+    given_orders([O("a", "1", "2024-01-10"), O("b", "2", "2024-03-05")])
+    days = [date(2024, 1, d) for d in range(11, 11 + db.KEEP + 3)]
+    names = [db.table_name(con, "int_orders", as_of=d, excluded_statuses=[]) for d in days]
+    kept = {r[0] for r in con.execute("select table_name from duckdb_tables() "
+                                      "where table_name like 'int\\_orders\\_\\_%' escape '\\'")
+            .fetchall()}
+    assert kept == set(names[-db.KEEP:])
+    again = db.table_name(con, "int_orders", as_of=days[0], excluded_statuses=[])
+    assert again == names[0]
+    assert con.execute(f"select count(*) from {again}").fetchall()[0][0] == 1

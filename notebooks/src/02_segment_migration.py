@@ -60,7 +60,8 @@ seg_to, source_to = migration.segments_as_of(con, run=run, scheme=scheme_def, as
 segment_movers = migration.build_segment_movers(con, seg_from=seg_from, seg_to=seg_to,
                                                 scheme=scheme_def, lang=run.lang)
 segment_migration = migration.build_segment_migration(con)
-narrative.migration_headlines(migration.headline(con), as_of_from=date_from, as_of_to=run.as_of,
+headline = migration.headline(con)
+narrative.migration_headlines(headline, as_of_from=date_from, as_of_to=run.as_of,
                               lang=run.lang, sources={date_from: source_from, run.as_of: source_to})
 
 # %%
@@ -82,7 +83,7 @@ trend = migration.segment_trend(con, run=run, scheme=scheme_def,
                                 dates=migration.month_ends(run.as_of, trend_months),
                                 input_checksums=checksums)
 outputs = export.write_migration_outputs(
-    con, output_dir=run.output_dir, trend=trend,
+    con, output_dir=run.output_dir, trend=trend, headline=headline,
     movers=migration.build_movers_lists(con, movers, scheme_def.keys))
 display(narrative.movers_sizes(outputs["sizes"], scheme_def, lang=run.lang),
         narrative.send_lists(outputs["send_list_counts"], {}, lang=run.lang))

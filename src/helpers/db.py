@@ -125,80 +125,104 @@ def model(name: str) -> Model:
     )
 
 
-_built: dict[int, dict[str, str]] = {}  # id(connection) -> {key: table}
+_built: dict[int, dict] = {}  # id(connection) -> {key: table, "source:<name>": (tag, oid), …}
+KEEP = 8  # built tables kept per model (least recently used dropped: rebuilt if asked again)
 
 
-def _oid(con, table: str) -> str:
-    """Which table (or view) under this name is there now: recreated means another one."""
-    row = con.execute("""
-        select max(table_oid)::varchar from duckdb_tables() where table_name = $name
+def _catalog(con) -> dict[str, tuple[str, str, str]]:
+    """name -> (TABLE or VIEW, schema, oid) of everything the connection holds, in one query."""
+    rows = con.execute("""
+        select table_name, 'TABLE', schema_name, table_oid::varchar from duckdb_tables()
         union all
-        select max(view_oid)::varchar from duckdb_views() where view_name = $name
-    """, {"name": table}).fetchall()
-    return "/".join(str(r[0]) for r in row)
+        select view_name, 'VIEW', schema_name, view_oid::varchar from duckdb_views()
+        where not internal
+    """).fetchall()
+    return {name: (kind, schema, oid) for name, kind, schema, oid in rows}
 
 
-def _identity(con, table: str) -> str:
+def _oid(con, table: str, catalog: dict | None = None) -> str:
+    """Which table (or view) under this name is there now: recreated means another one."""
+    entry = (catalog if catalog is not None else _catalog(con)).get(table)
+    return entry[2] if entry else "none"
+
+
+def _identity(con, table: str, catalog: dict | None = None) -> str:
     """A source's identity: the content of what `register`/`alias` put there (the same content
     registered again is the same source), else the object itself."""
-    oid = _oid(con, table)
+    oid = _oid(con, table, catalog)
     tag = _built.get(id(con), {}).get(f"source:{table}")
     return tag[0] if tag and tag[1] == oid else f"oid:{oid}"
 
 
-def _make_room(con, name: str, kind: str) -> None:
+def _make_room(con, name: str, kind: str, catalog: dict | None = None) -> None:
     """Drop what is named `name` unless it is of `kind` (TABLE or VIEW): DuckDB will not replace
     a view by a table or the other way round."""
-    rows = con.execute("""
-        select 'TABLE', schema_name from duckdb_tables() where table_name = $name
-        union all
-        select 'VIEW', schema_name from duckdb_views() where view_name = $name
-    """, {"name": name}).fetchall()
-    for other, schema in rows:
-        if other != kind:
-            con.execute(f"drop {other} {schema}.{name}")
+    entry = (catalog if catalog is not None else _catalog(con)).get(name)
+    if entry and entry[0] != kind:
+        con.execute(f"drop {entry[0]} {entry[1]}.{name}")
 
 
 def _exists(con, table: str) -> bool:
-    return bool(con.execute("select count(*) from duckdb_tables() where table_name = ?",
-                            [table]).fetchall()[0][0])
+    return table in _catalog(con)
 
 
 def build(con: duckdb.DuckDBPyConnection, name: str, **params) -> duckdb.DuckDBPyRelation:
     """The model `name` for these parameters, built (with what it reads) unless it already is."""
-    return con.table(_build(con, name, params))
+    return con.table(_build(con, name, params, _catalog(con)))
 
 
 def table_name(con: duckdb.DuckDBPyConnection, name: str, **params) -> str:
     """The table holding model `name` for these parameters (built when it is not yet)."""
-    return _build(con, name, params)
+    return _build(con, name, params, _catalog(con))
 
 
-def _build(con, name: str, params: dict) -> str:
+def _build(con, name: str, params: dict, catalog: dict) -> str:
     m = model(name)
     missing = [p for p in m.params if p not in params]
     if missing:
         raise ModelError(f"model {name} needs {', '.join('$' + p for p in missing)}")
-    deps = {d: _build(con, d, params) for d in m.deps}
+    deps = {d: _build(con, d, params, catalog) for d in m.deps}
     used = {p: params[p] for p in m.params}
     key = hashlib.sha256(json.dumps(
         {"model": m.sha, "params": used, "deps": deps,
-         "sources": {s: _identity(con, s) for s in m.sources}},
+         "sources": {s: _identity(con, s, catalog) for s in m.sources}},
         sort_keys=True, default=str).encode()).hexdigest()[:16]
     table = f"{name}__{key}"
-    built = _built.setdefault(id(con), {})
-    if built.get(key) != table or not _exists(con, table):
+    state = _built.setdefault(id(con), {})
+    if state.get(key) != table or table not in catalog:
         sql = m.text
         for dep, dep_table in deps.items():
             sql = _point(sql, dep, dep_table)
         con.execute(f"create or replace temp table {table} as {sql}", used)
         if m.unique:
             _check_unique(con, table, name, m.unique)
-        built[key] = table
+        state[key] = table
+        catalog[table] = ("TABLE", "temp", "new")
     # the plain name shows the table last built, for queries written by hand
-    _make_room(con, name, "VIEW")
-    con.execute(f"create or replace temp view {name} as select * from {table}")
+    if state.get(f"view:{name}") != table or catalog.get(name, ("",))[0] != "VIEW":
+        _make_room(con, name, "VIEW", catalog)
+        con.execute(f"create or replace temp view {name} as select * from {table}")
+        state[f"view:{name}"] = table
+        catalog[name] = ("VIEW", "temp", "new")
+    _keep_recent(con, name, table, state, catalog)
     return table
+
+
+def _keep_recent(con, name: str, table: str, state: dict, catalog: dict) -> None:
+    """At most KEEP tables of a model: the least recently used goes (never one a view or an
+    alias points at). A dropped table is built again if it is asked for again."""
+    recent = [t for t in state.get(f"recent:{name}", []) if t != table] + [table]
+    pinned = {v for k, v in state.items() if k.startswith("view:")} | {
+        v[0][len("alias:"):] for k, v in state.items()
+        if k.startswith("source:") and str(v[0]).startswith("alias:")}
+    while len(recent) > KEEP:
+        old = next((t for t in recent if t not in pinned), None)
+        if old is None:
+            break
+        recent.remove(old)
+        con.execute(f"drop table if exists temp.{old}")
+        catalog.pop(old, None)
+    state[f"recent:{name}"] = recent
 
 
 _KEYWORDS = {"where", "group", "order", "cross", "inner", "left", "right", "full", "join", "on",

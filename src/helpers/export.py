@@ -208,13 +208,15 @@ MOVERS_COLUMNS = ["customer_id", "name", "phone", "email", "consent_sms", "conse
 
 
 def write_migration_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path,
-                            movers: dict[str, str], trend) -> dict:
-    """migration_matrix.csv, movers/<name>.csv (+ per channel), segment_trend.csv; `movers` maps
-    each list's name to the table holding it (migration.build_movers_lists)."""
+                            movers: dict[str, str], trend, headline: dict) -> dict:
+    """migration_matrix.csv, migration_summary.csv (the headline: up, same, down, revenue at
+    stake, new; page 00 reads it), movers/<name>.csv (+ per channel), segment_trend.csv; `movers`
+    maps each list's name to the table holding it (migration.build_movers_lists)."""
     output_dir = Path(output_dir)
     files = [write_csv(arrow(con, "select from_segment, to_segment, customers, share_of_from "
                                   "from segment_migration order by from_rank, to_rank"),
-                       output_dir / "migration_matrix.csv")]
+                       output_dir / "migration_matrix.csv"),
+             write_csv(pa.Table.from_pylist([headline]), output_dir / "migration_summary.csv")]
     sizes, counts = {}, []
     for name, table in movers.items():
         sizes[name] = db.one(con, f"select count(*) from {table}")[0]

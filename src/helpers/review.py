@@ -53,20 +53,6 @@ def segment_changes(trend: pd.DataFrame, order: list[str]) -> pd.DataFrame:
     return frame.reset_index().rename(columns={"index": "segment"})
 
 
-def migration_summary(matrix: pd.DataFrame, rank: dict[str, int]) -> dict:
-    """Up / same / down shares among customers present at both dates, from migration_matrix.csv."""
-    known = matrix[matrix.from_segment.isin(rank) & matrix.to_segment.isin(rank)].copy()
-    known["from_rank"] = known.from_segment.map(rank)
-    known["to_rank"] = known.to_segment.map(rank)
-    total = known.customers.sum()
-    up = known[known.to_rank < known.from_rank].customers.sum()
-    down = known[known.to_rank > known.from_rank].customers.sum()
-    new = matrix[matrix.from_segment == "(new)"].customers.sum()
-    return {"up": up / total if total else 0.0, "down": down / total if total else 0.0,
-            "same": (total - up - down) / total if total else 0.0, "new": int(new),
-            "customers": int(total)}
-
-
 def cohort_glance(cohort_revenue: pd.DataFrame, *, as_of: date, cohorts: int = 6) -> pd.DataFrame:
     """Next-month retention of the latest cohorts whose next month is over."""
     month = as_of.strftime("%Y-%m")
@@ -120,11 +106,12 @@ def segments_section(run, scheme) -> list:
 
 def migration_section(run, scheme) -> list:
 
-    matrix = read_output(run.output_dir, "migration_matrix.csv")
+    # the figures notebook 02 computed (sql/segment_movers.sql), never computed a second time
+    summary = read_output(run.output_dir, "migration_summary.csv")
     win_back = read_output(run.output_dir, "movers/win_back.csv")
-    if matrix is None:
-        return [narrative.missing("migration_matrix.csv", "02_segment_migration", lang=run.lang)]
-    out = [narrative.migration_review(migration_summary(matrix, scheme.rank()),
+    if summary is None:
+        return [narrative.missing("migration_summary.csv", "02_segment_migration", lang=run.lang)]
+    out = [narrative.migration_review(summary.iloc[0].to_dict(),
                                       None if win_back is None else len(win_back), lang=run.lang)]
     if win_back is not None and len(win_back):
         out.append(narrative.masked_table(masked_top(win_back, 10), scheme.labels(run.lang),
