@@ -100,3 +100,25 @@ def test_a_long_session_keeps_only_the_recent_tables_of_a_model(con, given_order
     again = db.table_name(con, "int_orders", as_of=days[0], excluded_statuses=[])
     assert again == names[0]
     assert con.execute(f"select count(*) from {again}").fetchall()[0][0] == 1
+
+
+def test_scores_and_cohorts_agree_on_every_first_purchase(con, given_orders, tmp_path):
+    """rfm_scores keeps its own aggregate for speed; it must give the first purchase that
+    int_second_purchases (read by cohorts) gives, refunds and same-day orders included."""
+    from helpers.params import RunParams
+
+    given_orders([O("a", "1", "2024-01-05", -50), O("a", "2", "2024-01-09"),
+                  O("b", "3", "2024-02-01"), O("b", "4", "2024-02-01"),
+                  O("c", "5", "2024-03-01", -20), O("d", "6", "2024-03-20")])
+    con.execute(rfm.EMPTY_CUSTOMERS)
+    run = RunParams.from_values(as_of=date(2024, 3, 31), orders_path=tmp_path / "orders.csv")
+    scores = db.table_name(con, "rfm_scores", **rfm.score_params(run))
+    firsts = db.table_name(con, "int_second_purchases", **rfm.score_params(run))
+    pairs = con.execute(f"""
+        select coalesce(s.customer_id, f.customer_id), s.first_purchase_date, f.first_purchase_date
+        from {scores} as s full join {firsts} as f on s.customer_id = f.customer_id
+        where s.first_purchase_date is distinct from f.first_purchase_date
+    """).fetchall()
+    assert pairs == []
+    got = dict(con.execute(f"select customer_id, first_purchase_date from {firsts}").fetchall())
+    assert got == {"a": date(2024, 1, 9), "b": date(2024, 2, 1), "d": date(2024, 3, 20)}

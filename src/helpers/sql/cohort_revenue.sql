@@ -10,15 +10,12 @@ orders as (
 
 first_purchases as (
 
+    -- the one definition of a buyer's first purchase (int_second_purchases.sql)
     select
         customer_id,
-        min(order_date) filter (where is_purchase) as first_purchase_date
+        first_purchase_date
 
-    from orders
-
-    group by all
-
-    having count(*) filter (where is_purchase) > 0
+    from int_second_purchases
 
 ),
 
