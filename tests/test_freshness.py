@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from datetime import date
 
-from helpers import monthly, narrative
+from helpers import monthly, narrative, rfm
 
 
 def test_a_shop_whose_data_ends_early_is_warned_about(con, given_orders):
     given_orders([{"order_id": "1", "customer_id": "a", "order_date": "2024-03-10",
                    "amount": "100"}])
-    warning = narrative.freshness(con, as_of=date(2024, 3, 31), lang="vi").data
+    last = rfm.last_order_date(con, date(2024, 3, 31))
+    assert last == date(2024, 3, 10)
+    assert rfm.last_order_date(con, date(2024, 3, 1)) is None  # nothing on or before it
+    warning = narrative.freshness(last, as_of=date(2024, 3, 31), lang="vi").data
     assert "10/03/2024" in warning and "21 ngày" in warning and "không cân xứng" in warning
-    english = narrative.freshness(con, as_of=date(2024, 3, 31), lang="en").data
+    english = narrative.freshness(last, as_of=date(2024, 3, 31), lang="en").data
     assert "10 Mar 2024" in english and "21 days" in english and "uneven" in english
-    calm = narrative.freshness(con, as_of=date(2024, 3, 12), lang="en").data
+    calm = narrative.freshness(last, as_of=date(2024, 3, 12), lang="en").data
     assert calm == "Latest order in the data: 10 Mar 2024."
 
 

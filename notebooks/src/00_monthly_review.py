@@ -35,7 +35,8 @@ scheme_def = rfm.load_run_scheme(run)
 con = db.connect()
 inputs = rfm.load_inputs(con, run)
 display(narrative.review_title(run.as_of, lang=run.lang),
-        narrative.freshness(con, as_of=run.as_of, lang=run.lang))
+        narrative.freshness(rfm.last_order_date(con, run.as_of), as_of=run.as_of,
+                            lang=run.lang))
 
 # %%
 narrative.heading("actions", lang=run.lang)

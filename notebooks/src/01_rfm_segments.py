@@ -41,7 +41,8 @@ con = db.connect(threads=run.threads, memory_limit=run.memory_limit)
 inputs = rfm.load_inputs(con, run)
 scheme_def = rfm.load_run_scheme(run)
 display(narrative.inputs_summary(inputs, run.lang),
-        narrative.freshness(con, as_of=run.as_of, lang=run.lang))
+        narrative.freshness(rfm.last_order_date(con, run.as_of), as_of=run.as_of,
+                            lang=run.lang))
 
 # %%
 narrative.section("01.1", lang=run.lang)
@@ -50,7 +51,8 @@ narrative.section("01.1", lang=run.lang)
 rfm_customers = rfm.build_rfm_customers(con, run=run, scheme=scheme_def)
 segment_summary = rfm.build_segment_summary(con, run)
 revenue_concentration = rfm.build_revenue_concentration(con, run)
-display(*narrative.rfm_headlines(con, lang=run.lang, window_days=run.window_days))
+display(*narrative.rfm_headlines(rfm.headline(con, run), lang=run.lang,
+                                 window_days=run.window_days))
 
 # %%
 narrative.section("01.2", lang=run.lang)

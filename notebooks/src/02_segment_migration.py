@@ -47,7 +47,8 @@ scheme_def = rfm.load_run_scheme(run)
 movers = migration.movers_lists_for(scheme_def, movers_lists)
 checksums = rfm.input_checksums(inputs)
 display(narrative.inputs_summary(inputs, run.lang),
-        narrative.freshness(con, as_of=run.as_of, lang=run.lang))
+        narrative.freshness(rfm.last_order_date(con, run.as_of), as_of=run.as_of,
+                            lang=run.lang))
 
 # %%
 narrative.section("02.1", lang=run.lang)

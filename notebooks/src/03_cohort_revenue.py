@@ -34,7 +34,8 @@ theme.use_workbook_theme(run.lang)
 con = db.connect(threads=run.threads, memory_limit=run.memory_limit)
 inputs = rfm.load_inputs(con, run)
 display(narrative.inputs_summary(inputs, run.lang),
-        narrative.freshness(con, as_of=run.as_of, lang=run.lang))
+        narrative.freshness(rfm.last_order_date(con, run.as_of), as_of=run.as_of,
+                            lang=run.lang))
 
 # %%
 narrative.section("03.1", lang=run.lang)

@@ -49,7 +49,8 @@ scheme_def = rfm.load_run_scheme(run)
 campaigns.load_campaigns(con, campaigns_path=campaigns_path, sends_path=campaign_sends_path,
                          holdout_path=campaign_holdout_path)
 display(narrative.inputs_summary(inputs, run.lang),
-        narrative.freshness(con, as_of=run.as_of, lang=run.lang))
+        narrative.freshness(rfm.last_order_date(con, run.as_of), as_of=run.as_of,
+                            lang=run.lang))
 
 # %%
 narrative.section("05.1", lang=run.lang)

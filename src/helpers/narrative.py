@@ -7,7 +7,6 @@ import html
 import pandas as pd
 from IPython.display import HTML, Markdown
 
-from helpers import db
 from helpers.campaigns import plain_verdict
 from helpers.charts import cohort_label
 from helpers.cohorts import is_period_complete, period_of
@@ -157,12 +156,10 @@ def section(key: str, *, lang: str = "vi") -> Markdown:
     return Markdown(PAGE_TEXTS[key]["vi" if lang == "vi" else "en"])
 
 
-def freshness(con, *, as_of, lang: str = "vi"):
-    """The data's latest order date, and a plain warning when it is more than 3 days before the
-    as-of date (the month is then incomplete: comparisons and recent windows are short)."""
-
-    last = db.one(con, "select max(order_date) from order_lines where order_date <= ?",
-                  [as_of])[0]
+def freshness(last, *, as_of, lang: str = "vi"):
+    """The data's latest order date (ingest.last_order_date), and a plain warning when it is
+    more than 3 days before the as-of date (the month is then incomplete: comparisons and recent
+    windows are short)."""
     if last is None:
         return Markdown("")
     shown, when = day(last, lang), day(as_of, lang)
@@ -182,25 +179,17 @@ def freshness(con, *, as_of, lang: str = "vi"):
         f"data yet."))
 
 
-def rfm_headlines(con, *, lang: str = "vi", window_days: int | None = None) -> list:
-    """The three or four things to know about this month's customers."""
-    buyers, prospects, one_time, revenue = db.one(con, """
-        select count(*) filter (where segment <> 'prospect'),
-               count(*) filter (where segment = 'prospect'),
-               count(*) filter (where segment <> 'prospect' and frequency <= 1),
-               sum(monetary)
-        from rfm_customers
-    """)
+def rfm_headlines(h: dict, *, lang: str = "vi", window_days: int | None = None) -> list:
+    """The three or four things to know about this month's customers (rfm.headline's figures)."""
+    buyers, prospects, one_time, revenue = h["buyers"], h["prospects"], h["one_time"], h["revenue"]
     if not buyers:
         return [Markdown(_pick(lang, "Chưa có khách nào mua hàng trước ngày phân tích.",
                                "No customer bought anything on or before the as-of date."))]
     share_once = one_time / buyers
-    top20 = db.one(con, "select revenue_share from revenue_concentration "
-                        "where customer_percentile = 20")
-    top = db.one(con, """select segment_label, customers, revenue_share from segment_summary
-                         where segment <> 'prospect' order by revenue desc limit 1""")
-    biggest = db.one(con, """select segment_label, share from segment_summary
-                             where segment <> 'prospect' order by customers desc limit 1""")
+    top20 = (h["top20_revenue_share"],) if h["top20_revenue_share"] is not None else None
+    top = ((h["top_segment"], h["top_customers"], h["top_revenue_share"])
+           if h["top_segment"] is not None else None)
+    biggest = (h["largest_segment"], h["largest_share"])
     where = "" if window_days is None else _pick(lang, f" trong {window_days} ngày qua",
                                                  f" in the last {window_days} days")
     items = [

@@ -165,6 +165,18 @@ def empty_levels(cuts: pd.DataFrame) -> list[str]:
     return [f"{r.factor} = {r.score}" for r in rows.itertuples()]
 
 
+def headline(con, run: RunParams) -> dict:
+    """The figures page 01 opens with (sql/rfm_headline.sql), one dict."""
+    frame = db.build(con, "rfm_headline", **score_params(run)).df()
+    return {k: (None if pd.isna(v) else v) for k, v in frame.iloc[0].to_dict().items()}
+
+
+def last_order_date(con, as_of: date):
+    """The latest order on or before the as-of date in the staged orders (None when none)."""
+    return db.one(con, "select max(order_date) from order_lines where order_date <= ?",
+                  [as_of])[0]
+
+
 def build_revenue_concentration(con, run: RunParams) -> duckdb.DuckDBPyRelation:
     """One row per percentile of buyers: share of revenue (sql/revenue_concentration.sql)."""
     return db.build(con, "revenue_concentration", **score_params(run))
