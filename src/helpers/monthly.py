@@ -200,7 +200,9 @@ def run_month(as_of: date, *, params_files: list[Path], reports_dir: Path = REPO
     if bad:
         raise ParamError(f"{', '.join(sorted(bad))} is set by the runner (--as-of), not in "
                          f"{', '.join(str(source[k]) for k in bad)}")
-    declared = check_params(params, source, notebooks)
+    # a params file serves the whole workbook: a run of some notebooks accepts every key that
+    # any notebook declares, and gives each notebook its own
+    declared = check_params(params, source, sorted(set(notebooks) | set(available_notebooks())))
 
     try:
         expand_inputs(params.get("orders_path", DATA_RAW / "orders.csv"), key="orders_path")
