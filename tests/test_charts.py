@@ -22,7 +22,7 @@ def test_money_ticks_are_round_amounts_in_the_readers_words():
 def test_long_labels_break_at_the_space_nearest_their_middle():
     assert charts._wrap("Có tiềm năng trung thành") == "Có tiềm năng<br>trung thành"
     assert charts._wrap("Đã mất") == "Đã mất"
-    assert theme._two_lines("Lên hạng, xuống hạng so với cuối tháng trước", 34) == \
+    assert theme.two_lines("Lên hạng, xuống hạng so với cuối tháng trước", 34) == \
         "Lên hạng, xuống hạng so<br>với cuối tháng trước"
 
 

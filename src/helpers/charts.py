@@ -12,7 +12,7 @@ from plotly.subplots import make_subplots
 
 from helpers.formatting import number, percent
 from helpers.texts import channel_name, t
-from helpers.theme import min_width
+from helpers.theme import min_width, two_lines
 
 
 def segment_treemap(segment_summary: pd.DataFrame, *, value: str = "customers", lang: str = "vi",
@@ -64,12 +64,7 @@ def segment_treemap(segment_summary: pd.DataFrame, *, value: str = "customers", 
 
 def _wrap(text: str, width: int = 13) -> str:
     """A label on two lines at the space nearest its middle when longer than `width`."""
-    text = str(text)
-    if len(text) <= width or " " not in text:
-        return text
-    spaces = [i for i, c in enumerate(text) if c == " "]
-    cut = min(spaces, key=lambda i: abs(i - len(text) / 2))
-    return text[:cut] + "<br>" + text[cut + 1:]
+    return two_lines(str(text), width)
 
 
 def rfm_grid_heatmap(rfm_grid: pd.DataFrame, *, bins: int, labels: dict[str, str],

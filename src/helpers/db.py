@@ -16,6 +16,7 @@ import functools
 import hashlib
 import json
 import re
+import weakref
 from dataclasses import dataclass
 from importlib.resources import files
 
@@ -125,7 +126,9 @@ def model(name: str) -> Model:
     )
 
 
-_built: dict[int, dict] = {}  # id(connection) -> {key: table, "source:<name>": (tag, oid), …}
+# connection -> {key: table, "source:<name>": (tag, oid), …}; gone with its connection (a new
+# connection never inherits an old one's state, even at the same address)
+_built: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 KEEP = 8  # built tables kept per model (least recently used dropped: rebuilt if asked again)
 
 
@@ -150,7 +153,7 @@ def _identity(con, table: str, catalog: dict | None = None) -> str:
     """A source's identity: the content of what `register`/`alias` put there (the same content
     registered again is the same source), else the object itself."""
     oid = _oid(con, table, catalog)
-    tag = _built.get(id(con), {}).get(f"source:{table}")
+    tag = _built.get(con, {}).get(f"source:{table}")
     return tag[0] if tag and tag[1] == oid else f"oid:{oid}"
 
 
@@ -188,7 +191,7 @@ def _build(con, name: str, params: dict, catalog: dict) -> str:
          "sources": {s: _identity(con, s, catalog) for s in m.sources}},
         sort_keys=True, default=str).encode()).hexdigest()[:16]
     table = f"{name}__{key}"
-    state = _built.setdefault(id(con), {})
+    state = _built.setdefault(con, {})
     if state.get(key) != table or table not in catalog:
         sql = m.text
         for dep, dep_table in deps.items():
@@ -265,7 +268,7 @@ def register(con: duckdb.DuckDBPyConnection, name: str, data) -> None:
                 if buffer is not None:
                     digest.update(memoryview(buffer))
     tag = digest.hexdigest()
-    registered = _built.setdefault(id(con), {})
+    registered = _built.setdefault(con, {})
     if _identity(con, name) == tag:
         return
     view = f"{name}__incoming"
@@ -285,7 +288,7 @@ def alias(con: duckdb.DuckDBPyConnection, name: str, table: str) -> None:
         return
     _make_room(con, name, "VIEW")
     con.execute(f"create or replace temp view {name} as select * from {table}")
-    _built.setdefault(id(con), {})[f"source:{name}"] = (f"alias:{table}", _oid(con, name))
+    _built.setdefault(con, {})[f"source:{name}"] = (f"alias:{table}", _oid(con, name))
 
 
 def stage(con: duckdb.DuckDBPyConnection, name: str, *, into: str, **params):

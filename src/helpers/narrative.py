@@ -504,8 +504,6 @@ LIST_LABELS = {
     "downgraded": ("Vừa xuống hạng", "Moved down a tier"),
     "birthdays": ("Sinh nhật tháng tới", "Birthdays next month"),
     "will_drop": ("Sẽ xuống hạng ở kỳ xét tới", "Will drop at the next re-ranking"),
-    "win_back": ("Khách cần giành lại", "To win back"),
-    "thank_you": ("Khách để cảm ơn", "To thank"),
 }
 WINDOW_LABELS = {
     "1-7d": ("Mua 1–7 ngày trước", "Bought 1–7 days ago"),

@@ -45,7 +45,9 @@ def min_width(fig: go.Figure, pixels: int) -> go.Figure:
 TITLE_WIDTH = 34  # characters of a 16-px title that fit a 390-px phone screen
 
 
-def _two_lines(text: str, width: int) -> str:
+def two_lines(text: str, width: int) -> str:
+    """Text on two lines at the space nearest its middle when longer than `width` (plotly never
+    wraps a title or a label)."""
     if not isinstance(text, str) or len(text) <= width or "<br>" in text or " " not in text:
         return text
     spaces = [i for i, c in enumerate(text) if c == " "]
@@ -61,7 +63,7 @@ def wrap_titles(fig_dict: dict) -> dict:
         if key == "title" or key.startswith(("xaxis", "yaxis")):
             title = value if key == "title" else value.get("title")
             if isinstance(title, dict) and "text" in title:
-                title["text"] = _two_lines(title["text"], TITLE_WIDTH)
+                title["text"] = two_lines(title["text"], TITLE_WIDTH)
     return fig_dict
 
 
