@@ -13,12 +13,16 @@ from helpers.db import ModelError
 
 
 def test_each_model_reads_what_its_sql_says():
-    assert db.model("rfm_scores").deps == ("int_orders",)
-    assert db.model("int_orders").sources == ("order_lines",)  # an import CTE of the same name
+    assert db.model("rfm_scores").deps == ("int_customer_metrics",)
+    assert db.model("int_customer_metrics").deps == ("int_orders",)
+    assert db.model("int_orders").deps == ("int_order_days",)
+    assert db.model("int_order_days").sources == ("order_lines",)  # an import CTE of that name
     assert set(db.model("rfm_customers").sources) == {"scheme_rules", "scheme_segments",
                                                       "customers", "scheme_lookup"}
     assert db.model("contact_list_counts").deps == ("contact_lists",)
-    assert set(db.model("int_orders").params) == {"as_of", "excluded_statuses"}
+    # only the parameters a file uses: the order days are the same table at every as-of date
+    assert db.model("int_orders").params == ("as_of",)
+    assert db.model("int_order_days").params == ("excluded_statuses",)
     # loyalty_spend sees spend at one date from the orders known at another
     assert {"spend_as_of", "period_days"} <= set(db.model("loyalty_spend").params)
     assert db.model("cohort_revenue").unique == ("cohort", "period")
@@ -38,6 +42,8 @@ def test_two_dates_give_two_tables_and_each_is_built_once(con, given_orders):
     t_early = db.table_name(con, "int_orders", **early)
     t_late = db.table_name(con, "int_orders", **late)
     assert t_early != t_late
+    assert len(con.execute("select table_name from duckdb_tables() "
+                           "where table_name like 'int_order_days__%'").fetchall()) == 1
     assert con.execute(f"select count(*) from {t_early}").fetchall()[0][0] == 1
     assert con.execute(f"select count(*) from {t_late}").fetchall()[0][0] == 3
     oid = con.execute("select table_oid from duckdb_tables() where table_name = ?",
@@ -62,7 +68,7 @@ def test_a_changed_source_rebuilds_what_reads_it_and_the_same_content_does_not(c
 
 def test_a_missing_parameter_and_a_broken_grain_are_errors_that_say_which(con, given_orders):
     given_orders([O("a", "1", "2024-01-10")])
-    with pytest.raises(ModelError, match=r"model int_orders needs \$excluded_statuses"):
+    with pytest.raises(ModelError, match=r"model int_order_days needs \$excluded_statuses"):
         db.build(con, "int_orders", as_of=date(2024, 1, 31))
     con.execute("create or replace temp table contact_source as "
                 "select 'x' as list_key, * from (values ('c1'), ('c1')) t(customer_id)")
@@ -122,3 +128,18 @@ def test_scores_and_cohorts_agree_on_every_first_purchase(con, given_orders, tmp
     assert pairs == []
     got = dict(con.execute(f"select customer_id, first_purchase_date from {firsts}").fetchall())
     assert got == {"a": date(2024, 1, 9), "b": date(2024, 2, 1), "d": date(2024, 3, 20)}
+
+
+def test_contacts_cover_every_known_id_with_consent_false_unless_given(con, given_orders,
+                                                                        given_customers):
+    given_orders([O("a", "1", "2024-01-10"), O("buyer-only", "2", "2024-01-11")])
+    given_customers([{"customer_id": "a", "name": "An", "phone": "0912345678",
+                      "consent_sms": "có", "consent_zalo": "", "consent_email": "no"},
+                     {"customer_id": "never-bought", "consent_email": "yes"}])
+    table = db.table_name(con, "int_contacts")
+    got = {r[0]: r[1:] for r in con.execute(
+        f"select customer_id, name, consent_sms, consent_zalo, consent_email from {table}"
+    ).fetchall()}
+    assert got == {"a": ("An", True, False, False),
+                   "buyer-only": (None, False, False, False),  # false, never null
+                   "never-bought": (None, False, False, True)}

@@ -233,3 +233,20 @@ def test_notebook_parameters_become_run_params_by_name(tmp_path):
     run = RunParams.from_notebook(namespace, as_of=namespace["as_of_to"])
     assert run.encoding == "cp1258" and run.window_days == 90
     assert str(run.as_of) == "2024-03-31"
+
+
+def test_an_order_with_lines_on_both_sides_of_the_as_of_date_counts_its_lines_up_to_it(build):
+    rows = [O("a", "1", "2024-03-30", 100), O("a", "1", "2024-04-02", -150),
+            O("b", "2", "2024-03-20", 40), O("b", "2", "2024-03-25", 60),
+            O("b", "2", "2024-04-01", 500)]
+    got = build(rows)
+    # as of 31 March the refund line of 2 April has not happened: order 1 is a purchase of 100
+    assert got.loc["a", "frequency"] == 1 and got.loc["a", "money"] == Decimal("100")
+    assert got.loc["a", "last_purchase_date"].date() == date(2024, 3, 30)
+    # an order on two earlier days is one order, dated at its first line
+    assert got.loc["b", "frequency"] == 1 and got.loc["b", "money"] == Decimal("100")
+    assert got.loc["b", "recency_days"] == 11
+    later = build(rows, as_of="2024-04-05")
+    assert "a" not in later.index  # the whole order is now a refund of 50: no purchase left
+    assert later.loc["b", "money"] == Decimal("600")
+    assert later.loc["b", "first_purchase_date"].date() == date(2024, 3, 20)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -70,6 +71,8 @@ class Scheme:
     # the lists notebook 02 writes (an empty `from` means any other segment)
     movers_lists: dict = field(default_factory=dict)
     content_sha: str = ""  # sha256 of the scheme file: snapshots made under other rules differ
+    # what is derived from the rules once (the score lookup per factors); not part of equality
+    derived: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def keys(self) -> list[str]:
@@ -135,14 +138,33 @@ def available_schemes() -> list[str]:
 def load_scheme(
     name_or_path: str | Path, *, bins: int = 5, factors: str = "rfm", params: dict | None = None
 ) -> Scheme:
-    """Read, check and compile a scheme for a run with `bins` score levels and `factors`."""
+    """Read, check and compile a scheme for a run with `bins` score levels and `factors`.
+
+    The same file content with the same settings gives the same Scheme object (compiled once:
+    the explorer asks for it on every redraw); treat it as read-only. An edited file is read
+    again, since its content is part of the key."""
     path = scheme_path(name_or_path)
     if not path.exists():
         raise SchemeError(f"scheme {name_or_path!r} not found at {path}; shipped schemes: "
                           f"{', '.join(available_schemes())}")
+    content = path.read_bytes()
+    key = (str(path), hashlib.sha256(content).hexdigest(), int(bins), factors,
+           json.dumps(params or {}, sort_keys=True, default=repr))
+    if key not in _COMPILED:
+        if len(_COMPILED) >= 32:
+            _COMPILED.pop(next(iter(_COMPILED)))
+        _COMPILED[key] = _compile_scheme(path, content, bins=bins, factors=factors, params=params)
+    return _COMPILED[key]
+
+
+_COMPILED: dict[tuple, Scheme] = {}
+
+
+def _compile_scheme(path: Path, content: bytes, *, bins: int, factors: str,
+                    params: dict | None) -> Scheme:
     where = str(path)
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        doc = yaml.safe_load(content.decode("utf-8")) or {}
     except yaml.YAMLError as exc:
         raise SchemeError(f"{where}: not valid YAML: {exc}") from None
     unknown = set(doc) - SCHEME_FIELDS
@@ -229,7 +251,7 @@ def load_scheme(
     scheme = Scheme(name=doc.get("name", path.stem), path=where, bins=scheme_bins,
                     segments=segments, rules=rules, params=values,
                     description=doc.get("description", ""), movers_lists=movers,
-                    content_sha=hashlib.sha256(path.read_bytes()).hexdigest())
+                    content_sha=hashlib.sha256(content).hexdigest())
     check_factors(scheme, factors)
     check_coverage(scheme, factors)
     return scheme
@@ -421,7 +443,15 @@ def check_coverage(scheme: Scheme, factors: str = "rfm") -> None:
 def score_lookup(scheme: Scheme, factors: str = "rfm") -> pd.DataFrame | None:
     """For a scheme whose rules use scores only: every (r, f, m) combination and its segment,
     so segments can be assigned by an equality join (0 stands for a factor left out).
-    None when a rule uses raw values (recency_days, frequency, monetary)."""
+    None when a rule uses raw values (recency_days, frequency, monetary). Computed once per
+    scheme and factors; the frame is shared, so read it, do not change it."""
+    key = f"score_lookup:{factors}"
+    if key not in scheme.derived:
+        scheme.derived[key] = _score_lookup(scheme, factors)
+    return scheme.derived[key]
+
+
+def _score_lookup(scheme: Scheme, factors: str) -> pd.DataFrame | None:
     if scheme.variables_used() - set(SCORE_VARS):
         return None
     scores = available_scores(factors)

@@ -1,43 +1,59 @@
--- One row per order as of the as-of date (rows after it and excluded statuses are dropped first).
+-- One row per order as of the as-of date (lines after it are dropped before the order is summed).
 with
 
-order_lines as (
+order_days as (
 
-    select * from order_lines
+    select * from int_order_days
 
 ),
 
 kept as (
 
+    -- nothing after the as-of date may change any figure
     select *
 
-    from order_lines
+    from order_days
 
-    -- nothing after the as-of date may change any figure; status never decides purchase/refund
-    where
-        order_date <= $as_of
-        and coalesce(lower(trim(status)), '') not in (
-            select unnest(cast($excluded_statuses as varchar[]))
-        )
+    where order_date <= $as_of
 
 ),
 
-grouped as (
+one_day as (
 
     select
         customer_id,
-        order_id,
-        -- a return (returns export) is an order of its own, dated on the return
-        is_return,
-        -- rows sharing an order_id are one order; an empty order_id makes the row its own order
-        case when order_id is null then source_file end as single_file,
-        case when order_id is null then source_line end as single_line,
+        order_date,
+        amount
+
+    from kept
+
+    where not spans_days
+
+),
+
+many_days as (
+
+    -- an order with lines on several days is dated at its earliest line on or before as-of
+    select
+        customer_id,
         min(order_date) as order_date,
         sum(amount) as amount
 
     from kept
 
-    group by all
+    where spans_days
+
+    group by customer_id, order_id, is_return, single_file, single_line
+
+),
+
+orders as (
+
+    select * from one_day
+
+    union all
+
+    select * from many_days
 
 ),
 
@@ -51,7 +67,7 @@ final as (
         amount > 0 as is_purchase,
         amount < 0 as is_refund
 
-    from grouped
+    from orders
 
 )
 

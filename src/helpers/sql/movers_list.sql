@@ -2,15 +2,15 @@
 -- unique: customer_id
 with
 
-movers as (
+contacts as (
 
-    select * from segment_movers
+    select * from int_contacts
 
 ),
 
-customers as (
+movers as (
 
-    select * from customers
+    select * from segment_movers
 
 ),
 
@@ -35,12 +35,12 @@ final as (
 
     select
         selected.customer_id,
-        customers.name,
-        customers.phone,
-        customers.email,
-        coalesce(customers.consent_sms, false) as consent_sms,
-        coalesce(customers.consent_zalo, false) as consent_zalo,
-        coalesce(customers.consent_email, false) as consent_email,
+        contacts.name,
+        contacts.phone,
+        contacts.email,
+        contacts.consent_sms,
+        contacts.consent_zalo,
+        contacts.consent_email,
         selected.from_segment,
         selected.to_segment,
         selected.r_score_from,
@@ -60,8 +60,8 @@ final as (
 
     from selected
 
-    left join customers
-        on selected.customer_id = customers.customer_id
+    left join contacts
+        on selected.customer_id = contacts.customer_id
 
 )
 

@@ -1,15 +1,15 @@
 -- One row per buyer whose last purchase was 1..max(windows) days before the as-of date.
 with
 
-orders as (
+contacts as (
 
-    select * from int_orders
+    select * from int_contacts
 
 ),
 
-customers as (
+orders as (
 
-    select * from customers
+    select * from int_orders
 
 ),
 
@@ -69,17 +69,17 @@ final as (
         in_windows.first_purchase_date,
         in_windows.purchases,
         in_windows.monetary,
-        customers.name,
-        customers.phone,
-        customers.email,
-        coalesce(customers.consent_sms, false) as consent_sms,
-        coalesce(customers.consent_zalo, false) as consent_zalo,
-        coalesce(customers.consent_email, false) as consent_email
+        contacts.name,
+        contacts.phone,
+        contacts.email,
+        contacts.consent_sms,
+        contacts.consent_zalo,
+        contacts.consent_email
 
     from in_windows
 
-    left join customers
-        on in_windows.customer_id = customers.customer_id
+    left join contacts
+        on in_windows.customer_id = contacts.customer_id
 
 )
 

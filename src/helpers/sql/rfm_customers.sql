@@ -2,6 +2,12 @@
 -- unique: customer_id
 with
 
+contacts as (
+
+    select * from int_contacts
+
+),
+
 scores as (
 
     select * from rfm_scores
@@ -143,12 +149,12 @@ final as (
         everyone.last_purchase_date,
         everyone.orders,
         everyone.aov,
-        customers.name,
-        customers.phone,
-        customers.email,
-        coalesce(customers.consent_sms, false) as consent_sms,
-        coalesce(customers.consent_zalo, false) as consent_zalo,
-        coalesce(customers.consent_email, false) as consent_email,
+        contacts.name,
+        contacts.phone,
+        contacts.email,
+        contacts.consent_sms,
+        contacts.consent_zalo,
+        contacts.consent_email,
         segments.segment_rank,
         segments.suggested_action
 
@@ -157,8 +163,8 @@ final as (
     left join segments
         on everyone.segment = segments.segment
 
-    left join customers
-        on everyone.customer_id = customers.customer_id
+    left join contacts
+        on everyone.customer_id = contacts.customer_id
 
 )
 

@@ -3,15 +3,15 @@
 -- unique: list_key, customer_id
 with
 
-members as (
+contacts as (
 
-    select * from loyalty_members
+    select * from int_contacts
 
 ),
 
-customers as (
+members as (
 
-    select * from customers
+    select * from loyalty_members
 
 ),
 
@@ -42,10 +42,10 @@ listed as (
 
     from members
 
-    inner join customers
-        on members.customer_id = customers.customer_id
+    inner join contacts
+        on members.customer_id = contacts.customer_id
 
-    where month(customers.birthday) = month(date_trunc('month', $as_of) + interval 1 month)
+    where month(contacts.birthday) = month(date_trunc('month', $as_of) + interval 1 month)
 
 ),
 
@@ -54,13 +54,13 @@ final as (
     select
         listed.list_key,
         listed.customer_id,
-        customers.name,
-        customers.phone,
-        customers.email,
-        coalesce(customers.consent_sms, false) as consent_sms,
-        coalesce(customers.consent_zalo, false) as consent_zalo,
-        coalesce(customers.consent_email, false) as consent_email,
-        customers.birthday,
+        contacts.name,
+        contacts.phone,
+        contacts.email,
+        contacts.consent_sms,
+        contacts.consent_zalo,
+        contacts.consent_email,
+        contacts.birthday,
         listed.tier,
         listed.spend,
         listed.points,
@@ -72,8 +72,8 @@ final as (
 
     from listed
 
-    left join customers
-        on listed.customer_id = customers.customer_id
+    left join contacts
+        on listed.customer_id = contacts.customer_id
 
 )
 
