@@ -25,18 +25,12 @@ detectable_uplift = 0.02  # uplift in purchase rate the sample-size helper plans
 lang = "vi"  # labels and number format, vi or en
 
 # %%
-from helpers import db, narrative, review, rfm, theme
-from helpers.params import RunParams
+from helpers import narrative, notebook, review, rfm
 
-run = RunParams.from_notebook(globals())  # every parameter above, checked
-display(narrative.section("00.title", lang=run.lang))
-theme.use_workbook_theme(run.lang)
+run = notebook.start(globals(), "00")  # every parameter above, checked
 scheme_def = rfm.load_run_scheme(run)
-con = db.connect()
-inputs = rfm.load_inputs(con, run)
-display(narrative.review_title(run.as_of, lang=run.lang),
-        narrative.freshness(rfm.last_order_date(con, run.as_of), as_of=run.as_of,
-                            lang=run.lang))
+display(narrative.review_title(run.as_of, lang=run.lang))
+con, inputs = notebook.load(run, summary=False)
 
 # %%
 narrative.heading("actions", lang=run.lang)

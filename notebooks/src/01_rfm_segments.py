@@ -30,19 +30,12 @@ threads = None  # DuckDB threads, None for all cores
 memory_limit = None  # DuckDB memory limit such as 8GB, None for the default
 
 # %%
-from helpers import charts, db, export, narrative, rfm, snapshots, theme
-from helpers.params import RunParams
+from helpers import charts, export, narrative, notebook, rfm, snapshots
 from helpers.texts import t
 
-run = RunParams.from_notebook(globals())  # every parameter above, checked
-display(narrative.section("01.title", lang=run.lang))
-theme.use_workbook_theme(run.lang)
-con = db.connect(threads=run.threads, memory_limit=run.memory_limit)
-inputs = rfm.load_inputs(con, run)
+run = notebook.start(globals(), "01")  # every parameter above, checked
 scheme_def = rfm.load_run_scheme(run)
-display(narrative.inputs_summary(inputs, run.lang),
-        narrative.freshness(rfm.last_order_date(con, run.as_of), as_of=run.as_of,
-                            lang=run.lang))
+con, inputs = notebook.load(run)
 
 # %%
 narrative.section("01.1", lang=run.lang)

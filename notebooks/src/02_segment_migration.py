@@ -32,23 +32,17 @@ threads = None  # DuckDB threads, None for all cores
 memory_limit = None  # DuckDB memory limit such as 8GB, None for the default
 
 # %%
-from helpers import charts, db, export, migration, narrative, rfm, theme
-from helpers.params import RunParams, parse_date
+from helpers import charts, export, migration, narrative, notebook, rfm
+from helpers.params import parse_date
 from helpers.texts import t
 
-run = RunParams.from_notebook(globals(), as_of=as_of_to)  # every parameter above, checked
-display(narrative.section("02.title", lang=run.lang))
+run = notebook.start(globals(), "02", as_of=as_of_to)  # every parameter above, checked
 date_from = parse_date(as_of_from, "as_of_from") if as_of_from else migration.default_from(run.as_of)
 migration.check_dates(date_from, run.as_of)
-theme.use_workbook_theme(run.lang)
-con = db.connect(threads=run.threads, memory_limit=run.memory_limit)
-inputs = rfm.load_inputs(con, run)
 scheme_def = rfm.load_run_scheme(run)
 movers = migration.movers_lists_for(scheme_def, movers_lists)
+con, inputs = notebook.load(run)
 checksums = rfm.input_checksums(inputs)
-display(narrative.inputs_summary(inputs, run.lang),
-        narrative.freshness(rfm.last_order_date(con, run.as_of), as_of=run.as_of,
-                            lang=run.lang))
 
 # %%
 narrative.section("02.1", lang=run.lang)

@@ -24,18 +24,11 @@ threads = None  # DuckDB threads, None for all cores
 memory_limit = None  # DuckDB memory limit such as 8GB, None for the default
 
 # %%
-from helpers import charts, cohorts, db, export, narrative, rfm, theme
-from helpers.params import RunParams
+from helpers import charts, cohorts, export, narrative, notebook
 from helpers.texts import t
 
-run = RunParams.from_notebook(globals())  # every parameter above, checked
-display(narrative.section("03.title", lang=run.lang))
-theme.use_workbook_theme(run.lang)
-con = db.connect(threads=run.threads, memory_limit=run.memory_limit)
-inputs = rfm.load_inputs(con, run)
-display(narrative.inputs_summary(inputs, run.lang),
-        narrative.freshness(rfm.last_order_date(con, run.as_of), as_of=run.as_of,
-                            lang=run.lang))
+run = notebook.start(globals(), "03")  # every parameter above, checked
+con, inputs = notebook.load(run)
 
 # %%
 narrative.section("03.1", lang=run.lang)

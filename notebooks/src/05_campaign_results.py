@@ -36,21 +36,15 @@ threads = None  # DuckDB threads, None for all cores
 memory_limit = None  # DuckDB memory limit such as 8GB, None for the default
 
 # %%
-from helpers import campaigns, charts, db, export, narrative, rfm, theme
-from helpers.params import RunParams
+from helpers import campaigns, charts, export, narrative, notebook, rfm
 from helpers.texts import t
 
-run = RunParams.from_notebook(globals())  # every parameter above, checked
-display(narrative.section("05.title", lang=run.lang))
-theme.use_workbook_theme(run.lang)
-con = db.connect(threads=run.threads, memory_limit=run.memory_limit)
-inputs = rfm.load_inputs(con, run)
+run = notebook.start(globals(), "05")  # every parameter above, checked
 scheme_def = rfm.load_run_scheme(run)
-campaigns.load_campaigns(con, campaigns_path=campaigns_path, sends_path=campaign_sends_path,
-                         holdout_path=campaign_holdout_path)
-display(narrative.inputs_summary(inputs, run.lang),
-        narrative.freshness(rfm.last_order_date(con, run.as_of), as_of=run.as_of,
-                            lang=run.lang))
+con, inputs = notebook.load(run)
+campaign_rows = campaigns.load_campaigns(con, campaigns_path=campaigns_path,
+                                       sends_path=campaign_sends_path,
+                                       holdout_path=campaign_holdout_path)
 
 # %%
 narrative.section("05.1", lang=run.lang)

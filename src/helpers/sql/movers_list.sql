@@ -35,12 +35,8 @@ final as (
 
     select
         selected.customer_id,
-        contacts.name,
-        contacts.phone,
-        contacts.email,
-        contacts.consent_sms,
-        contacts.consent_zalo,
-        contacts.consent_email,
+        -- name, phone, e-mail and consent per channel (int_contacts)
+        contacts.* exclude (customer_id, birthday),
         selected.from_segment,
         selected.to_segment,
         selected.r_score_from,

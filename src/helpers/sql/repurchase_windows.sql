@@ -69,12 +69,8 @@ final as (
         in_windows.first_purchase_date,
         in_windows.purchases,
         in_windows.monetary,
-        contacts.name,
-        contacts.phone,
-        contacts.email,
-        contacts.consent_sms,
-        contacts.consent_zalo,
-        contacts.consent_email
+        -- name, phone, e-mail and consent per channel (int_contacts)
+        contacts.* exclude (customer_id, birthday)
 
     from in_windows
 

@@ -149,12 +149,8 @@ final as (
         everyone.last_purchase_date,
         everyone.orders,
         everyone.aov,
-        contacts.name,
-        contacts.phone,
-        contacts.email,
-        contacts.consent_sms,
-        contacts.consent_zalo,
-        contacts.consent_email,
+        -- name, phone, e-mail and consent per channel (int_contacts)
+        contacts.* exclude (customer_id, birthday),
         segments.segment_rank,
         segments.suggested_action
 

@@ -54,13 +54,8 @@ final as (
     select
         listed.list_key,
         listed.customer_id,
-        contacts.name,
-        contacts.phone,
-        contacts.email,
-        contacts.consent_sms,
-        contacts.consent_zalo,
-        contacts.consent_email,
-        contacts.birthday,
+        -- name, phone, e-mail, consent per channel and birthday (int_contacts)
+        contacts.* exclude (customer_id),
         listed.tier,
         listed.spend,
         listed.points,

@@ -1,0 +1,36 @@
+"""The opening every page shares: its parameters checked, its title shown, its data staged.
+
+A notebook's first code cell is `run = notebook.start(globals(), "01")`, its own checks, then
+`con, inputs = notebook.load(run)`. Between the two a page checks what only it knows (migration's
+two dates, the loyalty programme file) before any export is read.
+"""
+
+from __future__ import annotations
+
+import duckdb
+from IPython.display import display
+
+from helpers import db, narrative, rfm, theme
+from helpers.ingest import LoadReport
+from helpers.params import RunParams
+
+
+def start(namespace: dict, page: str, **overrides) -> RunParams:
+    """Every parameter of the notebook (its globals) checked, the page's title shown in the
+    run's language and the charts themed for it."""
+    run = RunParams.from_notebook(namespace, **overrides)
+    display(narrative.section(f"{page}.title", lang=run.lang))
+    theme.use_workbook_theme(run.lang)
+    return run
+
+
+def load(run: RunParams, *, summary: bool = True
+         ) -> tuple[duckdb.DuckDBPyConnection, dict[str, LoadReport]]:
+    """A private database with the run's exports staged; what was read (unless `summary` is
+    False) and how recent the latest order is, said on the page."""
+    con = db.connect(threads=run.threads, memory_limit=run.memory_limit)
+    inputs = rfm.load_inputs(con, run)
+    shown = [narrative.inputs_summary(inputs, run.lang)] if summary else []
+    display(*shown, narrative.freshness(rfm.last_order_date(con, run.as_of), as_of=run.as_of,
+                                        lang=run.lang))
+    return con, inputs

@@ -1,0 +1,47 @@
+"""The opening every page shares (helpers/notebook.py): parameters checked before anything is
+read, the title in the run's language, the exports staged and their freshness said."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers import notebook
+from helpers.params import ParamError
+
+
+@pytest.fixture
+def shown(monkeypatch):
+    out = []
+    monkeypatch.setattr(notebook, "display", lambda *objs: out.extend(objs))
+    return out
+
+
+def texts(objs) -> str:
+    return "\n".join(getattr(o, "data", str(o)) for o in objs)
+
+
+def test_start_checks_the_parameters_and_titles_the_page_in_its_language(shown, tmp_path):
+    (tmp_path / "o.csv").write_text("order_id,customer_id,order_date,amount\n", encoding="utf-8")
+    run = notebook.start({"as_of": "2024-03-31", "orders_path": str(tmp_path / "o.csv"),
+                          "lang": "en"}, "03")
+    assert str(run.as_of) == "2024-03-31" and run.lang == "en"
+    assert "cohort" in texts(shown).lower() and "Khách" not in texts(shown)
+    with pytest.raises(ParamError):
+        notebook.start({"as_of": "31/03/2024", "orders_path": "x.csv"}, "03")
+
+
+def test_load_stages_the_exports_and_says_how_recent_they_are(shown, given_orders, tmp_path,
+                                                              write_csv):
+    path = write_csv([{"order_id": "1", "customer_id": "a", "order_date": "2024-03-20",
+                       "amount": "100000"}])
+    run = notebook.start({"as_of": "2024-03-31", "orders_path": str(path),
+                          "customers_path": "", "lang": "vi"}, "01")
+    shown.clear()
+    con, inputs = notebook.load(run)
+    assert con.execute("select count(*) from order_lines").fetchone()[0] == 1
+    assert inputs["orders"].rows_loaded == 1
+    said = texts(shown)
+    assert "20/03/2024" in said and "11 ngày" in said  # latest order, 11 days before as-of
+    shown.clear()
+    notebook.load(run, summary=False)
+    assert len(shown) == 1  # the freshness line only
