@@ -136,7 +136,7 @@ def test_contacts_cover_every_known_id_with_consent_false_unless_given(con, give
     given_customers([{"customer_id": "a", "name": "An", "phone": "0912345678",
                       "consent_sms": "có", "consent_zalo": "", "consent_email": "no"},
                      {"customer_id": "never-bought", "consent_email": "yes"}])
-    table = db.table_name(con, "int_contacts")
+    table = db.table_name(con, "int_customer_contacts")
     got = {r[0]: r[1:] for r in con.execute(
         f"select customer_id, name, consent_sms, consent_zalo, consent_email from {table}"
     ).fetchall()}

@@ -4,7 +4,7 @@ with
 
 contacts as (
 
-    select * from int_contacts
+    select * from int_customer_contacts
 
 ),
 
@@ -35,7 +35,7 @@ final as (
 
     select
         selected.customer_id,
-        -- name, phone, e-mail and consent per channel (int_contacts)
+        -- name, phone, e-mail and consent per channel (int_customer_contacts)
         contacts.* exclude (customer_id, birthday),
         selected.from_segment,
         selected.to_segment,

@@ -3,7 +3,7 @@ with
 
 contacts as (
 
-    select * from int_contacts
+    select * from int_customer_contacts
 
 ),
 
@@ -69,7 +69,7 @@ final as (
         in_windows.first_purchase_date,
         in_windows.purchases,
         in_windows.monetary,
-        -- name, phone, e-mail and consent per channel (int_contacts)
+        -- name, phone, e-mail and consent per channel (int_customer_contacts)
         contacts.* exclude (customer_id, birthday)
 
     from in_windows

@@ -4,7 +4,7 @@ with
 
 contacts as (
 
-    select * from int_contacts
+    select * from int_customer_contacts
 
 ),
 
@@ -149,7 +149,7 @@ final as (
         everyone.last_purchase_date,
         everyone.orders,
         everyone.aov,
-        -- name, phone, e-mail and consent per channel (int_contacts)
+        -- name, phone, e-mail and consent per channel (int_customer_contacts)
         contacts.* exclude (customer_id, birthday),
         segments.segment_rank,
         segments.suggested_action

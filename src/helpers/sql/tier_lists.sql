@@ -5,7 +5,7 @@ with
 
 contacts as (
 
-    select * from int_contacts
+    select * from int_customer_contacts
 
 ),
 
@@ -54,7 +54,7 @@ final as (
     select
         listed.list_key,
         listed.customer_id,
-        -- name, phone, e-mail, consent per channel and birthday (int_contacts)
+        -- name, phone, e-mail, consent per channel and birthday (int_customer_contacts)
         contacts.* exclude (customer_id),
         listed.tier,
         listed.spend,
