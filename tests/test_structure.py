@@ -12,7 +12,7 @@ HELPERS = Path(__file__).resolve().parents[1] / "src" / "helpers"
 
 
 def test_no_helpers_import_hides_inside_a_function():
-    inner = [f"{p.name}:{i}" for p in sorted(HELPERS.glob("*.py"))
+    inner = [f"{p.name}:{i}" for p in sorted(HELPERS.rglob("*.py"))
              for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
              if re.match(r"^\s+(from helpers\b|import helpers\b)", line)]
     assert inner == [], f"imports inside functions (an import cycle to break): {inner}"

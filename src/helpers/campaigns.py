@@ -16,6 +16,7 @@ from helpers.params import RunParams
 from helpers.paths import resolve
 from helpers.safety import check_key, inside
 from helpers.schemes import Scheme
+from helpers.texts import pick
 
 EMPTY_CAMPAIGNS = """
 create or replace temp table campaigns as
@@ -117,13 +118,13 @@ def split_holdout(con, *, source_table: str, campaign_key: str,
 def plain_verdict(row, lang: str = "vi") -> str:
     """'the campaign increased purchases' or 'no evidence the campaign changed behaviour'."""
     if pd.isna(row.uplift_ci_low) or pd.isna(row.uplift_ci_high):
-        return ("không đủ dữ liệu để kết luận" if lang == "vi" else "not enough data to tell")
+        return pick(lang, "không đủ dữ liệu để kết luận", "not enough data to tell")
     if row.uplift_ci_low > 0:
-        return "chiến dịch đã làm tăng mua hàng" if lang == "vi" else "the campaign increased purchases"
+        return pick(lang, "chiến dịch đã làm tăng mua hàng", "the campaign increased purchases")
     if row.uplift_ci_high < 0:
-        return "chiến dịch đã làm giảm mua hàng" if lang == "vi" else "the campaign reduced purchases"
-    return ("không có bằng chứng chiến dịch làm thay đổi hành vi" if lang == "vi"
-            else "no evidence the campaign changed behaviour")
+        return pick(lang, "chiến dịch đã làm giảm mua hàng", "the campaign reduced purchases")
+    return pick(lang, "không có bằng chứng chiến dịch làm thay đổi hành vi",
+                "no evidence the campaign changed behaviour")
 
 
 def next_campaign_path(output_dir: Path, campaign_key: str) -> Path:

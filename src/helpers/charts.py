@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from helpers.formatting import number, percent
-from helpers.texts import channel_name, t
+from helpers.texts import channel_name, pick, t
 from helpers.theme import min_width, two_lines
 
 
@@ -36,7 +36,7 @@ def segment_treemap(segment_summary: pd.DataFrame, *, value: str = "customers", 
         other = pd.DataFrame([{
             "segment": "(other)", value: small[value].sum(), "share_pct": small.share_pct.sum(),
             # a short name fits a narrow tile; the hover and the table name each segment
-            "segment_label": "Khác" if lang == "vi" else "Other",
+            "segment_label": pick(lang, "Khác", "Other"),
             "members": "<br>" + listed}])
         frame = pd.concat([frame[frame.share_pct >= min_share], other], ignore_index=True)
     # long names on two lines, so a narrow tile on a phone can still hold them at a readable size
@@ -283,7 +283,7 @@ def second_purchase_gap(gaps: pd.DataFrame, returned: pd.DataFrame, *, lang: str
     frame = gaps[gaps.gap_days <= max_days]
     fig = go.Figure(go.Bar(x=frame.gap_days, y=frame.customers, marker_color="#0969da",
                            hovertemplate="%{x} d: %{y:,}<extra></extra>"))
-    unit = "ngày" if lang == "vi" else "days"
+    unit = pick(lang, "ngày", "days")
     for i, row in enumerate(returned.itertuples()):
         fig.add_vline(x=row.window_days + 0.5, line_dash="dash", line_color="#cf222e")
         # the shares stand in a box at the top right, away from the lines and the bars
@@ -308,7 +308,7 @@ def migration_heatmap(matrix: pd.DataFrame, *, order: list[str], labels: dict[st
     share = share.reindex(index=rows, columns=cols)
     count = count.reindex(index=rows, columns=cols)
     name = {**labels, "(new)": t("new_in_period", lang),
-            "(gone)": "(không còn)" if lang == "vi" else "(gone)"}
+            "(gone)": pick(lang, "(không còn)", "(gone)")}
     text = [[("" if pd.isna(c) else f"{percent(s, lang)}<br>{number(int(c), lang)}")
              for s, c in zip(srow, crow)]
             for srow, crow in zip(share.values, count.values)]

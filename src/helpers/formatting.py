@@ -8,6 +8,8 @@ from decimal import Decimal
 
 from babel.numbers import format_currency, format_decimal, format_percent
 
+from helpers.texts import pick
+
 LOCALES = {"vi": "vi_VN", "en": "en_US"}
 
 
@@ -45,7 +47,7 @@ def signed_percent_points(value, lang: str = "vi", digits: int = 1) -> str:
     """A change in a share: +2,5 điểm % / +2.5 pp."""
     if _missing(value):
         return "–"
-    unit = "điểm %" if lang == "vi" else "pp"
+    unit = pick(lang, "điểm %", "pp")
     shown = round(abs(float(value)) * 100, digits)
     # a change that rounds to nothing has no sign: "0,0 điểm %", never "+0,0" or "−0,0"
     sign = "" if shown == 0 else ("+" if value > 0 else "−")

@@ -35,6 +35,7 @@ from helpers.narrative import PAGE_TITLES
 from helpers.params import ParamError, parse_date, previous_month_end, stale_days, unknown_parameter
 from helpers.paths import DATA_RAW, NOTEBOOKS_DIR, PROJECT_ROOT, REPORTS_DIR, resolve
 from helpers.safety import LockHeld, pid_lock
+from helpers.texts import pick
 
 NOTEBOOKS = [
     "01_rfm_segments",
@@ -228,9 +229,8 @@ def month_folder_name(as_of: date, lang: str = "vi") -> str:
 def page_title(stem: str, as_of: date, lang: str = "vi") -> str:
 
     titles = PAGE_TITLES | {"00_monthly_review": ("Báo cáo tháng", "Monthly review")}
-    vi, en = titles.get(stem, (stem, stem))
-    when = f"{as_of:%m/%Y}" if lang == "vi" else f"{as_of:%b %Y}"
-    return f"{vi if lang == 'vi' else en} · {when}"
+    when = pick(lang, f"{as_of:%m/%Y}", f"{as_of:%b %Y}")
+    return f"{pick(lang, *titles.get(stem, (stem, stem)))} · {when}"
 
 
 @contextlib.contextmanager

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from IPython.display import HTML, Markdown
 
+from helpers.page_texts import PAGE_TEXTS
+
 TEXTS: dict[str, dict[str, str]] = {
     "all_buyers": {"vi": "Tất cả khách đã mua", "en": "All buyers"},
     "customers": {"vi": "Khách hàng", "en": "Customers"},
@@ -98,8 +100,15 @@ def channel_name(key) -> str:
     return CHANNEL_NAMES.get(str(key).lower(), str(key))
 
 
+def pick(lang: str, vi: str, en: str) -> str:
+    """The one way a text is chosen by language: the Vietnamese or the English of a pair."""
+    return vi if lang == "vi" else en
+
+
 def t(key: str, lang: str = "vi", **values) -> str:
-    entry = TEXTS.get(key)
+    """A text of the translation tables by its key (labels in TEXTS, page texts in PAGE_TEXTS),
+    with {values} filled in."""
+    entry = TEXTS.get(key) or PAGE_TEXTS.get(key)
     if entry is None:
         return key
     text = entry.get(lang) or entry.get("en") or key
