@@ -1,4 +1,4 @@
-"""Numbers as managers read them: 1.234.567 ₫ in Vietnamese, 1,234,567 ₫ in English."""
+"""Numbers as managers read them: 1.234.567 ₫ in Vietnamese, ₫1,234,567 in English."""
 
 from __future__ import annotations
 
@@ -22,10 +22,16 @@ def money(value, lang: str = "vi", currency: str = "VND") -> str:
     if _missing(value):
         return "–"
     value = Decimal(str(value))
-    if currency == "VND":
+    if currency == "VND" and lang == "vi":
         number = format_decimal(round(value), format="#,##0", locale=LOCALES[lang])
-        return f"{number}\u00a0₫"
-    return format_currency(value, currency, locale=LOCALES[lang])
+        shown = f"{number}\u00a0₫"
+    elif currency == "VND":  # the sign a reader of English expects before the amount: ₫1,234,567
+        shown = format_currency(round(value), "VND", format="¤#,##0", locale=LOCALES[lang],
+                                currency_digits=False)
+    else:
+        shown = format_currency(value, currency, locale=LOCALES[lang])
+    # a refund reads with the minus sign the changes use (−150.000 ₫), not a hyphen
+    return "\u2212" + shown[1:] if shown.startswith("-") else shown
 
 
 def number(value, lang: str = "vi", digits: int = 0) -> str:

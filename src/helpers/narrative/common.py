@@ -97,8 +97,9 @@ def inputs_summary(reports: dict[str, LoadReport], lang: str = "vi") -> HTML:
             text += pick(lang, f"; {number(report.guest_rows, lang)} dòng bán cho khách vãng lai "
                                 f"(không có mã khách), {money(float(report.guest_revenue), lang)}, "
                                 f"không tính vào RFM",
-                          f"; {number(report.guest_rows, lang)} guest-sale rows (no customer "
-                          f"key), {money(float(report.guest_revenue), lang)}, kept out of RFM")
+                          f"; {number(report.guest_rows, lang)} guest-sale "
+                          f"{'row' if report.guest_rows == 1 else 'rows'} (no customer key), "
+                          f"{money(float(report.guest_revenue), lang)}, kept out of RFM")
         if report.returns:
             r = report.returns
             text += pick(lang, f"; tệp trả hàng: đọc {number(r['rows_read'], lang)} dòng, nạp "
