@@ -8,7 +8,7 @@ import hashlib
 import pandas as pd
 import pytest
 
-from helpers import export, rfm, snapshots, xlsx
+from helpers import export, narrative, rfm, snapshots, xlsx
 from helpers.params import RunParams
 
 ORDERS = [
@@ -97,6 +97,20 @@ def test_segments_too_big_for_excel_stay_csv_only(con, built, tmp_path, monkeypa
     big = con.execute("select segment from rfm_customers group by all "
                       "having count(*) + 1 > 3").fetchall()
     assert sorted(out["xlsx_skipped"]) == sorted(r[0] for r in big)
+
+
+def test_a_shop_too_large_for_one_workbook_gets_csv_only_and_is_told(con, built, tmp_path,
+                                                                      monkeypatch):
+    run, scheme = built
+    monkeypatch.setattr(export, "XLSX_MAX_ROWS", 3)
+    out = export.write_rfm_outputs(con, output_dir=tmp_path / "out", segment_keys=scheme.keys,
+                                   as_of=run.as_of, with_contacts=True)
+    assert out["xlsx_too_large"] and not out["xlsx"]
+    assert not (tmp_path / "out" / "exports" / "segments.xlsx").exists()
+    assert (tmp_path / "out" / "rfm_customers.csv").exists()
+    said = narrative.exports_written(out, tmp_path / "out", lang="en").data
+    assert "No Excel file was written" in said and "segments.xlsx" not in said
+    assert "the limit is 3)" in said
 
 
 def test_the_same_inputs_write_the_same_bytes(con, built, tmp_path):

@@ -139,6 +139,11 @@ XLSX_HEADERS = {
 }
 
 
+# The most customers written to exports/segments.xlsx: about 5 million cells, a file of ~40 MB
+# that Excel on an office laptop opens in well under a minute. Larger shops get CSV only.
+XLSX_MAX_ROWS = 500_000
+
+
 def write_rfm_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path, segment_keys: list[str],
                       as_of: date, with_contacts: bool, xlsx: bool = True,
                       labels: dict[str, str] | None = None, lang: str = "vi") -> dict:
@@ -158,7 +163,10 @@ def write_rfm_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path, segme
     files += write_contact_lists(con, output_dir / "exports", file_name="segment={key}.csv",
                                  keys=segment_keys, columns=RFM_EXPORT_COLUMNS)
     skipped = []
-    if xlsx:  # about a second per 100,000 customers: large shops may prefer CSV only
+    # a workbook a person can open: above XLSX_MAX_ROWS customers it would take minutes to write
+    # and to open (and over a million rows, Excel cuts a sheet), so the CSV files are the lists
+    too_large = xlsx and customers.num_rows > XLSX_MAX_ROWS
+    if xlsx and not too_large:  # about a second per 100,000 customers
         # the workbook a person opens: segments by their label, headers in words, a filter on
         # the header row; the CSV files keep the contract's columns and keys for campaign tools
         shown = [("segment_label as segment" if c == "segment" else c)
@@ -170,7 +178,8 @@ def write_rfm_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path, segme
                                    headers=XLSX_HEADERS["vi" if lang == "vi" else "en"])
         files.append(book)
     return {"files": files, "send_list_counts": counts, "xlsx_skipped": skipped,
-            "rows": customers.num_rows, "xlsx": xlsx}
+            "rows": customers.num_rows, "xlsx": xlsx and not too_large,
+            "xlsx_too_large": too_large, "xlsx_max_rows": XLSX_MAX_ROWS}
 
 
 # ---------------------------------------------------------------- notebook 03's outputs

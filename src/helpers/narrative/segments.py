@@ -133,16 +133,27 @@ def cut_point_table(cuts: pd.DataFrame, *, lang: str = "vi") -> HTML:
 
 
 def exports_written(outputs: dict, output_dir, *, lang: str = "vi") -> Markdown:
+    written = outputs.get("xlsx", True)
     text = pick(lang,
-                 f"Đã ghi {len(outputs['files'])} tệp vào thư mục của tháng này: danh sách theo nhóm ở "
-                 f"`exports/segment=<nhóm>.csv`, danh sách gửi theo kênh ở `exports/<kênh>/`, và "
-                 f"một tệp Excel `exports/segments.xlsx` (mỗi nhóm một sheet).",
-                 f"Wrote {len(outputs['files'])} files to this month's folder: lists per segment in "
-                 f"`exports/segment=<key>.csv`, send lists per channel in `exports/<channel>/`, and "
-                 f"one Excel file `exports/segments.xlsx` (a sheet per segment).")
-    if not outputs.get("xlsx", True):
+                f"Đã ghi {len(outputs['files'])} tệp vào thư mục của tháng này: danh sách theo nhóm ở "
+                f"`exports/segment=<nhóm>.csv`, danh sách gửi theo kênh ở `exports/<kênh>/`"
+                + (", và một tệp Excel `exports/segments.xlsx` (mỗi nhóm một sheet)." if written
+                   else "."),
+                f"Wrote {len(outputs['files'])} files to this month's folder: lists per segment in "
+                f"`exports/segment=<key>.csv`, send lists per channel in `exports/<channel>/`"
+                + (", and one Excel file `exports/segments.xlsx` (a sheet per segment)." if written
+                   else "."))
+    if outputs.get("xlsx_too_large"):
+        text += " " + pick(
+            lang, f"Không ghi tệp Excel: {number(outputs['rows'], lang)} khách là quá nhiều cho một "
+                  f"tệp Excel mở được trên máy văn phòng (giới hạn {number(outputs['xlsx_max_rows'], lang)} "
+                  f"khách); Excel mở được từng tệp CSV ở trên.",
+            f"No Excel file was written: {number(outputs['rows'], lang)} customers are too many "
+            f"for one workbook an office laptop opens (the limit is "
+            f"{number(outputs['xlsx_max_rows'], lang)}); Excel opens each CSV file above.")
+    elif not written:
         text += " " + pick(lang, "Không ghi tệp Excel (tham số `xlsx = False`).",
-                            "No Excel file was written (parameter `xlsx = False`).")
+                           "No Excel file was written (parameter `xlsx = False`).")
     if outputs["xlsx_skipped"]:
         text += " " + pick(
             lang, f"Nhóm {', '.join(outputs['xlsx_skipped'])} vượt quá giới hạn 1.048.576 dòng "
