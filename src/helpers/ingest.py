@@ -32,6 +32,7 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -271,7 +272,8 @@ def _check_file(path: Path) -> None:
 def _writer_for(target: Path, width: int) -> tuple[pa.Schema, pq.ParquetWriter]:
     schema = pa.schema([(f"c{i}", pa.string()) for i in range(width)]
                        + [("source_file", pa.string()), ("source_line", pa.int64())])
-    return schema, pq.ParquetWriter(target, schema, compression="zstd")
+    # a scratch file read once by the staging model: fast to write beats small
+    return schema, pq.ParquetWriter(target, schema, compression="snappy")
 
 
 def _write_batches(target: Path, label: str, width: int, batches, first_line: int,
@@ -287,9 +289,9 @@ def _write_batches(target: Path, label: str, width: int, batches, first_line: in
             n = len(columns[0]) if columns else 0
             if n == 0:
                 continue
-            numbers = (pa.array(range(line, line + n), pa.int64()) if lines_for is None
+            numbers = (pa.array(np.arange(line, line + n, dtype=np.int64)) if lines_for is None
                        else pa.array(lines_for(n), pa.int64()))
-            arrays = list(columns) + [pa.array([label] * n, pa.string()), numbers]
+            arrays = list(columns) + [pa.repeat(pa.scalar(label, pa.string()), n), numbers]
             writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
             line += n
             count += n
@@ -301,7 +303,6 @@ def _write_batches(target: Path, label: str, width: int, batches, first_line: in
 def _skipping(first_line: int, bad: list):
     """lines_for(n): the next n line numbers from first_line, leaving out the skipped rows' lines
     (reported in order by the single-threaded reader before their batch is returned)."""
-    import numpy as np
 
     state = {"line": first_line, "k": 0}
 
@@ -848,6 +849,7 @@ def load(
 
     cache.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".build-", dir=cache))
+    restore = _bound_memory(con, work)
     try:
         report = _stage(con, kind, files, return_files, mapping, overrides, cache, work,
                         shop_tz=shop_tz, drop_duplicates=drop_duplicates, encoding=encoding,
@@ -855,6 +857,7 @@ def load(
     except MappingError as exc:
         raise IngestError(str(exc)) from None
     finally:
+        restore()
         for name in ("raw_orders", "raw_returns", "raw_customers", "order_customers"):
             con.execute(f"drop view if exists {name}")
         for name in ("stg_orders_checked", "stg_returns_checked", "stg_customers_checked"):
@@ -877,6 +880,34 @@ def load(
 
 
 CACHE_FILES = ("staged.parquet", "guests.parquet")
+
+# DuckDB's memory while a first load parses and checks an export: what does not fit is spilled
+# to DuckDB's temp_directory, so a file of tens of millions of lines stays within ~2 GB of memory
+# (about 15% slower than unbounded at 10M lines; a smaller memory_limit set by the run wins).
+STAGING_MEMORY_LIMIT = "1200MB"
+
+
+def _bound_memory(con, work: Path):
+    """Cap DuckDB's memory for staging; returns the undo. What does not fit spills to DuckDB's
+    temp_directory (by default .tmp in the working folder; db.connect can set another)."""
+    limit = con.execute("select current_setting('memory_limit')").fetchall()[0][0]
+    cap = min(_bytes(limit), _bytes(STAGING_MEMORY_LIMIT))
+    con.execute(f"set memory_limit = '{cap}B'")
+
+    def restore():
+        con.execute(f"set memory_limit = '{_bytes(limit)}B'")
+
+    return restore
+
+
+def _bytes(size: str) -> int:
+    """'1.2 GiB', '1200MB', '8GB' -> bytes (DuckDB's units: KB/MB/GB are 1000s, KiB/... 1024s)."""
+    text = str(size).replace(" ", "")
+    units = {"B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12, "KIB": 2**10,
+             "MIB": 2**20, "GIB": 2**30, "TIB": 2**40}
+    number = text.rstrip("BKMGTIbkmgti")
+    unit = text[len(number):].upper() or "B"
+    return int(float(number) * units[unit])
 
 
 def _verify_cache(cache: Path) -> str | None:

@@ -89,7 +89,7 @@ line_amounts as (
 
 ),
 
-line_checked as (
+line_checked as materialized (
 
     select
         *,
@@ -103,35 +103,82 @@ line_checked as (
 
 ),
 
-orders_of_lines as (
+order_ids as (
+
+    -- one pass over the order ids: how many lines each order has, and how many customers
+    select
+        order_id,
+        count(*) as lines,
+        count(distinct customer_id) filter (where not is_guest) as customers
+
+    from line_checked
+
+    where order_id is not null
+
+    group by all
+
+),
+
+single_line_orders as (
+
+    -- nine in ten orders have one line: their order figures are the line's own
+    select
+        line_checked.*,
+        line_checked.line_amount as order_amount_min,
+        line_checked.line_amount as order_amount_max,
+        line_checked.status_text as order_status,
+        1 as line_in_order
+
+    from line_checked
+
+    left join order_ids
+        on line_checked.order_id = order_ids.order_id
+
+    where coalesce(order_ids.lines, 1) = 1
+
+),
+
+multi_line_orders as (
 
     select
-        *,
-        -- the lines of one order: the same order_id (a row without one is an order of its own)
-        min(line_amount) over order_lines as order_amount_min,
-        max(line_amount) over order_lines as order_amount_max,
+        line_checked.*,
+        -- the lines of one order: the same order_id
+        min(line_checked.line_amount) over order_lines as order_amount_min,
+        max(line_checked.line_amount) over order_lines as order_amount_max,
         -- an order's status may be written on its first line only (Shopify)
         coalesce(
-            status_text,
-            first_value(status_text ignore nulls) over (
-                order_lines order by source_file, source_line
+            line_checked.status_text,
+            first_value(line_checked.status_text ignore nulls) over (
+                order_lines order by line_checked.source_file, line_checked.source_line
                 rows between unbounded preceding and unbounded following
             )
         ) as order_status,
         -- the line that carries an order-level amount: the first readable one
         row_number() over (
             order_lines
-            order by line_amount is null, ordered_at is null, source_file, source_line
+            order by
+                line_checked.line_amount is null, line_checked.ordered_at is null,
+                line_checked.source_file, line_checked.source_line
         ) as line_in_order
 
     from line_checked
 
-    window order_lines as (
-        partition by
-            order_id,
-            case when order_id is null then source_file end,
-            case when order_id is null then source_line end
-    )
+    inner join order_ids
+        on line_checked.order_id = order_ids.order_id
+
+    where order_ids.lines > 1
+
+    window order_lines as (partition by line_checked.order_id)
+
+),
+
+orders_of_lines as (
+
+    select * from single_line_orders
+
+    union all
+
+    select * from multi_line_orders
 
 ),
 
@@ -140,19 +187,13 @@ shared_order_ids as (
     -- one order belongs to one customer: an id shared by several customers cannot be trusted
     select order_id
 
-    from line_checked
+    from order_ids
 
-    where
-        order_id is not null
-        and not is_guest
-
-    group by all
-
-    having count(distinct customer_id) > 1
+    where customers > 1
 
 ),
 
-checked as (
+checked as materialized (
 
     select
         orders_of_lines.*,
@@ -189,44 +230,79 @@ checked as (
 
 ),
 
-final as (
+repeated_hashes as (
 
+    -- rows can repeat each other only where the hash of their raw text repeats
+    select row_hash
+
+    from checked
+
+    where reject_reason is null
+
+    group by all
+
+    having count(*) > 1
+
+),
+
+repeats as (
+
+    -- exact repeats of a usable row, every column of the export alike (two identical lines
+    -- may be two real purchases: kept unless drop_duplicates)
     select
         source_file,
         source_line,
-        order_id,
-        customer_id,
-        ordered_at,
-        cast(ordered_at as date) as order_date,
-        case
-            when amount is null and $empty_amount_is_zero and reject_reason is null
-                then cast(0 as decimal(18, 4))
-            else amount
-        end as amount,
-        line_amount,
-        coalesce(
-            map_extract_value(
-                map(cast($status_keys as varchar[]), cast($status_values as varchar[])),
-                lower(order_status)
-            ),
-            order_status
-        ) as status,
-        channel,
-        false as is_return,
-        cast(null as varchar) as returned_order_id,
-        order_date_text,
-        amount_text,
-        is_guest and not is_blank_row as is_guest,
-        reject_reason,
-        -- exact repeats of a usable row, every column of the export alike (two identical lines
-        -- may be two real purchases: kept unless drop_duplicates)
-        reject_reason is null and row_number() over (
-            partition by row_hash, reject_reason, order_id, customer_id, order_date_text,
-                amount_text, status_text, channel
+        row_number() over (
+            partition by row_hash, order_id, customer_id, order_date_text, amount_text,
+                status_text, channel
             order by source_file, source_line
         ) > 1 as is_duplicate
 
     from checked
+
+    semi join repeated_hashes
+        on checked.row_hash = repeated_hashes.row_hash
+
+    where reject_reason is null
+
+),
+
+final as (
+
+    select
+        checked.source_file,
+        checked.source_line,
+        checked.order_id,
+        checked.customer_id,
+        checked.ordered_at,
+        cast(checked.ordered_at as date) as order_date,
+        case
+            when checked.amount is null and $empty_amount_is_zero and checked.reject_reason is null
+                then cast(0 as decimal(18, 4))
+            else checked.amount
+        end as amount,
+        checked.line_amount,
+        coalesce(
+            map_extract_value(
+                map(cast($status_keys as varchar[]), cast($status_values as varchar[])),
+                lower(checked.order_status)
+            ),
+            checked.order_status
+        ) as status,
+        checked.channel,
+        false as is_return,
+        cast(null as varchar) as returned_order_id,
+        checked.order_date_text,
+        checked.amount_text,
+        checked.is_guest and not checked.is_blank_row as is_guest,
+        checked.reject_reason,
+        coalesce(repeats.is_duplicate, false) as is_duplicate
+
+    from checked
+
+    left join repeats
+        on checked.source_file = repeats.source_file
+        and checked.source_line = repeats.source_line
 
 )
 
