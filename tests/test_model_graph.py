@@ -15,14 +15,14 @@ from helpers.db import ModelError
 def test_each_model_reads_what_its_sql_says():
     assert db.model("rfm_scores").deps == ("int_customer_metrics",)
     assert db.model("int_customer_metrics").deps == ("int_orders",)
-    assert db.model("int_orders").deps == ("int_order_days",)
-    assert db.model("int_order_days").sources == ("order_lines",)  # an import CTE of that name
+    assert db.model("int_orders").deps == ("int_order_totals",)
+    assert db.model("int_order_totals").sources == ("order_lines",)  # an import CTE of that name
     assert set(db.model("rfm_customers").sources) == {"scheme_rules", "scheme_segments",
                                                       "customers", "scheme_lookup"}
     assert db.model("contact_list_counts").deps == ("contact_lists",)
-    # only the parameters a file uses: the order days are the same table at every as-of date
-    assert db.model("int_orders").params == ("as_of",)
-    assert db.model("int_order_days").params == ("excluded_statuses",)
+    # only the parameters a file uses: the order totals are the same table at every as-of date
+    assert set(db.model("int_orders").params) == {"as_of", "excluded_statuses"}
+    assert db.model("int_order_totals").params == ("excluded_statuses",)
     # loyalty_spend sees spend at one date from the orders known at another
     assert {"spend_as_of", "period_days"} <= set(db.model("loyalty_spend").params)
     assert db.model("cohort_revenue").unique == ("cohort", "period")
@@ -43,7 +43,7 @@ def test_two_dates_give_two_tables_and_each_is_built_once(con, given_orders):
     t_late = db.table_name(con, "int_orders", **late)
     assert t_early != t_late
     assert len(con.execute("select table_name from duckdb_tables() "
-                           "where table_name like 'int_order_days__%'").fetchall()) == 1
+                           "where table_name like 'int_order_totals__%'").fetchall()) == 1
     assert con.execute(f"select count(*) from {t_early}").fetchall()[0][0] == 1
     assert con.execute(f"select count(*) from {t_late}").fetchall()[0][0] == 3
     oid = con.execute("select table_oid from duckdb_tables() where table_name = ?",
@@ -68,7 +68,7 @@ def test_a_changed_source_rebuilds_what_reads_it_and_the_same_content_does_not(c
 
 def test_a_missing_parameter_and_a_broken_grain_are_errors_that_say_which(con, given_orders):
     given_orders([O("a", "1", "2024-01-10")])
-    with pytest.raises(ModelError, match=r"model int_order_days needs \$excluded_statuses"):
+    with pytest.raises(ModelError, match=r"model int_orders needs \$excluded_statuses"):
         db.build(con, "int_orders", as_of=date(2024, 1, 31))
     con.execute("create or replace temp table contact_source as "
                 "select 'x' as list_key, * from (values ('c1'), ('c1')) t(customer_id)")

@@ -96,3 +96,30 @@ def test_phones_come_in_the_forms_people_type(sample):
     assert '"+84 9' in phones or '"+84 8' in phones or '"+84 3' in phones
     assert any(f'"0{d}' in phones for d in "35789")
     assert '"849' in phones or '"848' in phones or '"843' in phones
+
+
+def test_a_large_shop_is_made_in_units_with_the_same_bytes_at_any_chunk_size(tmp_path,
+                                                                            monkeypatch):
+    monkeypatch.setattr(sample_data, "UNIT_CUSTOMERS", 3_000)  # 8,000 customers: three units
+    made = {}
+    for chunk in (1, 2, 5):
+        out = tmp_path / f"chunk{chunk}"
+        made[chunk] = sample_data.generate(out, customers=8_000, orders=40_000, seed=7,
+                                           as_of=SAMPLE_AS_OF, chunk_units=chunk)
+        made[f"digest{chunk}"] = _digest(out)
+    assert made["digest1"] == made["digest2"] == made["digest5"]
+    con = duckdb.connect()
+    lines = con.execute("select * from read_csv(?, all_varchar = true)",
+                        [str(tmp_path / "chunk2" / "orders.csv")]).df()
+    assert len(lines) == made[2].order_lines
+    # every unit's customers and orders are there, ids unique across units
+    customers = con.execute("select customer_id from read_csv(?, all_varchar = true)",
+                            [str(tmp_path / "chunk2" / "customers.csv")]).df()
+    assert customers.customer_id.is_unique and len(customers) == 8_000
+    assert set(lines.customer_id.dropna()) <= set(customers.customer_id)
+    orders_of = lines[lines.order_id.str.startswith("DH0")].groupby("order_id").customer_id
+    assert (orders_of.nunique() == 1).all()  # an order id never spans two customers
+    # chronological, as a POS export lists them (the messy rows come last)
+    dated = lines.order_date.iloc[:-4]
+    assert (dated.values[:-1] <= dated.values[1:]).all()
+    assert lines.customer_id.dropna().str.slice(2).astype(int).max() > 6_000  # unit 3 bought

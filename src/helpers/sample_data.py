@@ -13,14 +13,17 @@ under a minute; the same seed always writes the same bytes.
 from __future__ import annotations
 
 import argparse
+import shutil
 import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
 
 from helpers.paths import DATA_RAW
 
@@ -129,27 +132,80 @@ def _dates_str(days: np.ndarray) -> np.ndarray:
     return np.datetime_as_string(days.astype("datetime64[D]"), unit="D")
 
 
+# Customers made together from one random stream. A shop of more customers is made unit by unit
+# (unit 0 from the seed itself, unit u from [seed, u]), so memory stays bounded and the bytes do
+# not depend on how many units are held at once.
+UNIT_CUSTOMERS = 250_000
+
+
 def generate(
     out: Path = DATA_RAW, *, customers: int = 20_000, orders: int = 100_000, seed: int = 42,
-    as_of: date | None = None,
+    as_of: date | None = None, chunk_units: int = 2,
 ) -> SampleCounts:
     """Write customers.csv, orders.csv, campaigns.csv, campaign_sends.csv, campaign_holdout.csv
-    for a shop analysed as of `as_of` (default: the last day of the previous month)."""
+    for a shop analysed as of `as_of` (default: the last day of the previous month).
+
+    Up to UNIT_CUSTOMERS customers everything is made at once; a larger shop is made in units of
+    that size, `chunk_units` at a time, its order lines sorted by DuckDB with bounded memory."""
     as_of = as_of or default_as_of()
     history_start, history_end = history(as_of)
-    rng = np.random.default_rng(seed)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    n_lines_target = int(orders)
-    n_cust = int(customers)
-
     start = np.datetime64(history_start)
     all_days = np.arange(start, np.datetime64(history_end) + 1)
+    calendar = (all_days, np.cumsum(_day_weights(all_days)))
+    n_cust = int(customers)
+    sizes = [min(UNIT_CUSTOMERS, n_cust - i) for i in range(0, n_cust, UNIT_CUSTOMERS)]
+    # order lines are shared out by customers; every unit knows where its ids start
+    targets = [int(orders) * n // n_cust for n in sizes]
+    targets[0] += int(orders) - sum(targets)
+    if len(sizes) == 1:
+        unit = _unit(np.random.default_rng(seed), calendar, first_customer=1,
+                     n_cust=n_cust, n_lines_target=targets[0], order_offset=0, ref_offset=0)
+        campaigns, sends, holdout, extra = _unit_campaigns(unit, seed, as_of, history_start)
+        for key in unit.lines:
+            unit.lines[key] = np.concatenate([unit.lines[key], extra[key]])
+        orders_table = _add_messy_rows(_sorted_lines(unit.lines, all_days))
+        pacsv.write_csv(orders_table, out / "orders.csv")
+        pacsv.write_csv(unit.customers, out / "customers.csv")
+        order_lines, prospects = orders_table.num_rows, unit.prospects
+    else:
+        campaigns, sends, holdout, order_lines, prospects = _generate_units(
+            out, sizes, targets, seed=seed, as_of=as_of, history_start=history_start,
+            calendar=calendar, chunk_units=chunk_units)
+    pacsv.write_csv(campaigns, out / "campaigns.csv")
+    pacsv.write_csv(sends, out / "campaign_sends.csv")
+    pacsv.write_csv(holdout, out / "campaign_holdout.csv")
+    return SampleCounts(
+        customers=n_cust,
+        prospects=prospects,
+        order_lines=order_lines,
+        campaigns=campaigns.num_rows,
+        sends=sends.num_rows,
+        holdout=holdout.num_rows,
+    )
+
+
+@dataclass
+class _Unit:
+    lines: dict            # order lines, unsorted: order_id, customer_id, day, sec, amount, ...
+    customers: pa.Table    # the customers file's rows of this unit
+    buyer_ids: np.ndarray
+    first_order_day: np.ndarray
+    prospects: int
+    orders: int
+    refunds: int
+
+
+def _unit(rng: np.random.Generator, calendar, *, first_customer: int, n_cust: int,
+          n_lines_target: int, order_offset: int, ref_offset: int) -> _Unit:
+    """One unit of customers with their orders, from one random stream."""
+    all_days, cdf = calendar
     n_days = len(all_days)
-    cdf = np.cumsum(_day_weights(all_days))
 
     # ---------- customers
-    cust_ids = np.char.add("KH", np.char.zfill(np.arange(1, n_cust + 1).astype(str), 7))
+    cust_ids = np.char.add("KH", np.char.zfill(
+        np.arange(first_customer, first_customer + n_cust).astype(str), 7))
     # signups grow over time; a share never buys (prospects)
     signup_idx = np.minimum(np.searchsorted(cdf, rng.random(n_cust)), n_days - 1)
     signup = all_days[signup_idx]
@@ -211,8 +267,10 @@ def generate(
     ref_day = np.minimum(day_idx[refund_of] + rng.integers(1, 15, n_ref), n_days - 1)
     ref_amount = -np.round(order_amount[refund_of] * rng.choice([1.0, 0.5, 0.3], n_ref), -3)
 
-    order_ids = np.char.add("DH", np.char.zfill(np.arange(1, n_ord + 1).astype(str), 8))
-    ref_ids = np.char.add("TH", np.char.zfill(np.arange(1, n_ref + 1).astype(str), 8))
+    order_ids = np.char.add("DH", np.char.zfill(
+        np.arange(order_offset + 1, order_offset + n_ord + 1).astype(str), 8))
+    ref_ids = np.char.add("TH", np.char.zfill(
+        np.arange(ref_offset + 1, ref_offset + n_ref + 1).astype(str), 8))
     status_names = np.array(["completed", "cancelled", "failed"])
 
     cust_of_line = cust_ids[buyers][order_cust[line_order]]
@@ -227,33 +285,7 @@ def generate(
         "channel": np.concatenate([np.array(CHANNELS)[order_channel[line_order]],
                                    np.array(CHANNELS)[order_channel[refund_of]]]),
     }
-
-    # ---------- campaigns: some with a true effect, some without
-    # campaigns draw from their own stream, so changes elsewhere in the shop do not move them
-    campaign_rng = np.random.default_rng([seed, 2025])
     first_order_day = np.minimum.reduceat(day_idx, np.r_[0, np.cumsum(k)[:-1]])
-    campaigns, sends, holdout, extra = _campaigns(campaign_rng, cust_ids[buyers], first_order_day,
-                                                  lines, as_of=as_of, first_day=history_start)
-    for key in lines:
-        lines[key] = np.concatenate([lines[key], extra[key]])
-
-    # chronological order, as a POS export would list them
-    order = np.lexsort((lines["order_id"], lines["sec"], lines["day"]))
-    ts = (all_days[lines["day"][order]].astype("datetime64[s]")
-          + lines["sec"][order].astype("timedelta64[s]"))
-    orders_table = pa.table({
-        "order_id": lines["order_id"][order],
-        "customer_id": lines["customer_id"][order],
-        "order_date": np.datetime_as_string(ts, unit="s").astype(object),
-        "amount": lines["amount"][order],
-        "status": lines["status"][order],
-        "channel": lines["channel"][order],
-    })
-    orders_table = orders_table.set_column(
-        2, "order_date", pa.compute.replace_substring(orders_table["order_date"], "T", " ")
-    )
-    orders_table = _add_messy_rows(rng, orders_table)
-    pacsv.write_csv(orders_table, out / "orders.csv")
 
     # ---------- customers file
     names = _names(rng, n_cust)
@@ -280,18 +312,104 @@ def generate(
         "consent_zalo": consent_zalo,
         "consent_email": consent_email,
     })
-    pacsv.write_csv(customers_table, out / "customers.csv")
-    pacsv.write_csv(campaigns, out / "campaigns.csv")
-    pacsv.write_csv(sends, out / "campaign_sends.csv")
-    pacsv.write_csv(holdout, out / "campaign_holdout.csv")
-    return SampleCounts(
-        customers=n_cust,
-        prospects=int(is_prospect.sum()),
-        order_lines=orders_table.num_rows,
-        campaigns=campaigns.num_rows,
-        sends=sends.num_rows,
-        holdout=holdout.num_rows,
-    )
+    return _Unit(lines=lines, customers=customers_table, buyer_ids=cust_ids[buyers],
+                 first_order_day=first_order_day, prospects=int(is_prospect.sum()),
+                 orders=n_ord, refunds=n_ref)
+
+
+def _unit_campaigns(unit: _Unit, seed: int, as_of: date, history_start: date):
+    """The campaigns, drawn among the first unit's buyers from their own stream, so changes
+    elsewhere in the shop do not move them."""
+    return _campaigns(np.random.default_rng([seed, 2025]), unit.buyer_ids, unit.first_order_day,
+                      unit.lines, as_of=as_of, first_day=history_start)
+
+
+def _sorted_lines(lines: dict, all_days: np.ndarray) -> pa.Table:
+    """Chronological order, as a POS export would list them."""
+    order = np.lexsort((lines["order_id"], lines["sec"], lines["day"]))
+    ts = (all_days[lines["day"][order]].astype("datetime64[s]")
+          + lines["sec"][order].astype("timedelta64[s]"))
+    table = pa.table({
+        "order_id": lines["order_id"][order],
+        "customer_id": lines["customer_id"][order],
+        "order_date": np.datetime_as_string(ts, unit="s").astype(object),
+        "amount": lines["amount"][order],
+        "status": lines["status"][order],
+        "channel": lines["channel"][order],
+    })
+    return table.set_column(2, "order_date",
+                            pa.compute.replace_substring(table["order_date"], "T", " "))
+
+
+def _generate_units(out: Path, sizes: list[int], targets: list[int], *, seed: int, as_of: date,
+                    history_start: date, calendar, chunk_units: int):
+    """A large shop, unit by unit: each unit's lines to a Parquet part, its customers appended
+    to customers.csv; then every line sorted by day, second, order id (and unit, row: no tie is
+    left to chance) and written in batches."""
+    all_days, _ = calendar
+    parts = out / ".sample-parts"
+    shutil.rmtree(parts, ignore_errors=True)
+    parts.mkdir()
+    offsets = {"order": 0, "ref": 0}
+    first_customer, prospects = 1, 0
+    campaigns = sends = holdout = None
+    try:
+        with open(out / "customers.csv", "wb") as customers_file:
+            writer = None
+            for begin in range(0, len(sizes), max(1, int(chunk_units))):
+                for u in range(begin, min(begin + max(1, int(chunk_units)), len(sizes))):
+                    rng = np.random.default_rng(seed if u == 0 else [seed, u])
+                    unit = _unit(rng, calendar, first_customer=first_customer, n_cust=sizes[u],
+                                 n_lines_target=targets[u], order_offset=offsets["order"],
+                                 ref_offset=offsets["ref"])
+                    if u == 0:
+                        campaigns, sends, holdout, extra = _unit_campaigns(
+                            unit, seed, as_of, history_start)
+                        for key in unit.lines:
+                            unit.lines[key] = np.concatenate([unit.lines[key], extra[key]])
+                    n = len(unit.lines["day"])
+                    pq.write_table(pa.table({**unit.lines, "unit": np.full(n, u, np.int32),
+                                             "row": np.arange(n, dtype=np.int64)}),
+                                   parts / f"{u:05d}.parquet")
+                    if writer is None:
+                        writer = pacsv.CSVWriter(customers_file, unit.customers.schema)
+                    writer.write_table(unit.customers)
+                    first_customer += sizes[u]
+                    offsets["order"] += unit.orders
+                    offsets["ref"] += unit.refunds
+                    prospects += unit.prospects
+                    del unit
+            writer.close()
+        con = duckdb.connect(config={"memory_limit": "1GB", "temp_directory": str(parts / "tmp"),
+                                     "preserve_insertion_order": True})
+        reader = con.sql(
+            """
+            select order_id, customer_id,
+                   strftime(cast(? as date) + cast(day as integer)
+                            + to_seconds(sec), '%Y-%m-%d %H:%M:%S') as order_date,
+                   amount, status, channel
+            from read_parquet(?)
+            order by day, sec, order_id, unit, row
+            """, params=[all_days[0].astype(object), str(parts / "*.parquet")]
+        ).to_arrow_reader(1 << 20)
+        rows, duplicate = 0, None
+        with open(out / "orders.csv", "wb") as orders_file:
+            writer = None
+            for batch in reader:
+                table = pa.Table.from_batches([batch])
+                if writer is None:
+                    writer = pacsv.CSVWriter(orders_file, table.schema)
+                    duplicate = table.slice(min(10, table.num_rows - 1), 1)
+                writer.write_table(table)
+                rows += table.num_rows
+            messy = _add_messy_rows(table.slice(0, 0), duplicate)
+            writer.write_table(messy)
+            writer.close()
+        rows += messy.num_rows
+        con.close()
+    finally:
+        shutil.rmtree(parts, ignore_errors=True)
+    return campaigns, sends, holdout, rows, prospects
 
 
 def _ddmmyyyy(days: np.ndarray) -> np.ndarray:
@@ -383,8 +501,9 @@ def _campaigns(rng, buyer_ids, first_order_day, lines, *, as_of: date, first_day
     return campaigns, pa.concat_tables(send_rows), pa.concat_tables(hold_rows), extra
 
 
-def _add_messy_rows(rng: np.random.Generator, table: pa.Table) -> pa.Table:
-    """A handful of rows a real export carries: they must be quarantined, never silently used."""
+def _add_messy_rows(table: pa.Table, duplicate: pa.Table | None = None) -> pa.Table:
+    """A handful of rows a real export carries: they must be quarantined, never silently used.
+    `duplicate` is the line repeated (by default the table's eleventh)."""
     rows = [
         {"order_id": "DH-BAD-1", "customer_id": "", "order_date": "2025-05-05 10:00:00",
          "amount": 150000, "status": "completed", "channel": "POS"},
@@ -395,8 +514,8 @@ def _add_messy_rows(rng: np.random.Generator, table: pa.Table) -> pa.Table:
     ]
     extra = pa.Table.from_pylist(rows, schema=table.schema)
     # an exact duplicate line, as POS exports sometimes repeat rows
-    dup = table.slice(min(10, table.num_rows - 1), 1)
-    return pa.concat_tables([table, extra, dup])
+    dup = table.slice(min(10, table.num_rows - 1), 1) if duplicate is None else duplicate
+    return pa.concat_tables([table, extra, dup.cast(table.schema)])
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -15,14 +15,25 @@ order_lines as (
 
 ),
 
-ids as (
+buyers_not_in_customers as (
 
     -- a buyer missing from the customers file is still a customer: no contact, no consent
+    select distinct order_lines.customer_id
+
+    from order_lines
+
+    anti join customers
+        on order_lines.customer_id = customers.customer_id
+
+),
+
+ids as (
+
     select customer_id from customers
 
-    union
+    union all
 
-    select customer_id from order_lines
+    select customer_id from buyers_not_in_customers
 
 ),
 

@@ -1,59 +1,71 @@
 -- One row per order as of the as-of date (lines after it are dropped before the order is summed).
 with
 
-order_days as (
+totals as (
 
-    select * from int_order_days
-
-),
-
-kept as (
-
-    -- nothing after the as-of date may change any figure
-    select *
-
-    from order_days
-
-    where order_date <= $as_of
+    select * from int_order_totals
 
 ),
 
-one_day as (
+order_lines as (
 
+    select * from order_lines
+
+),
+
+whole as (
+
+    -- every line on or before the as-of date: the order as a whole (almost every order)
     select
         customer_id,
-        order_date,
+        first_date as order_date,
         amount
 
-    from kept
+    from totals
 
-    where not spans_days
+    where last_date <= $as_of
 
 ),
 
-many_days as (
+cut as (
 
-    -- an order with lines on several days is dated at its earliest line on or before as-of
+    -- an order with lines on both sides of the as-of date (it has an order_id: a line without
+    -- one is an order of one line)
     select
         customer_id,
-        min(order_date) as order_date,
-        sum(amount) as amount
+        order_id,
+        is_return
 
-    from kept
+    from totals
 
-    where spans_days
-
-    group by customer_id, order_id, is_return, single_file, single_line
+    where
+        first_date <= $as_of
+        and last_date > $as_of
 
 ),
 
-orders as (
+cut_orders as (
 
-    select * from one_day
+    -- its lines up to the as-of date only, dated at the first of them
+    select
+        order_lines.customer_id,
+        min(order_lines.order_date) as order_date,
+        sum(order_lines.amount) as amount
 
-    union all
+    from order_lines
 
-    select * from many_days
+    semi join cut
+        on order_lines.customer_id = cut.customer_id
+        and order_lines.order_id = cut.order_id
+        and order_lines.is_return = cut.is_return
+
+    where
+        order_lines.order_date <= $as_of
+        and not list_contains(
+            cast($excluded_statuses as varchar[]), coalesce(lower(trim(order_lines.status)), '')
+        )
+
+    group by order_lines.customer_id, order_lines.order_id, order_lines.is_return
 
 ),
 
@@ -67,7 +79,13 @@ final as (
         amount > 0 as is_purchase,
         amount < 0 as is_refund
 
-    from orders
+    from (
+        select * from whole
+
+        union all
+
+        select * from cut_orders
+    ) as orders
 
 )
 

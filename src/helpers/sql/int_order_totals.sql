@@ -1,6 +1,7 @@
--- One row per order and day: the order lines of each day summed, before any as-of date is applied.
--- Built once per status setting; int_orders takes the days on or before its as-of date from it.
--- unique: customer_id, order_id, is_return, single_file, single_line, order_date
+-- One row per order, before any as-of date is applied: its lines summed, the dates of its first
+-- and last line. Built once per status setting; int_orders reads it at each as-of date.
+-- Its grain (customer_id, order_id, is_return, single_file, single_line) is the grouping itself,
+-- so it is not checked again at build time (a check would cost a second grouping of every order).
 with
 
 order_lines as (
@@ -17,13 +18,13 @@ kept as (
     from order_lines
 
     where
-        coalesce(lower(trim(status)), '') not in (
-            select unnest(cast($excluded_statuses as varchar[]))
+        not list_contains(
+            cast($excluded_statuses as varchar[]), coalesce(lower(trim(status)), '')
         )
 
 ),
 
-days as (
+final as (
 
     select
         customer_id,
@@ -33,25 +34,13 @@ days as (
         -- rows sharing an order_id are one order; an empty order_id makes the row its own order
         case when order_id is null then source_file end as single_file,
         case when order_id is null then source_line end as single_line,
-        order_date,
+        min(order_date) as first_date,
+        max(order_date) as last_date,
         sum(amount) as amount
 
     from kept
 
     group by all
-
-),
-
-final as (
-
-    select
-        *,
-        -- almost every order is on one day: only the others need a second grouping
-        count(*) over (
-            partition by customer_id, order_id, is_return, single_file, single_line
-        ) > 1 as spans_days
-
-    from days
 
 )
 
