@@ -38,23 +38,10 @@ lookup as (
 
 ),
 
-matched as (
+ruled as (
 
-    -- schemes on scores only: one equality join on (r, f, m); 0 stands for a factor left out
-    select
-        scores.customer_id,
-        lookup.segment
-
-    from scores
-
-    inner join lookup
-        on coalesce(scores.r_score, 0) = lookup.r_key
-        and coalesce(scores.f_score, 0) = lookup.f_key
-        and coalesce(scores.m_score, 0) = lookup.m_key
-
-    union all
-
-    -- schemes on raw values: range rules (the validator guarantees exactly one match)
+    -- schemes on raw values: range rules (the validator guarantees exactly one match); empty
+    -- for schemes on scores only, which the lookup below assigns
     select distinct
         scores.customer_id,
         rules.segment
@@ -81,14 +68,20 @@ matched as (
 
 buyers as (
 
+    -- schemes on scores only: one equality join on (r, f, m); 0 stands for a factor left out
     select
         scores.*,
-        matched.segment
+        coalesce(lookup.segment, ruled.segment) as segment
 
     from scores
 
-    left join matched
-        on scores.customer_id = matched.customer_id
+    left join lookup
+        on coalesce(scores.r_score, 0) = lookup.r_key
+        and coalesce(scores.f_score, 0) = lookup.f_key
+        and coalesce(scores.m_score, 0) = lookup.m_key
+
+    left join ruled
+        on scores.customer_id = ruled.customer_id
 
 ),
 
