@@ -303,13 +303,13 @@ def test_a_damaged_staging_cache_is_rebuilt_and_says_so(con, tmp_path, damage):
 
 
 def test_an_edited_snapshot_is_never_used(con, tmp_path):
-    con.execute("create table rfm_customers as select 'a' as customer_id, 'champions' as segment, "
+    con.execute("create table rfm_segments as select 'a' as customer_id, 'champions' as segment, "
                 "5 as r_score, 5 as f_score, 5 as m_score, 5 as fm_score, 1 as recency_days, "
                 "1 as frequency, 1.0::decimal(18,4) as monetary")
-    cols = con.execute("describe rfm_customers").fetchall()
+    cols = con.execute("describe rfm_segments").fetchall()
     missing = [c for c in snapshots.SNAPSHOT_COLUMNS if c not in {r[0] for r in cols}]
     for c in missing:
-        con.execute(f"alter table rfm_customers add column {c} varchar")
+        con.execute(f"alter table rfm_segments add column {c} varchar")
     kw = {"scheme": "rfm11", "as_of": date(2024, 1, 31), "settings": {"a": 1},
           "input_checksums": {"orders": "x"}, "root": tmp_path}
     path = snapshots.write_snapshot(con, **kw)

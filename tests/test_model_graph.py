@@ -17,8 +17,9 @@ def test_each_model_reads_what_its_sql_says():
     assert db.model("int_customer_metrics").deps == ("int_orders",)
     assert db.model("int_orders").deps == ("int_order_totals",)
     assert db.model("int_order_totals").sources == ("order_lines",)  # an import CTE of that name
-    assert set(db.model("rfm_customers").sources) == {"scheme_rules", "scheme_segments",
-                                                      "customers", "scheme_lookup"}
+    assert set(db.model("rfm_segments").sources) == {"scheme_rules", "scheme_segments",
+                                                     "customers", "scheme_lookup"}
+    assert set(db.model("rfm_customers").deps) == {"rfm_segments", "int_customer_contacts"}
     assert db.model("contact_list_counts").deps == ("contact_lists",)
     # only the parameters a file uses: the order totals are the same table at every as-of date
     assert set(db.model("int_orders").params) == {"as_of", "excluded_statuses"}

@@ -129,7 +129,9 @@ def model(name: str) -> Model:
 # connection -> {key: table, "source:<name>": (tag, oid), …}; gone with its connection (a new
 # connection never inherits an old one's state, even at the same address)
 _built: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-KEEP = 8  # built tables kept per model (least recently used dropped: rebuilt if asked again)
+# built tables kept per model (least recently used dropped: rebuilt if asked again); at 10M lines
+# every kept int_orders or rfm_customers is hundreds of MB, so a 12-month trend keeps only a few
+KEEP = 4
 
 
 def _catalog(con) -> dict[str, tuple[str, str, str]]:

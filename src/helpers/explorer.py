@@ -272,8 +272,8 @@ class Explorer:
             self._draw("compare", HTML(f"<p>⚠ {html.escape(str(exc))}</p>"))
             return
         # the scores are the same: only the segment assignment changes
-        table_b = rfm.build_rfm_customers(self.con, run=run, scheme=scheme_b).alias
-        table_a = rfm.build_rfm_customers(self.con, run=run, scheme=self._scheme).alias
+        table_b = rfm.build_rfm_segments(self.con, run=run, scheme=scheme_b).alias
+        table_a = rfm.build_rfm_segments(self.con, run=run, scheme=self._scheme).alias
         cross = self.con.execute(f"""
             select a.segment as segment_a, b.segment as segment_b, count(*) as customers
             from {table_a} as a
@@ -356,8 +356,8 @@ class Explorer:
             [customer_id, self.active.as_of]).df()
         history = []
         for day in migration.month_ends(self.active.as_of, 12):
-            then = rfm.build_rfm_customers(self.con, run=self.active, scheme=self._scheme,
-                                           as_of=day).alias
+            then = rfm.build_rfm_segments(self.con, run=self.active, scheme=self._scheme,
+                                          as_of=day).alias
             row = self.con.execute(
                 f"select segment, rfm_code, recency_days, frequency, monetary from {then} "
                 "where customer_id = ?", [customer_id]).df().to_dict("records")

@@ -30,7 +30,7 @@ def segments_as_of(con, *, run: RunParams, scheme: Scheme, as_of: date,
                                          input_checksums=input_checksums, root=snapshot_root)
         if stored is not None:
             return stored, "snapshot"
-    rfm.build_rfm_customers(con, run=run, scheme=scheme, as_of=as_of)
+    rfm.build_rfm_segments(con, run=run, scheme=scheme, as_of=as_of)
     path = snapshots.write_snapshot(con, scheme=run.scheme, as_of=as_of,
                                     settings=rfm.snapshot_settings(run, scheme),
                                     input_checksums=input_checksums, root=snapshot_root)

@@ -47,11 +47,12 @@ def snapshot_dir(*, scheme: str, as_of: date, key: str, root: Path = SNAPSHOTS_D
 
 def write_snapshot(con: duckdb.DuckDBPyConnection, *, scheme: str, as_of: date, settings: dict,
                    input_checksums: dict[str, str], root: Path = SNAPSHOTS_DIR) -> Path:
-    """Write rfm_customers as a snapshot; the same inputs and settings give the same bytes."""
+    """Write rfm_segments (the segments last built) as a snapshot; the same inputs and settings
+    give the same bytes."""
 
     key = snapshot_key(settings, input_checksums)
     folder = snapshot_dir(scheme=scheme, as_of=as_of, key=key, root=root)
-    table = arrow(con, f"select {', '.join(SNAPSHOT_COLUMNS)} from rfm_customers "
+    table = arrow(con, f"select {', '.join(SNAPSHOT_COLUMNS)} from rfm_segments "
                        f"order by customer_id")
     folder.mkdir(parents=True, exist_ok=True)
     # one writer at a time per snapshot (an analyst's notebook and the monthly run may meet)

@@ -2,9 +2,9 @@
 -- unique: customer_percentile
 with
 
-rfm_customers as (
+segmented as (
 
-    select * from rfm_customers
+    select * from rfm_segments
 
 ),
 
@@ -16,7 +16,7 @@ ranked as (
         count(*) over () as buyers,
         sum(monetary) over () as revenue
 
-    from rfm_customers
+    from segmented
 
     where segment <> 'prospect'
 

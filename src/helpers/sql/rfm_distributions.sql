@@ -4,7 +4,7 @@ with
 
 buyers as (
 
-    select * from rfm_customers
+    select * from rfm_segments
 
     where segment <> 'prospect'
 

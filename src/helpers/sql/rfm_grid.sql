@@ -2,9 +2,9 @@
 -- unique: r_score, fm_score
 with
 
-rfm_customers as (
+segmented as (
 
-    select * from rfm_customers
+    select * from rfm_segments
 
 ),
 
@@ -17,7 +17,7 @@ final as (
         count(*) as customers,
         sum(monetary) as revenue
 
-    from rfm_customers
+    from segmented
 
     where segment <> 'prospect'
 

@@ -5,7 +5,7 @@ with
 
 customers as (
 
-    select * from rfm_customers
+    select * from rfm_segments
 
 ),
 

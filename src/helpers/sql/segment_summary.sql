@@ -2,9 +2,9 @@
 -- unique: segment
 with
 
-rfm_customers as (
+segmented as (
 
-    select * from rfm_customers
+    select * from rfm_segments
 
 ),
 
@@ -25,7 +25,7 @@ per_segment as (
         avg(monetary) as mean_monetary,
         count(*) filter (where frequency >= 2) as repeat_customers
 
-    from rfm_customers
+    from segmented
 
     group by all
 
@@ -37,7 +37,7 @@ totals as (
         count(*) as customers,
         sum(monetary) as revenue
 
-    from rfm_customers
+    from segmented
 
 ),
 
