@@ -5,9 +5,10 @@ from __future__ import annotations
 import math
 from datetime import date
 
+import pandas as pd
 import pytest
 
-from helpers import campaigns, db, rfm, sample_data
+from helpers import campaigns, db, narrative, rfm, sample_data
 from helpers.params import RunParams
 from helpers.sample_data import REFERENCE_AS_OF as SAMPLE_AS_OF
 
@@ -164,3 +165,18 @@ def test_a_shop_without_campaign_files_gets_empty_results_and_partial_files_an_e
     with pytest.raises(ingest.IngestError, match="campaign_sends_path, campaign_holdout_path"):
         campaigns.load_campaigns(con, campaigns_path=tmp_path / "campaigns.csv",
                                  sends_path=tmp_path / "b.csv", holdout_path=tmp_path / "c.csv")
+
+
+def test_more_buyers_with_less_revenue_is_never_called_a_revenue_increase():
+    row = dict(campaign_id="CP1", name="A", channel="sms", sent=100, holdout=10,
+               treated_rate=0.3, holdout_rate=0.1, uplift=0.2, uplift_ci_low=0.1,
+               uplift_ci_high=0.3, incremental_converters=20, incremental_revenue=-1833413,
+               cost=713400, is_window_complete=True, segment="all")
+    vi = narrative.campaign_sentences(pd.DataFrame([row]), lang="vi").data
+    en = narrative.campaign_sentences(pd.DataFrame([row]), lang="en").data
+    assert "doanh thu lại thấp hơn 1.833.413\u00a0₫ so với nhóm đối chứng" in vi
+    assert "tăng thêm" not in vi and "−" not in vi
+    assert "but revenue ₫1,833,413 below the holdout's" in en
+    gained = narrative.campaign_sentences(
+        pd.DataFrame([row | {"incremental_revenue": 500000}]), lang="en").data
+    assert "incremental revenue ₫500,000 for a cost of ₫713,400" in gained

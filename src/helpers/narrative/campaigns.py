@@ -36,12 +36,18 @@ def campaign_sentences(results: pd.DataFrame, *, lang: str = "vi") -> Markdown:
                         f"{percent(r.holdout_rate, lang, 1)} in the holdout, uplift "
                         f"{pp(r.uplift)} pp ({interval}): **{verdict}**"))
         if r.uplift_ci_low > 0:
+            # more buyers can still bring less revenue (smaller baskets): said so, never as a
+            # "revenue increase" of a negative amount
+            gained = r.incremental_revenue >= 0
+            revenue = money(abs(r.incremental_revenue), lang)
             text += pick(lang, f"; khoảng {number(r.incremental_converters, lang)} khách mua thêm, "
-                                f"doanh thu tăng thêm {money(r.incremental_revenue, lang)} với chi phí "
-                                f"{money(r.cost, lang)}",
+                                + (f"doanh thu tăng thêm {revenue}" if gained else
+                                   f"nhưng doanh thu lại thấp hơn {revenue} so với nhóm đối chứng")
+                                + f" với chi phí {money(r.cost, lang)}",
                           f"; about {number(r.incremental_converters, lang)} extra buyers, "
-                          f"incremental revenue {money(r.incremental_revenue, lang)} for a cost of "
-                          f"{money(r.cost, lang)}")
+                          + (f"incremental revenue {revenue}" if gained else
+                             f"but revenue {revenue} below the holdout's")
+                          + f" for a cost of {money(r.cost, lang)}")
         if not r.is_window_complete:
             text += pick(lang, " (cửa sổ ghi nhận chưa kết thúc)", " (attribution window not over)")
         lines.append("- " + text + ".")
