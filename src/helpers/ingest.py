@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import codecs
+import contextlib
 import csv
 import glob
 import hashlib
@@ -52,7 +53,7 @@ from helpers.mappings import (
     status_pairs,
 )
 from helpers.paths import CACHE_DIR, DATA_RAW, PROJECT_ROOT, QUARANTINE_DIR, resolve
-from helpers.safety import csv_safe_table, inside
+from helpers.safety import csv_safe_table, inside, pid_lock
 
 INGEST_VERSION = "5"  # bump when parsing rules change: invalidates the Parquet cache
 SUPPORTED_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".parquet", ".pq")
@@ -833,6 +834,21 @@ def load(
     cache = Path(cache_dir) / f"{kind}-{key}"
     table = TABLES[kind]
     _ensure_macros(con)
+    # two processes staging the same export (the monthly run's notebooks side by side, an
+    # analyst's notebook beside the scheduled run) take turns: the second one finds the cache
+    lock = (pid_lock(Path(cache_dir) / f".lock-{kind}-{key}", wait_seconds=STAGING_LOCK_WAIT)
+            if use_cache else contextlib.nullcontext())
+    with lock:
+        return _load_or_stage(con, kind, files, return_files, mapping, overrides, cache, table,
+                              path=path, shas=shas, return_shas=return_shas, detected=detected,
+                              started=started, use_cache=use_cache, quarantine_dir=quarantine_dir,
+                              shop_tz=shop_tz, drop_duplicates=drop_duplicates,
+                              encoding=encoding)
+
+
+def _load_or_stage(con, kind, files, return_files, mapping, overrides, cache, table, *, path,
+                   shas, return_shas, detected, started, use_cache, quarantine_dir, shop_tz,
+                   drop_duplicates, encoding) -> LoadReport:
     if use_cache and (cache / "report.json").exists():
         damage = _verify_cache(cache)
         if damage is None:
@@ -885,6 +901,10 @@ CACHE_FILES = ("staged.parquet", "guests.parquet")
 # (measured: 103 s at 1.6 GB against 82 s at 6.2 GB unbounded, 10M lines and 2M customers; a
 # smaller memory_limit set by the run wins).
 STAGING_MEMORY_LIMIT = "1200MB"
+
+# how long a load waits for another process staging the same export before it gives up (a
+# holder that died is taken over at once): 100M lines take about half an hour on 2 cores
+STAGING_LOCK_WAIT = 4 * 3600
 
 
 def _bound_memory(con):

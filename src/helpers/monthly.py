@@ -3,7 +3,8 @@
     python -m helpers.monthly --as-of 2026-10-31 --params params/monthly.yaml
 
 Parameters are checked before anything runs (papermill itself only warns on a misspelt key).
-Notebooks execute into a staging folder; reports/<as_of>/ is replaced only when all succeeded. A
+Notebooks run side by side (--jobs, two by default), each after the notebooks whose outputs it
+reads (NEEDS). They execute into a staging folder; reports/<as_of>/ is replaced only when all succeeded. A
 failure exits non-zero naming the notebook and cell, and keeps the failed notebook under
 reports/<as_of>/failed/.
 """
@@ -14,11 +15,13 @@ import argparse
 import ast
 import contextlib
 import json
+import os
 import platform
 import shutil
 import sys
 import tempfile
 import time
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from datetime import date
 from importlib import metadata
 from pathlib import Path
@@ -177,6 +180,50 @@ def _input_report(params: dict) -> dict:
     return out
 
 
+def _schedule(notebooks: list[Path], run_one, jobs: int) -> tuple[dict, dict]:
+    """Run each notebook once its NEEDS (those in this run) are done, up to `jobs` at a time, in
+    the run's order where there is a choice. After a failure nothing new starts; the notebooks
+    already running finish. Returns (seconds per notebook done, exception per notebook failed)."""
+    stems = {nb.stem for nb in notebooks}
+    needs = {nb.stem: [n for n in NEEDS.get(nb.stem, ()) if n in stems] for nb in notebooks}
+    done: dict[str, float] = {}
+    failed: dict[str, Exception] = {}
+    pending = list(notebooks)
+    with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="notebook") as pool:
+        running = {}
+        while True:
+            for nb in list(pending):
+                if failed or len(running) >= jobs:
+                    break
+                if all(n in done for n in needs[nb.stem]):
+                    pending.remove(nb)
+                    running[pool.submit(run_one, nb)] = nb
+            if not running:
+                break
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                nb = running.pop(future)
+                if future.exception() is not None:
+                    failed[nb.stem] = future.exception()
+                else:
+                    done[nb.stem] = future.result()
+    # failures in the run's order
+    return done, {nb.stem: failed[nb.stem] for nb in notebooks if nb.stem in failed}
+
+
+def _keep_failed(executed: Path, folder: Path) -> Path:
+    """The executed notebook with the error, kept in `folder`; a full disk must not hide the
+    real error."""
+    kept = folder / executed.name
+    try:
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        if executed.exists():
+            shutil.copy2(executed, kept)
+    except OSError as copy_error:
+        kept = Path(f"(not kept: {copy_error.strerror})")
+    return kept
+
+
 def _failure_message(notebook: str, exc: Exception, executed: Path) -> str:
     cell = getattr(exc, "exec_count", None)
     index = getattr(exc, "cell_index", None)
@@ -191,8 +238,10 @@ def _failure_message(notebook: str, exc: Exception, executed: Path) -> str:
 
 def run_month(as_of: date, *, params_files: list[Path], reports_dir: Path = REPORTS_DIR,
               notebooks: list[Path] | None = None, extra: dict | None = None,
-              html: bool = True, echo=print) -> Path:
-    """Execute the notebooks for `as_of` and publish reports/<as_of>/ whole; returns that folder."""
+              html: bool = True, echo=print, jobs: int | None = None) -> Path:
+    """Execute the notebooks for `as_of` and publish reports/<as_of>/ whole; returns that folder.
+
+    Up to `jobs` notebooks run at once (default_jobs()), each after the notebooks it reads."""
     started = time.perf_counter()
     notebooks = notebooks or available_notebooks()
     params, source = load_params(params_files)
@@ -205,6 +254,10 @@ def run_month(as_of: date, *, params_files: list[Path], reports_dir: Path = REPO
     # any notebook declares, and gives each notebook its own
     declared = check_params(params, source, sorted(set(notebooks) | set(available_notebooks())))
 
+    jobs = default_jobs() if jobs is None else jobs
+    if jobs < 1:
+        raise ParamError(f"jobs = {jobs}: at least 1 notebook must run at a time")
+    memory_per_notebook(params.get("memory_limit"), jobs)  # a malformed limit stops the run here
     try:
         expand_inputs(params.get("orders_path", DATA_RAW / "orders.csv"), key="orders_path")
     except IngestError as exc:
@@ -213,7 +266,7 @@ def run_month(as_of: date, *, params_files: list[Path], reports_dir: Path = REPO
     Path(reports_dir).mkdir(parents=True, exist_ok=True)
     with month_lock(Path(reports_dir), as_of, echo=echo, lang=params.get("lang", "vi")):
         return _run_locked(as_of, params, params_files, declared, notebooks,
-                           Path(reports_dir), html, echo, started)
+                           Path(reports_dir), html, echo, started, jobs)
 
 
 class RunLocked(RuntimeError):
@@ -252,7 +305,7 @@ def month_lock(reports_dir: Path, as_of: date, *, echo=print, lang: str = "vi"):
 
 
 def _run_locked(as_of, params, params_files, declared, notebooks, reports_dir, html, echo,
-                started) -> Path:
+                started, jobs) -> Path:
     name = month_folder_name(as_of, params.get("lang", "vi"))
     final = reports_dir / name
     staging = reports_dir / f".staging-{name}"
@@ -260,50 +313,93 @@ def _run_locked(as_of, params, params_files, declared, notebooks, reports_dir, h
     staging.mkdir(parents=True)
     try:
         return _execute(as_of, params, params_files, declared, notebooks, reports_dir, html, echo,
-                        started, final, staging)
+                        started, final, staging, jobs)
     finally:
         # a failed or interrupted run leaves no staging folder (it holds contact data)
         shutil.rmtree(staging, ignore_errors=True)
 
 
+# what a notebook reads that another notebook of the month writes: it starts only after them.
+# 02 and 05 read the segment snapshots of 01 and 02 (02's page says whether a date's segments
+# came from a stored snapshot, so it must not race 05 to write one); 00 reads every output.
+# 03 and 04 read only the staged exports, so they run beside 01 and 02.
+NEEDS = {
+    "02_segment_migration": ("01_rfm_segments",),
+    "05_campaign_results": ("01_rfm_segments", "02_segment_migration"),
+    "00_monthly_review": ("01_rfm_segments", "02_segment_migration", "03_cohort_revenue",
+                          "04_loyalty_tiers", "05_campaign_results"),
+}
+
+
+def default_jobs() -> int:
+    """Notebooks run side by side: two where there are two cores or more (each kernel spends
+    much of its time in single-threaded Python: start, imports, charts, the page)."""
+    return 2 if (os.cpu_count() or 1) >= 2 else 1
+
+
+def physical_memory() -> int:
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+
+
+def memory_per_notebook(memory_limit: str | None, jobs: int) -> str | None:
+    """The run's memory_limit shared by the notebooks running at once (each is its own DuckDB);
+    without one, 80% of this machine's memory is shared, as one DuckDB would take alone."""
+    if jobs <= 1:
+        return memory_limit
+    try:
+        total = ingest._bytes(memory_limit) if memory_limit else int(physical_memory() * 0.8)
+    except (KeyError, ValueError):
+        raise ParamError(f"memory_limit = {memory_limit!r}: write it as DuckDB does, such as "
+                         f"8GB or 800MB") from None
+    return f"{total // jobs // 10**6}MB"
+
+
 def _execute(as_of, params, params_files, declared, notebooks, reports_dir, html, echo, started,
-             final, staging) -> Path:
-    durations = {}
+             final, staging, jobs) -> Path:
     shared = params | {"as_of": as_of.isoformat(), "output_dir": str(staging)}
-    echo(f"Monthly run for {as_of} → {final}  ({len(notebooks)} notebooks)")
-    for i, nb in enumerate(notebooks, start=1):
+    if jobs > 1 and len(notebooks) > 1:
+        shared["memory_limit"] = memory_per_notebook(params.get("memory_limit"), jobs)
+    echo(f"Monthly run for {as_of} → {final}  ({len(notebooks)} notebooks"
+         + (f", up to {jobs} at a time)" if jobs > 1 and len(notebooks) > 1 else ")"))
+    steps = {nb.stem: f"[{i}/{len(notebooks)}] {nb.stem}" for i, nb in enumerate(notebooks, 1)}
+    lang = params.get("lang", "vi")
+
+    def run_one(nb: Path) -> float:
         mine = {k: v for k, v in shared.items() if k in declared[nb.stem]}
         if "as_of_to" in declared[nb.stem] and "as_of_to" not in params:
             mine["as_of_to"] = as_of.isoformat()  # the migration notebook ends on the run's date
         mine = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in mine.items()}
-        executed = staging / nb.name
         t0 = time.perf_counter()
-        step = f"[{i}/{len(notebooks)}] {nb.stem}"
-        echo(f"{step} …", flush=True)
+        echo(f"{steps[nb.stem]} …", flush=True)
         try:
-            pm.execute_notebook(str(nb), str(executed), parameters=mine, kernel_name="python3",
-                                cwd=str(PROJECT_ROOT), progress_bar=False, log_output=False,
-                                kernel_manager_class=IpcKernelManager)
-        except Exception as exc:  # papermill raises PapermillExecutionError for a failed cell
-            echo(f"{step} FAILED after {time.perf_counter() - t0:.1f} s", flush=True)
-            kept = reports_dir / f"failed-{final.name}" / nb.name
-            try:
-                # the executed notebook with the error, beside (never inside) the published month
-                kept.parent.mkdir(parents=True, exist_ok=True)
-                if executed.exists():
-                    shutil.copy2(executed, kept)
-            except OSError as copy_error:  # a full disk must not hide the real error
-                kept = Path(f"(not kept: {copy_error.strerror})")
-            raise RunFailed(_failure_message(nb.stem, exc, kept)) from None
-        durations[nb.stem] = round(time.perf_counter() - t0, 2)
+            # the kernel starts in the project folder (resources, not papermill's cwd=, which
+            # changes this process's folder and is not safe with notebooks side by side)
+            pm.execute_notebook(str(nb), str(staging / nb.name), parameters=mine,
+                                kernel_name="python3", progress_bar=False, log_output=False,
+                                kernel_manager_class=IpcKernelManager,
+                                resources={"metadata": {"path": str(PROJECT_ROOT)}})
+        except Exception:
+            echo(f"{steps[nb.stem]} FAILED after {time.perf_counter() - t0:.1f} s", flush=True)
+            raise
+        seconds = round(time.perf_counter() - t0, 2)
         if html:
-
-            lang = params.get("lang", "vi")
-            page = export_html(executed, title=page_title(nb.stem, as_of, lang), lang=lang)
+            page = export_html(staging / nb.name, title=page_title(nb.stem, as_of, lang),
+                               lang=lang)
             if nb.stem == "00_monthly_review" and print_pdf(page) is None:
                 echo("  (no PDF of the review: Chromium is not installed; `make browser` "
                      "installs it)")
-        echo(f"{step} done in {durations[nb.stem]:.1f} s", flush=True)
+        echo(f"{steps[nb.stem]} done in {seconds:.1f} s", flush=True)
+        return seconds
+
+    durations, failed = _schedule(notebooks, run_one, jobs)
+    if failed:
+        # every failed notebook is kept beside (never inside) the published month; the message
+        # names the first one in the run's order
+        folder = reports_dir / f"failed-{final.name}"
+        kept = {stem: _keep_failed(staging / f"{stem}.ipynb", folder) for stem in failed}
+        first = next(iter(failed))
+        raise RunFailed(_failure_message(first, failed[first], kept[first])) from None
+    durations = {nb.stem: durations[nb.stem] for nb in notebooks}
 
     manifest = {
         "as_of": as_of.isoformat(),
@@ -313,6 +409,7 @@ def _execute(as_of, params, params_files, declared, notebooks, reports_dir, html
         "inputs": _input_report(params),
         "notebooks": list(durations),
         "durations_seconds": durations,
+        "jobs": jobs,
         "versions": _versions(),
     }
     manifest["outputs"] = {
@@ -362,6 +459,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sample-if-empty", action="store_true",
                         help="generate the sample shop first when data/raw has no orders")
     parser.add_argument("--no-html", action="store_true")
+    parser.add_argument("--jobs", type=int, default=None,
+                        help=f"notebooks run at once, each after those it reads (default "
+                             f"{default_jobs()} here; 1 runs them one by one)")
     parser.add_argument("--reports-dir", default=str(REPORTS_DIR),
                         help="where months are published (default: reports/)")
     args = parser.parse_args(argv)
@@ -375,7 +475,7 @@ def main(argv: list[str] | None = None) -> int:
         sample_data.main([])
     try:
         run_month(as_of, params_files=files, html=not args.no_html,
-                  reports_dir=Path(args.reports_dir))
+                  reports_dir=Path(args.reports_dir), jobs=args.jobs)
     except (ParamError, RunFailed, RunLocked) as exc:
         print(f"\nerror: {exc}", file=sys.stderr)
         return {ParamError: 2, RunLocked: 3}.get(type(exc), 1)

@@ -77,14 +77,23 @@ def read_snapshot(*, scheme: str, as_of: date, settings: dict, input_checksums: 
     path = folder / "segments.parquet"
     if not path.exists():
         return None
+    # a writer in another process (the monthly run's notebooks run side by side) finishes first
     try:
-        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+        with pid_lock(folder / ".lock"):
+            return _read_checked(path, folder / "meta.json")
+    except PermissionError:  # a read-only copy of the snapshots: nobody writes there
+        return _read_checked(path, folder / "meta.json")
+
+
+def _read_checked(path: Path, meta_path: Path) -> pa.Table | None:
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
         if meta.get("sha256") != file_sha256(path):
             raise ValueError("checksum differs")
         table = pq.read_table(path)
         if table.num_rows != meta.get("rows"):
             raise ValueError("row count differs")
     except (OSError, ValueError, pa.ArrowException) as exc:
-        warnings.warn(f"snapshot {path} is damaged ({exc}): computed again", stacklevel=2)
+        warnings.warn(f"snapshot {path} is damaged ({exc}): computed again", stacklevel=4)
         return None
     return table

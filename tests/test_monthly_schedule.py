@@ -1,0 +1,124 @@
+"""The monthly run's notebooks side by side: the order they start in, what they share, and what
+two processes staging the same export at once do. No notebook is executed here (test_monthly.py
+runs the real month)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from helpers import monthly
+from helpers.params import ParamError
+from helpers.paths import PROJECT_ROOT
+
+ORDER = [Path(f"{stem}.ipynb") for stem in monthly.NOTEBOOKS]
+
+
+class Recorder:
+    """A stand-in for running a notebook: records when each starts and ends."""
+
+    def __init__(self, seconds: dict[str, float], fail: set[str] = frozenset()):
+        self.seconds, self.fail = seconds, fail
+        self.events: list[tuple[str, str]] = []
+        self.running = 0
+        self.most = 0
+        self.lock = threading.Lock()
+
+    def __call__(self, nb: Path) -> float:
+        with self.lock:
+            self.events.append(("start", nb.stem))
+            self.running += 1
+            self.most = max(self.most, self.running)
+        time.sleep(self.seconds.get(nb.stem, 0.05))
+        with self.lock:
+            self.running -= 1
+            self.events.append(("end", nb.stem))
+        if nb.stem in self.fail:
+            raise RuntimeError(f"{nb.stem} broke")
+        return 1.0
+
+    def started(self) -> list[str]:
+        return [stem for what, stem in self.events if what == "start"]
+
+    def index(self, what: str, stem: str) -> int:
+        return self.events.index((what, stem))
+
+
+def test_each_notebook_starts_after_the_notebooks_it_reads_and_no_more_than_jobs_at_once():
+    rec = Recorder({"01_rfm_segments": 0.3, "03_cohort_revenue": 0.1})
+    done, failed = monthly._schedule(ORDER, rec, jobs=2)
+    assert not failed and set(done) == set(monthly.NOTEBOOKS)
+    assert rec.most == 2
+    for stem, needs in monthly.NEEDS.items():
+        for need in needs:
+            assert rec.index("end", need) < rec.index("start", stem), (need, stem)
+    # 03 and 04 read only the exports: they run while 01 is still running
+    assert rec.started()[:2] == ["01_rfm_segments", "03_cohort_revenue"]
+    assert rec.index("start", "04_loyalty_tiers") < rec.index("end", "01_rfm_segments")
+    assert rec.started()[-1] == "00_monthly_review"
+
+
+def test_one_job_runs_the_notebooks_one_by_one_in_the_run_order():
+    rec = Recorder({})
+    monthly._schedule(ORDER, rec, jobs=1)
+    assert rec.most == 1 and rec.started() == monthly.NOTEBOOKS
+
+
+def test_a_run_of_some_notebooks_waits_only_for_those_in_it():
+    some = [Path("05_campaign_results.ipynb"), Path("00_monthly_review.ipynb")]
+    rec = Recorder({})
+    done, failed = monthly._schedule(some, rec, jobs=2)
+    assert rec.started() == ["05_campaign_results", "00_monthly_review"] and not failed
+
+
+def test_after_a_failure_nothing_new_starts_and_the_first_failure_in_run_order_is_reported():
+    # 03 fails first in time, 01 later: both are reported, 01 first (the run's order)
+    rec = Recorder({"01_rfm_segments": 0.4, "03_cohort_revenue": 0.05},
+                   fail={"01_rfm_segments", "03_cohort_revenue"})
+    done, failed = monthly._schedule(ORDER, rec, jobs=2)
+    assert list(failed) == ["01_rfm_segments", "03_cohort_revenue"]
+    assert rec.started() == ["01_rfm_segments", "03_cohort_revenue"] and not done
+
+
+def test_the_memory_limit_is_shared_by_the_notebooks_running_at_once():
+    assert monthly.memory_per_notebook("8GB", 2) == "4000MB"
+    assert monthly.memory_per_notebook("8GB", 1) == "8GB"
+    assert monthly.memory_per_notebook(None, 1) is None
+    # without a limit, 80% of the machine is shared out, as one DuckDB would take alone
+    share = int(monthly.memory_per_notebook(None, 2).removesuffix("MB")) * 10**6
+    assert share == pytest.approx(monthly.physical_memory() * 0.8 / 2, rel=0.001)
+    with pytest.raises(ParamError, match="memory_limit = 'lots'.*8GB"):
+        monthly.memory_per_notebook("lots", 2)
+
+
+def test_two_processes_staging_the_same_export_take_turns_and_the_second_reads_the_cache(
+        tmp_path):
+    """Notebooks 01 and 03 start together on a new export: one stages it, the other waits for
+    the lock and finds the cache (no half-written Parquet is ever read)."""
+    rows = ["order_id,customer_id,order_date,amount"] + [
+        f"{i},c{i % 50},2026-0{1 + i % 9}-1{i % 10},{1000 + i}" for i in range(300_000)]
+    orders = tmp_path / "orders.csv"
+    orders.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    script = (
+        "import json, sys\n"
+        "from helpers import db, ingest\n"
+        "con = db.connect()\n"
+        f"r = ingest.load(con, 'orders', {str(orders)!r}, cache_dir={str(tmp_path / 'cache')!r},"
+        f" quarantine_dir={str(tmp_path / 'q')!r})\n"
+        "n, total = con.execute('select count(*), sum(amount)::varchar from order_lines')"
+        ".fetchone()\n"
+        "print(json.dumps({'from_cache': r.from_cache, 'rows': n, 'total': total}))\n")
+    runs = [subprocess.Popen([sys.executable, "-c", script], cwd=PROJECT_ROOT, text=True,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
+    said = [json.loads(r.communicate(timeout=300)[0].strip().splitlines()[-1]) for r in runs]
+    assert sorted(s["from_cache"] for s in said) == [False, True]
+    assert said[0]["rows"] == said[1]["rows"] == 300_000
+    assert Decimal(said[0]["total"]) == Decimal(said[1]["total"]) == sum(1000 + i for i in range(300_000))
+    assert not list((tmp_path / "cache").glob(".lock-*"))
