@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import time
 from datetime import date
 from pathlib import Path
@@ -171,9 +172,21 @@ def monthly(data, work, **extra):
     params.update({k: v for k, v in extra.items() if v is not None})
     path = work / "bench.yaml"
     path.write_text(yaml.safe_dump(params), encoding="utf-8")
-    folder = m.run_month(AS_OF, params_files=[PARAMS_DIR / "default.yaml",
-                                              PARAMS_DIR / "monthly.yaml", path],
-                         reports_dir=work / "reports", echo=lambda *a, **k: None)
+    # a month's run meets a new export, so no segment snapshot of it exists yet: the ones this
+    # machine holds are set aside for the run (and put back), or the trend would read them
+    from helpers.paths import SNAPSHOTS_DIR
+
+    aside = SNAPSHOTS_DIR.with_name(f".bench-aside-{SNAPSHOTS_DIR.name}")
+    if SNAPSHOTS_DIR.exists() and not aside.exists():
+        SNAPSHOTS_DIR.rename(aside)
+    try:
+        folder = m.run_month(AS_OF, params_files=[PARAMS_DIR / "default.yaml",
+                                                  PARAMS_DIR / "monthly.yaml", path],
+                             reports_dir=work / "reports", echo=lambda *a, **k: None)
+    finally:
+        if aside.exists():
+            shutil.rmtree(SNAPSHOTS_DIR, ignore_errors=True)
+            aside.rename(SNAPSHOTS_DIR)
     manifest = json.loads((folder / "manifest.json").read_text())
     return {"durations": manifest["durations_seconds"]}
 
