@@ -92,6 +92,7 @@ def contact_list_counts(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelati
 
 
 ORDERINGS = {"customer_id": "customer_id",
+             "expected_revenue": "expected_revenue desc nulls last, customer_id",
              "monetary_from": "monetary_from desc nulls last, customer_id"}
 
 
@@ -309,3 +310,29 @@ def write_campaign_list(con: duckdb.DuckDBPyConnection, *, folder: Path) -> dict
         files.append(write_csv(rows, folder / f"send_{channel}.csv"))
     held = db.one(con, "select count(*) filter (where is_holdout), count(*) from holdout_split")
     return {"files": files, "holdout": held[0], "list": held[1], "send": counts}
+
+
+# ---------------------------------------------------------------- notebook 06's outputs
+
+FADING_COLUMNS = ["customer_id", "name", "phone", "email", "consent_sms", "consent_zalo",
+                  "consent_email", "segment", "p_alive", "expected_revenue"]
+FADING_BELOW = 0.5  # P(alive) under which a customer of the best segment is listed
+
+
+def write_customer_value(con: duckdb.DuckDBPyConnection, *, output_dir: Path, table: pa.Table,
+                         model: pa.Table, fading_segment: str) -> dict:
+    """customer_value.parquet/.csv, customer_value_model.csv, and value/fading_champions.csv
+    (with a list per channel): the customers of the best segment whose P(alive) is below 50%."""
+    output_dir = Path(output_dir)
+    written = [write_parquet(table, output_dir / "customer_value.parquet"),
+               write_csv(table, output_dir / "customer_value.csv"),
+               write_csv(model, output_dir / "customer_value_model.csv")]
+    db.register(con, "customer_value", table)
+    fading = db.table_name(con, "fading_customers", segment=fading_segment,
+                           p_alive_below=FADING_BELOW)
+    build_contact_lists(con, fading, "fading_key")
+    written += write_contact_lists(con, output_dir / "value", file_name="{key}.csv",
+                                   keys=["fading_champions"], columns=FADING_COLUMNS,
+                                   order_by="expected_revenue")
+    count = con.execute(f"select count(*) from {fading}").fetchone()[0]
+    return {"files": written, "fading": count, "fading_segment": fading_segment}

@@ -1,4 +1,4 @@
-"""The pages' headings and explanations, one language at a time (pages 00 to 05).
+"""The pages' headings and explanations, one language at a time (pages 00 to 06).
 
 Each key holds the Markdown a page shows in Vietnamese and in English; notebooks keep their
 structure and take their text from here (their bilingual title cell is for JupyterLab only).
@@ -96,4 +96,29 @@ PAGE_TEXTS = {'00.title': {'vi': '# Báo cáo tháng cho quản lý\n'
                 'Only segments with at least 30 customers in both groups; every row is in '
                 '`campaign_results.csv`.'},
  '05.3': {'vi': '## Tin nhắn có đến được khách không?', 'en': '## Did the messages arrive?'},
- '05.4': {'vi': '## Chuẩn bị chiến dịch tiếp theo', 'en': '## Preparing the next campaign'}}
+ '05.4': {'vi': '## Chuẩn bị chiến dịch tiếp theo', 'en': '## Preparing the next campaign'},
+ '06.title': {'vi': '# Khách còn mua không, và đáng giá bao nhiêu\n'
+                    '> Ai vẫn còn là khách, mỗi người sẽ mua bao nhiêu lần và mang lại bao nhiêu '
+                    'trong thời gian tới.',
+              'en': '# Who is still a customer, and what each is worth\n'
+                    '> Who is still a customer, and how often each will buy and how much each '
+                    'will bring in the coming months.'},
+ '06.1': {'vi': '## Ai vẫn còn là khách?\n'
+                'Mô hình BG/NBD ước tính khả năng mỗi khách vẫn còn mua, từ nhịp mua của chính '
+                'họ; Gamma-Gamma ước tính mỗi lần mua đáng bao nhiêu.',
+          'en': '## Who is still a customer?\n'
+                'The BG/NBD model estimates the chance each customer still buys, from their own '
+                'rhythm; Gamma-Gamma estimates what each purchase is worth.'},
+ '06.2': {'vi': '## Nhóm nào sẽ mang lại doanh thu?', 'en': '## Which segments will bring revenue?'},
+ '06.3': {'vi': '## Vì sao không dùng một mốc 30 hay 45 ngày cho mọi khách?\n'
+                'Khách quen mua mỗi tuần mà vắng 45 ngày có lẽ đã bỏ đi; khách mua mỗi quý thì '
+                'chưa chắc.',
+          'en': '## Why not one 30- or 45-day rule for everyone?\n'
+                'A weekly buyer gone for 45 days has probably left; a customer who buys every '
+                'three months may not have.'},
+ '06.4': {'vi': '## Mô hình dự báo có đúng không?\n'
+                'Mô hình được ước tính lại trên dữ liệu trước kỳ kiểm tra, rồi so số lần mua dự '
+                'báo với số lần mua thực tế trong kỳ đó.',
+          'en': '## Does the model predict well?\n'
+                'The model is fitted again on the history before a check period, and its '
+                'predicted purchases are set against the actual ones in that period.'}}

@@ -158,9 +158,10 @@ def campaigns_section(run) -> list:
 # ---------------------------------------------------------------- this month's actions
 
 CHANNELS = ("sms", "zalo", "email")
-# (key, list file in the month folder): the lists notebooks 02-05 write, in the order to act
+# (key, list file in the month folder): the lists notebooks 02-06 write, in the order to act
 ACTION_FILES = [
     ("win_back", "movers/win_back.csv"),
+    ("fading_champions", "value/fading_champions.csv"),
     ("close_to_next", "tiers/close_to_next.csv"),
     ("will_drop", "tiers/will_drop.csv"),
     ("repurchase_1_7", "repurchase/window=1-7d.csv"),
@@ -169,7 +170,7 @@ ACTION_FILES = [
     ("birthdays", "tiers/birthdays.csv"),
 ]
 PAGES = ["01_rfm_segments", "02_segment_migration", "03_cohort_revenue", "04_loyalty_tiers",
-         "05_campaign_results"]
+         "05_campaign_results", "06_customer_value"]
 
 
 def _rows(path: Path) -> int | None:

@@ -49,3 +49,4 @@ from helpers.narrative.segments import (  # noqa: F401
     snapshot_written,
 )
 from helpers.narrative.tiers import list_sizes, loyalty_headlines, tier_review  # noqa: F401
+from helpers.narrative.value import calibration_sentence, value_headlines  # noqa: F401

@@ -24,6 +24,8 @@ ACTION_LABELS = {
     "repurchase_15_28": ("Mời mua lại: khách mua 15–28 ngày trước",
                          "Invite back: bought 15–28 days ago"),
     "birthdays": ("Chúc mừng sinh nhật khách tháng tới", "Birthday wishes for next month"),
+    "fading_champions": ("Gọi ngay khách tốt nhất có khả năng còn mua dưới 50%",
+                         "Call the best customers whose chance of still buying is below 50%"),
     "next_campaign": ("Gửi chiến dịch tiếp theo (giữ nhóm đối chứng)",
                       "Send the next campaign (keep its holdout)"),
 }
@@ -35,6 +37,7 @@ PAGE_TITLES = {
     "03_cohort_revenue": ("Khách mới và mua lại", "Cohorts and repurchase"),
     "04_loyalty_tiers": ("Hạng thành viên", "Loyalty tiers"),
     "05_campaign_results": ("Kết quả chiến dịch", "Campaign results"),
+    "06_customer_value": ("Giá trị khách hàng", "Customer value"),
 }
 
 

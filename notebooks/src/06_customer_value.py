@@ -1,0 +1,89 @@
+# %% [markdown]
+# # Khách còn mua không, và đáng giá bao nhiêu · Customer value
+# > Ai vẫn còn là khách, mỗi người sẽ mua bao nhiêu lần và mang lại bao nhiêu trong thời gian tới (BG/NBD, Gamma-Gamma).
+# > Who is still a customer, and how much each will buy and bring in the coming months (BG/NBD, Gamma-Gamma).
+
+# %% tags=["parameters"]
+as_of = "2026-10-31"  # last day included, YYYY-MM-DD
+orders_path = "data/raw/orders.csv"  # shop export (CSV, Parquet or XLSX): a file, a folder or a glob such as data/raw/orders/*.xlsx
+customers_path = "data/raw/customers.csv"  # customers export, empty for none
+returns_path = ""  # returns export (a file, folder or glob), empty for none
+output_dir = ""  # folder for the outputs, empty means data/processed/runs/<as_of>
+mapping = "auto"  # column mapping in params/mappings (auto picks it from the headers; kiotviet, shopee, tiktok_shop, shopify, generic)
+date_order = ""  # dates written dmy, mdy or ymd; empty means as the mapping says (auto by default)
+decimal_mark = ""  # decimal mark of amounts, a comma or a dot; empty means as the mapping says
+shop_tz = "Asia/Ho_Chi_Minh"  # shop time zone, for timestamps written with a zone
+encoding = "utf-8"  # text encoding of CSV exports, e.g. cp1258 for old Windows files
+drop_duplicates = False  # drop exact duplicate rows (only when the export repeats rows)
+scheme = "rfm11"  # segment scheme in params/schemes
+scheme_params = {}  # values for the scheme's own parameters, e.g. churn_days for lifecycle
+window_days = None  # look-back for F and M in days, None means all history
+bins = 5  # score levels per factor
+scoring = "quantile"  # quantile or fixed
+fixed_cuts = {}  # cut points per factor (recency_days, frequency, monetary) for fixed scoring
+factors = "rfm"  # factors scored, rfm or two of them (rf, rm, fm)
+monetary = "total"  # M on the total spend (total) or the average order value (aov)
+excluded_statuses = ["cancelled", "canceled", "failed", "void"]  # order statuses dropped
+horizon_days = 90  # the horizon of expected purchases and revenue, in days
+zero_amount_purchases = False  # count an order of amount 0 as a purchase day
+fit_seed = 2026  # seed of the fit (and of the sample below)
+fit_max_customers = 500000  # above this many buyers the models are fitted on a seeded sample and predict for all
+lang = "vi"  # labels and number format, vi or en
+threads = None  # DuckDB threads, None for all cores
+memory_limit = None  # DuckDB memory limit such as 8GB, None for the default
+
+# %%
+from helpers import charts, customer_value, export, narrative, notebook, rfm
+from helpers.texts import t
+
+run = notebook.start(globals(), "06")  # every parameter above, checked
+customer_value.check_params(horizon_days=horizon_days, fit_max_customers=fit_max_customers)
+scheme_def = rfm.load_run_scheme(run)
+con, inputs = notebook.load(run)
+
+# %%
+narrative.section("06.1", lang=run.lang)
+
+# %%
+summary = customer_value.build_summary(con, as_of=run.as_of,
+                                       excluded_statuses=run.excluded_statuses,
+                                       zero_amount_purchases=zero_amount_purchases).df()
+value_fit = customer_value.fit(summary, seed=fit_seed, max_customers=fit_max_customers)
+predicted = customer_value.predict(value_fit, summary, horizon_days=horizon_days)
+segments = rfm.build_rfm_segments(con, run=run, scheme=scheme_def).to_arrow_table()
+written = export.write_customer_value(con, output_dir=run.output_dir,
+                                      table=customer_value.outputs(predicted, segments),
+                                      model=customer_value.model_table(
+                                          value_fit, as_of=run.as_of, horizon_days=horizon_days),
+                                      fading_segment=scheme_def.order[0])
+narrative.value_headlines(value_fit, predicted, written, scheme=scheme_def,
+                          horizon_days=horizon_days, lang=run.lang)
+
+# %%
+narrative.section("06.2", lang=run.lang)
+
+# %%
+charts.value_per_segment(customer_value.per_segment(predicted, segments), order=scheme_def.order,
+                         labels=scheme_def.labels(run.lang), colors=scheme_def.colors(),
+                         lang=run.lang,
+                         title=t("value_per_segment_title", run.lang, days=horizon_days))
+
+# %%
+narrative.section("06.3", lang=run.lang)
+
+# %%
+charts.p_alive_curves(customer_value.p_alive_curves(value_fit), lang=run.lang,
+                      title=t("p_alive_title", run.lang))
+
+# %%
+narrative.section("06.4", lang=run.lang)
+
+# %%
+calibrated = customer_value.calibration(
+    con, as_of=run.as_of, excluded_statuses=run.excluded_statuses,
+    zero_amount_purchases=zero_amount_purchases, horizon_days=horizon_days, seed=fit_seed,
+    max_customers=fit_max_customers, first_date=customer_value.first_purchase(summary))
+narrative.calibration_sentence(calibrated, horizon_days=horizon_days, lang=run.lang)
+
+# %%
+charts.calibration(calibrated, lang=run.lang, title=t("calibration_title", run.lang))
