@@ -25,6 +25,7 @@ import pandas as pd
 import pyarrow as pa
 
 from helpers import db, rfm
+from helpers.params import ParamError
 
 WEEK_DAYS = 7.0
 # below these the estimates say more about chance than about the shop
@@ -330,8 +331,6 @@ def model_table(result: ValueFit, *, as_of: date, horizon_days: int) -> pa.Table
 
 
 def check_params(*, horizon_days, fit_max_customers) -> None:
-    from helpers.params import ParamError
-
     if not isinstance(horizon_days, int) or not 1 <= horizon_days <= 3650:
         raise ParamError(f"horizon_days = {horizon_days!r}: give a whole number of days from 1 "
                          f"to 3650, such as 90")

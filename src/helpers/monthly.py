@@ -4,7 +4,8 @@
 
 Parameters are checked before anything runs (papermill itself only warns on a misspelt key).
 Notebooks run side by side (--jobs, two by default), each after the notebooks whose outputs it
-reads (NEEDS). They execute into a staging folder; reports/<as_of>/ is replaced only when all succeeded. A
+reads (NEEDS). They execute into a staging folder; reports/<as_of>/ is replaced only when all
+succeeded. A
 failure exits non-zero naming the notebook and cell, and keeps the failed notebook under
 reports/<as_of>/failed/.
 """

@@ -44,7 +44,8 @@ final as (
         customer_id,
         count(*) - 1 as x,
         date_diff('day', min(order_date), max(order_date)) / 7.0 as t_x,
-        date_diff('day', min(order_date), cast($as_of as date)) / 7.0 as "T",
+        -- the papers call it T, and so do the issue's output columns
+        date_diff('day', min(order_date), cast($as_of as date)) / 7.0 as T,  -- noqa: CP02
         cast(avg(spend) filter (where order_date > first_day) as decimal(18, 2)) as mean_spend,
         min(order_date) as first_purchase_date,
         max(order_date) as last_purchase_date
