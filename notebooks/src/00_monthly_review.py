@@ -1,10 +1,10 @@
 # %% [markdown]
 # # Báo cáo tháng cho quản lý · Monthly review for managers
-# > Trang tóm tắt đọc kết quả của các sổ 01–05 trong cùng thư mục tháng. · The summary page, read from notebooks 01–05's outputs in the same month folder.
+# > Trang tóm tắt đọc kết quả của các sổ 01–06 trong cùng thư mục tháng. · The summary page, read from notebooks 01–05's outputs in the same month folder.
 
 # %% tags=["parameters"]
 as_of = "2026-10-31"  # last day included, YYYY-MM-DD
-output_dir = ""  # the month's run folder written by notebooks 01-05, empty means data/processed/runs/<as_of>
+output_dir = ""  # the month's run folder written by notebooks 01-06, empty means data/processed/runs/<as_of>
 orders_path = "data/raw/orders.csv"  # shop export (CSV, Parquet or XLSX): a file, a folder or a glob such as data/raw/orders/*.xlsx
 customers_path = "data/raw/customers.csv"  # customers export, empty for none
 returns_path = ""  # returns export (a file, folder or glob), empty for none

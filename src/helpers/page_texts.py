@@ -6,9 +6,9 @@ structure and take their text from here (their bilingual title cell is for Jupyt
 
 PAGE_TEXTS = {'00.title': {'vi': '# Báo cáo tháng cho quản lý\n'
                     '> Khách hàng của tháng trong một trang, và những việc cần làm; '
-                    'chi tiết ở các trang 01–05.',
+                    'chi tiết ở các trang 01–06.',
               'en': '# Monthly review for managers\n'
-                    "> This month's customers on one page, and what to do; details in pages 01–05."},
+                    "> This month's customers on one page, and what to do; details in pages 01–06."},
  '01.title': {'vi': '# Phân nhóm khách hàng RFM\n'
                     '> Mỗi khách đang ở nhóm nào tính đến ngày phân tích, mỗi nhóm lớn cỡ nào, và '
                     'nên chăm sóc ra sao.',

@@ -1,4 +1,4 @@
-"""The managers' monthly review: reads the run folder written by notebooks 01-05 (notebook 00).
+"""The managers' monthly review: reads the run folder written by notebooks 01-06 (notebook 00).
 
 Only the headline KPIs are computed here (for this month and the one before); everything else is
 read from the month's output files, so the review always agrees with the detailed reports.
