@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers import monthly
 from helpers.paths import PROJECT_ROOT
 
 pytestmark = [pytest.mark.notebooks, pytest.mark.browser]
@@ -65,7 +66,7 @@ def test_every_chart_draws_offline_and_no_labels_overlap(browser, month, month_e
     folder = month if lang == "vi" else month_en
     ARTIFACTS.mkdir(exist_ok=True)
     pages = sorted(folder.glob("*.html"))
-    assert len(pages) == 6
+    assert len(pages) == len(monthly.NOTEBOOKS) == 7
     problems = []
     for html in pages:
         for width in WIDTHS:
