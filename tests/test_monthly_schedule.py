@@ -122,3 +122,30 @@ def test_two_processes_staging_the_same_export_take_turns_and_the_second_reads_t
     assert said[0]["rows"] == said[1]["rows"] == 300_000
     assert Decimal(said[0]["total"]) == Decimal(said[1]["total"]) == sum(1000 + i for i in range(300_000))
     assert not list((tmp_path / "cache").glob(".lock-*"))
+
+
+def test_notebook_05_reads_segment_snapshots_but_never_writes_one(monkeypatch):
+    """So page 02's sentence on where each date's segments came from does not depend on
+    whether 05 ran beside it (NEEDS lets 05 start right after 01)."""
+    import duckdb
+    import pyarrow as pa
+
+    from helpers import campaigns, migration
+
+    asked = []
+
+    def segments_as_of(con, **kwargs):
+        asked.append(kwargs.get("keep", True))
+        return pa.table({"customer_id": ["a"], "segment": ["champions"]}), "computed"
+
+    monkeypatch.setattr(migration, "segments_as_of", segments_as_of)
+    con = duckdb.connect()
+    con.execute("create table campaigns as select 'c1' as campaign_id, "
+                "date '2026-10-01' as start_date")
+
+    class Run:
+        as_of = __import__("datetime").date(2026, 10, 31)
+
+    campaigns.build_campaign_segments(con, run=Run(), scheme=None, input_checksums={})
+    assert asked == [False]
+    assert "02_segment_migration" not in monthly.NEEDS["05_campaign_results"]

@@ -66,7 +66,7 @@ def build_campaign_segments(con, *, run: RunParams, scheme: Scheme,
     for campaign_id, start in starts:
         table, _ = migration.segments_as_of(con, run=run, scheme=scheme,
                                             as_of=start - timedelta(days=1),
-                                            input_checksums=input_checksums)
+                                            input_checksums=input_checksums, keep=False)
         frames.append(table.select(["customer_id", "segment"]).append_column(
             "campaign_id", pa.array([campaign_id] * table.num_rows, pa.string())))
     combined = pa.concat_tables(frames) if frames else pa.table(

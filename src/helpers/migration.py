@@ -22,8 +22,10 @@ from helpers.schemes import Scheme, check_movers_lists
 
 def segments_as_of(con, *, run: RunParams, scheme: Scheme, as_of: date,
                    input_checksums: dict[str, str], snapshot_root: Path = SNAPSHOTS_DIR,
-                   use_snapshots: bool = True) -> tuple[pa.Table, str]:
-    """Every customer's segment as of `as_of`: (table, 'snapshot' or 'computed')."""
+                   use_snapshots: bool = True, keep: bool = True) -> tuple[pa.Table, str]:
+    """Every customer's segment as of `as_of`: (table, 'snapshot' or 'computed'). A computed
+    date is kept as a snapshot unless `keep` is False (notebook 05 only reads them, so that page
+    02, which says where each date's segments came from, reads the same whatever runs beside)."""
     if use_snapshots:
         stored = snapshots.read_snapshot(scheme=run.scheme, as_of=as_of,
                                          settings=rfm.snapshot_settings(run, scheme),
@@ -31,6 +33,8 @@ def segments_as_of(con, *, run: RunParams, scheme: Scheme, as_of: date,
         if stored is not None:
             return stored, "snapshot"
     rfm.build_rfm_segments(con, run=run, scheme=scheme, as_of=as_of)
+    if not keep:
+        return snapshots.segments_table(con), "computed"
     path = snapshots.write_snapshot(con, scheme=run.scheme, as_of=as_of,
                                     settings=rfm.snapshot_settings(run, scheme),
                                     input_checksums=input_checksums, root=snapshot_root)

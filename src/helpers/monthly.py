@@ -322,13 +322,13 @@ def _run_locked(as_of, params, params_files, declared, notebooks, reports_dir, h
 
 
 # what a notebook reads that another notebook of the month writes: it starts only after them.
-# 02 and 05 read the segment snapshots of 01 and 02 (02's page says whether a date's segments
-# came from a stored snapshot, so it must not race 05 to write one); 00 reads every output.
-# 03 and 04 read only the staged exports, so they run beside 01 and 02; 06 (customer value)
-# follows 01, as the issue orders it.
+# 02 reads 01's segment snapshot of the run's date (its page says where each date's segments
+# came from; 05 reads snapshots but never writes one, so it cannot change that sentence);
+# 00 reads every output. 03, 04 and 05 read only the staged exports (05 after 01, which stages
+# them first); 06 (customer value) follows 01, as the issue orders it.
 NEEDS = {
     "02_segment_migration": ("01_rfm_segments",),
-    "05_campaign_results": ("01_rfm_segments", "02_segment_migration"),
+    "05_campaign_results": ("01_rfm_segments",),
     "06_customer_value": ("01_rfm_segments",),
     "00_monthly_review": ("01_rfm_segments", "02_segment_migration", "03_cohort_revenue",
                           "04_loyalty_tiers", "05_campaign_results", "06_customer_value"),

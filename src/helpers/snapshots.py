@@ -52,8 +52,7 @@ def write_snapshot(con: duckdb.DuckDBPyConnection, *, scheme: str, as_of: date, 
 
     key = snapshot_key(settings, input_checksums)
     folder = snapshot_dir(scheme=scheme, as_of=as_of, key=key, root=root)
-    table = arrow(con, f"select {', '.join(SNAPSHOT_COLUMNS)} from rfm_segments "
-                       f"order by customer_id")
+    table = segments_table(con)
     folder.mkdir(parents=True, exist_ok=True)
     # one writer at a time per snapshot (an analyst's notebook and the monthly run may meet)
     with pid_lock(folder / ".lock"):
@@ -65,6 +64,12 @@ def write_snapshot(con: duckdb.DuckDBPyConnection, *, scheme: str, as_of: date, 
         tmp.write_text(json.dumps(meta, indent=1, sort_keys=True, default=str), encoding="utf-8")
         tmp.replace(folder / "meta.json")
     return folder / "segments.parquet"
+
+
+def segments_table(con: duckdb.DuckDBPyConnection) -> pa.Table:
+    """What a snapshot holds: rfm_segments (the segments last built), by customer."""
+    return arrow(con, f"select {', '.join(SNAPSHOT_COLUMNS)} from rfm_segments "
+                      f"order by customer_id")
 
 
 def read_snapshot(*, scheme: str, as_of: date, settings: dict, input_checksums: dict[str, str],

@@ -32,16 +32,21 @@ def value_headlines(fit, predicted: pd.DataFrame, written: dict, *, scheme, hori
                   "khác không bị ảnh hưởng. Chi tiết ở customer_value_model.csv.",
             "The model did not converge on this month's data, so no figure from it is used; "
             "the other pages are not affected. Details in customer_value_model.csv."))
-    alive = predicted.p_alive
+    repeat = predicted[predicted.x > 0]
+    once = len(predicted) - len(repeat)
+    alive = repeat.p_alive
     purchases = predicted.expected_purchases.sum()
     revenue = predicted.expected_revenue.sum()
     best = scheme.labels(lang).get(written["fading_segment"], written["fading_segment"])
     items = [pick(
-        lang, f"Trong {number(len(predicted), lang)} khách đã mua, khoảng "
+        lang, f"Trong {number(len(repeat), lang)} khách đã mua từ hai lần trở lên, khoảng "
               f"**{number(alive.sum(), lang)} khách ({percent(alive.mean(), lang)}) vẫn còn "
-              f"mua**.",
-        f"Of {number(len(predicted), lang)} buyers, about **{number(alive.sum(), lang)} "
-        f"({percent(alive.mean(), lang)}) are still customers**.")]
+              f"mua**. Với {number(once, lang)} khách mới mua một lần, mô hình chưa thể biết họ "
+              f"đã bỏ đi hay chưa (nó coi họ là vẫn còn mua).",
+        f"Of {number(len(repeat), lang)} customers who bought more than once, about "
+        f"**{number(alive.sum(), lang)} ({percent(alive.mean(), lang)}) are still "
+        f"customers**. For the {number(once, lang)} who bought once, the model cannot yet tell "
+        f"whether they left (it counts them as active).")]
     if pd.notna(revenue) and fit.gamma_gamma:
         items.append(pick(
             lang, f"Trong {horizon_days} ngày tới họ dự kiến mua **{number(purchases, lang)} "
@@ -58,13 +63,13 @@ def value_headlines(fit, predicted: pd.DataFrame, written: dict, *, scheme, hori
             f"each purchase is worth."))
     if written["fading"]:
         items.append(pick(
-            lang, f"**{number(written['fading'], lang)} khách {best} có khả năng còn mua dưới "
-                  f"50%: hãy liên hệ ngay** (value/fading_champions.csv).",
-            f"**{number(written['fading'], lang)} {best} customers have a chance below 50% of "
-            f"still buying: contact them now** (value/fading_champions.csv)."))
+            lang, f"**{number(written['fading'], lang)} khách thuộc nhóm «{best}» có khả năng "
+                  f"còn mua dưới 50%: hãy liên hệ ngay** (value/fading_champions.csv).",
+            f"**{number(written['fading'], lang)} customers in «{best}» have a chance below "
+            f"50% of still buying: contact them now** (value/fading_champions.csv)."))
     else:
-        items.append(pick(lang, f"Không khách {best} nào có khả năng còn mua dưới 50%.",
-                          f"No {best} customer has a chance below 50% of still buying."))
+        items.append(pick(lang, f"Không ai trong nhóm «{best}» có khả năng còn mua dưới 50%.",
+                          f"Nobody in «{best}» has a chance below 50% of still buying."))
     if fit.fitted_on < fit.customers:
         items.append(pick(
             lang, f"Mô hình được ước tính trên {number(fit.fitted_on, lang)} khách chọn ngẫu "
