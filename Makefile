@@ -60,7 +60,7 @@ browser:
 
 ## All tests: helpers, SQL models, notebooks (papermill and nbval) and the browser check
 test: setup browser data/raw/orders.csv
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q --durations=15
 	$(PY) -m pytest -q -p no:cacheprovider --nbval-lax notebooks
 
 ## Fast tests only (no notebook runs, no browser)
