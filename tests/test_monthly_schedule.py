@@ -149,3 +149,11 @@ def test_notebook_05_reads_segment_snapshots_but_never_writes_one(monkeypatch):
     campaigns.build_campaign_segments(con, run=Run(), scheme=None, input_checksums={})
     assert asked == [False]
     assert "02_segment_migration" not in monthly.NEEDS["05_campaign_results"]
+
+
+def test_customer_value_starts_as_soon_as_01_is_done_when_several_notebooks_are_ready():
+    """06 is the longest notebook after 01, and 00 waits for it: it goes before 02, 04, 05."""
+    rec = Recorder({"01_rfm_segments": 0.3, "03_cohort_revenue": 0.35})
+    monthly._schedule(ORDER, rec, jobs=2)
+    after_01 = rec.started()[rec.started().index("01_rfm_segments") + 2]
+    assert after_01 == "06_customer_value", rec.started()
