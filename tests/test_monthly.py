@@ -255,12 +255,11 @@ def test_a_run_killed_mid_notebook_leaves_the_month_untouched_and_the_rerun_comp
     """kill -9 of the runner (and its kernel) while `victim` runs: the published month keeps
     its bytes, the stale lock and staging are cleared by the next run, which completes."""
     import os
+    import shutil
     import signal
     import subprocess
     import sys
     import time
-
-    import shutil
 
     root, params = shop
     # a copy of the published month, so the other tests keep theirs whatever happens here
