@@ -61,6 +61,14 @@ class IpcKernelManager(AsyncKernelManager):
 
     transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
 
+    async def _async_interrupt_kernel(self) -> None:
+        # jupyter_client interrupts a kernel before it asks it to shut down; a kernel that has
+        # finished its notebook then logs "KeyboardInterrupt caught in kernel" into the run's
+        # output. Papermill never interrupts otherwise; a busy kernel still gets SIGTERM.
+        if self.shutting_down:
+            return
+        await super()._async_interrupt_kernel()
+
     def _ip_default(self) -> str:
         # The socket files go to a private temporary folder, never the working directory
         # (jupyter_client's default is ./kernel-ipc-<port>, left behind when a kernel is killed).
