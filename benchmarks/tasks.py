@@ -55,6 +55,27 @@ def plain_copy_csv(data, work, **_):
     return {}
 
 
+def calamine_xlsx(data, work, **_):
+    """The reference for XLSX staging: python-calamine reading every row of the 10 files."""
+    from python_calamine import CalamineWorkbook
+
+    rows = 0
+    for path in sorted((data / "xlsx").glob("*.xlsx")):
+        for _ in CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).iter_rows():
+            rows += 1
+    return {"rows": rows}
+
+
+def stage_xlsx(data, work, **_):
+    """The first staging of the 10 XLSX files as one export (a folder), into a fresh cache."""
+    from helpers import db, ingest
+
+    con = db.connect(temp_directory=str(work / "duckdb_tmp"))
+    report = ingest.load(con, "orders", data / "xlsx", cache_dir=work / "cache",
+                         quarantine_dir=work / "quarantine")
+    return {"rows_read": report.rows_read, "rows_loaded": report.rows_loaded}
+
+
 def stage_parquet(data, work, **_):
     from helpers import db, ingest
 
@@ -234,7 +255,8 @@ def explorer(data, work, **_):
             "redraws": {f"{t['control']}={t['value']}": round(t["seconds"], 3) for t in times}}
 
 
-TASKS = {f.__name__: f for f in (stage_csv, plain_copy_csv, stage_parquet, rfm_segments,
+TASKS = {f.__name__: f for f in (stage_csv, plain_copy_csv, stage_parquet, calamine_xlsx,
+                                 stage_xlsx, rfm_segments,
                                  migration, cohorts,
                                  loyalty, exports, plain_duckdb, pandas_baseline, notebook01,
                                  notebook01_no_xlsx, monthly, customer_value, explorer)}
