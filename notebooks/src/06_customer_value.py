@@ -51,8 +51,8 @@ summary = customer_value.build_summary(con, as_of=run.as_of,
 value_fit = customer_value.fit(summary, seed=fit_seed, max_customers=fit_max_customers)
 predicted = customer_value.predict(value_fit, summary, horizon_days=horizon_days)
 segments = rfm.build_rfm_segments(con, run=run, scheme=scheme_def).to_arrow_table()
-written = export.write_customer_value(con, output_dir=run.output_dir,
-                                      table=customer_value.outputs(predicted, segments),
+values = customer_value.outputs(predicted, segments)
+written = export.write_customer_value(con, output_dir=run.output_dir, table=values,
                                       model=customer_value.model_table(
                                           value_fit, as_of=run.as_of, horizon_days=horizon_days),
                                       fading_segment=scheme_def.order[0])
@@ -63,7 +63,7 @@ narrative.value_headlines(value_fit, predicted, written, scheme=scheme_def,
 narrative.section("06.2", lang=run.lang)
 
 # %%
-charts.value_per_segment(customer_value.per_segment(predicted, segments), order=scheme_def.order,
+charts.value_per_segment(customer_value.per_segment(values), order=scheme_def.order,
                          labels=scheme_def.labels(run.lang), colors=scheme_def.colors(),
                          lang=run.lang,
                          title=t("value_per_segment_title", run.lang, days=horizon_days))

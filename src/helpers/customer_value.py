@@ -13,7 +13,6 @@ says it in a sentence.
 from __future__ import annotations
 
 import math
-import sys
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -105,7 +104,6 @@ def _quiet():
 
 
 def _import_clv():
-    sys.modules.setdefault("rfc3987_syntax", None)
     with _quiet():
         warnings.simplefilter("ignore")
         from pymc_extras.prior import Prior
@@ -379,13 +377,14 @@ def first_purchase(summary: pd.DataFrame) -> date | None:
     return pd.Timestamp(summary.first_purchase_date.min()).date()
 
 
-def per_segment(predicted: pd.DataFrame, segments: pa.Table | None) -> pd.DataFrame:
-    """Per segment: customers, expected purchases and revenue over the horizon, mean P(alive)."""
+def per_segment(values: pa.Table) -> pd.DataFrame:
+    """Per segment of `outputs(...)` (which carries each customer's segment): customers,
+    expected purchases and revenue over the horizon, mean P(alive)."""
     columns = ["segment", "customers", "expected_purchases", "expected_revenue", "p_alive"]
-    if segments is None or predicted.p_alive.isna().all():
+    frame = values.select(columns[:1] + ["customer_id"] + columns[2:]).to_pandas()
+    if frame.p_alive.isna().all():
         return pd.DataFrame(columns=columns)
-    frame = predicted.merge(segments.select(["customer_id", "segment"]).to_pandas(),
-                            on="customer_id", how="left")
+    frame["expected_revenue"] = frame.expected_revenue.astype(float)
     return frame.groupby("segment", dropna=False).agg(
         customers=("customer_id", "size"), expected_purchases=("expected_purchases", "sum"),
         expected_revenue=("expected_revenue", "sum"), p_alive=("p_alive", "mean"),
