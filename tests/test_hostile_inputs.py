@@ -348,6 +348,45 @@ def test_a_lock_left_by_a_dead_run_is_taken_over(tmp_path):
     assert said and "stopped" in said[0]
 
 
+LOCK_RACE = """
+import sys, time
+from pathlib import Path
+from helpers.safety import pid_lock
+folder = Path(sys.argv[1])
+start = float(sys.argv[2])
+while time.time() < start:
+    time.sleep(0.001)
+for _ in range(15):
+    with pid_lock(folder / ".lock-x", wait_seconds=60,
+                  on_stale=lambda pid: (folder / "stale").open("a").write("x")):
+        n = int((folder / "n").read_text())
+        time.sleep(0.002)
+        (folder / "n").write_text(str(n + 1))
+"""
+
+
+@pytest.mark.parametrize("left_by_a_dead_run", [False, True])
+def test_processes_racing_for_a_lock_never_hold_it_together(tmp_path, left_by_a_dead_run):
+    """A lock file is never seen half-written (which once let a second process take a live lock
+    for a stale one), and several waiters finding the same dead holder remove it only once."""
+    import socket
+    import time
+
+    (tmp_path / "n").write_text("0")
+    if left_by_a_dead_run:
+        dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                              capture_output=True, text=True, check=True).stdout.strip()
+        (tmp_path / ".lock-x").write_text(f"{dead} {socket.gethostname()} then")
+    start = str(time.time() + 1.5)
+    runs = [subprocess.Popen([sys.executable, "-c", LOCK_RACE, str(tmp_path), start],
+                             cwd=Path(__file__).parents[1]) for _ in range(4)]
+    assert all(r.wait(timeout=120) == 0 for r in runs)
+    assert (tmp_path / "n").read_text() == str(4 * 15)
+    stale = (tmp_path / "stale").read_text() if (tmp_path / "stale").exists() else ""
+    assert stale == ("x" if left_by_a_dead_run else "")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["n"] + (["stale"] * left_by_a_dead_run)
+
+
 def test_the_runner_exits_3_when_the_month_is_locked(tmp_path, shop):
     root, params = shop
     reports = tmp_path / "reports"

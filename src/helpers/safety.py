@@ -80,29 +80,60 @@ def pid_lock(path: Path, *, wait_seconds: float = 60.0, on_stale=None):
     host = socket.gethostname()
     me = f"{os.getpid()} {host} {datetime.now().isoformat(timespec='seconds')}"
     deadline = time.monotonic() + wait_seconds
-    while True:
+    while not _create_whole(path, me):
         try:
-            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-        except FileExistsError:
             holder = path.read_text(encoding="utf-8", errors="replace").split()
-            pid = int(holder[0]) if holder and holder[0].isdigit() else None
-            other_host = len(holder) > 1 and holder[1] != host
-            if pid is None or (not other_host and not _alive(pid)):
-                if on_stale is not None:
-                    on_stale(pid)
-                path.unlink(missing_ok=True)
-                continue
-            if time.monotonic() >= deadline:
-                raise LockHeld(path, holder) from None
-            time.sleep(0.2)
+        except FileNotFoundError:  # released between the two steps
             continue
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(me)
-        break
+        pid = int(holder[0]) if holder and holder[0].isdigit() else None
+        other_host = len(holder) > 1 and holder[1] != host
+        if pid is None or (not other_host and not _alive(pid)):
+            if _take_over(path, holder) and on_stale is not None:
+                on_stale(pid)
+            continue
+        if time.monotonic() >= deadline:
+            raise LockHeld(path, holder) from None
+        time.sleep(0.2)
     try:
         yield path
     finally:
         path.unlink(missing_ok=True)
+
+
+def _private_name(path: Path, suffix: str) -> Path:
+    return path.with_name(f"{path.name}.{os.getpid()}-{os.urandom(4).hex()}.{suffix}")
+
+
+def _create_whole(path: Path, content: str) -> bool:
+    """Create the lock file with its content in one step (a hard link of a finished file), so
+    another process never reads it empty and takes a live lock for a stale one."""
+    tmp = _private_name(path, "new")
+    tmp.write_text(content, encoding="utf-8")
+    try:
+        os.link(tmp, path)
+        return True
+    except FileExistsError:
+        return False
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _take_over(path: Path, stale: list[str]) -> bool:
+    """Remove a stale lock, but only the one judged stale: it is moved aside first, and a lock
+    another waiter took in the meantime is put back."""
+    aside = _private_name(path, "stale")
+    try:
+        os.rename(path, aside)
+    except FileNotFoundError:
+        return False
+    try:
+        if aside.read_text(encoding="utf-8", errors="replace").split() != stale:
+            with contextlib.suppress(FileExistsError):
+                os.link(aside, path)
+            return False
+        return True
+    finally:
+        aside.unlink(missing_ok=True)
 
 
 def _alive(pid: int) -> bool:
