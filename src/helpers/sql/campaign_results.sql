@@ -37,7 +37,7 @@ started as (
     -- the as-of rule: a campaign that starts after the as-of date is not measured yet
     select
         *,
-        start_date + to_days(attribution_days) as window_end
+        start_date + attribution_days as window_end
 
     from campaigns
 
@@ -164,11 +164,11 @@ rates as (
 
     select
         *,
-        delivered / nullif(sent, 0) as delivery_rate,
-        opened / nullif(delivered, 0) as open_rate,
-        interacted / nullif(delivered, 0) as interaction_rate,
-        treated_converters / nullif(sent, 0) as treated_rate,
-        holdout_converters / nullif(holdout, 0) as holdout_rate,
+        cast(delivered as double) / nullif(sent, 0) as delivery_rate,
+        cast(opened as double) / nullif(delivered, 0) as open_rate,
+        cast(interacted as double) / nullif(delivered, 0) as interaction_rate,
+        cast(treated_converters as double) / nullif(sent, 0) as treated_rate,
+        cast(holdout_converters as double) / nullif(holdout, 0) as holdout_rate,
         cast(treated_revenue_total as double) / nullif(sent, 0) as treated_revenue,
         cast(holdout_revenue_total as double) / nullif(holdout, 0) as holdout_revenue
 
@@ -183,8 +183,8 @@ effects as (
         treated_rate - holdout_rate as uplift,
         -- normal approximation for the difference of two proportions
         1.96 * sqrt(
-            treated_rate * (1 - treated_rate) / nullif(sent, 0)
-            + holdout_rate * (1 - holdout_rate) / nullif(holdout, 0)
+            cast(treated_rate * (1 - treated_rate) as double) / nullif(sent, 0)
+            + cast(holdout_rate * (1 - holdout_rate) as double) / nullif(holdout, 0)
         ) as margin
 
     from rates
@@ -218,13 +218,14 @@ final as (
         (effects.treated_revenue - effects.holdout_revenue) * effects.sent as incremental_revenue,
         case
             when effects.uplift * effects.sent > 0
-                then effects.cost / (effects.uplift * effects.sent)
+                then cast(effects.cost as double) / (effects.uplift * effects.sent)
         end as cost_per_incremental_converter,
         case
             when effects.cost > 0
-                then (
+                then cast(
                     (effects.treated_revenue - effects.holdout_revenue) * effects.sent
                     - effects.cost
+                    as double
                 ) / effects.cost
         end as roi,
         started.name,
@@ -232,7 +233,7 @@ final as (
         started.target,
         started.start_date,
         started.attribution_days,
-        started.window_end - interval 1 day <= $as_of as is_window_complete
+        date_diff('day', $as_of, started.window_end) <= 1 as is_window_complete
 
     from effects
 

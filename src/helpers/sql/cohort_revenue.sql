@@ -93,7 +93,15 @@ final as (
 
     select
         case
-            when $grain = 'week' then strftime(cells.cohort_start, '%G-W%V')
+            -- the ISO week (2024-W01) of a Monday: the year and week of its Thursday, spelled
+            -- out because Spark has no pattern for ISO weeks
+            when $grain = 'week' then cast(year(cells.cohort_start + 3) as varchar) || '-W'
+                || lpad(cast(
+                    cast(
+                        floor(cast(dayofyear(cells.cohort_start + 3) - 1 as double) / 7) as integer
+                    )
+                    + 1 as varchar
+                ), 2, '0')
             else strftime(cells.cohort_start, '%Y-%m')
         end as cohort,
         cells.period,
@@ -101,7 +109,7 @@ final as (
         cells.purchases,
         cells.revenue,
         cohort_sizes.cohort_size,
-        cells.customers / cohort_sizes.cohort_size as retention,
+        cast(cells.customers as double) / cohort_sizes.cohort_size as retention,
         cells.cohort_start
 
     from cells

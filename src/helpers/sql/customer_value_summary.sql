@@ -43,10 +43,15 @@ final as (
     select
         customer_id,
         count(*) - 1 as x,
-        date_diff('day', min(order_date), max(order_date)) / 7.0 as t_x,
+        cast(date_diff('day', min(order_date), max(order_date)) as double) / 7 as t_x,
         -- the papers call it T, and so do the issue's output columns
-        date_diff('day', min(order_date), cast($as_of as date)) / 7.0 as T,  -- noqa: CP02
-        cast(avg(spend) filter (where order_date > first_day) as decimal(18, 2)) as mean_spend,
+        cast(date_diff('day', min(order_date), cast($as_of as date)) as double) / 7
+            as T,  -- noqa: CP02
+        cast(
+            cast(sum(spend) filter (where order_date > first_day) as double)
+            / count(spend) filter (where order_date > first_day)
+            as decimal(18, 2)
+        ) as mean_spend,
         min(order_date) as first_purchase_date,
         max(order_date) as last_purchase_date
 

@@ -16,7 +16,7 @@ flagged as (
         *,
         (
             $window_days is null
-            or order_date > $as_of - to_days(cast($window_days as integer))
+            or date_diff('day', order_date, $as_of) < $window_days
         ) as is_in_window
 
     from orders
@@ -34,7 +34,7 @@ metrics as (
         coalesce(sum(amount) filter (where is_in_window), 0) as monetary,
         count(*) filter (where is_in_window) as orders,
         cast(
-            sum(amount) filter (where is_in_window)
+            cast(sum(amount) filter (where is_in_window) as double)
             / nullif(count(*) filter (where is_purchase and is_in_window), 0)
             as decimal(18, 2)
         ) as aov,

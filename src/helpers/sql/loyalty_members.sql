@@ -47,11 +47,10 @@ final as (
         with_next.spend,
         with_next.tier,
         -- points = floor(max(spend, 0) / point_value), in exact integer arithmetic on cents
-        cast(
-            cast(greatest(with_next.spend, 0) * 100 as hugeint)
-            // cast(cast($point_value as decimal(18, 2)) * 100 as hugeint)
-            as bigint
-        ) as points,
+        -- (rounded to cents explicitly: a decimal cast to an integer rounds in DuckDB and
+        -- truncates in Spark)
+        cast(round(greatest(with_next.spend, 0) * 100) as bigint)
+        // cast(round(cast($point_value as decimal(18, 2)) * 100) as bigint) as points,
         with_next.next_tier,
         with_next.next_threshold - with_next.spend as gap_to_next,
         coalesce(

@@ -37,7 +37,7 @@ spend_in_period as (
 
     from orders
 
-    where order_date > $spend_as_of - to_days(cast($period_days as integer))
+    where date_diff('day', order_date, $spend_as_of) < $period_days
 
     group by all
 

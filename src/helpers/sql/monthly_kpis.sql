@@ -59,12 +59,12 @@ final as (
         count(*) filter (where customers.purchases_in_month > 0) as active_buyers,
         coalesce(sum(customers.revenue_in_month), 0) as revenue,
         -- repeat rate: active buyers of the month who had bought before it
-        count(*) filter (
+        cast(count(*) filter (
             where customers.purchases_in_month > 0 and customers.purchases_before_month > 0
-        )
+        ) as double)
         / nullif(count(*) filter (where customers.purchases_in_month > 0), 0) as repeat_rate,
         -- one-time buyers: customers with exactly one purchase so far
-        count(*) filter (where customers.purchases = 1)
+        cast(count(*) filter (where customers.purchases = 1) as double)
         / nullif(count(*) filter (where customers.purchases > 0), 0) as share_one_time
 
     from dates

@@ -23,7 +23,7 @@ selected as (
     -- an empty "from" set means any other segment: "anyone who moved into champions"
     where
         (
-            len(cast($from_segments as varchar[])) = 0
+            array_length(cast($from_segments as varchar[])) = 0
             or list_contains(cast($from_segments as varchar[]), from_segment)
         )
         and list_contains(cast($to_segments as varchar[]), to_segment)

@@ -38,7 +38,8 @@ final as (
         window_days,
         count(*) as eligible_buyers,
         count(*) filter (where has_returned) as returned,
-        count(*) filter (where has_returned) / nullif(count(*), 0) as share_returned
+        cast(count(*) filter (where has_returned) as double) / nullif(count(*), 0)
+            as share_returned
 
     from flagged
 

@@ -38,8 +38,8 @@ final as (
 
     -- the last customer inside each percentile of buyers
     select
-        ceil(100.0 * position / buyers)::int as customer_percentile,
-        max(cumulative_revenue) / nullif(any_value(revenue), 0) as revenue_share
+        cast(ceil(cast(100 * position as double) / buyers) as int) as customer_percentile,
+        cast(max(cumulative_revenue) as double) / nullif(any_value(revenue), 0) as revenue_share
 
     from cumulative
 

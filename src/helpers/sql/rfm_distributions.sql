@@ -45,7 +45,7 @@ monetary as (
         'monetary' as factor,
         case
             when monetary <= 0 then 0
-            else power(10, floor(4 * log10(cast(monetary as double))) / 4)
+            else power(10, cast(floor(4 * log10(cast(monetary as double))) as double) / 4)
         end as bucket_low,
         count(*) as customers
 

@@ -110,11 +110,42 @@ prospects as (
 
 everyone as (
 
-    select * from buyers
+    -- the same columns in the same order on both sides (Spark has no union by name)
+    select
+        customer_id,
+        recency_days,
+        frequency,
+        monetary,
+        r_score,
+        f_score,
+        m_score,
+        fm_score,
+        first_purchase_date,
+        last_purchase_date,
+        orders,
+        aov,
+        segment
 
-    union all by name
+    from buyers
 
-    select * from prospects
+    union all
+
+    select
+        customer_id,
+        recency_days,
+        frequency,
+        monetary,
+        r_score,
+        f_score,
+        m_score,
+        fm_score,
+        first_purchase_date,
+        last_purchase_date,
+        orders,
+        aov,
+        segment
+
+    from prospects
 
 ),
 

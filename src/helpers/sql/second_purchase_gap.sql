@@ -27,8 +27,9 @@ final as (
     select
         gap_days,
         customers,
-        customers / sum(customers) over () as share_of_repeat_buyers,
-        sum(customers) over (order by gap_days) / sum(customers) over () as cumulative_share
+        cast(customers as double) / sum(customers) over () as share_of_repeat_buyers,
+        cast(sum(customers) over (order by gap_days) as double) / sum(customers) over ()
+            as cumulative_share
 
     from counted
 

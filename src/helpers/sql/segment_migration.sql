@@ -31,7 +31,8 @@ final as (
         from_segment,
         to_segment,
         customers,
-        customers / sum(customers) over (partition by from_segment) as share_of_from,
+        cast(customers as double) / sum(customers) over (partition by from_segment)
+            as share_of_from,
         from_rank,
         to_rank,
         direction,

@@ -20,9 +20,9 @@ per_segment as (
         segment,
         count(*) as customers,
         sum(monetary) as revenue,
-        avg(recency_days) as mean_recency_days,
-        avg(frequency) as mean_frequency,
-        avg(monetary) as mean_monetary,
+        cast(sum(recency_days) as double) / count(recency_days) as mean_recency_days,
+        cast(sum(frequency) as double) / count(frequency) as mean_frequency,
+        cast(sum(monetary) as double) / count(monetary) as mean_monetary,
         count(*) filter (where frequency >= 2) as repeat_customers
 
     from segmented
@@ -48,14 +48,16 @@ final as (
         segments.segment_label,
         segments.segment_rank,
         coalesce(per_segment.customers, 0) as customers,
-        coalesce(per_segment.customers, 0) / nullif(totals.customers, 0) as share,
+        cast(coalesce(per_segment.customers, 0) as double) / nullif(totals.customers, 0) as share,
         coalesce(per_segment.revenue, 0) as revenue,
-        coalesce(per_segment.revenue, 0) / nullif(totals.revenue, 0) as revenue_share,
+        cast(coalesce(per_segment.revenue, 0) as double) / nullif(totals.revenue, 0)
+            as revenue_share,
         per_segment.mean_recency_days,
         per_segment.mean_frequency,
         per_segment.mean_monetary,
         -- repurchase rate: share of the segment with two or more purchases in the window
-        per_segment.repeat_customers / nullif(per_segment.customers, 0) as repurchase_rate,
+        cast(per_segment.repeat_customers as double) / nullif(per_segment.customers, 0)
+            as repurchase_rate,
         segments.suggested_action
 
     from segments
