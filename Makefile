@@ -3,7 +3,7 @@
 # (no comment after a value: make would keep the spaces before the #)
 .DEFAULT_GOAL := help
 .DELETE_ON_ERROR:
-.PHONY: setup browser lab sample-data ingest check-export report monthly test test-fast test-notebooks lint bench bench-large clean help
+.PHONY: setup browser java lab sample-data ingest check-export report monthly test test-fast test-notebooks lint bench bench-large clean help
 
 PYTHON_SYS ?= python3
 VENV := .venv
@@ -58,8 +58,14 @@ browser:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 	  || { echo "Could not install chromium: run 'sudo apt-get install chromium'"; exit 1; }; }
 
-## All tests: helpers, SQL models, notebooks (papermill and nbval) and the browser check
-test: setup browser data/raw/orders.csv
+## Install Debian's Java 17 for engine: spark (PySpark needs a JVM)
+java:
+	@command -v java >/dev/null 2>&1 || { echo "Installing Debian's Java 17 for Spark…"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null) \
+	  || { echo "Could not install Java: run 'sudo apt-get install openjdk-17-jre-headless'"; exit 1; }; }
+
+## All tests: helpers, SQL models on both engines, notebooks (papermill and nbval), browser check
+test: setup browser java data/raw/orders.csv
 	$(PY) -m pytest -q --durations=15
 	$(PY) -m pytest -q -p no:cacheprovider --nbval-lax notebooks
 

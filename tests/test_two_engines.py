@@ -1,0 +1,196 @@
+"""Both engines, the same answers (issue 18).
+
+Every model the helpers of notebooks 01-04 build is recorded as it is built on DuckDB (its
+parameters, the content of every source it reads, its result), then built again on Spark
+(local[2]) from the same sources and parameters. The results are compared row for row, sorted:
+integers, dates, strings and money exactly, doubles to 1e-12.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import pyarrow as pa
+import pytest
+
+from helpers import cohorts, db, loyalty, migration, rfm, spark_models
+from helpers.params import RunParams
+from helpers.paths import PROJECT_ROOT
+
+
+@pytest.fixture(scope="module")
+def spark():
+    # tiny tables: two shuffle partitions, not the default eight
+    session = spark_models.session("local[2]", conf={"spark.sql.shuffle.partitions": "2",
+                                                     "spark.default.parallelism": "2"})
+    yield session
+    session.stop()
+
+
+class Recorder:
+    """Wraps db._build: each top-level build with its parameters, sources and result."""
+
+    def __init__(self, con):
+        self.con, self.builds, self.depth = con, [], 0
+
+    def __call__(self, original):
+        def wrapped(con, name, params, catalog):
+            self.depth += 1
+            try:
+                table = original(con, name, params, catalog)
+            finally:
+                self.depth -= 1
+            if self.depth == 0:
+                sources = {s: con.table(s).to_arrow_table() for s in closure_sources(name)}
+                self.builds.append((name, dict(params), sources, con.table(table).to_arrow_table()))
+            return table
+        return wrapped
+
+
+def closure_sources(name: str) -> set[str]:
+    m = db.model(name)
+    return set(m.sources).union(*[closure_sources(d) for d in m.deps])
+
+
+def rows(table: pa.Table) -> list[tuple]:
+    out = [tuple(r.values()) for r in table.to_pylist()]
+    return sorted(out, key=lambda r: tuple((v is None, type(v).__name__, str(v)) for v in r))
+
+
+def same(a, b) -> bool:
+    if isinstance(a, float) and isinstance(b, float):
+        return a == b or (math.isnan(a) and math.isnan(b)) or abs(a - b) <= 1e-12 * max(1, abs(a))
+    return a == b and type(a) is type(b)
+
+
+def replay(spark, builds) -> dict[str, int]:
+    """Each recorded build again on Spark; {model: rows compared}. Differences fail."""
+    compared = {}
+    for name, params, sources, expected in builds:
+        for source, content in sources.items():
+            spark_models.register(spark, source, content)
+        got = spark_models.build(spark, name, **params).toArrow()
+        assert got.column_names == expected.column_names, name
+        want, have = rows(expected), rows(got)
+        assert len(have) == len(want), f"{name}: {len(have)} rows on Spark, {len(want)} on DuckDB"
+        for w, h in zip(want, have):
+            bad = [(c, x, y) for c, x, y in zip(expected.column_names, w, h) if not same(x, y)]
+            assert not bad, f"{name} ({params.get('as_of')}): {bad[:3]} (DuckDB, Spark)"
+        compared[name] = compared.get(name, 0) + len(want)
+    return compared
+
+
+def run_pages(con, run: RunParams, recorder: Recorder, monkeypatch) -> None:
+    """What notebooks 01-04 build, through the same helpers."""
+    monkeypatch.setattr(db, "_build", recorder(db._build))
+    rfm.load_inputs(con, run)
+    scheme = rfm.load_run_scheme(run)
+    # 01
+    rfm.build_rfm_customers(con, run=run, scheme=scheme)
+    rfm.build_segment_summary(con, run)
+    for name in ("rfm_grid", "rfm_distributions", "revenue_concentration", "rfm_headline"):
+        db.build(con, name, **rfm.score_params(run))
+    # 02: the segments at two month ends, who moved, the movers lists
+    before = migration.default_from(run.as_of)
+    seg_from, _ = migration.segments_as_of(con, run=run, scheme=scheme, as_of=before,
+                                           input_checksums={}, use_snapshots=False, keep=False)
+    seg_to, _ = migration.segments_as_of(con, run=run, scheme=scheme, as_of=run.as_of,
+                                         input_checksums={}, use_snapshots=False, keep=False)
+    migration.build_segment_movers(con, seg_from=seg_from, seg_to=seg_to, scheme=scheme,
+                                   lang=run.lang)
+    migration.build_segment_migration(con)
+    migration.build_movers_lists(con, migration.movers_lists_for(scheme, None), scheme.keys)
+    # 03
+    statuses = run.excluded_statuses
+    for grain in ("month", "week"):
+        cohorts.build_cohort_revenue(con, as_of=run.as_of, grain=grain, excluded_statuses=statuses)
+    cohorts.build_repurchase_windows(con, as_of=run.as_of, windows=[7, 14, 28],
+                                     excluded_statuses=statuses)
+    cohorts.second_purchase_gap(con, as_of=run.as_of, excluded_statuses=statuses)
+    cohorts.return_within(con, as_of=run.as_of, windows=[7, 14, 28], excluded_statuses=statuses)
+    # 04
+    config = loyalty.load_loyalty(PROJECT_ROOT / "params" / "loyalty.yaml")
+    loyalty.build_loyalty_members(con, as_of=run.as_of, config=config, excluded_statuses=statuses)
+    loyalty.build_tier_lists(con, as_of=run.as_of, config=config)
+    loyalty.tier_summary(con, config)
+    monkeypatch.undo()
+
+
+PAGES_MODELS = {"rfm_customers", "rfm_segments", "segment_summary", "rfm_grid",
+                "rfm_distributions", "revenue_concentration", "rfm_headline", "segment_movers",
+                "segment_migration", "movers_list", "cohort_revenue", "repurchase_windows",
+                "second_purchase_gap", "return_within", "loyalty_spend", "loyalty_members",
+                "tier_lists", "tier_summary"}
+
+
+def golden_orders() -> list[dict]:
+    """The tricky cases of the other tests in one shop (as of 2024-03-31)."""
+    def o(customer, order_id, when, amount, status="completed"):
+        return {"order_id": order_id, "customer_id": customer, "order_date": when,
+                "amount": str(amount), "status": status, "channel": "POS"}
+
+    return [
+        # ties: a and b have the same history
+        o("a", "A1", "2024-01-15 10:00:00", 100000), o("a", "A2", "2024-03-01 10:00:00", 50000),
+        o("b", "B1", "2024-01-15 11:00:00", 100000), o("b", "B2", "2024-03-01 12:00:00", 50000),
+        # two orders on one day, and a multi-line order dated at its earliest line
+        o("c", "C1", "2024-02-29 09:00:00", 30000), o("c", "C2", "2024-02-29 18:00:00", 70000),
+        o("c", "C3", "2024-03-31 08:00:00", 10000), o("c", "C3", "2024-03-31 09:00:00", 15000),
+        o("c", "C3", "2024-03-31 10:00:00", 25000),
+        # 23:30 local time written in UTC: still 29 February in Ho Chi Minh City
+        o("d", "D1", "2024-02-29T16:30:00Z", 990000), o("d", "D2", "2023-12-31 23:59:59", 5000),
+        # a refund of part of an order, and a refund-only customer
+        o("e", "E1", "2024-01-31 12:00:00", 400000), o("e", "E1R", "2024-02-10 12:00:00",
+                                                        -150000, "refunded"),
+        o("f", "F1R", "2024-03-15 12:00:00", -80000, "refunded"),
+        # cancelled, and after the as-of date (changes nothing)
+        o("g", "G1", "2024-03-20 12:00:00", 120000, "cancelled"),
+        o("g", "G2", "2024-01-31 23:30:00", 60000), o("g", "G3", "2024-04-01 00:00:01", 999999),
+        # month ends, a long gap, a second purchase within 7 days
+        o("h", "H1", "2023-11-30 10:00:00", 250000), o("h", "H2", "2024-03-31 23:59:59", 250000),
+        o("i", "I1", "2024-03-25 10:00:00", 35000), o("i", "I2", "2024-03-28 10:00:00", 35000),
+        o("j", "J1", "2023-10-31 10:00:00", 5000000), o("j", "J2", "2023-11-30 10:00:00", 4000000),
+        o("j", "J3", "2024-02-28 10:00:00", 3000000),
+        o("k", "K1", "2024-03-10 10:00:00", 1), o("l", "L1", "2022-02-28 10:00:00", 700000),
+    ]
+
+
+def golden_customers() -> list[dict]:
+    people = []
+    for i, cid in enumerate("abcdefghijklmn"):
+        people.append({"customer_id": cid, "name": f"Khách {cid}",
+                       "phone": f"09{i:08d}", "email": f"{cid}@example.vn",
+                       "signup_date": "2023-06-01" if cid != "n" else "2024-03-31",
+                       "birthday": f"1990-04-{i + 1:02d}" if i % 2 else "1985-12-31",
+                       "consent_sms": "true", "consent_zalo": "yes" if i % 3 else "no",
+                       "consent_email": "1"})
+    return people
+
+
+def test_notebooks_01_to_04_give_the_same_rows_on_spark_on_the_golden_shop(
+        spark, con, write_csv, tmp_path, monkeypatch):
+    orders = write_csv(golden_orders(), "orders.csv")
+    header = list(__import__("helpers.ingest", fromlist=["x"]).CUSTOMER_COLUMNS)
+    customers = write_csv([{k: c.get(k, "") for k in header} for c in golden_customers()],
+                          "customers.csv", header=header)
+    run = RunParams.from_values(as_of="2024-03-31", orders_path=orders, customers_path=customers,
+                                output_dir=tmp_path / "out")
+    recorder = Recorder(con)
+    run_pages(con, run, recorder, monkeypatch)
+    compared = replay(spark, recorder.builds)
+    assert set(compared) >= PAGES_MODELS, PAGES_MODELS - set(compared)
+    assert compared["rfm_customers"] >= 13  # buyers and the prospect
+
+
+def test_notebooks_01_to_04_give_the_same_rows_on_spark_on_the_sample_shop(
+        spark, con, shop, tmp_path, monkeypatch):
+    root, _ = shop
+    run = RunParams.from_values(as_of=date(2026, 10, 31), orders_path=root / "raw" / "orders.csv",
+                                customers_path=root / "raw" / "customers.csv",
+                                output_dir=tmp_path / "out")
+    recorder = Recorder(con)
+    run_pages(con, run, recorder, monkeypatch)
+    compared = replay(spark, recorder.builds)
+    assert set(compared) >= PAGES_MODELS
+    assert compared["rfm_customers"] > 3000
