@@ -18,6 +18,8 @@ from helpers import cohorts, db, loyalty, migration, rfm, spark_models
 from helpers.params import RunParams
 from helpers.paths import PROJECT_ROOT
 
+pytestmark = pytest.mark.spark
+
 
 @pytest.fixture(scope="module")
 def spark():

@@ -839,6 +839,7 @@ def load(
 ) -> LoadReport:
     """Stage orders (and their returns) as view order_lines, or customers as view customers."""
     started = time.perf_counter()
+    cache_dir, quarantine_dir = Path(cache_dir), Path(quarantine_dir)
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {list(KINDS)}")
     detected: list[str] = []

@@ -72,6 +72,12 @@ def register_scheme(con: duckdb.DuckDBPyConnection, scheme: Scheme, lang: str,
                     factors: str = "rfm") -> None:
     """Sources scheme_lookup (segment per score combination, for schemes on scores only),
     scheme_rules (range rules, for schemes on raw values) and scheme_segments (labels, rank)."""
+    for name, table in scheme_tables(scheme, lang, factors).items():
+        db.register(con, name, table)
+
+
+def scheme_tables(scheme: Scheme, lang: str, factors: str = "rfm") -> dict[str, pd.DataFrame]:
+    """The scheme as the three tables the models read (on either engine)."""
     lookup = score_lookup(scheme, factors)
     rules = scheme.rules.astype({c: "float64" for c in scheme.rules.columns
                                  if c.endswith(("_min", "_max"))})
@@ -82,9 +88,8 @@ def register_scheme(con: duckdb.DuckDBPyConnection, scheme: Scheme, lang: str,
                                "f_key": pd.Series(dtype="int64"),
                                "m_key": pd.Series(dtype="int64"),
                                "segment": pd.Series(dtype="str")})
-    db.register(con, "scheme_lookup", lookup)
-    db.register(con, "scheme_rules", rules)
-    db.register(con, "scheme_segments", scheme.segment_table(lang))
+    return {"scheme_lookup": lookup, "scheme_rules": rules,
+            "scheme_segments": scheme.segment_table(lang)}
 
 
 def order_params(*, as_of: date, excluded_statuses) -> dict:

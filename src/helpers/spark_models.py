@@ -39,6 +39,9 @@ DEFAULT_CONF = {
     "spark.sql.shuffle.partitions": "8",
     "spark.sql.ansi.enabled": "true",
     "spark.driver.memory": "2g",
+    # a task waits for a free slot on the node holding its data for 3 s by default: in local
+    # mode and on small jobs that wait is most of the run
+    "spark.locality.wait": "0s",
 }
 
 
@@ -87,6 +90,9 @@ def register(spark, name: str, data) -> None:
 
     table = data if isinstance(data, pa.Table) else pa.Table.from_pandas(
         pd.DataFrame(data), preserve_index=False)
+    # pandas' strings arrive as large_string; Spark reads plain strings
+    table = table.cast(pa.schema([f.with_type(pa.string()) if pa.types.is_large_string(f.type)
+                                  else f for f in table.schema]))
     digest = hashlib.sha256(str(table.schema).encode())
     for batch in table.to_batches():
         for column in batch.columns:
