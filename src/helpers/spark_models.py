@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import weakref
 from datetime import date, datetime
 from decimal import Decimal
@@ -45,16 +46,22 @@ DEFAULT_CONF = {
 }
 
 
-def session(master: str = "local[2]", conf: dict | None = None,
+def session(master: str | None = "local[2]", conf: dict | None = None,
             app: str = "customer-tiering-workbook"):
     """A SparkSession on `master` (local[2], spark://host:7077, yarn, …) with `conf` on top of
-    DEFAULT_CONF."""
+    DEFAULT_CONF. master None: the one spark-submit was given, else local[2]."""
     try:
+        from pyspark import SparkConf, SparkContext
         from pyspark.sql import SparkSession
     except ImportError:
         raise ModelError("engine: spark needs PySpark and Java 17: `make setup` installs PySpark "
                          "(the spark extra); Java comes from the system (Debian: "
                          "openjdk-17-jre-headless)") from None
+    if master is None and os.environ.get("PYSPARK_GATEWAY_PORT"):
+        # started by spark-submit: its JVM holds the master it was given
+        SparkContext._ensure_initialized()
+        master = SparkConf().get("spark.master", "local[2]")
+    master = master or "local[2]"
     builder = SparkSession.builder.master(master).appName(app)
     for key, value in {**DEFAULT_CONF, **(conf or {})}.items():
         builder = builder.config(key, str(value))

@@ -91,8 +91,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--params", type=Path, action="append",
                         help="params files, later ones win (default params/default.yaml)")
     parser.add_argument("--out", required=True, type=Path, help="folder for the outputs")
-    parser.add_argument("--master", default="local[2]",
-                        help="spark_master: local[2], spark://host:7077, yarn, …")
+    parser.add_argument("--master", default=None,
+                        help="spark_master: local[2], spark://host:7077, yarn, … (default: what "
+                             "spark-submit was given, else local[2])")
     parser.add_argument("--conf", action="append", default=[], metavar="KEY=VALUE",
                         help="spark_conf entries, e.g. spark.executor.memory=4g")
     args = parser.parse_args(argv)
@@ -105,12 +106,13 @@ def main(argv: list[str] | None = None) -> None:
     params = run_params(args.as_of, args.order_lines,
                         args.params or [PARAMS_DIR / "default.yaml"])
     spark = spark_models.session(args.master, conf)
+    master = spark.sparkContext.master
     try:
         done = run(spark, run=params, order_lines=args.order_lines, customers=args.customers,
                    out=args.out)
     finally:
         spark.stop()
-    print(f"Segments as of {params.as_of} computed on {args.master} in {done['seconds']} s: "
+    print(f"Segments as of {params.as_of} computed on {master} in {done['seconds']} s: "
           f"{done['out']}", file=sys.stdout)
 
 
