@@ -27,7 +27,7 @@ BENCH_DIR = PROJECT_ROOT / "benchmarks"
 DATA_DIR = BENCH_DIR / "data"
 ORDER = ["plain_copy_csv", "stage_csv", "stage_customers_csv", "stage_parquet", "calamine_xlsx",
          "stage_xlsx",
-         "plain_duckdb", "rfm_segments", "pandas_baseline",
+         "plain_duckdb", "rfm_segments", "spark_rfm", "pandas_baseline",
          "migration", "cohorts", "loyalty", "exports", "notebook01", "notebook01_no_xlsx", "monthly",
          "customer_value", "explorer"]
 LABELS = {
@@ -40,6 +40,7 @@ LABELS = {
     "stage_xlsx": "staging 10 XLSX files of 100,000 lines (parse, validate, cache)",
     "plain_duckdb": "plain DuckDB SQL pipeline, RFM + segments (reference)",
     "rfm_segments": "workbook RFM + segments (from the staged cache)",
+    "spark_rfm": "the same segments on Spark local[2] (session, models, Parquet parts)",
     "pandas_baseline": "plain pandas RFM + segments (baseline)",
     "migration": "migration (segments at two dates, matrix)",
     "cohorts": "cohorts, repurchase windows, second-purchase gaps",
@@ -257,6 +258,9 @@ def write_results(rows: list[dict], *, full: bool = True) -> None:
             note = f"{r['seconds'] / ref['seconds']:.2f}× the plain DuckDB pipeline"
             if base:
                 note += f"; {base['seconds'] / r['seconds']:.1f}× faster than pandas"
+        duck = by.get((r["size"], "rfm_segments"))
+        if r["task"] == "spark_rfm" and duck:
+            note = f"{r['seconds'] / duck['seconds']:.1f}× the workbook on DuckDB"
         copy = by.get((r["size"], "plain_copy_csv"))
         if r["task"] == "stage_csv" and copy:
             note = f"{r['seconds'] / copy['seconds']:.2f}× the plain COPY"

@@ -104,6 +104,28 @@ def rfm_segments(data, work, **extra):
     return {"customers": con.execute("select count(*) from rfm_customers").fetchall()[0][0]}
 
 
+def spark_rfm(data, work, **extra):
+    """Notebook 01's segments on Spark local[2] (helpers.spark_run) from the same staged cache
+    rfm_segments reads: session start, the models, rfm_customers written as Parquet parts."""
+    import re
+
+    from helpers import spark_models, spark_run
+
+    run, con, _ = _staged(data, work, **extra)
+
+    def staged(view: str) -> Path:
+        sql = con.execute("select sql from duckdb_views() where view_name = ?", [view]).fetchone()
+        return Path(re.search(r"read_parquet\('([^']+)'", sql[0]).group(1))
+
+    spark = spark_models.session("local[2]")
+    try:
+        spark_run.run(spark, run=run, order_lines=staged("order_lines"),
+                      customers=staged("customers"), out=work / "spark")
+    finally:
+        spark.stop()
+    return {}
+
+
 def migration(data, work, **extra):
     from helpers import migration as mig
     from helpers import rfm
@@ -266,7 +288,7 @@ def explorer(data, work, **_):
 
 
 TASKS = {f.__name__: f for f in (stage_csv, stage_customers_csv, plain_copy_csv, stage_parquet,
-                                 calamine_xlsx,
+                                 calamine_xlsx, spark_rfm,
                                  stage_xlsx, rfm_segments,
                                  migration, cohorts,
                                  loyalty, exports, plain_duckdb, pandas_baseline, notebook01,

@@ -312,3 +312,23 @@ def test_checksums_are_remembered_until_the_file_changes(tmp_path):
     path.write_text("a,b\n1,3\n", encoding="utf-8")
     os.utime(path, ns=(1, 10**18))  # a new mtime and content: hashed again
     assert ingest.file_sha256(path, index_dir=tmp_path / "idx") == ingest.file_sha256(path) != first
+
+
+def test_staging_memory_grows_with_the_export_and_never_past_the_runs_limit(con):
+    """1.2 GB for a shop's export; 120 bytes a line for a larger one (a 100M-line export ran out
+    of memory under 1.2 GB); the run's own memory_limit always wins, and is put back after."""
+    def limit():  # DuckDB shows it rounded (1.1 GiB): compared to 2%
+        return ingest._bytes(con.execute("select current_setting('memory_limit')").fetchone()[0])
+
+    con.execute("set memory_limit = '8GB'")
+    before = limit()
+    memory = ingest._StagingMemory(con)
+    assert limit() == pytest.approx(ingest._bytes(ingest.STAGING_MEMORY_LIMIT), rel=0.02)
+    memory.widen(1_000_000)
+    assert limit() == pytest.approx(ingest._bytes(ingest.STAGING_MEMORY_LIMIT), rel=0.02)
+    memory.widen(50_000_000)
+    assert limit() == pytest.approx(50_000_000 * ingest.STAGING_BYTES_PER_ROW, rel=0.02)
+    memory.widen(100_000_000)
+    assert limit() == pytest.approx(before, rel=0.02)  # 12 GB asked, 8 GB allowed
+    memory.restore()
+    assert limit() == pytest.approx(before, rel=0.02)

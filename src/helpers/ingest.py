@@ -901,15 +901,15 @@ def _load_or_stage(con, kind, files, return_files, mapping, overrides, cache, ta
 
     cache.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".build-", dir=cache))
-    restore = _bound_memory(con)
+    memory = _StagingMemory(con)
     try:
         report = _stage(con, kind, files, return_files, mapping, overrides, cache, work,
                         shop_tz=shop_tz, drop_duplicates=drop_duplicates, encoding=encoding,
-                        detected=detected, shas=shas, return_shas=return_shas)
+                        detected=detected, shas=shas, return_shas=return_shas, memory=memory)
     except MappingError as exc:
         raise IngestError(str(exc)) from None
     finally:
-        restore()
+        memory.restore()
         for name in ("raw_orders", "raw_returns", "raw_customers", "order_customers"):
             con.execute(f"drop view if exists {name}")
         for name in ("stg_orders_checked", "stg_returns_checked", "stg_customers_checked"):
@@ -938,23 +938,35 @@ CACHE_FILES = ("staged.parquet", "guests.parquet")
 # (measured: 103 s at 1.6 GB against 82 s at 6.2 GB unbounded, 10M lines and 2M customers; a
 # smaller memory_limit set by the run wins).
 STAGING_MEMORY_LIMIT = "1200MB"
+# ... and more for a larger export: joins and windows over the lines need room in proportion to
+# them, and under 1.2 GB a 100M-line export ran out of memory (10M lines under 120 MB, the same
+# ratio, fail alike; under 400 MB they load). Never above the run's own memory_limit.
+STAGING_BYTES_PER_ROW = 120
 
 # how long a load waits for another process staging the same export before it gives up (a
 # holder that died is taken over at once): 100M lines take about half an hour on 2 cores
 STAGING_LOCK_WAIT = 4 * 3600
 
 
-def _bound_memory(con):
-    """Cap DuckDB's memory for staging; returns the undo. What does not fit spills to DuckDB's
-    temp_directory (by default .tmp in the working folder; db.connect can set another)."""
-    limit = con.execute("select current_setting('memory_limit')").fetchall()[0][0]
-    cap = min(_bytes(limit), _bytes(STAGING_MEMORY_LIMIT))
-    con.execute(f"set memory_limit = '{cap}B'")
+class _StagingMemory:
+    """DuckDB's memory_limit while an export is staged: STAGING_MEMORY_LIMIT, widened for a large
+    export once its line count is known, never above the limit it had; restore() puts it back.
+    What does not fit spills to DuckDB's temp_directory (by default .tmp in the working folder;
+    db.connect can set another)."""
 
-    def restore():
-        con.execute(f"set memory_limit = '{_bytes(limit)}B'")
+    def __init__(self, con):
+        self.con = con
+        self.limit = _bytes(con.execute("select current_setting('memory_limit')").fetchall()[0][0])
+        self._set(_bytes(STAGING_MEMORY_LIMIT))
 
-    return restore
+    def _set(self, cap: int) -> None:
+        self.con.execute(f"set memory_limit = '{min(self.limit, cap)}B'")
+
+    def widen(self, rows: int) -> None:
+        self._set(max(_bytes(STAGING_MEMORY_LIMIT), rows * STAGING_BYTES_PER_ROW))
+
+    def restore(self) -> None:
+        self.con.execute(f"set memory_limit = '{self.limit}B'")
 
 
 def _bytes(size: str) -> int:
@@ -999,9 +1011,11 @@ def _where(mapping: dict) -> str:
 
 
 def _stage(con, kind, files, return_files, mapping, overrides, cache, work, *, shop_tz,
-           drop_duplicates, encoding, detected, shas, return_shas) -> LoadReport:
+           drop_duplicates, encoding, detected, shas, return_shas, memory=None) -> LoadReport:
     raws = [_to_parquet(f, _file_label(f, files), work / f"raw-{i}.parquet", encoding=encoding)
             for i, f in enumerate(files)]
+    if memory is not None:
+        memory.widen(sum(r.rows for r in raws))
     for raw, (_, sha) in zip(raws, shas):
         raw.sha256 = sha
     where = _where(mapping)

@@ -103,17 +103,33 @@ line_checked as materialized (
 
 ),
 
-order_ids as (
+order_customers as (
 
-    -- one pass over the order ids: how many lines each order has, and how many customers
+    -- per order and customer: its lines (two plain aggregations instead of a count(distinct),
+    -- whose hash tables DuckDB cannot spill: 100M lines ran out of memory under a 1.2 GB cap)
     select
         order_id,
-        count(*) as lines,
-        count(distinct customer_id) filter (where not is_guest) as customers
+        customer_id,
+        is_guest,
+        count(*) as lines
 
     from line_checked
 
     where order_id is not null
+
+    group by all
+
+),
+
+order_ids as (
+
+    -- per order: how many lines it has, and how many customers
+    select
+        order_id,
+        cast(sum(lines) as bigint) as lines,
+        count(*) filter (where not is_guest and customer_id is not null) as customers
+
+    from order_customers
 
     group by all
 
