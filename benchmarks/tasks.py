@@ -115,7 +115,7 @@ def spark_rfm(data, work, **extra):
 
     def staged(view: str) -> Path:
         sql = con.execute("select sql from duckdb_views() where view_name = ?", [view]).fetchone()
-        return Path(re.search(r"read_parquet\('([^']+)'", sql[0]).group(1))
+        return Path(re.search(r"'([^']+staged\.parquet)'", sql[0]).group(1))
 
     spark = spark_models.session("local[2]")
     try:
