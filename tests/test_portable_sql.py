@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from helpers import db, portable
-from helpers.spark_models import SPARK_SQL_DIR
+from helpers.portable import SPARK_SQL_DIR
 
 
 def test_every_model_outside_staging_stays_inside_the_portable_subset():

@@ -23,12 +23,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 
 import sqlglot
 from sqlglot import exp
 
 from helpers import db
+
+SPARK_SQL_DIR = files("helpers") / "sql_spark"  # the committed Spark SQL of the models
 
 # Functions whose meaning is the same in DuckDB and Spark for the types the models give them
 # (checked on both engines by tests/test_two_engines.py where the models use them).
@@ -218,8 +221,6 @@ def spark_files() -> dict[str, str]:
 
 def main(argv: list[str] | None = None) -> None:
     import argparse
-
-    from helpers.spark_models import SPARK_SQL_DIR
 
     parser = argparse.ArgumentParser(description="Lint the models against the portable subset; "
                                      "with --write, write their Spark SQL to sql_spark/.")

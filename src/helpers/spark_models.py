@@ -20,15 +20,13 @@ import os
 import weakref
 from datetime import date, datetime
 from decimal import Decimal
-from importlib.resources import files
 from pathlib import Path
 
 import pyarrow as pa
 
-from helpers import db
+from helpers import db, portable
 from helpers.db import ModelError
-
-SPARK_SQL_DIR = files("helpers") / "sql_spark"
+from helpers.portable import SPARK_SQL_DIR
 
 # What every session gets unless spark_conf says otherwise: dates never depend on the machine's
 # zone (as on DuckDB), no web UI or progress bars in a notebook, few shuffle partitions (the
@@ -72,8 +70,6 @@ def session(master: str | None = "local[2]", conf: dict | None = None,
 
 def spark_sql(name: str) -> str:
     """The committed Spark SQL of model `name`."""
-    from helpers import portable
-
     if name in portable.DUCKDB_ONLY:
         raise ModelError(f"model {name} runs on DuckDB only ({portable.DUCKDB_ONLY[name]})")
     path = SPARK_SQL_DIR / f"{name}.sql"
