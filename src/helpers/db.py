@@ -257,11 +257,14 @@ def _check_unique(con, table: str, name: str, columns: tuple[str, ...]) -> None:
                          f"{rows[0][-1]} times (and {len(rows) - 1} more like it shown)")
 
 
-def register(con: duckdb.DuckDBPyConnection, name: str, data) -> None:
-    """A frame or Arrow table as table `name` (a source models read). Registering the same
-    content again keeps the table as it is, so what was built from it is still current."""
-    table = data if isinstance(data, pa.Table) else pa.Table.from_pandas(
+def as_arrow(data) -> pa.Table:
+    """A frame (or anything pandas takes) or an Arrow table, as Arrow."""
+    return data if isinstance(data, pa.Table) else pa.Table.from_pandas(
         pd.DataFrame(data), preserve_index=False)
+
+
+def content_tag(table: pa.Table) -> str:
+    """A digest of a table's schema and bytes: the same content gives the same tag."""
     digest = hashlib.sha256()
     digest.update(str(table.schema).encode())
     for batch in table.to_batches():
@@ -269,7 +272,14 @@ def register(con: duckdb.DuckDBPyConnection, name: str, data) -> None:
             for buffer in column.buffers():
                 if buffer is not None:
                     digest.update(memoryview(buffer))
-    tag = digest.hexdigest()
+    return digest.hexdigest()
+
+
+def register(con: duckdb.DuckDBPyConnection, name: str, data) -> None:
+    """A frame or Arrow table as table `name` (a source models read). Registering the same
+    content again keeps the table as it is, so what was built from it is still current."""
+    table = as_arrow(data)
+    tag = content_tag(table)
     registered = _built.setdefault(con, {})
     if _identity(con, name) == tag:
         return

@@ -89,20 +89,11 @@ def _state(spark) -> dict:
 def register(spark, name: str, data) -> None:
     """An Arrow table or a frame as source `name` (a temporary view). The same content again
     keeps what was built from it."""
-    import pandas as pd
-
-    table = data if isinstance(data, pa.Table) else pa.Table.from_pandas(
-        pd.DataFrame(data), preserve_index=False)
+    table = db.as_arrow(data)
     # pandas' strings arrive as large_string; Spark reads plain strings
     table = table.cast(pa.schema([f.with_type(pa.string()) if pa.types.is_large_string(f.type)
                                   else f for f in table.schema]))
-    digest = hashlib.sha256(str(table.schema).encode())
-    for batch in table.to_batches():
-        for column in batch.columns:
-            for buffer in column.buffers():
-                if buffer is not None:
-                    digest.update(memoryview(buffer))
-    tag = digest.hexdigest()
+    tag = db.content_tag(table)
     if _state(spark).get(f"source:{name}") == tag:
         return
     frame = spark.createDataFrame(table) if table.num_rows else spark.createDataFrame(
