@@ -253,8 +253,13 @@ def _check_unique(con, table: str, name: str, columns: tuple[str, ...]) -> None:
     rows = con.execute(f"select {cols}, count(*) as n from {table} group by all having n > 1 "
                        f"order by n desc limit 3").fetchall()
     if rows:
-        raise ModelError(f"model {name}: ({cols}) should be unique, but {rows[0][:-1]} appears "
-                         f"{rows[0][-1]} times (and {len(rows) - 1} more like it shown)")
+        raise not_unique(name, cols, rows)
+
+
+def not_unique(name: str, cols: str, rows: list[tuple]) -> ModelError:
+    """The error for a broken grain, from up to three (key..., count) rows, most repeated first."""
+    return ModelError(f"model {name}: ({cols}) should be unique, but {tuple(rows[0][:-1])} "
+                      f"appears {rows[0][-1]} times (and {len(rows) - 1} more like it shown)")
 
 
 def as_arrow(data) -> pa.Table:

@@ -53,8 +53,8 @@ PORTABLE_REGEX = re.compile(r"[\w\s^$\[\]().+*?{}|@,:/\\-]*")
 PORTABLE_REGEX_NOT = ("(?", "\\p", "\\P", "\\k", "\\1")
 
 T = exp.DataType.Type
-NOT_IN_SPARK = {T.INT128, T.UINT128, T.UBIGINT, T.UINT, T.USMALLINT, T.UTINYINT, T.UUID,
-                T.HUGEINT if hasattr(T, "HUGEINT") else T.INT128}
+# DuckDB's hugeint parses as INT128; the unsigned types and uuid have no Spark type either
+NOT_IN_SPARK = {T.INT128, T.UINT128, T.UBIGINT, T.UINT, T.USMALLINT, T.UTINYINT, T.UUID}
 
 # Formats of strftime that SQLGlot maps to Spark's patterns exactly.
 PORTABLE_FORMATS = {"%Y-%m", "%Y-%m-%d", "%Y"}
@@ -93,7 +93,8 @@ def parse(text: str) -> list[exp.Expression]:
 
 
 def _line(text: str, node: exp.Expression) -> int:
-    """The line of a node, found by its SQL text (SQLGlot keeps positions on identifiers only)."""
+    """The line of a node: that of its first identifier (SQLGlot keeps positions on identifiers
+    only); 0 when it has none."""
     for ident in node.find_all(exp.Identifier):
         meta = ident.meta or {}
         if "line" in meta:

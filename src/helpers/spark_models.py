@@ -183,5 +183,4 @@ def _check_unique(spark, view: str, name: str, columns: tuple[str, ...]) -> None
     rows = spark.sql(f"select {cols}, count(*) as n from {view} group by {cols} "
                      f"having count(*) > 1 order by n desc limit 3").collect()
     if rows:
-        raise ModelError(f"model {name}: ({cols}) should be unique, but {tuple(rows[0])[:-1]} "
-                         f"appears {rows[0][-1]} times (and {len(rows) - 1} more like it shown)")
+        raise db.not_unique(name, cols, [tuple(r) for r in rows])
