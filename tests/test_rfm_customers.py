@@ -226,6 +226,32 @@ def test_bad_parameters_are_clear_errors(tmp_path):
         RunParams.from_values(**base | {"orders_path": "nope.csv"})
 
 
+def test_engine_parameters_are_checked(tmp_path):
+    (tmp_path / "o.csv").write_text("customer_id,order_date,amount\n", encoding="utf-8")
+    base = {"as_of": AS_OF, "orders_path": tmp_path / "o.csv"}
+    run = RunParams.from_values(**base)
+    assert (run.engine, run.spark_master, run.spark_conf) == ("duckdb", "local[2]", {})
+    run = RunParams.from_values(**base | {
+        "engine": "Spark", "spark_master": "spark://10.0.0.5:7077",
+        "spark_conf": {"spark.executor.memory": "4g", "spark.sql.shuffle.partitions": 64,
+                       "spark.dynamicAllocation.enabled": True}})
+    assert run.engine == "spark" and run.spark_master == "spark://10.0.0.5:7077"
+    assert run.spark_conf == {"spark.executor.memory": "4g", "spark.sql.shuffle.partitions": "64",
+                              "spark.dynamicAllocation.enabled": "true"}
+    for master in ("local", "local[*]", "local[4]", "yarn", "k8s://https://kube:6443"):
+        assert RunParams.from_values(**base | {"spark_master": master}).spark_master == master
+    with pytest.raises(ParamError, match="engine = 'polars': must be one of duckdb, spark"):
+        RunParams.from_values(**base | {"engine": "polars"})
+    with pytest.raises(ParamError, match="spark_master = 'localhost:7077'"):
+        RunParams.from_values(**base | {"spark_master": "localhost:7077"})
+    with pytest.raises(ParamError, match="not Spark settings"):
+        RunParams.from_values(**base | {"spark_conf": {"executor.memory": "4g"}})
+    with pytest.raises(ParamError, match="give a mapping"):
+        RunParams.from_values(**base | {"spark_conf": "spark.executor.memory=4g"})
+    with pytest.raises(ParamError, match="one value"):
+        RunParams.from_values(**base | {"spark_conf": {"spark.jars": ["a.jar"]}})
+
+
 def test_notebook_parameters_become_run_params_by_name(tmp_path):
     (tmp_path / "o.csv").write_text("customer_id,order_date,amount\n", encoding="utf-8")
     namespace = {"as_of_to": "2024-03-31", "orders_path": str(tmp_path / "o.csv"),

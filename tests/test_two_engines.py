@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import math
 from datetime import date
+from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
 import pytest
 
-from helpers import cohorts, db, loyalty, migration, rfm, spark_models
+from helpers import cohorts, db, export, loyalty, migration, notebook, rfm, snapshots, spark_models
 from helpers.params import RunParams
 from helpers.paths import PROJECT_ROOT
 
@@ -185,14 +188,89 @@ def test_notebooks_01_to_04_give_the_same_rows_on_spark_on_the_golden_shop(
     assert compared["rfm_customers"] >= 13  # buyers and the prospect
 
 
-def test_notebooks_01_to_04_give_the_same_rows_on_spark_on_the_sample_shop(
-        spark, con, shop, tmp_path, monkeypatch):
+def write_pages(con, run: RunParams, snapshot_root) -> None:
+    """The files notebooks 01-04 write, through the same helpers (the trend over three months)."""
+    scheme = rfm.load_run_scheme(run)
+    rfm.build_rfm_customers(con, run=run, scheme=scheme)
+    rfm.build_segment_summary(con, run)
+    export.write_rfm_outputs(con, output_dir=run.output_dir, segment_keys=scheme.keys,
+                             as_of=run.as_of, with_contacts=True, xlsx=True,
+                             labels=scheme.labels(run.lang), lang=run.lang)
+    checks = {"orders": "x"}  # the snapshots' key: the same on both engines
+    snapshots.write_snapshot(con, scheme=run.scheme, as_of=run.as_of,
+                             settings=rfm.snapshot_settings(run, scheme), input_checksums=checks,
+                             root=snapshot_root)
+    before = migration.default_from(run.as_of)
+    seg_from, _ = migration.segments_as_of(con, run=run, scheme=scheme, as_of=before,
+                                           input_checksums=checks, snapshot_root=snapshot_root)
+    seg_to, _ = migration.segments_as_of(con, run=run, scheme=scheme, as_of=run.as_of,
+                                         input_checksums=checks, snapshot_root=snapshot_root)
+    migration.build_segment_movers(con, seg_from=seg_from, seg_to=seg_to, scheme=scheme,
+                                   lang=run.lang)
+    migration.build_segment_migration(con)
+    trend = migration.segment_trend(con, run=run, scheme=scheme,
+                                    dates=migration.month_ends(run.as_of, 3),
+                                    input_checksums=checks, snapshot_root=snapshot_root)
+    export.write_migration_outputs(
+        con, output_dir=run.output_dir, trend=trend, headline=migration.headline(con),
+        movers=migration.build_movers_lists(con, migration.movers_lists_for(scheme, None),
+                                            scheme.keys))
+    statuses = run.excluded_statuses
+    cohorts.build_cohort_revenue(con, as_of=run.as_of, grain="month", excluded_statuses=statuses)
+    cohorts.second_purchase_gap(con, as_of=run.as_of, excluded_statuses=statuses)
+    cohorts.build_repurchase_windows(con, as_of=run.as_of, windows=[7, 14, 28],
+                                     excluded_statuses=statuses)
+    export.write_cohort_outputs(con, output_dir=run.output_dir,
+                                window_keys=["1-7d", "8-14d", "15-28d"])
+    config = loyalty.load_loyalty(PROJECT_ROOT / "params" / "loyalty.yaml")
+    loyalty.build_loyalty_members(con, as_of=run.as_of, config=config, excluded_statuses=statuses)
+    loyalty.build_tier_lists(con, as_of=run.as_of, config=config)
+    export.write_loyalty_outputs(con, output_dir=run.output_dir, lists=loyalty.LISTS)
+
+
+def same_file(a: Path, b: Path) -> str | None:
+    """None when the two files say the same (bytes, or rows with doubles to 1e-12), else why."""
+    if a.read_bytes() == b.read_bytes():
+        return None
+    if a.suffix == ".csv":
+        want, have = pacsv.read_csv(a), pacsv.read_csv(b)
+    elif a.suffix == ".parquet":
+        want, have = pq.read_table(a), pq.read_table(b)
+    else:
+        return "bytes differ"
+    if want.column_names != have.column_names or want.num_rows != have.num_rows:
+        return f"columns or rows differ: {want.column_names} {want.num_rows}, " \
+               f"{have.column_names} {have.num_rows}"
+    for w, h in zip(rows(want), rows(have)):
+        bad = [(c, x, y) for c, x, y in zip(want.column_names, w, h) if not same(x, y)]
+        if bad:
+            return str(bad[:3])
+    return None
+
+
+def test_notebooks_01_to_04_write_the_same_files_on_spark_on_the_sample_shop(spark, shop,
+                                                                            tmp_path):
+    """engine: spark as a notebook runs it (notebook.open_run attaches Spark to the run's
+    connection): every file of pages 01-04 and the segment snapshots, the same as on DuckDB."""
     root, _ = shop
-    run = RunParams.from_values(as_of=date(2026, 10, 31), orders_path=root / "raw" / "orders.csv",
-                                customers_path=root / "raw" / "customers.csv",
-                                output_dir=tmp_path / "out")
-    recorder = Recorder(con)
-    run_pages(con, run, recorder, monkeypatch)
-    compared = replay(spark, recorder.builds)
-    assert set(compared) >= PAGES_MODELS
-    assert compared["rfm_customers"] > 3000
+    for engine in ("duckdb", "spark"):
+        run = RunParams.from_values(
+            as_of=date(2026, 10, 31), orders_path=root / "raw" / "orders.csv",
+            customers_path=root / "raw" / "customers.csv", output_dir=tmp_path / engine / "out",
+            engine=engine, spark_conf={"spark.workbook.dir": str(tmp_path / "work")})
+        con, _ = notebook.open_run(run)
+        assert (con in db._engines) == (engine == "spark")
+        write_pages(con, run, tmp_path / engine / "snapshots")
+        if engine == "spark":
+            # the results Spark wrote for this run are its own, and gone with it
+            engine_ = db._engines[con]
+            assert engine_.written and engine_.folder.is_dir()
+            assert {"rfm_customers", "loyalty_members", "cohort_revenue"} <= {
+                v.split("__")[0] for v in engine_.written}
+        con.close()
+    duck, spark_files = (sorted(p.relative_to(tmp_path / e) for p in (tmp_path / e).rglob("*")
+                                if p.is_file()) for e in ("duckdb", "spark"))
+    assert duck == spark_files and len(duck) > 60
+    differ = {str(f): why for f in duck
+              if (why := same_file(tmp_path / "duckdb" / f, tmp_path / "spark" / f))}
+    assert not differ, differ

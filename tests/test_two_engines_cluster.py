@@ -1,9 +1,8 @@
 """A real multi-process Spark run (issue 18): a standalone master and two workers on 127.0.0.1,
-started from the scripts in the pyspark package, run notebook 01's segments through
-helpers.spark_run's command line, give what DuckDB gives, and are stopped.
+started from the scripts in the pyspark package, run notebook 01 (engine: spark) through the
+monthly runner, give what DuckDB gives, and are stopped.
 
-The driver is this process (after test_two_engines.py, whose Java gateway it reuses: a cold
-driver JVM costs CI half a minute); the executors are the workers' own processes."""
+The driver is the notebook's kernel; the executors are the workers' own processes."""
 
 from __future__ import annotations
 
@@ -13,18 +12,18 @@ import socket
 import subprocess
 import time
 import urllib.request
+from datetime import date
 from pathlib import Path
 
-import pyarrow.csv as pacsv
-import pyarrow.parquet as pq
 import pytest
+import yaml
 
-from helpers import db, ingest, rfm, spark_run
-from helpers.paths import PROJECT_ROOT
-from helpers.spark_run import run_params
-from tests.test_two_engines import rows, same
+from helpers import monthly
+from helpers.paths import NOTEBOOKS_DIR, PARAMS_DIR
+from tests.test_two_engines import same_file
 
 pytestmark = pytest.mark.spark
+AS_OF = date(2026, 10, 31)
 
 
 def free_port() -> int:
@@ -80,41 +79,36 @@ def cluster(tmp_path_factory):
                 p.kill()
 
 
-def test_segments_on_a_standalone_cluster_match_duckdb(cluster, shop, tmp_path, capsys):
+def test_notebook_01_on_a_standalone_cluster_writes_what_duckdb_writes(cluster, shop, month,
+                                                                        tmp_path):
+    """The monthly runner runs notebook 01 with engine: spark on the cluster (its parameters
+    from a params file, as a scheduled run takes them); every file it publishes is the one the
+    DuckDB month (the `month` fixture, same shop) published."""
     master, ui = cluster
-    root, _ = shop
-    con = db.connect()
-    cache = tmp_path / "cache"
-    for kind in ("orders", "customers"):
-        ingest.load(con, kind, root / "raw" / f"{kind}.csv", cache_dir=cache,
-                    quarantine_dir=tmp_path / "quarantine")
-    order_lines = next(cache.glob("orders-*/staged.parquet"))
-    customers = next(cache.glob("customers-*/staged.parquet"))
-    out = tmp_path / "spark"
-    spark_run.main(["--as-of", "2026-10-31", "--order-lines", str(order_lines),
-                    "--customers", str(customers), "--out", str(out), "--master", master,
-                    "--conf", "spark.executor.memory=512m", "--conf", "spark.cores.max=2",
-                    "--conf", "spark.sql.shuffle.partitions=4"])
-    assert f"computed on {master}" in capsys.readouterr().out
+    _, params = shop
+    on_cluster = tmp_path / "cluster.yaml"
+    on_cluster.write_text(yaml.safe_dump({
+        "engine": "spark", "spark_master": master,
+        "spark_conf": {"spark.executor.memory": "512m", "spark.cores.max": 2,
+                       "spark.sql.shuffle.partitions": 4,
+                       "spark.workbook.dir": str(tmp_path / "work")}}), encoding="utf-8")
+    folder = monthly.run_month(AS_OF, params_files=[PARAMS_DIR / "default.yaml", params,
+                                                    on_cluster],
+                               notebooks=[NOTEBOOKS_DIR / "01_rfm_segments.ipynb"],
+                               reports_dir=tmp_path / "reports", html=False,
+                               echo=lambda *a, **k: None)
 
-    # the application ran on the cluster's two workers
+    # the application ran on the cluster's two workers, and left no results behind
     with urllib.request.urlopen(f"http://127.0.0.1:{ui}/json/", timeout=5) as r:
         state = json.load(r)
     assert len(state["completedapps"]) == 1 and state["aliveworkers"] == 2
+    assert state["completedapps"][0]["cores"] == 2
+    assert not any((tmp_path / "work").iterdir())
 
-    run = run_params("2026-10-31", order_lines, [PROJECT_ROOT / "params" / "default.yaml"])
-    scheme = rfm.load_run_scheme(run)
-    rfm.build_rfm_customers(con, run=run, scheme=scheme)
-    columns = rfm.CONTRACT_COLUMNS + rfm.CONTACT_COLUMNS
-    expected = con.sql(f"select {', '.join(columns)} from rfm_customers").to_arrow_table()
-    got = pq.read_table(out / "rfm_customers.parquet")
-    assert got.column_names == columns
-    want, have = rows(expected), rows(got)
-    assert len(have) == len(want) > 3000
-    assert all(same(x, y) for w, h in zip(want, have) for x, y in zip(w, h))
-
-    summary = pacsv.read_csv(out / "segment_summary.csv")
-    rfm.build_segment_summary(con, run)
-    duck = con.sql("select * exclude (segment_rank) from segment_summary").to_arrow_table()
-    assert summary.column("customers").to_pylist() == duck.column("customers").to_pylist()
-    assert summary.column("segment").to_pylist() == duck.column("segment").to_pylist()
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["parameters"]["engine"] == "spark"
+    files = sorted(p.relative_to(folder) for p in folder.rglob("*")
+                   if p.suffix in (".csv", ".parquet", ".xlsx"))
+    assert len(files) > 30 and Path("rfm_customers.parquet") in files
+    differ = {str(f): why for f in files if (why := same_file(month / f, folder / f))}
+    assert not differ, differ

@@ -28,6 +28,9 @@ lang = "vi"  # labels and number format, vi or en
 xlsx = True  # also write exports/segments.xlsx with a sheet per segment
 threads = None  # DuckDB threads, None for all cores
 memory_limit = None  # DuckDB memory limit such as 8GB, None for the default
+engine = "duckdb"  # where the models run: duckdb (this machine) or spark
+spark_master = "local[2]"  # with engine spark: local[2], spark://host:7077, yarn, k8s://...
+spark_conf = {}  # with engine spark: Spark settings, e.g. {"spark.executor.memory": "4g"}
 
 # %%
 from helpers import charts, export, narrative, notebook, rfm, snapshots

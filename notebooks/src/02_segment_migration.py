@@ -30,6 +30,9 @@ trend_months = 12  # month ends shown in the trend
 lang = "vi"  # labels and number format, vi or en
 threads = None  # DuckDB threads, None for all cores
 memory_limit = None  # DuckDB memory limit such as 8GB, None for the default
+engine = "duckdb"  # where the models run: duckdb (this machine) or spark
+spark_master = "local[2]"  # with engine spark: local[2], spark://host:7077, yarn, k8s://...
+spark_conf = {}  # with engine spark: Spark settings, e.g. {"spark.executor.memory": "4g"}
 
 # %%
 from helpers import charts, export, migration, narrative, notebook, rfm

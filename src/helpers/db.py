@@ -129,6 +129,10 @@ def model(name: str) -> Model:
 # connection -> {key: table, "source:<name>": (tag, oid), …}; gone with its connection (a new
 # connection never inherits an old one's state, even at the same address)
 _built: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+# connection -> the engine its models run on instead of DuckDB (helpers.spark_models.SparkEngine):
+# a model runs there when every source it reads has been given to that engine too; its result
+# comes back to this connection as a view over the Parquet the engine wrote
+_engines: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 # built tables kept per model (least recently used dropped: rebuilt if asked again); at 10M lines
 # every kept int_orders or rfm_customers is hundreds of MB, so a 12-month trend keeps only a few
 KEEP = 4
@@ -182,6 +186,12 @@ def table_name(con: duckdb.DuckDBPyConnection, name: str, **params) -> str:
 
 
 def _build(con, name: str, params: dict, catalog: dict) -> str:
+    engine = _engines.get(con)
+    if engine is not None and engine.runs(name):
+        table = engine.build(con, name, params)
+        catalog[table] = ("VIEW", "temp", "new")
+        _show(con, name, table, _built.setdefault(con, {}), catalog)
+        return table
     m = model(name)
     missing = [p for p in m.params if p not in params]
     if missing:
@@ -203,14 +213,18 @@ def _build(con, name: str, params: dict, catalog: dict) -> str:
             _check_unique(con, table, name, m.unique)
         state[key] = table
         catalog[table] = ("TABLE", "temp", "new")
-    # the plain name shows the table last built, for queries written by hand
+    _show(con, name, table, state, catalog)
+    _keep_recent(con, name, table, state, catalog)
+    return table
+
+
+def _show(con, name: str, table: str, state: dict, catalog: dict) -> None:
+    """The plain name shows the table last built, for queries written by hand."""
     if state.get(f"view:{name}") != table or catalog.get(name, ("",))[0] != "VIEW":
         _make_room(con, name, "VIEW", catalog)
         con.execute(f"create or replace temp view {name} as select * from {table}")
         state[f"view:{name}"] = table
         catalog[name] = ("VIEW", "temp", "new")
-    _keep_recent(con, name, table, state, catalog)
-    return table
 
 
 def _keep_recent(con, name: str, table: str, state: dict, catalog: dict) -> None:
@@ -284,6 +298,8 @@ def register(con: duckdb.DuckDBPyConnection, name: str, data) -> None:
     """A frame or Arrow table as table `name` (a source models read). Registering the same
     content again keeps the table as it is, so what was built from it is still current."""
     table = as_arrow(data)
+    if con in _engines:
+        _engines[con].register(name, table)
     tag = content_tag(table)
     registered = _built.setdefault(con, {})
     if _identity(con, name) == tag:
@@ -301,6 +317,8 @@ def register(con: duckdb.DuckDBPyConnection, name: str, data) -> None:
 def alias(con: duckdb.DuckDBPyConnection, name: str, table: str) -> None:
     """A source named `name` that is the built table `table` (loyalty reads its three spends as
     tier_now, tier_previous, tier_reranking). Unchanged, it stays the same source."""
+    if con in _engines:
+        _engines[con].alias(name, table)
     if _identity(con, name) == f"alias:{table}":
         return
     _make_room(con, name, "VIEW")

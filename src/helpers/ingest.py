@@ -98,6 +98,8 @@ class LoadReport:
     last_order_date: str | None = None
     # what was decided about the export, for pages in any language (detected is the English text)
     facts: dict = field(default_factory=dict)
+    # the staged Parquet this load published (never stored in the cache's report.json)
+    staged: str | None = None
 
     @property
     def reconciles(self) -> bool:
@@ -108,7 +110,10 @@ class LoadReport:
         return total and per_file and returns
 
     def as_dict(self) -> dict:
-        return asdict(self) | {"reconciles": self.reconciles}
+        """For the run's manifest: what was read and decided (not where this machine cached it)."""
+        out = asdict(self) | {"reconciles": self.reconciles}
+        out.pop("staged")
+        return out
 
     def summary(self) -> str:
         """A few sentences a person can read."""
@@ -894,6 +899,7 @@ def _load_or_stage(con, kind, files, return_files, mapping, overrides, cache, ta
             report = LoadReport(**json.loads((cache / "report.json").read_text(encoding="utf-8")))
             report.from_cache = True
             report.seconds = time.perf_counter() - started
+            report.staged = str(cache / "staged.parquet")
             _republish_quarantine(cache, report, quarantine_dir)
             return report
         detected.append(f"the staging cache was damaged ({damage}): the export was read again")
@@ -928,6 +934,7 @@ def _load_or_stage(con, kind, files, return_files, mapping, overrides, cache, ta
                                        encoding="utf-8")
     _publish(con, cache, table)
     _republish_quarantine(cache, report, quarantine_dir)
+    report.staged = str(cache / "staged.parquet")
     return report
 
 

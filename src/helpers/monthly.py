@@ -107,7 +107,7 @@ def load_params(files: list[Path]) -> tuple[dict, dict[str, Path]]:
             raise ParamError(f"{path}: must be a mapping of parameter names to values")
         for key, value in doc.items():
             if isinstance(value, dict) and key not in ("scheme_params", "fixed_cuts",
-                                                       "movers_lists"):
+                                                       "movers_lists", "spark_conf"):
                 raise ParamError(f"{path}: {key} is a nested block; keep params files flat "
                                  f"(papermill replaces nested blocks whole)")
             merged[key] = value

@@ -10,7 +10,7 @@ from __future__ import annotations
 import duckdb
 from IPython.display import display
 
-from helpers import db, narrative, rfm, theme
+from helpers import db, narrative, rfm, spark_models, theme
 from helpers.ingest import LoadReport
 from helpers.params import RunParams
 
@@ -24,12 +24,25 @@ def start(namespace: dict, page: str, **overrides) -> RunParams:
     return run
 
 
+def open_run(run: RunParams) -> tuple[duckdb.DuckDBPyConnection, dict[str, LoadReport]]:
+    """The run's database with its exports staged, and the engine its models run on."""
+    con = db.connect(threads=run.threads, memory_limit=run.memory_limit)
+    inputs = rfm.load_inputs(con, run)
+    if run.engine == "spark":
+        # the exports are staged here (DuckDB); every model from here on runs on Spark
+        spark_models.attach(con, master=run.spark_master, conf=run.spark_conf,
+                            staged={"order_lines": inputs["orders"].staged,
+                                    "customers": inputs["customers"].staged
+                                    if "customers" in inputs else None})
+    return con, inputs
+
+
 def load(run: RunParams, *, summary: bool = True
          ) -> tuple[duckdb.DuckDBPyConnection, dict[str, LoadReport]]:
     """A private database with the run's exports staged; what was read (unless `summary` is
-    False) and how recent the latest order is, said on the page."""
-    con = db.connect(threads=run.threads, memory_limit=run.memory_limit)
-    inputs = rfm.load_inputs(con, run)
+    False) and how recent the latest order is, said on the page. With `engine: spark` the models
+    then run on Spark (spark_models.attach)."""
+    con, inputs = open_run(run)
     shown = [narrative.inputs_summary(inputs, run.lang)] if summary else []
     display(*shown, narrative.freshness(rfm.last_order_date(con, run.as_of), as_of=run.as_of,
                                         lang=run.lang))

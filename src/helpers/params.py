@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import dataclasses
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -83,6 +84,10 @@ class RunParams:
     lang: str = "vi"
     threads: int | None = None
     memory_limit: str | None = None
+    # where the models run (issue 18): duckdb on this machine, or spark on spark_master
+    engine: str = "duckdb"
+    spark_master: str = "local[2]"
+    spark_conf: dict = field(default_factory=dict)
 
     @classmethod
     def from_values(cls, **values) -> RunParams:
@@ -131,6 +136,9 @@ class RunParams:
         v["scheme_params"] = dict(v.get("scheme_params") or {})
         if v.get("threads") is not None:
             v["threads"] = _int(v["threads"], "threads")
+        v["engine"] = _choice(str(v.get("engine") or "duckdb").lower(), ENGINES, "engine")
+        v["spark_master"] = _spark_master(v.get("spark_master"))
+        v["spark_conf"] = _spark_conf(v.get("spark_conf"))
         return cls(**v)
 
     @classmethod
@@ -229,6 +237,37 @@ def _choice(value, allowed: tuple, name: str) -> str:
     if value not in allowed:
         raise ParamError(f"{name} = {value!r}: must be one of {', '.join(allowed)}")
     return value
+
+
+ENGINES = ("duckdb", "spark")
+
+
+def _spark_master(value) -> str:
+    """local, local[N], local[*], spark://host:port, yarn, k8s://…, mesos://… (Spark's forms)."""
+    master = str(value or "local[2]").strip()
+    if not re.fullmatch(r"local(\[(\d+|\*)(,\s*\d+)?\])?|(spark|k8s|mesos)://\S+|yarn", master):
+        raise ParamError(f"spark_master = {master!r}: use local[2], local[*], spark://host:7077, "
+                         f"yarn or k8s://https://host:port")
+    return master
+
+
+def _spark_conf(value) -> dict:
+    """Spark settings by their own names (spark.executor.memory: 4g); values are passed as text."""
+    if value in (None, ""):
+        return {}
+    if not isinstance(value, dict):
+        raise ParamError(f"spark_conf = {value!r}: give a mapping of Spark settings, e.g. "
+                         f"{{spark.executor.memory: 4g}} (with papermill use -f params.yaml)")
+    bad = [k for k in value if not re.fullmatch(r"spark\.[A-Za-z0-9_.\-]+", str(k))]
+    if bad:
+        raise ParamError(f"spark_conf: {bad} are not Spark settings (their names start with "
+                         f"'spark.')")
+    out = {}
+    for key, item in value.items():
+        if isinstance(item, (dict, list, tuple)) or item is None:
+            raise ParamError(f"spark_conf.{key} = {item!r}: give one value (text or a number)")
+        out[str(key)] = str(item).lower() if isinstance(item, bool) else str(item)
+    return out
 
 
 def _cuts(cuts: dict, bins: int, scoring: str) -> dict:

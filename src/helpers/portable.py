@@ -23,15 +23,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from importlib.resources import files
 from pathlib import Path
 
 import sqlglot
 from sqlglot import exp
 
 from helpers import db
+from helpers.spark_models import DUCKDB_ONLY, SPARK_SQL_DIR  # noqa: F401 (named here too)
 
-SPARK_SQL_DIR = files("helpers") / "sql_spark"  # the committed Spark SQL of the models
 
 # Functions whose meaning is the same in DuckDB and Spark for the types the models give them
 # (checked on both engines by tests/test_two_engines.py where the models use them).
@@ -58,23 +57,6 @@ NOT_IN_SPARK = {T.INT128, T.UINT128, T.UBIGINT, T.UINT, T.USMALLINT, T.UTINYINT,
 
 # Formats of strftime that SQLGlot maps to Spark's patterns exactly.
 PORTABLE_FORMATS = {"%Y-%m", "%Y-%m-%d", "%Y"}
-
-# Models that are still DuckDB's own, and why. The lint skips them; the list only shrinks.
-DUCKDB_ONLY = {
-    "macros": "the parsing rules of staging: list lambdas, regular expressions, strptime",
-    "stg_order_lines": "staging: reads the export through macros.sql",
-    "stg_return_lines": "staging: reads the export through macros.sql",
-    "stg_customers": "staging: reads the export through macros.sql",
-    "stg_campaigns": "staging: reads the export through macros.sql",
-    "stg_campaign_sends": "staging: reads the export through macros.sql",
-    "stg_campaign_holdout": "staging: reads the export through macros.sql",
-    "export_date_evidence": "staging: decides the date order of an export",
-    "export_decimal_evidence": "staging: decides the decimal mark of an export",
-    "export_order_amounts": "staging: decides whether an order total repeats on every line",
-    "holdout_split": "reads md5's hex as a number through DuckDB's '0x' cast to ubigint (Spark "
-                     "would need conv()); the split is made once, when a list is sent",
-}
-
 
 @dataclass(frozen=True)
 class Problem:
