@@ -31,7 +31,6 @@ from sqlglot import exp
 from helpers import db
 from helpers.spark_models import DUCKDB_ONLY, SPARK_SQL_DIR  # noqa: F401 (named here too)
 
-
 # Functions whose meaning is the same in DuckDB and Spark for the types the models give them
 # (checked on both engines by tests/test_two_engines.py where the models use them).
 ALLOWED = {
