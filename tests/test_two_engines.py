@@ -17,7 +17,18 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
 
-from helpers import cohorts, db, export, loyalty, migration, notebook, rfm, snapshots, spark_models
+from helpers import (
+    cohorts,
+    db,
+    export,
+    loyalty,
+    migration,
+    notebook,
+    rfm,
+    snapshots,
+    spark_models,
+    spark_run,
+)
 from helpers.params import RunParams
 from helpers.paths import PROJECT_ROOT
 
@@ -274,3 +285,29 @@ def test_notebooks_01_to_04_write_the_same_files_on_spark_on_the_sample_shop(spa
     differ = {str(f): why for f in duck
               if (why := same_file(tmp_path / "duckdb" / f, tmp_path / "spark" / f))}
     assert not differ, differ
+
+
+def test_spark_run_writes_notebook_01s_segments_as_parquet_parts(spark, shop, tmp_path):
+    """helpers.spark_run (the spark-submit job of notebook 01's segments) from the staged cache:
+    rfm_customers as a folder of parts, and the summary, both as DuckDB gives them."""
+    root, _ = shop
+    run = RunParams.from_values(as_of=date(2026, 10, 31), orders_path=root / "raw" / "orders.csv",
+                                customers_path=root / "raw" / "customers.csv",
+                                output_dir=tmp_path / "duckdb")
+    con, inputs = notebook.open_run(run)
+    out = tmp_path / "spark"
+    done = spark_run.run(spark, run=run, order_lines=Path(inputs["orders"].staged),
+                         customers=Path(inputs["customers"].staged), out=out)
+    assert done["out"] == str(out) and (out / "rfm_customers.parquet").is_dir()
+    rfm.build_rfm_customers(con, run=run, scheme=rfm.load_run_scheme(run))
+    columns = rfm.CONTRACT_COLUMNS + rfm.CONTACT_COLUMNS
+    expected = con.sql(f"select {', '.join(columns)} from rfm_customers").to_arrow_table()
+    got = pq.read_table(out / "rfm_customers.parquet")
+    assert got.column_names == columns
+    want, have = rows(expected), rows(got)
+    assert len(have) == len(want) > 3000
+    assert all(same(x, y) for w, h in zip(want, have) for x, y in zip(w, h))
+    rfm.build_segment_summary(con, run)
+    export.write_csv(con.sql("select * exclude (segment_rank) from segment_summary")
+                     .to_arrow_table(), tmp_path / "segment_summary.csv")
+    assert same_file(tmp_path / "segment_summary.csv", out / "segment_summary.csv") is None
