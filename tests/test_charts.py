@@ -58,10 +58,28 @@ def test_wide_charts_scroll_sideways_and_long_titles_wrap_in_the_page():
 
 
 def test_tier_changes_label_every_count_and_keep_the_tier_order():
-    members = pd.DataFrame({"tier": ["member", "member", "silver", "gold"],
-                            "tier_change": ["same", "new", "up", "down"]})
-    names = {"member": "Thành viên", "silver": "Bạc", "gold": "Vàng"}
-    fig = charts.tier_changes(members, order=["member", "silver", "gold"], names=names, lang="vi")
+    summary = pd.DataFrame({"tier": ["member", "silver", "gold", "diamond"],
+                            "members": [2, 1, 1, 0], "upgraded": [0, 1, 0, 0],
+                            "downgraded": [0, 0, 1, 0], "new_members": [1, 0, 0, 0]})
+    names = {"member": "Thành viên", "silver": "Bạc", "gold": "Vàng", "diamond": "Kim cương"}
+    fig = charts.tier_changes(summary, order=["member", "silver", "gold", "diamond"],
+                              names=names, lang="vi")
     assert [tr.name for tr in fig.data] == ["Lên hạng", "Xuống hạng", "Mới", "Giữ hạng"]
     assert list(fig.data[0].y) == ["Thành viên", "Bạc", "Vàng"]
     assert list(fig.data[0].x) == [0, 1, 0] and list(fig.data[0].text) == ["0", "1", "0"]
+
+
+def test_the_gap_chart_draws_counts_per_bin_one_colour_per_next_tier():
+    histogram = pd.DataFrame({"next_tier": ["silver", "silver", "gold"],
+                              "gap_from": [0.0, 500_000.0, 1_000_000.0],
+                              "gap_to": [500_000.0, 1_000_000.0, 1_500_000.0],
+                              "members": [3, 7, 2]})
+    names = {"member": "Thành viên", "silver": "Bạc", "gold": "Vàng"}
+    fig = charts.gap_distribution(histogram, names=names, lang="vi")
+    assert [tr.name for tr in fig.data] == ["→ Bạc", "→ Vàng"]
+    assert list(fig.data[0].x) == [250_000.0, 750_000.0] and list(fig.data[0].y) == [3, 7]
+    assert list(fig.data[0].width) == [500_000.0, 500_000.0]
+    assert [c[0] for c in fig.data[0].customdata] == ["0–500 nghìn", "500 nghìn–1 tr"]
+    assert fig.layout.barmode == "overlay"
+    empty = charts.gap_distribution(histogram.iloc[0:0], names=names, lang="en")
+    assert not empty.data

@@ -109,3 +109,25 @@ def test_next_reranking_and_bad_files(tmp_path):
                    "  - {key: b, vi: B, en: B, threshold: 1}\n", encoding="utf-8")
     with pytest.raises(loyalty.LoyaltyError, match="rise strictly"):
         loyalty.load_loyalty(bad)
+
+
+def test_the_gap_histogram_counts_members_in_round_bins_per_next_tier(con, members):
+    # gaps: silver at 2,000,000 -> a 1,000,000, b 1,950,000, c 1,999,999 (spend 1), member d
+    # with a refund (spend -500,000 -> gap 2,500,000); gold at 5,000,000 -> e 100,000
+    members([O("a", "1", "2024-06-01", 1_000_000), O("b", "2", "2024-06-01", 50_000),
+             O("c", "3", "2024-06-01", 1), O("d", "4", "2024-06-01", 500_000),
+             O("d", "R", "2024-06-02", -1_000_000), O("e", "5", "2024-06-01", 4_900_000),
+             O("f", "6", "2024-06-01", 20_000_000)])  # platinum: no next tier, not counted
+    config = loyalty.load_loyalty("params/loyalty.yaml")
+    got = loyalty.gap_histogram(con, config)
+    # the largest gap 2,500,000 / 40 = 62,500 -> a round width of 100,000
+    assert set(got.gap_to - got.gap_from) == {100_000.0}
+    bins = {(r.next_tier, r.gap_from): r.members for r in got.itertuples()}
+    assert bins == {("silver", 1_000_000.0): 1, ("silver", 1_900_000.0): 2,
+                    ("silver", 2_500_000.0): 1, ("gold", 100_000.0): 1}
+    assert got.members.sum() == 5
+
+
+def test_no_member_below_a_next_tier_gives_an_empty_histogram(con, members):
+    members([O("f", "6", "2024-06-01", 20_000_000)])
+    assert loyalty.gap_histogram(con, loyalty.load_loyalty("params/loyalty.yaml")).empty

@@ -130,6 +130,7 @@ def run_pages(con, run: RunParams, recorder: Recorder, monkeypatch) -> None:
     loyalty.build_loyalty_members(con, as_of=run.as_of, config=config, excluded_statuses=statuses)
     loyalty.build_tier_lists(con, as_of=run.as_of, config=config)
     loyalty.tier_summary(con, config)
+    loyalty.gap_histogram(con, config)
     monkeypatch.undo()
 
 
@@ -137,7 +138,7 @@ PAGES_MODELS = {"rfm_customers", "rfm_segments", "segment_summary", "rfm_grid",
                 "rfm_distributions", "revenue_concentration", "rfm_headline", "segment_movers",
                 "segment_migration", "movers_list", "cohort_revenue", "repurchase_windows",
                 "second_purchase_gap", "return_within", "loyalty_spend", "loyalty_members",
-                "tier_lists", "tier_summary"}
+                "tier_lists", "tier_summary", "tier_gap_histogram"}
 
 
 def golden_orders() -> list[dict]:

@@ -51,14 +51,14 @@ charts.tier_members(tier_summary, names=config.names(run.lang), lang=run.lang,
 narrative.section("04.2", lang=run.lang)
 
 # %%
-charts.tier_changes(loyalty_members.df(), order=config.order, names=config.names(run.lang),
+charts.tier_changes(tier_summary, order=config.order, names=config.names(run.lang),
                     lang=run.lang, title=t("changes_title", run.lang))
 
 # %%
 narrative.section("04.3", lang=run.lang)
 
 # %%
-charts.gap_distribution(loyalty_members.df(), names=config.names(run.lang), lang=run.lang,
+charts.gap_distribution(loyalty.gap_histogram(con, config), names=config.names(run.lang), lang=run.lang,
                         title=t("gap_title_tiers", run.lang))
 
 # %%

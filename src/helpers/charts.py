@@ -391,22 +391,23 @@ def tier_members(summary: pd.DataFrame, *, names: dict[str, str], lang: str = "v
     return fig
 
 
-def tier_changes(members: pd.DataFrame, *, order: list[str], names: dict[str, str],
+def tier_changes(summary: pd.DataFrame, *, order: list[str], names: dict[str, str],
                  lang: str = "vi", title: str | None = None) -> go.Figure:
-    """Members per current tier by change since the previous month end (up, down, new, same):
-    one row per tier, its changes side by side, so each count has room for its label."""
-    frame = (members.groupby(["tier", "tier_change"]).size().rename("members").reset_index())
-    frame["tier_name"] = frame.tier.map(names)
-    keys = ("up", "down", "new", "same")
-    change = {k: t(f"change_{k}", lang) for k in keys}
+    """Members per current tier by change since the previous month end (up, down, new, same),
+    from the tier summary's counts: one row per tier with members, its changes side by side, so
+    each count has room for its label."""
+    frame = summary[summary.members > 0].set_index("tier")
+    counts = {"up": frame.upgraded, "down": frame.downgraded, "new": frame.new_members,
+              "same": frame.members - frame.upgraded - frame.downgraded - frame.new_members}
+    change = {k: t(f"change_{k}", lang) for k in counts}
     colors = {"up": "#1a7f37", "down": "#cf222e", "new": "#0969da", "same": "#afb8c1"}
     fig = go.Figure()
-    tiers = [names[k] for k in order if k in set(frame.tier)]
-    for key in keys:
-        part = frame[frame.tier_change == key].set_index("tier_name").reindex(tiers)
-        counts = part.members.fillna(0).astype(int)
-        fig.add_bar(y=tiers, x=counts, orientation="h", name=change[key],
-                    marker_color=colors[key], text=[number(v, lang) for v in counts],
+    present = [k for k in order if k in frame.index]
+    tiers = [names[k] for k in present]
+    for key, values in counts.items():
+        shown = [int(values[k]) for k in present]
+        fig.add_bar(y=tiers, x=shown, orientation="h", name=change[key],
+                    marker_color=colors[key], text=[number(v, lang) for v in shown],
                     textposition="outside", cliponaxis=False,
                     hovertemplate="%{y} · " + change[key] + ": %{text}<extra></extra>")
     fig.update_yaxes(autorange="reversed", type="category")
@@ -416,24 +417,31 @@ def tier_changes(members: pd.DataFrame, *, order: list[str], names: dict[str, st
     return legend_on_top(fig)
 
 
-def gap_distribution(members: pd.DataFrame, *, names: dict[str, str], lang: str = "vi",
+def gap_distribution(histogram: pd.DataFrame, *, names: dict[str, str], lang: str = "vi",
                      title: str | None = None) -> go.Figure:
-    """How far members are from the next tier (close ones are the ones to nudge)."""
-    frame = members[members.next_tier.notna()].copy()
-    frame["gap_to_next"] = frame.gap_to_next.astype(float)
-    # a fixed order: identical reruns embed identical chart data in the page
-    frame = frame.sort_values(["next_tier", "gap_to_next", "customer_id"], kind="stable")[
-        ["next_tier", "gap_to_next"]]
-    frame["next_name"] = "→ " + frame.next_tier.map(names)  # the tier they would reach
-    fig = px.histogram(frame, x="gap_to_next", color="next_name", nbins=40,
-                       category_orders={"next_name": ["→ " + n for n in names.values()]},
-                       labels={"gap_to_next": t("gap_to_next", lang),
-                               "next_name": t("next_tier", lang)}, title=title, barmode="overlay",
-                       opacity=0.7)
-    fig.update_xaxes(**money_ticks(frame.gap_to_next.max(), lang))
-    fig.update_traces(hovertemplate="%{x}: %{y:,}<extra></extra>")
-    fig.update_layout(height=420, yaxis_title=t("members", lang))
+    """How far members are from the next tier (close ones are the ones to nudge): members per
+    bin of the gap (loyalty.gap_histogram), one colour per tier they would reach."""
+    fig = go.Figure()
+    for tier, name in names.items():
+        part = histogram[histogram.next_tier == tier].sort_values("gap_from")
+        if part.empty:
+            continue
+        label = "→ " + name  # the tier they would reach
+        fig.add_bar(x=(part.gap_from + part.gap_to) / 2, y=part.members,
+                    width=part.gap_to - part.gap_from, name=label, opacity=0.7,
+                    customdata=[[money_range(a, b, lang)] for a, b in zip(part.gap_from,
+                                                                          part.gap_to)],
+                    hovertemplate=label + " · %{customdata[0]}: %{y:,}<extra></extra>")
+    top = float(histogram.gap_to.max()) if len(histogram) else 0.0
+    fig.update_xaxes(title=t("gap_to_next", lang), **money_ticks(top, lang))
+    fig.update_layout(title=title, barmode="overlay", bargap=0, height=420,
+                      yaxis_title=t("members", lang))
     return legend_on_top(fig)
+
+
+def money_range(low: float, high: float, lang: str = "vi") -> str:
+    """A bin of money as a reader writes it: 0–500 nghìn, 1,5 tr–2 tr / 0–₫500k, ₫1.5M–₫2M."""
+    return f"{_short_money(low, lang) if low else '0'}–{_short_money(high, lang)}"
 
 
 def delivery_funnel(results: pd.DataFrame, *, lang: str = "vi",

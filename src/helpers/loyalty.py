@@ -135,3 +135,12 @@ def build_tier_lists(con, *, as_of: date, config: LoyaltyConfig) -> duckdb.DuckD
 
 def tier_summary(con, config: LoyaltyConfig) -> pd.DataFrame:
     return db.build(con, "tier_summary", **_member_params(config)).df()
+
+
+GAP_BINS = 40  # about this many bins of the gap to the next tier on page 04
+
+
+def gap_histogram(con, config: LoyaltyConfig) -> pd.DataFrame:
+    """Members per next tier and bin of the gap to it (tier_gap_histogram.sql): the chart draws
+    these counts, so no member's own figure reaches the page (or the driver, on Spark)."""
+    return db.build(con, "tier_gap_histogram", gap_bins=GAP_BINS, **_member_params(config)).df()
