@@ -40,7 +40,10 @@ def spark():
     # tiny tables: two shuffle partitions, not the default eight
     session = spark_models.session("local[2]", conf={"spark.sql.shuffle.partitions": "2",
                                                      "spark.default.parallelism": "2"})
+    # every result here is compared with DuckDB's, whose grain was checked: the same rows
+    spark_models.CHECK_GRAIN = False
     yield session
+    spark_models.CHECK_GRAIN = True
     session.stop()
 
 
@@ -286,6 +289,18 @@ def test_notebooks_01_to_04_write_the_same_files_on_spark_on_the_sample_shop(spa
     differ = {str(f): why for f in duck
               if (why := same_file(tmp_path / "duckdb" / f, tmp_path / "spark" / f))}
     assert not differ, differ
+
+
+def test_a_broken_grain_on_spark_is_the_same_error_as_on_duckdb(spark, con):
+    table = pa.table({"customer_id": ["c1", "c2", "c1"], "n": [1, 2, 3]})
+    spark_models.register(spark, "contact_source", table)
+    db.register(con, "contact_source", table)
+    with pytest.raises(db.ModelError) as on_duckdb:
+        db._check_unique(con, "contact_source", "contact_source", ("customer_id",))
+    with pytest.raises(db.ModelError) as on_spark:
+        spark_models._check_unique(spark, "contact_source", "contact_source", ("customer_id",))
+    assert str(on_spark.value) == str(on_duckdb.value)
+    assert "('c1',) appears 2 times" in str(on_spark.value)
 
 
 def test_spark_run_writes_notebook_01s_segments_as_parquet_parts(spark, shop, tmp_path):

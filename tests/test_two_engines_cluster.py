@@ -90,7 +90,7 @@ def test_notebook_01_on_a_standalone_cluster_writes_what_duckdb_writes(cluster, 
     on_cluster.write_text(yaml.safe_dump({
         "engine": "spark", "spark_master": master,
         "spark_conf": {"spark.executor.memory": "512m", "spark.cores.max": 2,
-                       "spark.sql.shuffle.partitions": 4,
+                       "spark.sql.shuffle.partitions": 2,
                        "spark.workbook.dir": str(tmp_path / "work")}}), encoding="utf-8")
     folder = monthly.run_month(AS_OF, params_files=[PARAMS_DIR / "default.yaml", params,
                                                     on_cluster],

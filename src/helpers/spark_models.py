@@ -133,6 +133,11 @@ def _started_quietly(start):
         os.close(saved[1])
 
 
+# every stated grain is checked as on DuckDB (a job per model); the two-engine tests turn it off
+# where each Spark result is compared row for row with a DuckDB result whose grain was checked
+CHECK_GRAIN = True
+
+
 def spark_sql(name: str) -> str:
     """The committed Spark SQL of model `name`."""
     if name in DUCKDB_ONLY:
@@ -238,7 +243,7 @@ def _build(spark, name: str, params: dict) -> str:
         # memory on rfm_segments)
         frame = frame.localCheckpoint(eager=True)
         frame.createOrReplaceTempView(view)
-        if m.unique:
+        if m.unique and CHECK_GRAIN:
             _check_unique(spark, view, name, m.unique)
         state[key] = view
     spark.table(view).createOrReplaceTempView(name)
