@@ -327,3 +327,30 @@ def test_spark_run_writes_notebook_01s_segments_as_parquet_parts(spark, shop, tm
     export.write_csv(con.sql("select * exclude (segment_rank) from segment_summary")
                      .to_arrow_table(), tmp_path / "segment_summary.csv")
     assert same_file(tmp_path / "segment_summary.csv", out / "segment_summary.csv") is None
+
+
+def test_results_of_a_killed_run_are_swept_and_no_others(tmp_path):
+    """A kernel killed mid-page leaves its Spark results behind: the next run on this host
+    removes those of processes that are gone, never a running one's or another host's."""
+    import os
+    import socket
+    import subprocess
+    import time
+
+    host = socket.gethostname()
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    dead = tmp_path / f"run-{host}-{gone.pid}-aaaa"
+    mine = tmp_path / f"run-{host}-{os.getpid()}-bbbb"
+    other = tmp_path / f"run-otherhost-{gone.pid}-cccc"
+    for folder in (dead, mine, other):
+        (folder / "rfm_customers__x").mkdir(parents=True)
+    (tmp_path / "logs").mkdir()
+    old, new = tmp_path / "logs" / "driver-1.log", tmp_path / "logs" / "driver-2.log"
+    old.write_text("old")
+    new.write_text("new")
+    week_ago = time.time() - (spark_models.LOGS_KEPT_DAYS + 1) * 86400
+    os.utime(old, (week_ago, week_ago))
+    spark_models._sweep(tmp_path)
+    assert not dead.exists() and mine.is_dir() and other.is_dir()
+    assert not old.exists() and new.exists()

@@ -87,7 +87,7 @@ def pid_lock(path: Path, *, wait_seconds: float = 60.0, on_stale=None):
             continue
         pid = int(holder[0]) if holder and holder[0].isdigit() else None
         other_host = len(holder) > 1 and holder[1] != host
-        if pid is None or (not other_host and not _alive(pid)):
+        if pid is None or (not other_host and not process_alive(pid)):
             if _take_over(path, holder) and on_stale is not None:
                 on_stale(pid)
             continue
@@ -136,7 +136,8 @@ def _take_over(path: Path, stale: list[str]) -> bool:
         aside.unlink(missing_ok=True)
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether process `pid` runs on this machine (one we may not signal counts as running)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -36,6 +36,7 @@ import pyarrow as pa
 from helpers import db
 from helpers.db import ModelError
 from helpers.paths import DATA_PROCESSED
+from helpers.safety import process_alive
 
 SPARK_SQL_DIR = files("helpers") / "sql_spark"  # the committed Spark SQL of the models
 
@@ -328,21 +329,11 @@ def _sweep(root: Path) -> None:
     host = socket.gethostname()
     for folder in root.glob(f"run-{host}-*"):
         pid = folder.name[len(f"run-{host}-"):].split("-")[0]
-        if pid.isdigit() and not _alive(int(pid)):
+        if pid.isdigit() and not process_alive(int(pid)):
             shutil.rmtree(folder, ignore_errors=True)
     for log in (root / "logs").glob("driver-*.log"):
         if time.time() - log.stat().st_mtime > LOGS_KEPT_DAYS * 86400:
             log.unlink(missing_ok=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def attach(con, *, master: str | None, conf: dict, staged: dict[str, str | None]) -> SparkEngine:
