@@ -107,19 +107,16 @@ def rfm_segments(data, work, **extra):
 def spark_rfm(data, work, **extra):
     """Notebook 01's segments on Spark local[2] (helpers.spark_run) from the same staged cache
     rfm_segments reads: session start, the models, rfm_customers written as Parquet parts."""
-    import re
-
     from helpers import spark_models, spark_run
 
-    run, con, _ = _staged(data, work, **extra)
+    run, con, inputs = _staged(data, work, **extra)
 
-    def staged(view: str) -> Path:
-        sql = con.execute("select sql from duckdb_views() where view_name = ?", [view]).fetchone()
-        return Path(re.search(r"'([^']+staged\.parquet)'", sql[0]).group(1))
+    def staged(kind: str) -> Path:
+        return Path(inputs[kind].staged)
 
     spark = spark_models.session("local[2]")
     try:
-        spark_run.run(spark, run=run, order_lines=staged("order_lines"),
+        spark_run.run(spark, run=run, order_lines=staged("orders"),
                       customers=staged("customers"), out=work / "spark")
     finally:
         spark.stop()
