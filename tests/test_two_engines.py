@@ -354,3 +354,11 @@ def test_results_of_a_killed_run_are_swept_and_no_others(tmp_path):
     spark_models._sweep(tmp_path)
     assert not dead.exists() and mine.is_dir() and other.is_dir()
     assert not old.exists() and new.exists()
+
+
+def test_without_java_engine_spark_says_how_to_install_it(monkeypatch):
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    monkeypatch.delenv("PYSPARK_GATEWAY_PORT", raising=False)
+    monkeypatch.setattr(spark_models.shutil, "which", lambda name: None)
+    with pytest.raises(db.ModelError, match=r"needs Java 17.*make java.*engine: duckdb"):
+        spark_models.session("local[1]")

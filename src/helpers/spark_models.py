@@ -90,6 +90,11 @@ def session(master: str | None = "local[2]", conf: dict | None = None,
         raise ModelError("engine: spark needs PySpark and Java 17: `make setup` installs PySpark "
                          "(the spark extra); Java comes from the system (Debian: "
                          "openjdk-17-jre-headless)") from None
+    if not os.environ.get("PYSPARK_GATEWAY_PORT") and not (
+            shutil.which("java") or os.environ.get("JAVA_HOME")):
+        raise ModelError("engine: spark needs Java 17 and none is installed: `make java` installs "
+                         "Debian's openjdk-17-jre-headless (or set JAVA_HOME), or run with "
+                         "engine: duckdb")
     if master is None and os.environ.get("PYSPARK_GATEWAY_PORT"):
         # started by spark-submit: its JVM holds the master it was given
         SparkContext._ensure_initialized()
