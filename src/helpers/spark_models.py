@@ -278,7 +278,8 @@ class SparkEngine:
     spends): `db.build` then runs the model on Spark, Spark writes the result as Parquet parts
     under `folder`, and the connection sees it as a view of the same name, so the checks, the
     charts' aggregates and the files for people read it as before. What reads a source Spark does
-    not have (a contact list's candidates) stays on DuckDB. Nothing is collected to the driver.
+    not have (a contact list's candidates) stays on DuckDB. No result is collected through Spark;
+    the driver's DuckDB streams what it reads from the Parquet parts.
     """
 
     def __init__(self, spark, folder: Path):
