@@ -61,15 +61,11 @@ class Recorder:
             finally:
                 self.depth -= 1
             if self.depth == 0:
-                sources = {s: con.table(s).to_arrow_table() for s in closure_sources(name)}
+                sources = {s: con.table(s).to_arrow_table()
+                           for s in spark_models.closure_sources(name)}
                 self.builds.append((name, dict(params), sources, con.table(table).to_arrow_table()))
             return table
         return wrapped
-
-
-def closure_sources(name: str) -> set[str]:
-    m = db.model(name)
-    return set(m.sources).union(*[closure_sources(d) for d in m.deps])
 
 
 def rows(table: pa.Table) -> list[tuple]:
@@ -278,10 +274,10 @@ def test_notebooks_01_to_04_write_the_same_files_on_spark_on_the_sample_shop(spa
         write_pages(con, run, tmp_path / engine / "snapshots")
         if engine == "spark":
             # the results Spark wrote for this run are its own, and gone with it
-            engine_ = db._engines[con]
-            assert engine_.written and engine_.folder.is_dir()
+            attached = db._engines[con]
+            assert attached.written and attached.folder.is_dir()
             assert {"rfm_customers", "loyalty_members", "cohort_revenue"} <= {
-                v.split("__")[0] for v in engine_.written}
+                v.split("__")[0] for v in attached.written}
         con.close()
     duck, spark_files = (sorted(p.relative_to(tmp_path / e) for p in (tmp_path / e).rglob("*")
                                 if p.is_file()) for e in ("duckdb", "spark"))
