@@ -330,13 +330,23 @@ def stage(con: duckdb.DuckDBPyConnection, name: str, *, into: str, **params):
     """Staging only: run the staging model sql/<name>.sql over the raw rows just read and keep
     its result as the source table `into` (order_lines, customers, campaigns, ...) that the
     models then read. Staged sources are replaced when a file is read again, so `build` knows
-    them by identity, not by key.
+    them by identity, not by key. The model gets the parameters it uses; a stated grain is checked.
     """
     if not into.replace("_", "").isalnum():
         raise ValueError(f"invalid table name {into!r}")
     _make_room(con, into, "TABLE")
-    con.execute(f"create or replace temp table {into} as {sql_text(name)}", params)
+    con.execute(f"create or replace temp table {into} as {sql_text(name)}", _used(name, params))
+    if model(name).unique:
+        _check_unique(con, into, name, model(name).unique)
     return con.table(into)
+
+
+def _used(name: str, params: dict) -> dict:
+    m = model(name)
+    missing = [p for p in m.params if p not in params]
+    if missing:
+        raise ModelError(f"model {name} needs {', '.join('$' + p for p in missing)}")
+    return {p: params[p] for p in m.params}
 
 
 def one(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> tuple | None:

@@ -617,9 +617,10 @@ def _raw_view(con, name: str, raws: list[RawFile], section: str, mapping: dict,
         width = len(raw.headers)
         every = [f"c{i}" for i in range(width)] or ["cast(null as varchar)"]
         select = ["source_file", "source_line", f"hash({', '.join(every)}) as row_hash",
-                  # a row with nothing in any column (a blank line, an empty sheet row)
-                  "(" + " and ".join(f"trim(coalesce({c}, '')) = ''" for c in every)
-                  + ") as is_blank_row"]
+                  # a row with nothing in any column (a blank line, an empty sheet row); a case
+                  # stops at the first column with something in it, where `and` tries them all
+                  "case " + " ".join(f"when trim(coalesce({c}, '')) <> '' then false"
+                                     for c in every) + " else true end as is_blank_row"]
         for canonical in columns:
             select.append(f"{_slot(raw, picked.columns.get(canonical))} as {canonical}")
         if "amount" in picked.columns:
@@ -916,10 +917,10 @@ def _load_or_stage(con, kind, files, return_files, mapping, overrides, cache, ta
         raise IngestError(str(exc)) from None
     finally:
         memory.restore()
-        for name in ("raw_orders", "raw_returns", "raw_customers", "order_customers"):
-            con.execute(f"drop view if exists {name}")
-        for name in ("stg_orders_checked", "stg_returns_checked", "stg_customers_checked"):
-            con.execute(f"drop table if exists {name}")
+        for name in ("raw_orders", "raw_returns", "raw_customers", "order_customers",
+                     "stg_orders_checked", "stg_returns_checked", "stg_customers_checked",
+                     "parsed_order_lines", "order_structure", "order_repeats"):
+            _drop(con, name)
         shutil.rmtree(work, ignore_errors=True)
     report.sha256 = hashlib.sha256("|".join(s for _, s in shas + return_shas).encode()).hexdigest() \
         if len(shas) + len(return_shas) > 1 else shas[0][1]
@@ -1050,7 +1051,7 @@ def _stage(con, kind, files, return_files, mapping, overrides, cache, work, *, s
                   "customer_id_integer": ids["customer_id_integer"],
                   "order_id_integer": ids["order_id_integer"],
                   "status_keys": keys, "status_values": values}
-        db.stage(con, "stg_order_lines", into=checked_name, **params)
+        _stage_order_lines(con, work, checked_name, params)
         _order_amount_shape(con, mapping, picks, detected, where)
         guests = con.execute(f"select count(*) filter (where is_guest) "
                              f"from {checked_name}").fetchall()[0][0]
@@ -1093,6 +1094,18 @@ def _stage(con, kind, files, return_files, mapping, overrides, cache, work, *, s
                                         orders_date_order=order_date, orders_mark=mark,
                                         shas=return_shas)
     return report
+
+
+def _stage_order_lines(con, work: Path, checked_name: str, params: dict) -> None:
+    """The orders export's rows checked (table `checked_name`), in four passes. Each result is a
+    DuckDB table, which spills to DuckDB's temp_directory beyond the memory limit; only the orders
+    with several lines are ever grouped, never every line at once."""
+    db.stage(con, "stg_order_lines_parsed", into="parsed_order_lines", **params)
+    db.stage(con, "stg_order_structure", into="order_structure")
+    db.stage(con, "stg_order_repeats", into="order_repeats")
+    db.stage(con, "stg_order_lines", into=checked_name, **params)
+    for name in ("parsed_order_lines", "order_structure", "order_repeats"):
+        _drop(con, name)
 
 
 def _stage_returns(con, return_files, mapping, overrides, cache, work, *, shop_tz,

@@ -50,7 +50,8 @@ def load_inputs(con: duckdb.DuckDBPyConnection, run: RunParams) -> dict[str, ing
 
 # The models a stored segment depends on; their text is part of every snapshot's key, so a rule
 # changed in any of them makes the next run recompute instead of reusing old segments.
-SEGMENT_MODELS = ("macros", "stg_order_lines", "stg_return_lines", "stg_customers",
+SEGMENT_MODELS = ("macros", "stg_order_lines_parsed", "stg_order_structure",
+                  "stg_order_repeats", "stg_order_lines", "stg_return_lines", "stg_customers",
                   "int_order_totals", "int_orders", "int_customer_metrics", "rfm_scores",
                   "rfm_segments", "rfm_customers")
 # Bumped by hand when the meaning of a segment changes outside those files (Python rules).

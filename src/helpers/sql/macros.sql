@@ -88,8 +88,17 @@ create or replace temp macro local_timestamp(t, shop_tz) as
     )[1];
 
 -- A timestamp as written in a shop export -> the shop's local wall-clock time, or null.
+-- Text that is exactly 'YYYY-MM-DD HH:MM:SS' (19 characters, a '-' fifth: most exports) is that
+-- local time as it is, read at once; the general rule, which gives the same for it, reads the
+-- rest (coalesce evaluates it only where the first is null).
 create or replace temp macro parse_local_timestamp(raw_text, shop_tz, date_order, pivot_year) as
-    local_timestamp(iso_date_text(raw_text, date_order, pivot_year), shop_tz);
+    coalesce(
+        case
+            when length(raw_text) = 19 and raw_text[5] = '-'
+                then try_strptime(raw_text, '%Y-%m-%d %H:%M:%S')
+        end,
+        local_timestamp(iso_date_text(raw_text, date_order, pivot_year), shop_tz)
+    );
 
 -- ---------------------------------------------------------------- money
 
@@ -145,6 +154,29 @@ create or replace temp macro parse_amount(raw_text, decimal_mark) as
         )[1]
     end;
 
+-- An exact amount (decimal(38, 10)) kept to 4 decimals, as money is stored, and whether that
+-- changes it. The same as cast(x as decimal(18, 4)) and a comparison, but through 64-bit
+-- decimals where the amount fits them (below 100 million): 128-bit division is slow.
+create or replace temp macro money_4dp(x) as
+    coalesce(
+        cast(try_cast(x as decimal(18, 10)) as decimal(18, 4)), cast(x as decimal(18, 4))
+    );
+
+create or replace temp macro is_beyond_4dp(x) as
+    coalesce(
+        try_cast(try_cast(try_cast(x as decimal(18, 10)) as decimal(18, 4)) as decimal(18, 10))
+            <> try_cast(x as decimal(18, 10)),
+        -- not cast(x as decimal(18, 4)): DuckDB would compute that common subexpression first,
+        -- for every row, and the 64-bit way would save nothing
+        round(x, 4) <> x
+    );
+
+-- A column of an amount expression with nothing written in it, or with something that is not money.
+create or replace temp macro is_blank_amount(raw_text) as coalesce(trim(raw_text), '') = '';
+
+create or replace temp macro is_bad_amount(raw_text, value) as
+    coalesce(trim(raw_text), '') <> '' and value is null;
+
 -- What a money text tells about the decimal mark: 'dot' (19.99, 0.125, 1,234,567),
 -- 'comma' (19,99, 0,125, 1.234.567), 'either' (150.000 or 1,234: one group of three), or null.
 create or replace temp macro decimal_evidence_of(d) as
@@ -180,7 +212,7 @@ create or replace temp macro integer_text_id(raw_text) as (
 -- Text with nothing visible in it: empty, spaces, or zero-width characters only (an id made of
 -- U+200B is no customer).
 create or replace temp macro is_blank_text(raw_text) as (
-    regexp_replace(
-        coalesce(raw_text, ''), '[\s\x{00A0}\x{200B}\x{200C}\x{200D}\x{2060}\x{FEFF}]', '', 'g'
-    ) = ''
+    not regexp_matches(
+        coalesce(raw_text, ''), '[^\s\x{00A0}\x{200B}\x{200C}\x{200D}\x{2060}\x{FEFF}]'
+    )
 );

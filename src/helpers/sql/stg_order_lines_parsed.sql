@@ -1,0 +1,148 @@
+-- Staging, step 1 of 4: one row per source row of the orders export(s), parsed, with what can
+-- be told from the line alone. raw_orders holds the mapped columns as text (amount_1..amount_6:
+-- the columns of the amount expression); mapped_amount() is the mapping's amount expression over
+-- their parsed values. One pass in file order; steps 2 to 4 (stg_order_structure,
+-- stg_order_repeats, stg_order_lines) read its result as parsed_order_lines.
+with
+
+source as (
+
+    select * from raw_orders
+
+),
+
+parsed as (
+
+    select
+        ---------- where the row came from
+        source_file,
+        source_line,
+        row_hash,
+        is_blank_row,
+
+        ---------- ids: text kept byte-for-byte unless the mapping says integer_text
+        case when $customer_id_integer then integer_text_id(customer_id) else customer_id end
+            as customer_id,
+        -- an empty order id makes the row an order of its own
+        nullif(case when $order_id_integer then integer_text_id(order_id) else order_id end, '')
+            as order_id,
+
+        ---------- strings: statuses compared after NFC, trim and lower case
+        nullif(trim(nfc_normalize(status)), '') as status_text,
+        channel,
+
+        ---------- numerics: each column of the amount expression (amount_1..amount_6; those
+        ---------- past $amount_columns are null), parsed by the same rule, then the expression
+        amount_1,
+        amount_2,
+        amount_3,
+        amount_4,
+        amount_5,
+        amount_6,
+        parse_amount(amount_1, $decimal_mark) as amount_value_1,
+        parse_amount(amount_2, $decimal_mark) as amount_value_2,
+        parse_amount(amount_3, $decimal_mark) as amount_value_3,
+        parse_amount(amount_4, $decimal_mark) as amount_value_4,
+        parse_amount(amount_5, $decimal_mark) as amount_value_5,
+        parse_amount(amount_6, $decimal_mark) as amount_value_6,
+
+        ---------- dates: local wall-clock time of the shop, then its calendar date
+        parse_local_timestamp(order_date, $shop_tz, $date_order, 9999) as ordered_at,
+
+        ---------- what was written, for the quarantine file and the duplicate check
+        order_date as order_date_text,
+        concat_ws(' | ', amount_1, amount_2, amount_3, amount_4, amount_5, amount_6) as amount_text
+
+    from source
+
+),
+
+amount_checks as (
+
+    select
+        *,
+        -- empty columns of the expression: the columns past it are null, so they are taken off
+        cast(is_blank_amount(amount_1) as integer)
+            + cast(is_blank_amount(amount_2) as integer)
+            + cast(is_blank_amount(amount_3) as integer)
+            + cast(is_blank_amount(amount_4) as integer)
+            + cast(is_blank_amount(amount_5) as integer)
+            + cast(is_blank_amount(amount_6) as integer)
+            - (6 - $amount_columns) as empty_amounts,
+        -- columns with something written that cannot be read as money
+        cast(is_bad_amount(amount_1, amount_value_1) as integer)
+            + cast(is_bad_amount(amount_2, amount_value_2) as integer)
+            + cast(is_bad_amount(amount_3, amount_value_3) as integer)
+            + cast(is_bad_amount(amount_4, amount_value_4) as integer)
+            + cast(is_bad_amount(amount_5, amount_value_5) as integer)
+            + cast(is_bad_amount(amount_6, amount_value_6) as integer) as bad_amounts
+
+    from parsed
+
+),
+
+line_amounts as (
+
+    select
+        * exclude (
+            amount_1, amount_2, amount_3, amount_4, amount_5, amount_6,
+            amount_value_1, amount_value_2, amount_value_3, amount_value_4, amount_value_5,
+            amount_value_6
+        ),
+        case
+            when bad_amounts > 0 then null
+            -- no amount on this line (an order total written on another line, or none)
+            when empty_amounts = $amount_columns then null
+            when empty_amounts > 0 and not $empty_amount_is_zero then null
+            else mapped_amount(
+                coalesce(amount_value_1, 0), coalesce(amount_value_2, 0),
+                coalesce(amount_value_3, 0), coalesce(amount_value_4, 0),
+                coalesce(amount_value_5, 0), coalesce(amount_value_6, 0)
+            )
+        end as exact_amount,
+        bad_amounts > 0 or (empty_amounts > 0 and empty_amounts < $amount_columns
+            and not $empty_amount_is_zero) as is_amount_unreadable,
+        empty_amounts = $amount_columns as is_amount_empty
+
+    from amount_checks
+
+),
+
+line_checked as (
+
+    select
+        *,
+        -- money is kept exactly to 4 decimals; a computed value that needs more is not changed
+        money_4dp(exact_amount) as line_amount,
+        exact_amount is not null and is_beyond_4dp(exact_amount) as is_amount_inexact,
+        is_blank_text(customer_id) as is_guest
+
+    from line_amounts
+
+),
+
+final as (
+
+    select
+        source_file,
+        source_line,
+        row_hash,
+        is_blank_row,
+        customer_id,
+        order_id,
+        status_text,
+        channel,
+        ordered_at,
+        order_date_text,
+        amount_text,
+        line_amount,
+        is_amount_unreadable,
+        is_amount_empty,
+        is_amount_inexact,
+        is_guest
+
+    from line_checked
+
+)
+
+select * from final
