@@ -332,3 +332,31 @@ def test_staging_memory_grows_with_the_export_and_never_past_the_runs_limit(con)
     assert limit() == pytest.approx(before, rel=0.02)  # 12 GB asked, 8 GB allowed
     memory.restore()
     assert limit() == pytest.approx(before, rel=0.02)
+
+
+@pytest.mark.parametrize("text", [
+    "2023-12-01 08:04:46", "2024-02-29 23:30:00", "2023-02-29 10:00:00", "2023-1-1 08:04:46",
+    "2023-12-1 8:04:46", " 2023-12-01 08:04:46", "2023-12-01 08:04:46 ", "2023-12-01T08:04:46",
+    "12023-1-01 00:00:00", "2023-12-01 08:04:60", "2023-12-01 24:00:00", "2023/12/01 08:04:46",
+    "2023-12-01 08:04:46Z", "01-12-2023 08:04:46", "2023-12-01 8:04:46 PM", "",
+])
+def test_the_fast_reading_of_iso_timestamps_gives_what_the_general_rule_gives(con, text):
+    ingest._ensure_macros(con)
+    general = "local_timestamp(iso_date_text(?, 'dmy', 9999), 'Asia/Ho_Chi_Minh')"
+    fast, slow = con.execute(f"select parse_local_timestamp(?, 'Asia/Ho_Chi_Minh', 'dmy', 9999), "
+                             f"{general}", [text, text]).fetchall()[0]
+    assert fast == slow
+
+
+@pytest.mark.parametrize("text", [
+    "0", "1", "-1", "109000", "1.23456789", "1.00005", "-1.00005", "1.0001", "99999999.9999",
+    "99999999.99999", "-99999999.99999", "100000000", "100000000.00005", "12345678901.12345",
+    "99999999999999.9999", "0.00005", "-0.00004",
+])
+def test_money_kept_to_4_decimals_the_64_bit_way_is_the_plain_cast(con, text):
+    ingest._ensure_macros(con)
+    fast, plain = con.execute(
+        "select (money_4dp(x), is_beyond_4dp(x)), (cast(x as decimal(18, 4)), "
+        "cast(x as decimal(18, 4)) <> x) from (select cast(? as decimal(38, 10)) as x)",
+        [text]).fetchall()[0]
+    assert fast == plain
