@@ -360,3 +360,31 @@ def test_money_kept_to_4_decimals_the_64_bit_way_is_the_plain_cast(con, text):
         "cast(x as decimal(18, 4)) <> x) from (select cast(? as decimal(38, 10)) as x)",
         [text]).fetchall()[0]
     assert fast == plain
+
+
+def test_an_export_too_large_for_memory_stages_through_parquet_files_alike(con, given_orders,
+                                                                           monkeypatch):
+    """Repeats, several lines per order, a status on the first line only, an order id shared by
+    two customers, lines without an order id, a guest sale and an unreadable date: the same rows,
+    reasons and counts whether the passes keep their lines in DuckDB or in Parquet files."""
+    rows = [ROW | {"order_id": "1", "amount": "100"}, ROW | {"order_id": "1", "amount": "100"},
+            ROW | {"order_id": "1", "amount": "50", "status": ""},
+            ROW | {"order_id": "2", "customer_id": "a"}, ROW | {"order_id": "2", "customer_id": "b"},
+            ROW | {"order_id": "", "amount": "7"}, ROW | {"order_id": "", "amount": "7"},
+            ROW | {"order_id": "3", "customer_id": ""}, ROW | {"order_id": "4", "order_date": "x"},
+            ROW | {"order_id": "5", "status": ""}, ROW | {"order_id": "5", "amount": "9"}]
+    seen = []
+    for per_row in (ingest.SCRATCH_BYTES_PER_ROW, 10**12):
+        monkeypatch.setattr(ingest, "SCRATCH_BYTES_PER_ROW", per_row)
+        report = given_orders(rows)
+        staged = con.execute("select * from order_lines order by source_line").fetchall()
+        quarantine = pd.read_csv(report.quarantine_path, dtype=str).to_dict("records")
+        seen.append((staged, report.reasons, report.duplicates, report.rows_loaded, quarantine))
+    assert seen[0] == seen[1]
+    staged, reasons, duplicates, loaded, quarantine = seen[0]
+    assert duplicates == 2 and loaded == 7  # 11 lines, 4 set aside; the 2 repeats are kept
+    assert reasons == {"guest_sale": 1, "order_id_shared_by_customers": 2, "unparseable_date": 1}
+    assert [r[2] for r in staged] == ["1", "1", "1", None, None, "5", "5"]
+    assert [r[6] for r in staged] == [100, 100, 50, 7, 7, 100000, 9]
+    assert {r[7] for r in staged} == {"completed"}  # order 5's status is on its second line
+    assert sorted(int(r["source_line"]) for r in quarantine) == [5, 6, 9, 10]

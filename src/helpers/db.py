@@ -341,6 +341,13 @@ def stage(con: duckdb.DuckDBPyConnection, name: str, *, into: str, **params):
     return con.table(into)
 
 
+def stage_to(con: duckdb.DuckDBPyConnection, name: str, target, **params) -> None:
+    """Staging only: stream the staging model sql/<name>.sql into the Parquet file `target` (a
+    path the workbook made), without keeping its rows in DuckDB's memory or temp files."""
+    path = str(target).replace("'", "''")
+    con.execute(f"copy ({sql_text(name)}) to '{path}' (format parquet)", _used(name, params))
+
+
 def _used(name: str, params: dict) -> dict:
     m = model(name)
     missing = [p for p in m.params if p not in params]
