@@ -388,3 +388,18 @@ def test_an_export_too_large_for_memory_stages_through_parquet_files_alike(con, 
     assert [r[6] for r in staged] == [100, 100, 50, 7, 7, 100000, 9]
     assert {r[7] for r in staged} == {"completed"}  # order 5's status is on its second line
     assert sorted(int(r["source_line"]) for r in quarantine) == [5, 6, 9, 10]
+
+
+def test_a_staging_killed_midway_leaves_no_scratch_behind_after_the_next_one(con, given_orders,
+                                                                            tmp_path):
+    import os
+
+    report = given_orders([ROW])
+    cache = __import__("pathlib").Path(report.staged).parent
+    dead, live = cache / ".build-999999999-x1", cache / f".build-{os.getpid()}-x2"
+    for folder in (dead, live, cache / ".build-3qn104lo"):  # the last: a build of an old version
+        folder.mkdir()
+        (folder / "parsed_order_lines.parquet").write_bytes(b"scratch")
+    given_orders([ROW])
+    assert not dead.exists() and not (cache / ".build-3qn104lo").exists()
+    assert live.exists()  # a staging still running in this process is left alone

@@ -54,7 +54,7 @@ from helpers.mappings import (
     status_pairs,
 )
 from helpers.paths import CACHE_DIR, DATA_RAW, PROJECT_ROOT, QUARANTINE_DIR, resolve
-from helpers.safety import csv_safe_table, inside, pid_lock
+from helpers.safety import csv_safe_table, inside, pid_lock, process_alive
 
 INGEST_VERSION = "5"  # bump when parsing rules change: invalidates the Parquet cache
 SUPPORTED_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".parquet", ".pq")
@@ -889,6 +889,15 @@ def load(
                               encoding=encoding)
 
 
+def _sweep_builds(cache: Path) -> None:
+    """Remove the work folders of stagings whose process died (killed, out of memory): at 100M
+    lines one holds several GB of scratch Parquet. Folders of live processes are left alone."""
+    for folder in cache.glob(".build-*"):
+        pid = folder.name.split("-")[1]
+        if not pid.isdigit() or not process_alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 def _load_or_stage(con, kind, files, return_files, mapping, overrides, cache, table, *, path,
                    shas, return_shas, detected, started, use_cache, quarantine_dir, shop_tz,
                    drop_duplicates, encoding) -> LoadReport:
@@ -907,7 +916,8 @@ def _load_or_stage(con, kind, files, return_files, mapping, overrides, cache, ta
         shutil.rmtree(cache, ignore_errors=True)
 
     cache.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=".build-", dir=cache))
+    _sweep_builds(cache)
+    work = Path(tempfile.mkdtemp(prefix=f".build-{os.getpid()}-", dir=cache))
     memory = _StagingMemory(con)
     try:
         report = _stage(con, kind, files, return_files, mapping, overrides, cache, work,
