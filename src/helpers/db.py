@@ -193,11 +193,8 @@ def _build(con, name: str, params: dict, catalog: dict) -> str:
         _show(con, name, table, _built.setdefault(con, {}), catalog)
         return table
     m = model(name)
-    missing = [p for p in m.params if p not in params]
-    if missing:
-        raise ModelError(f"model {name} needs {', '.join('$' + p for p in missing)}")
+    used = used_params(name, params)
     deps = {d: _build(con, d, params, catalog) for d in m.deps}
-    used = {p: params[p] for p in m.params}
     key = hashlib.sha256(json.dumps(
         {"model": m.sha, "params": used, "deps": deps,
          "sources": {s: _identity(con, s, catalog) for s in m.sources}},
@@ -335,7 +332,8 @@ def stage(con: duckdb.DuckDBPyConnection, name: str, *, into: str, **params):
     if not into.replace("_", "").isalnum():
         raise ValueError(f"invalid table name {into!r}")
     _make_room(con, into, "TABLE")
-    con.execute(f"create or replace temp table {into} as {sql_text(name)}", _used(name, params))
+    con.execute(f"create or replace temp table {into} as {sql_text(name)}",
+                used_params(name, params))
     if model(name).unique:
         _check_unique(con, into, name, model(name).unique)
     return con.table(into)
@@ -345,10 +343,11 @@ def stage_to(con: duckdb.DuckDBPyConnection, name: str, target, **params) -> Non
     """Staging only: stream the staging model sql/<name>.sql into the Parquet file `target` (a
     path the workbook made), without keeping its rows in DuckDB's memory or temp files."""
     path = str(target).replace("'", "''")
-    con.execute(f"copy ({sql_text(name)}) to '{path}' (format parquet)", _used(name, params))
+    con.execute(f"copy ({sql_text(name)}) to '{path}' (format parquet)", used_params(name, params))
 
 
-def _used(name: str, params: dict) -> dict:
+def used_params(name: str, params: dict) -> dict:
+    """The parameters model `name` takes, from `params`; a missing one is an error."""
     m = model(name)
     missing = [p for p in m.params if p not in params]
     if missing:

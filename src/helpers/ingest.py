@@ -961,8 +961,9 @@ STAGING_MEMORY_LIMIT = "1200MB"
 # ratio, fail alike; under 400 MB they load). Never above the run's own memory_limit.
 STAGING_BYTES_PER_ROW = 120
 
-# DuckDB's memory for one parsed or checked order line (measured: 10M lines held 1.5 GB each):
-# when the export's lines would not fit the staging memory, staging keeps them in Parquet files
+# DuckDB's memory for one parsed or checked order line, roughly (10M lines under 800 MB spilled
+# 2.8 GB for the two tables; 100M under 8 GB, 23 GB after two passes): when the export's lines
+# would not fit the staging memory, staging keeps them in Parquet files
 SCRATCH_BYTES_PER_ROW = 150
 
 # how long a load waits for another process staging the same export before it gives up (a

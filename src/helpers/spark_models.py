@@ -230,11 +230,8 @@ def table_name(spark, name: str, **params) -> str:
 
 def _build(spark, name: str, params: dict) -> str:
     m = db.model(name)
-    missing = [p for p in m.params if p not in params]
-    if missing:
-        raise ModelError(f"model {name} needs {', '.join('$' + p for p in missing)}")
+    used = db.used_params(name, params)
     deps = {d: _build(spark, d, params) for d in m.deps}
-    used = {p: params[p] for p in m.params}
     text = spark_sql(name)
     state = _state(spark)
     key = hashlib.sha256(json.dumps(
