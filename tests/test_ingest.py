@@ -9,7 +9,7 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from helpers import ingest
+from helpers import db, ingest
 
 ROW = {"order_id": "1", "customer_id": "a", "order_date": "2024-03-01", "amount": "100000",
        "status": "completed", "channel": "POS"}
@@ -318,14 +318,14 @@ def test_staging_memory_grows_with_the_export_and_never_past_the_runs_limit(con)
     """1.2 GB for a shop's export; 120 bytes a line for a larger one (a 100M-line export ran out
     of memory under 1.2 GB); the run's own memory_limit always wins, and is put back after."""
     def limit():  # DuckDB shows it rounded (1.1 GiB): compared to 2%
-        return ingest._bytes(con.execute("select current_setting('memory_limit')").fetchone()[0])
+        return db.size_bytes(con.execute("select current_setting('memory_limit')").fetchone()[0])
 
     con.execute("set memory_limit = '8GB'")
     before = limit()
     memory = ingest._StagingMemory(con)
-    assert limit() == pytest.approx(ingest._bytes(ingest.STAGING_MEMORY_LIMIT), rel=0.02)
+    assert limit() == pytest.approx(db.size_bytes(ingest.STAGING_MEMORY_LIMIT), rel=0.02)
     memory.widen(1_000_000)
-    assert limit() == pytest.approx(ingest._bytes(ingest.STAGING_MEMORY_LIMIT), rel=0.02)
+    assert limit() == pytest.approx(db.size_bytes(ingest.STAGING_MEMORY_LIMIT), rel=0.02)
     memory.widen(50_000_000)
     assert limit() == pytest.approx(50_000_000 * ingest.STAGING_BYTES_PER_ROW, rel=0.02)
     memory.widen(100_000_000)

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -157,3 +158,63 @@ def test_customer_value_starts_as_soon_as_01_is_done_when_several_notebooks_are_
     monthly._schedule(ORDER, rec, jobs=2)
     after_01 = rec.started()[rec.started().index("01_rfm_segments") + 2]
     assert after_01 == "06_customer_value", rec.started()
+
+
+def test_the_temp_disk_budget_is_shared_by_the_notebooks_running_at_once(tmp_path):
+    """DuckDB alone takes up to 90% of the free disk, measured by each process for itself: two
+    notebooks spilling at once could fill the disk. The run shares one budget."""
+    assert monthly.temp_per_notebook("20GB", None, 2) == "10000MB"
+    assert monthly.temp_per_notebook("20GB", None, 1) == "20000MB"
+    # without a limit, 80% of the free disk where DuckDB spills (a folder not yet made counts
+    # as the disk it will be on)
+    share = int(monthly.temp_per_notebook(None, str(tmp_path / "not" / "yet"), 2)
+                .removesuffix("MB")) * 10**6
+    assert share == pytest.approx(monthly.free_disk(tmp_path) * 0.8 / 2, rel=0.01)
+    with pytest.raises(ParamError, match="temp_limit = 'much'.*20GB"):
+        monthly.temp_per_notebook("much", None, 2)
+
+
+def test_duckdb_stops_at_the_temp_limit_with_the_words_the_runner_explains(tmp_path):
+    """db.connect's temp_limit is DuckDB's max_temp_directory_size; the runner recognises the
+    error by that name, so a DuckDB that words it otherwise fails here first."""
+    import duckdb
+
+    from helpers import db
+
+    con = db.connect(threads=1, memory_limit="30MB", temp_directory=str(tmp_path / "spill"),
+                     temp_limit="1MB")
+    with pytest.raises(duckdb.OutOfMemoryException, match="max_temp_directory_size"):
+        con.execute("select i from range(4000000) t(i) order by hash(i)").fetch_arrow_table()
+    roomy = db.connect(threads=1, memory_limit="30MB", temp_directory=str(tmp_path / "spill"),
+                       temp_limit="2GB")
+    assert roomy.execute("select count(*) from (select i from range(4000000) t(i) "
+                         "order by hash(i))").fetchone() == (4_000_000,)
+
+
+def test_a_notebook_out_of_temp_disk_fails_with_what_to_change(tmp_path, monkeypatch):
+    orders = tmp_path / "orders.csv"
+    orders.write_text("order_id,customer_id,order_date,amount\n1,a,2026-01-01,10\n",
+                      encoding="utf-8")
+    params = tmp_path / "p.yaml"
+    params.write_text(f"orders_path: {orders}\ntemp_limit: 6GB\n", encoding="utf-8")
+
+    class Failure(Exception):
+        ename = "OutOfMemoryException"
+        evalue = ("Out of Memory Error: failed to offload data block of size 256.0 KiB "
+                  "(2.9 GiB/2.9 GiB used). This limit was set by the 'max_temp_directory_size' "
+                  "setting.")
+
+    seen = {}
+
+    def schedule(notebooks, run_one, jobs):
+        seen["jobs"] = jobs
+        return {}, {"04_loyalty_tiers": Failure()}
+
+    monkeypatch.setattr(monthly, "_schedule", schedule)
+    with pytest.raises(monthly.RunFailed) as err:
+        monthly.run_month(date(2026, 10, 31), params_files=[params], reports_dir=tmp_path / "r",
+                          echo=lambda *a, **k: None, jobs=2)
+    message = str(err.value)
+    assert "04_loyalty_tiers failed" in message
+    assert "its share, 3000MB (temp_limit 6GB, shared by 2 notebook(s)" in message
+    assert "temp_directory" in message and "--jobs 1" in message

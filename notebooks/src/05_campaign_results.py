@@ -34,6 +34,8 @@ next_campaign_key = ""  # campaign id for the stable holdout hash, empty means t
 lang = "vi"  # labels and number format, vi or en
 threads = None  # DuckDB threads, None for all cores
 memory_limit = None  # DuckDB memory limit such as 8GB, None for the default
+temp_directory = None  # where DuckDB spills what does not fit, None for .tmp here
+temp_limit = None  # DuckDB spill at most, such as 20GB; None: 90% of the free disk
 
 # %%
 from helpers import campaigns, charts, export, narrative, notebook, rfm

@@ -31,6 +31,8 @@ fit_max_customers = 500000  # above this many buyers the models are fitted on a 
 lang = "vi"  # labels and number format, vi or en
 threads = None  # DuckDB threads, None for all cores
 memory_limit = None  # DuckDB memory limit such as 8GB, None for the default
+temp_directory = None  # where DuckDB spills what does not fit, None for .tmp here
+temp_limit = None  # DuckDB spill at most, such as 20GB; None: 90% of the free disk
 
 # %%
 from helpers import charts, customer_value, export, narrative, notebook, rfm

@@ -28,10 +28,14 @@ SQL_DIR = files("helpers") / "sql"
 
 
 def connect(
-    *, threads: int | None = None, memory_limit: str | None = None, temp_directory: str | None = None
+    *, threads: int | None = None, memory_limit: str | None = None,
+    temp_directory: str | None = None, temp_limit: str | None = None,
 ) -> duckdb.DuckDBPyConnection:
     """A private in-memory database for one run (never duckdb's module-global one).
 
+    What does not fit `memory_limit` spills to `temp_directory` (DuckDB's default: .tmp in the
+    working folder), at most `temp_limit` of it (DuckDB's default: 90% of the disk that is free,
+    seen by each process alone; the monthly runner shares one budget between its notebooks).
     Extensions are never downloaded: everything the workbook needs is built in.
     """
     config = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
@@ -42,9 +46,21 @@ def connect(
         con.execute("set memory_limit = ?", [str(memory_limit)])
     if temp_directory:
         con.execute("set temp_directory = ?", [str(temp_directory)])
+    if temp_limit:
+        con.execute("set max_temp_directory_size = ?", [str(temp_limit)])
     # date boundaries never depend on the machine's zone: local dates are computed explicitly
     con.execute("set TimeZone = 'UTC'")
     return con
+
+
+def size_bytes(size: str) -> int:
+    """'1.2 GiB', '1200MB', '8GB' -> bytes (DuckDB's units: KB/MB/GB are 1000s, KiB/... 1024s)."""
+    text = str(size).replace(" ", "")
+    units = {"B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12, "KIB": 2**10,
+             "MIB": 2**20, "GIB": 2**30, "TIB": 2**40}
+    number = text.rstrip("BKMGTIbkmgti")
+    unit = text[len(number):].upper() or "B"
+    return int(float(number) * units[unit])
 
 
 def sql_text(name: str) -> str:

@@ -83,7 +83,7 @@ class Explorer:
         run = RunParams.from_values(as_of=as_of, orders_path=orders_path,
                                     customers_path=customers_path, scheme=scheme, lang=lang,
                                     **params)
-        con = db.connect(threads=run.threads, memory_limit=run.memory_limit)
+        con = db.connect(**run.duckdb_options())
         rfm.load_inputs(con, run)
         return cls(con, run, exports_dir=exports_dir)
 

@@ -979,28 +979,19 @@ class _StagingMemory:
 
     def __init__(self, con):
         self.con = con
-        self.limit = _bytes(con.execute("select current_setting('memory_limit')").fetchall()[0][0])
-        self._set(_bytes(STAGING_MEMORY_LIMIT))
+        self.limit = db.size_bytes(
+            con.execute("select current_setting('memory_limit')").fetchall()[0][0])
+        self._set(db.size_bytes(STAGING_MEMORY_LIMIT))
 
     def _set(self, cap: int) -> None:
         self.cap = min(self.limit, cap)
         self.con.execute(f"set memory_limit = '{self.cap}B'")
 
     def widen(self, rows: int) -> None:
-        self._set(max(_bytes(STAGING_MEMORY_LIMIT), rows * STAGING_BYTES_PER_ROW))
+        self._set(max(db.size_bytes(STAGING_MEMORY_LIMIT), rows * STAGING_BYTES_PER_ROW))
 
     def restore(self) -> None:
         self.con.execute(f"set memory_limit = '{self.limit}B'")
-
-
-def _bytes(size: str) -> int:
-    """'1.2 GiB', '1200MB', '8GB' -> bytes (DuckDB's units: KB/MB/GB are 1000s, KiB/... 1024s)."""
-    text = str(size).replace(" ", "")
-    units = {"B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12, "KIB": 2**10,
-             "MIB": 2**20, "GIB": 2**30, "TIB": 2**40}
-    number = text.rstrip("BKMGTIbkmgti")
-    unit = text[len(number):].upper() or "B"
-    return int(float(number) * units[unit])
 
 
 def _verify_cache(cache: Path) -> str | None:

@@ -271,6 +271,7 @@ def run_month(as_of: date, *, params_files: list[Path], reports_dir: Path = REPO
     if jobs < 1:
         raise ParamError(f"jobs = {jobs}: at least 1 notebook must run at a time")
     memory_per_notebook(params.get("memory_limit"), jobs)  # a malformed limit stops the run here
+    temp_per_notebook(params.get("temp_limit"), params.get("temp_directory"), jobs)
     try:
         expand_inputs(params.get("orders_path", DATA_RAW / "orders.csv"), key="orders_path")
     except IngestError as exc:
@@ -369,18 +370,52 @@ def memory_per_notebook(memory_limit: str | None, jobs: int) -> str | None:
     if jobs <= 1:
         return memory_limit
     try:
-        total = ingest._bytes(memory_limit) if memory_limit else int(physical_memory() * 0.8)
+        total = db.size_bytes(memory_limit) if memory_limit else int(physical_memory() * 0.8)
     except (KeyError, ValueError):
         raise ParamError(f"memory_limit = {memory_limit!r}: write it as DuckDB does, such as "
                          f"8GB or 800MB") from None
     return f"{total // jobs // 10**6}MB"
 
 
+def free_disk(folder: str | Path | None) -> int:
+    """Bytes free on the disk of DuckDB's temp folder (it need not exist yet)."""
+    path = resolve(folder) if folder else PROJECT_ROOT
+    while not path.exists():
+        path = path.parent
+    return shutil.disk_usage(path).free
+
+
+def temp_per_notebook(temp_limit: str | None, temp_directory: str | None, jobs: int) -> str:
+    """The run's budget of DuckDB scratch disk shared by the notebooks running at once.
+
+    DuckDB alone takes up to 90% of the disk that is free, measured by each process for itself,
+    so two notebooks spilling at once could fill the disk (at 100M lines two did: 34 GB). Without
+    a temp_limit the run shares 80% of what is free on the temp folder's disk when it starts."""
+    try:
+        total = db.size_bytes(temp_limit) if temp_limit else int(free_disk(temp_directory) * 0.8)
+    except (KeyError, ValueError):
+        raise ParamError(f"temp_limit = {temp_limit!r}: write it as DuckDB does, such as "
+                         f"20GB or 800MB") from None
+    return f"{max(total // max(jobs, 1) // 10**6, 1)}MB"
+
+
+SPILL_HINT = ("{notebook} needed more temporary disk than its share, {share} (temp_limit "
+              "{budget}, shared by {jobs} notebook(s) running at once; DuckDB spills to "
+              "{where} what does not fit memory_limit). Free disk space there, set temp_directory "
+              "to a larger disk or temp_limit higher, or run with --jobs 1.")
+
+
 def _execute(as_of, params, params_files, declared, notebooks, reports_dir, html, echo, started,
              final, staging, jobs) -> Path:
     shared = params | {"as_of": as_of.isoformat(), "output_dir": str(staging)}
-    if jobs > 1 and len(notebooks) > 1:
+    at_once = jobs if len(notebooks) > 1 else 1
+    if at_once > 1:
         shared["memory_limit"] = memory_per_notebook(params.get("memory_limit"), jobs)
+    shared["temp_limit"] = temp_per_notebook(params.get("temp_limit"),
+                                             params.get("temp_directory"), at_once)
+    spill = {"share": shared["temp_limit"], "jobs": at_once,
+             "budget": params.get("temp_limit") or "unset: 80% of the free disk",
+             "where": params.get("temp_directory") or ".tmp in the project folder"}
     echo(f"Monthly run for {as_of} → {final}  ({len(notebooks)} notebooks"
          + (f", up to {jobs} at a time)" if jobs > 1 and len(notebooks) > 1 else ")"))
     steps = {nb.stem: f"[{i}/{len(notebooks)}] {nb.stem}" for i, nb in enumerate(notebooks, 1)}
@@ -420,7 +455,10 @@ def _execute(as_of, params, params_files, declared, notebooks, reports_dir, html
         folder = reports_dir / f"failed-{final.name}"
         kept = {stem: _keep_failed(staging / f"{stem}.ipynb", folder) for stem in failed}
         first = next(iter(failed))
-        raise RunFailed(_failure_message(first, failed[first], kept[first])) from None
+        message = _failure_message(first, failed[first], kept[first])
+        if "max_temp_directory_size" in message:
+            message += "\n" + SPILL_HINT.format(notebook=first, **spill)
+        raise RunFailed(message) from None
     durations = {nb.stem: durations[nb.stem] for nb in notebooks}
 
     manifest = {

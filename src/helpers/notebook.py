@@ -26,7 +26,7 @@ def start(namespace: dict, page: str, **overrides) -> RunParams:
 
 def open_run(run: RunParams) -> tuple[duckdb.DuckDBPyConnection, dict[str, LoadReport]]:
     """The run's database with its exports staged, and the engine its models run on."""
-    con = db.connect(threads=run.threads, memory_limit=run.memory_limit)
+    con = db.connect(**run.duckdb_options())
     inputs = rfm.load_inputs(con, run)
     if run.engine == "spark":
         # the exports are staged here (DuckDB); every model from here on runs on Spark

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from helpers import db
 from helpers.ingest import IngestError, expand_inputs
 from helpers.paths import DATA_PROCESSED, DATA_RAW, resolve
 
@@ -84,6 +85,10 @@ class RunParams:
     lang: str = "vi"
     threads: int | None = None
     memory_limit: str | None = None
+    # DuckDB's scratch on disk: where (None: .tmp in the project) and how much at most
+    # (None: DuckDB's 90% of the free disk; the monthly runner shares a budget between notebooks)
+    temp_directory: str | None = None
+    temp_limit: str | None = None
     # where the models run (issue 18): duckdb on this machine, or spark on spark_master
     engine: str = "duckdb"
     spark_master: str = "local[2]"
@@ -136,6 +141,10 @@ class RunParams:
         v["scheme_params"] = dict(v.get("scheme_params") or {})
         if v.get("threads") is not None:
             v["threads"] = _int(v["threads"], "threads")
+        v["memory_limit"] = _size(v.get("memory_limit"), "memory_limit")
+        v["temp_limit"] = _size(v.get("temp_limit"), "temp_limit")
+        td = v.get("temp_directory")
+        v["temp_directory"] = str(resolve(td)) if td not in (None, "", "None", "null") else None
         v["engine"] = _choice(str(v.get("engine") or "duckdb").lower(), ENGINES, "engine")
         v["spark_master"] = _spark_master(v.get("spark_master"))
         v["spark_conf"] = _spark_conf(v.get("spark_conf"))
@@ -171,6 +180,11 @@ class RunParams:
         return {"mapping": self.mapping, "shop_tz": self.shop_tz, "encoding": self.encoding,
                 "drop_duplicates": self.drop_duplicates, "date_order": self.date_order or None,
                 "decimal_mark": self.decimal_mark or None}
+
+    def duckdb_options(self) -> dict:
+        """db.connect's keyword arguments: threads, memory and scratch disk."""
+        return {"threads": self.threads, "memory_limit": self.memory_limit,
+                "temp_directory": self.temp_directory, "temp_limit": self.temp_limit}
 
     def replace(self, **changes) -> RunParams:
         return dataclasses.replace(self, **changes)
@@ -249,6 +263,19 @@ def _spark_master(value) -> str:
         raise ParamError(f"spark_master = {master!r}: use local[2], local[*], spark://host:7077, "
                          f"yarn or k8s://https://host:port")
     return master
+
+
+def _size(value, name: str) -> str | None:
+    """A DuckDB size such as 8GB or 800MB, or None."""
+    if value in (None, "", "None", "null"):
+        return None
+    try:
+        if db.size_bytes(value) <= 0:
+            raise ValueError
+    except (KeyError, ValueError):
+        raise ParamError(f"{name} = {value!r}: write a size as DuckDB does, such as 8GB or "
+                         f"800MB, or null for the default") from None
+    return str(value)
 
 
 def _spark_conf(value) -> dict:
