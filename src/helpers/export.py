@@ -30,11 +30,12 @@ def _tmp(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}.tmp")
 
 
-def write_csv(table: pa.Table, path: Path) -> Path:
+def write_csv(table: pa.Table, path: Path, *, escaped: bool = False) -> Path:
     """UTF-8 with BOM (Excel shows Vietnamese), exact decimals, ISO dates, no thousands marks,
-    and no cell that a spreadsheet would run as a formula (see safety.csv_safe_table)."""
+    and no cell that a spreadsheet would run as a formula (see safety.csv_safe_table; escaped:
+    the table is already its result, so the cells are not escaped twice)."""
     path = Path(path)
-    table = _plain_money(csv_safe_table(table))
+    table = _plain_money(table if escaped else csv_safe_table(table))
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = _tmp(path)
     with open(tmp, "wb") as f:
@@ -105,19 +106,21 @@ def write_contact_lists(con: duckdb.DuckDBPyConnection, folder: Path, *, file_na
     file_name is a pattern such as "segment={key}.csv"; order_by names one of ORDERINGS.
     """
     written = []
-    cols = ", ".join(columns)
+    flags = [f"can_send_{channel}" for channel in CHANNELS]
+    cols = ", ".join(columns + flags)
     order = ORDERINGS[order_by]
     for key in keys:
         # list keys come from schemes and params: plain names, and every file lands in `folder`
         name = file_name.format(key=check_key(key, "list name"))
         inside(folder, Path(folder) / name)
-        rows = arrow(con, f"select {cols} from contact_lists where list_key = $key "
-                          f"order by {order}", {"key": key})
-        written.append(write_csv(rows, Path(folder) / name))
-        for channel in CHANNELS:
-            sendable = arrow(con, f"select {cols} from contact_lists where list_key = $key "
-                                  f"and can_send_{channel} order by {order}", {"key": key})
-            written.append(write_csv(sendable, Path(folder) / channel / name))
+        # one query and one escaping per list; each channel's file is its rows that can be sent
+        # to (the order kept), not another query over the whole table
+        rows = csv_safe_table(arrow(con, f"select {cols} from contact_lists "
+                                         f"where list_key = $key order by {order}", {"key": key}))
+        written.append(write_csv(rows.select(columns), Path(folder) / name, escaped=True))
+        for channel, flag in zip(CHANNELS, flags):
+            sendable = rows.filter(pc.fill_null(rows[flag], False)).select(columns)
+            written.append(write_csv(sendable, Path(folder) / channel / name, escaped=True))
     return written
 
 
