@@ -179,3 +179,43 @@ def test_the_excel_file_can_be_left_out(con, built, tmp_path):
     assert not (tmp_path / "out" / "exports" / "segments.xlsx").exists()
     assert (tmp_path / "out" / "exports" / "segment=champions.csv").exists()
     assert out["xlsx"] is False
+
+
+def test_a_query_streamed_in_batches_writes_the_bytes_of_the_whole_table(tmp_path, monkeypatch):
+    """rfm_customers and loyalty_members are written batch by batch (never every customer in
+    Python at once): the file must be the one write_csv makes of the whole table, with money at
+    the fewest decimals the whole column needs, even when one batch needs none."""
+    import duckdb
+
+    monkeypatch.setattr(export, "BATCH_ROWS", 3)
+    con = duckdb.connect()
+    con.execute("""
+        create table t as select * from (values
+            ('c1', '=HYPERLINK(\"x\")', cast(3257000 as decimal(18, 4)), date '2024-02-29', true),
+            ('c2', '+84912345678', cast(100 as decimal(18, 4)), null, false),
+            ('c3', 'Lê, "Tí"', cast(5 as decimal(18, 4)), date '2026-10-31', null),
+            ('c4', '-cmd', cast(0.001 as decimal(18, 4)), date '2026-01-01', true),
+            ('c5', null, null, null, null),
+            ('c6', 'Nguyễn Văn A', cast(-1.5 as decimal(18, 4)), date '2026-01-02', false),
+            ('c7', '@SUM(A1)', cast(12 as decimal(18, 4)), date '2026-01-03', true))
+            v(customer_id, name, monetary, last_order, consent)""")
+    sql = "select * from t order by customer_id"
+    whole = export.write_csv(con.sql(sql).to_arrow_table(), tmp_path / "whole.csv")
+    streamed, rows = export.write_query_csv(con, sql, tmp_path / "streamed.csv")
+    assert rows == 7 and streamed.read_bytes() == whole.read_bytes()
+    text = streamed.read_text(encoding="utf-8-sig")
+    assert "\"'=HYPERLINK" in text and "\"'@SUM" in text and "\"'-cmd\"" in text
+    assert "\"+84912345678\"" in text  # a phone number stays a number
+    assert ",3257000.000," in text and ",0.001," in text  # the column needs 3 decimals
+    # a batch of whole numbers alone keeps no decimals either way
+    small, _ = export.write_query_csv(con, "select * from t where customer_id in ('c1', 'c2')",
+                                      tmp_path / "small.csv")
+    assert ",3257000," in small.read_text(encoding="utf-8-sig")
+    empty, rows = export.write_query_csv(con, "select * from t where false", tmp_path / "e.csv")
+    assert rows == 0
+    assert empty.read_bytes() == export.write_csv(
+        con.sql("select * from t where false").to_arrow_table(), tmp_path / "e2.csv").read_bytes()
+    parquet = export.write_query_parquet(con, sql, tmp_path / "t.parquet")
+    assert con.sql("select * from read_parquet($p)", params={"p": str(parquet)}).fetchall() == \
+        con.sql(sql).fetchall()
+    assert not list(tmp_path.glob(".*.tmp"))

@@ -59,6 +59,76 @@ def _plain_money(table: pa.Table) -> pa.Table:
     return pa.table(columns, names=table.column_names)
 
 
+# rows a query's result is written in when it is streamed to a file: a table of every customer
+# (18.7M at 100M lines) never sits whole in Python beside DuckDB's own memory
+BATCH_ROWS = 1 << 20
+
+
+def _relation(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None):
+    return con.sql(sql, params=params) if params else con.sql(sql)
+
+
+def _money_scales(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None,
+                  schema: pa.Schema) -> pa.Schema:
+    """The schema _plain_money gives the whole result, computed by DuckDB before it is streamed:
+    each decimal column with the fewest decimal places its values need."""
+    money = [f for f in schema if pa.types.is_decimal(f.type) and f.type.scale > 0]
+    if not money:
+        return schema
+    # a decimal as text has all its scale's digits (3257000.0000): count those before the zeros
+    needed = ", ".join(
+        f"coalesce(max(length(rtrim(split_part(cast(\"{f.name}\" as varchar), '.', 2), '0'))), 0)"
+        for f in money)
+    query = f"select {needed} from ({sql})"
+    scales = dict(zip([f.name for f in money], _relation(con, query, params).fetchall()[0]))
+    return pa.schema([f.with_type(pa.decimal128(f.type.precision, scales[f.name]))
+                      if f.name in scales else f for f in schema])
+
+
+def write_query_csv(con: duckdb.DuckDBPyConnection, sql: str, path: Path,
+                    params: dict | None = None) -> tuple[Path, int]:
+    """A query's result as write_csv writes a table (the same bytes), streamed in batches of
+    BATCH_ROWS; returns the file and its rows. `sql` comes from the calling code, its values
+    are bound through `params`."""
+    path = Path(path)
+    rel = _relation(con, sql, params)
+    # the scales first: a query run on the connection would end a stream that is open
+    schema = _money_scales(con, sql, params, rel.limit(0).to_arrow_table().schema)
+    reader = rel.to_arrow_reader(BATCH_ROWS)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp, rows = _tmp(path), 0
+    try:
+        with open(tmp, "wb") as f:
+            f.write(codecs.BOM_UTF8)
+            with pacsv.CSVWriter(f, schema, write_options=pacsv.WriteOptions(
+                    quoting_style="needed")) as writer:
+                for batch in reader:
+                    table = csv_safe_table(pa.Table.from_batches([batch], reader.schema))
+                    writer.write_table(table.cast(schema))
+                    rows += batch.num_rows
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path, rows
+
+
+def write_query_parquet(con: duckdb.DuckDBPyConnection, sql: str, path: Path,
+                        params: dict | None = None) -> Path:
+    """A query's result as write_parquet writes a table, streamed in batches of BATCH_ROWS."""
+    path = Path(path)
+    reader = _relation(con, sql, params).to_arrow_reader(BATCH_ROWS)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _tmp(path)
+    try:
+        with pq.ParquetWriter(tmp, reader.schema, compression="zstd") as writer:
+            for batch in reader:
+                writer.write_batch(batch)
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
 def write_parquet(table: pa.Table, path: Path) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -156,9 +226,12 @@ def write_rfm_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path, segme
 
     output_dir = Path(output_dir)
     cols = CONTRACT_COLUMNS + (CONTACT_COLUMNS if with_contacts else [])
-    customers = arrow(con, f"select {', '.join(cols)} from rfm_customers order by customer_id")
-    files = [write_parquet(customers, output_dir / "rfm_customers.parquet"),
-             write_csv(customers, output_dir / "rfm_customers.csv")]
+    # every customer: streamed to Parquet once (sorted once), and the CSV from that file
+    parquet = write_query_parquet(con, f"select {', '.join(cols)} from rfm_customers "
+                                       f"order by customer_id", output_dir / "rfm_customers.parquet")
+    csv_file, rows = write_query_csv(con, "select * from read_parquet($path)",
+                                     output_dir / "rfm_customers.csv", {"path": str(parquet)})
+    files = [parquet, csv_file]
     summary = arrow(con, "select * exclude (segment_rank) from segment_summary")
     files.append(write_csv(summary, output_dir / "segment_summary.csv"))
 
@@ -169,7 +242,7 @@ def write_rfm_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path, segme
     skipped = []
     # a workbook a person can open: above XLSX_MAX_ROWS customers it would take minutes to write
     # and to open (and over a million rows, Excel cuts a sheet), so the CSV files are the lists
-    too_large = xlsx and customers.num_rows > XLSX_MAX_ROWS
+    too_large = xlsx and rows > XLSX_MAX_ROWS
     if xlsx and not too_large:  # about a second per 100,000 customers
         # the workbook a person opens: segments by their label, headers in words, a filter on
         # the header row; the CSV files keep the contract's columns and keys for campaign tools
@@ -182,7 +255,7 @@ def write_rfm_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path, segme
                                    headers=XLSX_HEADERS["vi" if lang == "vi" else "en"])
         files.append(book)
     return {"files": files, "send_list_counts": counts, "xlsx_skipped": skipped,
-            "rows": customers.num_rows, "xlsx": xlsx and not too_large,
+            "rows": rows, "xlsx": xlsx and not too_large,
             "xlsx_too_large": too_large, "xlsx_max_rows": XLSX_MAX_ROWS}
 
 
@@ -259,8 +332,8 @@ def write_loyalty_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path,
                           lists: tuple[str, ...]) -> dict:
     """loyalty_members.csv and tiers/<list>.csv (+ per channel)."""
     output_dir = Path(output_dir)
-    files = [write_csv(arrow(con, f"select {', '.join(LOYALTY_COLUMNS)} from loyalty_members "
-                                  f"order by customer_id"), output_dir / "loyalty_members.csv")]
+    files = [write_query_csv(con, f"select {', '.join(LOYALTY_COLUMNS)} from loyalty_members "
+                                  f"order by customer_id", output_dir / "loyalty_members.csv")[0]]
     build_contact_lists(con, "tier_lists", "list_key")
     counts = contact_list_counts(con).df()
     files += write_contact_lists(con, output_dir / "tiers", file_name="{key}.csv",
