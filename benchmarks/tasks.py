@@ -130,13 +130,13 @@ def migration(data, work, **extra):
     run, con, inputs = _staged(data, work, **extra)
     scheme = rfm.load_run_scheme(run)
     checks = rfm.input_checksums(inputs)
-    seg_from, _ = mig.segments_as_of(con, run=run, scheme=scheme, as_of=date(2026, 9, 30),
+    mig.segments_source(con, "seg_from", run=run, scheme=scheme, as_of=date(2026, 9, 30),
                                      input_checksums=checks, snapshot_root=work / "snap",
                                      use_snapshots=False)
-    seg_to, _ = mig.segments_as_of(con, run=run, scheme=scheme, as_of=AS_OF,
+    mig.segments_source(con, "seg_to", run=run, scheme=scheme, as_of=AS_OF,
                                    input_checksums=checks, snapshot_root=work / "snap",
                                    use_snapshots=False)
-    mig.build_segment_movers(con, seg_from=seg_from, seg_to=seg_to, scheme=scheme, lang="vi")
+    mig.build_segment_movers(con, scheme=scheme, lang="vi")
     return {"cells": len(mig.build_segment_migration(con).df())}
 
 

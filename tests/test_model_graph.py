@@ -109,6 +109,25 @@ def test_a_long_session_keeps_only_the_recent_tables_of_a_model(con, given_order
     assert con.execute(f"select count(*) from {again}").fetchall()[0][0] == 1
 
 
+def test_a_large_table_is_kept_only_while_it_is_the_latest_of_its_model(con, given_orders,
+                                                                       monkeypatch):
+    """At 100M lines one int_orders holds 60M orders: a trend of 12 dates keeping four of each
+    model filled DuckDB's temp disk. Tables of KEEP_LARGE_ROWS rows or more are kept one."""
+    monkeypatch.setattr(db, "KEEP_LARGE_ROWS", 2)
+    given_orders([O("a", "1", "2024-01-10"), O("b", "2", "2024-01-05"), O("c", "3", "2024-01-06")])
+    days = [date(2024, 1, d) for d in range(11, 15)]
+    names = [db.table_name(con, "int_orders", as_of=d, excluded_statuses=[]) for d in days]
+    kept = {r[0] for r in con.execute("select table_name from duckdb_tables() "
+                                      "where table_name like 'int\\_orders\\_\\_%' escape '\\'")
+            .fetchall()}
+    assert kept == {names[-1]}
+    # a small model's tables are kept as before
+    monkeypatch.setattr(db, "KEEP_LARGE_ROWS", 10)
+    names = [db.table_name(con, "int_orders", as_of=d, excluded_statuses=[]) for d in days]
+    assert con.execute("select count(*) from duckdb_tables() where table_name like "
+                       "'int\\_orders\\_\\_%' escape '\\'").fetchall()[0][0] == db.KEEP
+
+
 def test_scores_and_cohorts_agree_on_every_first_purchase(con, given_orders, tmp_path):
     """rfm_scores keeps its own aggregate for speed; it must give the first purchase that
     int_second_purchases (read by cohorts) gives, refunds and same-day orders included."""

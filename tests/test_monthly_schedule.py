@@ -129,17 +129,18 @@ def test_notebook_05_reads_segment_snapshots_but_never_writes_one(monkeypatch):
     """So page 02's sentence on where each date's segments came from does not depend on
     whether 05 ran beside it (NEEDS lets 05 start right after 01)."""
     import duckdb
-    import pyarrow as pa
 
     from helpers import campaigns, migration
 
     asked = []
 
-    def segments_as_of(con, **kwargs):
+    def segments_source(con, name, **kwargs):
         asked.append(kwargs.get("keep", True))
-        return pa.table({"customer_id": ["a"], "segment": ["champions"]}), "computed"
+        con.execute(f"create or replace temp view {name} as "
+                    f"select 'a' as customer_id, 'champions' as segment")
+        return "computed"
 
-    monkeypatch.setattr(migration, "segments_as_of", segments_as_of)
+    monkeypatch.setattr(migration, "segments_source", segments_source)
     con = duckdb.connect()
     con.execute("create table campaigns as select 'c1' as campaign_id, "
                 "date '2026-10-01' as start_date")
@@ -149,6 +150,7 @@ def test_notebook_05_reads_segment_snapshots_but_never_writes_one(monkeypatch):
 
     campaigns.build_campaign_segments(con, run=Run(), scheme=None, input_checksums={})
     assert asked == [False]
+    assert con.sql("select * from campaign_segments").fetchall() == [("a", "champions", "c1")]
     assert "02_segment_migration" not in monthly.NEEDS["05_campaign_results"]
 
 

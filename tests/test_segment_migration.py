@@ -40,13 +40,13 @@ def migrated(con, given_orders, given_customers, tmp_path):
     scheme = rfm.load_run_scheme(run)
 
     def _migrate(snapshot_root, use_snapshots=True):
-        froms, source_from = migration.segments_as_of(
-            con, run=run, scheme=scheme, as_of=FROM, input_checksums={"o": "1"},
+        source_from = migration.segments_source(
+            con, "seg_from", run=run, scheme=scheme, as_of=FROM, input_checksums={"o": "1"},
             snapshot_root=snapshot_root, use_snapshots=use_snapshots)
-        tos, source_to = migration.segments_as_of(
-            con, run=run, scheme=scheme, as_of=TO, input_checksums={"o": "1"},
+        source_to = migration.segments_source(
+            con, "seg_to", run=run, scheme=scheme, as_of=TO, input_checksums={"o": "1"},
             snapshot_root=snapshot_root, use_snapshots=use_snapshots)
-        migration.build_segment_movers(con, seg_from=froms, seg_to=tos, scheme=scheme, lang="en")
+        migration.build_segment_movers(con, scheme=scheme, lang="en")
         matrix = migration.build_segment_migration(con).df()
         return matrix, (source_from, source_to)
 

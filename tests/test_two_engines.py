@@ -108,11 +108,11 @@ def run_pages(con, run: RunParams, recorder: Recorder, monkeypatch) -> None:
         db.build(con, name, **rfm.score_params(run))
     # 02: the segments at two month ends, who moved, the movers lists
     before = migration.default_from(run.as_of)
-    seg_from, _ = migration.segments_as_of(con, run=run, scheme=scheme, as_of=before,
+    migration.segments_source(con, "seg_from", run=run, scheme=scheme, as_of=before,
                                            input_checksums={}, use_snapshots=False, keep=False)
-    seg_to, _ = migration.segments_as_of(con, run=run, scheme=scheme, as_of=run.as_of,
+    migration.segments_source(con, "seg_to", run=run, scheme=scheme, as_of=run.as_of,
                                          input_checksums={}, use_snapshots=False, keep=False)
-    migration.build_segment_movers(con, seg_from=seg_from, seg_to=seg_to, scheme=scheme,
+    migration.build_segment_movers(con, scheme=scheme,
                                    lang=run.lang)
     migration.build_segment_migration(con)
     migration.build_movers_lists(con, migration.movers_lists_for(scheme, None), scheme.keys)
@@ -212,11 +212,11 @@ def write_pages(con, run: RunParams, snapshot_root) -> None:
                              settings=rfm.snapshot_settings(run, scheme), input_checksums=checks,
                              root=snapshot_root)
     before = migration.default_from(run.as_of)
-    seg_from, _ = migration.segments_as_of(con, run=run, scheme=scheme, as_of=before,
+    migration.segments_source(con, "seg_from", run=run, scheme=scheme, as_of=before,
                                            input_checksums=checks, snapshot_root=snapshot_root)
-    seg_to, _ = migration.segments_as_of(con, run=run, scheme=scheme, as_of=run.as_of,
+    migration.segments_source(con, "seg_to", run=run, scheme=scheme, as_of=run.as_of,
                                          input_checksums=checks, snapshot_root=snapshot_root)
-    migration.build_segment_movers(con, seg_from=seg_from, seg_to=seg_to, scheme=scheme,
+    migration.build_segment_movers(con, scheme=scheme,
                                    lang=run.lang)
     migration.build_segment_migration(con)
     trend = migration.segment_trend(con, run=run, scheme=scheme,

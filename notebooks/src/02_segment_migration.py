@@ -53,12 +53,11 @@ checksums = rfm.input_checksums(inputs)
 narrative.section("02.1", lang=run.lang)
 
 # %%
-seg_from, source_from = migration.segments_as_of(con, run=run, scheme=scheme_def, as_of=date_from,
-                                                 input_checksums=checksums)
-seg_to, source_to = migration.segments_as_of(con, run=run, scheme=scheme_def, as_of=run.as_of,
-                                             input_checksums=checksums)
-segment_movers = migration.build_segment_movers(con, seg_from=seg_from, seg_to=seg_to,
-                                                scheme=scheme_def, lang=run.lang)
+source_from = migration.segments_source(con, "seg_from", run=run, scheme=scheme_def,
+                                        as_of=date_from, input_checksums=checksums)
+source_to = migration.segments_source(con, "seg_to", run=run, scheme=scheme_def, as_of=run.as_of,
+                                      input_checksums=checksums)
+segment_movers = migration.build_segment_movers(con, scheme=scheme_def, lang=run.lang)
 segment_migration = migration.build_segment_migration(con)
 headline = migration.headline(con)
 narrative.migration_headlines(headline, as_of_from=date_from, as_of_to=run.as_of,

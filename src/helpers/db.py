@@ -152,6 +152,9 @@ _engines: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 # built tables kept per model (least recently used dropped: rebuilt if asked again); at 10M lines
 # every kept int_orders or rfm_customers is hundreds of MB, so a 12-month trend keeps only a few
 KEEP = 4
+# ... and a table of this many rows or more only while it is the latest of its model: at 100M lines
+# one int_orders holds 60M orders, and four of every model per date spilled 25 GB to disk
+KEEP_LARGE_ROWS = 2_000_000
 
 
 def _catalog(con) -> dict[str, tuple[str, str, str]]:
@@ -241,13 +244,19 @@ def _show(con, name: str, table: str, state: dict, catalog: dict) -> None:
 
 
 def _keep_recent(con, name: str, table: str, state: dict, catalog: dict) -> None:
-    """At most KEEP tables of a model: the least recently used goes (never one a view or an
-    alias points at). A dropped table is built again if it is asked for again."""
+    """At most KEEP tables of a model (one when the table has KEEP_LARGE_ROWS rows or more): the
+    least recently used goes (never one a view or an alias points at). A dropped table is built
+    again if it is asked for again."""
     recent = [t for t in state.get(f"recent:{name}", []) if t != table] + [table]
     pinned = {v for k, v in state.items() if k.startswith("view:")} | {
         v[0][len("alias:"):] for k, v in state.items()
         if k.startswith("source:") and str(v[0]).startswith("alias:")}
-    while len(recent) > KEEP:
+    keep = KEEP
+    if len(recent) > 1 and catalog.get(table, ("",))[0] == "TABLE":
+        size = con.execute("select estimated_size from duckdb_tables() where table_name = ? "
+                           "and temporary", [table]).fetchall()
+        keep = 1 if size and size[0][0] >= KEEP_LARGE_ROWS else KEEP
+    while len(recent) > keep:
         old = next((t for t in recent if t not in pinned), None)
         if old is None:
             break
@@ -325,6 +334,25 @@ def register(con: duckdb.DuckDBPyConnection, name: str, data) -> None:
     finally:
         con.unregister(view)
     registered[f"source:{name}"] = (tag, _oid(con, name))
+
+
+def register_parquet(con: duckdb.DuckDBPyConnection, name: str, path) -> None:
+    """A Parquet file as source `name`: a view over the file, so nothing is copied into memory
+    (a segment snapshot of 18.7M customers stays on disk). The same file unchanged is the same
+    source; with Spark attached, Spark reads the file itself."""
+    from pathlib import Path
+
+    path = Path(path).resolve()
+    stat = path.stat()
+    tag = f"parquet:{path}:{stat.st_mtime_ns}:{stat.st_size}"
+    if con in _engines:
+        _engines[con].register_parquet(name, path)
+    if _identity(con, name) == tag:
+        return
+    _make_room(con, name, "VIEW")
+    literal = str(path).replace("'", "''")  # a view takes no bound values
+    con.execute(f"create or replace temp view {name} as select * from read_parquet('{literal}')")
+    _built.setdefault(con, {})[f"source:{name}"] = (tag, _oid(con, name))
 
 
 def alias(con: duckdb.DuckDBPyConnection, name: str, table: str) -> None:

@@ -20,27 +20,44 @@ from helpers.paths import SNAPSHOTS_DIR
 from helpers.schemes import Scheme, check_movers_lists
 
 
+def segments_source(con, name: str, *, run: RunParams, scheme: Scheme, as_of: date,
+                    input_checksums: dict[str, str], snapshot_root: Path = SNAPSHOTS_DIR,
+                    use_snapshots: bool = True, keep: bool = True) -> str:
+    """Source `name` (seg_from, seg_to, …) holds every customer's segment as of `as_of`;
+    returns 'snapshot' or 'computed'.
+
+    A stored snapshot is read where it lies (a view over its Parquet file, on Spark too), never
+    copied into Python: at 100M lines a date holds 18.7M customers. A computed date is kept as a
+    snapshot and read from it, unless `keep` is False (notebook 05 only reads them, so that page
+    02, which says where each date's segments came from, reads the same whatever runs beside);
+    then the source is the built table itself."""
+    settings = rfm.snapshot_settings(run, scheme)
+    if use_snapshots:
+        stored = snapshots.snapshot_file(scheme=run.scheme, as_of=as_of, settings=settings,
+                                         input_checksums=input_checksums, root=snapshot_root)
+        if stored is not None:
+            db.register_parquet(con, name, stored)
+            return "snapshot"
+    built = rfm.build_rfm_segments(con, run=run, scheme=scheme, as_of=as_of)
+    if keep:
+        path = snapshots.write_snapshot(con, scheme=run.scheme, as_of=as_of, settings=settings,
+                                        input_checksums=input_checksums, root=snapshot_root)
+        db.register_parquet(con, name, path)
+    else:
+        db.alias(con, name, built.alias)
+    return "computed"
+
+
 def segments_as_of(con, *, run: RunParams, scheme: Scheme, as_of: date,
                    input_checksums: dict[str, str], snapshot_root: Path = SNAPSHOTS_DIR,
                    use_snapshots: bool = True, keep: bool = True) -> tuple[pa.Table, str]:
-    """Every customer's segment as of `as_of`: (table, 'snapshot' or 'computed'). A computed
-    date is kept as a snapshot unless `keep` is False (notebook 05 only reads them, so that page
-    02, which says where each date's segments came from, reads the same whatever runs beside)."""
-    if use_snapshots:
-        stored = snapshots.read_snapshot(scheme=run.scheme, as_of=as_of,
-                                         settings=rfm.snapshot_settings(run, scheme),
-                                         input_checksums=input_checksums, root=snapshot_root)
-        if stored is not None:
-            return stored, "snapshot"
-    rfm.build_rfm_segments(con, run=run, scheme=scheme, as_of=as_of)
-    if not keep:
-        return snapshots.segments_table(con), "computed"
-    path = snapshots.write_snapshot(con, scheme=run.scheme, as_of=as_of,
-                                    settings=rfm.snapshot_settings(run, scheme),
-                                    input_checksums=input_checksums, root=snapshot_root)
-    import pyarrow.parquet as pq
-
-    return pq.read_table(path), "computed"
+    """segments_source's segments as an Arrow table, by customer (for a small shop or a test:
+    the pages read the source)."""
+    how = segments_source(con, "seg_at", run=run, scheme=scheme, as_of=as_of,
+                          input_checksums=input_checksums, snapshot_root=snapshot_root,
+                          use_snapshots=use_snapshots, keep=keep)
+    return con.sql(f"select {', '.join(snapshots.SNAPSHOT_COLUMNS)} from seg_at "
+                   f"order by customer_id").to_arrow_table(), how
 
 
 def check_dates(as_of_from: date, as_of_to: date) -> None:
@@ -53,12 +70,10 @@ def default_from(as_of_to: date) -> date:
     return month_end_before(as_of_to)
 
 
-def build_segment_movers(con, *, seg_from: pa.Table, seg_to: pa.Table, scheme: Scheme,
-                         lang: str) -> duckdb.DuckDBPyRelation:
-    """One row per customer at either date, with both segments (sql/segment_movers.sql)."""
+def build_segment_movers(con, *, scheme: Scheme, lang: str) -> duckdb.DuckDBPyRelation:
+    """One row per customer at either date, with both segments (sql/segment_movers.sql), from
+    sources seg_from and seg_to (segments_source)."""
     rfm.register_scheme(con, scheme, lang)
-    db.register(con, "seg_from", seg_from)
-    db.register(con, "seg_to", seg_to)
     return db.build(con, "segment_movers")
 
 
@@ -131,11 +146,12 @@ def segment_trend(con, *, run: RunParams, scheme: Scheme, dates: list[date],
     """month_end, segment, customers, share: one row per segment of the scheme at each date."""
     frames = []
     for day in dates:
-        table, _ = segments_as_of(con, run=run, scheme=scheme, as_of=day,
-                                  input_checksums=input_checksums, snapshot_root=snapshot_root,
-                                  use_snapshots=use_snapshots)
-        counts = table.group_by("segment").aggregate([("customer_id", "count")]).to_pandas()
-        counts = counts.rename(columns={"customer_id_count": "customers"})
+        segments_source(con, "seg_trend", run=run, scheme=scheme, as_of=day,
+                        input_checksums=input_checksums, snapshot_root=snapshot_root,
+                        use_snapshots=use_snapshots)
+        # counted where the segments are (DuckDB over the snapshot file): a row per segment
+        counts = con.sql("select segment, count(*) as customers from seg_trend "
+                         "group by segment").df()
         full = pd.DataFrame({"segment": scheme.keys}).merge(counts, on="segment", how="left")
         full["customers"] = full.customers.fillna(0).astype(int)
         total = full.customers.sum()

@@ -402,7 +402,7 @@ def temp_per_notebook(temp_limit: str | None, temp_directory: str | None, jobs: 
 SPILL_HINT = ("{notebook} needed more temporary disk than its share, {share} (temp_limit "
               "{budget}, shared by {jobs} notebook(s) running at once; DuckDB spills to "
               "{where} what does not fit memory_limit). Free disk space there, set temp_directory "
-              "to a larger disk or temp_limit higher, or run with --jobs 1.")
+              "to a larger disk or temp_limit higher{fewer}.")
 
 
 def _execute(as_of, params, params_files, declared, notebooks, reports_dir, html, echo, started,
@@ -415,7 +415,8 @@ def _execute(as_of, params, params_files, declared, notebooks, reports_dir, html
                                              params.get("temp_directory"), at_once)
     spill = {"share": shared["temp_limit"], "jobs": at_once,
              "budget": params.get("temp_limit") or "unset: 80% of the free disk",
-             "where": params.get("temp_directory") or ".tmp in the project folder"}
+             "where": params.get("temp_directory") or ".tmp in the project folder",
+             "fewer": ", or run with --jobs 1" if at_once > 1 else ""}
     echo(f"Monthly run for {as_of} → {final}  ({len(notebooks)} notebooks"
          + (f", up to {jobs} at a time)" if jobs > 1 and len(notebooks) > 1 else ")"))
     steps = {nb.stem: f"[{i}/{len(notebooks)}] {nb.stem}" for i, nb in enumerate(notebooks, 1)}

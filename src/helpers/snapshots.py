@@ -18,13 +18,15 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from helpers.export import arrow, write_parquet
+from helpers.export import arrow, write_query_parquet
 from helpers.ingest import file_sha256
 from helpers.paths import SNAPSHOTS_DIR
 from helpers.safety import KEY, inside, pid_lock
 
 SNAPSHOT_COLUMNS = ["customer_id", "segment", "r_score", "f_score", "m_score", "fm_score",
                     "recency_days", "frequency", "monetary", "first_purchase_date"]
+
+SEGMENTS_QUERY = f"select {', '.join(SNAPSHOT_COLUMNS)} from rfm_segments order by customer_id"
 
 
 def snapshot_key(settings: dict, input_checksums: dict[str, str]) -> str:
@@ -52,13 +54,14 @@ def write_snapshot(con: duckdb.DuckDBPyConnection, *, scheme: str, as_of: date, 
 
     key = snapshot_key(settings, input_checksums)
     folder = snapshot_dir(scheme=scheme, as_of=as_of, key=key, root=root)
-    table = segments_table(con)
     folder.mkdir(parents=True, exist_ok=True)
     # one writer at a time per snapshot (an analyst's notebook and the monthly run may meet)
     with pid_lock(folder / ".lock"):
-        write_parquet(table, folder / "segments.parquet")
+        # streamed in batches from DuckDB: every customer never sits in Python at once
+        path = write_query_parquet(con, SEGMENTS_QUERY, folder / "segments.parquet")
         meta = {"scheme": scheme, "as_of": as_of.isoformat(), "key": key, "settings": settings,
-                "input_checksums": input_checksums, "rows": table.num_rows,
+                "input_checksums": input_checksums,
+                "rows": pq.ParquetFile(path).metadata.num_rows,
                 "sha256": file_sha256(folder / "segments.parquet")}
         tmp = folder / f".meta.{os.getpid()}.tmp"
         tmp.write_text(json.dumps(meta, indent=1, sort_keys=True, default=str), encoding="utf-8")
@@ -68,8 +71,7 @@ def write_snapshot(con: duckdb.DuckDBPyConnection, *, scheme: str, as_of: date, 
 
 def segments_table(con: duckdb.DuckDBPyConnection) -> pa.Table:
     """What a snapshot holds: rfm_segments (the segments last built), by customer."""
-    return arrow(con, f"select {', '.join(SNAPSHOT_COLUMNS)} from rfm_segments "
-                      f"order by customer_id")
+    return arrow(con, SEGMENTS_QUERY)
 
 
 def read_snapshot(*, scheme: str, as_of: date, settings: dict, input_checksums: dict[str, str],
@@ -77,6 +79,14 @@ def read_snapshot(*, scheme: str, as_of: date, settings: dict, input_checksums: 
     """The stored snapshot for exactly these settings and inputs, or None (then it is computed
     again). A snapshot whose bytes differ from what was written (edited, truncated) is never
     used: its checksum and row count are recorded in meta.json when it is written."""
+    path = snapshot_file(scheme=scheme, as_of=as_of, settings=settings,
+                         input_checksums=input_checksums, root=root)
+    return None if path is None else pq.read_table(path)
+
+
+def snapshot_file(*, scheme: str, as_of: date, settings: dict, input_checksums: dict[str, str],
+                  root: Path = SNAPSHOTS_DIR) -> Path | None:
+    """read_snapshot's file, checked, without reading it into memory (a model reads it)."""
     key = snapshot_key(settings, input_checksums)
     folder = snapshot_dir(scheme=scheme, as_of=as_of, key=key, root=root)
     path = folder / "segments.parquet"
@@ -85,20 +95,19 @@ def read_snapshot(*, scheme: str, as_of: date, settings: dict, input_checksums: 
     # a writer in another process (the monthly run's notebooks run side by side) finishes first
     try:
         with pid_lock(folder / ".lock"):
-            return _read_checked(path, folder / "meta.json")
+            return _checked(path, folder / "meta.json")
     except PermissionError:  # a read-only copy of the snapshots: nobody writes there
-        return _read_checked(path, folder / "meta.json")
+        return _checked(path, folder / "meta.json")
 
 
-def _read_checked(path: Path, meta_path: Path) -> pa.Table | None:
+def _checked(path: Path, meta_path: Path) -> Path | None:
     try:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         if meta.get("sha256") != file_sha256(path):
             raise ValueError("checksum differs")
-        table = pq.read_table(path)
-        if table.num_rows != meta.get("rows"):
+        if pq.ParquetFile(path).metadata.num_rows != meta.get("rows"):
             raise ValueError("row count differs")
     except (OSError, ValueError, pa.ArrowException) as exc:
-        warnings.warn(f"snapshot {path} is damaged ({exc}): computed again", stacklevel=4)
+        warnings.warn(f"snapshot {path} is damaged ({exc}): computed again", stacklevel=5)
         return None
-    return table
+    return path

@@ -293,6 +293,9 @@ class SparkEngine:
     def register(self, name: str, table: pa.Table) -> None:
         register(self.spark, name, table)
 
+    def register_parquet(self, name: str, path: Path) -> None:
+        read_parquet(self.spark, name, path)
+
     def alias(self, name: str, table: str) -> None:
         if table in _state(self.spark).values():  # a view built on Spark
             alias(self.spark, name, table)
