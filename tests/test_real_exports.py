@@ -338,6 +338,11 @@ def test_decimal_mark_is_decided_from_the_whole_column(con, tmp_path, load):
         load(generic(tmp_path, "amb.csv", ["2024-01-05"] * 2, ["150.000", "300.000"]))
     with pytest.raises(ingest.IngestError, match="written two ways"):
         load(generic(tmp_path, "mix.csv", ["2024-01-05"] * 2, ["19.99", "19,99"]))
+    # the report says who chose a mark that was not detected
+    report = load(generic(tmp_path, "set.csv", ["05/01/2024"] * 2, ["150.000", "300.000"]),
+                  decimal_mark=",", date_order="dmy")
+    assert "amounts: decimal mark ',' (set by the decimal_mark parameter)" in report.detected
+    assert "order dates: date order dmy (set by the date_order parameter)" in report.detected
 
 
 def test_amount_expression_is_computed_exactly(con, tmp_path, load):

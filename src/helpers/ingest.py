@@ -656,9 +656,21 @@ def _amount_macro(con, picks: list[dict], mapping: dict) -> int:
 # ---------------------------------------------------------------- detecting the export's shape
 
 
-def _decide_date_order(con, column_sql: str, source: str, setting: str, where: str,
+def _setting(overrides: dict, mapping: dict, key: str) -> tuple[str, str]:
+    """(the setting, who set it) for date_order or decimal_mark: the run's parameter wins over
+    the mapping; "auto" when neither gives one."""
+    if overrides[key]:
+        return overrides[key], f"set by the {key} parameter"
+    if mapping.get(key):
+        return mapping[key], "set in the mapping"
+    return "auto", ""
+
+
+def _decide_date_order(con, column_sql: str, source: str, setting: tuple[str, str], where: str,
                        detected: list[str], fallback: str | None = None) -> str:
-    """dmy / mdy / ymd from the setting, or from the whole column when the setting is auto."""
+    """dmy / mdy / ymd from the setting (and who set it), or from the whole column when the
+    setting is auto."""
+    setting, set_by = setting
     con.sql(column_sql).create_view("date_texts", replace=True)
     row = con.execute(db.sql_text("export_date_evidence")).fetchall()[0]
     non_iso, day_first, month_first, two_digit, day_ex, month_ex, examples = row
@@ -667,7 +679,7 @@ def _decide_date_order(con, column_sql: str, source: str, setting: str, where: s
         detected.append(f"{source}: {two_digit:,} dates with a two-digit year, read as 20yy")
     if setting != "auto":
         if non_iso:
-            detected.append(f"{source}: date order {setting} (set in the mapping)")
+            detected.append(f"{source}: date order {setting} ({set_by})")
         if setting == "dmy" and month_first:
             detected.append(f"{source}: warning: {month_first:,} dates have a second field above "
                             f"12 ({_show(month_ex)}): they cannot be day-first and are set aside")
@@ -707,14 +719,15 @@ def _decide_date_order(con, column_sql: str, source: str, setting: str, where: s
         f"3 January) in {where}, or with the date_order parameter.")
 
 
-def _decide_decimal_mark(con, column_sql: str, source: str, setting: str, where: str,
+def _decide_decimal_mark(con, column_sql: str, source: str, setting: tuple[str, str], where: str,
                          detected: list[str], fallback: str | None = None) -> str:
+    setting, set_by = setting
     con.sql(column_sql).create_view("amount_texts", replace=True)
     dot, comma, either, dot_ex, comma_ex, either_ex = con.execute(
         db.sql_text("export_decimal_evidence")).fetchall()[0]
     con.execute("drop view amount_texts")
     if setting != "auto":
-        detected.append(f"{source}: decimal mark '{setting}' (set in the mapping)")
+        detected.append(f"{source}: decimal mark '{setting}' ({set_by})")
         return setting
     if dot and comma:
         raise IngestError(
@@ -1037,8 +1050,8 @@ def _stage(con, kind, files, return_files, mapping, overrides, cache, work, *, s
     id_format = mapping.get("id_format") or {}
     ids = {f"{c}_integer": id_format.get(c) == "integer_text"
            for c in ("customer_id", "order_id", "return_id")}
-    date_setting = overrides["date_order"] or mapping.get("date_order") or "auto"
-    mark_setting = overrides["decimal_mark"] or mapping.get("decimal_mark") or "auto"
+    date_setting = _setting(overrides, mapping, "date_order")
+    mark_setting = _setting(overrides, mapping, "decimal_mark")
     keys, values = status_pairs(mapping)
     checked_name = f"stg_{kind}_checked"
     if kind == "orders":
@@ -1073,7 +1086,7 @@ def _stage(con, kind, files, return_files, mapping, overrides, cache, work, *, s
         customer_dates = _decide_date_order(
             con, "select unnest([signup_date, birthday]) as value from raw_customers",
             "customer dates", date_setting, where, detected, fallback="dmy"
-            if date_setting == "auto" and mapping.get("date_order") in (None, "auto") else None)
+            if date_setting[0] == "auto" and mapping.get("date_order") in (None, "auto") else None)
         db.stage(con, "stg_customers", into=checked_name, shop_tz=shop_tz,
                        date_order=customer_dates, birthday_pivot_year=date.today().year,
                        customer_id_integer=ids["customer_id_integer"])
@@ -1143,8 +1156,8 @@ def _stage_returns(con, return_files, mapping, overrides, cache, work, *, shop_t
     picks = _raw_view(con, "raw_returns", raws, "returns", mapping, columns)
     if not picks[0]["expr"] or not picks[0]["expr"].is_single_column():
         raise IngestError(f"{where}: returns.amount must name one column (what is paid back)")
-    date_setting = overrides["date_order"] or mapping.get("date_order") or "auto"
-    mark_setting = overrides["decimal_mark"] or mapping.get("decimal_mark") or "auto"
+    date_setting = _setting(overrides, mapping, "date_order")
+    mark_setting = _setting(overrides, mapping, "decimal_mark")
     return_date = _decide_date_order(con, "select return_date as value from raw_returns",
                                      "return dates", date_setting, where, detected,
                                      fallback=orders_date_order if orders_date_order != "ymd"
