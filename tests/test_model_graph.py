@@ -4,11 +4,12 @@ overwritten, grains checked."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import pandas as pd
 import pytest
 
-from helpers import db, rfm
+from helpers import db, ingest, rfm
 from helpers.db import ModelError
 
 
@@ -43,8 +44,10 @@ def test_two_dates_give_two_tables_and_each_is_built_once(con, given_orders):
     t_early = db.table_name(con, "int_orders", **early)
     t_late = db.table_name(con, "int_orders", **late)
     assert t_early != t_late
-    assert len(con.execute("select table_name from duckdb_tables() "
-                           "where table_name like 'int_order_totals__%'").fetchall()) == 1
+    # the order totals are built once for both dates (a view over the file persisted beside the
+    # staged export: db._persisted)
+    assert len(con.execute("select view_name from duckdb_views() "
+                           "where view_name like 'int_order_totals\\_\\_%' escape '\\'").fetchall()) == 1
     assert con.execute(f"select count(*) from {t_early}").fetchall()[0][0] == 1
     assert con.execute(f"select count(*) from {t_late}").fetchall()[0][0] == 3
     oid = con.execute("select table_oid from duckdb_tables() where table_name = ?",
@@ -54,6 +57,42 @@ def test_two_dates_give_two_tables_and_each_is_built_once(con, given_orders):
                        [t_early]).fetchall() == oid
     # the plain name is the table built last, for queries written by hand
     assert con.execute("select count(*) from int_orders").fetchall()[0][0] == 1
+
+
+def test_order_totals_are_written_once_beside_the_staged_export_for_every_process(
+        tmp_path, write_csv):
+    """Each notebook of the month is its own process: the order totals (every line grouped by
+    order) are built by the first and read from the file by the others, never from a file of
+    another export."""
+    rows = [O("a", "1", "2024-01-10", 100), O("a", "1", "2024-01-10", 50),
+            O("b", "2", "2024-02-01", 70)]
+    header = ["order_id", "customer_id", "order_date", "amount", "status", "channel"]
+    path = write_csv([{k: r.get(k, "") for k in header} for r in rows], header=header)
+    params = dict(excluded_statuses=[])
+
+    def session():
+        con = db.connect()
+        ingest.load(con, "orders", path, cache_dir=tmp_path / "cache",
+                    quarantine_dir=tmp_path / "q")
+        table = db.table_name(con, "int_order_totals", **params)
+        return con, table, con.execute(f"select customer_id, amount from {table} "
+                                       f"order by customer_id").fetchall()
+
+    first, table, totals = session()
+    assert totals == [("a", Decimal("150")), ("b", Decimal("70"))]
+    stored = list((tmp_path / "cache").glob("orders-*/models/int_order_totals__*.parquet"))
+    assert [p.stem.split("__")[1] for p in stored] == [table.split("__")[1]]
+    written = stored[0].stat().st_mtime_ns
+    second, table2, totals2 = session()
+    assert (table2, totals2) == (table, totals) and stored[0].stat().st_mtime_ns == written
+    # another export in the same place: its own totals, the old file is not read
+    rows.append(O("c", "3", "2024-03-01", 5))
+    path.write_text("", encoding="utf-8")
+    write_csv([{k: r.get(k, "") for k in header} for r in rows], header=header)
+    _, table3, totals3 = session()
+    assert table3 != table and ("c", Decimal("5")) in totals3
+    first.close()
+    second.close()
 
 
 def test_a_changed_source_rebuilds_what_reads_it_and_the_same_content_does_not(con):

@@ -15,6 +15,7 @@ A view under the model's plain name points at the table last built, for queries 
 import functools
 import hashlib
 import json
+import os
 import re
 import weakref
 from dataclasses import dataclass
@@ -77,6 +78,7 @@ _CTE = re.compile(r"(?:\bwith\s+|,\s*)([a-z_][a-z0-9_]*)\s+as\s*(?:not\s+)?(?:ma
 _READS = re.compile(r"\b(from|join)(\s+)([a-z_][a-z0-9_]*)\b(?!\s*\()", re.IGNORECASE)
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)", re.IGNORECASE)
 _UNIQUE = re.compile(r"^--\s*unique:\s*(.+)$", re.MULTILINE)
+_PERSIST = re.compile(r"^--\s*persist:\s*beside its sources\s*$", re.MULTILINE)
 
 
 def _code(text: str) -> str:
@@ -113,6 +115,9 @@ class Model:
     sources: tuple[str, ...]  # other tables it reads
     params: tuple[str, ...]  # $parameters it takes
     unique: tuple[str, ...]  # its grain, when stated
+    # `-- persist: beside its sources`: built once for its sources' files and kept as Parquet
+    # beside them, for every process that reads the same files (see _persisted)
+    persist: bool = False
 
     @property
     def sha(self) -> str:
@@ -139,6 +144,7 @@ def model(name: str) -> Model:
         sources=tuple(r for r in read if r not in model_names()),
         params=tuple(dict.fromkeys(p.lower() for p in _PARAM.findall(code))),
         unique=tuple(c.strip() for c in unique.group(1).split(",")) if unique else (),
+        persist=bool(_PERSIST.search(text)),
     )
 
 
@@ -224,14 +230,52 @@ def _build(con, name: str, params: dict, catalog: dict) -> str:
         sql = m.text
         for dep, dep_table in deps.items():
             sql = _point(sql, dep, dep_table)
-        con.execute(f"create or replace temp table {table} as {sql}", used)
+        stored = _persisted(con, m, key, sql, used, catalog) if m.persist and not deps else None
+        if stored is not None:
+            _make_room(con, table, "VIEW", catalog)
+            literal = str(stored).replace("'", "''")  # a view takes no bound values
+            con.execute(f"create or replace temp view {table} as "
+                        f"select * from read_parquet('{literal}')")
+        else:
+            con.execute(f"create or replace temp table {table} as {sql}", used)
         if m.unique:
             _check_unique(con, table, name, m.unique)
         state[key] = table
-        catalog[table] = ("TABLE", "temp", "new")
+        catalog[table] = ("VIEW" if stored is not None else "TABLE", "temp", "new")
     _show(con, name, table, state, catalog)
     _keep_recent(con, name, table, state, catalog)
     return table
+
+
+def _persisted(con, m: Model, key: str, sql: str, used: dict, catalog: dict):
+    """The Parquet file holding model `m` for these sources and parameters, written now if no
+    process wrote it before; None when a source is not a Parquet file (register_parquet) or the
+    folder cannot be written (then the model is a table, as any other).
+
+    int_order_totals groups every line of the export by order: each notebook of the month built
+    it again (4 s at 10M lines), and at 100M it was the largest table DuckDB held and spilled.
+    The file lies in `models/` beside the first source's file (the staged export's cache folder,
+    removed with it); its name carries the build key, which covers the model's text, the
+    parameters and each source file's path, size and time, so a changed input is never read."""
+    from pathlib import Path
+
+    ids = [_identity(con, s, catalog) for s in m.sources]
+    if not ids or not all(i.startswith("parquet:") for i in ids):
+        return None
+    first = Path(ids[0].split(":", 1)[1].rsplit(":", 2)[0])
+    path = first.parent / "models" / f"{m.name}__{key}.parquet"
+    if path.exists():
+        return path
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(exist_ok=True)
+        literal = str(tmp).replace("'", "''")
+        con.execute(f"copy ({sql}) to '{literal}' (format parquet, compression zstd)", used)
+        os.replace(tmp, path)  # another process writing the same file writes the same rows
+    except (OSError, duckdb.IOException, duckdb.PermissionException):
+        Path(tmp).unlink(missing_ok=True)
+        return None
+    return path
 
 
 def _show(con, name: str, table: str, state: dict, catalog: dict) -> None:
@@ -261,7 +305,8 @@ def _keep_recent(con, name: str, table: str, state: dict, catalog: dict) -> None
         if old is None:
             break
         recent.remove(old)
-        con.execute(f"drop table if exists temp.{old}")
+        kind = "view" if catalog.get(old, ("",))[0] == "VIEW" else "table"
+        con.execute(f"drop {kind} if exists temp.{old}")
         catalog.pop(old, None)
     state[f"recent:{name}"] = recent
 

@@ -930,6 +930,8 @@ def _load_or_stage(con, kind, files, return_files, mapping, overrides, cache, ta
 
     cache.mkdir(parents=True, exist_ok=True)
     _sweep_builds(cache)
+    # models persisted from the export staged here before (db._persisted): read no more
+    shutil.rmtree(cache / "models", ignore_errors=True)
     work = Path(tempfile.mkdtemp(prefix=f".build-{os.getpid()}-", dir=cache))
     memory = _StagingMemory(con)
     try:
@@ -1028,7 +1030,8 @@ def _verify_cache(cache: Path) -> str | None:
 
 def _publish(con, cache: Path, table: str) -> None:
     _drop(con, table)
-    con.read_parquet(str(cache / "staged.parquet")).create_view(table, replace=True)
+    # a source known by its file: models persisted beside it (db._persisted) serve every process
+    db.register_parquet(con, table, cache / "staged.parquet")
     if table == "order_lines":
         # guest sales (no customer key): not customers, but revenue the reports mention
         con.read_parquet(str(cache / "guests.parquet")).create_view("guest_lines", replace=True)
