@@ -82,9 +82,9 @@ def test_order_totals_are_written_once_beside_the_staged_export_for_every_proces
     assert totals == [("a", Decimal("150")), ("b", Decimal("70"))]
     stored = list((tmp_path / "cache").glob("orders-*/models/int_order_totals__*.parquet"))
     assert [p.stem.split("__")[1] for p in stored] == [table.split("__")[1]]
-    written = stored[0].stat().st_mtime_ns
+    written = stored[0].stat().st_ino  # a file written again is a new file
     second, table2, totals2 = session()
-    assert (table2, totals2) == (table, totals) and stored[0].stat().st_mtime_ns == written
+    assert (table2, totals2) == (table, totals) and stored[0].stat().st_ino == written
     # another export in the same place: its own totals, the old file is not read
     rows.append(O("c", "3", "2024-03-01", 5))
     path.write_text("", encoding="utf-8")
@@ -202,3 +202,35 @@ def test_contacts_cover_every_known_id_with_consent_false_unless_given(con, give
     assert got == {"a": ("An", True, False, False),
                    "buyer-only": (None, False, False, False),  # false, never null
                    "never-bought": (None, False, False, True)}
+
+
+def test_a_persisted_file_unused_for_a_day_goes_when_another_is_written(tmp_path, write_csv,
+                                                                          monkeypatch):
+    import os
+    import time
+
+    header = ["order_id", "customer_id", "order_date", "amount", "status", "channel"]
+
+    def session(rows):
+        path = write_csv([{k: r.get(k, "") for k in header} for r in rows], header=header)
+        con = db.connect()
+        ingest.load(con, "orders", path, cache_dir=tmp_path / "cache", quarantine_dir=tmp_path)
+        db.table_name(con, "int_order_totals", excluded_statuses=[])
+        db.table_name(con, "int_order_totals", excluded_statuses=["void"])
+        con.close()
+        return sorted((tmp_path / "cache").glob("orders-*/models/int_order_totals__*.parquet"))
+
+    first = session([O("a", "1", "2024-01-10")])
+    assert len(first) == 2
+    stale = time.time() - 2 * db.PERSISTED_KEPT_SECONDS
+    os.utime(first[0], (stale, stale))
+    # the same export with another status setting: the stale file goes, the used one stays
+    again = session([O("a", "1", "2024-01-10")])
+    assert again == first  # both were asked for again: read, and kept
+    os.utime(first[0], (stale, stale))
+    con = db.connect()
+    ingest.load(con, "orders", tmp_path / "orders.csv", cache_dir=tmp_path / "cache",
+                quarantine_dir=tmp_path)
+    db.table_name(con, "int_order_totals", excluded_statuses=["x"])
+    left = sorted((tmp_path / "cache").glob("orders-*/models/int_order_totals__*.parquet"))
+    assert first[0] not in left and first[1] in left and len(left) == 2

@@ -12,11 +12,13 @@ give two tables, nothing is overwritten, and each (model, parameters) is built o
 A view under the model's plain name points at the table last built, for queries written by hand.
 """
 
+import contextlib
 import functools
 import hashlib
 import json
 import os
 import re
+import time
 import weakref
 from dataclasses import dataclass
 from importlib.resources import files
@@ -161,6 +163,8 @@ KEEP = 4
 # ... and a table of this many rows or more only while it is the latest of its model: at 100M lines
 # one int_orders holds 60M orders, and four of every model per date spilled 25 GB to disk
 KEEP_LARGE_ROWS = 2_000_000
+# a persisted model's file for inputs no longer staged is removed after a day unused (_persisted)
+PERSISTED_KEPT_SECONDS = 86400
 
 
 def _catalog(con) -> dict[str, tuple[str, str, str]]:
@@ -265,6 +269,8 @@ def _persisted(con, m: Model, key: str, sql: str, used: dict, catalog: dict):
     first = Path(ids[0].split(":", 1)[1].rsplit(":", 2)[0])
     path = first.parent / "models" / f"{m.name}__{key}.parquet"
     if path.exists():
+        with contextlib.suppress(OSError):
+            os.utime(path)  # in use: kept (see below)
         return path
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
@@ -275,6 +281,12 @@ def _persisted(con, m: Model, key: str, sql: str, used: dict, catalog: dict):
     except (OSError, duckdb.IOException, duckdb.PermissionException):
         Path(tmp).unlink(missing_ok=True)
         return None
+    # the same model for other files (last month's orders beside the same customers): gone when
+    # unused for a day, so the folder does not grow month after month
+    for old in path.parent.glob(f"{m.name}__*.parquet"):
+        with contextlib.suppress(OSError):
+            if old != path and time.time() - old.stat().st_mtime > PERSISTED_KEPT_SECONDS:
+                old.unlink()
     return path
 
 
