@@ -114,15 +114,15 @@ def write_query_csv(con: duckdb.DuckDBPyConnection, sql: str, path: Path,
 
 def write_query_parquet(con: duckdb.DuckDBPyConnection, sql: str, path: Path,
                         params: dict | None = None) -> Path:
-    """A query's result as write_parquet writes a table, streamed in batches of BATCH_ROWS."""
+    """A query's result as Parquet (zstd), written by DuckDB itself: streamed, in its order,
+    nothing of it in Python."""
     path = Path(path)
-    reader = _relation(con, sql, params).to_arrow_reader(BATCH_ROWS)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = _tmp(path)
+    literal = str(tmp).replace("'", "''")  # our own path; COPY takes its target as text
     try:
-        with pq.ParquetWriter(tmp, reader.schema, compression="zstd") as writer:
-            for batch in reader:
-                writer.write_batch(batch)
+        con.execute(f"copy ({sql}) to '{literal}' (format parquet, compression zstd)",
+                    params or None)
         tmp.replace(path)
     finally:
         tmp.unlink(missing_ok=True)
