@@ -22,6 +22,7 @@ import time
 import weakref
 from dataclasses import dataclass
 from importlib.resources import files
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -261,8 +262,6 @@ def _persisted(con, m: Model, key: str, sql: str, used: dict, catalog: dict):
     The file lies in `models/` beside the first source's file (the staged export's cache folder,
     removed with it); its name carries the build key, which covers the model's text, the
     parameters and each source file's path, size and time, so a changed input is never read."""
-    from pathlib import Path
-
     ids = [_identity(con, s, catalog) for s in m.sources]
     if not ids or not all(i.startswith("parquet:") for i in ids):
         return None
@@ -397,8 +396,6 @@ def register_parquet(con: duckdb.DuckDBPyConnection, name: str, path) -> None:
     """A Parquet file as source `name`: a view over the file, so nothing is copied into memory
     (a segment snapshot of 18.7M customers stays on disk). The same file unchanged is the same
     source; with Spark attached, Spark reads the file itself."""
-    from pathlib import Path
-
     path = Path(path).resolve()
     stat = path.stat()
     tag = f"parquet:{path}:{stat.st_mtime_ns}:{stat.st_size}"
