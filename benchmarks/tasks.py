@@ -249,15 +249,21 @@ def customer_value(data, work, **extra):
 
     run, con, _ = _staged(data, work, **extra)
     started = time.perf_counter()
-    summary = cv.build_summary(con, as_of=AS_OF, excluded_statuses=run.excluded_statuses).df()
+    summary = cv.summary_table(con, as_of=AS_OF, excluded_statuses=run.excluded_statuses)
     summarized = time.perf_counter()
-    fitted = cv.fit(summary)
-    predicted = cv.predict(fitted, summary, horizon_days=90)
-    return {"customers": len(summary), "fitted_on": fitted.fitted_on, "status": fitted.status,
+    fitted = cv.fit_table(con, summary)
+    values = cv.write_values(con, fitted, summary, work / "customer_value.parquet",
+                             horizon_days=90, segments=None)
+    from helpers import db
+
+    db.register_parquet(con, "customer_value", values)
+    figures = cv.headline_figures(con)
+    return {"customers": figures["customers"], "fitted_on": fitted.fitted_on,
+            "status": fitted.status,
             "summary_seconds": round(summarized - started, 2),
             "fit_seconds": round(fitted.seconds, 2),
             "predict_seconds": round(time.perf_counter() - summarized - fitted.seconds, 2),
-            "expected_purchases": float(predicted.expected_purchases.sum())}
+            "expected_purchases": float(figures["purchases"] or 0)}
 
 
 def explorer(data, work, **_):

@@ -47,25 +47,26 @@ con, inputs = notebook.load(run)
 narrative.section("06.1", lang=run.lang)
 
 # %%
-summary = customer_value.build_summary(con, as_of=run.as_of,
+summary = customer_value.summary_table(con, as_of=run.as_of,
                                        excluded_statuses=run.excluded_statuses,
-                                       zero_amount_purchases=zero_amount_purchases).df()
-value_fit = customer_value.fit(summary, seed=fit_seed, max_customers=fit_max_customers)
-predicted = customer_value.predict(value_fit, summary, horizon_days=horizon_days)
-segments = rfm.build_rfm_segments(con, run=run, scheme=scheme_def).to_arrow_table()
-values = customer_value.outputs(predicted, segments)
-written = export.write_customer_value(con, output_dir=run.output_dir, table=values,
+                                       zero_amount_purchases=zero_amount_purchases)
+value_fit = customer_value.fit_table(con, summary, seed=fit_seed, max_customers=fit_max_customers)
+segments = rfm.build_rfm_segments(con, run=run, scheme=scheme_def).alias
+values = customer_value.write_values(con, value_fit, summary,
+                                     run.output_dir / "customer_value.parquet",
+                                     horizon_days=horizon_days, segments=segments)
+written = export.write_customer_value(con, output_dir=run.output_dir, values=values,
                                       model=customer_value.model_table(
                                           value_fit, as_of=run.as_of, horizon_days=horizon_days),
                                       fading_segment=scheme_def.order[0])
-narrative.value_headlines(value_fit, predicted, written, scheme=scheme_def,
-                          horizon_days=horizon_days, lang=run.lang)
+narrative.value_headlines(value_fit, customer_value.headline_figures(con), written,
+                          scheme=scheme_def, horizon_days=horizon_days, lang=run.lang)
 
 # %%
 narrative.section("06.2", lang=run.lang)
 
 # %%
-charts.value_per_segment(customer_value.per_segment(values), order=scheme_def.order,
+charts.value_per_segment(customer_value.per_segment(con), order=scheme_def.order,
                          labels=scheme_def.labels(run.lang), colors=scheme_def.colors(),
                          lang=run.lang,
                          title=t("value_per_segment_title", run.lang, days=horizon_days))
@@ -84,7 +85,7 @@ narrative.section("06.4", lang=run.lang)
 calibrated = customer_value.calibration(
     con, as_of=run.as_of, excluded_statuses=run.excluded_statuses,
     zero_amount_purchases=zero_amount_purchases, horizon_days=horizon_days, seed=fit_seed,
-    max_customers=fit_max_customers, first_date=customer_value.first_purchase(summary))
+    max_customers=fit_max_customers, first_date=customer_value.first_purchase(con, summary))
 narrative.calibration_sentence(calibrated, horizon_days=horizon_days, lang=run.lang)
 
 # %%

@@ -13,17 +13,20 @@ says it in a sentence.
 from __future__ import annotations
 
 import math
+import os
 import time
 import warnings
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 
 import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 
-from helpers import db, rfm
+from helpers import db, export, rfm
 from helpers.params import ParamError
 
 WEEK_DAYS = 7.0
@@ -150,13 +153,14 @@ def _sane(values: dict, loglik: float | None) -> bool:
 
 
 def fit(summary: pd.DataFrame, *, seed: int = 2026, max_customers: int = 500_000,
-        spend: bool = True) -> ValueFit:
+        spend: bool = True, counts: tuple[int, int] | None = None) -> ValueFit:
     """BG/NBD on every buyer (a seeded sample of `max_customers` above that), Gamma-Gamma on the
     repeat buyers with a positive mean spend (unless `spend` is False: purchases only). Never
-    raises for the shop's data: the status says what could not be done."""
+    raises for the shop's data: the status says what could not be done. `counts` (buyers,
+    repeat buyers) are the whole shop's when `summary` is already its sample (fit_table)."""
     started = time.perf_counter()
-    customers = len(summary)
-    result = ValueFit(status="ok", customers=customers, repeat_customers=int((summary.x > 0).sum()))
+    customers, repeat = counts or (len(summary), int((summary.x > 0).sum()))
+    result = ValueFit(status="ok", customers=customers, repeat_customers=repeat)
     if customers < MIN_CUSTOMERS:
         result.status, result.reason = "too_few_customers", f"{customers} < {MIN_CUSTOMERS}"
         return result
@@ -166,7 +170,8 @@ def fit(summary: pd.DataFrame, *, seed: int = 2026, max_customers: int = 500_000
         return result
     BetaGeoModel, GammaGammaModel, Prior = _import_clv()
     started = time.perf_counter()  # the fit's own time: importing pymc (~7 s) is not the fit's
-    fitted_rows = summary if customers <= max_customers else _sample(summary, max_customers, seed)
+    fitted_rows = summary if len(summary) <= max_customers else _sample(summary, max_customers,
+                                                                        seed)
     result.fitted_on = len(fitted_rows)
     result.mode = "FAST_COMPILE" if result.fitted_on <= FAST_COMPILE_UP_TO else ""
     with _compiled(result.mode):
@@ -281,33 +286,6 @@ def p_alive_curves(result: ValueFit, *, rhythms_days=(7, 30, 90), purchases: int
     return pd.concat(rows, ignore_index=True)
 
 
-def calibration(con, *, as_of: date, excluded_statuses, zero_amount_purchases: bool,
-                horizon_days: int, seed: int, max_customers: int,
-                first_date: date | None) -> pd.DataFrame | None:
-    """Predicted against actual purchases in the last `horizon_days` before `as_of`, from a fit
-    on the history before them, by purchases in that history (0, 1, … 7+), as in the paper's
-    Figure 4. None when the history before the holdout is shorter than twice the holdout."""
-    cut = as_of - timedelta(days=horizon_days)
-    if first_date is None or (cut - first_date).days < 2 * horizon_days:
-        return None
-    before = build_summary(con, as_of=cut, excluded_statuses=excluded_statuses,
-                           zero_amount_purchases=zero_amount_purchases).df()
-    after = build_summary(con, as_of=as_of, excluded_statuses=excluded_statuses,
-                          zero_amount_purchases=zero_amount_purchases).df()
-    fitted = fit(before, seed=seed, max_customers=max_customers, spend=False)
-    if not fitted.ok:
-        return None
-    predicted = predict(fitted, before, horizon_days=horizon_days)
-    # the first purchase day is the same on both dates: holdout purchases = x later - x before
-    later = after.set_index("customer_id").x
-    predicted["actual"] = (later.reindex(predicted.customer_id).to_numpy() - predicted.x)
-    predicted["group"] = predicted.x.clip(upper=7)
-    table = predicted.groupby("group").agg(customers=("customer_id", "size"),
-                                          predicted=("expected_purchases", "mean"),
-                                          actual=("actual", "mean")).reset_index()
-    return table
-
-
 def outputs(predicted: pd.DataFrame, segments: pa.Table | None) -> pa.Table:
     """customer_value: the issue's columns, exact where they are money (decimals)."""
     frame = predicted.copy()
@@ -361,6 +339,149 @@ def model_table(result: ValueFit, *, as_of: date, horizon_days: int) -> pa.Table
     return pa.table({"model": list(model), "parameter": list(parameter), "value": list(value)})
 
 
+# ---------------------------------------------------------------- every customer, in batches
+# At 100M lines a shop has 18.7M buyers: their summary, predictions and segments held as frames
+# took notebook 06 to 17.8 GB. The functions below read the summary from DuckDB in batches of
+# BATCH_ROWS (by customer id, the order the fit sums in), predict each batch (every formula is
+# per customer) and write the file as they go; sums and counts for the page come from SQL.
+
+BATCH_ROWS = 1 << 20
+
+
+def summary_table(con: duckdb.DuckDBPyConnection, *, as_of: date, excluded_statuses,
+                  zero_amount_purchases: bool = False) -> str:
+    """The table of build_summary (customer_value_summary for these settings)."""
+    return db.table_name(con, "customer_value_summary",
+                         **summary_params(as_of=as_of, excluded_statuses=excluded_statuses,
+                                          zero_amount_purchases=zero_amount_purchases))
+
+
+def _batches(con: duckdb.DuckDBPyConnection, sql: str):
+    for batch in con.sql(sql).to_arrow_reader(BATCH_ROWS):
+        yield batch.to_pandas()
+
+
+def fit_table(con: duckdb.DuckDBPyConnection, table: str, *, seed: int = 2026,
+              max_customers: int = 500_000, spend: bool = True) -> ValueFit:
+    """fit() on a summary table: only the rows fitted come to Python (every buyer up to
+    `max_customers`, by customer id as build_summary gives them; above it, _sample's rows)."""
+    customers, repeat = con.execute(f"select count(*), count(*) filter (where x > 0) "
+                                    f"from {table}").fetchall()[0]
+    if customers <= max_customers:
+        rows = con.table(table).order("customer_id").df()
+    else:
+        rows = con.execute(f"select * from {table} order by md5(cast(? as varchar) || '|' || "
+                           f"customer_id) limit ?", [seed, max_customers]).df()
+    return fit(rows, seed=seed, max_customers=max_customers, spend=spend,
+               counts=(int(customers), int(repeat)))
+
+
+def write_values(con: duckdb.DuckDBPyConnection, result: ValueFit, table: str, path: Path, *,
+                 horizon_days: int, segments: str | None) -> Path:
+    """customer_value.parquet: outputs() of every buyer of summary `table`, predicted batch by
+    batch, with each one's segment from table `segments` (None: no segment), by customer id."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    scratch = path.with_name(f".{path.stem}.{os.getpid()}.predicted.parquet")
+    schema = outputs(predict(result, _empty_summary(), horizon_days=horizon_days), None).schema
+    try:
+        with pq.ParquetWriter(scratch, schema) as writer:
+            for frame in _batches(con, f"select * from {table} order by customer_id"):
+                writer.write_table(outputs(predict(result, frame, horizon_days=horizon_days),
+                                           None).cast(schema))
+        picked = ", ".join(f"p.{c}" for c in OUTPUT_COLUMNS if c != "segment")
+        segment = "s.segment" if segments else "cast(null as varchar) as segment"
+        join = f"left join {segments} as s on s.customer_id = p.customer_id" if segments else ""
+        export.write_query_parquet(con, f"select {picked}, {segment} "
+                                        f"from read_parquet($scratch) as p {join} "
+                                        f"order by p.customer_id", path,
+                                   {"scratch": str(scratch)})
+    finally:
+        scratch.unlink(missing_ok=True)
+    return path
+
+
+def _empty_summary() -> pd.DataFrame:
+    return pd.DataFrame({"customer_id": pd.Series([], dtype=object),
+                         "x": pd.Series([], dtype="int64"), "t_x": pd.Series([], dtype=float),
+                         "T": pd.Series([], dtype=float), "mean_spend": pd.Series([], dtype=float)})
+
+
+def headline_figures(con: duckdb.DuckDBPyConnection) -> dict:
+    """What page 06's sentences say, from source customer_value (write_values' file): buyers,
+    repeat buyers, how many of those are still customers (the sum and the mean of P(alive)),
+    expected purchases and revenue."""
+    row = con.execute("""
+        select
+            count(*),
+            count(*) filter (where x > 0),
+            sum(p_alive) filter (where x > 0),
+            avg(p_alive) filter (where x > 0),
+            sum(expected_purchases),
+            sum(expected_revenue)
+        from customer_value
+    """).fetchall()[0]
+    keys = ("customers", "repeat", "alive", "alive_share", "purchases", "revenue")
+    return dict(zip(keys, row))
+
+
+def per_segment(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Per segment, from source customer_value (write_values' file): customers, expected
+    purchases and revenue over the horizon, mean P(alive); none when nothing was predicted."""
+    columns = ["segment", "customers", "expected_purchases", "expected_revenue", "p_alive"]
+    frame = con.execute("""
+        select segment, count(*) as customers, sum(expected_purchases) as expected_purchases,
+               cast(sum(expected_revenue) as double) as expected_revenue,
+               avg(p_alive) as p_alive
+        from customer_value
+        group by segment
+        having count(p_alive) > 0
+        order by segment
+    """).df()
+    return frame[columns] if len(frame) else pd.DataFrame(columns=columns)
+
+
+def first_purchase(con: duckdb.DuckDBPyConnection, table: str) -> date | None:
+    """The shop's first purchase day among the buyers of a summary table (the history's start)."""
+    first = con.execute(f"select min(first_purchase_date) from {table}").fetchall()[0][0]
+    return None if first is None else pd.Timestamp(first).date()
+
+
+def calibration(con, *, as_of: date, excluded_statuses, zero_amount_purchases: bool,
+                      horizon_days: int, seed: int, max_customers: int,
+                      first_date: date | None) -> pd.DataFrame | None:
+    """Predicted against actual purchases in the last `horizon_days` before `as_of`, from a fit
+    on the history before them, by purchases in that history (0, 1, … 7+), as in the paper's
+    Figure 4. None when the history before the holdout is shorter than twice the holdout. The
+    summaries are read in batches: the groups' sums are kept, not the customers."""
+    cut = as_of - timedelta(days=horizon_days)
+    if first_date is None or (cut - first_date).days < 2 * horizon_days:
+        return None
+    options = {"excluded_statuses": excluded_statuses,
+               "zero_amount_purchases": zero_amount_purchases}
+    before = summary_table(con, as_of=cut, **options)
+    after = summary_table(con, as_of=as_of, **options)
+    fitted = fit_table(con, before, seed=seed, max_customers=max_customers, spend=False)
+    if not fitted.ok:
+        return None
+    sums: dict[int, list[float]] = {}
+    # the first purchase day is the same on both dates: holdout purchases = x later - x before
+    for frame in _batches(con, f"select b.*, a.x as x_later from {before} as b "
+                               f"left join {after} as a on a.customer_id = b.customer_id "
+                               f"order by b.customer_id"):
+        predicted = predict(fitted, frame, horizon_days=horizon_days)
+        groups = predicted.x.clip(upper=7).to_numpy()
+        actual = frame.x_later.to_numpy(dtype=float) - predicted.x.to_numpy(dtype=float)
+        for group in np.unique(groups):
+            at = groups == group
+            total = sums.setdefault(int(group), [0, 0.0, 0.0])
+            total[0] += int(at.sum())
+            total[1] += float(predicted.expected_purchases.to_numpy()[at].sum())
+            total[2] += float(actual[at].sum())
+    return pd.DataFrame([{"group": g, "customers": n, "predicted": p / n, "actual": a / n}
+                         for g, (n, p, a) in sorted(sums.items())])
+
+
 def check_params(*, horizon_days, fit_max_customers) -> None:
     if not isinstance(horizon_days, int) or not 1 <= horizon_days <= 3650:
         raise ParamError(f"horizon_days = {horizon_days!r}: give a whole number of days from 1 "
@@ -368,24 +489,3 @@ def check_params(*, horizon_days, fit_max_customers) -> None:
     if not isinstance(fit_max_customers, int) or fit_max_customers < MIN_CUSTOMERS:
         raise ParamError(f"fit_max_customers = {fit_max_customers!r}: give a whole number of at "
                          f"least {MIN_CUSTOMERS}, such as 500000")
-
-
-def first_purchase(summary: pd.DataFrame) -> date | None:
-    """The shop's first purchase day among the buyers (the start of the history)."""
-    if not len(summary):
-        return None
-    return pd.Timestamp(summary.first_purchase_date.min()).date()
-
-
-def per_segment(values: pa.Table) -> pd.DataFrame:
-    """Per segment of `outputs(...)` (which carries each customer's segment): customers,
-    expected purchases and revenue over the horizon, mean P(alive)."""
-    columns = ["segment", "customers", "expected_purchases", "expected_revenue", "p_alive"]
-    frame = values.select(columns[:1] + ["customer_id"] + columns[2:]).to_pandas()
-    if frame.p_alive.isna().all():
-        return pd.DataFrame(columns=columns)
-    frame["expected_revenue"] = frame.expected_revenue.astype(float)
-    return frame.groupby("segment", dropna=False).agg(
-        customers=("customer_id", "size"), expected_purchases=("expected_purchases", "sum"),
-        expected_revenue=("expected_revenue", "sum"), p_alive=("p_alive", "mean"),
-    ).reset_index()[columns]

@@ -9,9 +9,10 @@ from helpers.formatting import money, number, percent
 from helpers.texts import pick
 
 
-def value_headlines(fit, predicted: pd.DataFrame, written: dict, *, scheme, horizon_days: int,
+def value_headlines(fit, figures: dict, written: dict, *, scheme, horizon_days: int,
                     lang: str = "vi") -> Markdown:
-    """What the models say for the shop, or in one sentence why they were not fitted."""
+    """What the models say for the shop, or in one sentence why they were not fitted; `figures`
+    are customer_value.headline_figures (sums over every buyer, from SQL)."""
     if fit.status == "too_few_customers":
         return Markdown(pick(
             lang, f"Chưa ước tính được: cửa hàng mới có {number(fit.customers, lang)} khách đã "
@@ -32,22 +33,22 @@ def value_headlines(fit, predicted: pd.DataFrame, written: dict, *, scheme, hori
                   "khác không bị ảnh hưởng. Chi tiết ở customer_value_model.csv.",
             "The model did not converge on this month's data, so no figure from it is used; "
             "the other pages are not affected. Details in customer_value_model.csv."))
-    repeat = predicted[predicted.x > 0]
-    once = len(predicted) - len(repeat)
-    alive = repeat.p_alive
-    purchases = predicted.expected_purchases.sum()
-    revenue = predicted.expected_revenue.sum()
+    repeat = figures["repeat"]
+    once = figures["customers"] - repeat
+    alive, alive_share = figures["alive"] or 0, figures["alive_share"] or 0
+    purchases = figures["purchases"] or 0
+    revenue = figures["revenue"]
     best = scheme.labels(lang).get(written["fading_segment"], written["fading_segment"])
     items = [pick(
-        lang, f"Trong {number(len(repeat), lang)} khách đã mua từ hai lần trở lên, khoảng "
-              f"**{number(alive.sum(), lang)} khách ({percent(alive.mean(), lang)}) vẫn còn "
+        lang, f"Trong {number(repeat, lang)} khách đã mua từ hai lần trở lên, khoảng "
+              f"**{number(alive, lang)} khách ({percent(alive_share, lang)}) vẫn còn "
               f"mua**. Với {number(once, lang)} khách mới mua một lần, mô hình chưa thể biết họ "
               f"đã bỏ đi hay chưa (nó coi họ là vẫn còn mua).",
-        f"Of {number(len(repeat), lang)} customers who bought more than once, about "
-        f"**{number(alive.sum(), lang)} ({percent(alive.mean(), lang)}) are still "
+        f"Of {number(repeat, lang)} customers who bought more than once, about "
+        f"**{number(alive, lang)} ({percent(alive_share, lang)}) are still "
         f"customers**. For the {number(once, lang)} who bought once, the model cannot yet tell "
         f"whether they left (it counts them as active).")]
-    if pd.notna(revenue) and fit.gamma_gamma:
+    if revenue is not None and fit.gamma_gamma:
         items.append(pick(
             lang, f"Trong {horizon_days} ngày tới họ dự kiến mua **{number(purchases, lang)} "
                   f"lần**, mang lại khoảng **{money(revenue, lang)}**.",
