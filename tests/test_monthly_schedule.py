@@ -5,6 +5,7 @@ runs the real month)."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -220,3 +221,21 @@ def test_a_notebook_out_of_temp_disk_fails_with_what_to_change(tmp_path, monkeyp
     assert "04_loyalty_tiers failed" in message
     assert "its share, 3000MB (temp_limit 6GB, shared by 2 notebook(s)" in message
     assert "temp_directory" in message and "--jobs 1" in message
+
+
+def test_duckdb_temp_files_of_a_process_that_is_gone_are_removed_by_the_next(tmp_path):
+    """A notebook's kernel is stopped without closing DuckDB: its spill stayed in .tmp (6 GB
+    after page 06 at 100M lines). The next connection removes the files of dead processes."""
+    from helpers import db
+
+    child = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                           capture_output=True, text=True, check=True)
+    gone = int(child.stdout)
+    folder = tmp_path / "spill"
+    folder.mkdir()
+    for name in (f"duckdb_temp_{gone}_0_owner", f"duckdb_temp_{gone}_0_storage_DEFAULT-0.tmp",
+                 f"duckdb_temp_{os.getppid()}_0_storage_DEFAULT-0.tmp", "notes.txt"):
+        (folder / name).write_bytes(b"x")
+    db.connect(temp_directory=str(folder))
+    assert sorted(p.name for p in folder.iterdir()) == [
+        f"duckdb_temp_{os.getppid()}_0_storage_DEFAULT-0.tmp", "notes.txt"]
