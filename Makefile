@@ -67,7 +67,7 @@ java:
 ## All tests: helpers, SQL models on both engines, notebooks (papermill and nbval), browser check
 test: setup browser java data/raw/orders.csv
 	$(PY) -m pytest -q --durations=15
-	$(PY) -m pytest -q -p no:cacheprovider --nbval-lax notebooks
+	WORKBOOK_KEEP_LARGE_ROWS=50 $(PY) -m pytest -q -p no:cacheprovider --nbval-lax notebooks
 
 ## Fast tests only (no notebook runs, no browser)
 test-fast: setup

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import csv
+import os
 from datetime import date
 from pathlib import Path
 
 import pytest
 import yaml
 
-from helpers import db, ingest, monthly, sample_data
+# models of 50 rows or more are kept one per model, as a large shop's are (db.KEEP_LARGE_ROWS):
+# set before helpers is imported, and inherited by the notebooks' kernels
+os.environ.setdefault("WORKBOOK_KEEP_LARGE_ROWS", "50")
+
+from helpers import db, ingest, monthly, sample_data  # noqa: E402
 from helpers.paths import PARAMS_DIR
 from helpers.sample_data import REFERENCE_AS_OF as SAMPLE_AS_OF
 

@@ -459,8 +459,11 @@ def calibration(con, *, as_of: date, excluded_statuses, zero_amount_purchases: b
         return None
     options = {"excluded_statuses": excluded_statuses,
                "zero_amount_purchases": zero_amount_purchases}
-    before = summary_table(con, as_of=cut, **options)
-    after = summary_table(con, as_of=as_of, **options)
+    # both dates' summaries are read together: aliases keep each built table (db keeps only the
+    # latest table of a model that is large)
+    db.alias(con, "value_before", summary_table(con, as_of=cut, **options))
+    db.alias(con, "value_after", summary_table(con, as_of=as_of, **options))
+    before, after = "value_before", "value_after"
     fitted = fit_table(con, before, seed=seed, max_customers=max_customers, spend=False)
     if not fitted.ok:
         return None
