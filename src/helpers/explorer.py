@@ -218,7 +218,11 @@ class Explorer:
             return
         # the model graph builds only what these values change: a scheme or language change
         # reassigns segments on the scores already built
-        self._table = rfm.build_rfm_customers(self.con, run=run, scheme=scheme).alias
+        # held by an alias: db keeps only the latest table of a large model, and the explorer
+        # reads this one while it builds others (a customer's history, a comparison)
+        db.alias(self.con, "explorer_customers",
+                 rfm.build_rfm_customers(self.con, run=run, scheme=scheme).alias)
+        self._table = "explorer_customers"
         self.active, self._scheme = run, scheme
         summary = rfm.build_segment_summary(self.con, run).df()
         self.tables["segment_summary"] = summary
@@ -272,8 +276,11 @@ class Explorer:
             self._draw("compare", HTML(f"<p>⚠ {html.escape(str(exc))}</p>"))
             return
         # the scores are the same: only the segment assignment changes
-        table_b = rfm.build_rfm_segments(self.con, run=run, scheme=scheme_b).alias
-        table_a = rfm.build_rfm_segments(self.con, run=run, scheme=self._scheme).alias
+        db.alias(self.con, "compare_b",
+                 rfm.build_rfm_segments(self.con, run=run, scheme=scheme_b).alias)
+        db.alias(self.con, "compare_a",
+                 rfm.build_rfm_segments(self.con, run=run, scheme=self._scheme).alias)
+        table_a, table_b = "compare_a", "compare_b"
         cross = self.con.execute(f"""
             select a.segment as segment_a, b.segment as segment_b, count(*) as customers
             from {table_a} as a

@@ -115,10 +115,15 @@ def build_movers_list(con, *, name: str, from_segments: list[str], to_segments: 
 
 
 def build_movers_lists(con, lists: dict, known: list[str]) -> dict[str, str]:
-    """Each movers list built: {name: the table that holds it}, in the lists' order."""
-    return {name: build_movers_list(con, name=name, from_segments=spec["from"],
-                                    to_segments=spec["to"], known=known).alias
-            for name, spec in lists.items()}
+    """Each movers list built: {name: the table that holds it}, in the lists' order. Each is
+    held by an alias (movers_list_1, …): db keeps only the latest table of a large model."""
+    held = {}
+    for i, (name, spec) in enumerate(lists.items(), 1):
+        built = build_movers_list(con, name=name, from_segments=spec["from"],
+                                  to_segments=spec["to"], known=known).alias
+        db.alias(con, f"movers_list_{i}", built)
+        held[name] = f"movers_list_{i}"
+    return held
 
 
 def movers_lists_for(scheme: Scheme, given: dict | None) -> dict:
