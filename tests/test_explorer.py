@@ -9,7 +9,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from helpers import sample_data
+from helpers import db, sample_data
 from helpers.explorer import Explorer
 from helpers.sample_data import REFERENCE_AS_OF as SAMPLE_AS_OF
 
@@ -153,6 +153,8 @@ def test_a_language_or_scheme_change_recomputes_once_and_keeps_the_scores(explor
     """A language change redraws once (new window names must not trigger a second refresh), and
     neither it nor a scheme change computes scores again: the model graph keeps the scores built
     for these settings and only assigns the segments."""
+    # a small shop's tables are all kept (the tests run with a low KEEP_LARGE_ROWS elsewhere)
+    monkeypatch.setattr(db, "KEEP_LARGE_ROWS", 2_000_000)
     calls = {"refresh": 0}
     refresh = explorer.refresh
 
