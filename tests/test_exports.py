@@ -219,3 +219,32 @@ def test_a_query_streamed_in_batches_writes_the_bytes_of_the_whole_table(tmp_pat
     assert con.sql("select * from read_parquet($p)", params={"p": str(parquet)}).fetchall() == \
         con.sql(sql).fetchall()
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_several_files_from_one_pass_each_as_write_csv_writes_its_rows(tmp_path, monkeypatch):
+    """A contact list and its channel files come from one pass over the list: each file must
+    be what write_csv makes of its own rows (its own fewest decimals, its order)."""
+    import duckdb
+
+    monkeypatch.setattr(export, "BATCH_ROWS", 2)
+    con = duckdb.connect()
+    con.execute("""
+        create table t as select * from (values
+            ('c3', '=1+1', cast(2.5 as decimal(18, 4)), true, false),
+            ('c1', 'An', cast(100 as decimal(18, 4)), false, true),
+            ('c2', '@x', cast(0.25 as decimal(18, 4)), true, null),
+            ('c4', 'Bình', cast(7 as decimal(18, 4)), false, false))
+            v(customer_id, name, monetary, can_send_sms, can_send_zalo)""")
+    sql = "select * from t order by monetary desc"
+    got = export.write_query_csvs(con, sql, [(tmp_path / "all.csv", None),
+                                             (tmp_path / "sms" / "l.csv", "can_send_sms"),
+                                             (tmp_path / "zalo" / "l.csv", "can_send_zalo")],
+                                  columns=["customer_id", "name", "monetary"])
+    assert [n for _, n in got] == [4, 2, 1]
+    cols = "customer_id, name, monetary"
+    for (path, _), where in zip(got, ("true", "can_send_sms", "can_send_zalo")):
+        whole = con.sql(f"select {cols} from t where {where} order by monetary desc")
+        assert path.read_bytes() == export.write_csv(whole.to_arrow_table(),
+                                                     tmp_path / "x.csv").read_bytes()
+    assert ",100\r\n" in (tmp_path / "zalo" / "l.csv").read_text(encoding="utf-8-sig") or \
+        ",100\n" in (tmp_path / "zalo" / "l.csv").read_text(encoding="utf-8-sig")

@@ -7,6 +7,7 @@ same inputs always give the same bytes.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import os
 from datetime import date
 from pathlib import Path
@@ -90,26 +91,46 @@ def write_query_csv(con: duckdb.DuckDBPyConnection, sql: str, path: Path,
     """A query's result as write_csv writes a table (the same bytes), streamed in batches of
     BATCH_ROWS; returns the file and its rows. `sql` comes from the calling code, its values
     are bound through `params`."""
-    path = Path(path)
+    return write_query_csvs(con, sql, [(Path(path), None)], params)[0]
+
+
+def write_query_csvs(con: duckdb.DuckDBPyConnection, sql: str,
+                     files: list[tuple[Path, str | None]], params: dict | None = None,
+                     columns: list[str] | None = None) -> list[tuple[Path, int]]:
+    """Several CSV files from one pass over a query, each as write_csv would write its rows:
+    a file takes the rows where its flag column is true (None: every row), in the query's
+    order, with `columns` (default: all). Returns each file and its rows."""
     rel = _relation(con, sql, params)
-    # the scales first: a query run on the connection would end a stream that is open
-    schema = _money_scales(con, sql, params, rel.limit(0).to_arrow_table().schema)
+    full = rel.limit(0).to_arrow_table().schema
+    base = pa.schema([full.field(c) for c in (columns or full.names)])
+    # the scales first (each file its own): a query run on the connection would end the stream
+    schemas = [_money_scales(con, f"select * from ({sql}) where {flag}" if flag else sql,
+                             params, base) for _, flag in files]
     reader = rel.to_arrow_reader(BATCH_ROWS)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp, rows = _tmp(path), 0
+    rows = [0] * len(files)
+    temps = [_tmp(Path(path)) for path, _ in files]
     try:
-        with open(tmp, "wb") as f:
-            f.write(codecs.BOM_UTF8)
-            with pacsv.CSVWriter(f, schema, write_options=pacsv.WriteOptions(
-                    quoting_style="needed")) as writer:
-                for batch in reader:
-                    table = csv_safe_table(pa.Table.from_batches([batch], reader.schema))
-                    writer.write_table(table.cast(schema))
-                    rows += batch.num_rows
-        tmp.replace(path)
+        with contextlib.ExitStack() as stack:
+            writers = []
+            for (path, _), tmp, schema in zip(files, temps, schemas):
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+                f = stack.enter_context(open(tmp, "wb"))
+                f.write(codecs.BOM_UTF8)
+                writers.append(stack.enter_context(pacsv.CSVWriter(
+                    f, schema, write_options=pacsv.WriteOptions(quoting_style="needed"))))
+            for batch in reader:
+                table = csv_safe_table(pa.Table.from_batches([batch], reader.schema))
+                for i, ((_, flag), writer) in enumerate(zip(files, writers)):
+                    part = table if flag is None else table.filter(pc.fill_null(table[flag],
+                                                                                False))
+                    writer.write_table(part.select(base.names).cast(schemas[i]))
+                    rows[i] += part.num_rows
+        for (path, _), tmp in zip(files, temps):
+            tmp.replace(path)
     finally:
-        tmp.unlink(missing_ok=True)
-    return path, rows
+        for tmp in temps:
+            tmp.unlink(missing_ok=True)
+    return [(Path(path), n) for (path, _), n in zip(files, rows)]
 
 
 def write_query_parquet(con: duckdb.DuckDBPyConnection, sql: str, path: Path,
@@ -179,20 +200,18 @@ def write_contact_lists(con: duckdb.DuckDBPyConnection, folder: Path, *, file_na
     """
     written = []
     flags = [f"can_send_{channel}" for channel in CHANNELS]
-    cols = ", ".join(columns + flags)
     order = ORDERINGS[order_by]
     for key in keys:
         # list keys come from schemes and params: plain names, and every file lands in `folder`
         name = file_name.format(key=check_key(key, "list name"))
         inside(folder, Path(folder) / name)
-        # one query and one escaping per list; each channel's file is its rows that can be sent
-        # to (the order kept), not another query over the whole table
-        rows = csv_safe_table(arrow(con, f"select {cols} from contact_lists "
-                                         f"where list_key = $key order by {order}", {"key": key}))
-        written.append(write_csv(rows.select(columns), Path(folder) / name, escaped=True))
-        for channel, flag in zip(CHANNELS, flags):
-            sendable = rows.filter(pc.fill_null(rows[flag], False)).select(columns)
-            written.append(write_csv(sendable, Path(folder) / channel / name, escaped=True))
+        # one pass over the list: every row to its file, the sendable ones to each channel's
+        # (a segment of millions of customers is never held whole in Python)
+        files = [(Path(folder) / name, None)] + [(Path(folder) / channel / name, flag)
+                                                 for channel, flag in zip(CHANNELS, flags)]
+        written += [path for path, _ in write_query_csvs(
+            con, f"select {', '.join(columns + flags)} from contact_lists "
+                 f"where list_key = $key order by {order}", files, {"key": key}, columns)]
     return written
 
 
