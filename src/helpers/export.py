@@ -135,15 +135,19 @@ def write_query_csvs(con: duckdb.DuckDBPyConnection, sql: str,
 
 def write_query_parquet(con: duckdb.DuckDBPyConnection, sql: str, path: Path,
                         params: dict | None = None) -> Path:
-    """A query's result as Parquet (zstd), written by DuckDB itself: streamed, in its order,
-    nothing of it in Python."""
+    """A query's result as write_parquet writes a table, streamed in batches of BATCH_ROWS.
+
+    Written by pyarrow from DuckDB's Arrow stream, not by DuckDB's COPY: COPY marks a column
+    required when its source says NOT NULL, so the same rows built on DuckDB and read back from
+    Spark's files gave two files (a snapshot must be the same bytes on both engines)."""
     path = Path(path)
+    reader = _relation(con, sql, params).to_arrow_reader(BATCH_ROWS)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = _tmp(path)
-    literal = str(tmp).replace("'", "''")  # our own path; COPY takes its target as text
     try:
-        con.execute(f"copy ({sql}) to '{literal}' (format parquet, compression zstd)",
-                    params or None)
+        with pq.ParquetWriter(tmp, reader.schema, compression="zstd") as writer:
+            for batch in reader:
+                writer.write_batch(batch)
         tmp.replace(path)
     finally:
         tmp.unlink(missing_ok=True)

@@ -3,6 +3,8 @@
 /* One row per customer id the shop knows (in the customers file or on any order line): how to */
 /* reach them, their consent per channel (false unless the customers file says yes), birthday. */
 /* unique: customer_id */
+/* It takes no parameter: written once beside the staged customers file, every notebook reads it. */
+/* persist: beside its sources */
 WITH customers AS (
   SELECT
     *

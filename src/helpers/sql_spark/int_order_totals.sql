@@ -4,6 +4,9 @@
 /* and last line. Built once per status setting; int_orders reads it at each as-of date. */
 /* Its grain (customer_id, order_id, is_return, single_file, single_line) is the grouping itself, */
 /* so it is not checked again at build time (a check would cost a second grouping of every order). */
+/* Read from the staged export's cache, it is written once as Parquet beside it and read from */
+/* there by every notebook of the month (db._persisted): */
+/* persist: beside its sources */
 WITH order_lines AS (
   SELECT
     *
