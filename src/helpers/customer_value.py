@@ -80,10 +80,9 @@ def build_summary(con: duckdb.DuckDBPyConnection, *, as_of: date, excluded_statu
     """x, t_x, T (weeks) and the mean repeat spend of every buyer as of `as_of`, by customer id:
     the fit sums the likelihood in this order, and a sum in another order differs in its last
     bits, enough to move an optimiser's stopping point (the same inputs must give the same file)."""
-    return db.build(con, "customer_value_summary",
-                    **summary_params(as_of=as_of, excluded_statuses=excluded_statuses,
-                                     zero_amount_purchases=zero_amount_purchases)
-                    ).order("customer_id")
+    return con.table(summary_table(con, as_of=as_of, excluded_statuses=excluded_statuses,
+                                   zero_amount_purchases=zero_amount_purchases)
+                     ).order("customer_id")
 
 
 def _compiled(mode: str):
@@ -119,10 +118,15 @@ def _sample(summary: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
     Python's hash, which changes between processes)."""
     con = duckdb.connect()
     con.register("s", summary)
-    picked = con.execute("select * from s order by md5(cast(? as varchar) || '|' || customer_id)"
-                         " limit ?", [seed, n]).df()
+    picked = _sample_of(con, "s", n, seed)
     con.close()
     return picked
+
+
+def _sample_of(con: duckdb.DuckDBPyConnection, table: str, n: int, seed: int) -> pd.DataFrame:
+    """_sample's rows, from a table of `con` (`table` comes from the calling code)."""
+    return con.execute(f"select * from {table} order by md5(cast(? as varchar) || '|' || "
+                       f"customer_id) limit ?", [seed, n]).df()
 
 
 def _point(model, posterior) -> dict:
@@ -370,8 +374,7 @@ def fit_table(con: duckdb.DuckDBPyConnection, table: str, *, seed: int = 2026,
     if customers <= max_customers:
         rows = con.table(table).order("customer_id").df()
     else:
-        rows = con.execute(f"select * from {table} order by md5(cast(? as varchar) || '|' || "
-                           f"customer_id) limit ?", [seed, max_customers]).df()
+        rows = _sample_of(con, table, max_customers, seed)
     return fit(rows, seed=seed, max_customers=max_customers, spend=spend,
                counts=(int(customers), int(repeat)))
 

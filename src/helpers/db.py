@@ -414,13 +414,20 @@ def register(con: duckdb.DuckDBPyConnection, name: str, data) -> None:
     registered[f"source:{name}"] = (tag, _oid(con, name))
 
 
+def parquet_tag(path) -> str:
+    """A Parquet file's identity as a source: its path, time and size (the same file unchanged
+    is the same source; _persisted reads the path back from it)."""
+    path = Path(path).resolve()
+    stat = path.stat()
+    return f"parquet:{path}:{stat.st_mtime_ns}:{stat.st_size}"
+
+
 def register_parquet(con: duckdb.DuckDBPyConnection, name: str, path) -> None:
     """A Parquet file as source `name`: a view over the file, so nothing is copied into memory
     (a segment snapshot of 18.7M customers stays on disk). The same file unchanged is the same
     source; with Spark attached, Spark reads the file itself."""
     path = Path(path).resolve()
-    stat = path.stat()
-    tag = f"parquet:{path}:{stat.st_mtime_ns}:{stat.st_size}"
+    tag = parquet_tag(path)
     if con in _engines:
         _engines[con].register_parquet(name, path)
     if _identity(con, name) == tag:

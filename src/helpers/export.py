@@ -31,12 +31,11 @@ def _tmp(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}.tmp")
 
 
-def write_csv(table: pa.Table, path: Path, *, escaped: bool = False) -> Path:
+def write_csv(table: pa.Table, path: Path) -> Path:
     """UTF-8 with BOM (Excel shows Vietnamese), exact decimals, ISO dates, no thousands marks,
-    and no cell that a spreadsheet would run as a formula (see safety.csv_safe_table; escaped:
-    the table is already its result, so the cells are not escaped twice)."""
+    and no cell that a spreadsheet would run as a formula (see safety.csv_safe_table)."""
     path = Path(path)
-    table = _plain_money(table if escaped else csv_safe_table(table))
+    table = _plain_money(csv_safe_table(table))
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = _tmp(path)
     with open(tmp, "wb") as f:
@@ -151,15 +150,6 @@ def write_query_parquet(con: duckdb.DuckDBPyConnection, sql: str, path: Path,
         tmp.replace(path)
     finally:
         tmp.unlink(missing_ok=True)
-    return path
-
-
-def write_parquet(table: pa.Table, path: Path) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _tmp(path)
-    pq.write_table(table, tmp, compression="zstd")
-    tmp.replace(path)
     return path
 
 

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
-import pyarrow as pa
 
 from helpers import db, rfm, snapshots
 from helpers.params import RunParams, month_end, month_end_before
@@ -46,18 +45,6 @@ def segments_source(con, name: str, *, run: RunParams, scheme: Scheme, as_of: da
     else:
         db.alias(con, name, built.alias)
     return "computed"
-
-
-def segments_as_of(con, *, run: RunParams, scheme: Scheme, as_of: date,
-                   input_checksums: dict[str, str], snapshot_root: Path = SNAPSHOTS_DIR,
-                   use_snapshots: bool = True, keep: bool = True) -> tuple[pa.Table, str]:
-    """segments_source's segments as an Arrow table, by customer (for a small shop or a test:
-    the pages read the source)."""
-    how = segments_source(con, "seg_at", run=run, scheme=scheme, as_of=as_of,
-                          input_checksums=input_checksums, snapshot_root=snapshot_root,
-                          use_snapshots=use_snapshots, keep=keep)
-    return con.sql(f"select {', '.join(snapshots.SNAPSHOT_COLUMNS)} from seg_at "
-                   f"order by customer_id").to_arrow_table(), how
 
 
 def check_dates(as_of_from: date, as_of_to: date) -> None:

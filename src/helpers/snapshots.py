@@ -18,7 +18,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from helpers.export import arrow, write_query_parquet
+from helpers.export import write_query_parquet
 from helpers.ingest import file_sha256
 from helpers.paths import SNAPSHOTS_DIR
 from helpers.safety import KEY, inside, pid_lock
@@ -67,11 +67,6 @@ def write_snapshot(con: duckdb.DuckDBPyConnection, *, scheme: str, as_of: date, 
         tmp.write_text(json.dumps(meta, indent=1, sort_keys=True, default=str), encoding="utf-8")
         tmp.replace(folder / "meta.json")
     return folder / "segments.parquet"
-
-
-def segments_table(con: duckdb.DuckDBPyConnection) -> pa.Table:
-    """What a snapshot holds: rfm_segments (the segments last built), by customer."""
-    return arrow(con, SEGMENTS_QUERY)
 
 
 def read_snapshot(*, scheme: str, as_of: date, settings: dict, input_checksums: dict[str, str],

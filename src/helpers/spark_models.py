@@ -186,8 +186,7 @@ def register(spark, name: str, data) -> None:
 def read_parquet(spark, name: str, path: Path) -> None:
     """Parquet file or folder of parts `path` as source `name` (the staged cache of an export)."""
     path = Path(path)
-    stat = path.stat()
-    tag = f"parquet:{path.resolve()}:{stat.st_mtime_ns}:{stat.st_size}"
+    tag = db.parquet_tag(path)
     if _state(spark).get(f"source:{name}") == tag:
         return
     spark.read.parquet(str(path)).createOrReplaceTempView(name)
