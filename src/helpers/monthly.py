@@ -36,7 +36,14 @@ from helpers import db, ingest, sample_data
 from helpers.html_report import export_html, print_pdf
 from helpers.ingest import IngestError, LoadReport, expand_inputs, file_sha256
 from helpers.narrative import PAGE_TITLES
-from helpers.params import ParamError, parse_date, previous_month_end, stale_days, unknown_parameter
+from helpers.params import (
+    ParamError,
+    parse_date,
+    previous_month_end,
+    size_bytes,
+    stale_days,
+    unknown_parameter,
+)
 from helpers.paths import DATA_RAW, NOTEBOOKS_DIR, PROJECT_ROOT, REPORTS_DIR, resolve
 from helpers.safety import LockHeld, pid_lock
 from helpers.texts import pick
@@ -369,11 +376,7 @@ def memory_per_notebook(memory_limit: str | None, jobs: int) -> str | None:
     without one, 80% of this machine's memory is shared, as one DuckDB would take alone."""
     if jobs <= 1:
         return memory_limit
-    try:
-        total = db.size_bytes(memory_limit) if memory_limit else int(physical_memory() * 0.8)
-    except (KeyError, ValueError):
-        raise ParamError(f"memory_limit = {memory_limit!r}: write it as DuckDB does, such as "
-                         f"8GB or 800MB") from None
+    total = size_bytes(memory_limit, "memory_limit") or int(physical_memory() * 0.8)
     return f"{total // jobs // 10**6}MB"
 
 
@@ -391,11 +394,7 @@ def temp_per_notebook(temp_limit: str | None, temp_directory: str | None, jobs: 
     DuckDB alone takes up to 90% of the disk that is free, measured by each process for itself,
     so two notebooks spilling at once could fill the disk (at 100M lines two did: 34 GB). Without
     a temp_limit the run shares 80% of what is free on the temp folder's disk when it starts."""
-    try:
-        total = db.size_bytes(temp_limit) if temp_limit else int(free_disk(temp_directory) * 0.8)
-    except (KeyError, ValueError):
-        raise ParamError(f"temp_limit = {temp_limit!r}: write it as DuckDB does, such as "
-                         f"20GB or 800MB") from None
+    total = size_bytes(temp_limit, "temp_limit", "20GB") or int(free_disk(temp_directory) * 0.8)
     return f"{max(total // max(jobs, 1) // 10**6, 1)}MB"
 
 

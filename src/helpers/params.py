@@ -267,15 +267,22 @@ def _spark_master(value) -> str:
 
 def _size(value, name: str) -> str | None:
     """A DuckDB size such as 8GB or 800MB, or None."""
+    return None if size_bytes(value, name) is None else str(value)
+
+
+def size_bytes(value, name: str, example: str = "8GB") -> int | None:
+    """The bytes of a size parameter (memory_limit, temp_limit) written as DuckDB writes sizes,
+    None when it is not set; anything else stops with the parameter's name and an example."""
     if value in (None, "", "None", "null"):
         return None
     try:
-        if db.size_bytes(value) <= 0:
+        size = db.size_bytes(value)
+        if size <= 0:
             raise ValueError
     except (KeyError, ValueError):
-        raise ParamError(f"{name} = {value!r}: write a size as DuckDB does, such as 8GB or "
-                         f"800MB, or null for the default") from None
-    return str(value)
+        raise ParamError(f"{name} = {value!r}: write a size as DuckDB does, such as {example} "
+                         f"or 800MB, or null for the default") from None
+    return size
 
 
 def _spark_conf(value) -> dict:
