@@ -375,6 +375,42 @@ def test_amount_expressions_that_cannot_be_read_name_the_file_and_key(spec, mess
 # ---------------------------------------------------------------- several files, auto, guests
 
 
+def test_monthly_workbooks_read_side_by_side_give_what_one_by_one_gives(con, tmp_path, load,
+                                                                         monkeypatch):
+    """Several XLSX files are converted in processes of their own, one per core: the staged lines,
+    the counts per file and the set-aside rows are those of reading them one after another."""
+    folder = tmp_path / "orders"
+    for month in (1, 2, 3):
+        rows = [kv_line(f"HD{month}{i}", f"KH{i}", f"{10 + i:02d}/{month:02d}/2024 10:00",
+                        100000 * (i + 1), "SP", 1, 100000) for i in range(4)]
+        rows[month]["Thời gian"] = "khong phai ngay"
+        write_export(folder, f"DanhSachChiTietHoaDon_KV0{month}.xlsx", KIOTVIET, rows)
+    write_export(folder, "DanhSachChiTietHoaDon_KV04.csv", KIOTVIET,
+                 [kv_line("HD40", "KH0", "10/04/2024 10:00", 100000, "SP", 1, 100000)])
+
+    def staged():
+        return con.execute("select * exclude (source_file), source_file from order_lines "
+                           "order by source_file, source_line").fetchall()
+
+    side_by_side = load(folder, mapping="kiotviet")
+    lines = staged()
+    monkeypatch.setattr(ingest.os, "sched_getaffinity", lambda pid: {0})  # one core
+    one_by_one = load(folder, mapping="kiotviet", cache_dir=tmp_path / "cache1")
+    assert staged() == lines and len(lines) == 13 - 3
+    assert side_by_side.files == one_by_one.files and side_by_side.reconciles
+    assert side_by_side.reasons == one_by_one.reasons == {"unparseable_date": 3}
+
+
+def test_the_first_unreadable_workbook_in_order_is_the_error(tmp_path, load):
+    folder = tmp_path / "orders"
+    write_export(folder, "a.xlsx", KIOTVIET, [kv_line("HD1", "KH1", "10/01/2024 10:00", 1, "SP",
+                                                      1, 1)])
+    (folder / "b.xlsx").write_bytes(b"not a workbook")
+    (folder / "c.xlsx").write_bytes(b"not one either")
+    with pytest.raises(ingest.IngestError, match=r"^b\.xlsx: not a readable Excel workbook"):
+        load(folder, mapping="kiotviet")
+
+
 def test_a_folder_of_monthly_files_reconciles_per_file(con, tmp_path, load):
     folder = tmp_path / "orders"
     for month, bad in ((1, 0), (2, 1), (3, 2)):

@@ -57,7 +57,8 @@ from helpers.paths import CACHE_DIR, DATA_RAW, PROJECT_ROOT, QUARANTINE_DIR, res
 from helpers.safety import csv_safe_table, inside, pid_lock, process_alive
 
 INGEST_VERSION = "5"  # bump when parsing rules change: invalidates the Parquet cache
-SUPPORTED_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".parquet", ".pq")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+SUPPORTED_SUFFIXES = (".csv", ".tsv", ".txt", *WORKBOOK_SUFFIXES, ".parquet", ".pq")
 BATCH_ROWS = 65_536
 
 KINDS = {"orders": ORDER_COLUMNS, "customers": CUSTOMER_COLUMNS}
@@ -565,7 +566,7 @@ def _to_parquet(path: Path, label: str, target: Path, *, encoding: str) -> RawFi
     suffix = path.suffix.lower()
     if suffix in (".parquet", ".pq"):
         raw = _parquet_to_parquet(path, label, target)
-    elif suffix in (".xlsx", ".xlsm", ".xls"):
+    elif suffix in WORKBOOK_SUFFIXES:
         raw = _xlsx_to_parquet(path, label, target)
     else:
         raw = _csv_to_parquet(path, label, target, encoding=encoding)
@@ -580,13 +581,41 @@ def _to_parquet(path: Path, label: str, target: Path, *, encoding: str) -> RawFi
     return raw
 
 
+def _convert_all(files: list[Path], work: Path, *, encoding: str,
+                 prefix: str = "raw") -> list[RawFile]:
+    """Every input file as text Parquet (work/<prefix>-<i>.parquet), in the files' order.
+
+    Reading a workbook is Python work on one core (python-calamine hands over each cell), while
+    CSV and Parquet already use every core. So several workbooks (a shop's monthly XLSX files) are
+    converted side by side, one process per core, each holding one sheet at a time; the first
+    file's error, in the files' order, is the one raised, as when they are read one by one."""
+    jobs = [(f, _file_label(f, files), work / f"{prefix}-{i}.parquet")
+            for i, f in enumerate(files)]
+    books = [job for job in jobs if job[0].suffix.lower() in WORKBOOK_SUFFIXES]
+    workers = min(len(books), len(os.sched_getaffinity(0)))
+    if workers < 2:
+        return [_to_parquet(f, label, target, encoding=encoding) for f, label, target in jobs]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # spawn, never fork: the calling process runs DuckDB's threads (and may be a notebook kernel)
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    try:
+        pending = {job: pool.submit(_to_parquet, job[0], job[1], job[2], encoding=encoding)
+                   for job in books}
+        return [pending[job].result() if job in pending
+                else _to_parquet(job[0], job[1], job[2], encoding=encoding) for job in jobs]
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
 def _read_headers(path: Path, *, encoding: str) -> list[str]:
     """The header row alone (for mapping: auto)."""
     _check_file(path)
     suffix = path.suffix.lower()
     if suffix in (".parquet", ".pq"):
         return list(pq.ParquetFile(path).schema_arrow.names)
-    if suffix in (".xlsx", ".xlsm", ".xls"):
+    if suffix in WORKBOOK_SUFFIXES:
         from python_calamine import CalamineWorkbook
 
         row = next(CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).iter_rows(), [])
@@ -1043,8 +1072,7 @@ def _where(mapping: dict) -> str:
 
 def _stage(con, kind, files, return_files, mapping, overrides, cache, work, *, shop_tz,
            drop_duplicates, encoding, detected, shas, return_shas, memory=None) -> LoadReport:
-    raws = [_to_parquet(f, _file_label(f, files), work / f"raw-{i}.parquet", encoding=encoding)
-            for i, f in enumerate(files)]
+    raws = _convert_all(files, work, encoding=encoding)
     if memory is not None:
         memory.widen(sum(r.rows for r in raws))
     for raw, (_, sha) in zip(raws, shas):
@@ -1150,8 +1178,7 @@ def _stage_returns(con, return_files, mapping, overrides, cache, work, *, shop_t
                    orders_mark, shas) -> dict:
     detected: list[str] = []
     where = _where(mapping)
-    raws = [_to_parquet(f, _file_label(f, return_files), work / f"ret-{i}.parquet",
-                        encoding=encoding) for i, f in enumerate(return_files)]
+    raws = _convert_all(return_files, work, encoding=encoding, prefix="ret")
     for raw, (_, sha) in zip(raws, shas):
         raw.sha256 = sha
     block = mapping["returns"]
