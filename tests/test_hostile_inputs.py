@@ -24,7 +24,7 @@ import pytest
 
 from helpers import campaigns, db, export, ingest, monthly, narrative, snapshots
 from helpers.formatting import mask_email, mask_id, mask_name, mask_phone
-from helpers.safety import csv_safe_table
+from helpers.safety import csv_safe_table, csv_safe_text
 from helpers.texts import md_escape
 
 HEADER = "order_id,customer_id,order_date,amount,status,channel"
@@ -212,6 +212,29 @@ def test_exported_csv_cells_never_run_as_formulas(tmp_path):
     assert got.amount.tolist() == ["1", "-2", "3", "4", "5", "6"]
     assert csv_safe_table(pa.table({"x": pa.array(["=1"], pa.large_string())})).column(
         "x").to_pylist() == ["'=1"]
+
+
+def test_formula_cells_are_told_by_their_first_character_as_the_rule_says():
+    """csv_safe_text looks at a cell's first character before any regular expression; it must
+    quote exactly the cells the plain rule (a formula start, not a plain number) quotes."""
+    import re
+
+    cells = ["=1", "+SUM(1)", "-2+3", "@cmd", "\tx", "\rx", "+84912345678", "-150000", "-1.5",
+             "+1 234,5", " =1", "", None, "ễ=1", "Nguyễn", "=", "+", "-", "@", "1=1", "+-1",
+             "-.5", "+0 9", "==", "\u200b=1"]
+
+    def by_rule(cell):
+        formula = cell is not None and re.match(r"[=+\-@\t\r]", cell)
+        plain = cell is not None and re.fullmatch(r"[+\-]?[0-9][0-9 .,]*", cell)
+        return "'" + cell if formula and not plain else cell
+
+    expected = [by_rule(c) for c in cells]
+    for kind in (pa.string(), pa.large_string()):
+        chunked = pa.chunked_array([cells[:7], cells[7:]], kind)
+        assert csv_safe_text(chunked).to_pylist() == expected
+        assert csv_safe_text(pa.array(cells, kind)).to_pylist() == expected
+    safe = pa.array(["Nguyễn", None, "+84912345678"])
+    assert csv_safe_text(safe) is safe  # nothing to quote: the cells as they were
 
 
 def test_values_from_files_are_escaped_in_pages():

@@ -18,17 +18,27 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
-# a cell a spreadsheet reads as a formula (OWASP CSV injection): =, +, -, @, tab, carriage return
-FORMULA_START = r"^[=+\-@\t\r]"
+# a cell a spreadsheet reads as a formula (OWASP CSV injection) starts with =, +, -, @, a tab or
+# a carriage return
+FORMULA_CHARACTERS = ["=", "+", "-", "@", "\t", "\r"]
 # ... unless it is a plain number or phone number (+84912345678, -150000, -1.5)
 PLAIN_NUMBER = r"^[+\-]?[0-9][0-9 .,]*$"
 KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")
 
 
 def csv_safe_text(array: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
-    """Text cells that a spreadsheet would run as a formula, prefixed with ' (shown, not run)."""
-    risky = pc.and_(pc.match_substring_regex(array, FORMULA_START),
-                    pc.invert(pc.match_substring_regex(array, PLAIN_NUMBER)))
+    """Text cells that a spreadsheet would run as a formula, prefixed with ' (shown, not run).
+
+    Told by each cell's first character, with PLAIN_NUMBER matched only where that one could
+    start a formula: every customer's cells of every list pass here (two regular expressions
+    over every cell took a quarter of notebook 01's exports at 10M lines)."""
+    first = pc.utf8_slice_codeunits(array, 0, 1)
+    starts = pc.is_in(first, value_set=pa.array(FORMULA_CHARACTERS, type=array.type))
+    if not pc.any(starts).as_py():
+        return array
+    risky = pc.and_(starts, pc.invert(pc.match_substring_regex(array, PLAIN_NUMBER)))
+    if not pc.any(risky).as_py():
+        return array
     quote, empty = pa.scalar("'", type=array.type), pa.scalar("", type=array.type)
     return pc.if_else(risky, pc.binary_join_element_wise(quote, array, empty), array)
 
