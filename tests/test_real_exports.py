@@ -394,11 +394,20 @@ def test_monthly_workbooks_read_side_by_side_give_what_one_by_one_gives(con, tmp
 
     side_by_side = load(folder, mapping="kiotviet")
     lines = staged()
-    monkeypatch.setattr(ingest.os, "sched_getaffinity", lambda pid: {0})  # one core
+    monkeypatch.setattr(ingest, "_cores", lambda: 1)
     one_by_one = load(folder, mapping="kiotviet", cache_dir=tmp_path / "cache1")
     assert staged() == lines and len(lines) == 13 - 3
     assert side_by_side.files == one_by_one.files and side_by_side.reconciles
     assert side_by_side.reasons == one_by_one.reasons == {"unparseable_date": 3}
+
+
+def test_cores_are_counted_where_there_is_no_affinity(monkeypatch):
+    """macOS and Windows have no os.sched_getaffinity: every core is used there."""
+    import os
+
+    assert ingest._cores() >= 1
+    monkeypatch.delattr(os, "sched_getaffinity", raising=False)
+    assert ingest._cores() == (os.cpu_count() or 1)
 
 
 def test_the_first_unreadable_workbook_in_order_is_the_error(tmp_path, load):

@@ -581,6 +581,14 @@ def _to_parquet(path: Path, label: str, target: Path, *, encoding: str) -> RawFi
     return raw
 
 
+def _cores() -> int:
+    """The cores this process may use (its affinity on Linux; every core elsewhere: macOS and
+    Windows have no sched_getaffinity)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 def _convert_all(files: list[Path], work: Path, *, encoding: str,
                  prefix: str = "raw") -> list[RawFile]:
     """Every input file as text Parquet (work/<prefix>-<i>.parquet), in the files' order.
@@ -592,7 +600,7 @@ def _convert_all(files: list[Path], work: Path, *, encoding: str,
     jobs = [(f, _file_label(f, files), work / f"{prefix}-{i}.parquet")
             for i, f in enumerate(files)]
     books = [job for job in jobs if job[0].suffix.lower() in WORKBOOK_SUFFIXES]
-    workers = min(len(books), len(os.sched_getaffinity(0)))
+    workers = min(len(books), _cores())
     if workers < 2:
         return [_to_parquet(f, label, target, encoding=encoding) for f, label, target in jobs]
     import multiprocessing
