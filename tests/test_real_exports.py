@@ -394,7 +394,7 @@ def test_monthly_workbooks_read_side_by_side_give_what_one_by_one_gives(con, tmp
 
     side_by_side = load(folder, mapping="kiotviet")
     lines = staged()
-    monkeypatch.setattr(ingest, "_cores", lambda: 1)
+    monkeypatch.setattr(ingest, "usable_cores", lambda: 1)
     one_by_one = load(folder, mapping="kiotviet", cache_dir=tmp_path / "cache1")
     assert staged() == lines and len(lines) == 13 - 3
     assert side_by_side.files == one_by_one.files and side_by_side.reconciles
@@ -405,9 +405,45 @@ def test_cores_are_counted_where_there_is_no_affinity(monkeypatch):
     """macOS and Windows have no os.sched_getaffinity: every core is used there."""
     import os
 
-    assert ingest._cores() >= 1
+    from helpers.safety import usable_cores
+
+    assert usable_cores() >= 1
     monkeypatch.delattr(os, "sched_getaffinity", raising=False)
-    assert ingest._cores() == (os.cpu_count() or 1)
+    assert usable_cores() == (os.cpu_count() or 1)
+
+
+def test_jobs_in_processes_keep_their_order_and_the_first_error():
+    from helpers.safety import map_in_processes
+
+    jobs = [{"value": v, "name": "key"} for v in ("a", "../x", "b", "c d")]
+    with pytest.raises(ValueError, match=r"key = '\.\./x'"):
+        map_in_processes("helpers.safety:check_key", jobs, 2)
+    got = map_in_processes("helpers.safety:check_key", jobs, 2, return_exceptions=True)
+    assert got[0] == "a" and got[2] == "b"
+    assert isinstance(got[1], ValueError) and isinstance(got[3], ValueError)
+    assert map_in_processes("helpers.safety:check_key", jobs[:1] + jobs[2:3], 3) == ["a", "b"]
+
+
+def test_a_plain_script_without_a_main_guard_reads_monthly_workbooks(tmp_path):
+    """multiprocessing's spawn would run such a script again in each child and fail; the
+    workbooks' processes are fresh interpreters."""
+    import subprocess
+    import sys
+
+    folder = tmp_path / "orders"
+    for month in (1, 2):
+        write_export(folder, f"KV0{month}.xlsx", KIOTVIET, [
+            kv_line(f"HD{month}", "KH1", f"10/0{month}/2024 10:00", 100000, "SP", 1, 100000)])
+    script = tmp_path / "analysis.py"
+    script.write_text(
+        "from helpers import db, ingest\n"
+        f"report = ingest.load(db.connect(), 'orders', {str(folder)!r}, mapping='kiotviet', "
+        f"cache_dir={str(tmp_path / 'cache')!r}, quarantine_dir={str(tmp_path / 'q')!r})\n"
+        "print(report.rows_loaded)\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          cwd=tmp_path, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "2"
 
 
 def test_the_first_unreadable_workbook_in_order_is_the_error(tmp_path, load):

@@ -54,7 +54,14 @@ from helpers.mappings import (
     status_pairs,
 )
 from helpers.paths import CACHE_DIR, DATA_RAW, PROJECT_ROOT, QUARANTINE_DIR, resolve
-from helpers.safety import csv_safe_table, inside, pid_lock, process_alive
+from helpers.safety import (
+    csv_safe_table,
+    inside,
+    map_in_processes,
+    pid_lock,
+    process_alive,
+    usable_cores,
+)
 
 INGEST_VERSION = "5"  # bump when parsing rules change: invalidates the Parquet cache
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
@@ -581,12 +588,15 @@ def _to_parquet(path: Path, label: str, target: Path, *, encoding: str) -> RawFi
     return raw
 
 
-def _cores() -> int:
-    """The cores this process may use (its affinity on Linux; every core elsewhere: macOS and
-    Windows have no sched_getaffinity)."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
+def _to_parquet_each(jobs: list[tuple], encoding: str) -> list:
+    """_to_parquet for each (path, label, target) in turn; a file's error takes its place."""
+    out = []
+    for path, label, target in jobs:
+        try:
+            out.append(_to_parquet(path, label, target, encoding=encoding))
+        except Exception as exc:  # noqa: BLE001 - returned, raised by _convert_all in file order
+            out.append(exc)
+    return out
 
 
 def _convert_all(files: list[Path], work: Path, *, encoding: str,
@@ -595,26 +605,32 @@ def _convert_all(files: list[Path], work: Path, *, encoding: str,
 
     Reading a workbook is Python work on one core (python-calamine hands over each cell), while
     CSV and Parquet already use every core. So several workbooks (a shop's monthly XLSX files) are
-    converted side by side, one process per core, each holding one sheet at a time; the first
-    file's error, in the files' order, is the one raised, as when they are read one by one."""
+    converted side by side, one process per core (safety.map_in_processes), each holding one
+    sheet at a time; the first file's error, in the files' order, is the one raised, as when
+    they are read one by one. The other files are read here, after the workbooks."""
     jobs = [(f, _file_label(f, files), work / f"{prefix}-{i}.parquet")
             for i, f in enumerate(files)]
     books = [job for job in jobs if job[0].suffix.lower() in WORKBOOK_SUFFIXES]
-    workers = min(len(books), _cores())
+    workers = min(len(books), usable_cores())
     if workers < 2:
         return [_to_parquet(f, label, target, encoding=encoding) for f, label, target in jobs]
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    # spawn, never fork: the calling process runs DuckDB's threads (and may be a notebook kernel)
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
-    try:
-        pending = {job: pool.submit(_to_parquet, job[0], job[1], job[2], encoding=encoding)
-                   for job in books}
-        return [pending[job].result() if job in pending
-                else _to_parquet(job[0], job[1], job[2], encoding=encoding) for job in jobs]
-    finally:
-        pool.shutdown(cancel_futures=True)
+    # one process per core, converting every workers-th workbook in turn (a process costs about
+    # a second of imports)
+    groups = map_in_processes("helpers.ingest:_to_parquet_each",
+                              [{"jobs": books[w::workers], "encoding": encoding}
+                               for w in range(workers)], workers, return_exceptions=True)
+    converted = {}
+    for w, group in enumerate(groups):
+        for job, raw in zip(books[w::workers],
+                            group if isinstance(group, list) else [group] * len(books)):
+            converted[job] = raw
+    raws = []
+    for job in jobs:
+        raw = converted[job] if job in converted else _to_parquet(*job, encoding=encoding)
+        if isinstance(raw, Exception):
+            raise raw
+        raws.append(raw)
+    return raws
 
 
 def _read_headers(path: Path, *, encoding: str) -> list[str]:

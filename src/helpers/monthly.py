@@ -45,7 +45,7 @@ from helpers.params import (
     unknown_parameter,
 )
 from helpers.paths import DATA_RAW, NOTEBOOKS_DIR, PROJECT_ROOT, REPORTS_DIR, resolve
-from helpers.safety import LockHeld, pid_lock
+from helpers.safety import LockHeld, pid_lock, usable_cores
 from helpers.texts import pick
 
 NOTEBOOKS = [
@@ -364,7 +364,7 @@ LONGEST_FIRST = ["01_rfm_segments", "06_customer_value", "02_segment_migration",
 def default_jobs() -> int:
     """Notebooks run side by side: two where there are two cores or more (each kernel spends
     much of its time in single-threaded Python: start, imports, charts, the page)."""
-    return 2 if (os.cpu_count() or 1) >= 2 else 1
+    return 2 if usable_cores() >= 2 else 1
 
 
 def physical_memory() -> int:

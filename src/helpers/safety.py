@@ -146,6 +146,89 @@ def _take_over(path: Path, stale: list[str]) -> bool:
         aside.unlink(missing_ok=True)
 
 
+def usable_cores() -> int:
+    """The cores this process may use: its CPU affinity on Linux (a container or taskset may
+    allow fewer than the machine has), every core on macOS and Windows, which have no
+    sched_getaffinity."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+# what each worker process of map_in_processes runs: one job, its result or exception pickled
+_WORKER = """
+import importlib, pickle, sys
+module, function = sys.argv[1].split(":")
+with open(sys.argv[2], "rb") as f:
+    job = pickle.load(f)
+try:
+    result = ("ok", getattr(importlib.import_module(module), function)(**job))
+except Exception as exc:
+    result = ("error", exc)
+with open(sys.argv[3], "wb") as f:
+    pickle.dump(result, f)
+"""
+
+
+def map_in_processes(target: str, jobs: list[dict], workers: int, *,
+                     return_exceptions: bool = False) -> list:
+    """target ("module:function") called with each job's keywords, in processes of their own,
+    `workers` at a time; the results in the jobs' order. If a job raises, no further job starts,
+    the running ones finish, and the exception of the first job in order that raised is raised
+    here (every job before it has finished by then, since jobs start in order). With
+    return_exceptions every job runs, and a job's exception takes the place of its result.
+
+    Fresh interpreters (`python -c`), not multiprocessing's spawn: spawn runs the caller's main
+    script again in every child, which breaks a plain script that calls the workbook at its top
+    level; fork is unsafe beside DuckDB's and Arrow's threads. The children see this process's
+    import path."""
+    import pickle
+    import subprocess
+    import sys
+    import tempfile
+
+    env = os.environ | {"PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+    results: list = [None] * len(jobs)
+    with tempfile.TemporaryDirectory(prefix="workbook-jobs-") as folder:
+        running: dict[int, subprocess.Popen] = {}
+        failed = False
+        try:
+            started = 0
+            while started < len(jobs) or running:
+                while not failed and started < len(jobs) and len(running) < max(1, workers):
+                    job_file = Path(folder) / f"{started}.job"
+                    job_file.write_bytes(pickle.dumps(jobs[started]))
+                    running[started] = subprocess.Popen(
+                        [sys.executable, "-c", _WORKER, target, str(job_file),
+                         str(Path(folder) / f"{started}.out")], env=env)
+                    started += 1
+                if failed and started < len(jobs):
+                    started = len(jobs)  # no further job starts
+                if not running:
+                    break
+                done = next((i for i, proc in running.items() if proc.poll() is not None), None)
+                if done is None:
+                    time.sleep(0.02)
+                    continue
+                code = running.pop(done).returncode
+                out = Path(folder) / f"{done}.out"
+                if code != 0 or not out.exists():
+                    results[done] = ("error", RuntimeError(
+                        f"{target}: a worker process ended with exit code {code}"))
+                else:
+                    results[done] = pickle.loads(out.read_bytes())
+                failed = not return_exceptions and (failed or results[done][0] == "error")
+        finally:
+            for proc in running.values():
+                proc.kill()
+                proc.wait()
+    if not return_exceptions:
+        for result in results:
+            if result is not None and result[0] == "error":
+                raise result[1]
+    return [value for _, value in results]
+
+
 def process_alive(pid: int) -> bool:
     """Whether process `pid` runs on this machine (one we may not signal counts as running)."""
     try:
