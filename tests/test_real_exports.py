@@ -422,6 +422,11 @@ def test_jobs_in_processes_keep_their_order_and_the_first_error():
     assert got[0] == "a" and got[2] == "b"
     assert isinstance(got[1], ValueError) and isinstance(got[3], ValueError)
     assert map_in_processes("helpers.safety:check_key", jobs[:1] + jobs[2:3], 3) == ["a", "b"]
+    with pytest.raises(ModuleNotFoundError):  # raised in the worker, raised here
+        map_in_processes("no_such_module_here:f", [{}], 1)
+    # a worker that dies says so, and prints nothing into the caller's output
+    with pytest.raises(RuntimeError, match=r"a worker process ended with exit code -9 \("):
+        map_in_processes("os:system", [{"command": "kill -9 $PPID"}], 1)
 
 
 def test_a_plain_script_without_a_main_guard_reads_monthly_workbooks(tmp_path):

@@ -198,9 +198,13 @@ def map_in_processes(target: str, jobs: list[dict], workers: int, *,
                 while not failed and started < len(jobs) and len(running) < max(1, workers):
                     job_file = Path(folder) / f"{started}.job"
                     job_file.write_bytes(pickle.dumps(jobs[started]))
-                    running[started] = subprocess.Popen(
-                        [sys.executable, "-c", _WORKER, target, str(job_file),
-                         str(Path(folder) / f"{started}.out")], env=env)
+                    # what a worker prints stays in the job's folder: a kernel would show it in
+                    # the page, and a file's rows are never shown
+                    with open(Path(folder) / f"{started}.log", "wb") as log:
+                        running[started] = subprocess.Popen(
+                            [sys.executable, "-c", _WORKER, target, str(job_file),
+                             str(Path(folder) / f"{started}.out")], env=env,
+                            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
                     started += 1
                 if failed and started < len(jobs):
                     started = len(jobs)  # no further job starts
@@ -213,8 +217,11 @@ def map_in_processes(target: str, jobs: list[dict], workers: int, *,
                 code = running.pop(done).returncode
                 out = Path(folder) / f"{done}.out"
                 if code != 0 or not out.exists():
+                    # the kind of error only (its text may hold a row of the file)
+                    last = (Path(folder) / f"{done}.log").read_text(errors="replace").strip()
+                    kind = last.splitlines()[-1].split(":")[0][:80] if last else "no output"
                     results[done] = ("error", RuntimeError(
-                        f"{target}: a worker process ended with exit code {code}"))
+                        f"{target}: a worker process ended with exit code {code} ({kind})"))
                 else:
                     results[done] = pickle.loads(out.read_bytes())
                 failed = not return_exceptions and (failed or results[done][0] == "error")
