@@ -22,6 +22,7 @@ from pathlib import Path
 import duckdb
 
 from helpers.paths import PROJECT_ROOT
+from helpers.safety import map_in_processes
 
 BENCH_DIR = PROJECT_ROOT / "benchmarks"
 DATA_DIR = BENCH_DIR / "data"
@@ -65,17 +66,11 @@ def label(n: int) -> str:
 GENERATED: dict[str, dict] = {}  # size -> seconds and peak of the generator, when run here
 
 
-def _own_process(target, *args) -> None:
-    """target(*args) in a process of its own. On Linux a child's peak memory (ru_maxrss) starts
-    from its parent's, so a bench process that had held rows itself would lift the peak of every
-    task measured after."""
-    import multiprocessing
-
-    proc = multiprocessing.get_context("spawn").Process(target=target, args=args)
-    proc.start()
-    proc.join()
-    if proc.exitcode != 0:
-        raise SystemExit(f"{target.__name__}{args} failed")
+def _own_process(function: str, folder: Path) -> None:
+    """benchmarks.run's `function`(folder) in a process of its own (safety.map_in_processes).
+    On Linux a child's peak memory (ru_maxrss) starts from its parent's, so a bench process that
+    had held rows itself would lift the peak of every task measured after."""
+    map_in_processes(f"benchmarks.run:{function}", [{"folder": folder}], 1)
 
 
 def ensure_data(n: int) -> Path:
@@ -90,10 +85,10 @@ def ensure_data(n: int) -> Path:
         GENERATED[label(n)] = {"seconds": time.perf_counter() - started,
                                "peak_gb": usage.ru_maxrss / 1024 / 1024}
         (folder / "orders_typed.parquet").unlink(missing_ok=True)
-        _own_process(_copy_orders, folder)
+        _own_process("_copy_orders", folder)
         print(f"  generated {label(n)} in {time.perf_counter() - started:.1f} s")
     elif not (folder / "orders_typed.parquet").exists():
-        _own_process(_copy_orders, folder)
+        _own_process("_copy_orders", folder)
     return folder
 
 
@@ -127,7 +122,7 @@ def ensure_xlsx(folder: Path) -> Path:
     as a POS writes them: dates as date cells, amounts as numbers, the rest as text."""
     target = folder / "xlsx"
     if not (target / f"orders_{XLSX_FILES:02d}.xlsx").exists():
-        _own_process(_write_xlsx, folder)
+        _own_process("_write_xlsx", folder)
     return target
 
 

@@ -134,7 +134,7 @@ def write_query_csvs(con: duckdb.DuckDBPyConnection, sql: str,
 
 def write_query_parquet(con: duckdb.DuckDBPyConnection, sql: str, path: Path,
                         params: dict | None = None) -> Path:
-    """A query's result as write_parquet writes a table, streamed in batches of BATCH_ROWS.
+    """A query's result as Parquet (zstd), streamed in batches of BATCH_ROWS.
 
     Written by pyarrow from DuckDB's Arrow stream, not by DuckDB's COPY: COPY marks a column
     required when its source says NOT NULL, so the same rows built on DuckDB and read back from
