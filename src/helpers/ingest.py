@@ -40,7 +40,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from helpers import db
+from helpers import db, spark_staging
 from helpers.mappings import (
     CUSTOMER_COLUMNS,
     MAX_AMOUNT_COLUMNS,
@@ -650,37 +650,48 @@ def _read_headers(path: Path, *, encoding: str) -> list[str]:
 # ---------------------------------------------------------------- raw views over the text Parquet
 
 
-def _slot(raw: RawFile, header: str | None) -> str:
+def _slot(raw: RawFile, header: str | None, null_text: str = "cast(null as varchar)") -> str:
     """The Parquet column (c<i>) holding a header, or a typed null."""
     if header is None:
-        return "cast(null as varchar)"
+        return null_text
     return f"c{raw.headers.index(header)}"
 
 
 def _raw_view(con, name: str, raws: list[RawFile], section: str, mapping: dict,
-              columns: list[str]) -> list[dict]:
-    """View <name>: per file, the mapped columns as text (only our own identifiers in SQL)."""
+              columns: list[str], stager=None) -> list[dict]:
+    """View <name>: per file, the mapped columns as text (only our own identifiers in SQL). With
+    a SparkStager, the view is Spark's."""
     picks = []
     rels = []
+    null_text = "cast(null as varchar)" if stager is None else "cast(null as string)"
     for raw in raws:
         picked = pick_columns(raw.headers, section, mapping, file_name=raw.label)
         picks.append({"file": raw.label, "columns": picked.columns,
                       "amount": str(picked.amount) if picked.amount else None,
                       "expr": picked.amount, "amount_headers": picked.amount_headers})
         width = len(raw.headers)
-        every = [f"c{i}" for i in range(width)] or ["cast(null as varchar)"]
-        select = ["source_file", "source_line", f"hash({', '.join(every)}) as row_hash",
+        every = [f"c{i}" for i in range(width)] or [null_text]
+        row_hash = (f"hash({', '.join(every)})" if stager is None
+                    else spark_staging.row_hash_sql([f"c{i}" for i in range(width)]))
+        select = ["source_file", "source_line", f"{row_hash} as row_hash",
                   # a row with nothing in any column (a blank line, an empty sheet row); a case
                   # stops at the first column with something in it, where `and` tries them all
                   "case " + " ".join(f"when trim(coalesce({c}, '')) <> '' then false"
                                      for c in every) + " else true end as is_blank_row"]
         for canonical in columns:
-            select.append(f"{_slot(raw, picked.columns.get(canonical))} as {canonical}")
+            select.append(f"{_slot(raw, picked.columns.get(canonical), null_text)} "
+                          f"as {canonical}")
         if "amount" in picked.columns:
-            slots = [_slot(raw, h) for h in (picked.amount_headers or [])]
-            slots += ["cast(null as varchar)"] * (MAX_AMOUNT_COLUMNS - len(slots))
+            slots = [_slot(raw, h, null_text) for h in (picked.amount_headers or [])]
+            slots += [null_text] * (MAX_AMOUNT_COLUMNS - len(slots))
             select += [f"{s} as amount_{i + 1}" for i, s in enumerate(slots)]
+        if stager is not None:
+            rels.append((raw.parquet, select))
+            continue
         rels.append(con.read_parquet(str(raw.parquet)).select(", ".join(select)))
+    if stager is not None:
+        stager.raw_view(name, rels)
+        return picks
     rel = rels[0]
     for other in rels[1:]:
         rel = rel.union(other)
@@ -688,7 +699,7 @@ def _raw_view(con, name: str, raws: list[RawFile], section: str, mapping: dict,
     return picks
 
 
-def _amount_macro(con, picks: list[dict], mapping: dict) -> int:
+def _amount_macro(con, picks: list[dict], mapping: dict, stager=None) -> int:
     """mapped_amount(a1..a6): the mapping's amount expression; returns how many columns it uses."""
     expressions = {p["amount"] for p in picks}
     if len(expressions) > 1:
@@ -701,6 +712,9 @@ def _amount_macro(con, picks: list[dict], mapping: dict) -> int:
     # the expression's columns, in order, are the slots a1..a6 of the raw view's amount_1..6
     slots = {column: f"a{i + 1}" for i, column in enumerate(expr.columns())} if expr else {}
     body = expr.to_sql(slots) if expr else "cast(null as decimal(38, 10))"
+    if stager is not None:
+        stager.amount_function(body)
+        return max(1, len(names))
     con.execute(f"create or replace temp macro mapped_amount(a1, a2, a3, a4, a5, a6) as "
                 f"(cast({body} as decimal(38, 10)))")
     return max(1, len(names))
@@ -719,15 +733,24 @@ def _setting(overrides: dict, mapping: dict, key: str) -> tuple[str, str]:
     return "auto", ""
 
 
+def _evidence(con, stager, model: str, view: str, column_sql: str) -> tuple:
+    """The one row of an export check over a column (`column_sql` as view `view`)."""
+    if stager is not None:
+        return stager.evidence(model, view, column_sql)
+    con.sql(column_sql).create_view(view, replace=True)
+    try:
+        return con.execute(db.sql_text(model)).fetchall()[0]
+    finally:
+        con.execute(f"drop view {view}")
+
+
 def _decide_date_order(con, column_sql: str, source: str, setting: tuple[str, str], where: str,
-                       detected: list[str], fallback: str | None = None) -> str:
+                       detected: list[str], fallback: str | None = None, stager=None) -> str:
     """dmy / mdy / ymd from the setting (and who set it), or from the whole column when the
     setting is auto."""
     setting, set_by = setting
-    con.sql(column_sql).create_view("date_texts", replace=True)
-    row = con.execute(db.sql_text("export_date_evidence")).fetchall()[0]
+    row = _evidence(con, stager, "export_date_evidence", "date_texts", column_sql)
     non_iso, day_first, month_first, two_digit, day_ex, month_ex, examples = row
-    con.execute("drop view date_texts")
     if two_digit:
         detected.append(f"{source}: {two_digit:,} dates with a two-digit year, read as 20yy")
     if setting != "auto":
@@ -773,12 +796,10 @@ def _decide_date_order(con, column_sql: str, source: str, setting: tuple[str, st
 
 
 def _decide_decimal_mark(con, column_sql: str, source: str, setting: tuple[str, str], where: str,
-                         detected: list[str], fallback: str | None = None) -> str:
+                         detected: list[str], fallback: str | None = None, stager=None) -> str:
     setting, set_by = setting
-    con.sql(column_sql).create_view("amount_texts", replace=True)
-    dot, comma, either, dot_ex, comma_ex, either_ex = con.execute(
-        db.sql_text("export_decimal_evidence")).fetchall()[0]
-    con.execute("drop view amount_texts")
+    dot, comma, either, dot_ex, comma_ex, either_ex = _evidence(
+        con, stager, "export_decimal_evidence", "amount_texts", column_sql)
     if setting != "auto":
         detected.append(f"{source}: decimal mark '{setting}' ({set_by})")
         return setting
@@ -816,10 +837,11 @@ def _show(examples) -> str:
 
 
 def _order_amount_shape(con, mapping: dict, picks: list[dict], detected: list[str],
-                        where: str) -> None:
+                        where: str, stager=None) -> None:
     """Stop when an amount is constant on the lines of most multi-line orders and the mapping
     does not say whether it is a line amount or the order's total."""
-    multi, constant = con.execute(db.sql_text("export_order_amounts")).fetchall()[0]
+    multi, constant = (stager.one_row("export_order_amounts") if stager is not None else
+                       con.execute(db.sql_text("export_order_amounts")).fetchall()[0])
     level = mapping.get("amount_level")
     amount = picks[0]["amount"]
     if not multi:
@@ -908,8 +930,11 @@ def load(
     use_cache: bool = True,
     cache_dir: Path = CACHE_DIR,
     quarantine_dir: Path = QUARANTINE_DIR,
+    spark=None,
 ) -> LoadReport:
-    """Stage orders (and their returns) as view order_lines, or customers as view customers."""
+    """Stage orders (and their returns) as view order_lines, or customers as view customers.
+    With a SparkSession (`engine: spark`), an orders export's lines are parsed and checked on
+    Spark (helpers.spark_staging); the files it writes are the same."""
     started = time.perf_counter()
     cache_dir, quarantine_dir = Path(cache_dir), Path(quarantine_dir)
     if kind not in KINDS:
@@ -952,7 +977,7 @@ def load(
                               path=path, shas=shas, return_shas=return_shas, detected=detected,
                               started=started, use_cache=use_cache, quarantine_dir=quarantine_dir,
                               shop_tz=shop_tz, drop_duplicates=drop_duplicates,
-                              encoding=encoding)
+                              encoding=encoding, spark=spark)
 
 
 def _sweep_builds(cache: Path) -> None:
@@ -966,7 +991,7 @@ def _sweep_builds(cache: Path) -> None:
 
 def _load_or_stage(con, kind, files, return_files, mapping, overrides, cache, table, *, path,
                    shas, return_shas, detected, started, use_cache, quarantine_dir, shop_tz,
-                   drop_duplicates, encoding) -> LoadReport:
+                   drop_duplicates, encoding, spark=None) -> LoadReport:
     if use_cache and (cache / "report.json").exists():
         damage = _verify_cache(cache)
         if damage is None:
@@ -990,7 +1015,8 @@ def _load_or_stage(con, kind, files, return_files, mapping, overrides, cache, ta
     try:
         report = _stage(con, kind, files, return_files, mapping, overrides, cache, work,
                         shop_tz=shop_tz, drop_duplicates=drop_duplicates, encoding=encoding,
-                        detected=detected, shas=shas, return_shas=return_shas, memory=memory)
+                        detected=detected, shas=shas, return_shas=return_shas, memory=memory,
+                        spark=spark)
     except MappingError as exc:
         raise IngestError(str(exc)) from None
     finally:
@@ -1095,7 +1121,22 @@ def _where(mapping: dict) -> str:
 
 
 def _stage(con, kind, files, return_files, mapping, overrides, cache, work, *, shop_tz,
-           drop_duplicates, encoding, detected, shas, return_shas, memory=None) -> LoadReport:
+           drop_duplicates, encoding, detected, shas, return_shas, memory=None,
+           spark=None) -> LoadReport:
+    if spark is not None and kind == "orders":
+        with spark_staging.SparkStager(spark, work) as stager:
+            return _stage_with(con, kind, files, return_files, mapping, overrides, cache, work,
+                               shop_tz=shop_tz, drop_duplicates=drop_duplicates,
+                               encoding=encoding, detected=detected, shas=shas,
+                               return_shas=return_shas, memory=memory, stager=stager)
+    return _stage_with(con, kind, files, return_files, mapping, overrides, cache, work,
+                       shop_tz=shop_tz, drop_duplicates=drop_duplicates, encoding=encoding,
+                       detected=detected, shas=shas, return_shas=return_shas, memory=memory)
+
+
+def _stage_with(con, kind, files, return_files, mapping, overrides, cache, work, *, shop_tz,
+                drop_duplicates, encoding, detected, shas, return_shas, memory=None,
+                stager=None) -> LoadReport:
     raws = _convert_all(files, work, encoding=encoding)
     if memory is not None:
         memory.widen(sum(r.rows for r in raws))
@@ -1111,14 +1152,16 @@ def _stage(con, kind, files, return_files, mapping, overrides, cache, work, *, s
     checked_name = f"stg_{kind}_checked"
     if kind == "orders":
         columns = ["order_id", "customer_id", "order_date", "status", "channel"]
-        picks = _raw_view(con, "raw_orders", raws, "orders", mapping, columns)
-        amount_columns = _amount_macro(con, picks, mapping)
+        picks = _raw_view(con, "raw_orders", raws, "orders", mapping, columns, stager)
+        amount_columns = _amount_macro(con, picks, mapping, stager)
         order_date = _decide_date_order(con, "select order_date as value from raw_orders",
-                                        "order dates", date_setting, where, detected)
+                                        "order dates", date_setting, where, detected,
+                                        stager=stager)
         slots = ", ".join(f"amount_{i + 1}" for i in range(amount_columns))
+        each = f"unnest([{slots}])" if stager is None else f"explode(array({slots}))"
         mark = _decide_decimal_mark(
-            con, f"select unnest([{slots}]) as value from raw_orders", "amounts", mark_setting,
-            where, detected)
+            con, f"select {each} as value from raw_orders", "amounts", mark_setting,
+            where, detected, stager=stager)
         level_order = mapping.get("amount_level") == "order"
         params = {"shop_tz": shop_tz, "date_order": order_date, "decimal_mark": mark,
                   "empty_amount_is_zero": mapping.get("empty_amount", "quarantine") == "zero",
@@ -1127,9 +1170,12 @@ def _stage(con, kind, files, return_files, mapping, overrides, cache, work, *, s
                   "order_id_integer": ids["order_id_integer"],
                   "status_keys": keys, "status_values": values}
         rows = sum(r.rows for r in raws)
-        _stage_order_lines(con, work, checked_name, params, on_disk=memory is not None
-                           and rows * SCRATCH_BYTES_PER_ROW > memory.cap)
-        _order_amount_shape(con, mapping, picks, detected, where)
+        if stager is not None:
+            stager.order_lines(con, checked_name, params)
+        else:
+            _stage_order_lines(con, work, checked_name, params, on_disk=memory is not None
+                               and rows * SCRATCH_BYTES_PER_ROW > memory.cap)
+        _order_amount_shape(con, mapping, picks, detected, where, stager)
         guests = con.execute(f"select count(*) filter (where is_guest) "
                              f"from {checked_name}").fetchall()[0][0]
         if guests:
@@ -1163,7 +1209,8 @@ def _stage(con, kind, files, return_files, mapping, overrides, cache, work, *, s
     if kind == "orders":
         report.facts |= {"date_order": order_date, "decimal_mark": mark,
                          "amount": picks[0]["amount"], "amount_level":
-                         "order" if level_order else "line"}
+                         "order" if level_order else "line",
+                         "engine": "duckdb" if stager is None else "spark"}
     if kind == "orders" and return_files:
         report.returns = _stage_returns(con, return_files, mapping, overrides, cache, work,
                                         shop_tz=shop_tz, drop_duplicates=drop_duplicates,

@@ -29,7 +29,11 @@ import sqlglot
 from sqlglot import exp
 
 from helpers import db
-from helpers.spark_models import DUCKDB_ONLY, SPARK_SQL_DIR  # noqa: F401 (named here too)
+from helpers.spark_models import (  # noqa: F401 (named here too)
+    DUCKDB_ONLY,
+    SPARK_SQL_DIR,
+    STAGING_ON_SPARK,
+)
 
 # Functions whose meaning is the same in DuckDB and Spark for the types the models give them
 # (checked on both engines by tests/test_two_engines.py where the models use them).
@@ -98,15 +102,40 @@ def _is_dateish(node: exp.Expression) -> bool:
     return False
 
 
-def lint_text(text: str, model: str = "query") -> list[Problem]:
+# What the staging models may say besides the subset above: each is rewritten for Spark by
+# staging_to_spark (or means the same there) and checked value for value on both engines by
+# tests/test_spark_staging.py. A lambda only in the bind-once form list_transform([x], …)[1].
+STAGING_ALLOWED = {exp.RegexpFullMatch, exp.RegexpReplace, exp.RegexpExtract, exp.Transform,
+                   exp.TryCast, exp.Replace, exp.ArgMin, exp.Map, exp.StructExtract, exp.Contains}
+STAGING_FUNCTIONS = {"try_strptime", "timezone", "map_extract_value", "nfc_normalize",
+                     "mapped_amount"}
+
+
+def _binds_once(node: exp.Lambda) -> bool:
+    """list_transform([x], lambda v: …)[1]: a value bound to a name, once."""
+    transform = node.parent
+    return (isinstance(transform, exp.Transform) and isinstance(transform.this, exp.Array)
+            and len(transform.this.expressions) == 1 and isinstance(transform.parent, exp.Bracket)
+            and len(transform.parent.expressions) == 1
+            and transform.parent.sql("duckdb").endswith(")[1]"))
+
+
+def lint_staging(text: str, model: str) -> list[Problem]:
+    """A staging model, its macros expanded, against the subset and STAGING_ALLOWED."""
+    expanded = ";\n".join(expand_macros(t).sql("duckdb") for t in parse(text))
+    return lint_text(expanded, model, staging=True)
+
+
+def lint_text(text: str, model: str = "query", *, staging: bool = False) -> list[Problem]:
     problems: list[Problem] = []
+    allowed = ALLOWED | STAGING_ALLOWED if staging else ALLOWED
 
     def flag(node, rule, message):
         problems.append(Problem(model, _line(text, node), rule, message))
 
     for tree in parse(text):
         for node in tree.walk():
-            if isinstance(node, exp.Lambda):
+            if isinstance(node, exp.Lambda) and not (staging and _binds_once(node)):
                 flag(node, "lambda", "a list lambda is DuckDB's own")
             elif isinstance(node, exp.Sub) and _is_dateish(node.left) and _is_dateish(node.right):
                 flag(node, "date-minus-date", "date - date is days in DuckDB and an interval in "
@@ -128,7 +157,8 @@ def lint_text(text: str, model: str = "query") -> list[Problem]:
             if isinstance(node, exp.Anonymous) and node.name.lower() == "hash":
                 flag(node, "hash", "hash() differs between engines and versions: use md5 of a "
                      "salt and the id (sql/holdout_split.sql)")
-            elif isinstance(node, exp.Anonymous):
+            elif isinstance(node, exp.Anonymous) and not (
+                    staging and node.name.lower() in STAGING_FUNCTIONS):
                 flag(node, "unknown-function", f"{node.name}() is not known to SQLGlot and would "
                      f"reach Spark unchanged")
             elif isinstance(node, exp.DateDiff):
@@ -163,7 +193,9 @@ def lint_text(text: str, model: str = "query") -> list[Problem]:
                 if fmt is None or fmt.name not in PORTABLE_FORMATS:
                     flag(node, "strftime-format", f"strftime format {fmt.name if fmt else None!r} "
                          f"has no exact Spark pattern (portable: {sorted(PORTABLE_FORMATS)})")
-            elif type(node) not in ALLOWED:
+            elif isinstance(node, exp.Anonymous):
+                pass  # a staging function, rewritten by staging_to_spark
+            elif type(node) not in allowed:
                 flag(node, "function-not-allowed", f"{node.sql_name().lower()}() is outside the "
                      f"portable subset (helpers.portable.ALLOWED)")
     return problems
@@ -171,7 +203,9 @@ def lint_text(text: str, model: str = "query") -> list[Problem]:
 
 def lint_models(names=None) -> list[Problem]:
     names = sorted(db.model_names() - set(DUCKDB_ONLY)) if names is None else names
-    return [p for name in names for p in lint_text(db.sql_text(name), name)]
+    return [p for name in names for p in (
+        lint_staging(db.sql_text(name), name) if name in STAGING_ON_SPARK
+        else lint_text(db.sql_text(name), name))]
 
 
 
@@ -197,8 +231,256 @@ def spark_files() -> dict[str, str]:
     header = ("-- Generated from sql/{name}.sql by SQLGlot {version} (python -m helpers.portable "
               "--write).\n-- Do not edit: edit the DuckDB model and write this again.\n")
     return {f"{name}.sql": header.format(name=name, version=sqlglot.__version__)
-            + to_spark(db.sql_text(name)) + "\n"
+            + (staging_to_spark if name in STAGING_ON_SPARK else to_spark)(db.sql_text(name))
+            + "\n"
             for name in sorted(db.model_names() - set(DUCKDB_ONLY))}
+
+
+# ---------------------------------------------------------------- staging on Spark
+#
+# The staging models parse what shops write (dates in any order, money in any notation) through
+# the macros of sql/macros.sql, which use DuckDB's own functions: list lambdas, regular
+# expressions into structs, strptime with a list of formats. They are not inside the portable
+# subset; instead each DuckDB-only function is rewritten here into the Spark expression that
+# means the same, checked on both engines value for value (tests/test_spark_staging.py):
+#
+# - the macros are expanded into the model (Spark has no macros), argument for argument;
+# - `list_transform([x], lambda v: …)[1]`, which binds a value once, is Spark's
+#   `transform(array(x), v -> …)[0]` (SQLGlot moves the index);
+# - `regexp_extract(s, p, ['a', 'b'])` is a struct of one `regexp_extract(s, p, i)` per group;
+# - `regexp_full_match` is `rlike` anchored at both ends;
+# - every pattern is read by Java as RE2 reads it: `$` is the end of the text (`\z`: Java's `$`
+#   also matches before a final line break), `.` is anything but a line break (Java stops at
+#   \r and U+2028 too), `\s` is RE2's five spaces (Java adds \x0B);
+# - `regexp_replace`'s group references `\1` are Java's `$1`; only 'g' (every match) or a
+#   pattern anchored at the end (one match at most) is allowed, since Spark replaces every match;
+# - `try_strptime(v, formats)` is a coalesce of `try_to_timestamp(v, pattern)`, one per format;
+# - `timezone(zone, try_cast(v as timestamptz))` is `from_utc_timestamp(try_cast(v as
+#   timestamp_ltz), zone)` as a timestamp_ntz (staging runs with the session's zone UTC and
+#   timestamps without zone, as DuckDB's; helpers.spark_staging.STAGING_CONF);
+# - `map_extract_value(map(k, v), x)` is `try_element_at(map_from_arrays(k, v), x)`;
+# - `nfc_normalize(x)` has no Spark function: the distinct texts of the column are normalised by
+#   Python first and passed as the parameters nfc_from and nfc_to (`nfc_pairs`), looked up here.
+
+_MACRO = re.compile(r"create or replace temp macro (\w+)\(([^)]*)\) as\s*(.*?);\s*(?=create or "
+                    r"replace temp macro|\Z)", re.S)
+
+# strptime's formats as Java's patterns (what the macros use; another one is an error)
+STRPTIME_TO_JAVA = {"%Y": "yyyy", "%m": "M", "%d": "d", "%H": "H", "%M": "m", "%S": "s",
+                    "%f": "SSSSSS", "%I": "h", "%p": "a"}
+
+# the functions the rewritten staging SQL may call that SQLGlot does not know
+SPARK_STAGING_FUNCTIONS = {"TRY_TO_TIMESTAMP", "FROM_UTC_TIMESTAMP", "TRY_ELEMENT_AT",
+                           "MAPPED_AMOUNT", "MAP_FROM_ARRAYS"}
+
+
+def macros(text: str | None = None) -> dict[str, tuple[list[str], exp.Expression]]:
+    """name -> (parameters, body) of every macro in sql/macros.sql."""
+    text = text if text is not None else db.sql_text("macros")
+    text = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("--"))
+    found = {}
+    for name, params, body in _MACRO.findall(text):
+        found[name.lower()] = ([p.strip().lower() for p in params.split(",") if p.strip()],
+                               sqlglot.parse_one(body, read="duckdb"))
+    return found
+
+
+def expand_macros(tree: exp.Expression, defs: dict | None = None) -> exp.Expression:
+    """`tree` with every call of a macro replaced by its body (argument for argument), as DuckDB
+    expands them."""
+    defs = macros() if defs is None else defs
+
+    def expand(node):
+        if not (isinstance(node, exp.Anonymous) and node.name.lower() in defs):
+            return node
+        params, body = defs[node.name.lower()]
+        args = [expand_macros(a, defs) for a in node.expressions]
+        if len(args) != len(params):
+            raise db.ModelError(f"macro {node.name} takes {len(params)} arguments, given "
+                                f"{len(args)}")
+        given = dict(zip(params, args))
+
+        def put(n):
+            if isinstance(n, exp.Column) and not n.table and n.name.lower() in given:
+                return exp.Paren(this=given[n.name.lower()].copy())
+            if (isinstance(n, exp.Identifier) and isinstance(n.parent, (exp.Anonymous, exp.Func))
+                    and n.name.lower() in given):  # a parameter passed on to another macro
+                return exp.Paren(this=given[n.name.lower()].copy())
+            if isinstance(n, exp.Column) and n.table and n.table.lower() in given:
+                arg = given[n.table.lower()]
+                if isinstance(arg, exp.Identifier):  # a lambda's variable
+                    return exp.column(n.name, table=arg.name)
+                if not (isinstance(arg, exp.Column) and not arg.table):
+                    raise db.ModelError(f"macro {node.name}: {n.table}.{n.name} needs a plain "
+                                        f"name as argument")
+                return exp.column(n.name, table=arg.name)
+            return n
+
+        return expand_macros(body.copy().transform(put), defs)
+
+    return tree.transform(expand)
+
+
+def java_regex(pattern: str) -> str:
+    """An RE2 pattern (DuckDB) as Java reads it alike (see above)."""
+    out, i, in_class = [], 0, False
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\" and i + 1 < len(pattern):
+            pair = pattern[i:i + 2]
+            if pair == "\\s":
+                out.append("\\t\\n\\f\\r " if in_class else "[\\t\\n\\f\\r ]")
+            elif pair in ("\\p", "\\P", "\\Q", "\\E", "\\z", "\\Z", "\\A", "\\b", "\\B"):
+                raise db.ModelError(f"pattern {pattern!r}: {pair} is not rewritten for Spark")
+            else:
+                out.append(pair)
+            i += 2
+            continue
+        if in_class:
+            if c == "]":
+                in_class = False
+            out.append(c)
+        elif c == "[":
+            in_class = True
+            out.append(c)
+            # a ']' or '^]' first in a class is a literal
+            if pattern[i + 1:i + 2] == "^":
+                out.append("^")
+                i += 1
+            if pattern[i + 1:i + 2] == "]":
+                out.append("]")
+                i += 1
+        elif c == "$":
+            out.append("\\z")
+        elif c == ".":
+            out.append("[^\\n]")
+        elif c == "(" and pattern[i + 1:i + 2] == "?" and pattern[i + 2:i + 3] != ":":
+            raise db.ModelError(f"pattern {pattern!r}: only (?: groups are rewritten for Spark")
+        else:
+            out.append(c)
+        i += 1
+    return "".join(out)
+
+
+def _pattern(node: exp.Expression) -> exp.Literal:
+    if not (isinstance(node, exp.Literal) and node.is_string):
+        raise db.ModelError(f"a regular expression must be a literal to run on Spark: {node.sql()}")
+    return exp.Literal.string(java_regex(node.name))
+
+
+def _java_replacement(text: str) -> str:
+    """`\\1` (RE2) -> `$1` (Java); a literal `$` escaped."""
+    return re.sub(r"\\(\d)", r"$\1", text.replace("$", "\\$"))
+
+
+def _java_time_pattern(fmt: str) -> str:
+    """A strptime format as Java's pattern: each %X by STRPTIME_TO_JAVA, letters written in the
+    format (the T between date and time) quoted, other characters as they are."""
+    out = []
+    for token in re.findall(r"%.|[a-zA-Z]+|[^%a-zA-Z]+", fmt):
+        if token.startswith("%"):
+            out.append(STRPTIME_TO_JAVA.get(token) or _no_format(fmt))
+        elif token[0].isalpha():
+            out.append(f"'{token}'")
+        else:
+            out.append(token.replace("'", "''"))
+    return "".join(out)
+
+
+def _no_format(fmt: str):
+    raise db.ModelError(f"strptime format {fmt!r} has no Java pattern in STRPTIME_TO_JAVA")
+
+
+def _fn(name: str, *args: exp.Expression) -> exp.Anonymous:
+    return exp.Anonymous(this=name, expressions=list(args))
+
+
+def _rw(node: exp.Expression | None) -> exp.Expression | None:
+    """What a rewritten node keeps, rewritten in turn (transform does not enter a new node)."""
+    return None if node is None else node.transform(_staging_rewrite)
+
+
+def _staging_rewrite(node: exp.Expression) -> exp.Expression:
+    if isinstance(node, exp.CTE) and node.args.get("materialized") is not None:
+        node.set("materialized", None)
+        return node
+    if isinstance(node, exp.RegexpExtract):
+        group = node.args.get("group")
+        pattern = _pattern(node.expression)
+        if isinstance(group, exp.Array):
+            return exp.Struct(expressions=[
+                exp.PropertyEQ(this=exp.to_identifier(name.name), expression=exp.RegexpExtract(
+                    this=_rw(node.this.copy()), expression=pattern.copy(),
+                    group=exp.Literal.number(i + 1)))
+                for i, name in enumerate(group.expressions)])
+        node.set("expression", pattern)
+        return node
+    if isinstance(node, exp.RegexpLike):
+        node.set("expression", _pattern(node.expression))
+        return node
+    if isinstance(node, exp.RegexpFullMatch):
+        inner = _pattern(node.expression).name
+        return exp.RegexpLike(this=_rw(node.this),
+                              expression=exp.Literal.string(f"^(?:{inner})\\z"))
+    if isinstance(node, exp.RegexpReplace):
+        modifiers = node.args.get("modifiers")
+        raw = node.expression.name if isinstance(node.expression, exp.Literal) else ""
+        if modifiers is None or modifiers.name != "g":
+            if not (raw.endswith("$") and not raw.endswith("\\$")):
+                raise db.ModelError(f"regexp_replace({raw!r}) without 'g' replaces the first "
+                                    f"match, Spark every one: add 'g' or anchor it with $")
+        replacement = node.args.get("replacement")
+        return exp.RegexpReplace(this=_rw(node.this), expression=_pattern(node.expression),
+                                 replacement=exp.Literal.string(
+                                     _java_replacement(replacement.name)))
+    if isinstance(node, exp.Anonymous):
+        name = node.name.lower()
+        args = node.expressions
+        if name == "try_strptime":
+            value, formats = args
+            formats = formats.expressions if isinstance(formats, exp.Array) else [formats]
+            value = _rw(value)
+            tries = [_fn("TRY_TO_TIMESTAMP", value.copy(),
+                         exp.Literal.string(_java_time_pattern(f.name))) for f in formats]
+            return tries[0] if len(tries) == 1 else exp.Coalesce(this=tries[0],
+                                                                 expressions=tries[1:])
+        if name == "timezone":
+            zone, value = args
+            if isinstance(value, exp.TryCast) and value.to.this == exp.DataType.Type.TIMESTAMPTZ:
+                value = exp.TryCast(this=_rw(value.this),
+                                    to=exp.DataType.build("timestamp_ltz", dialect="spark"),
+                                    safe=True)
+            else:
+                raise db.ModelError("timezone() runs on Spark only on try_cast(… as timestamptz)")
+            return exp.Cast(this=_fn("FROM_UTC_TIMESTAMP", value, _rw(zone)),
+                            to=exp.DataType.build("timestamp_ntz", dialect="spark"))
+        if name == "map_extract_value":
+            mapping, key = args
+            if not isinstance(mapping, exp.Map):
+                raise db.ModelError("map_extract_value() runs on Spark only on map(keys, values)")
+            return _fn("TRY_ELEMENT_AT", exp.Anonymous(
+                this="MAP_FROM_ARRAYS", expressions=[_rw(mapping.args["keys"]),
+                                                     _rw(mapping.args["values"])]), _rw(key))
+        if name == "nfc_normalize":
+            return _fn("TRY_ELEMENT_AT", _fn("MAP_FROM_ARRAYS", exp.Placeholder(this="nfc_from"),
+                                             exp.Placeholder(this="nfc_to")), _rw(args[0]))
+    return node
+
+
+def staging_to_spark(text: str) -> str:
+    """A staging model (or an export check) in Spark SQL: its macros expanded, then every
+    DuckDB-only function rewritten (see above). mapped_amount() stays a call: the mapping's
+    expression is a Spark SQL function made when an export is staged."""
+    defs = macros()
+    out = []
+    for tree in parse(text):
+        tree = expand_macros(tree, defs).transform(_staging_rewrite)
+        for node in tree.walk():
+            if isinstance(node, exp.Anonymous) and node.name.upper() not in (
+                    SPARK_STAGING_FUNCTIONS | {"MAPPED_AMOUNT"}):
+                raise db.ModelError(f"{node.name}() has no Spark rewrite in helpers.portable")
+        out.append(tree.sql(dialect="spark", pretty=True))
+    return ";\n".join(out)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -94,7 +94,7 @@ create or replace temp macro local_timestamp(t, shop_tz) as
 create or replace temp macro parse_local_timestamp(raw_text, shop_tz, date_order, pivot_year) as
     coalesce(
         case
-            when length(raw_text) = 19 and raw_text[5] = '-'
+            when length(raw_text) = 19 and substring(raw_text, 5, 1) = '-'
                 then try_strptime(raw_text, '%Y-%m-%d %H:%M:%S')
         end,
         local_timestamp(iso_date_text(raw_text, date_order, pivot_year), shop_tz)
@@ -112,9 +112,9 @@ create or replace temp macro amount_text(raw_text) as
 -- cannot be read (null).
 create or replace temp macro amount_unsigned(s) as
     case
-        when s like '(%)' then s[2:-2]
+        when s like '(%)' then substring(s, 2, length(s) - 2)
         when s like '(%' or s like '%)' then null
-        when s like '-%' or s like '+%' then s[2:]
+        when s like '-%' or s like '+%' then substring(s, 2)
         else s
     end;
 
