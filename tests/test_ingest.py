@@ -116,6 +116,27 @@ def test_every_quarantine_reason_is_recorded_with_its_line(con, given_orders, tm
     assert q.order_date.tolist()[1] == "31/02/2024"  # the original text, not a parsed value
 
 
+def test_an_amount_too_large_to_be_money_is_set_aside_never_a_crash(con, given_orders):
+    """18 nines parse exactly, but money is kept as decimal(18, 4): the cast failed the whole
+    staging with a conversion error; now the line is set aside as unreadable."""
+    report = given_orders([ROW, ROW | {"order_id": "2", "amount": "999999999999999999"},
+                           ROW | {"order_id": "3", "amount": "99999999999999"}])
+    assert report.reasons == {"unparseable_amount": 1} and report.reconciles
+    assert report.rows_loaded == 2
+
+
+@pytest.mark.parametrize("text, read", [
+    ("2024-03-01 10:00:00 Z", True),  # a space before Z: read (UTC)
+    ("2024-03-01 10:00+07:00", True),  # no seconds before the zone: read
+    ("2024-03-01 10:00:00+19:00", False),  # no zone is 19 hours from UTC
+    ("2024-03-01 24:00:00+07:00", False),  # no hour 24, with a zone or without
+])
+def test_times_with_a_zone_are_read_only_when_they_can_be(con, given_orders, text, read):
+    report = given_orders([ROW | {"order_date": text}])
+    assert report.rows_loaded == (1 if read else 0)
+    assert report.reasons == ({} if read else {"unparseable_date": 1})
+
+
 def test_duplicates_are_counted_and_kept_unless_asked(con, given_orders):
     rows = [ROW, ROW, ROW, ROW | {"order_id": "2"}]
     report = given_orders(rows)

@@ -27,9 +27,13 @@ def start(namespace: dict, page: str, **overrides) -> RunParams:
 def open_run(run: RunParams) -> tuple[duckdb.DuckDBPyConnection, dict[str, LoadReport]]:
     """The run's database with its exports staged, and the engine its models run on."""
     con = db.connect(**run.duckdb_options())
-    inputs = rfm.load_inputs(con, run)
+    spark = None
     if run.engine == "spark":
-        # the exports are staged here (DuckDB); every model from here on runs on Spark
+        spark = spark_models.session(run.spark_master, spark_models.session_conf(run.spark_conf))
+    # with Spark, the orders export is parsed and checked there (helpers.spark_staging)
+    inputs = rfm.load_inputs(con, run, spark=spark)
+    if run.engine == "spark":
+        # every model from here on runs on Spark
         spark_models.attach(con, master=run.spark_master, conf=run.spark_conf,
                             staged={"order_lines": inputs["orders"].staged,
                                     "customers": inputs["customers"].staged

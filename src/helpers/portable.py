@@ -253,8 +253,12 @@ def spark_files() -> dict[str, str]:
 #   also matches before a final line break), `.` is anything but a line break (Java stops at
 #   \r and U+2028 too), `\s` is RE2's five spaces (Java adds \x0B);
 # - `regexp_replace`'s group references `\1` are Java's `$1`; only 'g' (every match) or a
-#   pattern anchored at the end (one match at most) is allowed, since Spark replaces every match;
-# - `try_strptime(v, formats)` is a coalesce of `try_to_timestamp(v, pattern)`, one per format;
+#   pattern anchored at either end (one match at most) is allowed, since Spark replaces every
+#   match;
+# - `trim(x)` removes Unicode's space separators in DuckDB (U+00A0 too), the space only in Spark:
+#   it is a regexp_replace of them;
+# - `try_strptime(v, formats)` is a coalesce of `try_to_timestamp(v, pattern)`, one per format,
+#   over v with its spaces as strptime reads them (none around it, a run of them as one);
 # - `timezone(zone, try_cast(v as timestamptz))` is `from_utc_timestamp(try_cast(v as
 #   timestamp_ltz), zone)` as a timestamp_ntz (staging runs with the session's zone UTC and
 #   timestamps without zone, as DuckDB's; helpers.spark_staging.STAGING_CONF);
@@ -391,6 +395,22 @@ def _no_format(fmt: str):
     raise db.ModelError(f"strptime format {fmt!r} has no Java pattern in STRPTIME_TO_JAVA")
 
 
+# What DuckDB's trim() removes: the space and Unicode's other space separators (Zs), as the
+# no-break space U+00A0 that spreadsheets write; Spark's trim() removes the space only
+_TRIMMED = r"[ \x{00A0}\x{1680}\x{2000}-\x{200A}\x{202F}\x{205F}\x{3000}]"
+
+# DuckDB's strptime skips spaces before and after the text and reads a space of the format as
+# any run of spaces (a line break, a tab); Java's patterns read one space as one space
+_SPACES = r"[\t\n\x0B\f\r ]+"
+
+
+def _strptime_spaces(value: exp.Expression) -> exp.Expression:
+    trimmed = exp.RegexpReplace(this=value, expression=exp.Literal.string(
+        f"^{_SPACES}|{_SPACES}\\z"), replacement=exp.Literal.string(""))
+    return exp.RegexpReplace(this=trimmed, expression=exp.Literal.string(_SPACES),
+                             replacement=exp.Literal.string(" "))
+
+
 def _fn(name: str, *args: exp.Expression) -> exp.Anonymous:
     return exp.Anonymous(this=name, expressions=list(args))
 
@@ -418,6 +438,10 @@ def _staging_rewrite(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.RegexpLike):
         node.set("expression", _pattern(node.expression))
         return node
+    if isinstance(node, exp.Trim) and not node.args.get("expression") and not node.args.get(
+            "position"):
+        return exp.RegexpReplace(this=_rw(node.this), expression=exp.Literal.string(
+            f"^{_TRIMMED}+|{_TRIMMED}+\\z"), replacement=exp.Literal.string(""))
     if isinstance(node, exp.RegexpFullMatch):
         inner = _pattern(node.expression).name
         return exp.RegexpLike(this=_rw(node.this),
@@ -425,10 +449,10 @@ def _staging_rewrite(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.RegexpReplace):
         modifiers = node.args.get("modifiers")
         raw = node.expression.name if isinstance(node.expression, exp.Literal) else ""
-        if modifiers is None or modifiers.name != "g":
-            if not (raw.endswith("$") and not raw.endswith("\\$")):
-                raise db.ModelError(f"regexp_replace({raw!r}) without 'g' replaces the first "
-                                    f"match, Spark every one: add 'g' or anchor it with $")
+        anchored = raw.startswith("^") or (raw.endswith("$") and not raw.endswith("\\$"))
+        if (modifiers is None or modifiers.name != "g") and not anchored:
+            raise db.ModelError(f"regexp_replace({raw!r}) without 'g' replaces the first "
+                                f"match, Spark every one: add 'g' or anchor it with ^ or $")
         replacement = node.args.get("replacement")
         return exp.RegexpReplace(this=_rw(node.this), expression=_pattern(node.expression),
                                  replacement=exp.Literal.string(
@@ -439,7 +463,7 @@ def _staging_rewrite(node: exp.Expression) -> exp.Expression:
         if name == "try_strptime":
             value, formats = args
             formats = formats.expressions if isinstance(formats, exp.Array) else [formats]
-            value = _rw(value)
+            value = _strptime_spaces(_rw(value))
             tries = [_fn("TRY_TO_TIMESTAMP", value.copy(),
                          exp.Literal.string(_java_time_pattern(f.name))) for f in formats]
             return tries[0] if len(tries) == 1 else exp.Coalesce(this=tries[0],

@@ -32,11 +32,13 @@ where false
 """
 
 
-def load_inputs(con: duckdb.DuckDBPyConnection, run: RunParams) -> dict[str, ingest.LoadReport]:
-    """Stage order_lines (and customers, or an empty customers table) for a run."""
+def load_inputs(con: duckdb.DuckDBPyConnection, run: RunParams, *,
+                spark=None) -> dict[str, ingest.LoadReport]:
+    """Stage order_lines (and customers, or an empty customers table) for a run. With a
+    SparkSession the orders export is parsed and checked on Spark."""
     options = run.input_options()
     reports = {"orders": ingest.load_orders(con, run.orders_path, returns_path=run.returns_path,
-                                            **options)}
+                                            spark=spark, **options)}
     if run.customers_path:
         # the customers export comes from the same system: read it with the mapping the orders
         # were read with (mapping auto picked it from the orders' headers)

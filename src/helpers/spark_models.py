@@ -349,12 +349,16 @@ def _sweep(root: Path) -> None:
             log.unlink(missing_ok=True)
 
 
+def session_conf(conf: dict) -> dict:
+    """spark_conf without the workbook's own setting (WORK_DIR_CONF), as Spark takes it."""
+    return {k: v for k, v in (conf or {}).items() if k != WORK_DIR_CONF}
+
+
 def attach(con, *, master: str | None, conf: dict, staged: dict[str, str | None]) -> SparkEngine:
     """Spark takes the models of `con` from here on (see SparkEngine). `staged` gives the staged
     Parquet of order_lines and customers (None: the connection's own customers table, empty)."""
-    conf = dict(conf)
-    root = Path(conf.pop(WORK_DIR_CONF, None) or DATA_PROCESSED / "spark")
-    spark = session(master, conf)
+    root = Path((conf or {}).get(WORK_DIR_CONF) or DATA_PROCESSED / "spark")
+    spark = session(master, session_conf(conf))
     _sweep(root)
     folder = root / f"run-{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     engine = SparkEngine(spark, folder)

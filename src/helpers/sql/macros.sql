@@ -58,18 +58,29 @@ create or replace temp macro iso_date_text(raw_text, date_order, pivot_year) as
     end;
 
 -- ISO text -> the shop's local wall-clock time. Without a zone it already is local time; with a
--- zone (Z, +07:00, +0700, +07) it is converted to shop_tz.
+-- zone (Z, +07:00, +0700, +07; at most 18 hours, an hour of 0 to 23) it is converted to shop_tz.
+-- The time is written out to its seconds first (10:00+07:00 -> 10:00:00+07:00) and a space
+-- before Z is dropped: Spark reads a zone only after seconds and reads ' Z', DuckDB the other
+-- way round.
 create or replace temp macro local_timestamp(t, shop_tz) as
     list_transform(
         [t],
         lambda v: case
-            when regexp_matches(v, '^\d{4}-\d{2}-\d{2}[ T].*(Z|[+-]\d{2}(:?\d{2})?)$')
+            when regexp_matches(
+                v, '^\d{4}-\d{2}-\d{2}[ T]([01]?\d|2[0-3]):.*(Z|[+-](0\d|1[0-8])(:?\d{2})?)$'
+            )
                 then timezone(
                     shop_tz,
                     try_cast(
                         regexp_replace(
-                            regexp_replace(v, '\s*([+-]\d{2}):?(\d{2})$', '\1:\2'),
-                            '\s*([+-]\d{2})$', '\1:00'
+                            regexp_replace(
+                                regexp_replace(
+                                    regexp_replace(v, '\s+Z$', 'Z'),
+                                    '\s*([+-]\d{2}):?(\d{2})$', '\1:\2'
+                                ),
+                                '\s*([+-]\d{2})$', '\1:00'
+                            ),
+                            '^(\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2})(Z|[+-])', '\1:00\2'
                         ) as timestamptz
                     )
                 )
@@ -155,11 +166,12 @@ create or replace temp macro parse_amount(raw_text, decimal_mark) as
     end;
 
 -- An exact amount (decimal(38, 10)) kept to 4 decimals, as money is stored, and whether that
--- changes it. The same as cast(x as decimal(18, 4)) and a comparison, but through 64-bit
--- decimals where the amount fits them (below 100 million): 128-bit division is slow.
+-- changes it. The same as try_cast(x as decimal(18, 4)) and a comparison, but through 64-bit
+-- decimals where the amount fits them (below 100 million): 128-bit division is slow. An amount
+-- of 10^14 or more is no money (null: the line is set aside as unreadable).
 create or replace temp macro money_4dp(x) as
     coalesce(
-        cast(try_cast(x as decimal(18, 10)) as decimal(18, 4)), cast(x as decimal(18, 4))
+        cast(try_cast(x as decimal(18, 10)) as decimal(18, 4)), try_cast(x as decimal(18, 4))
     );
 
 create or replace temp macro is_beyond_4dp(x) as

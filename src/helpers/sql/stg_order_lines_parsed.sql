@@ -136,7 +136,9 @@ final as (
         order_date_text,
         amount_text,
         line_amount,
-        is_amount_unreadable,
+        -- read, but too large to be money (10^14 or more)
+        is_amount_unreadable or (exact_amount is not null and line_amount is null)
+            as is_amount_unreadable,
         is_amount_empty,
         is_amount_inexact,
         is_guest

@@ -11,18 +11,41 @@ WITH dates AS (
   SELECT
     value,
     STRUCT(
-      REGEXP_EXTRACT(TRIM(value), '^(\\d{1,2})[/.-](\\d{1,2})[/.-](\\d{2}|\\d{4})(?:[ T][^\\n]*)?\\z') AS a,
-      REGEXP_EXTRACT(TRIM(value), '^(\\d{1,2})[/.-](\\d{1,2})[/.-](\\d{2}|\\d{4})(?:[ T][^\\n]*)?\\z', 2) AS b
+      REGEXP_EXTRACT(
+        REGEXP_REPLACE(
+          value,
+          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+          ''
+        ),
+        '^(\\d{1,2})[/.-](\\d{1,2})[/.-](\\d{2}|\\d{4})(?:[ T][^\\n]*)?\\z'
+      ) AS a,
+      REGEXP_EXTRACT(
+        REGEXP_REPLACE(
+          value,
+          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+          ''
+        ),
+        '^(\\d{1,2})[/.-](\\d{1,2})[/.-](\\d{2}|\\d{4})(?:[ T][^\\n]*)?\\z',
+        2
+      ) AS b
     ) AS p
   FROM dates
   WHERE
-    TRIM(value) RLIKE '^\\d{1,2}[/.-]\\d{1,2}[/.-](\\d{2}|\\d{4})([ T][^\\n]*)?\\z'
+    REGEXP_REPLACE(
+      value,
+      '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+      ''
+    ) RLIKE '^\\d{1,2}[/.-]\\d{1,2}[/.-](\\d{2}|\\d{4})([ T][^\\n]*)?\\z'
 ), fields AS (
   SELECT
     value,
     CAST(p.a AS INT) AS first_field,
     CAST(p.b AS INT) AS second_field,
-    TRIM(value) RLIKE '^\\d{1,2}[/.-]\\d{1,2}[/.-]\\d{2}([ T][^\\n]*)?\\z' AS is_two_digit_year
+    REGEXP_REPLACE(
+      value,
+      '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+      ''
+    ) RLIKE '^\\d{1,2}[/.-]\\d{1,2}[/.-]\\d{2}([ T][^\\n]*)?\\z' AS is_two_digit_year
   FROM parts
 ), final AS (
   SELECT

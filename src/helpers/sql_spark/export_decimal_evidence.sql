@@ -11,11 +11,18 @@ WITH amounts AS (
     TRANSFORM(
       ARRAY(
         REGEXP_REPLACE(
-          COALESCE(TRIM((
-            (
-              value
-            )
-          )), ''),
+          COALESCE(
+            REGEXP_REPLACE(
+              (
+                (
+                  value
+                )
+              ),
+              '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+              ''
+            ),
+            ''
+          ),
           '(₫|đ|Đ|VNĐ|VND|vnd|\\$|€|£|[\\t\\n\\f\\r ]|\\x{00A0}|\\x{202F})',
           ''
         )

@@ -22,9 +22,17 @@ WITH source AS (
           WHEN (
             customer_id
           ) RLIKE '^[\\t\\n\\f\\r ]*-?\\d+\\.0*[\\t\\n\\f\\r ]*\\z'
-          THEN REGEXP_REPLACE(TRIM((
-            customer_id
-          )), '\\.0*\\z', '')
+          THEN REGEXP_REPLACE(
+            REGEXP_REPLACE(
+              (
+                customer_id
+              ),
+              '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+              ''
+            ),
+            '\\.0*\\z',
+            ''
+          )
           ELSE (
             customer_id
           )
@@ -40,9 +48,17 @@ WITH source AS (
             WHEN (
               order_id
             ) RLIKE '^[\\t\\n\\f\\r ]*-?\\d+\\.0*[\\t\\n\\f\\r ]*\\z'
-            THEN REGEXP_REPLACE(TRIM((
-              order_id
-            )), '\\.0*\\z', '')
+            THEN REGEXP_REPLACE(
+              REGEXP_REPLACE(
+                (
+                  order_id
+                ),
+                '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                ''
+              ),
+              '\\.0*\\z',
+              ''
+            )
             ELSE (
               order_id
             )
@@ -52,7 +68,14 @@ WITH source AS (
       END,
       ''
     ) AS order_id, /* an empty order id makes the row an order of its own */
-    NULLIF(TRIM(TRY_ELEMENT_AT(MAP_FROM_ARRAYS(:nfc_from, :nfc_to), status)), '') AS status_text, /* -------- strings: statuses compared after NFC, trim and lower case */
+    NULLIF(
+      REGEXP_REPLACE(
+        TRY_ELEMENT_AT(MAP_FROM_ARRAYS(:nfc_from, :nfc_to), status),
+        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+        ''
+      ),
+      ''
+    ) AS status_text, /* -------- strings: statuses compared after NFC, trim and lower case */
     channel,
     amount_1, /* -------- numerics: each column of the amount expression (amount_1..amount_6; those */ /* -------- past $amount_columns are null), parsed by the same rule, then the expression */
     amount_2,
@@ -74,11 +97,18 @@ WITH source AS (
       ELSE TRANSFORM(
         ARRAY(
           REGEXP_REPLACE(
-            COALESCE(TRIM((
-              (
-                amount_1
-              )
-            )), ''),
+            COALESCE(
+              REGEXP_REPLACE(
+                (
+                  (
+                    amount_1
+                  )
+                ),
+                '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                ''
+              ),
+              ''
+            ),
             '(₫|đ|Đ|VNĐ|VND|vnd|\\$|€|£|[\\t\\n\\f\\r ]|\\x{00A0}|\\x{202F})',
             ''
           )
@@ -229,11 +259,18 @@ WITH source AS (
       ELSE TRANSFORM(
         ARRAY(
           REGEXP_REPLACE(
-            COALESCE(TRIM((
-              (
-                amount_2
-              )
-            )), ''),
+            COALESCE(
+              REGEXP_REPLACE(
+                (
+                  (
+                    amount_2
+                  )
+                ),
+                '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                ''
+              ),
+              ''
+            ),
             '(₫|đ|Đ|VNĐ|VND|vnd|\\$|€|£|[\\t\\n\\f\\r ]|\\x{00A0}|\\x{202F})',
             ''
           )
@@ -384,11 +421,18 @@ WITH source AS (
       ELSE TRANSFORM(
         ARRAY(
           REGEXP_REPLACE(
-            COALESCE(TRIM((
-              (
-                amount_3
-              )
-            )), ''),
+            COALESCE(
+              REGEXP_REPLACE(
+                (
+                  (
+                    amount_3
+                  )
+                ),
+                '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                ''
+              ),
+              ''
+            ),
             '(₫|đ|Đ|VNĐ|VND|vnd|\\$|€|£|[\\t\\n\\f\\r ]|\\x{00A0}|\\x{202F})',
             ''
           )
@@ -539,11 +583,18 @@ WITH source AS (
       ELSE TRANSFORM(
         ARRAY(
           REGEXP_REPLACE(
-            COALESCE(TRIM((
-              (
-                amount_4
-              )
-            )), ''),
+            COALESCE(
+              REGEXP_REPLACE(
+                (
+                  (
+                    amount_4
+                  )
+                ),
+                '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                ''
+              ),
+              ''
+            ),
             '(₫|đ|Đ|VNĐ|VND|vnd|\\$|€|£|[\\t\\n\\f\\r ]|\\x{00A0}|\\x{202F})',
             ''
           )
@@ -694,11 +745,18 @@ WITH source AS (
       ELSE TRANSFORM(
         ARRAY(
           REGEXP_REPLACE(
-            COALESCE(TRIM((
-              (
-                amount_5
-              )
-            )), ''),
+            COALESCE(
+              REGEXP_REPLACE(
+                (
+                  (
+                    amount_5
+                  )
+                ),
+                '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                ''
+              ),
+              ''
+            ),
             '(₫|đ|Đ|VNĐ|VND|vnd|\\$|€|£|[\\t\\n\\f\\r ]|\\x{00A0}|\\x{202F})',
             ''
           )
@@ -849,11 +907,18 @@ WITH source AS (
       ELSE TRANSFORM(
         ARRAY(
           REGEXP_REPLACE(
-            COALESCE(TRIM((
-              (
-                amount_6
-              )
-            )), ''),
+            COALESCE(
+              REGEXP_REPLACE(
+                (
+                  (
+                    amount_6
+                  )
+                ),
+                '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                ''
+              ),
+              ''
+            ),
             '(₫|đ|Đ|VNĐ|VND|vnd|\\$|€|£|[\\t\\n\\f\\r ]|\\x{00A0}|\\x{202F})',
             ''
           )
@@ -997,67 +1062,98 @@ WITH source AS (
         )) = 19 AND SUBSTRING((
           order_date
         ), 5, 1) = '-'
-        THEN TRY_TO_TIMESTAMP((
-          order_date
-        ), 'yyyy-M-d H:m:s')
+        THEN TRY_TO_TIMESTAMP(
+          REGEXP_REPLACE(
+            REGEXP_REPLACE((
+              order_date
+            ), '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+            '[\\t\\n\\x0B\\f\\r ]+',
+            ' '
+          ),
+          'yyyy-M-d H:m:s'
+        )
       END,
       TRANSFORM(
         ARRAY(
           (
             CASE
-              WHEN TRIM((
+              WHEN REGEXP_REPLACE(
                 (
-                  order_date
-                )
-              )) RLIKE '^\\d{4}-\\d{2}-\\d{2}'
-              THEN TRIM((
+                  (
+                    order_date
+                  )
+                ),
+                '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                ''
+              ) RLIKE '^\\d{4}-\\d{2}-\\d{2}'
+              THEN REGEXP_REPLACE(
                 (
-                  order_date
-                )
-              ))
+                  (
+                    order_date
+                  )
+                ),
+                '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                ''
+              )
               ELSE TRANSFORM(
                 ARRAY(
                   STRUCT(
                     REGEXP_EXTRACT(
-                      TRIM((
+                      REGEXP_REPLACE(
                         (
                           (
-                            order_date
+                            (
+                              order_date
+                            )
                           )
-                        )
-                      )),
+                        ),
+                        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                        ''
+                      ),
                       '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z'
                     ) AS a,
                     REGEXP_EXTRACT(
-                      TRIM((
+                      REGEXP_REPLACE(
                         (
                           (
-                            order_date
+                            (
+                              order_date
+                            )
                           )
-                        )
-                      )),
+                        ),
+                        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                        ''
+                      ),
                       '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
                       2
                     ) AS b,
                     REGEXP_EXTRACT(
-                      TRIM((
+                      REGEXP_REPLACE(
                         (
                           (
-                            order_date
+                            (
+                              order_date
+                            )
                           )
-                        )
-                      )),
+                        ),
+                        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                        ''
+                      ),
                       '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
                       3
                     ) AS c,
                     REGEXP_EXTRACT(
-                      TRIM((
+                      REGEXP_REPLACE(
                         (
                           (
-                            order_date
+                            (
+                              order_date
+                            )
                           )
-                        )
-                      )),
+                        ),
+                        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                        ''
+                      ),
                       '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
                       4
                     ) AS rest
@@ -1141,12 +1237,20 @@ WITH source AS (
           )
         ),
         v -> CASE
-          WHEN v RLIKE '^\\d{4}-\\d{2}-\\d{2}[ T][^\\n]*(Z|[+-]\\d{2}(:?\\d{2})?)\\z'
+          WHEN v RLIKE '^\\d{4}-\\d{2}-\\d{2}[ T]([01]?\\d|2[0-3]):[^\\n]*(Z|[+-](0\\d|1[0-8])(:?\\d{2})?)\\z'
           THEN CAST(FROM_UTC_TIMESTAMP(
             TRY_CAST(REGEXP_REPLACE(
-              REGEXP_REPLACE(v, '[\\t\\n\\f\\r ]*([+-]\\d{2}):?(\\d{2})\\z', '$1:$2'),
-              '[\\t\\n\\f\\r ]*([+-]\\d{2})\\z',
-              '$1:00'
+              REGEXP_REPLACE(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '[\\t\\n\\f\\r ]+Z\\z', 'Z'),
+                  '[\\t\\n\\f\\r ]*([+-]\\d{2}):?(\\d{2})\\z',
+                  '$1:$2'
+                ),
+                '[\\t\\n\\f\\r ]*([+-]\\d{2})\\z',
+                '$1:00'
+              ),
+              '^(\\d{4}-\\d{2}-\\d{2}[ T]\\d{1,2}:\\d{2})(Z|[+-])',
+              '$1:00$2'
             ) AS TIMESTAMP_LTZ),
             (
               (
@@ -1155,17 +1259,87 @@ WITH source AS (
             )
           ) AS TIMESTAMP_NTZ)
           WHEN LENGTH(v) = 10
-          THEN TRY_TO_TIMESTAMP(v, 'yyyy-M-d')
+          THEN TRY_TO_TIMESTAMP(
+            REGEXP_REPLACE(
+              REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+              '[\\t\\n\\x0B\\f\\r ]+',
+              ' '
+            ),
+            'yyyy-M-d'
+          )
           ELSE COALESCE(
-            TRY_TO_TIMESTAMP(v, 'yyyy-M-d H:m:s'),
-            TRY_TO_TIMESTAMP(v, 'yyyy-M-d H:m'),
-            TRY_TO_TIMESTAMP(v, 'yyyy-M-d\'T\'H:m:s'),
-            TRY_TO_TIMESTAMP(v, 'yyyy-M-d\'T\'H:m'),
-            TRY_TO_TIMESTAMP(v, 'yyyy-M-d H:m:s.SSSSSS'),
-            TRY_TO_TIMESTAMP(v, 'yyyy-M-d\'T\'H:m:s.SSSSSS'),
-            TRY_TO_TIMESTAMP(v, 'yyyy-M-d'),
-            TRY_TO_TIMESTAMP(v, 'yyyy-M-d h:m:s a'),
-            TRY_TO_TIMESTAMP(v, 'yyyy-M-d h:m a')
+            TRY_TO_TIMESTAMP(
+              REGEXP_REPLACE(
+                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                '[\\t\\n\\x0B\\f\\r ]+',
+                ' '
+              ),
+              'yyyy-M-d H:m:s'
+            ),
+            TRY_TO_TIMESTAMP(
+              REGEXP_REPLACE(
+                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                '[\\t\\n\\x0B\\f\\r ]+',
+                ' '
+              ),
+              'yyyy-M-d H:m'
+            ),
+            TRY_TO_TIMESTAMP(
+              REGEXP_REPLACE(
+                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                '[\\t\\n\\x0B\\f\\r ]+',
+                ' '
+              ),
+              'yyyy-M-d\'T\'H:m:s'
+            ),
+            TRY_TO_TIMESTAMP(
+              REGEXP_REPLACE(
+                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                '[\\t\\n\\x0B\\f\\r ]+',
+                ' '
+              ),
+              'yyyy-M-d\'T\'H:m'
+            ),
+            TRY_TO_TIMESTAMP(
+              REGEXP_REPLACE(
+                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                '[\\t\\n\\x0B\\f\\r ]+',
+                ' '
+              ),
+              'yyyy-M-d H:m:s.SSSSSS'
+            ),
+            TRY_TO_TIMESTAMP(
+              REGEXP_REPLACE(
+                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                '[\\t\\n\\x0B\\f\\r ]+',
+                ' '
+              ),
+              'yyyy-M-d\'T\'H:m:s.SSSSSS'
+            ),
+            TRY_TO_TIMESTAMP(
+              REGEXP_REPLACE(
+                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                '[\\t\\n\\x0B\\f\\r ]+',
+                ' '
+              ),
+              'yyyy-M-d'
+            ),
+            TRY_TO_TIMESTAMP(
+              REGEXP_REPLACE(
+                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                '[\\t\\n\\x0B\\f\\r ]+',
+                ' '
+              ),
+              'yyyy-M-d h:m:s a'
+            ),
+            TRY_TO_TIMESTAMP(
+              REGEXP_REPLACE(
+                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                '[\\t\\n\\x0B\\f\\r ]+',
+                ' '
+              ),
+              'yyyy-M-d h:m a'
+            )
           )
         END
       )[0]
@@ -1176,44 +1350,134 @@ WITH source AS (
 ), amount_checks AS (
   SELECT
     *,
-    CAST(COALESCE(TRIM((
-      amount_1
-    )), '') = '' AS INT) /* empty columns of the expression: the columns past it are null, so they are taken off */ + CAST(COALESCE(TRIM((
-      amount_2
-    )), '') = '' AS INT) + CAST(COALESCE(TRIM((
-      amount_3
-    )), '') = '' AS INT) + CAST(COALESCE(TRIM((
-      amount_4
-    )), '') = '' AS INT) + CAST(COALESCE(TRIM((
-      amount_5
-    )), '') = '' AS INT) + CAST(COALESCE(TRIM((
-      amount_6
-    )), '') = '' AS INT) - (
+    CAST(COALESCE(
+      REGEXP_REPLACE(
+        (
+          amount_1
+        ),
+        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+        ''
+      ),
+      ''
+    ) = '' AS INT) /* empty columns of the expression: the columns past it are null, so they are taken off */ + CAST(COALESCE(
+      REGEXP_REPLACE(
+        (
+          amount_2
+        ),
+        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+        ''
+      ),
+      ''
+    ) = '' AS INT) + CAST(COALESCE(
+      REGEXP_REPLACE(
+        (
+          amount_3
+        ),
+        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+        ''
+      ),
+      ''
+    ) = '' AS INT) + CAST(COALESCE(
+      REGEXP_REPLACE(
+        (
+          amount_4
+        ),
+        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+        ''
+      ),
+      ''
+    ) = '' AS INT) + CAST(COALESCE(
+      REGEXP_REPLACE(
+        (
+          amount_5
+        ),
+        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+        ''
+      ),
+      ''
+    ) = '' AS INT) + CAST(COALESCE(
+      REGEXP_REPLACE(
+        (
+          amount_6
+        ),
+        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+        ''
+      ),
+      ''
+    ) = '' AS INT) - (
       6 - :amount_columns
     ) AS empty_amounts,
-    CAST(COALESCE(TRIM((
-      amount_1
-    )), '') <> '' AND (
+    CAST(COALESCE(
+      REGEXP_REPLACE(
+        (
+          amount_1
+        ),
+        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+        ''
+      ),
+      ''
+    ) <> ''
+    AND (
       amount_value_1
-    ) IS NULL AS INT) /* columns with something written that cannot be read as money */ + CAST(COALESCE(TRIM((
-      amount_2
-    )), '') <> '' AND (
+    ) IS NULL AS INT) /* columns with something written that cannot be read as money */ + CAST(COALESCE(
+      REGEXP_REPLACE(
+        (
+          amount_2
+        ),
+        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+        ''
+      ),
+      ''
+    ) <> ''
+    AND (
       amount_value_2
-    ) IS NULL AS INT) + CAST(COALESCE(TRIM((
-      amount_3
-    )), '') <> '' AND (
+    ) IS NULL AS INT) + CAST(COALESCE(
+      REGEXP_REPLACE(
+        (
+          amount_3
+        ),
+        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+        ''
+      ),
+      ''
+    ) <> ''
+    AND (
       amount_value_3
-    ) IS NULL AS INT) + CAST(COALESCE(TRIM((
-      amount_4
-    )), '') <> '' AND (
+    ) IS NULL AS INT) + CAST(COALESCE(
+      REGEXP_REPLACE(
+        (
+          amount_4
+        ),
+        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+        ''
+      ),
+      ''
+    ) <> ''
+    AND (
       amount_value_4
-    ) IS NULL AS INT) + CAST(COALESCE(TRIM((
-      amount_5
-    )), '') <> '' AND (
+    ) IS NULL AS INT) + CAST(COALESCE(
+      REGEXP_REPLACE(
+        (
+          amount_5
+        ),
+        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+        ''
+      ),
+      ''
+    ) <> ''
+    AND (
       amount_value_5
-    ) IS NULL AS INT) + CAST(COALESCE(TRIM((
-      amount_6
-    )), '') <> '' AND (
+    ) IS NULL AS INT) + CAST(COALESCE(
+      REGEXP_REPLACE(
+        (
+          amount_6
+        ),
+        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+        ''
+      ),
+      ''
+    ) <> ''
+    AND (
       amount_value_6
     ) IS NULL AS INT) AS bad_amounts
   FROM parsed
@@ -1252,7 +1516,7 @@ WITH source AS (
       CAST(TRY_CAST((
         exact_amount
       ) AS DECIMAL(18, 10)) AS DECIMAL(18, 4)),
-      CAST((
+      TRY_CAST((
         exact_amount
       ) AS DECIMAL(18, 4))
     ) AS line_amount, /* money is kept exactly to 4 decimals; a computed value that needs more is not changed */
@@ -1289,7 +1553,10 @@ WITH source AS (
     order_date_text,
     amount_text,
     line_amount,
-    is_amount_unreadable,
+    is_amount_unreadable /* read, but too large to be money (10^14 or more) */
+    OR (
+      NOT exact_amount IS NULL AND line_amount IS NULL
+    ) AS is_amount_unreadable,
     is_amount_empty,
     is_amount_inexact,
     is_guest
