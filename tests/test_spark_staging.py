@@ -1,7 +1,8 @@
-"""An orders export staged on Spark gives DuckDB's staging, file for file (issue 18).
+"""An export staged on Spark gives DuckDB's staging, file for file (issue 18).
 
-The tests of real exports and of tricky values that stage orders are collected here a second
-time (imported below; the value-by-value ones are covered by one file of tricky texts here), with every orders load made on Spark (`ingest.load(spark=…)`, the
+The tests of real exports and of tricky values that stage exports are collected here a second
+time (imported below; the value-by-value ones are covered by files of tricky texts here), with
+every load (orders, their returns, customers) made on Spark (`ingest.load(spark=…)`, the
 parsing and checks of helpers.spark_staging) and, beside it, on DuckDB: the staged lines, the
 guest lines, the quarantine (its Parquet parts and the published CSV), the report (counts per
 file, reasons, what was detected) and any error must be the same. The tests' own assertions
@@ -17,6 +18,7 @@ import pyarrow.parquet as pq
 import pytest
 import sqlglot
 from test_ingest import (  # noqa: F401 (collected here again, staged on Spark)
+    test_customers_quarantine_empty_and_repeated_ids_and_parse_consent,
     test_duplicates_are_counted_and_kept_unless_asked,
     test_every_quarantine_reason_is_recorded_with_its_line,
     test_ids_are_text_kept_byte_for_byte,
@@ -37,6 +39,7 @@ from test_real_exports import (  # noqa: F401
     test_shopee_nfd_cancelled_orders_are_cancelled,
     test_shopify_refunds_count_net_and_voided_orders_are_excluded,
     test_tiktok_shop_order_amount_net_of_refund_once_per_order,
+    test_two_digit_birthdays_after_this_year_are_last_century,
 )
 
 from helpers import db, ingest, portable, spark_models, spark_staging
@@ -82,8 +85,6 @@ def staged_on_spark(spark, monkeypatch, tmp_path):
     made = []
 
     def both(con, kind, path, **kwargs):
-        if kind != "orders":
-            return original(con, kind, path, **kwargs)
         side = tmp_path / f"duckdb-{len(made)}"
         shutil.rmtree(side, ignore_errors=True)
         duck_con = db.connect()
@@ -266,4 +267,25 @@ def test_an_amount_expression_of_two_columns_is_as_exact_on_spark(write_csv, sta
     report = stage("orders", write_csv(rows, header=header), mapping="online_retail",
                    use_cache=False, date_order="mdy")
     assert report.reasons == {"amount_beyond_4_decimals": 1}
+    assert staged_on_spark
+
+
+def test_customers_as_shops_write_them_stage_alike(given_customers, staged_on_spark):
+    people = [
+        {"customer_id": "a", "name": " An ", "phone": "0912 345 678", "email": "A@Shop.vn",
+         "signup_date": "15/03/2024", "birthday": "15/09/79", "consent_sms": "Có",
+         "consent_zalo": "x", "consent_email": "TRUE", "province": "\u00a0Hà Nội"},
+        {"customer_id": "b", "phone": "(+84) 912-345-678", "email": "=1+2@evil.com",
+         "signup_date": "2024-03-01 10:00:00+07:00", "birthday": "31/02/1990"},
+        {"customer_id": "a", "phone": "0241234567", "email": "b@shop"},
+        {"customer_id": "\u200b", "phone": "84912345678"},
+        {"customer_id": "17850.0", "signup_date": "13/1/24", "consent_sms": "no"},
+        {"customer_id": "", "name": ""},
+        {"customer_id": "c", "email": "x'y@shop.vn", "birthday": "01/01/05",
+         "signup_date": "bad"},
+    ]
+    report = given_customers(people)
+    assert report.rows_read == len(people) and report.reconciles
+    assert report.reasons == {"duplicate_customer_id": 1, "empty_customer_id": 1,
+                              "empty_row": 1}
     assert staged_on_spark

@@ -933,8 +933,8 @@ def load(
     spark=None,
 ) -> LoadReport:
     """Stage orders (and their returns) as view order_lines, or customers as view customers.
-    With a SparkSession (`engine: spark`), an orders export's lines are parsed and checked on
-    Spark (helpers.spark_staging); the files it writes are the same."""
+    With a SparkSession (`engine: spark`), every line is parsed and checked on Spark
+    (helpers.spark_staging); the files it writes are the same."""
     started = time.perf_counter()
     cache_dir, quarantine_dir = Path(cache_dir), Path(quarantine_dir)
     if kind not in KINDS:
@@ -967,7 +967,7 @@ def load(
                       "year": date.today().year if kind == "customers" else None}
                      # staged on Spark: a cache of its own, so that a run with engine: spark
                      # parses its export on Spark and never reads DuckDB's result as its own
-                     | ({"engine": "spark"} if spark is not None and kind == "orders" else {}))
+                     | ({"engine": "spark"} if spark is not None else {}))
     cache = Path(cache_dir) / f"{kind}-{key}"
     table = TABLES[kind]
     _ensure_macros(con)
@@ -1126,7 +1126,7 @@ def _where(mapping: dict) -> str:
 def _stage(con, kind, files, return_files, mapping, overrides, cache, work, *, shop_tz,
            drop_duplicates, encoding, detected, shas, return_shas, memory=None,
            spark=None) -> LoadReport:
-    if spark is not None and kind == "orders":
+    if spark is not None:
         with spark_staging.SparkStager(spark, work) as stager:
             return _stage_with(con, kind, files, return_files, mapping, overrides, cache, work,
                                shop_tz=shop_tz, drop_duplicates=drop_duplicates,
@@ -1186,14 +1186,21 @@ def _stage_with(con, kind, files, return_files, mapping, overrides, cache, work,
                             f"apart and kept out of RFM")
     else:
         columns = list(CUSTOMER_COLUMNS)
-        _raw_view(con, "raw_customers", raws, "customers", mapping, columns)
+        _raw_view(con, "raw_customers", raws, "customers", mapping, columns, stager)
+        each = ("unnest([signup_date, birthday])" if stager is None
+                else "explode(array(signup_date, birthday))")
         customer_dates = _decide_date_order(
-            con, "select unnest([signup_date, birthday]) as value from raw_customers",
+            con, f"select {each} as value from raw_customers",
             "customer dates", date_setting, where, detected, fallback="dmy"
-            if date_setting[0] == "auto" and mapping.get("date_order") in (None, "auto") else None)
-        db.stage(con, "stg_customers", into=checked_name, shop_tz=shop_tz,
-                       date_order=customer_dates, birthday_pivot_year=date.today().year,
-                       customer_id_integer=ids["customer_id_integer"])
+            if date_setting[0] == "auto" and mapping.get("date_order") in (None, "auto") else None,
+            stager=stager)
+        params = {"shop_tz": shop_tz, "date_order": customer_dates,
+                  "birthday_pivot_year": date.today().year,
+                  "customer_id_integer": ids["customer_id_integer"]}
+        if stager is not None:
+            stager.stage(con, "stg_customers", checked_name, params)
+        else:
+            db.stage(con, "stg_customers", into=checked_name, **params)
         # the rows still load; the dates that could not be read are counted, never hidden
         signup, birthday = con.execute(f"""
             select
@@ -1208,18 +1215,18 @@ def _stage_with(con, kind, files, return_files, mapping, overrides, cache, work,
     report = _finish(con, kind, checked_name, raws, mapping, cache, "staged.parquet",
                      "quarantine", drop_duplicates, detected)
     report.facts = {"mapping": mapping.get("name"), "files": len(raws),
-                    "mapping_auto": any(d.startswith("mapping auto") for d in detected)}
+                    "mapping_auto": any(d.startswith("mapping auto") for d in detected),
+                    "engine": "duckdb" if stager is None else "spark"}
     if kind == "orders":
         report.facts |= {"date_order": order_date, "decimal_mark": mark,
                          "amount": picks[0]["amount"], "amount_level":
-                         "order" if level_order else "line",
-                         "engine": "duckdb" if stager is None else "spark"}
+                         "order" if level_order else "line"}
     if kind == "orders" and return_files:
         report.returns = _stage_returns(con, return_files, mapping, overrides, cache, work,
                                         shop_tz=shop_tz, drop_duplicates=drop_duplicates,
                                         encoding=encoding, ids=ids, keys=keys, values=values,
                                         orders_date_order=order_date, orders_mark=mark,
-                                        shas=return_shas)
+                                        shas=return_shas, stager=stager)
     return report
 
 
@@ -1249,7 +1256,7 @@ def _stage_order_lines(con, work: Path, checked_name: str, params: dict, *,
 
 def _stage_returns(con, return_files, mapping, overrides, cache, work, *, shop_tz,
                    drop_duplicates, encoding, ids, keys, values, orders_date_order,
-                   orders_mark, shas) -> dict:
+                   orders_mark, shas, stager=None) -> dict:
     detected: list[str] = []
     where = _where(mapping)
     raws = _convert_all(return_files, work, encoding=encoding, prefix="ret")
@@ -1257,7 +1264,7 @@ def _stage_returns(con, return_files, mapping, overrides, cache, work, *, shop_t
         raw.sha256 = sha
     block = mapping["returns"]
     columns = ["return_id", "order_id", "customer_id", "return_date", "status"]
-    picks = _raw_view(con, "raw_returns", raws, "returns", mapping, columns)
+    picks = _raw_view(con, "raw_returns", raws, "returns", mapping, columns, stager)
     if not picks[0]["expr"] or not picks[0]["expr"].is_single_column():
         raise IngestError(f"{where}: returns.amount must name one column (what is paid back)")
     date_setting = _setting(overrides, mapping, "date_order")
@@ -1265,10 +1272,10 @@ def _stage_returns(con, return_files, mapping, overrides, cache, work, *, shop_t
     return_date = _decide_date_order(con, "select return_date as value from raw_returns",
                                      "return dates", date_setting, where, detected,
                                      fallback=orders_date_order if orders_date_order != "ymd"
-                                     else None)
+                                     else None, stager=stager)
     mark = _decide_decimal_mark(con, "select amount_1 as value from raw_returns",
                                 "return amounts", mark_setting, where, detected,
-                                fallback=orders_mark)
+                                fallback=orders_mark, stager=stager)
     # one row per order id of the orders export, with its customer (or a guest sale)
     con.execute("""
         create or replace temp view order_customers as
@@ -1278,12 +1285,18 @@ def _stage_returns(con, return_files, mapping, overrides, cache, work, *, shop_t
     level_order = (block.get("amount_level") or "order") == "order"
     detected.append("what is paid back is counted " + ("once per return (the return's total is "
                     "repeated on its lines)" if level_order else "on every line"))
-    db.stage(con, "stg_return_lines", into="stg_returns_checked", shop_tz=shop_tz,
-                   date_order=return_date, decimal_mark=mark, amount_level_order=level_order,
-                   customer_id_integer=ids["customer_id_integer"],
-                   order_id_integer=ids["order_id_integer"],
-                   return_id_integer=ids["return_id_integer"], status_keys=keys,
-                   status_values=values)
+    params = {"shop_tz": shop_tz, "date_order": return_date, "decimal_mark": mark,
+              "amount_level_order": level_order,
+              "customer_id_integer": ids["customer_id_integer"],
+              "order_id_integer": ids["order_id_integer"],
+              "return_id_integer": ids["return_id_integer"], "status_keys": keys,
+              "status_values": values}
+    if stager is not None:
+        stager.order_customers()
+        stager.stage(con, "stg_return_lines", "stg_returns_checked", params,
+                     nfc=stager.nfc_pairs("raw_returns", "status"))
+    else:
+        db.stage(con, "stg_return_lines", into="stg_returns_checked", **params)
     report = _finish(con, "returns", "stg_returns_checked", raws, mapping, cache,
                      "returns.parquet", "quarantine-returns", drop_duplicates, detected)
     report.path = ", ".join(str(f) for f in return_files)

@@ -181,6 +181,12 @@ def lint_text(text: str, model: str = "query", *, staging: bool = False) -> list
             elif isinstance(node, exp.ToDays):
                 flag(node, "to-days", "to_days() does not exist in Spark: compare day counts "
                      "with date_diff('day', …)")
+            elif staging and isinstance(node, (exp.RegexpLike, exp.RegexpFullMatch,
+                                               exp.RegexpReplace, exp.RegexpExtract)):
+                try:
+                    _pattern(node.expression)
+                except db.ModelError as exc:
+                    flag(node, "regex", str(exc))
             elif isinstance(node, exp.RegexpLike):
                 pattern = node.expression
                 if not (isinstance(pattern, exp.Literal) and pattern.is_string

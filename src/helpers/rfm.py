@@ -35,7 +35,7 @@ where false
 def load_inputs(con: duckdb.DuckDBPyConnection, run: RunParams, *,
                 spark=None) -> dict[str, ingest.LoadReport]:
     """Stage order_lines (and customers, or an empty customers table) for a run. With a
-    SparkSession the orders export is parsed and checked on Spark."""
+    SparkSession the exports are parsed and checked on Spark."""
     options = run.input_options()
     reports = {"orders": ingest.load_orders(con, run.orders_path, returns_path=run.returns_path,
                                             spark=spark, **options)}
@@ -43,7 +43,8 @@ def load_inputs(con: duckdb.DuckDBPyConnection, run: RunParams, *,
         # the customers export comes from the same system: read it with the mapping the orders
         # were read with (mapping auto picked it from the orders' headers)
         options["mapping"] = ingest.customers_mapping(run.mapping, reports["orders"])
-        reports["customers"] = ingest.load_customers(con, run.customers_path, **options)
+        reports["customers"] = ingest.load_customers(con, run.customers_path, spark=spark,
+                                                     **options)
     else:
         ingest._drop(con, "customers")
         con.execute(EMPTY_CUSTOMERS)

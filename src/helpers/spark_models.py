@@ -44,10 +44,6 @@ SPARK_SQL_DIR = files("helpers") / "sql_spark"  # the committed Spark SQL of the
 DUCKDB_ONLY = {
     "macros": "not a model: the parsing rules, expanded into each staging model (helpers."
               "portable.expand_macros) before it is written in Spark SQL",
-    "stg_return_lines": "staging of a returns export: not yet rewritten for Spark (the orders "
-                        "export is; see STAGING_ON_SPARK)",
-    "stg_customers": "staging of a customers export: not yet rewritten for Spark (the orders "
-                     "export is; see STAGING_ON_SPARK)",
     "stg_campaigns": "staging of the campaign files: small files, read by notebook 05 on DuckDB",
     "stg_campaign_sends": "staging of the campaign files: small files, read by notebook 05 on "
                           "DuckDB",
@@ -61,8 +57,8 @@ DUCKDB_ONLY = {
 # sql/macros.sql expanded into them and DuckDB's parsing functions rewritten one by one, each
 # rewrite checked value for value on both engines (tests/test_spark_staging.py).
 STAGING_ON_SPARK = ("stg_order_lines_parsed", "stg_order_structure", "stg_order_repeats",
-                    "stg_order_lines", "export_date_evidence", "export_decimal_evidence",
-                    "export_order_amounts")
+                    "stg_order_lines", "stg_return_lines", "stg_customers",
+                    "export_date_evidence", "export_decimal_evidence", "export_order_amounts")
 
 # PySpark 4.3 warns on every conversion that pandas 3 is newer than it has tested; the workbook
 # hands Spark Arrow tables, and the two-engine tests compare every result

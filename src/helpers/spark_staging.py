@@ -1,4 +1,4 @@
-"""An orders export staged on Apache Spark (issue 18, `engine: spark`).
+"""Exports staged on Apache Spark (issue 18, `engine: spark`): orders, returns, customers.
 
 The export is read as on DuckDB: each file becomes text Parquet with its line numbers
 (helpers.ingest, on the machine that runs the notebook, one streaming pass). From there every
@@ -10,8 +10,9 @@ lines as Parquet parts in the staging's work folder; the counts per file, the qu
 and the staged cache in file order are then written from those parts as on DuckDB
 (ingest._finish), so that both engines stage an export into the same files.
 
-What stays DuckDB's: returns and customers exports (sql/stg_return_lines.sql, stg_customers.sql)
-and campaign files, listed in spark_models.DUCKDB_ONLY.
+The returns export (sql/stg_return_lines.sql) and the customers export (stg_customers.sql) are
+staged on Spark alike. What stays DuckDB's: the campaign files (notebook 05), listed in
+spark_models.DUCKDB_ONLY.
 """
 
 from __future__ import annotations
@@ -121,13 +122,30 @@ class SparkStager:
         for model, name in ORDER_STEPS:
             self._keep(self._run(model, params, nfc if model == "stg_order_lines_parsed"
                                  else None), name)
-            unique = db.model(model).unique
-            if unique:
-                spark_models._check_unique(self.spark, name, model, unique)
-        path = self._keep(self._run("stg_order_lines", params), checked_name)
+            self._check(model, name)
+        self.stage(con, "stg_order_lines", checked_name, params)
+
+    def stage(self, con, model: str, into: str, params: dict, nfc: dict | None = None) -> None:
+        """Staging model `model` on Spark, kept as Parquet parts in the work folder: a Spark view
+        and a view of `con` named `into`."""
+        path = self._keep(self._run(model, params, nfc), into)
+        self._check(model, into)
         parts = str(path / "*.parquet").replace("'", "''")
-        con.execute(f"create or replace temp view {checked_name} as "
+        con.execute(f"create or replace temp view {into} as "
                     f"select * from read_parquet('{parts}')")
+
+    def _check(self, model: str, name: str) -> None:
+        unique = db.model(model).unique
+        if unique:
+            spark_models._check_unique(self.spark, name, model, unique)
+
+    def order_customers(self) -> None:
+        """View order_customers (the returns' orders) from the checked orders, as ingest makes
+        it on DuckDB."""
+        self.spark.sql("""
+            select order_id, any_value(customer_id) as customer_id, bool_and(is_guest) as is_guest
+            from stg_orders_checked where order_id is not null group by all
+        """).createOrReplaceTempView("order_customers")
 
     def one_row(self, model: str) -> tuple:
         return tuple(self.spark.sql(spark_models.spark_sql(model)).collect()[0])

@@ -82,8 +82,13 @@ per_return as (
         -- what is paid back is written on every returned line: one refund per return
         min(amount_value) over return_lines as return_amount_min,
         max(amount_value) over return_lines as return_amount_max,
+        -- the window written out: Spark has no refinement of a named window
         row_number() over (
-            return_lines order by amount_value is null, ordered_at is null, source_file, source_line
+            partition by
+                return_id,
+                case when return_id is null or not $amount_level_order then source_file end,
+                case when return_id is null or not $amount_level_order then source_line end
+            order by amount_value is null, ordered_at is null, source_file, source_line
         ) as line_in_return
 
     from linked
