@@ -43,6 +43,7 @@ from test_real_exports import (  # noqa: F401
 )
 
 from helpers import db, ingest, portable, spark_models, spark_staging
+from tests.test_two_engines import golden_customers, golden_orders
 
 pytestmark = pytest.mark.spark
 
@@ -289,3 +290,19 @@ def test_customers_as_shops_write_them_stage_alike(given_customers, staged_on_sp
     assert report.reasons == {"duplicate_customer_id": 1, "empty_customer_id": 1,
                               "empty_row": 1}
     assert staged_on_spark
+
+
+def test_the_golden_shop_and_the_sample_shop_stage_alike(con, write_csv, stage, shop,
+                                                          staged_on_spark):
+    """The two-engine fixture (ties, same-day orders, refunds, multi-line orders, 23:30, Feb 29,
+    a refund-only customer) and the generated sample shop, orders and customers."""
+    header = list(ingest.CUSTOMER_COLUMNS)
+    golden = [write_csv(golden_orders(), "orders.csv"),
+              write_csv([{k: c.get(k, "") for k in header} for c in golden_customers()],
+                        "customers.csv", header=header)]
+    root, _ = shop
+    sample = [root / "raw" / "orders.csv", root / "raw" / "customers.csv"]
+    for orders, customers in (golden, sample):
+        assert stage("orders", orders, use_cache=False).reconciles
+        assert stage("customers", customers, use_cache=False).reconciles
+    assert len(staged_on_spark) == 4

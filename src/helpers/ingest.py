@@ -964,10 +964,9 @@ def load(
                       "kind": kind, "mapping": settings, "tz": shop_tz, "drop": drop_duplicates,
                       "enc": encoding, "overrides": overrides,
                       # two-digit birthdays depend on this year; orders do not
-                      "year": date.today().year if kind == "customers" else None}
-                     # staged on Spark: a cache of its own, so that a run with engine: spark
-                     # parses its export on Spark and never reads DuckDB's result as its own
-                     | ({"engine": "spark"} if spark is not None else {}))
+                      # (not the engine: DuckDB and Spark stage an export into the same files,
+                      # so either one's cache serves both)
+                      "year": date.today().year if kind == "customers" else None})
     cache = Path(cache_dir) / f"{kind}-{key}"
     table = TABLES[kind]
     _ensure_macros(con)
