@@ -27,8 +27,8 @@ from helpers.safety import map_in_processes
 BENCH_DIR = PROJECT_ROOT / "benchmarks"
 DATA_DIR = BENCH_DIR / "data"
 COMPILED = DATA_DIR / "pytensor"  # what the monthly run finds compiled by an earlier month
-ORDER = ["plain_copy_csv", "stage_csv", "stage_customers_csv", "stage_parquet", "calamine_xlsx",
-         "stage_xlsx",
+ORDER = ["plain_copy_csv", "stage_csv", "spark_stage_csv", "stage_customers_csv", "stage_parquet",
+         "calamine_xlsx", "stage_xlsx",
          "plain_duckdb", "rfm_segments", "spark_rfm", "pandas_baseline",
          "migration", "cohorts", "loyalty", "exports", "notebook01", "notebook01_no_xlsx",
          "monthly_first", "monthly",
@@ -37,6 +37,7 @@ LABELS = {
     "generate": "sample generator: order lines, customers, campaigns (written in units)",
     "plain_copy_csv": "plain DuckDB COPY of the CSV as text to Parquet (reference)",
     "stage_csv": "staging the orders CSV (parse, validate, quarantine, cache)",
+    "spark_stage_csv": "the same staging on Spark local[2] (session, parse, validate, cache)",
     "stage_customers_csv": "staging the customers CSV (parse, validate, cache)",
     "stage_parquet": "staging from Parquet",
     "calamine_xlsx": "python-calamine alone reading 10 XLSX files of 100,000 lines (reference)",
@@ -220,7 +221,7 @@ def main(argv=None) -> None:
             if task in ("calamine_xlsx", "stage_xlsx"):
                 ensure_xlsx(data)
             once = ("monthly", "monthly_first", "notebook01", "notebook01_no_xlsx", "stage_csv",
-                    "stage_customers_csv")
+                    "stage_customers_csv", "spark_stage_csv")
             repeat = 1 if task in once or n >= 10_000_000 else args.repeat
             runs = [run_task(task, data, threads=args.threads, memory_limit=args.memory_limit)
                     for _ in range(repeat)]
@@ -294,6 +295,9 @@ def write_results(rows: list[dict], *, full: bool = True) -> None:
         duck = by.get((r["size"], "rfm_segments"))
         if r["task"] == "spark_rfm" and duck:
             note = f"{r['seconds'] / duck['seconds']:.1f}× the workbook on DuckDB"
+        staged = by.get((r["size"], "stage_csv"))
+        if r["task"] == "spark_stage_csv" and staged:
+            note = f"{r['seconds'] / staged['seconds']:.1f}× staging on DuckDB"
         copy = by.get((r["size"], "plain_copy_csv"))
         if r["task"] == "stage_csv" and copy:
             note = f"{r['seconds'] / copy['seconds']:.2f}× the plain COPY"

@@ -45,6 +45,21 @@ def stage_csv(data, work, **_):
     return {"rows": report.rows_read}
 
 
+def spark_stage_csv(data, work, **_):
+    """stage_csv on Spark local[2] (engine: spark): the session's start, the lines read into text
+    Parquet, parsed and checked on Spark, the counts, quarantine and cache written."""
+    from helpers import db, ingest, spark_models
+
+    spark = spark_models.session("local[2]")
+    try:
+        report = ingest.load(db.connect(), "orders", data / "orders.csv", use_cache=False,
+                             cache_dir=work / "cache", quarantine_dir=work / "quarantine",
+                             spark=spark)
+    finally:
+        spark.stop()
+    return {"rows": report.rows_read}
+
+
 def stage_customers_csv(data, work, **_):
     """The first staging of the customers CSV (a shop's second file)."""
     from helpers import db, ingest
@@ -297,7 +312,7 @@ def explorer(data, work, **_):
 
 
 TASKS = {f.__name__: f for f in (stage_csv, stage_customers_csv, plain_copy_csv, stage_parquet,
-                                 calamine_xlsx, spark_rfm,
+                                 calamine_xlsx, spark_rfm, spark_stage_csv,
                                  stage_xlsx, rfm_segments,
                                  migration, cohorts,
                                  loyalty, exports, plain_duckdb, pandas_baseline, notebook01,
