@@ -26,6 +26,7 @@ import itertools
 import json
 import os
 import shutil
+import socket
 import sys
 import tempfile
 import time
@@ -40,7 +41,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from helpers import db, spark_staging
+from helpers import db, spark_models, spark_staging
 from helpers.mappings import (
     CUSTOMER_COLUMNS,
     MAX_AMOUNT_COLUMNS,
@@ -53,7 +54,14 @@ from helpers.mappings import (
     pick_columns,
     status_pairs,
 )
-from helpers.paths import CACHE_DIR, DATA_RAW, PROJECT_ROOT, QUARANTINE_DIR, resolve
+from helpers.paths import (
+    CACHE_DIR,
+    DATA_PROCESSED,
+    DATA_RAW,
+    PROJECT_ROOT,
+    QUARANTINE_DIR,
+    resolve,
+)
 from helpers.safety import (
     csv_safe_table,
     inside,
@@ -1551,9 +1559,13 @@ def read_raw(path: Path, *, encoding: str = "utf-8") -> pa.Table:
     return table.rename_columns(names + ["source_file", "source_line"]).drop(["source_file"])
 
 
-def load_campaign_files(con, *, campaigns_path, sends_path, holdout_path) -> dict[str, int]:
-    """Tables campaigns, campaign_sends, campaign_holdout from their CSV files (exact columns)."""
+def load_campaign_files(con, *, campaigns_path, sends_path, holdout_path,
+                        spark=None) -> dict[str, int]:
+    """Tables campaigns, campaign_sends, campaign_holdout from their CSV files (exact columns).
+    With a SparkSession they are typed on Spark (the same rows; views of `con` over Spark's
+    Parquet parts in a temporary folder that lives as long as `con`'s process)."""
     counts = {}
+    raws = {}
     for table, path in (("campaigns", campaigns_path), ("campaign_sends", sends_path),
                         ("campaign_holdout", holdout_path)):
         path = resolve(path)
@@ -1562,10 +1574,24 @@ def load_campaign_files(con, *, campaigns_path, sends_path, holdout_path) -> dic
         if missing:
             raise IngestError(f"{path.name}: missing column(s) {missing}; {table}.csv needs "
                               f"exactly {CAMPAIGN_FILES[table]}")
-        con.register("raw_source", raw.select(CAMPAIGN_FILES[table] + ["source_line"]))
+        raws[table] = raw.select(CAMPAIGN_FILES[table] + ["source_line"])
+        counts[table] = raw.num_rows
+    if spark is not None:
+        # a results folder of this process, as SparkEngine's: swept once the process is gone
+        root = DATA_PROCESSED / "spark"
+        root.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=f"run-{socket.gethostname()}-{os.getpid()}-",
+                                     dir=root))
+        with spark_staging.SparkStager(spark, work) as stager:
+            for table, raw in raws.items():
+                spark_models.register(spark, f"raw_{table}", raw)
+            for table in raws:
+                stager.stage(con, f"stg_{table}", table, {})
+        return counts
+    for table, raw in raws.items():
+        con.register("raw_source", raw)
         con.execute(f"create or replace temp table raw_{table} as select * from raw_source")
         con.unregister("raw_source")
-        counts[table] = raw.num_rows
     _ensure_macros(con)
     db.stage(con, "stg_campaigns", into="campaigns")
     db.stage(con, "stg_campaign_sends", into="campaign_sends")
