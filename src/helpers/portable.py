@@ -45,7 +45,7 @@ ALLOWED = {
     exp.LogicalOr, exp.LogicalAnd, exp.Lag, exp.Lead, exp.Sqrt, exp.Grouping, exp.Round,
     exp.TimestampTrunc, exp.DateTrunc, exp.Concat, exp.ConcatWs, exp.Pow, exp.Ln, exp.Log,
     exp.Filter, exp.Struct, exp.Array, exp.Pad, exp.DayOfYear, exp.DPipe,
-    exp.ArraySize,
+    exp.ArraySize, exp.StrPosition, exp.MD5,
 }
 
 # Regular expressions RE2 (DuckDB) and java.util.regex (Spark) read alike: literals of plain

@@ -44,8 +44,6 @@ SPARK_SQL_DIR = files("helpers") / "sql_spark"  # the committed Spark SQL of the
 DUCKDB_ONLY = {
     "macros": "not a model: the parsing rules, expanded into each staging model (helpers."
               "portable.expand_macros) before it is written in Spark SQL",
-    "holdout_split": "reads md5's hex as a number through DuckDB's '0x' cast to ubigint (Spark "
-                     "would need conv()); the split is made once, when a list is sent",
 }
 
 # Staging models that run on Spark through helpers.portable.staging_to_spark: the macros of
