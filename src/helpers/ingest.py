@@ -26,7 +26,6 @@ import itertools
 import json
 import os
 import shutil
-import socket
 import sys
 import tempfile
 import time
@@ -671,7 +670,7 @@ def _raw_view(con, name: str, raws: list[RawFile], section: str, mapping: dict,
     a SparkStager, the view is Spark's."""
     picks = []
     rels = []
-    null_text = "cast(null as varchar)" if stager is None else "cast(null as string)"
+    null_text = "cast(null as varchar)" if stager is None else spark_staging.NULL_TEXT
     for raw in raws:
         picked = pick_columns(raw.headers, section, mapping, file_name=raw.label)
         picks.append({"file": raw.label, "columns": picked.columns,
@@ -1578,10 +1577,8 @@ def load_campaign_files(con, *, campaigns_path, sends_path, holdout_path,
         counts[table] = raw.num_rows
     if spark is not None:
         # a results folder of this process, as SparkEngine's: swept once the process is gone
-        root = DATA_PROCESSED / "spark"
-        root.mkdir(parents=True, exist_ok=True)
-        work = Path(tempfile.mkdtemp(prefix=f"run-{socket.gethostname()}-{os.getpid()}-",
-                                     dir=root))
+        work = spark_models.run_folder(DATA_PROCESSED / "spark")
+        work.mkdir(parents=True)
         with spark_staging.SparkStager(spark, work) as stager:
             for table, raw in raws.items():
                 spark_models.register(spark, f"raw_{table}", raw)

@@ -30,7 +30,7 @@ def open_run(run: RunParams) -> tuple[duckdb.DuckDBPyConnection, dict[str, LoadR
     spark = None
     if run.engine == "spark":
         spark = spark_models.session(run.spark_master, spark_models.session_conf(run.spark_conf))
-    # with Spark, the orders export is parsed and checked there (helpers.spark_staging)
+    # with Spark, the exports are parsed and checked there (helpers.spark_staging)
     inputs = rfm.load_inputs(con, run, spark=spark)
     if run.engine == "spark":
         # every model from here on runs on Spark

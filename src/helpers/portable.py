@@ -507,7 +507,7 @@ def staging_to_spark(text: str) -> str:
         tree = expand_macros(tree, defs).transform(_staging_rewrite)
         for node in tree.walk():
             if isinstance(node, exp.Anonymous) and node.name.upper() not in (
-                    SPARK_STAGING_FUNCTIONS | {"MAPPED_AMOUNT"}):
+                    SPARK_STAGING_FUNCTIONS):
                 raise db.ModelError(f"{node.name}() has no Spark rewrite in helpers.portable")
         out.append(tree.sql(dialect="spark", pretty=True))
     return ";\n".join(out)

@@ -339,6 +339,12 @@ def _sweep(root: Path) -> None:
             log.unlink(missing_ok=True)
 
 
+def run_folder(root: Path) -> Path:
+    """A folder for this process's results under `root`, named so that _sweep removes it once
+    the process is gone."""
+    return Path(root) / f"run-{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+
+
 def session_conf(conf: dict) -> dict:
     """spark_conf without the workbook's own setting (WORK_DIR_CONF), as Spark takes it."""
     return {k: v for k, v in (conf or {}).items() if k != WORK_DIR_CONF}
@@ -350,8 +356,7 @@ def attach(con, *, master: str | None, conf: dict, staged: dict[str, str | None]
     root = Path((conf or {}).get(WORK_DIR_CONF) or DATA_PROCESSED / "spark")
     spark = session(master, session_conf(conf))
     _sweep(root)
-    folder = root / f"run-{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-    engine = SparkEngine(spark, folder)
+    engine = SparkEngine(spark, run_folder(root))
     for name, path in staged.items():
         if path:
             read_parquet(spark, name, Path(path))
