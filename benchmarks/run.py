@@ -21,8 +21,8 @@ from pathlib import Path
 
 import duckdb
 
-from helpers.paths import PROJECT_ROOT
-from helpers.safety import map_in_processes
+from helpers.core.paths import PROJECT_ROOT
+from helpers.core.safety import map_in_processes
 
 BENCH_DIR = PROJECT_ROOT / "benchmarks"
 DATA_DIR = BENCH_DIR / "data"

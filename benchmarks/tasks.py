@@ -17,7 +17,7 @@ AS_OF = date(2026, 10, 31)
 
 
 def _run(data: Path, work: Path, **extra):
-    from helpers.params import RunParams
+    from helpers.core.params import RunParams
 
     return RunParams.from_values(as_of=AS_OF, orders_path=data / "orders.csv",
                                  customers_path=data / "customers.csv", output_dir=work / "out",
@@ -26,7 +26,8 @@ def _run(data: Path, work: Path, **extra):
 
 
 def _staged(data: Path, work: Path, **extra):
-    from helpers import db, rfm
+    from helpers.engine import db
+    from helpers.kit import rfm
 
     run = _run(data, work, **extra)
     con = db.connect(threads=run.threads, memory_limit=run.memory_limit,
@@ -37,7 +38,8 @@ def _staged(data: Path, work: Path, **extra):
 
 def stage_csv(data, work, **_):
     """The first staging of the orders CSV, the same file plain_copy_csv copies."""
-    from helpers import db, ingest
+    from helpers import ingest
+    from helpers.engine import db
 
     con = db.connect()
     report = ingest.load(con, "orders", data / "orders.csv", use_cache=False,
@@ -48,7 +50,8 @@ def stage_csv(data, work, **_):
 def spark_stage_csv(data, work, **_):
     """stage_csv on Spark local[2] (engine: spark): the session's start, the lines read into text
     Parquet, parsed and checked on Spark, the counts, quarantine and cache written."""
-    from helpers import db, ingest, spark_models
+    from helpers import ingest
+    from helpers.engine import db, spark_models
 
     spark = spark_models.session("local[2]")
     try:
@@ -62,7 +65,8 @@ def spark_stage_csv(data, work, **_):
 
 def stage_customers_csv(data, work, **_):
     """The first staging of the customers CSV (a shop's second file)."""
-    from helpers import db, ingest
+    from helpers import ingest
+    from helpers.engine import db
 
     con = db.connect()
     report = ingest.load(con, "customers", data / "customers.csv", use_cache=False,
@@ -93,7 +97,8 @@ def calamine_xlsx(data, work, **_):
 
 def stage_xlsx(data, work, **_):
     """The first staging of the 10 XLSX files as one export (a folder), into a fresh cache."""
-    from helpers import db, ingest
+    from helpers import ingest
+    from helpers.engine import db
 
     con = db.connect(temp_directory=str(work / "duckdb_tmp"))
     report = ingest.load(con, "orders", data / "xlsx", cache_dir=work / "cache",
@@ -102,7 +107,8 @@ def stage_xlsx(data, work, **_):
 
 
 def stage_parquet(data, work, **_):
-    from helpers import db, ingest
+    from helpers import ingest
+    from helpers.engine import db
 
     con = db.connect()
     report = ingest.load(con, "orders", data / "orders.parquet", use_cache=False,
@@ -111,7 +117,7 @@ def stage_parquet(data, work, **_):
 
 
 def rfm_segments(data, work, **extra):
-    from helpers import rfm
+    from helpers.kit import rfm
 
     run, con, _ = _staged(data, work, **extra)
     rfm.build_rfm_customers(con, run=run, scheme=rfm.load_run_scheme(run))
@@ -122,7 +128,8 @@ def rfm_segments(data, work, **extra):
 def spark_rfm(data, work, **extra):
     """Notebook 01's segments on Spark local[2] (helpers.spark_run) from the same staged cache
     rfm_segments reads: session start, the models, rfm_customers written as Parquet parts."""
-    from helpers import spark_models, spark_run
+    from helpers.engine import spark_models
+    from helpers.run import spark_run
 
     run, con, inputs = _staged(data, work, **extra)
 
@@ -139,16 +146,16 @@ def spark_rfm(data, work, **extra):
 
 
 def migration(data, work, **extra):
-    from helpers import migration as mig
-    from helpers import rfm
+    from helpers.kit import rfm, snapshots
+    from helpers.pages.migration import compute as mig
 
     run, con, inputs = _staged(data, work, **extra)
     scheme = rfm.load_run_scheme(run)
     checks = rfm.input_checksums(inputs)
-    mig.segments_source(con, "seg_from", run=run, scheme=scheme, as_of=date(2026, 9, 30),
+    snapshots.segments_source(con, "seg_from", run=run, scheme=scheme, as_of=date(2026, 9, 30),
                                      input_checksums=checks, snapshot_root=work / "snap",
                                      use_snapshots=False)
-    mig.segments_source(con, "seg_to", run=run, scheme=scheme, as_of=AS_OF,
+    snapshots.segments_source(con, "seg_to", run=run, scheme=scheme, as_of=AS_OF,
                                    input_checksums=checks, snapshot_root=work / "snap",
                                    use_snapshots=False)
     mig.build_segment_movers(con, scheme=scheme, lang="vi")
@@ -156,7 +163,7 @@ def migration(data, work, **extra):
 
 
 def cohorts(data, work, **extra):
-    from helpers import cohorts as coh
+    from helpers.pages.cohorts import compute as coh
 
     run, con, _ = _staged(data, work, **extra)
     coh.build_cohort_revenue(con, as_of=AS_OF, excluded_statuses=run.excluded_statuses)
@@ -166,7 +173,7 @@ def cohorts(data, work, **extra):
 
 
 def loyalty(data, work, **extra):
-    from helpers import loyalty as loy
+    from helpers.pages.tiers import compute as loy
 
     run, con, _ = _staged(data, work, **extra)
     loy.build_loyalty_members(con, as_of=AS_OF, config=loy.load_loyalty(),
@@ -176,7 +183,8 @@ def loyalty(data, work, **extra):
 
 
 def exports(data, work, **extra):
-    from helpers import export, rfm
+    from helpers.kit import rfm
+    from helpers.pages.segments import files as export
 
     run, con, _ = _staged(data, work, **extra)
     scheme = rfm.load_run_scheme(run)
@@ -208,7 +216,7 @@ def pandas_baseline(data, work, **_):
 def notebook01(data, work, **extra):
     import papermill as pm
 
-    from helpers.paths import NOTEBOOKS_DIR, PROJECT_ROOT
+    from helpers.core.paths import NOTEBOOKS_DIR, PROJECT_ROOT
 
     params = {"as_of": AS_OF.isoformat(), "orders_path": str(data / "orders.csv"),
               "customers_path": str(data / "customers.csv"), "output_dir": str(work / "nb01")}
@@ -226,8 +234,8 @@ def notebook01_no_xlsx(data, work, **extra):
 def monthly(data, work, **extra):
     import yaml
 
-    from helpers import monthly as m
-    from helpers.paths import PARAMS_DIR
+    from helpers.core.paths import PARAMS_DIR
+    from helpers.run import monthly as m
 
     params = {"orders_path": str(data / "orders.csv"),
               "customers_path": str(data / "customers.csv"),
@@ -239,7 +247,7 @@ def monthly(data, work, **extra):
     path.write_text(yaml.safe_dump(params), encoding="utf-8")
     # a month's run meets a new export, so no segment snapshot of it exists yet: the ones this
     # machine holds are set aside for the run (and put back), or the trend would read them
-    from helpers.paths import SNAPSHOTS_DIR
+    from helpers.core.paths import SNAPSHOTS_DIR
 
     aside = SNAPSHOTS_DIR.with_name(f".bench-aside-{SNAPSHOTS_DIR.name}")
     if SNAPSHOTS_DIR.exists() and not aside.exists():
@@ -266,7 +274,7 @@ def customer_value(data, work, **extra):
     """Notebook 06's work without the page: the summary from the staged cache, the BG/NBD and
     Gamma-Gamma fits and the predictions for every buyer. run.py gives each run an empty
     pytensor compile folder, so compilation is counted as a first run on a new machine pays it."""
-    from helpers import customer_value as cv
+    from helpers.pages.value import compute as cv
 
     run, con, _ = _staged(data, work, **extra)
     started = time.perf_counter()
@@ -275,7 +283,7 @@ def customer_value(data, work, **extra):
     fitted = cv.fit_table(con, summary)
     values = cv.write_values(con, fitted, summary, work / "customer_value.parquet",
                              horizon_days=90, segments=None)
-    from helpers import db
+    from helpers.engine import db
 
     db.register_parquet(con, "customer_value", values)
     figures = cv.headline_figures(con)
@@ -292,7 +300,7 @@ def explorer(data, work, **_):
     import io
     import statistics
 
-    from helpers.explorer import Explorer, measure_redraw
+    from helpers.run.explorer import Explorer, measure_redraw
 
     with contextlib.redirect_stdout(io.StringIO()):
         e = Explorer.open(as_of=AS_OF, orders_path=data / "orders.csv",

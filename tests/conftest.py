@@ -14,9 +14,12 @@ import yaml
 # set before helpers is imported, and inherited by the notebooks' kernels
 os.environ.setdefault("WORKBOOK_KEEP_LARGE_ROWS", "50")
 
-from helpers import db, ingest, monthly, sample_data  # noqa: E402
-from helpers.paths import PARAMS_DIR
-from helpers.sample_data import REFERENCE_AS_OF as SAMPLE_AS_OF
+from helpers import ingest
+from helpers.core.paths import PARAMS_DIR
+from helpers.engine import db
+from helpers.ingest import sample_data
+from helpers.ingest.sample_data import REFERENCE_AS_OF as SAMPLE_AS_OF
+from helpers.run import monthly
 
 
 @pytest.fixture

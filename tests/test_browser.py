@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from helpers import monthly
-from helpers.paths import PROJECT_ROOT
+from helpers.core.paths import PROJECT_ROOT
+from helpers.run import monthly
 
 pytestmark = [pytest.mark.notebooks, pytest.mark.browser]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

@@ -8,9 +8,13 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from helpers import campaigns, db, narrative, rfm, sample_data
-from helpers.params import RunParams
-from helpers.sample_data import REFERENCE_AS_OF as SAMPLE_AS_OF
+from helpers.core.params import RunParams
+from helpers.engine import db
+from helpers.ingest import sample_data
+from helpers.ingest.sample_data import REFERENCE_AS_OF as SAMPLE_AS_OF
+from helpers.kit import rfm
+from helpers.pages.campaigns import compute as campaigns
+from helpers.pages.campaigns import sentences as campaigns_sentences
 
 
 def write(path, header, rows):
@@ -172,11 +176,11 @@ def test_more_buyers_with_less_revenue_is_never_called_a_revenue_increase():
                treated_rate=0.3, holdout_rate=0.1, uplift=0.2, uplift_ci_low=0.1,
                uplift_ci_high=0.3, incremental_converters=20, incremental_revenue=-1833413,
                cost=713400, is_window_complete=True, segment="all")
-    vi = narrative.campaign_sentences(pd.DataFrame([row]), lang="vi").data
-    en = narrative.campaign_sentences(pd.DataFrame([row]), lang="en").data
+    vi = campaigns_sentences.campaign_sentences(pd.DataFrame([row]), lang="vi").data
+    en = campaigns_sentences.campaign_sentences(pd.DataFrame([row]), lang="en").data
     assert "doanh thu lại thấp hơn 1.833.413\u00a0₫ so với nhóm đối chứng" in vi
     assert "tăng thêm" not in vi and "−" not in vi
     assert "but revenue ₫1,833,413 below the holdout's" in en
-    gained = narrative.campaign_sentences(
+    gained = campaigns_sentences.campaign_sentences(
         pd.DataFrame([row | {"incremental_revenue": 500000}]), lang="en").data
     assert "incremental revenue ₫500,000 for a cost of ₫713,400" in gained

@@ -6,7 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from helpers import charts, theme
+from helpers.kit import charts, theme
+from helpers.pages.segments import charts as segments_charts
+from helpers.pages.tiers import charts as tiers_charts
 
 
 def test_money_ticks_are_round_amounts_in_the_readers_words():
@@ -20,8 +22,8 @@ def test_money_ticks_are_round_amounts_in_the_readers_words():
 
 
 def test_long_labels_break_at_the_space_nearest_their_middle():
-    assert charts._wrap("Có tiềm năng trung thành") == "Có tiềm năng<br>trung thành"
-    assert charts._wrap("Đã mất") == "Đã mất"
+    assert charts.wrap("Có tiềm năng trung thành") == "Có tiềm năng<br>trung thành"
+    assert charts.wrap("Đã mất") == "Đã mất"
     assert theme.two_lines("Lên hạng, xuống hạng so với cuối tháng trước", 34) == \
         "Lên hạng, xuống hạng so<br>với cuối tháng trước"
 
@@ -36,7 +38,7 @@ def _summary():
 
 
 def test_tiles_too_small_to_label_become_one_tile_that_names_them():
-    fig = charts.segment_treemap(_summary(), value="customers", lang="vi")
+    fig = segments_charts.segment_treemap(_summary(), value="customers", lang="vi")
     labels = list(fig.data[0].labels)
     assert "Khác" in labels and "Khách mới" not in labels and "Hứa hẹn" not in labels
     other = labels.index("Khác")
@@ -46,7 +48,7 @@ def test_tiles_too_small_to_label_become_one_tile_that_names_them():
     assert "x" not in labels  # prospects (no purchase) are not in a chart of buyers
     # a single small segment keeps its own tile: grouping one tile would hide its name
     one_small = _summary()[lambda f: f.segment != "promising"]
-    assert "Khách mới" in list(charts.segment_treemap(one_small, lang="en").data[0].labels)
+    assert "Khách mới" in list(segments_charts.segment_treemap(one_small, lang="en").data[0].labels)
 
 
 def test_wide_charts_scroll_sideways_and_long_titles_wrap_in_the_page():
@@ -62,7 +64,7 @@ def test_tier_changes_label_every_count_and_keep_the_tier_order():
                             "members": [2, 1, 1, 0], "upgraded": [0, 1, 0, 0],
                             "downgraded": [0, 0, 1, 0], "new_members": [1, 0, 0, 0]})
     names = {"member": "Thành viên", "silver": "Bạc", "gold": "Vàng", "diamond": "Kim cương"}
-    fig = charts.tier_changes(summary, order=["member", "silver", "gold", "diamond"],
+    fig = tiers_charts.tier_changes(summary, order=["member", "silver", "gold", "diamond"],
                               names=names, lang="vi")
     assert [tr.name for tr in fig.data] == ["Lên hạng", "Xuống hạng", "Mới", "Giữ hạng"]
     assert list(fig.data[0].y) == ["Thành viên", "Bạc", "Vàng"]
@@ -75,11 +77,11 @@ def test_the_gap_chart_draws_counts_per_bin_one_colour_per_next_tier():
                               "gap_to": [500_000.0, 1_000_000.0, 1_500_000.0],
                               "members": [3, 7, 2]})
     names = {"member": "Thành viên", "silver": "Bạc", "gold": "Vàng"}
-    fig = charts.gap_distribution(histogram, names=names, lang="vi")
+    fig = tiers_charts.gap_distribution(histogram, names=names, lang="vi")
     assert [tr.name for tr in fig.data] == ["→ Bạc", "→ Vàng"]
     assert list(fig.data[0].x) == [250_000.0, 750_000.0] and list(fig.data[0].y) == [3, 7]
     assert list(fig.data[0].width) == [500_000.0, 500_000.0]
     assert [c[0] for c in fig.data[0].customdata] == ["0–500 nghìn", "500 nghìn–1 tr"]
     assert fig.layout.barmode == "overlay"
-    empty = charts.gap_distribution(histogram.iloc[0:0], names=names, lang="en")
+    empty = tiers_charts.gap_distribution(histogram.iloc[0:0], names=names, lang="en")
     assert not empty.data

@@ -7,7 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from helpers import cohorts, rfm
+from helpers.kit import rfm
+from helpers.pages.cohorts import compute as cohorts
 
 
 def O(customer, order_id, day, amount, status="completed"):  # noqa: N802

@@ -11,9 +11,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import customer_value as cv
-from helpers import db, ingest
-from helpers.params import ParamError
+from helpers import ingest
+from helpers.core.errors import ParamError
+from helpers.engine import db
+from helpers.pages.value import compute as cv
 
 CDNOW = Path(__file__).resolve().parents[2] / "shared" / "data" / "cdnow_sample"
 AS_OF = date(1997, 9, 30)
@@ -106,7 +107,7 @@ def _summary(n: int, repeat: int, seed: int = 1) -> pd.DataFrame:
 
 
 def test_a_shop_of_30_customers_gets_a_sentence_not_a_fit():
-    from helpers.narrative import value_headlines
+    from helpers.pages.value.sentences import value_headlines
 
     got = cv.fit(_summary(30, 10))
     assert got.status == "too_few_customers" and not got.bgnbd
@@ -183,7 +184,7 @@ def test_every_buyer_predicted_in_batches_gives_the_file_of_the_whole_frame(
         cdnow, cdnow_fit, tmp_path, monkeypatch):
     """At 100M lines notebook 06 held 18.7M buyers' frames (17.8 GB): it now predicts batch by
     batch and joins the segments in DuckDB. The file must be the one the whole frame gives."""
-    from helpers import export
+    from helpers.kit import export
 
     con, summary = cdnow
     monkeypatch.setattr(cv, "BATCH_ROWS", 500)  # 2,357 buyers: five batches

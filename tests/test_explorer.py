@@ -9,9 +9,10 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from helpers import db, sample_data
-from helpers.explorer import Explorer
-from helpers.sample_data import REFERENCE_AS_OF as SAMPLE_AS_OF
+from helpers.engine import db
+from helpers.ingest import sample_data
+from helpers.ingest.sample_data import REFERENCE_AS_OF as SAMPLE_AS_OF
+from helpers.run.explorer import Explorer
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,10 @@ import hashlib
 import pandas as pd
 import pytest
 
-from helpers import export, narrative, rfm, snapshots, xlsx
-from helpers.params import RunParams
+from helpers.core.params import RunParams
+from helpers.kit import contract, export, rfm, snapshots, xlsx
+from helpers.pages.segments import files as segments_files
+from helpers.pages.segments import sentences as segments_sentences
 
 ORDERS = [
     {"order_id": "1", "customer_id": "a", "order_date": "2024-03-01", "amount": "1234567.50"},
@@ -43,7 +45,7 @@ def built(con, given_orders, given_customers, tmp_path):
 
 def test_send_lists_leave_out_customers_without_consent_or_contact(con, built, tmp_path):
     _, scheme = built
-    out = export.write_rfm_outputs(con, output_dir=tmp_path / "out", segment_keys=scheme.keys,
+    out = segments_files.write_rfm_outputs(con, output_dir=tmp_path / "out", segment_keys=scheme.keys,
                                    as_of=built[0].as_of, with_contacts=True)
     counts = out["send_list_counts"].groupby("channel")[
         ["customers", "in_list", "no_consent", "no_contact"]].sum()
@@ -59,7 +61,7 @@ def test_send_lists_leave_out_customers_without_consent_or_contact(con, built, t
 
 def test_files_are_excel_friendly_and_exact(con, built, tmp_path):
     run, scheme = built
-    export.write_rfm_outputs(con, output_dir=tmp_path / "out", segment_keys=scheme.keys,
+    segments_files.write_rfm_outputs(con, output_dir=tmp_path / "out", segment_keys=scheme.keys,
                              as_of=run.as_of, with_contacts=True)
     raw = (tmp_path / "out" / "rfm_customers.csv").read_bytes()
     assert raw.startswith(codecs.BOM_UTF8)
@@ -67,14 +69,14 @@ def test_files_are_excel_friendly_and_exact(con, built, tmp_path):
     # exact money without padding zeros, Vietnamese intact
     assert ",1234567.5," in text and "Nguyễn Văn An" in text
     frame = pd.read_csv(tmp_path / "out" / "rfm_customers.csv", dtype=str, encoding="utf-8-sig")
-    assert list(frame.columns[:15]) == rfm.CONTRACT_COLUMNS
+    assert list(frame.columns[:15]) == contract.CONTRACT_COLUMNS
     assert frame.customer_id.is_unique
     for key in scheme.keys:
         assert (tmp_path / "out" / "exports" / f"segment={key}.csv").exists()
     book = pd.read_excel(tmp_path / "out" / "exports" / "segments.xlsx", sheet_name=None,
                          engine="calamine")
     assert set(book) == set(scheme.keys)  # no labels given: sheets named by key
-    export.write_rfm_outputs(con, output_dir=tmp_path / "vi", segment_keys=scheme.keys,
+    segments_files.write_rfm_outputs(con, output_dir=tmp_path / "vi", segment_keys=scheme.keys,
                              as_of=run.as_of, with_contacts=True,
                              labels=scheme.labels("vi"), lang="vi")
     import openpyxl
@@ -92,7 +94,7 @@ def test_files_are_excel_friendly_and_exact(con, built, tmp_path):
 def test_segments_too_big_for_excel_stay_csv_only(con, built, tmp_path, monkeypatch):
     run, scheme = built
     monkeypatch.setattr(xlsx, "EXCEL_MAX_ROWS", 3)  # header + 2 rows
-    out = export.write_rfm_outputs(con, output_dir=tmp_path / "out", segment_keys=scheme.keys,
+    out = segments_files.write_rfm_outputs(con, output_dir=tmp_path / "out", segment_keys=scheme.keys,
                                    as_of=run.as_of, with_contacts=True)
     big = con.execute("select segment from rfm_customers group by all "
                       "having count(*) + 1 > 3").fetchall()
@@ -102,13 +104,13 @@ def test_segments_too_big_for_excel_stay_csv_only(con, built, tmp_path, monkeypa
 def test_a_shop_too_large_for_one_workbook_gets_csv_only_and_is_told(con, built, tmp_path,
                                                                       monkeypatch):
     run, scheme = built
-    monkeypatch.setattr(export, "XLSX_MAX_ROWS", 3)
-    out = export.write_rfm_outputs(con, output_dir=tmp_path / "out", segment_keys=scheme.keys,
+    monkeypatch.setattr(segments_files, "XLSX_MAX_ROWS", 3)
+    out = segments_files.write_rfm_outputs(con, output_dir=tmp_path / "out", segment_keys=scheme.keys,
                                    as_of=run.as_of, with_contacts=True)
     assert out["xlsx_too_large"] and not out["xlsx"]
     assert not (tmp_path / "out" / "exports" / "segments.xlsx").exists()
     assert (tmp_path / "out" / "rfm_customers.csv").exists()
-    said = narrative.exports_written(out, tmp_path / "out", lang="en").data
+    said = segments_sentences.exports_written(out, tmp_path / "out", lang="en").data
     assert "No Excel file was written" in said and "segments.xlsx" not in said
     assert "the limit is 3)" in said
 
@@ -121,7 +123,7 @@ def test_the_same_inputs_write_the_same_bytes(con, built, tmp_path):
                 for p in sorted(folder.rglob("*")) if p.is_file()}
 
     for name in ("one", "two"):
-        export.write_rfm_outputs(con, output_dir=tmp_path / name, segment_keys=scheme.keys,
+        segments_files.write_rfm_outputs(con, output_dir=tmp_path / name, segment_keys=scheme.keys,
                                  as_of=run.as_of, with_contacts=True)
         snapshots.write_snapshot(con, scheme="rfm11", as_of=run.as_of, settings=run.settings(),
                                  input_checksums={"orders": "x"}, root=tmp_path / f"snap_{name}")
@@ -174,7 +176,7 @@ def test_xlsx_reads_back_exactly_in_excel_readers(con, tmp_path):
 
 def test_the_excel_file_can_be_left_out(con, built, tmp_path):
     run, scheme = built
-    out = export.write_rfm_outputs(con, output_dir=tmp_path / "out", segment_keys=scheme.keys,
+    out = segments_files.write_rfm_outputs(con, output_dir=tmp_path / "out", segment_keys=scheme.keys,
                                    as_of=run.as_of, with_contacts=True, xlsx=False)
     assert not (tmp_path / "out" / "exports" / "segments.xlsx").exists()
     assert (tmp_path / "out" / "exports" / "segment=champions.csv").exists()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from helpers.formatting import money, number, percent, signed_percent_points
+from helpers.kit.formatting import money, number, percent, signed_percent_points
 
 
 def test_money_in_vietnamese_and_english():

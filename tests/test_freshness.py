@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from helpers import monthly, narrative, rfm
+from helpers.kit import narrative, rfm
+from helpers.run import monthly
 
 
 def test_a_shop_whose_data_ends_early_is_warned_about(con, given_orders):

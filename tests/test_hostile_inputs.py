@@ -22,10 +22,15 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from helpers import campaigns, db, export, ingest, monthly, narrative, snapshots
-from helpers.formatting import mask_email, mask_id, mask_name, mask_phone
-from helpers.safety import csv_safe_table, csv_safe_text
-from helpers.texts import md_escape
+from helpers import ingest
+from helpers.core.safety import csv_safe_table, csv_safe_text
+from helpers.engine import db
+from helpers.kit import export, narrative, snapshots
+from helpers.kit.formatting import mask_email, mask_id, mask_name, mask_phone
+from helpers.kit.texts import md_escape
+from helpers.pages.campaigns import compute as campaigns
+from helpers.pages.campaigns import sentences as campaigns_sentences
+from helpers.run import monthly
 
 HEADER = "order_id,customer_id,order_date,amount,status,channel"
 GOOD = "1,KH1,2024-01-05,100000,completed,POS"
@@ -246,7 +251,7 @@ def test_values_from_files_are_escaped_in_pages():
         "sent": 10, "holdout": 5, "treated_rate": 0.2, "holdout_rate": 0.1, "uplift": 0.1,
         "uplift_ci_low": -0.1, "uplift_ci_high": 0.3, "incremental_converters": 1,
         "incremental_revenue": 1, "cost": 1, "is_window_complete": True}])
-    text = narrative.campaign_sentences(results, lang="en").data
+    text = campaigns_sentences.campaign_sentences(results, lang="en").data
     assert "<script" not in text and "<img" not in text and "](javascript" not in text
     report = ingest.LoadReport(kind="orders", path="/x/<script>.csv", sha256="", mapping="generic",
                                rows_read=0, rows_loaded=0, rows_quarantined=0, duplicates=0,
@@ -374,7 +379,7 @@ def test_a_lock_left_by_a_dead_run_is_taken_over(tmp_path):
 LOCK_RACE = """
 import sys, time
 from pathlib import Path
-from helpers.safety import pid_lock
+from helpers.core.safety import pid_lock
 folder = Path(sys.argv[1])
 start = float(sys.argv[2])
 while time.time() < start:

@@ -9,7 +9,10 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from helpers import db, ingest
+from helpers import ingest
+from helpers.core.params import bytes_in
+from helpers.ingest import readers as ingest_readers
+from helpers.ingest import staging as ingest_staging
 
 ROW = {"order_id": "1", "customer_id": "a", "order_date": "2024-03-01", "amount": "100000",
        "status": "completed", "channel": "POS"}
@@ -228,8 +231,8 @@ def test_a_sheet_column_converts_as_cell_by_cell(column):
     """XLSX columns are converted a column at a time (a column of one kind in one Arrow step);
     every kind of column reads exactly as the cell-by-cell rule, long numbers counted alike."""
     counted = [0]
-    got = ingest._excel_column(column, counted)
-    assert got.to_pylist() == [ingest._excel_text(v) for v in column]
+    got = ingest_readers.excel_column(column, counted)
+    assert got.to_pylist() == [ingest_readers.excel_text(v) for v in column]
     assert counted[0] == sum(1 for v in column if isinstance(v, float) and abs(v) >= 1e15)
 
 
@@ -339,16 +342,16 @@ def test_staging_memory_grows_with_the_export_and_never_past_the_runs_limit(con)
     """1.2 GB for a shop's export; 120 bytes a line for a larger one (a 100M-line export ran out
     of memory under 1.2 GB); the run's own memory_limit always wins, and is put back after."""
     def limit():  # DuckDB shows it rounded (1.1 GiB): compared to 2%
-        return db.size_bytes(con.execute("select current_setting('memory_limit')").fetchone()[0])
+        return bytes_in(con.execute("select current_setting('memory_limit')").fetchone()[0])
 
     con.execute("set memory_limit = '8GB'")
     before = limit()
-    memory = ingest._StagingMemory(con)
-    assert limit() == pytest.approx(db.size_bytes(ingest.STAGING_MEMORY_LIMIT), rel=0.02)
+    memory = ingest_staging.StagingMemory(con)
+    assert limit() == pytest.approx(bytes_in(ingest_staging.STAGING_MEMORY_LIMIT), rel=0.02)
     memory.widen(1_000_000)
-    assert limit() == pytest.approx(db.size_bytes(ingest.STAGING_MEMORY_LIMIT), rel=0.02)
+    assert limit() == pytest.approx(bytes_in(ingest_staging.STAGING_MEMORY_LIMIT), rel=0.02)
     memory.widen(50_000_000)
-    assert limit() == pytest.approx(50_000_000 * ingest.STAGING_BYTES_PER_ROW, rel=0.02)
+    assert limit() == pytest.approx(50_000_000 * ingest_staging.STAGING_BYTES_PER_ROW, rel=0.02)
     memory.widen(100_000_000)
     assert limit() == pytest.approx(before, rel=0.02)  # 12 GB asked, 8 GB allowed
     memory.restore()
@@ -362,7 +365,7 @@ def test_staging_memory_grows_with_the_export_and_never_past_the_runs_limit(con)
     "2023-12-01 08:04:46Z", "01-12-2023 08:04:46", "2023-12-01 8:04:46 PM", "",
 ])
 def test_the_fast_reading_of_iso_timestamps_gives_what_the_general_rule_gives(con, text):
-    ingest._ensure_macros(con)
+    ingest_staging.ensure_macros(con)
     general = "local_timestamp(iso_date_text(?, 'dmy', 9999), 'Asia/Ho_Chi_Minh')"
     fast, slow = con.execute(f"select parse_local_timestamp(?, 'Asia/Ho_Chi_Minh', 'dmy', 9999), "
                              f"{general}", [text, text]).fetchall()[0]
@@ -375,7 +378,7 @@ def test_the_fast_reading_of_iso_timestamps_gives_what_the_general_rule_gives(co
     "99999999999999.9999", "0.00005", "-0.00004",
 ])
 def test_money_kept_to_4_decimals_the_64_bit_way_is_the_plain_cast(con, text):
-    ingest._ensure_macros(con)
+    ingest_staging.ensure_macros(con)
     fast, plain = con.execute(
         "select (money_4dp(x), is_beyond_4dp(x)), (cast(x as decimal(18, 4)), "
         "cast(x as decimal(18, 4)) <> x) from (select cast(? as decimal(38, 10)) as x)",
@@ -395,8 +398,8 @@ def test_an_export_too_large_for_memory_stages_through_parquet_files_alike(con, 
             ROW | {"order_id": "3", "customer_id": ""}, ROW | {"order_id": "4", "order_date": "x"},
             ROW | {"order_id": "5", "status": ""}, ROW | {"order_id": "5", "amount": "9"}]
     seen = []
-    for per_row in (ingest.SCRATCH_BYTES_PER_ROW, 10**12):
-        monkeypatch.setattr(ingest, "SCRATCH_BYTES_PER_ROW", per_row)
+    for per_row in (ingest_staging.SCRATCH_BYTES_PER_ROW, 10**12):
+        monkeypatch.setattr(ingest_staging, "SCRATCH_BYTES_PER_ROW", per_row)
         report = given_orders(rows)
         staged = con.execute("select * from order_lines order by source_line").fetchall()
         quarantine = pd.read_csv(report.quarantine_path, dtype=str).to_dict("records")

@@ -7,7 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from helpers import loyalty, rfm
+from helpers.kit import rfm
+from helpers.pages.tiers import compute as loyalty
 
 AS_OF = date(2024, 6, 30)
 

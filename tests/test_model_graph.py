@@ -9,8 +9,10 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from helpers import db, ingest, rfm
-from helpers.db import ModelError
+from helpers import ingest
+from helpers.engine import db
+from helpers.engine.db import ModelError
+from helpers.kit import rfm
 
 
 def test_each_model_reads_what_its_sql_says():
@@ -119,7 +121,7 @@ def test_a_missing_parameter_and_a_broken_grain_are_errors_that_say_which(con, g
 
 
 def test_scores_are_reused_across_schemes(con, given_orders, tmp_path):
-    from helpers.params import RunParams
+    from helpers.core.params import RunParams
 
     given_orders([O("a", "1", "2024-01-10"), O("b", "2", "2024-03-05")])
     con.execute(rfm.EMPTY_CUSTOMERS)
@@ -170,7 +172,7 @@ def test_a_large_table_is_kept_only_while_it_is_the_latest_of_its_model(con, giv
 def test_scores_and_cohorts_agree_on_every_first_purchase(con, given_orders, tmp_path):
     """rfm_scores keeps its own aggregate for speed; it must give the first purchase that
     int_second_purchases (read by cohorts) gives, refunds and same-day orders included."""
-    from helpers.params import RunParams
+    from helpers.core.params import RunParams
 
     given_orders([O("a", "1", "2024-01-05", -50), O("a", "2", "2024-01-09"),
                   O("b", "3", "2024-02-01"), O("b", "4", "2024-02-01"),

@@ -15,9 +15,9 @@ import papermill as pm
 import pytest
 import yaml
 
-from helpers import monthly
-from helpers.params import ParamError
-from helpers.paths import NOTEBOOKS_DIR, PARAMS_DIR
+from helpers.core.errors import ParamError
+from helpers.core.paths import NOTEBOOKS_DIR, PARAMS_DIR
+from helpers.run import monthly
 
 pytestmark = pytest.mark.notebooks
 AS_OF = date(2026, 10, 31)
@@ -198,8 +198,8 @@ def _visible(html: Path) -> str:
 
 
 def test_a_vietnamese_page_has_no_english_heading_and_shows_labels_not_keys(month):
-    from helpers.narrative import REASON_LABELS
-    from helpers.page_texts import PAGE_TEXTS
+    from helpers.kit.narrative import REASON_LABELS
+    from helpers.kit.page_texts import PAGE_TEXTS
 
     english = [line.lstrip("#> ").strip() for t in PAGE_TEXTS.values()
                for line in t["en"].splitlines()]
@@ -217,7 +217,7 @@ def test_an_english_page_has_no_vietnamese_and_the_vietnamese_month_is_kept(mont
                                                                             shop):
     import pandas as pd
 
-    from helpers.page_texts import PAGE_TEXTS
+    from helpers.kit.page_texts import PAGE_TEXTS
 
     root, _ = shop
     # the shop's own campaign names are its data, shown as written
@@ -238,7 +238,7 @@ def test_an_english_page_has_no_vietnamese_and_the_vietnamese_month_is_kept(mont
 
 
 def test_no_staging_folder_absolute_path_or_hash_in_a_page(month):
-    from helpers.paths import PROJECT_ROOT
+    from helpers.core.paths import PROJECT_ROOT
 
     for html in month.glob("*.html"):
         visible = re.sub(r"<(script|style).*?</\1>", "", html.read_text(encoding="utf-8"),
@@ -313,7 +313,7 @@ def test_the_whole_month_runs_with_every_shipped_scheme(shop, tmp_path, scheme):
     assert (folder / "movers" / "win_back.csv").exists()
     assert (folder / "movers" / "thank_you.csv").exists()
     segments = set(pd.read_csv(folder / "segment_summary.csv").segment)
-    from helpers.schemes import load_scheme
+    from helpers.core.schemes import load_scheme
 
     assert segments <= set(load_scheme(scheme).keys)
 

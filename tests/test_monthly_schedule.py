@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from helpers import monthly
-from helpers.params import ParamError
-from helpers.paths import PROJECT_ROOT
+from helpers.core.errors import ParamError
+from helpers.core.paths import PROJECT_ROOT
+from helpers.run import monthly
 
 ORDER = [Path(f"{stem}.ipynb") for stem in monthly.NOTEBOOKS]
 
@@ -110,7 +110,7 @@ def test_two_processes_staging_the_same_export_take_turns_and_the_second_reads_t
     orders.write_text("\n".join(rows) + "\n", encoding="utf-8")
     script = (
         "import json, sys\n"
-        "from helpers import db, ingest\n"
+        "from helpers import ingest\nfrom helpers.engine import db\n"
         "con = db.connect()\n"
         f"r = ingest.load(con, 'orders', {str(orders)!r}, cache_dir={str(tmp_path / 'cache')!r},"
         f" quarantine_dir={str(tmp_path / 'q')!r})\n"
@@ -131,7 +131,8 @@ def test_notebook_05_reads_segment_snapshots_but_never_writes_one(monkeypatch):
     whether 05 ran beside it (NEEDS lets 05 start right after 01)."""
     import duckdb
 
-    from helpers import campaigns, migration
+    from helpers.kit import snapshots
+    from helpers.pages.campaigns import compute as campaigns
 
     asked = []
 
@@ -141,7 +142,7 @@ def test_notebook_05_reads_segment_snapshots_but_never_writes_one(monkeypatch):
                     f"select 'a' as customer_id, 'champions' as segment")
         return "computed"
 
-    monkeypatch.setattr(migration, "segments_source", segments_source)
+    monkeypatch.setattr(snapshots, "segments_source", segments_source)
     con = duckdb.connect()
     con.execute("create table campaigns as select 'c1' as campaign_id, "
                 "date '2026-10-01' as start_date")
@@ -182,7 +183,7 @@ def test_duckdb_stops_at_the_temp_limit_with_the_words_the_runner_explains(tmp_p
     error by that name, so a DuckDB that words it otherwise fails here first."""
     import duckdb
 
-    from helpers import db
+    from helpers.engine import db
 
     con = db.connect(threads=1, memory_limit="30MB", temp_directory=str(tmp_path / "spill"),
                      temp_limit="1MB")
@@ -226,7 +227,7 @@ def test_a_notebook_out_of_temp_disk_fails_with_what_to_change(tmp_path, monkeyp
 def test_duckdb_temp_files_of_a_process_that_is_gone_are_removed_by_the_next(tmp_path):
     """A notebook's kernel is stopped without closing DuckDB: its spill stayed in .tmp (6 GB
     after page 06 at 100M lines). The next connection removes the files of dead processes."""
-    from helpers import db
+    from helpers.engine import db
 
     child = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                            capture_output=True, text=True, check=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import notebook
-from helpers.params import ParamError
+from helpers.core.errors import ParamError
+from helpers.run import notebook
 
 
 @pytest.fixture

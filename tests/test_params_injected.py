@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.params import ParamError, check_injected
+from helpers.core.errors import ParamError
+from helpers.core.params import bytes_in, check_injected
 
 PARAMETERS = 'as_of = "2026-10-31"  # last day\nbins = 5  # levels\nlang = "vi"\n'
 
@@ -24,8 +25,8 @@ def test_known_injected_names_and_runs_without_injection_pass():
 def test_sizes_of_memory_and_scratch_disk_are_checked_and_reach_duckdb(tmp_path):
     from datetime import date
 
-    from helpers import db
-    from helpers.params import RunParams
+    from helpers.core.params import RunParams
+    from helpers.engine import db
 
     orders = tmp_path / "orders.csv"
     orders.write_text("order_id,customer_id,order_date,amount\n", encoding="utf-8")
@@ -40,5 +41,5 @@ def test_sizes_of_memory_and_scratch_disk_are_checked_and_reach_duckdb(tmp_path)
                            "('memory_limit', 'max_temp_directory_size', 'temp_directory')")
                .fetchall())
     assert got["temp_directory"] == str(tmp_path / "spill")
-    assert db.size_bytes(got["max_temp_directory_size"]) == pytest.approx(3e9, rel=0.05)  # shown as 2.7 GiB
-    assert db.size_bytes(got["memory_limit"]) == pytest.approx(600e6, rel=0.05)
+    assert bytes_in(got["max_temp_directory_size"]) == pytest.approx(3e9, rel=0.05)  # shown as 2.7 GiB
+    assert bytes_in(got["memory_limit"]) == pytest.approx(600e6, rel=0.05)

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import db, portable
-from helpers.portable import SPARK_SQL_DIR
+from helpers.engine import db, portable
 
 
 def test_every_model_outside_staging_stays_inside_the_portable_subset():
@@ -58,11 +57,11 @@ def test_the_portable_way_of_saying_it_passes(sql):
 
 
 def test_the_committed_spark_sql_is_what_sqlglot_writes_now():
-    """An upgrade of SQLGlot that changes the Spark SQL shows as a diff of sql_spark/ in review:
-    `python -m helpers.portable --write` writes it again."""
-    folder = Path(str(SPARK_SQL_DIR))
+    """An upgrade of SQLGlot that changes the Spark SQL shows as a diff of the <model>.spark.sql
+    files in review: `python -m helpers.portable --write` writes them again."""
     wanted = portable.spark_files()
-    have = {p.name: p.read_text(encoding="utf-8") for p in folder.glob("*.sql")}
+    have = {p.name[:-len(db.SPARK_SUFFIX)]: p.read_text(encoding="utf-8")
+            for p in Path(str(db.SQL_DIR)).rglob(f"*{db.SPARK_SUFFIX}")}
     assert sorted(have) == sorted(wanted)
     stale = [name for name in wanted if have[name] != wanted[name]]
     assert not stale, f"stale Spark SQL: {stale}; run python -m helpers.portable --write"

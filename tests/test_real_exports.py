@@ -14,9 +14,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import ingest, rfm
-from helpers.params import RunParams
-from helpers.paths import PROJECT_ROOT
+from helpers import ingest
+from helpers.core.params import RunParams
+from helpers.core.paths import PROJECT_ROOT
+from helpers.ingest import readers as ingest_readers
+from helpers.kit import rfm
 
 SHARED = PROJECT_ROOT.parent / "shared" / "data" / "online_retail"
 
@@ -394,7 +396,7 @@ def test_monthly_workbooks_read_side_by_side_give_what_one_by_one_gives(con, tmp
 
     side_by_side = load(folder, mapping="kiotviet")
     lines = staged()
-    monkeypatch.setattr(ingest, "usable_cores", lambda: 1)
+    monkeypatch.setattr(ingest_readers, "usable_cores", lambda: 1)
     one_by_one = load(folder, mapping="kiotviet", cache_dir=tmp_path / "cache1")
     assert staged() == lines and len(lines) == 13 - 3
     assert side_by_side.files == one_by_one.files and side_by_side.reconciles
@@ -405,7 +407,7 @@ def test_cores_are_counted_where_there_is_no_affinity(monkeypatch):
     """macOS and Windows have no os.sched_getaffinity: every core is used there."""
     import os
 
-    from helpers.safety import usable_cores
+    from helpers.core.safety import usable_cores
 
     assert usable_cores() >= 1
     monkeypatch.delattr(os, "sched_getaffinity", raising=False)
@@ -413,15 +415,15 @@ def test_cores_are_counted_where_there_is_no_affinity(monkeypatch):
 
 
 def test_jobs_in_processes_keep_their_order_and_the_first_error():
-    from helpers.safety import map_in_processes
+    from helpers.core.safety import map_in_processes
 
     jobs = [{"value": v, "name": "key"} for v in ("a", "../x", "b", "c d")]
     with pytest.raises(ValueError, match=r"key = '\.\./x'"):
-        map_in_processes("helpers.safety:check_key", jobs, 2)
-    got = map_in_processes("helpers.safety:check_key", jobs, 2, return_exceptions=True)
+        map_in_processes("helpers.core.safety:check_key", jobs, 2)
+    got = map_in_processes("helpers.core.safety:check_key", jobs, 2, return_exceptions=True)
     assert got[0] == "a" and got[2] == "b"
     assert isinstance(got[1], ValueError) and isinstance(got[3], ValueError)
-    assert map_in_processes("helpers.safety:check_key", jobs[:1] + jobs[2:3], 3) == ["a", "b"]
+    assert map_in_processes("helpers.core.safety:check_key", jobs[:1] + jobs[2:3], 3) == ["a", "b"]
     with pytest.raises(ModuleNotFoundError):  # raised in the worker, raised here
         map_in_processes("no_such_module_here:f", [{}], 1)
     # a worker that dies says so, and prints nothing into the caller's output
@@ -441,7 +443,7 @@ def test_a_plain_script_without_a_main_guard_reads_monthly_workbooks(tmp_path):
             kv_line(f"HD{month}", "KH1", f"10/0{month}/2024 10:00", 100000, "SP", 1, 100000)])
     script = tmp_path / "analysis.py"
     script.write_text(
-        "from helpers import db, ingest\n"
+        "from helpers import ingest\nfrom helpers.engine import db\n"
         f"report = ingest.load(db.connect(), 'orders', {str(folder)!r}, mapping='kiotviet', "
         f"cache_dir={str(tmp_path / 'cache')!r}, quarantine_dir={str(tmp_path / 'q')!r})\n"
         "print(report.rows_loaded)\n", encoding="utf-8")

@@ -9,10 +9,12 @@ import pandas as pd
 import pytest
 
 from benchmarks.pandas_rfm import rfm_scores as oracle_scores
-from helpers import rfm, sample_data
-from helpers.params import ParamError, RunParams
-from helpers.sample_data import REFERENCE_AS_OF as SAMPLE_AS_OF
-from helpers.schemes import available_schemes, load_scheme
+from helpers.core.errors import ParamError
+from helpers.core.params import RunParams
+from helpers.core.schemes import available_schemes, load_scheme
+from helpers.ingest import sample_data
+from helpers.ingest.sample_data import REFERENCE_AS_OF as SAMPLE_AS_OF
+from helpers.kit import rfm
 
 AS_OF = "2024-03-31"
 

@@ -7,8 +7,8 @@ import hashlib
 import duckdb
 import pytest
 
-from helpers import sample_data
-from helpers.sample_data import REFERENCE_AS_OF as SAMPLE_AS_OF
+from helpers.ingest import sample_data
+from helpers.ingest.sample_data import REFERENCE_AS_OF as SAMPLE_AS_OF
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from helpers.schemes import SchemeError, available_schemes, load_scheme
+from helpers.core.schemes import SchemeError, available_schemes, load_scheme
 
 LABELS = "labels: {vi: X, en: X}"
 

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from helpers import migration, rfm
-from helpers.params import RunParams
+from helpers.core.params import RunParams
+from helpers.kit import rfm, snapshots
+from helpers.pages.migration import compute as migration
 
 FROM, TO = date(2024, 2, 29), date(2024, 3, 31)
 
@@ -40,10 +41,10 @@ def migrated(con, given_orders, given_customers, tmp_path):
     scheme = rfm.load_run_scheme(run)
 
     def _migrate(snapshot_root, use_snapshots=True):
-        source_from = migration.segments_source(
+        source_from = snapshots.segments_source(
             con, "seg_from", run=run, scheme=scheme, as_of=FROM, input_checksums={"o": "1"},
             snapshot_root=snapshot_root, use_snapshots=use_snapshots)
-        source_to = migration.segments_source(
+        source_to = snapshots.segments_source(
             con, "seg_to", run=run, scheme=scheme, as_of=TO, input_checksums={"o": "1"},
             snapshot_root=snapshot_root, use_snapshots=use_snapshots)
         migration.build_segment_movers(con, scheme=scheme, lang="en")
@@ -112,9 +113,9 @@ def test_snapshot_based_and_recomputed_matrices_are_equal(con, migrated, tmp_pat
 def test_month_ends_and_default_from_date():
     assert migration.default_from(date(2026, 10, 31)) == date(2026, 9, 30)
     assert migration.default_from(date(2026, 3, 15)) == date(2026, 2, 28)
-    ends = migration.month_ends(date(2026, 10, 31), 12)
+    ends = snapshots.month_ends(date(2026, 10, 31), 12)
     assert ends[0] == date(2025, 11, 30) and ends[-1] == date(2026, 10, 31) and len(ends) == 12
-    assert migration.month_ends(date(2026, 10, 15), 2) == [date(2026, 8, 31), date(2026, 9, 30)]
+    assert snapshots.month_ends(date(2026, 10, 15), 2) == [date(2026, 8, 31), date(2026, 9, 30)]
 
 
 def test_a_snapshot_made_under_other_rules_is_not_reused(con, given_orders, given_customers,
@@ -132,7 +133,7 @@ def test_a_snapshot_made_under_other_rules_is_not_reused(con, given_orders, give
 
     def segments():
         scheme = rfm.load_run_scheme(run)
-        source = migration.segments_source(con, "seg_at", run=run, scheme=scheme, as_of=TO,
+        source = snapshots.segments_source(con, "seg_at", run=run, scheme=scheme, as_of=TO,
                                            input_checksums={"o": "1"},
                                            snapshot_root=tmp_path / "snaps")
         return dict(con.execute("select customer_id, segment from seg_at").fetchall()), source
@@ -148,7 +149,7 @@ def test_a_snapshot_made_under_other_rules_is_not_reused(con, given_orders, give
 
 
 def test_every_shipped_scheme_owns_valid_movers_lists_with_labels():
-    from helpers.schemes import available_schemes, load_scheme
+    from helpers.core.schemes import available_schemes, load_scheme
 
     for name in available_schemes():
         scheme = load_scheme(name)

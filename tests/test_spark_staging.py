@@ -33,7 +33,9 @@ from test_real_exports import (  # noqa: F401
     test_tiktok_shop_order_amount_net_of_refund_once_per_order,
 )
 
-from helpers import db, ingest, portable, spark_models, spark_staging
+from helpers import ingest
+from helpers.engine import db, portable, spark_models, spark_staging
+from helpers.ingest import staging as ingest_staging
 from tests.test_two_engines import golden_customers, golden_orders
 
 pytestmark = pytest.mark.spark
@@ -143,7 +145,7 @@ def test_strptime_formats_are_java_patterns(fmt, pattern):
 
 def test_macros_expand_argument_for_argument_as_duckdb_does(con):
     """A macro call and its expansion give the same on DuckDB, for every kind of text."""
-    ingest._ensure_macros(con)
+    ingest_staging.ensure_macros(con)
     sql = ("select t, parse_amount(t, ','), parse_amount(t, '.'), integer_text_id(t), "
            "is_blank_text(t), decimal_evidence(t), "
            "parse_local_timestamp(t, 'Asia/Ho_Chi_Minh', 'dmy', 2030) from texts")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from helpers import db
+from helpers.engine import db
 
 HELPERS = Path(__file__).resolve().parents[1] / "src" / "helpers"
 

@@ -17,20 +17,18 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
 
-from helpers import (
-    cohorts,
-    db,
-    export,
-    loyalty,
-    migration,
-    notebook,
-    rfm,
-    snapshots,
-    spark_models,
-    spark_run,
-)
-from helpers.params import RunParams
-from helpers.paths import PROJECT_ROOT
+from helpers.core.params import RunParams
+from helpers.core.paths import PROJECT_ROOT
+from helpers.engine import db, spark_models
+from helpers.kit import contract, export, rfm, snapshots
+from helpers.pages.cohorts import compute as cohorts
+from helpers.pages.cohorts import files as cohorts_files
+from helpers.pages.migration import compute as migration
+from helpers.pages.migration import files as migration_files
+from helpers.pages.segments import files as segments_files
+from helpers.pages.tiers import compute as loyalty
+from helpers.pages.tiers import files as tiers_files
+from helpers.run import notebook, spark_run
 
 pytestmark = pytest.mark.spark
 
@@ -108,9 +106,9 @@ def run_pages(con, run: RunParams, recorder: Recorder, monkeypatch) -> None:
         db.build(con, name, **rfm.score_params(run))
     # 02: the segments at two month ends, who moved, the movers lists
     before = migration.default_from(run.as_of)
-    migration.segments_source(con, "seg_from", run=run, scheme=scheme, as_of=before,
+    snapshots.segments_source(con, "seg_from", run=run, scheme=scheme, as_of=before,
                                            input_checksums={}, use_snapshots=False, keep=False)
-    migration.segments_source(con, "seg_to", run=run, scheme=scheme, as_of=run.as_of,
+    snapshots.segments_source(con, "seg_to", run=run, scheme=scheme, as_of=run.as_of,
                                          input_checksums={}, use_snapshots=False, keep=False)
     migration.build_segment_movers(con, scheme=scheme,
                                    lang=run.lang)
@@ -204,7 +202,7 @@ def write_pages(con, run: RunParams, snapshot_root) -> None:
     scheme = rfm.load_run_scheme(run)
     rfm.build_rfm_customers(con, run=run, scheme=scheme)
     rfm.build_segment_summary(con, run)
-    export.write_rfm_outputs(con, output_dir=run.output_dir, segment_keys=scheme.keys,
+    segments_files.write_rfm_outputs(con, output_dir=run.output_dir, segment_keys=scheme.keys,
                              as_of=run.as_of, with_contacts=True, xlsx=True,
                              labels=scheme.labels(run.lang), lang=run.lang)
     checks = {"orders": "x"}  # the snapshots' key: the same on both engines
@@ -212,17 +210,17 @@ def write_pages(con, run: RunParams, snapshot_root) -> None:
                              settings=rfm.snapshot_settings(run, scheme), input_checksums=checks,
                              root=snapshot_root)
     before = migration.default_from(run.as_of)
-    migration.segments_source(con, "seg_from", run=run, scheme=scheme, as_of=before,
+    snapshots.segments_source(con, "seg_from", run=run, scheme=scheme, as_of=before,
                                            input_checksums=checks, snapshot_root=snapshot_root)
-    migration.segments_source(con, "seg_to", run=run, scheme=scheme, as_of=run.as_of,
+    snapshots.segments_source(con, "seg_to", run=run, scheme=scheme, as_of=run.as_of,
                                          input_checksums=checks, snapshot_root=snapshot_root)
     migration.build_segment_movers(con, scheme=scheme,
                                    lang=run.lang)
     migration.build_segment_migration(con)
     trend = migration.segment_trend(con, run=run, scheme=scheme,
-                                    dates=migration.month_ends(run.as_of, 3),
+                                    dates=snapshots.month_ends(run.as_of, 3),
                                     input_checksums=checks, snapshot_root=snapshot_root)
-    export.write_migration_outputs(
+    migration_files.write_migration_outputs(
         con, output_dir=run.output_dir, trend=trend, headline=migration.headline(con),
         movers=migration.build_movers_lists(con, migration.movers_lists_for(scheme, None),
                                             scheme.keys))
@@ -231,12 +229,12 @@ def write_pages(con, run: RunParams, snapshot_root) -> None:
     cohorts.second_purchase_gap(con, as_of=run.as_of, excluded_statuses=statuses)
     cohorts.build_repurchase_windows(con, as_of=run.as_of, windows=[7, 14, 28],
                                      excluded_statuses=statuses)
-    export.write_cohort_outputs(con, output_dir=run.output_dir,
+    cohorts_files.write_cohort_outputs(con, output_dir=run.output_dir,
                                 window_keys=["1-7d", "8-14d", "15-28d"])
     config = loyalty.load_loyalty(PROJECT_ROOT / "params" / "loyalty.yaml")
     loyalty.build_loyalty_members(con, as_of=run.as_of, config=config, excluded_statuses=statuses)
     loyalty.build_tier_lists(con, as_of=run.as_of, config=config)
-    export.write_loyalty_outputs(con, output_dir=run.output_dir, lists=loyalty.LISTS)
+    tiers_files.write_loyalty_outputs(con, output_dir=run.output_dir, lists=loyalty.LISTS)
 
 
 def same_file(a: Path, b: Path) -> str | None:
@@ -312,7 +310,7 @@ def test_spark_run_writes_notebook_01s_segments_as_parquet_parts(spark, shop, tm
                          customers=Path(inputs["customers"].staged), out=out)
     assert done["out"] == str(out) and (out / "rfm_customers.parquet").is_dir()
     rfm.build_rfm_customers(con, run=run, scheme=rfm.load_run_scheme(run))
-    columns = rfm.CONTRACT_COLUMNS + rfm.CONTACT_COLUMNS
+    columns = contract.CONTRACT_COLUMNS + contract.CONTACT_COLUMNS
     expected = con.sql(f"select {', '.join(columns)} from rfm_customers").to_arrow_table()
     got = pq.read_table(out / "rfm_customers.parquet")
     assert got.column_names == columns

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from helpers import monthly
-from helpers.paths import NOTEBOOKS_DIR, PARAMS_DIR
+from helpers.core.paths import NOTEBOOKS_DIR, PARAMS_DIR
+from helpers.run import monthly
 from tests.test_two_engines import same_file
 
 pytestmark = pytest.mark.spark

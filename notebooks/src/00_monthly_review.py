@@ -25,53 +25,56 @@ detectable_uplift = 0.02  # uplift in purchase rate the sample-size helper plans
 lang = "vi"  # labels and number format, vi or en
 
 # %%
-from helpers import narrative, notebook, review, rfm
+from helpers.kit import rfm
+from helpers.pages.review import compute as review
+from helpers.pages.review import sentences
+from helpers.run import notebook
 
 run = notebook.start(globals(), "00")  # every parameter above, checked
 scheme_def = rfm.load_run_scheme(run)
-display(narrative.review_title(run.as_of, lang=run.lang))
+display(sentences.review_title(run.as_of, lang=run.lang))
 con, inputs = notebook.load(run, summary=False)
 
 # %%
-narrative.heading("actions", lang=run.lang)
+sentences.heading("actions", lang=run.lang)
 
 # %%
 display(*review.actions_section(run, detectable_uplift=detectable_uplift,
                                 holdout_share=holdout_share))
 
 # %%
-narrative.heading("kpis", lang=run.lang)
+sentences.heading("kpis", lang=run.lang)
 
 # %%
 kpis = review.monthly_kpis(con, as_of=run.as_of, excluded_statuses=run.excluded_statuses)
-display(narrative.kpi_cards(kpis, lang=run.lang), narrative.kpi_sentences(kpis, lang=run.lang))
+display(sentences.kpi_cards(kpis, lang=run.lang), sentences.kpi_sentences(kpis, lang=run.lang))
 
 # %%
-narrative.heading("segments", lang=run.lang)
+sentences.heading("segments", lang=run.lang)
 
 # %%
 display(*review.segments_section(run, scheme_def))
 
 # %%
-narrative.heading("migration", lang=run.lang)
+sentences.heading("migration", lang=run.lang)
 
 # %%
 display(*review.migration_section(run, scheme_def))
 
 # %%
-narrative.heading("cohorts", lang=run.lang)
+sentences.heading("cohorts", lang=run.lang)
 
 # %%
 display(*review.cohorts_section(run))
 
 # %%
-narrative.heading("tiers", lang=run.lang)
+sentences.heading("tiers", lang=run.lang)
 
 # %%
 display(*review.tiers_section(run, loyalty_path))
 
 # %%
-narrative.heading("campaigns", lang=run.lang)
+sentences.heading("campaigns", lang=run.lang)
 
 # %%
 display(*review.campaigns_section(run))

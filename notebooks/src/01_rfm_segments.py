@@ -35,8 +35,10 @@ spark_master = "local[2]"  # with engine spark: local[2], spark://host:7077, yar
 spark_conf = {}  # with engine spark: Spark settings, e.g. {"spark.executor.memory": "4g"}
 
 # %%
-from helpers import charts, export, narrative, notebook, rfm, snapshots
-from helpers.texts import t
+from helpers.kit import narrative, rfm, snapshots
+from helpers.kit.texts import t
+from helpers.pages.segments import charts, compute, files, sentences
+from helpers.run import notebook
 
 run = notebook.start(globals(), "01")  # every parameter above, checked
 scheme_def = rfm.load_run_scheme(run)
@@ -48,8 +50,8 @@ narrative.section("01.1", lang=run.lang)
 # %%
 rfm_customers = rfm.build_rfm_customers(con, run=run, scheme=scheme_def)
 segment_summary = rfm.build_segment_summary(con, run)
-revenue_concentration = rfm.build_revenue_concentration(con, run)
-display(*narrative.rfm_headlines(rfm.headline(con, run), lang=run.lang,
+revenue_concentration = compute.build_revenue_concentration(con, run)
+display(*sentences.rfm_headlines(compute.headline(con, run), lang=run.lang,
                                  window_days=run.window_days))
 
 # %%
@@ -64,28 +66,28 @@ charts.segment_treemap(segment_summary.df(), value="revenue", lang=run.lang,
                        colors=scheme_def.colors(), title=t("treemap_revenue", run.lang))
 
 # %%
-narrative.segment_table(segment_summary.df(), lang=run.lang)
+sentences.segment_table(segment_summary.df(), lang=run.lang)
 
 # %%
 narrative.section("01.3", lang=run.lang)
 
 # %%
-charts.rfm_grid_heatmap(rfm.rfm_grid(con, run), bins=run.bins, labels=scheme_def.labels(run.lang),
+charts.rfm_grid_heatmap(compute.rfm_grid(con, run), bins=run.bins, labels=scheme_def.labels(run.lang),
                         lang=run.lang, title=t("grid_title", run.lang))
 
 # %%
 narrative.section("01.4", lang=run.lang)
 
 # %%
-cut_points = rfm.cut_points(con, bins=run.bins)
-display(narrative.score_levels(cut_points, rfm.empty_levels(cut_points), lang=run.lang),
-        narrative.cut_point_table(cut_points, lang=run.lang))
+cut_points = compute.cut_points(con, bins=run.bins)
+display(sentences.score_levels(cut_points, compute.empty_levels(cut_points), lang=run.lang),
+        sentences.cut_point_table(cut_points, lang=run.lang))
 
 # %%
 narrative.section("01.5", lang=run.lang)
 
 # %%
-charts.rfm_distributions(rfm.distributions(con, run), lang=run.lang)
+charts.rfm_distributions(compute.distributions(con, run), lang=run.lang)
 
 # %%
 narrative.section("01.6", lang=run.lang)
@@ -98,15 +100,15 @@ charts.revenue_concentration(revenue_concentration.df(), lang=run.lang,
 narrative.section("01.7", lang=run.lang)
 
 # %%
-outputs = export.write_rfm_outputs(con, output_dir=run.output_dir, segment_keys=scheme_def.keys,
+outputs = files.write_rfm_outputs(con, output_dir=run.output_dir, segment_keys=scheme_def.keys,
                                    as_of=run.as_of, with_contacts=run.customers_path is not None,
                                    xlsx=xlsx, labels=scheme_def.labels(run.lang), lang=run.lang)
 display(narrative.send_lists(outputs["send_list_counts"], scheme_def.labels(run.lang),
                              lang=run.lang),
-        narrative.exports_written(outputs, run.output_dir, lang=run.lang))
+        sentences.exports_written(outputs, run.output_dir, lang=run.lang))
 
 # %%
 snapshot_path = snapshots.write_snapshot(con, scheme=run.scheme, as_of=run.as_of,
                                          settings=rfm.snapshot_settings(run, scheme_def),
                                          input_checksums=rfm.input_checksums(inputs))
-narrative.snapshot_written(snapshot_path, lang=run.lang)
+sentences.snapshot_written(snapshot_path, lang=run.lang)

@@ -37,9 +37,12 @@ spark_master = "local[2]"  # with engine spark: local[2], spark://host:7077, yar
 spark_conf = {}  # with engine spark: Spark settings, e.g. {"spark.executor.memory": "4g"}
 
 # %%
-from helpers import charts, export, migration, narrative, notebook, rfm
-from helpers.params import parse_date
-from helpers.texts import t
+from helpers.core.params import parse_date
+from helpers.kit import narrative, rfm, snapshots
+from helpers.kit.texts import t
+from helpers.pages.migration import charts, files, sentences
+from helpers.pages.migration import compute as migration
+from helpers.run import notebook
 
 run = notebook.start(globals(), "02", as_of=as_of_to)  # every parameter above, checked
 date_from = parse_date(as_of_from, "as_of_from") if as_of_from else migration.default_from(run.as_of)
@@ -53,14 +56,14 @@ checksums = rfm.input_checksums(inputs)
 narrative.section("02.1", lang=run.lang)
 
 # %%
-source_from = migration.segments_source(con, "seg_from", run=run, scheme=scheme_def,
+source_from = snapshots.segments_source(con, "seg_from", run=run, scheme=scheme_def,
                                         as_of=date_from, input_checksums=checksums)
-source_to = migration.segments_source(con, "seg_to", run=run, scheme=scheme_def, as_of=run.as_of,
+source_to = snapshots.segments_source(con, "seg_to", run=run, scheme=scheme_def, as_of=run.as_of,
                                       input_checksums=checksums)
 segment_movers = migration.build_segment_movers(con, scheme=scheme_def, lang=run.lang)
 segment_migration = migration.build_segment_migration(con)
 headline = migration.headline(con)
-narrative.migration_headlines(headline, as_of_from=date_from, as_of_to=run.as_of,
+sentences.migration_headlines(headline, as_of_from=date_from, as_of_to=run.as_of,
                               lang=run.lang, sources={date_from: source_from, run.as_of: source_to})
 
 # %%
@@ -79,12 +82,12 @@ narrative.section("02.2", lang=run.lang)
 
 # %%
 trend = migration.segment_trend(con, run=run, scheme=scheme_def,
-                                dates=migration.month_ends(run.as_of, trend_months),
+                                dates=snapshots.month_ends(run.as_of, trend_months),
                                 input_checksums=checksums)
-outputs = export.write_migration_outputs(
+outputs = files.write_migration_outputs(
     con, output_dir=run.output_dir, trend=trend, headline=headline,
     movers=migration.build_movers_lists(con, movers, scheme_def.keys))
-display(narrative.movers_sizes(outputs["sizes"], scheme_def, lang=run.lang),
+display(sentences.movers_sizes(outputs["sizes"], scheme_def, lang=run.lang),
         narrative.send_lists(outputs["send_list_counts"], {}, lang=run.lang))
 
 # %%

@@ -29,8 +29,11 @@ spark_master = "local[2]"  # with engine spark: local[2], spark://host:7077, yar
 spark_conf = {}  # with engine spark: Spark settings, e.g. {"spark.executor.memory": "4g"}
 
 # %%
-from helpers import charts, cohorts, export, narrative, notebook
-from helpers.texts import t
+from helpers.kit import narrative
+from helpers.kit.texts import t
+from helpers.pages.cohorts import charts, files, sentences
+from helpers.pages.cohorts import compute as cohorts
+from helpers.run import notebook
 
 run = notebook.start(globals(), "03")  # every parameter above, checked
 con, inputs = notebook.load(run)
@@ -45,7 +48,7 @@ returned = cohorts.return_within(con, as_of=run.as_of, windows=windows,
                                  excluded_statuses=run.excluded_statuses)
 dense = cohorts.dense_triangle(cohort_revenue, as_of=run.as_of, grain=grain,
                                max_periods=max_periods)
-narrative.cohort_headlines(cohort_revenue, returned, as_of=run.as_of, grain=grain, lang=run.lang)
+sentences.cohort_headlines(cohort_revenue, returned, as_of=run.as_of, grain=grain, lang=run.lang)
 
 # %%
 charts.cohort_heatmap(dense, value="retention", lang=run.lang, title=t("retention_title", run.lang))
@@ -79,9 +82,9 @@ narrative.section("03.4", lang=run.lang)
 # %%
 repurchase_windows = cohorts.build_repurchase_windows(con, as_of=run.as_of, windows=windows,
                                                      excluded_statuses=run.excluded_statuses)
-narrative.window_counts(repurchase_windows.df(), lang=run.lang)
+sentences.window_counts(repurchase_windows.df(), lang=run.lang)
 
 # %%
 window_keys = [f"{lo}-{hi}d" for lo, hi in zip([1] + [w + 1 for w in windows[:-1]], windows)]
-outputs = export.write_cohort_outputs(con, output_dir=run.output_dir, window_keys=window_keys)
+outputs = files.write_cohort_outputs(con, output_dir=run.output_dir, window_keys=window_keys)
 narrative.send_lists(outputs["send_list_counts"], {}, lang=run.lang)

@@ -27,8 +27,11 @@ spark_master = "local[2]"  # with engine spark: local[2], spark://host:7077, yar
 spark_conf = {}  # with engine spark: Spark settings, e.g. {"spark.executor.memory": "4g"}
 
 # %%
-from helpers import charts, export, loyalty, narrative, notebook
-from helpers.texts import t
+from helpers.kit import narrative
+from helpers.kit.texts import t
+from helpers.pages.tiers import charts, files, sentences
+from helpers.pages.tiers import compute as loyalty
+from helpers.run import notebook
 
 run = notebook.start(globals(), "04")  # every parameter above, checked
 config = loyalty.load_loyalty(loyalty_path)
@@ -41,7 +44,7 @@ narrative.section("04.1", lang=run.lang)
 loyalty_members = loyalty.build_loyalty_members(con, as_of=run.as_of, config=config,
                                                 excluded_statuses=run.excluded_statuses)
 tier_summary = loyalty.tier_summary(con, config)
-narrative.loyalty_headlines(tier_summary, names=config.names(run.lang), as_of=run.as_of,
+sentences.loyalty_headlines(tier_summary, names=config.names(run.lang), as_of=run.as_of,
                             reranking=loyalty.next_reranking(run.as_of, config.reranking_day),
                             lang=run.lang)
 
@@ -68,6 +71,6 @@ narrative.section("04.4", lang=run.lang)
 
 # %%
 tier_lists = loyalty.build_tier_lists(con, as_of=run.as_of, config=config)
-outputs = export.write_loyalty_outputs(con, output_dir=run.output_dir, lists=loyalty.LISTS)
-display(narrative.list_sizes(outputs["send_list_counts"], lang=run.lang),
+outputs = files.write_loyalty_outputs(con, output_dir=run.output_dir, lists=loyalty.LISTS)
+display(sentences.list_sizes(outputs["send_list_counts"], lang=run.lang),
         narrative.send_lists(outputs["send_list_counts"], {}, lang=run.lang))

@@ -38,8 +38,11 @@ temp_directory = None  # where DuckDB spills what does not fit, None for .tmp he
 temp_limit = None  # DuckDB spill at most, such as 20GB; None: 90% of the free disk
 
 # %%
-from helpers import campaigns, charts, export, narrative, notebook, rfm
-from helpers.texts import t
+from helpers.kit import narrative, rfm
+from helpers.kit.texts import t
+from helpers.pages.campaigns import charts, files, sentences
+from helpers.pages.campaigns import compute as campaigns
+from helpers.run import notebook
 
 run = notebook.start(globals(), "05")  # every parameter above, checked
 scheme_def = rfm.load_run_scheme(run)
@@ -56,14 +59,14 @@ campaign_segments = campaigns.build_campaign_segments(con, run=run, scheme=schem
                                                       input_checksums=rfm.input_checksums(inputs))
 campaign_results = campaigns.build_campaign_results(con, as_of=run.as_of,
                                                     excluded_statuses=run.excluded_statuses).df()
-narrative.campaign_sentences(campaign_results, lang=run.lang)
+sentences.campaign_sentences(campaign_results, lang=run.lang)
 
 # %%
 charts.uplift_intervals(campaigns.totals(campaign_results), labels=scheme_def.labels(run.lang),
                         lang=run.lang, title=t("uplift_title", run.lang))
 
 # %%
-narrative.campaign_table(campaigns.totals(campaign_results), labels=scheme_def.labels(run.lang),
+sentences.campaign_table(campaigns.totals(campaign_results), labels=scheme_def.labels(run.lang),
                          lang=run.lang)
 
 # %%
@@ -87,9 +90,9 @@ charts.revenue_per_group(campaign_results, lang=run.lang, title=t("revenue_group
 narrative.section("05.4", lang=run.lang)
 
 # %%
-export.write_campaign_results(con, output_dir=run.output_dir)
+files.write_campaign_results(con, output_dir=run.output_dir)
 base_rate = campaigns.base_rate(campaign_results)
-narrative.sample_size_sentence(
+sentences.sample_size_sentence(
     campaigns.sample_size(base_rate=base_rate, uplift=detectable_uplift,
                           holdout_share=holdout_share),
     base_rate=base_rate, uplift=detectable_uplift, holdout_share=holdout_share, lang=run.lang)
@@ -98,4 +101,4 @@ narrative.sample_size_sentence(
 next_list = campaigns.prepare_next_campaign(con, run=run, scheme=scheme_def,
                                             target=next_campaign_target, key=next_campaign_key,
                                             holdout_share=holdout_share)
-narrative.next_campaign_result(next_list, lang=run.lang)
+sentences.next_campaign_result(next_list, lang=run.lang)

@@ -35,8 +35,11 @@ temp_directory = None  # where DuckDB spills what does not fit, None for .tmp he
 temp_limit = None  # DuckDB spill at most, such as 20GB; None: 90% of the free disk
 
 # %%
-from helpers import charts, customer_value, export, narrative, notebook, rfm
-from helpers.texts import t
+from helpers.kit import narrative, rfm
+from helpers.kit.texts import t
+from helpers.pages.value import charts, files, sentences
+from helpers.pages.value import compute as customer_value
+from helpers.run import notebook
 
 run = notebook.start(globals(), "06")  # every parameter above, checked
 customer_value.check_params(horizon_days=horizon_days, fit_max_customers=fit_max_customers)
@@ -55,11 +58,11 @@ segments = rfm.build_rfm_segments(con, run=run, scheme=scheme_def).alias
 values = customer_value.write_values(con, value_fit, summary,
                                      run.output_dir / "customer_value.parquet",
                                      horizon_days=horizon_days, segments=segments)
-written = export.write_customer_value(con, output_dir=run.output_dir, values=values,
+written = files.write_customer_value(con, output_dir=run.output_dir, values=values,
                                       model=customer_value.model_table(
                                           value_fit, as_of=run.as_of, horizon_days=horizon_days),
                                       fading_segment=scheme_def.order[0])
-narrative.value_headlines(value_fit, customer_value.headline_figures(con), written,
+sentences.value_headlines(value_fit, customer_value.headline_figures(con), written,
                           scheme=scheme_def, horizon_days=horizon_days, lang=run.lang)
 
 # %%
@@ -86,7 +89,7 @@ calibrated = customer_value.calibration(
     con, as_of=run.as_of, excluded_statuses=run.excluded_statuses,
     zero_amount_purchases=zero_amount_purchases, horizon_days=horizon_days, seed=fit_seed,
     max_customers=fit_max_customers, first_date=customer_value.first_purchase(con, summary))
-narrative.calibration_sentence(calibrated, horizon_days=horizon_days, lang=run.lang)
+sentences.calibration_sentence(calibrated, horizon_days=horizon_days, lang=run.lang)
 
 # %%
 charts.calibration(calibrated, lang=run.lang, title=t("calibration_title", run.lang))

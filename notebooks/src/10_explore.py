@@ -11,8 +11,8 @@ scheme = "rfm11"  # segment scheme shown first
 lang = "vi"  # labels and number format, vi or en
 
 # %%
-from helpers import theme
-from helpers.explorer import Explorer
+from helpers.kit import theme
+from helpers.run.explorer import Explorer
 
 theme.use_workbook_theme(lang)
 explorer = Explorer.open(as_of=as_of, orders_path=orders_path, customers_path=customers_path,

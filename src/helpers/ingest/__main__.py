@@ -1,0 +1,5 @@
+"""python -m helpers.ingest …: see helpers.ingest.cli."""
+
+from helpers.ingest.cli import main
+
+main()

@@ -1,0 +1,70 @@
+"""The staging cache: keyed by the files' checksums and the settings, checked before it is
+trusted, published as views."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from helpers.core.files import file_sha256
+from helpers.core.safety import (
+    process_alive,
+)
+from helpers.engine import db
+from helpers.engine.db import drop_relation
+
+INGEST_VERSION = "5"  # bump when parsing rules change: invalidates the Parquet cache
+
+
+# ---------------------------------------------------------------- loading
+
+
+def cache_key(parts: dict) -> str:
+    material = json.dumps(parts | {"v": INGEST_VERSION}, sort_keys=True, ensure_ascii=False,
+                          default=str)
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()[:20]
+
+
+def sweep_builds(cache: Path) -> None:
+    """Remove the work folders of stagings whose process died (killed, out of memory): at 100M
+    lines one holds several GB of scratch Parquet. Folders of live processes are left alone."""
+    for folder in cache.glob(".build-*"):
+        pid = folder.name.split("-")[1]
+        if not pid.isdigit() or not process_alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+CACHE_FILES = ("staged.parquet", "guests.parquet")
+
+
+def verify_cache(cache: Path) -> str | None:
+    """None when every cached file has the bytes and rows recorded when it was written."""
+    try:
+        recorded = json.loads((cache / "cache.json").read_text(encoding="utf-8"))
+        if "staged.parquet" not in recorded:
+            return "staged.parquet is not recorded"
+        for name, expected in recorded.items():
+            path = cache / name
+            if not path.exists():
+                return f"{name} is missing"
+            if file_sha256(path) != expected["sha256"]:
+                return f"{name} has changed since it was written"
+            if pq.ParquetFile(path).metadata.num_rows != expected["rows"]:
+                return f"{name} has {expected['rows']} rows recorded but not stored"
+    except (OSError, ValueError, KeyError, pa.ArrowException) as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
+def publish(con, cache: Path, table: str) -> None:
+    drop_relation(con, table)
+    # a source known by its file: models persisted beside it (db._persisted) serve every process
+    db.register_parquet(con, table, cache / "staged.parquet")
+    if table == "order_lines":
+        # guest sales (no customer key): not customers, but revenue the reports mention
+        con.read_parquet(str(cache / "guests.parquet")).create_view("guest_lines", replace=True)

@@ -1,0 +1,184 @@
+"""What the data tells about an export's shape: date order, decimal mark, an order total on
+every line, which mapping. Detected from the whole column and stated, or a stop that names
+the setting to choose; never guessed silently."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from helpers.core.errors import IngestError
+from helpers.engine import db
+from helpers.ingest.mappings import (
+    MappingError,
+    auto_mapping,
+    load_mapping,
+)
+from helpers.ingest.readers import read_headers
+
+# ---------------------------------------------------------------- detecting the export's shape
+
+
+def setting_of(overrides: dict, mapping: dict, key: str) -> tuple[str, str]:
+    """(the setting, who set it) for date_order or decimal_mark: the run's parameter wins over
+    the mapping; "auto" when neither gives one."""
+    if overrides[key]:
+        return overrides[key], f"set by the {key} parameter"
+    if mapping.get(key):
+        return mapping[key], "set in the mapping"
+    return "auto", ""
+
+
+def _evidence(con, stager, model: str, view: str, column_sql: str) -> tuple:
+    """The one row of an export check over a column (`column_sql` as view `view`)."""
+    if stager is not None:
+        return stager.evidence(model, view, column_sql)
+    con.sql(column_sql).create_view(view, replace=True)
+    try:
+        return con.execute(db.sql_text(model)).fetchall()[0]
+    finally:
+        con.execute(f"drop view {view}")
+
+
+def decide_date_order(con, column_sql: str, source: str, setting: tuple[str, str], where: str,
+                       detected: list[str], fallback: str | None = None, stager=None) -> str:
+    """dmy / mdy / ymd from the setting (and who set it), or from the whole column when the
+    setting is auto."""
+    setting, set_by = setting
+    row = _evidence(con, stager, "export_date_evidence", "date_texts", column_sql)
+    non_iso, day_first, month_first, two_digit, day_ex, month_ex, examples = row
+    if two_digit:
+        detected.append(f"{source}: {two_digit:,} dates with a two-digit year, read as 20yy")
+    if setting != "auto":
+        if non_iso:
+            detected.append(f"{source}: date order {setting} ({set_by})")
+        if setting == "dmy" and month_first:
+            detected.append(f"{source}: warning: {month_first:,} dates have a second field above "
+                            f"12 ({_show(month_ex)}): they cannot be day-first and are set aside")
+        if setting == "mdy" and day_first:
+            detected.append(f"{source}: warning: {day_first:,} dates have a first field above 12 "
+                            f"({_show(day_ex)}): they cannot be month-first and are set aside")
+        return setting
+    if not non_iso:
+        if detected is not None:
+            detected.append(f"{source}: dates are written year first (YYYY-MM-DD): no date order "
+                            f"to decide")
+        return "ymd"
+    if day_first and month_first:
+        raise IngestError(
+            f"{source}: the dates cannot all be read one way: {day_first:,} have a first field "
+            f"above 12 (day first, e.g. {_show(day_ex)}) and {month_first:,} a second field above "
+            f"12 (month first, e.g. {_show(month_ex)}). Fix the export, or set date_order: dmy or "
+            f"date_order: mdy in {where} to read one way and set the others aside.")
+    if day_first:
+        detected.append(f"{source}: date order day/month/year, from {day_first:,} dates with a "
+                        f"first field above 12 (e.g. {_show(day_ex)}) and none with a second field "
+                        f"above 12")
+        return "dmy"
+    if month_first:
+        detected.append(f"{source}: date order month/day/year, from {month_first:,} dates with a "
+                        f"second field above 12 (e.g. {_show(month_ex)}) and none with a first "
+                        f"field above 12")
+        return "mdy"
+    if fallback:
+        detected.append(f"{source}: no date tells day from month here; read {fallback} as the "
+                        f"orders were")
+        return fallback
+    raise IngestError(
+        f"{source}: cannot tell whether dates such as {_show(examples)} are day/month/year or "
+        f"month/day/year: none of the {non_iso:,} dates has a day above 12. Set date_order: dmy "
+        f"(Vietnam, Europe: 01/03/2024 = 1 March) or date_order: mdy (US exports: 01/03/2024 = "
+        f"3 January) in {where}, or with the date_order parameter.")
+
+
+def decide_decimal_mark(con, column_sql: str, source: str, setting: tuple[str, str], where: str,
+                         detected: list[str], fallback: str | None = None, stager=None) -> str:
+    setting, set_by = setting
+    dot, comma, either, dot_ex, comma_ex, either_ex = _evidence(
+        con, stager, "export_decimal_evidence", "amount_texts", column_sql)
+    if setting != "auto":
+        detected.append(f"{source}: decimal mark '{setting}' ({set_by})")
+        return setting
+    if dot and comma:
+        raise IngestError(
+            f"{source}: amounts are written two ways: {dot:,} with a decimal point (e.g. "
+            f"{_show(dot_ex)}) and {comma:,} with a decimal comma (e.g. {_show(comma_ex)}). Set "
+            f"decimal_mark: \".\" or decimal_mark: \",\" in {where} (values that do not fit are "
+            f"set aside), or fix the export.")
+    if dot:
+        detected.append(f"{source}: decimal mark '.', from {dot:,} amounts such as "
+                        f"{_show(dot_ex)} (',' groups thousands)")
+        return "."
+    if comma:
+        detected.append(f"{source}: decimal mark ',', from {comma:,} amounts such as "
+                        f"{_show(comma_ex)} ('.' groups thousands, as in VND)")
+        return ","
+    if fallback and either:
+        detected.append(f"{source}: no amount tells the decimal mark here; read '{fallback}' as "
+                        f"the orders were")
+        return fallback
+    if either:
+        raise IngestError(
+            f"{source}: amounts such as {_show(either_ex)} can be read two ways (150.000 is one "
+            f"hundred and fifty thousand with '.' grouping thousands, as VND exports write it, or "
+            f"150 with a decimal point), and no amount in the column decides. Set "
+            f"decimal_mark: \",\" (VND: '.' groups thousands) or decimal_mark: \".\" in {where}, "
+            f"or with the decimal_mark parameter.")
+    return "."
+
+
+def _show(examples) -> str:
+    values = [v for v in dict.fromkeys(examples or []) if v is not None]
+    return ", ".join(f"'{v}'" for v in values) or "–"
+
+
+def order_amount_shape(con, mapping: dict, picks: list[dict], detected: list[str],
+                        where: str, stager=None) -> None:
+    """Stop when an amount is constant on the lines of most multi-line orders and the mapping
+    does not say whether it is a line amount or the order's total."""
+    multi, constant = (stager.one_row("export_order_amounts") if stager is not None else
+                       con.execute(db.sql_text("export_order_amounts")).fetchall()[0])
+    level = mapping.get("amount_level")
+    amount = picks[0]["amount"]
+    if not multi:
+        if level == "order":
+            detected.append(f"amount {amount} is the order's total (amount_level: order), "
+                            f"counted once per order")
+        return
+    share = constant / multi
+    fact = (f"{amount} is equal on every line of {share:.0%} of the {multi:,} orders with "
+            f"several lines")
+    if level == "order":
+        detected.append(f"{fact}: read as the order's total (amount_level: order), counted once "
+                        f"per order")
+    elif level == "line":
+        detected.append(f"{fact}: read as line amounts and summed (amount_level: line)")
+    elif share > 0.5:
+        raise IngestError(
+            f"{fact}: this looks like an order total repeated on each product line. Summing it "
+            f"would count such orders several times. Set amount_level: order in {where} (count it "
+            f"once per order), or amount_level: line if each line really has its own amount.")
+    else:
+        detected.append(f"{fact}: read as line amounts and summed")
+
+
+def resolve_mapping(mapping, files: list[Path], encoding: str, detected: list[str],
+                     section: str = "orders") -> dict:
+    if isinstance(mapping, dict):
+        return load_mapping(mapping)
+    try:
+        if str(mapping) == "auto":
+            headers = read_headers(files[0], encoding=encoding)
+            chosen = auto_mapping(headers, file_name=files[0].name, section=section)
+            detected.append(f"mapping auto picked {chosen['name']!r}: the only shipped mapping "
+                            f"whose required headers {files[0].name} has")
+        else:
+            chosen = load_mapping(mapping)
+    except MappingError as exc:
+        raise IngestError(str(exc)) from None
+    if chosen.get("unsupported"):
+        raise IngestError(f"{files[0].name}: {chosen['unsupported'].strip()}")
+    return chosen
+
+
+def where_set(mapping: dict) -> str:
+    return mapping.get("_path") or f"mapping {mapping.get('name')}"

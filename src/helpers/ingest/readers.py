@@ -1,0 +1,444 @@
+"""Each export file streamed to a Parquet file of text columns with its file and line: CSV
+(pyarrow), XLSX (python-calamine), Parquet. No step holds a whole file in Python memory."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import itertools
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from helpers.core.errors import IngestError
+from helpers.core.files import WORKBOOK_SUFFIXES, file_label
+from helpers.core.safety import (
+    map_in_processes,
+    usable_cores,
+)
+from helpers.ingest.mappings import (
+    header_key,
+)
+
+BATCH_ROWS = 65_536
+
+
+# ---------------------------------------------------------------- streaming files to text Parquet
+
+
+@dataclass
+class RawFile:
+    """One input file converted to Parquet: columns c0..cN (all text), source_file, source_line."""
+
+    path: Path
+    label: str
+    headers: list[str]
+    parquet: Path
+    rows: int
+    sha256: str = ""
+    # rows that could not be split into the header's columns: (line, text, fields found)
+    bad_rows: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+
+
+def _sniff_delimiter(first_line: str) -> str:
+    counts = {d: first_line.count(d) for d in (",", ";", "\t", "|")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] > 0 else ","
+
+
+def _encoding_message(path: Path, head: bytes, offset: int | None = None) -> str:
+    where = f" (first bad byte at offset {offset})" if offset is not None else ""
+    hint = ("it is UTF-16 (Excel's 'Unicode Text')"
+            if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+            else "it looks like a Windows code page (Windows-1258 or Windows-1252)")
+    return (f"{path.name}: the file is not UTF-8{where}; {hint}. Save it as 'CSV UTF-8' (Excel: "
+            f"File > Save As > CSV UTF-8), or set the `encoding` parameter, e.g. encoding: cp1258.")
+
+
+def check_file(path: Path) -> None:
+    if not path.exists():
+        raise IngestError(f"{path}: file not found. Put the shop export there or set the path "
+                          f"parameter (orders_path / customers_path / returns_path) to where it is.")
+    if path.stat().st_size == 0:
+        raise IngestError(f"{path.name}: the file is empty (0 bytes). Export it again from the shop "
+                          f"system; a file with only a header row is accepted and loads 0 rows.")
+
+
+def _writer_for(target: Path, width: int) -> tuple[pa.Schema, pq.ParquetWriter]:
+    schema = pa.schema([(f"c{i}", pa.string()) for i in range(width)]
+                       + [("source_file", pa.string()), ("source_line", pa.int64())])
+    # a scratch file read once by the staging model: fast to write beats small
+    return schema, pq.ParquetWriter(target, schema, compression="snappy")
+
+
+def _write_batches(target: Path, label: str, width: int, batches, first_line: int,
+                   lines_for=None) -> int:
+    """Write text batches (lists of columns) with their file and line; returns the row count.
+
+    lines_for(n) gives the line numbers of the next n rows when some lines were skipped."""
+    schema, writer = _writer_for(target, width)
+    line = first_line
+    count = 0
+    try:
+        for columns in batches:
+            n = len(columns[0]) if columns else 0
+            if n == 0:
+                continue
+            numbers = (pa.array(np.arange(line, line + n, dtype=np.int64)) if lines_for is None
+                       else pa.array(lines_for(n), pa.int64()))
+            arrays = list(columns) + [pa.repeat(pa.scalar(label, pa.string()), n), numbers]
+            writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
+            line += n
+            count += n
+    finally:
+        writer.close()
+    return count
+
+
+def _skipping(first_line: int, bad: list):
+    """lines_for(n): the next n line numbers from first_line, leaving out the skipped rows' lines
+    (reported in order by the single-threaded reader before their batch is returned)."""
+    state = {"line": first_line, "k": 0}
+
+    def lines_for(n: int):
+        out = np.empty(n, dtype=np.int64)
+        filled = 0
+        while filled < n:
+            while state["k"] < len(bad) and bad[state["k"]][0] < state["line"]:
+                state["k"] += 1
+            limit = bad[state["k"]][0] if state["k"] < len(bad) else None
+            take = n - filled if limit is None else min(n - filled, limit - state["line"])
+            out[filled:filled + take] = np.arange(state["line"], state["line"] + take)
+            filled += take
+            state["line"] += take
+            if limit is not None and state["line"] == limit:
+                state["line"] += 1
+                state["k"] += 1
+        return out
+
+    return lines_for
+
+
+def _csv_header(path: Path, *, encoding: str, check_utf8: bool = True):
+    """(headers, delimiter, the encoding to read with, notes) from a CSV file's first line.
+
+    A UTF-16 file or bytes that are not UTF-8 are a clear error when UTF-8 is expected; a file
+    that is valid UTF-8 is never read as the code page given in `encoding` (check_utf8)."""
+    notes: list[str] = []
+    with open(path, "rb") as f:
+        head = f.read(1 << 16)
+    if encoding.lower().replace("_", "-") in ("utf-8", "utf8", "utf-8-sig"):
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            raise IngestError(_encoding_message(path, head))
+        try:
+            codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+        except UnicodeDecodeError as exc:
+            raise IngestError(_encoding_message(path, head, exc.start)) from None
+        read_as = "utf8"
+    else:
+        try:
+            codec = codecs.lookup(encoding)
+        except LookupError:
+            raise IngestError(f"{path.name}: unknown encoding {encoding!r}; use e.g. utf-8, "
+                              f"cp1258, cp1252 or utf-16") from None
+        read_as = encoding
+        if check_utf8 and codec.name not in ("utf-16", "utf-32") and _is_utf8(path):
+            # a file that is valid UTF-8 (with accents) is never read as a code page: that would
+            # garble every Vietnamese name silently
+            notes.append(f"{path.name} is UTF-8, not {encoding}: read as UTF-8")
+            read_as = "utf8"
+    text = head.decode("utf-8" if read_as == "utf8" else encoding, errors="replace")
+    text = text.lstrip("\ufeff")
+    first_line = text.splitlines()[0] if text.strip() else ""
+    if not first_line.strip():
+        raise IngestError(f"{path.name}: no header row. The first line must name the columns.")
+    delimiter = _sniff_delimiter(first_line)
+    return next(csv.reader([first_line], delimiter=delimiter)), delimiter, read_as, notes
+
+
+def _csv_to_parquet(path: Path, label: str, target: Path, *, encoding: str) -> RawFile:
+    headers, delimiter, arrow_encoding, notes = _csv_header(path, encoding=encoding)
+    with open(path, "rb") as f:
+        head = f.read(1 << 16)
+    width = len(headers)
+    names = [f"c{i}" for i in range(width)]
+
+    def read(threads: bool, bad: list):
+        def skip(row):
+            bad.append((row.number, row.text, row.actual_columns))
+            return "skip"
+
+        reader = pacsv.open_csv(
+            path,
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 24,
+                                           encoding=arrow_encoding, use_threads=threads),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
+                                             invalid_row_handler=skip,
+                                             ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
+                                                 strings_can_be_null=False),
+        )
+        for batch in reader:
+            yield [batch.column(i) for i in range(width)]
+
+    try:
+        bad: list = []
+        rows = _write_batches(target, label, width, read(True, bad), first_line=2)
+        if bad:
+            # rows with another number of fields are set aside; read again in one thread, which
+            # tells their line numbers, so every other row keeps its own line
+            bad = []
+            rows = _write_batches(target, label, width, read(False, bad), first_line=2,
+                                  lines_for=_skipping(2, bad))
+    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+        message = str(exc)
+        if isinstance(exc, UnicodeDecodeError) or "utf8" in message.lower():
+            raise IngestError(_encoding_message(path, head)) from None
+        # the parser's message may end with the row's text: customer data never goes to a log
+        reason = ": ".join(message.splitlines()[0].split(": ")[:2])
+        raise IngestError(f"{path.name}: not a readable CSV ({reason}). Check the delimiter and "
+                          f"quoting.") from None
+    raw = RawFile(path, label, headers, target, rows, bad_rows=bad, notes=notes)
+    return raw
+
+
+def _is_utf8(path: Path) -> bool:
+    """Whether the whole file decodes as UTF-8 and has at least one non-ASCII character."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    non_ascii = False
+    try:
+        with open(path, "rb") as f:
+            for chunk in iter(lambda: f.read(1 << 22), b""):
+                decoder.decode(chunk)
+                non_ascii = non_ascii or not chunk.isascii()
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return non_ascii
+
+
+def _parquet_to_parquet(path: Path, label: str, target: Path) -> RawFile:
+    source = pq.ParquetFile(path)
+    headers = list(source.schema_arrow.names)
+
+    for name, kind in zip(headers, source.schema_arrow.types):
+        if pa.types.is_nested(kind) or pa.types.is_binary(kind) or pa.types.is_large_binary(kind):
+            raise IngestError(f"{path.name}: column {name!r} holds {kind}, not text, numbers or "
+                              f"dates. Export it as text, or leave it out of the file.")
+
+    def batches():
+        for batch in source.iter_batches(batch_size=BATCH_ROWS):
+            yield [_as_text(batch.column(i)) for i in range(len(headers))]
+
+    rows = _write_batches(target, label, len(headers), batches(), first_line=1)
+    return RawFile(path, label, headers, target, rows)
+
+
+def _as_text(column: pa.Array) -> pa.Array:
+    if pa.types.is_string(column.type):
+        return column
+    if pa.types.is_large_string(column.type) or pa.types.is_dictionary(column.type):
+        return column.cast(pa.string())
+    if pa.types.is_timestamp(column.type):
+        return pc.strftime(column, format="%Y-%m-%d %H:%M:%S")
+    return column.cast(pa.string())
+
+
+def _xlsx_to_parquet(path: Path, label: str, target: Path) -> RawFile:
+    """The first sheet, row by row (python-calamine), written in batches."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own error types
+        raise IngestError(f"{path.name}: not a readable Excel workbook ({exc})") from None
+    sheet = book.get_sheet_by_index(0)
+    rows = sheet.iter_rows()
+    header_row = next(rows, None)
+    if header_row is None:
+        raise IngestError(f"{path.name}: the first sheet is empty; it needs a header row.")
+    headers = [excel_text(h) or "" for h in header_row]
+    while headers and headers[-1] == "":
+        headers.pop()
+    width = len(headers)
+
+    long_numbers = [0]
+
+    def batches():
+        held: list = []  # empty rows not yet known to be followed by a filled one
+        while True:
+            chunk = list(itertools.islice(rows, BATCH_ROWS))
+            if not chunk:
+                break
+            chunk = held + chunk
+            # calamine pads sheets with empty trailing rows: rows where every cell is empty are
+            # held back until a filled row follows (at the end of the sheet they are dropped)
+            end = len(chunk)
+            while end and all(excel_text(v) in (None, "") for v in chunk[end - 1][:width]):
+                end -= 1
+            held = chunk[end:]
+            if end:
+                filled = chunk[:end]
+                if min(map(len, filled)) < width:  # calamine's rows are even; never trust it
+                    filled = [list(r[:width]) + [None] * (width - len(r)) for r in filled]
+                columns = list(zip(*filled))[:width]  # columns past the header are not read
+                yield [excel_column(c, long_numbers) for c in columns]
+
+    count = _write_batches(target, label, width, batches(), first_line=2)
+    notes = []
+    if long_numbers[0]:
+        notes.append(f"{path.name}: {long_numbers[0]:,} number cells have 16 digits or more; Excel "
+                     f"keeps only 15, so ids stored as numbers may have lost digits. Format id "
+                     f"columns as text in the export")
+    return RawFile(path, label, headers, target, count, notes=notes)
+
+
+def excel_column(values: tuple, long_numbers: list[int]) -> pa.Array:
+    """One column of sheet cells as text, the same as excel_text cell by cell, but a column of
+    one kind (text, whole numbers, date-times, dates: what POS exports hold) in one Arrow step."""
+    import datetime as dt
+
+    kinds = set(map(type, values))
+    kinds.discard(type(None))
+    if str in kinds and len(kinds) > 1 and not any(v for v in values if type(v) is str):
+        # numbers or dates with empty cells, which calamine gives as '': kept as ''
+        blanks = pa.array([type(v) is str for v in values], pa.bool_())
+        inner = excel_column(tuple(None if type(v) is str else v for v in values), long_numbers)
+        return pc.if_else(blanks, pa.scalar("", pa.string()), inner)
+    if kinds == {float}:
+        numbers = pa.array(values, pa.float64(), from_pandas=True)  # NaN is an empty cell
+        long_numbers[0] += pc.sum(pc.greater_equal(pc.abs(numbers), 1e15)).as_py() or 0
+        whole = pc.and_(pc.equal(numbers, pc.floor(numbers)),
+                        pc.less(pc.abs(numbers), 9e18))  # within int64
+        if pc.all(pc.or_kleene(whole, pc.is_null(numbers))).as_py() is not False:
+            return numbers.cast(pa.int64()).cast(pa.string())
+    elif kinds <= {str}:
+        return pa.array(values, pa.string())
+    elif kinds == {int}:
+        return pa.array(values, pa.int64()).cast(pa.string())
+    elif kinds == {dt.datetime} and not any(v.tzinfo for v in values if v is not None):
+        stamps = pa.array(values, pa.timestamp("us")).cast(pa.timestamp("s"), safe=False)
+        return pc.strftime(stamps, format="%Y-%m-%d %H:%M:%S")
+    elif kinds == {dt.date}:
+        return pa.array(values, pa.date32()).cast(pa.string())
+    if float in kinds and kinds != {float}:  # a column of floats alone was counted above
+        long_numbers[0] += sum(1 for v in values if isinstance(v, float) and abs(v) >= 1e15)
+    return pa.array([excel_text(v) for v in values], pa.string())
+
+
+def excel_text(value) -> str | None:
+    import datetime as dt
+
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M:%S")
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return repr(value)
+    return str(value)
+
+
+def to_parquet(path: Path, label: str, target: Path, *, encoding: str) -> RawFile:
+    check_file(path)
+    suffix = path.suffix.lower()
+    if suffix in (".parquet", ".pq"):
+        raw = _parquet_to_parquet(path, label, target)
+    elif suffix in WORKBOOK_SUFFIXES:
+        raw = _xlsx_to_parquet(path, label, target)
+    else:
+        raw = _csv_to_parquet(path, label, target, encoding=encoding)
+    seen: dict[str, int] = {}
+    for h in raw.headers:
+        seen[header_key(h)] = seen.get(header_key(h), 0) + 1
+    repeated = [h for h, n in seen.items() if n > 1]
+    if repeated:
+        raw.notes.append(f"{label}: the header{'s' if len(repeated) > 1 else ''} "
+                         f"{', '.join(repr(h) for h in repeated)} appear more than once; the "
+                         f"first column of each name is the one read")
+    return raw
+
+
+def to_parquet_each(jobs: list[tuple], encoding: str) -> list:
+    """to_parquet for each (path, label, target) in turn; a file's error takes its place."""
+    out = []
+    for path, label, target in jobs:
+        try:
+            out.append(to_parquet(path, label, target, encoding=encoding))
+        except Exception as exc:  # noqa: BLE001 - returned, raised by convert_all in file order
+            out.append(exc)
+    return out
+
+
+def convert_all(files: list[Path], work: Path, *, encoding: str,
+                 prefix: str = "raw") -> list[RawFile]:
+    """Every input file as text Parquet (work/<prefix>-<i>.parquet), in the files' order.
+
+    Reading a workbook is Python work on one core (python-calamine hands over each cell), while
+    CSV and Parquet already use every core. So several workbooks (a shop's monthly XLSX files) are
+    converted side by side, one process per core (safety.map_in_processes), each holding one
+    sheet at a time; the first file's error, in the files' order, is the one raised, as when
+    they are read one by one. The other files are read here, after the workbooks."""
+    jobs = [(f, file_label(f, files), work / f"{prefix}-{i}.parquet")
+            for i, f in enumerate(files)]
+    books = [job for job in jobs if job[0].suffix.lower() in WORKBOOK_SUFFIXES]
+    workers = min(len(books), usable_cores())
+    if workers < 2:
+        return [to_parquet(f, label, target, encoding=encoding) for f, label, target in jobs]
+    # one process per core, converting every workers-th workbook in turn (a process costs about
+    # a second of imports)
+    groups = map_in_processes("helpers.ingest.readers:to_parquet_each",
+                              [{"jobs": books[w::workers], "encoding": encoding}
+                               for w in range(workers)], workers, return_exceptions=True)
+    converted = {}
+    for w, group in enumerate(groups):
+        for job, raw in zip(books[w::workers],
+                            group if isinstance(group, list) else [group] * len(books)):
+            converted[job] = raw
+    raws = []
+    for job in jobs:
+        raw = converted[job] if job in converted else to_parquet(*job, encoding=encoding)
+        if isinstance(raw, Exception):
+            raise raw
+        raws.append(raw)
+    return raws
+
+
+def read_headers(path: Path, *, encoding: str) -> list[str]:
+    """The header row alone (for mapping: auto)."""
+    check_file(path)
+    suffix = path.suffix.lower()
+    if suffix in (".parquet", ".pq"):
+        return list(pq.ParquetFile(path).schema_arrow.names)
+    if suffix in WORKBOOK_SUFFIXES:
+        from python_calamine import CalamineWorkbook
+
+        row = next(CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).iter_rows(), [])
+        return [excel_text(h) or "" for h in row]
+    return _csv_header(path, encoding=encoding, check_utf8=False)[0]
+
+
+def unique_headers(headers: list[str]) -> list[str]:
+    """Headers usable as column names in the quarantine file (no quote, no repeats)."""
+    out: list[str] = []
+    for i, h in enumerate(headers):
+        name = str(h).replace('"', "'").strip() or f"column_{i + 1}"
+        while name in out or name in ("source_file", "source_line", "reject_reason"):
+            name += "_"
+        out.append(name)
+    return out

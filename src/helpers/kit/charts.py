@@ -1,0 +1,84 @@
+"""What every page's charts share: short money labels, money ticks, the legend on top, a plain
+bar chart, wrapped labels, cohort names. Each page's charts are in pages/<page>/charts.py."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+
+from helpers.kit.formatting import number
+from helpers.kit.theme import two_lines
+
+
+def wrap(text: str, width: int = 13) -> str:
+    """A label on two lines at the space nearest its middle when longer than `width`."""
+    return two_lines(str(text), width)
+
+
+def short_money(value: float, lang: str = "vi") -> str:
+    """Money in a small cell: 1,6 tỷ / 250 tr / 31,6 nghìn (vi), ₫1.6B / ₫250M / ₫31.6k (en)."""
+    units = ((1e9, "tỷ"), (1e6, "tr"), (1e3, "nghìn")) if lang == "vi" else (
+        (1e9, "B"), (1e6, "M"), (1e3, "k"))
+    for size, unit in units:
+        if abs(value) >= size:
+            shown = f"{value / size:.3g}"
+            return (f"{shown.replace('.', ',')} {unit}" if lang == "vi"
+                    else f"₫{shown}{unit}")
+    return number(value, lang)
+
+
+def money_ticks(top: float, lang: str = "vi", *, count: int = 4) -> dict:
+    """Axis ticks for money as the reader writes it in a small space (0, 5 tỷ, 10 tỷ / ₫0,
+    ₫5B, ₫10B): round steps of 1, 2, 2.5 or 5 times a power of ten, about `count` of them.
+    Plotly's own ticks would write 10.000.000.000 on a phone or 10B in Vietnamese."""
+    top = float(top) if top and np.isfinite(top) and top > 0 else 1.0
+    raw = top / count
+    power = 10 ** np.floor(np.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    values = [i * step for i in range(int(np.floor(top / step)) + 1)]
+    return dict(tickmode="array", tickvals=values,
+                ticktext=[short_money(v, lang) if v else "0" for v in values])
+
+
+def legend_on_top(fig: go.Figure, *, rows: int = 2) -> go.Figure:
+    """The legend in a row above the plot, under the title: at the right it took half a phone's
+    width from the bars. `rows` is how many rows its items may need on a phone."""
+    fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left",
+                                  x=0, title_text=""),
+                      # the title (two lines on a phone) at the very top, the legend under it
+                      title=dict(yref="container", yanchor="top",
+                                 y=1 - 16 / float(fig.layout.height or 450)),
+                      margin=dict(t=100 + 22 * rows))
+    return fig
+
+
+def bar(frame: pd.DataFrame, *, x: str, y: str, color: str | None = None,
+        order: list[str] | None = None, colors: dict | None = None, title: str | None = None,
+        labels: dict | None = None, text_format: str = ",.0f", orientation: str = "v",
+        barmode: str = "relative") -> go.Figure:
+    """A plain bar chart in house style, for small summaries."""
+    fig = px.bar(frame, x=x, y=y, color=color, title=title, labels=labels,
+                 category_orders={(x if orientation == "v" else y): order} if order else None,
+                 color_discrete_map=colors, orientation=orientation, barmode=barmode,
+                 text_auto=text_format)
+    fig.update_layout(height=420)
+    return fig
+
+
+def cohort_label(cohort, lang: str = "vi") -> str:
+    """'2026-10' as the reader writes a month: 10/2026 (vi), Oct 2026 (en); weeks as they are."""
+    import re
+    from datetime import date
+
+    text = str(cohort)
+    if not re.fullmatch(r"\d{4}-\d{2}", text):
+        return text
+    month = date(int(text[:4]), int(text[5:]), 1)
+    return f"{month:%m/%Y}" if lang == "vi" else f"{month:%b %Y}"
+
+
+def money_range(low: float, high: float, lang: str = "vi") -> str:
+    """A bin of money as a reader writes it: 0–500 nghìn, 1,5 tr–2 tr / 0–₫500k, ₫1.5M–₫2M."""
+    return f"{short_money(low, lang) if low else '0'}–{short_money(high, lang)}"

@@ -1,0 +1,124 @@
+"""Numbers as managers read them: 1.234.567 ₫ in Vietnamese, ₫1,234,567 in English."""
+
+from __future__ import annotations
+
+import math
+import re
+from decimal import Decimal
+
+from babel.numbers import format_currency, format_decimal, format_percent
+
+from helpers.kit.texts import pick
+
+LOCALES = {"vi": "vi_VN", "en": "en_US"}
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def money(value, lang: str = "vi", currency: str = "VND") -> str:
+    """1234567 -> '1.234.567 ₫' (vi) or '₫1,234,567' (en); VND has no decimals."""
+    if _missing(value):
+        return "–"
+    value = Decimal(str(value))
+    if currency == "VND" and lang == "vi":
+        number = format_decimal(round(value), format="#,##0", locale=LOCALES[lang])
+        shown = f"{number}\u00a0₫"
+    elif currency == "VND":  # the sign a reader of English expects before the amount: ₫1,234,567
+        shown = format_currency(round(value), "VND", format="¤#,##0", locale=LOCALES[lang],
+                                currency_digits=False)
+    else:
+        shown = format_currency(value, currency, locale=LOCALES[lang])
+    # a refund reads with the minus sign the changes use (−150.000 ₫), not a hyphen
+    return "\u2212" + shown[1:] if shown.startswith("-") else shown
+
+
+def number(value, lang: str = "vi", digits: int = 0) -> str:
+    if _missing(value):
+        return "–"
+    fmt = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, format=fmt, locale=LOCALES[lang])
+
+
+def percent(value, lang: str = "vi", digits: int = 0) -> str:
+    """0.1234 -> '12%' (or '12,3%' with digits=1 in Vietnamese)."""
+    if _missing(value):
+        return "–"
+    fmt = "#,##0" + ("." + "0" * digits if digits else "") + "%"
+    return format_percent(value, format=fmt, locale=LOCALES[lang])
+
+
+def signed_percent_points(value, lang: str = "vi", digits: int = 1) -> str:
+    """A change in a share: +2,5 điểm % / +2.5 pp."""
+    if _missing(value):
+        return "–"
+    unit = pick(lang, "điểm %", "pp")
+    shown = round(abs(float(value)) * 100, digits)
+    # a change that rounds to nothing has no sign: "0,0 điểm %", never "+0,0" or "−0,0"
+    sign = "" if shown == 0 else ("+" if value > 0 else "−")
+    return f"{sign}{number(shown, lang, digits)}\u00a0{unit}"
+
+
+def mask_name(name) -> str:
+    """'Nguyễn Văn An' -> 'Nguyễn V. A.'; a one-word name -> 'A•••'; a name field that holds
+    an e-mail or a phone number is masked as one (shown in reports; full data only in files)."""
+    if _missing(name) or not str(name).strip():
+        return ""
+    text = str(name)
+    if _looks_personal(text):
+        return mask_any(text)
+    parts = text.split()
+    if len(parts) == 1:
+        return parts[0][:1] + "•••"
+    return " ".join([parts[0]] + [p[0] + "." for p in parts[1:]])
+
+
+def mask_phone(phone) -> str:
+    """'+84912345678' -> '+849•••••678'; anything else in the field is masked by what it is."""
+    if _missing(phone) or not str(phone):
+        return ""
+    p = str(phone)
+    if "@" in p:
+        return mask_email(p)
+    return p[:4] + "•" * max(len(p) - 7, 0) + p[-3:] if len(p) > 7 else "•" * len(p)
+
+
+def mask_email(email) -> str:
+    """'an.nguyen@gmail.com' -> 'a•••@gmail.com'; text that is no e-mail is masked whole."""
+    if _missing(email) or not str(email).strip():
+        return ""
+    if "@" not in str(email):
+        return mask_any(email)
+    user, domain = str(email).split("@", 1)
+    return user[:1] + "•••@" + domain
+
+
+def mask_id(value) -> str:
+    """A customer id shown in a page: 'KH000123' -> 'KH••••23' (an id may be a phone number, an
+    e-mail or a marketplace username)."""
+    if _missing(value) or not str(value):
+        return ""
+    text = str(value)
+    if "@" in text:
+        return mask_email(text)
+    if len(text) <= 4:
+        return "•" * len(text)
+    return text[:2] + "•" * (len(text) - 4) + text[-2:]
+
+
+def mask_any(value) -> str:
+    """Any value shown in a page, masked by its pattern: e-mail, phone-like digits, or text."""
+    if _missing(value) or not str(value).strip():
+        return ""
+    text = str(value)
+    if "@" in text:
+        user, domain = text.split("@", 1)
+        return user[:1] + "•••@" + domain
+    if sum(ch.isdigit() for ch in text) >= 7:
+        return mask_phone(re.sub(r"[^0-9+]", "", text))
+    return text[:1] + "•••"
+
+
+def _looks_personal(text: str) -> bool:
+    return "@" in text or sum(ch.isdigit() for ch in text) >= 7

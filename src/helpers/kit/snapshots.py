@@ -1,0 +1,153 @@
+"""Segment snapshots: every customer's segment as of a date, kept so later runs can compare.
+
+data/processed/snapshots/customer_segments/scheme=<s>/as_of=<date>/key=<k>/segments.parquet
+The key is a hash of the settings and of the input files' checksums, so a snapshot made from other
+data or other settings is never mistaken for this one; meta.json says what produced it.
+
+Segments at a date (segments_source) come from the stored snapshot when one exists for exactly
+these settings and input files, and are computed from the data otherwise (and then stored). The
+as-of rule makes both give the same answer. Pages 02, 05 and the explorer read them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import warnings
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from helpers.core.files import file_sha256
+from helpers.core.params import RunParams, month_end, month_end_before
+from helpers.core.paths import SNAPSHOTS_DIR
+from helpers.core.safety import KEY, inside, pid_lock
+from helpers.core.schemes import Scheme
+from helpers.engine import db
+from helpers.kit import rfm
+from helpers.kit.export import write_query_parquet
+
+SNAPSHOT_COLUMNS = ["customer_id", "segment", "r_score", "f_score", "m_score", "fm_score",
+                    "recency_days", "frequency", "monetary", "first_purchase_date"]
+
+SEGMENTS_QUERY = f"select {', '.join(SNAPSHOT_COLUMNS)} from rfm_segments order by customer_id"
+
+
+def snapshot_key(settings: dict, input_checksums: dict[str, str]) -> str:
+    material = json.dumps({"settings": settings, "inputs": input_checksums}, sort_keys=True,
+                          default=str)
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()[:16]
+
+
+def snapshot_dir(*, scheme: str, as_of: date, key: str, root: Path = SNAPSHOTS_DIR) -> Path:
+    """The snapshot's folder, always inside the store: a scheme given as a path is named by its
+    file name and a hash of its location (`../../x.yaml` never climbs out)."""
+
+    name = str(scheme)
+    if not KEY.match(name):
+        stem = "".join(ch if ch.isalnum() or ch in "_-" else "_" for ch in Path(name).stem)[:40]
+        name = f"{stem or 'scheme'}-{hashlib.sha256(name.encode()).hexdigest()[:8]}"
+    base = Path(root) / "customer_segments"
+    return inside(base, base / f"scheme={name}" / f"as_of={as_of}" / f"key={key}")
+
+
+def write_snapshot(con: duckdb.DuckDBPyConnection, *, scheme: str, as_of: date, settings: dict,
+                   input_checksums: dict[str, str], root: Path = SNAPSHOTS_DIR) -> Path:
+    """Write rfm_segments (the segments last built) as a snapshot; the same inputs and settings
+    give the same bytes."""
+
+    key = snapshot_key(settings, input_checksums)
+    folder = snapshot_dir(scheme=scheme, as_of=as_of, key=key, root=root)
+    folder.mkdir(parents=True, exist_ok=True)
+    # one writer at a time per snapshot (an analyst's notebook and the monthly run may meet)
+    with pid_lock(folder / ".lock"):
+        # streamed in batches from DuckDB: every customer never sits in Python at once
+        path = write_query_parquet(con, SEGMENTS_QUERY, folder / "segments.parquet")
+        meta = {"scheme": scheme, "as_of": as_of.isoformat(), "key": key, "settings": settings,
+                "input_checksums": input_checksums,
+                "rows": pq.ParquetFile(path).metadata.num_rows,
+                "sha256": file_sha256(folder / "segments.parquet")}
+        tmp = folder / f".meta.{os.getpid()}.tmp"
+        tmp.write_text(json.dumps(meta, indent=1, sort_keys=True, default=str), encoding="utf-8")
+        tmp.replace(folder / "meta.json")
+    return folder / "segments.parquet"
+
+
+def read_snapshot(*, scheme: str, as_of: date, settings: dict, input_checksums: dict[str, str],
+                  root: Path = SNAPSHOTS_DIR) -> pa.Table | None:
+    """The stored snapshot for exactly these settings and inputs, or None (then it is computed
+    again). A snapshot whose bytes differ from what was written (edited, truncated) is never
+    used: its checksum and row count are recorded in meta.json when it is written."""
+    path = snapshot_file(scheme=scheme, as_of=as_of, settings=settings,
+                         input_checksums=input_checksums, root=root)
+    return None if path is None else pq.read_table(path)
+
+
+def snapshot_file(*, scheme: str, as_of: date, settings: dict, input_checksums: dict[str, str],
+                  root: Path = SNAPSHOTS_DIR) -> Path | None:
+    """read_snapshot's file, checked, without reading it into memory (a model reads it)."""
+    key = snapshot_key(settings, input_checksums)
+    folder = snapshot_dir(scheme=scheme, as_of=as_of, key=key, root=root)
+    path = folder / "segments.parquet"
+    if not path.exists():
+        return None
+    # a writer in another process (the monthly run's notebooks run side by side) finishes first
+    try:
+        with pid_lock(folder / ".lock"):
+            return _checked(path, folder / "meta.json")
+    except PermissionError:  # a read-only copy of the snapshots: nobody writes there
+        return _checked(path, folder / "meta.json")
+
+
+def _checked(path: Path, meta_path: Path) -> Path | None:
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        if meta.get("sha256") != file_sha256(path):
+            raise ValueError("checksum differs")
+        if pq.ParquetFile(path).metadata.num_rows != meta.get("rows"):
+            raise ValueError("row count differs")
+    except (OSError, ValueError, pa.ArrowException) as exc:
+        warnings.warn(f"snapshot {path} is damaged ({exc}): computed again", stacklevel=5)
+        return None
+    return path
+
+
+def segments_source(con, name: str, *, run: RunParams, scheme: Scheme, as_of: date,
+                    input_checksums: dict[str, str], snapshot_root: Path = SNAPSHOTS_DIR,
+                    use_snapshots: bool = True, keep: bool = True) -> str:
+    """Source `name` (seg_from, seg_to, …) holds every customer's segment as of `as_of`;
+    returns 'snapshot' or 'computed'.
+
+    A stored snapshot is read where it lies (a view over its Parquet file, on Spark too), never
+    copied into Python: at 100M lines a date holds 18.7M customers. A computed date is kept as a
+    snapshot and read from it, unless `keep` is False (notebook 05 only reads them, so that page
+    02, which says where each date's segments came from, reads the same whatever runs beside);
+    then the source is the built table itself."""
+    settings = rfm.snapshot_settings(run, scheme)
+    if use_snapshots:
+        stored = snapshot_file(scheme=run.scheme, as_of=as_of, settings=settings,
+                                         input_checksums=input_checksums, root=snapshot_root)
+        if stored is not None:
+            db.register_parquet(con, name, stored)
+            return "snapshot"
+    built = rfm.build_rfm_segments(con, run=run, scheme=scheme, as_of=as_of)
+    if keep:
+        path = write_snapshot(con, scheme=run.scheme, as_of=as_of, settings=settings,
+                                        input_checksums=input_checksums, root=snapshot_root)
+        db.register_parquet(con, name, path)
+    else:
+        db.alias(con, name, built.alias)
+    return "computed"
+
+
+def month_ends(as_of_to: date, months: int = 12) -> list[date]:
+    """The last `months` month ends on or before as_of_to, oldest first."""
+    last = as_of_to if as_of_to == month_end(as_of_to) else month_end_before(as_of_to)
+    out = [last]
+    while len(out) < months:
+        out.append(month_end_before(out[-1]))
+    return sorted(out)

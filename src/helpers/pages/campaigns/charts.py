@@ -1,0 +1,75 @@
+"""Page 05's charts: delivery funnel, uplift intervals, revenue per group."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+
+from helpers.kit.charts import legend_on_top, money_ticks
+from helpers.kit.texts import channel_name, t
+from helpers.kit.theme import min_width
+
+
+def delivery_funnel(results: pd.DataFrame, *, lang: str = "vi",
+                    title: str | None = None) -> go.Figure:
+    """Per channel: sent, delivered, opened, interacted (campaign totals)."""
+    totals = results[results.segment == "all"].copy()
+    totals["opened"] = (totals.open_rate.fillna(0) * totals.delivered).round()
+    totals["interacted"] = (totals.interaction_rate.fillna(0) * totals.delivered).round()
+    by_channel = totals.groupby("channel")[["sent", "delivered", "opened", "interacted"]].sum()
+    frame = by_channel.reset_index().melt(id_vars="channel", var_name="stage", value_name="count")
+    frame["stage"] = frame.stage.map(lambda s: t(f"stage_{s}", lang))
+    frame["channel"] = frame.channel.map(channel_name)
+    fig = px.bar(frame, x="stage", y="count", color="channel", barmode="group", text_auto=",",
+                 labels={"stage": "", "count": t("customers", lang), "channel": t("channel", lang)},
+                 title=title)
+    fig.update_layout(height=400)
+    return legend_on_top(fig)
+
+
+def uplift_intervals(results: pd.DataFrame, *, labels: dict[str, str] | None = None,
+                     lang: str = "vi", title: str | None = None) -> go.Figure:
+    """Uplift in conversion rate with its 95% interval: per campaign (bold) and per segment."""
+    frame = results.dropna(subset=["uplift"]).copy()
+    labels = labels or {}
+    frame["row"] = [
+        f"<b>{html.escape(str(r.campaign_id))}</b>" if r.segment == "all"
+        else f"{html.escape(str(r.campaign_id))} · {labels.get(r.segment, r.segment)}"
+        for r in frame.itertuples()]
+    frame["color"] = ["#1a7f37" if lo > 0 else ("#cf222e" if hi < 0 else "#8c959f")
+                      for lo, hi in zip(frame.uplift_ci_low, frame.uplift_ci_high)]
+    fig = go.Figure(go.Scatter(
+        x=frame.uplift, y=frame.row, mode="markers",
+        marker=dict(color=frame.color, size=[11 if s == "all" else 7 for s in frame.segment]),
+        error_x=dict(type="data", symmetric=False, array=frame.uplift_ci_high - frame.uplift,
+                     arrayminus=frame.uplift - frame.uplift_ci_low, color="#8c959f"),
+        customdata=frame[["sent", "holdout"]].values,
+        hovertemplate="%{y}<br>uplift %{x:.1%}<br>n = %{customdata[0]:,} / %{customdata[1]:,}"
+                      "<extra></extra>"))
+    fig.add_vline(x=0, line_dash="dash", line_color="#57606a")
+    fig.update_yaxes(autorange="reversed", type="category")
+    fig.update_layout(title=title, xaxis_tickformat=".0%", xaxis_title=t("uplift_axis", lang),
+                      height=max(360, 26 * len(frame) + 120), showlegend=False)
+    # rows named "campaign · segment" leave a phone no room for the intervals: scroll instead
+    return min_width(fig, 560) if (frame.segment != "all").any() else fig
+
+
+def revenue_per_group(results: pd.DataFrame, *, lang: str = "vi",
+                      title: str | None = None) -> go.Figure:
+    """Revenue per customer in the attribution window: treated vs holdout, per campaign."""
+    totals = results[results.segment == "all"]
+    frame = totals.melt(id_vars="campaign_id", value_vars=["treated_revenue", "holdout_revenue"],
+                        var_name="group", value_name="revenue")
+    frame["group"] = frame.group.map({"treated_revenue": t("treated", lang),
+                                      "holdout_revenue": t("holdout_group", lang)})
+    fig = px.bar(frame, x="campaign_id", y="revenue", color="group", barmode="group",
+                 text_auto=",.0f", title=title,
+                 labels={"campaign_id": "", "revenue": t("revenue_per_customer", lang),
+                         "group": ""},
+                 color_discrete_sequence=["#0969da", "#afb8c1"])
+    fig.update_yaxes(**money_ticks(frame.revenue.astype(float).max(), lang))
+    fig.update_layout(height=400)
+    return legend_on_top(fig)

@@ -1,0 +1,39 @@
+"""Page 03's output files: cohort revenue, second-purchase gap, repurchase lists."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from helpers.kit.export import (
+    arrow,
+    build_contact_lists,
+    contact_list_counts,
+    write_contact_lists,
+    write_csv,
+)
+
+# ---------------------------------------------------------------- notebook 03's outputs
+
+REPURCHASE_COLUMNS = ["customer_id", "name", "phone", "email", "consent_sms", "consent_zalo",
+                      "consent_email", "window_key", "buyer_type", "days_since_purchase",
+                      "last_purchase_date", "purchases", "monetary"]
+
+
+def write_cohort_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path,
+                         window_keys: list[str]) -> dict:
+    """cohort_revenue.csv, second_purchase_gap.csv, repurchase/window=<lo>-<hi>d.csv (+ channels)."""
+    output_dir = Path(output_dir)
+    files = [
+        write_csv(arrow(con, "select cohort, period, customers, purchases, revenue, cohort_size, "
+                             "retention from cohort_revenue order by cohort_start, period"),
+                  output_dir / "cohort_revenue.csv"),
+        write_csv(arrow(con, "select * from second_purchase_gap order by gap_days"),
+                  output_dir / "second_purchase_gap.csv"),
+    ]
+    build_contact_lists(con, "repurchase_windows", "window_key")
+    counts = contact_list_counts(con).df()
+    files += write_contact_lists(con, output_dir / "repurchase", file_name="window={key}.csv",
+                                 keys=window_keys, columns=REPURCHASE_COLUMNS)
+    return {"files": files, "send_list_counts": counts}

@@ -1,0 +1,52 @@
+"""Page 02's output files: the migration matrix and summary, movers lists, the trend."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from helpers.engine import db
+from helpers.kit.export import (
+    arrow,
+    build_contact_lists,
+    contact_list_counts,
+    write_contact_lists,
+    write_csv,
+)
+
+# ---------------------------------------------------------------- notebook 02's outputs
+
+MOVERS_COLUMNS = ["customer_id", "name", "phone", "email", "consent_sms", "consent_zalo",
+                  "consent_email", "from_segment", "to_segment", "r_score_from", "f_score_from",
+                  "m_score_from", "r_score_to", "f_score_to", "m_score_to", "recency_days_from",
+                  "recency_days_to", "frequency_from", "frequency_to", "monetary_from",
+                  "monetary_to"]
+
+
+def write_migration_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path,
+                            movers: dict[str, str], trend, headline: dict) -> dict:
+    """migration_matrix.csv, migration_summary.csv (the headline: up, same, down, revenue at
+    stake, new; page 00 reads it), movers/<name>.csv (+ per channel), segment_trend.csv; `movers`
+    maps each list's name to the table holding it (migration.build_movers_lists)."""
+    output_dir = Path(output_dir)
+    files = [write_csv(arrow(con, "select from_segment, to_segment, customers, share_of_from "
+                                  "from segment_migration order by from_rank, to_rank"),
+                       output_dir / "migration_matrix.csv"),
+             write_csv(pa.Table.from_pylist([headline]), output_dir / "migration_summary.csv")]
+    sizes, counts = {}, []
+    for name, table in movers.items():
+        sizes[name] = db.one(con, f"select count(*) from {table}")[0]
+        build_contact_lists(con, table, "list_name")
+        counts.append(contact_list_counts(con).df())
+        # the most valuable movers first: the win-back list is worked from the top
+        files += write_contact_lists(con, output_dir / "movers", file_name="{key}.csv",
+                                     keys=[name], columns=MOVERS_COLUMNS,
+                                     order_by="monetary_from")
+    trend_table = pa.Table.from_pandas(trend[["month_end", "segment", "customers", "share"]],
+                                       preserve_index=False)
+    files.append(write_csv(trend_table, output_dir / "segment_trend.csv"))
+    return {"files": files, "sizes": sizes,
+            "send_list_counts": pd.concat(counts) if counts else pd.DataFrame()}

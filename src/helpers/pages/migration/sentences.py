@@ -1,0 +1,81 @@
+"""Page 02's sentences: who moved between segments."""
+
+from __future__ import annotations
+
+import pandas as pd
+from IPython.display import HTML, Markdown
+
+from helpers.kit.formatting import money, number, percent
+from helpers.kit.narrative import day, html_table
+from helpers.kit.texts import md_escape, pick
+
+
+def migration_headlines(h: dict, *, as_of_from, as_of_to, lang: str = "vi",
+                        sources: dict | None = None) -> Markdown:
+    as_of_from, as_of_to = day(as_of_from, lang), day(as_of_to, lang)
+    sources = {day(d, lang): s for d, s in (sources or {}).items()}
+    items = [
+        pick(lang,
+              f"Từ {as_of_from} đến {as_of_to}, trong {number(h['customers'], lang)} khách đã có "
+              f"từ đầu kỳ: **{percent(h['up'], lang)} lên nhóm tốt hơn**, "
+              f"{percent(h['same'], lang)} giữ nguyên, **{percent(h['down'], lang)} xuống nhóm "
+              f"kém hơn**.",
+              f"From {as_of_from} to {as_of_to}, of the {number(h['customers'], lang)} customers "
+              f"already there: **{percent(h['up'], lang)} moved up**, {percent(h['same'], lang)} "
+              f"stayed, **{percent(h['down'], lang)} moved down**."),
+        pick(lang,
+              f"Doanh thu đang bị đe dọa từ {number(h['down_count'], lang)} khách đi xuống: "
+              f"**{money(h['revenue_at_stake'], lang)}** (chi tiêu của họ tính đến {as_of_from}).",
+              f"Revenue at stake in the {number(h['down_count'], lang)} downward moves: "
+              f"**{money(h['revenue_at_stake'], lang)}** (their spend as of {as_of_from})."),
+        pick(lang,
+              f"{number(h['new'], lang)} khách mới xuất hiện trong kỳ; "
+              f"{number(h['prospects_who_bought'], lang)} người đăng ký trước đó đã mua lần đầu.",
+              f"{number(h['new'], lang)} customers are new in the period; "
+              f"{number(h['prospects_who_bought'], lang)} earlier sign-ups made a first purchase."),
+    ]
+    if sources:
+        how = ", ".join(f"{d}: {pick(lang, 'ảnh chụp đã lưu' if s == 'snapshot' else 'tính lại từ dữ liệu', 'stored snapshot' if s == 'snapshot' else 'computed from the data')}"
+                        for d, s in sources.items())
+        items.append(pick(lang, f"Nguồn phân nhóm: {how}.", f"Segments from: {how}."))
+    return Markdown("\n".join(f"- {i}" for i in items))
+
+
+def movers_sizes(sizes: dict, scheme, *, lang: str = "vi") -> Markdown:
+    """Each movers list by its name in the scheme, with its size."""
+    if not sizes:
+        return Markdown(pick(lang, f"Cách phân nhóm {scheme.name} không có danh sách khách chuyển "
+                                    f"nhóm (movers_lists).",
+                              f"Scheme {scheme.name} defines no movers lists (movers_lists)."))
+    lines = [f"- **{md_escape(scheme.movers_label(name, lang))}**: {number(n, lang)} "
+             + pick(lang, "khách", "customers") for name, n in sizes.items()]
+    return Markdown("\n".join(lines))
+
+
+def migration_review(summary: dict, win_back: int | None, *, lang: str = "vi") -> Markdown:
+    items = [pick(lang,
+                   f"Trong tháng: {percent(summary['up'], lang)} khách lên nhóm tốt hơn, "
+                   f"{percent(summary['down'], lang)} xuống nhóm kém hơn; "
+                   f"{number(summary['new'], lang)} khách mới.",
+                   f"This month {percent(summary['up'], lang)} of customers moved up, "
+                   f"{percent(summary['down'], lang)} moved down; {number(summary['new'], lang)} "
+                   f"are new.")]
+    if win_back is not None:
+        items.append(pick(lang, f"**{number(win_back, lang)} khách giá trị đã tụt nhóm và cần được "
+                                 f"giành lại** (danh sách `movers/win_back.csv`).",
+                           f"**{number(win_back, lang)} valuable customers slipped and should be won "
+                           f"back** (list `movers/win_back.csv`)."))
+    return Markdown("\n".join(f"- {i}" for i in items))
+
+
+def masked_table(frame: pd.DataFrame, labels: dict[str, str], *, lang: str = "vi") -> HTML:
+    table = pd.DataFrame({
+        pick(lang, "Mã KH", "Customer"): frame.customer_id,
+        pick(lang, "Tên", "Name"): frame.name,
+        pick(lang, "Điện thoại", "Phone"): frame.phone,
+        "Email": frame.email,
+        pick(lang, "Trước", "Was"): frame.from_segment.map(lambda s: labels.get(s, s)),
+        pick(lang, "Nay", "Now"): frame.to_segment.map(lambda s: labels.get(s, s)),
+        pick(lang, "Chi tiêu", "Spend"): [money(v, lang) for v in frame.monetary_from],
+    })
+    return html_table(table)

@@ -1,0 +1,84 @@
+"""Page 01's output files: the segment file, contact lists per segment, the summary."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from helpers.kit.contract import CONTACT_COLUMNS, CONTRACT_COLUMNS
+from helpers.kit.export import (
+    arrow,
+    build_contact_lists,
+    contact_list_counts,
+    write_contact_lists,
+    write_csv,
+    write_query_csv,
+    write_query_parquet,
+)
+from helpers.kit.xlsx import write_xlsx
+
+# ---------------------------------------------------------------- notebook 01's outputs
+
+# the columns the RFM issue gives for campaign tools, exactly
+RFM_EXPORT_COLUMNS = ["customer_id", "name", "phone", "email", "consent_sms", "consent_zalo",
+                      "consent_email", "segment", "suggested_action"]
+
+
+XLSX_HEADERS = {
+    "vi": {"customer_id": "Mã khách hàng", "name": "Họ tên", "phone": "Điện thoại",
+           "email": "Email", "consent_sms": "Đồng ý SMS", "consent_zalo": "Đồng ý Zalo",
+           "consent_email": "Đồng ý email", "segment": "Nhóm khách",
+           "suggested_action": "Gợi ý chăm sóc"},
+    "en": {"customer_id": "Customer ID", "name": "Name", "phone": "Phone", "email": "Email",
+           "consent_sms": "SMS consent", "consent_zalo": "Zalo consent",
+           "consent_email": "E-mail consent", "segment": "Segment",
+           "suggested_action": "Suggested action"},
+}
+
+
+# The most customers written to exports/segments.xlsx: about 5 million cells, a file of ~40 MB
+# that Excel on an office laptop opens in well under a minute. Larger shops get CSV only.
+XLSX_MAX_ROWS = 500_000
+
+
+def write_rfm_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path, segment_keys: list[str],
+                      as_of: date, with_contacts: bool, xlsx: bool = True,
+                      labels: dict[str, str] | None = None, lang: str = "vi") -> dict:
+    """rfm_customers.parquet/.csv, segment_summary.csv, exports/segment=<key>.csv (+ per channel),
+    exports/segments.xlsx. Returns what was written and the send-list counts."""
+
+    output_dir = Path(output_dir)
+    cols = CONTRACT_COLUMNS + (CONTACT_COLUMNS if with_contacts else [])
+    # every customer: streamed to Parquet once (sorted once), and the CSV from that file
+    parquet = write_query_parquet(con, f"select {', '.join(cols)} from rfm_customers "
+                                       f"order by customer_id", output_dir / "rfm_customers.parquet")
+    csv_file, rows = write_query_csv(con, "select * from read_parquet($path)",
+                                     output_dir / "rfm_customers.csv", {"path": str(parquet)})
+    files = [parquet, csv_file]
+    summary = arrow(con, "select * exclude (segment_rank) from segment_summary")
+    files.append(write_csv(summary, output_dir / "segment_summary.csv"))
+
+    build_contact_lists(con, "rfm_customers", "segment")
+    counts = contact_list_counts(con).df()
+    files += write_contact_lists(con, output_dir / "exports", file_name="segment={key}.csv",
+                                 keys=segment_keys, columns=RFM_EXPORT_COLUMNS)
+    skipped = []
+    # a workbook a person can open: above XLSX_MAX_ROWS customers it would take minutes to write
+    # and to open (and over a million rows, Excel cuts a sheet), so the CSV files are the lists
+    too_large = xlsx and rows > XLSX_MAX_ROWS
+    if xlsx and not too_large:  # about a second per 100,000 customers
+        # the workbook a person opens: segments by their label, headers in words, a filter on
+        # the header row; the CSV files keep the contract's columns and keys for campaign tools
+        shown = [("segment_label as segment" if c == "segment" else c)
+                 for c in RFM_EXPORT_COLUMNS]
+        query = f"select {', '.join(shown)} from contact_lists where list_key = $key"
+        sheets = {key: (query, {"key": key}) for key in segment_keys}
+        book, skipped = write_xlsx(con, sheets, output_dir / "exports" / "segments.xlsx",
+                                   as_of=as_of, sheet_labels=labels,
+                                   headers=XLSX_HEADERS["vi" if lang == "vi" else "en"])
+        files.append(book)
+    return {"files": files, "send_list_counts": counts, "xlsx_skipped": skipped,
+            "rows": rows, "xlsx": xlsx and not too_large,
+            "xlsx_too_large": too_large, "xlsx_max_rows": XLSX_MAX_ROWS}

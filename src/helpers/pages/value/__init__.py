@@ -1,0 +1,1 @@
+"""Page 06, customer value (BG/NBD and Gamma-Gamma): notebooks/06_customer_value.ipynb."""

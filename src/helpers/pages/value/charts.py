@@ -1,0 +1,74 @@
+"""Page 06's charts: value per segment, P(alive) curves, calibration."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from helpers.kit.charts import legend_on_top, money_ticks, short_money
+from helpers.kit.texts import pick, t
+
+# ---------------------------------------------------------------- page 06: customer value
+
+
+def value_per_segment(frame: pd.DataFrame, *, order: list[str], labels: dict[str, str],
+                      colors: dict[str, str], lang: str = "vi",
+                      title: str | None = None) -> go.Figure | None:
+    """Expected revenue over the horizon per segment, best segment first (horizontal bars)."""
+    if frame.empty or frame.expected_revenue.isna().all():
+        return None
+    frame = frame.copy()
+    frame["label"] = frame.segment.map(lambda s: labels.get(s, s))
+    frame["rank"] = frame.segment.map(lambda s: order.index(s) if s in order else len(order))
+    frame = frame.sort_values("rank", ascending=False)
+    fig = go.Figure(go.Bar(
+        x=frame.expected_revenue.astype(float), y=frame.label, orientation="h",
+        marker_color=[colors.get(s, "#8c959f") for s in frame.segment],
+        text=[short_money(v, lang) for v in frame.expected_revenue.astype(float)],
+        textposition="auto",
+        customdata=frame[["customers"]].to_numpy(),
+        hovertemplate="%{y}: %{text} · %{customdata[0]:,}<extra></extra>"))
+    fig.update_xaxes(title_text=t("expected_revenue", lang),
+                     **money_ticks(frame.expected_revenue.astype(float).max(), lang))
+    fig.update_layout(title=title, height=max(320, 40 * len(frame) + 140), showlegend=False)
+    return fig
+
+
+def p_alive_curves(curves: pd.DataFrame, *, lang: str = "vi",
+                   title: str | None = None) -> go.Figure | None:
+    """P(alive) against days since the last purchase for three purchase rhythms, with the fixed
+    30- and 45-day rules drawn across."""
+    if curves.empty:
+        return None
+    fig = go.Figure()
+    palette = ["#0969da", "#bf8700", "#8250df"]
+    for colour, (rhythm, part) in zip(palette, curves.groupby("rhythm_days", sort=True)):
+        fig.add_scatter(x=part.days_since_last, y=part.p_alive, mode="lines",
+                        line=dict(width=3, color=colour), name=t("rhythm", lang, days=rhythm),
+                        hovertemplate="%{x} → %{y:.0%}<extra></extra>")
+    # the fixed rules ("gone after 30 or 45 days") as two dotted lines, named at their feet
+    for days, shift in ((30, -4), (45, 4)):
+        fig.add_vline(x=days, line=dict(dash="dot", color="#8c959f"))
+        fig.add_annotation(x=days, y=0.04, text=pick(lang, f"{days} ngày", f"{days} days"),
+                           showarrow=False, xanchor="right" if shift < 0 else "left",
+                           xshift=shift, font=dict(size=11, color="#57606a"))
+    fig.update_layout(title=title, height=440, xaxis_title=t("days_since_last", lang),
+                      yaxis_title=t("p_alive", lang), yaxis_tickformat=".0%",
+                      yaxis_range=[0, 1.02])
+    return legend_on_top(fig, rows=2)
+
+
+def calibration(table: pd.DataFrame | None, *, lang: str = "vi",
+                title: str | None = None) -> go.Figure | None:
+    """Mean purchases per customer in the check period, predicted and actual, by repeat
+    purchases before it (7 = seven or more)."""
+    if table is None or not len(table):
+        return None
+    groups = [f"{int(g)}+" if g == 7 else str(int(g)) for g in table.group]
+    fig = go.Figure()
+    fig.add_bar(x=groups, y=table.actual, name=t("actual", lang), marker_color="#8c959f")
+    fig.add_scatter(x=groups, y=table.predicted, name=t("predicted", lang), mode="lines+markers",
+                    line=dict(width=3, color="#0969da"))
+    fig.update_layout(title=title, height=420, xaxis_title=t("purchases_before", lang),
+                      yaxis_title=t("purchases_per_customer_in_check", lang))
+    return legend_on_top(fig, rows=1)

@@ -1,0 +1,547 @@
+"""The scheduled monthly run: every notebook in order, HTML for managers, a manifest, all or nothing.
+
+    python -m helpers.monthly --as-of 2026-10-31 --params params/monthly.yaml
+
+Parameters are checked before anything runs (papermill itself only warns on a misspelt key).
+Notebooks run side by side (--jobs, two by default), each after the notebooks whose outputs it
+reads (NEEDS). They execute into a staging folder; reports/<as_of>/ is replaced only when all
+succeeded. A
+failure exits non-zero naming the notebook and cell, and keeps the failed notebook under
+reports/<as_of>/failed/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import contextlib
+import json
+import os
+import platform
+import shutil
+import sys
+import tempfile
+import time
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from datetime import date
+from importlib import metadata
+from pathlib import Path
+
+import papermill as pm
+import yaml
+from jupyter_client.manager import AsyncKernelManager
+from traitlets import CaselessStrEnum
+
+from helpers import ingest
+from helpers.core.errors import IngestError, ParamError
+from helpers.core.files import expand_inputs, file_sha256
+from helpers.core.params import parse_date, previous_month_end, size_bytes, stale_days, unknown_parameter
+from helpers.core.paths import DATA_RAW, NOTEBOOKS_DIR, PROJECT_ROOT, REPORTS_DIR, resolve
+from helpers.core.safety import LockHeld, pid_lock, usable_cores
+from helpers.engine import db
+from helpers.ingest import sample_data
+from helpers.ingest.report import LoadReport
+from helpers.kit.html_report import export_html, print_pdf
+from helpers.kit.texts import pick
+from helpers.pages.review.sentences import PAGE_TITLES
+
+NOTEBOOKS = [
+    "01_rfm_segments",
+    "02_segment_migration",
+    "03_cohort_revenue",
+    "04_loyalty_tiers",
+    "05_campaign_results",
+    "06_customer_value",
+    "00_monthly_review",
+]
+KEY_PACKAGES = ["duckdb", "pandas", "pyarrow", "plotly", "papermill", "nbconvert", "ipykernel",
+                "babel", "pymc-marketing", "pymc"]
+RUNNER_KEYS = {"as_of"}  # given by the runner itself, never by a params file
+
+
+class IpcKernelManager(AsyncKernelManager):
+    """Kernels talk over local IPC sockets, not TCP: nothing is exposed on the network (and the
+    kernel does not warn about unencrypted TCP in the middle of the run's progress lines)."""
+
+    transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
+
+    async def _async_interrupt_kernel(self) -> None:
+        # jupyter_client interrupts a kernel before it asks it to shut down; a kernel that has
+        # finished its notebook then logs "KeyboardInterrupt caught in kernel" into the run's
+        # output. Papermill never interrupts otherwise; a busy kernel still gets SIGTERM.
+        if self.shutting_down:
+            return
+        await super()._async_interrupt_kernel()
+
+    def _ip_default(self) -> str:
+        # The socket files go to a private temporary folder, never the working directory
+        # (jupyter_client's default is ./kernel-ipc-<port>, left behind when a kernel is killed).
+        return str(Path(tempfile.mkdtemp(prefix="workbook-kernel-")) / "ipc")
+
+
+class RunFailed(RuntimeError):
+    """A notebook failed; the message names it and its failing cell."""
+
+
+def available_notebooks(notebooks_dir: Path = NOTEBOOKS_DIR) -> list[Path]:
+    return [notebooks_dir / f"{name}.ipynb" for name in NOTEBOOKS
+            if (notebooks_dir / f"{name}.ipynb").exists()]
+
+
+def declared_parameters(notebook: Path) -> dict[str, object]:
+    """name -> default value of the notebook's parameters cell."""
+    out = {}
+    for name, info in pm.inspect_notebook(str(notebook)).items():
+        try:
+            out[name] = ast.literal_eval(info["default"])
+        except (ValueError, SyntaxError):
+            out[name] = info["default"]
+    return out
+
+
+def load_params(files: list[Path]) -> tuple[dict, dict[str, Path]]:
+    """Merge flat YAML files (later wins); remember which file set each key."""
+    merged, source = {}, {}
+    for f in files:
+        path = resolve(f)
+        if not path.exists():
+            raise ParamError(f"params file {path} not found")
+        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if not isinstance(doc, dict):
+            raise ParamError(f"{path}: must be a mapping of parameter names to values")
+        for key, value in doc.items():
+            if isinstance(value, dict) and key not in ("scheme_params", "fixed_cuts",
+                                                       "movers_lists", "spark_conf"):
+                raise ParamError(f"{path}: {key} is a nested block; keep params files flat "
+                                 f"(papermill replaces nested blocks whole)")
+            merged[key] = value
+            source[key] = path
+    return merged, source
+
+
+def _type_ok(value, default) -> bool:
+    if default is None or value is None:
+        return True
+    if isinstance(default, bool):
+        return isinstance(value, bool)
+    if isinstance(default, int):
+        return isinstance(value, int) and not isinstance(value, bool)
+    if isinstance(default, float):
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if isinstance(default, str):
+        return isinstance(value, (str, date))
+    if isinstance(default, (list, tuple)):
+        return isinstance(value, (list, tuple))
+    if isinstance(default, dict):
+        return isinstance(value, dict)
+    return True
+
+
+def check_params(params: dict, source: dict[str, Path], notebooks: list[Path]) -> dict[str, dict]:
+    """Every key must be declared by some notebook, with a value of the declared type."""
+    declared = {nb.stem: declared_parameters(nb) for nb in notebooks}
+    known = set().union(*[set(d) for d in declared.values()]) if declared else set()
+    errors = []
+    for key, value in params.items():
+        where = source.get(key, "the command line")
+        if key not in known:
+            errors.append(unknown_parameter(key, known, where))
+            continue
+        for name, defaults in declared.items():
+            if key in defaults and not _type_ok(value, defaults[key]):
+                errors.append(f"{where}: {key} = {value!r} should be "
+                              f"{type(defaults[key]).__name__} like the default "
+                              f"{defaults[key]!r} of {name}")
+                break
+    if errors:
+        raise ParamError("parameters rejected before running anything:\n  " + "\n  ".join(errors))
+    return declared
+
+
+def _versions() -> dict:
+    out = {"python": platform.python_version()}
+    for name in KEY_PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            pass
+    return out
+
+
+def _input_report(params: dict) -> dict:
+    """Input files with checksums and the ingest reconciliation (from the staging cache)."""
+
+    con = db.connect()
+    out = {}
+    options = {k: params[k] for k in ("mapping", "shop_tz", "encoding", "drop_duplicates")
+               if k in params}
+    options |= {k: params.get(k) or None for k in ("date_order", "decimal_mark")}
+    orders = ingest.load(con, "orders", params["orders_path"],
+                         returns_path=params.get("returns_path") or None, **options)
+    out["orders"] = orders.as_dict()
+    if params.get("customers_path"):
+        options["mapping"] = ingest.customers_mapping(options.get("mapping", "auto"), orders)
+        out["customers"] = ingest.load(con, "customers", params["customers_path"],
+                                       **options).as_dict()
+    for key in ("campaigns_path", "campaign_sends_path", "campaign_holdout_path"):
+        if params.get(key) and resolve(params[key]).exists():
+            path = resolve(params[key])
+            with open(path, encoding="utf-8-sig") as f:
+                rows = sum(1 for _ in f) - 1
+            out[key.removesuffix("_path")] = {"path": str(path), "sha256": file_sha256(path),
+                                               "rows_read": rows}
+    con.close()
+    return out
+
+
+def _schedule(notebooks: list[Path], run_one, jobs: int) -> tuple[dict, dict]:
+    """Run each notebook once its NEEDS (those in this run) are done, up to `jobs` at a time,
+    the longest chain first where there is a choice (LONGEST_FIRST; one at a time: the run's
+    order). After a failure nothing new starts; the notebooks
+    already running finish. Returns (seconds per notebook done, exception per notebook failed)."""
+    stems = {nb.stem for nb in notebooks}
+    needs = {nb.stem: [n for n in NEEDS.get(nb.stem, ()) if n in stems] for nb in notebooks}
+    done: dict[str, float] = {}
+    failed: dict[str, Exception] = {}
+    rank = {stem: i for i, stem in enumerate(LONGEST_FIRST)}
+    pending = list(notebooks) if jobs <= 1 else sorted(
+        notebooks, key=lambda nb: rank.get(nb.stem, len(rank)))
+    with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="notebook") as pool:
+        running = {}
+        while True:
+            for nb in list(pending):
+                if failed or len(running) >= jobs:
+                    break
+                if all(n in done for n in needs[nb.stem]):
+                    pending.remove(nb)
+                    running[pool.submit(run_one, nb)] = nb
+            if not running:
+                break
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                nb = running.pop(future)
+                if future.exception() is not None:
+                    failed[nb.stem] = future.exception()
+                else:
+                    done[nb.stem] = future.result()
+    # failures in the run's order
+    return done, {nb.stem: failed[nb.stem] for nb in notebooks if nb.stem in failed}
+
+
+def _keep_failed(executed: Path, folder: Path) -> Path:
+    """The executed notebook with the error, kept in `folder`; a full disk must not hide the
+    real error."""
+    kept = folder / executed.name
+    try:
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        if executed.exists():
+            shutil.copy2(executed, kept)
+    except OSError as copy_error:
+        kept = Path(f"(not kept: {copy_error.strerror})")
+    return kept
+
+
+def _failure_message(notebook: str, exc: Exception, executed: Path) -> str:
+    cell = getattr(exc, "exec_count", None)
+    index = getattr(exc, "cell_index", None)
+    ename = getattr(exc, "ename", type(exc).__name__)
+    evalue = getattr(exc, "evalue", str(exc))
+    where = f"cell {index}" if index is not None else "a cell"
+    if cell is not None:
+        where += f" (execution count {cell})"
+    return (f"{notebook} failed in {where}: {ename}: {evalue}\n"
+            f"The executed notebook with the error is kept at {executed}")
+
+
+def run_month(as_of: date, *, params_files: list[Path], reports_dir: Path = REPORTS_DIR,
+              notebooks: list[Path] | None = None, extra: dict | None = None,
+              html: bool = True, echo=print, jobs: int | None = None) -> Path:
+    """Execute the notebooks for `as_of` and publish reports/<as_of>/ whole; returns that folder.
+
+    Up to `jobs` notebooks run at once (default_jobs()), each after the notebooks it reads."""
+    started = time.perf_counter()
+    notebooks = notebooks or available_notebooks()
+    params, source = load_params(params_files)
+    params.update(extra or {})
+    bad = RUNNER_KEYS & set(params)
+    if bad:
+        raise ParamError(f"{', '.join(sorted(bad))} is set by the runner (--as-of), not in "
+                         f"{', '.join(str(source[k]) for k in bad)}")
+    # a params file serves the whole workbook: a run of some notebooks accepts every key that
+    # any notebook declares, and gives each notebook its own
+    declared = check_params(params, source, sorted(set(notebooks) | set(available_notebooks())))
+
+    jobs = default_jobs() if jobs is None else jobs
+    if jobs < 1:
+        raise ParamError(f"jobs = {jobs}: at least 1 notebook must run at a time")
+    memory_per_notebook(params.get("memory_limit"), jobs)  # a malformed limit stops the run here
+    temp_per_notebook(params.get("temp_limit"), params.get("temp_directory"), jobs)
+    try:
+        expand_inputs(params.get("orders_path", DATA_RAW / "orders.csv"), key="orders_path")
+    except IngestError as exc:
+        raise ParamError(f"{exc} Run `make sample-data` for the sample shop.") from None
+
+    Path(reports_dir).mkdir(parents=True, exist_ok=True)
+    with month_lock(Path(reports_dir), as_of, echo=echo, lang=params.get("lang", "vi")):
+        return _run_locked(as_of, params, params_files, declared, notebooks,
+                           Path(reports_dir), html, echo, started, jobs)
+
+
+class RunLocked(RuntimeError):
+    """Another run of the same month is in progress."""
+
+
+def month_folder_name(as_of: date, lang: str = "vi") -> str:
+    """reports/<as_of>/ in Vietnamese (the default), reports/<as_of>-en/ in English: a month run
+    in one language never replaces the other."""
+    return as_of.isoformat() if lang == "vi" else f"{as_of.isoformat()}-{lang}"
+
+
+def page_title(stem: str, as_of: date, lang: str = "vi") -> str:
+
+    titles = PAGE_TITLES | {"00_monthly_review": ("Báo cáo tháng", "Monthly review")}
+    when = pick(lang, f"{as_of:%m/%Y}", f"{as_of:%b %Y}")
+    return f"{pick(lang, *titles.get(stem, (stem, stem)))} · {when}"
+
+
+@contextlib.contextmanager
+def month_lock(reports_dir: Path, as_of: date, *, echo=print, lang: str = "vi"):
+    """One run per month at a time: reports/.lock-<as_of> holds the running process's id.
+
+    A second run meets it and stops with a clear message; a lock left by a run that died (its
+    process is gone) is taken over, and the message says so."""
+    lock = reports_dir / f".lock-{month_folder_name(as_of, lang)}"
+    try:
+        with pid_lock(lock, wait_seconds=0, on_stale=lambda pid: echo(
+                f"A lock left by a run that stopped (process {pid}) was removed.")):
+            yield lock
+    except LockHeld as held:
+        pid, host, started = (held.holder + ["?", "?", "?"])[:3]
+        raise RunLocked(f"another run of {as_of} is in progress (process {pid} on {host}, "
+                        f"started {started}); wait for it to finish. If no such run exists, "
+                        f"delete {lock}") from None
+
+
+def _run_locked(as_of, params, params_files, declared, notebooks, reports_dir, html, echo,
+                started, jobs) -> Path:
+    name = month_folder_name(as_of, params.get("lang", "vi"))
+    final = reports_dir / name
+    staging = reports_dir / f".staging-{name}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    try:
+        return _execute(as_of, params, params_files, declared, notebooks, reports_dir, html, echo,
+                        started, final, staging, jobs)
+    finally:
+        # a failed or interrupted run leaves no staging folder (it holds contact data)
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+# what a notebook reads that another notebook of the month writes: it starts only after them.
+# 02 reads 01's segment snapshot of the run's date (its page says where each date's segments
+# came from; 05 reads snapshots but never writes one, so it cannot change that sentence);
+# 00 reads every output. 03, 04 and 05 read only the staged exports (05 after 01, which stages
+# them first); 06 (customer value) follows 01, as the issue orders it.
+NEEDS = {
+    "02_segment_migration": ("01_rfm_segments",),
+    "05_campaign_results": ("01_rfm_segments",),
+    "06_customer_value": ("01_rfm_segments",),
+    "00_monthly_review": ("01_rfm_segments", "02_segment_migration", "03_cohort_revenue",
+                          "04_loyalty_tiers", "05_campaign_results", "06_customer_value"),
+}
+
+
+# with notebooks side by side, the ones on the longest chain start first when several are ready
+# (06 fits two models after 01, then 00 waits for it); one at a time keeps the run's order
+LONGEST_FIRST = ["01_rfm_segments", "06_customer_value", "02_segment_migration",
+                 "05_campaign_results", "03_cohort_revenue", "04_loyalty_tiers",
+                 "00_monthly_review"]
+
+
+def default_jobs() -> int:
+    """Notebooks run side by side: two where there are two cores or more (each kernel spends
+    much of its time in single-threaded Python: start, imports, charts, the page)."""
+    return 2 if usable_cores() >= 2 else 1
+
+
+def physical_memory() -> int:
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+
+
+def memory_per_notebook(memory_limit: str | None, jobs: int) -> str | None:
+    """The run's memory_limit shared by the notebooks running at once (each is its own DuckDB);
+    without one, 80% of this machine's memory is shared, as one DuckDB would take alone."""
+    if jobs <= 1:
+        return memory_limit
+    total = size_bytes(memory_limit, "memory_limit") or int(physical_memory() * 0.8)
+    return f"{total // jobs // 10**6}MB"
+
+
+def free_disk(folder: str | Path | None) -> int:
+    """Bytes free on the disk of DuckDB's temp folder (it need not exist yet)."""
+    path = resolve(folder) if folder else PROJECT_ROOT
+    while not path.exists():
+        path = path.parent
+    return shutil.disk_usage(path).free
+
+
+def temp_per_notebook(temp_limit: str | None, temp_directory: str | None, jobs: int) -> str:
+    """The run's budget of DuckDB scratch disk shared by the notebooks running at once.
+
+    DuckDB alone takes up to 90% of the disk that is free, measured by each process for itself,
+    so two notebooks spilling at once could fill the disk (at 100M lines two did: 34 GB). Without
+    a temp_limit the run shares 80% of what is free on the temp folder's disk when it starts."""
+    total = size_bytes(temp_limit, "temp_limit", "20GB") or int(free_disk(temp_directory) * 0.8)
+    return f"{max(total // max(jobs, 1) // 10**6, 1)}MB"
+
+
+SPILL_HINT = ("{notebook} needed more temporary disk than its share, {share} (temp_limit "
+              "{budget}, shared by {jobs} notebook(s) running at once; DuckDB spills to "
+              "{where} what does not fit memory_limit). Free disk space there, set temp_directory "
+              "to a larger disk or temp_limit higher{fewer}.")
+
+
+def _execute(as_of, params, params_files, declared, notebooks, reports_dir, html, echo, started,
+             final, staging, jobs) -> Path:
+    shared = params | {"as_of": as_of.isoformat(), "output_dir": str(staging)}
+    at_once = jobs if len(notebooks) > 1 else 1
+    if at_once > 1:
+        shared["memory_limit"] = memory_per_notebook(params.get("memory_limit"), jobs)
+    shared["temp_limit"] = temp_per_notebook(params.get("temp_limit"),
+                                             params.get("temp_directory"), at_once)
+    spill = {"share": shared["temp_limit"], "jobs": at_once,
+             "budget": params.get("temp_limit") or "unset: 80% of the free disk",
+             "where": params.get("temp_directory") or ".tmp in the project folder",
+             "fewer": ", or run with --jobs 1" if at_once > 1 else ""}
+    echo(f"Monthly run for {as_of} → {final}  ({len(notebooks)} notebooks"
+         + (f", up to {jobs} at a time)" if jobs > 1 and len(notebooks) > 1 else ")"))
+    steps = {nb.stem: f"[{i}/{len(notebooks)}] {nb.stem}" for i, nb in enumerate(notebooks, 1)}
+    lang = params.get("lang", "vi")
+
+    def run_one(nb: Path) -> float:
+        mine = {k: v for k, v in shared.items() if k in declared[nb.stem]}
+        if "as_of_to" in declared[nb.stem] and "as_of_to" not in params:
+            mine["as_of_to"] = as_of.isoformat()  # the migration notebook ends on the run's date
+        mine = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in mine.items()}
+        t0 = time.perf_counter()
+        echo(f"{steps[nb.stem]} …", flush=True)
+        try:
+            # the kernel starts in the project folder (resources, not papermill's cwd=, which
+            # changes this process's folder and is not safe with notebooks side by side)
+            pm.execute_notebook(str(nb), str(staging / nb.name), parameters=mine,
+                                kernel_name="python3", progress_bar=False, log_output=False,
+                                kernel_manager_class=IpcKernelManager,
+                                resources={"metadata": {"path": str(PROJECT_ROOT)}})
+        except Exception:
+            echo(f"{steps[nb.stem]} FAILED after {time.perf_counter() - t0:.1f} s", flush=True)
+            raise
+        seconds = round(time.perf_counter() - t0, 2)
+        if html:
+            page = export_html(staging / nb.name, title=page_title(nb.stem, as_of, lang),
+                               lang=lang)
+            if nb.stem == "00_monthly_review" and print_pdf(page) is None:
+                echo("  (no PDF of the review: Chromium is not installed; `make browser` "
+                     "installs it)")
+        echo(f"{steps[nb.stem]} done in {seconds:.1f} s", flush=True)
+        return seconds
+
+    durations, failed = _schedule(notebooks, run_one, jobs)
+    if failed:
+        # every failed notebook is kept beside (never inside) the published month; the message
+        # names the first one in the run's order
+        folder = reports_dir / f"failed-{final.name}"
+        kept = {stem: _keep_failed(staging / f"{stem}.ipynb", folder) for stem in failed}
+        first = next(iter(failed))
+        message = _failure_message(first, failed[first], kept[first])
+        if "max_temp_directory_size" in message:
+            message += "\n" + SPILL_HINT.format(notebook=first, **spill)
+        raise RunFailed(message) from None
+    durations = {nb.stem: durations[nb.stem] for nb in notebooks}
+
+    manifest = {
+        "as_of": as_of.isoformat(),
+        "parameters": {k: (v.isoformat() if isinstance(v, date) else v)
+                       for k, v in sorted(params.items())},
+        "params_files": [str(resolve(f)) for f in params_files],
+        "inputs": _input_report(params),
+        "notebooks": list(durations),
+        "durations_seconds": durations,
+        "jobs": jobs,
+        "versions": _versions(),
+    }
+    manifest["outputs"] = {
+        str(p.relative_to(staging)): {"sha256": file_sha256(p), "bytes": p.stat().st_size}
+        for p in sorted(staging.rglob("*")) if p.is_file()
+    }
+    manifest["total_seconds"] = round(time.perf_counter() - started, 2)
+    last = (manifest["inputs"].get("orders") or {}).get("last_order_date")
+    stale = stale_days(last, as_of)
+    if stale:
+        echo(f"  WARNING: the latest order on or before {as_of} is dated {last}, {stale} days "
+             f"earlier: the export may be incomplete, and this month's figures cover only part "
+             f"of it.")
+    for kind in ("orders", "customers"):
+        if kind in manifest["inputs"]:
+
+            report = manifest["inputs"][kind]
+            fields = {k: v for k, v in report.items() if k in LoadReport.__dataclass_fields__}
+            echo("  " + LoadReport(**fields).summary())
+            if report.get("quarantine_path"):
+                echo(f"    rows set aside, with reasons and line numbers: "
+                     f"{report['quarantine_path']}")
+    # the manifest is written last: it marks the folder as complete
+    (staging / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False,
+                                                      default=str), encoding="utf-8")
+    old = reports_dir / f".old-{final.name}"
+    shutil.rmtree(old, ignore_errors=True)
+    if final.exists():
+        final.rename(old)
+    staging.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
+    echo(f"Done in {manifest['total_seconds']:.1f} s. Open {final / '00_monthly_review.html'}"
+         if (final / "00_monthly_review.html").exists()
+         else f"Done in {manifest['total_seconds']:.1f} s: {final}")
+    return final
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Run the month's notebooks and publish reports.")
+    parser.add_argument("--as-of", help="last day included, YYYY-MM-DD (default: the last day of "
+                                        "the previous month)")
+    parser.add_argument("--previous-month-end", action="store_true",
+                        help="use the last day of the previous month (the default)")
+    parser.add_argument("--params", action="append", default=None,
+                        help="params YAML (repeatable; later files win). Default: "
+                             "params/default.yaml then params/monthly.yaml")
+    parser.add_argument("--sample-if-empty", action="store_true",
+                        help="generate the sample shop first when data/raw has no orders")
+    parser.add_argument("--no-html", action="store_true")
+    parser.add_argument("--jobs", type=int, default=None,
+                        help=f"notebooks run at once, each after those it reads (default "
+                             f"{default_jobs()} here; 1 runs them one by one)")
+    parser.add_argument("--reports-dir", default=str(REPORTS_DIR),
+                        help="where months are published (default: reports/)")
+    args = parser.parse_args(argv)
+    as_of = parse_date(args.as_of, "--as-of") if args.as_of else previous_month_end()
+    files = [Path(p) for p in (args.params or ["params/default.yaml", "params/monthly.yaml"])]
+    if args.params and Path("params/default.yaml") not in files:
+        files.insert(0, Path("params/default.yaml"))
+    if args.sample_if_empty and not (DATA_RAW / "orders.csv").exists():
+
+        print("data/raw has no orders.csv: generating the sample shop first.")
+        sample_data.main([])
+    try:
+        run_month(as_of, params_files=files, html=not args.no_html,
+                  reports_dir=Path(args.reports_dir), jobs=args.jobs)
+    except (ParamError, RunFailed, RunLocked) as exc:
+        print(f"\nerror: {exc}", file=sys.stderr)
+        return {ParamError: 2, RunLocked: 3}.get(type(exc), 1)
+    except OSError as exc:  # a read-only or full disk: one sentence, not a traceback
+        print(f"\nerror: {exc.strerror or exc}: {exc.filename or ''}. Nothing was published.",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

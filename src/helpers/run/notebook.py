@@ -1,0 +1,54 @@
+"""The opening every page shares: its parameters checked, its title shown, its data staged.
+
+A notebook's first code cell is `run = notebook.start(globals(), "01")`, its own checks, then
+`con, inputs = notebook.load(run)`. Between the two a page checks what only it knows (migration's
+two dates, the loyalty programme file) before any export is read.
+"""
+
+from __future__ import annotations
+
+import duckdb
+from IPython.display import display
+
+from helpers.core.params import RunParams
+from helpers.engine import db, spark_models
+from helpers.ingest.report import LoadReport
+from helpers.kit import narrative, rfm, theme
+
+
+def start(namespace: dict, page: str, **overrides) -> RunParams:
+    """Every parameter of the notebook (its globals) checked, the page's title shown in the
+    run's language and the charts themed for it."""
+    run = RunParams.from_notebook(namespace, **overrides)
+    display(narrative.section(f"{page}.title", lang=run.lang))
+    theme.use_workbook_theme(run.lang)
+    return run
+
+
+def open_run(run: RunParams) -> tuple[duckdb.DuckDBPyConnection, dict[str, LoadReport]]:
+    """The run's database with its exports staged, and the engine its models run on."""
+    con = db.connect(**run.duckdb_options())
+    spark = None
+    if run.engine == "spark":
+        spark = spark_models.session(run.spark_master, spark_models.session_conf(run.spark_conf))
+    # with Spark, the exports are parsed and checked there (helpers.spark_staging)
+    inputs = rfm.load_inputs(con, run, spark=spark)
+    if run.engine == "spark":
+        # every model from here on runs on Spark
+        spark_models.attach(con, master=run.spark_master, conf=run.spark_conf,
+                            staged={"order_lines": inputs["orders"].staged,
+                                    "customers": inputs["customers"].staged
+                                    if "customers" in inputs else None})
+    return con, inputs
+
+
+def load(run: RunParams, *, summary: bool = True
+         ) -> tuple[duckdb.DuckDBPyConnection, dict[str, LoadReport]]:
+    """A private database with the run's exports staged; what was read (unless `summary` is
+    False) and how recent the latest order is, said on the page. With `engine: spark` the models
+    then run on Spark (spark_models.attach)."""
+    con, inputs = open_run(run)
+    shown = [narrative.inputs_summary(inputs, run.lang)] if summary else []
+    display(*shown, narrative.freshness(rfm.last_order_date(con, run.as_of), as_of=run.as_of,
+                                        lang=run.lang))
+    return con, inputs

@@ -1,0 +1,731 @@
+-- Generated from stg_customers.sql by SQLGlot 30.31.0 (python -m helpers.portable --write).
+-- Do not edit: edit the DuckDB model and write this again.
+/* One row per source row of the customers export: parsed, with the reason it cannot be used. */
+WITH source AS (
+  SELECT
+    *
+  FROM raw_customers
+), parsed AS (
+  SELECT
+    source_file, /* -------- ids */
+    source_line,
+    is_blank_row,
+    CASE
+      WHEN :customer_id_integer
+      THEN (
+        CASE
+          WHEN (
+            customer_id
+          ) RLIKE '^[\\t\\n\\f\\r ]*-?\\d+\\.0*[\\t\\n\\f\\r ]*\\z'
+          THEN REGEXP_REPLACE(
+            REGEXP_REPLACE(
+              (
+                customer_id
+              ),
+              '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+              ''
+            ),
+            '\\.0*\\z',
+            ''
+          )
+          ELSE (
+            customer_id
+          )
+        END
+      )
+      ELSE customer_id
+    END AS customer_id,
+    NULLIF(
+      REGEXP_REPLACE(
+        name,
+        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+        ''
+      ),
+      ''
+    ) AS name, /* -------- strings */
+    NULLIF(
+      REGEXP_REPLACE(
+        phone,
+        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+        ''
+      ),
+      ''
+    ) AS phone_raw,
+    NULLIF(
+      LOWER(
+        REGEXP_REPLACE(
+          email,
+          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+          ''
+        )
+      ),
+      ''
+    ) AS email,
+    NULLIF(
+      REGEXP_REPLACE(
+        province,
+        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+        ''
+      ),
+      ''
+    ) AS province,
+    REGEXP_REPLACE(COALESCE(phone, ''), '[^0-9+]', '') AS phone_digits,
+    COALESCE(
+      LOWER(
+        REGEXP_REPLACE(
+          consent_sms,
+          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+          ''
+        )
+      ) IN ('1', 'true', 'yes', 'y', 'x', 'có', 'co', 't'),
+      FALSE
+    ) AS consent_sms, /* -------- booleans: consent only where the export says yes */
+    COALESCE(
+      LOWER(
+        REGEXP_REPLACE(
+          consent_zalo,
+          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+          ''
+        )
+      ) IN ('1', 'true', 'yes', 'y', 'x', 'có', 'co', 't'),
+      FALSE
+    ) AS consent_zalo,
+    COALESCE(
+      LOWER(
+        REGEXP_REPLACE(
+          consent_email,
+          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+          ''
+        )
+      ) IN ('1', 'true', 'yes', 'y', 'x', 'có', 'co', 't'),
+      FALSE
+    ) AS consent_email,
+    CAST(COALESCE(
+      CASE
+        WHEN LENGTH((
+          signup_date
+        )) = 19 AND SUBSTRING((
+          signup_date
+        ), 5, 1) = '-'
+        THEN TRY_TO_TIMESTAMP(
+          REGEXP_REPLACE(
+            REGEXP_REPLACE((
+              signup_date
+            ), '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+            '[\\t\\n\\x0B\\f\\r ]+',
+            ' '
+          ),
+          'yyyy-M-d H:m:s'
+        )
+      END,
+      TRANSFORM(
+        ARRAY(
+          (
+            CASE
+              WHEN REGEXP_REPLACE(
+                (
+                  (
+                    signup_date
+                  )
+                ),
+                '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                ''
+              ) RLIKE '^\\d{4}-\\d{2}-\\d{2}'
+              THEN REGEXP_REPLACE(
+                (
+                  (
+                    signup_date
+                  )
+                ),
+                '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                ''
+              )
+              ELSE TRANSFORM(
+                ARRAY(
+                  STRUCT(
+                    REGEXP_EXTRACT(
+                      REGEXP_REPLACE(
+                        (
+                          (
+                            (
+                              signup_date
+                            )
+                          )
+                        ),
+                        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                        ''
+                      ),
+                      '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z'
+                    ) AS a,
+                    REGEXP_EXTRACT(
+                      REGEXP_REPLACE(
+                        (
+                          (
+                            (
+                              signup_date
+                            )
+                          )
+                        ),
+                        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                        ''
+                      ),
+                      '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
+                      2
+                    ) AS b,
+                    REGEXP_EXTRACT(
+                      REGEXP_REPLACE(
+                        (
+                          (
+                            (
+                              signup_date
+                            )
+                          )
+                        ),
+                        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                        ''
+                      ),
+                      '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
+                      3
+                    ) AS c,
+                    REGEXP_EXTRACT(
+                      REGEXP_REPLACE(
+                        (
+                          (
+                            (
+                              signup_date
+                            )
+                          )
+                        ),
+                        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                        ''
+                      ),
+                      '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
+                      4
+                    ) AS rest
+                  )
+                ),
+                p -> TRANSFORM(
+                  ARRAY(
+                    CASE
+                      WHEN LENGTH(p.a) = 4
+                      THEN ARRAY(p.a, p.b, p.c)
+                      WHEN LENGTH(p.a) > 2 OR p.a = ''
+                      THEN NULL
+                      WHEN (
+                        (
+                          (
+                            :date_order
+                          )
+                        )
+                      ) = 'dmy'
+                      THEN ARRAY(p.c, p.b, p.a)
+                      WHEN (
+                        (
+                          (
+                            :date_order
+                          )
+                        )
+                      ) = 'mdy'
+                      THEN ARRAY(p.c, p.a, p.b)
+                      WHEN (
+                        (
+                          (
+                            :date_order
+                          )
+                        )
+                      ) = 'ymd'
+                      THEN ARRAY(p.a, p.b, p.c)
+                    END
+                  ),
+                  ymd -> TRANSFORM(
+                    ARRAY(
+                      CASE
+                        WHEN LENGTH((
+                          ymd[0]
+                        )) = 4
+                        THEN (
+                          ymd[0]
+                        )
+                        WHEN LENGTH((
+                          ymd[0]
+                        )) = 2
+                        AND 2000 + CAST((
+                          ymd[0]
+                        ) AS INT) <= (
+                          (
+                            (
+                              9999
+                            )
+                          )
+                        )
+                        THEN CAST(2000 + CAST((
+                          ymd[0]
+                        ) AS INT) AS STRING)
+                        WHEN LENGTH((
+                          ymd[0]
+                        )) = 2
+                        THEN CAST(1900 + CAST((
+                          ymd[0]
+                        ) AS INT) AS STRING)
+                      END
+                    ),
+                    y -> CASE
+                      WHEN NOT y IS NULL
+                      AND LENGTH(ymd[1]) BETWEEN 1 AND 2
+                      AND LENGTH(ymd[2]) BETWEEN 1 AND 2
+                      THEN y || '-' || LPAD(ymd[1], 2, '0') || '-' || LPAD(ymd[2], 2, '0') || p.rest
+                    END
+                  )[0]
+                )[0]
+              )[0]
+            END
+          )
+        ),
+        v -> CASE
+          WHEN v RLIKE '^\\d{4}-\\d{2}-\\d{2}[ T]([01]?\\d|2[0-3]):[^\\n]*(Z|[+-](0\\d|1[0-8])(:?\\d{2})?)\\z'
+          THEN CAST(FROM_UTC_TIMESTAMP(
+            TRY_CAST(REGEXP_REPLACE(
+              REGEXP_REPLACE(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '[\\t\\n\\f\\r ]+Z\\z', 'Z'),
+                  '[\\t\\n\\f\\r ]*([+-]\\d{2}):?(\\d{2})\\z',
+                  '$1:$2'
+                ),
+                '[\\t\\n\\f\\r ]*([+-]\\d{2})\\z',
+                '$1:00'
+              ),
+              '^(\\d{4}-\\d{2}-\\d{2}[ T]\\d{1,2}:\\d{2})(Z|[+-])',
+              '$1:00$2'
+            ) AS TIMESTAMP_LTZ),
+            (
+              (
+                :shop_tz
+              )
+            )
+          ) AS TIMESTAMP_NTZ)
+          WHEN LENGTH(v) = 10
+          THEN TRY_TO_TIMESTAMP(
+            REGEXP_REPLACE(
+              REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+              '[\\t\\n\\x0B\\f\\r ]+',
+              ' '
+            ),
+            'yyyy-M-d'
+          )
+          ELSE COALESCE(
+            TRY_TO_TIMESTAMP(
+              REGEXP_REPLACE(
+                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                '[\\t\\n\\x0B\\f\\r ]+',
+                ' '
+              ),
+              'yyyy-M-d H:m:s'
+            ),
+            TRY_TO_TIMESTAMP(
+              REGEXP_REPLACE(
+                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                '[\\t\\n\\x0B\\f\\r ]+',
+                ' '
+              ),
+              'yyyy-M-d H:m'
+            ),
+            TRY_TO_TIMESTAMP(
+              REGEXP_REPLACE(
+                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                '[\\t\\n\\x0B\\f\\r ]+',
+                ' '
+              ),
+              'yyyy-M-d\'T\'H:m:s'
+            ),
+            TRY_TO_TIMESTAMP(
+              REGEXP_REPLACE(
+                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                '[\\t\\n\\x0B\\f\\r ]+',
+                ' '
+              ),
+              'yyyy-M-d\'T\'H:m'
+            ),
+            TRY_TO_TIMESTAMP(
+              REGEXP_REPLACE(
+                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                '[\\t\\n\\x0B\\f\\r ]+',
+                ' '
+              ),
+              'yyyy-M-d H:m:s.SSSSSS'
+            ),
+            TRY_TO_TIMESTAMP(
+              REGEXP_REPLACE(
+                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                '[\\t\\n\\x0B\\f\\r ]+',
+                ' '
+              ),
+              'yyyy-M-d\'T\'H:m:s.SSSSSS'
+            ),
+            TRY_TO_TIMESTAMP(
+              REGEXP_REPLACE(
+                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                '[\\t\\n\\x0B\\f\\r ]+',
+                ' '
+              ),
+              'yyyy-M-d'
+            ),
+            TRY_TO_TIMESTAMP(
+              REGEXP_REPLACE(
+                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                '[\\t\\n\\x0B\\f\\r ]+',
+                ' '
+              ),
+              'yyyy-M-d h:m:s a'
+            ),
+            TRY_TO_TIMESTAMP(
+              REGEXP_REPLACE(
+                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                '[\\t\\n\\x0B\\f\\r ]+',
+                ' '
+              ),
+              'yyyy-M-d h:m a'
+            )
+          )
+        END
+      )[0]
+    ) AS DATE) AS signup_date, /* -------- dates */
+    CAST(COALESCE(
+      CASE
+        WHEN LENGTH((
+          birthday
+        )) = 19 AND SUBSTRING((
+          birthday
+        ), 5, 1) = '-'
+        THEN TRY_TO_TIMESTAMP(
+          REGEXP_REPLACE(
+            REGEXP_REPLACE((
+              birthday
+            ), '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+            '[\\t\\n\\x0B\\f\\r ]+',
+            ' '
+          ),
+          'yyyy-M-d H:m:s'
+        )
+      END,
+      TRANSFORM(
+        ARRAY(
+          (
+            CASE
+              WHEN REGEXP_REPLACE(
+                (
+                  (
+                    birthday
+                  )
+                ),
+                '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                ''
+              ) RLIKE '^\\d{4}-\\d{2}-\\d{2}'
+              THEN REGEXP_REPLACE(
+                (
+                  (
+                    birthday
+                  )
+                ),
+                '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                ''
+              )
+              ELSE TRANSFORM(
+                ARRAY(
+                  STRUCT(
+                    REGEXP_EXTRACT(
+                      REGEXP_REPLACE(
+                        (
+                          (
+                            (
+                              birthday
+                            )
+                          )
+                        ),
+                        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                        ''
+                      ),
+                      '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z'
+                    ) AS a,
+                    REGEXP_EXTRACT(
+                      REGEXP_REPLACE(
+                        (
+                          (
+                            (
+                              birthday
+                            )
+                          )
+                        ),
+                        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                        ''
+                      ),
+                      '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
+                      2
+                    ) AS b,
+                    REGEXP_EXTRACT(
+                      REGEXP_REPLACE(
+                        (
+                          (
+                            (
+                              birthday
+                            )
+                          )
+                        ),
+                        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                        ''
+                      ),
+                      '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
+                      3
+                    ) AS c,
+                    REGEXP_EXTRACT(
+                      REGEXP_REPLACE(
+                        (
+                          (
+                            (
+                              birthday
+                            )
+                          )
+                        ),
+                        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                        ''
+                      ),
+                      '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
+                      4
+                    ) AS rest
+                  )
+                ),
+                p -> TRANSFORM(
+                  ARRAY(
+                    CASE
+                      WHEN LENGTH(p.a) = 4
+                      THEN ARRAY(p.a, p.b, p.c)
+                      WHEN LENGTH(p.a) > 2 OR p.a = ''
+                      THEN NULL
+                      WHEN (
+                        (
+                          (
+                            :date_order
+                          )
+                        )
+                      ) = 'dmy'
+                      THEN ARRAY(p.c, p.b, p.a)
+                      WHEN (
+                        (
+                          (
+                            :date_order
+                          )
+                        )
+                      ) = 'mdy'
+                      THEN ARRAY(p.c, p.a, p.b)
+                      WHEN (
+                        (
+                          (
+                            :date_order
+                          )
+                        )
+                      ) = 'ymd'
+                      THEN ARRAY(p.a, p.b, p.c)
+                    END
+                  ),
+                  ymd -> TRANSFORM(
+                    ARRAY(
+                      CASE
+                        WHEN LENGTH((
+                          ymd[0]
+                        )) = 4
+                        THEN (
+                          ymd[0]
+                        )
+                        WHEN LENGTH((
+                          ymd[0]
+                        )) = 2
+                        AND 2000 + CAST((
+                          ymd[0]
+                        ) AS INT) <= (
+                          (
+                            (
+                              :birthday_pivot_year
+                            )
+                          )
+                        )
+                        THEN CAST(2000 + CAST((
+                          ymd[0]
+                        ) AS INT) AS STRING)
+                        WHEN LENGTH((
+                          ymd[0]
+                        )) = 2
+                        THEN CAST(1900 + CAST((
+                          ymd[0]
+                        ) AS INT) AS STRING)
+                      END
+                    ),
+                    y -> CASE
+                      WHEN NOT y IS NULL
+                      AND LENGTH(ymd[1]) BETWEEN 1 AND 2
+                      AND LENGTH(ymd[2]) BETWEEN 1 AND 2
+                      THEN y || '-' || LPAD(ymd[1], 2, '0') || '-' || LPAD(ymd[2], 2, '0') || p.rest
+                    END
+                  )[0]
+                )[0]
+              )[0]
+            END
+          )
+        ),
+        v -> CASE
+          WHEN v RLIKE '^\\d{4}-\\d{2}-\\d{2}[ T]([01]?\\d|2[0-3]):[^\\n]*(Z|[+-](0\\d|1[0-8])(:?\\d{2})?)\\z'
+          THEN CAST(FROM_UTC_TIMESTAMP(
+            TRY_CAST(REGEXP_REPLACE(
+              REGEXP_REPLACE(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '[\\t\\n\\f\\r ]+Z\\z', 'Z'),
+                  '[\\t\\n\\f\\r ]*([+-]\\d{2}):?(\\d{2})\\z',
+                  '$1:$2'
+                ),
+                '[\\t\\n\\f\\r ]*([+-]\\d{2})\\z',
+                '$1:00'
+              ),
+              '^(\\d{4}-\\d{2}-\\d{2}[ T]\\d{1,2}:\\d{2})(Z|[+-])',
+              '$1:00$2'
+            ) AS TIMESTAMP_LTZ),
+            (
+              (
+                :shop_tz
+              )
+            )
+          ) AS TIMESTAMP_NTZ)
+          WHEN LENGTH(v) = 10
+          THEN TRY_TO_TIMESTAMP(
+            REGEXP_REPLACE(
+              REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+              '[\\t\\n\\x0B\\f\\r ]+',
+              ' '
+            ),
+            'yyyy-M-d'
+          )
+          ELSE COALESCE(
+            TRY_TO_TIMESTAMP(
+              REGEXP_REPLACE(
+                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                '[\\t\\n\\x0B\\f\\r ]+',
+                ' '
+              ),
+              'yyyy-M-d H:m:s'
+            ),
+            TRY_TO_TIMESTAMP(
+              REGEXP_REPLACE(
+                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                '[\\t\\n\\x0B\\f\\r ]+',
+                ' '
+              ),
+              'yyyy-M-d H:m'
+            ),
+            TRY_TO_TIMESTAMP(
+              REGEXP_REPLACE(
+                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                '[\\t\\n\\x0B\\f\\r ]+',
+                ' '
+              ),
+              'yyyy-M-d\'T\'H:m:s'
+            ),
+            TRY_TO_TIMESTAMP(
+              REGEXP_REPLACE(
+                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                '[\\t\\n\\x0B\\f\\r ]+',
+                ' '
+              ),
+              'yyyy-M-d\'T\'H:m'
+            ),
+            TRY_TO_TIMESTAMP(
+              REGEXP_REPLACE(
+                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                '[\\t\\n\\x0B\\f\\r ]+',
+                ' '
+              ),
+              'yyyy-M-d H:m:s.SSSSSS'
+            ),
+            TRY_TO_TIMESTAMP(
+              REGEXP_REPLACE(
+                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                '[\\t\\n\\x0B\\f\\r ]+',
+                ' '
+              ),
+              'yyyy-M-d\'T\'H:m:s.SSSSSS'
+            ),
+            TRY_TO_TIMESTAMP(
+              REGEXP_REPLACE(
+                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                '[\\t\\n\\x0B\\f\\r ]+',
+                ' '
+              ),
+              'yyyy-M-d'
+            ),
+            TRY_TO_TIMESTAMP(
+              REGEXP_REPLACE(
+                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                '[\\t\\n\\x0B\\f\\r ]+',
+                ' '
+              ),
+              'yyyy-M-d h:m:s a'
+            ),
+            TRY_TO_TIMESTAMP(
+              REGEXP_REPLACE(
+                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                '[\\t\\n\\x0B\\f\\r ]+',
+                ' '
+              ),
+              'yyyy-M-d h:m a'
+            )
+          )
+        END
+      )[0]
+    ) AS DATE) AS birthday, /* a birthday written with two digits of year is in the last century when 20yy is later */
+    signup_date AS signup_date_text,
+    birthday AS birthday_text
+  FROM source
+), phones AS (
+  SELECT
+    *,
+    CASE
+      WHEN phone_digits LIKE '+84%'
+      THEN SUBSTRING(phone_digits, 4)
+      WHEN phone_digits LIKE '0084%'
+      THEN SUBSTRING(phone_digits, 5)
+      WHEN phone_digits LIKE '84%' AND LENGTH(phone_digits) = 11
+      THEN SUBSTRING(phone_digits, 3)
+      WHEN phone_digits LIKE '0%' AND LENGTH(phone_digits) = 10
+      THEN SUBSTRING(phone_digits, 2)
+      WHEN LENGTH(phone_digits) = 9
+      THEN phone_digits
+    END AS phone_national /* the 9 digits after Vietnam's country code, from 0912..., +84 912..., 84912..., 0084... */
+  FROM parsed
+), checked AS (
+  SELECT
+    *
+    EXCEPT (phone_digits, phone_national),
+    CASE
+      WHEN COALESCE(phone_national, '') RLIKE '^[35789][0-9]{8}\\z'
+      THEN '+84' || phone_national
+    END AS phone, /* Vietnamese mobile numbers: +84 then 9 digits starting 3, 5, 7, 8 or 9 */
+    COALESCE(phone_national, '') RLIKE '^[35789][0-9]{8}\\z' AS is_phone_valid,
+    COALESCE(email, '') RLIKE '^[a-z0-9_][a-z0-9._%+\'-]*@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\\.[a-z]{2,}\\z' AS is_email_valid, /* a deliverable address: no spaces, no formula or markup characters (=1+2@evil.com is */ /* not an e-mail address a campaign tool should receive) */
+    CASE
+      WHEN is_blank_row
+      THEN 'empty_row'
+      WHEN (
+        NOT COALESCE((
+          customer_id
+        ), '') RLIKE '[^\\t\\n\\f\\r \\x{00A0}\\x{200B}\\x{200C}\\x{200D}\\x{2060}\\x{FEFF}]'
+      )
+      THEN 'empty_customer_id'
+      WHEN ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY source_file NULLS LAST, source_line NULLS LAST) > 1
+      THEN 'duplicate_customer_id'
+    END AS reject_reason
+  FROM phones
+), final AS (
+  SELECT
+    *,
+    FALSE AS is_duplicate
+  FROM checked
+)
+SELECT
+  *
+FROM final
