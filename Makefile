@@ -11,6 +11,9 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 AS_OF ?=
 PARAMS ?= params/monthly.yaml
+# nbval runs only the notebooks the month fixture does not execute (tests/test_monthly.py runs
+# 00-06 end to end through the monthly runner; running them again under nbval doubled the work)
+NBVAL_ONLY := notebooks/10_explore.ipynb
 export UV_COMPILE_BYTECODE := 1
 export PYTHONDONTWRITEBYTECODE :=
 
@@ -64,19 +67,23 @@ java:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null) \
 	  || { echo "Could not install Java: run 'sudo apt-get install openjdk-17-jre-headless'"; exit 1; }; }
 
-## All tests: helpers, SQL models on both engines, notebooks (papermill and nbval), browser check
+## All tests: import contracts, helpers, SQL models on both engines, the month's notebooks
+## (papermill, in the month fixture), the explorer notebook (nbval), browser check
 test: setup browser java data/raw/orders.csv
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -q --durations=15
-	WORKBOOK_KEEP_LARGE_ROWS=50 $(PY) -m pytest -q -p no:cacheprovider --nbval-lax notebooks
+	WORKBOOK_KEEP_LARGE_ROWS=50 $(PY) -m pytest -q -p no:cacheprovider --nbval-lax $(NBVAL_ONLY)
 
-## Fast tests only (no notebook runs, no browser)
+## Fast loop: import contracts and every test but the month, the browser, Spark and slow ones
 test-fast: setup
-	$(PY) -m pytest -q -m "not notebooks and not browser"
+	$(VENV)/bin/lint-imports
+	$(PY) -m pytest -q -m "not notebooks and not browser and not spark and not slow"
 
 ## Lint Python (ruff) and SQL (sqlfluff, DuckDB dialect, the house style in .sqlfluff)
 lint: setup
 	$(VENV)/bin/ruff check src tests benchmarks notebooks/src
 	$(VENV)/bin/sqlfluff lint --processes 2 src/helpers/sql
+	$(VENV)/bin/lint-imports
 
 ## Benchmark on 1M and 10M generated order lines (prints a table, writes benchmarks/results.md)
 bench: setup

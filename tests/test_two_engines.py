@@ -292,7 +292,7 @@ def test_a_broken_grain_on_spark_is_the_same_error_as_on_duckdb(spark, con):
     with pytest.raises(db.ModelError) as on_duckdb:
         db._check_unique(con, "contact_source", "contact_source", ("customer_id",))
     with pytest.raises(db.ModelError) as on_spark:
-        spark_models._check_unique(spark, "contact_source", "contact_source", ("customer_id",))
+        spark_models.check_unique(spark, "contact_source", "contact_source", ("customer_id",))
     assert str(on_spark.value) == str(on_duckdb.value)
     assert "('c1',) appears 2 times" in str(on_spark.value)
 

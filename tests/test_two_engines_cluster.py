@@ -22,7 +22,7 @@ from helpers.core.paths import NOTEBOOKS_DIR, PARAMS_DIR
 from helpers.run import monthly
 from tests.test_two_engines import same_file
 
-pytestmark = pytest.mark.spark
+pytestmark = [pytest.mark.spark, pytest.mark.slow]
 AS_OF = date(2026, 10, 31)
 
 

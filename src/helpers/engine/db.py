@@ -191,6 +191,12 @@ _built: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 # a model runs there when every source it reads has been given to that engine too; its result
 # comes back to this connection as a view over the Parquet the engine wrote
 _engines: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def use_engine(con: duckdb.DuckDBPyConnection, engine) -> None:
+    """Models of `con` run on `engine` (engine.spark_models.SparkEngine) from now on, where every
+    source they read has been given to it too; their results come back as views of `con`."""
+    _engines[con] = engine
 # built tables kept per model (least recently used dropped: rebuilt if asked again); at 10M lines
 # every kept int_orders or rfm_customers is hundreds of MB, so a 12-month trend keeps only a few
 KEEP = 4
@@ -228,16 +234,12 @@ def _identity(con, table: str, catalog: dict | None = None) -> str:
     return tag[0] if tag and tag[1] == oid else f"oid:{oid}"
 
 
-def _make_room(con, name: str, kind: str, catalog: dict | None = None) -> None:
+def make_room(con, name: str, kind: str, catalog: dict | None = None) -> None:
     """Drop what is named `name` unless it is of `kind` (TABLE or VIEW): DuckDB will not replace
     a view by a table or the other way round."""
     entry = (catalog if catalog is not None else _catalog(con)).get(name)
     if entry and entry[0] != kind:
         con.execute(f"drop {entry[0]} {entry[1]}.{name}")
-
-
-def _exists(con, table: str) -> bool:
-    return table in _catalog(con)
 
 
 def build(con: duckdb.DuckDBPyConnection, name: str, **params) -> duckdb.DuckDBPyRelation:
@@ -269,10 +271,10 @@ def _build(con, name: str, params: dict, catalog: dict) -> str:
     if state.get(key) != table or table not in catalog:
         sql = m.text
         for dep, dep_table in deps.items():
-            sql = _point(sql, dep, dep_table)
+            sql = point_reads(sql, dep, dep_table)
         stored = _persisted(con, m, key, sql, used, catalog) if m.persist and not deps else None
         if stored is not None:
-            _make_room(con, table, "VIEW", catalog)
+            make_room(con, table, "VIEW", catalog)
             literal = str(stored).replace("'", "''")  # a view takes no bound values
             con.execute(f"create or replace temp view {table} as "
                         f"select * from read_parquet('{literal}')")
@@ -327,7 +329,7 @@ def _persisted(con, m: Model, key: str, sql: str, used: dict, catalog: dict):
 def _show(con, name: str, table: str, state: dict, catalog: dict) -> None:
     """The plain name shows the table last built, for queries written by hand."""
     if state.get(f"view:{name}") != table or catalog.get(name, ("",))[0] != "VIEW":
-        _make_room(con, name, "VIEW", catalog)
+        make_room(con, name, "VIEW", catalog)
         con.execute(f"create or replace temp view {name} as select * from {table}")
         state[f"view:{name}"] = table
         catalog[name] = ("VIEW", "temp", "new")
@@ -362,7 +364,7 @@ _KEYWORDS = {"where", "group", "order", "cross", "inner", "left", "right", "full
              "asof", "anti", "semi", "except", "intersect", "select"}
 
 
-def _point(sql: str, dep: str, table: str) -> str:
+def point_reads(sql: str, dep: str, table: str) -> str:
     """Every read of model `dep` in `sql` made a read of the built table, keeping `dep` as the
     name the query uses for it (`from contact_lists` -> `from contact_lists__<key> as
     contact_lists`, so `contact_lists.list_key` still resolves)."""
@@ -420,7 +422,7 @@ def register(con: duckdb.DuckDBPyConnection, name: str, data) -> None:
     view = f"{name}__incoming"
     con.register(view, table)
     try:
-        _make_room(con, name, "TABLE")
+        make_room(con, name, "TABLE")
         con.execute(f"create or replace temp table {name} as select * from {view}")
     finally:
         con.unregister(view)
@@ -445,7 +447,7 @@ def register_parquet(con: duckdb.DuckDBPyConnection, name: str, path) -> None:
         _engines[con].register_parquet(name, path)
     if _identity(con, name) == tag:
         return
-    _make_room(con, name, "VIEW")
+    make_room(con, name, "VIEW")
     literal = str(path).replace("'", "''")  # a view takes no bound values
     con.execute(f"create or replace temp view {name} as select * from read_parquet('{literal}')")
     _built.setdefault(con, {})[f"source:{name}"] = (tag, _oid(con, name))
@@ -458,7 +460,7 @@ def alias(con: duckdb.DuckDBPyConnection, name: str, table: str) -> None:
         _engines[con].alias(name, table)
     if _identity(con, name) == f"alias:{table}":
         return
-    _make_room(con, name, "VIEW")
+    make_room(con, name, "VIEW")
     con.execute(f"create or replace temp view {name} as select * from {table}")
     _built.setdefault(con, {})[f"source:{name}"] = (f"alias:{table}", _oid(con, name))
 
@@ -471,7 +473,7 @@ def stage(con: duckdb.DuckDBPyConnection, name: str, *, into: str, **params):
     """
     if not into.replace("_", "").isalnum():
         raise ValueError(f"invalid table name {into!r}")
-    _make_room(con, into, "TABLE")
+    make_room(con, into, "TABLE")
     con.execute(f"create or replace temp table {into} as {sql_text(name)}",
                 used_params(name, params))
     if model(name).unique:

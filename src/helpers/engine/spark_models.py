@@ -204,10 +204,10 @@ def _spark_schema(schema: pa.Schema):
     return from_arrow_schema(schema)
 
 
-def _arg(value):
+def sql_arg(value):
     """A parameter as Spark's named arguments take it (lists become arrays)."""
     if isinstance(value, (list, tuple)):
-        return [_arg(v) for v in value]
+        return [sql_arg(v) for v in value]
     if hasattr(value, "item") and not isinstance(value, (str, bytes)):
         return value.item()  # a numpy scalar
     if isinstance(value, (str, int, float, bool, date, datetime, Decimal)) or value is None:
@@ -238,21 +238,21 @@ def _build(spark, name: str, params: dict) -> str:
     if state.get(key) != view:
         sql = text
         for dep, dep_view in deps.items():
-            sql = db._point(sql, dep, dep_view)
-        frame = spark.sql(sql, args={p: _arg(v) for p, v in used.items()})
+            sql = db.point_reads(sql, dep, dep_view)
+        frame = spark.sql(sql, args={p: sql_arg(v) for p, v in used.items()})
         # computed once and kept on the executors, its plan cut: a model read by several CTEs
         # of the next one is not inlined into each (the plans grew until the driver ran out of
         # memory on rfm_segments)
         frame = frame.localCheckpoint(eager=True)
         frame.createOrReplaceTempView(view)
         if m.unique and CHECK_GRAIN:
-            _check_unique(spark, view, name, m.unique)
+            check_unique(spark, view, name, m.unique)
         state[key] = view
     spark.table(view).createOrReplaceTempView(name)
     return view
 
 
-def _check_unique(spark, view: str, name: str, columns: tuple[str, ...]) -> None:
+def check_unique(spark, view: str, name: str, columns: tuple[str, ...]) -> None:
     cols = ", ".join(columns)
     rows = spark.sql(f"select {cols}, count(*) as n from {view} group by {cols} "
                      f"having count(*) > 1 order by n desc limit 3").collect()
@@ -364,7 +364,7 @@ def attach(con, *, master: str | None, conf: dict, staged: dict[str, str | None]
             read_parquet(spark, name, Path(path))
         else:
             register(spark, name, con.table(name).to_arrow_table())
-    db._engines[con] = engine
+    db.use_engine(con, engine)
     # the results go with the process: at the interpreter's end (before it waits for threads),
     # or when a notebook's kernel manager ends the kernel, which it does with SIGTERM once Spark
     # runs in it (its atexit handlers never run then); a killed process's are swept next time

@@ -106,7 +106,7 @@ class SparkStager:
         return {"nfc_from": texts, "nfc_to": [unicodedata.normalize("NFC", t) for t in texts]}
 
     def _run(self, model: str, params: dict, extra: dict | None = None):
-        args = {p: spark_models._arg(v) for p, v in db.used_params(model, params).items()}
+        args = {p: spark_models.sql_arg(v) for p, v in db.used_params(model, params).items()}
         return self.spark.sql(spark_models.spark_sql(model), args={**args, **(extra or {})})
 
     def _keep(self, frame, name: str) -> Path:
@@ -137,7 +137,7 @@ class SparkStager:
     def _check(self, model: str, name: str) -> None:
         unique = db.model(model).unique
         if unique:
-            spark_models._check_unique(self.spark, name, model, unique)
+            spark_models.check_unique(self.spark, name, model, unique)
 
     def order_customers(self) -> None:
         """View order_customers (the returns' orders) from the checked orders, as ingest makes

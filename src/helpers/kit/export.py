@@ -161,7 +161,7 @@ def build_contact_lists(con: duckdb.DuckDBPyConnection, source_table: str,
         if not name.replace("_", "").isalnum():
             raise ValueError(f"invalid identifier {name!r}")
     # a view, not a copy: at 100M lines the source is 18.7M customers with their contacts
-    db._make_room(con, "contact_source", "VIEW")
+    db.make_room(con, "contact_source", "VIEW")
     con.execute(f"create or replace temp view contact_source as "
                 f"select *, {group_column} as list_key from {source_table}")
     return db.build(con, "contact_lists")

@@ -37,12 +37,6 @@ def build_repurchase_windows(con, *, as_of: date, windows: list[int],
                     **order_params(as_of=as_of, excluded_statuses=excluded_statuses))
 
 
-def build_second_purchases(con, *, as_of: date, excluded_statuses=()) -> duckdb.DuckDBPyRelation:
-    """One row per buyer: first and second purchase dates (sql/int_second_purchases.sql)."""
-    return db.build(con, "int_second_purchases",
-                    **order_params(as_of=as_of, excluded_statuses=excluded_statuses))
-
-
 def second_purchase_gap(con, *, as_of: date, excluded_statuses=()) -> duckdb.DuckDBPyRelation:
     """One row per gap in days between first and second purchase (sql/second_purchase_gap.sql)."""
     return db.build(con, "second_purchase_gap",
