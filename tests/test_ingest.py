@@ -13,6 +13,7 @@ from helpers import ingest
 from helpers.core.params import bytes_in
 from helpers.ingest import readers as ingest_readers
 from helpers.ingest import staging as ingest_staging
+from helpers.ingest.phones import vn_mobile
 
 ROW = {"order_id": "1", "customer_id": "a", "order_date": "2024-03-01", "amount": "100000",
        "status": "completed", "channel": "POS"}
@@ -309,6 +310,18 @@ def test_phones_normalise_to_e164_and_invalid_ones_are_flagged(con, given_custom
         "select phone, is_phone_valid, phone_raw from customers").fetchone()
     assert phone == e164 and valid == (e164 is not None)
     assert raw == (typed or None)
+
+
+def test_one_phone_rule_in_sql_and_in_python(con, given_customers):
+    """The explorer's lookup (ingest.phones.vn_mobile) reads a typed phone as staging does."""
+    spellings = ["0912 345 678", "+84 912345678", "84912345678", "0084912345678", "912345678",
+                 "0312345678", "0241234567", "091234", "+1 415 555 0100", "849123456789",
+                 "0912-345-678 ", "(+84) 912-345-678", "0612345678", "", "abc", "+840912345678"]
+    given_customers([{"customer_id": str(i), "phone": s} for i, s in enumerate(spellings)])
+    staged = dict(con.execute("select customer_id, phone from customers").fetchall())
+    assert {s: staged[str(i)] for i, s in enumerate(spellings)} == \
+        {s: vn_mobile(s) for s in spellings}
+    assert vn_mobile("0912 345 678") == "+84912345678" and vn_mobile("0241234567") is None
 
 
 def test_customers_quarantine_empty_and_repeated_ids_and_parse_consent(con, given_customers):

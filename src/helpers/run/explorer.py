@@ -22,6 +22,7 @@ from helpers.core.params import RunParams
 from helpers.core.paths import EXPORTS_DIR
 from helpers.core.schemes import SchemeError, available_schemes, load_scheme
 from helpers.engine import db
+from helpers.ingest.phones import vn_mobile
 from helpers.kit import export, rfm, snapshots
 from helpers.kit.formatting import money, number
 from helpers.kit.texts import t
@@ -356,7 +357,7 @@ class Explorer:
             "select customer_id from customers where customer_id = $q or phone = $phone "
             "or lower(email) = lower($q) or phone_raw = $q "
             "union select customer_id from order_lines where customer_id = $q limit 1",
-            {"q": query.strip(), "phone": _e164(query)}).fetchall()
+            {"q": query.strip(), "phone": vn_mobile(query)}).fetchall()
         if not found:
             self.tables.pop("lookup_orders", None)
             said = ("Không có khách nào khớp với" if self.active.lang == "vi"
@@ -406,14 +407,6 @@ class Explorer:
     def _say(self, text: str) -> None:
         self.message = text
         self._draw("status", HTML(f"<p>{html.escape(text)}</p>"))
-
-
-def _e164(text: str) -> str | None:
-    digits = "".join(ch for ch in text if ch.isdigit() or ch == "+")
-    for prefix in ("+84", "0084", "84", "0"):
-        if digits.startswith(prefix) and len(digits) - len(prefix) == 9:
-            return "+84" + digits[len(prefix):]
-    return None
 
 
 def measure_redraw(explorer: Explorer, changes: list[tuple[str, object]]) -> list[dict]:

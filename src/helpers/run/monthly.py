@@ -32,7 +32,7 @@ import yaml
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import CaselessStrEnum
 
-from helpers import ingest
+from helpers import ingest, pages
 from helpers.core.errors import IngestError, ParamError
 from helpers.core.files import expand_inputs, file_sha256
 from helpers.core.params import parse_date, previous_month_end, size_bytes, stale_days, unknown_parameter
@@ -45,15 +45,7 @@ from helpers.kit.html_report import export_html, print_pdf
 from helpers.kit.texts import pick
 from helpers.pages.review.sentences import PAGE_TITLES
 
-NOTEBOOKS = [
-    "01_rfm_segments",
-    "02_segment_migration",
-    "03_cohort_revenue",
-    "04_loyalty_tiers",
-    "05_campaign_results",
-    "06_customer_value",
-    "00_monthly_review",
-]
+NOTEBOOKS = pages.notebooks()  # each page declares its notebook (pages/<page>/__init__.py)
 KEY_PACKAGES = ["duckdb", "pandas", "pyarrow", "plotly", "papermill", "nbconvert", "ipykernel",
                 "babel", "pymc-marketing", "pymc"]
 RUNNER_KEYS = {"as_of"}  # given by the runner itself, never by a params file
@@ -342,13 +334,7 @@ def _run_locked(as_of, params, params_files, declared, notebooks, reports_dir, h
 # came from; 05 reads snapshots but never writes one, so it cannot change that sentence);
 # 00 reads every output. 03, 04 and 05 read only the staged exports (05 after 01, which stages
 # them first); 06 (customer value) follows 01, as the issue orders it.
-NEEDS = {
-    "02_segment_migration": ("01_rfm_segments",),
-    "05_campaign_results": ("01_rfm_segments",),
-    "06_customer_value": ("01_rfm_segments",),
-    "00_monthly_review": ("01_rfm_segments", "02_segment_migration", "03_cohort_revenue",
-                          "04_loyalty_tiers", "05_campaign_results", "06_customer_value"),
-}
+NEEDS = pages.needs()  # what each page reads from the others, as it declares
 
 
 # with notebooks side by side, the ones on the longest chain start first when several are ready
