@@ -27,6 +27,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pyarrow as pa
+import sqlglot
+from sqlglot import exp
+from sqlglot.optimizer.scope import traverse_scope
 
 from helpers.core.safety import (
     process_alive,
@@ -109,9 +112,6 @@ class ModelError(ValueError):
     """A model that cannot be built as asked: a missing parameter, a broken grain."""
 
 
-_CTE = re.compile(r"(?:\bwith\s+|,\s*)([a-z_][a-z0-9_]*)\s+as\s*(?:not\s+)?(?:materialized\s*)?\(",
-                  re.IGNORECASE)
-_READS = re.compile(r"\b(from|join)(\s+)([a-z_][a-z0-9_]*)\b(?!\s*\()", re.IGNORECASE)
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)", re.IGNORECASE)
 _UNIQUE = re.compile(r"^--\s*unique:\s*(.+)$", re.MULTILINE)
 _PERSIST = re.compile(r"^--\s*persist:\s*beside its sources\s*$", re.MULTILINE)
@@ -123,24 +123,19 @@ def _code(text: str) -> str:
     return re.sub(r"'(?:[^']|'')*'", "''", text)
 
 
-def _external_reads(code: str) -> list[str]:
-    """Names read by `from`/`join` that are not the file's own CTEs. A CTE is visible after its
-    definition; inside its own body its name still means the outer table (the import CTE
-    `order_lines as (select * from order_lines)`)."""
-    ctes = []  # (name, start of its body, end of its body)
-    for m in _CTE.finditer(code):
-        depth, end = 1, m.end()
-        while end < len(code) and depth:
-            depth += {"(": 1, ")": -1}.get(code[end], 0)
-            end += 1
-        ctes.append((m.group(1).lower(), m.end(), end))
+def _reads(text: str) -> list[str]:
+    """The tables a model reads, in order: every table of every scope of its statements that is
+    not one of the file's CTEs, as SQLGlot's scopes resolve them (inside its own body a CTE's name
+    still means the outer table: the import CTE `order_lines as (select * from order_lines)`
+    reads the source)."""
     out = []
-    for m in _READS.finditer(code):
-        name, at = m.group(3).lower(), m.start()
-        if any(c == name and at >= body_end for c, _, body_end in ctes):
-            continue  # a CTE defined above, read below its definition
-        out.append(name)
-    return out
+    for statement in sqlglot.parse(text, read="duckdb"):
+        if statement is None:
+            continue
+        for scope in traverse_scope(statement):
+            out += [source.name.lower() for source in scope.sources.values()
+                    if isinstance(source, exp.Table)]
+    return list(dict.fromkeys(out))
 
 
 @dataclass(frozen=True)
@@ -172,7 +167,7 @@ def model(name: str) -> Model:
         raise ModelError(f"no model {name!r} in sql/ (models: {', '.join(sorted(model_names()))})")
     text = sql_text(name)
     code = _code(text)
-    read = [r for r in dict.fromkeys(_external_reads(code)) if r != name]
+    read = [r for r in _reads(text) if r != name]
     unique = _UNIQUE.search(text)
     return Model(
         name=name, text=text,
