@@ -152,7 +152,7 @@ def lint_text(text: str, model: str = "query", *, staging: bool = False) -> list
                 continue
             if isinstance(node, exp.Anonymous) and node.name.lower() == "hash":
                 flag(node, "hash", "hash() differs between engines and versions: use md5 of a "
-                     "salt and the id (sql/holdout_split.sql)")
+                     "salt and the id (holdout_split.sql)")
             elif isinstance(node, exp.Anonymous) and not (
                     staging and node.name.lower() in STAGING_FUNCTIONS):
                 flag(node, "unknown-function", f"{node.name}() is not known to SQLGlot and would "
@@ -241,7 +241,7 @@ def spark_files() -> dict[str, str]:
 # ---------------------------------------------------------------- staging on Spark
 #
 # The staging models parse what shops write (dates in any order, money in any notation) through
-# the macros of sql/macros.sql, which use DuckDB's own functions: list lambdas, regular
+# the macros of macros.sql, which use DuckDB's own functions: list lambdas, regular
 # expressions into structs, strptime with a list of formats. They are not inside the portable
 # subset; instead each DuckDB-only function is rewritten here into the Spark expression that
 # means the same, checked on both engines value for value (tests/test_spark_staging.py):
@@ -281,7 +281,7 @@ SPARK_STAGING_FUNCTIONS = {"TRY_TO_TIMESTAMP", "FROM_UTC_TIMESTAMP", "TRY_ELEMEN
 
 
 def macros(text: str | None = None) -> dict[str, tuple[list[str], exp.Expression]]:
-    """name -> (parameters, body) of every macro in sql/macros.sql."""
+    """name -> (parameters, body) of every macro in macros.sql."""
     text = text if text is not None else db.sql_text("macros")
     text = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("--"))
     found = {}

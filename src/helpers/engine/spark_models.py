@@ -1,11 +1,11 @@
 """The same SQL models on Apache Spark (issue 18).
 
 Each model in sql/ that stays inside the portable subset (helpers.portable) has its Spark SQL in
-sql_spark/<model>.sql, transpiled by SQLGlot and committed, so that a change of SQLGlot that
+sql/**/<model>.spark.sql, transpiled by SQLGlot and committed, so that a change of SQLGlot that
 changes what runs shows in review (`python -m helpers.portable --write` writes them again;
 tests/test_portable_sql.py fails while they are stale).
 
-`build(spark, name, **params)` runs a model the way `helpers.db.build` does on DuckDB: the models
+`build(spark, name, **params)` runs a model the way `helpers.engine.db.build` does on DuckDB: the models
 it reads first, each given only the parameters it uses, kept as a temporary view named by the
 model and a key of everything that made it. Sources (the staged exports, the scheme's tables) are
 registered first, from Arrow tables (`register`) or Parquet files and folders (`read_parquet`).
@@ -43,8 +43,8 @@ DUCKDB_ONLY = {
               "portable.expand_macros) before it is written in Spark SQL",
 }
 
-# Staging models that run on Spark through helpers.portable.staging_to_spark: the macros of
-# sql/macros.sql expanded into them and DuckDB's parsing functions rewritten one by one, each
+# Staging models that run on Spark through helpers.engine.portable.staging_to_spark: the macros of
+# macros.sql expanded into them and DuckDB's parsing functions rewritten one by one, each
 # rewrite checked value for value on both engines (tests/test_spark_staging.py).
 STAGING_ON_SPARK = ("stg_order_lines_parsed", "stg_order_structure", "stg_order_repeats",
                     "stg_order_lines", "stg_return_lines", "stg_customers", "stg_campaigns",

@@ -2,15 +2,16 @@
 
 The export is read as on DuckDB: each file becomes text Parquet with its line numbers
 (helpers.ingest, on the machine that runs the notebook, one streaming pass). From there every
-line is parsed and checked on Spark by the same staging models (sql/stg_order_lines_parsed.sql,
+line is parsed and checked on Spark by the same staging models (stg_order_lines_parsed.sql,
 stg_order_structure, stg_order_repeats, stg_order_lines) and the same checks of the export's
 shape (export_date_evidence, export_decimal_evidence, export_order_amounts), in the Spark SQL
-that helpers.portable.staging_to_spark writes (sql_spark/, committed). Spark writes the checked
+that helpers.engine.portable.staging_to_spark writes (<model>.spark.sql beside each model,
+committed). Spark writes the checked
 lines as Parquet parts in the staging's work folder; the counts per file, the quarantine file
 and the staged cache in file order are then written from those parts as on DuckDB
-(ingest._finish), so that both engines stage an export into the same files.
+(ingest.ledger.account_rows), so that both engines stage an export into the same files.
 
-The returns export (sql/stg_return_lines.sql) and the customers export (stg_customers.sql) are
+The returns export (stg_return_lines.sql) and the customers export (stg_customers.sql) are
 staged on Spark alike. What stays DuckDB's: the campaign files (notebook 05), listed in
 spark_models.DUCKDB_ONLY.
 """
@@ -116,7 +117,7 @@ class SparkStager:
         return path
 
     def order_lines(self, con, checked_name: str, params: dict) -> None:
-        """Steps 1 to 4 of sql/stg_order_lines_parsed.sql … stg_order_lines.sql on Spark over
+        """Steps 1 to 4 of stg_order_lines_parsed.sql … stg_order_lines.sql on Spark over
         raw_orders; the checked lines as Parquet parts, seen by `con` as view `checked_name`."""
         nfc = self.nfc_pairs("raw_orders", "status")
         for model, name in ORDER_STEPS:

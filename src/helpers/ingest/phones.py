@@ -1,4 +1,4 @@
-"""Vietnamese mobile numbers, the one rule: the phone of sql/staging/stg_customers.sql, for Python
+"""Vietnamese mobile numbers, the one rule: the phone of stg_customers.sql, for Python
 callers (the explorer's lookup). tests/test_ingest.py holds the two equal on every spelling."""
 
 from __future__ import annotations

@@ -97,7 +97,7 @@ def order_params(*, as_of: date, excluded_statuses) -> dict:
 
 
 def score_params(run: RunParams, as_of: date | None = None) -> dict:
-    """Every parameter of the scores (sql/rfm_scores.sql and what it reads) for this run."""
+    """Every parameter of the scores (rfm_scores.sql and what it reads) for this run."""
     cuts = run.fixed_cuts
     return {**order_params(as_of=as_of or run.as_of, excluded_statuses=run.excluded_statuses),
             "window_days": run.window_days, "bins": run.bins, "scoring": run.scoring,
@@ -106,7 +106,7 @@ def score_params(run: RunParams, as_of: date | None = None) -> dict:
 
 
 def build_orders(con, *, as_of: date, excluded_statuses) -> duckdb.DuckDBPyRelation:
-    """One row per order on or before `as_of` (sql/int_orders.sql)."""
+    """One row per order on or before `as_of` (int_orders.sql)."""
     return db.build(con, "int_orders", **order_params(as_of=as_of,
                                                       excluded_statuses=excluded_statuses))
 
@@ -132,7 +132,7 @@ def build_rfm_segments(con, *, run: RunParams, scheme: Scheme,
 
 def build_segment_summary(con, run: RunParams, as_of: date | None = None
                           ) -> duckdb.DuckDBPyRelation:
-    """One row per segment of the scheme, best first (sql/segment_summary.sql)."""
+    """One row per segment of the scheme, best first (segment_summary.sql)."""
     return db.build(con, "segment_summary", **score_params(run, as_of))
 
 

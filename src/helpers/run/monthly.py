@@ -7,7 +7,7 @@ Notebooks run side by side (--jobs, two by default), each after the notebooks wh
 reads (NEEDS). They execute into a staging folder; reports/<as_of>/ is replaced only when all
 succeeded. A
 failure exits non-zero naming the notebook and cell, and keeps the failed notebook under
-reports/<as_of>/failed/.
+reports/failed-<as_of>/.
 """
 
 from __future__ import annotations

@@ -107,7 +107,7 @@ def sample_size(*, base_rate: float, uplift: float, holdout_share: float = 0.1,
 
 def split_holdout(con, *, source_table: str, campaign_key: str,
                   holdout_share: float) -> duckdb.DuckDBPyRelation:
-    """Table holdout_split: the list with is_holdout from a stable hash (sql/holdout_split.sql)."""
+    """Table holdout_split: the list with is_holdout from a stable hash (holdout_split.sql)."""
     if not source_table.replace("_", "").isalnum():
         raise ValueError(f"invalid table name {source_table!r}")
     if not 0 <= holdout_share < 1:

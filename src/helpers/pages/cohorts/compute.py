@@ -23,7 +23,7 @@ def check_windows(windows) -> list[int]:
 
 def build_cohort_revenue(con, *, as_of: date, grain: str = "month",
                          excluded_statuses=()) -> duckdb.DuckDBPyRelation:
-    """One row per (cohort, period) with at least one order (sql/cohort_revenue.sql)."""
+    """One row per (cohort, period) with at least one order (cohort_revenue.sql)."""
     if grain not in GRAINS:
         raise ValueError(f"grain = {grain!r}: must be month or week")
     return db.build(con, "cohort_revenue", grain=grain,
@@ -32,13 +32,13 @@ def build_cohort_revenue(con, *, as_of: date, grain: str = "month",
 
 def build_repurchase_windows(con, *, as_of: date, windows: list[int],
                              excluded_statuses=()) -> duckdb.DuckDBPyRelation:
-    """One row per buyer in a repurchase window, with contacts (sql/repurchase_windows.sql)."""
+    """One row per buyer in a repurchase window, with contacts (repurchase_windows.sql)."""
     return db.build(con, "repurchase_windows", windows=check_windows(windows),
                     **order_params(as_of=as_of, excluded_statuses=excluded_statuses))
 
 
 def second_purchase_gap(con, *, as_of: date, excluded_statuses=()) -> duckdb.DuckDBPyRelation:
-    """One row per gap in days between first and second purchase (sql/second_purchase_gap.sql)."""
+    """One row per gap in days between first and second purchase (second_purchase_gap.sql)."""
     return db.build(con, "second_purchase_gap",
                     **order_params(as_of=as_of, excluded_statuses=excluded_statuses))
 

@@ -30,14 +30,14 @@ def default_from(as_of_to: date) -> date:
 
 
 def build_segment_movers(con, *, scheme: Scheme, lang: str) -> duckdb.DuckDBPyRelation:
-    """One row per customer at either date, with both segments (sql/segment_movers.sql), from
+    """One row per customer at either date, with both segments (segment_movers.sql), from
     sources seg_from and seg_to (segments_source)."""
     rfm.register_scheme(con, scheme, lang)
     return db.build(con, "segment_movers")
 
 
 def build_segment_migration(con) -> duckdb.DuckDBPyRelation:
-    """The migration matrix (sql/segment_migration.sql) of the movers registered last."""
+    """The migration matrix (segment_migration.sql) of the movers registered last."""
     return db.build(con, "segment_migration")
 
 
@@ -64,7 +64,7 @@ def headline(con) -> dict:
 
 def build_movers_list(con, *, name: str, from_segments: list[str], to_segments: list[str],
                       known: list[str]) -> duckdb.DuckDBPyRelation:
-    """Customers who moved from one set of segments to another (sql/movers_list.sql)."""
+    """Customers who moved from one set of segments to another (movers_list.sql)."""
     unknown = sorted((set(from_segments) | set(to_segments)) - set(known))
     if unknown:
         raise ValueError(f"movers list {name!r} names unknown segment(s) {unknown}; the scheme "

@@ -28,8 +28,8 @@ from helpers.pages.tiers import sentences as tiers_sentences
 
 
 def monthly_kpis(con, *, as_of: date, excluded_statuses=()) -> pd.DataFrame:
-    """KPIs at the as-of date and at the month end before it (sql/monthly_kpis.sql), with the
-    guest sales of each month beside them (sql/guest_sales.sql): revenue the KPIs do not cover."""
+    """KPIs at the as-of date and at the month end before it (monthly_kpis.sql), with the
+    guest sales of each month beside them (guest_sales.sql): revenue the KPIs do not cover."""
     dates = [month_end_before(as_of), as_of]
     kpis = db.build(con, "monthly_kpis", dates=dates,
                     **order_params(as_of=as_of, excluded_statuses=excluded_statuses)).df()
@@ -115,7 +115,7 @@ def segments_section(run, scheme) -> list:
 
 def migration_section(run, scheme) -> list:
 
-    # the figures notebook 02 computed (sql/segment_movers.sql), never computed a second time
+    # the figures notebook 02 computed (segment_movers.sql), never computed a second time
     summary = read_output(run.output_dir, "migration_summary.csv")
     win_back = read_output(run.output_dir, "movers/win_back.csv")
     if summary is None:

@@ -38,21 +38,21 @@ def empty_levels(cuts: pd.DataFrame) -> list[str]:
 
 
 def headline(con, run: RunParams) -> dict:
-    """The figures page 01 opens with (sql/rfm_headline.sql), one dict."""
+    """The figures page 01 opens with (rfm_headline.sql), one dict."""
     frame = db.build(con, "rfm_headline", **score_params(run)).df()
     return {k: (None if pd.isna(v) else v) for k, v in frame.iloc[0].to_dict().items()}
 
 
 def build_revenue_concentration(con, run: RunParams) -> duckdb.DuckDBPyRelation:
-    """One row per percentile of buyers: share of revenue (sql/revenue_concentration.sql)."""
+    """One row per percentile of buyers: share of revenue (revenue_concentration.sql)."""
     return db.build(con, "revenue_concentration", **score_params(run))
 
 
 def rfm_grid(con, run: RunParams) -> pd.DataFrame:
-    """Customers and revenue per (r_score, fm_score) cell (sql/rfm_grid.sql)."""
+    """Customers and revenue per (r_score, fm_score) cell (rfm_grid.sql)."""
     return db.build(con, "rfm_grid", **score_params(run)).df()
 
 
 def distributions(con, run: RunParams) -> pd.DataFrame:
-    """Buyers per bucket of recency, frequency and monetary (sql/rfm_distributions.sql)."""
+    """Buyers per bucket of recency, frequency and monetary (rfm_distributions.sql)."""
     return db.build(con, "rfm_distributions", **score_params(run)).df()

@@ -1,6 +1,6 @@
 """Who is still a customer and what each is worth: BG/NBD and Gamma-Gamma (notebook 06).
 
-The summary per buyer is SQL (sql/customer_value_summary.sql); the fit is pymc-marketing's
+The summary per buyer is SQL (customer_value_summary.sql); the fit is pymc-marketing's
 BetaGeoModel and GammaGammaModel, by MAP with flat priors (HalfFlat), so the estimates are the
 maximum-likelihood ones the literature publishes (checked against Fader, Hardie & Lee 2005 on the
 CDNOW sample in tests/test_customer_value.py). Time is in weeks, as in the papers.
