@@ -9,17 +9,15 @@ import ast
 import re
 import subprocess
 import sys
+from importlib import import_module
 from pathlib import Path
 
+from helpers import pages
 from helpers.core.paths import NOTEBOOKS_DIR, PROJECT_ROOT
 from helpers.engine import db
 
 HELPERS = Path(__file__).resolve().parents[1] / "src" / "helpers"
 LAYERS = ["core", "engine", "ingest", "kit", "pages", "run"]
-PAGES = {"segments": "01_rfm_segments", "migration": "02_segment_migration",
-         "cohorts": "03_cohort_revenue", "tiers": "04_loyalty_tiers",
-         "campaigns": "05_campaign_results", "value": "06_customer_value",
-         "review": "00_monthly_review"}
 MAX_LINES = 600
 
 
@@ -52,7 +50,11 @@ def test_every_module_is_in_a_layer_and_short_enough_to_read():
 
 
 def test_each_page_is_one_folder_with_its_notebook_and_its_models():
-    for page, notebook in PAGES.items():
+    folders = sorted(p.name for p in (HELPERS / "pages").iterdir()
+                     if p.is_dir() and p.name != "__pycache__")
+    assert folders == sorted(pages.ORDER), "every page folder is in pages.ORDER, and only those"
+    for page in pages.ORDER:
+        notebook = import_module(f"helpers.pages.{page}").NOTEBOOK
         folder = HELPERS / "pages" / page
         have = {p.name for p in folder.glob("*.py")}
         need = {"__init__.py", "compute.py", "sentences.py"}

@@ -1,17 +1,8 @@
-"""Read shop exports (CSV, Parquet, XLSX; one file, a folder or a glob) into DuckDB staging.
-
-Nothing is lost: per file and in total, rows read = rows loaded + rows set aside (quarantined,
-guest sales) + duplicates dropped. Rows that cannot be used go to data/processed/quarantine/ with
-their reason, file and line. What the data can tell about its shape (date order, decimal mark, an
-order total repeated on every line) is detected from the whole column and either confirmed in the
-load summary or stops the run with the setting to choose; it is never guessed silently.
-
-Files are streamed: each is converted batch by batch into a Parquet file of text columns, which
-DuckDB then parses; no step holds a whole input file in Python memory. Results are cached as
-Parquet, keyed by the files' checksums and the settings, so an unchanged export is parsed once.
-
-    python -m helpers.ingest [--orders PATH] [--customers PATH] [--returns PATH] [--mapping auto]
-    python -m helpers.ingest check PATH [--mapping auto] [--returns PATH]    (make check-export)
+"""load(): an export staged as a table (orders as view order_lines, customers as view customers),
+on DuckDB or on Spark, through the staging models (sql/staging/) over the text columns that
+ingest.readers wrote, with the shape ingest.detect decided, into the cache of ingest.cache; the
+rows are accounted for by ingest.ledger. An unchanged export is read from the cache; two processes
+staging the same export take turns.
 """
 
 from __future__ import annotations

@@ -29,7 +29,7 @@ from helpers.kit.texts import t
 from helpers.pages.segments import charts
 from helpers.pages.segments import compute as segments_compute
 from helpers.pages.segments import files as segments_files
-from helpers.pages.segments import sentences as narrative
+from helpers.pages.segments import sentences as segments_sentences
 
 SORTABLE = ["monetary", "frequency", "recency_days", "orders", "aov", "customer_id"]
 DEFAULT_CUTS = {"recency_days": [30, 90, 180, 365], "frequency": [2, 3, 5, 10],
@@ -261,7 +261,7 @@ class Explorer:
         self._redraw_table()
         self.timings["refresh"] = time.perf_counter() - started
         self._draw("sizes", self.figures["sizes"], self.figures["revenue"],
-                   narrative.segment_table(summary, lang=lang))
+                   segments_sentences.segment_table(summary, lang=lang))
         self._draw("grid", self.figures["grid"])
         self._say(f"{run.as_of} · {run.scheme} · {number(int(summary.customers.sum()), lang)} "
                   f"customers · {self.timings['refresh']:.2f} s")
@@ -393,7 +393,7 @@ class Explorer:
     def snapshot(self) -> list:
         """The current view as static outputs (what a headless run and its HTML show)."""
         return [self.figures["sizes"], self.figures["grid"],
-                narrative.segment_table(self.tables["segment_summary"], lang=self.active.lang)]
+                segments_sentences.segment_table(self.tables["segment_summary"], lang=self.active.lang)]
 
     # ------------------------------------------------------------ drawing
 

@@ -18,7 +18,7 @@ from helpers.core.schemes import Scheme
 from helpers.engine import db
 from helpers.kit import rfm, snapshots
 from helpers.kit.texts import pick
-from helpers.pages.campaigns import files as export
+from helpers.pages.campaigns import files
 
 EMPTY_CAMPAIGNS = """
 create or replace temp table campaigns as
@@ -159,7 +159,7 @@ def prepare_next_campaign(con, *, run: RunParams, scheme: Scheme, target: str, k
     split_holdout(con, source_table="next_campaign_base", campaign_key=key,
                   holdout_share=holdout_share)
     folder = next_campaign_path(run.output_dir, key)
-    result = export.write_campaign_list(con, folder=folder)
+    result = files.write_campaign_list(con, folder=folder)
     # pages show where the lists are inside the month folder, never a server path
     return result | {"folder": f"campaign_lists/{key}/", "key": key,
                      "target": scheme.label(target, run.lang)}

@@ -21,7 +21,7 @@ from helpers.pages.campaigns import compute as campaigns
 from helpers.pages.campaigns import sentences as campaigns_sentences
 from helpers.pages.cohorts import sentences as cohorts_sentences
 from helpers.pages.migration import sentences as migration_sentences
-from helpers.pages.review import sentences as review_sentences
+from helpers.pages.review import sentences
 from helpers.pages.segments import charts as segments_charts
 from helpers.pages.tiers import compute as loyalty
 from helpers.pages.tiers import sentences as tiers_sentences
@@ -110,7 +110,7 @@ def segments_section(run, scheme) -> list:
     changes = segment_changes(trend, scheme.order)
     return [segments_charts.segment_treemap(summary, value="customers", lang=run.lang,
                                    colors=scheme.colors()),
-            review_sentences.segment_change_table(changes, scheme.labels(run.lang), lang=run.lang)]
+            sentences.segment_change_table(changes, scheme.labels(run.lang), lang=run.lang)]
 
 
 def migration_section(run, scheme) -> list:
@@ -225,7 +225,7 @@ def month_actions(run, *, detectable_uplift: float = 0.02, holdout_share: float 
 
 def actions_section(run, *, detectable_uplift: float = 0.02, holdout_share: float = 0.1) -> list:
 
-    return [review_sentences.actions_list(month_actions(run, detectable_uplift=detectable_uplift,
+    return [sentences.actions_list(month_actions(run, detectable_uplift=detectable_uplift,
                                                  holdout_share=holdout_share), lang=run.lang),
-            review_sentences.page_links(lang=run.lang)]
+            sentences.page_links(lang=run.lang)]
 
