@@ -11,6 +11,7 @@ from helpers.engine import db
 from helpers.ingest.mappings import (
     MappingError,
     auto_mapping,
+    header_key,
     load_mapping,
 )
 from helpers.ingest.readers import read_headers
@@ -20,12 +21,36 @@ from helpers.ingest.readers import read_headers
 
 def setting_of(overrides: dict, mapping: dict, key: str) -> tuple[str, str]:
     """(the setting, who set it) for date_order or decimal_mark: the run's parameter wins over
-    the mapping; "auto" when neither gives one."""
-    if overrides[key]:
+    the mapping; "auto" when neither gives one. A decimal_mark given per column ({header: mark})
+    is decided per column by column_mark."""
+    if overrides[key] and not isinstance(overrides[key], dict):
         return overrides[key], f"set by the {key} parameter"
-    if mapping.get(key):
+    if mapping.get(key) and not isinstance(mapping[key], dict):
         return mapping[key], "set in the mapping"
     return "auto", ""
+
+
+def column_mark(overrides: dict, mapping: dict, header: str) -> tuple[str, str]:
+    """(the decimal mark, who set it) of one amount column: a per-column setting of the run,
+    then of the mapping, wins over a file-wide one; "auto" decides from the column's own values."""
+    for given, by in ((overrides.get("decimal_mark"), "the decimal_mark parameter"),
+                      (mapping.get("decimal_mark"), "the mapping")):
+        if isinstance(given, dict):
+            for column, mark in given.items():
+                if header_key(column) == header_key(header) and mark != "auto":
+                    return str(mark), f"set for this column by {by}"
+    return setting_of(overrides, mapping, "decimal_mark")
+
+
+def check_decimal_setting(value, where: str) -> None:
+    """decimal_mark: "," | "." | auto, or {header: mark} per column."""
+    if value in (None, ""):
+        return
+    marks = value.values() if isinstance(value, dict) else [value]
+    for mark in marks:
+        if str(mark) not in ("auto", ",", "."):
+            raise IngestError(f"{where}: decimal_mark {value!r}: use \",\" or \".\" (or auto), "
+                              f"for the file or per column: decimal_mark: {{\"Đơn giá\": \",\"}}")
 
 
 def _evidence(con, stager, model: str, view: str, column_sql: str) -> tuple:
@@ -91,8 +116,14 @@ def decide_date_order(con, column_sql: str, source: str, setting: tuple[str, str
 
 
 def decide_decimal_mark(con, column_sql: str, source: str, setting: tuple[str, str], where: str,
-                         detected: list[str], fallback: str | None = None, stager=None) -> str:
+                         detected: list[str], fallback: str | None = None, stager=None,
+                         column: str | None = None) -> str:
+    """The decimal mark of one column (or of a returns file), from its own values: a value that
+    only one mark can read decides; values that fit both ('125.000') decide nothing, and a column
+    with nothing but those stops, naming the column and the setting (per column when `column`)."""
     setting, set_by = setting
+    per_column = (f' or, for this column only, decimal_mark: {{"{column}": ","}}' if column
+                  else "")
     dot, comma, either, dot_ex, comma_ex, either_ex = _evidence(
         con, stager, "export_decimal_evidence", "amount_texts", column_sql)
     if setting != "auto":
@@ -102,8 +133,8 @@ def decide_decimal_mark(con, column_sql: str, source: str, setting: tuple[str, s
         raise IngestError(
             f"{source}: amounts are written two ways: {dot:,} with a decimal point (e.g. "
             f"{_show(dot_ex)}) and {comma:,} with a decimal comma (e.g. {_show(comma_ex)}). Set "
-            f"decimal_mark: \".\" or decimal_mark: \",\" in {where} (values that do not fit are "
-            f"set aside), or fix the export.")
+            f"decimal_mark: \".\" or decimal_mark: \",\" in {where}{per_column} (values that do "
+            f"not fit are set aside), or fix the export.")
     if dot:
         detected.append(f"{source}: decimal mark '.', from {dot:,} amounts such as "
                         f"{_show(dot_ex)} (',' groups thousands)")
@@ -120,9 +151,9 @@ def decide_decimal_mark(con, column_sql: str, source: str, setting: tuple[str, s
         raise IngestError(
             f"{source}: amounts such as {_show(either_ex)} can be read two ways (150.000 is one "
             f"hundred and fifty thousand with '.' grouping thousands, as VND exports write it, or "
-            f"150 with a decimal point), and no amount in the column decides. Set "
-            f"decimal_mark: \",\" (VND: '.' groups thousands) or decimal_mark: \".\" in {where}, "
-            f"or with the decimal_mark parameter.")
+            f"150 with a decimal point), and no amount in the column decides (another column "
+            f"never decides for it). Set decimal_mark: \",\" (VND: '.' groups thousands) or "
+            f"decimal_mark: \".\" in {where}, or with the decimal_mark parameter{per_column}.")
     return "."
 
 

@@ -11,7 +11,12 @@ headers, the first one present wins). It also states what the data cannot tell b
   are written (auto = decided from the whole column, or the run stops and says what to set);
 - `id_format: {customer_id: integer_text}`: ids written as `17850.0` by spreadsheet round trips;
 - `returns:`: the columns of a separate returns export;
-- `status_map`: the export's status words -> the workbook's (compared after NFC, trim, lower case).
+- `status_map`: the export's status words -> the workbook's (compared after NFC, trim, lower case);
+- `guest_keys`: the export's walk-in codes (`Khách lẻ`), guest sales like an empty key;
+  `heavy_buyers`: keys that are one real buyer although they have far more orders than anyone;
+- `customer_key: phone` (+ `phone_region`): the customer key is a phone number, one customer
+  whatever its spelling;
+- `export_time`: where the file name says when the file was exported (overlapping files).
 """
 
 from __future__ import annotations
@@ -39,12 +44,14 @@ ID_COLUMNS = {"orders": ("order_id", "customer_id"), "customers": ("customer_id"
               "returns": ("return_id", "order_id", "customer_id")}
 TOP_KEYS = {"name", "description", "alias_of", "unsupported", "orders", "customers", "returns",
             "status_map", "empty_amount", "amount_level", "date_order", "decimal_mark",
-            "id_format", "detect"}
+            "id_format", "detect", "guest_keys", "heavy_buyers", "customer_key", "phone_region",
+            "export_time"}
 SECTION_OPTIONS = {"returns": {"amount_level"}}
 DATE_ORDERS = ("auto", "dmy", "mdy", "ymd")
 DECIMAL_MARKS = ("auto", ",", ".")
 AMOUNT_LEVELS = ("line", "order")
 ID_FORMATS = ("text", "integer_text")
+CUSTOMER_KEYS = ("id", "phone")
 MAX_AMOUNT_COLUMNS = 6
 
 
@@ -269,6 +276,12 @@ def _validate(mapping: dict, where: str) -> dict:
     for key, allowed in (("date_order", DATE_ORDERS), ("decimal_mark", DECIMAL_MARKS),
                          ("amount_level", AMOUNT_LEVELS)):
         value = mapping.get(key)
+        if key == "decimal_mark" and isinstance(value, dict):  # per column: {header: mark}
+            bad = {c: m for c, m in value.items() if str(m) not in allowed}
+            if bad or not value:
+                raise MappingError(f"{where}: decimal_mark: {value!r}; per column write "
+                                   f"{{\"Đơn giá\": \",\"}} with \",\", \".\" or auto")
+            continue
         if value is not None and str(value) not in allowed:
             raise MappingError(f"{where}: {key}: {value!r} is not one of {', '.join(allowed)}")
     if mapping.get("empty_amount", "quarantine") not in ("quarantine", "zero"):
@@ -307,6 +320,16 @@ def _validate(mapping: dict, where: str) -> dict:
         if fmt not in ID_FORMATS:
             raise MappingError(f"{where}: id_format.{column}: {fmt!r}; use integer_text (17850.0 "
                                f"-> 17850) or text (byte for byte, the default)")
+    for key in ("guest_keys", "heavy_buyers"):
+        value = mapping.get(key)
+        if value is not None and (not isinstance(value, list) or not all(
+                isinstance(v, (str, int)) and str(v).strip() for v in value)):
+            raise MappingError(f"{where}: {key}: give a list of customer keys, e.g. "
+                               f"{key}: [\"Khách lẻ\"]")
+    if mapping.get("customer_key", "id") not in CUSTOMER_KEYS:
+        raise MappingError(f"{where}: customer_key: {mapping['customer_key']!r}; use id (the key "
+                           f"as written) or phone (a phone number, one customer whatever its "
+                           f"spelling)")
     status_map = mapping.get("status_map") or {}
     if not isinstance(status_map, dict):
         raise MappingError(f"{where}: status_map: expected 'export status': workbook status lines")

@@ -65,7 +65,8 @@ class LoadReport:
             text += (f", {self.duplicates:,} exact duplicate row"
                      f"{'' if self.duplicates == 1 else 's'} {verb}")
         if self.guest_rows:
-            text += (f". Guest sales (no customer key, not customers, kept out of RFM): "
+            text += (f". Guest sales (no customer key, or a walk-in code such as Khách lẻ; not "
+                     f"customers, kept out of RFM): "
                      f"{rows_text(self.guest_rows)}, {exact_amount(self.guest_revenue)} in sales")
         if len(self.files) > 1:
             text += "\n" + "\n".join(

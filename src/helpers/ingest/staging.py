@@ -33,12 +33,15 @@ from helpers.engine.db import drop_relation
 from helpers.ingest.cache import CACHE_FILES, cache_key, publish, sweep_builds, verify_cache
 from helpers.ingest.detect import (
     decide_date_order,
+    check_decimal_setting,
+    column_mark,
     decide_decimal_mark,
     order_amount_shape,
     resolve_mapping,
     setting_of,
     where_set,
 )
+from helpers.ingest.guests import check_busiest, check_ids, shown_key, guest_keys as guest_key_list, key_list
 from helpers.ingest.ledger import ORDER_LINE_COLUMNS, account_rows, republish_quarantine, sql_path
 from helpers.ingest.mappings import (
     CUSTOMER_COLUMNS,
@@ -153,7 +156,11 @@ def load(
     drop_duplicates: bool = False,
     encoding: str = "utf-8",
     date_order: str | None = None,
-    decimal_mark: str | None = None,
+    decimal_mark: str | dict | None = None,
+    guest_keys=None,
+    heavy_buyers=None,
+    customer_key: str | None = None,
+    phone_region: str | None = None,
     use_cache: bool = True,
     cache_dir: Path = CACHE_DIR,
     quarantine_dir: Path = QUARANTINE_DIR,
@@ -171,12 +178,13 @@ def load(
     for f in files:
         check_file(f)
     mapping = resolve_mapping(mapping, files, encoding, detected, section=kind)
-    overrides = {"date_order": date_order or None, "decimal_mark": decimal_mark or None}
-    for key, value in overrides.items():
-        if value and value not in (("auto", "dmy", "mdy", "ymd") if key == "date_order"
-                                   else ("auto", ",", ".")):
-            raise IngestError(f"{key} = {value!r}: use " + ("auto, dmy, mdy or ymd"
-                              if key == "date_order" else 'auto, "," or "."'))
+    overrides = {"date_order": date_order or None, "decimal_mark": decimal_mark or None,
+                 "guest_keys": key_list(guest_keys, "guest_keys") or None,
+                 "heavy_buyers": key_list(heavy_buyers, "heavy_buyers") or None,
+                 "customer_key": customer_key or None, "phone_region": phone_region or None}
+    if overrides["date_order"] and overrides["date_order"] not in ("auto", "dmy", "mdy", "ymd"):
+        raise IngestError(f"date_order = {date_order!r}: use auto, dmy, mdy or ymd")
+    check_decimal_setting(overrides["decimal_mark"], "the decimal_mark parameter")
     return_files = expand_inputs(returns_path, key="returns_path") if (
         kind == "orders" and returns_path) else []
     if return_files and not mapping.get("returns"):
@@ -342,18 +350,25 @@ def _stage_with(con, kind, files, return_files, mapping, overrides, cache, work,
         order_date = decide_date_order(con, "select order_date as value from raw_orders",
                                         "order dates", date_setting, where, detected,
                                         stager=stager)
-        slots = ", ".join(f"amount_{i + 1}" for i in range(amount_columns))
-        each = f"unnest([{slots}])" if stager is None else f"explode(array({slots}))"
-        mark = decide_decimal_mark(
-            con, f"select {each} as value from raw_orders", "amounts", mark_setting,
-            where, detected, stager=stager)
+        # the decimal mark of each column of the amount expression, from its own values
+        headers = picks[0]["amount_headers"] or []
+        marks = [decide_decimal_mark(
+            con, f"select amount_{i + 1} as value from raw_orders",
+            "amounts" if len(headers) < 2 else f"amounts in '{header}'",
+            column_mark(overrides, mapping, header), where, detected, stager=stager,
+            column=header if len(headers) > 1 else None) for i, header in enumerate(headers)] or [
+            decide_decimal_mark(con, "select amount_1 as value from raw_orders", "amounts",
+                                mark_setting, where, detected, stager=stager)]
+        mark = marks[0] if len(set(marks)) == 1 else dict(zip(headers, marks))
+        column_marks = {f"decimal_mark_{i + 1}": (marks + [marks[0]] * 6)[i] for i in range(6)}
         level_order = mapping.get("amount_level") == "order"
-        params = {"shop_tz": shop_tz, "date_order": order_date, "decimal_mark": mark,
+        params = {"shop_tz": shop_tz, "date_order": order_date, **column_marks,
                   "empty_amount_is_zero": mapping.get("empty_amount", "quarantine") == "zero",
                   "amount_level_order": level_order, "amount_columns": amount_columns,
                   "customer_id_integer": ids["customer_id_integer"],
                   "order_id_integer": ids["order_id_integer"],
-                  "status_keys": keys, "status_values": values}
+                  "status_keys": keys, "status_values": values,
+                  "guest_keys": guest_key_list(mapping, overrides["guest_keys"])}
         rows = sum(r.rows for r in raws)
         if stager is not None:
             stager.order_lines(con, checked_name, params)
@@ -361,11 +376,22 @@ def _stage_with(con, kind, files, return_files, mapping, overrides, cache, work,
             _stage_order_lines(con, work, checked_name, params, on_disk=memory is not None
                                and rows * SCRATCH_BYTES_PER_ROW > memory.cap)
         order_amount_shape(con, mapping, picks, detected, where, stager)
-        guests = con.execute(f"select count(*) filter (where is_guest) "
-                             f"from {checked_name}").fetchall()[0][0]
+        guests, coded = con.execute(
+            f"select count(*) filter (where is_guest), count(*) filter (where is_guest and not "
+            f"is_blank_text(customer_id)) from {checked_name}").fetchall()[0]
         if guests:
-            detected.append(f"{rows_text(guests)} without a customer key: guest sales, reported "
-                            f"apart and kept out of RFM")
+            codes = [r[0] for r in con.execute(
+                f"select customer_id, count(*) as n from {checked_name} where is_guest and not "
+                f"is_blank_text(customer_id) group by all order by n desc limit 3").fetchall()]
+            detected.append(f"{rows_text(guests)} of guest sales (" + (
+                f"{rows_text(coded)} with a walk-in code: "
+                f"{', '.join(repr(shown_key(c)) for c in codes)}" + ("; the rest " if coded < guests
+                                                                     else "") if coded else "")
+                + ("without a customer key" if coded < guests else "")
+                + "): reported apart and kept out of RFM")
+        check_ids(con, checked_name, ("order_id", "customer_id"), where)
+        heavy = overrides["heavy_buyers"] or key_list(mapping.get("heavy_buyers"), "heavy_buyers")
+        detected += check_busiest(con, checked_name, heavy, where)
     else:
         columns = list(CUSTOMER_COLUMNS)
         _raw_view(con, "raw_customers", raws, "customers", mapping, columns, stager)
@@ -455,6 +481,7 @@ def _stage_returns(con, return_files, mapping, overrides, cache, work, *, shop_t
                                      "return dates", date_setting, where, detected,
                                      fallback=orders_date_order if orders_date_order != "ymd"
                                      else None, stager=stager)
+    orders_mark = orders_mark if isinstance(orders_mark, str) else None
     mark = decide_decimal_mark(con, "select amount_1 as value from raw_returns",
                                 "return amounts", mark_setting, where, detected,
                                 fallback=orders_mark, stager=stager)
@@ -469,6 +496,7 @@ def _stage_returns(con, return_files, mapping, overrides, cache, work, *, shop_t
                     "repeated on its lines)" if level_order else "on every line"))
     params = {"shop_tz": shop_tz, "date_order": return_date, "decimal_mark": mark,
               "amount_level_order": level_order,
+              "guest_keys": guest_key_list(mapping, overrides["guest_keys"]),
               "customer_id_integer": ids["customer_id_integer"],
               "order_id_integer": ids["order_id_integer"],
               "return_id_integer": ids["return_id_integer"], "status_keys": keys,

@@ -12,7 +12,10 @@ from helpers.kit.formatting import money, number
 from helpers.kit.texts import CHANNEL_NAMES, callout, pick, t
 
 REASON_LABELS = {
-    "guest_sale": ("bán cho khách vãng lai (không có mã khách)", "guest sales (no customer key)"),
+    "guest_sale": ("bán cho khách vãng lai (không có mã khách, hoặc mã khách lẻ)",
+                   "guest sales (no customer key, or a walk-in code)"),
+    "replaced_by_later_export": ("đơn có trong tệp xuất sau, lấy theo tệp sau",
+                                 "order replaced by a later export"),
     "empty_customer_id": ("thiếu mã khách", "no customer id"),
     "duplicate_customer_id": ("mã khách lặp lại", "customer id repeated"),
     "unparseable_date": ("ngày không đọc được", "date not readable"),
@@ -40,15 +43,18 @@ def _facts_vi(report: LoadReport) -> list[str]:
     order = {"dmy": "ngày/tháng/năm", "mdy": "tháng/ngày/năm", "ymd": "năm-tháng-ngày"}
     if f.get("date_order"):
         out.append(f"Ngày được đọc theo thứ tự {order.get(f['date_order'], f['date_order'])}.")
-    if f.get("decimal_mark"):
+    if isinstance(f.get("decimal_mark"), dict):
+        out.append("Dấu thập phân theo từng cột: " + ", ".join(
+            f"{column} '{mark}'" for column, mark in f["decimal_mark"].items()) + ".")
+    elif f.get("decimal_mark"):
         out.append(f"Dấu thập phân của số tiền là '{f['decimal_mark']}'.")
     if f.get("amount"):
         out.append(f"Số tiền lấy từ {f['amount']}, "
                    + ("là tổng tiền của cả đơn, chỉ tính một lần cho mỗi đơn."
                       if f.get("amount_level") == "order" else "cộng theo từng dòng."))
     if report.guest_rows:
-        out.append(f"{number(report.guest_rows)} dòng không có mã khách là bán cho khách vãng "
-                   f"lai: báo cáo riêng, không tính vào RFM.")
+        out.append(f"{number(report.guest_rows)} dòng không có mã khách (hoặc ghi mã khách lẻ như "
+                   f"'Khách lẻ') là bán cho khách vãng lai: báo cáo riêng, không tính vào RFM.")
     if report.returns:
         out.append(f"Tệp trả hàng: {number(report.returns['rows_loaded'])} dòng được nạp, mỗi "
                    f"phiếu trả tính một lần, ghi âm vào ngày trả.")
@@ -95,10 +101,12 @@ def inputs_summary(reports: dict[str, LoadReport], lang: str = "vi") -> HTML:
                           f"({'dropped' if report.duplicates_dropped else 'kept'})")
         if report.guest_rows:
             text += pick(lang, f"; {number(report.guest_rows, lang)} dòng bán cho khách vãng lai "
-                                f"(không có mã khách), {money(float(report.guest_revenue), lang)}, "
+                                f"(không có mã khách hoặc mã khách lẻ), "
+                                f"{money(float(report.guest_revenue), lang)}, "
                                 f"không tính vào RFM",
                           f"; {number(report.guest_rows, lang)} guest-sale "
-                          f"{'row' if report.guest_rows == 1 else 'rows'} (no customer key), "
+                          f"{'row' if report.guest_rows == 1 else 'rows'} (no customer key or a walk-in "
+                          f"code), "
                           f"{money(float(report.guest_revenue), lang)}, kept out of RFM")
         if report.returns:
             r = report.returns

@@ -228,3 +228,22 @@ create or replace temp macro is_blank_text(raw_text) as (
         coalesce(raw_text, ''), '[^\s\x{00A0}\x{200B}\x{200C}\x{200D}\x{2060}\x{FEFF}]'
     )
 );
+
+-- A key as the guest lists are compared: lower case, diacritics and spaces folded ('Khách  Lẻ',
+-- 'khach le' and the NFD spelling are one key). ingest.guests.fold is the same rule in Python.
+create or replace temp macro folded_text(raw_text) as
+    regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+        regexp_replace(regexp_replace(regexp_replace(
+            trim(lower(raw_text)), '[\x{0300}-\x{036F}]', '', 'g'),
+            '[àáảãạăằắẳẵặâầấẩẫậ]', 'a', 'g'), '[èéẻẽẹêềếểễệ]', 'e', 'g'),
+            '[ìíỉĩị]', 'i', 'g'), '[òóỏõọôồốổỗộơờớởỡợ]', 'o', 'g'),
+            '[ùúủũụưừứửữự]', 'u', 'g'), '[ỳýỷỹỵ]', 'y', 'g'), 'đ', 'd', 'g'),
+        '\s+', ' ', 'g');
+
+-- A customer key that is no customer: empty, a walk-in code of the guest list (folded, see
+-- ingest.guests), or a phone number of zeros ('0', '0000000000', '+84 000 000 000').
+create or replace temp macro is_guest_key(raw_text, guest_keys) as (
+    is_blank_text(raw_text)
+    or list_contains(guest_keys, folded_text(raw_text))
+    or regexp_matches(raw_text, '^\s*(\+?84)?[\s.-]*0[0\s.-]*$')
+);

@@ -32,19 +32,20 @@ parsed as (
         channel,
 
         ---------- numerics: each column of the amount expression (amount_1..amount_6; those
-        ---------- past $amount_columns are null), parsed by the same rule, then the expression
+        ---------- past $amount_columns are null), each by its own decimal mark (decided from the
+        ---------- column's own values), then the expression
         amount_1,
         amount_2,
         amount_3,
         amount_4,
         amount_5,
         amount_6,
-        parse_amount(amount_1, $decimal_mark) as amount_value_1,
-        parse_amount(amount_2, $decimal_mark) as amount_value_2,
-        parse_amount(amount_3, $decimal_mark) as amount_value_3,
-        parse_amount(amount_4, $decimal_mark) as amount_value_4,
-        parse_amount(amount_5, $decimal_mark) as amount_value_5,
-        parse_amount(amount_6, $decimal_mark) as amount_value_6,
+        parse_amount(amount_1, $decimal_mark_1) as amount_value_1,
+        parse_amount(amount_2, $decimal_mark_2) as amount_value_2,
+        parse_amount(amount_3, $decimal_mark_3) as amount_value_3,
+        parse_amount(amount_4, $decimal_mark_4) as amount_value_4,
+        parse_amount(amount_5, $decimal_mark_5) as amount_value_5,
+        parse_amount(amount_6, $decimal_mark_6) as amount_value_6,
 
         ---------- dates: local wall-clock time of the shop, then its calendar date
         parse_local_timestamp(order_date, $shop_tz, $date_order, 9999) as ordered_at,
@@ -115,7 +116,8 @@ line_checked as (
         -- money is kept exactly to 4 decimals; a computed value that needs more is not changed
         money_4dp(exact_amount) as line_amount,
         exact_amount is not null and is_beyond_4dp(exact_amount) as is_amount_inexact,
-        is_blank_text(customer_id) as is_guest
+        -- no customer key, or a walk-in code ('Khách lẻ'): a guest sale
+        is_guest_key(customer_id, cast($guest_keys as varchar[])) as is_guest
 
     from line_amounts
 

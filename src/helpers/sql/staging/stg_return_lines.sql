@@ -31,7 +31,7 @@ parsed as (
         nullif(case when $order_id_integer then integer_text_id(order_id) else order_id end, '')
             as returned_order_id,
         case
-            when not is_blank_text(customer_id)
+            when not is_guest_key(customer_id, cast($guest_keys as varchar[]))
                 then case
                     when $customer_id_integer then integer_text_id(customer_id) else customer_id
                 end
