@@ -31,6 +31,7 @@ import yaml
 
 from helpers.core.errors import IngestError
 from helpers.core.paths import MAPPINGS_DIR, resolve
+from helpers.ingest.overlap import check_rule
 
 ORDER_COLUMNS = {"order_id": False, "customer_id": True, "order_date": True, "amount": True,
                  "status": False, "channel": False}
@@ -330,6 +331,7 @@ def _validate(mapping: dict, where: str) -> dict:
         raise MappingError(f"{where}: customer_key: {mapping['customer_key']!r}; use id (the key "
                            f"as written) or phone (a phone number, one customer whatever its "
                            f"spelling)")
+    check_rule(mapping, where)
     status_map = mapping.get("status_map") or {}
     if not isinstance(status_map, dict):
         raise MappingError(f"{where}: status_map: expected 'export status': workbook status lines")

@@ -41,6 +41,7 @@ from helpers.ingest.detect import (
     setting_of,
     where_set,
 )
+from helpers.ingest import overlap
 from helpers.ingest.guests import check_busiest, check_ids, shown_key, guest_keys as guest_key_list, key_list
 from helpers.ingest.ledger import ORDER_LINE_COLUMNS, account_rows, republish_quarantine, sql_path
 from helpers.ingest.mappings import (
@@ -369,6 +370,9 @@ def _stage_with(con, kind, files, return_files, mapping, overrides, cache, work,
                   "order_id_integer": ids["order_id_integer"],
                   "status_keys": keys, "status_values": values,
                   "guest_keys": guest_key_list(mapping, overrides["guest_keys"])}
+        export_files, export_ranks, notes = overlap.ranks(raws, mapping)
+        detected += notes
+        params |= {"export_files": export_files, "export_ranks": export_ranks}
         rows = sum(r.rows for r in raws)
         if stager is not None:
             stager.order_lines(con, checked_name, params)
@@ -389,6 +393,7 @@ def _stage_with(con, kind, files, return_files, mapping, overrides, cache, work,
                                                                      else "") if coded else "")
                 + ("without a customer key" if coded < guests else "")
                 + "): reported apart and kept out of RFM")
+        detected += overlap.check_overlaps(con, checked_name)
         check_ids(con, checked_name, ("order_id", "customer_id"), where)
         heavy = overrides["heavy_buyers"] or key_list(mapping.get("heavy_buyers"), "heavy_buyers")
         detected += check_busiest(con, checked_name, heavy, where)

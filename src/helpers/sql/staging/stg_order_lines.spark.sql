@@ -24,7 +24,11 @@ WITH lines AS (
     COALESCE(lines.status_text, order_structure.first_status_text) AS order_status,
     order_structure.order_id IS NULL
     OR order_structure.amount_line = STRUCT(lines.source_file AS file, lines.source_line AS line) AS is_amount_line,
-    COALESCE(order_structure.is_shared_by_customers, FALSE) AS is_order_id_shared
+    COALESCE(order_structure.is_shared_by_customers, FALSE) AS is_order_id_shared,
+    NOT order_structure.order_id /* the order is read from a later export (overlapping files): this line's file is older */ IS NULL
+    AND lines.source_file <> order_structure.kept_file AS is_replaced,
+    COALESCE(order_structure.is_export_conflict, FALSE) AS is_export_conflict,
+    COALESCE(order_structure.is_order_changed, FALSE) AS is_order_changed
   FROM lines
   LEFT JOIN order_structure
     ON lines.order_id = order_structure.order_id
@@ -44,6 +48,8 @@ WITH lines AS (
     CASE
       WHEN is_blank_row
       THEN 'empty_row'
+      WHEN is_replaced
+      THEN 'replaced_by_later_export'
       ELSE NULLIF(
         CONCAT_WS(
           '; ',
@@ -96,7 +102,9 @@ WITH lines AS (
     checked.is_guest AND NOT checked.is_blank_row AS is_guest,
     checked.reject_reason,
     checked.reject_reason /* an exact repeat of a usable row (identical rows have the same reason, if any) */ IS NULL
-    AND NOT order_repeats.source_line IS NULL AS is_duplicate
+    AND NOT order_repeats.source_line IS NULL AS is_duplicate,
+    checked.is_export_conflict,
+    checked.is_order_changed
   FROM checked
   LEFT JOIN order_repeats
     ON checked.source_file = order_repeats.source_file

@@ -24,7 +24,12 @@ orders_of_lines as (
             or order_structure.amount_line
             = { 'file': lines.source_file, 'line': lines.source_line }
             as is_amount_line,
-        coalesce(order_structure.is_shared_by_customers, false) as is_order_id_shared
+        coalesce(order_structure.is_shared_by_customers, false) as is_order_id_shared,
+        -- the order is read from a later export (overlapping files): this line's file is older
+        order_structure.order_id is not null and lines.source_file <> order_structure.kept_file
+            as is_replaced,
+        coalesce(order_structure.is_export_conflict, false) as is_export_conflict,
+        coalesce(order_structure.is_order_changed, false) as is_order_changed
 
     from lines
 
@@ -44,7 +49,10 @@ checked as (
             -- the order's amount is counted once, on its first line; its other lines add 0
             when order_amount_max is not null then 0
         end as amount,
-        case when is_blank_row then 'empty_row' else nullif(concat_ws(
+        case
+            when is_blank_row then 'empty_row'
+            when is_replaced then 'replaced_by_later_export'
+            else nullif(concat_ws(
             '; ',
             case when is_guest then 'guest_sale' end,
             case when ordered_at is null then 'unparseable_date' end,
@@ -59,7 +67,8 @@ checked as (
                     then 'unparseable_amount'
             end,
             case when is_order_id_shared then 'order_id_shared_by_customers' end
-        ), '') end as reject_reason
+        ), '')
+        end as reject_reason
 
     from orders_of_lines
 
@@ -95,7 +104,9 @@ final as (
         checked.is_guest and not checked.is_blank_row as is_guest,
         checked.reject_reason,
         -- an exact repeat of a usable row (identical rows have the same reason, if any)
-        checked.reject_reason is null and order_repeats.source_line is not null as is_duplicate
+        checked.reject_reason is null and order_repeats.source_line is not null as is_duplicate,
+        checked.is_export_conflict,
+        checked.is_order_changed
 
     from checked
 

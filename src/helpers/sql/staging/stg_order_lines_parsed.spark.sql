@@ -15,6 +15,10 @@ WITH source AS (
     source_line,
     row_hash,
     is_blank_row,
+    TRY_ELEMENT_AT(
+      MAP_FROM_ARRAYS(CAST(:export_files AS ARRAY<STRING>), CAST(:export_ranks AS ARRAY<INT>)),
+      source_file
+    ) AS export_rank, /* when the row's file was exported, as a rank (1 = earliest; ingest.overlap) */
     CASE
       WHEN :customer_id_integer
       THEN (
@@ -77,7 +81,7 @@ WITH source AS (
       ''
     ) AS status_text, /* -------- strings: statuses compared after NFC, trim and lower case */
     channel,
-    amount_1, /* -------- numerics: each column of the amount expression (amount_1..amount_6; those */ /* -------- past $amount_columns are null), parsed by the same rule, then the expression */
+    amount_1, /* -------- numerics: each column of the amount expression (amount_1..amount_6; those */ /* -------- past $amount_columns are null), each by its own decimal mark (decided from the */ /* -------- column's own values), then the expression */
     amount_2,
     amount_3,
     amount_4,
@@ -154,7 +158,7 @@ WITH source AS (
             THEN -TRY_CAST(CASE
               WHEN (
                 (
-                  :decimal_mark
+                  :decimal_mark_1
                 )
               ) = '.'
               AND (
@@ -165,7 +169,7 @@ WITH source AS (
               )
               WHEN (
                 (
-                  :decimal_mark
+                  :decimal_mark_1
                 )
               ) = '.'
               AND (
@@ -176,9 +180,10 @@ WITH source AS (
               ), ',', '')
               WHEN (
                 (
-                  :decimal_mark
+                  :decimal_mark_1
                 )
-              ) = ',' AND (
+              ) = ','
+              AND (
                 d
               ) RLIKE '^(?:\\d+(,\\d{1,10})?)\\z'
               THEN REPLACE((
@@ -186,7 +191,7 @@ WITH source AS (
               ), ',', '.')
               WHEN (
                 (
-                  :decimal_mark
+                  :decimal_mark_1
                 )
               ) = ','
               AND (
@@ -199,7 +204,7 @@ WITH source AS (
             ELSE TRY_CAST(CASE
               WHEN (
                 (
-                  :decimal_mark
+                  :decimal_mark_1
                 )
               ) = '.'
               AND (
@@ -210,7 +215,7 @@ WITH source AS (
               )
               WHEN (
                 (
-                  :decimal_mark
+                  :decimal_mark_1
                 )
               ) = '.'
               AND (
@@ -221,9 +226,10 @@ WITH source AS (
               ), ',', '')
               WHEN (
                 (
-                  :decimal_mark
+                  :decimal_mark_1
                 )
-              ) = ',' AND (
+              ) = ','
+              AND (
                 d
               ) RLIKE '^(?:\\d+(,\\d{1,10})?)\\z'
               THEN REPLACE((
@@ -231,7 +237,7 @@ WITH source AS (
               ), ',', '.')
               WHEN (
                 (
-                  :decimal_mark
+                  :decimal_mark_1
                 )
               ) = ','
               AND (
@@ -316,7 +322,7 @@ WITH source AS (
             THEN -TRY_CAST(CASE
               WHEN (
                 (
-                  :decimal_mark
+                  :decimal_mark_2
                 )
               ) = '.'
               AND (
@@ -327,7 +333,7 @@ WITH source AS (
               )
               WHEN (
                 (
-                  :decimal_mark
+                  :decimal_mark_2
                 )
               ) = '.'
               AND (
@@ -338,9 +344,10 @@ WITH source AS (
               ), ',', '')
               WHEN (
                 (
-                  :decimal_mark
+                  :decimal_mark_2
                 )
-              ) = ',' AND (
+              ) = ','
+              AND (
                 d
               ) RLIKE '^(?:\\d+(,\\d{1,10})?)\\z'
               THEN REPLACE((
@@ -348,7 +355,7 @@ WITH source AS (
               ), ',', '.')
               WHEN (
                 (
-                  :decimal_mark
+                  :decimal_mark_2
                 )
               ) = ','
               AND (
@@ -361,7 +368,7 @@ WITH source AS (
             ELSE TRY_CAST(CASE
               WHEN (
                 (
-                  :decimal_mark
+                  :decimal_mark_2
                 )
               ) = '.'
               AND (
@@ -372,7 +379,7 @@ WITH source AS (
               )
               WHEN (
                 (
-                  :decimal_mark
+                  :decimal_mark_2
                 )
               ) = '.'
               AND (
@@ -383,9 +390,10 @@ WITH source AS (
               ), ',', '')
               WHEN (
                 (
-                  :decimal_mark
+                  :decimal_mark_2
                 )
-              ) = ',' AND (
+              ) = ','
+              AND (
                 d
               ) RLIKE '^(?:\\d+(,\\d{1,10})?)\\z'
               THEN REPLACE((
@@ -393,7 +401,7 @@ WITH source AS (
               ), ',', '.')
               WHEN (
                 (
-                  :decimal_mark
+                  :decimal_mark_2
                 )
               ) = ','
               AND (
@@ -478,7 +486,7 @@ WITH source AS (
             THEN -TRY_CAST(CASE
               WHEN (
                 (
-                  :decimal_mark
+                  :decimal_mark_3
                 )
               ) = '.'
               AND (
@@ -489,7 +497,7 @@ WITH source AS (
               )
               WHEN (
                 (
-                  :decimal_mark
+                  :decimal_mark_3
                 )
               ) = '.'
               AND (
@@ -500,9 +508,10 @@ WITH source AS (
               ), ',', '')
               WHEN (
                 (
-                  :decimal_mark
+                  :decimal_mark_3
                 )
-              ) = ',' AND (
+              ) = ','
+              AND (
                 d
               ) RLIKE '^(?:\\d+(,\\d{1,10})?)\\z'
               THEN REPLACE((
@@ -510,7 +519,7 @@ WITH source AS (
               ), ',', '.')
               WHEN (
                 (
-                  :decimal_mark
+                  :decimal_mark_3
                 )
               ) = ','
               AND (
@@ -523,7 +532,7 @@ WITH source AS (
             ELSE TRY_CAST(CASE
               WHEN (
                 (
-                  :decimal_mark
+                  :decimal_mark_3
                 )
               ) = '.'
               AND (
@@ -534,7 +543,7 @@ WITH source AS (
               )
               WHEN (
                 (
-                  :decimal_mark
+                  :decimal_mark_3
                 )
               ) = '.'
               AND (
@@ -545,9 +554,10 @@ WITH source AS (
               ), ',', '')
               WHEN (
                 (
-                  :decimal_mark
+                  :decimal_mark_3
                 )
-              ) = ',' AND (
+              ) = ','
+              AND (
                 d
               ) RLIKE '^(?:\\d+(,\\d{1,10})?)\\z'
               THEN REPLACE((
@@ -555,7 +565,7 @@ WITH source AS (
               ), ',', '.')
               WHEN (
                 (
-                  :decimal_mark
+                  :decimal_mark_3
                 )
               ) = ','
               AND (
@@ -640,7 +650,7 @@ WITH source AS (
             THEN -TRY_CAST(CASE
               WHEN (
                 (
-                  :decimal_mark
+                  :decimal_mark_4
                 )
               ) = '.'
               AND (
@@ -651,7 +661,7 @@ WITH source AS (
               )
               WHEN (
                 (
-                  :decimal_mark
+                  :decimal_mark_4
                 )
               ) = '.'
               AND (
@@ -662,9 +672,10 @@ WITH source AS (
               ), ',', '')
               WHEN (
                 (
-                  :decimal_mark
+                  :decimal_mark_4
                 )
-              ) = ',' AND (
+              ) = ','
+              AND (
                 d
               ) RLIKE '^(?:\\d+(,\\d{1,10})?)\\z'
               THEN REPLACE((
@@ -672,7 +683,7 @@ WITH source AS (
               ), ',', '.')
               WHEN (
                 (
-                  :decimal_mark
+                  :decimal_mark_4
                 )
               ) = ','
               AND (
@@ -685,7 +696,7 @@ WITH source AS (
             ELSE TRY_CAST(CASE
               WHEN (
                 (
-                  :decimal_mark
+                  :decimal_mark_4
                 )
               ) = '.'
               AND (
@@ -696,7 +707,7 @@ WITH source AS (
               )
               WHEN (
                 (
-                  :decimal_mark
+                  :decimal_mark_4
                 )
               ) = '.'
               AND (
@@ -707,9 +718,10 @@ WITH source AS (
               ), ',', '')
               WHEN (
                 (
-                  :decimal_mark
+                  :decimal_mark_4
                 )
-              ) = ',' AND (
+              ) = ','
+              AND (
                 d
               ) RLIKE '^(?:\\d+(,\\d{1,10})?)\\z'
               THEN REPLACE((
@@ -717,7 +729,7 @@ WITH source AS (
               ), ',', '.')
               WHEN (
                 (
-                  :decimal_mark
+                  :decimal_mark_4
                 )
               ) = ','
               AND (
@@ -802,7 +814,7 @@ WITH source AS (
             THEN -TRY_CAST(CASE
               WHEN (
                 (
-                  :decimal_mark
+                  :decimal_mark_5
                 )
               ) = '.'
               AND (
@@ -813,7 +825,7 @@ WITH source AS (
               )
               WHEN (
                 (
-                  :decimal_mark
+                  :decimal_mark_5
                 )
               ) = '.'
               AND (
@@ -824,9 +836,10 @@ WITH source AS (
               ), ',', '')
               WHEN (
                 (
-                  :decimal_mark
+                  :decimal_mark_5
                 )
-              ) = ',' AND (
+              ) = ','
+              AND (
                 d
               ) RLIKE '^(?:\\d+(,\\d{1,10})?)\\z'
               THEN REPLACE((
@@ -834,7 +847,7 @@ WITH source AS (
               ), ',', '.')
               WHEN (
                 (
-                  :decimal_mark
+                  :decimal_mark_5
                 )
               ) = ','
               AND (
@@ -847,7 +860,7 @@ WITH source AS (
             ELSE TRY_CAST(CASE
               WHEN (
                 (
-                  :decimal_mark
+                  :decimal_mark_5
                 )
               ) = '.'
               AND (
@@ -858,7 +871,7 @@ WITH source AS (
               )
               WHEN (
                 (
-                  :decimal_mark
+                  :decimal_mark_5
                 )
               ) = '.'
               AND (
@@ -869,9 +882,10 @@ WITH source AS (
               ), ',', '')
               WHEN (
                 (
-                  :decimal_mark
+                  :decimal_mark_5
                 )
-              ) = ',' AND (
+              ) = ','
+              AND (
                 d
               ) RLIKE '^(?:\\d+(,\\d{1,10})?)\\z'
               THEN REPLACE((
@@ -879,7 +893,7 @@ WITH source AS (
               ), ',', '.')
               WHEN (
                 (
-                  :decimal_mark
+                  :decimal_mark_5
                 )
               ) = ','
               AND (
@@ -964,7 +978,7 @@ WITH source AS (
             THEN -TRY_CAST(CASE
               WHEN (
                 (
-                  :decimal_mark
+                  :decimal_mark_6
                 )
               ) = '.'
               AND (
@@ -975,7 +989,7 @@ WITH source AS (
               )
               WHEN (
                 (
-                  :decimal_mark
+                  :decimal_mark_6
                 )
               ) = '.'
               AND (
@@ -986,9 +1000,10 @@ WITH source AS (
               ), ',', '')
               WHEN (
                 (
-                  :decimal_mark
+                  :decimal_mark_6
                 )
-              ) = ',' AND (
+              ) = ','
+              AND (
                 d
               ) RLIKE '^(?:\\d+(,\\d{1,10})?)\\z'
               THEN REPLACE((
@@ -996,7 +1011,7 @@ WITH source AS (
               ), ',', '.')
               WHEN (
                 (
-                  :decimal_mark
+                  :decimal_mark_6
                 )
               ) = ','
               AND (
@@ -1009,7 +1024,7 @@ WITH source AS (
             ELSE TRY_CAST(CASE
               WHEN (
                 (
-                  :decimal_mark
+                  :decimal_mark_6
                 )
               ) = '.'
               AND (
@@ -1020,7 +1035,7 @@ WITH source AS (
               )
               WHEN (
                 (
-                  :decimal_mark
+                  :decimal_mark_6
                 )
               ) = '.'
               AND (
@@ -1031,9 +1046,10 @@ WITH source AS (
               ), ',', '')
               WHEN (
                 (
-                  :decimal_mark
+                  :decimal_mark_6
                 )
-              ) = ',' AND (
+              ) = ','
+              AND (
                 d
               ) RLIKE '^(?:\\d+(,\\d{1,10})?)\\z'
               THEN REPLACE((
@@ -1041,7 +1057,7 @@ WITH source AS (
               ), ',', '.')
               WHEN (
                 (
-                  :decimal_mark
+                  :decimal_mark_6
                 )
               ) = ','
               AND (
@@ -1534,10 +1550,67 @@ WITH source AS (
       )
     ) AS is_amount_inexact,
     (
-      NOT COALESCE((
+      (
+        NOT COALESCE((
+          (
+            customer_id
+          )
+        ), '') RLIKE '[^\\t\\n\\f\\r \\x{00A0}\\x{200B}\\x{200C}\\x{200D}\\x{2060}\\x{FEFF}]'
+      )
+      OR ARRAY_CONTAINS(
+        (
+          CAST(:guest_keys AS ARRAY<STRING>)
+        ),
+        REGEXP_REPLACE(
+          REGEXP_REPLACE(
+            REGEXP_REPLACE(
+              REGEXP_REPLACE(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(
+                    REGEXP_REPLACE(
+                      REGEXP_REPLACE(
+                        REGEXP_REPLACE(
+                          REGEXP_REPLACE(
+                            LOWER((
+                              (
+                                customer_id
+                              )
+                            )),
+                            '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                            ''
+                          ),
+                          '[\\x{0300}-\\x{036F}]',
+                          ''
+                        ),
+                        '[àáảãạăằắẳẵặâầấẩẫậ]',
+                        'a'
+                      ),
+                      '[èéẻẽẹêềếểễệ]',
+                      'e'
+                    ),
+                    '[ìíỉĩị]',
+                    'i'
+                  ),
+                  '[òóỏõọôồốổỗộơờớởỡợ]',
+                  'o'
+                ),
+                '[ùúủũụưừứửữự]',
+                'u'
+              ),
+              '[ỳýỷỹỵ]',
+              'y'
+            ),
+            'đ',
+            'd'
+          ),
+          '[\\t\\n\\f\\r ]+',
+          ' '
+        )
+      )
+      OR (
         customer_id
-      ), '') RLIKE '[^\\t\\n\\f\\r \\x{00A0}\\x{200B}\\x{200C}\\x{200D}\\x{2060}\\x{FEFF}]'
-    ) AS is_guest
+      ) RLIKE '^[\\t\\n\\f\\r ]*(\\+?84)?[\\t\\n\\f\\r .-]*0[0\\t\\n\\f\\r .-]*\\z'
+    ) AS is_guest /* no customer key, or a walk-in code ('Khách lẻ'): a guest sale */
   FROM line_amounts
 ), final AS (
   SELECT
@@ -1545,6 +1618,7 @@ WITH source AS (
     source_line,
     row_hash,
     is_blank_row,
+    export_rank,
     customer_id,
     order_id,
     status_text,

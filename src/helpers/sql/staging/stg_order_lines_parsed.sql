@@ -19,6 +19,10 @@ parsed as (
         source_line,
         row_hash,
         is_blank_row,
+        -- when the row's file was exported, as a rank (1 = earliest; ingest.overlap)
+        map_extract_value(
+            map(cast($export_files as varchar[]), cast($export_ranks as integer[])), source_file
+        ) as export_rank,
 
         ---------- ids: text kept byte-for-byte unless the mapping says integer_text
         case when $customer_id_integer then integer_text_id(customer_id) else customer_id end
@@ -130,6 +134,7 @@ final as (
         source_line,
         row_hash,
         is_blank_row,
+        export_rank,
         customer_id,
         order_id,
         status_text,

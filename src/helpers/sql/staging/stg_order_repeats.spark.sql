@@ -19,11 +19,23 @@ WITH candidates AS (
     channel
   FROM parsed_order_lines
   WHERE
-    order_id IS NULL OR order_id IN (
-      SELECT
-        order_id
-      FROM order_structure
-    )
+    order_id IS NULL
+  UNION ALL
+  /* an order in several files: only the lines of the file it is read from (stg_order_structure) */
+  SELECT
+    lines.source_file,
+    lines.source_line,
+    lines.row_hash,
+    lines.order_id,
+    lines.customer_id,
+    lines.order_date_text,
+    lines.amount_text,
+    lines.status_text,
+    lines.channel
+  FROM parsed_order_lines AS lines
+  SEMI JOIN order_structure
+    ON lines.order_id = order_structure.order_id
+    AND lines.source_file = order_structure.kept_file
 ), repeated_hashes AS (
   /* rows can repeat each other only where the hash of their raw text repeats */
   SELECT

@@ -21,7 +21,27 @@ candidates as (
 
     from parsed_order_lines
 
-    where order_id is null or order_id in (select order_id from order_structure)
+    where order_id is null
+
+    union all
+
+    -- an order in several files: only the lines of the file it is read from (stg_order_structure)
+    select
+        lines.source_file,
+        lines.source_line,
+        lines.row_hash,
+        lines.order_id,
+        lines.customer_id,
+        lines.order_date_text,
+        lines.amount_text,
+        lines.status_text,
+        lines.channel
+
+    from parsed_order_lines as lines
+
+    semi join order_structure
+        on lines.order_id = order_structure.order_id
+        and lines.source_file = order_structure.kept_file
 
 ),
 

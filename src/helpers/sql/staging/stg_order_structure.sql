@@ -1,4 +1,6 @@
 -- Staging, step 2 of 4: one row per order with several lines, with what its lines say together.
+-- An order in several files (overlapping exports) is read from the file exported last
+-- (export_rank, ingest.overlap): its figures come from that file's lines only.
 -- Reads the parsed lines of step 1 (parsed_order_lines). Nine in ten orders have one line: their
 -- figures are the line's own, so they are left out here, and the aggregation that keeps every
 -- order id at once holds only the ids and a count (spilled to disk by DuckDB when it does not fit).
@@ -26,7 +28,7 @@ multi_line_order_ids as (
 
 ),
 
-multi_lines as (
+order_lines_all as (
 
     select lines.*
 
@@ -37,7 +39,99 @@ multi_lines as (
 
 ),
 
-final as (
+per_file as (
+
+    -- an order's lines in each file: how many, and a digest of their raw text (two files with
+    -- the same lines of an order have the same count and digest)
+    select
+        order_id,
+        source_file,
+        max(export_rank) as export_rank,
+        count(*) as file_lines,
+        sum(row_hash % 1000003) as file_digest
+
+    from order_lines_all
+
+    group by all
+
+),
+
+per_order as (
+
+    select
+        order_id,
+        count(*) as files,
+        max(export_rank) as latest_rank
+
+    from per_file
+
+    group by all
+
+),
+
+latest_files as (
+
+    -- the files of the latest export time that hold the order: one is read (the first by
+    -- name: a second download `… (1)` after its original); if they disagree, the load stops
+    select
+        per_file.order_id,
+        min(per_file.source_file) as kept_file,
+        count(*) > 1 and (
+            min(per_file.file_lines) <> max(per_file.file_lines)
+            or min(per_file.file_digest) <> max(per_file.file_digest)
+        ) as is_export_conflict,
+        min(per_file.file_lines) as kept_lines,
+        min(per_file.file_digest) as kept_digest
+
+    from per_file
+
+    inner join per_order
+        on per_file.order_id = per_order.order_id
+        and per_file.export_rank = per_order.latest_rank
+
+    group by all
+
+),
+
+exports as (
+
+    select
+        per_order.order_id,
+        per_order.files,
+        latest_files.kept_file,
+        latest_files.is_export_conflict,
+        -- an earlier file says something else of the order: its status, lines or total changed
+        bool_or(
+            per_file.file_lines <> latest_files.kept_lines
+            or per_file.file_digest <> latest_files.kept_digest
+        ) as is_order_changed
+
+    from per_order
+
+    inner join latest_files
+        on per_order.order_id = latest_files.order_id
+
+    inner join per_file
+        on per_order.order_id = per_file.order_id
+
+    group by all
+
+),
+
+multi_lines as (
+
+    -- the order as the export read for it has it: what follows never mixes two exports
+    select order_lines_all.*
+
+    from order_lines_all
+
+    inner join exports
+        on order_lines_all.order_id = exports.order_id
+        and order_lines_all.source_file = exports.kept_file
+
+),
+
+aggregated as (
 
     select
         order_id,
@@ -61,6 +155,22 @@ final as (
     from multi_lines
 
     group by all
+
+),
+
+final as (
+
+    select
+        aggregated.*,
+        exports.files,
+        exports.kept_file,
+        exports.is_export_conflict,
+        exports.files > 1 and exports.is_order_changed as is_order_changed
+
+    from aggregated
+
+    inner join exports
+        on aggregated.order_id = exports.order_id
 
 )
 

@@ -76,9 +76,66 @@ WITH source AS (
     ) AS returned_order_id,
     CASE
       WHEN NOT (
-        NOT COALESCE((
+        (
+          NOT COALESCE((
+            (
+              customer_id
+            )
+          ), '') RLIKE '[^\\t\\n\\f\\r \\x{00A0}\\x{200B}\\x{200C}\\x{200D}\\x{2060}\\x{FEFF}]'
+        )
+        OR ARRAY_CONTAINS(
+          (
+            CAST(:guest_keys AS ARRAY<STRING>)
+          ),
+          REGEXP_REPLACE(
+            REGEXP_REPLACE(
+              REGEXP_REPLACE(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(
+                    REGEXP_REPLACE(
+                      REGEXP_REPLACE(
+                        REGEXP_REPLACE(
+                          REGEXP_REPLACE(
+                            REGEXP_REPLACE(
+                              LOWER((
+                                (
+                                  customer_id
+                                )
+                              )),
+                              '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                              ''
+                            ),
+                            '[\\x{0300}-\\x{036F}]',
+                            ''
+                          ),
+                          '[àáảãạăằắẳẵặâầấẩẫậ]',
+                          'a'
+                        ),
+                        '[èéẻẽẹêềếểễệ]',
+                        'e'
+                      ),
+                      '[ìíỉĩị]',
+                      'i'
+                    ),
+                    '[òóỏõọôồốổỗộơờớởỡợ]',
+                    'o'
+                  ),
+                  '[ùúủũụưừứửữự]',
+                  'u'
+                ),
+                '[ỳýỷỹỵ]',
+                'y'
+              ),
+              'đ',
+              'd'
+            ),
+            '[\\t\\n\\f\\r ]+',
+            ' '
+          )
+        )
+        OR (
           customer_id
-        ), '') RLIKE '[^\\t\\n\\f\\r \\x{00A0}\\x{200B}\\x{200C}\\x{200D}\\x{2060}\\x{FEFF}]'
+        ) RLIKE '^[\\t\\n\\f\\r ]*(\\+?84)?[\\t\\n\\f\\r .-]*0[0\\t\\n\\f\\r .-]*\\z'
       )
       THEN CASE
         WHEN :customer_id_integer
