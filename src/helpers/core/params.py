@@ -65,7 +65,11 @@ class RunParams:
     output_dir: Path = DATA_PROCESSED / "runs"
     mapping: str = "auto"
     date_order: str = ""
-    decimal_mark: str = ""
+    decimal_mark: str | dict = ""
+    guest_keys: tuple[str, ...] = ()
+    heavy_buyers: tuple[str, ...] = ()
+    customer_key: str = ""
+    phone_region: str = ""
     shop_tz: str = "Asia/Ho_Chi_Minh"
     encoding: str = "utf-8"
     drop_duplicates: bool = False
@@ -107,8 +111,12 @@ class RunParams:
         v["mapping"] = str(v.get("mapping") or "auto")
         v["date_order"] = _choice(str(v.get("date_order") or ""), ("", "auto", "dmy", "mdy", "ymd"),
                                   "date_order")
-        v["decimal_mark"] = _choice(str(v.get("decimal_mark") or ""), ("", "auto", ",", "."),
-                                    "decimal_mark")
+        v["decimal_mark"] = _decimal_mark(v.get("decimal_mark"))
+        for key in ("guest_keys", "heavy_buyers"):
+            v[key] = _keys(v.get(key), key)
+        v["customer_key"] = _choice(str(v.get("customer_key") or ""), ("", "id", "phone"),
+                                    "customer_key")
+        v["phone_region"] = _region(v.get("phone_region"))
         out = v.get("output_dir")
         # interactive runs write to data/processed/runs/<as_of>; the monthly runner passes its own
         v["output_dir"] = resolve(out) if out else DATA_PROCESSED / "runs" / v["as_of"].isoformat()
@@ -169,13 +177,19 @@ class RunParams:
                 "fixed_cuts": self.fixed_cuts, "factors": self.factors, "monetary": self.monetary,
                 "excluded_statuses": list(self.excluded_statuses), "shop_tz": self.shop_tz,
                 "mapping": self.mapping, "drop_duplicates": self.drop_duplicates,
-                "date_order": self.date_order, "decimal_mark": self.decimal_mark}
+                "date_order": self.date_order, "decimal_mark": self.decimal_mark,
+                "guest_keys": list(self.guest_keys), "heavy_buyers": list(self.heavy_buyers),
+                "customer_key": self.customer_key, "phone_region": self.phone_region}
 
     def input_options(self) -> dict:
         """How the exports are read (ingest.load's keyword arguments)."""
         return {"mapping": self.mapping, "shop_tz": self.shop_tz, "encoding": self.encoding,
                 "drop_duplicates": self.drop_duplicates, "date_order": self.date_order or None,
-                "decimal_mark": self.decimal_mark or None}
+                "decimal_mark": self.decimal_mark or None,
+                "guest_keys": list(self.guest_keys) or None,
+                "heavy_buyers": list(self.heavy_buyers) or None,
+                "customer_key": self.customer_key or None,
+                "phone_region": self.phone_region or None}
 
     def duckdb_options(self) -> dict:
         """db.connect's keyword arguments: threads, memory and scratch disk."""
@@ -184,6 +198,38 @@ class RunParams:
 
     def replace(self, **changes) -> RunParams:
         return dataclasses.replace(self, **changes)
+
+
+def _decimal_mark(value) -> str | dict:
+    """decimal_mark: "," | "." | auto for the file, or {header: mark} per column."""
+    if isinstance(value, dict):
+        for column, mark in value.items():
+            if str(mark) not in ("auto", ",", "."):
+                raise ParamError(f"decimal_mark = {value!r}: the mark of {column!r} must be "
+                                 f"\",\" or \".\" (or auto)")
+        return {str(k): str(m) for k, m in value.items()}
+    return _choice(str(value or ""), ("", "auto", ",", "."), "decimal_mark")
+
+
+def _keys(value, name: str) -> tuple[str, ...]:
+    """guest_keys / heavy_buyers: a list of customer keys (text)."""
+    if value in (None, "", [], ()):
+        return ()
+    if isinstance(value, (str, int)):
+        value = [value]
+    if not isinstance(value, (list, tuple)) or not all(
+            isinstance(v, (str, int)) and str(v).strip() for v in value):
+        raise ParamError(f"{name} = {value!r}: give a list of customer keys, e.g. "
+                         f"{name}: [\"KH000\"] (with papermill use -f params.yaml)")
+    return tuple(str(v) for v in value)
+
+
+def _region(value) -> str:
+    """phone_region: a two-letter country code (VN, US, ...), as phonenumbers reads it."""
+    text = str(value or "").strip().upper()
+    if text and not (len(text) == 2 and text.isalpha()):
+        raise ParamError(f"phone_region = {value!r}: give a two-letter country code such as VN")
+    return text
 
 
 def unknown_parameter(key: str, known, where: str,

@@ -81,6 +81,10 @@ class SparkStager:
             frame = frame.union(other)
         frame.createOrReplaceTempView(name)
 
+    def register(self, name: str, table) -> None:
+        """A small table made in Python (phone_keys) as a Spark view of the same name."""
+        spark_models.register(self.spark, name, table)
+
     def amount_function(self, body_duckdb: str) -> None:
         """mapped_amount(a1..a6): the mapping's amount expression over the parsed amounts."""
         body = sqlglot.transpile(body_duckdb, read="duckdb", write="spark")[0]

@@ -26,3 +26,35 @@ def vn_mobile(text) -> str | None:
     else:
         return None
     return "+84" + national if MOBILE.fullmatch(national) else None
+
+
+# ---------------------------------------------------------------- phone numbers as customer keys
+
+def phone_key(text, region: str = "VN") -> str | None:
+    """A customer key written as a phone number -> E.164 (+84912345678), by the phonenumbers
+    library: 0912345678, 0912 345 678, +84912345678, 84912345678, 0084…, and a number cell that
+    lost its 0 (912345678, 912345678.0) are one key; None when it is not a valid number of
+    `region` (or of the country its + prefix names)."""
+    import phonenumbers
+
+    raw = str(text or "").strip().lstrip("'")
+    raw = re.sub(r"^(\d+)\.0+$", r"\1", raw)  # a number cell read as a float
+    if not re.search(r"\d", raw) or len(raw) > 40:
+        return None
+    try:
+        number = phonenumbers.parse(raw, region or "VN")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def phone_keys(texts, region: str = "VN"):
+    """The table phone_keys (raw_key, phone_key) the staging models join: each distinct key as
+    written and its E.164 form (null: not a valid number, set aside as invalid_phone_key)."""
+    import pyarrow as pa
+
+    texts = [t for t in dict.fromkeys(texts) if t is not None]
+    return pa.table({"raw_key": pa.array(texts, pa.string()),
+                     "phone_key": pa.array([phone_key(t, region) for t in texts], pa.string())})

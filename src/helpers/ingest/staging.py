@@ -41,7 +41,7 @@ from helpers.ingest.detect import (
     setting_of,
     where_set,
 )
-from helpers.ingest import overlap
+from helpers.ingest import overlap, phones
 from helpers.ingest.guests import check_busiest, check_ids, shown_key, guest_keys as guest_key_list, key_list
 from helpers.ingest.ledger import ORDER_LINE_COLUMNS, account_rows, republish_quarantine, sql_path
 from helpers.ingest.mappings import (
@@ -131,6 +131,40 @@ def _amount_macro(con, picks: list[dict], mapping: dict, stager=None) -> int:
     con.execute(f"create or replace temp macro mapped_amount(a1, a2, a3, a4, a5, a6) as "
                 f"(cast({body} as decimal(38, 10)))")
     return max(1, len(names))
+
+
+def _phone_keys(con, view: str, mapping: dict, overrides: dict, detected: list[str],
+                stager=None) -> bool:
+    """Table phone_keys (raw_key, phone_key) for the staging models: with customer_key: phone,
+    every distinct key of `view` and its E.164 form (ingest.phones); empty otherwise. Returns
+    whether keys are phone numbers."""
+    setting = overrides.get("customer_key") or mapping.get("customer_key") or "id"
+    if setting not in ("id", "phone"):
+        raise IngestError(f"customer_key = {setting!r}: use id (the key as written) or phone")
+    region = (overrides.get("phone_region") or mapping.get("phone_region") or "VN").upper()
+    texts = []
+    if setting == "phone":
+        query = f"select distinct customer_id from {view} where customer_id is not null"
+        texts = ([r[0] for r in stager.spark.sql(query).collect()] if stager is not None
+                 else [r[0] for r in con.execute(query).fetchall()])
+    table = phones.phone_keys(texts, region)
+    con.register("phone_keys_incoming", table)
+    try:
+        db.make_room(con, "phone_keys", "TABLE")
+        con.execute("create or replace temp table phone_keys as "
+                    "select * from phone_keys_incoming")
+    finally:
+        con.unregister("phone_keys_incoming")
+    if stager is not None:
+        stager.register("phone_keys", table)
+    if setting == "phone":
+        valid = sum(1 for k in table.column("phone_key").to_pylist() if k)
+        people = len({k for k in table.column("phone_key").to_pylist() if k})
+        detected.append(f"customer keys are phone numbers (customer_key: phone, region {region}):"
+                        f" {len(texts):,} spellings, {valid:,} valid numbers, {people:,} "
+                        f"customers in E.164 (+84…); the others are set aside as "
+                        f"invalid_phone_key")
+    return setting == "phone"
 
 
 _MACROS_VERSION = hashlib.sha256(db.sql_text("macros").encode()).hexdigest()[:12]
@@ -252,7 +286,7 @@ def _load_or_stage(con, kind, files, return_files, mapping, overrides, cache, ta
         memory.restore()
         for name in ("raw_orders", "raw_returns", "raw_customers", "order_customers",
                      "stg_orders_checked", "stg_returns_checked", "stg_customers_checked",
-                     "parsed_order_lines", "order_structure", "order_repeats"):
+                     "parsed_order_lines", "order_structure", "order_repeats", "phone_keys"):
             drop_relation(con, name)
         shutil.rmtree(work, ignore_errors=True)
     report.sha256 = hashlib.sha256("|".join(s for _, s in shas + return_shas).encode()).hexdigest() \
@@ -370,6 +404,8 @@ def _stage_with(con, kind, files, return_files, mapping, overrides, cache, work,
                   "order_id_integer": ids["order_id_integer"],
                   "status_keys": keys, "status_values": values,
                   "guest_keys": guest_key_list(mapping, overrides["guest_keys"])}
+        params["customer_key_phone"] = _phone_keys(con, "raw_orders", mapping, overrides,
+                                                   detected, stager)
         export_files, export_ranks, notes = overlap.ranks(raws, mapping)
         detected += notes
         params |= {"export_files": export_files, "export_ranks": export_ranks}
@@ -409,7 +445,9 @@ def _stage_with(con, kind, files, return_files, mapping, overrides, cache, work,
             stager=stager)
         params = {"shop_tz": shop_tz, "date_order": customer_dates,
                   "birthday_pivot_year": date.today().year,
-                  "customer_id_integer": ids["customer_id_integer"]}
+                  "customer_id_integer": ids["customer_id_integer"],
+                  "customer_key_phone": _phone_keys(con, "raw_customers", mapping, overrides,
+                                                    detected, stager)}
         if stager is not None:
             stager.stage(con, "stg_customers", checked_name, params)
         else:

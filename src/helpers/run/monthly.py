@@ -167,7 +167,9 @@ def _input_report(params: dict) -> dict:
     out = {}
     options = {k: params[k] for k in ("mapping", "shop_tz", "encoding", "drop_duplicates")
                if k in params}
-    options |= {k: params.get(k) or None for k in ("date_order", "decimal_mark")}
+    options |= {k: params.get(k) or None for k in ("date_order", "decimal_mark", "guest_keys",
+                                                    "heavy_buyers", "customer_key",
+                                                    "phone_region")}
     orders = ingest.load(con, "orders", params["orders_path"],
                          returns_path=params.get("returns_path") or None, **options)
     out["orders"] = orders.as_dict()

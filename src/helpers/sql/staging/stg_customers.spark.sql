@@ -5,12 +5,19 @@ WITH source AS (
   SELECT
     *
   FROM raw_customers
+), keys AS (
+  /* customer_key: phone: each key as written and its E.164 form (ingest.phones.phone_keys) */
+  SELECT
+    *
+  FROM phone_keys
 ), parsed AS (
   SELECT
     source_file, /* -------- ids */
     source_line,
     is_blank_row,
     CASE
+      WHEN :customer_key_phone
+      THEN COALESCE(keys.phone_key, '')
       WHEN :customer_id_integer
       THEN (
         CASE
@@ -35,6 +42,13 @@ WITH source AS (
       )
       ELSE customer_id
     END AS customer_id,
+    :customer_key_phone
+    AND NOT (
+      NOT COALESCE((
+        customer_id
+      ), '') RLIKE '[^\\t\\n\\f\\r \\x{00A0}\\x{200B}\\x{200C}\\x{200D}\\x{2060}\\x{FEFF}]'
+    )
+    AND keys.phone_key IS NULL AS is_key_invalid,
     NULLIF(
       REGEXP_REPLACE(
         name,
@@ -681,6 +695,8 @@ WITH source AS (
     signup_date AS signup_date_text,
     birthday AS birthday_text
   FROM source
+  LEFT JOIN keys
+    ON source.customer_id = keys.raw_key
 ), phones AS (
   SELECT
     *,
@@ -710,6 +726,8 @@ WITH source AS (
     CASE
       WHEN is_blank_row
       THEN 'empty_row'
+      WHEN is_key_invalid
+      THEN 'invalid_phone_key'
       WHEN (
         NOT COALESCE((
           customer_id
@@ -722,7 +740,8 @@ WITH source AS (
   FROM phones
 ), final AS (
   SELECT
-    *,
+    *
+    EXCEPT (is_key_invalid),
     FALSE AS is_duplicate
   FROM checked
 )

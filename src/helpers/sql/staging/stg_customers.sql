@@ -7,6 +7,13 @@ source as (
 
 ),
 
+keys as (
+
+    -- customer_key: phone: each key as written and its E.164 form (ingest.phones.phone_keys)
+    select * from phone_keys
+
+),
+
 parsed as (
 
     select
@@ -14,8 +21,13 @@ parsed as (
         source_file,
         source_line,
         is_blank_row,
-        case when $customer_id_integer then integer_text_id(customer_id) else customer_id end
-            as customer_id,
+        case
+            when $customer_key_phone then coalesce(keys.phone_key, '')
+            when $customer_id_integer then integer_text_id(customer_id)
+            else customer_id
+        end as customer_id,
+        $customer_key_phone and not is_blank_text(customer_id) and keys.phone_key is null
+            as is_key_invalid,
 
         ---------- strings
         nullif(trim(name), '') as name,
@@ -45,6 +57,9 @@ parsed as (
         birthday as birthday_text
 
     from source
+
+    left join keys
+        on source.customer_id = keys.raw_key
 
 ),
 
@@ -83,6 +98,7 @@ checked as (
         ) as is_email_valid,
         case
             when is_blank_row then 'empty_row'
+            when is_key_invalid then 'invalid_phone_key'
             when is_blank_text(customer_id) then 'empty_customer_id'
             when row_number() over (partition by customer_id order by source_file, source_line) > 1
                 then 'duplicate_customer_id'
@@ -95,7 +111,7 @@ checked as (
 final as (
 
     select
-        *,
+        * exclude (is_key_invalid),
         false as is_duplicate
 
     from checked

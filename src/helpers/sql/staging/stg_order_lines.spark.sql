@@ -54,6 +54,7 @@ WITH lines AS (
         CONCAT_WS(
           '; ',
           CASE WHEN is_guest THEN 'guest_sale' END,
+          CASE WHEN is_key_invalid THEN 'invalid_phone_key' END,
           CASE WHEN ordered_at IS NULL THEN 'unparseable_date' END,
           CASE
             WHEN is_amount_unreadable

@@ -55,6 +55,7 @@ checked as (
             else nullif(concat_ws(
             '; ',
             case when is_guest then 'guest_sale' end,
+            case when is_key_invalid then 'invalid_phone_key' end,
             case when ordered_at is null then 'unparseable_date' end,
             case
                 when is_amount_unreadable then 'unparseable_amount'

@@ -9,6 +9,12 @@ WITH source AS (
   SELECT
     *
   FROM raw_orders
+), keys AS (
+  /* customer_key: phone: each key as written and its E.164 form (ingest.phones.phone_keys; */
+  /* empty otherwise) */
+  SELECT
+    *
+  FROM phone_keys
 ), parsed AS (
   SELECT
     source_file, /* -------- where the row came from */
@@ -20,6 +26,70 @@ WITH source AS (
       source_file
     ) AS export_rank, /* when the row's file was exported, as a rank (1 = earliest; ingest.overlap) */
     CASE
+      WHEN :customer_key_phone
+      AND NOT (
+        (
+          NOT COALESCE((
+            (
+              customer_id
+            )
+          ), '') RLIKE '[^\\t\\n\\f\\r \\x{00A0}\\x{200B}\\x{200C}\\x{200D}\\x{2060}\\x{FEFF}]'
+        )
+        OR ARRAY_CONTAINS(
+          (
+            CAST(:guest_keys AS ARRAY<STRING>)
+          ),
+          REGEXP_REPLACE(
+            REGEXP_REPLACE(
+              REGEXP_REPLACE(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(
+                    REGEXP_REPLACE(
+                      REGEXP_REPLACE(
+                        REGEXP_REPLACE(
+                          REGEXP_REPLACE(
+                            REGEXP_REPLACE(
+                              LOWER((
+                                (
+                                  customer_id
+                                )
+                              )),
+                              '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                              ''
+                            ),
+                            '[\\x{0300}-\\x{036F}]',
+                            ''
+                          ),
+                          '[àáảãạăằắẳẵặâầấẩẫậ]',
+                          'a'
+                        ),
+                        '[èéẻẽẹêềếểễệ]',
+                        'e'
+                      ),
+                      '[ìíỉĩị]',
+                      'i'
+                    ),
+                    '[òóỏõọôồốổỗộơờớởỡợ]',
+                    'o'
+                  ),
+                  '[ùúủũụưừứửữự]',
+                  'u'
+                ),
+                '[ỳýỷỹỵ]',
+                'y'
+              ),
+              'đ',
+              'd'
+            ),
+            '[\\t\\n\\f\\r ]+',
+            ' '
+          )
+        )
+        OR (
+          customer_id
+        ) RLIKE '^[\\t\\n\\f\\r ]*(\\+?84)?[\\t\\n\\f\\r .-]*0[0\\t\\n\\f\\r .-]*\\z'
+      )
+      THEN keys.phone_key
       WHEN :customer_id_integer
       THEN (
         CASE
@@ -44,6 +114,132 @@ WITH source AS (
       )
       ELSE customer_id
     END AS customer_id, /* -------- ids: text kept byte-for-byte unless the mapping says integer_text */
+    (
+      (
+        NOT COALESCE((
+          (
+            customer_id
+          )
+        ), '') RLIKE '[^\\t\\n\\f\\r \\x{00A0}\\x{200B}\\x{200C}\\x{200D}\\x{2060}\\x{FEFF}]'
+      )
+      OR ARRAY_CONTAINS(
+        (
+          CAST(:guest_keys AS ARRAY<STRING>)
+        ),
+        REGEXP_REPLACE(
+          REGEXP_REPLACE(
+            REGEXP_REPLACE(
+              REGEXP_REPLACE(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(
+                    REGEXP_REPLACE(
+                      REGEXP_REPLACE(
+                        REGEXP_REPLACE(
+                          REGEXP_REPLACE(
+                            LOWER((
+                              (
+                                customer_id
+                              )
+                            )),
+                            '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                            ''
+                          ),
+                          '[\\x{0300}-\\x{036F}]',
+                          ''
+                        ),
+                        '[àáảãạăằắẳẵặâầấẩẫậ]',
+                        'a'
+                      ),
+                      '[èéẻẽẹêềếểễệ]',
+                      'e'
+                    ),
+                    '[ìíỉĩị]',
+                    'i'
+                  ),
+                  '[òóỏõọôồốổỗộơờớởỡợ]',
+                  'o'
+                ),
+                '[ùúủũụưừứửữự]',
+                'u'
+              ),
+              '[ỳýỷỹỵ]',
+              'y'
+            ),
+            'đ',
+            'd'
+          ),
+          '[\\t\\n\\f\\r ]+',
+          ' '
+        )
+      )
+      OR (
+        customer_id
+      ) RLIKE '^[\\t\\n\\f\\r ]*(\\+?84)?[\\t\\n\\f\\r .-]*0[0\\t\\n\\f\\r .-]*\\z'
+    ) AS is_guest, /* no customer key, or a walk-in code ('Khách lẻ'): a guest sale */
+    :customer_key_phone
+    AND NOT (
+      (
+        NOT COALESCE((
+          (
+            customer_id
+          )
+        ), '') RLIKE '[^\\t\\n\\f\\r \\x{00A0}\\x{200B}\\x{200C}\\x{200D}\\x{2060}\\x{FEFF}]'
+      )
+      OR ARRAY_CONTAINS(
+        (
+          CAST(:guest_keys AS ARRAY<STRING>)
+        ),
+        REGEXP_REPLACE(
+          REGEXP_REPLACE(
+            REGEXP_REPLACE(
+              REGEXP_REPLACE(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(
+                    REGEXP_REPLACE(
+                      REGEXP_REPLACE(
+                        REGEXP_REPLACE(
+                          REGEXP_REPLACE(
+                            LOWER((
+                              (
+                                customer_id
+                              )
+                            )),
+                            '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                            ''
+                          ),
+                          '[\\x{0300}-\\x{036F}]',
+                          ''
+                        ),
+                        '[àáảãạăằắẳẵặâầấẩẫậ]',
+                        'a'
+                      ),
+                      '[èéẻẽẹêềếểễệ]',
+                      'e'
+                    ),
+                    '[ìíỉĩị]',
+                    'i'
+                  ),
+                  '[òóỏõọôồốổỗộơờớởỡợ]',
+                  'o'
+                ),
+                '[ùúủũụưừứửữự]',
+                'u'
+              ),
+              '[ỳýỷỹỵ]',
+              'y'
+            ),
+            'đ',
+            'd'
+          ),
+          '[\\t\\n\\f\\r ]+',
+          ' '
+        )
+      )
+      OR (
+        customer_id
+      ) RLIKE '^[\\t\\n\\f\\r ]*(\\+?84)?[\\t\\n\\f\\r .-]*0[0\\t\\n\\f\\r .-]*\\z'
+    )
+    AND keys.phone_key IS NULL AS is_key_invalid,
     NULLIF(
       CASE
         WHEN :order_id_integer
@@ -1363,6 +1559,8 @@ WITH source AS (
     order_date AS order_date_text, /* -------- what was written, for the quarantine file and the duplicate check */
     CONCAT_WS(' | ', amount_1, amount_2, amount_3, amount_4, amount_5, amount_6) AS amount_text
   FROM source
+  LEFT JOIN keys
+    ON source.customer_id = keys.raw_key
 ), amount_checks AS (
   SELECT
     *,
@@ -1548,69 +1746,7 @@ WITH source AS (
       ), 4) <> (
         exact_amount
       )
-    ) AS is_amount_inexact,
-    (
-      (
-        NOT COALESCE((
-          (
-            customer_id
-          )
-        ), '') RLIKE '[^\\t\\n\\f\\r \\x{00A0}\\x{200B}\\x{200C}\\x{200D}\\x{2060}\\x{FEFF}]'
-      )
-      OR ARRAY_CONTAINS(
-        (
-          CAST(:guest_keys AS ARRAY<STRING>)
-        ),
-        REGEXP_REPLACE(
-          REGEXP_REPLACE(
-            REGEXP_REPLACE(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(
-                    REGEXP_REPLACE(
-                      REGEXP_REPLACE(
-                        REGEXP_REPLACE(
-                          REGEXP_REPLACE(
-                            LOWER((
-                              (
-                                customer_id
-                              )
-                            )),
-                            '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                            ''
-                          ),
-                          '[\\x{0300}-\\x{036F}]',
-                          ''
-                        ),
-                        '[àáảãạăằắẳẵặâầấẩẫậ]',
-                        'a'
-                      ),
-                      '[èéẻẽẹêềếểễệ]',
-                      'e'
-                    ),
-                    '[ìíỉĩị]',
-                    'i'
-                  ),
-                  '[òóỏõọôồốổỗộơờớởỡợ]',
-                  'o'
-                ),
-                '[ùúủũụưừứửữự]',
-                'u'
-              ),
-              '[ỳýỷỹỵ]',
-              'y'
-            ),
-            'đ',
-            'd'
-          ),
-          '[\\t\\n\\f\\r ]+',
-          ' '
-        )
-      )
-      OR (
-        customer_id
-      ) RLIKE '^[\\t\\n\\f\\r ]*(\\+?84)?[\\t\\n\\f\\r .-]*0[0\\t\\n\\f\\r .-]*\\z'
-    ) AS is_guest /* no customer key, or a walk-in code ('Khách lẻ'): a guest sale */
+    ) AS is_amount_inexact
   FROM line_amounts
 ), final AS (
   SELECT
@@ -1633,7 +1769,8 @@ WITH source AS (
     ) AS is_amount_unreadable,
     is_amount_empty,
     is_amount_inexact,
-    is_guest
+    is_guest,
+    is_key_invalid
   FROM line_checked
 )
 SELECT

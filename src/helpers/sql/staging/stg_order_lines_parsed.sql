@@ -11,6 +11,14 @@ source as (
 
 ),
 
+keys as (
+
+    -- customer_key: phone: each key as written and its E.164 form (ingest.phones.phone_keys;
+    -- empty otherwise)
+    select * from phone_keys
+
+),
+
 parsed as (
 
     select
@@ -25,8 +33,17 @@ parsed as (
         ) as export_rank,
 
         ---------- ids: text kept byte-for-byte unless the mapping says integer_text
-        case when $customer_id_integer then integer_text_id(customer_id) else customer_id end
-            as customer_id,
+        case
+            when $customer_key_phone and not is_guest_key(customer_id, cast($guest_keys as varchar[]))
+                then keys.phone_key
+            when $customer_id_integer then integer_text_id(customer_id)
+            else customer_id
+        end as customer_id,
+        -- no customer key, or a walk-in code ('Khách lẻ'): a guest sale
+        is_guest_key(customer_id, cast($guest_keys as varchar[])) as is_guest,
+        -- customer_key: phone, and the key is not a valid phone number
+        $customer_key_phone and not is_guest_key(customer_id, cast($guest_keys as varchar[]))
+            and keys.phone_key is null as is_key_invalid,
         -- an empty order id makes the row an order of its own
         nullif(case when $order_id_integer then integer_text_id(order_id) else order_id end, '')
             as order_id,
@@ -59,6 +76,9 @@ parsed as (
         concat_ws(' | ', amount_1, amount_2, amount_3, amount_4, amount_5, amount_6) as amount_text
 
     from source
+
+    left join keys
+        on source.customer_id = keys.raw_key
 
 ),
 
@@ -119,9 +139,7 @@ line_checked as (
         *,
         -- money is kept exactly to 4 decimals; a computed value that needs more is not changed
         money_4dp(exact_amount) as line_amount,
-        exact_amount is not null and is_beyond_4dp(exact_amount) as is_amount_inexact,
-        -- no customer key, or a walk-in code ('Khách lẻ'): a guest sale
-        is_guest_key(customer_id, cast($guest_keys as varchar[])) as is_guest
+        exact_amount is not null and is_beyond_4dp(exact_amount) as is_amount_inexact
 
     from line_amounts
 
@@ -148,7 +166,8 @@ final as (
             as is_amount_unreadable,
         is_amount_empty,
         is_amount_inexact,
-        is_guest
+        is_guest,
+        is_key_invalid
 
     from line_checked
 
