@@ -34,7 +34,9 @@ parsed as (
 
         ---------- ids: text kept byte-for-byte unless the mapping says integer_text
         case
-            when $customer_key_phone and not is_guest_key(customer_id, cast($guest_keys as varchar[]))
+            when
+                $customer_key_phone
+                and not is_guest_key(customer_id, cast($guest_keys as varchar[]))
                 then keys.phone_key
             when $customer_id_integer then integer_text_id(customer_id)
             else customer_id

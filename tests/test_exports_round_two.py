@@ -1,0 +1,310 @@
+"""Exports as shops bring them (issue 31): walk-in codes, keys that are many people, overlapping
+files whose statuses changed, the decimal mark per column, ids Excel destroyed, phone keys, and a
+seeded property test of reading. Each shape loads right or stops naming the setting."""
+
+from __future__ import annotations
+
+import csv
+import os
+import random
+from datetime import date, timedelta
+from pathlib import Path
+
+import phonenumbers
+import pytest
+
+from helpers import ingest
+from helpers.core.errors import IngestError
+from helpers.core.params import RunParams
+from helpers.ingest import guests, phones
+from helpers.ingest.overlap import original_name
+
+KV = ["Mã hóa đơn", "Mã khách hàng", "Thời gian", "Khách cần trả", "Trạng thái", "Mã hàng"]
+
+
+def write(folder: Path, name: str, header: list[str], rows: list[list], delimiter=",") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, delimiter=delimiter)
+        w.writerow(header)
+        w.writerows(rows)
+    return path
+
+
+def kv_invoice(i: int, customer: str, status: str = "Hoàn thành", items=("A", "B"),
+               total: str = "300000", day: int | None = None) -> list[list]:
+    d = day if day is not None else 1 + i % 28
+    return [[f"HD{i:05d}", customer, f"{d:02d}/11/2026 10:{i % 60:02d}", total, status, item]
+            for item in items]
+
+
+def totals(con) -> dict:
+    return {r[0]: (r[1], r[2]) for r in con.execute(
+        "select customer_id, count(distinct order_id), sum(amount) from order_lines "
+        "where coalesce(status, 'completed') = 'completed' group by all").fetchall()}
+
+
+# ---------------------------------------------------------------- walk-in codes
+
+
+@pytest.mark.parametrize("code", ["Khách lẻ", "KHÁCH LẺ", "khach le", "Khách  lẻ ",
+                                  "Khách vãng lai", "Guest", "N/A", "-", "0", "0000000000",
+                                  "+84 000 000 000"])
+def test_walk_in_codes_are_guest_sales_not_a_champion(tmp_path, stage, con, code):
+    rows = []
+    for i in range(120):
+        rows += kv_invoice(i, code if i % 2 == 0 else f"KH{i % 7:03d}")
+    # the NFD spelling of the same code is the same code
+    rows += kv_invoice(999, __import__("unicodedata").normalize("NFD", code))
+    path = write(tmp_path / "in", "DanhSachChiTietHoaDon.csv", KV, rows)
+    report = stage("orders", path, mapping="kiotviet", use_cache=False)
+    assert report.guest_rows == 2 * 61
+    customers = totals(con)
+    assert code not in customers and len(customers) == 7
+    assert sum(n for n, _ in customers.values()) == 60
+    assert any("walk-in code" in d for d in report.detected)
+
+
+def test_fold_is_the_sql_rule(con):
+    texts = ["Khách Lẻ", "khách  lẻ", "KHÁCH VÃNG LAI", "Đ", "N/A", " Walk-In ", "Ỷ Ạ"]
+    for text in texts + [__import__("unicodedata").normalize("NFD", t) for t in texts]:
+        con.execute("select 1")
+        ingest.staging.ensure_macros(con)
+        assert con.execute("select folded_text(?)", [text]).fetchall()[0][0] == guests.fold(text)
+
+
+def test_a_key_that_looks_like_many_people_stops_naming_both_settings(tmp_path, stage, con):
+    rows = []
+    for i in range(300):
+        rows += kv_invoice(i, "KH_LE" if i % 3 else f"KH{i % 40:03d}")
+    path = write(tmp_path / "in", "hd.csv", KV, rows)
+    with pytest.raises(IngestError) as err:
+        stage("orders", path, mapping="kiotviet", use_cache=False)
+    message = str(err.value)
+    assert "'KH_LE': 200 orders" in message and "guest_keys" in message
+    assert "heavy_buyers" in message and "in one day" in message
+    # the shop says which it is
+    report = stage("orders", path, mapping="kiotviet", use_cache=False, guest_keys=["KH_LE"])
+    assert report.guest_rows == 400 and "KH_LE" not in totals(con)
+    report = stage("orders", path, mapping="kiotviet", use_cache=False, heavy_buyers=["KH_LE"])
+    assert totals(con)["KH_LE"][0] == 200
+    assert any("kept as one buyer" in d for d in report.detected)
+
+
+def test_a_phone_key_is_masked_in_the_stop(tmp_path, stage):
+    rows = [[f"O{i}", "0912345678" if i % 2 else f"C{i % 30}", "2026-11-02", "10"]
+            for i in range(400)]
+    path = write(tmp_path / "in", "o.csv", ["order_id", "customer_id", "order_date", "amount"],
+                 rows)
+    with pytest.raises(IngestError) as err:
+        stage("orders", path, use_cache=False)
+    assert "0912345678" not in str(err.value) and "09******78" in str(err.value)
+
+
+def test_run_parameters_reach_the_load(tmp_path):
+    (tmp_path / "orders.csv").write_text("order_id,customer_id,order_date,amount\n")
+    run = RunParams.from_values(as_of="2026-11-30", orders_path=str(tmp_path),
+                                guest_keys=["KH000"], heavy_buyers="SI01", customer_key="phone",
+                                phone_region="vn", decimal_mark={"Đơn giá": ","})
+    options = run.input_options()
+    assert options["guest_keys"] == ["KH000"] and options["heavy_buyers"] == ["SI01"]
+    assert options["customer_key"] == "phone" and options["phone_region"] == "VN"
+    assert options["decimal_mark"] == {"Đơn giá": ","}
+    from helpers.core.errors import ParamError
+
+    for bad in ({"customer_key": "email"}, {"phone_region": "Vietnam"},
+                {"decimal_mark": {"Đơn giá": ";"}}, {"guest_keys": [{"a": 1}]}):
+        with pytest.raises(ParamError):
+            RunParams.from_values(as_of="2026-11-30", orders_path=str(tmp_path), **bad)
+
+
+# ---------------------------------------------------------------- overlapping files
+
+
+def test_the_later_export_wins_and_the_summary_says_so(tmp_path, stage, con):
+    early = [r for i in range(10) for r in kv_invoice(i, f"KH{i}", day=1 + i)]
+    late = [r for i in range(5, 15) for r in kv_invoice(
+        i, f"KH{i}", "Đã hủy" if i == 6 else "Hoàn thành", day=1 + i)]
+    folder = tmp_path / "in"
+    # the later export sorts first by name: the time in the name decides, not the order
+    write(folder, "DanhSachChiTietHoaDon_KV01122026-080000-001.csv", KV, late)
+    write(folder, "DanhSachChiTietHoaDon_KV16112026-080000-001.csv", KV, early)
+    report = stage("orders", folder, mapping="kiotviet", use_cache=False)
+    assert report.reasons == {"replaced_by_later_export": 10}
+    assert report.rows_read == report.rows_loaded + report.rows_quarantined == 40
+    customers = totals(con)
+    assert "KH6" not in customers and len(customers) == 14
+    assert all(n == 1 and m == 300000 for n, m in customers.values())
+    text = report.check_text()
+    assert "5 orders are in several files" in text and "1 of them changed" in text and "'HD00006'" in text
+    assert text.index("KV16112026") < text.index("KV01122026")
+
+
+def test_a_second_download_equals_its_original_and_a_disagreement_stops(tmp_path, stage, con):
+    rows = [r for i in range(6) for r in kv_invoice(i, f"KH{i}")]
+    folder = tmp_path / "in"
+    write(folder, "DanhSachChiTietHoaDon_KV16112026-080000-001.csv", KV, rows)
+    write(folder, "DanhSachChiTietHoaDon_KV16112026-080000-001 (1).csv", KV, rows)
+    report = stage("orders", folder, mapping="kiotviet", use_cache=False)
+    assert report.reasons == {"replaced_by_later_export": 12} and len(totals(con)) == 6
+    changed = [r[:4] + (["Đã hủy"] if r[0] == "HD00002" else [r[4]]) + r[5:] for r in rows]
+    write(folder, "DanhSachChiTietHoaDon_KV16112026-080000-001 (1).csv", KV, changed)
+    with pytest.raises(IngestError, match="HD00002.*exported at the same time"):
+        stage("orders", folder, mapping="kiotviet", use_cache=False)
+    assert original_name(Path("Order.all.20261101_20261130 (2).xlsx")) == \
+        "Order.all.20261101_20261130.xlsx"
+
+
+def test_without_a_name_rule_the_modification_time_decides(tmp_path, stage, con):
+    header = ["order_id", "customer_id", "order_date", "amount", "status"]
+    folder = tmp_path / "in"
+    old = write(folder, "b.csv", header, [["O1", "C1", "2026-11-02", "10", "delivered"],
+                                          ["O1", "C1", "2026-11-02", "5", "delivered"]])
+    new = write(folder, "a.csv", header, [["O1", "C1", "2026-11-02", "10", "cancelled"],
+                                          ["O1", "C1", "2026-11-02", "5", "cancelled"]])
+    os.utime(old, (1_700_000_000, 1_700_000_000))
+    os.utime(new, (1_800_000_000, 1_800_000_000))
+    report = stage("orders", folder, use_cache=False)
+    assert con.execute("select distinct status from order_lines").fetchall() == [("cancelled",)]
+    assert report.reasons == {"replaced_by_later_export": 2}
+
+
+# ---------------------------------------------------------------- the decimal mark per column
+
+
+def test_each_column_of_an_amount_expression_has_its_own_decimal_mark(tmp_path, stage, con):
+    header = ["Mã đơn", "Mã khách", "Ngày", "Số lượng (kg)", "Đơn giá"]
+    rows = [[f"O{i}", f"C{i}", "2026-11-02", "1.4", "125.000"] for i in range(5)]
+    path = write(tmp_path / "in", "o.csv", header, rows)
+    mapping = {"orders": {"order_id": "Mã đơn", "customer_id": "Mã khách", "order_date": "Ngày",
+                          "amount": '"Số lượng (kg)" * "Đơn giá"'}}
+    with pytest.raises(IngestError, match="Đơn giá") as err:
+        stage("orders", path, mapping=mapping, use_cache=False)
+    assert '{"Đơn giá": ","}' in str(err.value)
+    report = stage("orders", path, mapping=mapping, use_cache=False,
+                   decimal_mark={"Đơn giá": ","})
+    assert con.execute("select sum(amount) from order_lines").fetchall()[0][0] == 875000
+    assert report.facts["decimal_mark"] == {"Số lượng (kg)": ".", "Đơn giá": ","}
+    # the same in the mapping
+    stage("orders", path, mapping=mapping | {"decimal_mark": {"đơn giá": ","}}, use_cache=False)
+    assert con.execute("select sum(amount) from order_lines").fetchall()[0][0] == 875000
+
+
+# ---------------------------------------------------------------- ids Excel destroyed
+
+
+@pytest.mark.parametrize("column,value", [("order_id", "5.76461E+17"),
+                                          ("customer_id", "8,47E+10")])
+def test_ids_in_scientific_notation_stop(tmp_path, stage, column, value):
+    rows = [{"order_id": f"O{i}", "customer_id": f"C{i}", "order_date": "2026-11-02",
+             "amount": "10"} | {column: value} for i in range(30)]
+    path = write(tmp_path / "in", "o.csv", list(rows[0]), [list(r.values()) for r in rows])
+    with pytest.raises(IngestError, match=f"{column} holds numbers in scientific.*Excel"):
+        stage("orders", path, use_cache=False)
+
+
+def test_order_ids_shared_by_several_customers_stop(tmp_path, stage):
+    rows = [[f"O{i // 2}", f"C{i}", "2026-11-02", "10"] for i in range(20)]
+    path = write(tmp_path / "in", "o.csv", ["order_id", "customer_id", "order_date", "amount"],
+                 rows)
+    with pytest.raises(IngestError, match="10 order ids are each shared"):
+        stage("orders", path, use_cache=False)
+
+
+# ---------------------------------------------------------------- phone keys
+
+
+SPELLINGS = ["0912345678", "0912 345 678", "+84912345678", "84912345678", "912345678",
+             "912345678.0", "0084912345678", "'0912345678", "0912.345.678", "+84 912 345 678"]
+
+
+def test_every_spelling_of_a_phone_key_is_one_customer(tmp_path, stage, con):
+    rows = [[f"O{i}", s, "2026-11-02", "10"] for i, s in enumerate(SPELLINGS + ["12345"])]
+    path = write(tmp_path / "in", "o.csv", ["order_id", "customer_id", "order_date", "amount"],
+                 rows)
+    report = stage("orders", path, use_cache=False, customer_key="phone")
+    assert totals(con) == {"+84912345678": (10, 100)}
+    assert report.reasons == {"invalid_phone_key": 1}
+    customers = write(tmp_path / "in", "c.csv", ["customer_id", "name"],
+                      [["0912 345 678", "An"], ["+84912345678", "An again"]])
+    report = stage("customers", customers, use_cache=False, customer_key="phone")
+    assert con.execute("select customer_id, name from customers").fetchall() == [
+        ("+84912345678", "An")]
+    assert report.reasons == {"duplicate_customer_id": 1}
+
+
+def test_phone_keys_agree_with_phonenumbers_on_generated_spellings():
+    rng = random.Random(31)
+    prefixes = ["90", "91", "93", "94", "96", "97", "98", "32", "33", "86", "88", "70", "77",
+                "81", "85", "24", "28", "50", "12", "99"]
+    checked = 0
+    for _ in range(300):
+        national = rng.choice(prefixes) + "".join(rng.choice("0123456789") for _ in range(7))
+        spelled = rng.choice([f"0{national}", f"+84{national}", f"84{national}", national,
+                              f"0{national[:3]} {national[3:6]} {national[6:]}",
+                              f"{national}.0", f"0084{national}"])
+        expected = phonenumbers.parse("+84" + national)
+        want = (phonenumbers.format_number(expected, phonenumbers.PhoneNumberFormat.E164)
+                if phonenumbers.is_valid_number(expected) else None)
+        assert phones.phone_key(spelled) == want, spelled
+        checked += 1
+    assert checked == 300
+    assert phones.phone_key("2025550123", "US") == "+12025550123"
+
+
+# ---------------------------------------------------------------- a property test of reading
+
+
+def _known_orders(rng: random.Random, n: int) -> list[dict]:
+    start = date(2026, 9, 1)
+    return [{"id": f"HD{100000 + i}", "customer": f"KH{rng.randrange(40):03d}",
+             "day": start + timedelta(days=rng.randrange(90)),
+             "total": rng.randrange(1, 500) * 1000, "items": rng.randrange(1, 4),
+             "status": "Hoàn thành"} for i in range(n)]
+
+
+def _kv_rows(orders, walk_in=()) -> list[list]:
+    rows = []
+    for o in orders:
+        customer = o["customer"] if o["id"] not in walk_in else "Khách lẻ"
+        for item in range(o["items"]):
+            rows.append([o["id"], customer, o["day"].strftime("%d/%m/%Y 09:30"),
+                         f"{o['total']:,}".replace(",", "."), o["status"], f"SP{item}"])
+    return rows
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_overlapping_kiotviet_files_give_exactly_the_known_orders(tmp_path, stage, con, seed):
+    """Known orders, exported as a shop does: two overlapping files (statuses changed in the
+    later one), a second download, walk-in sales, `;` or `,` as the delimiter; the load gives
+    exactly the known orders as of the last export."""
+    rng = random.Random(seed)
+    orders = _known_orders(rng, 80)
+    walk_in = {o["id"] for o in orders if rng.random() < 0.2}
+    first, second = orders[:55], orders[40:]
+    # between the exports, some orders of the overlap were cancelled
+    changed = {o["id"] for o in orders[40:55] if rng.random() < 0.4}
+    later = [o | {"status": "Đã hủy"} if o["id"] in changed else o for o in second]
+    delimiter = rng.choice([",", ";"])
+    folder = tmp_path / f"in{seed}"
+    write(folder, "DanhSachChiTietHoaDon_KV15112026-070000-001.csv", KV,
+          _kv_rows(first, walk_in), delimiter)
+    write(folder, "DanhSachChiTietHoaDon_KV05122026-070000-001.csv", KV,
+          _kv_rows(later, walk_in), delimiter)
+    if rng.random() < 0.5:
+        write(folder, "DanhSachChiTietHoaDon_KV05122026-070000-001 (1).csv", KV,
+              _kv_rows(later, walk_in), delimiter)
+    report = stage("orders", folder, mapping="kiotviet", use_cache=False,
+                   decimal_mark=",")
+    assert report.rows_read == report.rows_loaded + report.rows_quarantined
+    want: dict[str, list] = {}
+    for o in orders:
+        if o["id"] in walk_in or o["id"] in changed:
+            continue
+        n, money = want.get(o["customer"], [0, 0])
+        want[o["customer"]] = [n + 1, money + o["total"]]
+    got = {k: [n, int(m)] for k, (n, m) in totals(con).items()}
+    assert got == want
+    guests_total = sum(o["total"] for o in orders if o["id"] in walk_in)
+    assert int(float(report.guest_revenue)) == guests_total
