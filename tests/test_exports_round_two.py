@@ -308,3 +308,52 @@ def test_overlapping_kiotviet_files_give_exactly_the_known_orders(tmp_path, stag
     assert got == want
     guests_total = sum(o["total"] for o in orders if o["id"] in walk_in)
     assert int(float(report.guest_revenue)) == guests_total
+
+
+# ---------------------------------------------------------------- refunds written on the order
+
+SHOPEE = ["Mã đơn hàng", "Ngày đặt hàng", "Trạng Thái Đơn Hàng", "Trạng thái Trả hàng/Hoàn tiền",
+          "Số lượng", "Số lượng sản phẩm được hoàn trả", "Tổng giá trị đơn hàng (VND)",
+          "Người Mua", "Đơn Vị Vận Chuyển"]
+
+
+def shopee_rows(order, buyer, refund, bought, returned, total="200000"):
+    return [[order, "2026-11-02 10:00", "Hoàn thành", refund, str(b), str(r), total, buyer, "SPX"]
+            for b, r in zip(bought, returned)]
+
+
+def test_a_refunded_shopee_order_nets_to_nothing(tmp_path, stage, con):
+    rows = (shopee_rows("A1", "u1", "", [1, 2], [0, 0])
+            + shopee_rows("A2", "u2", "Đã hoàn tiền", [1, 1], [1, 1], "150000")
+            # NFD and capitals: the same word
+            + shopee_rows("A3", "u3", __import__("unicodedata").normalize("NFD", "ĐÃ HOÀN TIỀN"),
+                          [1], [1], "50000")
+            + shopee_rows("A4", "u4", "Yêu cầu bị từ chối", [1], [0], "90000"))
+    path = write(tmp_path / "in", "Order.all.20261101_20261130.csv", SHOPEE, rows)
+    report = stage("orders", path, mapping="shopee", use_cache=False)
+    amounts = dict(con.execute("select customer_id, sum(amount) from order_lines group by all")
+                   .fetchall())
+    assert amounts == {"u1": 200000, "u2": 0, "u3": 0, "u4": 90000}
+    assert any("2 orders refunded" in d for d in report.detected)
+
+
+def test_a_partial_refund_without_its_amount_stops_and_an_unknown_word_stops(tmp_path, stage):
+    base = shopee_rows("A1", "u1", "", [1], [0])
+    path = write(tmp_path / "in", "Order.all.20261101_20261130.csv", SHOPEE,
+                 base + shopee_rows("A5", "u5", "Đã hoàn tiền", [2], [1]))
+    with pytest.raises(IngestError, match="'A5'.*refund_amount"):
+        stage("orders", path, mapping="shopee", use_cache=False)
+    path = write(tmp_path / "in", "Order.all.20261101_20261130.csv", SHOPEE,
+                 base + shopee_rows("A6", "u6", "Chờ hoàn", [2], [1]))
+    with pytest.raises(IngestError, match="'Chờ hoàn'.*refund_status_map"):
+        stage("orders", path, mapping="shopee", use_cache=False)
+
+
+def test_a_partial_refund_with_its_amount_is_subtracted(tmp_path, stage, con):
+    header = SHOPEE + ["Số tiền hoàn trả"]
+    rows = [r + ["50000"] for r in shopee_rows("A1", "u1", "Đã hoàn tiền", [2, 1], [1, 0])]
+    path = write(tmp_path / "in", "Order.all.20261101_20261130.csv", header, rows)
+    mapping = ingest.load_mapping("shopee")
+    mapping["orders"] = mapping["orders"] | {"refund_amount": "Số tiền hoàn trả"}
+    stage("orders", path, mapping=mapping, use_cache=False)
+    assert con.execute("select sum(amount) from order_lines").fetchall()[0][0] == 150000

@@ -34,7 +34,12 @@ from helpers.core.paths import MAPPINGS_DIR, resolve
 from helpers.ingest.overlap import check_rule
 
 ORDER_COLUMNS = {"order_id": False, "customer_id": True, "order_date": True, "amount": True,
-                 "status": False, "channel": False}
+                 "status": False, "channel": False,
+                 # a refund written on the order (Shopee: Trạng thái Trả hàng/Hoàn tiền), read
+                 # through refund_status_map; how much: refund_amount, or the quantities
+                 "refund_status": False, "refund_amount": False, "quantity": False,
+                 "returned_quantity": False}
+REFUND_CLASSES = ("refunded", "not_refunded")
 CUSTOMER_COLUMNS = {"customer_id": True, "name": False, "phone": False, "email": False,
                     "province": False, "signup_date": False, "birthday": False,
                     "consent_sms": False, "consent_zalo": False, "consent_email": False}
@@ -46,7 +51,7 @@ ID_COLUMNS = {"orders": ("order_id", "customer_id"), "customers": ("customer_id"
 TOP_KEYS = {"name", "description", "alias_of", "unsupported", "orders", "customers", "returns",
             "status_map", "empty_amount", "amount_level", "date_order", "decimal_mark",
             "id_format", "detect", "guest_keys", "heavy_buyers", "customer_key", "phone_region",
-            "export_time"}
+            "export_time", "refund_status_map"}
 SECTION_OPTIONS = {"returns": {"amount_level"}}
 DATE_ORDERS = ("auto", "dmy", "mdy", "ymd")
 DECIMAL_MARKS = ("auto", ",", ".")
@@ -332,6 +337,11 @@ def _validate(mapping: dict, where: str) -> dict:
                            f"as written) or phone (a phone number, one customer whatever its "
                            f"spelling)")
     check_rule(mapping, where)
+    refunds = mapping.get("refund_status_map") or {}
+    if not isinstance(refunds, dict) or any(str(v) not in REFUND_CLASSES
+                                            for v in refunds.values()):
+        raise MappingError(f"{where}: refund_status_map: write 'the export's word': refunded "
+                           f"(the refund was made) or not_refunded (asked, refused, cancelled)")
     status_map = mapping.get("status_map") or {}
     if not isinstance(status_map, dict):
         raise MappingError(f"{where}: status_map: expected 'export status': workbook status lines")
@@ -354,6 +364,13 @@ def candidates(spec) -> list[str]:
     if spec is None:
         return []
     return [spec] if isinstance(spec, str) else [str(s) for s in spec]
+
+
+def refund_pairs(mapping: dict) -> tuple[list[str], list[str]]:
+    """refund_status_map as two lists, keys normalised the way values are compared."""
+    pairs = {nfc(k).strip().lower(): str(v)
+             for k, v in (mapping.get("refund_status_map") or {}).items()}
+    return list(pairs) or [""], list(pairs.values()) or ["not_refunded"]
 
 
 def status_pairs(mapping: dict) -> tuple[list[str], list[str]]:

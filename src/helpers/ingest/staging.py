@@ -42,7 +42,7 @@ from helpers.ingest.detect import (
     where_set,
 )
 from helpers.ingest import overlap, phones
-from helpers.ingest.guests import check_busiest, check_ids, shown_key, guest_keys as guest_key_list, key_list
+from helpers.ingest.guests import check_busiest, check_ids, fold, shown_key, guest_keys as guest_key_list, key_list
 from helpers.ingest.ledger import ORDER_LINE_COLUMNS, account_rows, republish_quarantine, sql_path
 from helpers.ingest.mappings import (
     CUSTOMER_COLUMNS,
@@ -50,6 +50,7 @@ from helpers.ingest.mappings import (
     ORDER_COLUMNS,
     MappingError,
     pick_columns,
+    refund_pairs,
     status_pairs,
 )
 from helpers.ingest.readers import RawFile, check_file, convert_all
@@ -165,6 +166,50 @@ def _phone_keys(con, view: str, mapping: dict, overrides: dict, detected: list[s
                         f"customers in E.164 (+84…); the others are set aside as "
                         f"invalid_phone_key")
     return setting == "phone"
+
+
+def _check_refund_words(con, picks: list[dict], mapping: dict, where: str, stager=None):
+    """The refund column's header, after checking that refund_status_map knows every word in it
+    (a word it does not know stops the load: never guessed as refunded or not)."""
+    header = picks[0]["columns"].get("refund_status")
+    if not header:
+        return None
+    query = ("select refund_status, count(*) from raw_orders where refund_status is not null "
+             "group by all")
+    rows = (stager.spark.sql(query).collect() if stager is not None
+            else con.execute(query).fetchall())
+    known = {fold(k) for k in refund_pairs(mapping)[0]}
+    unknown = sorted(((r[0], r[1]) for r in rows if r[0].strip() and fold(r[0]) not in known),
+                     key=lambda r: (-r[1], r[0]))
+    if unknown:
+        shown = ", ".join(f"'{w}' ({n:,} rows)" for w, n in unknown[:5])
+        raise IngestError(
+            f"'{header}' says {shown}, which refund_status_map in {where} does not know. Add "
+            f"each word to refund_status_map as refunded (the money went back: the order is "
+            f"netted) or not_refunded (asked, refused, cancelled: the order counts).")
+    return header
+
+
+def _check_refunds(con, checked: str, header, where: str) -> list[str]:
+    """Refunds written on orders: counted, and a stop where the export does not say how much."""
+    if not header:
+        return []
+    refunded, unknown, examples = con.execute(f"""
+        select count(distinct order_id) filter (where is_refunded),
+               count(distinct order_id) filter (where is_refund_unknown),
+               list(distinct order_id) filter (where is_refund_unknown)[1:3]
+        from {checked} where reject_reason is null""").fetchall()[0]
+    if unknown:
+        raise IngestError(
+            f"{unknown:,} orders are refunded by '{header}' (e.g. "
+            f"{', '.join(repr(e) for e in examples)}), but only some of what was bought came "
+            f"back and the export does not say how much was refunded. Map refund_amount to the "
+            f"column that holds the refunded amount in {where}, or export the returns with their "
+            f"amounts (returns_path).")
+    if not refunded:
+        return []
+    return [f"{refunded:,} orders refunded by '{header}': netted off the order (in full when "
+            f"every unit bought came back, or by the refunded amount)"]
 
 
 _MACROS_VERSION = hashlib.sha256(db.sql_text("macros").encode()).hexdigest()[:12]
@@ -379,7 +424,8 @@ def _stage_with(con, kind, files, return_files, mapping, overrides, cache, work,
     keys, values = status_pairs(mapping)
     checked_name = f"stg_{kind}_checked"
     if kind == "orders":
-        columns = ["order_id", "customer_id", "order_date", "status", "channel"]
+        columns = ["order_id", "customer_id", "order_date", "status", "channel", "refund_status",
+                   "refund_amount", "quantity", "returned_quantity"]
         picks = _raw_view(con, "raw_orders", raws, "orders", mapping, columns, stager)
         amount_columns = _amount_macro(con, picks, mapping, stager)
         order_date = decide_date_order(con, "select order_date as value from raw_orders",
@@ -406,6 +452,9 @@ def _stage_with(con, kind, files, return_files, mapping, overrides, cache, work,
                   "guest_keys": guest_key_list(mapping, overrides["guest_keys"])}
         params["customer_key_phone"] = _phone_keys(con, "raw_orders", mapping, overrides,
                                                    detected, stager)
+        refund_keys, refund_values = refund_pairs(mapping)
+        params |= {"refund_keys": [fold(k) for k in refund_keys], "refund_values": refund_values}
+        refund_header = _check_refund_words(con, picks, mapping, where, stager)
         export_files, export_ranks, notes = overlap.ranks(raws, mapping)
         detected += notes
         params |= {"export_files": export_files, "export_ranks": export_ranks}
@@ -430,6 +479,7 @@ def _stage_with(con, kind, files, return_files, mapping, overrides, cache, work,
                 + ("without a customer key" if coded < guests else "")
                 + "): reported apart and kept out of RFM")
         detected += overlap.check_overlaps(con, checked_name)
+        detected += _check_refunds(con, checked_name, refund_header, where)
         check_ids(con, checked_name, ("order_id", "customer_id"), where)
         heavy = overrides["heavy_buyers"] or key_list(mapping.get("heavy_buyers"), "heavy_buyers")
         detected += check_busiest(con, checked_name, heavy, where)

@@ -25,6 +25,29 @@ WITH lines AS (
     order_structure.order_id IS NULL
     OR order_structure.amount_line = STRUCT(lines.source_file AS file, lines.source_line AS line) AS is_amount_line,
     COALESCE(order_structure.is_shared_by_customers, FALSE) AS is_order_id_shared,
+    COALESCE(
+      CASE
+        WHEN order_structure.order_id IS NULL
+        THEN lines.refund_class = 'refunded'
+        ELSE order_structure.is_refunded
+      END,
+      FALSE
+    ) AS is_refunded, /* a refund written on the order: the whole order's figures (its own line's when alone) */
+    CASE
+      WHEN order_structure.order_id IS NULL
+      THEN lines.refund_amount
+      ELSE order_structure.refund_amount
+    END AS order_refund_amount,
+    CASE
+      WHEN order_structure.order_id IS NULL
+      THEN lines.quantity
+      ELSE order_structure.quantity
+    END AS order_quantity,
+    CASE
+      WHEN order_structure.order_id IS NULL
+      THEN lines.returned_quantity
+      ELSE order_structure.returned_quantity
+    END AS order_returned_quantity,
     NOT order_structure.order_id /* the order is read from a later export (overlapping files): this line's file is older */ IS NULL
     AND lines.source_file <> order_structure.kept_file AS is_replaced,
     COALESCE(order_structure.is_export_conflict, FALSE) AS is_export_conflict,
@@ -32,6 +55,18 @@ WITH lines AS (
   FROM lines
   LEFT JOIN order_structure
     ON lines.order_id = order_structure.order_id
+), refunds AS (
+  SELECT
+    *,
+    is_refunded /* refunded in full: every unit bought came back (or the refund is the order's amount) */
+    AND order_refund_amount IS NULL
+    AND NOT order_returned_quantity IS NULL
+    AND NOT order_quantity IS NULL
+    AND order_returned_quantity >= order_quantity AS is_refunded_in_full,
+    is_refunded /* refunded, and the export does not say how much (ingest stops, naming the columns) */
+    AND order_refund_amount IS NULL
+    AND NOT COALESCE(order_returned_quantity >= order_quantity, FALSE) AS is_refund_unknown
+  FROM orders_of_lines
 ), checked AS (
   SELECT
     *,
@@ -73,7 +108,7 @@ WITH lines AS (
         ''
       )
     END AS reject_reason
-  FROM orders_of_lines
+  FROM refunds
 ), final AS (
   SELECT
     checked.source_file,
@@ -85,6 +120,13 @@ WITH lines AS (
     CASE
       WHEN checked.amount IS NULL AND :empty_amount_is_zero AND checked.reject_reason IS NULL
       THEN CAST(0 AS DECIMAL(18, 4))
+      WHEN checked.is_refunded_in_full AND NOT checked.amount IS NULL
+      THEN CAST(0 AS DECIMAL(18, 4))
+      WHEN checked.is_refunded
+      AND NOT checked.order_refund_amount IS NULL
+      AND checked.is_amount_line
+      AND NOT checked.amount IS NULL
+      THEN CAST(checked.amount - checked.order_refund_amount AS DECIMAL(18, 4))
       ELSE checked.amount
     END AS amount,
     checked.line_amount,
@@ -105,7 +147,9 @@ WITH lines AS (
     checked.reject_reason /* an exact repeat of a usable row (identical rows have the same reason, if any) */ IS NULL
     AND NOT order_repeats.source_line IS NULL AS is_duplicate,
     checked.is_export_conflict,
-    checked.is_order_changed
+    checked.is_order_changed,
+    checked.is_refunded,
+    checked.is_refund_unknown
   FROM checked
   LEFT JOIN order_repeats
     ON checked.source_file = order_repeats.source_file

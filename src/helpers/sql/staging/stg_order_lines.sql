@@ -25,6 +25,17 @@ orders_of_lines as (
             = { 'file': lines.source_file, 'line': lines.source_line }
             as is_amount_line,
         coalesce(order_structure.is_shared_by_customers, false) as is_order_id_shared,
+        -- a refund written on the order: the whole order's figures (its own line's when alone)
+        coalesce(case
+            when order_structure.order_id is null then lines.refund_class = 'refunded'
+            else order_structure.is_refunded
+        end, false) as is_refunded,
+        case when order_structure.order_id is null then lines.refund_amount
+            else order_structure.refund_amount end as order_refund_amount,
+        case when order_structure.order_id is null then lines.quantity
+            else order_structure.quantity end as order_quantity,
+        case when order_structure.order_id is null then lines.returned_quantity
+            else order_structure.returned_quantity end as order_returned_quantity,
         -- the order is read from a later export (overlapping files): this line's file is older
         order_structure.order_id is not null and lines.source_file <> order_structure.kept_file
             as is_replaced,
@@ -35,6 +46,23 @@ orders_of_lines as (
 
     left join order_structure
         on lines.order_id = order_structure.order_id
+
+),
+
+refunds as (
+
+    select
+        *,
+        -- refunded in full: every unit bought came back (or the refund is the order's amount)
+        is_refunded and order_refund_amount is null
+            and order_returned_quantity is not null and order_quantity is not null
+            and order_returned_quantity >= order_quantity as is_refunded_in_full,
+        -- refunded, and the export does not say how much (ingest stops, naming the columns)
+        is_refunded and order_refund_amount is null and not coalesce(
+            order_returned_quantity >= order_quantity, false
+        ) as is_refund_unknown
+
+    from orders_of_lines
 
 ),
 
@@ -71,7 +99,7 @@ checked as (
         ), '')
         end as reject_reason
 
-    from orders_of_lines
+    from refunds
 
 ),
 
@@ -87,6 +115,13 @@ final as (
         case
             when checked.amount is null and $empty_amount_is_zero and checked.reject_reason is null
                 then cast(0 as decimal(18, 4))
+            -- refunded in full: the order nets to nothing (not a purchase)
+            when checked.is_refunded_in_full and checked.amount is not null
+                then cast(0 as decimal(18, 4))
+            -- refunded in part, by the amount the export gives, on the order's amount line
+            when checked.is_refunded and checked.order_refund_amount is not null
+                and checked.is_amount_line and checked.amount is not null
+                then cast(checked.amount - checked.order_refund_amount as decimal(18, 4))
             else checked.amount
         end as amount,
         checked.line_amount,
@@ -107,7 +142,9 @@ final as (
         -- an exact repeat of a usable row (identical rows have the same reason, if any)
         checked.reject_reason is null and order_repeats.source_line is not null as is_duplicate,
         checked.is_export_conflict,
-        checked.is_order_changed
+        checked.is_order_changed,
+        checked.is_refunded,
+        checked.is_refund_unknown
 
     from checked
 

@@ -277,6 +277,236 @@ WITH source AS (
       ''
     ) AS status_text, /* -------- strings: statuses compared after NFC, trim and lower case */
     channel,
+    CASE
+      WHEN NOT (
+        NOT COALESCE((
+          refund_status
+        ), '') RLIKE '[^\\t\\n\\f\\r \\x{00A0}\\x{200B}\\x{200C}\\x{200D}\\x{2060}\\x{FEFF}]'
+      )
+      THEN COALESCE(
+        TRY_ELEMENT_AT(
+          MAP_FROM_ARRAYS(CAST(:refund_keys AS ARRAY<STRING>), CAST(:refund_values AS ARRAY<STRING>)),
+          REGEXP_REPLACE(
+            REGEXP_REPLACE(
+              REGEXP_REPLACE(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(
+                    REGEXP_REPLACE(
+                      REGEXP_REPLACE(
+                        REGEXP_REPLACE(
+                          REGEXP_REPLACE(
+                            REGEXP_REPLACE(
+                              LOWER((
+                                refund_status
+                              )),
+                              '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                              ''
+                            ),
+                            '[\\x{0300}-\\x{036F}]',
+                            ''
+                          ),
+                          '[àáảãạăằắẳẵặâầấẩẫậ]',
+                          'a'
+                        ),
+                        '[èéẻẽẹêềếểễệ]',
+                        'e'
+                      ),
+                      '[ìíỉĩị]',
+                      'i'
+                    ),
+                    '[òóỏõọôồốổỗộơờớởỡợ]',
+                    'o'
+                  ),
+                  '[ùúủũụưừứửữự]',
+                  'u'
+                ),
+                '[ỳýỷỹỵ]',
+                'y'
+              ),
+              'đ',
+              'd'
+            ),
+            '[\\t\\n\\f\\r ]+',
+            ' '
+          )
+        ),
+        'unknown'
+      )
+    END AS refund_class, /* -------- a refund written on the order (refund_status_map: refunded | not_refunded; */ /* -------- compared folded, ingest.guests.fold): how much, or what was returned */
+    CASE
+      WHEN (
+        refund_amount
+      ) IS NULL
+      THEN NULL
+      WHEN (
+        refund_amount
+      ) RLIKE '^(?:-?\\d{1,18})\\z'
+      THEN CAST((
+        refund_amount
+      ) AS DECIMAL(38, 10))
+      ELSE TRANSFORM(
+        ARRAY(
+          REGEXP_REPLACE(
+            COALESCE(
+              REGEXP_REPLACE(
+                (
+                  (
+                    refund_amount
+                  )
+                ),
+                '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                ''
+              ),
+              ''
+            ),
+            '(₫|đ|Đ|VNĐ|VND|vnd|\\$|€|£|[\\t\\n\\f\\r ]|\\x{00A0}|\\x{202F})',
+            ''
+          )
+        ),
+        s -> TRANSFORM(
+          ARRAY(
+            CASE
+              WHEN (
+                s
+              ) LIKE '(%)'
+              THEN SUBSTRING((
+                s
+              ), 2, LENGTH((
+                s
+              )) - 2)
+              WHEN (
+                s
+              ) LIKE '(%' OR (
+                s
+              ) LIKE '%)'
+              THEN NULL
+              WHEN (
+                s
+              ) LIKE '-%' OR (
+                s
+              ) LIKE '+%'
+              THEN SUBSTRING((
+                s
+              ), 2)
+              ELSE (
+                s
+              )
+            END
+          ),
+          d -> CASE
+            WHEN (
+              (
+                s
+              ) LIKE '(%)' OR (
+                s
+              ) LIKE '-%'
+            )
+            THEN -TRY_CAST(CASE
+              WHEN (
+                (
+                  :decimal_mark_1
+                )
+              ) = '.'
+              AND (
+                d
+              ) RLIKE '^(?:\\d+(\\.\\d{1,10})?)\\z'
+              THEN (
+                d
+              )
+              WHEN (
+                (
+                  :decimal_mark_1
+                )
+              ) = '.'
+              AND (
+                d
+              ) RLIKE '^(?:[1-9]\\d{0,2}(,\\d{3})+(\\.\\d{1,10})?)\\z'
+              THEN REPLACE((
+                d
+              ), ',', '')
+              WHEN (
+                (
+                  :decimal_mark_1
+                )
+              ) = ','
+              AND (
+                d
+              ) RLIKE '^(?:\\d+(,\\d{1,10})?)\\z'
+              THEN REPLACE((
+                d
+              ), ',', '.')
+              WHEN (
+                (
+                  :decimal_mark_1
+                )
+              ) = ','
+              AND (
+                d
+              ) RLIKE '^(?:[1-9]\\d{0,2}(\\.\\d{3})+(,\\d{1,10})?)\\z'
+              THEN REPLACE(REPLACE((
+                d
+              ), '.', ''), ',', '.')
+            END AS DECIMAL(38, 10))
+            ELSE TRY_CAST(CASE
+              WHEN (
+                (
+                  :decimal_mark_1
+                )
+              ) = '.'
+              AND (
+                d
+              ) RLIKE '^(?:\\d+(\\.\\d{1,10})?)\\z'
+              THEN (
+                d
+              )
+              WHEN (
+                (
+                  :decimal_mark_1
+                )
+              ) = '.'
+              AND (
+                d
+              ) RLIKE '^(?:[1-9]\\d{0,2}(,\\d{3})+(\\.\\d{1,10})?)\\z'
+              THEN REPLACE((
+                d
+              ), ',', '')
+              WHEN (
+                (
+                  :decimal_mark_1
+                )
+              ) = ','
+              AND (
+                d
+              ) RLIKE '^(?:\\d+(,\\d{1,10})?)\\z'
+              THEN REPLACE((
+                d
+              ), ',', '.')
+              WHEN (
+                (
+                  :decimal_mark_1
+                )
+              ) = ','
+              AND (
+                d
+              ) RLIKE '^(?:[1-9]\\d{0,2}(\\.\\d{3})+(,\\d{1,10})?)\\z'
+              THEN REPLACE(REPLACE((
+                d
+              ), '.', ''), ',', '.')
+            END AS DECIMAL(38, 10))
+          END
+        )[0]
+      )[0]
+    END AS refund_amount,
+    TRY_CAST(REGEXP_REPLACE(
+      quantity,
+      '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+      ''
+    ) AS DECIMAL(18, 4)) AS quantity,
+    TRY_CAST(REGEXP_REPLACE(
+      returned_quantity,
+      '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+      ''
+    ) AS DECIMAL(18, 4)) AS returned_quantity,
     amount_1, /* -------- numerics: each column of the amount expression (amount_1..amount_6; those */ /* -------- past $amount_columns are null), each by its own decimal mark (decided from the */ /* -------- column's own values), then the expression */
     amount_2,
     amount_3,
@@ -1759,6 +1989,10 @@ WITH source AS (
     order_id,
     status_text,
     channel,
+    refund_class,
+    refund_amount,
+    quantity,
+    returned_quantity,
     ordered_at,
     order_date_text,
     amount_text,

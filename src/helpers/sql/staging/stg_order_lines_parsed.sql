@@ -54,6 +54,22 @@ parsed as (
         nullif(trim(nfc_normalize(status)), '') as status_text,
         channel,
 
+        ---------- a refund written on the order (refund_status_map: refunded | not_refunded;
+        ---------- compared folded, ingest.guests.fold): how much, or what was returned
+        case
+            when not is_blank_text(refund_status)
+                then coalesce(
+                    map_extract_value(
+                        map(cast($refund_keys as varchar[]), cast($refund_values as varchar[])),
+                        folded_text(refund_status)
+                    ),
+                    'unknown'
+                )
+        end as refund_class,
+        parse_amount(refund_amount, $decimal_mark_1) as refund_amount,
+        try_cast(trim(quantity) as decimal(18, 4)) as quantity,
+        try_cast(trim(returned_quantity) as decimal(18, 4)) as returned_quantity,
+
         ---------- numerics: each column of the amount expression (amount_1..amount_6; those
         ---------- past $amount_columns are null), each by its own decimal mark (decided from the
         ---------- column's own values), then the expression
@@ -159,6 +175,10 @@ final as (
         order_id,
         status_text,
         channel,
+        refund_class,
+        refund_amount,
+        quantity,
+        returned_quantity,
         ordered_at,
         order_date_text,
         amount_text,

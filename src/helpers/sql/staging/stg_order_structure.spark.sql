@@ -104,6 +104,10 @@ WITH lines AS (
         source_line AS line
       )
     ) AS amount_line, /* the line that carries an order-level amount: the first readable one */
+    BOOL_OR(refund_class = 'refunded') AS is_refunded, /* a refund written on any line is the order's; what was bought and returned, summed */
+    MAX(refund_amount) AS refund_amount,
+    SUM(quantity) AS quantity,
+    SUM(returned_quantity) AS returned_quantity,
     MIN(customer_id) /* one order belongs to one customer: an id shared by several cannot be trusted */ FILTER(WHERE
       NOT is_guest AND NOT customer_id IS NULL) <> MAX(customer_id) FILTER(WHERE
       NOT is_guest AND NOT customer_id IS NULL) AS is_shared_by_customers

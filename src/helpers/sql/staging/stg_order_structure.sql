@@ -147,6 +147,11 @@ aggregated as (
             { 'no_amount': line_amount is null, 'no_date': ordered_at is null,
              'file': source_file, 'line': source_line }
         ) as amount_line,
+        -- a refund written on any line is the order's; what was bought and returned, summed
+        bool_or(refund_class = 'refunded') as is_refunded,
+        max(refund_amount) as refund_amount,
+        sum(quantity) as quantity,
+        sum(returned_quantity) as returned_quantity,
         -- one order belongs to one customer: an id shared by several cannot be trusted
         min(customer_id) filter (where not is_guest and customer_id is not null)
             <> max(customer_id) filter (where not is_guest and customer_id is not null)
