@@ -10,6 +10,11 @@ whole column and stated, or the load stops with the setting to choose. Imports e
     cache       the staged export kept as Parquet, keyed by the files and settings
     ledger      counts per file, staged rows, guest sales, rows set aside with their reason
     report      LoadReport: what one load did
+    guests      walk-in codes (guest_keys), keys that look like many people (heavy_buyers), ids
+                that cannot be ids (scientific notation, order ids of several customers)
+    overlap     overlapping exports: an order read whole from the file exported last
+    refunds     refunds written on the order (refund_status_map), netted or a stop
+    phones      phone numbers: the customers file's mobile rule, phone keys (customer_key: phone)
     campaign_files, mappings, sample_data, cli (python -m helpers.ingest)
 
 What other layers use is named here.

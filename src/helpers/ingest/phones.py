@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import re
 
+from helpers.core.errors import IngestError
+from helpers.engine import db
+
 MOBILE = re.compile(r"[35789][0-9]{8}")
 
 
@@ -58,3 +61,37 @@ def phone_keys(texts, region: str = "VN"):
     texts = [t for t in dict.fromkeys(texts) if t is not None]
     return pa.table({"raw_key": pa.array(texts, pa.string()),
                      "phone_key": pa.array([phone_key(t, region) for t in texts], pa.string())})
+
+
+def register_phone_keys(con, view: str, mapping: dict, overrides: dict, detected: list[str],
+                stager=None) -> bool:
+    """Table phone_keys (raw_key, phone_key) for the staging models: with customer_key: phone,
+    every distinct key of `view` and its E.164 form (ingest.phones); empty otherwise. Returns
+    whether keys are phone numbers."""
+    setting = overrides.get("customer_key") or mapping.get("customer_key") or "id"
+    if setting not in ("id", "phone"):
+        raise IngestError(f"customer_key = {setting!r}: use id (the key as written) or phone")
+    region = (overrides.get("phone_region") or mapping.get("phone_region") or "VN").upper()
+    texts = []
+    if setting == "phone":
+        query = f"select distinct customer_id from {view} where customer_id is not null"
+        texts = ([r[0] for r in stager.spark.sql(query).collect()] if stager is not None
+                 else [r[0] for r in con.execute(query).fetchall()])
+    table = phone_keys(texts, region)
+    con.register("phone_keys_incoming", table)
+    try:
+        db.make_room(con, "phone_keys", "TABLE")
+        con.execute("create or replace temp table phone_keys as "
+                    "select * from phone_keys_incoming")
+    finally:
+        con.unregister("phone_keys_incoming")
+    if stager is not None:
+        stager.register("phone_keys", table)
+    if setting == "phone":
+        valid = sum(1 for k in table.column("phone_key").to_pylist() if k)
+        people = len({k for k in table.column("phone_key").to_pylist() if k})
+        detected.append(f"customer keys are phone numbers (customer_key: phone, region {region}):"
+                        f" {len(texts):,} spellings, {valid:,} valid numbers, {people:,} "
+                        f"customers in E.164 (+84…); the others are set aside as "
+                        f"invalid_phone_key")
+    return setting == "phone"

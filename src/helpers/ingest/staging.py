@@ -30,19 +30,20 @@ from helpers.core.safety import (
 )
 from helpers.engine import db, spark_staging
 from helpers.engine.db import drop_relation
+from helpers.ingest import overlap, phones, refunds
 from helpers.ingest.cache import CACHE_FILES, cache_key, publish, sweep_builds, verify_cache
 from helpers.ingest.detect import (
-    decide_date_order,
     check_decimal_setting,
     column_mark,
+    decide_date_order,
     decide_decimal_mark,
     order_amount_shape,
     resolve_mapping,
     setting_of,
     where_set,
 )
-from helpers.ingest import overlap, phones
-from helpers.ingest.guests import check_busiest, check_ids, fold, shown_key, guest_keys as guest_key_list, key_list
+from helpers.ingest.guests import check_busiest, check_ids, fold, key_list, shown_key
+from helpers.ingest.guests import guest_keys as guest_key_list
 from helpers.ingest.ledger import ORDER_LINE_COLUMNS, account_rows, republish_quarantine, sql_path
 from helpers.ingest.mappings import (
     CUSTOMER_COLUMNS,
@@ -132,84 +133,6 @@ def _amount_macro(con, picks: list[dict], mapping: dict, stager=None) -> int:
     con.execute(f"create or replace temp macro mapped_amount(a1, a2, a3, a4, a5, a6) as "
                 f"(cast({body} as decimal(38, 10)))")
     return max(1, len(names))
-
-
-def _phone_keys(con, view: str, mapping: dict, overrides: dict, detected: list[str],
-                stager=None) -> bool:
-    """Table phone_keys (raw_key, phone_key) for the staging models: with customer_key: phone,
-    every distinct key of `view` and its E.164 form (ingest.phones); empty otherwise. Returns
-    whether keys are phone numbers."""
-    setting = overrides.get("customer_key") or mapping.get("customer_key") or "id"
-    if setting not in ("id", "phone"):
-        raise IngestError(f"customer_key = {setting!r}: use id (the key as written) or phone")
-    region = (overrides.get("phone_region") or mapping.get("phone_region") or "VN").upper()
-    texts = []
-    if setting == "phone":
-        query = f"select distinct customer_id from {view} where customer_id is not null"
-        texts = ([r[0] for r in stager.spark.sql(query).collect()] if stager is not None
-                 else [r[0] for r in con.execute(query).fetchall()])
-    table = phones.phone_keys(texts, region)
-    con.register("phone_keys_incoming", table)
-    try:
-        db.make_room(con, "phone_keys", "TABLE")
-        con.execute("create or replace temp table phone_keys as "
-                    "select * from phone_keys_incoming")
-    finally:
-        con.unregister("phone_keys_incoming")
-    if stager is not None:
-        stager.register("phone_keys", table)
-    if setting == "phone":
-        valid = sum(1 for k in table.column("phone_key").to_pylist() if k)
-        people = len({k for k in table.column("phone_key").to_pylist() if k})
-        detected.append(f"customer keys are phone numbers (customer_key: phone, region {region}):"
-                        f" {len(texts):,} spellings, {valid:,} valid numbers, {people:,} "
-                        f"customers in E.164 (+84…); the others are set aside as "
-                        f"invalid_phone_key")
-    return setting == "phone"
-
-
-def _check_refund_words(con, picks: list[dict], mapping: dict, where: str, stager=None):
-    """The refund column's header, after checking that refund_status_map knows every word in it
-    (a word it does not know stops the load: never guessed as refunded or not)."""
-    header = picks[0]["columns"].get("refund_status")
-    if not header:
-        return None
-    query = ("select refund_status, count(*) from raw_orders where refund_status is not null "
-             "group by all")
-    rows = (stager.spark.sql(query).collect() if stager is not None
-            else con.execute(query).fetchall())
-    known = {fold(k) for k in refund_pairs(mapping)[0]}
-    unknown = sorted(((r[0], r[1]) for r in rows if r[0].strip() and fold(r[0]) not in known),
-                     key=lambda r: (-r[1], r[0]))
-    if unknown:
-        shown = ", ".join(f"'{w}' ({n:,} rows)" for w, n in unknown[:5])
-        raise IngestError(
-            f"'{header}' says {shown}, which refund_status_map in {where} does not know. Add "
-            f"each word to refund_status_map as refunded (the money went back: the order is "
-            f"netted) or not_refunded (asked, refused, cancelled: the order counts).")
-    return header
-
-
-def _check_refunds(con, checked: str, header, where: str) -> list[str]:
-    """Refunds written on orders: counted, and a stop where the export does not say how much."""
-    if not header:
-        return []
-    refunded, unknown, examples = con.execute(f"""
-        select count(distinct order_id) filter (where is_refunded),
-               count(distinct order_id) filter (where is_refund_unknown),
-               list(distinct order_id) filter (where is_refund_unknown)[1:3]
-        from {checked} where reject_reason is null""").fetchall()[0]
-    if unknown:
-        raise IngestError(
-            f"{unknown:,} orders are refunded by '{header}' (e.g. "
-            f"{', '.join(repr(e) for e in examples)}), but only some of what was bought came "
-            f"back and the export does not say how much was refunded. Map refund_amount to the "
-            f"column that holds the refunded amount in {where}, or export the returns with their "
-            f"amounts (returns_path).")
-    if not refunded:
-        return []
-    return [f"{refunded:,} orders refunded by '{header}': netted off the order (in full when "
-            f"every unit bought came back, or by the refunded amount)"]
 
 
 _MACROS_VERSION = hashlib.sha256(db.sql_text("macros").encode()).hexdigest()[:12]
@@ -450,11 +373,11 @@ def _stage_with(con, kind, files, return_files, mapping, overrides, cache, work,
                   "order_id_integer": ids["order_id_integer"],
                   "status_keys": keys, "status_values": values,
                   "guest_keys": guest_key_list(mapping, overrides["guest_keys"])}
-        params["customer_key_phone"] = _phone_keys(con, "raw_orders", mapping, overrides,
+        params["customer_key_phone"] = phones.register_phone_keys(con, "raw_orders", mapping, overrides,
                                                    detected, stager)
         refund_keys, refund_values = refund_pairs(mapping)
         params |= {"refund_keys": [fold(k) for k in refund_keys], "refund_values": refund_values}
-        refund_header = _check_refund_words(con, picks, mapping, where, stager)
+        refund_header = refunds.check_refund_words(con, picks, mapping, where, stager)
         export_files, export_ranks, notes = overlap.ranks(raws, mapping)
         detected += notes
         params |= {"export_files": export_files, "export_ranks": export_ranks}
@@ -479,7 +402,7 @@ def _stage_with(con, kind, files, return_files, mapping, overrides, cache, work,
                 + ("without a customer key" if coded < guests else "")
                 + "): reported apart and kept out of RFM")
         detected += overlap.check_overlaps(con, checked_name)
-        detected += _check_refunds(con, checked_name, refund_header, where)
+        detected += refunds.check_refunds(con, checked_name, refund_header, where)
         check_ids(con, checked_name, ("order_id", "customer_id"), where)
         heavy = overrides["heavy_buyers"] or key_list(mapping.get("heavy_buyers"), "heavy_buyers")
         detected += check_busiest(con, checked_name, heavy, where)
@@ -496,8 +419,8 @@ def _stage_with(con, kind, files, return_files, mapping, overrides, cache, work,
         params = {"shop_tz": shop_tz, "date_order": customer_dates,
                   "birthday_pivot_year": date.today().year,
                   "customer_id_integer": ids["customer_id_integer"],
-                  "customer_key_phone": _phone_keys(con, "raw_customers", mapping, overrides,
-                                                    detected, stager)}
+                  "customer_key_phone": phones.register_phone_keys(
+                      con, "raw_customers", mapping, overrides, detected, stager)}
         if stager is not None:
             stager.stage(con, "stg_customers", checked_name, params)
         else:
