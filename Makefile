@@ -39,10 +39,10 @@ sample-data: setup
 ingest: setup
 	$(PY) -m helpers.ingest
 
-## What the workbook detects in an export: make check-export FILE=path [MAPPING=auto] [RETURNS=path]
+## What the workbook detects in an export: make check-export FILE=path [MAPPING=auto] [RETURNS=path] [ARGS="--guest-keys KH000 --customer-key phone"]
 check-export: setup
 	@test -n "$(FILE)" || { echo "usage: make check-export FILE=data/raw/orders.csv [MAPPING=kiotviet] [RETURNS=…]"; exit 2; }
-	$(PY) -m helpers.ingest check "$(FILE)" --mapping "$(or $(MAPPING),auto)" $(if $(RETURNS),--returns "$(RETURNS)",)
+	$(PY) -m helpers.ingest check "$(FILE)" --mapping "$(or $(MAPPING),auto)" $(if $(RETURNS),--returns "$(RETURNS)",) $(ARGS)
 
 ## The main job: the monthly run on data/raw (sample data generated if empty)
 report: setup

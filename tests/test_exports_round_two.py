@@ -357,3 +357,21 @@ def test_a_partial_refund_with_its_amount_is_subtracted(tmp_path, stage, con):
     mapping["orders"] = mapping["orders"] | {"refund_amount": "Số tiền hoàn trả"}
     stage("orders", path, mapping=mapping, use_cache=False)
     assert con.execute("select sum(amount) from order_lines").fetchall()[0][0] == 150000
+
+
+def test_a_return_in_two_overlapping_returns_files_counts_once_from_the_later(tmp_path, stage,
+                                                                              con):
+    orders = write(tmp_path / "o", "DanhSachChiTietHoaDon_KV01122026-080000-001.csv", KV,
+                   [r for i in range(3) for r in kv_invoice(i, f"KH{i}")])
+    header = ["Mã trả hàng", "Mã hóa đơn", "Thời gian", "Mã khách hàng", "Mã hàng",
+              "Cần trả khách", "Trạng thái"]
+    first = [["TH1", "HD00001", "20/11/2026 09:00", "", "A", "100000", "Hoàn thành"],
+             ["TH1", "HD00001", "20/11/2026 09:00", "", "B", "100000", "Hoàn thành"]]
+    later = [r[:5] + ["120000", "Hoàn thành"] for r in first]  # the refund was corrected
+    folder = tmp_path / "r"
+    write(folder, "DanhSachChiTietTraHang_KV21112026-080000-001.csv", header, first)
+    write(folder, "DanhSachChiTietTraHang_KV02122026-080000-001.csv", header, later)
+    report = stage("orders", orders, mapping="kiotviet", returns_path=folder, use_cache=False)
+    assert report.returns["reasons"] == {"replaced_by_later_export": 2}
+    assert con.execute("select sum(amount) from order_lines where is_return").fetchall() == [
+        (-120000,)]

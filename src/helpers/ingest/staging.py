@@ -513,6 +513,8 @@ def _stage_returns(con, return_files, mapping, overrides, cache, work, *, shop_t
     params = {"shop_tz": shop_tz, "date_order": return_date, "decimal_mark": mark,
               "amount_level_order": level_order,
               "guest_keys": guest_key_list(mapping, overrides["guest_keys"]),
+              "export_files": overlap.ranks(raws, mapping)[0],
+              "export_ranks": overlap.ranks(raws, mapping)[1],
               "customer_id_integer": ids["customer_id_integer"],
               "order_id_integer": ids["order_id_integer"],
               "return_id_integer": ids["return_id_integer"], "status_keys": keys,

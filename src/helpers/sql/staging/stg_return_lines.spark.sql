@@ -18,6 +18,10 @@ WITH source AS (
     source_line,
     row_hash,
     is_blank_row,
+    TRY_ELEMENT_AT(
+      MAP_FROM_ARRAYS(CAST(:export_files AS ARRAY<STRING>), CAST(:export_ranks AS ARRAY<INT>)),
+      source_file
+    ) AS export_rank, /* when the row's file was exported, as a rank (1 = earliest; ingest.overlap) */
     NULLIF(
       CASE
         WHEN :return_id_integer
@@ -671,18 +675,30 @@ WITH source AS (
   FROM parsed
   LEFT JOIN orders
     ON parsed.returned_order_id = orders.order_id
+), latest AS (
+  /* a return in several files (overlapping exports) is read from the file exported last */
+  SELECT
+    *,
+    MAX(export_rank) OVER (PARTITION BY return_id) AS latest_rank
+  FROM linked
+), kept AS (
+  SELECT
+    *,
+    NOT return_id IS NULL
+    AND source_file <> MIN(CASE WHEN export_rank = latest_rank THEN source_file END) OVER (PARTITION BY return_id) AS is_replaced
+  FROM latest
 ), per_return AS (
   SELECT
     *,
     MIN(amount_value) OVER return_lines AS return_amount_min, /* what is paid back is written on every returned line: one refund per return */
     MAX(amount_value) OVER return_lines AS return_amount_max,
     ROW_NUMBER() OVER (
-      PARTITION BY return_id, CASE WHEN return_id IS NULL OR NOT :amount_level_order THEN source_file END, CASE WHEN return_id IS NULL OR NOT :amount_level_order THEN source_line END
+      PARTITION BY return_id, is_replaced, CASE WHEN return_id IS NULL OR NOT :amount_level_order THEN source_file END, CASE WHEN return_id IS NULL OR NOT :amount_level_order THEN source_line END
       ORDER BY amount_value IS NULL NULLS LAST, ordered_at IS NULL NULLS LAST, source_file NULLS LAST, source_line NULLS LAST
     ) AS line_in_return /* the window written out: Spark has no refinement of a named window */
-  FROM linked
+  FROM kept
   WINDOW return_lines AS (
-    PARTITION BY return_id, CASE WHEN return_id IS NULL OR NOT :amount_level_order THEN source_file END, CASE WHEN return_id IS NULL OR NOT :amount_level_order THEN source_line END
+    PARTITION BY return_id, is_replaced, CASE WHEN return_id IS NULL OR NOT :amount_level_order THEN source_file END, CASE WHEN return_id IS NULL OR NOT :amount_level_order THEN source_line END
   )
 ), checked AS (
   SELECT
@@ -698,6 +714,8 @@ WITH source AS (
     CASE
       WHEN is_blank_row
       THEN 'empty_row'
+      WHEN is_replaced
+      THEN 'replaced_by_later_export'
       ELSE NULLIF(
         CONCAT_WS(
           '; ',

@@ -24,6 +24,10 @@ parsed as (
         source_line,
         row_hash,
         is_blank_row,
+        -- when the row's file was exported, as a rank (1 = earliest; ingest.overlap)
+        map_extract_value(
+            map(cast($export_files as varchar[]), cast($export_ranks as integer[])), source_file
+        ) as export_rank,
 
         ---------- ids
         nullif(case when $return_id_integer then integer_text_id(return_id) else return_id end, '')
@@ -75,6 +79,29 @@ linked as (
 
 ),
 
+latest as (
+
+    -- a return in several files (overlapping exports) is read from the file exported last
+    select
+        *,
+        max(export_rank) over (partition by return_id) as latest_rank
+
+    from linked
+
+),
+
+kept as (
+
+    select
+        *,
+        return_id is not null and source_file <> min(
+            case when export_rank = latest_rank then source_file end
+        ) over (partition by return_id) as is_replaced
+
+    from latest
+
+),
+
 per_return as (
 
     select
@@ -86,16 +113,18 @@ per_return as (
         row_number() over (
             partition by
                 return_id,
+                is_replaced,
                 case when return_id is null or not $amount_level_order then source_file end,
                 case when return_id is null or not $amount_level_order then source_line end
             order by amount_value is null, ordered_at is null, source_file, source_line
         ) as line_in_return
 
-    from linked
+    from kept
 
     window return_lines as (
         partition by
             return_id,
+            is_replaced,
             case when return_id is null or not $amount_level_order then source_file end,
             case when return_id is null or not $amount_level_order then source_line end
     )
@@ -111,7 +140,10 @@ checked as (
             when line_in_return = 1 then -abs(cast(return_amount_max as decimal(18, 4)))
             when return_amount_max is not null then cast(0 as decimal(18, 4))
         end as amount,
-        case when is_blank_row then 'empty_row' else nullif(concat_ws(
+        case
+            when is_blank_row then 'empty_row'
+            when is_replaced then 'replaced_by_later_export'
+            else nullif(concat_ws(
             '; ',
             case
                 when own_customer_id is null and is_order_guest then 'guest_sale'
@@ -127,7 +159,8 @@ checked as (
                     then 'return_amount_differs_between_lines'
                 when return_amount_max is null then 'unparseable_amount'
             end
-        ), '') end as reject_reason
+        ), '')
+        end as reject_reason
 
     from per_return
 
