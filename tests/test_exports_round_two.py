@@ -67,7 +67,9 @@ def test_walk_in_codes_are_guest_sales_not_a_champion(tmp_path, stage, con, code
 
 
 def test_fold_is_the_sql_rule(con):
-    texts = ["Khách Lẻ", "khách  lẻ", "KHÁCH VÃNG LAI", "Đ", "N/A", " Walk-In ", "Ỷ Ạ"]
+    texts = ["Khách Lẻ", "khách  lẻ", "KHÁCH VÃNG LAI", "Đ", "N/A", " Walk-In ", "Ỷ Ạ",
+             "Khách lẻ\t", "\tKhách lẻ\n", "Khách\u00a0lẻ", "\ufeffKhách lẻ", "Khách lẻ\u200b",
+             "Khách\u2009lẻ", "Müller", "Ｇｕｅｓｔ", "Khách\r\nlẻ"]
     for text in texts + [__import__("unicodedata").normalize("NFD", t) for t in texts]:
         con.execute("select 1")
         ingest.staging.ensure_macros(con)
@@ -375,3 +377,70 @@ def test_a_return_in_two_overlapping_returns_files_counts_once_from_the_later(tm
     assert report.returns["reasons"] == {"replaced_by_later_export": 2}
     assert con.execute("select sum(amount) from order_lines where is_return").fetchall() == [
         (-120000,)]
+
+
+@pytest.mark.parametrize("code", ["Khách lẻ\t", "\ufeffKhách lẻ", "Khách\u00a0lẻ", "Khách lẻ\u200b"])
+def test_walk_in_codes_with_hidden_blanks_are_guest_sales(tmp_path, stage, con, code):
+    rows = [r for i in range(20) for r in kv_invoice(i, code if i % 2 else f"KH{i}")]
+    report = stage("orders", write(tmp_path / "in", "hd.csv", KV, rows), mapping="kiotviet",
+                   use_cache=False)
+    assert report.guest_rows == 20 and len(totals(con)) == 10
+
+
+def test_order_ids_reused_across_files_by_other_customers_are_not_replaced(tmp_path, stage):
+    header = ["order_id", "customer_id", "order_date", "amount"]
+    folder = tmp_path / "in"
+    october = write(folder, "october.csv", header,
+                    [[str(i), f"C{i}", "2026-10-05", "300"] for i in range(1, 21)])
+    november = write(folder, "november.csv", header,
+                     [[str(i), f"D{i}", "2026-11-05", "200"] for i in range(1, 21)])
+    os.utime(october, (1_700_000_000, 1_700_000_000))
+    os.utime(november, (1_800_000_000, 1_800_000_000))
+    with pytest.raises(IngestError, match="20 order ids are each shared"):
+        stage("orders", folder, use_cache=False)
+
+
+def test_a_time_in_the_name_that_is_not_a_time_stops(tmp_path, stage):
+    rows = [r for i in range(3) for r in kv_invoice(i, f"KH{i}")]
+    folder = tmp_path / "in"
+    write(folder, "DanhSachChiTietHoaDon_KV31112026-080000-001.csv", KV, rows)
+    write(folder, "DanhSachChiTietHoaDon_KV01112026.csv", KV, rows)
+    with pytest.raises(IngestError, match="31112026080000.*not a date"):
+        stage("orders", folder, mapping="kiotviet", use_cache=False)
+
+
+def test_phone_keys_that_are_not_phones_stop_and_names_stay_masked(tmp_path, stage):
+    header = ["order_id", "customer_id", "order_date", "amount"]
+    codes = write(tmp_path / "a", "o.csv", header,
+                  [[f"O{i}", f"KH{i:03d}", "2026-11-02", "10"] for i in range(20)])
+    with pytest.raises(IngestError, match="not VN phone numbers"):
+        stage("orders", codes, use_cache=False, customer_key="phone")
+    damaged = write(tmp_path / "b", "o.csv", header,
+                    [[f"O{i}", "9.12346E+08", "2026-11-02", "10"] for i in range(20)])
+    with pytest.raises(IngestError, match="scientific notation"):
+        stage("orders", damaged, use_cache=False, customer_key="phone")
+    assert guests.shown_key("(+84) 912-345-678") == "(+84) ***-***-*78"
+    assert "0912345678" not in guests.shown_key("Tel: 0912345678")
+
+
+def test_a_walk_in_phone_is_every_spelling_of_it(tmp_path, stage, con):
+    rows = [[f"O{i}", ["0900000001", "+84 900 000 001", "0912345678"][i % 3], "2026-11-02", "10"]
+            for i in range(30)]
+    path = write(tmp_path / "in", "o.csv", ["order_id", "customer_id", "order_date", "amount"],
+                 rows)
+    report = stage("orders", path, use_cache=False, customer_key="phone",
+                   guest_keys=["0900000001"])
+    assert report.guest_rows == 20 and totals(con) == {"+84912345678": (10, 100)}
+
+
+def test_a_refunded_amount_has_its_own_decimal_evidence(tmp_path, stage, con):
+    header = SHOPEE + ["Số tiền hoàn trả"]
+    rows = [r + ["50.000"] for r in shopee_rows("A1", "u1", "Đã hoàn tiền", [2, 1], [1, 0])]
+    path = write(tmp_path / "in", "Order.all.20261101_20261130.csv", header, rows)
+    mapping = ingest.load_mapping("shopee")
+    mapping["orders"] = mapping["orders"] | {"refund_amount": "Số tiền hoàn trả"}
+    with pytest.raises(IngestError, match="Số tiền hoàn trả"):
+        stage("orders", path, mapping=mapping, use_cache=False)
+    stage("orders", path, mapping=mapping, use_cache=False,
+          decimal_mark={"Số tiền hoàn trả": ","})
+    assert con.execute("select sum(amount) from order_lines").fetchall()[0][0] == 150000

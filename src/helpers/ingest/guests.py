@@ -14,7 +14,6 @@ many on one day) stops the load with its evidence (`busiest_keys`): the shop say
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from helpers.core.errors import IngestError
 
@@ -33,11 +32,23 @@ BUSY_RATIO = 5
 BUSY_TOP = 10
 
 
+# what folded_text (sql/staging/macros.sql) reads as blank: ASCII blanks, no-break, thin and
+# zero-width spaces, line separators, BOM
+BLANKS = re.compile("[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200d\u2028\u2029\u202f\u205f"
+                    "\u2060\u3000\ufeff]+")
+# the precomposed Vietnamese vowels folded_text maps (others keep their accent, as in SQL)
+_VOWELS = {**dict.fromkeys("àáảãạăằắẳẵặâầấẩẫậ", "a"), **dict.fromkeys("èéẻẽẹêềếểễệ", "e"),
+           **dict.fromkeys("ìíỉĩị", "i"), **dict.fromkeys("òóỏõọôồốổỗộơờớởỡợ", "o"),
+           **dict.fromkeys("ùúủũụưừứửữự", "u"), **dict.fromkeys("ỳýỷỹỵ", "y"), "đ": "d"}
+
+
 def fold(text) -> str:
-    """A key as guest lists compare it: 'Khách  Lẻ' -> 'khach le' (see folded_text in SQL)."""
-    text = unicodedata.normalize("NFD", str(text).strip().lower())
-    text = "".join(ch for ch in text if not 0x300 <= ord(ch) <= 0x36F)
-    return re.sub(r"\s+", " ", text.replace("đ", "d")).strip()
+    """A key as guest lists compare it: 'Khách  Lẻ\t' -> 'khach le'; the rule of folded_text in
+    SQL, step for step (lower case, combining marks dropped, Vietnamese vowels and đ mapped,
+    blanks collapsed and trimmed)."""
+    text = "".join(ch for ch in str(text).lower() if not 0x300 <= ord(ch) <= 0x36F)
+    text = "".join(_VOWELS.get(ch, ch) for ch in text)
+    return BLANKS.sub(" ", text).strip(" ")
 
 
 def key_list(value, name: str) -> list[str]:
@@ -69,11 +80,12 @@ def shown_key(key: str) -> str:
     """A key as an error shows it: a key that looks like a phone number or an e-mail address is
     masked (personal data never reaches a log); a code such as KH000 or 'Khách lẻ' as it is."""
     text = str(key)
-    digits = re.sub(r"\D", "", text)
     if "@" in text:
         return text[:1] + "***@***"
-    if len(digits) >= 8 and len(digits) >= len(text.replace(" ", "")) - 2:
-        return digits[:2] + "*" * (len(digits) - 4) + digits[-2:]
+    where = [i for i, ch in enumerate(text) if ch.isdigit()]
+    if len(where) >= 7:  # a phone number however it is written: (+84) 912-345-678, Tel: 09…
+        hidden = set(where[2:-2])
+        return "".join("*" if i in hidden else ch for i, ch in enumerate(text))
     return text
 
 
@@ -120,10 +132,13 @@ def busiest_keys(con, checked: str) -> list[dict]:
             for r in rows[:cut + 1]]
 
 
-def check_busiest(con, checked: str, heavy_buyers: list[str], where: str) -> list[str]:
+def check_busiest(con, checked: str, heavy_buyers: list[str], where: str,
+                  normalise=None) -> list[str]:
     """Stop when a key looks like many people and the shop has not said it is one buyer
-    (heavy_buyers); returns what was accepted, for the load summary."""
-    accepted = {fold(k) for k in heavy_buyers}
+    (heavy_buyers, compared as keys are: `normalise` turns a phone key into E.164); returns
+    what was accepted, for the load summary."""
+    accepted = {fold(k) for k in heavy_buyers} | {
+        fold(normalise(k)) for k in heavy_buyers if normalise and normalise(k)}
     busy = busiest_keys(con, checked)
     unknown = [b for b in busy if fold(b["key"]) not in accepted]
     if unknown:

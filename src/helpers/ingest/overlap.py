@@ -40,10 +40,17 @@ def export_time(path: Path, mapping: dict) -> tuple[datetime, str]:
         m = re.search(rule["pattern"], name)
         if m:
             text = "".join(g for g in m.groups() if g) if m.groups() else m.group(0)
-            try:
-                return datetime.strptime(text, rule["format"]), "from the file name"
-            except ValueError:
-                pass
+            formats = [rule["format"]] if isinstance(rule["format"], str) else rule["format"]
+            for fmt in formats:
+                try:
+                    return datetime.strptime(text, fmt), "from the file name"
+                except ValueError:
+                    continue
+            # the name says when, but not a time that exists: never fall back silently
+            raise IngestError(f"{path.name}: the name says the file was exported at {text!r}, "
+                              f"which is not a date and time ({' or '.join(formats)}). Rename "
+                              f"the file as the shop's export names it, or remove the time "
+                              f"from its name to use the file's modification time.")
     original = path.with_name(name)
     source = original if original.exists() else path
     return datetime.fromtimestamp(source.stat().st_mtime), "from the file's modification time"

@@ -7,6 +7,7 @@ import re
 
 from helpers.core.errors import IngestError
 from helpers.engine import db
+from helpers.ingest.guests import EXCEL_CAUSE, SCIENTIFIC, fold, shown_key
 
 MOBILE = re.compile(r"[35789][0-9]{8}")
 
@@ -64,7 +65,7 @@ def phone_keys(texts, region: str = "VN"):
 
 
 def register_phone_keys(con, view: str, mapping: dict, overrides: dict, detected: list[str],
-                stager=None) -> bool:
+                        stager=None, guest_list: list[str] | None = None) -> bool:
     """Table phone_keys (raw_key, phone_key) for the staging models: with customer_key: phone,
     every distinct key of `view` and its E.164 form (ingest.phones); empty otherwise. Returns
     whether keys are phone numbers."""
@@ -77,7 +78,29 @@ def register_phone_keys(con, view: str, mapping: dict, overrides: dict, detected
         query = f"select distinct customer_id from {view} where customer_id is not null"
         texts = ([r[0] for r in stager.spark.sql(query).collect()] if stager is not None
                  else [r[0] for r in con.execute(query).fetchall()])
+    if setting == "phone":
+        import phonenumbers
+
+        if region not in phonenumbers.SUPPORTED_REGIONS:
+            raise IngestError(f"phone_region = {region!r}: give a two-letter country code such "
+                              f"as VN or US")
+        damaged = [t for t in texts if re.match(SCIENTIFIC, t)]
+        if damaged:
+            raise IngestError(f"customer_id holds numbers in scientific notation ("
+                              f"{len(damaged):,} keys such as '{shown_key(damaged[0])}'): "
+                              f"{EXCEL_CAUSE}. Nothing was loaded.")
     table = phone_keys(texts, region)
+    if setting == "phone" and guest_list is not None:
+        # a walk-in code given as a phone number is that number in every spelling
+        given = [str(g) for g in (mapping.get("guest_keys") or []) + list(
+            overrides.get("guest_keys") or [])]
+        numbers = {phone_key(g, region) for g in given} - {None}
+        guest_list += sorted({fold(t) for t, k in zip(texts, table.column("phone_key")
+                                                      .to_pylist()) if k in numbers})
+
+    def is_guest(text) -> bool:
+        return not text.strip() or fold(text) in set(guest_list or [])
+
     con.register("phone_keys_incoming", table)
     try:
         db.make_room(con, "phone_keys", "TABLE")
@@ -89,6 +112,15 @@ def register_phone_keys(con, view: str, mapping: dict, overrides: dict, detected
         stager.register("phone_keys", table)
     if setting == "phone":
         valid = sum(1 for k in table.column("phone_key").to_pylist() if k)
+        keys = [t for t in texts if not is_guest(t)]
+        if keys and valid < len(keys) / 2:
+            bad = [t for t, k in zip(texts, table.column("phone_key").to_pylist())
+                   if not k and not is_guest(t)]
+            shown = ", ".join(repr(shown_key(b)) for b in bad[:3])
+            raise IngestError(
+                f"customer_key: phone, but {len(keys) - valid:,} of the {len(keys):,} customer "
+                f"keys are not {region} phone numbers (e.g. {shown}). Set customer_key: id if "
+                f"the keys are codes, or phone_region to the country of the numbers.")
         people = len({k for k in table.column("phone_key").to_pylist() if k})
         detected.append(f"customer keys are phone numbers (customer_key: phone, region {region}):"
                         f" {len(texts):,} spellings, {valid:,} valid numbers, {people:,} "

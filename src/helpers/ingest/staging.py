@@ -364,17 +364,25 @@ def _stage_with(con, kind, files, return_files, mapping, overrides, cache, work,
             decide_decimal_mark(con, "select amount_1 as value from raw_orders", "amounts",
                                 mark_setting, where, detected, stager=stager)]
         mark = marks[0] if len(set(marks)) == 1 else dict(zip(headers, marks))
+        # a refunded amount on the order (refund_amount) has its own column and its own evidence
+        refund_header = picks[0]["columns"].get("refund_amount")
+        refund_mark = decide_decimal_mark(
+            con, "select refund_amount as value from raw_orders",
+            f"refunded amounts in '{refund_header}'", column_mark(overrides, mapping, refund_header),
+            where, detected, stager=stager, column=refund_header) if refund_header else marks[0]
         column_marks = {f"decimal_mark_{i + 1}": (marks + [marks[0]] * 6)[i] for i in range(6)}
         level_order = mapping.get("amount_level") == "order"
         params = {"shop_tz": shop_tz, "date_order": order_date, **column_marks,
+                  "refund_decimal_mark": refund_mark,
                   "empty_amount_is_zero": mapping.get("empty_amount", "quarantine") == "zero",
                   "amount_level_order": level_order, "amount_columns": amount_columns,
                   "customer_id_integer": ids["customer_id_integer"],
                   "order_id_integer": ids["order_id_integer"],
                   "status_keys": keys, "status_values": values,
                   "guest_keys": guest_key_list(mapping, overrides["guest_keys"])}
-        params["customer_key_phone"] = phones.register_phone_keys(con, "raw_orders", mapping, overrides,
-                                                   detected, stager)
+        params["customer_key_phone"] = phones.register_phone_keys(
+            con, "raw_orders", mapping, overrides, detected, stager,
+            guest_list=params["guest_keys"])
         refund_keys, refund_values = refund_pairs(mapping)
         params |= {"refund_keys": [fold(k) for k in refund_keys], "refund_values": refund_values}
         refund_header = refunds.check_refund_words(con, picks, mapping, where, stager)
@@ -405,7 +413,9 @@ def _stage_with(con, kind, files, return_files, mapping, overrides, cache, work,
         detected += refunds.check_refunds(con, checked_name, refund_header, where)
         check_ids(con, checked_name, ("order_id", "customer_id"), where)
         heavy = overrides["heavy_buyers"] or key_list(mapping.get("heavy_buyers"), "heavy_buyers")
-        detected += check_busiest(con, checked_name, heavy, where)
+        region = (overrides["phone_region"] or mapping.get("phone_region") or "VN").upper()
+        detected += check_busiest(con, checked_name, heavy, where, normalise=(
+            (lambda k: phones.phone_key(k, region)) if params["customer_key_phone"] else None))
     else:
         columns = list(CUSTOMER_COLUMNS)
         _raw_view(con, "raw_customers", raws, "customers", mapping, columns, stager)

@@ -48,8 +48,9 @@ WITH lines AS (
       THEN lines.returned_quantity
       ELSE order_structure.returned_quantity
     END AS order_returned_quantity,
-    NOT order_structure.order_id /* the order is read from a later export (overlapping files): this line's file is older */ IS NULL
-    AND lines.source_file <> order_structure.kept_file AS is_replaced,
+    NOT order_structure.order_id /* the order is read from a later export (overlapping files): this line's file is older */ /* (not an id of several customers: that is set aside as such, in every file) */ IS NULL
+    AND lines.source_file <> order_structure.kept_file
+    AND NOT order_structure.is_shared_by_customers AS is_replaced,
     COALESCE(order_structure.is_export_conflict, FALSE) AS is_export_conflict,
     COALESCE(order_structure.is_order_changed, FALSE) AS is_order_changed
   FROM lines

@@ -37,8 +37,9 @@ orders_of_lines as (
         case when order_structure.order_id is null then lines.returned_quantity
             else order_structure.returned_quantity end as order_returned_quantity,
         -- the order is read from a later export (overlapping files): this line's file is older
+        -- (not an id of several customers: that is set aside as such, in every file)
         order_structure.order_id is not null and lines.source_file <> order_structure.kept_file
-            as is_replaced,
+            and not order_structure.is_shared_by_customers as is_replaced,
         coalesce(order_structure.is_export_conflict, false) as is_export_conflict,
         coalesce(order_structure.is_order_changed, false) as is_order_changed
 

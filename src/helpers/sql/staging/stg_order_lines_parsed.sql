@@ -66,7 +66,7 @@ parsed as (
                     'unknown'
                 )
         end as refund_class,
-        parse_amount(refund_amount, $decimal_mark_1) as refund_amount,
+        parse_amount(refund_amount, $refund_decimal_mark) as refund_amount,
         try_cast(trim(quantity) as decimal(18, 4)) as quantity,
         try_cast(trim(returned_quantity) as decimal(18, 4)) as returned_quantity,
 

@@ -45,6 +45,16 @@ WITH lines AS (
     MAX(export_rank) AS latest_rank
   FROM per_file
   GROUP BY ALL
+), customers_of_orders AS (
+  /* one order belongs to one customer, in every file: an id of several customers (an id the */
+  /* shop reuses month after month, or damaged by Excel) is never resolved by export time */
+  SELECT
+    order_id,
+    MIN(customer_id) FILTER(WHERE
+      NOT is_guest AND NOT customer_id IS NULL) <> MAX(customer_id) FILTER(WHERE
+      NOT is_guest AND NOT customer_id IS NULL) AS is_shared_by_customers
+  FROM order_lines_all
+  GROUP BY ALL
 ), latest_files AS (
   /* the files of the latest export time that hold the order: one is read (the first by */
   /* name: a second download `… (1)` after its original); if they disagree, the load stops */
@@ -107,15 +117,13 @@ WITH lines AS (
     BOOL_OR(refund_class = 'refunded') AS is_refunded, /* a refund written on any line is the order's; what was bought and returned, summed */
     MAX(refund_amount) AS refund_amount,
     SUM(quantity) AS quantity,
-    SUM(returned_quantity) AS returned_quantity,
-    MIN(customer_id) /* one order belongs to one customer: an id shared by several cannot be trusted */ FILTER(WHERE
-      NOT is_guest AND NOT customer_id IS NULL) <> MAX(customer_id) FILTER(WHERE
-      NOT is_guest AND NOT customer_id IS NULL) AS is_shared_by_customers
+    SUM(returned_quantity) AS returned_quantity
   FROM multi_lines
   GROUP BY ALL
 ), final AS (
   SELECT
     aggregated.*,
+    COALESCE(customers_of_orders.is_shared_by_customers, FALSE) AS is_shared_by_customers,
     exports.files,
     exports.kept_file,
     exports.is_export_conflict,
@@ -123,6 +131,8 @@ WITH lines AS (
   FROM aggregated
   INNER JOIN exports
     ON aggregated.order_id = exports.order_id
+  INNER JOIN customers_of_orders
+    ON aggregated.order_id = customers_of_orders.order_id
 )
 SELECT
   *

@@ -69,6 +69,22 @@ per_order as (
 
 ),
 
+customers_of_orders as (
+
+    -- one order belongs to one customer, in every file: an id of several customers (an id the
+    -- shop reuses month after month, or damaged by Excel) is never resolved by export time
+    select
+        order_id,
+        min(customer_id) filter (where not is_guest and customer_id is not null)
+            <> max(customer_id) filter (where not is_guest and customer_id is not null)
+            as is_shared_by_customers
+
+    from order_lines_all
+
+    group by all
+
+),
+
 latest_files as (
 
     -- the files of the latest export time that hold the order: one is read (the first by
@@ -151,11 +167,7 @@ aggregated as (
         bool_or(refund_class = 'refunded') as is_refunded,
         max(refund_amount) as refund_amount,
         sum(quantity) as quantity,
-        sum(returned_quantity) as returned_quantity,
-        -- one order belongs to one customer: an id shared by several cannot be trusted
-        min(customer_id) filter (where not is_guest and customer_id is not null)
-            <> max(customer_id) filter (where not is_guest and customer_id is not null)
-            as is_shared_by_customers
+        sum(returned_quantity) as returned_quantity
 
     from multi_lines
 
@@ -167,6 +179,7 @@ final as (
 
     select
         aggregated.*,
+        coalesce(customers_of_orders.is_shared_by_customers, false) as is_shared_by_customers,
         exports.files,
         exports.kept_file,
         exports.is_export_conflict,
@@ -176,6 +189,9 @@ final as (
 
     inner join exports
         on aggregated.order_id = exports.order_id
+
+    inner join customers_of_orders
+        on aggregated.order_id = customers_of_orders.order_id
 
 )
 
