@@ -19,7 +19,6 @@ import pyarrow.parquet as pq
 import pytest
 import sqlglot
 from test_exports_round_two import (  # noqa: F401 (collected here again, staged on Spark)
-    test_a_key_that_looks_like_many_people_stops_naming_both_settings,
     test_a_partial_refund_with_its_amount_is_subtracted,
     test_a_refunded_shopee_order_nets_to_nothing,
     test_a_return_in_two_overlapping_returns_files_counts_once_from_the_later,
