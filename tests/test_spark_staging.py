@@ -19,13 +19,9 @@ import pyarrow.parquet as pq
 import pytest
 import sqlglot
 from test_exports_round_two import (  # noqa: F401 (collected here again, staged on Spark)
-    test_a_partial_refund_with_its_amount_is_subtracted,
     test_a_refunded_shopee_order_nets_to_nothing,
-    test_a_return_in_two_overlapping_returns_files_counts_once_from_the_later,
-    test_a_second_download_equals_its_original_and_a_disagreement_stops,
     test_each_column_of_an_amount_expression_has_its_own_decimal_mark,
     test_every_spelling_of_a_phone_key_is_one_customer,
-    test_order_ids_shared_by_several_customers_stop,
     test_the_later_export_wins_and_the_summary_says_so,
 )
 from test_ingest import (  # noqa: F401 (collected here again, staged on Spark)
