@@ -511,3 +511,35 @@ def test_overlapping_shopee_and_generic_exports_give_exactly_the_known_orders(tm
         "from order_lines where status = 'completed' group by all").fetchall()}
     got = {k: v for k, v in got.items() if v[0]}
     assert want and got == want
+
+
+def test_the_contact_phone_rule_is_phonenumbers_on_generated_spellings():
+    """The customers file's phone column and the explorer's lookup (ingest.phones.mobile): a
+    valid mobile number of the region, in E.164, exactly as phonenumbers says, quick path or
+    not."""
+    rng = random.Random(7)
+    prefixes = ["90", "91", "93", "96", "97", "98", "32", "35", "39", "52", "56", "58", "59",
+                "70", "76", "79", "81", "86", "88", "89", "99", "87", "31", "24", "28", "12",
+                "50", "66"]
+    for _ in range(400):
+        national = rng.choice(prefixes) + "".join(rng.choice("0123456789") for _ in range(7))
+        national = national[:rng.choice([8, 9, 9, 9, 10])]
+        spelled = rng.choice([f"0{national}", f"+84{national}", f"84{national}", national,
+                              f"0{national[:3]} {national[3:6]} {national[6:]}",
+                              f"(+84) {national[:3]}-{national[3:6]}-{national[6:]}",
+                              f"{national}.0", f"0084{national}", f"+84 0{national}"])
+        try:
+            number = phonenumbers.parse(spelled.removesuffix(".0"), "VN")
+            ok = (phonenumbers.is_valid_number(number)
+                  and phonenumbers.region_code_for_number(number) == "VN"
+                  and phonenumbers.number_type(number) in (
+                      phonenumbers.PhoneNumberType.MOBILE,
+                      phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE))
+            want = phonenumbers.format_number(
+                number, phonenumbers.PhoneNumberFormat.E164) if ok else None
+        except phonenumbers.NumberParseException:
+            want = None
+        assert phones.mobile(spelled) == want, spelled
+    assert phones.mobile("+1 415 555 0100") is None  # a valid number, not a Vietnamese mobile
+    assert phones.mobile("+1 415 555 0100", "US") == "+14155550100"  # with phone_region US
+    assert phones.vn_mobile("0912 345 678") == "+84912345678"

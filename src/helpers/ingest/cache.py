@@ -18,15 +18,25 @@ from helpers.core.safety import (
 from helpers.engine import db
 from helpers.engine.db import drop_relation
 
-INGEST_VERSION = "5"  # bump when parsing rules change: invalidates the Parquet cache
+INGEST_VERSION = "6"  # bump when Python reading rules change: invalidates the Parquet cache
+
+
+def _staging_models_version() -> str:
+    """The text of every staging model and macro: a changed parsing rule in SQL is a new cache
+    by itself (no version to remember to bump)."""
+    folder = db.model_paths()["macros"].parent
+    digest = hashlib.sha256()
+    for path in sorted(folder.glob("*.sql")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 # ---------------------------------------------------------------- loading
 
 
 def cache_key(parts: dict) -> str:
-    material = json.dumps(parts | {"v": INGEST_VERSION}, sort_keys=True, ensure_ascii=False,
-                          default=str)
+    material = json.dumps(parts | {"v": INGEST_VERSION, "models": _staging_models_version()},
+                          sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(material.encode("utf-8")).hexdigest()[:20]
 
 

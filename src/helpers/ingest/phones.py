@@ -1,35 +1,98 @@
-"""Vietnamese mobile numbers, the one rule: the phone of stg_customers.sql, for Python
-callers (the explorer's lookup). tests/test_ingest.py holds the two equal on every spelling."""
+"""Phone numbers, one rule (issue 31), by the phonenumbers library:
+
+- `mobile`: a customer's contact phone (the customers file's phone column, the explorer's
+  lookup): +84912345678 when the text is a valid mobile number of the region (VN by default)
+  however it is written (0912 345 678, +84…, 84…, 0084…, 912345678 where Excel dropped the 0),
+  None otherwise (a landline, a foreign number, a range not allocated, too few digits). The
+  staging models read it from the table contact_phones (`register_contact_phones`).
+- `phone_key`: a customer key written as a phone number (customer_key: phone): any valid number.
+
+tests/test_exports_round_two.py holds both equal to phonenumbers itself on generated spellings.
+"""
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from helpers.core.errors import IngestError
 from helpers.engine import db
 from helpers.ingest.guests import EXCEL_CAUSE, SCIENTIFIC, fold, shown_key
 
-MOBILE = re.compile(r"[35789][0-9]{8}")
+
+@lru_cache(maxsize=8)
+def _mobile_pattern(region: str):
+    """The region's mobile numbers (national digits) as phonenumbers' metadata writes them."""
+    import phonenumbers
+
+    meta = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    return re.compile(meta.mobile.national_number_pattern) if meta and meta.mobile else None
+
+
+def _vn_national(text: str) -> str | None:
+    """The 9 digits after +84 of the common ways Vietnamese numbers are written (the quick path:
+    anything else goes through phonenumbers.parse)."""
+    digits = re.sub(r"[^0-9+]", "", text)
+    for prefix, length in (("+84", 12), ("0084", 13), ("84", 11), ("0", 10), ("", 9)):
+        if digits.startswith(prefix) and len(digits) == length and "+" not in digits[1:]:
+            return digits[len(prefix):]
+    return None
+
+
+def mobile(text, region: str = "VN") -> str | None:
+    """A contact phone in E.164 when it is a valid mobile number of `region`, else None."""
+    import phonenumbers
+
+    raw = re.sub(r"^(\d+)\.0+$", r"\1", str(text or "").strip().lstrip("'"))
+    if not re.search(r"\d", raw) or len(raw) > 40:
+        return None
+    region = (region or "VN").upper()
+    if region == "VN":  # most numbers: the metadata's pattern on the national digits, no parse
+        national = _vn_national(raw)
+        pattern = _mobile_pattern("VN")
+        if national and pattern and pattern.fullmatch(national):
+            return "+84" + national
+    try:
+        number = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException:
+        return None
+    kind = phonenumbers.number_type(number)
+    if (not phonenumbers.is_valid_number(number)
+            or phonenumbers.region_code_for_number(number) != region
+            or kind not in (phonenumbers.PhoneNumberType.MOBILE,
+                            phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def vn_mobile(text) -> str | None:
-    """+84 and the 9 national digits of a Vietnamese mobile number written any common way
-    (0912 345 678, +84912345678, 84912345678, 0084…, 912345678 where Excel dropped the 0);
-    None for anything else (a landline, a foreign number, too few digits)."""
-    digits = re.sub(r"[^0-9+]", "", str(text or ""))
-    if digits.startswith("+84"):
-        national = digits[3:]
-    elif digits.startswith("0084"):
-        national = digits[4:]
-    elif digits.startswith("84") and len(digits) == 11:
-        national = digits[2:]
-    elif digits.startswith("0") and len(digits) == 10:
-        national = digits[1:]
-    elif len(digits) == 9:
-        national = digits
-    else:
-        return None
-    return "+84" + national if MOBILE.fullmatch(national) else None
+    """A Vietnamese mobile number in E.164, or None (the explorer's lookup)."""
+    return mobile(text, "VN")
+
+
+def register_contact_phones(con, view: str, region: str, stager=None) -> None:
+    """Table contact_phones (raw_phone, phone): every distinct phone text of `view` and its
+    contact form (`mobile`), for stg_customers.sql (on Spark too)."""
+    import pyarrow as pa
+
+    query = f"select distinct phone from {view} where phone is not null"
+    texts = ([r[0] for r in stager.spark.sql(query).collect()] if stager is not None
+             else [r[0] for r in con.execute(query).fetchall()])
+    table = pa.table({"raw_phone": pa.array(texts, pa.string()),
+                      "phone": pa.array([mobile(t, region) for t in texts], pa.string())})
+    _register(con, "contact_phones", table, stager)
+
+
+def _register(con, name: str, table, stager=None) -> None:
+    """A small table made here, as a temp table of `con` (and a Spark view with a stager)."""
+    con.register(f"{name}_incoming", table)
+    try:
+        db.make_room(con, name, "TABLE")
+        con.execute(f"create or replace temp table {name} as select * from {name}_incoming")
+    finally:
+        con.unregister(f"{name}_incoming")
+    if stager is not None:
+        stager.register(name, table)
 
 
 # ---------------------------------------------------------------- phone numbers as customer keys
@@ -101,15 +164,7 @@ def register_phone_keys(con, view: str, mapping: dict, overrides: dict, detected
     def is_guest(text) -> bool:
         return not text.strip() or fold(text) in set(guest_list or [])
 
-    con.register("phone_keys_incoming", table)
-    try:
-        db.make_room(con, "phone_keys", "TABLE")
-        con.execute("create or replace temp table phone_keys as "
-                    "select * from phone_keys_incoming")
-    finally:
-        con.unregister("phone_keys_incoming")
-    if stager is not None:
-        stager.register("phone_keys", table)
+    _register(con, "phone_keys", table, stager)
     if setting == "phone":
         valid = sum(1 for k in table.column("phone_key").to_pylist() if k)
         keys = [t for t in texts if not is_guest(t)]

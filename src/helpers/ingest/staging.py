@@ -254,7 +254,7 @@ def _load_or_stage(con, kind, files, return_files, mapping, overrides, cache, ta
         memory.restore()
         for name in ("raw_orders", "raw_returns", "raw_customers", "order_customers",
                      "stg_orders_checked", "stg_returns_checked", "stg_customers_checked",
-                     "parsed_order_lines", "order_structure", "order_repeats", "phone_keys"):
+                     "parsed_order_lines", "order_structure", "order_repeats", "phone_keys", "contact_phones"):
             drop_relation(con, name)
         shutil.rmtree(work, ignore_errors=True)
     report.sha256 = hashlib.sha256("|".join(s for _, s in shas + return_shas).encode()).hexdigest() \
@@ -431,6 +431,8 @@ def _stage_with(con, kind, files, return_files, mapping, overrides, cache, work,
                   "customer_id_integer": ids["customer_id_integer"],
                   "customer_key_phone": phones.register_phone_keys(
                       con, "raw_customers", mapping, overrides, detected, stager)}
+        phones.register_contact_phones(con, "raw_customers", (
+            overrides["phone_region"] or mapping.get("phone_region") or "VN").upper(), stager)
         if stager is not None:
             stager.stage(con, "stg_customers", checked_name, params)
         else:

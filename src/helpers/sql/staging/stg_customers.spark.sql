@@ -10,6 +10,12 @@ WITH source AS (
   SELECT
     *
   FROM phone_keys
+), contacts AS (
+  /* each phone as written and its contact form: a valid mobile number in E.164, by the */
+  /* phonenumbers library (ingest.phones.mobile, the explorer's rule too) */
+  SELECT
+    *
+  FROM contact_phones
 ), parsed AS (
   SELECT
     source_file, /* -------- ids */
@@ -59,7 +65,7 @@ WITH source AS (
     ) AS name, /* -------- strings */
     NULLIF(
       REGEXP_REPLACE(
-        phone,
+        source.phone,
         '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
         ''
       ),
@@ -83,7 +89,7 @@ WITH source AS (
       ),
       ''
     ) AS province,
-    REGEXP_REPLACE(COALESCE(phone, ''), '[^0-9+]', '') AS phone_digits,
+    contacts.phone AS contact_phone,
     COALESCE(
       LOWER(
         REGEXP_REPLACE(
@@ -697,31 +703,14 @@ WITH source AS (
   FROM source
   LEFT JOIN keys
     ON source.customer_id = keys.raw_key
-), phones AS (
-  SELECT
-    *,
-    CASE
-      WHEN phone_digits LIKE '+84%'
-      THEN SUBSTRING(phone_digits, 4)
-      WHEN phone_digits LIKE '0084%'
-      THEN SUBSTRING(phone_digits, 5)
-      WHEN phone_digits LIKE '84%' AND LENGTH(phone_digits) = 11
-      THEN SUBSTRING(phone_digits, 3)
-      WHEN phone_digits LIKE '0%' AND LENGTH(phone_digits) = 10
-      THEN SUBSTRING(phone_digits, 2)
-      WHEN LENGTH(phone_digits) = 9
-      THEN phone_digits
-    END AS phone_national /* the 9 digits after Vietnam's country code, from 0912..., +84 912..., 84912..., 0084... */
-  FROM parsed
+  LEFT JOIN contacts
+    ON source.phone = contacts.raw_phone
 ), checked AS (
   SELECT
     *
-    EXCEPT (phone_digits, phone_national),
-    CASE
-      WHEN COALESCE(phone_national, '') RLIKE '^[35789][0-9]{8}\\z'
-      THEN '+84' || phone_national
-    END AS phone, /* Vietnamese mobile numbers: +84 then 9 digits starting 3, 5, 7, 8 or 9 */
-    COALESCE(phone_national, '') RLIKE '^[35789][0-9]{8}\\z' AS is_phone_valid,
+    EXCEPT (contact_phone),
+    contact_phone AS phone,
+    NOT contact_phone IS NULL AS is_phone_valid,
     COALESCE(email, '') RLIKE '^[a-z0-9_][a-z0-9._%+\'-]*@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\\.[a-z]{2,}\\z' AS is_email_valid, /* a deliverable address: no spaces, no formula or markup characters (=1+2@evil.com is */ /* not an e-mail address a campaign tool should receive) */
     CASE
       WHEN is_blank_row
@@ -737,7 +726,7 @@ WITH source AS (
       WHEN ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY source_file NULLS LAST, source_line NULLS LAST) > 1
       THEN 'duplicate_customer_id'
     END AS reject_reason
-  FROM phones
+  FROM parsed
 ), final AS (
   SELECT
     *

@@ -14,6 +14,14 @@ keys as (
 
 ),
 
+contacts as (
+
+    -- each phone as written and its contact form: a valid mobile number in E.164, by the
+    -- phonenumbers library (ingest.phones.mobile, the explorer's rule too)
+    select * from contact_phones
+
+),
+
 parsed as (
 
     select
@@ -31,10 +39,10 @@ parsed as (
 
         ---------- strings
         nullif(trim(name), '') as name,
-        nullif(trim(phone), '') as phone_raw,
+        nullif(trim(source.phone), '') as phone_raw,
         nullif(lower(trim(email)), '') as email,
         nullif(trim(province), '') as province,
-        regexp_replace(coalesce(phone, ''), '[^0-9+]', '', 'g') as phone_digits,
+        contacts.phone as contact_phone,
 
         ---------- booleans: consent only where the export says yes
         coalesce(
@@ -61,35 +69,17 @@ parsed as (
     left join keys
         on source.customer_id = keys.raw_key
 
-),
-
-phones as (
-
-    select
-        *,
-        -- the 9 digits after Vietnam's country code, from 0912..., +84 912..., 84912..., 0084...
-        case
-            when phone_digits like '+84%' then substr(phone_digits, 4)
-            when phone_digits like '0084%' then substr(phone_digits, 5)
-            when phone_digits like '84%' and length(phone_digits) = 11 then substr(phone_digits, 3)
-            when phone_digits like '0%' and length(phone_digits) = 10 then substr(phone_digits, 2)
-            when length(phone_digits) = 9 then phone_digits
-        end as phone_national
-
-    from parsed
+    left join contacts
+        on source.phone = contacts.raw_phone
 
 ),
 
 checked as (
 
     select
-        * exclude (phone_digits, phone_national),
-        -- Vietnamese mobile numbers: +84 then 9 digits starting 3, 5, 7, 8 or 9
-        case
-            when regexp_matches(coalesce(phone_national, ''), '^[35789][0-9]{8}$')
-                then '+84' || phone_national
-        end as phone,
-        regexp_matches(coalesce(phone_national, ''), '^[35789][0-9]{8}$') as is_phone_valid,
+        * exclude (contact_phone),
+        contact_phone as phone,
+        contact_phone is not null as is_phone_valid,
         -- a deliverable address: no spaces, no formula or markup characters (=1+2@evil.com is
         -- not an e-mail address a campaign tool should receive)
         regexp_matches(
@@ -104,7 +94,7 @@ checked as (
                 then 'duplicate_customer_id'
         end as reject_reason
 
-    from phones
+    from parsed
 
 ),
 
