@@ -543,3 +543,108 @@ def test_the_contact_phone_rule_is_phonenumbers_on_generated_spellings():
     assert phones.mobile("+1 415 555 0100") is None  # a valid number, not a Vietnamese mobile
     assert phones.mobile("+1 415 555 0100", "US") == "+14155550100"  # with phone_region US
     assert phones.vn_mobile("0912 345 678") == "+84912345678"
+
+
+def _xlsx(path: Path, header: list[str], rows: list[list], title: str | None = None) -> Path:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    if title:
+        sheet.append([title])
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize("mapping,seed", [("tiktok_shop", 0), ("tiktok_shop", 1),
+                                          ("shopify", 2), ("online_retail", 3),
+                                          ("online_retail", 4)])
+def test_more_mappings_read_overlapping_reworked_exports_exactly(tmp_path, stage, con, mapping,
+                                                                seed):
+    """Known orders under tiktok_shop, shopify and online_retail, exported as shops re-save
+    them: overlapping files (statuses changed in the later one), a title line above the header,
+    XLSX with number cells for ids and amounts, a cp1258 CSV; exactly the known orders."""
+    rng = random.Random(200 + seed)
+    orders = _known_orders(rng, 40)
+    changed = {o["id"] for o in orders[20:30] if rng.random() < 0.4}
+    if mapping == "online_retail":
+        changed = set()  # an invoice is never re-exported changed: a credit note follows it
+    first, second = orders[:30], orders[20:]
+
+    def rows(part, later):
+        out = []
+        for o in part:
+            gone = later and o["id"] in changed
+            n = int(o["id"][2:])
+            if mapping == "tiktok_shop":
+                for item in range(o["items"]):
+                    out.append([str(n), "Cancelled" if gone else "Completed", f"SKU{item}",
+                                o["total"], "", f"{o['day']:%m/%d/%Y} 10:00:00 AM",
+                                "buyer" + o["customer"], "Fulfilled by seller"])
+            elif mapping == "shopify":
+                for item in range(o["items"]):
+                    first_row = item == 0
+                    out.append([f"#{n}", o["customer"].lower() + "@example.com",
+                                ("voided" if gone else "paid") if first_row else "",
+                                o["total"] if first_row else "", "0" if first_row else "",
+                                f"{o['day']:%Y-%m-%d} 10:30:00 +0700", "web"])
+            else:  # online_retail: lines whose Quantity * UnitPrice sum to the total
+                qty = o["items"]
+                out.append([str(n), f"SP{n}", qty, o["total"] / qty if o["total"] % qty == 0
+                            else o["total"], f"{o['day']:%m/%d/%Y} 10:00",
+                            float(o["customer"][2:]) + 12000, "Vietnam"])
+                if o["total"] % qty:
+                    out[-1][2] = 1
+        return out
+
+    headers = {"tiktok_shop": ["Order ID", "Order Status", "SKU ID", "Order Amount",
+                               "Order Refund Amount", "Created Time", "Buyer Username",
+                               "Fulfillment Type"],
+               "shopify": ["Name", "Email", "Financial Status", "Total", "Refunded Amount",
+                           "Created at", "Source"],
+               "online_retail": ["InvoiceNo", "StockCode", "Quantity", "UnitPrice",
+                                 "InvoiceDate", "CustomerID", "Country"]}[mapping]
+    folder = tmp_path / f"in{seed}"
+    early, late = rows(first, False), rows(second, True)
+    if mapping == "online_retail":
+        # invoices are never re-exported changed: the later file holds what the earlier did not
+        late = [r for r in late if int(r[0]) >= 30]
+    if seed % 2 == 0:  # XLSX: number cells, a title line above the header in the later file
+        a = _xlsx(folder / "a.xlsx", headers, early)
+        b = _xlsx(folder / "b.xlsx", headers, late, title="Orders export – 2026")
+    else:  # CSV in the Windows code page, a title line above the header
+        folder.mkdir(parents=True)
+        a, b = folder / "a.csv", folder / "b.csv"
+        for path, part, title in ((a, early, None), (b, late, "Danh sách đơn hàng")):
+            with open(path, "w", newline="", encoding="cp1258") as f:
+                if title:
+                    f.write(title + "\n")
+                w = csv.writer(f)
+                w.writerow(headers)
+                w.writerows([[str(v) for v in r] for r in part])
+    os.utime(a, (1_700_000_000, 1_700_000_000))
+    os.utime(b, (1_800_000_000, 1_800_000_000))
+    report = stage("orders", folder, mapping=mapping, use_cache=False,
+                   encoding="cp1258" if seed % 2 else "utf-8",
+                   date_order="mdy" if mapping != "shopify" else None)
+    assert report.rows_read == report.rows_loaded + report.rows_quarantined, report.reasons
+    assert any("above the header" in d for d in report.detected)
+    assert not report.reasons or set(report.reasons) == {"replaced_by_later_export"}, \
+        (report.reasons, report.detected)
+    want: dict[str, list] = {}
+    for o in orders:
+        if o["id"] in changed:
+            continue
+        key = {"tiktok_shop": "buyer" + o["customer"],
+               "shopify": o["customer"].lower() + "@example.com",
+               "online_retail": str(int(o["customer"][2:]) + 12000)}[mapping]
+        n, money = want.get(key, [0, 0])
+        want[key] = [n + 1, money + o["total"]]
+    got = {k: [n, int(m)] for k, n, m in con.execute(
+        "select customer_id, count(distinct order_id), sum(amount) from order_lines "
+        "where coalesce(status, 'completed') in ('completed', 'paid') group by all").fetchall()}
+    assert want and got == want

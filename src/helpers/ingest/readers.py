@@ -125,6 +125,26 @@ def _skipping(first_line: int, bad: list):
     return lines_for
 
 
+# lines above the header looked at for a title ("DANH SÁCH CHI TIẾT HÓA ĐƠN", "Từ ngày … đến ngày …")
+TITLE_ROWS_LOOKED_AT = 10
+
+
+def title_rows(rows: list[list]) -> int:
+    """How many leading rows are a title or blank above the header: rows with at most one
+    filled cell, when a row with two or more follows among the first TITLE_ROWS_LOOKED_AT (a file
+    of one column has no title)."""
+    for i, row in enumerate(rows[:TITLE_ROWS_LOOKED_AT]):
+        if sum(1 for v in row if v is not None and str(v).strip()) >= 2:
+            return i
+    return 0
+
+
+def _title_note(path: Path, skipped: int) -> str:
+    return (f"{path.name}: {skipped} line{'s' if skipped > 1 else ''} above the header "
+            f"(a title or a date range, not column names) skipped; the header is line "
+            f"{skipped + 1}")
+
+
 def _csv_header(path: Path, *, encoding: str, check_utf8: bool = True):
     """(headers, delimiter, the encoding to read with, notes) from a CSV file's first line.
 
@@ -155,15 +175,28 @@ def _csv_header(path: Path, *, encoding: str, check_utf8: bool = True):
             read_as = "utf8"
     text = head.decode("utf-8" if read_as == "utf8" else encoding, errors="replace")
     text = text.lstrip("\ufeff")
-    first_line = text.splitlines()[0] if text.strip() else ""
+    lines = text.splitlines()[:TITLE_ROWS_LOOKED_AT + 1]
+    if not text.strip():
+        raise IngestError(f"{path.name}: no header row. The first line must name the columns.")
+    # a title above the header (one filled field) is skipped when a header follows
+    delimiter = _sniff_delimiter(next((ln for ln in lines if ln.strip()), lines[0]))
+    parsed = [next(csv.reader([ln], delimiter=delimiter), []) for ln in lines]
+    skipped = title_rows(parsed)
+    if skipped and delimiter != _sniff_delimiter(lines[skipped]):
+        delimiter = _sniff_delimiter(lines[skipped])
+        parsed = [next(csv.reader([ln], delimiter=delimiter), []) for ln in lines]
+        skipped = title_rows(parsed)
+    first_line = lines[skipped]
     if not first_line.strip():
         raise IngestError(f"{path.name}: no header row. The first line must name the columns.")
-    delimiter = _sniff_delimiter(first_line)
-    return next(csv.reader([first_line], delimiter=delimiter)), delimiter, read_as, notes
+    if skipped:
+        notes.append(_title_note(path, skipped))
+    headers = next(csv.reader([first_line], delimiter=delimiter))
+    return headers, delimiter, read_as, notes, skipped
 
 
 def _csv_to_parquet(path: Path, label: str, target: Path, *, encoding: str) -> RawFile:
-    headers, delimiter, arrow_encoding, notes = _csv_header(path, encoding=encoding)
+    headers, delimiter, arrow_encoding, notes, skipped = _csv_header(path, encoding=encoding)
     with open(path, "rb") as f:
         head = f.read(1 << 16)
     width = len(headers)
@@ -176,7 +209,8 @@ def _csv_to_parquet(path: Path, label: str, target: Path, *, encoding: str) -> R
 
         reader = pacsv.open_csv(
             path,
-            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 24,
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1 + skipped,
+                                           block_size=1 << 24,
                                            encoding=arrow_encoding, use_threads=threads),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
                                              invalid_row_handler=skip,
@@ -189,13 +223,13 @@ def _csv_to_parquet(path: Path, label: str, target: Path, *, encoding: str) -> R
 
     try:
         bad: list = []
-        rows = _write_batches(target, label, width, read(True, bad), first_line=2)
+        rows = _write_batches(target, label, width, read(True, bad), first_line=2 + skipped)
         if bad:
             # rows with another number of fields are set aside; read again in one thread, which
             # tells their line numbers, so every other row keeps its own line
             bad = []
-            rows = _write_batches(target, label, width, read(False, bad), first_line=2,
-                                  lines_for=_skipping(2, bad))
+            rows = _write_batches(target, label, width, read(False, bad), first_line=2 + skipped,
+                                  lines_for=_skipping(2 + skipped, bad))
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
         message = str(exc)
         if isinstance(exc, UnicodeDecodeError) or "utf8" in message.lower():
@@ -260,9 +294,12 @@ def _xlsx_to_parquet(path: Path, label: str, target: Path) -> RawFile:
         raise IngestError(f"{path.name}: not a readable Excel workbook ({exc})") from None
     sheet = book.get_sheet_by_index(0)
     rows = sheet.iter_rows()
-    header_row = next(rows, None)
-    if header_row is None:
+    top = list(itertools.islice(rows, TITLE_ROWS_LOOKED_AT))
+    if not top:
         raise IngestError(f"{path.name}: the first sheet is empty; it needs a header row.")
+    skipped = title_rows([[excel_text(v) for v in r] for r in top])
+    header_row = top[skipped]
+    rows = itertools.chain(top[skipped + 1:], rows)
     headers = [excel_text(h) or "" for h in header_row]
     while headers and headers[-1] == "":
         headers.pop()
@@ -290,8 +327,8 @@ def _xlsx_to_parquet(path: Path, label: str, target: Path) -> RawFile:
                 columns = list(zip(*filled))[:width]  # columns past the header are not read
                 yield [excel_column(c, long_numbers) for c in columns]
 
-    count = _write_batches(target, label, width, batches(), first_line=2)
-    notes = []
+    count = _write_batches(target, label, width, batches(), first_line=2 + skipped)
+    notes = [_title_note(path, skipped)] if skipped else []
     if long_numbers[0]:
         notes.append(f"{path.name}: {long_numbers[0]:,} number cells have 16 digits or more; Excel "
                      f"keeps only 15, so ids stored as numbers may have lost digits. Format id "
@@ -428,7 +465,12 @@ def read_headers(path: Path, *, encoding: str) -> list[str]:
     if suffix in WORKBOOK_SUFFIXES:
         from python_calamine import CalamineWorkbook
 
-        row = next(CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).iter_rows(), [])
+        top = list(itertools.islice(
+            CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).iter_rows(),
+            TITLE_ROWS_LOOKED_AT))
+        if not top:
+            return []
+        row = top[title_rows([[excel_text(v) for v in r] for r in top])]
         return [excel_text(h) or "" for h in row]
     return _csv_header(path, encoding=encoding, check_utf8=False)[0]
 
