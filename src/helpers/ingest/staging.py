@@ -254,7 +254,8 @@ def _load_or_stage(con, kind, files, return_files, mapping, overrides, cache, ta
         memory.restore()
         for name in ("raw_orders", "raw_returns", "raw_customers", "order_customers",
                      "stg_orders_checked", "stg_returns_checked", "stg_customers_checked",
-                     "parsed_order_lines", "order_structure", "order_repeats", "phone_keys", "contact_phones"):
+                     "parsed_order_lines", "order_structure", "order_repeats", "phone_keys",
+                     "contact_phones"):
             drop_relation(con, name)
         shutil.rmtree(work, ignore_errors=True)
     report.sha256 = hashlib.sha256("|".join(s for _, s in shas + return_shas).encode()).hexdigest() \
