@@ -648,3 +648,18 @@ def test_more_mappings_read_overlapping_reworked_exports_exactly(tmp_path, stage
         "select customer_id, count(distinct order_id), sum(amount) from order_lines "
         "where coalesce(status, 'completed') in ('completed', 'paid') group by all").fetchall()}
     assert want and got == want
+
+
+def test_each_date_column_of_the_customers_file_has_its_own_order(tmp_path, stage, con):
+    """Signup dates written by the system month first, birthdays typed by staff day first:
+    each column is read by its own evidence, never by the other's."""
+    rows = [["a", "12/25/2025", "15/09/1979"], ["b", "01/03/2026", "03/01/1990"],
+            ["c", "11/13/2025", "28/02/1985"]]
+    path = write(tmp_path / "in", "c.csv", ["customer_id", "signup_date", "birthday"], rows)
+    report = stage("customers", path, use_cache=False)
+    got = {r[0]: (str(r[1]), str(r[2])) for r in con.execute(
+        "select customer_id, signup_date, birthday from customers").fetchall()}
+    assert got == {"a": ("2025-12-25", "1979-09-15"), "b": ("2026-01-03", "1990-01-03"),
+                   "c": ("2025-11-13", "1985-02-28")}
+    assert any(d.startswith("signup dates") for d in report.detected)
+    assert any(d.startswith("birthdays") for d in report.detected)

@@ -420,14 +420,15 @@ def _stage_with(con, kind, files, return_files, mapping, overrides, cache, work,
     else:
         columns = list(CUSTOMER_COLUMNS)
         _raw_view(con, "raw_customers", raws, "customers", mapping, columns, stager)
-        each = ("unnest([signup_date, birthday])" if stager is None
-                else "explode(array(signup_date, birthday))")
-        customer_dates = decide_date_order(
-            con, f"select {each} as value from raw_customers",
-            "customer dates", date_setting, where, detected, fallback="dmy"
-            if date_setting[0] == "auto" and mapping.get("date_order") in (None, "auto") else None,
-            stager=stager)
-        params = {"shop_tz": shop_tz, "date_order": customer_dates,
+        # each date column by its own values (a signup date the system writes and a birthday
+        # staff type may be written two ways); one without evidence is read day first
+        orders_of_dates = {column: decide_date_order(
+            con, f"select {column} as value from raw_customers", what, date_setting, where,
+            detected, fallback="dmy" if date_setting[0] == "auto"
+            and mapping.get("date_order") in (None, "auto") else None, stager=stager)
+            for column, what in (("signup_date", "signup dates"), ("birthday", "birthdays"))}
+        params = {"shop_tz": shop_tz, "signup_date_order": orders_of_dates["signup_date"],
+                  "birthday_order": orders_of_dates["birthday"],
                   "birthday_pivot_year": date.today().year,
                   "customer_id_integer": ids["customer_id_integer"],
                   "customer_key_phone": phones.register_phone_keys(

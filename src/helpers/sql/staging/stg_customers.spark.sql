@@ -234,7 +234,7 @@ WITH source AS (
                       WHEN (
                         (
                           (
-                            :date_order
+                            :signup_date_order
                           )
                         )
                       ) = 'dmy'
@@ -242,7 +242,7 @@ WITH source AS (
                       WHEN (
                         (
                           (
-                            :date_order
+                            :signup_date_order
                           )
                         )
                       ) = 'mdy'
@@ -250,7 +250,7 @@ WITH source AS (
                       WHEN (
                         (
                           (
-                            :date_order
+                            :signup_date_order
                           )
                         )
                       ) = 'ymd'
@@ -523,7 +523,7 @@ WITH source AS (
                       WHEN (
                         (
                           (
-                            :date_order
+                            :birthday_order
                           )
                         )
                       ) = 'dmy'
@@ -531,7 +531,7 @@ WITH source AS (
                       WHEN (
                         (
                           (
-                            :date_order
+                            :birthday_order
                           )
                         )
                       ) = 'mdy'
@@ -539,7 +539,7 @@ WITH source AS (
                       WHEN (
                         (
                           (
-                            :date_order
+                            :birthday_order
                           )
                         )
                       ) = 'ymd'

@@ -56,10 +56,12 @@ parsed as (
         ) as consent_email,
 
         ---------- dates
-        cast(parse_local_timestamp(signup_date, $shop_tz, $date_order, 9999) as date)
+        cast(parse_local_timestamp(signup_date, $shop_tz, $signup_date_order, 9999) as date)
             as signup_date,
         -- a birthday written with two digits of year is in the last century when 20yy is later
-        cast(parse_local_timestamp(birthday, $shop_tz, $date_order, $birthday_pivot_year) as date)
+        cast(
+            parse_local_timestamp(birthday, $shop_tz, $birthday_order, $birthday_pivot_year) as date
+        )
             as birthday,
         signup_date as signup_date_text,
         birthday as birthday_text
