@@ -19,8 +19,6 @@ import pyarrow.parquet as pq
 import pytest
 import sqlglot
 from test_exports_round_two import (  # noqa: F401 (collected here again, staged on Spark)
-    test_a_refunded_shopee_order_nets_to_nothing,
-    test_each_column_of_an_amount_expression_has_its_own_decimal_mark,
     test_every_spelling_of_a_phone_key_is_one_customer,
     test_the_later_export_wins_and_the_summary_says_so,
 )
