@@ -111,7 +111,7 @@ class RunParams:
         v["mapping"] = str(v.get("mapping") or "auto")
         v["date_order"] = _choice(str(v.get("date_order") or ""), ("", "auto", "dmy", "mdy", "ymd"),
                                   "date_order")
-        v["decimal_mark"] = _decimal_mark(v.get("decimal_mark"))
+        v["decimal_mark"] = decimal_mark_setting(v.get("decimal_mark"))
         for key in ("guest_keys", "heavy_buyers"):
             v[key] = _keys(v.get(key), key)
         v["customer_key"] = _choice(str(v.get("customer_key") or ""), ("", "id", "phone"),
@@ -200,15 +200,19 @@ class RunParams:
         return dataclasses.replace(self, **changes)
 
 
-def _decimal_mark(value) -> str | dict:
-    """decimal_mark: "," | "." | auto for the file, or {header: mark} per column."""
+def decimal_mark_setting(value, where: str = "decimal_mark", error=ParamError) -> str | dict:
+    """decimal_mark: "," | "." | auto for the file, or {header: mark} per column; "" for none.
+    The one check of the setting, for the run's parameter, load()'s argument and a mapping."""
     if isinstance(value, dict):
-        for column, mark in value.items():
-            if str(mark) not in ("auto", ",", "."):
-                raise ParamError(f"decimal_mark = {value!r}: the mark of {column!r} must be "
-                                 f"\",\" or \".\" (or auto)")
+        if not value or any(str(m) not in ("auto", ",", ".") for m in value.values()):
+            raise error(f"{where}: decimal_mark = {value!r}: per column, give each header \",\" "
+                        f"or \".\" (or auto): decimal_mark: {{\"Đơn giá\": \",\"}}")
         return {str(k): str(m) for k, m in value.items()}
-    return _choice(str(value or ""), ("", "auto", ",", "."), "decimal_mark")
+    text = str(value or "")
+    if text not in ("", "auto", ",", "."):
+        raise error(f"{where}: decimal_mark = {value!r}: use \",\" or \".\" (or auto) for the "
+                    f"file, or per column: decimal_mark: {{\"Đơn giá\": \",\"}}")
+    return text
 
 
 def _keys(value, name: str) -> tuple[str, ...]:

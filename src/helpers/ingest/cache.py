@@ -3,6 +3,7 @@ trusted, published as views."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import shutil
@@ -21,6 +22,7 @@ from helpers.engine.db import drop_relation
 INGEST_VERSION = "6"  # bump when Python reading rules change: invalidates the Parquet cache
 
 
+@functools.lru_cache(maxsize=1)
 def _staging_models_version() -> str:
     """The text of every staging model and macro: a changed parsing rule in SQL is a new cache
     by itself (no version to remember to bump)."""

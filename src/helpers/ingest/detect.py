@@ -42,17 +42,6 @@ def column_mark(overrides: dict, mapping: dict, header: str) -> tuple[str, str]:
     return setting_of(overrides, mapping, "decimal_mark")
 
 
-def check_decimal_setting(value, where: str) -> None:
-    """decimal_mark: "," | "." | auto, or {header: mark} per column."""
-    if value in (None, ""):
-        return
-    marks = value.values() if isinstance(value, dict) else [value]
-    for mark in marks:
-        if str(mark) not in ("auto", ",", "."):
-            raise IngestError(f"{where}: decimal_mark {value!r}: use \",\" or \".\" (or auto), "
-                              f"for the file or per column: decimal_mark: {{\"Đơn giá\": \",\"}}")
-
-
 def _evidence(con, stager, model: str, view: str, column_sql: str) -> tuple:
     """The one row of an export check over a column (`column_sql` as view `view`)."""
     if stager is not None:

@@ -30,6 +30,7 @@ from pathlib import Path
 import yaml
 
 from helpers.core.errors import IngestError
+from helpers.core.params import decimal_mark_setting
 from helpers.core.paths import MAPPINGS_DIR, resolve
 from helpers.ingest.overlap import check_rule
 
@@ -283,10 +284,7 @@ def _validate(mapping: dict, where: str) -> dict:
                          ("amount_level", AMOUNT_LEVELS)):
         value = mapping.get(key)
         if key == "decimal_mark" and isinstance(value, dict):  # per column: {header: mark}
-            bad = {c: m for c, m in value.items() if str(m) not in allowed}
-            if bad or not value:
-                raise MappingError(f"{where}: decimal_mark: {value!r}; per column write "
-                                   f"{{\"Đơn giá\": \",\"}} with \",\", \".\" or auto")
+            decimal_mark_setting(value, where, MappingError)
             continue
         if value is not None and str(value) not in allowed:
             raise MappingError(f"{where}: {key}: {value!r} is not one of {', '.join(allowed)}")

@@ -70,29 +70,41 @@ def vn_mobile(text) -> str | None:
     return mobile(text, "VN")
 
 
-def register_contact_phones(con, view: str, region: str, stager=None) -> None:
-    """Table contact_phones (raw_phone, phone): every distinct phone text of `view` and its
-    contact form (`mobile`), for stg_customers.sql (on Spark too)."""
-    import pyarrow as pa
+def region_of(overrides: dict, mapping: dict) -> str:
+    """The phone_region of a load (the run's, else the mapping's, else VN), checked: an unknown
+    region would make every number invalid without a word."""
+    import phonenumbers
 
-    query = f"select distinct phone from {view} where phone is not null"
-    texts = ([r[0] for r in stager.spark.sql(query).collect()] if stager is not None
-             else [r[0] for r in con.execute(query).fetchall()])
-    table = pa.table({"raw_phone": pa.array(texts, pa.string()),
-                      "phone": pa.array([mobile(t, region) for t in texts], pa.string())})
-    _register(con, "contact_phones", table, stager)
+    region = str(overrides.get("phone_region") or mapping.get("phone_region") or "VN").upper()
+    if region not in phonenumbers.SUPPORTED_REGIONS:
+        raise IngestError(f"phone_region = {region!r}: give a two-letter country code such as VN "
+                          f"or US")
+    return region
+
+
+def _distinct(con, view: str, column: str, stager=None) -> list[str]:
+    """The distinct non-null texts of one column of a raw view (DuckDB's or Spark's)."""
+    query = f"select distinct {column} from {view} where {column} is not null"
+    return ([r[0] for r in stager.spark.sql(query).collect()] if stager is not None
+            else [r[0] for r in con.execute(query).fetchall()])
 
 
 def _register(con, name: str, table, stager=None) -> None:
-    """A small table made here, as a temp table of `con` (and a Spark view with a stager)."""
-    con.register(f"{name}_incoming", table)
-    try:
-        db.make_room(con, name, "TABLE")
-        con.execute(f"create or replace temp table {name} as select * from {name}_incoming")
-    finally:
-        con.unregister(f"{name}_incoming")
+    """A small table made here as a source of the staging models (on Spark too)."""
+    db.register(con, name, table)
     if stager is not None:
         stager.register(name, table)
+
+
+def register_contact_phones(con, view: str, region: str, stager=None) -> None:
+    """Table contact_phones (raw_phone, phone): every distinct phone text of `view` and its
+    contact form (`mobile`), for stg_customers.sql."""
+    import pyarrow as pa
+
+    texts = _distinct(con, view, "phone", stager)
+    _register(con, "contact_phones", pa.table({
+        "raw_phone": pa.array(texts, pa.string()),
+        "phone": pa.array([mobile(t, region) for t in texts], pa.string())}), stager)
 
 
 # ---------------------------------------------------------------- phone numbers as customer keys
@@ -130,53 +142,45 @@ def phone_keys(texts, region: str = "VN"):
 def register_phone_keys(con, view: str, mapping: dict, overrides: dict, detected: list[str],
                         stager=None, guest_list: list[str] | None = None) -> bool:
     """Table phone_keys (raw_key, phone_key) for the staging models: with customer_key: phone,
-    every distinct key of `view` and its E.164 form (ingest.phones); empty otherwise. Returns
+    every distinct key of `view` and its E.164 form; empty otherwise. With `guest_list` (the
+    folded walk-in codes), a code given as a phone number adds every spelling of it. Returns
     whether keys are phone numbers."""
     setting = overrides.get("customer_key") or mapping.get("customer_key") or "id"
     if setting not in ("id", "phone"):
         raise IngestError(f"customer_key = {setting!r}: use id (the key as written) or phone")
-    region = (overrides.get("phone_region") or mapping.get("phone_region") or "VN").upper()
-    texts = []
-    if setting == "phone":
-        query = f"select distinct customer_id from {view} where customer_id is not null"
-        texts = ([r[0] for r in stager.spark.sql(query).collect()] if stager is not None
-                 else [r[0] for r in con.execute(query).fetchall()])
-    if setting == "phone":
-        import phonenumbers
-
-        if region not in phonenumbers.SUPPORTED_REGIONS:
-            raise IngestError(f"phone_region = {region!r}: give a two-letter country code such "
-                              f"as VN or US")
-        damaged = [t for t in texts if re.match(SCIENTIFIC, t)]
-        if damaged:
-            raise IngestError(f"customer_id holds numbers in scientific notation ("
-                              f"{len(damaged):,} keys such as '{shown_key(damaged[0])}'): "
-                              f"{EXCEL_CAUSE}. Nothing was loaded.")
+    region = region_of(overrides, mapping)
+    texts = _distinct(con, view, "customer_id", stager) if setting == "phone" else []
+    damaged = [t for t in texts if re.match(SCIENTIFIC, t)]
+    if damaged:
+        raise IngestError(f"customer_id holds numbers in scientific notation ({len(damaged):,} "
+                          f"keys such as '{shown_key(damaged[0])}'): {EXCEL_CAUSE}. Nothing "
+                          f"was loaded.")
     table = phone_keys(texts, region)
+    keys = table.column("phone_key").to_pylist()
     if setting == "phone" and guest_list is not None:
         # a walk-in code given as a phone number is that number in every spelling
         given = [str(g) for g in (mapping.get("guest_keys") or []) + list(
             overrides.get("guest_keys") or [])]
         numbers = {phone_key(g, region) for g in given} - {None}
-        guest_list += sorted({fold(t) for t, k in zip(texts, table.column("phone_key")
-                                                      .to_pylist()) if k in numbers})
+        guest_list += sorted({fold(t) for t, k in zip(texts, keys) if k in numbers})
+    guests = set(guest_list or [])
 
     def is_guest(text) -> bool:
-        return not text.strip() or fold(text) in set(guest_list or [])
+        return not text.strip() or fold(text) in guests
 
     _register(con, "phone_keys", table, stager)
     if setting == "phone":
-        valid = sum(1 for k in table.column("phone_key").to_pylist() if k)
-        keys = [t for t in texts if not is_guest(t)]
-        if keys and valid < len(keys) / 2:
-            bad = [t for t, k in zip(texts, table.column("phone_key").to_pylist())
-                   if not k and not is_guest(t)]
+        valid = sum(1 for k in keys if k)
+        people_keys = [t for t in texts if not is_guest(t)]
+        if people_keys and valid < len(people_keys) / 2:
+            bad = [t for t, k in zip(texts, keys) if not k and not is_guest(t)]
             shown = ", ".join(repr(shown_key(b)) for b in bad[:3])
             raise IngestError(
-                f"customer_key: phone, but {len(keys) - valid:,} of the {len(keys):,} customer "
+                f"customer_key: phone, but {len(people_keys) - valid:,} of the "
+                f"{len(people_keys):,} customer "
                 f"keys are not {region} phone numbers (e.g. {shown}). Set customer_key: id if "
                 f"the keys are codes, or phone_region to the country of the numbers.")
-        people = len({k for k in table.column("phone_key").to_pylist() if k})
+        people = len({k for k in keys if k})
         detected.append(f"customer keys are phone numbers (customer_key: phone, region {region}):"
                         f" {len(texts):,} spellings, {valid:,} valid numbers, {people:,} "
                         f"customers in E.164 (+84…); the others are set aside as "

@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 
 from helpers.core.errors import IngestError
 from helpers.core.files import expand_inputs, file_sha256
-from helpers.core.params import bytes_in
+from helpers.core.params import bytes_in, decimal_mark_setting
 from helpers.core.paths import CACHE_DIR, QUARANTINE_DIR
 from helpers.core.safety import (
     pid_lock,
@@ -33,7 +33,6 @@ from helpers.engine.db import drop_relation
 from helpers.ingest import overlap, phones, refunds
 from helpers.ingest.cache import CACHE_FILES, cache_key, publish, sweep_builds, verify_cache
 from helpers.ingest.detect import (
-    check_decimal_setting,
     column_mark,
     decide_date_order,
     decide_decimal_mark,
@@ -50,6 +49,7 @@ from helpers.ingest.mappings import (
     MAX_AMOUNT_COLUMNS,
     ORDER_COLUMNS,
     MappingError,
+    header_key,
     pick_columns,
     refund_pairs,
     status_pairs,
@@ -187,7 +187,7 @@ def load(
                  "customer_key": customer_key or None, "phone_region": phone_region or None}
     if overrides["date_order"] and overrides["date_order"] not in ("auto", "dmy", "mdy", "ymd"):
         raise IngestError(f"date_order = {date_order!r}: use auto, dmy, mdy or ymd")
-    check_decimal_setting(overrides["decimal_mark"], "the decimal_mark parameter")
+    decimal_mark_setting(overrides["decimal_mark"], "the decimal_mark parameter", IngestError)
     return_files = expand_inputs(returns_path, key="returns_path") if (
         kind == "orders" and returns_path) else []
     if return_files and not mapping.get("returns"):
@@ -367,6 +367,7 @@ def _stage_with(con, kind, files, return_files, mapping, overrides, cache, work,
         mark = marks[0] if len(set(marks)) == 1 else dict(zip(headers, marks))
         # a refunded amount on the order (refund_amount) has its own column and its own evidence
         refund_header = picks[0]["columns"].get("refund_amount")
+        _check_mark_columns(overrides, mapping, headers + [h for h in [refund_header] if h])
         refund_mark = decide_decimal_mark(
             con, "select refund_amount as value from raw_orders",
             f"refunded amounts in '{refund_header}'", column_mark(overrides, mapping, refund_header),
@@ -397,24 +398,24 @@ def _stage_with(con, kind, files, return_files, mapping, overrides, cache, work,
             _stage_order_lines(con, work, checked_name, params, on_disk=memory is not None
                                and rows * SCRATCH_BYTES_PER_ROW > memory.cap)
         order_amount_shape(con, mapping, picks, detected, where, stager)
-        guests, coded = con.execute(
+        guests, coded, codes = con.execute(
             f"select count(*) filter (where is_guest), count(*) filter (where is_guest and not "
-            f"is_blank_text(customer_id)) from {checked_name}").fetchall()[0]
+            f"is_blank_text(customer_id)), list(distinct customer_id) filter (where is_guest and "
+            f"not is_blank_text(customer_id)) from {checked_name}").fetchall()[0]
         if guests:
-            codes = [r[0] for r in con.execute(
-                f"select customer_id, count(*) as n from {checked_name} where is_guest and not "
-                f"is_blank_text(customer_id) group by all order by n desc limit 3").fetchall()]
-            detected.append(f"{rows_text(guests)} of guest sales (" + (
-                f"{rows_text(coded)} with a walk-in code: "
-                f"{', '.join(repr(shown_key(c)) for c in codes)}" + ("; the rest " if coded < guests
-                                                                     else "") if coded else "")
-                + ("without a customer key" if coded < guests else "")
-                + "): reported apart and kept out of RFM")
+            kinds = ([f"{rows_text(coded)} with a walk-in code: "
+                      + ", ".join(repr(shown_key(c)) for c in sorted(codes)[:3])] if coded else [])
+            kinds += ([f"{rows_text(guests - coded)} without a customer key"]
+                      if guests > coded else [])
+            detected.append(f"{rows_text(guests)} of guest sales ({'; '.join(kinds)}): reported "
+                            f"apart and kept out of RFM")
         detected += overlap.check_overlaps(con, checked_name)
         detected += refunds.check_refunds(con, checked_name, refund_header, where)
         check_ids(con, checked_name, ("order_id", "customer_id"), where)
-        heavy = overrides["heavy_buyers"] or key_list(mapping.get("heavy_buyers"), "heavy_buyers")
-        region = (overrides["phone_region"] or mapping.get("phone_region") or "VN").upper()
+        # the mapping's heavy buyers and the run's, as guest_keys add up
+        heavy = key_list(mapping.get("heavy_buyers"), "heavy_buyers") + list(
+            overrides["heavy_buyers"] or [])
+        region = phones.region_of(overrides, mapping)
         detected += check_busiest(con, checked_name, heavy, where, normalise=(
             (lambda k: phones.phone_key(k, region)) if params["customer_key_phone"] else None))
     else:
@@ -433,8 +434,8 @@ def _stage_with(con, kind, files, return_files, mapping, overrides, cache, work,
                   "customer_id_integer": ids["customer_id_integer"],
                   "customer_key_phone": phones.register_phone_keys(
                       con, "raw_customers", mapping, overrides, detected, stager)}
-        phones.register_contact_phones(con, "raw_customers", (
-            overrides["phone_region"] or mapping.get("phone_region") or "VN").upper(), stager)
+        phones.register_contact_phones(con, "raw_customers", phones.region_of(overrides, mapping),
+                                       stager)
         if stager is not None:
             stager.stage(con, "stg_customers", checked_name, params)
         else:
@@ -466,6 +467,18 @@ def _stage_with(con, kind, files, return_files, mapping, overrides, cache, work,
                                         orders_date_order=order_date, orders_mark=mark,
                                         shas=return_shas, stager=stager)
     return report
+
+
+def _check_mark_columns(overrides: dict, mapping: dict, amount_headers: list[str]) -> None:
+    """A decimal mark given for a column the amount does not read is a mistake, never ignored."""
+    read = {header_key(h) for h in amount_headers}
+    for given, by in ((overrides.get("decimal_mark"), "the decimal_mark parameter"),
+                      (mapping.get("decimal_mark"), "the mapping")):
+        unknown = [c for c in (given if isinstance(given, dict) else {}) if header_key(c) not in read]
+        if unknown:
+            raise IngestError(f"decimal_mark in {by} names {', '.join(repr(c) for c in unknown)},"
+                              f" which the amount does not read (it reads "
+                              f"{', '.join(repr(h) for h in amount_headers)})")
 
 
 def _stage_order_lines(con, work: Path, checked_name: str, params: dict, *,
@@ -501,6 +514,9 @@ def _stage_returns(con, return_files, mapping, overrides, cache, work, *, shop_t
     for raw, (_, sha) in zip(raws, shas):
         raw.sha256 = sha
     block = mapping["returns"]
+    # a return in several files is read from the file exported last (ingest.overlap)
+    export_files, export_ranks, notes = overlap.ranks(raws, mapping)
+    detected += notes
     columns = ["return_id", "order_id", "customer_id", "return_date", "status"]
     picks = _raw_view(con, "raw_returns", raws, "returns", mapping, columns, stager)
     if not picks[0]["expr"] or not picks[0]["expr"].is_single_column():
@@ -527,8 +543,7 @@ def _stage_returns(con, return_files, mapping, overrides, cache, work, *, shop_t
     params = {"shop_tz": shop_tz, "date_order": return_date, "decimal_mark": mark,
               "amount_level_order": level_order,
               "guest_keys": guest_key_list(mapping, overrides["guest_keys"]),
-              "export_files": overlap.ranks(raws, mapping)[0],
-              "export_ranks": overlap.ranks(raws, mapping)[1],
+              "export_files": export_files, "export_ranks": export_ranks,
               "customer_id_integer": ids["customer_id_integer"],
               "order_id_integer": ids["order_id_integer"],
               "return_id_integer": ids["return_id_integer"], "status_keys": keys,
