@@ -16,13 +16,14 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from helpers.core.paths import SCHEMES_DIR, resolve
+from helpers.core.yamlsafe import MAX_BYTES, read_yaml_text
 
 SCORE_VARS = ("r_score", "f_score", "m_score", "fm_score")
 RAW_VARS = ("recency_days", "frequency", "monetary")
@@ -125,9 +126,14 @@ class Scheme:
 
 
 def scheme_path(name_or_path: str | Path) -> Path:
+    """A shipped scheme's file by its name (letters, digits, _ and - only: never a way out of
+    params/schemes/), or a path to a .yaml file as given."""
     p = Path(name_or_path)
     if p.suffix in (".yaml", ".yml"):
         return resolve(p)
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}", str(name_or_path)):
+        raise SchemeError(f"scheme {str(name_or_path)!r}: give a shipped scheme's name "
+                          f"({', '.join(available_schemes())}) or a path to a .yaml file")
     return SCHEMES_DIR / f"{name_or_path}.yaml"
 
 
@@ -147,6 +153,11 @@ def load_scheme(
     if not path.exists():
         raise SchemeError(f"scheme {name_or_path!r} not found at {path}; shipped schemes: "
                           f"{', '.join(available_schemes())}")
+    if not path.is_file():
+        raise SchemeError(f"scheme {name_or_path!r}: {path} is not a file")
+    if path.stat().st_size > MAX_BYTES:
+        raise SchemeError(f"{path}: larger than {MAX_BYTES // 1_000_000} MB; a scheme file is a "
+                          f"few kilobytes (is this the right file?)")
     content = path.read_bytes()
     key = (str(path), hashlib.sha256(content).hexdigest(), int(bins), factors,
            json.dumps(params or {}, sort_keys=True, default=repr))
@@ -164,9 +175,12 @@ def _compile_scheme(path: Path, content: bytes, *, bins: int, factors: str,
                     params: dict | None) -> Scheme:
     where = str(path)
     try:
-        doc = yaml.safe_load(content.decode("utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise SchemeError(f"{where}: not valid YAML: {exc}") from None
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise SchemeError(f"{where}: not UTF-8 text; save it as UTF-8") from None
+    doc = read_yaml_text(text, where, error=SchemeError) or {}
+    if not isinstance(doc, dict):
+        raise SchemeError(f"{where}: a scheme file holds fields such as name:, segments:")
     unknown = set(doc) - SCHEME_FIELDS
     if unknown:
         raise SchemeError(f"{where}: unknown field(s) {sorted(unknown)}; allowed: "

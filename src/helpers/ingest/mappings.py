@@ -32,6 +32,7 @@ import yaml
 from helpers.core.errors import IngestError
 from helpers.core.params import decimal_mark_setting
 from helpers.core.paths import MAPPINGS_DIR, resolve
+from helpers.core.yamlsafe import read_yaml
 from helpers.ingest.overlap import check_rule
 
 ORDER_COLUMNS = {"order_id": False, "customer_id": True, "order_date": True, "amount": True,
@@ -261,7 +262,7 @@ def load_mapping(name_or_path: str | Path | dict) -> dict:
         raise MappingError(f"column mapping {text!r} not found ({path}); shipped: "
                            f"{', '.join(shipped())}, or auto to pick one from the file's headers")
     try:
-        mapping = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        mapping = read_yaml(path, error=MappingError) or {}
     except yaml.YAMLError as exc:
         raise MappingError(f"{path}: not valid YAML ({exc})") from None
     if not isinstance(mapping, dict):

@@ -28,7 +28,6 @@ from importlib import metadata
 from pathlib import Path
 
 import papermill as pm
-import yaml
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import CaselessStrEnum
 
@@ -38,6 +37,7 @@ from helpers.core.files import expand_inputs, file_sha256
 from helpers.core.params import parse_date, previous_month_end, size_bytes, stale_days, unknown_parameter
 from helpers.core.paths import DATA_RAW, NOTEBOOKS_DIR, PROJECT_ROOT, REPORTS_DIR, resolve
 from helpers.core.safety import LockHeld, pid_lock, usable_cores
+from helpers.core.yamlsafe import read_yaml
 from helpers.engine import db
 from helpers.ingest import sample_data
 from helpers.ingest.report import LoadReport
@@ -98,7 +98,7 @@ def load_params(files: list[Path]) -> tuple[dict, dict[str, Path]]:
         path = resolve(f)
         if not path.exists():
             raise ParamError(f"params file {path} not found")
-        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        doc = read_yaml(path, error=ParamError) or {}
         if not isinstance(doc, dict):
             raise ParamError(f"{path}: must be a mapping of parameter names to values")
         for key, value in doc.items():

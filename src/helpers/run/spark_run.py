@@ -24,10 +24,10 @@ import time
 from datetime import date
 from pathlib import Path
 
-import yaml
-
+from helpers.core.errors import ParamError
 from helpers.core.params import RunParams
 from helpers.core.paths import PARAMS_DIR
+from helpers.core.yamlsafe import read_yaml
 from helpers.engine import db, spark_models
 from helpers.kit import contract, rfm
 from helpers.kit.export import write_csv
@@ -39,7 +39,10 @@ RUN_KEYS = ("scheme", "scheme_params", "window_days", "bins", "scoring", "fixed_
 def run_params(as_of: date | str, order_lines: Path, params_files: list[Path]) -> RunParams:
     values: dict = {}
     for path in params_files:
-        values.update(yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {})
+        doc = read_yaml(path, error=ParamError) or {}
+        if not isinstance(doc, dict):
+            raise ParamError(f"{path}: must be a mapping of parameter names to values")
+        values.update(doc)
     chosen = {k: v for k, v in values.items() if k in RUN_KEYS}
     return RunParams.from_values(as_of=as_of, orders_path=order_lines, **chosen)
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pyarrow as pa
-import yaml
 
 from helpers.core.params import month_end_before
 from helpers.core.paths import resolve
+from helpers.core.yamlsafe import read_yaml
 from helpers.engine import db
 from helpers.kit.rfm import order_params
 
@@ -45,7 +45,7 @@ def load_loyalty(path: str | Path = "params/loyalty.yaml") -> LoyaltyConfig:
     path = resolve(path)
     if not path.exists():
         raise LoyaltyError(f"loyalty file not found: {path}")
-    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    doc = read_yaml(path, error=LoyaltyError) or {}
     unknown = set(doc) - {"tiers", "period_days", "point_value", "close_share", "reranking_date"}
     if unknown:
         raise LoyaltyError(f"{path}: unknown field(s) {sorted(unknown)}")
