@@ -44,7 +44,13 @@ ORDER_COLUMNS = {"order_id": False, "customer_id": True, "order_date": True, "am
 REFUND_CLASSES = ("refunded", "not_refunded")
 CUSTOMER_COLUMNS = {"customer_id": True, "name": False, "phone": False, "email": False,
                     "province": False, "signup_date": False, "birthday": False,
-                    "consent_sms": False, "consent_zalo": False, "consent_email": False}
+                    "consent_sms": False, "consent_zalo": False, "consent_email": False,
+                    # consent that can be shown (stg_customers.sql): when each yes was given,
+                    # where, and a later no (every channel, or one) that wins over it
+                    "consent_sms_date": False, "consent_zalo_date": False,
+                    "consent_email_date": False, "consent_source": False,
+                    "consent_withdrawn_date": False, "consent_sms_withdrawn_date": False,
+                    "consent_zalo_withdrawn_date": False, "consent_email_withdrawn_date": False}
 RETURN_COLUMNS = {"return_id": True, "order_id": False, "customer_id": False, "return_date": True,
                   "amount": True, "status": False}
 SECTIONS = {"orders": ORDER_COLUMNS, "customers": CUSTOMER_COLUMNS, "returns": RETURN_COLUMNS}

@@ -7,6 +7,13 @@
   staging models read it from the table contact_phones (`register_contact_phones`).
 - `phone_key`: a customer key written as a phone number (customer_key: phone): any valid number.
 
+Both read a number only as a number is written (`plain_phone_text`): digits, spaces, dots, dashes,
+parentheses and one leading `+`. Anything else (letters, `*` of a platform's mask, `/`, `#`, an
+extension such as `ext 12`) makes the text no phone: `0912abc345678` is invalid, never repaired
+into 0912345678 (a contact phone is left out of the send lists; a key is set aside as
+invalid_phone_key). A mobile number has no extension, and two spellings of one key must never be
+two customers, so an extension is not read either.
+
 tests/test_exports_round_two.py holds both equal to phonenumbers itself on generated spellings.
 """
 
@@ -18,6 +25,21 @@ from functools import lru_cache
 from helpers.core.errors import IngestError
 from helpers.engine import db
 from helpers.ingest.guests import EXCEL_CAUSE, SCIENTIFIC, fold, shown_key
+
+
+# how a phone number is written: a leading + (also inside a bracket: "(+84) 912-345-678"), then
+# digits, spaces, dots, dashes and brackets only
+_PLAIN_PHONE = re.compile(r"[\s().-]*\+?[\d\s().-]*")
+
+
+def plain_phone_text(text) -> str | None:
+    """The text of a phone number as written, or None when it holds anything a number is not
+    written with (a letter, a mask's *, a second +): such text is no number, never repaired.
+    A leading apostrophe (Excel's text mark) and a float cell's .0 are dropped first."""
+    raw = re.sub(r"^(\d+)\.0+$", r"\1", str(text or "").strip().lstrip("'"))
+    if not re.search(r"\d", raw) or len(raw) > 40 or not _PLAIN_PHONE.fullmatch(raw):
+        return None
+    return raw
 
 
 @lru_cache(maxsize=8)
@@ -43,8 +65,8 @@ def mobile(text, region: str = "VN") -> str | None:
     """A contact phone in E.164 when it is a valid mobile number of `region`, else None."""
     import phonenumbers
 
-    raw = re.sub(r"^(\d+)\.0+$", r"\1", str(text or "").strip().lstrip("'"))
-    if not re.search(r"\d", raw) or len(raw) > 40:
+    raw = plain_phone_text(text)
+    if raw is None:
         return None
     region = (region or "VN").upper()
     if region == "VN":  # most numbers: the metadata's pattern on the national digits, no parse
@@ -113,12 +135,12 @@ def phone_key(text, region: str = "VN") -> str | None:
     """A customer key written as a phone number -> E.164 (+84912345678), by the phonenumbers
     library: 0912345678, 0912 345 678, +84912345678, 84912345678, 0084…, and a number cell that
     lost its 0 (912345678, 912345678.0) are one key; None when it is not a valid number of
-    `region` (or of the country its + prefix names)."""
+    `region` (or of the country its + prefix names), or not written as a number is
+    (`plain_phone_text`: 0912abc345678 is no key)."""
     import phonenumbers
 
-    raw = str(text or "").strip().lstrip("'")
-    raw = re.sub(r"^(\d+)\.0+$", r"\1", raw)  # a number cell read as a float
-    if not re.search(r"\d", raw) or len(raw) > 40:
+    raw = plain_phone_text(text)  # letters, masks, extensions: no key (set aside)
+    if raw is None:
         return None
     try:
         number = phonenumbers.parse(raw, region or "VN")
