@@ -84,4 +84,4 @@ def test_the_gap_chart_draws_counts_per_bin_one_colour_per_next_tier():
     assert [c[0] for c in fig.data[0].customdata] == ["0–500 nghìn", "500 nghìn–1 tr"]
     assert fig.layout.barmode == "overlay"
     empty = tiers_charts.gap_distribution(histogram.iloc[0:0], names=names, lang="en")
-    assert not empty.data
+    assert empty.data == "_No data to chart here._"  # a sentence, not an empty frame

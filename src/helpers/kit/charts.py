@@ -7,8 +7,10 @@ import numpy as np
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
+from IPython.display import Markdown
 
 from helpers.kit.formatting import number
+from helpers.kit.texts import pick
 from helpers.kit.theme import two_lines
 
 
@@ -65,6 +67,13 @@ def bar(frame: pd.DataFrame, *, x: str, y: str, color: str | None = None,
                  text_auto=text_format)
     fig.update_layout(height=420)
     return fig
+
+
+def nothing_to_draw(lang: str = "vi") -> Markdown:
+    """In place of a chart whose data is empty (no order on or before the as-of date, no member,
+    no campaign): one plain sentence, never an empty frame or a numpy error."""
+    return Markdown(pick(lang, "_Không có dữ liệu để vẽ biểu đồ này._",
+                         "_No data to chart here._"))
 
 
 def cohort_label(cohort, lang: str = "vi") -> str:

@@ -8,7 +8,10 @@ from pathlib import Path
 
 import nbformat
 from nbconvert import HTMLExporter
+from nbconvert.exporters.html import contextfilter
 from nbconvert.preprocessors import Preprocessor
+
+from helpers.kit.safe_text import own_links_only, shown_text
 
 TEMPLATES = files("helpers") / "templates"
 
@@ -16,7 +19,8 @@ TEMPLATES = files("helpers") / "templates"
 class DropNoise(Preprocessor):
     """Remove what a manager must never see: stderr (warnings), tracebacks, the parameters echo,
     and the notebooks' own Markdown (bilingual notes for analysts: a page shows its headings in
-    one language, from helpers/page_texts.py, as code-cell output)."""
+    one language, from helpers/page_texts.py, as code-cell output). What is left holds no bidi
+    control, and its HTML no link out of the workbook (a net under kit.safe_text's rule)."""
 
     def preprocess(self, nb, resources):
         nb.cells = [c for c in nb.cells if c.cell_type != "markdown"]
@@ -27,10 +31,40 @@ class DropNoise(Preprocessor):
             cell.outputs = [o for o in cell.get("outputs", [])
                             if not (o.output_type == "stream" and o.get("name") == "stderr")
                             and o.output_type != "error"]
+            for output in cell.outputs:
+                _safe_output(output)
             tags = cell.get("metadata", {}).get("tags", [])
             if "parameters" in tags or "injected-parameters" in tags:
                 cell.outputs = []
         return cell, resources
+
+
+def _safe_output(output) -> None:
+    """An output's texts without bidi controls; its HTML (not a chart's: plotly's figures are made
+    safe when they are drawn, theme.safe_figure) without links that leave the workbook."""
+    if output.get("output_type") == "stream":
+        output["text"] = shown_lines(output.get("text", ""))
+    for mime, value in (output.get("data") or {}).items():
+        if not isinstance(value, str):
+            continue
+        if mime == "text/html" and "<script" not in value:
+            output["data"][mime] = own_links_only(value)
+        elif mime.startswith("text/"):
+            output["data"][mime] = shown_lines(value)
+
+
+def shown_lines(text: str) -> str:
+    """Text of several lines, each without bidi or control characters."""
+    return "\n".join(shown_text(line) for line in text.split("\n"))
+
+
+class WorkbookExporter(HTMLExporter):
+    """nbconvert's HTML exporter whose Markdown keeps no link out of the workbook: a value that
+    escaped kit.safe_text.md_text still cannot become a live link (an autolink, [a](b), <a>)."""
+
+    @contextfilter
+    def markdown2html(self, context, source):
+        return own_links_only(super().markdown2html(context, source))
 
 
 def export_html(notebook: Path, html: Path | None = None, *, title: str | None = None,
@@ -41,7 +75,7 @@ def export_html(notebook: Path, html: Path | None = None, *, title: str | None =
     html = Path(html) if html else notebook.with_suffix(".html")
     nb = nbformat.read(notebook, as_version=4)
     nb.metadata.pop("title", None)
-    exporter = HTMLExporter(
+    exporter = WorkbookExporter(
         template_name="workbook", extra_template_basedirs=[str(TEMPLATES)],
         exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
         language_code=lang if lang in ("vi", "en") else "en",

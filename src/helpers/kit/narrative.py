@@ -9,6 +9,7 @@ from helpers.core.params import stale_days
 from helpers.ingest.report import LoadReport
 from helpers.kit.charts import cohort_label
 from helpers.kit.formatting import money, number
+from helpers.kit.safe_text import html_text, shown_text
 from helpers.kit.texts import CHANNEL_NAMES, callout, pick, t
 
 REASON_LABELS = {
@@ -77,12 +78,10 @@ def inputs_summary(reports: dict[str, LoadReport], lang: str = "vi") -> HTML:
     """What was read, loaded and set aside, per input, with what was detected in the export.
 
     Everything that comes from the shop's files (file names, headers, example values) is
-    escaped: a header is text, never markup."""
-    from html import escape
-
+    escaped: a header is text, never markup, a link or a change of direction."""
     items = []
     for report in reports.values():
-        name = escape(report.path.rsplit("/", 1)[-1])
+        name = html_text(report.path.rsplit("/", 1)[-1])
         text = pick(
             lang,
             f"<b>{name}</b>: đọc {number(report.rows_read, lang)} dòng, nạp "
@@ -92,7 +91,7 @@ def inputs_summary(reports: dict[str, LoadReport], lang: str = "vi") -> HTML:
             f"{number(report.rows_quarantined, lang)} set aside",
         )
         if report.reasons:
-            text += " (" + ", ".join(f"{escape(reason_label(k, lang))}: {number(v, lang)}"
+            text += " (" + ", ".join(f"{html_text(reason_label(k, lang))}: {number(v, lang)}"
                                      for k, v in report.reasons.items()) + ")"
         if report.duplicates:
             text += pick(lang, f"; {number(report.duplicates, lang)} dòng trùng lặp hoàn toàn "
@@ -122,8 +121,8 @@ def inputs_summary(reports: dict[str, LoadReport], lang: str = "vi") -> HTML:
             detected = _facts_vi(report)
         details = ""
         if detected or len(report.files) > 1:
-            rows = [escape(d) for d in detected] + [
-                escape(pick(lang,
+            rows = [html_text(d) for d in detected] + [
+                html_text(pick(lang,
                              f"{f['file']}: đọc {number(f['rows_read'], lang)} = nạp "
                              f"{number(f['rows_loaded'], lang)} + để riêng "
                              f"{number(f['rows_quarantined'], lang)} + bỏ trùng "
@@ -132,8 +131,8 @@ def inputs_summary(reports: dict[str, LoadReport], lang: str = "vi") -> HTML:
                              f"loaded + {f['rows_quarantined']:,} set aside + "
                              f"{f['duplicates_dropped']:,} dropped"))
                 for f in report.files if len(report.files) > 1]
-            title = pick(lang, "Cách tệp được đọc (mẫu " + escape(report.mapping) + ")",
-                          "How the export was read (mapping " + escape(report.mapping) + ")")
+            title = pick(lang, "Cách tệp được đọc (mẫu " + html_text(report.mapping) + ")",
+                          "How the export was read (mapping " + html_text(report.mapping) + ")")
             details = (f"<details><summary>{title}</summary><ul>"
                        + "".join(f"<li>{r}</li>" for r in rows) + "</ul></details>")
         items.append(f"<li>{text}.{details}</li>")
@@ -178,6 +177,12 @@ def freshness(last, *, as_of, lang: str = "vi"):
 
 
 def html_table(frame: pd.DataFrame) -> HTML:
+    """A small table as HTML: every text cell and header shown as text (escaped, no bidi
+    control, kit.safe_text.shown_text)."""
+    frame = frame.copy()
+    frame.columns = [shown_text(c) if isinstance(c, str) else c for c in frame.columns]
+    for column in frame.columns:
+        frame[column] = frame[column].map(lambda v: shown_text(v) if isinstance(v, str) else v)
     return HTML(frame.to_html(index=False, escape=True, border=0))
 
 

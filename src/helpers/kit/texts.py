@@ -5,6 +5,7 @@ from __future__ import annotations
 from IPython.display import HTML, Markdown
 
 from helpers.kit.page_texts import PAGE_TEXTS
+from helpers.kit.safe_text import md_text
 
 TEXTS: dict[str, dict[str, str]] = {
     "all_buyers": {"vi": "Tất cả khách đã mua", "en": "All buyers"},
@@ -142,10 +143,6 @@ def callout(text: str) -> HTML:
 
 
 def md_escape(value) -> str:
-    """A value from a shop's files, safe inside Markdown: no HTML, no link, no emphasis."""
-    import html
-    import re
-
-    text = html.escape(str(value), quote=False)
-    return re.sub(r"([\\`*_\[\]{}()#+!|~>-])", r"\\\1", text)
-
+    """A value from a shop's files, safe inside Markdown: no HTML, no link, no emphasis, no bidi
+    control (kit.safe_text.md_text, the one rule)."""
+    return md_text(value)

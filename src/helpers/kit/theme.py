@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 import plotly.io as pio
-from plotly.io._base_renderers import HtmlRenderer
+from plotly.io._base_renderers import HtmlRenderer, PlotlyRenderer
+
+from helpers.kit.safe_text import safe_figure
 
 RENDERER = "workbook"
 FONT = "Segoe UI, Roboto, Helvetica Neue, Arial, sans-serif"
@@ -24,7 +26,7 @@ class OfflineHtmlRenderer(HtmlRenderer):
                                                          "responsive": True})
 
     def to_mimebundle(self, fig_dict):
-        fig_dict = wrap_titles(fig_dict)
+        fig_dict = safe_figure(wrap_titles(fig_dict))
         html = pio.to_html(fig_dict, config=self.config, include_plotlyjs=False,
                            include_mathjax=False, full_html=False, default_width="100%",
                            default_height=480, validate=False)
@@ -33,6 +35,14 @@ class OfflineHtmlRenderer(HtmlRenderer):
             html = (f'<div class="workbook-wide" style="overflow-x:auto;max-width:100%">'
                     f'<div style="min-width:{int(min_width)}px">{html}</div></div>')
         return {"text/html": html}
+
+
+class SafeMimetypeRenderer(PlotlyRenderer):
+    """plotly's JSON for JupyterLab, with the same safe strings as the HTML (no link, no tag but
+    the workbook's own, no bidi control: kit.safe_text.safe_figure)."""
+
+    def to_mimebundle(self, fig_dict):
+        return super().to_mimebundle(safe_figure(fig_dict))
 
 
 def min_width(fig: go.Figure, pixels: int) -> go.Figure:
@@ -93,7 +103,8 @@ def use_workbook_theme(lang: str = "vi", *, embed_plotlyjs: bool = True) -> None
     ))
     pio.templates.default = "plotly_white+workbook"
     pio.renderers[RENDERER] = OfflineHtmlRenderer()
-    pio.renderers.default = f"plotly_mimetype+{RENDERER}"
+    pio.renderers[f"{RENDERER}_mimetype"] = SafeMimetypeRenderer()
+    pio.renderers.default = f"{RENDERER}_mimetype+{RENDERER}"
     if embed_plotlyjs and not _embedded["done"]:
         try:
             from IPython import get_ipython

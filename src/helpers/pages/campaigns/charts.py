@@ -2,27 +2,29 @@
 
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
+from IPython.display import Markdown
 
-from helpers.kit.charts import legend_on_top, money_ticks
+from helpers.kit.charts import legend_on_top, money_ticks, nothing_to_draw
+from helpers.kit.safe_text import chart_labels, chart_text
 from helpers.kit.texts import channel_name, t
 from helpers.kit.theme import min_width
 
 
 def delivery_funnel(results: pd.DataFrame, *, lang: str = "vi",
-                    title: str | None = None) -> go.Figure:
+                    title: str | None = None) -> go.Figure | Markdown:
     """Per channel: sent, delivered, opened, interacted (campaign totals)."""
     totals = results[results.segment == "all"].copy()
+    if totals.empty:  # no campaign started on or before the as-of date
+        return nothing_to_draw(lang)
     totals["opened"] = (totals.open_rate.fillna(0) * totals.delivered).round()
     totals["interacted"] = (totals.interaction_rate.fillna(0) * totals.delivered).round()
     by_channel = totals.groupby("channel")[["sent", "delivered", "opened", "interacted"]].sum()
     frame = by_channel.reset_index().melt(id_vars="channel", var_name="stage", value_name="count")
     frame["stage"] = frame.stage.map(lambda s: t(f"stage_{s}", lang))
-    frame["channel"] = frame.channel.map(channel_name)
+    frame["channel"] = frame.channel.map(lambda c: chart_text(channel_name(c)))
     fig = px.bar(frame, x="stage", y="count", color="channel", barmode="group", text_auto=",",
                  labels={"stage": "", "count": t("customers", lang), "channel": t("channel", lang)},
                  title=title)
@@ -31,13 +33,15 @@ def delivery_funnel(results: pd.DataFrame, *, lang: str = "vi",
 
 
 def uplift_intervals(results: pd.DataFrame, *, labels: dict[str, str] | None = None,
-                     lang: str = "vi", title: str | None = None) -> go.Figure:
+                     lang: str = "vi", title: str | None = None) -> go.Figure | Markdown:
     """Uplift in conversion rate with its 95% interval: per campaign (bold) and per segment."""
     frame = results.dropna(subset=["uplift"]).copy()
-    labels = labels or {}
+    if frame.empty:
+        return nothing_to_draw(lang)
+    labels = chart_labels(labels)  # campaign ids and a scheme's labels: shown as text
     frame["row"] = [
-        f"<b>{html.escape(str(r.campaign_id))}</b>" if r.segment == "all"
-        else f"{html.escape(str(r.campaign_id))} · {labels.get(r.segment, r.segment)}"
+        f"<b>{chart_text(r.campaign_id)}</b>" if r.segment == "all"
+        else f"{chart_text(r.campaign_id)} · {labels.get(r.segment, chart_text(r.segment))}"
         for r in frame.itertuples()]
     frame["color"] = ["#1a7f37" if lo > 0 else ("#cf222e" if hi < 0 else "#8c959f")
                       for lo, hi in zip(frame.uplift_ci_low, frame.uplift_ci_high)]
@@ -58,9 +62,12 @@ def uplift_intervals(results: pd.DataFrame, *, labels: dict[str, str] | None = N
 
 
 def revenue_per_group(results: pd.DataFrame, *, lang: str = "vi",
-                      title: str | None = None) -> go.Figure:
+                      title: str | None = None) -> go.Figure | Markdown:
     """Revenue per customer in the attribution window: treated vs holdout, per campaign."""
-    totals = results[results.segment == "all"]
+    if not (results.segment == "all").any():
+        return nothing_to_draw(lang)
+    totals = results[results.segment == "all"].assign(
+        campaign_id=lambda f: f.campaign_id.map(chart_text))
     frame = totals.melt(id_vars="campaign_id", value_vars=["treated_revenue", "holdout_revenue"],
                         var_name="group", value_name="revenue")
     frame["group"] = frame.group.map({"treated_revenue": t("treated", lang),

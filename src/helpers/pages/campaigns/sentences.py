@@ -7,7 +7,8 @@ from IPython.display import HTML, Markdown
 
 from helpers.kit.formatting import money, number, percent
 from helpers.kit.narrative import html_table
-from helpers.kit.texts import channel_name, md_escape, pick, t
+from helpers.kit.safe_text import md_text, shown_text
+from helpers.kit.texts import channel_name, pick, t
 from helpers.pages.campaigns.compute import plain_verdict
 
 
@@ -24,8 +25,8 @@ def campaign_sentences(results: pd.DataFrame, *, lang: str = "vi") -> Markdown:
         interval = pick(lang, f"khoảng tin cậy 95%: {pp(r.uplift_ci_low)} đến {pp(r.uplift_ci_high)} điểm %",
                          f"95% interval {pp(r.uplift_ci_low)} to {pp(r.uplift_ci_high)} pp")
         verdict = plain_verdict(r, lang)
-        text = (f"**{md_escape(r.campaign_id)}** ({md_escape(r.name)}, "
-                f"{md_escape(channel_name(r.channel))}, "
+        text = (f"**{md_text(r.campaign_id)}** ({md_text(r.name)}, "
+                f"{md_text(channel_name(r.channel))}, "
                 f"{number(r.sent, lang)} / {number(r.holdout, lang)}): "
                 + pick(lang, f"tỷ lệ mua {percent(r.treated_rate, lang, 1)} so với "
                               f"{percent(r.holdout_rate, lang, 1)} ở nhóm đối chứng, chênh "
@@ -88,6 +89,7 @@ def sample_size_sentence(n: dict, *, base_rate: float, uplift: float, holdout_sh
 
 def next_campaign_sentence(result: dict, folder, *, lang: str = "vi") -> Markdown:
     sends = ", ".join(f"{c.upper()} {number(v, lang)}" for c, v in result["send"].items())
+    folder = shown_text(folder).replace("`", "'")  # in a code span: shown as it is, never a link
     return Markdown(pick(
         lang,
         f"Danh sách chiến dịch tiếp theo đã ghi vào `{folder}`: {number(result['list'], lang)} "

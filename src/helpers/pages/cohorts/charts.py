@@ -6,17 +6,20 @@ import numpy as np
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
+from IPython.display import Markdown
 
-from helpers.kit.charts import cohort_label, money_ticks, short_money
+from helpers.kit.charts import cohort_label, money_ticks, nothing_to_draw, short_money
 from helpers.kit.formatting import percent
 from helpers.kit.texts import pick, t
 from helpers.kit.theme import min_width
 
 
 def cohort_heatmap(dense: pd.DataFrame, *, value: str = "retention", lang: str = "vi",
-                   title: str | None = None) -> go.Figure:
+                   title: str | None = None) -> go.Figure | Markdown:
     """Cohorts (rows, oldest on top) x periods: retention in percent or revenue; the current,
-    incomplete period is marked with an asterisk."""
+    incomplete period is marked with an asterisk (a sentence when there is no cohort yet)."""
+    if dense.empty or dense[value].isna().all():
+        return nothing_to_draw(lang)
     pivot = dense.pivot(index="cohort", columns="period", values=value).sort_index()
     # the last 12 cohorts fit a page with readable numbers; every cohort is in cohort_revenue.csv
     pivot = pivot.iloc[-12:]
@@ -47,9 +50,12 @@ def cohort_heatmap(dense: pd.DataFrame, *, value: str = "retention", lang: str =
     return min_width(fig, 160 + 58 * pivot.shape[1])
 
 
-def ltv_curves(curves: pd.DataFrame, *, lang: str = "vi", title: str | None = None) -> go.Figure:
+def ltv_curves(curves: pd.DataFrame, *, lang: str = "vi",
+               title: str | None = None) -> go.Figure | Markdown:
     """Cumulative revenue per customer by period, one line per cohort (recent cohorts darker);
     the last 12 cohorts, so the legend fits beside the chart."""
+    if curves.empty:
+        return nothing_to_draw(lang)
     keep = sorted(curves.cohort.unique())[-12:]
     curves = curves[curves.cohort.isin(keep)].copy()
     curves["cohort"] = curves.cohort.map(lambda c: cohort_label(c, lang))
@@ -67,7 +73,9 @@ def ltv_curves(curves: pd.DataFrame, *, lang: str = "vi", title: str | None = No
 
 
 def purchases_per_customer(frame: pd.DataFrame, *, lang: str = "vi",
-                           title: str | None = None) -> go.Figure:
+                           title: str | None = None) -> go.Figure | Markdown:
+    if frame.empty:
+        return nothing_to_draw(lang)
     fig = px.bar(frame, x="period", y="purchases_per_customer", title=title,
                  labels={"period": t("period", lang),
                          "purchases_per_customer": t("purchases_per_customer", lang)},
@@ -77,8 +85,10 @@ def purchases_per_customer(frame: pd.DataFrame, *, lang: str = "vi",
 
 
 def second_purchase_gap(gaps: pd.DataFrame, returned: pd.DataFrame, *, lang: str = "vi",
-                        max_days: int = 120, title: str | None = None) -> go.Figure:
+                        max_days: int = 120, title: str | None = None) -> go.Figure | Markdown:
     """Repeat buyers by days between first and second purchase, with the chosen windows marked."""
+    if gaps.empty:
+        return nothing_to_draw(lang)
     frame = gaps[gaps.gap_days <= max_days]
     fig = go.Figure(go.Bar(x=frame.gap_days, y=frame.customers, marker_color="#0969da",
                            hovertemplate="%{x} d: %{y:,}<extra></extra>"))

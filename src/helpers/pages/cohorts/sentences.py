@@ -16,7 +16,8 @@ def cohort_headlines(cohort_revenue: pd.DataFrame, returned: pd.DataFrame, *, as
     """Sentences on how cohorts come back, computed from the cohort table."""
 
     if cohort_revenue.empty:
-        return Markdown(pick(lang, "Chưa có dữ liệu mua hàng.", "No purchases yet."))
+        return Markdown(pick(lang, f"Không có đơn hàng nào vào hoặc trước ngày {day(as_of, lang)}.",
+                              f"No orders on or before {day(as_of, lang)}."))
     starts = cohort_revenue.drop_duplicates("cohort")[["cohort", "cohort_start", "cohort_size"]]
     complete = is_period_complete(as_of, grain)
     # cohorts whose period 1 is over: it is before the current period, or the current one ended

@@ -7,7 +7,8 @@ from IPython.display import HTML, Markdown
 
 from helpers.kit.formatting import money, number, percent
 from helpers.kit.narrative import day, html_table
-from helpers.kit.texts import md_escape, pick
+from helpers.kit.safe_text import md_text
+from helpers.kit.texts import pick
 
 
 def migration_headlines(h: dict, *, as_of_from, as_of_to, lang: str = "vi",
@@ -44,10 +45,10 @@ def migration_headlines(h: dict, *, as_of_from, as_of_to, lang: str = "vi",
 def movers_sizes(sizes: dict, scheme, *, lang: str = "vi") -> Markdown:
     """Each movers list by its name in the scheme, with its size."""
     if not sizes:
-        return Markdown(pick(lang, f"Cách phân nhóm {scheme.name} không có danh sách khách chuyển "
+        return Markdown(pick(lang, f"Cách phân nhóm {md_text(scheme.name)} không có danh sách khách chuyển "
                                     f"nhóm (movers_lists).",
-                              f"Scheme {scheme.name} defines no movers lists (movers_lists)."))
-    lines = [f"- **{md_escape(scheme.movers_label(name, lang))}**: {number(n, lang)} "
+                              f"Scheme {md_text(scheme.name)} defines no movers lists (movers_lists)."))
+    lines = [f"- **{md_text(scheme.movers_label(name, lang))}**: {number(n, lang)} "
              + pick(lang, "khách", "customers") for name, n in sizes.items()]
     return Markdown("\n".join(lines))
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 from IPython.display import HTML, Markdown
 
 from helpers.kit.formatting import money, number, percent, signed_percent_points
 from helpers.kit.narrative import html_table
+from helpers.kit.safe_text import html_text
 from helpers.kit.texts import CHANNEL_NAMES, callout, pick
 
 ACTION_LABELS = {
@@ -189,7 +188,7 @@ def segment_change_table(changes: pd.DataFrame, labels: dict[str, str], *,
             [signed_percent_points(v, lang) for v in changes.change],
     })
     # the treemap above counts buyers only; this table every customer, prospects included
-    prospects = html.escape(str(labels.get("prospect", pick(lang, "Người quan tâm", "Prospects"))))
+    prospects = html_text(labels.get("prospect", pick(lang, "Người quan tâm", "Prospects")))
     note = pick(lang, "Biểu đồ tính tỷ trọng trên khách đã mua; bảng tính trên mọi khách, kể cả "
                        f"người chưa mua lần nào ({prospects}).",
                  "The chart's shares are of buyers; the table's are of all customers, including "

@@ -5,23 +5,28 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from IPython.display import Markdown
 from plotly.subplots import make_subplots
 
-from helpers.kit.charts import legend_on_top, short_money, wrap
+from helpers.kit.charts import legend_on_top, nothing_to_draw, short_money, wrap
 from helpers.kit.formatting import number, percent
+from helpers.kit.safe_text import chart_labels, chart_text
 from helpers.kit.texts import pick, t
 
 
 def segment_treemap(segment_summary: pd.DataFrame, *, value: str = "customers", lang: str = "vi",
                     colors: dict[str, str] | None = None, title: str | None = None,
-                    min_share: float = 0.04) -> go.Figure:
+                    min_share: float = 0.04) -> go.Figure | Markdown:
     """Treemap of segments sized by customers or revenue; prospects and empty segments left out.
     Segments under `min_share` of the total are one grey tile ("Khác", "Other") whose hover
     lists them: their own tiles would be too small to label on a phone (the table beside the
     chart has every segment)."""
     frame = segment_summary[(segment_summary.segment != "prospect")
                             & (segment_summary[value].astype(float) > 0)].copy()
+    if frame.empty:  # no buyer on or before the as-of date
+        return nothing_to_draw(lang)
     frame[value] = frame[value].astype(float)
+    frame["segment_label"] = frame.segment_label.map(chart_text)  # a scheme file's words
     frame["share_pct"] = frame[value] / frame[value].sum()
     small = frame[frame.share_pct < min_share]
     frame["members"] = ""
@@ -60,8 +65,11 @@ def segment_treemap(segment_summary: pd.DataFrame, *, value: str = "customers", 
 
 
 def rfm_grid_heatmap(rfm_grid: pd.DataFrame, *, bins: int, labels: dict[str, str],
-                     lang: str = "vi", title: str | None = None) -> go.Figure:
+                     lang: str = "vi", title: str | None = None) -> go.Figure | Markdown:
     """R (rows, best on top) x FM (columns) with customers per cell and the cell's segment name."""
+    if rfm_grid.empty or not rfm_grid.customers.sum():
+        return nothing_to_draw(lang)
+    labels = chart_labels(labels)
     counts = np.zeros((bins, bins))
     text = [["" for _ in range(bins)] for _ in range(bins)]
     for row in rfm_grid.itertuples():
@@ -69,7 +77,7 @@ def rfm_grid_heatmap(rfm_grid: pd.DataFrame, *, bins: int, labels: dict[str, str
             continue
         i, j = bins - int(row.r_score), int(row.fm_score) - 1
         counts[i, j] = row.customers
-        text[i][j] = (f"{wrap(labels.get(row.segment, row.segment), 10)}<br>"
+        text[i][j] = (f"{wrap(labels.get(row.segment, chart_text(row.segment)), 10)}<br>"
                       f"{number(int(row.customers), lang)}")
     # no colour bar: each cell says its count, and on a phone the bar took a third of the width;
     # a fixed text size (plotly shrinks cell texts to fit, down to unreadable) on wrapped names
@@ -85,9 +93,11 @@ def rfm_grid_heatmap(rfm_grid: pd.DataFrame, *, bins: int, labels: dict[str, str
     return fig
 
 
-def rfm_distributions(distributions: pd.DataFrame, *, lang: str = "vi") -> go.Figure:
+def rfm_distributions(distributions: pd.DataFrame, *, lang: str = "vi") -> go.Figure | Markdown:
     """Three histograms (pre-binned in SQL), one above the other so that their titles and labels
     never run into each other on a phone: recency in 30-day buckets, frequency, monetary on log."""
+    if distributions.empty or not distributions.customers.sum():
+        return nothing_to_draw(lang)
     fig = make_subplots(rows=3, cols=1, vertical_spacing=0.14, subplot_titles=[
         t("recency_days", lang), t("frequency", lang), t("monetary_log", lang)])
     rec = distributions[distributions.factor == "recency_days"]
@@ -118,8 +128,10 @@ def rfm_distributions(distributions: pd.DataFrame, *, lang: str = "vi") -> go.Fi
 
 
 def revenue_concentration(concentration: pd.DataFrame, *, lang: str = "vi",
-                          title: str | None = None) -> go.Figure:
+                          title: str | None = None) -> go.Figure | Markdown:
     """Pareto curve: the top x% of buyers bring y% of revenue."""
+    if concentration.empty:
+        return nothing_to_draw(lang)
     frame = pd.concat([pd.DataFrame({"customer_percentile": [0], "revenue_share": [0.0]}),
                        concentration], ignore_index=True)
     fig = go.Figure()

@@ -7,6 +7,7 @@ from IPython.display import HTML, Markdown
 
 from helpers.kit.formatting import money, number, percent
 from helpers.kit.narrative import html_table
+from helpers.kit.safe_text import md_text
 from helpers.kit.texts import callout, pick, t
 
 
@@ -18,9 +19,10 @@ def rfm_headlines(h: dict, *, lang: str = "vi", window_days: int | None = None) 
                                "No customer bought anything on or before the as-of date."))]
     share_once = one_time / buyers
     top20 = (h["top20_revenue_share"],) if h["top20_revenue_share"] is not None else None
-    top = ((h["top_segment"], h["top_customers"], h["top_revenue_share"])
+    # segment names are a scheme file's words: shown as text, never as Markdown
+    top = ((md_text(h["top_segment"]), h["top_customers"], h["top_revenue_share"])
            if h["top_segment"] is not None else None)
-    biggest = (h["largest_segment"], h["largest_share"])
+    biggest = (md_text(h["largest_segment"]), h["largest_share"])
     where = "" if window_days is None else pick(lang, f" trong {window_days} ngày qua",
                                                  f" in the last {window_days} days")
     items = [
@@ -134,9 +136,9 @@ def exports_written(outputs: dict, output_dir, *, lang: str = "vi") -> Markdown:
                            "No Excel file was written (parameter `xlsx = False`).")
     if outputs["xlsx_skipped"]:
         text += " " + pick(
-            lang, f"Nhóm {', '.join(outputs['xlsx_skipped'])} vượt quá giới hạn 1.048.576 dòng "
+            lang, f"Nhóm {', '.join(map(md_text, outputs['xlsx_skipped']))} vượt quá giới hạn 1.048.576 dòng "
                   f"của Excel nên chỉ có ở dạng CSV.",
-            f"Segment(s) {', '.join(outputs['xlsx_skipped'])} exceed Excel's 1,048,576-row "
+            f"Segment(s) {', '.join(map(md_text, outputs['xlsx_skipped']))} exceed Excel's 1,048,576-row "
             f"limit and are in CSV only.")
     return Markdown(text)
 

@@ -7,6 +7,7 @@ from IPython.display import HTML, Markdown
 
 from helpers.kit.formatting import number
 from helpers.kit.narrative import LIST_LABELS, WINDOW_LABELS, day, html_table
+from helpers.kit.safe_text import md_labels, md_text
 from helpers.kit.texts import CHANNEL_NAMES, pick
 
 
@@ -14,6 +15,7 @@ def loyalty_headlines(summary: pd.DataFrame, *, names: dict[str, str], as_of, re
                       lang: str = "vi") -> Markdown:
     reranking = day(reranking, lang)
     total = int(summary.members.sum())
+    names = md_labels(names)  # a loyalty file's words: text, never Markdown
     parts = ", ".join(f"{names[r.tier]} {number(r.members, lang)}" for r in summary.itertuples())
     items = [
         pick(lang, f"**{number(total, lang)} thành viên** tính đến {day(as_of, lang)}: {parts}.",
@@ -57,7 +59,8 @@ def list_sizes(counts: pd.DataFrame, *, lang: str = "vi") -> HTML:
 
 def tier_review(members: pd.DataFrame, names: dict[str, str], *, lang: str = "vi") -> Markdown:
     counts = members.tier.value_counts()
-    parts = ", ".join(f"{names.get(k, k)} {number(counts.get(k, 0), lang)}" for k in names)
+    parts = ", ".join(f"{md_text(names.get(k, k))} {number(counts.get(k, 0), lang)}"
+                      for k in names)
     up = int((members.tier_change == "up").sum())
     down = int((members.tier_change == "down").sum())
     close = int(members.close_to_next.astype(str).str.lower().eq("true").sum())

@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from helpers.kit.charts import legend_on_top, money_ticks, short_money
+from helpers.kit.safe_text import chart_labels, chart_text
 from helpers.kit.texts import pick, t
 
 # ---------------------------------------------------------------- page 06: customer value
@@ -18,7 +19,8 @@ def value_per_segment(frame: pd.DataFrame, *, order: list[str], labels: dict[str
     if frame.empty or frame.expected_revenue.isna().all():
         return None
     frame = frame.copy()
-    frame["label"] = frame.segment.map(lambda s: labels.get(s, s))
+    labels = chart_labels(labels)  # a scheme file's words: shown as text
+    frame["label"] = frame.segment.map(lambda s: labels.get(s, chart_text(s)))
     frame["rank"] = frame.segment.map(lambda s: order.index(s) if s in order else len(order))
     frame = frame.sort_values("rank", ascending=False)
     fig = go.Figure(go.Bar(

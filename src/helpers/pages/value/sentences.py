@@ -6,6 +6,7 @@ import pandas as pd
 from IPython.display import Markdown
 
 from helpers.kit.formatting import money, number, percent
+from helpers.kit.safe_text import md_text
 from helpers.kit.texts import pick
 
 
@@ -38,7 +39,7 @@ def value_headlines(fit, figures: dict, written: dict, *, scheme, horizon_days: 
     alive, alive_share = figures["alive"] or 0, figures["alive_share"] or 0
     purchases = figures["purchases"] or 0
     revenue = figures["revenue"]
-    best = scheme.labels(lang).get(written["fading_segment"], written["fading_segment"])
+    best = md_text(scheme.labels(lang).get(written["fading_segment"], written["fading_segment"]))
     items = [pick(
         lang, f"Trong {number(repeat, lang)} khách đã mua từ hai lần trở lên, khoảng "
               f"**{number(alive, lang)} khách ({percent(alive_share, lang)}) vẫn còn "
