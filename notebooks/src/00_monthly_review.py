@@ -27,6 +27,7 @@ loyalty_path = "params/loyalty.yaml"  # tiers, thresholds, period, points and re
 holdout_share = 0.1  # share of a campaign list held out (not contacted)
 detectable_uplift = 0.02  # uplift in purchase rate the sample-size helper plans for
 lang = "vi"  # labels and number format, vi or en
+file_mode = "0600"  # mode of the files written (contact lists, cache): "0600" only you, "0640" your group may read
 
 # %%
 from helpers.kit import rfm

@@ -33,6 +33,7 @@ zero_amount_purchases = False  # count an order of amount 0 as a purchase day
 fit_seed = 2026  # seed of the fit (and of the sample below)
 fit_max_customers = 500000  # above this many buyers the models are fitted on a seeded sample and predict for all
 lang = "vi"  # labels and number format, vi or en
+file_mode = "0600"  # mode of the files written (contact lists, cache): "0600" only you, "0640" your group may read
 threads = None  # DuckDB threads, None for all cores
 memory_limit = None  # DuckDB memory limit such as 8GB, None for the default
 temp_directory = None  # where DuckDB spills what does not fit, None for .tmp here

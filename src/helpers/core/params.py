@@ -9,9 +9,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from helpers.core.checks import WHOLE_NUMBERS, check_folder, check_lang
 from helpers.core.errors import IngestError, ParamError
 from helpers.core.files import expand_inputs
 from helpers.core.paths import DATA_PROCESSED, DATA_RAW, resolve
+from helpers.core.privacy import DEFAULT_FILE_MODE, file_mode_bits
 
 FACTORS = ("rfm", "rf", "rm", "fm")
 
@@ -93,6 +95,9 @@ class RunParams:
     engine: str = "duckdb"
     spark_master: str = "local[2]"
     spark_conf: dict = field(default_factory=dict)
+    # mode of the files that hold contacts (and of every file the run writes): "0600", or
+    # "0640" for a team sharing a group; folders get the matching 0700 / 0750 (core/privacy)
+    file_mode: str = DEFAULT_FILE_MODE
 
     @classmethod
     def from_values(cls, **values) -> RunParams:
@@ -119,15 +124,20 @@ class RunParams:
         v["phone_region"] = _region(v.get("phone_region"))
         out = v.get("output_dir")
         # interactive runs write to data/processed/runs/<as_of>; the monthly runner passes its own
+        if out:
+            try:
+                check_folder(out, "output_dir")
+            except ValueError as exc:
+                raise ParamError(str(exc)) from None
         v["output_dir"] = resolve(out) if out else DATA_PROCESSED / "runs" / v["as_of"].isoformat()
         wd = v.get("window_days")
         if wd in ("", "none", "None", "null"):
             wd = None
         if wd is not None:
             wd = _int(wd, "window_days")
-            if wd <= 0:
-                raise ParamError(f"window_days = {wd}: must be a positive number of days, or None "
-                                 f"for all history")
+            if not 1 <= wd <= WHOLE_NUMBERS["window_days"][1]:
+                raise ParamError(f"window_days = {wd}: must be a positive number of days up to "
+                                 f"{WHOLE_NUMBERS['window_days'][1]:,}, or None for all history")
         v["window_days"] = wd
         v["bins"] = _int(v.get("bins", 5), "bins")
         if not 2 <= v["bins"] <= 10:
@@ -135,7 +145,10 @@ class RunParams:
         v["scoring"] = _choice(v.get("scoring", "quantile"), ("quantile", "fixed"), "scoring")
         v["factors"] = _choice(str(v.get("factors", "rfm")).lower(), FACTORS, "factors")
         v["monetary"] = _choice(v.get("monetary", "total"), ("total", "aov"), "monetary")
-        v["lang"] = _choice(v.get("lang", "vi"), ("vi", "en"), "lang")
+        try:
+            v["lang"] = check_lang(v.get("lang", "vi"))
+        except ValueError as exc:
+            raise ParamError(str(exc)) from None
         statuses = v.get("excluded_statuses", cls.excluded_statuses)
         if isinstance(statuses, str):
             raise ParamError(f"excluded_statuses = {statuses!r}: give a list, e.g. "
@@ -145,6 +158,11 @@ class RunParams:
         v["scheme_params"] = dict(v.get("scheme_params") or {})
         if v.get("threads") is not None:
             v["threads"] = _int(v["threads"], "threads")
+            if not 1 <= v["threads"] <= WHOLE_NUMBERS["threads"][1]:
+                raise ParamError(f"threads = {v['threads']}: give 1 to "
+                                 f"{WHOLE_NUMBERS['threads'][1]}, or None for all cores")
+        file_mode_bits(v.get("file_mode"))
+        v["file_mode"] = str(v.get("file_mode") or DEFAULT_FILE_MODE)
         v["memory_limit"] = _size(v.get("memory_limit"), "memory_limit")
         v["temp_limit"] = _size(v.get("temp_limit"), "temp_limit")
         td = v.get("temp_directory")

@@ -7,16 +7,17 @@ a key `../../x` in a path writes outside the report.
 
 from __future__ import annotations
 
-import contextlib
+import hashlib
 import os
 import re
-import socket
 import time
-from datetime import datetime
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
+
+# the locks live in core/locks.py; these names are kept here for the modules that import them
+from helpers.core.locks import LockHeld, pid_lock, process_alive  # noqa: F401
 
 # a cell a spreadsheet reads as a formula (OWASP CSV injection) starts with =, +, -, @, a tab or
 # a carriage return
@@ -62,6 +63,17 @@ def check_key(value: str, name: str) -> str:
     return text
 
 
+def folder_name(text: str) -> str:
+    """A name for a folder made from a setting that may be a path (a scheme given as
+    `../../x.yaml`): a key as it is, anything else its file stem and a hash of the whole, so it
+    never climbs out of the folder it is put in."""
+    name = str(text)
+    if KEY.match(name):
+        return name
+    stem = "".join(ch if ch.isalnum() or ch in "_-" else "_" for ch in Path(name).stem)[:40]
+    return f"{stem or 'scheme'}-{hashlib.sha256(name.encode()).hexdigest()[:8]}"
+
+
 def inside(folder: Path, path: Path) -> Path:
     """`path`, checked to lie inside `folder` (after resolving .. and links)."""
     root = Path(folder).resolve()
@@ -69,81 +81,6 @@ def inside(folder: Path, path: Path) -> Path:
     if target != root and root not in target.parents:
         raise ValueError(f"refusing to write {target}: it is outside {root}")
     return Path(path)
-
-
-class LockHeld(RuntimeError):
-    """The lock is held by a live process: `holder` is [pid, host, started] as written."""
-
-    def __init__(self, path: Path, holder: list[str]):
-        super().__init__(f"{path} is held by process {holder[0] if holder else '?'}")
-        self.path, self.holder = path, holder
-
-
-@contextlib.contextmanager
-def pid_lock(path: Path, *, wait_seconds: float = 60.0, on_stale=None):
-    """A lock file holding this process's id, host and start time.
-
-    A live holder is waited for (up to wait_seconds, then LockHeld); a holder whose process is
-    gone on this host is taken over, and on_stale(pid) is told so."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    host = socket.gethostname()
-    me = f"{os.getpid()} {host} {datetime.now().isoformat(timespec='seconds')}"
-    deadline = time.monotonic() + wait_seconds
-    while not _create_whole(path, me):
-        try:
-            holder = path.read_text(encoding="utf-8", errors="replace").split()
-        except FileNotFoundError:  # released between the two steps
-            continue
-        pid = int(holder[0]) if holder and holder[0].isdigit() else None
-        other_host = len(holder) > 1 and holder[1] != host
-        if pid is None or (not other_host and not process_alive(pid)):
-            if _take_over(path, holder) and on_stale is not None:
-                on_stale(pid)
-            continue
-        if time.monotonic() >= deadline:
-            raise LockHeld(path, holder) from None
-        time.sleep(0.2)
-    try:
-        yield path
-    finally:
-        path.unlink(missing_ok=True)
-
-
-def _private_name(path: Path, suffix: str) -> Path:
-    return path.with_name(f"{path.name}.{os.getpid()}-{os.urandom(4).hex()}.{suffix}")
-
-
-def _create_whole(path: Path, content: str) -> bool:
-    """Create the lock file with its content in one step (a hard link of a finished file), so
-    another process never reads it empty and takes a live lock for a stale one."""
-    tmp = _private_name(path, "new")
-    tmp.write_text(content, encoding="utf-8")
-    try:
-        os.link(tmp, path)
-        return True
-    except FileExistsError:
-        return False
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def _take_over(path: Path, stale: list[str]) -> bool:
-    """Remove a stale lock, but only the one judged stale: it is moved aside first, and a lock
-    another waiter took in the meantime is put back."""
-    aside = _private_name(path, "stale")
-    try:
-        os.rename(path, aside)
-    except FileNotFoundError:
-        return False
-    try:
-        if aside.read_text(encoding="utf-8", errors="replace").split() != stale:
-            with contextlib.suppress(FileExistsError):
-                os.link(aside, path)
-            return False
-        return True
-    finally:
-        aside.unlink(missing_ok=True)
 
 
 def usable_cores() -> int:
@@ -234,15 +171,3 @@ def map_in_processes(target: str, jobs: list[dict], workers: int, *,
             if result is not None and result[0] == "error":
                 raise result[1]
     return [value for _, value in results]
-
-
-def process_alive(pid: int) -> bool:
-    """Whether process `pid` runs on this machine (one we may not signal counts as running)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-

@@ -22,10 +22,12 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from helpers.core.checks import check_whole
+from helpers.core.errors import ParamError
 from helpers.core.files import file_sha256
 from helpers.core.params import RunParams, month_end, month_end_before
 from helpers.core.paths import SNAPSHOTS_DIR
-from helpers.core.safety import KEY, inside, pid_lock
+from helpers.core.safety import folder_name, inside, pid_lock
 from helpers.core.schemes import Scheme
 from helpers.engine import db
 from helpers.kit import rfm
@@ -47,10 +49,7 @@ def snapshot_dir(*, scheme: str, as_of: date, key: str, root: Path = SNAPSHOTS_D
     """The snapshot's folder, always inside the store: a scheme given as a path is named by its
     file name and a hash of its location (`../../x.yaml` never climbs out)."""
 
-    name = str(scheme)
-    if not KEY.match(name):
-        stem = "".join(ch if ch.isalnum() or ch in "_-" else "_" for ch in Path(name).stem)[:40]
-        name = f"{stem or 'scheme'}-{hashlib.sha256(name.encode()).hexdigest()[:8]}"
+    name = folder_name(scheme)
     base = Path(root) / "customer_segments"
     return inside(base, base / f"scheme={name}" / f"as_of={as_of}" / f"key={key}")
 
@@ -104,14 +103,21 @@ def snapshot_file(*, scheme: str, as_of: date, settings: dict, input_checksums: 
 
 
 def _checked(path: Path, meta_path: Path) -> Path | None:
+    """The snapshot's file when it has the bytes and rows its meta.json records; a damaged,
+    missing or unreadable meta.json (not JSON, not a mapping) counts as no snapshot: it is
+    computed again and written whole, and a warning says so."""
     try:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        if not isinstance(meta, dict):
+            raise ValueError("meta.json is not a mapping")
         if meta.get("sha256") != file_sha256(path):
             raise ValueError("checksum differs")
         if pq.ParquetFile(path).metadata.num_rows != meta.get("rows"):
             raise ValueError("row count differs")
-    except (OSError, ValueError, pa.ArrowException) as exc:
-        warnings.warn(f"snapshot {path} is damaged ({exc}): computed again", stacklevel=5)
+    except (OSError, ValueError, TypeError, pa.ArrowException) as exc:
+        reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        warnings.warn(f"snapshot {path.parent} is damaged ({reason}): computed again",
+                      stacklevel=5)
         return None
     return path
 
@@ -145,7 +151,13 @@ def segments_source(con, name: str, *, run: RunParams, scheme: Scheme, as_of: da
 
 
 def month_ends(as_of_to: date, months: int = 12) -> list[date]:
-    """The last `months` month ends on or before as_of_to, oldest first."""
+    """The last `months` month ends on or before as_of_to, oldest first (1 to 120 of them:
+    trend_months: 100000 once ran past year 1 and crashed)."""
+    message = check_whole(months, "trend_months")
+    if message:
+        raise ParamError(message)
+    if (as_of_to.year - 1) * 12 + as_of_to.month < months:
+        raise ParamError(f"trend_months = {months}: {as_of_to} has fewer month ends before it")
     last = as_of_to if as_of_to == month_end(as_of_to) else month_end_before(as_of_to)
     out = [last]
     while len(out) < months:

@@ -20,6 +20,8 @@ from IPython.display import HTML, display
 from helpers.core.errors import ParamError
 from helpers.core.params import RunParams
 from helpers.core.paths import EXPORTS_DIR
+from helpers.core.privacy import use_file_mode
+from helpers.core.safety import folder_name, inside
 from helpers.core.schemes import SchemeError, available_schemes, load_scheme
 from helpers.engine import db
 from helpers.ingest.phones import vn_mobile
@@ -90,6 +92,7 @@ class Explorer:
         run = RunParams.from_values(as_of=as_of, orders_path=orders_path,
                                     customers_path=customers_path, scheme=scheme, lang=lang,
                                     **params)
+        use_file_mode(run.file_mode)  # the contact lists it exports are private
         con = db.connect(**run.duckdb_options())
         rfm.load_inputs(con, run)
         return cls(con, run, exports_dir=exports_dir)
@@ -338,7 +341,9 @@ class Explorer:
         segment = self.controls["segment"].value
         run = self.active
         export.build_contact_lists(self.con, self._table, "segment")
-        folder = self.exports_dir / f"{run.scheme}_{run.as_of}"
+        # the scheme may be a path: the folder is named safely, and stays in exports_dir
+        folder = inside(self.exports_dir,
+                        self.exports_dir / f"{folder_name(run.scheme)}_{run.as_of}")
         files = export.write_contact_lists(self.con, folder, file_name="segment={key}.csv",
                                            keys=[segment],
                                            columns=segments_files.RFM_EXPORT_COLUMNS)

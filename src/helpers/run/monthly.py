@@ -20,7 +20,6 @@ import os
 import platform
 import shutil
 import sys
-import tempfile
 import time
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from datetime import date
@@ -28,14 +27,21 @@ from importlib import metadata
 from pathlib import Path
 
 import papermill as pm
-from jupyter_client.manager import AsyncKernelManager
-from traitlets import CaselessStrEnum
 
 from helpers import ingest, pages
+from helpers.core.checks import check_folder, check_lang, check_run_values
 from helpers.core.errors import IngestError, ParamError
 from helpers.core.files import expand_inputs, file_sha256
 from helpers.core.params import parse_date, previous_month_end, size_bytes, stale_days, unknown_parameter
-from helpers.core.paths import DATA_RAW, NOTEBOOKS_DIR, PROJECT_ROOT, REPORTS_DIR, resolve
+from helpers.core.paths import (
+    DATA_PROCESSED,
+    DATA_RAW,
+    NOTEBOOKS_DIR,
+    PROJECT_ROOT,
+    REPORTS_DIR,
+    resolve,
+)
+from helpers.core.privacy import file_mode_umask, private_folders
 from helpers.core.safety import LockHeld, pid_lock, usable_cores
 from helpers.core.yamlsafe import read_yaml
 from helpers.engine import db
@@ -44,31 +50,14 @@ from helpers.ingest.report import LoadReport
 from helpers.kit.html_report import export_html, print_pdf
 from helpers.kit.texts import pick
 from helpers.pages.review.sentences import PAGE_TITLES
+from helpers.run.failed import keep_failed, safe_message
+from helpers.run.inputs import InputsChanged, InputVersion
+from helpers.run.kernels import Interrupted, IpcKernelManager, stop_on_signals
 
 NOTEBOOKS = pages.notebooks()  # each page declares its notebook (pages/<page>/__init__.py)
 KEY_PACKAGES = ["duckdb", "pandas", "pyarrow", "plotly", "papermill", "nbconvert", "ipykernel",
                 "babel", "pymc-marketing", "pymc"]
-RUNNER_KEYS = {"as_of"}  # given by the runner itself, never by a params file
-
-
-class IpcKernelManager(AsyncKernelManager):
-    """Kernels talk over local IPC sockets, not TCP: nothing is exposed on the network (and the
-    kernel does not warn about unencrypted TCP in the middle of the run's progress lines)."""
-
-    transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
-
-    async def _async_interrupt_kernel(self) -> None:
-        # jupyter_client interrupts a kernel before it asks it to shut down; a kernel that has
-        # finished its notebook then logs "KeyboardInterrupt caught in kernel" into the run's
-        # output. Papermill never interrupts otherwise; a busy kernel still gets SIGTERM.
-        if self.shutting_down:
-            return
-        await super()._async_interrupt_kernel()
-
-    def _ip_default(self) -> str:
-        # The socket files go to a private temporary folder, never the working directory
-        # (jupyter_client's default is ./kernel-ipc-<port>, left behind when a kernel is killed).
-        return str(Path(tempfile.mkdtemp(prefix="workbook-kernel-")) / "ipc")
+RUNNER_KEYS = {"as_of", "output_dir"}  # given by the runner itself, never by a params file
 
 
 class RunFailed(RuntimeError):
@@ -223,16 +212,9 @@ def _schedule(notebooks: list[Path], run_one, jobs: int) -> tuple[dict, dict]:
 
 
 def _keep_failed(executed: Path, folder: Path) -> Path:
-    """The executed notebook with the error, kept in `folder`; a full disk must not hide the
-    real error."""
-    kept = folder / executed.name
-    try:
-        kept.parent.mkdir(parents=True, exist_ok=True)
-        if executed.exists():
-            shutil.copy2(executed, kept)
-    except OSError as copy_error:
-        kept = Path(f"(not kept: {copy_error.strerror})")
-    return kept
+    """The executed notebook with the error, kept in `folder` with its outputs cleared of
+    personal data (run/failed.py)."""
+    return keep_failed(executed, folder)
 
 
 def _failure_message(notebook: str, exc: Exception, executed: Path) -> str:
@@ -243,7 +225,7 @@ def _failure_message(notebook: str, exc: Exception, executed: Path) -> str:
     where = f"cell {index}" if index is not None else "a cell"
     if cell is not None:
         where += f" (execution count {cell})"
-    return (f"{notebook} failed in {where}: {ename}: {evalue}\n"
+    return (f"{notebook} failed in {where}: {ename}: {safe_message(ename, evalue)}\n"
             f"The executed notebook with the error is kept at {executed}")
 
 
@@ -259,11 +241,21 @@ def run_month(as_of: date, *, params_files: list[Path], reports_dir: Path = REPO
     params.update(extra or {})
     bad = RUNNER_KEYS & set(params)
     if bad:
-        raise ParamError(f"{', '.join(sorted(bad))} is set by the runner (--as-of), not in "
-                         f"{', '.join(str(source[k]) for k in bad)}")
+        raise ParamError(f"{', '.join(sorted(bad))} is set by the runner (--as-of; the month's "
+                         f"own folder), not in "
+                         f"{', '.join(str(source.get(k, 'the command line')) for k in bad)}")
     # a params file serves the whole workbook: a run of some notebooks accepts every key that
     # any notebook declares, and gives each notebook its own
     declared = check_params(params, source, sorted(set(notebooks) | set(available_notebooks())))
+    # every value that reaches a path or a size, before any path is built from it
+    errors = check_run_values(params)
+    try:
+        reports_dir = check_folder(reports_dir, "reports_dir")
+    except ValueError as exc:
+        errors.append(str(exc))
+    if errors:
+        raise ParamError("parameters rejected before running anything:\n  " + "\n  ".join(errors))
+    file_mode = params.get("file_mode")
 
     jobs = default_jobs() if jobs is None else jobs
     if jobs < 1:
@@ -275,10 +267,14 @@ def run_month(as_of: date, *, params_files: list[Path], reports_dir: Path = REPO
     except IngestError as exc:
         raise ParamError(f"{exc} Run `make sample-data` for the sample shop.") from None
 
-    Path(reports_dir).mkdir(parents=True, exist_ok=True)
-    with month_lock(Path(reports_dir), as_of, echo=echo, lang=params.get("lang", "vi")):
-        return _run_locked(as_of, params, params_files, declared, notebooks,
-                           Path(reports_dir), html, echo, started, jobs)
+    # files the run writes (contact lists, staging, failed notebooks) are private: the umask
+    # from file_mode, inherited by the kernels (core/privacy.py)
+    with file_mode_umask(file_mode), stop_on_signals(echo):
+        Path(reports_dir).mkdir(parents=True, exist_ok=True)
+        private_folders(reports_dir, DATA_PROCESSED, file_mode=file_mode or "0600")
+        with month_lock(Path(reports_dir), as_of, echo=echo, lang=params.get("lang", "vi")):
+            return _run_locked(as_of, params, params_files, declared, notebooks,
+                               Path(reports_dir), html, echo, started, jobs)
 
 
 class RunLocked(RuntimeError):
@@ -288,7 +284,7 @@ class RunLocked(RuntimeError):
 def month_folder_name(as_of: date, lang: str = "vi") -> str:
     """reports/<as_of>/ in Vietnamese (the default), reports/<as_of>-en/ in English: a month run
     in one language never replaces the other."""
-    return as_of.isoformat() if lang == "vi" else f"{as_of.isoformat()}-{lang}"
+    return as_of.isoformat() if check_lang(lang) == "vi" else f"{as_of.isoformat()}-{lang}"
 
 
 def page_title(stem: str, as_of: date, lang: str = "vi") -> str:
@@ -304,10 +300,9 @@ def month_lock(reports_dir: Path, as_of: date, *, echo=print, lang: str = "vi"):
 
     A second run meets it and stops with a clear message; a lock left by a run that died (its
     process is gone) is taken over, and the message says so."""
-    lock = reports_dir / f".lock-{month_folder_name(as_of, lang)}"
+    lock = reports_dir / f".lock-{month_folder_name(as_of, check_lang(lang))}"
     try:
-        with pid_lock(lock, wait_seconds=0, on_stale=lambda pid: echo(
-                f"A lock left by a run that stopped (process {pid}) was removed.")):
+        with pid_lock(lock, wait_seconds=0, echo=echo):
             yield lock
     except LockHeld as held:
         pid, host, started = (held.holder + ["?", "?", "?"])[:3]
@@ -405,12 +400,14 @@ def _execute(as_of, params, params_files, declared, notebooks, reports_dir, html
          + (f", up to {jobs} at a time)" if jobs > 1 and len(notebooks) > 1 else ")"))
     steps = {nb.stem: f"[{i}/{len(notebooks)}] {nb.stem}" for i, nb in enumerate(notebooks, 1)}
     lang = params.get("lang", "vi")
+    version = InputVersion.take(params)  # every notebook reads this version (run/inputs.py)
 
     def run_one(nb: Path) -> float:
         mine = {k: v for k, v in shared.items() if k in declared[nb.stem]}
         if "as_of_to" in declared[nb.stem] and "as_of_to" not in params:
             mine["as_of_to"] = as_of.isoformat()  # the migration notebook ends on the run's date
         mine = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in mine.items()}
+        version.check(f"before {nb.stem}")
         t0 = time.perf_counter()
         echo(f"{steps[nb.stem]} …", flush=True)
         try:
@@ -434,6 +431,9 @@ def _execute(as_of, params, params_files, declared, notebooks, reports_dir, html
         return seconds
 
     durations, failed = _schedule(notebooks, run_one, jobs)
+    changed = [exc for exc in failed.values() if isinstance(exc, InputsChanged)]
+    if changed:
+        raise RunFailed(str(changed[0])) from None
     if failed:
         # every failed notebook is kept beside (never inside) the published month; the message
         # names the first one in the run's order
@@ -445,6 +445,10 @@ def _execute(as_of, params, params_files, declared, notebooks, reports_dir, html
             message += "\n" + SPILL_HINT.format(notebook=first, **spill)
         raise RunFailed(message) from None
     durations = {nb.stem: durations[nb.stem] for nb in notebooks}
+    try:
+        version.check("after the last notebook")
+    except InputsChanged as exc:
+        raise RunFailed(str(exc)) from None
 
     manifest = {
         "as_of": as_of.isoformat(),
@@ -452,6 +456,7 @@ def _execute(as_of, params, params_files, declared, notebooks, reports_dir, html
                        for k, v in sorted(params.items())},
         "params_files": [str(resolve(f)) for f in params_files],
         "inputs": _input_report(params),
+        "input_version": version.manifest(),
         "notebooks": list(durations),
         "durations_seconds": durations,
         "jobs": jobs,
@@ -524,6 +529,9 @@ def main(argv: list[str] | None = None) -> int:
     except (ParamError, RunFailed, RunLocked) as exc:
         print(f"\nerror: {exc}", file=sys.stderr)
         return {ParamError: 2, RunLocked: 3}.get(type(exc), 1)
+    except Interrupted as exc:
+        print(f"\n{exc}: nothing was published.", file=sys.stderr)
+        return 128 + exc.signum
     except OSError as exc:  # a read-only or full disk: one sentence, not a traceback
         print(f"\nerror: {exc.strerror or exc}: {exc.filename or ''}. Nothing was published.",
               file=sys.stderr)

@@ -11,6 +11,7 @@ import duckdb
 from IPython.display import display
 
 from helpers.core.params import RunParams
+from helpers.core.privacy import use_file_mode
 from helpers.engine import db, spark_models
 from helpers.ingest.report import LoadReport
 from helpers.kit import narrative, rfm, theme
@@ -18,8 +19,9 @@ from helpers.kit import narrative, rfm, theme
 
 def start(namespace: dict, page: str, **overrides) -> RunParams:
     """Every parameter of the notebook (its globals) checked, the page's title shown in the
-    run's language and the charts themed for it."""
+    run's language and the charts themed for it; files this kernel writes get file_mode."""
     run = RunParams.from_notebook(namespace, **overrides)
+    use_file_mode(run.file_mode)  # contact lists and the cache this kernel writes are private
     display(narrative.section(f"{page}.title", lang=run.lang))
     theme.use_workbook_theme(run.lang)
     return run
