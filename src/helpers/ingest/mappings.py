@@ -59,7 +59,7 @@ ID_COLUMNS = {"orders": ("order_id", "customer_id"), "customers": ("customer_id"
 TOP_KEYS = {"name", "description", "alias_of", "unsupported", "orders", "customers", "returns",
             "status_map", "empty_amount", "amount_level", "date_order", "decimal_mark",
             "id_format", "detect", "guest_keys", "heavy_buyers", "customer_key", "phone_region",
-            "export_time", "refund_status_map"}
+            "export_time", "refund_status_map", "timezone"}
 SECTION_OPTIONS = {"returns": {"amount_level"}}
 DATE_ORDERS = ("auto", "dmy", "mdy", "ymd")
 DECIMAL_MARKS = ("auto", ",", ".")
@@ -283,6 +283,19 @@ def load_mapping(name_or_path: str | Path | dict) -> dict:
     return _validate(mapping, str(path))
 
 
+def check_timezone(value, what: str, error=None) -> str:
+    """The shop's time zone, an IANA name (Asia/Ho_Chi_Minh, Asia/Bangkok), or a plain stop."""
+    import zoneinfo
+
+    try:
+        zoneinfo.ZoneInfo(str(value))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
+        raise (error or MappingError)(
+            f"{what}: {value!r} is not a time zone name; use an IANA name such as "
+            f"Asia/Ho_Chi_Minh or Asia/Bangkok") from None
+    return str(value)
+
+
 def _validate(mapping: dict, where: str) -> dict:
     unknown = set(mapping) - TOP_KEYS - {"_path", "_alias_of"}
     if unknown:
@@ -295,6 +308,8 @@ def _validate(mapping: dict, where: str) -> dict:
             continue
         if value is not None and str(value) not in allowed:
             raise MappingError(f"{where}: {key}: {value!r} is not one of {', '.join(allowed)}")
+    if mapping.get("timezone") is not None:
+        check_timezone(mapping["timezone"], f"{where}: timezone", MappingError)
     if mapping.get("empty_amount", "quarantine") not in ("quarantine", "zero"):
         raise MappingError(f"{where}: empty_amount: {mapping['empty_amount']!r}; use quarantine "
                            f"or zero")
