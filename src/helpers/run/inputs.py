@@ -22,6 +22,7 @@ from pathlib import Path
 from helpers.core.checks import DATA_INPUTS
 from helpers.core.errors import IngestError
 from helpers.core.files import expand_inputs, file_sha256
+from helpers.core.params import RunParams
 from helpers.core.paths import CACHE_DIR, MAPPINGS_DIR, resolve
 from helpers.core.schemes import SchemeError, scheme_path
 
@@ -44,7 +45,7 @@ def input_files(params: dict) -> dict[str, list[Path]]:
             out[key] = expand_inputs(value, key=key)
         except IngestError:
             out[key] = []  # an optional file that is not there (the page says so)
-    scheme = params.get("scheme")
+    scheme = params.get("scheme") or RunParams.scheme  # the notebooks' default when unset
     if scheme:
         try:
             path = scheme_path(scheme)
