@@ -7,8 +7,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from test_hostile_pages import RLO, build_pages, make_hostile_shop, snapshots_under
 
 from helpers.core.paths import PROJECT_ROOT
+from helpers.ingest.sample_data import REFERENCE_AS_OF
+from helpers.kit.safe_text import BIDI_CONTROLS, is_own_link
 from helpers.run import monthly
 
 pytestmark = [pytest.mark.notebooks, pytest.mark.browser]
@@ -109,3 +112,37 @@ def test_overlap_check_finds_labels_drawn_over_each_other(browser, tmp_path):
     assert frozenset(("first note", "second note")) in pairs
     assert frozenset(long[:2]) in pairs
     assert found["rotated"] == []
+
+
+LINKS_JS = """() => Array.from(document.querySelectorAll('a')).map(a => ({
+    href: a.getAttribute('href') ?? a.getAttributeNS('http://www.w3.org/1999/xlink', 'href'),
+    svg: a instanceof SVGElement, text: a.textContent.slice(0, 80)}))"""
+
+
+def test_words_from_the_shops_files_are_never_live_links(browser, tmp_path):
+    """Pages built from a shop whose campaign names, channels, segment labels, tier names and
+    file name hold URLs, <a href>, Markdown links, **bold** and a right-to-left override: in the
+    drawn page (plotly's SVG included) every link is the workbook's own, the DOM holds no bidi
+    control, and the hostile words are shown as the characters they are."""
+    with snapshots_under(tmp_path / "snapshots"):
+        pages = build_pages(make_hostile_shop(tmp_path), tmp_path / "pages",
+                            as_of=REFERENCE_AS_OF, pages=["01", "04", "05", "00"])
+    for name, html in pages.items():
+        page, expected, outside, errors = _open(browser, html, 1400)
+        links = page.evaluate(LINKS_JS)
+        text = page.evaluate("() => document.body.innerText")
+        legends = page.evaluate("() => Array.from(document.querySelectorAll('.legendtext, "
+                                "text, tspan')).map(t => t.textContent)")
+        if not os.environ.get("CI"):
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / f"hostile-{name}.png"), full_page=True)
+        page.close()
+        assert not outside and not errors, (name, outside[:3], errors[:3])
+        assert [a for a in links if not is_own_link(a["href"])] == [], name
+        assert not any(c in text or any(c in t for t in legends) for c in BIDI_CONTROLS), name
+        if name == "05":  # a channel named <a href=…> is its characters in the legend
+            assert any("<a href='https://evil.example/sms'>" in t for t in legends)
+            line = next(li for li in text.splitlines() if "SALE 2026 50%" in li)
+            assert RLO not in line and line.index("SALE") < line.index("purchase rate")
+        if name == "00":
+            assert {"01_rfm_segments.html", "#actions"} <= {a["href"] for a in links}

@@ -92,6 +92,8 @@ def dense_triangle(cohort_revenue: pd.DataFrame, *, as_of: date, grain: str,
 def ltv_curves(dense: pd.DataFrame) -> pd.DataFrame:
     """Cumulative revenue per customer of each cohort, by period (complete periods only)."""
     frame = dense[~dense.is_incomplete].sort_values(["cohort_start", "period"]).copy()
+    if frame.empty:  # no cohort yet (an as-of before every order)
+        return frame.assign(cumulative_revenue_per_customer=pd.Series(dtype=float))
     frame["cumulative_revenue_per_customer"] = (
         frame.groupby("cohort").revenue.cumsum() / frame.cohort_size)
     return frame

@@ -134,6 +134,8 @@ def cohorts_section(run) -> list:
     if cohort_revenue is None:
         return [narrative.missing("cohort_revenue.csv", "03_cohort_revenue", lang=run.lang)]
     glance = cohort_glance(cohort_revenue, as_of=run.as_of)
+    if glance.empty:  # no cohort whose next month is over: the sentence says so, no empty chart
+        return [cohorts_sentences.cohort_review(glance, lang=run.lang)]
     shown = glance.assign(cohort=glance.cohort.map(lambda c: charts.cohort_label(c, run.lang)))
     fig = charts.bar(shown, x="cohort", y="retention", text_format=".0%",
                      labels={"cohort": t("cohort", run.lang),
