@@ -26,7 +26,6 @@ from helpers.core.errors import IngestError
 from helpers.engine import db
 from helpers.ingest.guests import EXCEL_CAUSE, SCIENTIFIC, fold, shown_key
 
-
 # how a phone number is written: a leading + (also inside a bracket: "(+84) 912-345-678"), then
 # digits, spaces, dots, dashes and brackets only
 _PLAIN_PHONE = re.compile(r"[\s().-]*\+?[\d\s().-]*")

@@ -1,11 +1,14 @@
 """Output files: CSV (UTF-8 with BOM for Excel, formula-safe), XLSX, Parquet, each written
-atomically; contact lists per channel. Each page's own files are in pages/<page>/files.py."""
+atomically; contact lists per channel, each send list with its manifest. Each page's own files
+are in pages/<page>/files.py."""
 
 from __future__ import annotations
 
 import codecs
 import contextlib
+import json
 import os
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
@@ -16,6 +19,7 @@ import pyarrow.parquet as pq
 
 from helpers.core.safety import check_key, csv_safe_table, inside
 from helpers.engine import db
+from helpers.kit.contract import CONSENT_COLUMNS, CONSENT_EVIDENCE_COLUMNS, LEFT_OUT_REASONS
 
 CHANNELS = ("sms", "zalo", "email")
 
@@ -151,9 +155,26 @@ def arrow(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None) 
     return con.sql(sql, params=params).to_arrow_table() if params else con.sql(sql).to_arrow_table()
 
 
+# what contact_lists.sql reads of the customers table beside a list's own columns, with its type
+# where the table lacks it (a run without a customers file)
+CONTACT_CHECKS = {"is_email_valid": "boolean", "is_phone_masked": "boolean",
+                  "is_email_masked": "boolean", "consent_sms_date": "date",
+                  "consent_zalo_date": "date", "consent_email_date": "date",
+                  "consent_source": "varchar"}
+
+
+def _customer_columns(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The columns of the customers table, none when the run has no such table."""
+    try:
+        return set(con.table("customers").columns)
+    except duckdb.CatalogException:
+        return set()
+
+
 def build_contact_lists(con: duckdb.DuckDBPyConnection, source_table: str,
                         group_column: str) -> duckdb.DuckDBPyRelation:
-    """Table contact_lists: one row per customer of `source_table` with a send flag per channel.
+    """Table contact_lists: one row per customer of `source_table` with a send flag per channel
+    and, where it is false, why (contact_lists.sql).
 
     `source_table` and `group_column` come from the calling code, never from parameters.
     """
@@ -164,11 +185,25 @@ def build_contact_lists(con: duckdb.DuckDBPyConnection, source_table: str,
     db.make_room(con, "contact_source", "VIEW")
     con.execute(f"create or replace temp view contact_source as "
                 f"select *, {group_column} as list_key from {source_table}")
+    # the customers file's own rules per customer (identifiers from CONTACT_CHECKS only)
+    have = _customer_columns(con)
+    columns = [c if c in have else f"cast(null as {kind}) as {c}"
+               for c, kind in CONTACT_CHECKS.items()]
+    if "customer_id" in have:
+        has_phone = "phone_raw is not null" if "phone_raw" in have else "false"
+        checks = (f"select customer_id, {has_phone} as has_phone_text, {', '.join(columns)} "
+                  f"from customers")
+    else:
+        checks = (f"select cast(null as varchar) as customer_id, false as has_phone_text, "
+                  f"{', '.join(columns)} where false")
+    db.make_room(con, "contact_checks", "VIEW")
+    con.execute(f"create or replace temp view contact_checks as {checks}")
     return db.build(con, "contact_lists")
 
 
 def contact_list_counts(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
-    """Per list and channel: customers, in the send list, left out for no consent or no contact."""
+    """Per list and channel: customers, in the send list, left out for no consent or no contact
+    (masked, invalid or missing)."""
     return db.build(con, "contact_list_counts")
 
 
@@ -178,16 +213,21 @@ ORDERINGS = {"customer_id": "customer_id",
 
 
 def write_contact_lists(con: duckdb.DuckDBPyConnection, folder: Path, *, file_name: str,
-                        keys: list[str], columns: list[str],
-                        order_by: str = "customer_id") -> list[Path]:
+                        keys: list[str], columns: list[str], order_by: str = "customer_id",
+                        as_of: date | None = None,
+                        written_at: datetime | None = None) -> list[Path]:
     """<folder>/<file_name> with everyone of each list, and <folder>/<channel>/<file_name> with
-    only those who can be sent to on that channel (consent and a valid contact).
+    only those who can be sent to on that channel (consent and a valid contact), each send list
+    with its manifest (<channel>/<name>.manifest.json, `write_send_manifest`). Every list carries
+    the consent evidence (contract.CONSENT_EVIDENCE_COLUMNS) after `columns`.
 
     file_name is a pattern such as "segment={key}.csv"; order_by names one of ORDERINGS.
     """
     written = []
     flags = [f"can_send_{channel}" for channel in CHANNELS]
     order = ORDERINGS[order_by]
+    columns = columns + [c for c in CONSENT_EVIDENCE_COLUMNS if c not in columns]
+    used = consent_columns_used(con)
     for key in keys:
         # list keys come from schemes and params: plain names, and every file lands in `folder`
         name = file_name.format(key=check_key(key, "list name"))
@@ -196,9 +236,99 @@ def write_contact_lists(con: duckdb.DuckDBPyConnection, folder: Path, *, file_na
         # (a segment of millions of customers is never held whole in Python)
         files = [(Path(folder) / name, None)] + [(Path(folder) / channel / name, flag)
                                                  for channel, flag in zip(CHANNELS, flags)]
-        written += [path for path, _ in write_query_csvs(
+        results = write_query_csvs(
             con, f"select {', '.join(columns + flags)} from contact_lists "
-                 f"where list_key = $key order by {order}", files, {"key": key}, columns)]
+                 f"where list_key = $key order by {order}", files, {"key": key}, columns)
+        written += [path for path, _ in results]
+        counts = left_out_counts(con, "select * from contact_lists where list_key = $key",
+                                 {"key": key})
+        for (path, rows), channel in zip(results[1:], CHANNELS):
+            written.append(write_send_manifest(
+                path, list_key=key, channel=channel, rows=rows, counts=counts[channel],
+                consent_columns=used[channel], as_of=as_of, written_at=written_at))
     return written
 
 
+# ---------------------------------------------------------------- send-list manifests
+
+def left_out_counts(con: duckdb.DuckDBPyConnection, sql: str,
+                    params: dict | None = None) -> dict[str, dict[str, int]]:
+    """Per channel, of the rows of `sql` (a select over contact_lists, from the calling code):
+    candidates, in the list, and left out per reason (contract.LEFT_OUT_REASONS)."""
+    parts = ["count(*)"]
+    for channel in CHANNELS:
+        parts.append(f"count(*) filter (where {channel}_left_out is null)")
+        parts += [f"count(*) filter (where {channel}_left_out = '{reason}')"
+                  for reason in LEFT_OUT_REASONS]
+    row = list(_relation(con, f"select {', '.join(parts)} from ({sql})", params).fetchall()[0])
+    total, out, width = row[0], {}, 1 + len(LEFT_OUT_REASONS)
+    for i, channel in enumerate(CHANNELS):
+        values = row[1 + i * width:1 + (i + 1) * width]
+        out[channel] = {"candidates": total, "in_list": values[0],
+                        "left_out": dict(zip(LEFT_OUT_REASONS, values[1:]))}
+    return out
+
+
+def consent_columns_used(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    """Per channel, the customers file's consent columns (contract.CONSENT_COLUMNS) that hold
+    at least one value (a yes, a date, a source): the evidence each send list stands on."""
+    have = _customer_columns(con)
+    names = sorted({c for cols in CONSENT_COLUMNS.values() for c in cols} & have)
+    held: set[str] = set()
+    if names:
+        tests = [f"coalesce(bool_or({c}), false)" if c in ("consent_sms", "consent_zalo",
+                                                             "consent_email")
+                 else f"count({c}) > 0" for c in names]
+        row = con.execute(f"select {', '.join(tests)} from customers").fetchall()[0]
+        held = {c for c, value in zip(names, row) if value}
+    return {channel: [c for c in cols if c in held] for channel, cols in CONSENT_COLUMNS.items()}
+
+
+def _written_at(written_at: datetime | None) -> str:
+    """The write time in UTC to the second: the given one, else SOURCE_DATE_EPOCH when set
+    (reproducible builds: the same inputs give the same bytes), else now."""
+    if written_at is None:
+        epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+        written_at = (datetime.fromtimestamp(int(epoch), UTC) if epoch.isdigit()
+                      else datetime.now(UTC))
+    if written_at.tzinfo is None:
+        written_at = written_at.astimezone()
+    return written_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+RULES = {
+    "consent": "a yes in the channel's consent column, or a consent date with that column empty; "
+               "a withdrawal (consent_withdrawn_date for every channel, or the channel's own) as "
+               "late as the yes or later, or undated, wins",
+    "sms": "a valid mobile number of the phone region (phonenumbers), written with digits, "
+           "spaces, dots, dashes, brackets and a leading + only",
+    "zalo": "as sms: a valid mobile number",
+    "email": "the workbook's e-mail rule (stg_customers.sql is_email_valid)",
+}
+
+
+def write_send_manifest(path: Path, *, list_key: str, channel: str, rows: int, counts: dict,
+                        consent_columns: list[str], as_of: date | None = None,
+                        written_at: datetime | None = None,
+                        held_out: dict[str, int] | None = None) -> Path:
+    """<list>.manifest.json beside a send list: when it was written, which consent columns it
+    stands on, how many of the list's customers are in it and how many were left out and why.
+    Counts, names of columns and rules only: no personal data. `held_out` adds reasons decided
+    before the contact rules (a campaign's holdout)."""
+    path = Path(path)
+    left_out = {**(held_out or {}), **counts["left_out"]}
+    candidates = counts["candidates"] + sum((held_out or {}).values())
+    manifest = {
+        "send_list": path.name, "list": list_key, "channel": channel,
+        "as_of": as_of.isoformat() if as_of else None, "written_at": _written_at(written_at),
+        "rows": rows, "candidates": candidates, "left_out": left_out,
+        "left_out_total": sum(left_out.values()),
+        "reconciles": rows == counts["in_list"] and rows + sum(left_out.values()) == candidates,
+        "consent_columns": consent_columns,
+        "rules": {"consent": RULES["consent"], "contact": RULES[channel]},
+    }
+    target = path.with_name(f"{path.name.rsplit('.', 1)[0]}.manifest.json")
+    tmp = _tmp(target)
+    tmp.write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp.replace(target)
+    return target

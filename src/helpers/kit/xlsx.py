@@ -21,14 +21,23 @@ EXCEL_MAX_ROWS = 1_048_576
 CHUNK_ROWS = 20_000
 FIXED_ZIP_DATE = (2000, 1, 1, 0, 0, 0)
 
-_XML_ESCAPE = """
+# Excel holds at most this many characters in a cell: a longer text is cut visibly, ending with
+# "…", counted per column (write_xlsx's `cut`) and said in a Notes sheet; CSV keeps it whole
+EXCEL_MAX_CHARS = 32_767
+CUT_MARK = "…"
+
+_XML_ESCAPE = f"""
+-- characters XML forbids are dropped (one U+FFFF would make the whole file invalid)
+create or replace temp macro xlsx_clean(value) as
+    regexp_replace(cast(value as varchar),
+                   '[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x{{FFFE}}\\x{{FFFF}}]', '', 'g');
 create or replace temp macro xlsx_text(value) as
     replace(replace(replace(replace(
-        -- characters XML forbids are dropped (one U+FFFF would make the whole file invalid),
-        -- and a cell holds at most 32,767 characters in Excel
-        left(regexp_replace(cast(value as varchar),
-                            '[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x{FFFE}\\x{FFFF}]', '', 'g'),
-             32767),
+        list_transform(
+            [xlsx_clean(value)],
+            lambda v: case when length(v) > {EXCEL_MAX_CHARS}
+                           then left(v, {EXCEL_MAX_CHARS - 1}) || '{CUT_MARK}' else v end
+        )[1],
         '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), '"', '&quot;')
 """
 
@@ -149,12 +158,27 @@ def _entry(name: str) -> zipfile.ZipInfo:
     return info
 
 
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _cut_note(column: str, cells: int) -> str:
+    limit = f"{EXCEL_MAX_CHARS:,}".replace(",", ".")
+    return (f"{column}: {cells:,} ô dài hơn giới hạn {limit} ký tự của Excel đã bị cắt, "
+            f"kết thúc bằng {CUT_MARK}; tệp CSV giữ nguyên giá trị. / {cells:,} cell(s) longer "
+            f"than Excel's {EXCEL_MAX_CHARS:,}-character limit cut, ending with {CUT_MARK}; "
+            f"the CSV files keep the whole value.")
+
+
 def write_xlsx(con: duckdb.DuckDBPyConnection, sheets: dict[str, tuple[str, dict]], path: Path,
                *, as_of: date, order_by: str = "customer_id", sheet_labels: dict | None = None,
-               headers: dict | None = None) -> tuple[Path, list[str]]:
+               headers: dict | None = None,
+               cut: dict[str, int] | None = None) -> tuple[Path, list[str]]:
     """One sheet per (name -> (select query, its parameters)), rows in `order_by` order. Sheets
-    with more rows than Excel holds are skipped and their names returned. Queries and the order
-    column come from the calling code, never from parameters."""
+    with more rows than Excel holds are skipped and their names returned. A text longer than
+    Excel's cell limit is cut ending with "…": `cut`, when given, is filled with the cells cut
+    per column (never a value), and a last sheet "Notes" says so under the shown headers. Queries and
+    the order column come from the calling code, never from parameters."""
     if not order_by.replace("_", "").isalnum():
         raise ValueError(f"invalid column name {order_by!r}")
     path = Path(path)
@@ -162,14 +186,24 @@ def write_xlsx(con: duckdb.DuckDBPyConnection, sheets: dict[str, tuple[str, dict
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     con.execute(_XML_ESCAPE)
     written, skipped = [], []
+    cuts: dict[str, int] = {}
     with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as book:
         for name, (query, params) in sheets.items():
             rel = con.sql(query, params=params)
-            rows = con.execute(f"select count(*) from ({query})", params).fetchall()[0][0]
+            columns, types = rel.columns, [str(t) for t in rel.types]
+            texts = [c for c, k in zip(columns, types) if k == "VARCHAR"]
+            # the rows and, per text column, the cells too long for Excel: one pass
+            longer = "".join(f", count(*) filter (where length({_quoted(c)}) > {EXCEL_MAX_CHARS}"
+                             f" and length(xlsx_clean({_quoted(c)})) > {EXCEL_MAX_CHARS})"
+                             for c in texts)
+            counted = con.execute(f"select count(*){longer} from ({query})", params).fetchall()[0]
+            rows = counted[0]
             if rows + 1 > EXCEL_MAX_ROWS:
                 skipped.append(name)
                 continue
-            columns, types = rel.columns, [str(t) for t in rel.types]
+            for column, cells in zip(texts, counted[1:]):
+                if cells:
+                    cuts[column] = cuts.get(column, 0) + cells
             cells = " || ".join(_cell_sql(c, k, column_letter(i))
                                 for i, (c, k) in enumerate(zip(columns, types)))
             render = (f"select (row_number - 2) // {CHUNK_ROWS} as chunk, "
@@ -195,6 +229,16 @@ def write_xlsx(con: duckdb.DuckDBPyConnection, sheets: dict[str, tuple[str, dict
             with book.open(_entry("xl/worksheets/sheet1.xml"), "w") as out:
                 out.write(_sheet_header(["(empty)"]).encode() + b"</sheetData></worksheet>")
             written.append("empty")
+        if cuts:  # said in the workbook itself, where the reader sees the cut cells
+            index = len(written) + 1
+            with book.open(_entry(f"xl/worksheets/sheet{index}.xml"), "w") as out:
+                lines = "".join(
+                    f'<row r="{i + 2}"><c r="A{i + 2}" t="inlineStr"><is><t>'
+                    f'{_escape(_cut_note((headers or {}).get(column, column), cells))}'
+                    f'</t></is></c></row>' for i, (column, cells) in enumerate(sorted(cuts.items())))
+                out.write((_sheet_header(["Ghi chú / Notes"]) + lines
+                           + "</sheetData></worksheet>").encode("utf-8"))
+            written.append("Notes")
         taken: set[str] = set()
         sheet_names = [excel_sheet_name((sheet_labels or {}).get(n, n), taken) for n in written]
         book.writestr(_entry("[Content_Types].xml"), _CONTENT_TYPES.format(
@@ -220,4 +264,6 @@ def write_xlsx(con: duckdb.DuckDBPyConnection, sheets: dict[str, tuple[str, dict
             + '</Relationships>'))
         book.writestr(_entry("xl/styles.xml"), _STYLES)
     tmp.replace(path)
+    if cut is not None:
+        cut.update(cuts)
     return path, skipped

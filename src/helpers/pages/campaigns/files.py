@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
 
 from helpers.engine import db
-from helpers.kit.export import CHANNELS, arrow, build_contact_lists, write_csv
+from helpers.kit.contract import CONSENT_EVIDENCE_COLUMNS
+from helpers.kit.export import (
+    CHANNELS,
+    arrow,
+    build_contact_lists,
+    consent_columns_used,
+    left_out_counts,
+    write_csv,
+    write_send_manifest,
+)
 
 # ---------------------------------------------------------------- notebook 05's outputs
 
@@ -36,9 +46,12 @@ def write_campaign_results(con: duckdb.DuckDBPyConnection, *, output_dir: Path) 
     ]
 
 
-def write_campaign_list(con: duckdb.DuckDBPyConnection, *, folder: Path) -> dict:
+def write_campaign_list(con: duckdb.DuckDBPyConnection, *, folder: Path,
+                        as_of: date | None = None, written_at: datetime | None = None) -> dict:
     """For the next campaign, from table holdout_split: holdout.csv (never contacted) and one send
-    list per channel (consent and valid contact), the holdout left out of every send list."""
+    list per channel (consent and valid contact), the holdout left out of every send list; each
+    send list with its manifest (send_<channel>.manifest.json: the holdout, no consent, masked,
+    invalid or no contact, counted)."""
     con.execute("create or replace temp table campaign_send_candidates as "
                 "select * from holdout_split where not is_holdout")
     folder = Path(folder)
@@ -46,11 +59,18 @@ def write_campaign_list(con: duckdb.DuckDBPyConnection, *, folder: Path) -> dict
                                   "order by customer_id"), folder / "holdout.csv")]
     build_contact_lists(con, "campaign_send_candidates", "segment")
     counts = {}
-    cols = ["customer_id", "name", "phone", "email", "segment", "suggested_action"]
+    cols = ["customer_id", "name", "phone", "email", "segment", "suggested_action",
+            *CONSENT_EVIDENCE_COLUMNS]
+    held = db.one(con, "select count(*) filter (where is_holdout), count(*) from holdout_split")
+    why = left_out_counts(con, "select * from contact_lists")
+    used = consent_columns_used(con)
     for channel in CHANNELS:
         rows = arrow(con, f"select {', '.join(cols)} from contact_lists where can_send_{channel} "
                           f"order by customer_id")
         counts[channel] = rows.num_rows
         files.append(write_csv(rows, folder / f"send_{channel}.csv"))
-    held = db.one(con, "select count(*) filter (where is_holdout), count(*) from holdout_split")
+        files.append(write_send_manifest(
+            folder / f"send_{channel}.csv", list_key="next_campaign", channel=channel,
+            rows=rows.num_rows, counts=why[channel], consent_columns=used[channel], as_of=as_of,
+            written_at=written_at, held_out={"holdout": held[0]}))
     return {"files": files, "holdout": held[0], "list": held[1], "send": counts}

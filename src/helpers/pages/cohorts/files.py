@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
@@ -22,8 +23,10 @@ REPURCHASE_COLUMNS = ["customer_id", "name", "phone", "email", "consent_sms", "c
 
 
 def write_cohort_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path,
-                         window_keys: list[str]) -> dict:
-    """cohort_revenue.csv, second_purchase_gap.csv, repurchase/window=<lo>-<hi>d.csv (+ channels)."""
+                         window_keys: list[str], as_of: date | None = None,
+                         written_at: datetime | None = None) -> dict:
+    """cohort_revenue.csv, second_purchase_gap.csv, repurchase/window=<lo>-<hi>d.csv (+ channels,
+    each send list with its manifest stating `as_of`)."""
     output_dir = Path(output_dir)
     files = [
         write_csv(arrow(con, "select cohort, period, customers, purchases, revenue, cohort_size, "
@@ -35,5 +38,6 @@ def write_cohort_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path,
     build_contact_lists(con, "repurchase_windows", "window_key")
     counts = contact_list_counts(con).df()
     files += write_contact_lists(con, output_dir / "repurchase", file_name="window={key}.csv",
-                                 keys=window_keys, columns=REPURCHASE_COLUMNS)
+                                 keys=window_keys, columns=REPURCHASE_COLUMNS, as_of=as_of,
+                                 written_at=written_at)
     return {"files": files, "send_list_counts": counts}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
@@ -27,10 +28,12 @@ MOVERS_COLUMNS = ["customer_id", "name", "phone", "email", "consent_sms", "conse
 
 
 def write_migration_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path,
-                            movers: dict[str, str], trend, headline: dict) -> dict:
+                            movers: dict[str, str], trend, headline: dict,
+                            as_of: date | None = None, written_at: datetime | None = None) -> dict:
     """migration_matrix.csv, migration_summary.csv (the headline: up, same, down, revenue at
     stake, new; page 00 reads it), movers/<name>.csv (+ per channel), segment_trend.csv; `movers`
-    maps each list's name to the table holding it (migration.build_movers_lists)."""
+    maps each list's name to the table holding it (migration.build_movers_lists); each send list
+    has its manifest stating `as_of`."""
     output_dir = Path(output_dir)
     files = [write_csv(arrow(con, "select from_segment, to_segment, customers, share_of_from "
                                   "from segment_migration order by from_rank, to_rank"),
@@ -44,7 +47,8 @@ def write_migration_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path,
         # the most valuable movers first: the win-back list is worked from the top
         files += write_contact_lists(con, output_dir / "movers", file_name="{key}.csv",
                                      keys=[name], columns=MOVERS_COLUMNS,
-                                     order_by="monetary_from")
+                                     order_by="monetary_from", as_of=as_of,
+                                     written_at=written_at)
     trend_table = pa.Table.from_pandas(trend[["month_end", "segment", "customers", "share"]],
                                        preserve_index=False)
     files.append(write_csv(trend_table, output_dir / "segment_trend.csv"))

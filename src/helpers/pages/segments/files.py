@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
@@ -45,9 +45,11 @@ XLSX_MAX_ROWS = 500_000
 
 def write_rfm_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path, segment_keys: list[str],
                       as_of: date, with_contacts: bool, xlsx: bool = True,
-                      labels: dict[str, str] | None = None, lang: str = "vi") -> dict:
-    """rfm_customers.parquet/.csv, segment_summary.csv, exports/segment=<key>.csv (+ per channel),
-    exports/segments.xlsx. Returns what was written and the send-list counts."""
+                      labels: dict[str, str] | None = None, lang: str = "vi",
+                      written_at: datetime | None = None) -> dict:
+    """rfm_customers.parquet/.csv, segment_summary.csv, exports/segment=<key>.csv (+ per channel,
+    each send list with its manifest), exports/segments.xlsx. Returns what was written, the
+    send-list counts and the cells cut to Excel's limit per column (`xlsx_cut`, never a value)."""
 
     output_dir = Path(output_dir)
     cols = CONTRACT_COLUMNS + (CONTACT_COLUMNS if with_contacts else [])
@@ -63,8 +65,9 @@ def write_rfm_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path, segme
     build_contact_lists(con, "rfm_customers", "segment")
     counts = contact_list_counts(con).df()
     files += write_contact_lists(con, output_dir / "exports", file_name="segment={key}.csv",
-                                 keys=segment_keys, columns=RFM_EXPORT_COLUMNS)
-    skipped = []
+                                 keys=segment_keys, columns=RFM_EXPORT_COLUMNS, as_of=as_of,
+                                 written_at=written_at)
+    skipped, cut = [], {}
     # a workbook a person can open: above XLSX_MAX_ROWS customers it would take minutes to write
     # and to open (and over a million rows, Excel cuts a sheet), so the CSV files are the lists
     too_large = xlsx and rows > XLSX_MAX_ROWS
@@ -77,8 +80,9 @@ def write_rfm_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path, segme
         sheets = {key: (query, {"key": key}) for key in segment_keys}
         book, skipped = write_xlsx(con, sheets, output_dir / "exports" / "segments.xlsx",
                                    as_of=as_of, sheet_labels=labels,
-                                   headers=XLSX_HEADERS["vi" if lang == "vi" else "en"])
+                                   headers=XLSX_HEADERS["vi" if lang == "vi" else "en"],
+                                   cut=cut)
         files.append(book)
-    return {"files": files, "send_list_counts": counts, "xlsx_skipped": skipped,
+    return {"files": files, "send_list_counts": counts, "xlsx_skipped": skipped, "xlsx_cut": cut,
             "rows": rows, "xlsx": xlsx and not too_large,
             "xlsx_too_large": too_large, "xlsx_max_rows": XLSX_MAX_ROWS}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
@@ -23,13 +24,16 @@ TIER_LIST_COLUMNS = ["customer_id", "name", "phone", "email", "consent_sms", "co
 
 
 def write_loyalty_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path,
-                          lists: tuple[str, ...]) -> dict:
-    """loyalty_members.csv and tiers/<list>.csv (+ per channel)."""
+                          lists: tuple[str, ...], as_of: date | None = None,
+                          written_at: datetime | None = None) -> dict:
+    """loyalty_members.csv and tiers/<list>.csv (+ per channel, each send list with its
+    manifest stating `as_of`)."""
     output_dir = Path(output_dir)
     files = [write_query_csv(con, f"select {', '.join(LOYALTY_COLUMNS)} from loyalty_members "
                                   f"order by customer_id", output_dir / "loyalty_members.csv")[0]]
     build_contact_lists(con, "tier_lists", "list_key")
     counts = contact_list_counts(con).df()
     files += write_contact_lists(con, output_dir / "tiers", file_name="{key}.csv",
-                                 keys=list(lists), columns=TIER_LIST_COLUMNS)
+                                 keys=list(lists), columns=TIER_LIST_COLUMNS, as_of=as_of,
+                                 written_at=written_at)
     return {"files": files, "send_list_counts": counts}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
@@ -18,11 +19,13 @@ FADING_BELOW = 0.5  # P(alive) under which a customer of the best segment is lis
 
 
 def write_customer_value(con: duckdb.DuckDBPyConnection, *, output_dir: Path, values: Path,
-                         model: pa.Table, fading_segment: str) -> dict:
+                         model: pa.Table, fading_segment: str, as_of: date | None = None,
+                         written_at: datetime | None = None) -> dict:
     """customer_value.csv from `values` (customer_value.parquet, written by
     customer_value.write_values), customer_value_model.csv, and value/fading_champions.csv (with
-    a list per channel): the customers of the best segment whose P(alive) is below 50%. The
-    file is the source customer_value from here on (read where it lies)."""
+    a list per channel, each with its manifest stating `as_of`): the customers of the best
+    segment whose P(alive) is below 50%. The file is the source customer_value from here on
+    (read where it lies)."""
     output_dir = Path(output_dir)
     written = [Path(values),
                write_query_csv(con, "select * from read_parquet($path)",
@@ -34,6 +37,7 @@ def write_customer_value(con: duckdb.DuckDBPyConnection, *, output_dir: Path, va
     build_contact_lists(con, fading, "fading_key")
     written += write_contact_lists(con, output_dir / "value", file_name="{key}.csv",
                                    keys=["fading_champions"], columns=FADING_COLUMNS,
-                                   order_by="expected_revenue")
+                                   order_by="expected_revenue", as_of=as_of,
+                                   written_at=written_at)
     count = con.execute(f"select count(*) from {fading}").fetchall()[0][0]
     return {"files": written, "fading": count, "fading_segment": fading_segment}

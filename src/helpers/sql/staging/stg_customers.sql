@@ -22,6 +22,15 @@ contacts as (
 
 ),
 
+date_orders as (
+
+    -- consent dates are the shop system's own dates: month first where its signup dates are,
+    -- else day first (ISO and year-first text read either way; signup dates all ISO tell
+    -- nothing about 05/01/2026)
+    select case when $signup_date_order = 'mdy' then 'mdy' else 'dmy' end as consent_date_order
+
+),
+
 parsed as (
 
     select
@@ -44,16 +53,15 @@ parsed as (
         nullif(trim(province), '') as province,
         contacts.phone as contact_phone,
 
-        ---------- booleans: consent only where the export says yes
-        coalesce(
-            lower(trim(consent_sms)) in ('1', 'true', 'yes', 'y', 'x', 'có', 'co', 't'), false
-        ) as consent_sms,
-        coalesce(
-            lower(trim(consent_zalo)) in ('1', 'true', 'yes', 'y', 'x', 'có', 'co', 't'), false
-        ) as consent_zalo,
-        coalesce(
-            lower(trim(consent_email)) in ('1', 'true', 'yes', 'y', 'x', 'có', 'co', 't'), false
-        ) as consent_email,
+        ---------- consent as the export writes it (decided in `consented` below)
+        lower(trim(consent_sms)) as consent_sms_text,
+        lower(trim(consent_zalo)) as consent_zalo_text,
+        lower(trim(consent_email)) as consent_email_text,
+        nullif(trim(consent_source), '') as consent_source,
+        lower(trim(consent_withdrawn_date)) as withdrawn_text,
+        lower(trim(consent_sms_withdrawn_date)) as sms_withdrawn_text,
+        lower(trim(consent_zalo_withdrawn_date)) as zalo_withdrawn_text,
+        lower(trim(consent_email_withdrawn_date)) as email_withdrawn_text,
 
         ---------- dates
         cast(parse_local_timestamp(signup_date, $shop_tz, $signup_date_order, 9999) as date)
@@ -63,10 +71,48 @@ parsed as (
             parse_local_timestamp(birthday, $shop_tz, $birthday_order, $birthday_pivot_year) as date
         )
             as birthday,
+        -- consent dates: read as date_orders says
+        cast(
+            parse_local_timestamp(
+                source.consent_sms_date, $shop_tz, date_orders.consent_date_order, 9999
+            ) as date
+        ) as consent_sms_date,
+        cast(
+            parse_local_timestamp(
+                source.consent_zalo_date, $shop_tz, date_orders.consent_date_order, 9999
+            ) as date
+        ) as consent_zalo_date,
+        cast(
+            parse_local_timestamp(
+                source.consent_email_date, $shop_tz, date_orders.consent_date_order, 9999
+            ) as date
+        ) as consent_email_date,
+        cast(
+            parse_local_timestamp(
+                source.consent_withdrawn_date, $shop_tz, date_orders.consent_date_order, 9999
+            ) as date
+        ) as consent_withdrawn_date,
+        cast(
+            parse_local_timestamp(
+                source.consent_sms_withdrawn_date, $shop_tz, date_orders.consent_date_order, 9999
+            ) as date
+        ) as consent_sms_withdrawn_date,
+        cast(
+            parse_local_timestamp(
+                source.consent_zalo_withdrawn_date, $shop_tz, date_orders.consent_date_order, 9999
+            ) as date
+        ) as consent_zalo_withdrawn_date,
+        cast(
+            parse_local_timestamp(
+                source.consent_email_withdrawn_date, $shop_tz, date_orders.consent_date_order, 9999
+            ) as date
+        ) as consent_email_withdrawn_date,
         signup_date as signup_date_text,
         birthday as birthday_text
 
     from source
+
+    cross join date_orders
 
     left join keys
         on source.customer_id = keys.raw_key
@@ -76,18 +122,108 @@ parsed as (
 
 ),
 
+said as (
+
+    -- what each consent column says: a yes, a no, or a withdrawal that is a "no"
+    select
+        * exclude (
+            consent_sms_text, consent_zalo_text, consent_email_text,
+            withdrawn_text, sms_withdrawn_text, zalo_withdrawn_text, email_withdrawn_text
+        ),
+        coalesce(consent_sms_text in ('1', 'true', 'yes', 'y', 'x', 'có', 'co', 't'), false)
+            as is_sms_yes,
+        coalesce(consent_zalo_text in ('1', 'true', 'yes', 'y', 'x', 'có', 'co', 't'), false)
+            as is_zalo_yes,
+        coalesce(consent_email_text in ('1', 'true', 'yes', 'y', 'x', 'có', 'co', 't'), false)
+            as is_email_yes,
+        -- a consent date with nothing in the yes/no column is a yes given that day
+        is_blank_text(consent_sms_text) and consent_sms_date is not null as is_sms_dated,
+        is_blank_text(consent_zalo_text) and consent_zalo_date is not null as is_zalo_dated,
+        is_blank_text(consent_email_text) and consent_email_date is not null as is_email_dated,
+        -- a withdrawal column with anything but a plain "no" in it is a no: a date, a yes, or
+        -- text that is not a readable date (then it is undated, and wins over any yes)
+        not is_blank_text(withdrawn_text)
+        and withdrawn_text not in ('0', 'false', 'no', 'n', 'không', 'khong', 'f')
+            as is_withdrawn_said,
+        not is_blank_text(sms_withdrawn_text)
+        and sms_withdrawn_text not in ('0', 'false', 'no', 'n', 'không', 'khong', 'f')
+            as is_sms_withdrawn_said,
+        not is_blank_text(zalo_withdrawn_text)
+        and zalo_withdrawn_text not in ('0', 'false', 'no', 'n', 'không', 'khong', 'f')
+            as is_zalo_withdrawn_said,
+        not is_blank_text(email_withdrawn_text)
+        and email_withdrawn_text not in ('0', 'false', 'no', 'n', 'không', 'khong', 'f')
+            as is_email_withdrawn_said
+
+    from parsed
+
+),
+
+consented as (
+
+    -- consent per channel: a yes (or a dated yes), unless a "no" for every channel or for this
+    -- one is as late as the yes or later, or either has no date: withdrawn consent wins. Not cut
+    -- at the as-of date: a no is never ignored because it came after the month analysed.
+    select
+        * exclude (
+            is_sms_yes, is_zalo_yes, is_email_yes, is_sms_dated, is_zalo_dated, is_email_dated,
+            is_withdrawn_said, is_sms_withdrawn_said, is_zalo_withdrawn_said,
+            is_email_withdrawn_said
+        ),
+        (is_sms_yes or is_sms_dated)
+        and not (
+            is_withdrawn_said and coalesce(consent_withdrawn_date >= consent_sms_date, true)
+        )
+        and not (
+            is_sms_withdrawn_said
+            and coalesce(consent_sms_withdrawn_date >= consent_sms_date, true)
+        ) as consent_sms,
+        (is_zalo_yes or is_zalo_dated)
+        and not (
+            is_withdrawn_said and coalesce(consent_withdrawn_date >= consent_zalo_date, true)
+        )
+        and not (
+            is_zalo_withdrawn_said
+            and coalesce(consent_zalo_withdrawn_date >= consent_zalo_date, true)
+        ) as consent_zalo,
+        (is_email_yes or is_email_dated)
+        and not (
+            is_withdrawn_said and coalesce(consent_withdrawn_date >= consent_email_date, true)
+        )
+        and not (
+            is_email_withdrawn_said
+            and coalesce(consent_email_withdrawn_date >= consent_email_date, true)
+        ) as consent_email
+
+    from said
+
+),
+
 checked as (
 
     select
         * exclude (contact_phone),
         contact_phone as phone,
         contact_phone is not null as is_phone_valid,
-        -- a deliverable address: no spaces, no formula or markup characters (=1+2@evil.com is
-        -- not an e-mail address a campaign tool should receive)
-        regexp_matches(
-            coalesce(email, ''),
-            '^[a-z0-9_][a-z0-9._%+''-]*@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.[a-z]{2,}$'  -- noqa: LT05
+        -- the one e-mail rule of the workbook (the send lists use it): a deliverable address in
+        -- a plain subset of RFC 5322: letters, digits and _%+'- with single dots between them
+        -- (none first or last) before the @, at most 64 characters there; after it, labels of
+        -- letters, digits and inner dashes, a top-level domain of two or more letters; at most
+        -- 254 characters. No spaces, quotes, <>()[],;:\ or = (=1+2@evil.com, <script>@x.co,
+        -- an@gmail..com are no address a campaign tool should receive).
+        coalesce(
+            length(email) <= 254
+            and regexp_matches(email, '^[^@]{1,64}@')
+            and regexp_matches(
+                email,
+                '^[a-z0-9_][a-z0-9_%+''-]*(\.[a-z0-9_%+''-]+)*@([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$'  -- noqa: LT05
+            ),
+            false
         ) as is_email_valid,
+        -- a contact a platform masked (Shopee, TikTok Shop: 84*****123, a****@gmail.com): no
+        -- contact to send to, counted apart in each send list's manifest
+        coalesce(regexp_matches(phone_raw, '\*|•|[xX]{2,}'), false) as is_phone_masked,
+        coalesce(regexp_matches(email, '\*\*|•'), false) as is_email_masked,
         case
             when is_blank_row then 'empty_row'
             when is_key_invalid then 'invalid_phone_key'
@@ -96,7 +232,7 @@ checked as (
                 then 'duplicate_customer_id'
         end as reject_reason
 
-    from parsed
+    from consented
 
 ),
 

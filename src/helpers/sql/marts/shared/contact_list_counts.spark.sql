@@ -13,37 +13,35 @@ WITH contact_lists AS (
     channels.channel,
     CASE channels.channel
       WHEN 'sms'
-      THEN contact_lists.can_send_sms
+      THEN contact_lists.sms_left_out
       WHEN 'zalo'
-      THEN contact_lists.can_send_zalo
-      ELSE contact_lists.can_send_email
-    END AS can_send,
-    COALESCE(
-      CASE channels.channel
-        WHEN 'sms'
-        THEN contact_lists.consent_sms
-        WHEN 'zalo'
-        THEN contact_lists.consent_zalo
-        ELSE contact_lists.consent_email
-      END,
-      FALSE
-    ) AS has_consent
+      THEN contact_lists.zalo_left_out
+      ELSE contact_lists.email_left_out
+    END AS left_out
   FROM contact_lists
   CROSS JOIN VALUES
     ('sms'),
     ('zalo'),
     ('email') AS channels(channel)
 ), final AS (
+  /* every customer of a list is in the send list or left out for one reason: */
+  /* customers = in_list + no_consent + masked + invalid_contact + missing_contact */
   SELECT
     list_key,
     channel,
     COUNT(*) AS customers,
     COUNT(*) FILTER(WHERE
-      can_send) AS in_list,
+      left_out IS NULL) AS in_list,
     COUNT(*) FILTER(WHERE
-      NOT has_consent) AS no_consent,
-    COUNT(*) /* consent given, but no valid mobile (sms, zalo) or e-mail address to send to */ FILTER(WHERE
-      has_consent AND NOT can_send) AS no_contact
+      left_out = 'no_consent') AS no_consent,
+    COUNT(*) /* consent given, but no contact to send to: masked, refused by the rules, or none */ FILTER(WHERE
+      left_out IN ('masked', 'invalid_contact', 'no_contact')) AS no_contact,
+    COUNT(*) FILTER(WHERE
+      left_out = 'masked') AS masked,
+    COUNT(*) FILTER(WHERE
+      left_out = 'invalid_contact') AS invalid_contact,
+    COUNT(*) FILTER(WHERE
+      left_out = 'no_contact') AS missing_contact
   FROM per_customer_channel
   GROUP BY ALL
 )

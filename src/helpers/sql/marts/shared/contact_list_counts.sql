@@ -15,15 +15,10 @@ per_customer_channel as (
         contact_lists.list_key,
         channels.channel,
         case channels.channel
-            when 'sms' then contact_lists.can_send_sms
-            when 'zalo' then contact_lists.can_send_zalo
-            else contact_lists.can_send_email
-        end as can_send,
-        coalesce(case channels.channel
-            when 'sms' then contact_lists.consent_sms
-            when 'zalo' then contact_lists.consent_zalo
-            else contact_lists.consent_email
-        end, false) as has_consent
+            when 'sms' then contact_lists.sms_left_out
+            when 'zalo' then contact_lists.zalo_left_out
+            else contact_lists.email_left_out
+        end as left_out
 
     from contact_lists
 
@@ -33,14 +28,20 @@ per_customer_channel as (
 
 final as (
 
+    -- every customer of a list is in the send list or left out for one reason:
+    -- customers = in_list + no_consent + masked + invalid_contact + missing_contact
     select
         list_key,
         channel,
         count(*) as customers,
-        count(*) filter (where can_send) as in_list,
-        count(*) filter (where not has_consent) as no_consent,
-        -- consent given, but no valid mobile (sms, zalo) or e-mail address to send to
-        count(*) filter (where has_consent and not can_send) as no_contact
+        count(*) filter (where left_out is null) as in_list,
+        count(*) filter (where left_out = 'no_consent') as no_consent,
+        -- consent given, but no contact to send to: masked, refused by the rules, or none
+        count(*) filter (where left_out in ('masked', 'invalid_contact', 'no_contact'))
+            as no_contact,
+        count(*) filter (where left_out = 'masked') as masked,
+        count(*) filter (where left_out = 'invalid_contact') as invalid_contact,
+        count(*) filter (where left_out = 'no_contact') as missing_contact
 
     from per_customer_channel
 
