@@ -444,6 +444,18 @@ def test_a_lock_whose_pid_now_belongs_to_another_process_is_taken_over(tmp_path,
     assert len(heard) == 1 and said in heard[0] and str(lock) in heard[0]
 
 
+@needs_proc
+def test_an_old_style_lock_whose_pid_started_after_it_was_written_is_taken_over(tmp_path):
+    """A lock of three fields (an older version) names a live pid: that process started after
+    the lock was written, so it is not the holder."""
+    lock = tmp_path / ".lock-orders-abc"
+    lock.write_text(f"{os.getpid()} {socket.gethostname()} 2020-01-01T00:00:00", encoding="utf-8")
+    heard = []
+    with pid_lock(lock, wait_seconds=60, echo=heard.append):
+        pass
+    assert heard and "started after the lock was taken" in heard[0]
+
+
 def test_a_young_lock_from_another_host_stops_at_once_naming_the_lock_and_the_fix(tmp_path):
     lock = tmp_path / ".lock-orders-abc"
     write_lock(lock, 4242, "worker-7", datetime.now() - timedelta(minutes=20))

@@ -79,6 +79,25 @@ def process_start(pid: int) -> str | None:
     return fields[19] if len(fields) > 19 else None  # fields from field 3 on: 22 - 3 = 19
 
 
+def process_started_at(pid: int) -> float | None:
+    """When process `pid` started (seconds since the epoch), from /proc; None elsewhere."""
+    ticks = process_start(pid)
+    try:
+        boot = next(float(line.split()[1]) for line in
+                    Path("/proc/stat").read_text(encoding="ascii").splitlines()
+                    if line.startswith("btime "))
+        return boot + int(ticks) / os.sysconf("SC_CLK_TCK") if ticks else None
+    except (OSError, StopIteration, ValueError):
+        return None
+
+
+def _taken_at(started: str | None) -> float | None:
+    try:
+        return datetime.fromisoformat(str(started)).timestamp()
+    except (TypeError, ValueError):
+        return None
+
+
 def process_identity(pid: int) -> str:
     """`<start ticks>@<boot id>`, or `-` where the system does not tell (macOS)."""
     start, boot = process_start(pid), _boot_id()
@@ -134,6 +153,12 @@ def why_stale(path: Path, holder: list[str], *, stale_after_hours: float = STALE
         now_start = process_start(pid)
         if now_start and now_start != then_start:
             return f"process id {pid} now belongs to another, newer process"
+        return None
+    # a lock without the identity (written by an older version, or on a system without /proc):
+    # a process that started after the lock was taken cannot be the one that took it
+    began, taken = process_started_at(pid), _taken_at(started)
+    if began is not None and taken is not None and began > taken + 5:
+        return f"process id {pid} now belongs to a process started after the lock was taken"
     return None
 
 

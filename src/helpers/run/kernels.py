@@ -23,6 +23,8 @@ from traitlets import CaselessStrEnum
 
 _STARTED: weakref.WeakSet = weakref.WeakSet()
 _GUARD = threading.Lock()
+# set by a signal: a kernel that was still starting then is stopped as soon as it has started
+STOPPING = threading.Event()
 
 
 class Interrupted(KeyboardInterrupt):
@@ -43,6 +45,13 @@ class IpcKernelManager(AsyncKernelManager):
         super().__init__(*args, **kwargs)
         with _GUARD:
             _STARTED.add(self)
+
+    async def _async_start_kernel(self, **kw) -> None:
+        if STOPPING.is_set():
+            raise RuntimeError("the run is stopping: no kernel starts")
+        await super()._async_start_kernel(**kw)
+        if STOPPING.is_set():  # the signal came while this kernel was starting
+            stop_kernels()
 
     async def _async_interrupt_kernel(self) -> None:
         # jupyter_client interrupts a kernel before it asks it to shut down; a kernel that has
@@ -93,6 +102,7 @@ def stop_on_signals(echo=print):
     fired: list[int] = []
 
     def handler(signum, frame):
+        STOPPING.set()
         stop_kernels()
         if fired:
             return
@@ -109,3 +119,4 @@ def stop_on_signals(echo=print):
     finally:
         for sig, old in previous.items():
             signal.signal(sig, old)
+        STOPPING.clear()

@@ -27,13 +27,14 @@ from pathlib import Path
 from helpers.core.errors import ParamError
 from helpers.core.params import RunParams
 from helpers.core.paths import PARAMS_DIR
+from helpers.core.privacy import use_file_mode
 from helpers.core.yamlsafe import read_yaml
 from helpers.engine import db, spark_models
 from helpers.kit import contract, rfm
 from helpers.kit.export import write_csv
 
 RUN_KEYS = ("scheme", "scheme_params", "window_days", "bins", "scoring", "fixed_cuts", "factors",
-            "monetary", "excluded_statuses", "lang")
+            "monetary", "excluded_statuses", "lang", "file_mode")
 
 
 def run_params(as_of: date | str, order_lines: Path, params_files: list[Path]) -> RunParams:
@@ -109,6 +110,7 @@ def main(argv: list[str] | None = None) -> None:
         conf[key] = value
     params = run_params(args.as_of, args.order_lines,
                         args.params or [PARAMS_DIR / "default.yaml"])
+    use_file_mode(params.file_mode)  # the outputs hold customer ids: private (core/privacy)
     spark = spark_models.session(args.master, conf)
     master = spark.sparkContext.master
     try:
