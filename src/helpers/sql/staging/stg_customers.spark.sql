@@ -153,2638 +153,2665 @@ WITH source AS (
         ''
       )
     ) AS email_withdrawn_text,
-    CAST(COALESCE(
-      CASE
-        WHEN LENGTH((
-          signup_date
-        )) = 19 AND SUBSTRING((
-          signup_date
-        ), 5, 1) = '-'
-        THEN TRY_TO_TIMESTAMP(
-          REGEXP_REPLACE(
-            REGEXP_REPLACE((
-              signup_date
-            ), '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-            '[\\t\\n\\x0B\\f\\r ]+',
-            ' '
-          ),
-          'yyyy-M-d H:m:s'
-        )
-      END,
-      TRANSFORM(
-        ARRAY(
-          (
-            CASE
-              WHEN REGEXP_REPLACE(
-                (
-                  (
-                    signup_date
-                  )
-                ),
-                '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                ''
-              ) RLIKE '^\\d{4}-\\d{2}-\\d{2}'
-              THEN REGEXP_REPLACE(
-                (
-                  (
-                    signup_date
-                  )
-                ),
-                '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                ''
-              )
-              ELSE TRANSFORM(
-                ARRAY(
-                  STRUCT(
-                    REGEXP_EXTRACT(
-                      REGEXP_REPLACE(
-                        (
-                          (
-                            (
-                              signup_date
-                            )
-                          )
-                        ),
-                        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                        ''
-                      ),
-                      '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z'
-                    ) AS a,
-                    REGEXP_EXTRACT(
-                      REGEXP_REPLACE(
-                        (
-                          (
-                            (
-                              signup_date
-                            )
-                          )
-                        ),
-                        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                        ''
-                      ),
-                      '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
-                      2
-                    ) AS b,
-                    REGEXP_EXTRACT(
-                      REGEXP_REPLACE(
-                        (
-                          (
-                            (
-                              signup_date
-                            )
-                          )
-                        ),
-                        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                        ''
-                      ),
-                      '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
-                      3
-                    ) AS c,
-                    REGEXP_EXTRACT(
-                      REGEXP_REPLACE(
-                        (
-                          (
-                            (
-                              signup_date
-                            )
-                          )
-                        ),
-                        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                        ''
-                      ),
-                      '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
-                      4
-                    ) AS rest
-                  )
-                ),
-                p -> TRANSFORM(
-                  ARRAY(
-                    CASE
-                      WHEN LENGTH(p.a) = 4
-                      THEN ARRAY(p.a, p.b, p.c)
-                      WHEN LENGTH(p.a) > 2 OR p.a = ''
-                      THEN NULL
-                      WHEN (
-                        (
-                          (
-                            :signup_date_order
-                          )
-                        )
-                      ) = 'dmy'
-                      THEN ARRAY(p.c, p.b, p.a)
-                      WHEN (
-                        (
-                          (
-                            :signup_date_order
-                          )
-                        )
-                      ) = 'mdy'
-                      THEN ARRAY(p.c, p.a, p.b)
-                      WHEN (
-                        (
-                          (
-                            :signup_date_order
-                          )
-                        )
-                      ) = 'ymd'
-                      THEN ARRAY(p.a, p.b, p.c)
-                    END
-                  ),
-                  ymd -> TRANSFORM(
-                    ARRAY(
-                      CASE
-                        WHEN LENGTH((
-                          ymd[0]
-                        )) = 4
-                        THEN (
-                          ymd[0]
-                        )
-                        WHEN LENGTH((
-                          ymd[0]
-                        )) = 2
-                        AND 2000 + CAST((
-                          ymd[0]
-                        ) AS INT) <= (
-                          (
-                            (
-                              9999
-                            )
-                          )
-                        )
-                        THEN CAST(2000 + CAST((
-                          ymd[0]
-                        ) AS INT) AS STRING)
-                        WHEN LENGTH((
-                          ymd[0]
-                        )) = 2
-                        THEN CAST(1900 + CAST((
-                          ymd[0]
-                        ) AS INT) AS STRING)
-                      END
-                    ),
-                    y -> CASE
-                      WHEN NOT y IS NULL
-                      AND LENGTH(ymd[1]) BETWEEN 1 AND 2
-                      AND LENGTH(ymd[2]) BETWEEN 1 AND 2
-                      THEN y || '-' || LPAD(ymd[1], 2, '0') || '-' || LPAD(ymd[2], 2, '0') || p.rest
-                    END
-                  )[0]
-                )[0]
-              )[0]
-            END
-          )
-        ),
-        v -> CASE
-          WHEN v RLIKE '^\\d{4}-\\d{2}-\\d{2}[ T]([01]?\\d|2[0-3]):[^\\n]*(Z|[+-](0\\d|1[0-8])(:?\\d{2})?)\\z'
-          THEN CAST(FROM_UTC_TIMESTAMP(
-            TRY_CAST(REGEXP_REPLACE(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '[\\t\\n\\f\\r ]+Z\\z', 'Z'),
-                  '[\\t\\n\\f\\r ]*([+-]\\d{2}):?(\\d{2})\\z',
-                  '$1:$2'
-                ),
-                '[\\t\\n\\f\\r ]*([+-]\\d{2})\\z',
-                '$1:00'
-              ),
-              '^(\\d{4}-\\d{2}-\\d{2}[ T]\\d{1,2}:\\d{2})(Z|[+-])',
-              '$1:00$2'
-            ) AS TIMESTAMP_LTZ),
-            (
-              (
-                :shop_tz
-              )
-            )
-          ) AS TIMESTAMP_NTZ)
-          WHEN LENGTH(v) = 10
+    CASE
+      WHEN NOT signup_date IS NULL
+      THEN CAST(COALESCE(
+        CASE
+          WHEN LENGTH((
+            signup_date
+          )) = 19 AND SUBSTRING((
+            signup_date
+          ), 5, 1) = '-'
           THEN TRY_TO_TIMESTAMP(
             REGEXP_REPLACE(
-              REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+              REGEXP_REPLACE((
+                signup_date
+              ), '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
               '[\\t\\n\\x0B\\f\\r ]+',
               ' '
             ),
-            'yyyy-M-d'
+            'yyyy-M-d H:m:s'
           )
-          ELSE COALESCE(
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d H:m:s'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d H:m'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d\'T\'H:m:s'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d\'T\'H:m'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d H:m:s.SSSSSS'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d\'T\'H:m:s.SSSSSS'
-            ),
-            TRY_TO_TIMESTAMP(
+        END,
+        TRANSFORM(
+          ARRAY(
+            (
+              CASE
+                WHEN REGEXP_REPLACE(
+                  (
+                    (
+                      signup_date
+                    )
+                  ),
+                  '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                  ''
+                ) RLIKE '^\\d{4}-\\d{2}-\\d{2}'
+                THEN REGEXP_REPLACE(
+                  (
+                    (
+                      signup_date
+                    )
+                  ),
+                  '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                  ''
+                )
+                ELSE TRANSFORM(
+                  ARRAY(
+                    STRUCT(
+                      REGEXP_EXTRACT(
+                        REGEXP_REPLACE(
+                          (
+                            (
+                              (
+                                signup_date
+                              )
+                            )
+                          ),
+                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                          ''
+                        ),
+                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z'
+                      ) AS a,
+                      REGEXP_EXTRACT(
+                        REGEXP_REPLACE(
+                          (
+                            (
+                              (
+                                signup_date
+                              )
+                            )
+                          ),
+                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                          ''
+                        ),
+                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
+                        2
+                      ) AS b,
+                      REGEXP_EXTRACT(
+                        REGEXP_REPLACE(
+                          (
+                            (
+                              (
+                                signup_date
+                              )
+                            )
+                          ),
+                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                          ''
+                        ),
+                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
+                        3
+                      ) AS c,
+                      REGEXP_EXTRACT(
+                        REGEXP_REPLACE(
+                          (
+                            (
+                              (
+                                signup_date
+                              )
+                            )
+                          ),
+                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                          ''
+                        ),
+                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
+                        4
+                      ) AS rest
+                    )
+                  ),
+                  p -> TRANSFORM(
+                    ARRAY(
+                      CASE
+                        WHEN LENGTH(p.a) = 4
+                        THEN ARRAY(p.a, p.b, p.c)
+                        WHEN LENGTH(p.a) > 2 OR p.a = ''
+                        THEN NULL
+                        WHEN (
+                          (
+                            (
+                              :signup_date_order
+                            )
+                          )
+                        ) = 'dmy'
+                        THEN ARRAY(p.c, p.b, p.a)
+                        WHEN (
+                          (
+                            (
+                              :signup_date_order
+                            )
+                          )
+                        ) = 'mdy'
+                        THEN ARRAY(p.c, p.a, p.b)
+                        WHEN (
+                          (
+                            (
+                              :signup_date_order
+                            )
+                          )
+                        ) = 'ymd'
+                        THEN ARRAY(p.a, p.b, p.c)
+                      END
+                    ),
+                    ymd -> TRANSFORM(
+                      ARRAY(
+                        CASE
+                          WHEN LENGTH((
+                            ymd[0]
+                          )) = 4
+                          THEN (
+                            ymd[0]
+                          )
+                          WHEN LENGTH((
+                            ymd[0]
+                          )) = 2
+                          AND 2000 + CAST((
+                            ymd[0]
+                          ) AS INT) <= (
+                            (
+                              (
+                                9999
+                              )
+                            )
+                          )
+                          THEN CAST(2000 + CAST((
+                            ymd[0]
+                          ) AS INT) AS STRING)
+                          WHEN LENGTH((
+                            ymd[0]
+                          )) = 2
+                          THEN CAST(1900 + CAST((
+                            ymd[0]
+                          ) AS INT) AS STRING)
+                        END
+                      ),
+                      y -> CASE
+                        WHEN NOT y IS NULL
+                        AND LENGTH(ymd[1]) BETWEEN 1 AND 2
+                        AND LENGTH(ymd[2]) BETWEEN 1 AND 2
+                        THEN y || '-' || LPAD(ymd[1], 2, '0') || '-' || LPAD(ymd[2], 2, '0') || p.rest
+                      END
+                    )[0]
+                  )[0]
+                )[0]
+              END
+            )
+          ),
+          v -> CASE
+            WHEN v RLIKE '^\\d{4}-\\d{2}-\\d{2}[ T]([01]?\\d|2[0-3]):[^\\n]*(Z|[+-](0\\d|1[0-8])(:?\\d{2})?)\\z'
+            THEN CAST(FROM_UTC_TIMESTAMP(
+              TRY_CAST(REGEXP_REPLACE(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(
+                    REGEXP_REPLACE(v, '[\\t\\n\\f\\r ]+Z\\z', 'Z'),
+                    '[\\t\\n\\f\\r ]*([+-]\\d{2}):?(\\d{2})\\z',
+                    '$1:$2'
+                  ),
+                  '[\\t\\n\\f\\r ]*([+-]\\d{2})\\z',
+                  '$1:00'
+                ),
+                '^(\\d{4}-\\d{2}-\\d{2}[ T]\\d{1,2}:\\d{2})(Z|[+-])',
+                '$1:00$2'
+              ) AS TIMESTAMP_LTZ),
+              (
+                (
+                  :shop_tz
+                )
+              )
+            ) AS TIMESTAMP_NTZ)
+            WHEN LENGTH(v) = 10
+            THEN TRY_TO_TIMESTAMP(
               REGEXP_REPLACE(
                 REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
                 '[\\t\\n\\x0B\\f\\r ]+',
                 ' '
               ),
               'yyyy-M-d'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d h:m:s a'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d h:m a'
             )
-          )
-        END
-      )[0]
-    ) AS DATE) AS signup_date, /* -------- dates */
-    CAST(COALESCE(
-      CASE
-        WHEN LENGTH((
-          birthday
-        )) = 19 AND SUBSTRING((
-          birthday
-        ), 5, 1) = '-'
-        THEN TRY_TO_TIMESTAMP(
-          REGEXP_REPLACE(
-            REGEXP_REPLACE((
-              birthday
-            ), '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-            '[\\t\\n\\x0B\\f\\r ]+',
-            ' '
-          ),
-          'yyyy-M-d H:m:s'
-        )
-      END,
-      TRANSFORM(
-        ARRAY(
-          (
-            CASE
-              WHEN REGEXP_REPLACE(
-                (
-                  (
-                    birthday
-                  )
-                ),
-                '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                ''
-              ) RLIKE '^\\d{4}-\\d{2}-\\d{2}'
-              THEN REGEXP_REPLACE(
-                (
-                  (
-                    birthday
-                  )
-                ),
-                '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                ''
-              )
-              ELSE TRANSFORM(
-                ARRAY(
-                  STRUCT(
-                    REGEXP_EXTRACT(
-                      REGEXP_REPLACE(
-                        (
-                          (
-                            (
-                              birthday
-                            )
-                          )
-                        ),
-                        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                        ''
-                      ),
-                      '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z'
-                    ) AS a,
-                    REGEXP_EXTRACT(
-                      REGEXP_REPLACE(
-                        (
-                          (
-                            (
-                              birthday
-                            )
-                          )
-                        ),
-                        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                        ''
-                      ),
-                      '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
-                      2
-                    ) AS b,
-                    REGEXP_EXTRACT(
-                      REGEXP_REPLACE(
-                        (
-                          (
-                            (
-                              birthday
-                            )
-                          )
-                        ),
-                        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                        ''
-                      ),
-                      '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
-                      3
-                    ) AS c,
-                    REGEXP_EXTRACT(
-                      REGEXP_REPLACE(
-                        (
-                          (
-                            (
-                              birthday
-                            )
-                          )
-                        ),
-                        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                        ''
-                      ),
-                      '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
-                      4
-                    ) AS rest
-                  )
-                ),
-                p -> TRANSFORM(
-                  ARRAY(
-                    CASE
-                      WHEN LENGTH(p.a) = 4
-                      THEN ARRAY(p.a, p.b, p.c)
-                      WHEN LENGTH(p.a) > 2 OR p.a = ''
-                      THEN NULL
-                      WHEN (
-                        (
-                          (
-                            :birthday_order
-                          )
-                        )
-                      ) = 'dmy'
-                      THEN ARRAY(p.c, p.b, p.a)
-                      WHEN (
-                        (
-                          (
-                            :birthday_order
-                          )
-                        )
-                      ) = 'mdy'
-                      THEN ARRAY(p.c, p.a, p.b)
-                      WHEN (
-                        (
-                          (
-                            :birthday_order
-                          )
-                        )
-                      ) = 'ymd'
-                      THEN ARRAY(p.a, p.b, p.c)
-                    END
-                  ),
-                  ymd -> TRANSFORM(
-                    ARRAY(
-                      CASE
-                        WHEN LENGTH((
-                          ymd[0]
-                        )) = 4
-                        THEN (
-                          ymd[0]
-                        )
-                        WHEN LENGTH((
-                          ymd[0]
-                        )) = 2
-                        AND 2000 + CAST((
-                          ymd[0]
-                        ) AS INT) <= (
-                          (
-                            (
-                              :birthday_pivot_year
-                            )
-                          )
-                        )
-                        THEN CAST(2000 + CAST((
-                          ymd[0]
-                        ) AS INT) AS STRING)
-                        WHEN LENGTH((
-                          ymd[0]
-                        )) = 2
-                        THEN CAST(1900 + CAST((
-                          ymd[0]
-                        ) AS INT) AS STRING)
-                      END
-                    ),
-                    y -> CASE
-                      WHEN NOT y IS NULL
-                      AND LENGTH(ymd[1]) BETWEEN 1 AND 2
-                      AND LENGTH(ymd[2]) BETWEEN 1 AND 2
-                      THEN y || '-' || LPAD(ymd[1], 2, '0') || '-' || LPAD(ymd[2], 2, '0') || p.rest
-                    END
-                  )[0]
-                )[0]
-              )[0]
-            END
-          )
-        ),
-        v -> CASE
-          WHEN v RLIKE '^\\d{4}-\\d{2}-\\d{2}[ T]([01]?\\d|2[0-3]):[^\\n]*(Z|[+-](0\\d|1[0-8])(:?\\d{2})?)\\z'
-          THEN CAST(FROM_UTC_TIMESTAMP(
-            TRY_CAST(REGEXP_REPLACE(
-              REGEXP_REPLACE(
+            ELSE COALESCE(
+              TRY_TO_TIMESTAMP(
                 REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '[\\t\\n\\f\\r ]+Z\\z', 'Z'),
-                  '[\\t\\n\\f\\r ]*([+-]\\d{2}):?(\\d{2})\\z',
-                  '$1:$2'
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
                 ),
-                '[\\t\\n\\f\\r ]*([+-]\\d{2})\\z',
-                '$1:00'
+                'yyyy-M-d H:m:s'
               ),
-              '^(\\d{4}-\\d{2}-\\d{2}[ T]\\d{1,2}:\\d{2})(Z|[+-])',
-              '$1:00$2'
-            ) AS TIMESTAMP_LTZ),
-            (
-              (
-                :shop_tz
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d H:m'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d\'T\'H:m:s'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d\'T\'H:m'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d H:m:s.SSSSSS'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d\'T\'H:m:s.SSSSSS'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d h:m:s a'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d h:m a'
               )
             )
-          ) AS TIMESTAMP_NTZ)
-          WHEN LENGTH(v) = 10
+          END
+        )[0]
+      ) AS DATE)
+    END AS signup_date, /* -------- dates */ /* (a date column is parsed only where something is written: parsing a null costs as */ /* much as a date, and a column the export lacks is null on every row) */
+    CASE
+      WHEN NOT birthday IS NULL
+      THEN CAST(COALESCE(
+        CASE
+          WHEN LENGTH((
+            birthday
+          )) = 19 AND SUBSTRING((
+            birthday
+          ), 5, 1) = '-'
           THEN TRY_TO_TIMESTAMP(
             REGEXP_REPLACE(
-              REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+              REGEXP_REPLACE((
+                birthday
+              ), '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
               '[\\t\\n\\x0B\\f\\r ]+',
               ' '
             ),
-            'yyyy-M-d'
+            'yyyy-M-d H:m:s'
           )
-          ELSE COALESCE(
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d H:m:s'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d H:m'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d\'T\'H:m:s'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d\'T\'H:m'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d H:m:s.SSSSSS'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d\'T\'H:m:s.SSSSSS'
-            ),
-            TRY_TO_TIMESTAMP(
+        END,
+        TRANSFORM(
+          ARRAY(
+            (
+              CASE
+                WHEN REGEXP_REPLACE(
+                  (
+                    (
+                      birthday
+                    )
+                  ),
+                  '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                  ''
+                ) RLIKE '^\\d{4}-\\d{2}-\\d{2}'
+                THEN REGEXP_REPLACE(
+                  (
+                    (
+                      birthday
+                    )
+                  ),
+                  '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                  ''
+                )
+                ELSE TRANSFORM(
+                  ARRAY(
+                    STRUCT(
+                      REGEXP_EXTRACT(
+                        REGEXP_REPLACE(
+                          (
+                            (
+                              (
+                                birthday
+                              )
+                            )
+                          ),
+                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                          ''
+                        ),
+                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z'
+                      ) AS a,
+                      REGEXP_EXTRACT(
+                        REGEXP_REPLACE(
+                          (
+                            (
+                              (
+                                birthday
+                              )
+                            )
+                          ),
+                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                          ''
+                        ),
+                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
+                        2
+                      ) AS b,
+                      REGEXP_EXTRACT(
+                        REGEXP_REPLACE(
+                          (
+                            (
+                              (
+                                birthday
+                              )
+                            )
+                          ),
+                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                          ''
+                        ),
+                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
+                        3
+                      ) AS c,
+                      REGEXP_EXTRACT(
+                        REGEXP_REPLACE(
+                          (
+                            (
+                              (
+                                birthday
+                              )
+                            )
+                          ),
+                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                          ''
+                        ),
+                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
+                        4
+                      ) AS rest
+                    )
+                  ),
+                  p -> TRANSFORM(
+                    ARRAY(
+                      CASE
+                        WHEN LENGTH(p.a) = 4
+                        THEN ARRAY(p.a, p.b, p.c)
+                        WHEN LENGTH(p.a) > 2 OR p.a = ''
+                        THEN NULL
+                        WHEN (
+                          (
+                            (
+                              :birthday_order
+                            )
+                          )
+                        ) = 'dmy'
+                        THEN ARRAY(p.c, p.b, p.a)
+                        WHEN (
+                          (
+                            (
+                              :birthday_order
+                            )
+                          )
+                        ) = 'mdy'
+                        THEN ARRAY(p.c, p.a, p.b)
+                        WHEN (
+                          (
+                            (
+                              :birthday_order
+                            )
+                          )
+                        ) = 'ymd'
+                        THEN ARRAY(p.a, p.b, p.c)
+                      END
+                    ),
+                    ymd -> TRANSFORM(
+                      ARRAY(
+                        CASE
+                          WHEN LENGTH((
+                            ymd[0]
+                          )) = 4
+                          THEN (
+                            ymd[0]
+                          )
+                          WHEN LENGTH((
+                            ymd[0]
+                          )) = 2
+                          AND 2000 + CAST((
+                            ymd[0]
+                          ) AS INT) <= (
+                            (
+                              (
+                                :birthday_pivot_year
+                              )
+                            )
+                          )
+                          THEN CAST(2000 + CAST((
+                            ymd[0]
+                          ) AS INT) AS STRING)
+                          WHEN LENGTH((
+                            ymd[0]
+                          )) = 2
+                          THEN CAST(1900 + CAST((
+                            ymd[0]
+                          ) AS INT) AS STRING)
+                        END
+                      ),
+                      y -> CASE
+                        WHEN NOT y IS NULL
+                        AND LENGTH(ymd[1]) BETWEEN 1 AND 2
+                        AND LENGTH(ymd[2]) BETWEEN 1 AND 2
+                        THEN y || '-' || LPAD(ymd[1], 2, '0') || '-' || LPAD(ymd[2], 2, '0') || p.rest
+                      END
+                    )[0]
+                  )[0]
+                )[0]
+              END
+            )
+          ),
+          v -> CASE
+            WHEN v RLIKE '^\\d{4}-\\d{2}-\\d{2}[ T]([01]?\\d|2[0-3]):[^\\n]*(Z|[+-](0\\d|1[0-8])(:?\\d{2})?)\\z'
+            THEN CAST(FROM_UTC_TIMESTAMP(
+              TRY_CAST(REGEXP_REPLACE(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(
+                    REGEXP_REPLACE(v, '[\\t\\n\\f\\r ]+Z\\z', 'Z'),
+                    '[\\t\\n\\f\\r ]*([+-]\\d{2}):?(\\d{2})\\z',
+                    '$1:$2'
+                  ),
+                  '[\\t\\n\\f\\r ]*([+-]\\d{2})\\z',
+                  '$1:00'
+                ),
+                '^(\\d{4}-\\d{2}-\\d{2}[ T]\\d{1,2}:\\d{2})(Z|[+-])',
+                '$1:00$2'
+              ) AS TIMESTAMP_LTZ),
+              (
+                (
+                  :shop_tz
+                )
+              )
+            ) AS TIMESTAMP_NTZ)
+            WHEN LENGTH(v) = 10
+            THEN TRY_TO_TIMESTAMP(
               REGEXP_REPLACE(
                 REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
                 '[\\t\\n\\x0B\\f\\r ]+',
                 ' '
               ),
               'yyyy-M-d'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d h:m:s a'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d h:m a'
             )
-          )
-        END
-      )[0]
-    ) AS DATE) AS birthday, /* a birthday written with two digits of year is in the last century when 20yy is later */
-    CAST(COALESCE(
-      CASE
-        WHEN LENGTH((
-          source.consent_sms_date
-        )) = 19
-        AND SUBSTRING((
-          source.consent_sms_date
-        ), 5, 1) = '-'
-        THEN TRY_TO_TIMESTAMP(
-          REGEXP_REPLACE(
-            REGEXP_REPLACE((
-              source.consent_sms_date
-            ), '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-            '[\\t\\n\\x0B\\f\\r ]+',
-            ' '
-          ),
-          'yyyy-M-d H:m:s'
-        )
-      END,
-      TRANSFORM(
-        ARRAY(
-          (
-            CASE
-              WHEN REGEXP_REPLACE(
-                (
-                  (
-                    source.consent_sms_date
-                  )
-                ),
-                '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                ''
-              ) RLIKE '^\\d{4}-\\d{2}-\\d{2}'
-              THEN REGEXP_REPLACE(
-                (
-                  (
-                    source.consent_sms_date
-                  )
-                ),
-                '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                ''
-              )
-              ELSE TRANSFORM(
-                ARRAY(
-                  STRUCT(
-                    REGEXP_EXTRACT(
-                      REGEXP_REPLACE(
-                        (
-                          (
-                            (
-                              source.consent_sms_date
-                            )
-                          )
-                        ),
-                        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                        ''
-                      ),
-                      '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z'
-                    ) AS a,
-                    REGEXP_EXTRACT(
-                      REGEXP_REPLACE(
-                        (
-                          (
-                            (
-                              source.consent_sms_date
-                            )
-                          )
-                        ),
-                        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                        ''
-                      ),
-                      '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
-                      2
-                    ) AS b,
-                    REGEXP_EXTRACT(
-                      REGEXP_REPLACE(
-                        (
-                          (
-                            (
-                              source.consent_sms_date
-                            )
-                          )
-                        ),
-                        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                        ''
-                      ),
-                      '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
-                      3
-                    ) AS c,
-                    REGEXP_EXTRACT(
-                      REGEXP_REPLACE(
-                        (
-                          (
-                            (
-                              source.consent_sms_date
-                            )
-                          )
-                        ),
-                        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                        ''
-                      ),
-                      '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
-                      4
-                    ) AS rest
-                  )
-                ),
-                p -> TRANSFORM(
-                  ARRAY(
-                    CASE
-                      WHEN LENGTH(p.a) = 4
-                      THEN ARRAY(p.a, p.b, p.c)
-                      WHEN LENGTH(p.a) > 2 OR p.a = ''
-                      THEN NULL
-                      WHEN (
-                        (
-                          (
-                            date_orders.consent_date_order
-                          )
-                        )
-                      ) = 'dmy'
-                      THEN ARRAY(p.c, p.b, p.a)
-                      WHEN (
-                        (
-                          (
-                            date_orders.consent_date_order
-                          )
-                        )
-                      ) = 'mdy'
-                      THEN ARRAY(p.c, p.a, p.b)
-                      WHEN (
-                        (
-                          (
-                            date_orders.consent_date_order
-                          )
-                        )
-                      ) = 'ymd'
-                      THEN ARRAY(p.a, p.b, p.c)
-                    END
-                  ),
-                  ymd -> TRANSFORM(
-                    ARRAY(
-                      CASE
-                        WHEN LENGTH((
-                          ymd[0]
-                        )) = 4
-                        THEN (
-                          ymd[0]
-                        )
-                        WHEN LENGTH((
-                          ymd[0]
-                        )) = 2
-                        AND 2000 + CAST((
-                          ymd[0]
-                        ) AS INT) <= (
-                          (
-                            (
-                              9999
-                            )
-                          )
-                        )
-                        THEN CAST(2000 + CAST((
-                          ymd[0]
-                        ) AS INT) AS STRING)
-                        WHEN LENGTH((
-                          ymd[0]
-                        )) = 2
-                        THEN CAST(1900 + CAST((
-                          ymd[0]
-                        ) AS INT) AS STRING)
-                      END
-                    ),
-                    y -> CASE
-                      WHEN NOT y IS NULL
-                      AND LENGTH(ymd[1]) BETWEEN 1 AND 2
-                      AND LENGTH(ymd[2]) BETWEEN 1 AND 2
-                      THEN y || '-' || LPAD(ymd[1], 2, '0') || '-' || LPAD(ymd[2], 2, '0') || p.rest
-                    END
-                  )[0]
-                )[0]
-              )[0]
-            END
-          )
-        ),
-        v -> CASE
-          WHEN v RLIKE '^\\d{4}-\\d{2}-\\d{2}[ T]([01]?\\d|2[0-3]):[^\\n]*(Z|[+-](0\\d|1[0-8])(:?\\d{2})?)\\z'
-          THEN CAST(FROM_UTC_TIMESTAMP(
-            TRY_CAST(REGEXP_REPLACE(
-              REGEXP_REPLACE(
+            ELSE COALESCE(
+              TRY_TO_TIMESTAMP(
                 REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '[\\t\\n\\f\\r ]+Z\\z', 'Z'),
-                  '[\\t\\n\\f\\r ]*([+-]\\d{2}):?(\\d{2})\\z',
-                  '$1:$2'
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
                 ),
-                '[\\t\\n\\f\\r ]*([+-]\\d{2})\\z',
-                '$1:00'
+                'yyyy-M-d H:m:s'
               ),
-              '^(\\d{4}-\\d{2}-\\d{2}[ T]\\d{1,2}:\\d{2})(Z|[+-])',
-              '$1:00$2'
-            ) AS TIMESTAMP_LTZ),
-            (
-              (
-                :shop_tz
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d H:m'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d\'T\'H:m:s'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d\'T\'H:m'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d H:m:s.SSSSSS'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d\'T\'H:m:s.SSSSSS'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d h:m:s a'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d h:m a'
               )
             )
-          ) AS TIMESTAMP_NTZ)
-          WHEN LENGTH(v) = 10
+          END
+        )[0]
+      ) AS DATE)
+    END AS birthday, /* a birthday written with two digits of year is in the last century when 20yy is later */
+    CASE
+      WHEN NOT source.consent_sms_date IS NULL
+      THEN CAST(COALESCE(
+        CASE
+          WHEN LENGTH((
+            source.consent_sms_date
+          )) = 19
+          AND SUBSTRING((
+            source.consent_sms_date
+          ), 5, 1) = '-'
           THEN TRY_TO_TIMESTAMP(
             REGEXP_REPLACE(
-              REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+              REGEXP_REPLACE((
+                source.consent_sms_date
+              ), '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
               '[\\t\\n\\x0B\\f\\r ]+',
               ' '
             ),
-            'yyyy-M-d'
+            'yyyy-M-d H:m:s'
           )
-          ELSE COALESCE(
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d H:m:s'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d H:m'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d\'T\'H:m:s'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d\'T\'H:m'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d H:m:s.SSSSSS'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d\'T\'H:m:s.SSSSSS'
-            ),
-            TRY_TO_TIMESTAMP(
+        END,
+        TRANSFORM(
+          ARRAY(
+            (
+              CASE
+                WHEN REGEXP_REPLACE(
+                  (
+                    (
+                      source.consent_sms_date
+                    )
+                  ),
+                  '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                  ''
+                ) RLIKE '^\\d{4}-\\d{2}-\\d{2}'
+                THEN REGEXP_REPLACE(
+                  (
+                    (
+                      source.consent_sms_date
+                    )
+                  ),
+                  '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                  ''
+                )
+                ELSE TRANSFORM(
+                  ARRAY(
+                    STRUCT(
+                      REGEXP_EXTRACT(
+                        REGEXP_REPLACE(
+                          (
+                            (
+                              (
+                                source.consent_sms_date
+                              )
+                            )
+                          ),
+                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                          ''
+                        ),
+                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z'
+                      ) AS a,
+                      REGEXP_EXTRACT(
+                        REGEXP_REPLACE(
+                          (
+                            (
+                              (
+                                source.consent_sms_date
+                              )
+                            )
+                          ),
+                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                          ''
+                        ),
+                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
+                        2
+                      ) AS b,
+                      REGEXP_EXTRACT(
+                        REGEXP_REPLACE(
+                          (
+                            (
+                              (
+                                source.consent_sms_date
+                              )
+                            )
+                          ),
+                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                          ''
+                        ),
+                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
+                        3
+                      ) AS c,
+                      REGEXP_EXTRACT(
+                        REGEXP_REPLACE(
+                          (
+                            (
+                              (
+                                source.consent_sms_date
+                              )
+                            )
+                          ),
+                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                          ''
+                        ),
+                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
+                        4
+                      ) AS rest
+                    )
+                  ),
+                  p -> TRANSFORM(
+                    ARRAY(
+                      CASE
+                        WHEN LENGTH(p.a) = 4
+                        THEN ARRAY(p.a, p.b, p.c)
+                        WHEN LENGTH(p.a) > 2 OR p.a = ''
+                        THEN NULL
+                        WHEN (
+                          (
+                            (
+                              date_orders.consent_date_order
+                            )
+                          )
+                        ) = 'dmy'
+                        THEN ARRAY(p.c, p.b, p.a)
+                        WHEN (
+                          (
+                            (
+                              date_orders.consent_date_order
+                            )
+                          )
+                        ) = 'mdy'
+                        THEN ARRAY(p.c, p.a, p.b)
+                        WHEN (
+                          (
+                            (
+                              date_orders.consent_date_order
+                            )
+                          )
+                        ) = 'ymd'
+                        THEN ARRAY(p.a, p.b, p.c)
+                      END
+                    ),
+                    ymd -> TRANSFORM(
+                      ARRAY(
+                        CASE
+                          WHEN LENGTH((
+                            ymd[0]
+                          )) = 4
+                          THEN (
+                            ymd[0]
+                          )
+                          WHEN LENGTH((
+                            ymd[0]
+                          )) = 2
+                          AND 2000 + CAST((
+                            ymd[0]
+                          ) AS INT) <= (
+                            (
+                              (
+                                9999
+                              )
+                            )
+                          )
+                          THEN CAST(2000 + CAST((
+                            ymd[0]
+                          ) AS INT) AS STRING)
+                          WHEN LENGTH((
+                            ymd[0]
+                          )) = 2
+                          THEN CAST(1900 + CAST((
+                            ymd[0]
+                          ) AS INT) AS STRING)
+                        END
+                      ),
+                      y -> CASE
+                        WHEN NOT y IS NULL
+                        AND LENGTH(ymd[1]) BETWEEN 1 AND 2
+                        AND LENGTH(ymd[2]) BETWEEN 1 AND 2
+                        THEN y || '-' || LPAD(ymd[1], 2, '0') || '-' || LPAD(ymd[2], 2, '0') || p.rest
+                      END
+                    )[0]
+                  )[0]
+                )[0]
+              END
+            )
+          ),
+          v -> CASE
+            WHEN v RLIKE '^\\d{4}-\\d{2}-\\d{2}[ T]([01]?\\d|2[0-3]):[^\\n]*(Z|[+-](0\\d|1[0-8])(:?\\d{2})?)\\z'
+            THEN CAST(FROM_UTC_TIMESTAMP(
+              TRY_CAST(REGEXP_REPLACE(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(
+                    REGEXP_REPLACE(v, '[\\t\\n\\f\\r ]+Z\\z', 'Z'),
+                    '[\\t\\n\\f\\r ]*([+-]\\d{2}):?(\\d{2})\\z',
+                    '$1:$2'
+                  ),
+                  '[\\t\\n\\f\\r ]*([+-]\\d{2})\\z',
+                  '$1:00'
+                ),
+                '^(\\d{4}-\\d{2}-\\d{2}[ T]\\d{1,2}:\\d{2})(Z|[+-])',
+                '$1:00$2'
+              ) AS TIMESTAMP_LTZ),
+              (
+                (
+                  :shop_tz
+                )
+              )
+            ) AS TIMESTAMP_NTZ)
+            WHEN LENGTH(v) = 10
+            THEN TRY_TO_TIMESTAMP(
               REGEXP_REPLACE(
                 REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
                 '[\\t\\n\\x0B\\f\\r ]+',
                 ' '
               ),
               'yyyy-M-d'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d h:m:s a'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d h:m a'
             )
-          )
-        END
-      )[0]
-    ) AS DATE) AS consent_sms_date, /* consent dates: read as date_orders says */
-    CAST(COALESCE(
-      CASE
-        WHEN LENGTH((
-          source.consent_zalo_date
-        )) = 19
-        AND SUBSTRING((
-          source.consent_zalo_date
-        ), 5, 1) = '-'
-        THEN TRY_TO_TIMESTAMP(
-          REGEXP_REPLACE(
-            REGEXP_REPLACE(
-              (
-                source.consent_zalo_date
-              ),
-              '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z',
-              ''
-            ),
-            '[\\t\\n\\x0B\\f\\r ]+',
-            ' '
-          ),
-          'yyyy-M-d H:m:s'
-        )
-      END,
-      TRANSFORM(
-        ARRAY(
-          (
-            CASE
-              WHEN REGEXP_REPLACE(
-                (
-                  (
-                    source.consent_zalo_date
-                  )
-                ),
-                '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                ''
-              ) RLIKE '^\\d{4}-\\d{2}-\\d{2}'
-              THEN REGEXP_REPLACE(
-                (
-                  (
-                    source.consent_zalo_date
-                  )
-                ),
-                '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                ''
-              )
-              ELSE TRANSFORM(
-                ARRAY(
-                  STRUCT(
-                    REGEXP_EXTRACT(
-                      REGEXP_REPLACE(
-                        (
-                          (
-                            (
-                              source.consent_zalo_date
-                            )
-                          )
-                        ),
-                        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                        ''
-                      ),
-                      '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z'
-                    ) AS a,
-                    REGEXP_EXTRACT(
-                      REGEXP_REPLACE(
-                        (
-                          (
-                            (
-                              source.consent_zalo_date
-                            )
-                          )
-                        ),
-                        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                        ''
-                      ),
-                      '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
-                      2
-                    ) AS b,
-                    REGEXP_EXTRACT(
-                      REGEXP_REPLACE(
-                        (
-                          (
-                            (
-                              source.consent_zalo_date
-                            )
-                          )
-                        ),
-                        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                        ''
-                      ),
-                      '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
-                      3
-                    ) AS c,
-                    REGEXP_EXTRACT(
-                      REGEXP_REPLACE(
-                        (
-                          (
-                            (
-                              source.consent_zalo_date
-                            )
-                          )
-                        ),
-                        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                        ''
-                      ),
-                      '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
-                      4
-                    ) AS rest
-                  )
-                ),
-                p -> TRANSFORM(
-                  ARRAY(
-                    CASE
-                      WHEN LENGTH(p.a) = 4
-                      THEN ARRAY(p.a, p.b, p.c)
-                      WHEN LENGTH(p.a) > 2 OR p.a = ''
-                      THEN NULL
-                      WHEN (
-                        (
-                          (
-                            date_orders.consent_date_order
-                          )
-                        )
-                      ) = 'dmy'
-                      THEN ARRAY(p.c, p.b, p.a)
-                      WHEN (
-                        (
-                          (
-                            date_orders.consent_date_order
-                          )
-                        )
-                      ) = 'mdy'
-                      THEN ARRAY(p.c, p.a, p.b)
-                      WHEN (
-                        (
-                          (
-                            date_orders.consent_date_order
-                          )
-                        )
-                      ) = 'ymd'
-                      THEN ARRAY(p.a, p.b, p.c)
-                    END
-                  ),
-                  ymd -> TRANSFORM(
-                    ARRAY(
-                      CASE
-                        WHEN LENGTH((
-                          ymd[0]
-                        )) = 4
-                        THEN (
-                          ymd[0]
-                        )
-                        WHEN LENGTH((
-                          ymd[0]
-                        )) = 2
-                        AND 2000 + CAST((
-                          ymd[0]
-                        ) AS INT) <= (
-                          (
-                            (
-                              9999
-                            )
-                          )
-                        )
-                        THEN CAST(2000 + CAST((
-                          ymd[0]
-                        ) AS INT) AS STRING)
-                        WHEN LENGTH((
-                          ymd[0]
-                        )) = 2
-                        THEN CAST(1900 + CAST((
-                          ymd[0]
-                        ) AS INT) AS STRING)
-                      END
-                    ),
-                    y -> CASE
-                      WHEN NOT y IS NULL
-                      AND LENGTH(ymd[1]) BETWEEN 1 AND 2
-                      AND LENGTH(ymd[2]) BETWEEN 1 AND 2
-                      THEN y || '-' || LPAD(ymd[1], 2, '0') || '-' || LPAD(ymd[2], 2, '0') || p.rest
-                    END
-                  )[0]
-                )[0]
-              )[0]
-            END
-          )
-        ),
-        v -> CASE
-          WHEN v RLIKE '^\\d{4}-\\d{2}-\\d{2}[ T]([01]?\\d|2[0-3]):[^\\n]*(Z|[+-](0\\d|1[0-8])(:?\\d{2})?)\\z'
-          THEN CAST(FROM_UTC_TIMESTAMP(
-            TRY_CAST(REGEXP_REPLACE(
-              REGEXP_REPLACE(
+            ELSE COALESCE(
+              TRY_TO_TIMESTAMP(
                 REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '[\\t\\n\\f\\r ]+Z\\z', 'Z'),
-                  '[\\t\\n\\f\\r ]*([+-]\\d{2}):?(\\d{2})\\z',
-                  '$1:$2'
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
                 ),
-                '[\\t\\n\\f\\r ]*([+-]\\d{2})\\z',
-                '$1:00'
+                'yyyy-M-d H:m:s'
               ),
-              '^(\\d{4}-\\d{2}-\\d{2}[ T]\\d{1,2}:\\d{2})(Z|[+-])',
-              '$1:00$2'
-            ) AS TIMESTAMP_LTZ),
-            (
-              (
-                :shop_tz
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d H:m'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d\'T\'H:m:s'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d\'T\'H:m'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d H:m:s.SSSSSS'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d\'T\'H:m:s.SSSSSS'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d h:m:s a'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d h:m a'
               )
             )
-          ) AS TIMESTAMP_NTZ)
-          WHEN LENGTH(v) = 10
+          END
+        )[0]
+      ) AS DATE)
+    END AS consent_sms_date, /* consent dates: read as date_orders says */
+    CASE
+      WHEN NOT source.consent_zalo_date IS NULL
+      THEN CAST(COALESCE(
+        CASE
+          WHEN LENGTH((
+            source.consent_zalo_date
+          )) = 19
+          AND SUBSTRING((
+            source.consent_zalo_date
+          ), 5, 1) = '-'
           THEN TRY_TO_TIMESTAMP(
             REGEXP_REPLACE(
-              REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+              REGEXP_REPLACE(
+                (
+                  source.consent_zalo_date
+                ),
+                '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z',
+                ''
+              ),
               '[\\t\\n\\x0B\\f\\r ]+',
               ' '
             ),
-            'yyyy-M-d'
+            'yyyy-M-d H:m:s'
           )
-          ELSE COALESCE(
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d H:m:s'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d H:m'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d\'T\'H:m:s'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d\'T\'H:m'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d H:m:s.SSSSSS'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d\'T\'H:m:s.SSSSSS'
-            ),
-            TRY_TO_TIMESTAMP(
+        END,
+        TRANSFORM(
+          ARRAY(
+            (
+              CASE
+                WHEN REGEXP_REPLACE(
+                  (
+                    (
+                      source.consent_zalo_date
+                    )
+                  ),
+                  '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                  ''
+                ) RLIKE '^\\d{4}-\\d{2}-\\d{2}'
+                THEN REGEXP_REPLACE(
+                  (
+                    (
+                      source.consent_zalo_date
+                    )
+                  ),
+                  '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                  ''
+                )
+                ELSE TRANSFORM(
+                  ARRAY(
+                    STRUCT(
+                      REGEXP_EXTRACT(
+                        REGEXP_REPLACE(
+                          (
+                            (
+                              (
+                                source.consent_zalo_date
+                              )
+                            )
+                          ),
+                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                          ''
+                        ),
+                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z'
+                      ) AS a,
+                      REGEXP_EXTRACT(
+                        REGEXP_REPLACE(
+                          (
+                            (
+                              (
+                                source.consent_zalo_date
+                              )
+                            )
+                          ),
+                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                          ''
+                        ),
+                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
+                        2
+                      ) AS b,
+                      REGEXP_EXTRACT(
+                        REGEXP_REPLACE(
+                          (
+                            (
+                              (
+                                source.consent_zalo_date
+                              )
+                            )
+                          ),
+                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                          ''
+                        ),
+                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
+                        3
+                      ) AS c,
+                      REGEXP_EXTRACT(
+                        REGEXP_REPLACE(
+                          (
+                            (
+                              (
+                                source.consent_zalo_date
+                              )
+                            )
+                          ),
+                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                          ''
+                        ),
+                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
+                        4
+                      ) AS rest
+                    )
+                  ),
+                  p -> TRANSFORM(
+                    ARRAY(
+                      CASE
+                        WHEN LENGTH(p.a) = 4
+                        THEN ARRAY(p.a, p.b, p.c)
+                        WHEN LENGTH(p.a) > 2 OR p.a = ''
+                        THEN NULL
+                        WHEN (
+                          (
+                            (
+                              date_orders.consent_date_order
+                            )
+                          )
+                        ) = 'dmy'
+                        THEN ARRAY(p.c, p.b, p.a)
+                        WHEN (
+                          (
+                            (
+                              date_orders.consent_date_order
+                            )
+                          )
+                        ) = 'mdy'
+                        THEN ARRAY(p.c, p.a, p.b)
+                        WHEN (
+                          (
+                            (
+                              date_orders.consent_date_order
+                            )
+                          )
+                        ) = 'ymd'
+                        THEN ARRAY(p.a, p.b, p.c)
+                      END
+                    ),
+                    ymd -> TRANSFORM(
+                      ARRAY(
+                        CASE
+                          WHEN LENGTH((
+                            ymd[0]
+                          )) = 4
+                          THEN (
+                            ymd[0]
+                          )
+                          WHEN LENGTH((
+                            ymd[0]
+                          )) = 2
+                          AND 2000 + CAST((
+                            ymd[0]
+                          ) AS INT) <= (
+                            (
+                              (
+                                9999
+                              )
+                            )
+                          )
+                          THEN CAST(2000 + CAST((
+                            ymd[0]
+                          ) AS INT) AS STRING)
+                          WHEN LENGTH((
+                            ymd[0]
+                          )) = 2
+                          THEN CAST(1900 + CAST((
+                            ymd[0]
+                          ) AS INT) AS STRING)
+                        END
+                      ),
+                      y -> CASE
+                        WHEN NOT y IS NULL
+                        AND LENGTH(ymd[1]) BETWEEN 1 AND 2
+                        AND LENGTH(ymd[2]) BETWEEN 1 AND 2
+                        THEN y || '-' || LPAD(ymd[1], 2, '0') || '-' || LPAD(ymd[2], 2, '0') || p.rest
+                      END
+                    )[0]
+                  )[0]
+                )[0]
+              END
+            )
+          ),
+          v -> CASE
+            WHEN v RLIKE '^\\d{4}-\\d{2}-\\d{2}[ T]([01]?\\d|2[0-3]):[^\\n]*(Z|[+-](0\\d|1[0-8])(:?\\d{2})?)\\z'
+            THEN CAST(FROM_UTC_TIMESTAMP(
+              TRY_CAST(REGEXP_REPLACE(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(
+                    REGEXP_REPLACE(v, '[\\t\\n\\f\\r ]+Z\\z', 'Z'),
+                    '[\\t\\n\\f\\r ]*([+-]\\d{2}):?(\\d{2})\\z',
+                    '$1:$2'
+                  ),
+                  '[\\t\\n\\f\\r ]*([+-]\\d{2})\\z',
+                  '$1:00'
+                ),
+                '^(\\d{4}-\\d{2}-\\d{2}[ T]\\d{1,2}:\\d{2})(Z|[+-])',
+                '$1:00$2'
+              ) AS TIMESTAMP_LTZ),
+              (
+                (
+                  :shop_tz
+                )
+              )
+            ) AS TIMESTAMP_NTZ)
+            WHEN LENGTH(v) = 10
+            THEN TRY_TO_TIMESTAMP(
               REGEXP_REPLACE(
                 REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
                 '[\\t\\n\\x0B\\f\\r ]+',
                 ' '
               ),
               'yyyy-M-d'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d h:m:s a'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d h:m a'
             )
-          )
-        END
-      )[0]
-    ) AS DATE) AS consent_zalo_date,
-    CAST(COALESCE(
-      CASE
-        WHEN LENGTH((
-          source.consent_email_date
-        )) = 19
-        AND SUBSTRING((
-          source.consent_email_date
-        ), 5, 1) = '-'
-        THEN TRY_TO_TIMESTAMP(
-          REGEXP_REPLACE(
-            REGEXP_REPLACE(
-              (
-                source.consent_email_date
-              ),
-              '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z',
-              ''
-            ),
-            '[\\t\\n\\x0B\\f\\r ]+',
-            ' '
-          ),
-          'yyyy-M-d H:m:s'
-        )
-      END,
-      TRANSFORM(
-        ARRAY(
-          (
-            CASE
-              WHEN REGEXP_REPLACE(
-                (
-                  (
-                    source.consent_email_date
-                  )
-                ),
-                '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                ''
-              ) RLIKE '^\\d{4}-\\d{2}-\\d{2}'
-              THEN REGEXP_REPLACE(
-                (
-                  (
-                    source.consent_email_date
-                  )
-                ),
-                '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                ''
-              )
-              ELSE TRANSFORM(
-                ARRAY(
-                  STRUCT(
-                    REGEXP_EXTRACT(
-                      REGEXP_REPLACE(
-                        (
-                          (
-                            (
-                              source.consent_email_date
-                            )
-                          )
-                        ),
-                        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                        ''
-                      ),
-                      '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z'
-                    ) AS a,
-                    REGEXP_EXTRACT(
-                      REGEXP_REPLACE(
-                        (
-                          (
-                            (
-                              source.consent_email_date
-                            )
-                          )
-                        ),
-                        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                        ''
-                      ),
-                      '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
-                      2
-                    ) AS b,
-                    REGEXP_EXTRACT(
-                      REGEXP_REPLACE(
-                        (
-                          (
-                            (
-                              source.consent_email_date
-                            )
-                          )
-                        ),
-                        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                        ''
-                      ),
-                      '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
-                      3
-                    ) AS c,
-                    REGEXP_EXTRACT(
-                      REGEXP_REPLACE(
-                        (
-                          (
-                            (
-                              source.consent_email_date
-                            )
-                          )
-                        ),
-                        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                        ''
-                      ),
-                      '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
-                      4
-                    ) AS rest
-                  )
-                ),
-                p -> TRANSFORM(
-                  ARRAY(
-                    CASE
-                      WHEN LENGTH(p.a) = 4
-                      THEN ARRAY(p.a, p.b, p.c)
-                      WHEN LENGTH(p.a) > 2 OR p.a = ''
-                      THEN NULL
-                      WHEN (
-                        (
-                          (
-                            date_orders.consent_date_order
-                          )
-                        )
-                      ) = 'dmy'
-                      THEN ARRAY(p.c, p.b, p.a)
-                      WHEN (
-                        (
-                          (
-                            date_orders.consent_date_order
-                          )
-                        )
-                      ) = 'mdy'
-                      THEN ARRAY(p.c, p.a, p.b)
-                      WHEN (
-                        (
-                          (
-                            date_orders.consent_date_order
-                          )
-                        )
-                      ) = 'ymd'
-                      THEN ARRAY(p.a, p.b, p.c)
-                    END
-                  ),
-                  ymd -> TRANSFORM(
-                    ARRAY(
-                      CASE
-                        WHEN LENGTH((
-                          ymd[0]
-                        )) = 4
-                        THEN (
-                          ymd[0]
-                        )
-                        WHEN LENGTH((
-                          ymd[0]
-                        )) = 2
-                        AND 2000 + CAST((
-                          ymd[0]
-                        ) AS INT) <= (
-                          (
-                            (
-                              9999
-                            )
-                          )
-                        )
-                        THEN CAST(2000 + CAST((
-                          ymd[0]
-                        ) AS INT) AS STRING)
-                        WHEN LENGTH((
-                          ymd[0]
-                        )) = 2
-                        THEN CAST(1900 + CAST((
-                          ymd[0]
-                        ) AS INT) AS STRING)
-                      END
-                    ),
-                    y -> CASE
-                      WHEN NOT y IS NULL
-                      AND LENGTH(ymd[1]) BETWEEN 1 AND 2
-                      AND LENGTH(ymd[2]) BETWEEN 1 AND 2
-                      THEN y || '-' || LPAD(ymd[1], 2, '0') || '-' || LPAD(ymd[2], 2, '0') || p.rest
-                    END
-                  )[0]
-                )[0]
-              )[0]
-            END
-          )
-        ),
-        v -> CASE
-          WHEN v RLIKE '^\\d{4}-\\d{2}-\\d{2}[ T]([01]?\\d|2[0-3]):[^\\n]*(Z|[+-](0\\d|1[0-8])(:?\\d{2})?)\\z'
-          THEN CAST(FROM_UTC_TIMESTAMP(
-            TRY_CAST(REGEXP_REPLACE(
-              REGEXP_REPLACE(
+            ELSE COALESCE(
+              TRY_TO_TIMESTAMP(
                 REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '[\\t\\n\\f\\r ]+Z\\z', 'Z'),
-                  '[\\t\\n\\f\\r ]*([+-]\\d{2}):?(\\d{2})\\z',
-                  '$1:$2'
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
                 ),
-                '[\\t\\n\\f\\r ]*([+-]\\d{2})\\z',
-                '$1:00'
+                'yyyy-M-d H:m:s'
               ),
-              '^(\\d{4}-\\d{2}-\\d{2}[ T]\\d{1,2}:\\d{2})(Z|[+-])',
-              '$1:00$2'
-            ) AS TIMESTAMP_LTZ),
-            (
-              (
-                :shop_tz
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d H:m'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d\'T\'H:m:s'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d\'T\'H:m'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d H:m:s.SSSSSS'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d\'T\'H:m:s.SSSSSS'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d h:m:s a'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d h:m a'
               )
             )
-          ) AS TIMESTAMP_NTZ)
-          WHEN LENGTH(v) = 10
+          END
+        )[0]
+      ) AS DATE)
+    END AS consent_zalo_date,
+    CASE
+      WHEN NOT source.consent_email_date IS NULL
+      THEN CAST(COALESCE(
+        CASE
+          WHEN LENGTH((
+            source.consent_email_date
+          )) = 19
+          AND SUBSTRING((
+            source.consent_email_date
+          ), 5, 1) = '-'
           THEN TRY_TO_TIMESTAMP(
             REGEXP_REPLACE(
-              REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+              REGEXP_REPLACE(
+                (
+                  source.consent_email_date
+                ),
+                '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z',
+                ''
+              ),
               '[\\t\\n\\x0B\\f\\r ]+',
               ' '
             ),
-            'yyyy-M-d'
+            'yyyy-M-d H:m:s'
           )
-          ELSE COALESCE(
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d H:m:s'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d H:m'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d\'T\'H:m:s'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d\'T\'H:m'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d H:m:s.SSSSSS'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d\'T\'H:m:s.SSSSSS'
-            ),
-            TRY_TO_TIMESTAMP(
+        END,
+        TRANSFORM(
+          ARRAY(
+            (
+              CASE
+                WHEN REGEXP_REPLACE(
+                  (
+                    (
+                      source.consent_email_date
+                    )
+                  ),
+                  '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                  ''
+                ) RLIKE '^\\d{4}-\\d{2}-\\d{2}'
+                THEN REGEXP_REPLACE(
+                  (
+                    (
+                      source.consent_email_date
+                    )
+                  ),
+                  '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                  ''
+                )
+                ELSE TRANSFORM(
+                  ARRAY(
+                    STRUCT(
+                      REGEXP_EXTRACT(
+                        REGEXP_REPLACE(
+                          (
+                            (
+                              (
+                                source.consent_email_date
+                              )
+                            )
+                          ),
+                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                          ''
+                        ),
+                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z'
+                      ) AS a,
+                      REGEXP_EXTRACT(
+                        REGEXP_REPLACE(
+                          (
+                            (
+                              (
+                                source.consent_email_date
+                              )
+                            )
+                          ),
+                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                          ''
+                        ),
+                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
+                        2
+                      ) AS b,
+                      REGEXP_EXTRACT(
+                        REGEXP_REPLACE(
+                          (
+                            (
+                              (
+                                source.consent_email_date
+                              )
+                            )
+                          ),
+                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                          ''
+                        ),
+                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
+                        3
+                      ) AS c,
+                      REGEXP_EXTRACT(
+                        REGEXP_REPLACE(
+                          (
+                            (
+                              (
+                                source.consent_email_date
+                              )
+                            )
+                          ),
+                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                          ''
+                        ),
+                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
+                        4
+                      ) AS rest
+                    )
+                  ),
+                  p -> TRANSFORM(
+                    ARRAY(
+                      CASE
+                        WHEN LENGTH(p.a) = 4
+                        THEN ARRAY(p.a, p.b, p.c)
+                        WHEN LENGTH(p.a) > 2 OR p.a = ''
+                        THEN NULL
+                        WHEN (
+                          (
+                            (
+                              date_orders.consent_date_order
+                            )
+                          )
+                        ) = 'dmy'
+                        THEN ARRAY(p.c, p.b, p.a)
+                        WHEN (
+                          (
+                            (
+                              date_orders.consent_date_order
+                            )
+                          )
+                        ) = 'mdy'
+                        THEN ARRAY(p.c, p.a, p.b)
+                        WHEN (
+                          (
+                            (
+                              date_orders.consent_date_order
+                            )
+                          )
+                        ) = 'ymd'
+                        THEN ARRAY(p.a, p.b, p.c)
+                      END
+                    ),
+                    ymd -> TRANSFORM(
+                      ARRAY(
+                        CASE
+                          WHEN LENGTH((
+                            ymd[0]
+                          )) = 4
+                          THEN (
+                            ymd[0]
+                          )
+                          WHEN LENGTH((
+                            ymd[0]
+                          )) = 2
+                          AND 2000 + CAST((
+                            ymd[0]
+                          ) AS INT) <= (
+                            (
+                              (
+                                9999
+                              )
+                            )
+                          )
+                          THEN CAST(2000 + CAST((
+                            ymd[0]
+                          ) AS INT) AS STRING)
+                          WHEN LENGTH((
+                            ymd[0]
+                          )) = 2
+                          THEN CAST(1900 + CAST((
+                            ymd[0]
+                          ) AS INT) AS STRING)
+                        END
+                      ),
+                      y -> CASE
+                        WHEN NOT y IS NULL
+                        AND LENGTH(ymd[1]) BETWEEN 1 AND 2
+                        AND LENGTH(ymd[2]) BETWEEN 1 AND 2
+                        THEN y || '-' || LPAD(ymd[1], 2, '0') || '-' || LPAD(ymd[2], 2, '0') || p.rest
+                      END
+                    )[0]
+                  )[0]
+                )[0]
+              END
+            )
+          ),
+          v -> CASE
+            WHEN v RLIKE '^\\d{4}-\\d{2}-\\d{2}[ T]([01]?\\d|2[0-3]):[^\\n]*(Z|[+-](0\\d|1[0-8])(:?\\d{2})?)\\z'
+            THEN CAST(FROM_UTC_TIMESTAMP(
+              TRY_CAST(REGEXP_REPLACE(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(
+                    REGEXP_REPLACE(v, '[\\t\\n\\f\\r ]+Z\\z', 'Z'),
+                    '[\\t\\n\\f\\r ]*([+-]\\d{2}):?(\\d{2})\\z',
+                    '$1:$2'
+                  ),
+                  '[\\t\\n\\f\\r ]*([+-]\\d{2})\\z',
+                  '$1:00'
+                ),
+                '^(\\d{4}-\\d{2}-\\d{2}[ T]\\d{1,2}:\\d{2})(Z|[+-])',
+                '$1:00$2'
+              ) AS TIMESTAMP_LTZ),
+              (
+                (
+                  :shop_tz
+                )
+              )
+            ) AS TIMESTAMP_NTZ)
+            WHEN LENGTH(v) = 10
+            THEN TRY_TO_TIMESTAMP(
               REGEXP_REPLACE(
                 REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
                 '[\\t\\n\\x0B\\f\\r ]+',
                 ' '
               ),
               'yyyy-M-d'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d h:m:s a'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d h:m a'
             )
-          )
-        END
-      )[0]
-    ) AS DATE) AS consent_email_date,
-    CAST(COALESCE(
-      CASE
-        WHEN LENGTH((
-          source.consent_withdrawn_date
-        )) = 19
-        AND SUBSTRING((
-          source.consent_withdrawn_date
-        ), 5, 1) = '-'
-        THEN TRY_TO_TIMESTAMP(
-          REGEXP_REPLACE(
-            REGEXP_REPLACE(
-              (
-                source.consent_withdrawn_date
-              ),
-              '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z',
-              ''
-            ),
-            '[\\t\\n\\x0B\\f\\r ]+',
-            ' '
-          ),
-          'yyyy-M-d H:m:s'
-        )
-      END,
-      TRANSFORM(
-        ARRAY(
-          (
-            CASE
-              WHEN REGEXP_REPLACE(
-                (
-                  (
-                    source.consent_withdrawn_date
-                  )
-                ),
-                '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                ''
-              ) RLIKE '^\\d{4}-\\d{2}-\\d{2}'
-              THEN REGEXP_REPLACE(
-                (
-                  (
-                    source.consent_withdrawn_date
-                  )
-                ),
-                '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                ''
-              )
-              ELSE TRANSFORM(
-                ARRAY(
-                  STRUCT(
-                    REGEXP_EXTRACT(
-                      REGEXP_REPLACE(
-                        (
-                          (
-                            (
-                              source.consent_withdrawn_date
-                            )
-                          )
-                        ),
-                        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                        ''
-                      ),
-                      '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z'
-                    ) AS a,
-                    REGEXP_EXTRACT(
-                      REGEXP_REPLACE(
-                        (
-                          (
-                            (
-                              source.consent_withdrawn_date
-                            )
-                          )
-                        ),
-                        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                        ''
-                      ),
-                      '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
-                      2
-                    ) AS b,
-                    REGEXP_EXTRACT(
-                      REGEXP_REPLACE(
-                        (
-                          (
-                            (
-                              source.consent_withdrawn_date
-                            )
-                          )
-                        ),
-                        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                        ''
-                      ),
-                      '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
-                      3
-                    ) AS c,
-                    REGEXP_EXTRACT(
-                      REGEXP_REPLACE(
-                        (
-                          (
-                            (
-                              source.consent_withdrawn_date
-                            )
-                          )
-                        ),
-                        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                        ''
-                      ),
-                      '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
-                      4
-                    ) AS rest
-                  )
-                ),
-                p -> TRANSFORM(
-                  ARRAY(
-                    CASE
-                      WHEN LENGTH(p.a) = 4
-                      THEN ARRAY(p.a, p.b, p.c)
-                      WHEN LENGTH(p.a) > 2 OR p.a = ''
-                      THEN NULL
-                      WHEN (
-                        (
-                          (
-                            date_orders.consent_date_order
-                          )
-                        )
-                      ) = 'dmy'
-                      THEN ARRAY(p.c, p.b, p.a)
-                      WHEN (
-                        (
-                          (
-                            date_orders.consent_date_order
-                          )
-                        )
-                      ) = 'mdy'
-                      THEN ARRAY(p.c, p.a, p.b)
-                      WHEN (
-                        (
-                          (
-                            date_orders.consent_date_order
-                          )
-                        )
-                      ) = 'ymd'
-                      THEN ARRAY(p.a, p.b, p.c)
-                    END
-                  ),
-                  ymd -> TRANSFORM(
-                    ARRAY(
-                      CASE
-                        WHEN LENGTH((
-                          ymd[0]
-                        )) = 4
-                        THEN (
-                          ymd[0]
-                        )
-                        WHEN LENGTH((
-                          ymd[0]
-                        )) = 2
-                        AND 2000 + CAST((
-                          ymd[0]
-                        ) AS INT) <= (
-                          (
-                            (
-                              9999
-                            )
-                          )
-                        )
-                        THEN CAST(2000 + CAST((
-                          ymd[0]
-                        ) AS INT) AS STRING)
-                        WHEN LENGTH((
-                          ymd[0]
-                        )) = 2
-                        THEN CAST(1900 + CAST((
-                          ymd[0]
-                        ) AS INT) AS STRING)
-                      END
-                    ),
-                    y -> CASE
-                      WHEN NOT y IS NULL
-                      AND LENGTH(ymd[1]) BETWEEN 1 AND 2
-                      AND LENGTH(ymd[2]) BETWEEN 1 AND 2
-                      THEN y || '-' || LPAD(ymd[1], 2, '0') || '-' || LPAD(ymd[2], 2, '0') || p.rest
-                    END
-                  )[0]
-                )[0]
-              )[0]
-            END
-          )
-        ),
-        v -> CASE
-          WHEN v RLIKE '^\\d{4}-\\d{2}-\\d{2}[ T]([01]?\\d|2[0-3]):[^\\n]*(Z|[+-](0\\d|1[0-8])(:?\\d{2})?)\\z'
-          THEN CAST(FROM_UTC_TIMESTAMP(
-            TRY_CAST(REGEXP_REPLACE(
-              REGEXP_REPLACE(
+            ELSE COALESCE(
+              TRY_TO_TIMESTAMP(
                 REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '[\\t\\n\\f\\r ]+Z\\z', 'Z'),
-                  '[\\t\\n\\f\\r ]*([+-]\\d{2}):?(\\d{2})\\z',
-                  '$1:$2'
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
                 ),
-                '[\\t\\n\\f\\r ]*([+-]\\d{2})\\z',
-                '$1:00'
+                'yyyy-M-d H:m:s'
               ),
-              '^(\\d{4}-\\d{2}-\\d{2}[ T]\\d{1,2}:\\d{2})(Z|[+-])',
-              '$1:00$2'
-            ) AS TIMESTAMP_LTZ),
-            (
-              (
-                :shop_tz
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d H:m'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d\'T\'H:m:s'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d\'T\'H:m'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d H:m:s.SSSSSS'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d\'T\'H:m:s.SSSSSS'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d h:m:s a'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d h:m a'
               )
             )
-          ) AS TIMESTAMP_NTZ)
-          WHEN LENGTH(v) = 10
+          END
+        )[0]
+      ) AS DATE)
+    END AS consent_email_date,
+    CASE
+      WHEN NOT source.consent_withdrawn_date IS NULL
+      THEN CAST(COALESCE(
+        CASE
+          WHEN LENGTH((
+            source.consent_withdrawn_date
+          )) = 19
+          AND SUBSTRING((
+            source.consent_withdrawn_date
+          ), 5, 1) = '-'
           THEN TRY_TO_TIMESTAMP(
             REGEXP_REPLACE(
-              REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+              REGEXP_REPLACE(
+                (
+                  source.consent_withdrawn_date
+                ),
+                '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z',
+                ''
+              ),
               '[\\t\\n\\x0B\\f\\r ]+',
               ' '
             ),
-            'yyyy-M-d'
+            'yyyy-M-d H:m:s'
           )
-          ELSE COALESCE(
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d H:m:s'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d H:m'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d\'T\'H:m:s'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d\'T\'H:m'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d H:m:s.SSSSSS'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d\'T\'H:m:s.SSSSSS'
-            ),
-            TRY_TO_TIMESTAMP(
+        END,
+        TRANSFORM(
+          ARRAY(
+            (
+              CASE
+                WHEN REGEXP_REPLACE(
+                  (
+                    (
+                      source.consent_withdrawn_date
+                    )
+                  ),
+                  '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                  ''
+                ) RLIKE '^\\d{4}-\\d{2}-\\d{2}'
+                THEN REGEXP_REPLACE(
+                  (
+                    (
+                      source.consent_withdrawn_date
+                    )
+                  ),
+                  '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                  ''
+                )
+                ELSE TRANSFORM(
+                  ARRAY(
+                    STRUCT(
+                      REGEXP_EXTRACT(
+                        REGEXP_REPLACE(
+                          (
+                            (
+                              (
+                                source.consent_withdrawn_date
+                              )
+                            )
+                          ),
+                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                          ''
+                        ),
+                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z'
+                      ) AS a,
+                      REGEXP_EXTRACT(
+                        REGEXP_REPLACE(
+                          (
+                            (
+                              (
+                                source.consent_withdrawn_date
+                              )
+                            )
+                          ),
+                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                          ''
+                        ),
+                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
+                        2
+                      ) AS b,
+                      REGEXP_EXTRACT(
+                        REGEXP_REPLACE(
+                          (
+                            (
+                              (
+                                source.consent_withdrawn_date
+                              )
+                            )
+                          ),
+                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                          ''
+                        ),
+                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
+                        3
+                      ) AS c,
+                      REGEXP_EXTRACT(
+                        REGEXP_REPLACE(
+                          (
+                            (
+                              (
+                                source.consent_withdrawn_date
+                              )
+                            )
+                          ),
+                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                          ''
+                        ),
+                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
+                        4
+                      ) AS rest
+                    )
+                  ),
+                  p -> TRANSFORM(
+                    ARRAY(
+                      CASE
+                        WHEN LENGTH(p.a) = 4
+                        THEN ARRAY(p.a, p.b, p.c)
+                        WHEN LENGTH(p.a) > 2 OR p.a = ''
+                        THEN NULL
+                        WHEN (
+                          (
+                            (
+                              date_orders.consent_date_order
+                            )
+                          )
+                        ) = 'dmy'
+                        THEN ARRAY(p.c, p.b, p.a)
+                        WHEN (
+                          (
+                            (
+                              date_orders.consent_date_order
+                            )
+                          )
+                        ) = 'mdy'
+                        THEN ARRAY(p.c, p.a, p.b)
+                        WHEN (
+                          (
+                            (
+                              date_orders.consent_date_order
+                            )
+                          )
+                        ) = 'ymd'
+                        THEN ARRAY(p.a, p.b, p.c)
+                      END
+                    ),
+                    ymd -> TRANSFORM(
+                      ARRAY(
+                        CASE
+                          WHEN LENGTH((
+                            ymd[0]
+                          )) = 4
+                          THEN (
+                            ymd[0]
+                          )
+                          WHEN LENGTH((
+                            ymd[0]
+                          )) = 2
+                          AND 2000 + CAST((
+                            ymd[0]
+                          ) AS INT) <= (
+                            (
+                              (
+                                9999
+                              )
+                            )
+                          )
+                          THEN CAST(2000 + CAST((
+                            ymd[0]
+                          ) AS INT) AS STRING)
+                          WHEN LENGTH((
+                            ymd[0]
+                          )) = 2
+                          THEN CAST(1900 + CAST((
+                            ymd[0]
+                          ) AS INT) AS STRING)
+                        END
+                      ),
+                      y -> CASE
+                        WHEN NOT y IS NULL
+                        AND LENGTH(ymd[1]) BETWEEN 1 AND 2
+                        AND LENGTH(ymd[2]) BETWEEN 1 AND 2
+                        THEN y || '-' || LPAD(ymd[1], 2, '0') || '-' || LPAD(ymd[2], 2, '0') || p.rest
+                      END
+                    )[0]
+                  )[0]
+                )[0]
+              END
+            )
+          ),
+          v -> CASE
+            WHEN v RLIKE '^\\d{4}-\\d{2}-\\d{2}[ T]([01]?\\d|2[0-3]):[^\\n]*(Z|[+-](0\\d|1[0-8])(:?\\d{2})?)\\z'
+            THEN CAST(FROM_UTC_TIMESTAMP(
+              TRY_CAST(REGEXP_REPLACE(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(
+                    REGEXP_REPLACE(v, '[\\t\\n\\f\\r ]+Z\\z', 'Z'),
+                    '[\\t\\n\\f\\r ]*([+-]\\d{2}):?(\\d{2})\\z',
+                    '$1:$2'
+                  ),
+                  '[\\t\\n\\f\\r ]*([+-]\\d{2})\\z',
+                  '$1:00'
+                ),
+                '^(\\d{4}-\\d{2}-\\d{2}[ T]\\d{1,2}:\\d{2})(Z|[+-])',
+                '$1:00$2'
+              ) AS TIMESTAMP_LTZ),
+              (
+                (
+                  :shop_tz
+                )
+              )
+            ) AS TIMESTAMP_NTZ)
+            WHEN LENGTH(v) = 10
+            THEN TRY_TO_TIMESTAMP(
               REGEXP_REPLACE(
                 REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
                 '[\\t\\n\\x0B\\f\\r ]+',
                 ' '
               ),
               'yyyy-M-d'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d h:m:s a'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d h:m a'
             )
-          )
-        END
-      )[0]
-    ) AS DATE) AS consent_withdrawn_date,
-    CAST(COALESCE(
-      CASE
-        WHEN LENGTH((
-          source.consent_sms_withdrawn_date
-        )) = 19
-        AND SUBSTRING((
-          source.consent_sms_withdrawn_date
-        ), 5, 1) = '-'
-        THEN TRY_TO_TIMESTAMP(
-          REGEXP_REPLACE(
-            REGEXP_REPLACE(
-              (
-                source.consent_sms_withdrawn_date
-              ),
-              '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z',
-              ''
-            ),
-            '[\\t\\n\\x0B\\f\\r ]+',
-            ' '
-          ),
-          'yyyy-M-d H:m:s'
-        )
-      END,
-      TRANSFORM(
-        ARRAY(
-          (
-            CASE
-              WHEN REGEXP_REPLACE(
-                (
-                  (
-                    source.consent_sms_withdrawn_date
-                  )
-                ),
-                '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                ''
-              ) RLIKE '^\\d{4}-\\d{2}-\\d{2}'
-              THEN REGEXP_REPLACE(
-                (
-                  (
-                    source.consent_sms_withdrawn_date
-                  )
-                ),
-                '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                ''
-              )
-              ELSE TRANSFORM(
-                ARRAY(
-                  STRUCT(
-                    REGEXP_EXTRACT(
-                      REGEXP_REPLACE(
-                        (
-                          (
-                            (
-                              source.consent_sms_withdrawn_date
-                            )
-                          )
-                        ),
-                        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                        ''
-                      ),
-                      '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z'
-                    ) AS a,
-                    REGEXP_EXTRACT(
-                      REGEXP_REPLACE(
-                        (
-                          (
-                            (
-                              source.consent_sms_withdrawn_date
-                            )
-                          )
-                        ),
-                        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                        ''
-                      ),
-                      '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
-                      2
-                    ) AS b,
-                    REGEXP_EXTRACT(
-                      REGEXP_REPLACE(
-                        (
-                          (
-                            (
-                              source.consent_sms_withdrawn_date
-                            )
-                          )
-                        ),
-                        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                        ''
-                      ),
-                      '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
-                      3
-                    ) AS c,
-                    REGEXP_EXTRACT(
-                      REGEXP_REPLACE(
-                        (
-                          (
-                            (
-                              source.consent_sms_withdrawn_date
-                            )
-                          )
-                        ),
-                        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                        ''
-                      ),
-                      '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
-                      4
-                    ) AS rest
-                  )
-                ),
-                p -> TRANSFORM(
-                  ARRAY(
-                    CASE
-                      WHEN LENGTH(p.a) = 4
-                      THEN ARRAY(p.a, p.b, p.c)
-                      WHEN LENGTH(p.a) > 2 OR p.a = ''
-                      THEN NULL
-                      WHEN (
-                        (
-                          (
-                            date_orders.consent_date_order
-                          )
-                        )
-                      ) = 'dmy'
-                      THEN ARRAY(p.c, p.b, p.a)
-                      WHEN (
-                        (
-                          (
-                            date_orders.consent_date_order
-                          )
-                        )
-                      ) = 'mdy'
-                      THEN ARRAY(p.c, p.a, p.b)
-                      WHEN (
-                        (
-                          (
-                            date_orders.consent_date_order
-                          )
-                        )
-                      ) = 'ymd'
-                      THEN ARRAY(p.a, p.b, p.c)
-                    END
-                  ),
-                  ymd -> TRANSFORM(
-                    ARRAY(
-                      CASE
-                        WHEN LENGTH((
-                          ymd[0]
-                        )) = 4
-                        THEN (
-                          ymd[0]
-                        )
-                        WHEN LENGTH((
-                          ymd[0]
-                        )) = 2
-                        AND 2000 + CAST((
-                          ymd[0]
-                        ) AS INT) <= (
-                          (
-                            (
-                              9999
-                            )
-                          )
-                        )
-                        THEN CAST(2000 + CAST((
-                          ymd[0]
-                        ) AS INT) AS STRING)
-                        WHEN LENGTH((
-                          ymd[0]
-                        )) = 2
-                        THEN CAST(1900 + CAST((
-                          ymd[0]
-                        ) AS INT) AS STRING)
-                      END
-                    ),
-                    y -> CASE
-                      WHEN NOT y IS NULL
-                      AND LENGTH(ymd[1]) BETWEEN 1 AND 2
-                      AND LENGTH(ymd[2]) BETWEEN 1 AND 2
-                      THEN y || '-' || LPAD(ymd[1], 2, '0') || '-' || LPAD(ymd[2], 2, '0') || p.rest
-                    END
-                  )[0]
-                )[0]
-              )[0]
-            END
-          )
-        ),
-        v -> CASE
-          WHEN v RLIKE '^\\d{4}-\\d{2}-\\d{2}[ T]([01]?\\d|2[0-3]):[^\\n]*(Z|[+-](0\\d|1[0-8])(:?\\d{2})?)\\z'
-          THEN CAST(FROM_UTC_TIMESTAMP(
-            TRY_CAST(REGEXP_REPLACE(
-              REGEXP_REPLACE(
+            ELSE COALESCE(
+              TRY_TO_TIMESTAMP(
                 REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '[\\t\\n\\f\\r ]+Z\\z', 'Z'),
-                  '[\\t\\n\\f\\r ]*([+-]\\d{2}):?(\\d{2})\\z',
-                  '$1:$2'
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
                 ),
-                '[\\t\\n\\f\\r ]*([+-]\\d{2})\\z',
-                '$1:00'
+                'yyyy-M-d H:m:s'
               ),
-              '^(\\d{4}-\\d{2}-\\d{2}[ T]\\d{1,2}:\\d{2})(Z|[+-])',
-              '$1:00$2'
-            ) AS TIMESTAMP_LTZ),
-            (
-              (
-                :shop_tz
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d H:m'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d\'T\'H:m:s'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d\'T\'H:m'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d H:m:s.SSSSSS'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d\'T\'H:m:s.SSSSSS'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d h:m:s a'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d h:m a'
               )
             )
-          ) AS TIMESTAMP_NTZ)
-          WHEN LENGTH(v) = 10
+          END
+        )[0]
+      ) AS DATE)
+    END AS consent_withdrawn_date,
+    CASE
+      WHEN NOT source.consent_sms_withdrawn_date IS NULL
+      THEN CAST(COALESCE(
+        CASE
+          WHEN LENGTH((
+            source.consent_sms_withdrawn_date
+          )) = 19
+          AND SUBSTRING((
+            source.consent_sms_withdrawn_date
+          ), 5, 1) = '-'
           THEN TRY_TO_TIMESTAMP(
             REGEXP_REPLACE(
-              REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+              REGEXP_REPLACE(
+                (
+                  source.consent_sms_withdrawn_date
+                ),
+                '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z',
+                ''
+              ),
               '[\\t\\n\\x0B\\f\\r ]+',
               ' '
             ),
-            'yyyy-M-d'
+            'yyyy-M-d H:m:s'
           )
-          ELSE COALESCE(
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d H:m:s'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d H:m'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d\'T\'H:m:s'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d\'T\'H:m'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d H:m:s.SSSSSS'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d\'T\'H:m:s.SSSSSS'
-            ),
-            TRY_TO_TIMESTAMP(
+        END,
+        TRANSFORM(
+          ARRAY(
+            (
+              CASE
+                WHEN REGEXP_REPLACE(
+                  (
+                    (
+                      source.consent_sms_withdrawn_date
+                    )
+                  ),
+                  '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                  ''
+                ) RLIKE '^\\d{4}-\\d{2}-\\d{2}'
+                THEN REGEXP_REPLACE(
+                  (
+                    (
+                      source.consent_sms_withdrawn_date
+                    )
+                  ),
+                  '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                  ''
+                )
+                ELSE TRANSFORM(
+                  ARRAY(
+                    STRUCT(
+                      REGEXP_EXTRACT(
+                        REGEXP_REPLACE(
+                          (
+                            (
+                              (
+                                source.consent_sms_withdrawn_date
+                              )
+                            )
+                          ),
+                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                          ''
+                        ),
+                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z'
+                      ) AS a,
+                      REGEXP_EXTRACT(
+                        REGEXP_REPLACE(
+                          (
+                            (
+                              (
+                                source.consent_sms_withdrawn_date
+                              )
+                            )
+                          ),
+                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                          ''
+                        ),
+                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
+                        2
+                      ) AS b,
+                      REGEXP_EXTRACT(
+                        REGEXP_REPLACE(
+                          (
+                            (
+                              (
+                                source.consent_sms_withdrawn_date
+                              )
+                            )
+                          ),
+                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                          ''
+                        ),
+                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
+                        3
+                      ) AS c,
+                      REGEXP_EXTRACT(
+                        REGEXP_REPLACE(
+                          (
+                            (
+                              (
+                                source.consent_sms_withdrawn_date
+                              )
+                            )
+                          ),
+                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                          ''
+                        ),
+                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
+                        4
+                      ) AS rest
+                    )
+                  ),
+                  p -> TRANSFORM(
+                    ARRAY(
+                      CASE
+                        WHEN LENGTH(p.a) = 4
+                        THEN ARRAY(p.a, p.b, p.c)
+                        WHEN LENGTH(p.a) > 2 OR p.a = ''
+                        THEN NULL
+                        WHEN (
+                          (
+                            (
+                              date_orders.consent_date_order
+                            )
+                          )
+                        ) = 'dmy'
+                        THEN ARRAY(p.c, p.b, p.a)
+                        WHEN (
+                          (
+                            (
+                              date_orders.consent_date_order
+                            )
+                          )
+                        ) = 'mdy'
+                        THEN ARRAY(p.c, p.a, p.b)
+                        WHEN (
+                          (
+                            (
+                              date_orders.consent_date_order
+                            )
+                          )
+                        ) = 'ymd'
+                        THEN ARRAY(p.a, p.b, p.c)
+                      END
+                    ),
+                    ymd -> TRANSFORM(
+                      ARRAY(
+                        CASE
+                          WHEN LENGTH((
+                            ymd[0]
+                          )) = 4
+                          THEN (
+                            ymd[0]
+                          )
+                          WHEN LENGTH((
+                            ymd[0]
+                          )) = 2
+                          AND 2000 + CAST((
+                            ymd[0]
+                          ) AS INT) <= (
+                            (
+                              (
+                                9999
+                              )
+                            )
+                          )
+                          THEN CAST(2000 + CAST((
+                            ymd[0]
+                          ) AS INT) AS STRING)
+                          WHEN LENGTH((
+                            ymd[0]
+                          )) = 2
+                          THEN CAST(1900 + CAST((
+                            ymd[0]
+                          ) AS INT) AS STRING)
+                        END
+                      ),
+                      y -> CASE
+                        WHEN NOT y IS NULL
+                        AND LENGTH(ymd[1]) BETWEEN 1 AND 2
+                        AND LENGTH(ymd[2]) BETWEEN 1 AND 2
+                        THEN y || '-' || LPAD(ymd[1], 2, '0') || '-' || LPAD(ymd[2], 2, '0') || p.rest
+                      END
+                    )[0]
+                  )[0]
+                )[0]
+              END
+            )
+          ),
+          v -> CASE
+            WHEN v RLIKE '^\\d{4}-\\d{2}-\\d{2}[ T]([01]?\\d|2[0-3]):[^\\n]*(Z|[+-](0\\d|1[0-8])(:?\\d{2})?)\\z'
+            THEN CAST(FROM_UTC_TIMESTAMP(
+              TRY_CAST(REGEXP_REPLACE(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(
+                    REGEXP_REPLACE(v, '[\\t\\n\\f\\r ]+Z\\z', 'Z'),
+                    '[\\t\\n\\f\\r ]*([+-]\\d{2}):?(\\d{2})\\z',
+                    '$1:$2'
+                  ),
+                  '[\\t\\n\\f\\r ]*([+-]\\d{2})\\z',
+                  '$1:00'
+                ),
+                '^(\\d{4}-\\d{2}-\\d{2}[ T]\\d{1,2}:\\d{2})(Z|[+-])',
+                '$1:00$2'
+              ) AS TIMESTAMP_LTZ),
+              (
+                (
+                  :shop_tz
+                )
+              )
+            ) AS TIMESTAMP_NTZ)
+            WHEN LENGTH(v) = 10
+            THEN TRY_TO_TIMESTAMP(
               REGEXP_REPLACE(
                 REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
                 '[\\t\\n\\x0B\\f\\r ]+',
                 ' '
               ),
               'yyyy-M-d'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d h:m:s a'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d h:m a'
             )
-          )
-        END
-      )[0]
-    ) AS DATE) AS consent_sms_withdrawn_date,
-    CAST(COALESCE(
-      CASE
-        WHEN LENGTH((
-          source.consent_zalo_withdrawn_date
-        )) = 19
-        AND SUBSTRING((
-          source.consent_zalo_withdrawn_date
-        ), 5, 1) = '-'
-        THEN TRY_TO_TIMESTAMP(
-          REGEXP_REPLACE(
-            REGEXP_REPLACE(
-              (
-                source.consent_zalo_withdrawn_date
-              ),
-              '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z',
-              ''
-            ),
-            '[\\t\\n\\x0B\\f\\r ]+',
-            ' '
-          ),
-          'yyyy-M-d H:m:s'
-        )
-      END,
-      TRANSFORM(
-        ARRAY(
-          (
-            CASE
-              WHEN REGEXP_REPLACE(
-                (
-                  (
-                    source.consent_zalo_withdrawn_date
-                  )
-                ),
-                '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                ''
-              ) RLIKE '^\\d{4}-\\d{2}-\\d{2}'
-              THEN REGEXP_REPLACE(
-                (
-                  (
-                    source.consent_zalo_withdrawn_date
-                  )
-                ),
-                '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                ''
-              )
-              ELSE TRANSFORM(
-                ARRAY(
-                  STRUCT(
-                    REGEXP_EXTRACT(
-                      REGEXP_REPLACE(
-                        (
-                          (
-                            (
-                              source.consent_zalo_withdrawn_date
-                            )
-                          )
-                        ),
-                        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                        ''
-                      ),
-                      '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z'
-                    ) AS a,
-                    REGEXP_EXTRACT(
-                      REGEXP_REPLACE(
-                        (
-                          (
-                            (
-                              source.consent_zalo_withdrawn_date
-                            )
-                          )
-                        ),
-                        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                        ''
-                      ),
-                      '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
-                      2
-                    ) AS b,
-                    REGEXP_EXTRACT(
-                      REGEXP_REPLACE(
-                        (
-                          (
-                            (
-                              source.consent_zalo_withdrawn_date
-                            )
-                          )
-                        ),
-                        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                        ''
-                      ),
-                      '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
-                      3
-                    ) AS c,
-                    REGEXP_EXTRACT(
-                      REGEXP_REPLACE(
-                        (
-                          (
-                            (
-                              source.consent_zalo_withdrawn_date
-                            )
-                          )
-                        ),
-                        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                        ''
-                      ),
-                      '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
-                      4
-                    ) AS rest
-                  )
-                ),
-                p -> TRANSFORM(
-                  ARRAY(
-                    CASE
-                      WHEN LENGTH(p.a) = 4
-                      THEN ARRAY(p.a, p.b, p.c)
-                      WHEN LENGTH(p.a) > 2 OR p.a = ''
-                      THEN NULL
-                      WHEN (
-                        (
-                          (
-                            date_orders.consent_date_order
-                          )
-                        )
-                      ) = 'dmy'
-                      THEN ARRAY(p.c, p.b, p.a)
-                      WHEN (
-                        (
-                          (
-                            date_orders.consent_date_order
-                          )
-                        )
-                      ) = 'mdy'
-                      THEN ARRAY(p.c, p.a, p.b)
-                      WHEN (
-                        (
-                          (
-                            date_orders.consent_date_order
-                          )
-                        )
-                      ) = 'ymd'
-                      THEN ARRAY(p.a, p.b, p.c)
-                    END
-                  ),
-                  ymd -> TRANSFORM(
-                    ARRAY(
-                      CASE
-                        WHEN LENGTH((
-                          ymd[0]
-                        )) = 4
-                        THEN (
-                          ymd[0]
-                        )
-                        WHEN LENGTH((
-                          ymd[0]
-                        )) = 2
-                        AND 2000 + CAST((
-                          ymd[0]
-                        ) AS INT) <= (
-                          (
-                            (
-                              9999
-                            )
-                          )
-                        )
-                        THEN CAST(2000 + CAST((
-                          ymd[0]
-                        ) AS INT) AS STRING)
-                        WHEN LENGTH((
-                          ymd[0]
-                        )) = 2
-                        THEN CAST(1900 + CAST((
-                          ymd[0]
-                        ) AS INT) AS STRING)
-                      END
-                    ),
-                    y -> CASE
-                      WHEN NOT y IS NULL
-                      AND LENGTH(ymd[1]) BETWEEN 1 AND 2
-                      AND LENGTH(ymd[2]) BETWEEN 1 AND 2
-                      THEN y || '-' || LPAD(ymd[1], 2, '0') || '-' || LPAD(ymd[2], 2, '0') || p.rest
-                    END
-                  )[0]
-                )[0]
-              )[0]
-            END
-          )
-        ),
-        v -> CASE
-          WHEN v RLIKE '^\\d{4}-\\d{2}-\\d{2}[ T]([01]?\\d|2[0-3]):[^\\n]*(Z|[+-](0\\d|1[0-8])(:?\\d{2})?)\\z'
-          THEN CAST(FROM_UTC_TIMESTAMP(
-            TRY_CAST(REGEXP_REPLACE(
-              REGEXP_REPLACE(
+            ELSE COALESCE(
+              TRY_TO_TIMESTAMP(
                 REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '[\\t\\n\\f\\r ]+Z\\z', 'Z'),
-                  '[\\t\\n\\f\\r ]*([+-]\\d{2}):?(\\d{2})\\z',
-                  '$1:$2'
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
                 ),
-                '[\\t\\n\\f\\r ]*([+-]\\d{2})\\z',
-                '$1:00'
+                'yyyy-M-d H:m:s'
               ),
-              '^(\\d{4}-\\d{2}-\\d{2}[ T]\\d{1,2}:\\d{2})(Z|[+-])',
-              '$1:00$2'
-            ) AS TIMESTAMP_LTZ),
-            (
-              (
-                :shop_tz
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d H:m'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d\'T\'H:m:s'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d\'T\'H:m'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d H:m:s.SSSSSS'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d\'T\'H:m:s.SSSSSS'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d h:m:s a'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d h:m a'
               )
             )
-          ) AS TIMESTAMP_NTZ)
-          WHEN LENGTH(v) = 10
+          END
+        )[0]
+      ) AS DATE)
+    END AS consent_sms_withdrawn_date,
+    CASE
+      WHEN NOT source.consent_zalo_withdrawn_date IS NULL
+      THEN CAST(COALESCE(
+        CASE
+          WHEN LENGTH((
+            source.consent_zalo_withdrawn_date
+          )) = 19
+          AND SUBSTRING((
+            source.consent_zalo_withdrawn_date
+          ), 5, 1) = '-'
           THEN TRY_TO_TIMESTAMP(
             REGEXP_REPLACE(
-              REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+              REGEXP_REPLACE(
+                (
+                  source.consent_zalo_withdrawn_date
+                ),
+                '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z',
+                ''
+              ),
               '[\\t\\n\\x0B\\f\\r ]+',
               ' '
             ),
-            'yyyy-M-d'
+            'yyyy-M-d H:m:s'
           )
-          ELSE COALESCE(
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d H:m:s'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d H:m'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d\'T\'H:m:s'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d\'T\'H:m'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d H:m:s.SSSSSS'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d\'T\'H:m:s.SSSSSS'
-            ),
-            TRY_TO_TIMESTAMP(
+        END,
+        TRANSFORM(
+          ARRAY(
+            (
+              CASE
+                WHEN REGEXP_REPLACE(
+                  (
+                    (
+                      source.consent_zalo_withdrawn_date
+                    )
+                  ),
+                  '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                  ''
+                ) RLIKE '^\\d{4}-\\d{2}-\\d{2}'
+                THEN REGEXP_REPLACE(
+                  (
+                    (
+                      source.consent_zalo_withdrawn_date
+                    )
+                  ),
+                  '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                  ''
+                )
+                ELSE TRANSFORM(
+                  ARRAY(
+                    STRUCT(
+                      REGEXP_EXTRACT(
+                        REGEXP_REPLACE(
+                          (
+                            (
+                              (
+                                source.consent_zalo_withdrawn_date
+                              )
+                            )
+                          ),
+                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                          ''
+                        ),
+                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z'
+                      ) AS a,
+                      REGEXP_EXTRACT(
+                        REGEXP_REPLACE(
+                          (
+                            (
+                              (
+                                source.consent_zalo_withdrawn_date
+                              )
+                            )
+                          ),
+                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                          ''
+                        ),
+                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
+                        2
+                      ) AS b,
+                      REGEXP_EXTRACT(
+                        REGEXP_REPLACE(
+                          (
+                            (
+                              (
+                                source.consent_zalo_withdrawn_date
+                              )
+                            )
+                          ),
+                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                          ''
+                        ),
+                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
+                        3
+                      ) AS c,
+                      REGEXP_EXTRACT(
+                        REGEXP_REPLACE(
+                          (
+                            (
+                              (
+                                source.consent_zalo_withdrawn_date
+                              )
+                            )
+                          ),
+                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                          ''
+                        ),
+                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
+                        4
+                      ) AS rest
+                    )
+                  ),
+                  p -> TRANSFORM(
+                    ARRAY(
+                      CASE
+                        WHEN LENGTH(p.a) = 4
+                        THEN ARRAY(p.a, p.b, p.c)
+                        WHEN LENGTH(p.a) > 2 OR p.a = ''
+                        THEN NULL
+                        WHEN (
+                          (
+                            (
+                              date_orders.consent_date_order
+                            )
+                          )
+                        ) = 'dmy'
+                        THEN ARRAY(p.c, p.b, p.a)
+                        WHEN (
+                          (
+                            (
+                              date_orders.consent_date_order
+                            )
+                          )
+                        ) = 'mdy'
+                        THEN ARRAY(p.c, p.a, p.b)
+                        WHEN (
+                          (
+                            (
+                              date_orders.consent_date_order
+                            )
+                          )
+                        ) = 'ymd'
+                        THEN ARRAY(p.a, p.b, p.c)
+                      END
+                    ),
+                    ymd -> TRANSFORM(
+                      ARRAY(
+                        CASE
+                          WHEN LENGTH((
+                            ymd[0]
+                          )) = 4
+                          THEN (
+                            ymd[0]
+                          )
+                          WHEN LENGTH((
+                            ymd[0]
+                          )) = 2
+                          AND 2000 + CAST((
+                            ymd[0]
+                          ) AS INT) <= (
+                            (
+                              (
+                                9999
+                              )
+                            )
+                          )
+                          THEN CAST(2000 + CAST((
+                            ymd[0]
+                          ) AS INT) AS STRING)
+                          WHEN LENGTH((
+                            ymd[0]
+                          )) = 2
+                          THEN CAST(1900 + CAST((
+                            ymd[0]
+                          ) AS INT) AS STRING)
+                        END
+                      ),
+                      y -> CASE
+                        WHEN NOT y IS NULL
+                        AND LENGTH(ymd[1]) BETWEEN 1 AND 2
+                        AND LENGTH(ymd[2]) BETWEEN 1 AND 2
+                        THEN y || '-' || LPAD(ymd[1], 2, '0') || '-' || LPAD(ymd[2], 2, '0') || p.rest
+                      END
+                    )[0]
+                  )[0]
+                )[0]
+              END
+            )
+          ),
+          v -> CASE
+            WHEN v RLIKE '^\\d{4}-\\d{2}-\\d{2}[ T]([01]?\\d|2[0-3]):[^\\n]*(Z|[+-](0\\d|1[0-8])(:?\\d{2})?)\\z'
+            THEN CAST(FROM_UTC_TIMESTAMP(
+              TRY_CAST(REGEXP_REPLACE(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(
+                    REGEXP_REPLACE(v, '[\\t\\n\\f\\r ]+Z\\z', 'Z'),
+                    '[\\t\\n\\f\\r ]*([+-]\\d{2}):?(\\d{2})\\z',
+                    '$1:$2'
+                  ),
+                  '[\\t\\n\\f\\r ]*([+-]\\d{2})\\z',
+                  '$1:00'
+                ),
+                '^(\\d{4}-\\d{2}-\\d{2}[ T]\\d{1,2}:\\d{2})(Z|[+-])',
+                '$1:00$2'
+              ) AS TIMESTAMP_LTZ),
+              (
+                (
+                  :shop_tz
+                )
+              )
+            ) AS TIMESTAMP_NTZ)
+            WHEN LENGTH(v) = 10
+            THEN TRY_TO_TIMESTAMP(
               REGEXP_REPLACE(
                 REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
                 '[\\t\\n\\x0B\\f\\r ]+',
                 ' '
               ),
               'yyyy-M-d'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d h:m:s a'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d h:m a'
             )
-          )
-        END
-      )[0]
-    ) AS DATE) AS consent_zalo_withdrawn_date,
-    CAST(COALESCE(
-      CASE
-        WHEN LENGTH((
-          source.consent_email_withdrawn_date
-        )) = 19
-        AND SUBSTRING((
-          source.consent_email_withdrawn_date
-        ), 5, 1) = '-'
-        THEN TRY_TO_TIMESTAMP(
-          REGEXP_REPLACE(
-            REGEXP_REPLACE(
-              (
-                source.consent_email_withdrawn_date
-              ),
-              '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z',
-              ''
-            ),
-            '[\\t\\n\\x0B\\f\\r ]+',
-            ' '
-          ),
-          'yyyy-M-d H:m:s'
-        )
-      END,
-      TRANSFORM(
-        ARRAY(
-          (
-            CASE
-              WHEN REGEXP_REPLACE(
-                (
-                  (
-                    source.consent_email_withdrawn_date
-                  )
-                ),
-                '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                ''
-              ) RLIKE '^\\d{4}-\\d{2}-\\d{2}'
-              THEN REGEXP_REPLACE(
-                (
-                  (
-                    source.consent_email_withdrawn_date
-                  )
-                ),
-                '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                ''
-              )
-              ELSE TRANSFORM(
-                ARRAY(
-                  STRUCT(
-                    REGEXP_EXTRACT(
-                      REGEXP_REPLACE(
-                        (
-                          (
-                            (
-                              source.consent_email_withdrawn_date
-                            )
-                          )
-                        ),
-                        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                        ''
-                      ),
-                      '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z'
-                    ) AS a,
-                    REGEXP_EXTRACT(
-                      REGEXP_REPLACE(
-                        (
-                          (
-                            (
-                              source.consent_email_withdrawn_date
-                            )
-                          )
-                        ),
-                        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                        ''
-                      ),
-                      '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
-                      2
-                    ) AS b,
-                    REGEXP_EXTRACT(
-                      REGEXP_REPLACE(
-                        (
-                          (
-                            (
-                              source.consent_email_withdrawn_date
-                            )
-                          )
-                        ),
-                        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                        ''
-                      ),
-                      '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
-                      3
-                    ) AS c,
-                    REGEXP_EXTRACT(
-                      REGEXP_REPLACE(
-                        (
-                          (
-                            (
-                              source.consent_email_withdrawn_date
-                            )
-                          )
-                        ),
-                        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                        ''
-                      ),
-                      '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
-                      4
-                    ) AS rest
-                  )
-                ),
-                p -> TRANSFORM(
-                  ARRAY(
-                    CASE
-                      WHEN LENGTH(p.a) = 4
-                      THEN ARRAY(p.a, p.b, p.c)
-                      WHEN LENGTH(p.a) > 2 OR p.a = ''
-                      THEN NULL
-                      WHEN (
-                        (
-                          (
-                            date_orders.consent_date_order
-                          )
-                        )
-                      ) = 'dmy'
-                      THEN ARRAY(p.c, p.b, p.a)
-                      WHEN (
-                        (
-                          (
-                            date_orders.consent_date_order
-                          )
-                        )
-                      ) = 'mdy'
-                      THEN ARRAY(p.c, p.a, p.b)
-                      WHEN (
-                        (
-                          (
-                            date_orders.consent_date_order
-                          )
-                        )
-                      ) = 'ymd'
-                      THEN ARRAY(p.a, p.b, p.c)
-                    END
-                  ),
-                  ymd -> TRANSFORM(
-                    ARRAY(
-                      CASE
-                        WHEN LENGTH((
-                          ymd[0]
-                        )) = 4
-                        THEN (
-                          ymd[0]
-                        )
-                        WHEN LENGTH((
-                          ymd[0]
-                        )) = 2
-                        AND 2000 + CAST((
-                          ymd[0]
-                        ) AS INT) <= (
-                          (
-                            (
-                              9999
-                            )
-                          )
-                        )
-                        THEN CAST(2000 + CAST((
-                          ymd[0]
-                        ) AS INT) AS STRING)
-                        WHEN LENGTH((
-                          ymd[0]
-                        )) = 2
-                        THEN CAST(1900 + CAST((
-                          ymd[0]
-                        ) AS INT) AS STRING)
-                      END
-                    ),
-                    y -> CASE
-                      WHEN NOT y IS NULL
-                      AND LENGTH(ymd[1]) BETWEEN 1 AND 2
-                      AND LENGTH(ymd[2]) BETWEEN 1 AND 2
-                      THEN y || '-' || LPAD(ymd[1], 2, '0') || '-' || LPAD(ymd[2], 2, '0') || p.rest
-                    END
-                  )[0]
-                )[0]
-              )[0]
-            END
-          )
-        ),
-        v -> CASE
-          WHEN v RLIKE '^\\d{4}-\\d{2}-\\d{2}[ T]([01]?\\d|2[0-3]):[^\\n]*(Z|[+-](0\\d|1[0-8])(:?\\d{2})?)\\z'
-          THEN CAST(FROM_UTC_TIMESTAMP(
-            TRY_CAST(REGEXP_REPLACE(
-              REGEXP_REPLACE(
+            ELSE COALESCE(
+              TRY_TO_TIMESTAMP(
                 REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '[\\t\\n\\f\\r ]+Z\\z', 'Z'),
-                  '[\\t\\n\\f\\r ]*([+-]\\d{2}):?(\\d{2})\\z',
-                  '$1:$2'
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
                 ),
-                '[\\t\\n\\f\\r ]*([+-]\\d{2})\\z',
-                '$1:00'
+                'yyyy-M-d H:m:s'
               ),
-              '^(\\d{4}-\\d{2}-\\d{2}[ T]\\d{1,2}:\\d{2})(Z|[+-])',
-              '$1:00$2'
-            ) AS TIMESTAMP_LTZ),
-            (
-              (
-                :shop_tz
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d H:m'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d\'T\'H:m:s'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d\'T\'H:m'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d H:m:s.SSSSSS'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d\'T\'H:m:s.SSSSSS'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d h:m:s a'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d h:m a'
               )
             )
-          ) AS TIMESTAMP_NTZ)
-          WHEN LENGTH(v) = 10
+          END
+        )[0]
+      ) AS DATE)
+    END AS consent_zalo_withdrawn_date,
+    CASE
+      WHEN NOT source.consent_email_withdrawn_date IS NULL
+      THEN CAST(COALESCE(
+        CASE
+          WHEN LENGTH((
+            source.consent_email_withdrawn_date
+          )) = 19
+          AND SUBSTRING((
+            source.consent_email_withdrawn_date
+          ), 5, 1) = '-'
           THEN TRY_TO_TIMESTAMP(
             REGEXP_REPLACE(
-              REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+              REGEXP_REPLACE(
+                (
+                  source.consent_email_withdrawn_date
+                ),
+                '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z',
+                ''
+              ),
               '[\\t\\n\\x0B\\f\\r ]+',
               ' '
             ),
-            'yyyy-M-d'
+            'yyyy-M-d H:m:s'
           )
-          ELSE COALESCE(
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d H:m:s'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d H:m'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d\'T\'H:m:s'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d\'T\'H:m'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d H:m:s.SSSSSS'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d\'T\'H:m:s.SSSSSS'
-            ),
-            TRY_TO_TIMESTAMP(
+        END,
+        TRANSFORM(
+          ARRAY(
+            (
+              CASE
+                WHEN REGEXP_REPLACE(
+                  (
+                    (
+                      source.consent_email_withdrawn_date
+                    )
+                  ),
+                  '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                  ''
+                ) RLIKE '^\\d{4}-\\d{2}-\\d{2}'
+                THEN REGEXP_REPLACE(
+                  (
+                    (
+                      source.consent_email_withdrawn_date
+                    )
+                  ),
+                  '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                  ''
+                )
+                ELSE TRANSFORM(
+                  ARRAY(
+                    STRUCT(
+                      REGEXP_EXTRACT(
+                        REGEXP_REPLACE(
+                          (
+                            (
+                              (
+                                source.consent_email_withdrawn_date
+                              )
+                            )
+                          ),
+                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                          ''
+                        ),
+                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z'
+                      ) AS a,
+                      REGEXP_EXTRACT(
+                        REGEXP_REPLACE(
+                          (
+                            (
+                              (
+                                source.consent_email_withdrawn_date
+                              )
+                            )
+                          ),
+                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                          ''
+                        ),
+                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
+                        2
+                      ) AS b,
+                      REGEXP_EXTRACT(
+                        REGEXP_REPLACE(
+                          (
+                            (
+                              (
+                                source.consent_email_withdrawn_date
+                              )
+                            )
+                          ),
+                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                          ''
+                        ),
+                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
+                        3
+                      ) AS c,
+                      REGEXP_EXTRACT(
+                        REGEXP_REPLACE(
+                          (
+                            (
+                              (
+                                source.consent_email_withdrawn_date
+                              )
+                            )
+                          ),
+                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                          ''
+                        ),
+                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
+                        4
+                      ) AS rest
+                    )
+                  ),
+                  p -> TRANSFORM(
+                    ARRAY(
+                      CASE
+                        WHEN LENGTH(p.a) = 4
+                        THEN ARRAY(p.a, p.b, p.c)
+                        WHEN LENGTH(p.a) > 2 OR p.a = ''
+                        THEN NULL
+                        WHEN (
+                          (
+                            (
+                              date_orders.consent_date_order
+                            )
+                          )
+                        ) = 'dmy'
+                        THEN ARRAY(p.c, p.b, p.a)
+                        WHEN (
+                          (
+                            (
+                              date_orders.consent_date_order
+                            )
+                          )
+                        ) = 'mdy'
+                        THEN ARRAY(p.c, p.a, p.b)
+                        WHEN (
+                          (
+                            (
+                              date_orders.consent_date_order
+                            )
+                          )
+                        ) = 'ymd'
+                        THEN ARRAY(p.a, p.b, p.c)
+                      END
+                    ),
+                    ymd -> TRANSFORM(
+                      ARRAY(
+                        CASE
+                          WHEN LENGTH((
+                            ymd[0]
+                          )) = 4
+                          THEN (
+                            ymd[0]
+                          )
+                          WHEN LENGTH((
+                            ymd[0]
+                          )) = 2
+                          AND 2000 + CAST((
+                            ymd[0]
+                          ) AS INT) <= (
+                            (
+                              (
+                                9999
+                              )
+                            )
+                          )
+                          THEN CAST(2000 + CAST((
+                            ymd[0]
+                          ) AS INT) AS STRING)
+                          WHEN LENGTH((
+                            ymd[0]
+                          )) = 2
+                          THEN CAST(1900 + CAST((
+                            ymd[0]
+                          ) AS INT) AS STRING)
+                        END
+                      ),
+                      y -> CASE
+                        WHEN NOT y IS NULL
+                        AND LENGTH(ymd[1]) BETWEEN 1 AND 2
+                        AND LENGTH(ymd[2]) BETWEEN 1 AND 2
+                        THEN y || '-' || LPAD(ymd[1], 2, '0') || '-' || LPAD(ymd[2], 2, '0') || p.rest
+                      END
+                    )[0]
+                  )[0]
+                )[0]
+              END
+            )
+          ),
+          v -> CASE
+            WHEN v RLIKE '^\\d{4}-\\d{2}-\\d{2}[ T]([01]?\\d|2[0-3]):[^\\n]*(Z|[+-](0\\d|1[0-8])(:?\\d{2})?)\\z'
+            THEN CAST(FROM_UTC_TIMESTAMP(
+              TRY_CAST(REGEXP_REPLACE(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(
+                    REGEXP_REPLACE(v, '[\\t\\n\\f\\r ]+Z\\z', 'Z'),
+                    '[\\t\\n\\f\\r ]*([+-]\\d{2}):?(\\d{2})\\z',
+                    '$1:$2'
+                  ),
+                  '[\\t\\n\\f\\r ]*([+-]\\d{2})\\z',
+                  '$1:00'
+                ),
+                '^(\\d{4}-\\d{2}-\\d{2}[ T]\\d{1,2}:\\d{2})(Z|[+-])',
+                '$1:00$2'
+              ) AS TIMESTAMP_LTZ),
+              (
+                (
+                  :shop_tz
+                )
+              )
+            ) AS TIMESTAMP_NTZ)
+            WHEN LENGTH(v) = 10
+            THEN TRY_TO_TIMESTAMP(
               REGEXP_REPLACE(
                 REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
                 '[\\t\\n\\x0B\\f\\r ]+',
                 ' '
               ),
               'yyyy-M-d'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d h:m:s a'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d h:m a'
             )
-          )
-        END
-      )[0]
-    ) AS DATE) AS consent_email_withdrawn_date,
+            ELSE COALESCE(
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d H:m:s'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d H:m'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d\'T\'H:m:s'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d\'T\'H:m'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d H:m:s.SSSSSS'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d\'T\'H:m:s.SSSSSS'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d h:m:s a'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d h:m a'
+              )
+            )
+          END
+        )[0]
+      ) AS DATE)
+    END AS consent_email_withdrawn_date,
     signup_date AS signup_date_text,
     birthday AS birthday_text
   FROM source

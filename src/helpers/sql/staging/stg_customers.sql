@@ -64,49 +64,51 @@ parsed as (
         lower(trim(consent_email_withdrawn_date)) as email_withdrawn_text,
 
         ---------- dates
-        cast(parse_local_timestamp(signup_date, $shop_tz, $signup_date_order, 9999) as date)
-            as signup_date,
+        -- (a date column is parsed only where something is written: parsing a null costs as
+        -- much as a date, and a column the export lacks is null on every row)
+        case when signup_date is not null then cast(
+            parse_local_timestamp(signup_date, $shop_tz, $signup_date_order, 9999) as date
+        ) end as signup_date,
         -- a birthday written with two digits of year is in the last century when 20yy is later
-        cast(
+        case when birthday is not null then cast(
             parse_local_timestamp(birthday, $shop_tz, $birthday_order, $birthday_pivot_year) as date
-        )
-            as birthday,
+        ) end as birthday,
         -- consent dates: read as date_orders says
-        cast(
+        case when source.consent_sms_date is not null then cast(
             parse_local_timestamp(
                 source.consent_sms_date, $shop_tz, date_orders.consent_date_order, 9999
             ) as date
-        ) as consent_sms_date,
-        cast(
+        ) end as consent_sms_date,
+        case when source.consent_zalo_date is not null then cast(
             parse_local_timestamp(
                 source.consent_zalo_date, $shop_tz, date_orders.consent_date_order, 9999
             ) as date
-        ) as consent_zalo_date,
-        cast(
+        ) end as consent_zalo_date,
+        case when source.consent_email_date is not null then cast(
             parse_local_timestamp(
                 source.consent_email_date, $shop_tz, date_orders.consent_date_order, 9999
             ) as date
-        ) as consent_email_date,
-        cast(
+        ) end as consent_email_date,
+        case when source.consent_withdrawn_date is not null then cast(
             parse_local_timestamp(
                 source.consent_withdrawn_date, $shop_tz, date_orders.consent_date_order, 9999
             ) as date
-        ) as consent_withdrawn_date,
-        cast(
+        ) end as consent_withdrawn_date,
+        case when source.consent_sms_withdrawn_date is not null then cast(
             parse_local_timestamp(
                 source.consent_sms_withdrawn_date, $shop_tz, date_orders.consent_date_order, 9999
             ) as date
-        ) as consent_sms_withdrawn_date,
-        cast(
+        ) end as consent_sms_withdrawn_date,
+        case when source.consent_zalo_withdrawn_date is not null then cast(
             parse_local_timestamp(
                 source.consent_zalo_withdrawn_date, $shop_tz, date_orders.consent_date_order, 9999
             ) as date
-        ) as consent_zalo_withdrawn_date,
-        cast(
+        ) end as consent_zalo_withdrawn_date,
+        case when source.consent_email_withdrawn_date is not null then cast(
             parse_local_timestamp(
                 source.consent_email_withdrawn_date, $shop_tz, date_orders.consent_date_order, 9999
             ) as date
-        ) as consent_email_withdrawn_date,
+        ) end as consent_email_withdrawn_date,
         signup_date as signup_date_text,
         birthday as birthday_text
 
