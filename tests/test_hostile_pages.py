@@ -121,21 +121,23 @@ def run_page(page: str, params: dict) -> nbformat.NotebookNode:
 
     source = next((NOTEBOOKS_DIR / "src").glob(f"{page}_*.py")).read_text(encoding="utf-8")
     shell = InteractiveShell.instance()
-    shell.reset(new_session=False)
     nb = nbformat.v4.new_notebook()
-    for is_parameters, code in notebook_cells(source):
-        cell = nbformat.v4.new_code_cell(code)
-        if is_parameters:
-            cell.metadata["tags"] = ["parameters"]
-            code += "\n" + "\n".join(f"{k} = {v!r}" for k, v in params.items())
-        with capture_output() as captured:
-            result = shell.run_cell(_shown_last(code), store_history=False)
-        if not result.success:
-            raise result.error_in_exec or result.error_before_exec
-        cell.outputs = [nbformat.v4.new_output("display_data", data=o.data,
-                                               metadata=o.metadata or {})
-                        for o in captured.outputs]
-        nb.cells.append(cell)
+    try:
+        for is_parameters, code in notebook_cells(source):
+            cell = nbformat.v4.new_code_cell(code)
+            if is_parameters:
+                cell.metadata["tags"] = ["parameters"]
+                code += "\n" + "\n".join(f"{k} = {v!r}" for k, v in params.items())
+            with capture_output() as captured:
+                result = shell.run_cell(_shown_last(code), store_history=False)
+            if not result.success:
+                raise result.error_in_exec or result.error_before_exec
+            cell.outputs = [nbformat.v4.new_output("display_data", data=o.data,
+                                                   metadata=o.metadata or {})
+                            for o in captured.outputs]
+            nb.cells.append(cell)
+    finally:  # the next page (and every other test) starts without this shell
+        InteractiveShell.clear_instance()
     return nb
 
 
