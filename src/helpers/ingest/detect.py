@@ -4,15 +4,22 @@ the setting to choose; never guessed silently."""
 
 from __future__ import annotations
 
+import functools
+import re
 from pathlib import Path
 
 from helpers.core.errors import IngestError
 from helpers.engine import db
 from helpers.ingest.mappings import (
+    SECTIONS,
     MappingError,
     auto_mapping,
+    candidates,
+    check_timezone,
     header_key,
     load_mapping,
+    pick_columns,
+    shipped,
 )
 from helpers.ingest.readers import read_headers
 
@@ -56,10 +63,12 @@ def _evidence(con, stager, model: str, view: str, column_sql: str) -> tuple:
 def decide_date_order(con, column_sql: str, source: str, setting: tuple[str, str], where: str,
                        detected: list[str], fallback: str | None = None, stager=None) -> str:
     """dmy / mdy / ymd from the setting (and who set it), or from the whole column when the
-    setting is auto."""
+    setting is auto. Dates of customers (birthdays, signup dates) are never shown as examples."""
     setting, set_by = setting
     row = _evidence(con, stager, "export_date_evidence", "date_texts", column_sql)
     non_iso, day_first, month_first, two_digit, day_ex, month_ex, examples = row
+    if "raw_customers" in column_sql:
+        day_ex = month_ex = examples = [PRIVATE]
     if two_digit:
         detected.append(f"{source}: {two_digit:,} dates with a two-digit year, read as 20yy")
     if setting != "auto":
@@ -146,6 +155,9 @@ def decide_decimal_mark(con, column_sql: str, source: str, setting: tuple[str, s
     return "."
 
 
+PRIVATE = "<not shown: a customer's data>"
+
+
 def _show(examples) -> str:
     values = [v for v in dict.fromkeys(examples or []) if v is not None]
     return ", ".join(f"'{v}'" for v in values) or "–"
@@ -185,6 +197,7 @@ def resolve_mapping(mapping, files: list[Path], encoding: str, detected: list[st
                      section: str = "orders") -> dict:
     if isinstance(mapping, dict):
         return load_mapping(mapping)
+    headers = None
     try:
         if str(mapping) == "auto":
             headers = read_headers(files[0], encoding=encoding)
@@ -194,10 +207,86 @@ def resolve_mapping(mapping, files: list[Path], encoding: str, detected: list[st
         else:
             chosen = load_mapping(mapping)
     except MappingError as exc:
+        if headers is not None:
+            raise IngestError(private_headers(str(exc), headers, section, files[0].name)) from None
         raise IngestError(str(exc)) from None
     if chosen.get("unsupported"):
         raise IngestError(f"{files[0].name}: {chosen['unsupported'].strip()}")
     return chosen
+
+
+DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+
+
+def shop_timezone(shop_tz: str | None, mapping: dict, detected: list[str]) -> str:
+    """The zone a timestamp with an offset (text such as 2026-11-01T01:30:00+07:00, or a Parquet
+    timestamp with a zone) is turned into before its date is taken: the mapping's `timezone`,
+    the shop_tz parameter, or Asia/Ho_Chi_Minh; the two set differently is a stop."""
+    run = check_timezone(shop_tz or DEFAULT_TIMEZONE, "shop_tz", IngestError)
+    given = mapping.get("timezone")
+    if given is None:
+        return run
+    given = check_timezone(given, f"{where_set(mapping)}: timezone", IngestError)
+    if run not in (DEFAULT_TIMEZONE, given):
+        raise IngestError(f"the shop_tz parameter says {run}, and {where_set(mapping)} says "
+                          f"timezone: {given}: set the shop's time zone in one place")
+    if given != DEFAULT_TIMEZONE:
+        detected.append(f"timestamps with a zone are read in {given} (timezone in "
+                        f"{where_set(mapping)})")
+    return given
+
+
+# ---------------------------------------------------------------- headers that may be a customer
+
+# a header names a column: no '@', no three digits in a row (a phone, a date, an amount, an id)
+_NOT_A_HEADER = re.compile(r"@|\d{3}")
+
+
+def looks_like_header(headers: list[str], section: str) -> bool:
+    """Whether a first line may be shown in a message: every cell reads like a column name (an
+    order line always has a date or an amount); in a customers file, at least one is also a
+    column some shipped mapping knows, since a customers file without its header row starts
+    with a customer (a name and a province read like words): such a line is never shown."""
+    cells = [str(h).strip() for h in headers if str(h).strip()]
+    if not cells or any(len(c) > 60 or _NOT_A_HEADER.search(c) for c in cells):
+        return False
+    return section != "customers" or any(header_key(c) in _known_headers() for c in cells)
+
+
+@functools.cache
+def _known_headers() -> frozenset[str]:
+    known = {header_key(c) for columns in SECTIONS.values() for c in columns}
+    for name in shipped():
+        mapping = load_mapping(name)
+        for section in SECTIONS:
+            for spec in (mapping.get(section) or {}).values():
+                known |= {header_key(c) for c in candidates(spec)}
+    return frozenset(known)
+
+
+def private_headers(message: str, headers: list[str], section: str, file_name: str) -> str:
+    """A mapping's message about a file's header, or, when that first line does not look like a
+    header (looks_like_header), one that says what was expected and how many fields the line
+    has, without its cells."""
+    if looks_like_header(headers, section):
+        return message
+    names = list(SECTIONS.get(section, SECTIONS["orders"]))
+    expected = ", ".join(names[:7]) + (", …" if len(names) > 7 else "")
+    return (f"{file_name}: the first line does not look like a header row: it has "
+            f"{len(headers)} field{'s' if len(headers) != 1 else ''}, which do not read as column "
+            f"names (numbers, dates, e-mail addresses, or no column a mapping knows); they are "
+            f"not shown here, as they may be a customer's data. The file needs its "
+            f"header row, naming the columns ({section}: {expected}); export it again with "
+            f"its header, or write a mapping for its columns and set `mapping` to it.")
+
+
+def pick_columns_privately(headers: list[str], section: str, mapping: dict, *, file_name: str):
+    """mappings.pick_columns, whose message names the file's columns only when its first line
+    looks like a header."""
+    try:
+        return pick_columns(headers, section, mapping, file_name=file_name)
+    except MappingError as exc:
+        raise MappingError(private_headers(str(exc), headers, section, file_name)) from None
 
 
 def where_set(mapping: dict) -> str:

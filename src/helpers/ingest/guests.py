@@ -180,10 +180,12 @@ def check_ids(con, checked: str, columns: tuple[str, ...], where: str) -> None:
             first = con.execute(f"select source_file, source_line from {checked} where "
                                 f"regexp_matches({column}, ?) order by all limit 1",
                                 [SCIENTIFIC]).fetchall()[0]
+            # a customer key may be a phone number Excel rounded: its values are not shown
+            shown = (f"{n:,}{'+' if n >= 1000 else ''} values" if column == "customer_id" else
+                     f"{', '.join(repr(e) for e in examples)}{' and more' if n > 3 else ''}")
             raise IngestError(
                 f"{first[0]}, line {first[1]}: {column} holds numbers in scientific "
-                f"notation ({', '.join(repr(e) for e in examples)}{' and more' if n > 3 else ''}):"
-                f" {EXCEL_CAUSE}. Nothing was loaded.")
+                f"notation ({shown}): {EXCEL_CAUSE}. Nothing was loaded.")
     if "order_id" not in columns:
         return
     shared = con.execute(f"""

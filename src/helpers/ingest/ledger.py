@@ -57,7 +57,10 @@ def account_rows(con, kind, checked, raws, mapping, cache, staged_name, quaranti
                       "rows_read": read + len(raw.bad_rows),
                       "rows_loaded": clean + (0 if drop_duplicates else duplicates),
                       "rows_quarantined": quarantined + len(raw.bad_rows),
-                      "duplicates_dropped": duplicates if drop_duplicates else 0})
+                      "duplicates_dropped": duplicates if drop_duplicates else 0}
+                     # a CSV's lines: header lines + rows read + lines inside quoted values
+                     | ({"lines": raw.lines} if raw.lines and raw.lines["lines"] is not None
+                        else {}))
     rows_read = sum(f["rows_read"] for f in files)
     quarantined = sum(f["rows_quarantined"] for f in files)
     duplicates = sum(per_file.get(r.label, (0, 0, 0, 0))[3] for r in raws)

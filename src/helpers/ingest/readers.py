@@ -21,6 +21,8 @@ from helpers.core.safety import (
     map_in_processes,
     usable_cores,
 )
+from helpers.ingest import lines
+from helpers.ingest.file_checks import check_workbook
 from helpers.ingest.mappings import (
     header_key,
 )
@@ -44,6 +46,9 @@ class RawFile:
     # rows that could not be split into the header's columns: (line, text, fields found)
     bad_rows: list = field(default_factory=list)
     notes: list = field(default_factory=list)
+    # a CSV's line accounting (lines.LineCounter.account): lines, header lines, records, lines
+    # inside quoted values
+    lines: dict | None = None
 
 
 def _sniff_delimiter(first_line: str) -> str:
@@ -78,10 +83,11 @@ def _writer_for(target: Path, width: int) -> tuple[pa.Schema, pq.ParquetWriter]:
 
 
 def _write_batches(target: Path, label: str, width: int, batches, first_line: int,
-                   lines_for=None) -> int:
+                   lines_for=None, numbering=None) -> int:
     """Write text batches (lists of columns) with their file and line; returns the row count.
 
-    lines_for(n) gives the line numbers of the next n rows when some lines were skipped."""
+    lines_for(n) gives the line numbers of the next n rows when some lines were skipped;
+    numbering(columns) the start lines of a batch's rows (a CSV's lines.LineCounter)."""
     schema, writer = _writer_for(target, width)
     line = first_line
     count = 0
@@ -90,8 +96,12 @@ def _write_batches(target: Path, label: str, width: int, batches, first_line: in
             n = len(columns[0]) if columns else 0
             if n == 0:
                 continue
-            numbers = (pa.array(np.arange(line, line + n, dtype=np.int64)) if lines_for is None
-                       else pa.array(lines_for(n), pa.int64()))
+            if numbering is not None:
+                numbers = pa.array(numbering(columns), pa.int64())
+            elif lines_for is None:
+                numbers = pa.array(np.arange(line, line + n, dtype=np.int64))
+            else:
+                numbers = pa.array(lines_for(n), pa.int64())
             arrays = list(columns) + [pa.repeat(pa.scalar(label, pa.string()), n), numbers]
             writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
             line += n
@@ -221,15 +231,27 @@ def _csv_to_parquet(path: Path, label: str, target: Path, *, encoding: str) -> R
         for batch in reader:
             yield [batch.column(i) for i in range(width)]
 
-    try:
+    file_lines = lines.scan(path, delimiter, arrow_encoding)
+
+    def convert(threads: bool) -> tuple[int, list, lines.LineCounter]:
         bad: list = []
-        rows = _write_batches(target, label, width, read(True, bad), first_line=2 + skipped)
+        # the threaded reader does not number the rows it sets aside: when there are some, the
+        # file is read again in one thread, and only that reading places them
+        counter = lines.LineCounter(path, headers, delimiter, file_lines, 2 + skipped,
+                                    [] if threads else bad,
+                                    records=None if threads else _skipping(2 + skipped, bad))
+        count = _write_batches(target, label, width, read(threads, bad), first_line=2 + skipped,
+                               numbering=counter.numbers)
+        return count, bad, counter
+
+    try:
+        rows, bad, counter = convert(True)
         if bad:
             # rows with another number of fields are set aside; read again in one thread, which
-            # tells their line numbers, so every other row keeps its own line
-            bad = []
-            rows = _write_batches(target, label, width, read(False, bad), first_line=2 + skipped,
-                                  lines_for=_skipping(2 + skipped, bad))
+            # tells their record numbers, so every other row keeps its own line
+            rows, bad, counter = convert(False)
+        counter.finish()
+        accounted = counter.account(1 + skipped)
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
         message = str(exc)
         if isinstance(exc, UnicodeDecodeError) or "utf8" in message.lower():
@@ -238,7 +260,15 @@ def _csv_to_parquet(path: Path, label: str, target: Path, *, encoding: str) -> R
         reason = ": ".join(message.splitlines()[0].split(": ")[:2])
         raise IngestError(f"{path.name}: not a readable CSV ({reason}). Check the delimiter and "
                           f"quoting.") from None
-    raw = RawFile(path, label, headers, target, rows, bad_rows=bad, notes=notes)
+    except IngestError:
+        target.unlink(missing_ok=True)
+        raise
+    if accounted["lines_in_quoted_values"]:
+        notes.append(f"{path.name}: {accounted['lines_in_quoted_values']:,} line breaks inside "
+                     f"quoted values (multi-line notes or addresses) read as part of their rows; "
+                     f"every row keeps the line it starts on")
+    raw = RawFile(path, label, headers, target, rows, bad_rows=bad, notes=notes,
+                  lines=accounted)
     return raw
 
 
@@ -279,6 +309,12 @@ def _as_text(column: pa.Array) -> pa.Array:
         return column
     if pa.types.is_large_string(column.type) or pa.types.is_dictionary(column.type):
         return column.cast(pa.string())
+    if pa.types.is_timestamp(column.type) and column.type.tz is not None:
+        # a moment (timestamp with a zone) is written as UTC with its offset: staging turns it
+        # into the shop's local time (shop_tz, or the mapping's timezone) before taking a date,
+        # as it does for text with an offset; 01:30 on 1 November in Vietnam stays 1 November
+        utc = column.cast(pa.timestamp("s", tz="UTC"), safe=False)
+        return pc.strftime(utc, format="%Y-%m-%d %H:%M:%S+00:00")
     if pa.types.is_timestamp(column.type):
         return pc.strftime(column, format="%Y-%m-%d %H:%M:%S")
     return column.cast(pa.string())
@@ -286,14 +322,7 @@ def _as_text(column: pa.Array) -> pa.Array:
 
 def _xlsx_to_parquet(path: Path, label: str, target: Path) -> RawFile:
     """The first sheet, row by row (python-calamine), written in batches."""
-    from python_calamine import CalamineWorkbook
-
-    try:
-        book = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises its own error types
-        raise IngestError(f"{path.name}: not a readable Excel workbook ({exc})") from None
-    sheet = book.get_sheet_by_index(0)
-    rows = sheet.iter_rows()
+    rows = _sheet_rows(path)
     top = list(itertools.islice(rows, TITLE_ROWS_LOOKED_AT))
     if not top:
         raise IngestError(f"{path.name}: the first sheet is empty; it needs a header row.")
@@ -334,6 +363,47 @@ def _xlsx_to_parquet(path: Path, label: str, target: Path) -> RawFile:
                      f"keeps only 15, so ids stored as numbers may have lost digits. Format id "
                      f"columns as text in the export")
     return RawFile(path, label, headers, target, count, notes=notes)
+
+
+def _sheet_rows(path: Path):
+    """The first sheet's rows (python-calamine), after file_checks.check_workbook; every error
+    of the reader said in words that name the file (never the reader's own message, which may
+    quote a cell)."""
+    import python_calamine
+
+    check_workbook(path)
+    try:
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        rows = book.get_sheet_by_index(0).iter_rows()
+    except Exception as exc:  # noqa: BLE001 - calamine raises its own error types
+        raise IngestError(_workbook_error(path, exc)) from None
+
+    def guarded():
+        try:
+            yield from rows
+        except Exception as exc:  # noqa: BLE001
+            raise IngestError(_workbook_error(path, exc)) from None
+
+    return guarded()
+
+
+def _workbook_error(path: Path, exc: Exception) -> str:
+    import python_calamine
+
+    if isinstance(exc, python_calamine.PasswordError):
+        return (f"{path.name}: not a readable Excel workbook: it is password-protected. Open "
+                f"it in Excel, remove the password, save it and try again.")
+    if isinstance(exc, python_calamine.WorksheetNotFound):
+        return f"{path.name}: the workbook has no worksheet to read."
+    what = {"ZipError": "its zip structure is damaged or truncated",
+            "XmlError": "its XML is damaged or not as Excel writes it"}.get(
+        type(exc).__name__, "the reader could not make sense of it")
+    with open(path, "rb") as f:
+        zipped = f.read(2) == b"PK"
+    if path.suffix.lower() == ".xls" and zipped:
+        what = "it is an .xlsx workbook named .xls: rename it to .xlsx"
+    return (f"{path.name}: not a readable Excel workbook ({what}). Open it in Excel and save it "
+            f"again as .xlsx, or export the data as CSV.")
 
 
 def excel_column(values: tuple, long_numbers: list[int]) -> pa.Array:
@@ -463,11 +533,7 @@ def read_headers(path: Path, *, encoding: str) -> list[str]:
     if suffix in (".parquet", ".pq"):
         return list(pq.ParquetFile(path).schema_arrow.names)
     if suffix in WORKBOOK_SUFFIXES:
-        from python_calamine import CalamineWorkbook
-
-        top = list(itertools.islice(
-            CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).iter_rows(),
-            TITLE_ROWS_LOOKED_AT))
+        top = list(itertools.islice(_sheet_rows(path), TITLE_ROWS_LOOKED_AT))
         if not top:
             return []
         row = top[title_rows([[excel_text(v) for v in r] for r in top])]

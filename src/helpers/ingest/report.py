@@ -44,7 +44,10 @@ class LoadReport:
         per_file = all(f["rows_read"] == f["rows_loaded"] + f["rows_quarantined"]
                        + f["duplicates_dropped"] for f in self.files)
         returns = self.returns is None or LoadReport(**self.returns).reconciles
-        return total and per_file and returns
+        # a CSV's every line: its header, a row, or inside a row's quoted value
+        lines = all(f["lines"]["lines"] == f["lines"]["header_lines"] + f["rows_read"]
+                    + f["lines"]["lines_in_quoted_values"] for f in self.files if f.get("lines"))
+        return total and per_file and returns and lines
 
     def as_dict(self) -> dict:
         """For the run's manifest: what was read and decided (not where this machine cached it)."""
@@ -58,6 +61,13 @@ class LoadReport:
             f"{len(self.files)} files ({self.path})")
         text = (f"{self.kind}: {self.rows_read:,} rows read from {where}, "
                 f"{self.rows_loaded:,} loaded, {self.rows_quarantined:,} set aside")
+        counted = [f["lines"] for f in self.files if f.get("lines")]
+        if counted:
+            text += (f"; {sum(c['lines'] for c in counted):,} lines in the file"
+                     f"{'s' if len(self.files) > 1 else ''} = "
+                     f"{sum(c['header_lines'] for c in counted):,} header + "
+                     f"{sum(c['records'] for c in counted):,} rows (blank ones included) + "
+                     f"{sum(c['lines_in_quoted_values'] for c in counted):,} inside quoted values")
         if self.reasons:
             text += " (" + ", ".join(f"{k}: {v:,}" for k, v in sorted(self.reasons.items())) + ")"
         if self.duplicates:

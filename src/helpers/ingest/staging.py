@@ -37,10 +37,13 @@ from helpers.ingest.detect import (
     decide_date_order,
     decide_decimal_mark,
     order_amount_shape,
+    pick_columns_privately,
     resolve_mapping,
     setting_of,
+    shop_timezone,
     where_set,
 )
+from helpers.ingest.file_checks import check_links
 from helpers.ingest.guests import check_busiest, check_ids, fold, key_list, shown_key
 from helpers.ingest.guests import guest_keys as guest_key_list
 from helpers.ingest.ledger import ORDER_LINE_COLUMNS, account_rows, republish_quarantine, sql_path
@@ -50,7 +53,6 @@ from helpers.ingest.mappings import (
     ORDER_COLUMNS,
     MappingError,
     header_key,
-    pick_columns,
     refund_pairs,
     status_pairs,
 )
@@ -80,7 +82,7 @@ def _raw_view(con, name: str, raws: list[RawFile], section: str, mapping: dict,
     rels = []
     null_text = "cast(null as varchar)" if stager is None else spark_staging.NULL_TEXT
     for raw in raws:
-        picked = pick_columns(raw.headers, section, mapping, file_name=raw.label)
+        picked = pick_columns_privately(raw.headers, section, mapping, file_name=raw.label)
         picks.append({"file": raw.label, "columns": picked.columns,
                       "amount": str(picked.amount) if picked.amount else None,
                       "expr": picked.amount, "amount_headers": picked.amount_headers})
@@ -177,10 +179,12 @@ def load(
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {list(KINDS)}")
     detected: list[str] = []
+    check_links(path, f"{kind}_path")
     files = expand_inputs(path, key=f"{kind}_path")
     for f in files:
         check_file(f)
     mapping = resolve_mapping(mapping, files, encoding, detected, section=kind)
+    shop_tz = shop_timezone(shop_tz, mapping, detected)
     overrides = {"date_order": date_order or None, "decimal_mark": decimal_mark or None,
                  "guest_keys": key_list(guest_keys, "guest_keys") or None,
                  "heavy_buyers": key_list(heavy_buyers, "heavy_buyers") or None,
@@ -188,6 +192,8 @@ def load(
     if overrides["date_order"] and overrides["date_order"] not in ("auto", "dmy", "mdy", "ymd"):
         raise IngestError(f"date_order = {date_order!r}: use auto, dmy, mdy or ymd")
     decimal_mark_setting(overrides["decimal_mark"], "the decimal_mark parameter", IngestError)
+    if kind == "orders" and returns_path:
+        check_links(returns_path, "returns_path")
     return_files = expand_inputs(returns_path, key="returns_path") if (
         kind == "orders" and returns_path) else []
     if return_files and not mapping.get("returns"):

@@ -1,0 +1,213 @@
+"""Every line of a CSV accounted for. The parser makes records; the file has lines. A record is
+one line, or more when a quoted value holds line breaks (a Shopify note), so
+
+    lines of the file = header and title lines + records + lines inside quoted values
+
+where blank lines are records (set aside as empty_row). The file's lines are counted from its
+bytes, the lines inside quoted values from the values the parser made; a difference stops the
+load. So does a value that runs over more than MAX_RECORD_LINES lines, or any value with a line
+break in an export that otherwise never closes a quote: that is a stray `"` at the start of a
+field (`"POS`), which made the parser read the following lines into one value. Every record
+gets the line it starts on, so line numbers stay right after a multi-line value. Messages name
+the file, the line and the column, never what the row holds.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from helpers.core.errors import IngestError
+
+# a record spread over more lines than this is a quote that never closed, not a note: Shopify's
+# Note Attributes hold a few lines, an address two or three
+MAX_RECORD_LINES = 50
+SCAN_BYTES = 1 << 24
+
+
+@dataclass
+class FileLines:
+    """What the bytes say: physical lines, and whether the export closes quotes anywhere."""
+
+    lines: int = 0
+    quotes: int = 0  # '"' characters
+    closed: int = 0  # quotes followed by the delimiter, a line break or the end of the file
+    lone_cr: int = 0  # '\r' not followed by '\n': a line break to the parser as well
+    counted: bool = True  # False for UTF-16/32, whose bytes are not counted here
+
+
+def scan(path: Path, delimiter: str, encoding: str) -> FileLines:
+    """Physical lines of a CSV (\\n, \\r\\n or a lone \\r ends a line; a last line without a line
+    break counts), in one pass over its bytes (bytes.count: memory speed)."""
+    if encoding.lower().replace("-", "").replace("_", "").startswith(("utf16", "utf32")):
+        return FileLines(counted=False)
+    found = FileLines()
+    quote_after = [b'"' + delimiter.encode(), b'"\n', b'"\r']
+    previous = b""
+    with open(path, "rb") as f:
+        while True:
+            chunk = f.read(SCAN_BYTES)
+            if not chunk:
+                break
+            found.lines += chunk.count(b"\n")
+            if b"\r" in chunk or previous == b"\r":
+                # a '\r\n' split between two chunks is counted once (as its '\n')
+                joined = previous + chunk
+                found.lone_cr += (joined.count(b"\r") - joined.count(b"\r\n")
+                                  - (1 if previous == b"\r" else 0))
+            if b'"' in chunk or previous == b'"':
+                joined = previous + chunk
+                found.quotes += chunk.count(b'"')
+                found.closed += sum(joined.count(p) for p in quote_after)
+            previous = chunk[-1:]
+    if previous == b"\r":
+        found.lone_cr += 1  # the file's last byte: a '\r' no '\n' follows
+    if previous == b'"':
+        found.closed += 1
+    if previous and previous not in (b"\n", b"\r"):
+        found.lines += 1
+    return found
+
+
+def line_breaks(column: pa.Array, lone_cr: bool) -> np.ndarray:
+    """Line breaks inside each value of a text column."""
+    count = pc.count_substring(column, "\n")
+    if lone_cr:
+        count = pc.add(count, pc.subtract(pc.count_substring(column, "\r"),
+                                          pc.count_substring(column, "\r\n")))
+    return count.to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def text_breaks(text: str) -> int:
+    return text.count("\n") + text.count("\r") - text.count("\r\n")
+
+
+@dataclass
+class LineCounter:
+    """The start line of each record, and the accounting, while a CSV's batches are written.
+
+    `records(n)` gives the record numbers of the next n good rows (as the parser counts them,
+    header first: the rows it set aside are left out); `bad` is the parser's list of rows it
+    set aside, [record number, text, fields], in order."""
+
+    path: Path
+    headers: list[str]
+    delimiter: str
+    file: FileLines
+    first_record: int
+    bad: list = field(default_factory=list)
+    records: object = None
+    inside: int = 0  # lines inside quoted values so far (records before the next one)
+    rows: int = 0
+    _bad_done: int = 0
+    _bad_lines: dict = field(default_factory=dict)
+
+    def numbers(self, columns: list[pa.Array]) -> np.ndarray:
+        """The start lines of the next batch's rows (and of the set-aside rows before them)."""
+        n = len(columns[0])
+        record = (np.arange(self.first_record + self.rows, self.first_record + self.rows + n)
+                  if self.records is None else np.asarray(self.records(n), np.int64))
+        self.rows += n
+        extra = np.zeros(n, np.int64)
+        widest = np.zeros(n, np.int64)  # the column with the most line breaks, per row
+        if self.file.quotes or not self.file.counted:
+            best = np.zeros(n, np.int64)
+            for i, column in enumerate(columns):
+                breaks = line_breaks(column, self.file.lone_cr > 0)
+                extra += breaks
+                widest = np.where(breaks > best, i, widest)
+                best = np.maximum(best, breaks)
+        # rows the parser set aside up to this batch's last record join the count in order
+        last = record[-1] if n else None
+        pending = []
+        while self._bad_done < len(self.bad) and (last is None or
+                                                  self.bad[self._bad_done][0] < last):
+            pending.append(self._bad_done)
+            self._bad_done += 1
+        lines = self._place(record, extra, pending)
+        self._check(lines[:n], extra, widest)
+        return lines[:n]
+
+    def finish(self) -> None:
+        """Set-aside rows after the last batch, then the file's lines against the records."""
+        pending = list(range(self._bad_done, len(self.bad)))
+        self._bad_done = len(self.bad)
+        self._place(np.empty(0, np.int64), np.empty(0, np.int64), pending)
+        # the set-aside rows keep the line they start on (the reader numbered records)
+        for k, line in self._bad_lines.items():
+            self.bad[k] = (line, *self.bad[k][1:])
+
+    def _place(self, record, extra, pending) -> np.ndarray:
+        bad_record = np.array([self.bad[k][0] for k in pending], np.int64)
+        bad_extra = np.array([text_breaks(self.bad[k][1]) for k in pending], np.int64)
+        every = np.concatenate([record, bad_record])
+        more = np.concatenate([extra, bad_extra])
+        order = np.argsort(every, kind="stable")
+        before = np.empty_like(more)
+        before[order] = self.inside + np.cumsum(more[order]) - more[order]
+        lines = every + before
+        self.inside += int(more.sum())
+        for j, k in enumerate(pending):
+            start = int(lines[len(record) + j])
+            span = int(bad_extra[j]) + 1
+            self._bad_lines[k] = start
+            if span > 1:
+                self._stop(start, self._bad_column(k), span)
+        return lines
+
+    def _bad_column(self, k: int) -> int | None:
+        """The field a set-aside row's quote opened in: the last field of its first line."""
+        first = self.bad[k][1].replace("\r\n", "\n").replace("\r", "\n").split("\n", 1)[0]
+        try:
+            fields = next(csv.reader([first], delimiter=self.delimiter), [])
+        except csv.Error:
+            return None
+        return len(fields) - 1 if fields else None
+
+    def _check(self, lines: np.ndarray, extra: np.ndarray, widest: np.ndarray) -> None:
+        if not extra.size or not extra.max():
+            return
+        if self.file.counted and not self.file.closed:
+            k = int(np.flatnonzero(extra)[0])
+        elif extra.max() + 1 > MAX_RECORD_LINES:
+            k = int(np.flatnonzero(extra + 1 > MAX_RECORD_LINES)[0])
+        else:
+            return
+        self._stop(int(lines[k]), int(widest[k]), int(extra[k]) + 1)
+
+    def _stop(self, line: int, column: int | None, span: int) -> None:
+        if not (self.file.counted and not self.file.closed) and span <= MAX_RECORD_LINES:
+            return  # a quoted value over a few lines, in an export that quotes: a note
+        name = (f"the field '{self.headers[column]}' (column {column + 1})"
+                if column is not None and 0 <= column < len(self.headers)
+                else "a field")
+        why = ("the file never closes a quote anywhere, so this is a stray quote mark, not a "
+               "quoted value" if self.file.counted and not self.file.closed else
+               f"no value in an export runs over more than {MAX_RECORD_LINES} lines")
+        raise IngestError(
+            f"{self.path.name}, line {line:,}: {name} begins with a quote mark (\") that does "
+            f"not close on its line, and the reader took the next {span - 1:,} lines into that "
+            f"one field ({why}). Nothing was loaded: remove the stray quote at line {line:,} "
+            f"(or quote the whole field and double the quote inside it: \"\"), or export the "
+            f"file again.")
+
+    def account(self, header_lines: int) -> dict:
+        """The file's lines against header lines + records + lines inside quoted values."""
+        records = self.rows + len(self.bad)
+        total = header_lines + records + self.inside
+        if self.file.counted and total != self.file.lines:
+            raise IngestError(
+                f"{self.path.name}: the file has {self.file.lines:,} lines, but the reader made "
+                f"{records:,} rows of them (plus {header_lines} header line"
+                f"{'s' if header_lines > 1 else ''} and {self.inside:,} lines inside quoted "
+                f"values): {abs(self.file.lines - total):,} lines are not accounted for. A quote "
+                f"mark that never closes (often on the last lines) or a damaged file is the "
+                f"usual cause; nothing was loaded. Check the quoting, or export the file again.")
+        return {"lines": self.file.lines if self.file.counted else None,
+                "header_lines": header_lines, "records": records,
+                "lines_in_quoted_values": self.inside}
