@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from test_hostile_pages import RLO, build_pages, make_hostile_shop, snapshots_under
+from test_hostile_pages import RLO, build_pages, make_hostile_shop, private_stores
 
 from helpers.core.paths import PROJECT_ROOT
 from helpers.ingest.sample_data import REFERENCE_AS_OF
@@ -124,7 +124,7 @@ def test_words_from_the_shops_files_are_never_live_links(browser, tmp_path):
     file name hold URLs, <a href>, Markdown links, **bold** and a right-to-left override: in the
     drawn page (plotly's SVG included) every link is the workbook's own, the DOM holds no bidi
     control, and the hostile words are shown as the characters they are."""
-    with snapshots_under(tmp_path / "snapshots"):
+    with private_stores(tmp_path / "stores"):
         pages = build_pages(make_hostile_shop(tmp_path), tmp_path / "pages",
                             as_of=REFERENCE_AS_OF, pages=["01", "04", "05", "00"])
     for name, html in pages.items():

@@ -26,7 +26,7 @@ from bs4 import BeautifulSoup
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
 from helpers.core.paths import NOTEBOOKS_DIR, PARAMS_DIR
-from helpers.ingest import sample_data
+from helpers.ingest import sample_data, staging
 from helpers.kit import html_report, snapshots
 from helpers.kit.safe_text import (
     BIDI_CONTROLS,
@@ -142,17 +142,20 @@ def run_page(page: str, params: dict) -> nbformat.NotebookNode:
 
 
 @contextmanager
-def snapshots_under(root: Path):
-    """Segments stored under `root` while in the block, never in the project's snapshot store."""
-    patched = [(snapshots.segments_source, "snapshot_root"), (snapshots.write_snapshot, "root"),
-               (migration.segment_trend, "snapshot_root")]
-    saved = [fn.__kwdefaults__[key] for fn, key in patched]
-    for fn, key in patched:
-        fn.__kwdefaults__[key] = root
+def private_stores(root: Path):
+    """Segments, the staging cache and set-aside rows kept under `root` while in the block, never
+    in the project's stores (data/processed)."""
+    patched = [(snapshots.segments_source, "snapshot_root", "snapshots"),
+               (snapshots.write_snapshot, "root", "snapshots"),
+               (migration.segment_trend, "snapshot_root", "snapshots"),
+               (staging.load, "cache_dir", "cache"), (staging.load, "quarantine_dir", "quarantine")]
+    saved = [fn.__kwdefaults__[key] for fn, key, _ in patched]
+    for fn, key, folder in patched:
+        fn.__kwdefaults__[key] = root / folder
     try:
         yield root
     finally:
-        for (fn, key), value in zip(patched, saved):
+        for (fn, key, _), value in zip(patched, saved):
             fn.__kwdefaults__[key] = value
 
 
@@ -166,7 +169,7 @@ def _hostile_yaml(source: Path, target: Path, replace) -> Path:
 @pytest.fixture(scope="module")
 def hostile_shop(tmp_path_factory):
     root = tmp_path_factory.mktemp("hostile_shop")
-    with snapshots_under(root / "snapshots"):
+    with private_stores(root / "stores"):
         yield make_hostile_shop(root)
 
 
