@@ -34,18 +34,19 @@ def csv_text(lines: list[str], *, newline: str = "\n", last_newline: bool = True
     return newline.join([header, *lines]) + (newline if last_newline else "")
 
 
-def shopify_with_notes(orders: int = 40) -> str:
-    """A Shopify-style export: every field quoted, Note Attributes over several lines."""
-    header = ('"Name","Email","Financial Status","Total","Created at","Notes","Note Attributes",'
-              '"Billing Phone"')
+def shopify_with_notes(orders: int = 40, newline: str = "\n") -> str:
+    """A Shopify-style export: every field quoted, Note Attributes over three lines on every
+    third order (2 line breaks inside each such value)."""
+    header = ('"Name","Email","Financial Status","Total","Refunded Amount","Created at","Source",'
+              '"Notes","Note Attributes","Billing Phone"')
     lines = [header]
     for i in range(1, orders + 1):
-        note = ("gift wrap: yes\ndelivery: after 5pm\nreferrer: instagram" if i % 3 == 0
-                else "")
-        lines.append(f'"#{1000 + i}","buyer{i}@example.com","paid","{150 + i}.00",'
-                     f'"2026-10-{1 + i % 28:02d} 10:00:00 +0700","",'
-                     f'"{note}","+84 91{i:07d}"')
-    return "\n".join(lines) + "\n"
+        note = (f"gift wrap: yes{newline}delivery: after 5pm{newline}referrer: instagram"
+                if i % 3 == 0 else "")
+        lines.append(f'"#{1000 + i}","buyer{i}@example.com","paid","{150 + i}.00","0.00",'
+                     f'"2026-10-{1 + i % 28:02d} 10:00:00 +0700","web","","{note}",'
+                     f'"+84 91{i:07d}"')
+    return newline.join(lines) + newline
 
 
 # ---------------------------------------------------------------- workbooks

@@ -15,6 +15,7 @@ the file, the line and the column, never what the row holds.
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,19 +36,20 @@ class FileLines:
     """What the bytes say: physical lines, and whether the export closes quotes anywhere."""
 
     lines: int = 0
-    quotes: int = 0  # '"' characters
-    closed: int = 0  # quotes followed by the delimiter, a line break or the end of the file
+    quotes: int = 0  # > 0 when the file has a '"'
+    closed: int = 0  # > 0 when a quote is followed by the delimiter, a line break or the end
     lone_cr: int = 0  # '\r' not followed by '\n': a line break to the parser as well
     counted: bool = True  # False for UTF-16/32, whose bytes are not counted here
 
 
 def scan(path: Path, delimiter: str, encoding: str) -> FileLines:
-    """Physical lines of a CSV (\\n, \\r\\n or a lone \\r ends a line; a last line without a line
-    break counts), in one pass over its bytes (bytes.count: memory speed)."""
+    """Physical lines of a CSV (\\n, \\r\\n or a lone \\r ends a line; a last line without a
+    line break counts), in one pass over its bytes. bytes.count runs at memory speed; quotes are
+    only looked for until one that closes is found (their number does not matter)."""
     if encoding.lower().replace("-", "").replace("_", "").startswith(("utf16", "utf32")):
         return FileLines(counted=False)
     found = FileLines()
-    quote_after = [b'"' + delimiter.encode(), b'"\n', b'"\r']
+    closing = re.compile(b'"(?:' + re.escape(delimiter.encode()) + b'|\r|\n)')
     previous = b""
     with open(path, "rb") as f:
         while True:
@@ -55,27 +57,41 @@ def scan(path: Path, delimiter: str, encoding: str) -> FileLines:
             if not chunk:
                 break
             found.lines += chunk.count(b"\n")
-            if b"\r" in chunk or previous == b"\r":
-                # a '\r\n' split between two chunks is counted once (as its '\n')
-                joined = previous + chunk
-                found.lone_cr += (joined.count(b"\r") - joined.count(b"\r\n")
-                                  - (1 if previous == b"\r" else 0))
-            if b'"' in chunk or previous == b'"':
-                joined = previous + chunk
-                found.quotes += chunk.count(b'"')
-                found.closed += sum(joined.count(p) for p in quote_after)
+            if b"\r" in chunk:
+                found.lone_cr += chunk.count(b"\r") - chunk.count(b"\r\n")
+                if chunk.endswith(b"\r"):
+                    found.lone_cr -= 1  # decided with the next chunk's first byte
+            if previous == b"\r" and not chunk.startswith(b"\n"):
+                found.lone_cr += 1
+            if not found.closed and (b'"' in chunk or previous == b'"'):
+                found.quotes += 1
+                found.closed += bool(closing.search(previous + chunk[:1])
+                                     or closing.search(chunk))
             previous = chunk[-1:]
     if previous == b"\r":
         found.lone_cr += 1  # the file's last byte: a '\r' no '\n' follows
     if previous == b'"':
         found.closed += 1
+    found.lines += found.lone_cr
     if previous and previous not in (b"\n", b"\r"):
         found.lines += 1
     return found
 
 
-def line_breaks(column: pa.Array, lone_cr: bool) -> np.ndarray:
-    """Line breaks inside each value of a text column."""
+_BREAK = re.compile(b"\n")
+_CR = re.compile(b"\r")
+
+
+def line_breaks(column: pa.Array, lone_cr: bool) -> np.ndarray | None:
+    """Line breaks inside each value of a text column, or None when it has none: the values'
+    bytes are searched first (memchr speed), and counted per value only when one is there."""
+    buffers = column.buffers()
+    data = buffers[2] if len(buffers) > 2 else None
+    if data is None or not data.size:
+        return None
+    view = memoryview(data)
+    if not _BREAK.search(view) and not (lone_cr and _CR.search(view)):
+        return None
     count = pc.count_substring(column, "\n")
     if lone_cr:
         count = pc.add(count, pc.subtract(pc.count_substring(column, "\r"),
@@ -119,6 +135,8 @@ class LineCounter:
             best = np.zeros(n, np.int64)
             for i, column in enumerate(columns):
                 breaks = line_breaks(column, self.file.lone_cr > 0)
+                if breaks is None:
+                    continue
                 extra += breaks
                 widest = np.where(breaks > best, i, widest)
                 best = np.maximum(best, breaks)
@@ -143,6 +161,8 @@ class LineCounter:
             self.bad[k] = (line, *self.bad[k][1:])
 
     def _place(self, record, extra, pending) -> np.ndarray:
+        if not pending and not extra.any():  # the usual batch: one line per record
+            return record + self.inside
         bad_record = np.array([self.bad[k][0] for k in pending], np.int64)
         bad_extra = np.array([text_breaks(self.bad[k][1]) for k in pending], np.int64)
         every = np.concatenate([record, bad_record])

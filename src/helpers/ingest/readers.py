@@ -73,6 +73,13 @@ def check_file(path: Path) -> None:
     if path.stat().st_size == 0:
         raise IngestError(f"{path.name}: the file is empty (0 bytes). Export it again from the shop "
                           f"system; a file with only a header row is accepted and loads 0 rows.")
+    try:
+        with open(path, "rb") as f:
+            f.read(1)
+    except OSError as exc:
+        why = exc.strerror or "an error of the disk or the share"
+        raise IngestError(f"{path.name}: the file cannot be read ({why}). Check that it is "
+                          f"readable, not locked, and not on a share that is gone.") from None
 
 
 def _writer_for(target: Path, width: int) -> tuple[pa.Schema, pq.ParquetWriter]:
@@ -287,8 +294,16 @@ def _is_utf8(path: Path) -> bool:
     return non_ascii
 
 
+def _parquet_file(path: Path) -> pq.ParquetFile:
+    try:
+        return pq.ParquetFile(path)
+    except (pa.ArrowException, OSError):
+        raise IngestError(f"{path.name}: not a readable Parquet file (damaged, truncated, or not "
+                          f"Parquet at all). Export it again.") from None
+
+
 def _parquet_to_parquet(path: Path, label: str, target: Path) -> RawFile:
-    source = pq.ParquetFile(path)
+    source = _parquet_file(path)
     headers = list(source.schema_arrow.names)
 
     for name, kind in zip(headers, source.schema_arrow.types):
@@ -300,7 +315,11 @@ def _parquet_to_parquet(path: Path, label: str, target: Path) -> RawFile:
         for batch in source.iter_batches(batch_size=BATCH_ROWS):
             yield [_as_text(batch.column(i)) for i in range(len(headers))]
 
-    rows = _write_batches(target, label, len(headers), batches(), first_line=1)
+    try:
+        rows = _write_batches(target, label, len(headers), batches(), first_line=1)
+    except (pa.ArrowException, OSError):
+        raise IngestError(f"{path.name}: the Parquet file is damaged: its data could not be "
+                          f"read to the end. Export it again.") from None
     return RawFile(path, label, headers, target, rows)
 
 
@@ -531,7 +550,7 @@ def read_headers(path: Path, *, encoding: str) -> list[str]:
     check_file(path)
     suffix = path.suffix.lower()
     if suffix in (".parquet", ".pq"):
-        return list(pq.ParquetFile(path).schema_arrow.names)
+        return list(_parquet_file(path).schema_arrow.names)
     if suffix in WORKBOOK_SUFFIXES:
         top = list(itertools.islice(_sheet_rows(path), TITLE_ROWS_LOOKED_AT))
         if not top:
