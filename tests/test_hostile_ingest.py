@@ -69,7 +69,7 @@ def test_shopify_notes_over_several_lines_load_with_every_line_counted(con, tmp_
     # 13 notes of three lines: 2 line breaks inside each
     assert _lines(report) == {"lines": 1 + 40 + 26, "header_lines": 1, "records": 40,
                               "lines_in_quoted_values": 26}
-    assert "67 lines in the file = 1 header + 40 rows" in report.summary()
+    assert "67 lines in the CSV file = 1 header + 40 rows" in report.summary()
     # every row keeps the line it starts on: order 4 starts on line 5 + the 2 lines of order 3's note
     lines_of = dict(con.execute("select order_id, source_line from order_lines").fetchall())
     assert (lines_of["#1003"], lines_of["#1004"], lines_of["#1040"]) == (4, 7, 41 + 24 + 2)

@@ -271,7 +271,8 @@ def _csv_to_parquet(path: Path, label: str, target: Path, *, encoding: str) -> R
         target.unlink(missing_ok=True)
         raise
     if accounted["lines_in_quoted_values"]:
-        notes.append(f"{path.name}: {accounted['lines_in_quoted_values']:,} line breaks inside "
+        inside = accounted["lines_in_quoted_values"]
+        notes.append(f"{path.name}: {inside:,} line break{'s' if inside > 1 else ''} inside "
                      f"quoted values (multi-line notes or addresses) read as part of their rows; "
                      f"every row keeps the line it starts on")
     raw = RawFile(path, label, headers, target, rows, bad_rows=bad, notes=notes,

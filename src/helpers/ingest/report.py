@@ -61,15 +61,15 @@ class LoadReport:
             f"{len(self.files)} files ({self.path})")
         text = (f"{self.kind}: {self.rows_read:,} rows read from {where}, "
                 f"{self.rows_loaded:,} loaded, {self.rows_quarantined:,} set aside")
+        if self.reasons:
+            text += " (" + ", ".join(f"{k}: {v:,}" for k, v in sorted(self.reasons.items())) + ")"
         counted = [f["lines"] for f in self.files if f.get("lines")]
         if counted:
-            text += (f"; {sum(c['lines'] for c in counted):,} lines in the file"
-                     f"{'s' if len(self.files) > 1 else ''} = "
+            text += (f"; {sum(c['lines'] for c in counted):,} lines in the CSV file"
+                     f"{'s' if len(counted) > 1 else ''} = "
                      f"{sum(c['header_lines'] for c in counted):,} header + "
                      f"{sum(c['records'] for c in counted):,} rows (blank ones included) + "
                      f"{sum(c['lines_in_quoted_values'] for c in counted):,} inside quoted values")
-        if self.reasons:
-            text += " (" + ", ".join(f"{k}: {v:,}" for k, v in sorted(self.reasons.items())) + ")"
         if self.duplicates:
             verb = "dropped" if self.duplicates_dropped else "kept (set drop_duplicates to drop)"
             text += (f", {self.duplicates:,} exact duplicate row"
