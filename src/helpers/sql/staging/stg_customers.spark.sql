@@ -22,10 +22,392 @@ WITH source AS (
   /* nothing about 05/01/2026) */
   SELECT
     CASE WHEN :signup_date_order = 'mdy' THEN 'mdy' ELSE 'dmy' END AS consent_date_order
+), consent_texts AS (
+  /* every consent date written, one row each, so that one parse reads the seven columns (the */
+  /* date rule written seven times over made Spark's plan too large to hold) */
+  SELECT
+    source_file,
+    source_line,
+    'sms' AS kind,
+    consent_sms_date AS date_text
+  FROM source
+  WHERE
+    NOT consent_sms_date IS NULL
+  UNION ALL
+  SELECT
+    source_file,
+    source_line,
+    'zalo' AS kind,
+    consent_zalo_date AS date_text
+  FROM source
+  WHERE
+    NOT consent_zalo_date IS NULL
+  UNION ALL
+  SELECT
+    source_file,
+    source_line,
+    'email' AS kind,
+    consent_email_date AS date_text
+  FROM source
+  WHERE
+    NOT consent_email_date IS NULL
+  UNION ALL
+  SELECT
+    source_file,
+    source_line,
+    'withdrawn' AS kind,
+    consent_withdrawn_date AS date_text
+  FROM source
+  WHERE
+    NOT consent_withdrawn_date IS NULL
+  UNION ALL
+  SELECT
+    source_file,
+    source_line,
+    'sms_withdrawn' AS kind,
+    consent_sms_withdrawn_date AS date_text
+  FROM source
+  WHERE
+    NOT consent_sms_withdrawn_date IS NULL
+  UNION ALL
+  SELECT
+    source_file,
+    source_line,
+    'zalo_withdrawn' AS kind,
+    consent_zalo_withdrawn_date AS date_text
+  FROM source
+  WHERE
+    NOT consent_zalo_withdrawn_date IS NULL
+  UNION ALL
+  SELECT
+    source_file,
+    source_line,
+    'email_withdrawn' AS kind,
+    consent_email_withdrawn_date AS date_text
+  FROM source
+  WHERE
+    NOT consent_email_withdrawn_date IS NULL
+), consent_dates_read AS (
+  SELECT
+    consent_texts.source_file,
+    consent_texts.source_line,
+    consent_texts.kind,
+    CAST(COALESCE(
+      CASE
+        WHEN LENGTH((
+          consent_texts.date_text
+        )) = 19
+        AND SUBSTRING((
+          consent_texts.date_text
+        ), 5, 1) = '-'
+        THEN TRY_TO_TIMESTAMP(
+          REGEXP_REPLACE(
+            REGEXP_REPLACE((
+              consent_texts.date_text
+            ), '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+            '[\\t\\n\\x0B\\f\\r ]+',
+            ' '
+          ),
+          'yyyy-M-d H:m:s'
+        )
+      END,
+      TRANSFORM(
+        ARRAY(
+          (
+            CASE
+              WHEN REGEXP_REPLACE(
+                (
+                  (
+                    consent_texts.date_text
+                  )
+                ),
+                '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                ''
+              ) RLIKE '^\\d{4}-\\d{2}-\\d{2}'
+              THEN REGEXP_REPLACE(
+                (
+                  (
+                    consent_texts.date_text
+                  )
+                ),
+                '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                ''
+              )
+              ELSE TRANSFORM(
+                ARRAY(
+                  STRUCT(
+                    REGEXP_EXTRACT(
+                      REGEXP_REPLACE(
+                        (
+                          (
+                            (
+                              consent_texts.date_text
+                            )
+                          )
+                        ),
+                        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                        ''
+                      ),
+                      '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z'
+                    ) AS a,
+                    REGEXP_EXTRACT(
+                      REGEXP_REPLACE(
+                        (
+                          (
+                            (
+                              consent_texts.date_text
+                            )
+                          )
+                        ),
+                        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                        ''
+                      ),
+                      '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
+                      2
+                    ) AS b,
+                    REGEXP_EXTRACT(
+                      REGEXP_REPLACE(
+                        (
+                          (
+                            (
+                              consent_texts.date_text
+                            )
+                          )
+                        ),
+                        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                        ''
+                      ),
+                      '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
+                      3
+                    ) AS c,
+                    REGEXP_EXTRACT(
+                      REGEXP_REPLACE(
+                        (
+                          (
+                            (
+                              consent_texts.date_text
+                            )
+                          )
+                        ),
+                        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                        ''
+                      ),
+                      '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
+                      4
+                    ) AS rest
+                  )
+                ),
+                p -> TRANSFORM(
+                  ARRAY(
+                    CASE
+                      WHEN LENGTH(p.a) = 4
+                      THEN ARRAY(p.a, p.b, p.c)
+                      WHEN LENGTH(p.a) > 2 OR p.a = ''
+                      THEN NULL
+                      WHEN (
+                        (
+                          (
+                            date_orders.consent_date_order
+                          )
+                        )
+                      ) = 'dmy'
+                      THEN ARRAY(p.c, p.b, p.a)
+                      WHEN (
+                        (
+                          (
+                            date_orders.consent_date_order
+                          )
+                        )
+                      ) = 'mdy'
+                      THEN ARRAY(p.c, p.a, p.b)
+                      WHEN (
+                        (
+                          (
+                            date_orders.consent_date_order
+                          )
+                        )
+                      ) = 'ymd'
+                      THEN ARRAY(p.a, p.b, p.c)
+                    END
+                  ),
+                  ymd -> TRANSFORM(
+                    ARRAY(
+                      CASE
+                        WHEN LENGTH((
+                          ymd[0]
+                        )) = 4
+                        THEN (
+                          ymd[0]
+                        )
+                        WHEN LENGTH((
+                          ymd[0]
+                        )) = 2
+                        AND 2000 + CAST((
+                          ymd[0]
+                        ) AS INT) <= (
+                          (
+                            (
+                              9999
+                            )
+                          )
+                        )
+                        THEN CAST(2000 + CAST((
+                          ymd[0]
+                        ) AS INT) AS STRING)
+                        WHEN LENGTH((
+                          ymd[0]
+                        )) = 2
+                        THEN CAST(1900 + CAST((
+                          ymd[0]
+                        ) AS INT) AS STRING)
+                      END
+                    ),
+                    y -> CASE
+                      WHEN NOT y IS NULL
+                      AND LENGTH(ymd[1]) BETWEEN 1 AND 2
+                      AND LENGTH(ymd[2]) BETWEEN 1 AND 2
+                      THEN y || '-' || LPAD(ymd[1], 2, '0') || '-' || LPAD(ymd[2], 2, '0') || p.rest
+                    END
+                  )[0]
+                )[0]
+              )[0]
+            END
+          )
+        ),
+        v -> CASE
+          WHEN v RLIKE '^\\d{4}-\\d{2}-\\d{2}[ T]([01]?\\d|2[0-3]):[^\\n]*(Z|[+-](0\\d|1[0-8])(:?\\d{2})?)\\z'
+          THEN CAST(FROM_UTC_TIMESTAMP(
+            TRY_CAST(REGEXP_REPLACE(
+              REGEXP_REPLACE(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '[\\t\\n\\f\\r ]+Z\\z', 'Z'),
+                  '[\\t\\n\\f\\r ]*([+-]\\d{2}):?(\\d{2})\\z',
+                  '$1:$2'
+                ),
+                '[\\t\\n\\f\\r ]*([+-]\\d{2})\\z',
+                '$1:00'
+              ),
+              '^(\\d{4}-\\d{2}-\\d{2}[ T]\\d{1,2}:\\d{2})(Z|[+-])',
+              '$1:00$2'
+            ) AS TIMESTAMP_LTZ),
+            (
+              (
+                :shop_tz
+              )
+            )
+          ) AS TIMESTAMP_NTZ)
+          WHEN LENGTH(v) = 10
+          THEN TRY_TO_TIMESTAMP(
+            REGEXP_REPLACE(
+              REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+              '[\\t\\n\\x0B\\f\\r ]+',
+              ' '
+            ),
+            'yyyy-M-d'
+          )
+          ELSE COALESCE(
+            TRY_TO_TIMESTAMP(
+              REGEXP_REPLACE(
+                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                '[\\t\\n\\x0B\\f\\r ]+',
+                ' '
+              ),
+              'yyyy-M-d H:m:s'
+            ),
+            TRY_TO_TIMESTAMP(
+              REGEXP_REPLACE(
+                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                '[\\t\\n\\x0B\\f\\r ]+',
+                ' '
+              ),
+              'yyyy-M-d H:m'
+            ),
+            TRY_TO_TIMESTAMP(
+              REGEXP_REPLACE(
+                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                '[\\t\\n\\x0B\\f\\r ]+',
+                ' '
+              ),
+              'yyyy-M-d\'T\'H:m:s'
+            ),
+            TRY_TO_TIMESTAMP(
+              REGEXP_REPLACE(
+                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                '[\\t\\n\\x0B\\f\\r ]+',
+                ' '
+              ),
+              'yyyy-M-d\'T\'H:m'
+            ),
+            TRY_TO_TIMESTAMP(
+              REGEXP_REPLACE(
+                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                '[\\t\\n\\x0B\\f\\r ]+',
+                ' '
+              ),
+              'yyyy-M-d H:m:s.SSSSSS'
+            ),
+            TRY_TO_TIMESTAMP(
+              REGEXP_REPLACE(
+                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                '[\\t\\n\\x0B\\f\\r ]+',
+                ' '
+              ),
+              'yyyy-M-d\'T\'H:m:s.SSSSSS'
+            ),
+            TRY_TO_TIMESTAMP(
+              REGEXP_REPLACE(
+                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                '[\\t\\n\\x0B\\f\\r ]+',
+                ' '
+              ),
+              'yyyy-M-d'
+            ),
+            TRY_TO_TIMESTAMP(
+              REGEXP_REPLACE(
+                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                '[\\t\\n\\x0B\\f\\r ]+',
+                ' '
+              ),
+              'yyyy-M-d h:m:s a'
+            ),
+            TRY_TO_TIMESTAMP(
+              REGEXP_REPLACE(
+                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                '[\\t\\n\\x0B\\f\\r ]+',
+                ' '
+              ),
+              'yyyy-M-d h:m a'
+            )
+          )
+        END
+      )[0]
+    ) AS DATE) AS read_date
+  FROM consent_texts
+  CROSS JOIN date_orders
+), consent_dates AS (
+  SELECT
+    source_file,
+    source_line,
+    MAX(read_date) FILTER(WHERE
+      kind = 'sms') AS consent_sms_date,
+    MAX(read_date) FILTER(WHERE
+      kind = 'zalo') AS consent_zalo_date,
+    MAX(read_date) FILTER(WHERE
+      kind = 'email') AS consent_email_date,
+    MAX(read_date) FILTER(WHERE
+      kind = 'withdrawn') AS consent_withdrawn_date,
+    MAX(read_date) FILTER(WHERE
+      kind = 'sms_withdrawn') AS consent_sms_withdrawn_date,
+    MAX(read_date) FILTER(WHERE
+      kind = 'zalo_withdrawn') AS consent_zalo_withdrawn_date,
+    MAX(read_date) FILTER(WHERE
+      kind = 'email_withdrawn') AS consent_email_withdrawn_date
+  FROM consent_dates_read
+  GROUP BY ALL
 ), parsed AS (
   SELECT
-    source_file, /* -------- ids */
-    source_line,
+    source.source_file, /* -------- ids */
+    source.source_line,
     is_blank_row,
     CASE
       WHEN :customer_key_phone
@@ -127,28 +509,28 @@ WITH source AS (
     ) AS consent_source,
     LOWER(
       REGEXP_REPLACE(
-        consent_withdrawn_date,
+        source.consent_withdrawn_date,
         '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
         ''
       )
     ) AS withdrawn_text,
     LOWER(
       REGEXP_REPLACE(
-        consent_sms_withdrawn_date,
+        source.consent_sms_withdrawn_date,
         '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
         ''
       )
     ) AS sms_withdrawn_text,
     LOWER(
       REGEXP_REPLACE(
-        consent_zalo_withdrawn_date,
+        source.consent_zalo_withdrawn_date,
         '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
         ''
       )
     ) AS zalo_withdrawn_text,
     LOWER(
       REGEXP_REPLACE(
-        consent_email_withdrawn_date,
+        source.consent_email_withdrawn_date,
         '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
         ''
       )
@@ -737,2085 +1119,19 @@ WITH source AS (
         )[0]
       ) AS DATE)
     END AS birthday, /* a birthday written with two digits of year is in the last century when 20yy is later */
-    CASE
-      WHEN NOT source.consent_sms_date IS NULL
-      THEN CAST(COALESCE(
-        CASE
-          WHEN LENGTH((
-            source.consent_sms_date
-          )) = 19
-          AND SUBSTRING((
-            source.consent_sms_date
-          ), 5, 1) = '-'
-          THEN TRY_TO_TIMESTAMP(
-            REGEXP_REPLACE(
-              REGEXP_REPLACE((
-                source.consent_sms_date
-              ), '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-              '[\\t\\n\\x0B\\f\\r ]+',
-              ' '
-            ),
-            'yyyy-M-d H:m:s'
-          )
-        END,
-        TRANSFORM(
-          ARRAY(
-            (
-              CASE
-                WHEN REGEXP_REPLACE(
-                  (
-                    (
-                      source.consent_sms_date
-                    )
-                  ),
-                  '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                  ''
-                ) RLIKE '^\\d{4}-\\d{2}-\\d{2}'
-                THEN REGEXP_REPLACE(
-                  (
-                    (
-                      source.consent_sms_date
-                    )
-                  ),
-                  '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                  ''
-                )
-                ELSE TRANSFORM(
-                  ARRAY(
-                    STRUCT(
-                      REGEXP_EXTRACT(
-                        REGEXP_REPLACE(
-                          (
-                            (
-                              (
-                                source.consent_sms_date
-                              )
-                            )
-                          ),
-                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                          ''
-                        ),
-                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z'
-                      ) AS a,
-                      REGEXP_EXTRACT(
-                        REGEXP_REPLACE(
-                          (
-                            (
-                              (
-                                source.consent_sms_date
-                              )
-                            )
-                          ),
-                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                          ''
-                        ),
-                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
-                        2
-                      ) AS b,
-                      REGEXP_EXTRACT(
-                        REGEXP_REPLACE(
-                          (
-                            (
-                              (
-                                source.consent_sms_date
-                              )
-                            )
-                          ),
-                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                          ''
-                        ),
-                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
-                        3
-                      ) AS c,
-                      REGEXP_EXTRACT(
-                        REGEXP_REPLACE(
-                          (
-                            (
-                              (
-                                source.consent_sms_date
-                              )
-                            )
-                          ),
-                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                          ''
-                        ),
-                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
-                        4
-                      ) AS rest
-                    )
-                  ),
-                  p -> TRANSFORM(
-                    ARRAY(
-                      CASE
-                        WHEN LENGTH(p.a) = 4
-                        THEN ARRAY(p.a, p.b, p.c)
-                        WHEN LENGTH(p.a) > 2 OR p.a = ''
-                        THEN NULL
-                        WHEN (
-                          (
-                            (
-                              date_orders.consent_date_order
-                            )
-                          )
-                        ) = 'dmy'
-                        THEN ARRAY(p.c, p.b, p.a)
-                        WHEN (
-                          (
-                            (
-                              date_orders.consent_date_order
-                            )
-                          )
-                        ) = 'mdy'
-                        THEN ARRAY(p.c, p.a, p.b)
-                        WHEN (
-                          (
-                            (
-                              date_orders.consent_date_order
-                            )
-                          )
-                        ) = 'ymd'
-                        THEN ARRAY(p.a, p.b, p.c)
-                      END
-                    ),
-                    ymd -> TRANSFORM(
-                      ARRAY(
-                        CASE
-                          WHEN LENGTH((
-                            ymd[0]
-                          )) = 4
-                          THEN (
-                            ymd[0]
-                          )
-                          WHEN LENGTH((
-                            ymd[0]
-                          )) = 2
-                          AND 2000 + CAST((
-                            ymd[0]
-                          ) AS INT) <= (
-                            (
-                              (
-                                9999
-                              )
-                            )
-                          )
-                          THEN CAST(2000 + CAST((
-                            ymd[0]
-                          ) AS INT) AS STRING)
-                          WHEN LENGTH((
-                            ymd[0]
-                          )) = 2
-                          THEN CAST(1900 + CAST((
-                            ymd[0]
-                          ) AS INT) AS STRING)
-                        END
-                      ),
-                      y -> CASE
-                        WHEN NOT y IS NULL
-                        AND LENGTH(ymd[1]) BETWEEN 1 AND 2
-                        AND LENGTH(ymd[2]) BETWEEN 1 AND 2
-                        THEN y || '-' || LPAD(ymd[1], 2, '0') || '-' || LPAD(ymd[2], 2, '0') || p.rest
-                      END
-                    )[0]
-                  )[0]
-                )[0]
-              END
-            )
-          ),
-          v -> CASE
-            WHEN v RLIKE '^\\d{4}-\\d{2}-\\d{2}[ T]([01]?\\d|2[0-3]):[^\\n]*(Z|[+-](0\\d|1[0-8])(:?\\d{2})?)\\z'
-            THEN CAST(FROM_UTC_TIMESTAMP(
-              TRY_CAST(REGEXP_REPLACE(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(
-                    REGEXP_REPLACE(v, '[\\t\\n\\f\\r ]+Z\\z', 'Z'),
-                    '[\\t\\n\\f\\r ]*([+-]\\d{2}):?(\\d{2})\\z',
-                    '$1:$2'
-                  ),
-                  '[\\t\\n\\f\\r ]*([+-]\\d{2})\\z',
-                  '$1:00'
-                ),
-                '^(\\d{4}-\\d{2}-\\d{2}[ T]\\d{1,2}:\\d{2})(Z|[+-])',
-                '$1:00$2'
-              ) AS TIMESTAMP_LTZ),
-              (
-                (
-                  :shop_tz
-                )
-              )
-            ) AS TIMESTAMP_NTZ)
-            WHEN LENGTH(v) = 10
-            THEN TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d'
-            )
-            ELSE COALESCE(
-              TRY_TO_TIMESTAMP(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                  '[\\t\\n\\x0B\\f\\r ]+',
-                  ' '
-                ),
-                'yyyy-M-d H:m:s'
-              ),
-              TRY_TO_TIMESTAMP(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                  '[\\t\\n\\x0B\\f\\r ]+',
-                  ' '
-                ),
-                'yyyy-M-d H:m'
-              ),
-              TRY_TO_TIMESTAMP(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                  '[\\t\\n\\x0B\\f\\r ]+',
-                  ' '
-                ),
-                'yyyy-M-d\'T\'H:m:s'
-              ),
-              TRY_TO_TIMESTAMP(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                  '[\\t\\n\\x0B\\f\\r ]+',
-                  ' '
-                ),
-                'yyyy-M-d\'T\'H:m'
-              ),
-              TRY_TO_TIMESTAMP(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                  '[\\t\\n\\x0B\\f\\r ]+',
-                  ' '
-                ),
-                'yyyy-M-d H:m:s.SSSSSS'
-              ),
-              TRY_TO_TIMESTAMP(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                  '[\\t\\n\\x0B\\f\\r ]+',
-                  ' '
-                ),
-                'yyyy-M-d\'T\'H:m:s.SSSSSS'
-              ),
-              TRY_TO_TIMESTAMP(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                  '[\\t\\n\\x0B\\f\\r ]+',
-                  ' '
-                ),
-                'yyyy-M-d'
-              ),
-              TRY_TO_TIMESTAMP(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                  '[\\t\\n\\x0B\\f\\r ]+',
-                  ' '
-                ),
-                'yyyy-M-d h:m:s a'
-              ),
-              TRY_TO_TIMESTAMP(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                  '[\\t\\n\\x0B\\f\\r ]+',
-                  ' '
-                ),
-                'yyyy-M-d h:m a'
-              )
-            )
-          END
-        )[0]
-      ) AS DATE)
-    END AS consent_sms_date, /* consent dates: read as date_orders says */
-    CASE
-      WHEN NOT source.consent_zalo_date IS NULL
-      THEN CAST(COALESCE(
-        CASE
-          WHEN LENGTH((
-            source.consent_zalo_date
-          )) = 19
-          AND SUBSTRING((
-            source.consent_zalo_date
-          ), 5, 1) = '-'
-          THEN TRY_TO_TIMESTAMP(
-            REGEXP_REPLACE(
-              REGEXP_REPLACE(
-                (
-                  source.consent_zalo_date
-                ),
-                '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z',
-                ''
-              ),
-              '[\\t\\n\\x0B\\f\\r ]+',
-              ' '
-            ),
-            'yyyy-M-d H:m:s'
-          )
-        END,
-        TRANSFORM(
-          ARRAY(
-            (
-              CASE
-                WHEN REGEXP_REPLACE(
-                  (
-                    (
-                      source.consent_zalo_date
-                    )
-                  ),
-                  '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                  ''
-                ) RLIKE '^\\d{4}-\\d{2}-\\d{2}'
-                THEN REGEXP_REPLACE(
-                  (
-                    (
-                      source.consent_zalo_date
-                    )
-                  ),
-                  '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                  ''
-                )
-                ELSE TRANSFORM(
-                  ARRAY(
-                    STRUCT(
-                      REGEXP_EXTRACT(
-                        REGEXP_REPLACE(
-                          (
-                            (
-                              (
-                                source.consent_zalo_date
-                              )
-                            )
-                          ),
-                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                          ''
-                        ),
-                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z'
-                      ) AS a,
-                      REGEXP_EXTRACT(
-                        REGEXP_REPLACE(
-                          (
-                            (
-                              (
-                                source.consent_zalo_date
-                              )
-                            )
-                          ),
-                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                          ''
-                        ),
-                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
-                        2
-                      ) AS b,
-                      REGEXP_EXTRACT(
-                        REGEXP_REPLACE(
-                          (
-                            (
-                              (
-                                source.consent_zalo_date
-                              )
-                            )
-                          ),
-                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                          ''
-                        ),
-                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
-                        3
-                      ) AS c,
-                      REGEXP_EXTRACT(
-                        REGEXP_REPLACE(
-                          (
-                            (
-                              (
-                                source.consent_zalo_date
-                              )
-                            )
-                          ),
-                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                          ''
-                        ),
-                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
-                        4
-                      ) AS rest
-                    )
-                  ),
-                  p -> TRANSFORM(
-                    ARRAY(
-                      CASE
-                        WHEN LENGTH(p.a) = 4
-                        THEN ARRAY(p.a, p.b, p.c)
-                        WHEN LENGTH(p.a) > 2 OR p.a = ''
-                        THEN NULL
-                        WHEN (
-                          (
-                            (
-                              date_orders.consent_date_order
-                            )
-                          )
-                        ) = 'dmy'
-                        THEN ARRAY(p.c, p.b, p.a)
-                        WHEN (
-                          (
-                            (
-                              date_orders.consent_date_order
-                            )
-                          )
-                        ) = 'mdy'
-                        THEN ARRAY(p.c, p.a, p.b)
-                        WHEN (
-                          (
-                            (
-                              date_orders.consent_date_order
-                            )
-                          )
-                        ) = 'ymd'
-                        THEN ARRAY(p.a, p.b, p.c)
-                      END
-                    ),
-                    ymd -> TRANSFORM(
-                      ARRAY(
-                        CASE
-                          WHEN LENGTH((
-                            ymd[0]
-                          )) = 4
-                          THEN (
-                            ymd[0]
-                          )
-                          WHEN LENGTH((
-                            ymd[0]
-                          )) = 2
-                          AND 2000 + CAST((
-                            ymd[0]
-                          ) AS INT) <= (
-                            (
-                              (
-                                9999
-                              )
-                            )
-                          )
-                          THEN CAST(2000 + CAST((
-                            ymd[0]
-                          ) AS INT) AS STRING)
-                          WHEN LENGTH((
-                            ymd[0]
-                          )) = 2
-                          THEN CAST(1900 + CAST((
-                            ymd[0]
-                          ) AS INT) AS STRING)
-                        END
-                      ),
-                      y -> CASE
-                        WHEN NOT y IS NULL
-                        AND LENGTH(ymd[1]) BETWEEN 1 AND 2
-                        AND LENGTH(ymd[2]) BETWEEN 1 AND 2
-                        THEN y || '-' || LPAD(ymd[1], 2, '0') || '-' || LPAD(ymd[2], 2, '0') || p.rest
-                      END
-                    )[0]
-                  )[0]
-                )[0]
-              END
-            )
-          ),
-          v -> CASE
-            WHEN v RLIKE '^\\d{4}-\\d{2}-\\d{2}[ T]([01]?\\d|2[0-3]):[^\\n]*(Z|[+-](0\\d|1[0-8])(:?\\d{2})?)\\z'
-            THEN CAST(FROM_UTC_TIMESTAMP(
-              TRY_CAST(REGEXP_REPLACE(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(
-                    REGEXP_REPLACE(v, '[\\t\\n\\f\\r ]+Z\\z', 'Z'),
-                    '[\\t\\n\\f\\r ]*([+-]\\d{2}):?(\\d{2})\\z',
-                    '$1:$2'
-                  ),
-                  '[\\t\\n\\f\\r ]*([+-]\\d{2})\\z',
-                  '$1:00'
-                ),
-                '^(\\d{4}-\\d{2}-\\d{2}[ T]\\d{1,2}:\\d{2})(Z|[+-])',
-                '$1:00$2'
-              ) AS TIMESTAMP_LTZ),
-              (
-                (
-                  :shop_tz
-                )
-              )
-            ) AS TIMESTAMP_NTZ)
-            WHEN LENGTH(v) = 10
-            THEN TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d'
-            )
-            ELSE COALESCE(
-              TRY_TO_TIMESTAMP(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                  '[\\t\\n\\x0B\\f\\r ]+',
-                  ' '
-                ),
-                'yyyy-M-d H:m:s'
-              ),
-              TRY_TO_TIMESTAMP(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                  '[\\t\\n\\x0B\\f\\r ]+',
-                  ' '
-                ),
-                'yyyy-M-d H:m'
-              ),
-              TRY_TO_TIMESTAMP(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                  '[\\t\\n\\x0B\\f\\r ]+',
-                  ' '
-                ),
-                'yyyy-M-d\'T\'H:m:s'
-              ),
-              TRY_TO_TIMESTAMP(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                  '[\\t\\n\\x0B\\f\\r ]+',
-                  ' '
-                ),
-                'yyyy-M-d\'T\'H:m'
-              ),
-              TRY_TO_TIMESTAMP(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                  '[\\t\\n\\x0B\\f\\r ]+',
-                  ' '
-                ),
-                'yyyy-M-d H:m:s.SSSSSS'
-              ),
-              TRY_TO_TIMESTAMP(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                  '[\\t\\n\\x0B\\f\\r ]+',
-                  ' '
-                ),
-                'yyyy-M-d\'T\'H:m:s.SSSSSS'
-              ),
-              TRY_TO_TIMESTAMP(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                  '[\\t\\n\\x0B\\f\\r ]+',
-                  ' '
-                ),
-                'yyyy-M-d'
-              ),
-              TRY_TO_TIMESTAMP(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                  '[\\t\\n\\x0B\\f\\r ]+',
-                  ' '
-                ),
-                'yyyy-M-d h:m:s a'
-              ),
-              TRY_TO_TIMESTAMP(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                  '[\\t\\n\\x0B\\f\\r ]+',
-                  ' '
-                ),
-                'yyyy-M-d h:m a'
-              )
-            )
-          END
-        )[0]
-      ) AS DATE)
-    END AS consent_zalo_date,
-    CASE
-      WHEN NOT source.consent_email_date IS NULL
-      THEN CAST(COALESCE(
-        CASE
-          WHEN LENGTH((
-            source.consent_email_date
-          )) = 19
-          AND SUBSTRING((
-            source.consent_email_date
-          ), 5, 1) = '-'
-          THEN TRY_TO_TIMESTAMP(
-            REGEXP_REPLACE(
-              REGEXP_REPLACE(
-                (
-                  source.consent_email_date
-                ),
-                '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z',
-                ''
-              ),
-              '[\\t\\n\\x0B\\f\\r ]+',
-              ' '
-            ),
-            'yyyy-M-d H:m:s'
-          )
-        END,
-        TRANSFORM(
-          ARRAY(
-            (
-              CASE
-                WHEN REGEXP_REPLACE(
-                  (
-                    (
-                      source.consent_email_date
-                    )
-                  ),
-                  '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                  ''
-                ) RLIKE '^\\d{4}-\\d{2}-\\d{2}'
-                THEN REGEXP_REPLACE(
-                  (
-                    (
-                      source.consent_email_date
-                    )
-                  ),
-                  '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                  ''
-                )
-                ELSE TRANSFORM(
-                  ARRAY(
-                    STRUCT(
-                      REGEXP_EXTRACT(
-                        REGEXP_REPLACE(
-                          (
-                            (
-                              (
-                                source.consent_email_date
-                              )
-                            )
-                          ),
-                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                          ''
-                        ),
-                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z'
-                      ) AS a,
-                      REGEXP_EXTRACT(
-                        REGEXP_REPLACE(
-                          (
-                            (
-                              (
-                                source.consent_email_date
-                              )
-                            )
-                          ),
-                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                          ''
-                        ),
-                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
-                        2
-                      ) AS b,
-                      REGEXP_EXTRACT(
-                        REGEXP_REPLACE(
-                          (
-                            (
-                              (
-                                source.consent_email_date
-                              )
-                            )
-                          ),
-                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                          ''
-                        ),
-                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
-                        3
-                      ) AS c,
-                      REGEXP_EXTRACT(
-                        REGEXP_REPLACE(
-                          (
-                            (
-                              (
-                                source.consent_email_date
-                              )
-                            )
-                          ),
-                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                          ''
-                        ),
-                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
-                        4
-                      ) AS rest
-                    )
-                  ),
-                  p -> TRANSFORM(
-                    ARRAY(
-                      CASE
-                        WHEN LENGTH(p.a) = 4
-                        THEN ARRAY(p.a, p.b, p.c)
-                        WHEN LENGTH(p.a) > 2 OR p.a = ''
-                        THEN NULL
-                        WHEN (
-                          (
-                            (
-                              date_orders.consent_date_order
-                            )
-                          )
-                        ) = 'dmy'
-                        THEN ARRAY(p.c, p.b, p.a)
-                        WHEN (
-                          (
-                            (
-                              date_orders.consent_date_order
-                            )
-                          )
-                        ) = 'mdy'
-                        THEN ARRAY(p.c, p.a, p.b)
-                        WHEN (
-                          (
-                            (
-                              date_orders.consent_date_order
-                            )
-                          )
-                        ) = 'ymd'
-                        THEN ARRAY(p.a, p.b, p.c)
-                      END
-                    ),
-                    ymd -> TRANSFORM(
-                      ARRAY(
-                        CASE
-                          WHEN LENGTH((
-                            ymd[0]
-                          )) = 4
-                          THEN (
-                            ymd[0]
-                          )
-                          WHEN LENGTH((
-                            ymd[0]
-                          )) = 2
-                          AND 2000 + CAST((
-                            ymd[0]
-                          ) AS INT) <= (
-                            (
-                              (
-                                9999
-                              )
-                            )
-                          )
-                          THEN CAST(2000 + CAST((
-                            ymd[0]
-                          ) AS INT) AS STRING)
-                          WHEN LENGTH((
-                            ymd[0]
-                          )) = 2
-                          THEN CAST(1900 + CAST((
-                            ymd[0]
-                          ) AS INT) AS STRING)
-                        END
-                      ),
-                      y -> CASE
-                        WHEN NOT y IS NULL
-                        AND LENGTH(ymd[1]) BETWEEN 1 AND 2
-                        AND LENGTH(ymd[2]) BETWEEN 1 AND 2
-                        THEN y || '-' || LPAD(ymd[1], 2, '0') || '-' || LPAD(ymd[2], 2, '0') || p.rest
-                      END
-                    )[0]
-                  )[0]
-                )[0]
-              END
-            )
-          ),
-          v -> CASE
-            WHEN v RLIKE '^\\d{4}-\\d{2}-\\d{2}[ T]([01]?\\d|2[0-3]):[^\\n]*(Z|[+-](0\\d|1[0-8])(:?\\d{2})?)\\z'
-            THEN CAST(FROM_UTC_TIMESTAMP(
-              TRY_CAST(REGEXP_REPLACE(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(
-                    REGEXP_REPLACE(v, '[\\t\\n\\f\\r ]+Z\\z', 'Z'),
-                    '[\\t\\n\\f\\r ]*([+-]\\d{2}):?(\\d{2})\\z',
-                    '$1:$2'
-                  ),
-                  '[\\t\\n\\f\\r ]*([+-]\\d{2})\\z',
-                  '$1:00'
-                ),
-                '^(\\d{4}-\\d{2}-\\d{2}[ T]\\d{1,2}:\\d{2})(Z|[+-])',
-                '$1:00$2'
-              ) AS TIMESTAMP_LTZ),
-              (
-                (
-                  :shop_tz
-                )
-              )
-            ) AS TIMESTAMP_NTZ)
-            WHEN LENGTH(v) = 10
-            THEN TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d'
-            )
-            ELSE COALESCE(
-              TRY_TO_TIMESTAMP(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                  '[\\t\\n\\x0B\\f\\r ]+',
-                  ' '
-                ),
-                'yyyy-M-d H:m:s'
-              ),
-              TRY_TO_TIMESTAMP(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                  '[\\t\\n\\x0B\\f\\r ]+',
-                  ' '
-                ),
-                'yyyy-M-d H:m'
-              ),
-              TRY_TO_TIMESTAMP(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                  '[\\t\\n\\x0B\\f\\r ]+',
-                  ' '
-                ),
-                'yyyy-M-d\'T\'H:m:s'
-              ),
-              TRY_TO_TIMESTAMP(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                  '[\\t\\n\\x0B\\f\\r ]+',
-                  ' '
-                ),
-                'yyyy-M-d\'T\'H:m'
-              ),
-              TRY_TO_TIMESTAMP(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                  '[\\t\\n\\x0B\\f\\r ]+',
-                  ' '
-                ),
-                'yyyy-M-d H:m:s.SSSSSS'
-              ),
-              TRY_TO_TIMESTAMP(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                  '[\\t\\n\\x0B\\f\\r ]+',
-                  ' '
-                ),
-                'yyyy-M-d\'T\'H:m:s.SSSSSS'
-              ),
-              TRY_TO_TIMESTAMP(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                  '[\\t\\n\\x0B\\f\\r ]+',
-                  ' '
-                ),
-                'yyyy-M-d'
-              ),
-              TRY_TO_TIMESTAMP(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                  '[\\t\\n\\x0B\\f\\r ]+',
-                  ' '
-                ),
-                'yyyy-M-d h:m:s a'
-              ),
-              TRY_TO_TIMESTAMP(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                  '[\\t\\n\\x0B\\f\\r ]+',
-                  ' '
-                ),
-                'yyyy-M-d h:m a'
-              )
-            )
-          END
-        )[0]
-      ) AS DATE)
-    END AS consent_email_date,
-    CASE
-      WHEN NOT source.consent_withdrawn_date IS NULL
-      THEN CAST(COALESCE(
-        CASE
-          WHEN LENGTH((
-            source.consent_withdrawn_date
-          )) = 19
-          AND SUBSTRING((
-            source.consent_withdrawn_date
-          ), 5, 1) = '-'
-          THEN TRY_TO_TIMESTAMP(
-            REGEXP_REPLACE(
-              REGEXP_REPLACE(
-                (
-                  source.consent_withdrawn_date
-                ),
-                '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z',
-                ''
-              ),
-              '[\\t\\n\\x0B\\f\\r ]+',
-              ' '
-            ),
-            'yyyy-M-d H:m:s'
-          )
-        END,
-        TRANSFORM(
-          ARRAY(
-            (
-              CASE
-                WHEN REGEXP_REPLACE(
-                  (
-                    (
-                      source.consent_withdrawn_date
-                    )
-                  ),
-                  '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                  ''
-                ) RLIKE '^\\d{4}-\\d{2}-\\d{2}'
-                THEN REGEXP_REPLACE(
-                  (
-                    (
-                      source.consent_withdrawn_date
-                    )
-                  ),
-                  '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                  ''
-                )
-                ELSE TRANSFORM(
-                  ARRAY(
-                    STRUCT(
-                      REGEXP_EXTRACT(
-                        REGEXP_REPLACE(
-                          (
-                            (
-                              (
-                                source.consent_withdrawn_date
-                              )
-                            )
-                          ),
-                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                          ''
-                        ),
-                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z'
-                      ) AS a,
-                      REGEXP_EXTRACT(
-                        REGEXP_REPLACE(
-                          (
-                            (
-                              (
-                                source.consent_withdrawn_date
-                              )
-                            )
-                          ),
-                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                          ''
-                        ),
-                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
-                        2
-                      ) AS b,
-                      REGEXP_EXTRACT(
-                        REGEXP_REPLACE(
-                          (
-                            (
-                              (
-                                source.consent_withdrawn_date
-                              )
-                            )
-                          ),
-                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                          ''
-                        ),
-                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
-                        3
-                      ) AS c,
-                      REGEXP_EXTRACT(
-                        REGEXP_REPLACE(
-                          (
-                            (
-                              (
-                                source.consent_withdrawn_date
-                              )
-                            )
-                          ),
-                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                          ''
-                        ),
-                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
-                        4
-                      ) AS rest
-                    )
-                  ),
-                  p -> TRANSFORM(
-                    ARRAY(
-                      CASE
-                        WHEN LENGTH(p.a) = 4
-                        THEN ARRAY(p.a, p.b, p.c)
-                        WHEN LENGTH(p.a) > 2 OR p.a = ''
-                        THEN NULL
-                        WHEN (
-                          (
-                            (
-                              date_orders.consent_date_order
-                            )
-                          )
-                        ) = 'dmy'
-                        THEN ARRAY(p.c, p.b, p.a)
-                        WHEN (
-                          (
-                            (
-                              date_orders.consent_date_order
-                            )
-                          )
-                        ) = 'mdy'
-                        THEN ARRAY(p.c, p.a, p.b)
-                        WHEN (
-                          (
-                            (
-                              date_orders.consent_date_order
-                            )
-                          )
-                        ) = 'ymd'
-                        THEN ARRAY(p.a, p.b, p.c)
-                      END
-                    ),
-                    ymd -> TRANSFORM(
-                      ARRAY(
-                        CASE
-                          WHEN LENGTH((
-                            ymd[0]
-                          )) = 4
-                          THEN (
-                            ymd[0]
-                          )
-                          WHEN LENGTH((
-                            ymd[0]
-                          )) = 2
-                          AND 2000 + CAST((
-                            ymd[0]
-                          ) AS INT) <= (
-                            (
-                              (
-                                9999
-                              )
-                            )
-                          )
-                          THEN CAST(2000 + CAST((
-                            ymd[0]
-                          ) AS INT) AS STRING)
-                          WHEN LENGTH((
-                            ymd[0]
-                          )) = 2
-                          THEN CAST(1900 + CAST((
-                            ymd[0]
-                          ) AS INT) AS STRING)
-                        END
-                      ),
-                      y -> CASE
-                        WHEN NOT y IS NULL
-                        AND LENGTH(ymd[1]) BETWEEN 1 AND 2
-                        AND LENGTH(ymd[2]) BETWEEN 1 AND 2
-                        THEN y || '-' || LPAD(ymd[1], 2, '0') || '-' || LPAD(ymd[2], 2, '0') || p.rest
-                      END
-                    )[0]
-                  )[0]
-                )[0]
-              END
-            )
-          ),
-          v -> CASE
-            WHEN v RLIKE '^\\d{4}-\\d{2}-\\d{2}[ T]([01]?\\d|2[0-3]):[^\\n]*(Z|[+-](0\\d|1[0-8])(:?\\d{2})?)\\z'
-            THEN CAST(FROM_UTC_TIMESTAMP(
-              TRY_CAST(REGEXP_REPLACE(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(
-                    REGEXP_REPLACE(v, '[\\t\\n\\f\\r ]+Z\\z', 'Z'),
-                    '[\\t\\n\\f\\r ]*([+-]\\d{2}):?(\\d{2})\\z',
-                    '$1:$2'
-                  ),
-                  '[\\t\\n\\f\\r ]*([+-]\\d{2})\\z',
-                  '$1:00'
-                ),
-                '^(\\d{4}-\\d{2}-\\d{2}[ T]\\d{1,2}:\\d{2})(Z|[+-])',
-                '$1:00$2'
-              ) AS TIMESTAMP_LTZ),
-              (
-                (
-                  :shop_tz
-                )
-              )
-            ) AS TIMESTAMP_NTZ)
-            WHEN LENGTH(v) = 10
-            THEN TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d'
-            )
-            ELSE COALESCE(
-              TRY_TO_TIMESTAMP(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                  '[\\t\\n\\x0B\\f\\r ]+',
-                  ' '
-                ),
-                'yyyy-M-d H:m:s'
-              ),
-              TRY_TO_TIMESTAMP(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                  '[\\t\\n\\x0B\\f\\r ]+',
-                  ' '
-                ),
-                'yyyy-M-d H:m'
-              ),
-              TRY_TO_TIMESTAMP(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                  '[\\t\\n\\x0B\\f\\r ]+',
-                  ' '
-                ),
-                'yyyy-M-d\'T\'H:m:s'
-              ),
-              TRY_TO_TIMESTAMP(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                  '[\\t\\n\\x0B\\f\\r ]+',
-                  ' '
-                ),
-                'yyyy-M-d\'T\'H:m'
-              ),
-              TRY_TO_TIMESTAMP(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                  '[\\t\\n\\x0B\\f\\r ]+',
-                  ' '
-                ),
-                'yyyy-M-d H:m:s.SSSSSS'
-              ),
-              TRY_TO_TIMESTAMP(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                  '[\\t\\n\\x0B\\f\\r ]+',
-                  ' '
-                ),
-                'yyyy-M-d\'T\'H:m:s.SSSSSS'
-              ),
-              TRY_TO_TIMESTAMP(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                  '[\\t\\n\\x0B\\f\\r ]+',
-                  ' '
-                ),
-                'yyyy-M-d'
-              ),
-              TRY_TO_TIMESTAMP(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                  '[\\t\\n\\x0B\\f\\r ]+',
-                  ' '
-                ),
-                'yyyy-M-d h:m:s a'
-              ),
-              TRY_TO_TIMESTAMP(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                  '[\\t\\n\\x0B\\f\\r ]+',
-                  ' '
-                ),
-                'yyyy-M-d h:m a'
-              )
-            )
-          END
-        )[0]
-      ) AS DATE)
-    END AS consent_withdrawn_date,
-    CASE
-      WHEN NOT source.consent_sms_withdrawn_date IS NULL
-      THEN CAST(COALESCE(
-        CASE
-          WHEN LENGTH((
-            source.consent_sms_withdrawn_date
-          )) = 19
-          AND SUBSTRING((
-            source.consent_sms_withdrawn_date
-          ), 5, 1) = '-'
-          THEN TRY_TO_TIMESTAMP(
-            REGEXP_REPLACE(
-              REGEXP_REPLACE(
-                (
-                  source.consent_sms_withdrawn_date
-                ),
-                '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z',
-                ''
-              ),
-              '[\\t\\n\\x0B\\f\\r ]+',
-              ' '
-            ),
-            'yyyy-M-d H:m:s'
-          )
-        END,
-        TRANSFORM(
-          ARRAY(
-            (
-              CASE
-                WHEN REGEXP_REPLACE(
-                  (
-                    (
-                      source.consent_sms_withdrawn_date
-                    )
-                  ),
-                  '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                  ''
-                ) RLIKE '^\\d{4}-\\d{2}-\\d{2}'
-                THEN REGEXP_REPLACE(
-                  (
-                    (
-                      source.consent_sms_withdrawn_date
-                    )
-                  ),
-                  '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                  ''
-                )
-                ELSE TRANSFORM(
-                  ARRAY(
-                    STRUCT(
-                      REGEXP_EXTRACT(
-                        REGEXP_REPLACE(
-                          (
-                            (
-                              (
-                                source.consent_sms_withdrawn_date
-                              )
-                            )
-                          ),
-                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                          ''
-                        ),
-                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z'
-                      ) AS a,
-                      REGEXP_EXTRACT(
-                        REGEXP_REPLACE(
-                          (
-                            (
-                              (
-                                source.consent_sms_withdrawn_date
-                              )
-                            )
-                          ),
-                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                          ''
-                        ),
-                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
-                        2
-                      ) AS b,
-                      REGEXP_EXTRACT(
-                        REGEXP_REPLACE(
-                          (
-                            (
-                              (
-                                source.consent_sms_withdrawn_date
-                              )
-                            )
-                          ),
-                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                          ''
-                        ),
-                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
-                        3
-                      ) AS c,
-                      REGEXP_EXTRACT(
-                        REGEXP_REPLACE(
-                          (
-                            (
-                              (
-                                source.consent_sms_withdrawn_date
-                              )
-                            )
-                          ),
-                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                          ''
-                        ),
-                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
-                        4
-                      ) AS rest
-                    )
-                  ),
-                  p -> TRANSFORM(
-                    ARRAY(
-                      CASE
-                        WHEN LENGTH(p.a) = 4
-                        THEN ARRAY(p.a, p.b, p.c)
-                        WHEN LENGTH(p.a) > 2 OR p.a = ''
-                        THEN NULL
-                        WHEN (
-                          (
-                            (
-                              date_orders.consent_date_order
-                            )
-                          )
-                        ) = 'dmy'
-                        THEN ARRAY(p.c, p.b, p.a)
-                        WHEN (
-                          (
-                            (
-                              date_orders.consent_date_order
-                            )
-                          )
-                        ) = 'mdy'
-                        THEN ARRAY(p.c, p.a, p.b)
-                        WHEN (
-                          (
-                            (
-                              date_orders.consent_date_order
-                            )
-                          )
-                        ) = 'ymd'
-                        THEN ARRAY(p.a, p.b, p.c)
-                      END
-                    ),
-                    ymd -> TRANSFORM(
-                      ARRAY(
-                        CASE
-                          WHEN LENGTH((
-                            ymd[0]
-                          )) = 4
-                          THEN (
-                            ymd[0]
-                          )
-                          WHEN LENGTH((
-                            ymd[0]
-                          )) = 2
-                          AND 2000 + CAST((
-                            ymd[0]
-                          ) AS INT) <= (
-                            (
-                              (
-                                9999
-                              )
-                            )
-                          )
-                          THEN CAST(2000 + CAST((
-                            ymd[0]
-                          ) AS INT) AS STRING)
-                          WHEN LENGTH((
-                            ymd[0]
-                          )) = 2
-                          THEN CAST(1900 + CAST((
-                            ymd[0]
-                          ) AS INT) AS STRING)
-                        END
-                      ),
-                      y -> CASE
-                        WHEN NOT y IS NULL
-                        AND LENGTH(ymd[1]) BETWEEN 1 AND 2
-                        AND LENGTH(ymd[2]) BETWEEN 1 AND 2
-                        THEN y || '-' || LPAD(ymd[1], 2, '0') || '-' || LPAD(ymd[2], 2, '0') || p.rest
-                      END
-                    )[0]
-                  )[0]
-                )[0]
-              END
-            )
-          ),
-          v -> CASE
-            WHEN v RLIKE '^\\d{4}-\\d{2}-\\d{2}[ T]([01]?\\d|2[0-3]):[^\\n]*(Z|[+-](0\\d|1[0-8])(:?\\d{2})?)\\z'
-            THEN CAST(FROM_UTC_TIMESTAMP(
-              TRY_CAST(REGEXP_REPLACE(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(
-                    REGEXP_REPLACE(v, '[\\t\\n\\f\\r ]+Z\\z', 'Z'),
-                    '[\\t\\n\\f\\r ]*([+-]\\d{2}):?(\\d{2})\\z',
-                    '$1:$2'
-                  ),
-                  '[\\t\\n\\f\\r ]*([+-]\\d{2})\\z',
-                  '$1:00'
-                ),
-                '^(\\d{4}-\\d{2}-\\d{2}[ T]\\d{1,2}:\\d{2})(Z|[+-])',
-                '$1:00$2'
-              ) AS TIMESTAMP_LTZ),
-              (
-                (
-                  :shop_tz
-                )
-              )
-            ) AS TIMESTAMP_NTZ)
-            WHEN LENGTH(v) = 10
-            THEN TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d'
-            )
-            ELSE COALESCE(
-              TRY_TO_TIMESTAMP(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                  '[\\t\\n\\x0B\\f\\r ]+',
-                  ' '
-                ),
-                'yyyy-M-d H:m:s'
-              ),
-              TRY_TO_TIMESTAMP(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                  '[\\t\\n\\x0B\\f\\r ]+',
-                  ' '
-                ),
-                'yyyy-M-d H:m'
-              ),
-              TRY_TO_TIMESTAMP(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                  '[\\t\\n\\x0B\\f\\r ]+',
-                  ' '
-                ),
-                'yyyy-M-d\'T\'H:m:s'
-              ),
-              TRY_TO_TIMESTAMP(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                  '[\\t\\n\\x0B\\f\\r ]+',
-                  ' '
-                ),
-                'yyyy-M-d\'T\'H:m'
-              ),
-              TRY_TO_TIMESTAMP(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                  '[\\t\\n\\x0B\\f\\r ]+',
-                  ' '
-                ),
-                'yyyy-M-d H:m:s.SSSSSS'
-              ),
-              TRY_TO_TIMESTAMP(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                  '[\\t\\n\\x0B\\f\\r ]+',
-                  ' '
-                ),
-                'yyyy-M-d\'T\'H:m:s.SSSSSS'
-              ),
-              TRY_TO_TIMESTAMP(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                  '[\\t\\n\\x0B\\f\\r ]+',
-                  ' '
-                ),
-                'yyyy-M-d'
-              ),
-              TRY_TO_TIMESTAMP(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                  '[\\t\\n\\x0B\\f\\r ]+',
-                  ' '
-                ),
-                'yyyy-M-d h:m:s a'
-              ),
-              TRY_TO_TIMESTAMP(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                  '[\\t\\n\\x0B\\f\\r ]+',
-                  ' '
-                ),
-                'yyyy-M-d h:m a'
-              )
-            )
-          END
-        )[0]
-      ) AS DATE)
-    END AS consent_sms_withdrawn_date,
-    CASE
-      WHEN NOT source.consent_zalo_withdrawn_date IS NULL
-      THEN CAST(COALESCE(
-        CASE
-          WHEN LENGTH((
-            source.consent_zalo_withdrawn_date
-          )) = 19
-          AND SUBSTRING((
-            source.consent_zalo_withdrawn_date
-          ), 5, 1) = '-'
-          THEN TRY_TO_TIMESTAMP(
-            REGEXP_REPLACE(
-              REGEXP_REPLACE(
-                (
-                  source.consent_zalo_withdrawn_date
-                ),
-                '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z',
-                ''
-              ),
-              '[\\t\\n\\x0B\\f\\r ]+',
-              ' '
-            ),
-            'yyyy-M-d H:m:s'
-          )
-        END,
-        TRANSFORM(
-          ARRAY(
-            (
-              CASE
-                WHEN REGEXP_REPLACE(
-                  (
-                    (
-                      source.consent_zalo_withdrawn_date
-                    )
-                  ),
-                  '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                  ''
-                ) RLIKE '^\\d{4}-\\d{2}-\\d{2}'
-                THEN REGEXP_REPLACE(
-                  (
-                    (
-                      source.consent_zalo_withdrawn_date
-                    )
-                  ),
-                  '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                  ''
-                )
-                ELSE TRANSFORM(
-                  ARRAY(
-                    STRUCT(
-                      REGEXP_EXTRACT(
-                        REGEXP_REPLACE(
-                          (
-                            (
-                              (
-                                source.consent_zalo_withdrawn_date
-                              )
-                            )
-                          ),
-                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                          ''
-                        ),
-                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z'
-                      ) AS a,
-                      REGEXP_EXTRACT(
-                        REGEXP_REPLACE(
-                          (
-                            (
-                              (
-                                source.consent_zalo_withdrawn_date
-                              )
-                            )
-                          ),
-                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                          ''
-                        ),
-                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
-                        2
-                      ) AS b,
-                      REGEXP_EXTRACT(
-                        REGEXP_REPLACE(
-                          (
-                            (
-                              (
-                                source.consent_zalo_withdrawn_date
-                              )
-                            )
-                          ),
-                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                          ''
-                        ),
-                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
-                        3
-                      ) AS c,
-                      REGEXP_EXTRACT(
-                        REGEXP_REPLACE(
-                          (
-                            (
-                              (
-                                source.consent_zalo_withdrawn_date
-                              )
-                            )
-                          ),
-                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                          ''
-                        ),
-                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
-                        4
-                      ) AS rest
-                    )
-                  ),
-                  p -> TRANSFORM(
-                    ARRAY(
-                      CASE
-                        WHEN LENGTH(p.a) = 4
-                        THEN ARRAY(p.a, p.b, p.c)
-                        WHEN LENGTH(p.a) > 2 OR p.a = ''
-                        THEN NULL
-                        WHEN (
-                          (
-                            (
-                              date_orders.consent_date_order
-                            )
-                          )
-                        ) = 'dmy'
-                        THEN ARRAY(p.c, p.b, p.a)
-                        WHEN (
-                          (
-                            (
-                              date_orders.consent_date_order
-                            )
-                          )
-                        ) = 'mdy'
-                        THEN ARRAY(p.c, p.a, p.b)
-                        WHEN (
-                          (
-                            (
-                              date_orders.consent_date_order
-                            )
-                          )
-                        ) = 'ymd'
-                        THEN ARRAY(p.a, p.b, p.c)
-                      END
-                    ),
-                    ymd -> TRANSFORM(
-                      ARRAY(
-                        CASE
-                          WHEN LENGTH((
-                            ymd[0]
-                          )) = 4
-                          THEN (
-                            ymd[0]
-                          )
-                          WHEN LENGTH((
-                            ymd[0]
-                          )) = 2
-                          AND 2000 + CAST((
-                            ymd[0]
-                          ) AS INT) <= (
-                            (
-                              (
-                                9999
-                              )
-                            )
-                          )
-                          THEN CAST(2000 + CAST((
-                            ymd[0]
-                          ) AS INT) AS STRING)
-                          WHEN LENGTH((
-                            ymd[0]
-                          )) = 2
-                          THEN CAST(1900 + CAST((
-                            ymd[0]
-                          ) AS INT) AS STRING)
-                        END
-                      ),
-                      y -> CASE
-                        WHEN NOT y IS NULL
-                        AND LENGTH(ymd[1]) BETWEEN 1 AND 2
-                        AND LENGTH(ymd[2]) BETWEEN 1 AND 2
-                        THEN y || '-' || LPAD(ymd[1], 2, '0') || '-' || LPAD(ymd[2], 2, '0') || p.rest
-                      END
-                    )[0]
-                  )[0]
-                )[0]
-              END
-            )
-          ),
-          v -> CASE
-            WHEN v RLIKE '^\\d{4}-\\d{2}-\\d{2}[ T]([01]?\\d|2[0-3]):[^\\n]*(Z|[+-](0\\d|1[0-8])(:?\\d{2})?)\\z'
-            THEN CAST(FROM_UTC_TIMESTAMP(
-              TRY_CAST(REGEXP_REPLACE(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(
-                    REGEXP_REPLACE(v, '[\\t\\n\\f\\r ]+Z\\z', 'Z'),
-                    '[\\t\\n\\f\\r ]*([+-]\\d{2}):?(\\d{2})\\z',
-                    '$1:$2'
-                  ),
-                  '[\\t\\n\\f\\r ]*([+-]\\d{2})\\z',
-                  '$1:00'
-                ),
-                '^(\\d{4}-\\d{2}-\\d{2}[ T]\\d{1,2}:\\d{2})(Z|[+-])',
-                '$1:00$2'
-              ) AS TIMESTAMP_LTZ),
-              (
-                (
-                  :shop_tz
-                )
-              )
-            ) AS TIMESTAMP_NTZ)
-            WHEN LENGTH(v) = 10
-            THEN TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d'
-            )
-            ELSE COALESCE(
-              TRY_TO_TIMESTAMP(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                  '[\\t\\n\\x0B\\f\\r ]+',
-                  ' '
-                ),
-                'yyyy-M-d H:m:s'
-              ),
-              TRY_TO_TIMESTAMP(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                  '[\\t\\n\\x0B\\f\\r ]+',
-                  ' '
-                ),
-                'yyyy-M-d H:m'
-              ),
-              TRY_TO_TIMESTAMP(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                  '[\\t\\n\\x0B\\f\\r ]+',
-                  ' '
-                ),
-                'yyyy-M-d\'T\'H:m:s'
-              ),
-              TRY_TO_TIMESTAMP(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                  '[\\t\\n\\x0B\\f\\r ]+',
-                  ' '
-                ),
-                'yyyy-M-d\'T\'H:m'
-              ),
-              TRY_TO_TIMESTAMP(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                  '[\\t\\n\\x0B\\f\\r ]+',
-                  ' '
-                ),
-                'yyyy-M-d H:m:s.SSSSSS'
-              ),
-              TRY_TO_TIMESTAMP(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                  '[\\t\\n\\x0B\\f\\r ]+',
-                  ' '
-                ),
-                'yyyy-M-d\'T\'H:m:s.SSSSSS'
-              ),
-              TRY_TO_TIMESTAMP(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                  '[\\t\\n\\x0B\\f\\r ]+',
-                  ' '
-                ),
-                'yyyy-M-d'
-              ),
-              TRY_TO_TIMESTAMP(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                  '[\\t\\n\\x0B\\f\\r ]+',
-                  ' '
-                ),
-                'yyyy-M-d h:m:s a'
-              ),
-              TRY_TO_TIMESTAMP(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                  '[\\t\\n\\x0B\\f\\r ]+',
-                  ' '
-                ),
-                'yyyy-M-d h:m a'
-              )
-            )
-          END
-        )[0]
-      ) AS DATE)
-    END AS consent_zalo_withdrawn_date,
-    CASE
-      WHEN NOT source.consent_email_withdrawn_date IS NULL
-      THEN CAST(COALESCE(
-        CASE
-          WHEN LENGTH((
-            source.consent_email_withdrawn_date
-          )) = 19
-          AND SUBSTRING((
-            source.consent_email_withdrawn_date
-          ), 5, 1) = '-'
-          THEN TRY_TO_TIMESTAMP(
-            REGEXP_REPLACE(
-              REGEXP_REPLACE(
-                (
-                  source.consent_email_withdrawn_date
-                ),
-                '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z',
-                ''
-              ),
-              '[\\t\\n\\x0B\\f\\r ]+',
-              ' '
-            ),
-            'yyyy-M-d H:m:s'
-          )
-        END,
-        TRANSFORM(
-          ARRAY(
-            (
-              CASE
-                WHEN REGEXP_REPLACE(
-                  (
-                    (
-                      source.consent_email_withdrawn_date
-                    )
-                  ),
-                  '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                  ''
-                ) RLIKE '^\\d{4}-\\d{2}-\\d{2}'
-                THEN REGEXP_REPLACE(
-                  (
-                    (
-                      source.consent_email_withdrawn_date
-                    )
-                  ),
-                  '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                  ''
-                )
-                ELSE TRANSFORM(
-                  ARRAY(
-                    STRUCT(
-                      REGEXP_EXTRACT(
-                        REGEXP_REPLACE(
-                          (
-                            (
-                              (
-                                source.consent_email_withdrawn_date
-                              )
-                            )
-                          ),
-                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                          ''
-                        ),
-                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z'
-                      ) AS a,
-                      REGEXP_EXTRACT(
-                        REGEXP_REPLACE(
-                          (
-                            (
-                              (
-                                source.consent_email_withdrawn_date
-                              )
-                            )
-                          ),
-                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                          ''
-                        ),
-                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
-                        2
-                      ) AS b,
-                      REGEXP_EXTRACT(
-                        REGEXP_REPLACE(
-                          (
-                            (
-                              (
-                                source.consent_email_withdrawn_date
-                              )
-                            )
-                          ),
-                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                          ''
-                        ),
-                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
-                        3
-                      ) AS c,
-                      REGEXP_EXTRACT(
-                        REGEXP_REPLACE(
-                          (
-                            (
-                              (
-                                source.consent_email_withdrawn_date
-                              )
-                            )
-                          ),
-                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                          ''
-                        ),
-                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
-                        4
-                      ) AS rest
-                    )
-                  ),
-                  p -> TRANSFORM(
-                    ARRAY(
-                      CASE
-                        WHEN LENGTH(p.a) = 4
-                        THEN ARRAY(p.a, p.b, p.c)
-                        WHEN LENGTH(p.a) > 2 OR p.a = ''
-                        THEN NULL
-                        WHEN (
-                          (
-                            (
-                              date_orders.consent_date_order
-                            )
-                          )
-                        ) = 'dmy'
-                        THEN ARRAY(p.c, p.b, p.a)
-                        WHEN (
-                          (
-                            (
-                              date_orders.consent_date_order
-                            )
-                          )
-                        ) = 'mdy'
-                        THEN ARRAY(p.c, p.a, p.b)
-                        WHEN (
-                          (
-                            (
-                              date_orders.consent_date_order
-                            )
-                          )
-                        ) = 'ymd'
-                        THEN ARRAY(p.a, p.b, p.c)
-                      END
-                    ),
-                    ymd -> TRANSFORM(
-                      ARRAY(
-                        CASE
-                          WHEN LENGTH((
-                            ymd[0]
-                          )) = 4
-                          THEN (
-                            ymd[0]
-                          )
-                          WHEN LENGTH((
-                            ymd[0]
-                          )) = 2
-                          AND 2000 + CAST((
-                            ymd[0]
-                          ) AS INT) <= (
-                            (
-                              (
-                                9999
-                              )
-                            )
-                          )
-                          THEN CAST(2000 + CAST((
-                            ymd[0]
-                          ) AS INT) AS STRING)
-                          WHEN LENGTH((
-                            ymd[0]
-                          )) = 2
-                          THEN CAST(1900 + CAST((
-                            ymd[0]
-                          ) AS INT) AS STRING)
-                        END
-                      ),
-                      y -> CASE
-                        WHEN NOT y IS NULL
-                        AND LENGTH(ymd[1]) BETWEEN 1 AND 2
-                        AND LENGTH(ymd[2]) BETWEEN 1 AND 2
-                        THEN y || '-' || LPAD(ymd[1], 2, '0') || '-' || LPAD(ymd[2], 2, '0') || p.rest
-                      END
-                    )[0]
-                  )[0]
-                )[0]
-              END
-            )
-          ),
-          v -> CASE
-            WHEN v RLIKE '^\\d{4}-\\d{2}-\\d{2}[ T]([01]?\\d|2[0-3]):[^\\n]*(Z|[+-](0\\d|1[0-8])(:?\\d{2})?)\\z'
-            THEN CAST(FROM_UTC_TIMESTAMP(
-              TRY_CAST(REGEXP_REPLACE(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(
-                    REGEXP_REPLACE(v, '[\\t\\n\\f\\r ]+Z\\z', 'Z'),
-                    '[\\t\\n\\f\\r ]*([+-]\\d{2}):?(\\d{2})\\z',
-                    '$1:$2'
-                  ),
-                  '[\\t\\n\\f\\r ]*([+-]\\d{2})\\z',
-                  '$1:00'
-                ),
-                '^(\\d{4}-\\d{2}-\\d{2}[ T]\\d{1,2}:\\d{2})(Z|[+-])',
-                '$1:00$2'
-              ) AS TIMESTAMP_LTZ),
-              (
-                (
-                  :shop_tz
-                )
-              )
-            ) AS TIMESTAMP_NTZ)
-            WHEN LENGTH(v) = 10
-            THEN TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d'
-            )
-            ELSE COALESCE(
-              TRY_TO_TIMESTAMP(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                  '[\\t\\n\\x0B\\f\\r ]+',
-                  ' '
-                ),
-                'yyyy-M-d H:m:s'
-              ),
-              TRY_TO_TIMESTAMP(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                  '[\\t\\n\\x0B\\f\\r ]+',
-                  ' '
-                ),
-                'yyyy-M-d H:m'
-              ),
-              TRY_TO_TIMESTAMP(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                  '[\\t\\n\\x0B\\f\\r ]+',
-                  ' '
-                ),
-                'yyyy-M-d\'T\'H:m:s'
-              ),
-              TRY_TO_TIMESTAMP(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                  '[\\t\\n\\x0B\\f\\r ]+',
-                  ' '
-                ),
-                'yyyy-M-d\'T\'H:m'
-              ),
-              TRY_TO_TIMESTAMP(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                  '[\\t\\n\\x0B\\f\\r ]+',
-                  ' '
-                ),
-                'yyyy-M-d H:m:s.SSSSSS'
-              ),
-              TRY_TO_TIMESTAMP(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                  '[\\t\\n\\x0B\\f\\r ]+',
-                  ' '
-                ),
-                'yyyy-M-d\'T\'H:m:s.SSSSSS'
-              ),
-              TRY_TO_TIMESTAMP(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                  '[\\t\\n\\x0B\\f\\r ]+',
-                  ' '
-                ),
-                'yyyy-M-d'
-              ),
-              TRY_TO_TIMESTAMP(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                  '[\\t\\n\\x0B\\f\\r ]+',
-                  ' '
-                ),
-                'yyyy-M-d h:m:s a'
-              ),
-              TRY_TO_TIMESTAMP(
-                REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                  '[\\t\\n\\x0B\\f\\r ]+',
-                  ' '
-                ),
-                'yyyy-M-d h:m a'
-              )
-            )
-          END
-        )[0]
-      ) AS DATE)
-    END AS consent_email_withdrawn_date,
+    consent_dates.consent_sms_date, /* consent dates: read once for all seven columns (consent_dates) */
+    consent_dates.consent_zalo_date,
+    consent_dates.consent_email_date,
+    consent_dates.consent_withdrawn_date,
+    consent_dates.consent_sms_withdrawn_date,
+    consent_dates.consent_zalo_withdrawn_date,
+    consent_dates.consent_email_withdrawn_date,
     signup_date AS signup_date_text,
     birthday AS birthday_text
   FROM source
-  CROSS JOIN date_orders
+  LEFT JOIN consent_dates
+    ON source.source_file = consent_dates.source_file
+    AND source.source_line = consent_dates.source_line
   LEFT JOIN keys
     ON source.customer_id = keys.raw_key
   LEFT JOIN contacts

@@ -31,12 +31,137 @@ date_orders as (
 
 ),
 
+consent_texts as (
+
+    -- every consent date written, one row each, so that one parse reads the seven columns (the
+    -- date rule written seven times over made Spark's plan too large to hold)
+    select
+        source_file,
+        source_line,
+        'sms' as kind,
+        consent_sms_date as date_text
+
+    from source
+
+    where consent_sms_date is not null
+
+    union all
+
+    select
+        source_file,
+        source_line,
+        'zalo' as kind,
+        consent_zalo_date as date_text
+
+    from source
+
+    where consent_zalo_date is not null
+
+    union all
+
+    select
+        source_file,
+        source_line,
+        'email' as kind,
+        consent_email_date as date_text
+
+    from source
+
+    where consent_email_date is not null
+
+    union all
+
+    select
+        source_file,
+        source_line,
+        'withdrawn' as kind,
+        consent_withdrawn_date as date_text
+
+    from source
+
+    where consent_withdrawn_date is not null
+
+    union all
+
+    select
+        source_file,
+        source_line,
+        'sms_withdrawn' as kind,
+        consent_sms_withdrawn_date as date_text
+
+    from source
+
+    where consent_sms_withdrawn_date is not null
+
+    union all
+
+    select
+        source_file,
+        source_line,
+        'zalo_withdrawn' as kind,
+        consent_zalo_withdrawn_date as date_text
+
+    from source
+
+    where consent_zalo_withdrawn_date is not null
+
+    union all
+
+    select
+        source_file,
+        source_line,
+        'email_withdrawn' as kind,
+        consent_email_withdrawn_date as date_text
+
+    from source
+
+    where consent_email_withdrawn_date is not null
+
+),
+
+consent_dates_read as (
+
+    select
+        consent_texts.source_file,
+        consent_texts.source_line,
+        consent_texts.kind,
+        cast(
+            parse_local_timestamp(
+                consent_texts.date_text, $shop_tz, date_orders.consent_date_order, 9999
+            ) as date
+        ) as read_date
+
+    from consent_texts
+
+    cross join date_orders
+
+),
+
+consent_dates as (
+
+    select
+        source_file,
+        source_line,
+        max(read_date) filter (where kind = 'sms') as consent_sms_date,
+        max(read_date) filter (where kind = 'zalo') as consent_zalo_date,
+        max(read_date) filter (where kind = 'email') as consent_email_date,
+        max(read_date) filter (where kind = 'withdrawn') as consent_withdrawn_date,
+        max(read_date) filter (where kind = 'sms_withdrawn') as consent_sms_withdrawn_date,
+        max(read_date) filter (where kind = 'zalo_withdrawn') as consent_zalo_withdrawn_date,
+        max(read_date) filter (where kind = 'email_withdrawn') as consent_email_withdrawn_date
+
+    from consent_dates_read
+
+    group by all
+
+),
+
 parsed as (
 
     select
         ---------- ids
-        source_file,
-        source_line,
+        source.source_file,
+        source.source_line,
         is_blank_row,
         case
             when $customer_key_phone then coalesce(keys.phone_key, '')
@@ -58,10 +183,10 @@ parsed as (
         lower(trim(consent_zalo)) as consent_zalo_text,
         lower(trim(consent_email)) as consent_email_text,
         nullif(trim(consent_source), '') as consent_source,
-        lower(trim(consent_withdrawn_date)) as withdrawn_text,
-        lower(trim(consent_sms_withdrawn_date)) as sms_withdrawn_text,
-        lower(trim(consent_zalo_withdrawn_date)) as zalo_withdrawn_text,
-        lower(trim(consent_email_withdrawn_date)) as email_withdrawn_text,
+        lower(trim(source.consent_withdrawn_date)) as withdrawn_text,
+        lower(trim(source.consent_sms_withdrawn_date)) as sms_withdrawn_text,
+        lower(trim(source.consent_zalo_withdrawn_date)) as zalo_withdrawn_text,
+        lower(trim(source.consent_email_withdrawn_date)) as email_withdrawn_text,
 
         ---------- dates
         -- (a date column is parsed only where something is written: parsing a null costs as
@@ -73,48 +198,23 @@ parsed as (
         case when birthday is not null then cast(
             parse_local_timestamp(birthday, $shop_tz, $birthday_order, $birthday_pivot_year) as date
         ) end as birthday,
-        -- consent dates: read as date_orders says
-        case when source.consent_sms_date is not null then cast(
-            parse_local_timestamp(
-                source.consent_sms_date, $shop_tz, date_orders.consent_date_order, 9999
-            ) as date
-        ) end as consent_sms_date,
-        case when source.consent_zalo_date is not null then cast(
-            parse_local_timestamp(
-                source.consent_zalo_date, $shop_tz, date_orders.consent_date_order, 9999
-            ) as date
-        ) end as consent_zalo_date,
-        case when source.consent_email_date is not null then cast(
-            parse_local_timestamp(
-                source.consent_email_date, $shop_tz, date_orders.consent_date_order, 9999
-            ) as date
-        ) end as consent_email_date,
-        case when source.consent_withdrawn_date is not null then cast(
-            parse_local_timestamp(
-                source.consent_withdrawn_date, $shop_tz, date_orders.consent_date_order, 9999
-            ) as date
-        ) end as consent_withdrawn_date,
-        case when source.consent_sms_withdrawn_date is not null then cast(
-            parse_local_timestamp(
-                source.consent_sms_withdrawn_date, $shop_tz, date_orders.consent_date_order, 9999
-            ) as date
-        ) end as consent_sms_withdrawn_date,
-        case when source.consent_zalo_withdrawn_date is not null then cast(
-            parse_local_timestamp(
-                source.consent_zalo_withdrawn_date, $shop_tz, date_orders.consent_date_order, 9999
-            ) as date
-        ) end as consent_zalo_withdrawn_date,
-        case when source.consent_email_withdrawn_date is not null then cast(
-            parse_local_timestamp(
-                source.consent_email_withdrawn_date, $shop_tz, date_orders.consent_date_order, 9999
-            ) as date
-        ) end as consent_email_withdrawn_date,
+        -- consent dates: read once for all seven columns (consent_dates)
+        consent_dates.consent_sms_date,
+        consent_dates.consent_zalo_date,
+        consent_dates.consent_email_date,
+        consent_dates.consent_withdrawn_date,
+        consent_dates.consent_sms_withdrawn_date,
+        consent_dates.consent_zalo_withdrawn_date,
+        consent_dates.consent_email_withdrawn_date,
         signup_date as signup_date_text,
         birthday as birthday_text
 
     from source
 
-    cross join date_orders
+    left join consent_dates
+        on
+            source.source_file = consent_dates.source_file
+            and source.source_line = consent_dates.source_line
 
     left join keys
         on source.customer_id = keys.raw_key
