@@ -397,3 +397,10 @@ def test_a_damaged_parquet_file_is_said_in_words(con, tmp_path):
                        ("html.parquet", hf.HTML_AS_XLSX)):
         _stops(con, tmp_path, _write(tmp_path, name, data), "not a readable Parquet file",
                mapping="generic")
+
+
+def test_a_customers_header_no_mapping_knows_is_named_by_its_size_only(con, tmp_path):
+    path = _write(tmp_path, "customers.csv", f"Họ tên,Tỉnh\n{hf.PERSON['name']},Huế\n")
+    message = _stops(con, tmp_path, path, "2 fields, none of them a column a mapping knows",
+                     kind="customers")
+    assert "Họ tên" not in message

@@ -272,10 +272,13 @@ def private_headers(message: str, headers: list[str], section: str, file_name: s
         return message
     names = list(SECTIONS.get(section, SECTIONS["orders"]))
     expected = ", ".join(names[:7]) + (", …" if len(names) > 7 else "")
-    return (f"{file_name}: the first line does not look like a header row: it has "
-            f"{len(headers)} field{'s' if len(headers) != 1 else ''}, which do not read as column "
-            f"names (numbers, dates, e-mail addresses, or no column a mapping knows); they are "
-            f"not shown here, as they may be a customer's data. The file needs its "
+    fields = f"{len(headers)} field{'s' if len(headers) != 1 else ''}"
+    cells = [str(h).strip() for h in headers if str(h).strip()]
+    why = ("none of them a column a mapping knows" if cells and not any(
+        len(c) > 60 or _NOT_A_HEADER.search(c) for c in cells) else
+        "holding numbers, dates or e-mail addresses, not column names")
+    return (f"{file_name}: the first line does not look like a header row: it has {fields}, "
+            f"{why}; they are not shown here, as they may be a customer's data. The file needs its "
             f"header row, naming the columns ({section}: {expected}); export it again with "
             f"its header, or write a mapping for its columns and set `mapping` to it.")
 
