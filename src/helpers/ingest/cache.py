@@ -68,7 +68,7 @@ def verify_cache(cache: Path) -> str | None:
                 return f"{name} has changed since it was written"
             if pq.ParquetFile(path).metadata.num_rows != expected["rows"]:
                 return f"{name} has {expected['rows']} rows recorded but not stored"
-    except (OSError, ValueError, KeyError, pa.ArrowException) as exc:
+    except (OSError, ValueError, KeyError, TypeError, pa.ArrowException) as exc:
         return f"{type(exc).__name__}: {exc}"
     return None
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from helpers.core.errors import IngestError
 from helpers.core.paths import DATA_RAW, QUARANTINE_DIR
+from helpers.core.privacy import DEFAULT_FILE_MODE, use_file_mode
 from helpers.engine import db
 from helpers.ingest.mappings import (
     MappingError,
@@ -38,6 +39,7 @@ def check_export(path, *, mapping="auto", returns_path=None, encoding="utf-8", s
 
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
+    use_file_mode(DEFAULT_FILE_MODE)  # the cache and the quarantine hold contacts
     if argv[:1] == ["check"]:
         parser = argparse.ArgumentParser(prog="make check-export FILE=…",
                                          description="What the workbook detects in an export.")

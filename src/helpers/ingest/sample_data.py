@@ -26,6 +26,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from helpers.core.paths import DATA_RAW
+from helpers.core.privacy import DEFAULT_FILE_MODE, use_file_mode
 
 # The shop's history follows the as-of date it is made for (by default the last day of the previous
 # month, what `make report` analyses): about three years up to 20 days past it, so that the last
@@ -529,6 +530,7 @@ def main(argv: list[str] | None = None) -> None:
                         help="the as-of date the shop is made for (default: the last day of the "
                              "previous month); its orders run 20 days past it")
     args = parser.parse_args(argv)
+    use_file_mode(DEFAULT_FILE_MODE)  # a customers file, even a made-up one, is private
     customers = args.customers or max(20_000, args.orders // 5)
     t0 = time.perf_counter()
     counts = generate(args.out, customers=customers, orders=args.orders, seed=args.seed,

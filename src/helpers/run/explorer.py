@@ -8,7 +8,6 @@ what the tests drive and check.
 
 from __future__ import annotations
 
-import html
 import time
 from datetime import datetime
 from pathlib import Path
@@ -27,6 +26,7 @@ from helpers.engine import db
 from helpers.ingest.phones import vn_mobile
 from helpers.kit import export, rfm, snapshots
 from helpers.kit.formatting import money, number
+from helpers.kit.safe_text import html_text
 from helpers.kit.texts import t
 from helpers.pages.segments import charts
 from helpers.pages.segments import compute as segments_compute
@@ -284,7 +284,7 @@ class Explorer:
             scheme_b = load_scheme(other, bins=run.bins, factors=run.factors)
         except SchemeError as exc:
             self.tables["compare"] = pd.DataFrame()
-            self._draw("compare", HTML(f"<p>⚠ {html.escape(str(exc))}</p>"))
+            self._draw("compare", HTML(f"<p>⚠ {html_text(str(exc))}</p>"))
             return
         # the scores are the same: only the segment assignment changes
         db.alias(self.con, "compare_b",
@@ -353,7 +353,7 @@ class Explorer:
                           f"{int(counts.loc[ch, 'no_consent'])} without consent"
                           for ch in export.CHANNELS if ch in counts.index)
         self.message = f"Wrote {files[0]} (and per-channel lists beside it). {parts}."
-        self._draw("export", HTML(f"<p>{html.escape(self.message)}</p>"))
+        self._draw("export", HTML(f"<p>{html_text(self.message)}</p>"))
         return files[0]
 
     def lookup(self, query: str) -> dict | None:
@@ -367,7 +367,7 @@ class Explorer:
             self.tables.pop("lookup_orders", None)
             said = ("Không có khách nào khớp với" if self.active.lang == "vi"
                     else "No customer matches")
-            self._draw("lookup", HTML(f"<p>{said} {html.escape(repr(query))}.</p>"))
+            self._draw("lookup", HTML(f"<p>{said} {html_text(repr(query))}.</p>"))
             return None
         customer_id = found[0][0]
         orders = self.con.execute(
@@ -389,8 +389,8 @@ class Explorer:
         self.tables["lookup_orders"], self.tables["lookup_history"] = orders, history
         labels = self._scheme.labels(self.active.lang)
         self._draw("lookup",
-                   HTML(f"<h4>{html.escape(customer_id)}</h4><p>Segment path: "
-                        + " → ".join(html.escape(labels.get(s, s)) for s in path) + "</p>"),
+                   HTML(f"<h4>{html_text(customer_id)}</h4><p>Segment path: "
+                        + " → ".join(html_text(labels.get(s, s)) for s in path) + "</p>"),
                    HTML(history.to_html(index=False, border=0)),
                    HTML(orders.to_html(index=False, border=0)))
         return {"customer_id": customer_id, "path": path}
@@ -411,7 +411,7 @@ class Explorer:
 
     def _say(self, text: str) -> None:
         self.message = text
-        self._draw("status", HTML(f"<p>{html.escape(text)}</p>"))
+        self._draw("status", HTML(f"<p>{html_text(text)}</p>"))
 
 
 def measure_redraw(explorer: Explorer, changes: list[tuple[str, object]]) -> list[dict]:
