@@ -26,6 +26,7 @@ from helpers.ingest import phones
 from helpers.kit import export, rfm, xlsx
 from helpers.pages.campaigns import files as campaigns_files
 from helpers.pages.segments import files as segments_files
+from helpers.pages.segments import sentences as segments_sentences
 
 AS_OF = date(2026, 3, 31)
 LONG_NAME = ("Nguyễn Văn " * 3820)[:42_010]  # 42,010 characters: Excel holds 32,767
@@ -267,6 +268,10 @@ def test_a_name_longer_than_excel_holds_is_cut_visibly_and_said(shop):
     everyone = pd.concat(pd.read_csv(p, dtype=str, encoding="utf-8-sig")
                          for p in folder.glob("segment=*.csv"))
     assert LONG_NAME in set(everyone.name)
+    # and page 01 says it, without the value
+    for lang, said in (("vi", "1 ô ở cột name"), ("en", "1 cell(s) of column name")):
+        text = segments_sentences.exports_written(out, folder, lang=lang).data
+        assert said in text.replace("\\", "") and "Nguyễn" not in text
 
 
 # ---------------------------------------------------------------- a real export's header

@@ -297,7 +297,7 @@ def test_contact_lists_refuse_keys_that_are_paths(con, tmp_path):
                 "list_key, true as can_send_sms, true as can_send_zns, true as can_send_email")
     with pytest.raises(ValueError, match="letters, digits"):
         export.write_contact_lists(con, tmp_path, file_name="{key}.csv", keys=["../../evil"],
-                                   columns=["customer_id"])
+                                   columns=["customer_id"], as_of=date(2026, 10, 31))
     assert not list(tmp_path.parent.glob("evil*"))
 
 

@@ -223,18 +223,19 @@ def write_pages(con, run: RunParams, snapshot_root) -> None:
     migration_files.write_migration_outputs(
         con, output_dir=run.output_dir, trend=trend, headline=migration.headline(con),
         movers=migration.build_movers_lists(con, migration.movers_lists_for(scheme, None),
-                                            scheme.keys))
+                                            scheme.keys), as_of=run.as_of)
     statuses = run.excluded_statuses
     cohorts.build_cohort_revenue(con, as_of=run.as_of, grain="month", excluded_statuses=statuses)
     cohorts.second_purchase_gap(con, as_of=run.as_of, excluded_statuses=statuses)
     cohorts.build_repurchase_windows(con, as_of=run.as_of, windows=[7, 14, 28],
                                      excluded_statuses=statuses)
     cohorts_files.write_cohort_outputs(con, output_dir=run.output_dir,
-                                window_keys=["1-7d", "8-14d", "15-28d"])
+                                window_keys=["1-7d", "8-14d", "15-28d"], as_of=run.as_of)
     config = loyalty.load_loyalty(PROJECT_ROOT / "params" / "loyalty.yaml")
     loyalty.build_loyalty_members(con, as_of=run.as_of, config=config, excluded_statuses=statuses)
     loyalty.build_tier_lists(con, as_of=run.as_of, config=config)
-    tiers_files.write_loyalty_outputs(con, output_dir=run.output_dir, lists=loyalty.LISTS)
+    tiers_files.write_loyalty_outputs(con, output_dir=run.output_dir, lists=loyalty.LISTS,
+                                      as_of=run.as_of)
 
 
 def same_file(a: Path, b: Path) -> str | None:

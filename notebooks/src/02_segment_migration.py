@@ -90,7 +90,7 @@ trend = migration.segment_trend(con, run=run, scheme=scheme_def,
                                 dates=snapshots.month_ends(run.as_of, trend_months),
                                 input_checksums=checksums)
 outputs = files.write_migration_outputs(
-    con, output_dir=run.output_dir, trend=trend, headline=headline,
+    con, output_dir=run.output_dir, trend=trend, headline=headline, as_of=run.as_of,
     movers=migration.build_movers_lists(con, movers, scheme_def.keys))
 display(sentences.movers_sizes(outputs["sizes"], scheme_def, lang=run.lang),
         narrative.send_lists(outputs["send_list_counts"], {}, lang=run.lang))

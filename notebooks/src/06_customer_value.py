@@ -66,7 +66,7 @@ values = customer_value.write_values(con, value_fit, summary,
 written = files.write_customer_value(con, output_dir=run.output_dir, values=values,
                                       model=customer_value.model_table(
                                           value_fit, as_of=run.as_of, horizon_days=horizon_days),
-                                      fading_segment=scheme_def.order[0])
+                                      fading_segment=scheme_def.order[0], as_of=run.as_of)
 sentences.value_headlines(value_fit, customer_value.headline_figures(con), written,
                           scheme=scheme_def, horizon_days=horizon_days, lang=run.lang)
 

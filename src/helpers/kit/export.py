@@ -214,7 +214,7 @@ ORDERINGS = {"customer_id": "customer_id",
 
 def write_contact_lists(con: duckdb.DuckDBPyConnection, folder: Path, *, file_name: str,
                         keys: list[str], columns: list[str], order_by: str = "customer_id",
-                        as_of: date | None = None,
+                        as_of: date,
                         written_at: datetime | None = None) -> list[Path]:
     """<folder>/<file_name> with everyone of each list, and <folder>/<channel>/<file_name> with
     only those who can be sent to on that channel (consent and a valid contact), each send list
@@ -308,7 +308,7 @@ RULES = {
 
 
 def write_send_manifest(path: Path, *, list_key: str, channel: str, rows: int, counts: dict,
-                        consent_columns: list[str], as_of: date | None = None,
+                        consent_columns: list[str], as_of: date,
                         written_at: datetime | None = None,
                         held_out: dict[str, int] | None = None) -> Path:
     """<list>.manifest.json beside a send list: when it was written, which consent columns it
@@ -320,7 +320,7 @@ def write_send_manifest(path: Path, *, list_key: str, channel: str, rows: int, c
     candidates = counts["candidates"] + sum((held_out or {}).values())
     manifest = {
         "send_list": path.name, "list": list_key, "channel": channel,
-        "as_of": as_of.isoformat() if as_of else None, "written_at": _written_at(written_at),
+        "as_of": as_of.isoformat(), "written_at": _written_at(written_at),
         "rows": rows, "candidates": candidates, "left_out": left_out,
         "left_out_total": sum(left_out.values()),
         "reconciles": rows == counts["in_list"] and rows + sum(left_out.values()) == candidates,

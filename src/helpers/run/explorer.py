@@ -346,7 +346,8 @@ class Explorer:
                         self.exports_dir / f"{folder_name(run.scheme)}_{run.as_of}")
         files = export.write_contact_lists(self.con, folder, file_name="segment={key}.csv",
                                            keys=[segment],
-                                           columns=segments_files.RFM_EXPORT_COLUMNS)
+                                           columns=segments_files.RFM_EXPORT_COLUMNS,
+                                           as_of=run.as_of)
         counts = export.contact_list_counts(self.con).df()
         counts = counts[counts.list_key == segment].set_index("channel")
         parts = ", ".join(f"{ch}: {int(counts.loc[ch, 'in_list'])} sendable, "

@@ -159,7 +159,7 @@ def prepare_next_campaign(con, *, run: RunParams, scheme: Scheme, target: str, k
     split_holdout(con, source_table="next_campaign_base", campaign_key=key,
                   holdout_share=holdout_share)
     folder = next_campaign_path(run.output_dir, key)
-    result = files.write_campaign_list(con, folder=folder)
+    result = files.write_campaign_list(con, folder=folder, as_of=run.as_of)
     # pages show where the lists are inside the month folder, never a server path
     return result | {"folder": f"campaign_lists/{key}/", "key": key,
                      "target": scheme.label(target, run.lang)}

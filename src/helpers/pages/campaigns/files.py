@@ -47,7 +47,7 @@ def write_campaign_results(con: duckdb.DuckDBPyConnection, *, output_dir: Path) 
 
 
 def write_campaign_list(con: duckdb.DuckDBPyConnection, *, folder: Path,
-                        as_of: date | None = None, written_at: datetime | None = None) -> dict:
+                        as_of: date, written_at: datetime | None = None) -> dict:
     """For the next campaign, from table holdout_split: holdout.csv (never contacted) and one send
     list per channel (consent and valid contact), the holdout left out of every send list; each
     send list with its manifest (send_<channel>.manifest.json: the holdout, no consent, masked,

@@ -23,7 +23,7 @@ REPURCHASE_COLUMNS = ["customer_id", "name", "phone", "email", "consent_sms", "c
 
 
 def write_cohort_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path,
-                         window_keys: list[str], as_of: date | None = None,
+                         window_keys: list[str], as_of: date,
                          written_at: datetime | None = None) -> dict:
     """cohort_revenue.csv, second_purchase_gap.csv, repurchase/window=<lo>-<hi>d.csv (+ channels,
     each send list with its manifest stating `as_of`)."""

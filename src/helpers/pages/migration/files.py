@@ -29,7 +29,7 @@ MOVERS_COLUMNS = ["customer_id", "name", "phone", "email", "consent_sms", "conse
 
 def write_migration_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path,
                             movers: dict[str, str], trend, headline: dict,
-                            as_of: date | None = None, written_at: datetime | None = None) -> dict:
+                            as_of: date, written_at: datetime | None = None) -> dict:
     """migration_matrix.csv, migration_summary.csv (the headline: up, same, down, revenue at
     stake, new; page 00 reads it), movers/<name>.csv (+ per channel), segment_trend.csv; `movers`
     maps each list's name to the table holding it (migration.build_movers_lists); each send list

@@ -140,6 +140,14 @@ def exports_written(outputs: dict, output_dir, *, lang: str = "vi") -> Markdown:
                   f"của Excel nên chỉ có ở dạng CSV.",
             f"Segment(s) {', '.join(map(md_text, outputs['xlsx_skipped']))} exceed Excel's 1,048,576-row "
             f"limit and are in CSV only.")
+    for column, cells in sorted((outputs.get("xlsx_cut") or {}).items()):
+        text += " " + pick(
+            lang, f"{number(cells, lang)} ô ở cột {md_text(column)} dài hơn giới hạn 32.767 ký tự "
+                  f"của Excel nên bị cắt trong tệp Excel (kết thúc bằng …, xem sheet Notes); "
+                  f"tệp CSV giữ nguyên giá trị.",
+            f"{number(cells, lang)} cell(s) of column {md_text(column)} are longer than Excel's "
+            f"32,767-character limit and are cut in the Excel file (ending in …, see its Notes "
+            f"sheet); the CSV files keep the whole value.")
     return Markdown(text)
 
 

@@ -24,7 +24,7 @@ TIER_LIST_COLUMNS = ["customer_id", "name", "phone", "email", "consent_sms", "co
 
 
 def write_loyalty_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path,
-                          lists: tuple[str, ...], as_of: date | None = None,
+                          lists: tuple[str, ...], as_of: date,
                           written_at: datetime | None = None) -> dict:
     """loyalty_members.csv and tiers/<list>.csv (+ per channel, each send list with its
     manifest stating `as_of`)."""

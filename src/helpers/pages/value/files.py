@@ -19,7 +19,7 @@ FADING_BELOW = 0.5  # P(alive) under which a customer of the best segment is lis
 
 
 def write_customer_value(con: duckdb.DuckDBPyConnection, *, output_dir: Path, values: Path,
-                         model: pa.Table, fading_segment: str, as_of: date | None = None,
+                         model: pa.Table, fading_segment: str, as_of: date,
                          written_at: datetime | None = None) -> dict:
     """customer_value.csv from `values` (customer_value.parquet, written by
     customer_value.write_values), customer_value_model.csv, and value/fading_champions.csv (with
