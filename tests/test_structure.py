@@ -116,3 +116,15 @@ def test_the_models_form_a_graph_without_cycles():
     for name in sorted(db.model_names()):
         visit(name, [])
     assert len(done) == len(db.model_names())
+
+
+def test_every_test_the_readme_names_as_proof_exists():
+    """The guarantees table names the tests that prove each line: a renamed or deleted test
+    would leave a guarantee without its proof."""
+    text = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    table = text.split("## What the workbook guarantees", 1)[1].split("\n## ", 1)[0]
+    named = set(re.findall(r"`(?:[\w/.]+\.py)?(?:::)?(test_\w+)", table))
+    defined = {m for path in (PROJECT_ROOT / "tests").glob("test_*.py")
+               for m in re.findall(r"^def (test_\w+)", path.read_text(encoding="utf-8"), re.M)}
+    assert len(named) > 30
+    assert named <= defined, sorted(named - defined)
