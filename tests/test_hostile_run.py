@@ -26,6 +26,7 @@ import pytest
 from helpers.core import locks
 from helpers.core.checks import check_run_values
 from helpers.core.errors import ParamError
+from helpers.core.files import MONTH_VERSION_ENV, file_sha256
 from helpers.core.locks import LockHeld, pid_lock
 from helpers.core.params import RunParams
 from helpers.core.paths import MAPPINGS_DIR, NOTEBOOKS_DIR, PARAMS_DIR, PROJECT_ROOT, SCHEMES_DIR
@@ -36,7 +37,7 @@ from helpers.core.yamlsafe import read_yaml
 from helpers.engine import db
 from helpers.ingest.mappings import MappingError, load_mapping
 from helpers.kit import snapshots
-from helpers.run import failed, monthly
+from helpers.run import failed, heartbeat, monthly
 
 AS_OF = date(2026, 10, 31)
 ORDERS = "order_id,customer_id,order_date,amount\n1,a,2026-01-05,100\n2,b,2026-02-05,200\n"
@@ -268,6 +269,55 @@ def test_an_export_replaced_during_the_last_notebook_stops_before_publishing(sma
         monthly.run_month(AS_OF, params_files=[params], reports_dir=reports, echo=quiet,
                           notebooks=[NB_01], html=False, jobs=1)
     assert not (reports / AS_OF.isoformat()).exists()
+
+
+def test_an_export_changed_and_put_back_while_a_notebook_read_it_stops_the_run(small,
+                                                                             monkeypatch):
+    """A-B-A: the file is rewritten while notebook 03 stages it, then put back byte for byte;
+    the runner's checks before and after see the same bytes, but the notebook hashed the other
+    version: the month's version, set for the kernels, stops it (core.files.file_sha256)."""
+    orders, params, reports = small
+
+    def execute(source, output, **kwargs):
+        if Path(source).stem == "03_cohort_revenue":
+            orders.write_text(ORDERS[: len(ORDERS) // 2], encoding="utf-8")
+            try:
+                file_sha256(orders)  # what staging does first
+            finally:
+                orders.write_text(ORDERS, encoding="utf-8")
+        Path(output).write_text("{}", encoding="utf-8")
+
+    monkeypatch.setattr(monthly.pm, "execute_notebook", execute)
+    monkeypatch.setattr(monthly, "_input_report", lambda params: {})
+    with pytest.raises(monthly.RunFailed, match=rf"{orders} is not the version this month "
+                                                rf"started with"):
+        monthly.run_month(AS_OF, params_files=[params], reports_dir=reports, echo=quiet,
+                          notebooks=[NB_01, NB_03], html=False, jobs=1)
+    assert not (reports / AS_OF.isoformat()).exists()
+    assert MONTH_VERSION_ENV not in os.environ  # the run's environment is given back
+    assert file_sha256(orders)  # outside a run, no version is imposed
+
+
+def test_a_notebook_waiting_for_a_lock_is_said_on_the_runners_console(small, monkeypatch):
+    """A kernel's stderr never reaches the console: its lock messages go through the run's
+    status file, and a notebook running a minute says so."""
+    orders, params, reports = small
+    said = []
+
+    def execute(source, output, **kwargs):
+        locks._stderr("Waiting for data/processed/cache/.lock-orders-x: held by process 7")
+        time.sleep(0.3)
+        Path(output).write_text("{}", encoding="utf-8")
+
+    monkeypatch.setattr(monthly.pm, "execute_notebook", execute)
+    monkeypatch.setattr(monthly, "_input_report", lambda params: {})
+    monkeypatch.setattr(heartbeat, "EVERY_SECONDS", 0.1)
+    monthly.run_month(AS_OF, params_files=[params], reports_dir=reports,
+                      echo=lambda *a, **k: said.append(" ".join(map(str, a))),
+                      notebooks=[NB_01], html=False, jobs=1)
+    assert any("01_rfm_segments: Waiting for data/processed/cache/.lock-orders-x" in line
+               for line in said), said
+    assert any("01_rfm_segments still running" in line for line in said), said
 
 
 def test_a_file_added_to_an_export_folder_during_the_run_is_named(tmp_path, monkeypatch):

@@ -10,3 +10,7 @@ class IngestError(ValueError):
 
 class ParamError(ValueError):
     """A parameter value that cannot be used; the message names it and says what is allowed."""
+
+
+class InputChanged(IngestError):
+    """An input file is not the version the month started with (it changed during the run)."""

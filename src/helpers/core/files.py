@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import glob
 import hashlib
+import json
 import os
 from pathlib import Path
 
-from helpers.core.errors import IngestError
+from helpers.core.errors import IngestError, InputChanged
 from helpers.core.paths import PROJECT_ROOT, resolve
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
@@ -54,14 +55,41 @@ def file_label(path: Path, files: list[Path]) -> str:
 # ---------------------------------------------------------------- checksums
 
 
+# the month's input version (path -> sha256), set by the monthly runner for its kernels
+MONTH_VERSION_ENV = "WORKBOOK_INPUT_VERSION"
+
+
+def month_version_env(sha256: dict[str, str]) -> str:
+    return json.dumps({str(Path(p).resolve()): digest for p, digest in sha256.items()})
+
+
 def file_sha256(path: Path, *, index_dir: Path | None = None) -> str:
     """The file's sha256. With index_dir, remembered by (path, size, mtime): an unchanged file is
-    not read again (a 10-million-line export takes seconds to hash)."""
-    path = Path(path)
+    not read again (a 10-million-line export takes seconds to hash).
+
+    Inside a monthly run, an input file whose sha256 is not the one the month started with is
+    InputChanged: a notebook never stages another version of an export (a file rewritten and put
+    back while one notebook read it would otherwise pass the runner's checks unseen)."""
+    digest = _sha256(Path(path), index_dir)
+    version = os.environ.get(MONTH_VERSION_ENV)
+    if version:
+        try:
+            expected = json.loads(version).get(str(Path(path).resolve()))
+        except (ValueError, AttributeError):
+            expected = None
+        if expected is not None and expected != digest:
+            raise InputChanged(
+                f"{path} is not the version this month started with (its sha256 differs): it "
+                f"changed during the run. Nothing is published: a month is computed from one "
+                f"version of its inputs. Run the month again once the export is complete.")
+    return digest
+
+
+def _sha256(path: Path, index_dir: Path | None) -> str:
     if index_dir is not None:
         stat = path.stat()
         if stat.st_size <= 1 << 24:  # small files: the full hash costs less than a doubt
-            return file_sha256(path)
+            return _sha256(path, None)
         # size and mtime are no proof alone: the first, middle and last 64 KiB are read as well
         key = hashlib.sha256(f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode())
         with open(path, "rb") as f:
@@ -71,7 +99,7 @@ def file_sha256(path: Path, *, index_dir: Path | None = None) -> str:
         marker = Path(index_dir) / "checksums" / key.hexdigest()[:32]
         if marker.exists():
             return marker.read_text(encoding="ascii").strip()
-        digest = file_sha256(path)
+        digest = _sha256(path, None)
         marker.parent.mkdir(parents=True, exist_ok=True)
         marker.write_text(digest, encoding="ascii")
         return digest

@@ -31,8 +31,16 @@ STALE_AFTER_HOURS = 6.0
 SAY_EVERY = 60.0
 
 
+# a file the monthly runner reads and repeats on its console: a kernel's stderr is not shown
+STATUS_FILE_ENV = "WORKBOOK_STATUS_FILE"
+
+
 def _stderr(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
+    status = os.environ.get(STATUS_FILE_ENV)
+    if status:
+        with contextlib.suppress(OSError), open(status, "a", encoding="utf-8") as out:
+            out.write(message.replace("\n", " ") + "\n")
 
 
 class LockHeld(RuntimeError):

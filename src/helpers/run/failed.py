@@ -18,8 +18,8 @@ from pathlib import Path
 import nbformat
 
 # messages written by the workbook: a file, a line, a setting; never a row's values
-WORKBOOK_ERRORS = {"ParamError", "IngestError", "MappingError", "SchemeError", "LoyaltyError",
-                   "ModelError", "InputsChanged", "LockHeld", "RunLocked"}
+WORKBOOK_ERRORS = {"ParamError", "IngestError", "InputChanged", "MappingError", "SchemeError",
+                   "LoyaltyError", "ModelError", "InputsChanged", "LockHeld", "RunLocked"}
 # errors whose messages carry no data from the files
 SYSTEM_ERRORS = {"OutOfMemoryException", "MemoryError", "DeadKernelError", "CellTimeoutError",
                  "FileNotFoundError", "PermissionError", "IsADirectoryError",

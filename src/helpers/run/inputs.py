@@ -15,13 +15,15 @@ notebook that ran read this version. The manifest records it (`input_version`).
 
 from __future__ import annotations
 
+import contextlib
+import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from helpers.core.checks import DATA_INPUTS
-from helpers.core.errors import IngestError
-from helpers.core.files import expand_inputs, file_sha256
+from helpers.core.errors import IngestError, InputChanged
+from helpers.core.files import MONTH_VERSION_ENV, expand_inputs, file_sha256, month_version_env
 from helpers.core.params import RunParams
 from helpers.core.paths import CACHE_DIR, MAPPINGS_DIR, resolve
 from helpers.core.schemes import SchemeError, scheme_path
@@ -108,6 +110,8 @@ class InputVersion:
                     except OSError:
                         found.append(f"{key}: {path} disappeared")
                         continue
+                    except InputChanged:
+                        pass  # the month's version, set for the kernels, said it differs
                     found.append(f"{key}: {path} changed")
             return found
 
@@ -125,3 +129,18 @@ class InputVersion:
         return {key: [{"path": str(p), "sha256": self.sha256[str(p)],
                        "bytes": self.stats[str(p)][0]} for p in paths]
                 for key, paths in sorted(self.files.items())}
+
+    @contextlib.contextmanager
+    def for_kernels(self):
+        """The version set in this process's environment for the run (the kernels inherit it):
+        a notebook that hashes an input to stage it stops if the file is not this version, so
+        a file changed and put back while a notebook read it is caught too (core.files)."""
+        before = os.environ.get(MONTH_VERSION_ENV)
+        os.environ[MONTH_VERSION_ENV] = month_version_env(self.sha256)
+        try:
+            yield
+        finally:
+            if before is None:
+                os.environ.pop(MONTH_VERSION_ENV, None)
+            else:
+                os.environ[MONTH_VERSION_ENV] = before

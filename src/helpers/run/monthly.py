@@ -30,7 +30,7 @@ import papermill as pm
 
 from helpers import ingest, pages
 from helpers.core.checks import check_folder, check_lang, check_run_values
-from helpers.core.errors import IngestError, ParamError
+from helpers.core.errors import IngestError, InputChanged, ParamError
 from helpers.core.files import expand_inputs, file_sha256
 from helpers.core.params import parse_date, previous_month_end, size_bytes, stale_days, unknown_parameter
 from helpers.core.paths import (
@@ -50,6 +50,7 @@ from helpers.ingest.report import LoadReport
 from helpers.kit.html_report import export_html, print_pdf
 from helpers.kit.texts import pick
 from helpers.pages.review.sentences import PAGE_TITLES
+from helpers.run import heartbeat
 from helpers.run.failed import keep_failed, safe_message
 from helpers.run.inputs import InputsChanged, InputVersion
 from helpers.run.kernels import Interrupted, IpcKernelManager, stop_on_signals
@@ -413,10 +414,11 @@ def _execute(as_of, params, params_files, declared, notebooks, reports_dir, html
         try:
             # the kernel starts in the project folder (resources, not papermill's cwd=, which
             # changes this process's folder and is not safe with notebooks side by side)
-            pm.execute_notebook(str(nb), str(staging / nb.name), parameters=mine,
-                                kernel_name="python3", progress_bar=False, log_output=False,
-                                kernel_manager_class=IpcKernelManager,
-                                resources={"metadata": {"path": str(PROJECT_ROOT)}})
+            with heartbeat.beating(steps[nb.stem], echo, status):
+                pm.execute_notebook(str(nb), str(staging / nb.name), parameters=mine,
+                                    kernel_name="python3", progress_bar=False, log_output=False,
+                                    kernel_manager_class=IpcKernelManager,
+                                    resources={"metadata": {"path": str(PROJECT_ROOT)}})
         except Exception:
             echo(f"{steps[nb.stem]} FAILED after {time.perf_counter() - t0:.1f} s", flush=True)
             raise
@@ -430,10 +432,17 @@ def _execute(as_of, params, params_files, declared, notebooks, reports_dir, html
         echo(f"{steps[nb.stem]} done in {seconds:.1f} s", flush=True)
         return seconds
 
-    durations, failed = _schedule(notebooks, run_one, jobs)
+    with version.for_kernels(), heartbeat.status_file() as status_path:
+        status = heartbeat.Status(status_path)
+        durations, failed = _schedule(notebooks, run_one, jobs)
     changed = [exc for exc in failed.values() if isinstance(exc, InputsChanged)]
     if changed:
         raise RunFailed(str(changed[0])) from None
+    # a kernel found an export that is not the month's version (core.files.file_sha256)
+    changed = [getattr(exc, "evalue", str(exc)) for exc in failed.values()
+               if isinstance(exc, InputChanged) or getattr(exc, "ename", "") == "InputChanged"]
+    if changed:
+        raise RunFailed(f"an input changed while the month ran: {changed[0]}") from None
     if failed:
         # every failed notebook is kept beside (never inside) the published month; the message
         # names the first one in the run's order
