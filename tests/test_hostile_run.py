@@ -386,6 +386,21 @@ def test_a_month_is_written_with_file_mode_in_private_folders(small, monkeypatch
     assert os.umask(umask) == umask  # the caller's umask is back
 
 
+def test_a_shared_reports_folder_outside_the_project_is_left_as_it_is(small, monkeypatch,
+                                                                       tmp_path):
+    """--reports-dir on a team's share (sticky, setgid, open to the group) is not the workbook's
+    to close: only the month folders it makes inside are private."""
+    _, params, _ = small
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o3777)
+    fake_notebooks(monkeypatch)
+    folder = monthly.run_month(AS_OF, params_files=[params], reports_dir=shared, echo=quiet,
+                               notebooks=[NB_01], html=False, jobs=1)
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o3777
+    assert stat.S_IMODE(folder.stat().st_mode) & 0o777 == 0o700  # setgid is inherited
+
+
 def test_run_params_refuse_a_world_readable_file_mode(small):
     orders, _, _ = small
     assert RunParams.from_values(as_of=AS_OF, orders_path=str(orders)).file_mode == "0600"

@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 from pathlib import Path
 
 from helpers.core.errors import ParamError
+from helpers.core.paths import PROJECT_ROOT
 
 DEFAULT_FILE_MODE = "0600"
 
@@ -69,11 +71,21 @@ def file_mode_umask(value):
 
 
 def private_folders(*folders: Path, file_mode=DEFAULT_FILE_MODE) -> None:
-    """Folders made before (or by an older version) closed to other users: chmod to the folder
-    mode of file_mode. A folder owned by someone else is left as it is (not ours to change)."""
+    """The project's own folders made before (or by an older version) closed to other users:
+    chmod to the folder mode of file_mode. Only folders inside the project: a reports_dir given
+    elsewhere (a team's share, /tmp, /srv) is not the workbook's to change, and the month folders
+    made inside it get the folder mode anyway (the umask). A folder owned by someone else, or
+    marked shared (sticky or setgid bit), is left as it is."""
     mode = folder_mode(file_mode_bits(file_mode))
+    root = PROJECT_ROOT.resolve()
     for folder in folders:
         folder = Path(folder)
         with contextlib.suppress(OSError):
-            if folder.is_dir() and not folder.is_symlink() and folder.stat().st_uid == os.getuid():
+            if not folder.is_dir() or folder.is_symlink():
+                continue
+            resolved = folder.resolve()
+            if resolved == root or root not in resolved.parents:
+                continue
+            info = folder.stat()
+            if info.st_uid == os.getuid() and not info.st_mode & (stat.S_ISVTX | stat.S_ISGID):
                 folder.chmod(mode)
