@@ -28,7 +28,7 @@ from helpers.core.checks import check_run_values
 from helpers.core.errors import ParamError
 from helpers.core.files import MONTH_VERSION_ENV, file_sha256
 from helpers.core.locks import LockHeld, pid_lock
-from helpers.core.params import RunParams
+from helpers.core.params import RunParams, size_bytes
 from helpers.core.paths import MAPPINGS_DIR, NOTEBOOKS_DIR, PARAMS_DIR, PROJECT_ROOT, SCHEMES_DIR
 from helpers.core.privacy import file_mode_bits, folder_mode
 from helpers.core.safety import folder_name
@@ -631,3 +631,19 @@ def test_a_signal_removes_the_staging_folder_releases_the_lock_and_stops_the_ker
     while locks.process_alive(kernel) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not locks.process_alive(kernel), "the kernel outlived the run"
+
+
+def test_an_encoding_or_size_that_cannot_be_used_is_a_plain_message():
+    errors = check_run_values({"encoding": "rot13x"})
+    assert len(errors) == 1 and errors[0].startswith("encoding = 'rot13x': not an encoding")
+    for size in ("infGB", "1e400GB", "nanMB"):
+        with pytest.raises(ParamError, match=rf"temp_limit = '{size}': write a size as DuckDB"):
+            size_bytes(size, "temp_limit")
+
+
+def test_a_key_given_twice_in_a_settings_file_is_refused(tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text("lang: vi\nbins: 5\nlang: en\n", encoding="utf-8")
+    with pytest.raises(ParamError, match=r"p.yaml, line 3, column 1: the key 'lang' is given "
+                                         r"twice"):
+        read_yaml(path)

@@ -9,6 +9,7 @@ check the same parameters again when they start (RunParams, the pages' own check
 
 from __future__ import annotations
 
+import codecs
 import math
 import re
 from pathlib import Path
@@ -139,6 +140,17 @@ def check_windows(value) -> str | None:
     return None
 
 
+def check_encoding(value) -> str:
+    """A text encoding Python knows (utf-8, cp1258, utf-16, …)."""
+    try:
+        codecs.lookup(str(value))
+    except LookupError:
+        raise ParamError(f"encoding = {value!r}: not an encoding Python knows; use utf-8, "
+                         f"utf-8-sig, utf-16, cp1258 (Vietnamese Windows) or cp1252 "
+                         f"(with papermill use -f params.yaml)") from None
+    return str(value)
+
+
 def check_run_values(params: dict) -> list[str]:
     """One sentence per parameter value outside its allowed form (see the module)."""
     errors: list[str] = []
@@ -153,6 +165,8 @@ def check_run_values(params: dict) -> list[str]:
         attempt(check_lang, params["lang"])
     if "file_mode" in params:
         attempt(file_mode_bits, params["file_mode"])
+    if params.get("encoding"):
+        attempt(check_encoding, params["encoding"])
     if "scheme" in params:
         attempt(check_named_file, params["scheme"], "scheme", SCHEMES_DIR)
     if "mapping" in params:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from helpers.core.checks import WHOLE_NUMBERS, check_folder, check_lang
+from helpers.core.checks import WHOLE_NUMBERS, check_encoding, check_folder, check_lang
 from helpers.core.errors import IngestError, ParamError
 from helpers.core.files import expand_inputs
 from helpers.core.paths import DATA_PROCESSED, DATA_RAW, resolve
@@ -119,6 +119,7 @@ class RunParams:
         v["decimal_mark"] = decimal_mark_setting(v.get("decimal_mark"))
         for key in ("guest_keys", "heavy_buyers"):
             v[key] = _keys(v.get(key), key)
+        v["encoding"] = check_encoding(v.get("encoding") or "utf-8")
         v["customer_key"] = _choice(str(v.get("customer_key") or ""), ("", "id", "phone"),
                                     "customer_key")
         v["phone_region"] = _region(v.get("phone_region"))
@@ -353,7 +354,7 @@ def size_bytes(value, name: str, example: str = "8GB") -> int | None:
         size = bytes_in(value)
         if size <= 0:
             raise ValueError
-    except (KeyError, ValueError):
+    except (KeyError, ValueError, OverflowError):
         raise ParamError(f"{name} = {value!r}: write a size as DuckDB does, such as {example} "
                          f"or 800MB, or null for the default") from None
     return size

@@ -48,6 +48,21 @@ class _StrictLoader(yaml.SafeLoader):
                            f"lists, mappings)", event.start_mark)
         return super().compose_node(parent, index)
 
+    def construct_mapping(self, node, deep=False):
+        """A key given twice (`lang: vi` then `lang: en`) is refused: YAML would keep the last
+        one without a word."""
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            try:
+                if key in seen:
+                    raise _Refused(f"the key {key!r} is given twice; keep one",
+                                   key_node.start_mark)
+                seen.add(key)
+            except TypeError:  # an unhashable key: SafeLoader says so below
+                break
+        return super().construct_mapping(node, deep=deep)
+
 
 def _where(path: Path, mark) -> str:
     if mark is None:
