@@ -153,6 +153,8 @@ def test_masks_and_consent_are_read_as_the_export_writes_them(con, given_custome
         {"customer_id": "w3", "consent_zalo_date": "2026-02-02",
          "consent_withdrawn_date": "2026-01-01"},
         {"customer_id": "w4", "consent_zalo": "0", "consent_zalo_date": "2026-02-02"},
+        # "agree" in Vietnamese, and a 1 that Excel saved as 1.0
+        {"customer_id": "y1", "consent_sms": "Đồng ý", "consent_zalo": "1.0"},
     ])
     got = {r[0]: r[1:] for r in con.execute(
         "select customer_id, is_phone_masked, is_email_masked, consent_sms, consent_zalo "
@@ -161,6 +163,7 @@ def test_masks_and_consent_are_read_as_the_export_writes_them(con, given_custome
     assert got["m2"] == (True, False, False, False)
     assert got["w1"][2] is False and got["w2"][2] is True
     assert got["w3"][3] is True and got["w4"][3] is False
+    assert got["y1"][2:] == (True, True)
 
 
 # ---------------------------------------------------------------- the send lists
