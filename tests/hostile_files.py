@@ -29,6 +29,23 @@ def order_lines(n: int, *, stray_every: int = 0, stray_field: int = 5, start: in
     return out
 
 
+def two_stray_quotes(n: int = 2_000, first: int = 501, last: int = 511) -> str:
+    """An export that never quotes, with `,"POS` ending line `first` (a cancelled order) and
+    `,POS"` ending line `last`: a lenient parser reads the lines between into one value."""
+    rows = order_lines(n)
+    rows[first - 2] = rows[first - 2].replace(",completed,POS", ',cancelled,"POS')
+    rows[last - 2] = rows[last - 2] + '"'
+    return csv_text(rows)
+
+
+def quoted_orders(rows: list[list[str]]) -> str:
+    """An export that quotes every field (as many POS systems do), the rows given as written
+    between the quotes (a stray quote inside a field included)."""
+    lines = ['"' + '","'.join(HEADER.split(",")) + '"']
+    lines += ['"' + '","'.join(row) + '"' for row in rows]
+    return "\n".join(lines) + "\n"
+
+
 def csv_text(lines: list[str], *, newline: str = "\n", last_newline: bool = True,
              header: str = HEADER) -> str:
     return newline.join([header, *lines]) + (newline if last_newline else "")

@@ -404,3 +404,75 @@ def test_a_customers_header_no_mapping_knows_is_named_by_its_size_only(con, tmp_
     message = _stops(con, tmp_path, path, "2 fields, none of them a column a mapping knows",
                      kind="customers")
     assert "Họ tên" not in message
+
+
+# ---------------------------------------------------------------- round three: red-team findings
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+def test_two_stray_quotes_ten_lines_apart_stop_naming_line_and_column(con, tmp_path, encoding):
+    # `,"POS` ends line 501 and `,POS"` line 511 of an export that never quotes: the ten orders
+    # between used to become one 642-character channel, with the reconciliation adding up
+    path = tmp_path / "orders.csv"
+    path.write_text(hf.two_stray_quotes(), encoding=encoding)
+    message = _stops(con, tmp_path, path, "orders.csv, line 501", "'channel' (column 6)",
+                     "next 10 lines", "stray", encoding=encoding)
+    assert "holds a whole row" in message
+
+
+def test_two_stray_quotes_on_neighbouring_lines_stop_too(con, tmp_path):
+    path = _write(tmp_path, "orders.csv", hf.two_stray_quotes(first=501, last=502))
+    _stops(con, tmp_path, path, "orders.csv, line 501", "'channel'", "next line into", "stray")
+
+
+def test_a_multi_line_value_with_the_delimiter_in_a_file_that_quotes_nothing_else_stops(
+        con, tmp_path):
+    rows = hf.order_lines(600)
+    rows[499] = rows[499].replace(",POS", ',"POS, counter 2\nback office"')
+    path = _write(tmp_path, "orders.csv", hf.csv_text(rows))
+    _stops(con, tmp_path, path, "orders.csv, line 501", "'channel'", "quotes no other value")
+
+
+def test_a_utf16_export_has_its_lines_counted(con, tmp_path):
+    path = tmp_path / "orders.csv"
+    rows = hf.order_lines(6)
+    rows[2] = rows[2].replace(",POS", ',"two\nlines"')
+    path.write_text(hf.csv_text(rows), encoding="utf-16")
+    report = _load(con, tmp_path, path, encoding="utf-16")
+    assert report.rows_loaded == 6 and report.reconciles
+    assert _lines(report) == {"lines": 8, "header_lines": 1, "records": 6,
+                              "lines_in_quoted_values": 1}
+    assert "8 lines in the CSV file" in report.summary()
+
+
+def test_notes_with_commas_in_an_export_that_quotes_still_load(con, tmp_path):
+    text = hf.shopify_with_notes(12).replace("delivery: after 5pm", "deliver after 5pm, ring twice")
+    report = _load(con, tmp_path, _write(tmp_path, "orders_export_1.csv", text), mapping="shopify")
+    assert report.reconciles and report.rows_loaded == 12
+
+
+def test_a_stray_quote_inside_a_quoted_field_stops(con, tmp_path):
+    rows = [["DH00044321", "KH0010194", "2024-01-02 10:00:00", "150000", "completed", "website"],
+            ["DH00044323", 'KH00"10195', "2024-01-02 12:39:06", "163000", 'cance"lled', "website"]]
+    path = _write(tmp_path, "orders.csv", hf.quoted_orders(rows))
+    message = _stops(con, tmp_path, path, "orders.csv, line 3", "'customer_id' (column 2)",
+                     "neither ends it nor is doubled")
+    assert "KH00" not in message
+
+
+def test_a_quote_inside_an_unquoted_field_of_a_quoting_export_is_text(con, tmp_path):
+    text = hf.quoted_orders([["1", "KH1", "2024-01-02", "150000", "completed", "web"]])
+    text += '2,KH2,2024-01-03,5000,completed,TV 55" shop\n'
+    report = _load(con, tmp_path, _write(tmp_path, "orders.csv", text))
+    assert report.rows_loaded == 2 and report.reconciles
+    channels = {r[0] for r in con.execute("select channel from order_lines").fetchall()}
+    assert 'TV 55" shop' in channels
+
+
+@pytest.mark.parametrize("newline", ["", "\n"])
+def test_a_header_only_csv_loads_zero_rows_with_or_without_its_last_line_break(con, tmp_path,
+                                                                             newline):
+    path = _write(tmp_path, "orders.csv", hf.HEADER + newline)
+    report = _load(con, tmp_path, path)
+    assert report.rows_read == 0 and report.rows_loaded == 0 and report.reconciles
+    assert _lines(report)["lines"] == 1

@@ -39,41 +39,65 @@ class FileLines:
     quotes: int = 0  # > 0 when the file has a '"'
     closed: int = 0  # > 0 when a quote is followed by the delimiter, a line break or the end
     lone_cr: int = 0  # '\r' not followed by '\n': a line break to the parser as well
-    counted: bool = True  # False for UTF-16/32, whose bytes are not counted here
+    counted: bool = True  # whether the lines were counted (always, UTF-16/32 as UTF-8)
+    opened: int = 0  # quotes at the start of a field: the quoted values, near enough
+    inner: bool = False  # a quote between two characters of a field: a stray, or text (55")
+
+
+def _utf8_chunks(path: Path, encoding: str):
+    """The file's bytes in chunks; UTF-16/32 re-encoded as UTF-8 (as the CSV parser reads it),
+    so its lines and quotes are counted the same way as any other file's."""
+    wide = encoding.lower().replace("-", "").replace("_", "").startswith(("utf16", "utf32"))
+    if not wide:
+        with open(path, "rb") as f:
+            yield from iter(lambda: f.read(SCAN_BYTES), b"")
+        return
+    with open(path, encoding=encoding, errors="replace", newline="") as f:
+        first = True
+        for text in iter(lambda: f.read(SCAN_BYTES // 4), ""):
+            yield (text.lstrip("\ufeff") if first else text).encode("utf-8")
+            first = False
 
 
 def scan(path: Path, delimiter: str, encoding: str) -> FileLines:
     """Physical lines of a CSV (\\n, \\r\\n or a lone \\r ends a line; a last line without a
-    line break counts), in one pass over its bytes. bytes.count runs at memory speed; quotes are
-    only looked for until one that closes is found (their number does not matter)."""
-    if encoding.lower().replace("-", "").replace("_", "").startswith(("utf16", "utf32")):
-        return FileLines(counted=False)
+    line break counts), in one pass over its bytes. bytes.count runs at memory speed. Quotes:
+    whether one closes anywhere, how many open a field (quoted values), and whether one sits
+    between two characters of a field (`"KH00"10195"`, checked by check_quotes)."""
     found = FileLines()
-    closing = re.compile(b'"(?:' + re.escape(delimiter.encode()) + b'|\r|\n)')
+    d = re.escape(delimiter.encode())
+    closing = re.compile(b'"(?:' + d + b'|\r|\n)')
+    opening = [b"\n\"", b"\r\"", delimiter.encode() + b'"']
+    inner = re.compile(b'[^"\r\n' + d + b']"[^"\r\n' + d + b']')
     previous = b""
-    with open(path, "rb") as f:
-        while True:
-            chunk = f.read(SCAN_BYTES)
-            if not chunk:
-                break
-            found.lines += chunk.count(b"\n")
-            if b"\r" in chunk:
-                found.lone_cr += chunk.count(b"\r") - chunk.count(b"\r\n")
-                if chunk.endswith(b"\r"):
-                    found.lone_cr -= 1  # decided with the next chunk's first byte
-            if previous == b"\r" and not chunk.startswith(b"\n"):
-                found.lone_cr += 1
-            if not found.closed and (b'"' in chunk or previous == b'"'):
+    start = True
+    for chunk in _utf8_chunks(path, encoding):
+        if start:
+            start = False
+            body = chunk[3:] if chunk.startswith(b"\xef\xbb\xbf") else chunk
+            found.opened += body.startswith(b'"')
+        found.lines += chunk.count(b"\n")
+        if b"\r" in chunk:
+            found.lone_cr += chunk.count(b"\r") - chunk.count(b"\r\n")
+            if chunk.endswith(b"\r"):
+                found.lone_cr -= 1  # decided with the next chunk's first byte
+        if previous[-1:] == b"\r" and not chunk.startswith(b"\n"):
+            found.lone_cr += 1
+        if b'"' in chunk or previous[-1:] == b'"':
+            joined = previous + chunk
+            found.opened += sum(joined.count(o) for o in opening) - sum(
+                previous.count(o) for o in opening)
+            found.inner = found.inner or bool(inner.search(joined))
+            if not found.closed:
                 found.quotes += 1
-                found.closed += bool(closing.search(previous + chunk[:1])
-                                     or closing.search(chunk))
-            previous = chunk[-1:]
-    if previous == b"\r":
+                found.closed += bool(closing.search(joined))
+        previous = chunk[-2:]
+    if previous[-1:] == b"\r":
         found.lone_cr += 1  # the file's last byte: a '\r' no '\n' follows
-    if previous == b'"':
+    if previous[-1:] == b'"':
         found.closed += 1
     found.lines += found.lone_cr
-    if previous and previous not in (b"\n", b"\r"):
+    if previous and previous[-1:] not in (b"\n", b"\r"):
         found.lines += 1
     return found
 
@@ -119,6 +143,7 @@ class LineCounter:
     bad: list = field(default_factory=list)
     records: object = None
     inside: int = 0  # lines inside quoted values so far (records before the next one)
+    multiline: int = 0  # values with line breaks so far
     rows: int = 0
     _bad_done: int = 0
     _bad_lines: dict = field(default_factory=dict)
@@ -131,6 +156,7 @@ class LineCounter:
         self.rows += n
         extra = np.zeros(n, np.int64)
         widest = np.zeros(n, np.int64)  # the column with the most line breaks, per row
+        suspect = None  # (row, column, why) of the first value that swallowed lines
         if self.file.quotes or not self.file.counted:
             best = np.zeros(n, np.int64)
             for i, column in enumerate(columns):
@@ -140,6 +166,9 @@ class LineCounter:
                 extra += breaks
                 widest = np.where(breaks > best, i, widest)
                 best = np.maximum(best, breaks)
+                found = self._swallowed(column, breaks)
+                if found is not None and (suspect is None or found[0] < suspect[0]):
+                    suspect = (found[0], i, found[1])
         # rows the parser set aside up to this batch's last record join the count in order
         last = record[-1] if n else None
         pending = []
@@ -149,7 +178,31 @@ class LineCounter:
             self._bad_done += 1
         lines = self._place(record, extra, pending)
         self._check(lines[:n], extra, widest)
+        if suspect is not None:
+            k, column, why = suspect
+            self._stop(int(lines[k]), column, int(extra[k]) + 1, why=why)
         return lines[:n]
+
+    def _swallowed(self, column: pa.Array, breaks: np.ndarray) -> tuple[int, str] | None:
+        """The first value with line breaks that is a stray quote's catch, not a note: one of
+        its lines holds a whole row (as many delimiters as the header), or it holds the
+        delimiter in a file that quotes no other value (an export that does not quote, where a
+        `"POS` opened mid-file and a `POS"` some lines below closed it). A note over a few lines
+        in an export that quotes (Shopify's Note Attributes), with commas or not, loads."""
+        rows = np.flatnonzero(breaks)
+        self.multiline += len(rows)
+        whole = max(len(self.headers) - 1, 2)
+        for k, value in zip(rows, column.take(pa.array(rows)).to_pylist()):
+            if self.delimiter not in value:
+                continue
+            parts = value.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+            if any(part.count(self.delimiter) >= whole for part in parts[1:]):
+                return int(k), (f"a line inside it holds a whole row ({whole + 1} fields), so "
+                                f"the quote mark is a stray one, not a quoted value")
+            if self.file.opened <= self.multiline:
+                return int(k), ("the file quotes no other value, and this one holds line breaks "
+                                "and the delimiter, so its quote mark is a stray one")
+        return None
 
     def finish(self) -> None:
         """Set-aside rows after the last batch, then the file's lines against the records."""
@@ -200,18 +253,20 @@ class LineCounter:
             return
         self._stop(int(lines[k]), int(widest[k]), int(extra[k]) + 1)
 
-    def _stop(self, line: int, column: int | None, span: int) -> None:
-        if not (self.file.counted and not self.file.closed) and span <= MAX_RECORD_LINES:
+    def _stop(self, line: int, column: int | None, span: int, why: str = "") -> None:
+        if (not why and not (self.file.counted and not self.file.closed)
+                and span <= MAX_RECORD_LINES):
             return  # a quoted value over a few lines, in an export that quotes: a note
         name = (f"the field '{self.headers[column]}' (column {column + 1})"
                 if column is not None and 0 <= column < len(self.headers)
                 else "a field")
-        why = ("the file never closes a quote anywhere, so this is a stray quote mark, not a "
-               "quoted value" if self.file.counted and not self.file.closed else
-               f"no value in an export runs over more than {MAX_RECORD_LINES} lines")
+        why = why or ("the file never closes a quote anywhere, so this is a stray quote mark, "
+                      "not a quoted value" if self.file.counted and not self.file.closed else
+                      f"no value in an export runs over more than {MAX_RECORD_LINES} lines")
         raise IngestError(
             f"{self.path.name}, line {line:,}: {name} begins with a quote mark (\") that does "
-            f"not close on its line, and the reader took the next {span - 1:,} lines into that "
+            f"not close on its line, and the reader took the next "
+            f"{'line' if span == 2 else f'{span - 1:,} lines'} into that "
             f"one field ({why}). Nothing was loaded: remove the stray quote at line {line:,} "
             f"(or quote the whole field and double the quote inside it: \"\"), or export the "
             f"file again.")
@@ -231,3 +286,42 @@ class LineCounter:
         return {"lines": self.file.lines if self.file.counted else None,
                 "header_lines": header_lines, "records": records,
                 "lines_in_quoted_values": self.inside}
+
+
+def check_quotes(path: Path, headers: list[str], delimiter: str, encoding: str) -> None:
+    """A quote mark inside a quoted field that neither ends the field nor is doubled
+    (`"KH00"10195"`, `"cance"lled"`) stops, naming the line and the column. The CSV parser
+    would close the quote there and read on, making `KH0010195"` and `cancelled"` (a cancelled
+    order counted as revenue) without a word. Called only when scan found a quote between two
+    characters of a field; Python's csv reader in strict mode then says whether one is inside a
+    quoted field (an error) or is text in an unquoted one (`55" TV`, read as written)."""
+    last = [""]
+
+    def physical(f):
+        for text in f:
+            last[0] = text
+            yield text
+
+    python_encoding = "utf-8-sig" if encoding.lower() in ("utf8", "utf-8") else encoding
+    with open(path, encoding=python_encoding, errors="replace", newline="") as f:
+        reader = csv.reader(physical(f), delimiter=delimiter, strict=True)
+        try:
+            for _ in reader:
+                pass
+            return
+        except csv.Error:
+            line = reader.line_num
+    text = last[0].lstrip("\ufeff")
+    d = re.escape(delimiter)
+    stray = re.search(f'[^"\r\n{d}]"[^"\r\n{d}]', text)
+    column = None
+    if stray is not None:
+        before = next(csv.reader([text[:stray.start() + 1]], delimiter=delimiter), [])
+        column = len(before) - 1 if before else None
+    name = (f"the field '{headers[column]}' (column {column + 1})"
+            if column is not None and 0 <= column < len(headers) else "a field")
+    raise IngestError(
+        f"{path.name}, line {line:,}: {name} is quoted, and holds a quote mark (\") that neither "
+        f"ends it nor is doubled (\"\"); read as it stands, the value would lose its quote and "
+        f"run on (a status 'cance\"lled' would become another status). Nothing was loaded: "
+        f"double the quote mark inside the field (\"\"), remove it, or export the file again.")

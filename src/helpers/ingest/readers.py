@@ -239,6 +239,15 @@ def _csv_to_parquet(path: Path, label: str, target: Path, *, encoding: str) -> R
             yield [batch.column(i) for i in range(width)]
 
     file_lines = lines.scan(path, delimiter, arrow_encoding)
+    if file_lines.inner:
+        lines.check_quotes(path, headers, delimiter, arrow_encoding)
+    if file_lines.lines <= 1 + skipped:
+        # the header alone (with or without a last line break): 0 rows, as the parser cannot
+        # skip a header that does not end in a line break
+        _write_batches(target, label, width, [], first_line=2 + skipped)
+        counter = lines.LineCounter(path, headers, delimiter, file_lines, 2 + skipped)
+        return RawFile(path, label, headers, target, 0, notes=notes,
+                       lines=counter.account(1 + skipped))
 
     def convert(threads: bool) -> tuple[int, list, lines.LineCounter]:
         bad: list = []
