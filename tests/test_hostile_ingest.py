@@ -476,3 +476,15 @@ def test_a_header_only_csv_loads_zero_rows_with_or_without_its_last_line_break(c
     report = _load(con, tmp_path, path)
     assert report.rows_read == 0 and report.rows_loaded == 0 and report.reconciles
     assert _lines(report)["lines"] == 1
+
+
+@pytest.mark.parametrize("kind", [pa.timestamp("ns"), pa.timestamp("ms"), pa.timestamp("s"),
+                                  pa.date64()])
+def test_naive_parquet_timestamps_of_every_unit_load_as_written(con, tmp_path, kind):
+    # what pandas' to_parquet writes (ns, no zone): the shop's own time, every row loaded
+    stamps = [datetime(2026, 11, 1, 1, 30), datetime(2026, 10, 31, 23, 59, 59)]
+    if pa.types.is_date64(kind):
+        stamps = [s.date() for s in stamps]
+    report = _load(con, tmp_path, _parquet_orders(tmp_path, stamps, kind), mapping="generic")
+    assert report.rows_loaded == 2 and report.rows_quarantined == 0
+    assert _dates(con) == [date(2026, 11, 1), date(2026, 10, 31)]

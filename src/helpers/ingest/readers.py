@@ -345,7 +345,13 @@ def _as_text(column: pa.Array) -> pa.Array:
         utc = column.cast(pa.timestamp("s", tz="UTC"), safe=False)
         return pc.strftime(utc, format="%Y-%m-%d %H:%M:%S+00:00")
     if pa.types.is_timestamp(column.type):
-        return pc.strftime(column, format="%Y-%m-%d %H:%M:%S")
+        # no zone (what pandas' to_parquet writes): the shop's own time, as written. In whole
+        # seconds: strftime's %S on ns/ms/us carries the fraction ('01:30:00.000000000'),
+        # which staging does not read as a date
+        seconds = column.cast(pa.timestamp("s"), safe=False)
+        return pc.strftime(seconds, format="%Y-%m-%d %H:%M:%S")
+    if pa.types.is_date64(column.type):
+        return column.cast(pa.date32()).cast(pa.string())
     return column.cast(pa.string())
 
 
