@@ -127,6 +127,23 @@ def xlsx_bytes(cells: list[tuple[str, str | float]], *, dimension: str | None = 
     return buffer.getvalue()
 
 
+def write_xlsx_bomb(path, inflated_mb: int = 210) -> None:
+    """A small .xlsx whose sheet XML inflates to inflated_mb MB of whitespace (a zip bomb),
+    written part by part so the test never holds the inflated sheet."""
+    small = zipfile.ZipFile(io.BytesIO(xlsx_bytes(order_cells(2))))
+    blank = b" " * (1 << 20)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+        for name in small.namelist():
+            if name != "xl/worksheets/sheet1.xml":
+                book.writestr(name, small.read(name))
+        with book.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            sheet.write(b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.'
+                        b'org/spreadsheetml/2006/main"><sheetData>')
+            for _ in range(inflated_mb):
+                sheet.write(blank)
+            sheet.write(b"</sheetData></worksheet>")
+
+
 def order_cells(n: int = 3) -> list[tuple[str, str | float]]:
     """A header and n order rows as sheet cells (A: order_id .. D: amount)."""
     cells: list[tuple[str, str | float]] = [("A1", "order_id"), ("B1", "customer_id"),

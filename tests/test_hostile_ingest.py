@@ -488,3 +488,10 @@ def test_naive_parquet_timestamps_of_every_unit_load_as_written(con, tmp_path, k
     report = _load(con, tmp_path, _parquet_orders(tmp_path, stamps, kind), mapping="generic")
     assert report.rows_loaded == 2 and report.rows_quarantined == 0
     assert _dates(con) == [date(2026, 11, 1), date(2026, 10, 31)]
+
+
+def test_an_xlsx_zip_bomb_is_refused_before_it_is_inflated(con, tmp_path):
+    path = tmp_path / "orders.xlsx"
+    hf.write_xlsx_bomb(path, inflated_mb=210)
+    assert path.stat().st_size < 2 * 2**20
+    _stops(con, tmp_path, path, "xl/worksheets/sheet1.xml", "unpacks from", mapping="generic")

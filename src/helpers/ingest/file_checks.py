@@ -25,6 +25,16 @@ SHEET_CELLS_FREE = 5_000_000
 SHEET_SPARSENESS = 20
 CALAMINE_CELL_BYTES = 32
 
+# A zip bomb: a part that inflates far beyond what an export holds. Real exports compress ~10-20x
+# (a sheet of numbers and text; a very repetitive one perhaps 50-100x); whitespace or one
+# repeated cell compresses ~1000x. A part over PART_RATIO times its compressed size AND over
+# PART_BYTES is refused, and so is a workbook whose parts declare more than TOTAL_BYTES in all:
+# Excel's largest sheet (1,048,576 rows by ~60 text columns) is a few GB of XML, and the reader
+# would hold it in memory. Both read from the zip's directory, before anything is inflated.
+PART_RATIO = 200
+PART_BYTES = 200 * 2**20
+TOTAL_BYTES = 8 * 2**30
+
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 _CELL_REF = np.frombuffer(b'<c r="', np.uint8)
@@ -56,6 +66,7 @@ def check_workbook(path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as book:
             names = set(book.namelist())
+            _check_inflation(path, book)
             if "xl/workbook.xml" not in names:
                 raise IngestError(f"{path.name}: not a readable Excel workbook: a zip file "
                                   f"without xl/workbook.xml. Export the file again as .xlsx or CSV.")
@@ -71,6 +82,26 @@ def check_workbook(path: Path) -> None:
         if isinstance(exc, IngestError):
             raise
         raise IngestError(_truncated(path)) from None
+
+
+def _check_inflation(path: Path, book: zipfile.ZipFile) -> None:
+    """Refuse, before inflating anything, a part whose declared size is absurd for the file."""
+    parts = book.infolist()
+    total = sum(p.file_size for p in parts)
+    for part in parts:
+        ratio = part.file_size / max(part.compress_size, 1)
+        if part.file_size > PART_BYTES and ratio > PART_RATIO:
+            raise IngestError(
+                f"{path.name}: not read: the workbook's part {part.filename} unpacks from "
+                f"{part.compress_size / 2**20:,.1f} MB to {part.file_size / 2**20:,.0f} MB "
+                f"({ratio:,.0f} times), far beyond what an export compresses (10 to 20 times); "
+                f"it is mostly empty space or was made to exhaust memory. Open it in Excel and "
+                f"save it again, or export the data as CSV.")
+    if total > TOTAL_BYTES:
+        raise IngestError(
+            f"{path.name}: not read: the workbook unpacks to {total / 2**30:,.1f} GB, more than "
+            f"the {TOTAL_BYTES / 2**30:,.0f} GB the largest Excel sheet needs. Export the data "
+            f"as CSV (or split it by month).")
 
 
 def _truncated(path: Path) -> str:
