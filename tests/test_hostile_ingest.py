@@ -222,10 +222,10 @@ def test_a_cell_far_outside_the_data_is_refused_before_memory_grows(con, tmp_pat
     path = _write(tmp_path, "orders.xlsx", hf.xlsx_bytes(hf.order_cells(3) + [(corner, " ")]))
     assert path.stat().st_size < 10_000
     # checked alone first: if the guard let it through, the reader would ask for the memory
-    with pytest.raises(ingest.IngestError, match=f"has a cell at {corner}.*{re.escape(memory)}"):
+    with pytest.raises(ingest.IngestError, match=f"reaches cell {corner}.*{re.escape(memory)}"):
         file_checks.check_workbook(path)
     for mapping in ("auto", "generic"):  # read_headers (mapping auto) is guarded as well
-        _stops(con, tmp_path, path, f"cell at {corner}", "holds only 17 cells", mapping=mapping)
+        _stops(con, tmp_path, path, f"reaches cell {corner}", "holds only 17 cells", mapping=mapping)
 
 
 def test_a_declared_size_far_beyond_the_cells_is_refused(con, tmp_path):
@@ -495,3 +495,19 @@ def test_an_xlsx_zip_bomb_is_refused_before_it_is_inflated(con, tmp_path):
     hf.write_xlsx_bomb(path, inflated_mb=210)
     assert path.stat().st_size < 2 * 2**20
     _stops(con, tmp_path, path, "xl/worksheets/sheet1.xml", "unpacks from", mapping="generic")
+
+
+def test_one_header_cell_at_xfd1_over_200_rows_is_refused(con, tmp_path):
+    # 201 rows by 16,384 columns: 3.3 million cells, under the old 5 million bound, for 805
+    path = _write(tmp_path, "orders.xlsx", hf.xlsx_bytes(hf.order_cells(200) + [("XFD1", "x")]))
+    assert path.stat().st_size < 20_000
+    _stops(con, tmp_path, path, "reaches cell XFD201", "holds only 805 cells", mapping="generic")
+
+
+def test_a_wide_real_export_over_a_million_cells_is_read(tmp_path):
+    # 12,000 rows by 100 columns (1.2 million cells), a tenth of them filled: a sparse but real
+    # export, within 20 times its cells
+    cells = [(f"{file_checks.column_letters(c)}1", f"col{c}") for c in range(1, 101)]
+    cells += [(f"{file_checks.column_letters(c)}{r}", 1.0) for r in range(2, 12_001)
+              for c in range(1, 11)]
+    file_checks.check_workbook(_write(tmp_path, "wide.xlsx", hf.xlsx_bytes(cells)))  # no error
