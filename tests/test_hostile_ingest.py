@@ -511,3 +511,27 @@ def test_a_wide_real_export_over_a_million_cells_is_read(tmp_path):
     cells += [(f"{file_checks.column_letters(c)}{r}", 1.0) for r in range(2, 12_001)
               for c in range(1, 11)]
     file_checks.check_workbook(_write(tmp_path, "wide.xlsx", hf.xlsx_bytes(cells)))  # no error
+
+
+CUSTOMER_LINES = ["Đỗ Văn Khánh;Hà Nội;Số 5 ngõ 12 Láng Hạ\n",
+                  f"{hf.PERSON['name']};{hf.PERSON['province']};{hf.PERSON['address']}\n"]
+
+
+@pytest.mark.parametrize("text", CUSTOMER_LINES)
+def test_an_orders_file_that_starts_with_a_customer_does_not_show_it(con, tmp_path, text):
+    path = _write(tmp_path, "x.csv", text)
+    message = _stops(con, tmp_path, path, "no shipped mapping", "3 fields", "not shown")
+    for cell in text.strip().split(";"):
+        assert cell not in message, message
+
+
+def test_the_check_command_does_not_show_a_customer_first_line(tmp_path):
+    import subprocess
+    import sys
+
+    path = _write(tmp_path, "x.csv", CUSTOMER_LINES[0])
+    done = subprocess.run([sys.executable, "-m", "helpers.ingest", "check", str(path)],
+                          capture_output=True, text=True, timeout=120)
+    said = done.stdout + done.stderr
+    assert done.returncode != 0 and "3 fields" in said and "Traceback" not in said
+    assert "Khánh" not in said and "Láng" not in said

@@ -244,13 +244,29 @@ _NOT_A_HEADER = re.compile(r"@|\d{3}")
 
 def looks_like_header(headers: list[str], section: str) -> bool:
     """Whether a first line may be shown in a message: every cell reads like a column name (an
-    order line always has a date or an amount); in a customers file, at least one is also a
-    column some shipped mapping knows, since a customers file without its header row starts
-    with a customer (a name and a province read like words): such a line is never shown."""
+    order line always has a date or an amount), and at least one is also a column some shipped
+    mapping knows: a file without its header row may start with a customer (a name, a province
+    and an address read like words, in an orders file too), and such a line is never shown. In
+    an orders file a cell made only of words of known columns counts too ('Khách', 'Tổng',
+    'Ngày'): a name, a province or an address is not ('Đỗ Văn Khánh', 'Hà Nội')."""
     cells = [str(h).strip() for h in headers if str(h).strip()]
     if not cells or any(len(c) > 60 or _NOT_A_HEADER.search(c) for c in cells):
         return False
-    return section != "customers" or any(header_key(c) in _known_headers() for c in cells)
+    if any(header_key(c) in _known_headers() for c in cells):
+        return True
+    words = _known_words()
+    return section != "customers" and any(
+        (found := _WORD.findall(header_key(c))) and all(w in words for w in found)
+        for c in cells)
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+@functools.cache
+def _known_words() -> frozenset[str]:
+    """The words of the columns shipped mappings know (two letters or more)."""
+    return frozenset(w for h in _known_headers() for w in _WORD.findall(h) if len(w) > 1)
 
 
 @functools.cache
@@ -277,7 +293,9 @@ def private_headers(message: str, headers: list[str], section: str, file_name: s
     why = ("none of them a column a mapping knows" if cells and not any(
         len(c) > 60 or _NOT_A_HEADER.search(c) for c in cells) else
         "holding numbers, dates or e-mail addresses, not column names")
-    return (f"{file_name}: the first line does not look like a header row: it has {fields}, "
+    lead = ("mapping auto found no shipped mapping for it, and "
+            if "no shipped mapping" in message else "")
+    return (f"{file_name}: {lead}the first line does not look like a header row: it has {fields}, "
             f"{why}; they are not shown here, as they may be a customer's data. The file needs its "
             f"header row, naming the columns ({section}: {expected}); export it again with "
             f"its header, or write a mapping for its columns and set `mapping` to it.")
