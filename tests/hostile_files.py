@@ -5,6 +5,7 @@ people in them are made up; their values are what the tests look for in error me
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from xml.sax.saxutils import escape
 
@@ -120,6 +121,36 @@ def xlsx_bytes(cells: list[tuple[str, str | float]], *, dimension: str | None = 
             f'</si></sst>'),
         "xl/worksheets/sheet1.xml": sheet,
     }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as book:
+        for name, text in parts.items():
+            book.writestr(name, text)
+    return buffer.getvalue()
+
+
+def xlsx_sheets(sheets: list[tuple[str, list[tuple[str, str | float]]]]) -> bytes:
+    """A minimal .xlsx with several sheets (name, cells), in order."""
+    base = zipfile.ZipFile(io.BytesIO(xlsx_bytes([])))
+    parts = {n: base.read(n).decode() for n in base.namelist()}
+    entries = "".join(f'<sheet name="{escape(name, {chr(34): "&quot;"})}" sheetId="{i}" '
+                      f'r:id="rId{i + 10}"/>' for i, (name, _) in enumerate(sheets, 1))
+    parts["xl/workbook.xml"] = re.sub(r"<sheets>.*</sheets>", f"<sheets>{entries}</sheets>",
+                                      parts["xl/workbook.xml"])
+    rels = "".join(f'<Relationship Id="rId{i + 10}" Type="http://schemas.openxmlformats.org/'
+                   f'officeDocument/2006/relationships/worksheet" Target="worksheets/sheet{i}'
+                   f'.xml"/>' for i in range(1, len(sheets) + 1))
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        "</Relationships>", rels + "</Relationships>").replace(
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/worksheet" Target="worksheets/sheet1.xml"/>', "")
+    overrides = "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="'
+                        f'application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet'
+                        f'+xml"/>' for i in range(2, len(sheets) + 1))
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        "</Types>", overrides + "</Types>")
+    for i, (_, cells) in enumerate(sheets, 1):
+        one = zipfile.ZipFile(io.BytesIO(xlsx_bytes(cells)))
+        parts[f"xl/worksheets/sheet{i}.xml"] = one.read("xl/worksheets/sheet1.xml").decode()
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as book:
         for name, text in parts.items():

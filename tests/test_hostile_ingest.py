@@ -535,3 +535,26 @@ def test_the_check_command_does_not_show_a_customer_first_line(tmp_path):
     said = done.stdout + done.stderr
     assert done.returncode != 0 and "3 fields" in said and "Traceback" not in said
     assert "Khánh" not in said and "Láng" not in said
+
+
+@pytest.mark.parametrize("first", [[], [("A1", "Xem dữ liệu ở trang sau")]])
+@pytest.mark.parametrize("mapping", ["auto", "generic"])
+def test_a_workbook_whose_first_sheet_is_empty_names_the_sheet_with_the_data(con, tmp_path,
+                                                                             first, mapping):
+    book = hf.xlsx_sheets([("Ghi chú", first), ("Đơn hàng & trả", hf.order_cells(3)),
+                           ("Empty", [])])
+    path = _write(tmp_path, "orders.xlsx", book)
+    message = _stops(con, tmp_path, path, "first sheet ('Ghi chú')", "'Đơn hàng & trả'",
+                     "move the sheet with the data to the front", mapping=mapping)
+    assert "0 fields" not in message and "'Empty'" not in message
+
+
+def test_a_workbook_of_one_empty_sheet_says_so(con, tmp_path):
+    path = _write(tmp_path, "orders.xlsx", hf.xlsx_sheets([("Sheet1", [])]))
+    _stops(con, tmp_path, path, "first sheet ('Sheet1') is empty", mapping="generic")
+
+
+def test_a_workbook_with_its_data_on_the_first_of_two_sheets_loads(con, tmp_path):
+    book = hf.xlsx_sheets([("Orders", hf.order_cells(3)), ("Notes", [("A1", "x"), ("B1", "y")])])
+    report = _load(con, tmp_path, _write(tmp_path, "orders.xlsx", book), mapping="generic")
+    assert report.rows_loaded == 3

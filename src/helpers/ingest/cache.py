@@ -19,7 +19,7 @@ from helpers.core.safety import (
 from helpers.engine import db
 from helpers.engine.db import drop_relation
 
-INGEST_VERSION = "8"  # bump when Python reading rules change: invalidates the Parquet cache
+INGEST_VERSION = "9"  # bump when Python reading rules change: invalidates the Parquet cache
 
 
 @functools.lru_cache(maxsize=1)

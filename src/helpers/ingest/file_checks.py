@@ -151,6 +151,64 @@ def _first_sheet_part(book: zipfile.ZipFile, names: set[str]) -> str | None:
     return "xl/worksheets/sheet1.xml" if "xl/worksheets/sheet1.xml" in names else None
 
 
+def check_first_sheet(path: Path, filled: int) -> None:
+    """A first sheet that is empty or holds one note (a title, 'see sheet 2') stops, naming the
+    sheets that hold data: the workbook reads the first sheet only. `filled`: the cells with a
+    value in the sheet's first rows, as the reader gave them."""
+    if filled > 1:
+        return
+    first, others = sheets_with_data(path)
+    sheet = f"first sheet ('{first}')" if first else "first sheet"
+    what = "is empty" if not filled else "holds only one cell (a note, no header row)"
+    if not others:
+        raise IngestError(f"{path.name}: the {sheet} {what}; it needs a header row and the "
+                          f"data below it.")
+    where = ", ".join(f"'{n}'" for n in others)
+    raise IngestError(
+        f"{path.name}: the {sheet} {what}; the data is on sheet{'s' if len(others) > 1 else ''} "
+        f"{where}. The workbook reads the first sheet only: in Excel, move the sheet with the "
+        f"data to the front (drag its tab to the left) or copy the data to the first sheet, and "
+        f"save; or export the data again as a workbook of one sheet, or as CSV.")
+
+
+def sheets_with_data(path: Path) -> tuple[str, list[str]]:
+    """(the first sheet's name, the names of the other sheets that hold data: two or more
+    cells with a value), from the zip, reading at most 1 MB of each sheet (a sheet is never
+    handed to the reader here, so a sheet far larger than its data costs nothing). Sheet names
+    are not personal data."""
+    import html
+
+    try:
+        with zipfile.ZipFile(path) as book:
+            names = set(book.namelist())
+            workbook = book.read("xl/workbook.xml").decode("utf-8", "replace")
+            rels = book.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace") if (
+                "xl/_rels/workbook.xml.rels" in names) else ""
+            targets = {}
+            for rel in re.finditer(r"<Relationship\b[^>]*>", rels):
+                rid = re.search(r'\bId="([^"]+)"', rel.group(0))
+                target = re.search(r'Target="([^"]+)"', rel.group(0))
+                if rid and target:
+                    part = target.group(1).lstrip("/")
+                    targets[rid.group(1)] = part if part.startswith("xl/") else f"xl/{part}"
+            sheets = []
+            for tag in re.finditer(r"<(?:\w+:)?sheet\b[^>]*>", workbook):
+                name = re.search(r'\bname="([^"]*)"', tag.group(0))
+                rid = re.search(r'\br:id="([^"]+)"', tag.group(0))
+                sheets.append((html.unescape(name.group(1)) if name else "?",
+                               targets.get(rid.group(1)) if rid else None))
+            filled = []
+            for name, part in sheets[1:]:
+                if part in names:
+                    with book.open(part) as stream:
+                        head = stream.read(1 << 20)
+                    if head.count(b"<v>") + head.count(b"<is>") + head.count(b"<v ") >= 2:
+                        filled.append(name)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, EOFError):
+        return "", []
+    return (sheets[0][0] if sheets else ""), filled
+
+
 def column_letters(index: int) -> str:
     out = ""
     while index > 0:

@@ -22,7 +22,7 @@ from helpers.core.safety import (
     usable_cores,
 )
 from helpers.ingest import lines
-from helpers.ingest.file_checks import check_workbook
+from helpers.ingest.file_checks import check_first_sheet, check_workbook
 from helpers.ingest.mappings import (
     header_key,
 )
@@ -359,8 +359,7 @@ def _xlsx_to_parquet(path: Path, label: str, target: Path) -> RawFile:
     """The first sheet, row by row (python-calamine), written in batches."""
     rows = _sheet_rows(path)
     top = list(itertools.islice(rows, TITLE_ROWS_LOOKED_AT))
-    if not top:
-        raise IngestError(f"{path.name}: the first sheet is empty; it needs a header row.")
+    check_first_sheet(path, sum(1 for r in top for v in r if excel_text(v) not in (None, "")))
     skipped = title_rows([[excel_text(v) for v in r] for r in top])
     header_row = top[skipped]
     rows = itertools.chain(top[skipped + 1:], rows)
@@ -569,8 +568,7 @@ def read_headers(path: Path, *, encoding: str) -> list[str]:
         return list(_parquet_file(path).schema_arrow.names)
     if suffix in WORKBOOK_SUFFIXES:
         top = list(itertools.islice(_sheet_rows(path), TITLE_ROWS_LOOKED_AT))
-        if not top:
-            return []
+        check_first_sheet(path, sum(1 for r in top for v in r if excel_text(v) not in (None, "")))
         row = top[title_rows([[excel_text(v) for v in r] for r in top])]
         return [excel_text(h) or "" for h in row]
     return _csv_header(path, encoding=encoding, check_utf8=False)[0]
