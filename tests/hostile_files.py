@@ -194,6 +194,12 @@ HTML_AS_XLSX = ("<html><head><meta charset='utf-8'></head><body><table>"
                 f"<tr><td>1</td><td>{escape(PERSON['name'])}</td></tr></table></body></html>"
                 ).encode()
 
+# an old binary workbook (.xls, Excel 97-2003): an OLE compound file with a Workbook stream
+OLE_XLS = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(24) + b"\x3e\x00\x03\x00\xfe\xff"
+           + bytes(512 - 38) + "Workbook".encode("utf-16-le") + bytes(8)
+           + "\x05SummaryInformation".encode("utf-16-le") + bytes(4000))
+
 # what a password-protected .xlsx is on disk: an OLE compound file holding the encrypted package
 OLE_ENCRYPTED = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(24) + b"\x3e\x00\x03\x00\xfe\xff"
-                 + bytes(512 - 38) + "EncryptedPackage".encode("utf-16-le") + bytes(4000))
+                 + bytes(512 - 38) + "EncryptionInfo".encode("utf-16-le") + bytes(8)
+                 + "EncryptedPackage".encode("utf-16-le") + bytes(4000))

@@ -558,3 +558,18 @@ def test_a_workbook_with_its_data_on_the_first_of_two_sheets_loads(con, tmp_path
     book = hf.xlsx_sheets([("Orders", hf.order_cells(3)), ("Notes", [("A1", "x"), ("B1", "y")])])
     report = _load(con, tmp_path, _write(tmp_path, "orders.xlsx", book), mapping="generic")
     assert report.rows_loaded == 3
+
+
+@pytest.mark.parametrize("mapping", ["auto", "generic"])
+def test_an_old_xls_named_xlsx_is_not_called_password_protected(con, tmp_path, mapping):
+    path = _write(tmp_path, "orders.xlsx", hf.OLE_XLS)
+    message = _stops(con, tmp_path, path, "old binary Excel workbook (.xls",
+                     "save it as .xlsx", mapping=mapping)
+    assert "password" not in message
+
+
+def test_an_encrypted_workbook_is_told_by_its_encryption_info_stream(tmp_path):
+    only_info = hf.OLE_ENCRYPTED.replace("EncryptedPackage".encode("utf-16-le"), bytes(32))
+    for data in (hf.OLE_ENCRYPTED, only_info):
+        with pytest.raises(ingest.IngestError, match="password-protected"):
+            file_checks.check_workbook(_write(tmp_path, "orders.xlsx", data))

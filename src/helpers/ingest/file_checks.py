@@ -54,6 +54,11 @@ def check_workbook(path: Path) -> None:
     if head.startswith(OLE_MAGIC):
         if suffix == ".xls":
             return  # the old binary format is an OLE file: python-calamine reads it
+        if not _encrypted(path):
+            raise IngestError(f"{path.name}: not read: it is an old binary Excel workbook (.xls, "
+                              f"Excel 97-2003) named {path.suffix}. Open it in Excel and save it "
+                              f"as .xlsx (File > Save As > Excel Workbook), or rename it to "
+                              f".xls, or export the data as CSV.")
         raise IngestError(f"{path.name}: not a readable Excel workbook: it is "
                           f"password-protected (encrypted). Excel saves a protected workbook as "
                           f"an encrypted container, which cannot be read without the password. "
@@ -103,6 +108,18 @@ def _check_inflation(path: Path, book: zipfile.ZipFile) -> None:
             f"{path.name}: not read: the workbook unpacks to {total / 2**30:,.1f} GB, more than "
             f"the {TOTAL_BYTES / 2**30:,.0f} GB the largest Excel sheet needs. Export the data "
             f"as CSV (or split it by month).")
+
+
+# an OLE (compound) file is either an encrypted OOXML workbook, which holds the streams
+# EncryptionInfo and EncryptedPackage, or an old .xls; the directory names them in UTF-16
+_ENCRYPTION_NAMES = ("EncryptionInfo".encode("utf-16-le"), "EncryptedPackage".encode("utf-16-le"))
+OLE_LOOKED_AT = 512 * 1024
+
+
+def _encrypted(path: Path) -> bool:
+    with open(path, "rb") as f:
+        head = f.read(OLE_LOOKED_AT)
+    return any(name in head for name in _ENCRYPTION_NAMES)
 
 
 def _truncated(path: Path) -> str:
