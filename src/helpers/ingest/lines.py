@@ -59,6 +59,24 @@ def _utf8_chunks(path: Path, encoding: str):
             first = False
 
 
+def _quote_places(data: bytes, skip: int, delimiter: str) -> tuple[int, bool]:
+    """In numpy (a quoting export has a quote every few bytes): how many quotes after the first
+    `skip` bytes open a field (after a line break or the delimiter), and whether one sits
+    between two characters of a field (neither side a quote, the delimiter or a line break)."""
+    a = np.frombuffer(data, np.uint8)
+    at = np.flatnonzero(a == 34)
+    at = at[(at >= max(skip, 1)) & (at < len(a) - 1)]
+    if not at.size:
+        return 0, False
+    edge = np.zeros(256, bool)  # a lookup table: faster than np.isin on millions of quotes
+    edge[[10, 13, ord(delimiter) & 0xFF]] = True
+    field = ~edge
+    field[34] = False
+    before, after = a[at - 1], a[at + 1]
+    opened = int(edge[before].sum())
+    return opened, bool((field[before] & field[after]).any())
+
+
 def scan(path: Path, delimiter: str, encoding: str) -> FileLines:
     """Physical lines of a CSV (\\n, \\r\\n or a lone \\r ends a line; a last line without a
     line break counts), in one pass over its bytes. bytes.count runs at memory speed. Quotes:
@@ -67,8 +85,6 @@ def scan(path: Path, delimiter: str, encoding: str) -> FileLines:
     found = FileLines()
     d = re.escape(delimiter.encode())
     closing = re.compile(b'"(?:' + d + b'|\r|\n)')
-    opening = [b"\n\"", b"\r\"", delimiter.encode() + b'"']
-    inner = re.compile(b'[^"\r\n' + d + b']"[^"\r\n' + d + b']')
     previous = b""
     start = True
     for chunk in _utf8_chunks(path, encoding):
@@ -85,9 +101,9 @@ def scan(path: Path, delimiter: str, encoding: str) -> FileLines:
             found.lone_cr += 1
         if b'"' in chunk or previous[-1:] == b'"':
             joined = previous + chunk
-            found.opened += sum(joined.count(o) for o in opening) - sum(
-                previous.count(o) for o in opening)
-            found.inner = found.inner or bool(inner.search(joined))
+            opened, stray = _quote_places(joined, max(len(previous) - 1, 0), delimiter)
+            found.opened += opened
+            found.inner = found.inner or stray
             if not found.closed:
                 found.quotes += 1
                 found.closed += bool(closing.search(joined))
