@@ -570,6 +570,15 @@ def test_a_month_lock_taken_over_from_a_reused_pid_says_so(tmp_path):
             pass
 
 
+def test_a_month_lock_from_another_host_names_that_host_and_the_fix(tmp_path):
+    lock = tmp_path / f".lock-{AS_OF}"
+    write_lock(lock, 4242, "scheduler-worker-7", datetime.now(), "1@x")
+    with pytest.raises(monthly.RunLocked, match=r"may be in progress: .* on another host, "
+                                                r"scheduler-worker-7.*delete"), \
+            monthly.month_lock(tmp_path, AS_OF, echo=quiet):
+        pass
+
+
 # ---------------------------------------------------------------- signals
 
 SLEEPER = """

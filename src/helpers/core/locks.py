@@ -52,7 +52,7 @@ class LockHeld(RuntimeError):
         super().__init__(message or (
             f"{path} is held by process {pid} on {host} since {started}. If no such process "
             f"runs, delete {path}"))
-        self.path, self.holder = path, holder
+        self.path, self.holder, self.specific = path, holder, message
 
 
 def process_alive(pid: int) -> bool:

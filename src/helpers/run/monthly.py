@@ -306,6 +306,9 @@ def month_lock(reports_dir: Path, as_of: date, *, echo=print, lang: str = "vi"):
         with pid_lock(lock, wait_seconds=0, echo=echo):
             yield lock
     except LockHeld as held:
+        if held.specific:  # another host's lock: what this machine cannot tell, and the fix
+            raise RunLocked(f"another run of {as_of} may be in progress: {held.specific}") \
+                from None
         pid, host, started = (held.holder + ["?", "?", "?"])[:3]
         raise RunLocked(f"another run of {as_of} is in progress (process {pid} on {host}, "
                         f"started {started}); wait for it to finish. If no such run exists, "
