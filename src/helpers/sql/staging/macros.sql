@@ -221,6 +221,15 @@ create or replace temp macro integer_text_id(raw_text) as (
     end
 );
 
+-- A consent column's yes, as shops write it (already lower-cased and trimmed): 1 (or 1.0 once
+-- Excel saved it), true, yes, y, x, t, có, co, đồng ý ("agree"), dong y. Anything else is a no.
+create or replace temp macro is_yes_text(said_text) as (
+    coalesce(
+        said_text in ('1', '1.0', 'true', 'yes', 'y', 'x', 't', 'có', 'co', 'đồng ý', 'dong y'),
+        false
+    )
+);
+
 -- Text with nothing visible in it: empty, spaces, or zero-width characters only (an id made of
 -- U+200B is no customer).
 create or replace temp macro is_blank_text(raw_text) as (

@@ -1141,17 +1141,29 @@ WITH source AS (
   SELECT
     *
     EXCEPT (consent_sms_text, consent_zalo_text, consent_email_text, withdrawn_text, sms_withdrawn_text, zalo_withdrawn_text, email_withdrawn_text),
-    COALESCE(
-      consent_sms_text IN ('1', '1.0', 'true', 'yes', 'y', 'x', 't', 'có', 'co', 'đồng ý', 'dong y'),
-      FALSE
+    (
+      COALESCE(
+        (
+          consent_sms_text
+        ) IN ('1', '1.0', 'true', 'yes', 'y', 'x', 't', 'có', 'co', 'đồng ý', 'dong y'),
+        FALSE
+      )
     ) AS is_sms_yes,
-    COALESCE(
-      consent_zalo_text IN ('1', '1.0', 'true', 'yes', 'y', 'x', 't', 'có', 'co', 'đồng ý', 'dong y'),
-      FALSE
+    (
+      COALESCE(
+        (
+          consent_zalo_text
+        ) IN ('1', '1.0', 'true', 'yes', 'y', 'x', 't', 'có', 'co', 'đồng ý', 'dong y'),
+        FALSE
+      )
     ) AS is_zalo_yes,
-    COALESCE(
-      consent_email_text IN ('1', '1.0', 'true', 'yes', 'y', 'x', 't', 'có', 'co', 'đồng ý', 'dong y'),
-      FALSE
+    (
+      COALESCE(
+        (
+          consent_email_text
+        ) IN ('1', '1.0', 'true', 'yes', 'y', 'x', 't', 'có', 'co', 'đồng ý', 'dong y'),
+        FALSE
+      )
     ) AS is_email_yes,
     (
       NOT COALESCE((

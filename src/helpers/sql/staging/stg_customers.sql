@@ -232,24 +232,9 @@ said as (
             consent_sms_text, consent_zalo_text, consent_email_text,
             withdrawn_text, sms_withdrawn_text, zalo_withdrawn_text, email_withdrawn_text
         ),
-        coalesce(
-            consent_sms_text in (
-                '1', '1.0', 'true', 'yes', 'y', 'x', 't', 'có', 'co', 'đồng ý', 'dong y'
-            ),
-            false
-        ) as is_sms_yes,
-        coalesce(
-            consent_zalo_text in (
-                '1', '1.0', 'true', 'yes', 'y', 'x', 't', 'có', 'co', 'đồng ý', 'dong y'
-            ),
-            false
-        ) as is_zalo_yes,
-        coalesce(
-            consent_email_text in (
-                '1', '1.0', 'true', 'yes', 'y', 'x', 't', 'có', 'co', 'đồng ý', 'dong y'
-            ),
-            false
-        ) as is_email_yes,
+        is_yes_text(consent_sms_text) as is_sms_yes,
+        is_yes_text(consent_zalo_text) as is_zalo_yes,
+        is_yes_text(consent_email_text) as is_email_yes,
         -- a consent date with nothing in the yes/no column is a yes given that day
         is_blank_text(consent_sms_text) and consent_sms_date is not null as is_sms_dated,
         is_blank_text(consent_zalo_text) and consent_zalo_date is not null as is_zalo_dated,
