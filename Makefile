@@ -67,17 +67,17 @@ java:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null) \
 	  || { echo "Could not install Java: run 'sudo apt-get install openjdk-17-jre-headless'"; exit 1; }; }
 
-## All tests: import contracts, helpers, SQL models on both engines, the month's notebooks
+## All tests, on two workers (the month's tests on one: tests/conftest.py): import contracts, helpers, SQL models on both engines, the month's notebooks
 ## (papermill, in the month fixture), the explorer notebook (nbval), browser check
 test: setup browser java data/raw/orders.csv
 	$(VENV)/bin/lint-imports
-	$(PY) -m pytest -q --durations=15
+	$(PY) -m pytest -q -n 2 --dist loadgroup --durations=15
 	WORKBOOK_KEEP_LARGE_ROWS=50 $(PY) -m pytest -q -p no:cacheprovider --nbval-lax $(NBVAL_ONLY)
 
 ## Fast loop: import contracts and every test but the month, the browser, Spark and slow ones
 test-fast: setup
 	$(VENV)/bin/lint-imports
-	$(PY) -m pytest -q -m "not notebooks and not browser and not spark and not slow"
+	$(PY) -m pytest -q -n 2 --dist loadgroup -m "not notebooks and not browser and not spark and not slow"
 
 ## Lint Python (ruff) and SQL (sqlfluff, DuckDB dialect, the house style in .sqlfluff)
 lint: setup

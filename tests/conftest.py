@@ -117,3 +117,18 @@ def month_en(shop):
                              params_files=[PARAMS_DIR / "default.yaml", params, english],
                              reports_dir=root / "reports", echo=lambda *a, **k: None)
 
+
+
+# ---------------------------------------------------------------- two workers (make test: -n 2)
+# `make test` runs on two pytest-xdist workers with --dist loadgroup. A session fixture runs once
+# per worker, so every test that reads the published month is in one group (the month is made
+# once); the other tests are grouped by module, so a module's fixtures (a Spark session, a
+# notebook run) are made once too.
+MONTH_FIXTURES = {"shop", "month", "month_en"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        group = "month" if fixtures & MONTH_FIXTURES else item.nodeid.split("::")[0]
+        item.add_marker(pytest.mark.xdist_group(group))
