@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from helpers.core.checks import WHOLE_NUMBERS, check_encoding, check_folder, check_lang
 from helpers.core.errors import IngestError, ParamError
@@ -50,6 +51,35 @@ def stale_days(last_order_date, as_of: date, *, allowed: int = 3) -> int:
 
 def month_end(day: date) -> date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def month_complete(as_of: date) -> bool:
+    """Whether the as-of date is its month's last day: the month is over (a month not yet over
+    is partial, and a page comparing it with the month before must say so)."""
+    return as_of == month_end(as_of)
+
+
+def shop_today(shop_tz: str | None = None) -> date:
+    """Today in the shop's time zone (Asia/Ho_Chi_Minh unless the run says otherwise): a server
+    on UTC is still on yesterday for the first seven hours of a Vietnamese day."""
+    try:
+        zone = ZoneInfo(str(shop_tz or "Asia/Ho_Chi_Minh"))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ParamError(f"shop_tz = {shop_tz!r}: not a time zone; use a name such as "
+                         f"Asia/Ho_Chi_Minh") from None
+    return datetime.now(zone).date()
+
+
+def check_as_of(as_of: date, *, today: date) -> date:
+    """An as-of date after today is refused: its month has days no export can hold yet, and a
+    page would compare them with a full month as if nobody had bought."""
+    if as_of > today:
+        last = month_end_before(today)
+        raise ParamError(f"--as-of {as_of.isoformat()} is after today ({today.isoformat()} in the "
+                         f"shop's time zone): no export holds those days yet. Give a date up to "
+                         f"today, e.g. --as-of {last.isoformat()} (the last month that is over), "
+                         f"or leave --as-of out for that month.")
+    return as_of
 
 
 def previous_month_end(today: date | None = None) -> date:

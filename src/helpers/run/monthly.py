@@ -2,7 +2,11 @@
 
     python -m helpers.monthly --as-of 2026-10-31 --params params/monthly.yaml
 
-Parameters are checked before anything runs (papermill itself only warns on a misspelt key).
+Parameters are checked before anything runs (papermill itself only warns on a misspelt key),
+including those that depend on another (run/preflight.py), and an as-of date after today is
+refused. A run with other values than the shop's own params files is a what-if, published
+beside the month, never over it (run/whatif.py). The manifest holds no server path
+(run/manifest.py).
 Notebooks run side by side (--jobs, two by default), each after the notebooks whose outputs it
 reads (NEEDS). They execute into a staging folder; reports/<as_of>/ is replaced only when all
 succeeded. A
@@ -12,7 +16,6 @@ reports/failed-<as_of>/.
 
 from __future__ import annotations
 
-import argparse
 import ast
 import contextlib
 import json
@@ -32,7 +35,14 @@ from helpers import ingest, pages
 from helpers.core.checks import check_folder, check_lang, check_run_values
 from helpers.core.errors import IngestError, InputChanged, ParamError
 from helpers.core.files import expand_inputs, file_sha256
-from helpers.core.params import parse_date, previous_month_end, size_bytes, stale_days, unknown_parameter
+from helpers.core.params import (
+    check_as_of,
+    month_complete,
+    shop_today,
+    size_bytes,
+    stale_days,
+    unknown_parameter,
+)
 from helpers.core.paths import (
     DATA_PROCESSED,
     DATA_RAW,
@@ -45,7 +55,6 @@ from helpers.core.privacy import file_mode_umask, private_folders
 from helpers.core.safety import LockHeld, pid_lock, usable_cores
 from helpers.core.yamlsafe import read_yaml
 from helpers.engine import db
-from helpers.ingest import sample_data
 from helpers.ingest.report import LoadReport
 from helpers.kit.html_report import export_html, print_pdf
 from helpers.kit.texts import pick
@@ -53,12 +62,18 @@ from helpers.pages.review.sentences import PAGE_TITLES
 from helpers.run import heartbeat
 from helpers.run.failed import keep_failed, safe_message
 from helpers.run.inputs import InputsChanged, InputVersion
-from helpers.run.kernels import Interrupted, IpcKernelManager, stop_on_signals
+from helpers.run.kernels import Interrupted, IpcKernelManager, stop_on_signals  # noqa: F401
+from helpers.run.manifest import portable, portable_path
+from helpers.run.preflight import check_dependent
+from helpers.run.whatif import WhatIf, decide
 
 NOTEBOOKS = pages.notebooks()  # each page declares its notebook (pages/<page>/__init__.py)
 KEY_PACKAGES = ["duckdb", "pandas", "pyarrow", "plotly", "papermill", "nbconvert", "ipykernel",
                 "babel", "pymc-marketing", "pymc"]
-RUNNER_KEYS = {"as_of", "output_dir"}  # given by the runner itself, never by a params file
+# given by the runner itself, never by a params file: the date, the month's folder, whether the
+# run is a what-if (its name, "" for the managers' month) and whether the month is over
+RUNNER_KEYS = {"as_of", "output_dir", "what_if", "month_complete"}
+STALE_AFTER_DAYS = 3  # the freshness limit: an export ending more days before the as-of is stale
 
 
 class RunFailed(RuntimeError):
@@ -232,18 +247,26 @@ def _failure_message(notebook: str, exc: Exception, executed: Path) -> str:
 
 def run_month(as_of: date, *, params_files: list[Path], reports_dir: Path = REPORTS_DIR,
               notebooks: list[Path] | None = None, extra: dict | None = None,
-              html: bool = True, echo=print, jobs: int | None = None) -> Path:
+              html: bool = True, echo=print, jobs: int | None = None,
+              what_if_files: list[Path] | None = None, name: str | None = None,
+              publish: bool = False, today: date | None = None) -> Path:
     """Execute the notebooks for `as_of` and publish reports/<as_of>/ whole; returns that folder.
 
-    Up to `jobs` notebooks run at once (default_jobs()), each after the notebooks it reads."""
+    `params_files` are the shop's own params; `what_if_files` and `extra` (--set) go over them,
+    and when they change what the month shows the run is a what-if, published to
+    reports/<as_of>-<name>/ unless `publish` (run/whatif.py). Up to `jobs` notebooks run at once
+    (default_jobs()), each after the notebooks it reads."""
     started = time.perf_counter()
     notebooks = notebooks or available_notebooks()
-    params, source = load_params(params_files)
-    params.update(extra or {})
+    own, source = load_params(params_files)
+    layered, layered_source = load_params(list(what_if_files or []))
+    params = own | layered | dict(extra or {})
+    source = source | layered_source | {k: "--set" for k in (extra or {})}
+    source = {k: portable_path(v) if isinstance(v, Path) else v for k, v in source.items()}
     bad = RUNNER_KEYS & set(params)
     if bad:
         raise ParamError(f"{', '.join(sorted(bad))} is set by the runner (--as-of; the month's "
-                         f"own folder), not in "
+                         f"own folder; --name), not in "
                          f"{', '.join(str(source.get(k, 'the command line')) for k in bad)}")
     # a params file serves the whole workbook: a run of some notebooks accepts every key that
     # any notebook declares, and gives each notebook its own
@@ -254,8 +277,12 @@ def run_month(as_of: date, *, params_files: list[Path], reports_dir: Path = REPO
         reports_dir = check_folder(reports_dir, "reports_dir")
     except ValueError as exc:
         errors.append(str(exc))
+    if not errors:  # values that depend on another, once each has its own form
+        errors += check_dependent(params, source, as_of)
     if errors:
         raise ParamError("parameters rejected before running anything:\n  " + "\n  ".join(errors))
+    check_as_of(as_of, today=today or shop_today(params.get("shop_tz")))
+    what_if = decide(own, layered | dict(extra or {}), name=name, publish=publish)
     file_mode = params.get("file_mode")
 
     jobs = default_jobs() if jobs is None else jobs
@@ -274,8 +301,9 @@ def run_month(as_of: date, *, params_files: list[Path], reports_dir: Path = REPO
         Path(reports_dir).mkdir(parents=True, exist_ok=True)
         private_folders(reports_dir, DATA_PROCESSED, file_mode=file_mode or "0600")
         with month_lock(Path(reports_dir), as_of, echo=echo, lang=params.get("lang", "vi")):
-            return _run_locked(as_of, params, params_files, declared, notebooks,
-                               Path(reports_dir), html, echo, started, jobs)
+            return _run_locked(as_of, params, [*params_files, *(what_if_files or [])],
+                               declared, notebooks, Path(reports_dir), html, echo, started, jobs,
+                               what_if)
 
 
 class RunLocked(RuntimeError):
@@ -316,15 +344,17 @@ def month_lock(reports_dir: Path, as_of: date, *, echo=print, lang: str = "vi"):
 
 
 def _run_locked(as_of, params, params_files, declared, notebooks, reports_dir, html, echo,
-                started, jobs) -> Path:
-    name = month_folder_name(as_of, params.get("lang", "vi"))
+                started, jobs, what_if: WhatIf | None = None) -> Path:
+    what_if = what_if or WhatIf()
+    # a what-if shares the month's lock (one run of a month at a time) but never its folder
+    name = what_if.folder(month_folder_name(as_of, params.get("lang", "vi")))
     final = reports_dir / name
     staging = reports_dir / f".staging-{name}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     try:
         return _execute(as_of, params, params_files, declared, notebooks, reports_dir, html, echo,
-                        started, final, staging, jobs)
+                        started, final, staging, jobs, what_if)
     finally:
         # a failed or interrupted run leaves no staging folder (it holds contact data)
         shutil.rmtree(staging, ignore_errors=True)
@@ -389,8 +419,10 @@ SPILL_HINT = ("{notebook} needed more temporary disk than its share, {share} (te
 
 
 def _execute(as_of, params, params_files, declared, notebooks, reports_dir, html, echo, started,
-             final, staging, jobs) -> Path:
-    shared = params | {"as_of": as_of.isoformat(), "output_dir": str(staging)}
+             final, staging, jobs, what_if: WhatIf) -> Path:
+    complete = month_complete(as_of)
+    shared = params | {"as_of": as_of.isoformat(), "output_dir": str(staging),
+                       "what_if": what_if.name, "month_complete": complete}
     at_once = jobs if len(notebooks) > 1 else 1
     if at_once > 1:
         shared["memory_limit"] = memory_per_notebook(params.get("memory_limit"), jobs)
@@ -402,6 +434,10 @@ def _execute(as_of, params, params_files, declared, notebooks, reports_dir, html
              "fewer": ", or run with --jobs 1" if at_once > 1 else ""}
     echo(f"Monthly run for {as_of} → {final}  ({len(notebooks)} notebooks"
          + (f", up to {jobs} at a time)" if jobs > 1 and len(notebooks) > 1 else ")"))
+    _say_what_if(what_if, final, echo)
+    if not complete:
+        echo(f"  A PARTIAL MONTH: {as_of} is day {as_of.day} of its month, which is not over; "
+             f"the pages call it partial (month_complete = false).")
     steps = {nb.stem: f"[{i}/{len(notebooks)}] {nb.stem}" for i, nb in enumerate(notebooks, 1)}
     lang = params.get("lang", "vi")
     version = InputVersion.take(params)  # every notebook reads this version (run/inputs.py)
@@ -464,9 +500,11 @@ def _execute(as_of, params, params_files, declared, notebooks, reports_dir, html
 
     manifest = {
         "as_of": as_of.isoformat(),
+        **what_if.manifest(),
+        "month_complete": complete,
         "parameters": {k: (v.isoformat() if isinstance(v, date) else v)
                        for k, v in sorted(params.items())},
-        "params_files": [str(resolve(f)) for f in params_files],
+        "params_files": [resolve(f) for f in params_files],
         "inputs": _input_report(params),
         "input_version": version.manifest(),
         "notebooks": list(durations),
@@ -480,7 +518,9 @@ def _execute(as_of, params, params_files, declared, notebooks, reports_dir, html
     }
     manifest["total_seconds"] = round(time.perf_counter() - started, 2)
     last = (manifest["inputs"].get("orders") or {}).get("last_order_date")
-    stale = stale_days(last, as_of)
+    stale = stale_days(last, as_of, allowed=STALE_AFTER_DAYS)
+    manifest["freshness"] = {"last_order_date": last, "stale_days": stale,
+                             "limit_days": STALE_AFTER_DAYS}
     if stale:
         echo(f"  WARNING: the latest order on or before {as_of} is dated {last}, {stale} days "
              f"earlier: the export may be incomplete, and this month's figures cover only part "
@@ -494,7 +534,9 @@ def _execute(as_of, params, params_files, declared, notebooks, reports_dir, html
             if report.get("quarantine_path"):
                 echo(f"    rows set aside, with reasons and line numbers: "
                      f"{report['quarantine_path']}")
-    # the manifest is written last: it marks the folder as complete
+    # the manifest is written last: it marks the folder as complete. It is forwarded with the
+    # month: paths relative to the month or the project, never a server's folders
+    manifest = portable(manifest, folders=(staging, final))
     (staging / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False,
                                                       default=str), encoding="utf-8")
     old = reports_dir / f".old-{final.name}"
@@ -506,49 +548,28 @@ def _execute(as_of, params, params_files, declared, notebooks, reports_dir, html
     echo(f"Done in {manifest['total_seconds']:.1f} s. Open {final / '00_monthly_review.html'}"
          if (final / "00_monthly_review.html").exists()
          else f"Done in {manifest['total_seconds']:.1f} s: {final}")
+    if what_if.is_what_if:
+        echo(f"  This is a WHAT-IF ({what_if.said()}): the managers' month "
+             f"{final.parent / month_folder_name(as_of, params.get('lang', 'vi'))} was not "
+             f"touched.")
     return final
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Run the month's notebooks and publish reports.")
-    parser.add_argument("--as-of", help="last day included, YYYY-MM-DD (default: the last day of "
-                                        "the previous month)")
-    parser.add_argument("--previous-month-end", action="store_true",
-                        help="use the last day of the previous month (the default)")
-    parser.add_argument("--params", action="append", default=None,
-                        help="params YAML (repeatable; later files win). Default: "
-                             "params/default.yaml then params/monthly.yaml")
-    parser.add_argument("--sample-if-empty", action="store_true",
-                        help="generate the sample shop first when data/raw has no orders")
-    parser.add_argument("--no-html", action="store_true")
-    parser.add_argument("--jobs", type=int, default=None,
-                        help=f"notebooks run at once, each after those it reads (default "
-                             f"{default_jobs()} here; 1 runs them one by one)")
-    parser.add_argument("--reports-dir", default=str(REPORTS_DIR),
-                        help="where months are published (default: reports/)")
-    args = parser.parse_args(argv)
-    as_of = parse_date(args.as_of, "--as-of") if args.as_of else previous_month_end()
-    files = [Path(p) for p in (args.params or ["params/default.yaml", "params/monthly.yaml"])]
-    if args.params and Path("params/default.yaml") not in files:
-        files.insert(0, Path("params/default.yaml"))
-    if args.sample_if_empty and not (DATA_RAW / "orders.csv").exists():
+def _say_what_if(what_if: WhatIf, final: Path, echo) -> None:
+    if what_if.is_what_if:
+        echo(f"  A WHAT-IF, not the managers' month: {what_if.said()}. It is published to "
+             f"{final.name}/ beside the month, never over it (--publish would replace the "
+             f"month).")
+    elif what_if.published and what_if.changes:
+        echo(f"  PUBLISHED AS THE MONTH with values that are not the shop's own (--publish): "
+             f"{what_if.said()}.")
 
-        print("data/raw has no orders.csv: generating the sample shop first.")
-        sample_data.main([])
-    try:
-        run_month(as_of, params_files=files, html=not args.no_html,
-                  reports_dir=Path(args.reports_dir), jobs=args.jobs)
-    except (ParamError, RunFailed, RunLocked) as exc:
-        print(f"\nerror: {exc}", file=sys.stderr)
-        return {ParamError: 2, RunLocked: 3}.get(type(exc), 1)
-    except Interrupted as exc:
-        print(f"\n{exc}: nothing was published.", file=sys.stderr)
-        return 128 + exc.signum
-    except OSError as exc:  # a read-only or full disk: one sentence, not a traceback
-        print(f"\nerror: {exc.strerror or exc}: {exc.filename or ''}. Nothing was published.",
-              file=sys.stderr)
-        return 1
-    return 0
+
+def main(argv: list[str] | None = None) -> int:
+    """The command line (run/monthly_cli.py: --as-of, --params, --set, --name, --publish)."""
+    from helpers.run.monthly_cli import main as cli
+
+    return cli(argv)
 
 
 if __name__ == "__main__":
