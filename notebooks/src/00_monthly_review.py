@@ -28,16 +28,18 @@ holdout_share = 0.1  # share of a campaign list held out (not contacted)
 detectable_uplift = 0.02  # uplift in purchase rate the sample-size helper plans for
 lang = "vi"  # labels and number format, vi or en
 file_mode = "0600"  # mode of the files written (contact lists, cache): "0600" only you, "0640" your group may read
+run_id = ""  # the monthly run's id, set by the runner (and in its manifest); empty: made by this page from its time
 
 # %%
 from helpers.kit import rfm
 from helpers.pages.review import compute as review
 from helpers.pages.review import sentences
+from helpers.pages.review.period import ReviewPeriod
 from helpers.run import notebook
 
 run = notebook.start(globals(), "00")  # every parameter above, checked
 scheme_def = rfm.load_run_scheme(run)
-display(sentences.review_title(run.as_of, lang=run.lang))
+display(*review.opening(run, run_id=run_id))
 con, inputs = notebook.load(run, summary=False)
 
 # %%
@@ -51,8 +53,11 @@ display(*review.actions_section(run, detectable_uplift=detectable_uplift,
 sentences.heading("kpis", lang=run.lang)
 
 # %%
-kpis = review.monthly_kpis(con, as_of=run.as_of, excluded_statuses=run.excluded_statuses)
-display(sentences.kpi_cards(kpis, lang=run.lang), sentences.kpi_sentences(kpis, lang=run.lang))
+period = ReviewPeriod.of(run.as_of)  # a month not over is compared with the same days before
+kpis = review.monthly_kpis(con, as_of=run.as_of, excluded_statuses=run.excluded_statuses,
+                           period=period)
+display(sentences.kpi_cards(kpis, period=period, lang=run.lang),
+        sentences.kpi_sentences(kpis, period=period, lang=run.lang))
 
 # %%
 sentences.heading("segments", lang=run.lang)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from datetime import date, timedelta
 from pathlib import Path
@@ -160,9 +161,50 @@ def prepare_next_campaign(con, *, run: RunParams, scheme: Scheme, target: str, k
                   holdout_share=holdout_share)
     folder = next_campaign_path(run.output_dir, key)
     result = files.write_campaign_list(con, folder=folder, as_of=run.as_of)
+    # the sizes the page says are read back from the lists written, as page 00 reads them
+    # (next_campaign_size): one source for the campaign's size on both pages
     # pages show where the lists are inside the month folder, never a server path
-    return result | {"folder": f"campaign_lists/{key}/", "key": key,
-                     "target": scheme.label(target, run.lang)}
+    return result | next_campaign_size(folder) | {"folder": f"campaign_lists/{key}/", "key": key,
+                                                  "target": scheme.label(target, run.lang)}
+
+
+CAMPAIGN_CHANNELS = ("sms", "zalo", "email")
+
+
+def next_campaign_size(folder: Path) -> dict:
+    """The next campaign's size, as pages 05 and 00 both show it, from the lists in `folder`
+    (campaign_lists/<key>/): every customer of the target segment is on the campaign's list,
+    `customers` = `treated` (to contact) + `holdout` (kept out, never contacted); `send` counts,
+    per channel, the treated customers that channel can reach (consent and a valid contact).
+
+    Read from the send lists' manifests (their `candidates` and `left_out.holdout`) and checked
+    against holdout.csv: a folder without them is an error naming what is missing."""
+
+    folder = Path(folder)
+    manifests = {c: folder / f"send_{c}.manifest.json" for c in CAMPAIGN_CHANNELS}
+    missing = [p.name for p in manifests.values() if not p.exists()]
+    if missing or not (folder / "holdout.csv").exists():
+        raise FileNotFoundError(
+            f"{folder.name}: the next campaign's lists are incomplete "
+            f"({', '.join(missing + ([] if (folder / 'holdout.csv').exists() else ['holdout.csv']))}"
+            f" missing); run notebook 05 again to write them.")
+    read = {c: json.loads(p.read_text(encoding="utf-8")) for c, p in manifests.items()}
+    candidates = {m["candidates"] for m in read.values()}
+    holdouts = {m["left_out"].get("holdout", 0) for m in read.values()}
+    held = _csv_rows(folder / "holdout.csv")
+    if len(candidates) != 1 or holdouts != {held}:
+        raise ValueError(f"{folder.name}: the send lists' manifests disagree on the campaign's "
+                         f"size (candidates {sorted(candidates)}, holdout {sorted(holdouts)}, "
+                         f"holdout.csv {held} rows); run notebook 05 again.")
+    customers = candidates.pop()
+    return {"customers": customers, "holdout": held, "treated": customers - held,
+            "send": {c: int(m["rows"]) for c, m in read.items()}}
+
+
+def _csv_rows(path: Path) -> int:
+    import pyarrow.csv as pacsv
+
+    return pacsv.read_csv(path).num_rows
 
 
 def totals(results: pd.DataFrame) -> pd.DataFrame:

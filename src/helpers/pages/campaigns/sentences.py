@@ -88,16 +88,20 @@ def sample_size_sentence(n: dict, *, base_rate: float, uplift: float, holdout_sh
 
 
 def next_campaign_sentence(result: dict, folder, *, lang: str = "vi") -> Markdown:
-    sends = ", ".join(f"{c.upper()} {number(v, lang)}" for c, v in result["send"].items())
+    """The next campaign's size as page 00 repeats it (campaigns.compute.next_campaign_size):
+    every customer on the list, the treated and the holdout, and who each channel reaches."""
+    sends = ", ".join(f"{channel_name(c)} {number(v, lang)}" for c, v in result["send"].items())
     folder = shown_text(folder).replace("`", "'")  # in a code span: shown as it is, never a link
     return Markdown(pick(
         lang,
-        f"Danh sách chiến dịch tiếp theo đã ghi vào `{folder}`: {number(result['list'], lang)} "
-        f"khách, giữ lại **{number(result['holdout'], lang)} khách làm đối chứng** (không gửi, "
-        f"`holdout.csv`); danh sách gửi: {sends}.",
-        f"The next campaign's lists are in `{folder}`: {number(result['list'], lang)} customers, "
-        f"**{number(result['holdout'], lang)} held out** (not contacted, `holdout.csv`); send "
-        f"lists: {sends}."))
+        f"Danh sách chiến dịch tiếp theo đã ghi vào `{folder}`: **{number(result['customers'], lang)}"
+        f" khách**, gồm {number(result['treated'], lang)} khách nhận tin và "
+        f"**{number(result['holdout'], lang)} khách làm đối chứng** (không gửi, `holdout.csv`); "
+        f"gửi được (có đồng ý nhận tin và liên hệ hợp lệ): {sends}.",
+        f"The next campaign's lists are in `{folder}`: **{number(result['customers'], lang)} "
+        f"customers**, {number(result['treated'], lang)} to contact and "
+        f"**{number(result['holdout'], lang)} held out** (not contacted, `holdout.csv`); "
+        f"reachable (consent and a valid contact): {sends}."))
 
 
 def next_campaign_result(result: dict | None, *, lang: str = "vi") -> Markdown:

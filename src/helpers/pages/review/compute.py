@@ -14,23 +14,25 @@ import pandas as pd
 from helpers.core.params import month_end_before
 from helpers.engine import db
 from helpers.kit import charts, narrative
-from helpers.kit.formatting import mask_email, mask_id, mask_name, mask_phone
+from helpers.kit.formatting import mask_id, mask_name
 from helpers.kit.rfm import order_params
 from helpers.kit.texts import t
 from helpers.pages.campaigns import compute as campaigns
 from helpers.pages.campaigns import sentences as campaigns_sentences
 from helpers.pages.cohorts import sentences as cohorts_sentences
-from helpers.pages.migration import sentences as migration_sentences
-from helpers.pages.review import sentences
+from helpers.pages.review import actions, sentences, stamp
+from helpers.pages.review.period import ReviewPeriod
 from helpers.pages.segments import charts as segments_charts
 from helpers.pages.tiers import compute as loyalty
-from helpers.pages.tiers import sentences as tiers_sentences
 
 
-def monthly_kpis(con, *, as_of: date, excluded_statuses=()) -> pd.DataFrame:
-    """KPIs at the as-of date and at the month end before it (monthly_kpis.sql), with the
-    guest sales of each month beside them (guest_sales.sql): revenue the KPIs do not cover."""
-    dates = [month_end_before(as_of), as_of]
+def monthly_kpis(con, *, as_of: date, excluded_statuses=(),
+                 period: ReviewPeriod | None = None) -> pd.DataFrame:
+    """KPIs at the as-of date and at the date compared with (monthly_kpis.sql): the month end
+    before it, or, when the month is not over, the same day of the month before, so that the
+    first days of this month meet the same days of the last (review/period.py). The guest sales
+    of each period are beside them (guest_sales.sql): revenue the KPIs do not cover."""
+    dates = (period or ReviewPeriod.of(as_of)).dates
     kpis = db.build(con, "monthly_kpis", dates=dates,
                     **order_params(as_of=as_of, excluded_statuses=excluded_statuses)).df()
     guests = db.build(con, "guest_sales", dates=dates,
@@ -51,25 +53,38 @@ def read_output(output_dir: Path, name: str) -> pd.DataFrame | None:
                        na_values=[""])
 
 
-def segment_changes(trend: pd.DataFrame, order: list[str]) -> pd.DataFrame:
-    """segment, share_now, share_before, change (in shares), from segment_trend.csv."""
-    ends = sorted(trend.month_end.unique())
-    now = trend[trend.month_end == ends[-1]].set_index("segment").share
-    before = (trend[trend.month_end == ends[-2]].set_index("segment").share
-              if len(ends) > 1 else now * float("nan"))
-    frame = pd.DataFrame({"share_now": now, "share_before": before}).reindex(order).fillna(0.0)
+def segment_changes(summary: pd.DataFrame, trend: pd.DataFrame, order: list[str], *,
+                    as_of: date) -> pd.DataFrame:
+    """segment, share_now, share_before, change (in shares of every customer, prospects
+    included): share_now is page 01's own (segment_summary.csv), share_before the last month end
+    before the as-of date in page 02's trend (segment_trend.csv)."""
+    now = summary.set_index("segment").share
+    ends = sorted(e for e in trend.month_end.astype(str).unique() if e < as_of.isoformat())
+    before = (trend[trend.month_end.astype(str) == ends[-1]].set_index("segment").share
+              if ends else now * float("nan"))
+    frame = pd.DataFrame({"share_now": now, "share_before": before}).reindex(order)
+    frame["share_now"] = frame.share_now.fillna(0.0)
+    frame["share_before"] = frame.share_before.fillna(0.0 if ends else float("nan"))
     frame["change"] = frame.share_now - frame.share_before
     return frame.reset_index().rename(columns={"index": "segment"})
 
 
-def cohort_glance(cohort_revenue: pd.DataFrame, *, as_of: date, cohorts: int = 6) -> pd.DataFrame:
-    """Next-month retention of the latest cohorts whose next month is over."""
-    month = as_of.strftime("%Y-%m")
-    prev = month_end_before(as_of).strftime("%Y-%m")
-    p1 = cohort_revenue[cohort_revenue.period == 1][["cohort", "retention", "cohort_size"]]
-    # a cohort's period 1 is complete once it is before the as-of month (or the month is over)
-    done = p1[p1.cohort < (prev if as_of.day != pd.Timestamp(as_of).days_in_month else month)]
-    return done.sort_values("cohort").tail(cohorts)
+def cohort_glance(cohort_revenue: pd.DataFrame, *, as_of: date, cohorts: int = 12) -> pd.DataFrame:
+    """Next-month retention of the latest monthly cohorts whose next month is over: the cohorts
+    page 03's sentence averages (its last 12, a cohort nobody came back from counted as 0)."""
+    from helpers.pages.cohorts.compute import is_period_complete, period_of
+
+    if cohort_revenue.empty:
+        return pd.DataFrame(columns=["cohort", "retention", "cohort_size"])
+    starts = cohort_revenue.drop_duplicates("cohort")[["cohort", "cohort_size"]].copy()
+    # cohort_revenue.csv names monthly cohorts YYYY-MM: each starts on its first day
+    starts["cohort_start"] = pd.to_datetime(starts.cohort.astype(str) + "-01")
+    complete = is_period_complete(as_of, "month")
+    since = starts.cohort_start.map(lambda d: period_of(as_of, pd.Timestamp(d).date(), "month"))
+    done = starts[(since > 1) | (complete & (since == 1))]
+    p1 = cohort_revenue[cohort_revenue.period == 1].set_index("cohort").retention
+    glance = done.assign(retention=done.cohort.map(p1).fillna(0.0).astype(float))
+    return glance.sort_values("cohort_start").tail(cohorts)[["cohort", "retention", "cohort_size"]]
 
 
 def recent_campaigns(results: pd.DataFrame, *, as_of: date) -> pd.DataFrame:
@@ -84,13 +99,12 @@ def recent_campaigns(results: pd.DataFrame, *, as_of: date) -> pd.DataFrame:
 
 
 def masked_top(movers: pd.DataFrame, n: int = 10) -> pd.DataFrame:
-    """The most valuable movers with names, phones and e-mails masked (for the HTML page)."""
+    """The most valuable movers, masked (for the HTML page): the key and the name, the move,
+    the spend. Phones and e-mails stay in the list a person opens."""
     top = movers.sort_values("monetary_from", ascending=False).head(n)
     return pd.DataFrame({
         "customer_id": top.customer_id.map(mask_id),
         "name": top.name.map(mask_name),
-        "phone": top.phone.map(mask_phone),
-        "email": top.email.map(mask_email),
         "from_segment": top.from_segment,
         "to_segment": top.to_segment,
         "monetary_from": top.monetary_from,
@@ -107,10 +121,11 @@ def segments_section(run, scheme) -> list:
     if trend is None or summary is None:
         return [narrative.missing("segment_summary.csv / segment_trend.csv", "01, 02",
                                   lang=run.lang)]
-    changes = segment_changes(trend, scheme.order)
+    changes = segment_changes(summary, trend, scheme.order, as_of=run.as_of)
     return [segments_charts.segment_treemap(summary, value="customers", lang=run.lang,
-                                   colors=scheme.colors()),
-            sentences.segment_change_table(changes, scheme.labels(run.lang), lang=run.lang)]
+                                            colors=scheme.colors()),
+            sentences.segment_change_table(changes, scheme.labels(run.lang),
+                                           period=ReviewPeriod.of(run.as_of), lang=run.lang)]
 
 
 def migration_section(run, scheme) -> list:
@@ -120,11 +135,14 @@ def migration_section(run, scheme) -> list:
     win_back = read_output(run.output_dir, "movers/win_back.csv")
     if summary is None:
         return [narrative.missing("migration_summary.csv", "02_segment_migration", lang=run.lang)]
-    out = [migration_sentences.migration_review(summary.iloc[0].to_dict(),
-                                      None if win_back is None else len(win_back), lang=run.lang)]
+    period = ReviewPeriod.of(run.as_of)
+    out = [sentences.migration_review(
+        summary.iloc[0].to_dict(), None if win_back is None else len(win_back),
+        file=actions.person_file(run.output_dir, "movers/win_back.csv"), period=period,
+        lang=run.lang)]
     if win_back is not None and len(win_back):
-        out.append(migration_sentences.masked_table(masked_top(win_back, 10), scheme.labels(run.lang),
-                                          lang=run.lang))
+        out.append(sentences.win_back_table(masked_top(win_back, 10), scheme.labels(run.lang),
+                                            lang=run.lang))
     return out
 
 
@@ -150,8 +168,8 @@ def tiers_section(run, loyalty_path) -> list:
     members = read_output(run.output_dir, "loyalty_members.csv")
     if members is None:
         return [narrative.missing("loyalty_members.csv", "04_loyalty_tiers", lang=run.lang)]
-    return [tiers_sentences.tier_review(members, loyalty.load_loyalty(loyalty_path).names(run.lang),
-                                  lang=run.lang)]
+    return [sentences.tier_review(members, loyalty.load_loyalty(loyalty_path).names(run.lang),
+                                  period=ReviewPeriod.of(run.as_of), lang=run.lang)]
 
 
 def campaigns_section(run) -> list:
@@ -163,71 +181,35 @@ def campaigns_section(run) -> list:
     results = results.merge(info, on="campaign_id", how="left")
     results["is_window_complete"] = results.is_window_complete.astype(str).str.lower() == "true"
     return [campaigns_sentences.campaign_sentences(recent_campaigns(results, as_of=run.as_of),
-                                         lang=run.lang)]
+                                                   lang=run.lang)]
 
 
 # ---------------------------------------------------------------- this month's actions
 
-CHANNELS = ("sms", "zalo", "email")
-# (key, list file in the month folder): the lists notebooks 02-06 write, in the order to act
-ACTION_FILES = [
-    ("win_back", "movers/win_back.csv"),
-    ("fading_champions", "value/fading_champions.csv"),
-    ("close_to_next", "tiers/close_to_next.csv"),
-    ("will_drop", "tiers/will_drop.csv"),
-    ("repurchase_1_7", "repurchase/window=1-7d.csv"),
-    ("repurchase_8_14", "repurchase/window=8-14d.csv"),
-    ("repurchase_15_28", "repurchase/window=15-28d.csv"),
-    ("birthdays", "tiers/birthdays.csv"),
-]
-PAGES = ["01_rfm_segments", "02_segment_migration", "03_cohort_revenue", "04_loyalty_tiers",
-         "05_campaign_results", "06_customer_value"]
-
-
-def _rows(path: Path) -> int | None:
-    """Data rows of a CSV the workbook wrote (quoted newlines counted right), None if absent."""
-    import pyarrow.csv as pacsv
-
-    if not path.exists():
-        return None
-    return pacsv.read_csv(path).num_rows
-
 
 def month_actions(run, *, detectable_uplift: float = 0.02, holdout_share: float = 0.1) -> list[dict]:
-    """This month's lists to act on: how many customers, how many can be reached on each channel
-    (consent and a valid contact), and the file, relative to the month folder."""
-
-    folder = Path(run.output_dir)
-    actions = []
-    for key, relative in ACTION_FILES:
-        count = _rows(folder / relative)
-        if count is None:
-            continue
-        channels = {c: _rows(folder / Path(relative).parent / c / Path(relative).name) or 0
-                    for c in CHANNELS}
-        actions.append({"key": key, "customers": count, "channels": channels, "file": relative})
-    # what the measured campaigns show without contact: the base for the sample size
+    """This month's lists to act on (review/actions.py), with the base purchase rate the
+    measured campaigns show without contact for the next campaign's sample size."""
     results = read_output(run.output_dir, "campaign_results.csv")
     base = campaigns.base_rate(results) if results is not None and len(results) else 0.0
-    for campaign in sorted((folder / "campaign_lists").glob("*/")):
-        sends = {c: _rows(campaign / f"send_{c}.csv") or 0 for c in CHANNELS}
-        holdout = _rows(campaign / "holdout.csv") or 0
-        treated = max(sends.values(), default=0)
-        action = {"key": "next_campaign", "customers": treated + holdout, "channels": sends,
-                  "holdout": holdout, "file": f"campaign_lists/{campaign.name}/"}
-        if 0 < base < 1 - detectable_uplift:
-            need = campaigns.sample_size(base_rate=base, uplift=detectable_uplift,
-                                         holdout_share=holdout_share)
-            if action["customers"] < need["total"]:
-                action["needed"] = need["total"]
-                action["uplift"] = detectable_uplift
-        actions.append(action)
-    return actions
+    return actions.month_actions(run.output_dir, base_rate=base,
+                                 detectable_uplift=detectable_uplift, holdout_share=holdout_share)
 
 
 def actions_section(run, *, detectable_uplift: float = 0.02, holdout_share: float = 0.1) -> list:
 
-    return [sentences.actions_list(month_actions(run, detectable_uplift=detectable_uplift,
+    return [sentences.lists_location(actions.month_folder(run.output_dir), lang=run.lang),
+            sentences.actions_list(month_actions(run, detectable_uplift=detectable_uplift,
                                                  holdout_share=holdout_share), lang=run.lang),
             sentences.page_links(lang=run.lang)]
 
+
+def opening(run, *, run_id: str = "") -> list:
+    """Page 00's first lines: the title, when and by which run it was made, the partial-month
+    caveat, and the contents."""
+    when = stamp.generated_at()
+    period = ReviewPeriod.of(run.as_of)
+    return [sentences.review_title(
+        run.as_of, made=stamp.stamp_text(when, stamp.run_id(run_id, when, run.as_of),
+                                         shop_tz=run.shop_tz, lang=run.lang),
+        caveat=period.caveat(run.lang), lang=run.lang)]

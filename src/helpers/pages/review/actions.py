@@ -1,0 +1,116 @@
+"""Page 00's actions: this month's lists, how many customers each holds, who can be reached, and
+which file a person opens (the labelled XLSX beside the data CSV when there is one).
+
+Counts are read from the files the pages wrote, so page 00 says what the pages say; the next
+campaign's size comes from campaigns.compute.next_campaign_size, as page 05's does.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from helpers.pages.campaigns import compute as campaigns
+
+CHANNELS = ("sms", "zalo", "email")
+# (key, list file in the month folder): the lists notebooks 02-06 write, in the order to act
+ACTION_FILES = [
+    ("win_back", "movers/win_back.csv"),
+    ("fading_champions", "value/fading_champions.csv"),
+    ("close_to_next", "tiers/close_to_next.csv"),
+    ("will_drop", "tiers/will_drop.csv"),
+    ("repurchase_1_7", "repurchase/window=1-7d.csv"),
+    ("repurchase_8_14", "repurchase/window=8-14d.csv"),
+    ("repurchase_15_28", "repurchase/window=15-28d.csv"),
+    ("birthdays", "tiers/birthdays.csv"),
+]
+# page 06's verdict on its fit (value/fit_check.json): the fading-best-customers list means
+# nothing when the model says nobody ever leaves, or that everybody has left
+FIT_CHECK = "value/fit_check.json"
+DEGENERATE_FITS = ("nobody_leaves", "everybody_left")
+
+
+def rows(path: Path) -> int | None:
+    """Data rows of a CSV the workbook wrote (quoted newlines counted right), None if absent."""
+    import pyarrow.csv as pacsv
+
+    if not path.exists():
+        return None
+    return pacsv.read_csv(path).num_rows
+
+
+def person_file(folder: Path, relative: str) -> str:
+    """The file a person opens for a list: its labelled XLSX beside the CSV when it was written
+    (headers in the page's language, labels, Có/Không), else the CSV itself."""
+    xlsx = Path(relative).with_suffix(".xlsx")
+    return xlsx.as_posix() if (Path(folder) / xlsx).exists() else Path(relative).as_posix()
+
+
+def fit_verdict(folder: Path) -> str | None:
+    """Page 06's verdict on its fit ("ok", "nobody_leaves", "everybody_left"), None when page 06
+    wrote none (an older run, or no page 06)."""
+    path = Path(folder) / FIT_CHECK
+    if not path.exists():
+        return None
+    try:
+        verdict = json.loads(path.read_text(encoding="utf-8")).get("verdict")
+    except (ValueError, AttributeError):
+        return None
+    return verdict if isinstance(verdict, str) else None
+
+
+def month_actions(output_dir: Path, *, base_rate: float = 0.0, detectable_uplift: float = 0.02,
+                  holdout_share: float = 0.1) -> list[dict]:
+    """This month's lists to act on: how many customers, how many can be reached on each channel
+    (consent and a valid contact), and the files relative to the month folder: `file` the data
+    list, `open` what a person opens (None when the list is empty: nothing to open).
+
+    An action whose list was not written (its page did not run) is left out; the fading best
+    customers are left out, with `dropped`, when page 06 says its fit is degenerate."""
+
+    folder = Path(output_dir)
+    actions = []
+    verdict = fit_verdict(folder)
+    for key, relative in ACTION_FILES:
+        count = rows(folder / relative)
+        if count is None:
+            continue
+        if key == "fading_champions" and verdict in DEGENERATE_FITS:
+            actions.append({"key": key, "dropped": verdict, "customers": None, "channels": {},
+                            "file": relative, "open": None})
+            continue
+        channels = {c: rows(folder / Path(relative).parent / c / Path(relative).name) or 0
+                    for c in CHANNELS}
+        actions.append({"key": key, "customers": count, "channels": channels, "file": relative,
+                        "open": person_file(folder, relative) if count else None})
+    for campaign in sorted(p for p in (folder / "campaign_lists").glob("*/") if p.is_dir()):
+        size = campaigns.next_campaign_size(campaign)
+        relative = f"campaign_lists/{campaign.name}/"
+        action = {"key": "next_campaign", "customers": size["customers"],
+                  "treated": size["treated"], "holdout": size["holdout"],
+                  "channels": size["send"], "file": relative,
+                  # a person opens the send list of the channel they use
+                  "open": {c: person_file(folder, f"{relative}send_{c}.csv")
+                           for c, n in size["send"].items() if n},
+                  "campaign": campaign.name}
+        if 0 < base_rate < 1 - detectable_uplift:
+            need = campaigns.sample_size(base_rate=base_rate, uplift=detectable_uplift,
+                                         holdout_share=holdout_share)
+            if action["customers"] < need["total"]:
+                action["needed"] = need["total"]
+                action["uplift"] = detectable_uplift
+        actions.append(action)
+    return actions
+
+
+def month_folder_name(output_dir: Path) -> str:
+    """The month folder's name as published (reports/<as_of>/): the run writes into
+    .staging-<name>/ and renames it when every page is done."""
+    return Path(output_dir).name.removeprefix(".staging-")
+
+
+def month_folder(output_dir: Path) -> str:
+    """Where the lists are, relative, for whoever runs the workbook: 'reports/2026-11-30/'
+    (the reports folder's own name, never the path to it on this machine)."""
+    parent = Path(output_dir).resolve().parent.name or "reports"
+    return f"{parent}/{month_folder_name(output_dir)}/"
