@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import dataclasses
 import json
 import os
 from datetime import UTC, date, datetime
@@ -20,6 +21,7 @@ import pyarrow.parquet as pq
 from helpers.core.safety import check_key, csv_safe_table, inside
 from helpers.engine import db
 from helpers.kit.contract import CONSENT_COLUMNS, CONSENT_EVIDENCE_COLUMNS, LEFT_OUT_REASONS
+from helpers.kit.person_lists import PersonList, write_person_list
 
 CHANNELS = ("sms", "zalo", "email")
 
@@ -92,16 +94,20 @@ def write_query_csv(con: duckdb.DuckDBPyConnection, sql: str, path: Path,
 
 def write_query_csvs(con: duckdb.DuckDBPyConnection, sql: str,
                      files: list[tuple[Path, str | None]], params: dict | None = None,
-                     columns: list[str] | None = None) -> list[tuple[Path, int]]:
+                     columns: list[str] | None = None,
+                     file_columns: list[list[str] | None] | None = None
+                     ) -> list[tuple[Path, int]]:
     """Several CSV files from one pass over a query, each as write_csv would write its rows:
     a file takes the rows where its flag column is true (None: every row), in the query's
-    order, with `columns` (default: all). Returns each file and its rows."""
+    order, with `columns` (default: all), or the file's own of `file_columns` where given.
+    Returns each file and its rows."""
     rel = _relation(con, sql, params)
     full = rel.limit(0).to_arrow_table().schema
-    base = pa.schema([full.field(c) for c in (columns or full.names)])
+    own = file_columns or [None] * len(files)
+    bases = [pa.schema([full.field(c) for c in (cols or columns or full.names)]) for cols in own]
     # the scales first (each file its own): a query run on the connection would end the stream
     schemas = [_money_scales(con, f"select * from ({sql}) where {flag}" if flag else sql,
-                             params, base) for _, flag in files]
+                             params, base) for (_, flag), base in zip(files, bases)]
     reader = rel.to_arrow_reader(BATCH_ROWS)
     rows = [0] * len(files)
     temps = [_tmp(Path(path)) for path, _ in files]
@@ -119,7 +125,7 @@ def write_query_csvs(con: duckdb.DuckDBPyConnection, sql: str,
                 for i, ((_, flag), writer) in enumerate(zip(files, writers)):
                     part = table if flag is None else table.filter(pc.fill_null(table[flag],
                                                                                 False))
-                    writer.write_table(part.select(base.names).cast(schemas[i]))
+                    writer.write_table(part.select(schemas[i].names).cast(schemas[i]))
                     rows[i] += part.num_rows
         for (path, _), tmp in zip(files, temps):
             tmp.replace(path)
@@ -207,6 +213,15 @@ def contact_list_counts(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelati
     return db.build(con, "contact_list_counts")
 
 
+# what a channel's send list carries: the key, the name, that channel's contact and the consent
+# it stands on (the channel's yes, its date and where it was given: the README's promise that
+# every list carries its consent evidence); never another channel's contact
+CHANNEL_COLUMNS = {
+    channel: ["customer_id", "name", contact, f"consent_{channel}", f"consent_{channel}_date",
+              "consent_source"]
+    for channel, contact in (("sms", "phone"), ("zalo", "phone"), ("email", "email"))
+}
+
 ORDERINGS = {"customer_id": "customer_id",
              "expected_revenue": "expected_revenue desc nulls last, customer_id",
              "monetary_from": "monetary_from desc nulls last, customer_id"}
@@ -214,12 +229,14 @@ ORDERINGS = {"customer_id": "customer_id",
 
 def write_contact_lists(con: duckdb.DuckDBPyConnection, folder: Path, *, file_name: str,
                         keys: list[str], columns: list[str], order_by: str = "customer_id",
-                        as_of: date,
+                        as_of: date, person: PersonList | None = None,
                         written_at: datetime | None = None) -> list[Path]:
     """<folder>/<file_name> with everyone of each list, and <folder>/<channel>/<file_name> with
-    only those who can be sent to on that channel (consent and a valid contact), each send list
-    with its manifest (<channel>/<name>.manifest.json, `write_send_manifest`). Every list carries
-    the consent evidence (contract.CONSENT_EVIDENCE_COLUMNS) after `columns`.
+    only those who can be sent to on that channel (consent and a valid contact) and only what
+    the channel needs (CHANNEL_COLUMNS), each send list with its manifest
+    (<channel>/<name>.manifest.json, `write_send_manifest`). The whole list carries the consent
+    evidence (contract.CONSENT_EVIDENCE_COLUMNS) after `columns`. With `person`, the whole list
+    is also written for a person beside its CSV (<folder>/<stem>.xlsx, kit.person_lists).
 
     file_name is a pattern such as "segment={key}.csv"; order_by names one of ORDERINGS.
     """
@@ -236,10 +253,20 @@ def write_contact_lists(con: duckdb.DuckDBPyConnection, folder: Path, *, file_na
         # (a segment of millions of customers is never held whole in Python)
         files = [(Path(folder) / name, None)] + [(Path(folder) / channel / name, flag)
                                                  for channel, flag in zip(CHANNELS, flags)]
+        channel_columns = [CHANNEL_COLUMNS[channel] for channel in CHANNELS]
+        needed = columns + [c for cols in channel_columns for c in cols if c not in columns]
         results = write_query_csvs(
-            con, f"select {', '.join(columns + flags)} from contact_lists "
-                 f"where list_key = $key order by {order}", files, {"key": key}, columns)
+            con, f"select {', '.join(dict.fromkeys(needed + flags))} from contact_lists "
+                 f"where list_key = $key order by {order}", files, {"key": key}, columns,
+            file_columns=[columns, *channel_columns])
         written += [path for path, _ in results]
+        if person is not None:
+            book, _ = write_person_list(
+                con, (Path(folder) / name).with_suffix(".xlsx"),
+                dataclasses.replace(person, order_by=order), source="contact_lists",
+                lists={key: ("list_key = $key", {"key": key})}, as_of=as_of,
+                rows=results[0][1])
+            written += [book] if book else []
         counts = left_out_counts(con, "select * from contact_lists where list_key = $key",
                                  {"key": key})
         for (path, rows), channel in zip(results[1:], CHANNELS):

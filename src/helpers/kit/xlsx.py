@@ -26,6 +26,16 @@ FIXED_ZIP_DATE = (2000, 1, 1, 0, 0, 0)
 EXCEL_MAX_CHARS = 32_767
 CUT_MARK = "…"
 
+# a column is as wide as its longest value (or its header) up to this many characters; a longer
+# value wraps nothing, it is only cut from view (the cell keeps it)
+MAX_WIDTH = 50
+MIN_WIDTH = 6
+# how a column is shown (write_xlsx's `formats`), by the style index in _STYLES
+FORMATS = {"money": 4, "percent": 6, "integer": 2}
+# an ordering write_xlsx accepts: column names, each maybe desc/asc and nulls first/last
+ORDERING = re.compile(r"^[a-z_][a-z0-9_]*( (asc|desc))?( nulls (first|last))?"
+                      r"(, [a-z_][a-z0-9_]*( (asc|desc))?( nulls (first|last))?)*$")
+
 _XML_ESCAPE = f"""
 -- characters XML forbids are dropped (one U+FFFF would make the whole file invalid)
 create or replace temp macro xlsx_clean(value) as
@@ -73,8 +83,9 @@ _CORE = (
 _STYLES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-    '<numFmts count="2"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/>'
-    '<numFmt numFmtId="165" formatCode="#,##0\\ &quot;₫&quot;"/></numFmts>'
+    '<numFmts count="3"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/>'
+    '<numFmt numFmtId="165" formatCode="#,##0\\ &quot;₫&quot;"/>'
+    '<numFmt numFmtId="166" formatCode="dd/mm/yyyy"/></numFmts>'
     '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>'
     '<font><b/><sz val="11"/><name val="Calibri"/></font></fonts>'
     '<fills count="3"><fill><patternFill patternType="none"/></fill>'
@@ -82,11 +93,13 @@ _STYLES = (
     '<fill><patternFill patternType="solid"><fgColor rgb="FFEAEEF2"/></patternFill></fill></fills>'
     '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
     '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="5"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<cellXfs count="7"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
     '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
     '<xf numFmtId="3" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
     '<xf numFmtId="0" fontId="1" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1"/>'
     '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="166" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="9" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
     '</cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
     '</styleSheet>'
 )
@@ -107,24 +120,58 @@ def _escape(text: str) -> str:
             .replace('"', "&quot;"))
 
 
-def _cell_sql(name: str, kind: str, letter: str) -> str:
-    """SQL for one cell's XML; `name` is a column of our own query, quoted as an identifier."""
+NUMBER_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
+                "UINTEGER", "UBIGINT", "DOUBLE", "FLOAT")
+
+
+def _cell_sql(name: str, kind: str, letter: str, shown: str | None = None,
+              day_first: bool = False) -> str:
+    """SQL for one cell's XML; `name` is a column of our own query, quoted as an identifier;
+    `shown` one of FORMATS for a number column (money stays a number Excel sums)."""
     col = '"' + name.replace('"', '""') + '"'
     ref = f"'<c r=\"{letter}' || row_number || '\""
+    number = kind.startswith("DECIMAL") or kind in NUMBER_TYPES
     if kind == "BOOLEAN":
         body = f"{ref} t=\"b\"><v>' || cast({col} as integer) || '</v></c>'"
     elif kind == "DATE":
-        body = (f"{ref} s=\"1\"><v>' || date_diff('day', DATE '1899-12-30', {col}) "
+        body = (f"{ref} s=\"{5 if day_first else 1}\"><v>' "
+                f"|| date_diff('day', DATE '1899-12-30', {col}) || '</v></c>'")
+    elif number and (shown or kind.startswith("DECIMAL")):
+        # money: a number Excel can sum, shown as 1,234,567 ₫ (style 4), or as FORMATS says
+        body = (f"{ref} s=\"{FORMATS[shown or 'money']}\"><v>' || cast({col} as varchar) "
                 f"|| '</v></c>'")
-    elif kind.startswith("DECIMAL"):
-        # money: a number Excel can sum, shown as 1,234,567 ₫ (style 4)
-        body = f"{ref} s=\"4\"><v>' || cast({col} as varchar) || '</v></c>'"
-    elif kind in ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
-                  "UINTEGER", "UBIGINT", "DOUBLE", "FLOAT"):
+    elif number:
         body = f"{ref}><v>' || cast({col} as varchar) || '</v></c>'"
     else:
+        # text is an inline string, never a formula: "=1+2" is shown as written, not run
         body = f"{ref} t=\"inlineStr\"><is><t>' || xlsx_text({col}) || '</t></is></c>'"
     return f"case when {col} is null then '' else {body} end"
+
+
+def _width_sql(name: str, kind: str, shown: str | None) -> str:
+    """SQL for the characters a column's longest value takes when shown (capped, so a long
+    text never costs more than MAX_WIDTH)."""
+    col = _quoted(name)
+    if kind == "DATE":
+        return "10"
+    if kind == "BOOLEAN":
+        return "5"
+    if shown == "percent":
+        return "5"
+    if kind.startswith("DECIMAL") or (kind in NUMBER_TYPES and shown in ("money", "integer")):
+        # digits, a thousands mark every three, a minus, and " ₫"
+        digits = (f"coalesce(max(length(cast(cast(round(abs({col})) as hugeint) as varchar))), 1)")
+        extra = 2 if shown != "integer" else 0
+        return f"({digits} + ({digits} - 1) // 3 + 1 + {extra})"
+    if kind in NUMBER_TYPES:
+        return f"least(coalesce(max(length(cast({col} as varchar))), 1), 12)"
+    return f"least(coalesce(max(length(cast({col} as varchar))), 0), {MAX_WIDTH})"
+
+
+def column_width(header: str, content: int) -> int:
+    """Characters a column is shown in: its longest value or its header (with room for the
+    filter's arrow), at least MIN_WIDTH, at most MAX_WIDTH."""
+    return max(MIN_WIDTH, min(MAX_WIDTH, max(len(header) + 3, int(content or 0) + 2)))
 
 
 def excel_sheet_name(label: str, taken: set[str]) -> str:
@@ -139,16 +186,17 @@ def excel_sheet_name(label: str, taken: set[str]) -> str:
     return name
 
 
-def _sheet_header(columns: list[str]) -> str:
-    widths = "".join(f'<col min="{i + 1}" max="{i + 1}" width="{max(12, min(len(c) + 4, 40))}"'
-                     f' customWidth="1"/>' for i, c in enumerate(columns))
+def _sheet_header(columns: list[str], widths: list[int] | None = None) -> str:
+    widths = widths or [column_width(c, 0) for c in columns]
+    cols = "".join(f'<col min="{i + 1}" max="{i + 1}" width="{w}" customWidth="1"/>'
+                   for i, w in enumerate(widths))
     header = "".join(f'<c r="{column_letter(i)}1" s="3" t="inlineStr"><is><t>{_escape(c)}</t>'
                      f'</is></c>' for i, c in enumerate(columns))
     return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
             '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
             'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
-            f'<cols>{widths}</cols><sheetData><row r="1">{header}</row>')
+            f'<cols>{cols}</cols><sheetData><row r="1">{header}</row>')
 
 
 def _entry(name: str) -> zipfile.ZipInfo:
@@ -172,15 +220,24 @@ def _cut_note(column: str, cells: int) -> str:
 
 def write_xlsx(con: duckdb.DuckDBPyConnection, sheets: dict[str, tuple[str, dict]], path: Path,
                *, as_of: date, order_by: str = "customer_id", sheet_labels: dict | None = None,
-               headers: dict | None = None,
+               headers: dict | None = None, formats: dict[str, str] | None = None,
+               day_first: bool = False,
                cut: dict[str, int] | None = None) -> tuple[Path, list[str]]:
-    """One sheet per (name -> (select query, its parameters)), rows in `order_by` order. Sheets
-    with more rows than Excel holds are skipped and their names returned. A text longer than
-    Excel's cell limit is cut ending with "…": `cut`, when given, is filled with the cells cut
-    per column (never a value), and a last sheet "Notes" says so under the shown headers. Queries and
-    the order column come from the calling code, never from parameters."""
-    if not order_by.replace("_", "").isalnum():
-        raise ValueError(f"invalid column name {order_by!r}")
+    """One sheet per (name -> (select query, its parameters)), rows in `order_by` order (column
+    names, each maybe `desc` and `nulls last`). Sheets with more rows than Excel holds are
+    skipped and their names returned. Each column is as wide as its longest shown value or
+    header (MIN_WIDTH to MAX_WIDTH characters); `headers` shows columns by other names;
+    `formats` shows number columns as money (#,##0 ₫: DECIMAL columns always are), a percent or
+    an integer with thousands marks; `day_first` shows dates as dd/mm/yyyy (else yyyy-mm-dd).
+    A text longer than Excel's cell limit is cut ending with "…": `cut`, when given, is filled
+    with the cells cut per column (never a value), and a last sheet "Notes" says so under the
+    shown headers. Queries and the ordering come from the calling code, never from parameters."""
+    if not ORDERING.match(order_by):
+        raise ValueError(f"invalid ordering {order_by!r}")
+    formats = formats or {}
+    unknown = {f for f in formats.values() if f not in FORMATS}
+    if unknown:
+        raise ValueError(f"unknown column format(s) {sorted(unknown)}: use {sorted(FORMATS)}")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -196,15 +253,20 @@ def write_xlsx(con: duckdb.DuckDBPyConnection, sheets: dict[str, tuple[str, dict
             longer = "".join(f", count(*) filter (where length({_quoted(c)}) > {EXCEL_MAX_CHARS}"
                              f" and length(xlsx_clean({_quoted(c)})) > {EXCEL_MAX_CHARS})"
                              for c in texts)
-            counted = con.execute(f"select count(*){longer} from ({query})", params).fetchall()[0]
+            # and how wide each column's longest value is shown: the same pass
+            wide = "".join(f", {_width_sql(c, k, formats.get(c))}"
+                           for c, k in zip(columns, types))
+            counted = con.execute(f"select count(*){longer}{wide} from ({query})",
+                                  params).fetchall()[0]
             rows = counted[0]
+            contents = counted[1 + len(texts):]
             if rows + 1 > EXCEL_MAX_ROWS:
                 skipped.append(name)
                 continue
-            for column, cells in zip(texts, counted[1:]):
+            for column, cells in zip(texts, counted[1:1 + len(texts)]):
                 if cells:
                     cuts[column] = cuts.get(column, 0) + cells
-            cells = " || ".join(_cell_sql(c, k, column_letter(i))
+            cells = " || ".join(_cell_sql(c, k, column_letter(i), formats.get(c), day_first)
                                 for i, (c, k) in enumerate(zip(columns, types)))
             render = (f"select (row_number - 2) // {CHUNK_ROWS} as chunk, "
                       f"encode(string_agg('<row r=\"' || row_number || '\">' || {cells} || '</row>', '' "
@@ -216,7 +278,8 @@ def write_xlsx(con: duckdb.DuckDBPyConnection, sheets: dict[str, tuple[str, dict
             with book.open(_entry(f"xl/worksheets/sheet{index}.xml"), "w",
                            force_zip64=True) as out:
                 shown = [(headers or {}).get(c, c) for c in columns]
-                out.write(_sheet_header(shown).encode("utf-8"))
+                widths = [column_width(h, w) for h, w in zip(shown, contents)]
+                out.write(_sheet_header(shown, widths).encode("utf-8"))
                 result = con.execute(render, params)
                 while batch := result.fetchmany(16):
                     for _, xml in batch:  # UTF-8 bytes straight from DuckDB
@@ -236,7 +299,7 @@ def write_xlsx(con: duckdb.DuckDBPyConnection, sheets: dict[str, tuple[str, dict
                     f'<row r="{i + 2}"><c r="A{i + 2}" t="inlineStr"><is><t>'
                     f'{_escape(_cut_note((headers or {}).get(column, column), cells))}'
                     f'</t></is></c></row>' for i, (column, cells) in enumerate(sorted(cuts.items())))
-                out.write((_sheet_header(["Ghi chú / Notes"]) + lines
+                out.write((_sheet_header(["Ghi chú / Notes"], [MAX_WIDTH * 2]) + lines
                            + "</sheetData></worksheet>").encode("utf-8"))
             written.append("Notes")
         taken: set[str] = set()

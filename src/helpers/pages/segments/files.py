@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-from helpers.kit.contract import CONTACT_COLUMNS, CONTRACT_COLUMNS
+from helpers.kit.contract import CONSENT_EVIDENCE_COLUMNS, CONTACT_COLUMNS, CONTRACT_COLUMNS
 from helpers.kit.export import (
     arrow,
     build_contact_lists,
@@ -17,25 +17,13 @@ from helpers.kit.export import (
     write_query_csv,
     write_query_parquet,
 )
-from helpers.kit.xlsx import write_xlsx
+from helpers.kit.person_lists import PersonList, check_lang, segment_labels, write_person_list
 
 # ---------------------------------------------------------------- notebook 01's outputs
 
 # the columns the RFM issue gives for campaign tools, exactly
 RFM_EXPORT_COLUMNS = ["customer_id", "name", "phone", "email", "consent_sms", "consent_zalo",
                       "consent_email", "segment", "suggested_action"]
-
-
-XLSX_HEADERS = {
-    "vi": {"customer_id": "Mã khách hàng", "name": "Họ tên", "phone": "Điện thoại",
-           "email": "Email", "consent_sms": "Đồng ý SMS", "consent_zalo": "Đồng ý Zalo",
-           "consent_email": "Đồng ý email", "segment": "Nhóm khách",
-           "suggested_action": "Gợi ý chăm sóc"},
-    "en": {"customer_id": "Customer ID", "name": "Name", "phone": "Phone", "email": "Email",
-           "consent_sms": "SMS consent", "consent_zalo": "Zalo consent",
-           "consent_email": "E-mail consent", "segment": "Segment",
-           "suggested_action": "Suggested action"},
-}
 
 
 # The most customers written to exports/segments.xlsx: about 5 million cells, a file of ~40 MB
@@ -52,6 +40,7 @@ def write_rfm_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path, segme
     send-list counts and the cells cut to Excel's limit per column (`xlsx_cut`, never a value)."""
 
     output_dir = Path(output_dir)
+    check_lang(lang)
     cols = CONTRACT_COLUMNS + (CONTACT_COLUMNS if with_contacts else [])
     # every customer: streamed to Parquet once (sorted once), and the CSV from that file
     parquet = write_query_parquet(con, f"select {', '.join(cols)} from rfm_customers "
@@ -72,16 +61,15 @@ def write_rfm_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path, segme
     # and to open (and over a million rows, Excel cuts a sheet), so the CSV files are the lists
     too_large = xlsx and rows > XLSX_MAX_ROWS
     if xlsx and not too_large:  # about a second per 100,000 customers
-        # the workbook a person opens: segments by their label, headers in words, a filter on
-        # the header row; the CSV files keep the contract's columns and keys for campaign tools
-        shown = [("segment_label as segment" if c == "segment" else c)
-                 for c in RFM_EXPORT_COLUMNS]
-        query = f"select {', '.join(shown)} from contact_lists where list_key = $key"
-        sheets = {key: (query, {"key": key}) for key in segment_keys}
-        book, skipped = write_xlsx(con, sheets, output_dir / "exports" / "segments.xlsx",
-                                   as_of=as_of, sheet_labels=labels,
-                                   headers=XLSX_HEADERS["vi" if lang == "vi" else "en"],
-                                   cut=cut)
+        # the workbook a person opens (kit.person_lists): a sheet per segment named by its label,
+        # headers in words, segments by their label, consent Có/Không, the consent evidence a
+        # segment holds; the CSV files keep the contract's columns and keys for campaign tools
+        spec = PersonList(columns=RFM_EXPORT_COLUMNS + CONSENT_EVIDENCE_COLUMNS, lang=lang,
+                          segments=labels or segment_labels(con), sheets=labels or {})
+        book, skipped = write_person_list(
+            con, output_dir / "exports" / "segments.xlsx", spec, source="contact_lists",
+            lists={key: ("list_key = $key", {"key": key}) for key in segment_keys},
+            as_of=as_of, cut=cut)
         files.append(book)
     return {"files": files, "send_list_counts": counts, "xlsx_skipped": skipped, "xlsx_cut": cut,
             "rows": rows, "xlsx": xlsx and not too_large,
