@@ -13,7 +13,7 @@ import dataclasses
 from datetime import date
 
 from helpers.core.errors import IngestError, ParamError
-from helpers.core.params import RunParams, parse_date
+from helpers.core.params import FACTORS, RunParams, parse_date
 from helpers.core.schemes import Scheme, SchemeError, check_movers_lists, load_scheme
 from helpers.ingest.mappings import MappingError, load_mapping
 from helpers.pages.tiers.compute import LoyaltyError, load_loyalty
@@ -47,16 +47,18 @@ def check_dependent(params: dict, source: dict, as_of: date) -> list[str]:
         errors.append(str(exc))
 
     name = params.get("scheme") or RunParams.scheme
+    factors = str(params.get("factors", "rfm")).lower()
     scheme = None
-    try:
-        scheme = load_scheme(name, bins=params.get("bins", 5), factors=str(params.get(
-            "factors", "rfm")).lower(), params=params.get("scheme_params") or {})
-    except SchemeError as exc:
-        errors.append(f"scheme = {name!r} ({_where(source, 'scheme')}) cannot be used with this "
-                      f"run's bins, factors and scheme_params: {exc}")
-    except (TypeError, ValueError) as exc:
-        errors.append(f"scheme_params = {params.get('scheme_params')!r} "
-                      f"({_where(source, 'scheme_params')}): {exc}")
+    if factors in FACTORS:  # otherwise said above (RunParams): no scheme is read for it
+        try:
+            scheme = load_scheme(name, bins=params.get("bins", 5), factors=factors,
+                                 params=params.get("scheme_params") or {})
+        except SchemeError as exc:
+            errors.append(f"scheme = {name!r} ({_where(source, 'scheme')}) cannot be used with "
+                          f"this run's bins, factors and scheme_params: {exc}")
+        except (TypeError, ValueError) as exc:
+            errors.append(f"scheme_params = {params.get('scheme_params')!r} "
+                          f"({_where(source, 'scheme_params')}): {exc}")
 
     target = params.get("next_campaign_target") or ""
     if scheme is not None and target and target not in scheme.keys:
