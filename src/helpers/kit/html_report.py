@@ -89,9 +89,12 @@ def export_html(notebook: Path, html: Path | None = None, *, title: str | None =
     return html
 
 
-def print_pdf(html: Path, pdf: Path | None = None, *, timeout: float = 90) -> Path | None:
-    """The page printed to PDF (A4, charts drawn) by the same headless Chromium the tests use;
-    None when Chromium is not installed (the HTML is the report; the PDF is for forwarding)."""
+def print_pdf(html: Path, pdf: Path | None = None, *, month: Path | None = None,
+              timeout: float = 90) -> Path | None:
+    """The page printed to PDF (A4 portrait, charts drawn for the page: the template's print
+    layout) by the same headless Chromium the tests use, its links made to work in a forwarded
+    copy (month_links); None when Chromium is not installed (the HTML is the report; the PDF is
+    for forwarding). `month` is the folder the links may point into (default: the page's)."""
     import shutil
     import subprocess
     import tempfile
@@ -111,7 +114,110 @@ def print_pdf(html: Path, pdf: Path | None = None, *, timeout: float = 90) -> Pa
              f"--print-to-pdf={tmp}", html.resolve().as_uri()],
             check=False, capture_output=True, timeout=timeout)
     if not tmp.exists() or tmp.stat().st_size == 0:
+        tmp.unlink(missing_ok=True)
         return None
-    tmp.replace(pdf)
+    try:
+        month_links(tmp, Path(month) if month else html.parent, title=page_title_of(html))
+        tmp.replace(pdf)
+    finally:
+        tmp.unlink(missing_ok=True)
     return pdf
 
+
+# ---------------------------------------------------------------- the PDF's links
+# Chromium writes a page's links as absolute file:///<server folder>/.staging-<as_of>/… URIs: dead
+# in a forwarded copy (the staging folder is renamed on publishing, the folder is on a machine the
+# reader never sees) and naming the server's folders. They are rewritten as URI actions relative to
+# the PDF (ISO 32000-2 12.6.4.8: with no /Base in the catalog, a relative URI is resolved against
+# the document's own location). Chrome's viewer resolves a URI without a scheme against the PDF's
+# URL (PdfNavigator.guessUrlWithoutScheme_), unless its first segment has two dots or more
+# ("www.foo.com/bar"), which it takes for a web host: such a path is written "./…". Acrobat
+# treats such URIs as relative to the PDF, as Chrome's comment on it records; pdf.js (Firefox)
+# resolves them against the document's URL when it is served over http(s), and shows no link for
+# a PDF opened from the disk (it never opens file: URLs). No /Launch or /GoToR action is written
+# (viewers warn on, or refuse, a Launch; GoToR opens only PDFs). A link that cannot work in a
+# forwarded month (a file outside the month folder, a file that is not there, a web address: the
+# pages link only their own files) is removed; the text stays.
+
+def month_link(uri: str, month: Path) -> str | None:
+    """`uri` (from Chromium: file:///…, or relative to the month) as a link relative to the month
+    folder, percent-encoded, with its #fragment; None when it leads outside the month or to
+    nothing."""
+    from urllib.parse import quote, unquote, urlsplit
+    from urllib.request import url2pathname
+
+    parts = urlsplit(str(uri).strip())
+    if parts.scheme == "file" and parts.netloc in ("", "localhost"):
+        target = Path(url2pathname(unquote(parts.path)))
+    elif not parts.scheme and not parts.netloc and parts.path:
+        target = Path(month) / url2pathname(unquote(parts.path))
+    else:  # a web address, another host's file, mailto: the workbook links only its own files
+        return None
+    month = Path(month).resolve()
+    target = target.resolve()
+    if target == month or not target.is_relative_to(month) or not target.exists():
+        return None
+    relative = quote(target.relative_to(month).as_posix(), safe="/-_.~=!$&'()*+,;:@")
+    if target.is_dir():
+        relative += "/"
+    if relative.split("/", 1)[0].count(".") >= 2:  # Chrome would read "a.b.c/…" as a web host
+        relative = "./" + relative
+    return relative + (f"#{quote(unquote(parts.fragment), safe='-_.~=')}" if parts.fragment
+                       else "")
+
+
+def month_links(pdf: Path, month: Path, *, title: str | None = None) -> dict[str, list[str]]:
+    """Rewrite `pdf` in place: each link to a file of `month` relative to it (month_link), every
+    other link to a file or a web address removed (its text stays), links inside the document
+    (the contents) kept; the document's title `title` (Chromium takes the page's URL when the page
+    has none) and no creator naming the browser's build. Returns the links kept and removed."""
+    from pypdf import PdfWriter
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
+
+    writer = PdfWriter(clone_from=str(pdf))
+    done: dict[str, list[str]] = {"kept": [], "removed": []}
+    for page in writer.pages:
+        if "/Annots" not in page:
+            continue
+        annots = ArrayObject()
+        for ref in page["/Annots"].get_object():
+            annot = ref.get_object()
+            action = annot.get("/A")
+            if annot.get("/Subtype") != "/Link" or action is None:
+                annots.append(ref)  # a link inside the document (/Dest), or not a link
+                continue
+            action = action.get_object()
+            uri = str(action.get("/URI", "")) if action.get("/S") == "/URI" else ""
+            relative = month_link(uri, month) if uri else None
+            if relative is None:
+                # off the page; the object (the structure tree may still point at it) holds no
+                # action, so nothing of the server's path is written
+                del annot["/A"]
+                done["removed"].append(uri or str(action.get("/S")))
+                continue
+            annot[NameObject("/A")] = DictionaryObject({
+                NameObject("/Type"): NameObject("/Action"), NameObject("/S"): NameObject("/URI"),
+                NameObject("/URI"): TextStringObject(relative)})
+            annots.append(ref)
+            done["kept"].append(relative)
+        page[NameObject("/Annots")] = annots
+    info = {"/Creator": "customer tiering workbook"}
+    if title:
+        info["/Title"] = title
+    writer.add_metadata(info)
+    with open(pdf, "wb") as f:
+        writer.write(f)
+    return done
+
+
+def page_title_of(html: Path) -> str | None:
+    """The <title> of an exported page (in its head, near the top of the file)."""
+    import html as html_lib
+    import re
+
+    with open(html, encoding="utf-8", errors="replace") as f:
+        head = f.read(200_000)
+    found = re.search(r"<title>(.*?)</title>", head, flags=re.S | re.I)
+    if not found:
+        return None
+    return html_lib.unescape(found.group(1)).strip() or None
