@@ -125,7 +125,8 @@ def tier_labels(con: duckdb.DuckDBPyConnection, lang: str) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class PersonList:
-    """How a list is shown to a person: its columns in order (`move` for from → to segment),
+    """How a list is shown to a person: its columns in order (`move` for from → to segment;
+    a consent evidence column only where the list holds one),
     the language, the labels of segments and tiers (keys without a label are shown as they
     are), the sheet's name per list key and the row order (as kit.xlsx accepts it, over
     columns shown as they are: the key, money, a number)."""
@@ -223,7 +224,7 @@ def write_person_list(con: duckdb.DuckDBPyConnection, path: Path, spec: PersonLi
     sheets, shown_headers, formats = {}, {}, {}
     for name, (where, values) in lists.items():
         evidence = held_evidence(con, source, where, values)
-        columns = [c for c in spec.columns if c not in EVIDENCE] + evidence
+        columns = [c for c in spec.columns if c not in EVIDENCE or c in evidence]
         sheet_spec = PersonList(columns=columns, lang=spec.lang, segments=spec.segments,
                                 tiers=spec.tiers, sheets=spec.sheets, order_by=spec.order_by)
         query, params, heads, fmts = person_select(sheet_spec, source, where, have)

@@ -18,6 +18,7 @@ from helpers.kit.export import (
     write_csv,
     write_send_manifest,
 )
+from helpers.kit.person_lists import PersonList, check_lang, segment_labels, write_person_list
 
 # ---------------------------------------------------------------- notebook 05's outputs
 
@@ -31,6 +32,14 @@ CAMPAIGN_RESULT_COLUMNS = [
 ]
 CAMPAIGN_INFO_COLUMNS = ["campaign_id", "name", "channel", "target", "start_date",
                          "attribution_days", "is_window_complete"]
+# the next campaign's send list as agreed with the campaign tools (send_<channel>.csv): kept as it
+# is, although it carries both contacts on every channel's list
+SEND_LIST_COLUMNS = ["customer_id", "name", "phone", "email", "segment", "suggested_action",
+                     *CONSENT_EVIDENCE_COLUMNS]
+# ... and the one a person opens (send_<channel>.xlsx): only the channel's contact
+CONTACT = {"sms": "phone", "zalo": "phone", "email": "email"}
+SEND_SHEETS = {"sms": ("Gửi SMS", "SMS send list"), "zalo": ("Gửi Zalo", "Zalo send list"),
+               "email": ("Gửi email", "E-mail send list")}
 
 
 def write_campaign_results(con: duckdb.DuckDBPyConnection, *, output_dir: Path) -> list[Path]:
@@ -47,11 +56,14 @@ def write_campaign_results(con: duckdb.DuckDBPyConnection, *, output_dir: Path) 
 
 
 def write_campaign_list(con: duckdb.DuckDBPyConnection, *, folder: Path,
-                        as_of: date, written_at: datetime | None = None) -> dict:
+                        as_of: date, lang: str = "vi",
+                        written_at: datetime | None = None) -> dict:
     """For the next campaign, from table holdout_split: holdout.csv (never contacted) and one send
     list per channel (consent and valid contact), the holdout left out of every send list; each
     send list with its manifest (send_<channel>.manifest.json: the holdout, no consent, masked,
-    invalid or no contact, counted)."""
+    invalid or no contact, counted) and its version for a person (send_<channel>.xlsx, in
+    `lang`: the key, name, the channel's contact, the segment's label and suggested action)."""
+    check_lang(lang)
     con.execute("create or replace temp table campaign_send_candidates as "
                 "select * from holdout_split where not is_holdout")
     folder = Path(folder)
@@ -59,8 +71,8 @@ def write_campaign_list(con: duckdb.DuckDBPyConnection, *, folder: Path,
                                   "order by customer_id"), folder / "holdout.csv")]
     build_contact_lists(con, "campaign_send_candidates", "segment")
     counts = {}
-    cols = ["customer_id", "name", "phone", "email", "segment", "suggested_action",
-            *CONSENT_EVIDENCE_COLUMNS]
+    cols = SEND_LIST_COLUMNS
+    labels = segment_labels(con)
     held = db.one(con, "select count(*) filter (where is_holdout), count(*) from holdout_split")
     why = left_out_counts(con, "select * from contact_lists")
     used = consent_columns_used(con)
@@ -73,4 +85,14 @@ def write_campaign_list(con: duckdb.DuckDBPyConnection, *, folder: Path,
             folder / f"send_{channel}.csv", list_key="next_campaign", channel=channel,
             rows=rows.num_rows, counts=why[channel], consent_columns=used[channel], as_of=as_of,
             written_at=written_at, held_out={"holdout": held[0]}))
+        person = PersonList(
+            columns=["customer_id", "name", CONTACT[channel], "segment", "suggested_action",
+                     f"consent_{channel}_date", "consent_source"],
+            lang=lang, segments=labels,
+            sheets={channel: SEND_SHEETS[channel][0 if lang == "vi" else 1]})
+        book, _ = write_person_list(con, folder / f"send_{channel}.xlsx", person,
+                                    source="contact_lists",
+                                    lists={channel: (f"can_send_{channel}", {})}, as_of=as_of,
+                                    rows=rows.num_rows)
+        files += [book] if book else []
     return {"files": files, "holdout": held[0], "list": held[1], "send": counts}

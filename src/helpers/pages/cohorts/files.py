@@ -14,6 +14,7 @@ from helpers.kit.export import (
     write_contact_lists,
     write_csv,
 )
+from helpers.kit.person_lists import EVIDENCE, PersonList, check_lang
 
 # ---------------------------------------------------------------- notebook 03's outputs
 
@@ -23,11 +24,13 @@ REPURCHASE_COLUMNS = ["customer_id", "name", "phone", "email", "consent_sms", "c
 
 
 def write_cohort_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path,
-                         window_keys: list[str], as_of: date,
+                         window_keys: list[str], as_of: date, lang: str = "vi",
                          written_at: datetime | None = None) -> dict:
     """cohort_revenue.csv, second_purchase_gap.csv, repurchase/window=<lo>-<hi>d.csv (+ channels,
-    each send list with its manifest stating `as_of`)."""
+    each send list with its manifest stating `as_of`) and repurchase/window=<lo>-<hi>d.xlsx (the
+    list for a person, in `lang`)."""
     output_dir = Path(output_dir)
+    check_lang(lang)
     files = [
         write_csv(arrow(con, "select cohort, period, customers, purchases, revenue, cohort_size, "
                              "retention from cohort_revenue order by cohort_start, period"),
@@ -37,7 +40,12 @@ def write_cohort_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path,
     ]
     build_contact_lists(con, "repurchase_windows", "window_key")
     counts = contact_list_counts(con).df()
-    files += write_contact_lists(con, output_dir / "repurchase", file_name="window={key}.csv",
-                                 keys=window_keys, columns=REPURCHASE_COLUMNS, as_of=as_of,
-                                 written_at=written_at)
+    for key in window_keys:
+        # the sheet: "Mua 1–7 ngày trước" / "Bought 1–7 days ago"
+        span = key.removesuffix("d").replace("-", "–")
+        sheet = f"Mua {span} ngày trước" if lang == "vi" else f"Bought {span} days ago"
+        person = PersonList(columns=REPURCHASE_COLUMNS + EVIDENCE, lang=lang, sheets={key: sheet})
+        files += write_contact_lists(con, output_dir / "repurchase", file_name="window={key}.csv",
+                                     keys=[key], columns=REPURCHASE_COLUMNS, as_of=as_of,
+                                     person=person, written_at=written_at)
     return {"files": files, "send_list_counts": counts}

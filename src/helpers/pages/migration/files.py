@@ -17,6 +17,7 @@ from helpers.kit.export import (
     write_contact_lists,
     write_csv,
 )
+from helpers.kit.person_lists import CONSENTS, EVIDENCE, PersonList, check_lang, segment_labels
 
 # ---------------------------------------------------------------- notebook 02's outputs
 
@@ -25,16 +26,25 @@ MOVERS_COLUMNS = ["customer_id", "name", "phone", "email", "consent_sms", "conse
                   "m_score_from", "r_score_to", "f_score_to", "m_score_to", "recency_days_from",
                   "recency_days_to", "frequency_from", "frequency_to", "monetary_from",
                   "monetary_to"]
+# the movers list a person opens (movers/<name>.xlsx): where the customer moved in words, how
+# recently and how often they bought, what they spent then and now
+MOVERS_PERSON_COLUMNS = ["customer_id", "name", "phone", "email", *CONSENTS, "move",
+                         "recency_days_to", "frequency_to", "monetary_from", "monetary_to", *EVIDENCE]
 
 
 def write_migration_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path,
                             movers: dict[str, str], trend, headline: dict,
-                            as_of: date, written_at: datetime | None = None) -> dict:
+                            as_of: date, lang: str = "vi",
+                            list_labels: dict[str, str] | None = None,
+                            written_at: datetime | None = None) -> dict:
     """migration_matrix.csv, migration_summary.csv (the headline: up, same, down, revenue at
-    stake, new; page 00 reads it), movers/<name>.csv (+ per channel), segment_trend.csv; `movers`
-    maps each list's name to the table holding it (migration.build_movers_lists); each send list
-    has its manifest stating `as_of`."""
+    stake, new; page 00 reads it), movers/<name>.csv (+ per channel) and movers/<name>.xlsx
+    (the list for a person, in `lang`, its sheet named by `list_labels`: the scheme's
+    movers_label), segment_trend.csv; `movers` maps each list's name to the table holding it
+    (migration.build_movers_lists); each send list has its manifest stating `as_of`."""
     output_dir = Path(output_dir)
+    check_lang(lang)
+    labels = segment_labels(con)
     files = [write_csv(arrow(con, "select from_segment, to_segment, customers, share_of_from "
                                   "from segment_migration order by from_rank, to_rank"),
                        output_dir / "migration_matrix.csv"),
@@ -45,9 +55,12 @@ def write_migration_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path,
         build_contact_lists(con, table, "list_name")
         counts.append(contact_list_counts(con).df())
         # the most valuable movers first: the win-back list is worked from the top
+        sheet = (list_labels or {}).get(name) or name.replace("_", " ")
+        person = PersonList(columns=MOVERS_PERSON_COLUMNS, lang=lang, segments=labels,
+                            sheets={name: sheet})
         files += write_contact_lists(con, output_dir / "movers", file_name="{key}.csv",
                                      keys=[name], columns=MOVERS_COLUMNS,
-                                     order_by="monetary_from", as_of=as_of,
+                                     order_by="monetary_from", as_of=as_of, person=person,
                                      written_at=written_at)
     trend_table = pa.Table.from_pandas(trend[["month_end", "segment", "customers", "share"]],
                                        preserve_index=False)

@@ -13,6 +13,7 @@ from helpers.kit.export import (
     write_contact_lists,
     write_query_csv,
 )
+from helpers.kit.person_lists import EVIDENCE, PersonList, check_lang, tier_labels
 
 # ---------------------------------------------------------------- notebook 04's outputs
 
@@ -21,19 +22,34 @@ LOYALTY_COLUMNS = ["customer_id", "spend", "tier", "points", "next_tier", "gap_t
 TIER_LIST_COLUMNS = ["customer_id", "name", "phone", "email", "consent_sms", "consent_zalo",
                      "consent_email", "birthday", "tier", "spend", "points", "next_tier",
                      "gap_to_next", "previous_tier", "tier_change", "tier_at_reranking"]
+# each tier list's sheet in the XLSX a person opens (tiers/<list>.xlsx)
+TIER_LIST_SHEETS = {
+    "close_to_next": ("Sắp lên hạng", "Close to the next tier"),
+    "upgraded": ("Lên hạng tháng này", "Upgraded this month"),
+    "downgraded": ("Xuống hạng tháng này", "Downgraded this month"),
+    "birthdays": ("Sinh nhật tháng sau", "Birthdays next month"),
+    "will_drop": ("Sẽ xuống hạng khi xét lại", "Will drop at re-ranking"),
+}
 
 
 def write_loyalty_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path,
-                          lists: tuple[str, ...], as_of: date,
+                          lists: tuple[str, ...], as_of: date, lang: str = "vi",
                           written_at: datetime | None = None) -> dict:
     """loyalty_members.csv and tiers/<list>.csv (+ per channel, each send list with its
-    manifest stating `as_of`)."""
+    manifest stating `as_of`) and tiers/<list>.xlsx (the list for a person, in `lang`, tiers by
+    the loyalty file's names)."""
     output_dir = Path(output_dir)
+    check_lang(lang)
+    names = tier_labels(con, lang)
     files = [write_query_csv(con, f"select {', '.join(LOYALTY_COLUMNS)} from loyalty_members "
                                   f"order by customer_id", output_dir / "loyalty_members.csv")[0]]
     build_contact_lists(con, "tier_lists", "list_key")
     counts = contact_list_counts(con).df()
-    files += write_contact_lists(con, output_dir / "tiers", file_name="{key}.csv",
-                                 keys=list(lists), columns=TIER_LIST_COLUMNS, as_of=as_of,
-                                 written_at=written_at)
+    for key in lists:
+        vi, en = TIER_LIST_SHEETS.get(key, (key.replace("_", " "),) * 2)
+        person = PersonList(columns=TIER_LIST_COLUMNS + EVIDENCE, lang=lang, tiers=names,
+                            sheets={key: vi if lang == "vi" else en})
+        files += write_contact_lists(con, output_dir / "tiers", file_name="{key}.csv",
+                                     keys=[key], columns=TIER_LIST_COLUMNS, as_of=as_of,
+                                     person=person, written_at=written_at)
     return {"files": files, "send_list_counts": counts}
