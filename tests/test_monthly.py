@@ -17,6 +17,8 @@ import yaml
 
 from helpers.core.errors import ParamError
 from helpers.core.paths import NOTEBOOKS_DIR, PARAMS_DIR
+from helpers.pages.review import actions as review_actions
+from helpers.pages.review.sentences import PAGE_TITLES
 from helpers.run import monthly
 
 pytestmark = pytest.mark.notebooks
@@ -168,8 +170,9 @@ def test_the_actions_list_links_to_files_in_the_published_month(month):
     start = re.search(r"id=[\"']actions[\"']", text).start()
     section = text[start:re.search(r"id=[\"']kpis[\"']", text).start()]
     links = re.findall(r"href=[\"']([^\"'#]+)[\"']", section)
-    assert "movers/win_back.csv" in links and "tiers/close_to_next.csv" in links
-    assert "repurchase/window=1-7d.csv" in links
+    # a person's list: the labelled XLSX beside the data CSV when there is one, else the CSV
+    for data in ("movers/win_back.csv", "tiers/close_to_next.csv", "repurchase/window=1-7d.csv"):
+        assert review_actions.person_file(month, data) in links, data
     for link in links:  # every link resolves inside the month, pages 01-05 included
         assert (month / link).exists(), link
     assert {f"{page}.html" for page in ("01_rfm_segments", "05_campaign_results")} <= set(links)
@@ -181,7 +184,9 @@ def test_pages_say_their_title_and_language_and_the_review_is_a_pdf_too(month):
 
     page = (month / "01_rfm_segments.html").read_text(encoding="utf-8")
     assert '<html lang="vi">' in page
-    assert "<title>Phân nhóm khách hàng · 10/2026</title>" in page
+    # the page's name as its own heading says it, and as page 00's link does
+    assert f"<title>{PAGE_TITLES['01_rfm_segments'][0]} · 10/2026</title>" in page
+    assert "<h1" in page and PAGE_TITLES["01_rfm_segments"][0] in page
     if shutil.which("chromium"):  # make test installs it; the PDF is printed by it
         pdf = (month / "00_monthly_review.pdf").read_bytes()
         assert pdf.startswith(b"%PDF") and len(pdf) > 100_000  # charts drawn, not a blank page

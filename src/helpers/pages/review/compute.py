@@ -155,10 +155,12 @@ def cohorts_section(run) -> list:
     if glance.empty:  # no cohort whose next month is over: the sentence says so, no empty chart
         return [cohorts_sentences.cohort_review(glance, lang=run.lang)]
     shown = glance.assign(cohort=glance.cohort.map(lambda c: charts.cohort_label(c, run.lang)))
+    # the measure named in the title, not on the axis: a phone's width cut the axis title
     fig = charts.bar(shown, x="cohort", y="retention", text_format=".0%",
+                     title=t("next_month_retention", run.lang),
                      labels={"cohort": t("cohort", run.lang),
                              "retention": t("next_month_retention", run.lang)})
-    fig.update_yaxes(tickformat=".0%")
+    fig.update_yaxes(tickformat=".0%", title=None)
     fig.update_xaxes(type="category")
     return [cohorts_sentences.cohort_review(glance, lang=run.lang), fig]
 

@@ -312,18 +312,20 @@ def migration_review(summary: dict, win_back: int | None, *, file: str,
 def win_back_table(frame: pd.DataFrame, labels: dict[str, str], *, lang: str = "vi") -> HTML:
     """The most valuable customers to win back, in three columns that fit a phone: who (masked
     key and name), the move (from → to), the spend. Contacts stay in the list."""
-    head = "".join(f"<th>{h}</th>" for h in (pick(lang, "Khách", "Customer"),
-                                             pick(lang, "Trước → Nay", "Was → Now"),
-                                             pick(lang, "Chi tiêu", "Spend")))
+    left, right = "style='text-align:left'", "style='text-align:right;white-space:nowrap'"
+    head = (f"<th {left}>{pick(lang, 'Khách', 'Customer')}</th>"
+            f"<th {left}>{pick(lang, 'Trước → Nay', 'Was → Now')}</th>"
+            f"<th {right}>{pick(lang, 'Chi tiêu', 'Spend')}</th>")
     body = "".join(
         "<tr>"
-        f"<td>{html_text(r.customer_id)}<br><small>{html_text(r.name)}</small></td>"
-        f"<td>{html_text(labels.get(r.from_segment, r.from_segment))} → "
+        f"<td {left}>{html_text(r.customer_id)}<br><small>{html_text(r.name)}</small></td>"
+        f"<td {left}>{html_text(labels.get(r.from_segment, r.from_segment))} → "
         f"{html_text(labels.get(r.to_segment, r.to_segment))}</td>"
-        f"<td style='white-space:nowrap'>{money(r.monetary_from, lang)}</td></tr>"
+        f"<td {right}>{money(r.monetary_from, lang)}</td></tr>"
         for r in frame.itertuples())
-    return HTML("<table class='workbook-winback' style='display:table;width:100%;"
-                "table-layout:auto'>"
+    # display:table: the template makes every table a sideways-scrolling block; this one is
+    # made to fit a phone's width instead
+    return HTML("<table class='workbook-winback' style='display:table;width:100%'>"
                 f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
 
 
