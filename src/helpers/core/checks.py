@@ -10,6 +10,7 @@ check the same parameters again when they start (RunParams, the pages' own check
 from __future__ import annotations
 
 import codecs
+import difflib
 import math
 import re
 from pathlib import Path
@@ -67,8 +68,11 @@ def check_named_file(value, name: str, folder: Path, also: tuple[str, ...] = ())
             raise ValueError(f"{name} = {text!r}: no such file ({path})")
         return text
     if not KEY.match(text) or not (folder / f"{text}.yaml").is_file():
-        known = ", ".join([*also, *known_names(folder)])
-        raise ValueError(f"{name} = {text!r}: give one of {known}, or a path to a .yaml file")
+        names = [*also, *known_names(folder)]
+        close = difflib.get_close_matches(text.lower(), names, n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        raise ValueError(f"{name} = {text!r}{hint}: give one of {', '.join(names)}, or a path to "
+                         f"a .yaml file")
     return text
 
 

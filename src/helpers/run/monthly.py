@@ -541,6 +541,8 @@ def _execute(as_of, params, params_files, declared, notebooks, reports_dir, html
                                                       default=str), encoding="utf-8")
     old = reports_dir / f".old-{final.name}"
     shutil.rmtree(old, ignore_errors=True)
+    if final.exists() and what_if.is_what_if:
+        echo(f"  replaces the earlier what-if {final.name}/ (give --name to keep both)")
     if final.exists():
         final.rename(old)
     staging.rename(final)

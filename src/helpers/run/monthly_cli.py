@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 from pathlib import Path
 
 from helpers.core.errors import ParamError
@@ -22,6 +23,7 @@ from helpers.run.whatif import RUN_ONLY, parse_set
 DEFAULT_FILE = "params/default.yaml"
 SHOP_FILE = "params/monthly.yaml"
 
+RUN_ONLY_TEXT = textwrap.fill(", ".join(sorted(RUN_ONLY)), 90, subsequent_indent="  ")
 EPILOG = f"""\
 The managers' month and what-ifs:
   The shop's own params are {DEFAULT_FILE} and the first --params file (by default
@@ -30,13 +32,14 @@ The managers' month and what-ifs:
   Values on top of them, from a later --params file or --set KEY=VALUE, make the run a WHAT-IF
   when they change what the month shows: it is published to reports/<as_of>-<name>/ (--name, or
   named after what differs: 2026-11-30-scheme-vn4) and never replaces the month. A value equal
-  to the shop's own is no change; settings of how the run runs ({', '.join(sorted(RUN_ONLY))})
-  never make a what-if. --publish publishes a what-if as the month (it says so, and the
-  manifest records what differed).
+  to the shop's own is no change; settings of how the run runs never make a what-if:
+  {RUN_ONLY_TEXT}.
+  --publish publishes a what-if as the month (it says so, and the manifest records what
+  differed). The manifest's "what_if" is the what-if's name ("" for the month).
 
-  python -m helpers.monthly --params {SHOP_FILE}                        # the month
+  python -m helpers.monthly --params {SHOP_FILE}      # the month
   python -m helpers.monthly --params {SHOP_FILE} --set scheme=vn4 \\
-      --set next_campaign_target=old                                    # a what-if
+      --set next_campaign_target=old                  # a what-if, beside the month
 
 Dates: --as-of after today (in the shop's time zone) is refused; a date before its month's last
 day runs a partial month (the pages say so); an export whose latest order is more than 3 days

@@ -29,6 +29,9 @@ from helpers.core.yamlsafe import read_yaml_text
 # settings of how a run runs, never of what it shows
 RUN_ONLY = frozenset({"threads", "memory_limit", "temp_directory", "temp_limit", "engine",
                       "spark_master", "spark_conf", "file_mode", "lang"})
+# the settings that make the segments: a what-if changing them is named after them alone
+HEADLINE = ("scheme", "scheme_params", "window_days", "bins", "scoring", "fixed_cuts", "factors",
+            "monetary")
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,59}")
 NAME_LIMIT = 60
 
@@ -94,9 +97,12 @@ def _slug(text: str) -> str:
 
 def name_after(found: dict) -> str:
     """A folder name from what differs: scheme-vn4, window_days-180, bins-4-scheme-care4; a key
-    alone when its value is a list, a mapping or long; never over NAME_LIMIT characters."""
+    alone when its value is a list, a mapping or long; never over NAME_LIMIT characters. When
+    the segments' settings differ (HEADLINE), the name is theirs alone (scheme-vn4, whatever
+    target goes with it); the manifest lists every change."""
     parts = []
-    for key, change in found.items():
+    lead = {k: v for k, v in found.items() if k in HEADLINE} or found
+    for key, change in lead.items():
         value = change["run"]
         if isinstance(value, str) and Path(value).suffix in (".yaml", ".yml"):
             value = Path(value).stem  # a scheme or mapping given as a path: its file name
