@@ -7,6 +7,7 @@ where every list is known by hand.
 - Consent: a yes, or a dated yes; a later "no" (for every channel or for one) wins.
 - Every send list has <list>.manifest.json: when, which consent columns, how many left out and
   why; the numbers reconcile and it holds no personal data.
+- A send list carries only its channel's contact (issue 33).
 - A name longer than Excel's cell limit is cut visibly in the XLSX, said in a Notes sheet.
 """
 
@@ -210,6 +211,18 @@ def test_consent_dates_and_source_are_carried_into_the_lists(shop):
     assert sms.loc["a", "consent_sms_date"] == ""  # a yes without a date stays undated
     email = send_list(folder, "email").set_index("customer_id")
     assert email.loc["e", "consent_email_date"] == "2026-02-15"
+
+
+def test_a_send_list_holds_only_its_channels_contact_and_consent(shop):
+    """Issue 33: SMS and Zalo lists carry the key, the name and the phone; e-mail lists the
+    key, the name and the e-mail; each with only its own channel's consent evidence."""
+    folder, _ = shop
+    for channel, contact in (("sms", "phone"), ("zalo", "phone"), ("email", "email")):
+        rows = send_list(folder, channel)
+        assert list(rows.columns) == ["customer_id", "name", contact, f"consent_{channel}",
+                                      f"consent_{channel}_date", "consent_source"], channel
+    assert not {"an@x.vn", "em@x.vn"} & set(send_list(folder, "sms").to_numpy().ravel())
+    assert "+84987654321" not in set(send_list(folder, "email").to_numpy().ravel())
 
 
 def test_every_send_list_has_a_manifest_that_reconciles_and_holds_no_personal_data(shop):
