@@ -420,3 +420,19 @@ def test_the_stamp_says_when_in_the_shop_s_time_and_which_run():
     vi = stamp_text(when, made, lang="vi")
     assert vi.startswith("Tạo lúc 12:30 ngày 06/12/2026 (giờ Asia/Ho_Chi_Minh) · mã lần chạy ")
     assert stamp_text(when, made, lang="en").startswith("Made at 12:30 on 6 Dec 2026")
+
+
+def test_the_runner_s_word_on_the_month_wins_and_a_what_if_says_it_is_one():
+    from types import SimpleNamespace
+
+    from helpers.pages.review import compute as review
+
+    run = SimpleNamespace(as_of=date(2026, 11, 30), shop_tz="Asia/Ho_Chi_Minh", lang="vi")
+    assert not review.review_period(run).partial  # from the date
+    assert review.review_period(run, month_complete=False).partial  # as the runner says
+    assert not review.review_period(run, month_complete=True).partial
+    title = review.opening(run, period=review.review_period(run), what_if="scheme-vn4")[0].data
+    assert "bản thử «scheme-vn4»" in title and "không phải báo cáo tháng" in title
+    assert "bản thử" not in review.opening(run, period=review.review_period(run))[0].data
+    english = sentences.what_if_caveat("scheme-vn4", lang="en")
+    assert english.startswith("This is the what-if «scheme-vn4»")

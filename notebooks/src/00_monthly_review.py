@@ -29,17 +29,19 @@ detectable_uplift = 0.02  # uplift in purchase rate the sample-size helper plans
 lang = "vi"  # labels and number format, vi or en
 file_mode = "0600"  # mode of the files written (contact lists, cache): "0600" only you, "0640" your group may read
 run_id = ""  # the monthly run's id, set by the runner (and in its manifest); empty: made by this page from its time
+what_if = ""  # set by the monthly runner: the what-if's name, "" for the managers' month
+month_complete = None  # set by the monthly runner: False when the as-of is not its month's last day; None: from the date
 
 # %%
 from helpers.kit import rfm
 from helpers.pages.review import compute as review
 from helpers.pages.review import sentences
-from helpers.pages.review.period import ReviewPeriod
 from helpers.run import notebook
 
 run = notebook.start(globals(), "00")  # every parameter above, checked
 scheme_def = rfm.load_run_scheme(run)
-display(*review.opening(run, run_id=run_id))
+period = review.review_period(run, month_complete)  # a month not over: the same days compared
+display(*review.opening(run, period=period, run_id=run_id, what_if=what_if))
 con, inputs = notebook.load(run, summary=False)
 
 # %%
@@ -53,7 +55,6 @@ display(*review.actions_section(run, detectable_uplift=detectable_uplift,
 sentences.heading("kpis", lang=run.lang)
 
 # %%
-period = ReviewPeriod.of(run.as_of)  # a month not over is compared with the same days before
 kpis = review.monthly_kpis(con, as_of=run.as_of, excluded_statuses=run.excluded_statuses,
                            period=period)
 display(sentences.kpi_cards(kpis, period=period, lang=run.lang),
@@ -63,13 +64,13 @@ display(sentences.kpi_cards(kpis, period=period, lang=run.lang),
 sentences.heading("segments", lang=run.lang)
 
 # %%
-display(*review.segments_section(run, scheme_def))
+display(*review.segments_section(run, scheme_def, period=period))
 
 # %%
 sentences.heading("migration", lang=run.lang)
 
 # %%
-display(*review.migration_section(run, scheme_def))
+display(*review.migration_section(run, scheme_def, period=period))
 
 # %%
 sentences.heading("cohorts", lang=run.lang)
@@ -81,7 +82,7 @@ display(*review.cohorts_section(run))
 sentences.heading("tiers", lang=run.lang)
 
 # %%
-display(*review.tiers_section(run, loyalty_path))
+display(*review.tiers_section(run, loyalty_path, period=period))
 
 # %%
 sentences.heading("campaigns", lang=run.lang)

@@ -114,7 +114,7 @@ def masked_top(movers: pd.DataFrame, n: int = 10) -> pd.DataFrame:
 # ---------------------------------------------------------------- sections: lists of displayables
 
 
-def segments_section(run, scheme) -> list:
+def segments_section(run, scheme, *, period: ReviewPeriod | None = None) -> list:
 
     trend = read_output(run.output_dir, "segment_trend.csv")
     summary = read_output(run.output_dir, "segment_summary.csv")
@@ -125,17 +125,18 @@ def segments_section(run, scheme) -> list:
     return [segments_charts.segment_treemap(summary, value="customers", lang=run.lang,
                                             colors=scheme.colors()),
             sentences.segment_change_table(changes, scheme.labels(run.lang),
-                                           period=ReviewPeriod.of(run.as_of), lang=run.lang)]
+                                           period=period or ReviewPeriod.of(run.as_of),
+                                           lang=run.lang)]
 
 
-def migration_section(run, scheme) -> list:
+def migration_section(run, scheme, *, period: ReviewPeriod | None = None) -> list:
 
     # the figures notebook 02 computed (segment_movers.sql), never computed a second time
     summary = read_output(run.output_dir, "migration_summary.csv")
     win_back = read_output(run.output_dir, "movers/win_back.csv")
     if summary is None:
         return [narrative.missing("migration_summary.csv", "02_segment_migration", lang=run.lang)]
-    period = ReviewPeriod.of(run.as_of)
+    period = period or ReviewPeriod.of(run.as_of)
     out = [sentences.migration_review(
         summary.iloc[0].to_dict(), None if win_back is None else len(win_back),
         file=actions.person_file(run.output_dir, "movers/win_back.csv"), period=period,
@@ -165,13 +166,13 @@ def cohorts_section(run) -> list:
     return [cohorts_sentences.cohort_review(glance, lang=run.lang), fig]
 
 
-def tiers_section(run, loyalty_path) -> list:
+def tiers_section(run, loyalty_path, *, period: ReviewPeriod | None = None) -> list:
 
     members = read_output(run.output_dir, "loyalty_members.csv")
     if members is None:
         return [narrative.missing("loyalty_members.csv", "04_loyalty_tiers", lang=run.lang)]
     return [sentences.tier_review(members, loyalty.load_loyalty(loyalty_path).names(run.lang),
-                                  period=ReviewPeriod.of(run.as_of), lang=run.lang)]
+                                  period=period or ReviewPeriod.of(run.as_of), lang=run.lang)]
 
 
 def campaigns_section(run) -> list:
@@ -206,12 +207,20 @@ def actions_section(run, *, detectable_uplift: float = 0.02, holdout_share: floa
             sentences.page_links(lang=run.lang)]
 
 
-def opening(run, *, run_id: str = "") -> list:
-    """Page 00's first lines: the title, when and by which run it was made, the partial-month
-    caveat, and the contents."""
+def review_period(run, month_complete: bool | None = None) -> ReviewPeriod:
+    """What page 00 compares: `month_complete` as the monthly runner says it, else from the
+    date (review/period.py)."""
+    partial = None if month_complete is None else not month_complete
+    return ReviewPeriod.of(run.as_of, partial=partial)
+
+
+def opening(run, *, period: ReviewPeriod, run_id: str = "", what_if: str = "") -> list:
+    """Page 00's first lines: the title, when and by which run it was made, whether it is a
+    what-if rather than the managers' month, the partial-month caveat, and the contents."""
     when = stamp.generated_at()
-    period = ReviewPeriod.of(run.as_of)
     return [sentences.review_title(
         run.as_of, made=stamp.stamp_text(when, stamp.run_id(run_id, when, run.as_of),
                                          shop_tz=run.shop_tz, lang=run.lang),
-        caveat=period.caveat(run.lang), lang=run.lang)]
+        caveat=" ".join(filter(None, [sentences.what_if_caveat(what_if, lang=run.lang),
+                                      period.caveat(run.lang)])),
+        lang=run.lang)]

@@ -174,6 +174,16 @@ def review_title(as_of, *, made: str = "", caveat: str = "", lang: str = "vi") -
                 f"<p><b>{contents}</b></p><ol>{toc}</ol>")
 
 
+def what_if_caveat(what_if: str, *, lang: str = "vi") -> str:
+    """'' for the managers' month; for a what-if, that it is one, by its name."""
+    if not what_if:
+        return ""
+    return pick(lang, f"Đây là bản thử «{what_if}» với tham số khác, không phải báo cáo tháng "
+                      f"của quản lý.",
+                f"This is the what-if «{what_if}», run with other settings: not the managers' "
+                f"month.")
+
+
 KPI_FLOWS = ("active_buyers", "revenue", "repeat_rate")  # of the period; the others at a date
 
 
