@@ -338,3 +338,24 @@ def test_paths_inside_messages_are_shortened_and_ordinary_slashes_kept():
                             "R0/F0/M0", "31/02/2025"]})
     assert value["a"] == ["rows set aside: q.csv (3 rows)", "5/30 and/or", "R0/F0/M0",
                           "31/02/2025"]
+
+
+# ---------------------------------------------------------------- the month in one file
+
+def test_a_published_month_is_zipped_beside_it_with_nothing_outside_the_month(shop, ran):
+    import zipfile
+
+    files, reports = shop
+    month = run(files, reports)
+    packed = reports / "2026-10-31.zip"
+    with zipfile.ZipFile(packed) as archive:
+        names = archive.namelist()
+        assert archive.read("2026-10-31/manifest.json") == (month / "manifest.json").read_bytes()
+    assert "2026-10-31/01_rfm_segments.csv" in names
+    assert all(n.startswith("2026-10-31/") and ".." not in n for n in names)
+    assert not any(n.endswith(".ipynb") for n in names)  # the record of the run stays in reports/
+    before = packed.read_bytes()
+    run(files, reports, extra={"scheme": "vn4", "next_campaign_target": "old"})
+    assert packed.read_bytes() == before  # a what-if zips beside, never over the month's zip
+    assert (reports / "2026-10-31-scheme-vn4.zip").is_file()
+    assert not list(reports.glob(".*.partial"))

@@ -60,6 +60,7 @@ from helpers.kit.html_report import export_html, print_pdf
 from helpers.kit.texts import pick
 from helpers.pages.review.sentences import PAGE_TITLES
 from helpers.run import heartbeat
+from helpers.run.archive import zip_month
 from helpers.run.failed import keep_failed, safe_message
 from helpers.run.inputs import InputsChanged, InputVersion
 from helpers.run.kernels import Interrupted, IpcKernelManager, stop_on_signals  # noqa: F401
@@ -547,6 +548,12 @@ def _execute(as_of, params, params_files, declared, notebooks, reports_dir, html
         final.rename(old)
     staging.rename(final)
     shutil.rmtree(old, ignore_errors=True)
+    try:  # the month in one file to forward (run/archive.py); the month stands without it
+        packed = zip_month(final)
+        echo(f"  To forward: {packed.name} (pages, PDF, lists), beside {final.name}/")
+    except OSError as exc:
+        (final.parent / f"{final.name}.zip").unlink(missing_ok=True)  # never an older month's
+        echo(f"  (no {final.name}.zip: {exc.strerror or exc})")
     echo(f"Done in {manifest['total_seconds']:.1f} s. Open {final / '00_monthly_review.html'}"
          if (final / "00_monthly_review.html").exists()
          else f"Done in {manifest['total_seconds']:.1f} s: {final}")
