@@ -64,7 +64,7 @@ def test_window_language_and_factors_change_the_figures(explorer):
     set_control(explorer, "factors", "rf")
     assert "--" not in "".join(explorer.tables["segment_customers"].rfm_code)
     assert explorer.tables["segment_customers"].rfm_code.str.endswith("-").all()
-    for name, value in (("window", None), ("lang", "vi"), ("factors", "rfm")):
+    for name, value in (("window", 0), ("lang", "vi"), ("factors", "rfm")):
         set_control(explorer, name, value)
 
 
@@ -125,6 +125,8 @@ def test_export_button_writes_the_selection_with_consent_filter(explorer):
         explorer.buttons["export"].click()
     path = explorer.exports_dir / "rfm11_2026-06-30" / "segment=champions.csv"
     assert path.exists() and str(path) in explorer.message
+    assert explorer.message.startswith("Đã ghi danh sách nhóm “Khách hàng xuất sắc”")
+    assert "khách gửi được" in explorer.message and "sendable" not in explorer.message
     everyone = pd.read_csv(path, encoding="utf-8-sig", dtype=str)
     sms = pd.read_csv(path.parent / "sms" / path.name, encoding="utf-8-sig", dtype=str)
     assert len(everyone) == (explorer.tables["segment_summary"].set_index("segment")
@@ -136,13 +138,13 @@ def test_the_explorer_speaks_one_language_at_a_time(explorer):
     with contextlib.redirect_stdout(io.StringIO()):
         explorer.widget()
     assert explorer.controls["as_of"].description == "Ngày phân tích"
-    assert explorer.controls["window"].options[0] == ("toàn bộ lịch sử", None)
+    assert explorer.controls["window"].options[0] == ("toàn bộ lịch sử", 0)
     assert explorer.buttons["export"].description == "Xuất danh sách đang xem"
     assert explorer._tabs.get_title(0) == "Các nhóm"
     set_control(explorer, "lang", "en")
     try:
         assert explorer.controls["as_of"].description == "As of"
-        assert explorer.controls["window"].options[0] == ("all history", None)
+        assert explorer.controls["window"].options[0] == ("all history", 0)
         assert explorer._tabs.get_title(4) == "Customer lookup"
         assert "Champions" in labels(explorer.figures["sizes"])
     finally:
@@ -177,7 +179,7 @@ def test_a_language_or_scheme_change_recomputes_once_and_keeps_the_scores(explor
     set_control(explorer, "window", 365)
     new = score_tables() - scores
     assert calls == {"refresh": 3} and len(new) == 1
-    for name, value in (("window", None), ("scheme", "rfm11"), ("lang", "vi")):
+    for name, value in (("window", 0), ("scheme", "rfm11"), ("lang", "vi")):
         set_control(explorer, name, value)
     assert score_tables() - scores == new  # back to the first settings: built already, reused
 
@@ -185,7 +187,8 @@ def test_a_language_or_scheme_change_recomputes_once_and_keeps_the_scores(explor
 def test_the_comparison_waits_for_its_tab(explorer):
     """Hidden, the comparison is marked stale instead of recomputed; opening its tab draws it."""
     with contextlib.redirect_stdout(io.StringIO()):
-        tabs = explorer.widget().children[1]
+        explorer.widget()
+    tabs = explorer._tabs
     set_control(explorer, "scheme", "vn4")
     assert explorer._compare_stale
     with contextlib.redirect_stdout(io.StringIO()):

@@ -8,6 +8,10 @@ what the tests drive and check.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import json
+import re
 import time
 from datetime import datetime
 from pathlib import Path
@@ -17,64 +21,122 @@ import pandas as pd
 from IPython.display import HTML, display
 
 from helpers.core.errors import ParamError
-from helpers.core.params import RunParams
-from helpers.core.paths import EXPORTS_DIR
+from helpers.core.params import RunParams, previous_month_end
+from helpers.core.paths import DATA_RAW, EXPORTS_DIR, REPORTS_DIR
 from helpers.core.privacy import use_file_mode
 from helpers.core.safety import folder_name, inside
 from helpers.core.schemes import SchemeError, available_schemes, load_scheme
 from helpers.engine import db
 from helpers.ingest.phones import vn_mobile
 from helpers.kit import export, rfm, snapshots
-from helpers.kit.formatting import money, number
+from helpers.kit.formatting import mask_any, money, number
+from helpers.kit.narrative import day, html_table
 from helpers.kit.safe_text import html_text
-from helpers.kit.texts import t
+from helpers.kit.texts import channel_name, pick, t
 from helpers.pages.segments import charts
 from helpers.pages.segments import compute as segments_compute
 from helpers.pages.segments import files as segments_files
 from helpers.pages.segments import sentences as segments_sentences
+from helpers.run.explorer_texts import (
+    ALL_HISTORY,
+    BUTTON_LABELS,
+    CONTROL_LABELS,
+    FACTOR_NAMES,
+    LANG_NAMES,
+    LOOKUP_HINT,
+    NO_SEGMENT,
+    SCORING_NAMES,
+    SORTABLE,
+    TAB_TITLES,
+    WINDOW_NAMES,
+    WINDOWS,
+    CutsError,
+    column,
+    cuts_text,
+    pair,
+    parse_cuts,
+)
 
-SORTABLE = ["monetary", "frequency", "recency_days", "orders", "aov", "customer_id"]
 DEFAULT_CUTS = {"recency_days": [30, 90, 180, 365], "frequency": [2, 3, 5, 10],
                 "monetary": [500_000, 1_000_000, 3_000_000, 10_000_000]}
 PAGE_SIZE = 20
-
-# (vi, en) for every label of the explorer: one language at a time, switched with its control
-CONTROL_LABELS = {
-    "as_of": ("Ngày phân tích", "As of"), "scheme": ("Cách phân nhóm", "Scheme"),
-    "window": ("Cửa sổ", "Window"), "bins": ("Số mức điểm", "Bins"),
-    "scoring": ("Cách chấm điểm", "Scoring"), "cuts_recency_days": ("Mốc R (ngày)", "R cut days"),
-    "cuts_frequency": ("Mốc F (lần mua)", "F cut points"),
-    "cuts_monetary": ("Mốc M (₫)", "M cut points"), "factors": ("Tiêu chí", "Factors"),
-    "lang": ("Ngôn ngữ", "Language"), "segment": ("Nhóm", "Segment"),
-    "sort": ("Sắp xếp theo", "Sort by"), "descending": ("giảm dần", "descending"),
-    "page": ("Trang", "Page"), "compare": ("So với cách", "Compare with"),
-    "lookup": ("Tìm", "Find"),
-}
-WINDOW_NAMES = {None: ("toàn bộ lịch sử", "all history"), 30: ("30 ngày", "30 days"),
-                90: ("90 ngày", "90 days"), 180: ("180 ngày", "180 days"),
-                365: ("365 ngày", "365 days"), 730: ("730 ngày", "730 days")}
-TAB_TITLES = [("Các nhóm", "Segments"), ("R × FM", "R × FM"), ("Khách hàng", "Customers"),
-              ("So sánh cách phân nhóm", "Compare schemes"), ("Tra cứu khách", "Customer lookup")]
-BUTTON_LABELS = {"export": ("Xuất danh sách đang xem", "Export this selection"),
-                 "lookup": ("Tra cứu", "Look up")}
-LOOKUP_HINT = ("mã khách, số điện thoại hoặc email", "customer id, phone or e-mail")
+# what the explorer takes from a published month's manifest (the rest is the notebook's own)
+NOT_FROM_A_MONTH = {"output_dir", "engine", "spark_master", "spark_conf"}
+MONTH_FOLDER = re.compile(r"(\d{4}-\d{2}-\d{2})(-en)?")
 
 
-def _cuts_text(values) -> str:
-    return ", ".join(f"{v:g}" for v in values)
+def last_published_month(reports_dir: Path = REPORTS_DIR) -> dict | None:
+    """The latest month published under reports_dir: a folder named by its as-of date (the
+    English run's with -en) holding the manifest that marks it complete. Returns its parameters
+    (those the explorer uses) with `as_of` and `folder`, or None when no month is published.
+
+    What-if runs (reports/<as_of>-<name>/), failed and staging folders are not published months."""
+    found = []
+    for folder in Path(reports_dir).glob("*"):
+        match = MONTH_FOLDER.fullmatch(folder.name)
+        if match and (folder / "manifest.json").is_file():
+            found.append((match.group(1), match.group(2) is None, folder))  # vi first on a tie
+    if not found:
+        return None
+    when, _, folder = max(found)
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    known = {f.name for f in dataclasses.fields(RunParams)} - NOT_FROM_A_MONTH
+    values = {k: v for k, v in (manifest.get("parameters") or {}).items() if k in known}
+    return values | {"as_of": manifest.get("as_of") or when, "folder": folder}
 
 
-def _parse_cuts(text: str) -> list[float]:
-    return [float(x.replace("_", "")) for x in text.replace(";", ",").split(",") if x.strip()]
+@functools.lru_cache(maxsize=4)
+def _scheme_options(lang: str) -> tuple[tuple[str, str], ...]:
+    """Each shipped scheme by its name and its description in the reader's language."""
+    out = []
+    for name in available_schemes():
+        try:
+            described = load_scheme(name).description
+        except SchemeError:
+            described = ""
+        if isinstance(described, dict):
+            described = described.get(lang) or described.get("en") or ""
+        out.append((f"{name} · {described}" if described else name, name))
+    return tuple(out)
+
+
+NONE = "(none)"  # the segment of a month end before the customer's first purchase
+MONEY_COLUMNS = {"monetary", "aov", "amount"}
+DATE_COLUMNS = {"last_purchase_date", "month_end", "order_date"}
+
+
+def shown_table(frame: pd.DataFrame, lang: str) -> HTML:
+    """A table as the analyst reads it: headers in the language, money and counts formatted the
+    reader's way, dates as dd/mm/yyyy (the frame itself, in self.tables, keeps keys and values)."""
+    shown = pd.DataFrame(index=frame.index)
+    for key in frame.columns:
+        values = frame[key]
+        if key in MONEY_COLUMNS:
+            values = values.map(lambda v: money(v, lang))
+        elif key in DATE_COLUMNS:
+            values = values.map(lambda v: "–" if pd.isna(v) else day(v, lang))
+        elif pd.api.types.is_numeric_dtype(values):
+            values = values.map(lambda v: number(v, lang, 0 if float(v).is_integer() else 1)
+                                if pd.notna(v) else "–")
+        else:
+            values = values.map(lambda v: "–" if v is None or (isinstance(v, float) and pd.isna(v))
+                                else v)
+        shown[column(key, lang)] = values
+    return html_table(shown)
 
 
 class Explorer:
     """Controls, views and actions for one staged shop. Build with Explorer.open(...)."""
 
-    def __init__(self, con, run: RunParams, *, exports_dir: Path = EXPORTS_DIR):
+    def __init__(self, con, run: RunParams, *, exports_dir: Path = EXPORTS_DIR,
+                 month: dict | None = None):
         self.con = con
         self.run = run
         self.exports_dir = Path(exports_dir)
+        self.month = month  # the published month it opened on (last_published_month), if any
         self.figures: dict[str, object] = {}
         self.tables: dict[str, pd.DataFrame] = {}
         self.message = ""
@@ -87,92 +149,128 @@ class Explorer:
         self.refresh()
 
     @classmethod
-    def open(cls, *, as_of, orders_path, customers_path=None, scheme="rfm11", lang="vi",
-             exports_dir: Path = EXPORTS_DIR, **params) -> Explorer:
-        run = RunParams.from_values(as_of=as_of, orders_path=orders_path,
-                                    customers_path=customers_path, scheme=scheme, lang=lang,
-                                    **params)
+    def open(cls, *, as_of=None, orders_path=None, customers_path=None, scheme=None, lang=None,
+             exports_dir: Path = EXPORTS_DIR, reports_dir: Path = REPORTS_DIR,
+             **params) -> Explorer:
+        """The explorer on the shop's exports. Every value left empty (None or "") is the last
+        published month's (reports/<as_of>/ and its manifest): its as-of date, its exports, its
+        scheme, window and language; without a published month, the month before today on
+        data/raw/."""
+        month = last_published_month(reports_dir)
+        given = {"as_of": as_of, "orders_path": orders_path, "customers_path": customers_path,
+                 "scheme": scheme, "lang": lang, **params}
+        given = {k: v for k, v in given.items() if v not in (None, "")}
+        if month is not None:
+            values = {k: v for k, v in month.items() if k != "folder"} | given
+        else:
+            customers = DATA_RAW / "customers.csv"
+            values = {"as_of": previous_month_end(),
+                      "customers_path": customers if customers.exists() else None} | given
+        values.setdefault("scheme", "rfm11")
+        values.setdefault("lang", "vi")
+        run = RunParams.from_values(**values)
         use_file_mode(run.file_mode)  # the contact lists it exports are private
         con = db.connect(**run.duckdb_options())
         rfm.load_inputs(con, run)
-        return cls(con, run, exports_dir=exports_dir)
+        return cls(con, run, exports_dir=exports_dir, month=month)
 
     # ------------------------------------------------------------ controls
 
     def _build_controls(self) -> None:
         r = self.run
-        style = {"description_width": "110px"}
+        style = {"description_width": "120px"}
+        cuts = {k: w.Text(value=cuts_text(DEFAULT_CUTS[k], r.lang), style=style)
+                for k in DEFAULT_CUTS}
         self.controls = {
-            "as_of": w.DatePicker(value=r.as_of, description="As of", style=style),
-            "scheme": w.Dropdown(options=available_schemes(), value=r.scheme,
-                                 description="Scheme", style=style),
-            "window": w.Dropdown(options=[("all history", None), ("30 days", 30),
-                                          ("90 days", 90), ("180 days", 180), ("365 days", 365),
-                                          ("730 days", 730)],
-                                 value=r.window_days if r.window_days in (30, 90, 180, 365, 730)
-                                 else None, description="Window", style=style),
-            "bins": w.IntSlider(value=r.bins, min=2, max=10, description="Bins", style=style),
-            "scoring": w.ToggleButtons(options=["quantile", "fixed"], value=r.scoring,
-                                       description="Scoring", style=style),
-            "cuts_recency_days": w.Text(value=_cuts_text(DEFAULT_CUTS["recency_days"]),
-                                        description="R cut days", style=style),
-            "cuts_frequency": w.Text(value=_cuts_text(DEFAULT_CUTS["frequency"]),
-                                     description="F cut points", style=style),
-            "cuts_monetary": w.Text(value=_cuts_text(DEFAULT_CUTS["monetary"]),
-                                    description="M cut points", style=style),
-            "factors": w.Dropdown(options=["rfm", "rf", "rm", "fm"], value=r.factors,
-                                  description="Factors", style=style),
-            "lang": w.ToggleButtons(options=["vi", "en"], value=r.lang, description="Language",
-                                    style=style),
-            "segment": w.Dropdown(options=[], description="Segment", style=style),
-            "sort": w.Dropdown(options=SORTABLE, value="monetary", description="Sort by",
-                               style=style),
-            "descending": w.Checkbox(value=True, description="descending"),
-            "page": w.BoundedIntText(value=1, min=1, max=1, description="Page", style=style),
+            "as_of": w.DatePicker(value=r.as_of, style=style),
+            "scheme": w.Dropdown(options=_scheme_options(r.lang), value=r.scheme, style=style),
+            "window": w.Dropdown(options=[(n, n) for n in WINDOWS],
+                                 value=r.window_days if r.window_days in WINDOWS else ALL_HISTORY,
+                                 style=style),
+            "bins": w.IntSlider(value=r.bins, min=2, max=10, style=style),
+            "scoring": w.ToggleButtons(options=list(SCORING_NAMES), value=r.scoring, style=style),
+            "cuts_recency_days": cuts["recency_days"], "cuts_frequency": cuts["frequency"],
+            "cuts_monetary": cuts["monetary"],
+            "factors": w.Dropdown(options=list(FACTOR_NAMES), value=r.factors, style=style),
+            "lang": w.ToggleButtons(options=LANG_NAMES, value=r.lang, style=style),
+            "segment": w.Dropdown(options=[], style=style),
+            "sort": w.Dropdown(options=SORTABLE, value="monetary", style=style),
+            "descending": w.Checkbox(value=True),
+            "page": w.BoundedIntText(value=1, min=1, max=1, style=style),
             "compare": w.Dropdown(options=available_schemes(), value="vn4"
-                                  if "vn4" in available_schemes() else r.scheme,
-                                  description="Compare with", style=style),
-            "lookup": w.Text(placeholder="customer id, phone or e-mail", description="Find",
-                             style=style),
+                                  if "vn4" in available_schemes() else r.scheme, style=style),
+            "lookup": w.Text(style=style),
         }
-        self.buttons = {"export": w.Button(description="Export this selection", icon="download",
-                                           button_style="primary"),
-                        "lookup": w.Button(description="Look up", icon="search")}
+        self.buttons = {"export": w.Button(icon="download", button_style="primary"),
+                        "lookup": w.Button(icon="search")}
+        self._tabs = None
+        self._heading = w.HTML()
+        self._cuts_lang = r.lang  # the language the cut points' texts are written in
+        self._apply_language(r.lang)
+        # the new names first, then one refresh for the new language
+        self.controls["lang"].observe(lambda change: self._apply_language(change["new"]),
+                                      names="value")
         for name in ("as_of", "scheme", "window", "bins", "scoring", "cuts_recency_days",
                      "cuts_frequency", "cuts_monetary", "factors", "lang"):
             self.controls[name].observe(lambda change: None if self._quiet else self.refresh(),
                                         names="value")
         # another scheme to compare with: the scores stay, only the comparison is redone
-        self.controls["compare"].observe(lambda change: self._compare(self.active), names="value")
+        self.controls["compare"].observe(
+            lambda change: None if self._quiet else self._compare(self.active), names="value")
         for name in ("segment", "sort", "descending", "page"):
-            self.controls[name].observe(lambda change: self._redraw_table(), names="value")
+            self.controls[name].observe(
+                lambda change: None if self._quiet else self._redraw_table(), names="value")
         self.buttons["export"].on_click(lambda _: self.export_selection())
         self.buttons["lookup"].on_click(lambda _: self.lookup(self.controls["lookup"].value))
         self.controls["lookup"].continuous_update = False
-        self._tabs = None
-        self._apply_language(r.lang)
-        self.controls["lang"].observe(lambda change: self._apply_language(change["new"]),
-                                      names="value")
 
     def _apply_language(self, lang: str) -> None:
-        """Every label of the explorer in one language (vi or en); values never change."""
-        pick = 0 if lang == "vi" else 1
+        """Every label of the explorer in one language (vi or en); values never change, and
+        renaming the options recomputes nothing."""
+        c = self.controls
         for name, texts in CONTROL_LABELS.items():
-            self.controls[name].description = texts[pick]
-        window = self.controls["window"]
-        value = window.value
-        self._quiet = True  # new option names, the same window: no recomputation
+            c[name].description = pair(texts, lang)
+        self._quiet = True  # new option names, the same values: no recomputation
         try:
-            window.options = [(WINDOW_NAMES[v][pick], v) for v in (None, 30, 90, 180, 365, 730)]
-            window.value = value
+            for name, options in (
+                    ("window", [(pair(WINDOW_NAMES[v], lang), v) for v in WINDOWS]),
+                    ("scoring", [(pair(SCORING_NAMES[k], lang), k) for k in SCORING_NAMES]),
+                    ("factors", [(pair(FACTOR_NAMES[k], lang), k) for k in FACTOR_NAMES]),
+                    ("sort", [(column(k, lang), k) for k in SORTABLE]),
+                    ("scheme", _scheme_options(lang)), ("compare", _scheme_options(lang))):
+                value = c[name].value
+                c[name].options = options
+                c[name].value = value
+            for key in DEFAULT_CUTS:  # the same cut points, written the reader's way
+                text = c[f"cuts_{key}"]
+                try:
+                    text.value = cuts_text(parse_cuts(text.value, self._cuts_lang), lang)
+                except CutsError:
+                    pass  # a text being typed stays as it is
         finally:
             self._quiet = False
-        self.controls["lookup"].placeholder = LOOKUP_HINT[pick]
-        self.buttons["export"].description = BUTTON_LABELS["export"][pick]
-        self.buttons["lookup"].description = BUTTON_LABELS["lookup"][pick]
+        self._cuts_lang = lang
+        c["lookup"].placeholder = pair(LOOKUP_HINT, lang)
+        for name, texts in BUTTON_LABELS.items():
+            self.buttons[name].description = pair(texts, lang)
         if getattr(self, "_tabs", None) is not None:
             for i, title in enumerate(TAB_TITLES):
-                self._tabs.set_title(i, title[pick])
+                self._tabs.set_title(i, pair(title, lang))
+        self._heading.value = self._opening_line(lang)
+
+    def _opening_line(self, lang: str) -> str:
+        """Which month the explorer opened on, and from where."""
+        if self.month is None:
+            return pick(lang, "<p>Chưa có tháng nào được công bố trong reports/: mở theo ngày "
+                              f"{day(self.run.as_of, lang)}.</p>",
+                        "<p>No month is published in reports/ yet: opened on "
+                        f"{day(self.run.as_of, lang)}.</p>")
+        name = html_text(Path(self.month["folder"]).name)
+        when = day(self.month["as_of"], lang)
+        return pick(lang, f"<p>Mở theo tháng đã công bố gần nhất: <b>{when}</b> "
+                          f"(reports/{name}/), cùng tệp dữ liệu và cách phân nhóm.</p>",
+                    f"<p>Opened on the last published month: <b>{when}</b> (reports/{name}/), "
+                    f"with its exports and scheme.</p>")
 
     def _build_outputs(self) -> None:
         self.outputs = {name: w.Output() for name in ("status", "sizes", "grid", "table",
@@ -192,7 +290,7 @@ class Explorer:
         self._tabs = tabs
         tabs.observe(lambda change: self._compare_if_shown(), names="selected_index")
         self._apply_language(self.controls["lang"].value)
-        return w.VBox([w.HBox([settings, o["status"]]), tabs])
+        return w.VBox([self._heading, w.HBox([settings, o["status"]]), tabs])
 
     def _ipython_display_(self) -> None:
         display(self.widget())
@@ -206,10 +304,11 @@ class Explorer:
             as_of = as_of.date()
         cuts = {}
         if c["scoring"].value == "fixed":
-            cuts = {k: _parse_cuts(c[f"cuts_{k}"].value)
+            cuts = {k: parse_cuts(c[f"cuts_{k}"].value, self._cuts_lang,
+                                  name=c[f"cuts_{k}"].description)
                     for k in ("recency_days", "frequency", "monetary")}
         return self.run.replace(
-            as_of=as_of, scheme=c["scheme"].value, window_days=c["window"].value,
+            as_of=as_of, scheme=c["scheme"].value, window_days=c["window"].value or None,
             bins=c["bins"].value, scoring=c["scoring"].value, factors=c["factors"].value,
             lang=c["lang"].value, fixed_cuts=RunParams.from_values(
                 as_of=as_of, orders_path=self.run.orders_path, bins=c["bins"].value,
@@ -223,8 +322,14 @@ class Explorer:
         try:
             run = self.current_run()
             scheme = load_scheme(run.scheme, bins=run.bins, factors=run.factors)
-        except (ParamError, SchemeError, ValueError) as exc:
+        except CutsError as exc:  # said in the reader's language already
             self._say(f"⚠ {exc}")
+            return
+        except (ParamError, SchemeError, ValueError) as exc:
+            # the parameters' own checks speak English: the Vietnamese reader is told what
+            # happened first, the check's words (names of parameters) follow
+            self._say(pick(self.controls["lang"].value,
+                           f"⚠ Không vẽ lại được với các giá trị này: {exc}", f"⚠ {exc}"))
             return
         # the model graph builds only what these values change: a scheme or language change
         # reassigns segments on the scores already built
@@ -266,8 +371,12 @@ class Explorer:
         self._draw("sizes", self.figures["sizes"], self.figures["revenue"],
                    segments_sentences.segment_table(summary, lang=lang))
         self._draw("grid", self.figures["grid"])
-        self._say(f"{run.as_of} · {run.scheme} · {number(int(summary.customers.sum()), lang)} "
-                  f"customers · {self.timings['refresh']:.2f} s")
+        customers = number(int(summary.customers.sum()), lang)
+        seconds = number(self.timings["refresh"], lang, 2)
+        self._say(pick(lang, f"{day(run.as_of, lang)} · {run.scheme} · {customers} khách · "
+                             f"vẽ lại trong {seconds} giây",
+                       f"{day(run.as_of, lang)} · {run.scheme} · {customers} customers · "
+                       f"redrawn in {seconds} s"))
 
     COMPARE_TAB = 3
 
@@ -305,7 +414,11 @@ class Explorer:
         table.index = [self._scheme.label(k, run.lang) for k in table.index]
         table.columns = [scheme_b.label(k, run.lang) for k in table.columns]
         self.tables["compare"] = table
-        self._draw("compare", HTML(table.to_html(border=0)))
+        said = pick(run.lang, f"Số khách theo nhóm: hàng theo cách {run.scheme}, cột theo cách "
+                              f"{other}.",
+                    f"Customers by segment: rows by {run.scheme}, columns by {other}.")
+        shown = table.map(lambda v: number(v, run.lang))
+        self._draw("compare", HTML(f"<p>{html_text(said)}</p>" + shown.to_html(border=0)))
 
     def _redraw_table(self) -> None:
         """The selected segment's customers, sorted and paged in SQL."""
@@ -326,13 +439,10 @@ class Explorer:
             f"order by {sort} {direction} nulls last, customer_id limit ? offset ?",
             [segment, PAGE_SIZE, (page - 1) * PAGE_SIZE]).df()
         self.tables["segment_customers"] = frame
-        shown = frame.assign(monetary=[money(v, self.active.lang) for v in frame.monetary],
-                             aov=[money(v, self.active.lang) for v in frame.aov])
         lang = self.active.lang
-        count = (f"{number(total, lang)} khách · trang {page}/{pages}" if lang == "vi"
-                 else f"{number(total, lang)} customers · page {page} of {pages}")
-        shown = shown.fillna("–")
-        self._draw("table", HTML(f"<p>{count}</p>" + shown.to_html(index=False, border=0)))
+        count = pick(lang, f"{number(total, lang)} khách · trang {page}/{pages}",
+                     f"{number(total, lang)} customers · page {page} of {pages}")
+        self._draw("table", HTML(f"<p>{count}</p>"), shown_table(frame, lang))
 
     # ------------------------------------------------------------ actions
 
@@ -350,10 +460,18 @@ class Explorer:
                                            as_of=run.as_of)
         counts = export.contact_list_counts(self.con).df()
         counts = counts[counts.list_key == segment].set_index("channel")
-        parts = ", ".join(f"{ch}: {int(counts.loc[ch, 'in_list'])} sendable, "
-                          f"{int(counts.loc[ch, 'no_consent'])} without consent"
-                          for ch in export.CHANNELS if ch in counts.index)
-        self.message = f"Wrote {files[0]} (and per-channel lists beside it). {parts}."
+        lang = run.lang
+        parts = "; ".join(pick(
+            lang, f"{channel_name(ch)}: {number(counts.loc[ch, 'in_list'], lang)} khách gửi được, "
+                  f"{number(counts.loc[ch, 'no_consent'], lang)} không đồng ý nhận tin",
+            f"{channel_name(ch)}: {number(counts.loc[ch, 'in_list'], lang)} sendable, "
+            f"{number(counts.loc[ch, 'no_consent'], lang)} without consent")
+            for ch in export.CHANNELS if ch in counts.index)
+        label = self._scheme.label(segment, lang)
+        self.message = pick(
+            lang, f"Đã ghi danh sách nhóm “{label}” vào {files[0]} (và danh sách theo từng kênh "
+                  f"bên cạnh). {parts}.",
+            f"Wrote the “{label}” list to {files[0]} (and per-channel lists beside it). {parts}.")
         self._draw("export", HTML(f"<p>{html_text(self.message)}</p>"))
         return files[0]
 
@@ -366,9 +484,11 @@ class Explorer:
             {"q": query.strip(), "phone": vn_mobile(query)}).fetchall()
         if not found:
             self.tables.pop("lookup_orders", None)
-            said = ("Không có khách nào khớp với" if self.active.lang == "vi"
-                    else "No customer matches")
-            self._draw("lookup", HTML(f"<p>{said} {html_text(repr(query))}.</p>"))
+            # what was typed may be a phone number or an e-mail: shown masked, never whole
+            asked = html_text(mask_any(query.strip()))
+            self._draw("lookup", HTML(pick(self.active.lang,
+                                           f"<p>Không có khách nào khớp với “{asked}”.</p>",
+                                           f"<p>No customer matches “{asked}”.</p>")))
             return None
         customer_id = found[0][0]
         orders = self.con.execute(
@@ -376,24 +496,27 @@ class Explorer:
             "where customer_id = ? and order_date <= ? order by order_date desc, source_line",
             [customer_id, self.active.as_of]).df()
         history = []
-        for day in snapshots.month_ends(self.active.as_of, 12):
+        for then_day in snapshots.month_ends(self.active.as_of, 12):
             then = rfm.build_rfm_segments(self.con, run=self.active, scheme=self._scheme,
-                                          as_of=day).alias
+                                          as_of=then_day).alias
             row = self.con.execute(
                 f"select segment, rfm_code, recency_days, frequency, monetary from {then} "
                 "where customer_id = ?", [customer_id]).df().to_dict("records")
-            history.append({"month_end": day, **(row[0] if row else {"segment": "(none)"})})
+            history.append({"month_end": then_day, **(row[0] if row else {"segment": NONE})})
         # each date's table is kept: the current one is built already, nothing to restore
         rfm.build_rfm_customers(self.con, run=self.active, scheme=self._scheme)
         history = pd.DataFrame(history)
         path = [s for i, s in enumerate(history.segment) if i == 0 or s != history.segment[i - 1]]
         self.tables["lookup_orders"], self.tables["lookup_history"] = orders, history
-        labels = self._scheme.labels(self.active.lang)
+        lang = self.active.lang
+        labels = self._scheme.labels(lang) | {NONE: pair(NO_SEGMENT, lang)}
+        said = pick(lang, "Đường đi qua các nhóm", "Segment path")
         self._draw("lookup",
-                   HTML(f"<h4>{html_text(customer_id)}</h4><p>Segment path: "
+                   HTML(f"<h4>{html_text(customer_id)}</h4><p>{said}: "
                         + " → ".join(html_text(labels.get(s, s)) for s in path) + "</p>"),
-                   HTML(history.to_html(index=False, border=0)),
-                   HTML(orders.to_html(index=False, border=0)))
+                   shown_table(history.assign(segment=history.segment.map(
+                       lambda s: labels.get(s, s))), lang),
+                   shown_table(orders, lang))
         return {"customer_id": customer_id, "path": path}
 
     def snapshot(self) -> list:
