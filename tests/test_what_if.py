@@ -125,6 +125,17 @@ def test_a_loyalty_file_that_cannot_be_used_stops_the_run_before_any_notebook(sh
     nothing_ran(reports, ran)
 
 
+def test_engine_spark_without_java_stops_before_any_notebook(shop, ran, monkeypatch):
+    from helpers.run import preflight
+
+    files, reports = shop
+    monkeypatch.setattr(preflight.shutil, "which", lambda name: None)
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    with pytest.raises(ParamError, match=r"engine = 'spark' \(given with --set\) needs .*Java 17"):
+        run(files, reports, extra={"engine": "spark"})
+    nothing_ran(reports, ran)
+
+
 # ---------------------------------------------------------------- what-ifs beside the month
 
 def month_bytes(folder: Path) -> dict[str, bytes]:

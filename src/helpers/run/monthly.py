@@ -438,7 +438,7 @@ def _execute(as_of, params, params_files, declared, notebooks, reports_dir, html
     _say_what_if(what_if, final, echo)
     if not complete:
         echo(f"  A PARTIAL MONTH: {as_of} is day {as_of.day} of its month, which is not over; "
-             f"the pages call it partial (month_complete = false).")
+             f"the notebooks are given month_complete = false to say so.")
     steps = {nb.stem: f"[{i}/{len(notebooks)}] {nb.stem}" for i, nb in enumerate(notebooks, 1)}
     lang = params.get("lang", "vi")
     version = InputVersion.take(params)  # every notebook reads this version (run/inputs.py)

@@ -10,6 +10,9 @@ its own (RunParams: choices, cut points, engine) is parsed here once too, with t
 from __future__ import annotations
 
 import dataclasses
+import importlib.util
+import os
+import shutil
 from datetime import date
 
 from helpers.core.errors import IngestError, ParamError
@@ -23,6 +26,8 @@ GRAINS = ("month", "week")
 
 def _where(source: dict, key: str) -> str:
     origin = source.get(key)
+    if origin == "--set":
+        return "given with --set"
     return f"set in {origin}" if origin else "the notebooks' default"
 
 
@@ -100,6 +105,15 @@ def check_dependent(params: dict, source: dict, as_of: date) -> list[str]:
             load_mapping(mapping)
         except (MappingError, IngestError, ParamError) as exc:
             errors.append(f"mapping = {mapping!r} ({_where(source, 'mapping')}): {exc}")
+
+    if str(params.get("engine") or "duckdb").lower() == "spark":
+        missing = [] if importlib.util.find_spec("pyspark") else ["PySpark (`make setup`)"]
+        if not (shutil.which("java") or os.environ.get("JAVA_HOME")):
+            missing.append("Java 17 (`make java`, or set JAVA_HOME)")
+        if missing:
+            errors.append(f"engine = 'spark' ({_where(source, 'engine')}) needs "
+                          f"{' and '.join(missing)}, not found on this machine: install them, "
+                          f"or run with engine: duckdb")
 
     if params.get("as_of_from"):
         try:
