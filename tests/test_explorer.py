@@ -199,3 +199,132 @@ def test_the_comparison_waits_for_its_tab(explorer):
     with contextlib.redirect_stdout(io.StringIO()):
         tabs.selected_index = 0
     set_control(explorer, "scheme", "rfm11")
+
+
+# ---------------------------------------------------------------- the analyst's language
+
+
+def shown_html(explorer) -> str:
+    """Every text the explorer shows: labels, options, hints, tab titles and the views' HTML."""
+    texts = [explorer._heading.value]
+    for control in list(explorer.controls.values()) + list(explorer.buttons.values()):
+        texts.append(control.description or "")
+        texts.append(getattr(control, "placeholder", "") or "")
+        texts += [str(label) for label in getattr(control, "_options_labels", ())]
+    texts += [explorer._tabs.get_title(i) for i in range(len(explorer._tabs.children))]
+    for objects in explorer.drawn.values():
+        texts += [getattr(o, "data", "") for o in objects if isinstance(getattr(o, "data", None), str)]
+    return "\n".join(texts)
+
+
+ENGLISH = ["customers", "Customers", "Segment", "Wrote", "sendable", "consent", "Scheme",
+           "quantile", "fixed", "Look up", "Export", "page ", "history", "days", "(none)"]
+
+
+def test_every_word_the_explorer_shows_is_vietnamese(explorer):
+    with contextlib.redirect_stdout(io.StringIO()):
+        explorer.widget()
+        set_control(explorer, "segment", "champions")
+        explorer.buttons["export"].click()
+        tabs = explorer._tabs
+        tabs.selected_index = explorer.COMPARE_TAB
+        explorer.lookup(explorer.tables["segment_customers"].customer_id.iloc[0])
+        tabs.selected_index = 0
+    said = shown_html(explorer)
+    assert [w for w in ENGLISH if w in said] == []
+    # no column key as a header: customer_id, recency_days, last_purchase_date, month_end ...
+    import re
+    assert re.findall(r"<th>[^<]*_[^<]*</th>", said) == []
+    assert "<th>Mã khách</th>" in said and "<th>Cuối tháng</th>" in said
+    assert "<th>Ngày mua</th>" in said and "Đường đi qua các nhóm" in said
+    assert "khách · vẽ lại trong" in explorer.drawn["status"][0].data
+    # numbers the Vietnamese way in every table: 1.234.567 ₫, never 1234567 or 1e+06
+    assert "e+0" not in said and not re.search(r"<td>\d{4,}</td>", said)
+
+
+def test_cut_points_are_written_and_read_the_readers_way(explorer):
+    monetary = explorer.controls["cuts_monetary"]
+    assert monetary.value == "500.000; 1.000.000; 3.000.000; 10.000.000"
+    set_control(explorer, "lang", "en")
+    try:
+        assert monetary.value == "500,000; 1,000,000; 3,000,000; 10,000,000"
+        assert explorer.controls["cuts_recency_days"].value == "30; 90; 180; 365"
+    finally:
+        set_control(explorer, "lang", "vi")
+    assert monetary.value == "500.000; 1.000.000; 3.000.000; 10.000.000"
+    set_control(explorer, "scoring", "fixed")
+    try:
+        set_control(explorer, "cuts_monetary", "500.000; 1.000.000; 2.000.000; 8.000.000")
+        assert "⚠" not in explorer.message
+        cuts = explorer.active.fixed_cuts
+        assert list(cuts["monetary"] if isinstance(cuts, dict) else cuts.monetary) == \
+            [500_000, 1_000_000, 2_000_000, 8_000_000]
+        set_control(explorer, "cuts_monetary", "500.000; một triệu")
+        assert explorer.message.startswith("⚠ Mốc M (₫): “một triệu” không phải là một số")
+    finally:
+        set_control(explorer, "cuts_monetary", "500.000; 1.000.000; 3.000.000; 10.000.000")
+        set_control(explorer, "scoring", "quantile")
+
+
+def test_parse_cuts_in_each_language():
+    from helpers.run.explorer_texts import CutsError, cuts_text, parse_cuts
+
+    assert parse_cuts("2, 3, 5, 10", "vi") == [2, 3, 5, 10]  # the old way still reads
+    assert parse_cuts("1.000.000; 2,5; 3 000 000 ₫", "vi") == [1_000_000, 2.5, 3_000_000]
+    assert parse_cuts("1,000,000; 2.5", "en") == [1_000_000, 2.5]
+    assert parse_cuts("1_000_000", "en") == [1_000_000]
+    assert cuts_text([1e6, 2.5], "vi") == "1.000.000; 2,5"
+    assert cuts_text([1e6, 2.5], "en") == "1,000,000; 2.5"
+    with pytest.raises(CutsError, match="không phải là một số"):
+        parse_cuts("1e6", "vi")
+
+
+def test_the_window_shows_its_value_on_opening(explorer):
+    window = explorer.controls["window"]
+    assert window.index == 0 and window.label == "toàn bộ lịch sử" and window.value == 0
+    assert explorer.active.window_days is None  # 0 is all history
+
+
+def test_a_missed_lookup_never_echoes_a_phone_or_email(explorer):
+    with contextlib.redirect_stdout(io.StringIO()):
+        explorer.lookup("0912345678")
+        explorer.lookup("someone@example.com")
+    said = explorer.drawn["lookup"][0].data
+    assert "0912345678" not in said and "someone@" not in said and "Không có khách" in said
+
+
+def write_month(folder, as_of, **parameters):
+    import json
+
+    folder.mkdir(parents=True)
+    (folder / "manifest.json").write_text(json.dumps({"as_of": as_of, "parameters": parameters}),
+                                          encoding="utf-8")
+
+
+def test_it_opens_on_the_last_published_month(explorer, tmp_path):
+    from helpers.run.explorer import last_published_month
+
+    reports = tmp_path / "reports"
+    data = {"orders_path": str(explorer.root / "orders.csv"),
+            "customers_path": str(explorer.root / "customers.csv"), "engine": "spark"}
+    assert last_published_month(reports) is None
+    write_month(reports / "2026-05-31", "2026-05-31", scheme="vn4", lang="vi", **data)
+    write_month(reports / "2026-06-30", "2026-06-30", scheme="care4", lang="vi",
+                window_days=365, **data)
+    write_month(reports / "2026-06-30-en", "2026-06-30", scheme="care4", lang="en", **data)
+    write_month(reports / "2026-07-31-vn4", "2026-07-31", scheme="vn4", **data)  # a what-if
+    write_month(reports / "failed-2026-08-31", "2026-08-31", **data)
+    (reports / "2026-09-30").mkdir()  # no manifest: not complete
+    month = last_published_month(reports)
+    assert month["as_of"] == "2026-06-30" and month["folder"].name == "2026-06-30"
+    assert "engine" not in month  # the explorer runs on DuckDB whatever the month ran on
+    with contextlib.redirect_stdout(io.StringIO()):
+        opened = Explorer.open(reports_dir=reports, exports_dir=tmp_path / "exports", as_of="",
+                               orders_path="", customers_path="", scheme="", lang="")
+    try:
+        assert opened.active.as_of == date(2026, 6, 30) and opened.active.scheme == "care4"
+        assert opened.controls["as_of"].value == date(2026, 6, 30)
+        assert opened.controls["window"].label == "365 ngày"
+        assert "30/06/2026" in opened._heading.value and "reports/2026-06-30/" in opened._heading.value
+    finally:
+        opened.con.close()

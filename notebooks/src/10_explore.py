@@ -4,17 +4,16 @@
 # > Try another date, scheme, window or cut points, look inside a segment, look up a customer and export a list. Not part of the monthly run.
 
 # %% tags=["parameters"]
-as_of = "2026-10-31"  # last day included, YYYY-MM-DD
-orders_path = "data/raw/orders.csv"  # shop export (CSV, Parquet or XLSX), relative to the project root
-customers_path = "data/raw/customers.csv"  # customers export, empty for none
-scheme = "rfm11"  # segment scheme shown first
-lang = "vi"  # labels and number format, vi or en
+# Để trống: như tháng đã công bố gần nhất trong reports/ · Empty: as the last published month in reports/
+as_of = ""  # last day included, YYYY-MM-DD; empty: the last published month (the month before today without one)
+orders_path = ""  # shop export (CSV, Parquet or XLSX), relative to the project root; empty: the one that month read
+customers_path = ""  # customers export; empty: the one that month read (none if it read none)
+scheme = ""  # segment scheme shown first; empty: that month's (rfm11 without one)
+lang = ""  # labels and number format, vi or en; empty: that month's (vi without one)
 
 # %%
-from helpers.kit import theme
 from helpers.run.explorer import Explorer
 
-theme.use_workbook_theme(lang)
 explorer = Explorer.open(as_of=as_of, orders_path=orders_path, customers_path=customers_path,
                          scheme=scheme, lang=lang)
 explorer

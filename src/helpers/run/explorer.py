@@ -28,7 +28,7 @@ from helpers.core.safety import folder_name, inside
 from helpers.core.schemes import SchemeError, available_schemes, load_scheme
 from helpers.engine import db
 from helpers.ingest.phones import vn_mobile
-from helpers.kit import export, rfm, snapshots
+from helpers.kit import export, rfm, snapshots, theme
 from helpers.kit.formatting import mask_any, money, number
 from helpers.kit.narrative import day, html_table
 from helpers.kit.safe_text import html_text
@@ -140,6 +140,7 @@ class Explorer:
         self.figures: dict[str, object] = {}
         self.tables: dict[str, pd.DataFrame] = {}
         self.message = ""
+        self.drawn: dict[str, tuple] = {}
         self.timings: dict[str, float] = {}
         self._scheme = None
         self._quiet = False  # set while the explorer itself changes a control's options
@@ -342,6 +343,9 @@ class Explorer:
         summary = rfm.build_segment_summary(self.con, run).df()
         self.tables["segment_summary"] = summary
         lang = run.lang
+        if getattr(self, "_themed", None) != lang:  # the charts' decimal marks follow the language
+            theme.use_workbook_theme(lang)
+            self._themed = lang
         self.figures["sizes"] = charts.segment_treemap(summary, value="customers", lang=lang,
                                                        colors=scheme.colors(),
                                                        title=t("treemap_customers", lang))
@@ -527,6 +531,7 @@ class Explorer:
     # ------------------------------------------------------------ drawing
 
     def _draw(self, name: str, *objects) -> None:
+        self.drawn[name] = objects  # what each view shows, for the tests and a static copy
         out = self.outputs[name]
         out.clear_output(wait=True)
         with out:
