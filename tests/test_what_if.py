@@ -231,6 +231,8 @@ def test_set_values_are_read_as_yaml_and_a_malformed_one_is_refused():
     assert whatif.parse_set(["scheme=vn4", "window_days=180", "windows=[7, 30]",
                              "next_campaign_target="]) == {
         "scheme": "vn4", "window_days": 180, "windows": [7, 30], "next_campaign_target": ""}
+    assert whatif.parse_set([["scheme", "vn4"], ["bins=4", "factors=rf"]]) == {
+        "scheme": "vn4", "bins": 4, "factors": "rf"}  # papermill's -p KEY VALUE too
     for bad in ("scheme", "Scheme=vn4", "=vn4", "x=!!python/object:os.system ls"):
         with pytest.raises(ParamError):
             whatif.parse_set([bad])

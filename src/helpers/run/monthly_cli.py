@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
                              f"{DEFAULT_FILE}, always read first) is the shop's own; later "
                              f"ones are what-ifs. Default: {SHOP_FILE}")
     parser.add_argument("--set", "-p", action="append", default=None, metavar="KEY=VALUE",
-                        dest="set_values",
+                        dest="set_values", nargs="+",
                         help="a what-if value over the shop's own params (repeatable), e.g. "
                              "--set scheme=vn4; VALUE is read as YAML")
     parser.add_argument("--name", default=None,

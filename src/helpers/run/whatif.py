@@ -145,10 +145,23 @@ def decide(shop: dict, run: dict, *, name: str | None = None, publish: bool = Fa
     return WhatIf(name_after(found), found) if found else WhatIf("", {})
 
 
-def parse_set(items: list[str] | None) -> dict:
+def _pairs(items) -> list[str]:
+    """KEY=VALUE texts from --set's arguments: `--set scheme=vn4`, and papermill's habit
+    `-p scheme vn4` (a key without = followed by its value)."""
+    out: list[str] = []
+    for group in items or []:
+        words = [group] if isinstance(group, str) else list(group)
+        if len(words) == 2 and "=" not in words[0]:
+            out.append(f"{words[0]}={words[1]}")
+        else:
+            out += [str(w) for w in words]
+    return out
+
+
+def parse_set(items: list | None) -> dict:
     """--set KEY=VALUE (repeatable): VALUE read as YAML (vn4, 180, null, [7, 14], {a: 1})."""
     out = {}
-    for item in items or []:
+    for item in _pairs(items):
         key, sep, text = str(item).partition("=")
         key = key.strip()
         if not sep or not re.fullmatch(r"[a-z_][a-z0-9_]*", key):
