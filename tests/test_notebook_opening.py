@@ -42,6 +42,25 @@ def test_load_stages_the_exports_and_says_how_recent_they_are(shown, given_order
     assert inputs["orders"].rows_loaded == 1
     said = texts(shown)
     assert "20/03/2024" in said and "11 ngày" in said  # latest order, 11 days before as-of
+    # the manager reads the freshness first; what was read is folded (closed) for the analyst
+    assert "20/03/2024" in texts(shown[:1])
+    details = texts(shown[1:])
+    assert details.startswith("<details class='workbook-loading'><summary>Chi tiết tải dữ liệu"
+                              "</summary>") and "<details open" not in details
+    assert "đọc 1 dòng" in details and details.endswith("</details>")
     shown.clear()
     notebook.load(run, summary=False)
     assert len(shown) == 1  # the freshness line only
+
+
+def test_loading_details_in_english_and_a_zero_order_warning_left_unfolded(shown, write_csv):
+    path = write_csv([{"order_id": "1", "customer_id": "a", "order_date": "2024-03-20",
+                       "amount": "abc"}])
+    run = notebook.start({"as_of": "2024-03-31", "orders_path": str(path), "customers_path": "",
+                          "lang": "en"}, "01")  # the only order's amount is not a number
+    shown.clear()
+    notebook.load(run)
+    details = texts(shown[1:])
+    assert "<summary>Loading details</summary>" in details
+    # nothing counted: said before the fold, never hidden inside it
+    assert details.index("No order was loaded") < details.index("<details")

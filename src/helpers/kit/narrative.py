@@ -34,12 +34,28 @@ REASON_LABELS = {
 }
 
 
+# export layouts (params/mappings/<name>.yaml) by the names their readers know
+MAPPING_NAMES = {
+    "generic": ("chuẩn của sổ tay", "the workbook's standard layout"),
+    "kiotviet": ("KiotViet", "KiotViet"), "shopee": ("Shopee", "Shopee"),
+    "shopify": ("Shopify", "Shopify"), "tiktok_shop": ("TikTok Shop", "TikTok Shop"),
+    "woocommerce": ("WooCommerce", "WooCommerce"), "online_retail": ("Online Retail", "Online Retail"),
+    "vn_pos": ("máy bán hàng (POS) thường gặp", "a common Vietnamese POS"),
+}
+
+
+def mapping_name(name, lang: str = "vi") -> str:
+    """An export layout by its readable name: 'chuẩn của sổ tay', 'KiotViet' (a shop's own
+    mapping file: its name as written)."""
+    return pick(lang, *MAPPING_NAMES.get(str(name), (str(name), str(name))))
+
+
 def _facts_vi(report: LoadReport) -> list[str]:
     """What the load decided about the export, in Vietnamese (the English text is in detected)."""
     f = report.facts or {}
     out = []
     if f.get("mapping"):
-        out.append(f"Đọc theo mẫu {f['mapping']}"
+        out.append(f"Đọc theo mẫu {mapping_name(f['mapping'])}"
                    + (" (tự nhận ra từ tiêu đề cột)." if f.get("mapping_auto") else "."))
     order = {"dmy": "ngày/tháng/năm", "mdy": "tháng/ngày/năm", "ymd": "năm-tháng-ngày"}
     if f.get("date_order"):
@@ -131,8 +147,9 @@ def inputs_summary(reports: dict[str, LoadReport], lang: str = "vi") -> HTML:
                              f"loaded + {f['rows_quarantined']:,} set aside + "
                              f"{f['duplicates_dropped']:,} dropped"))
                 for f in report.files if len(report.files) > 1]
-            title = pick(lang, "Cách tệp được đọc (mẫu " + html_text(report.mapping) + ")",
-                          "How the export was read (mapping " + html_text(report.mapping) + ")")
+            layout = html_text(mapping_name(report.mapping, lang))
+            title = pick(lang, f"Cách tệp được đọc (mẫu {layout})",
+                         f"How the export was read (layout: {layout})")
             details = (f"<details><summary>{title}</summary><ul>"
                        + "".join(f"<li>{r}</li>" for r in rows) + "</ul></details>")
         items.append(f"<li>{text}.{details}</li>")
@@ -145,6 +162,19 @@ def inputs_summary(reports: dict[str, LoadReport], lang: str = "vi") -> HTML:
             "No order was loaded, so every figure on this page is zero. Check the orders export "
             "(orders_path) and the rows set aside.")).data + out
     return HTML(out)
+
+
+def loading_details(reports: dict[str, LoadReport], lang: str = "vi") -> HTML:
+    """What was read, folded for the analyst (closed: a manager does not need it); a warning
+    that every figure is zero stays outside the fold."""
+    summary = inputs_summary(reports, lang).data
+    warning = ""
+    if summary.startswith("<div class='workbook-callout'>"):
+        cut = summary.index("</div>") + len("</div>")
+        warning, summary = summary[:cut], summary[cut:]
+    title = pick(lang, "Chi tiết tải dữ liệu", "Loading details")
+    return HTML(f"{warning}<details class='workbook-loading'><summary>{title}</summary>"
+                f"{summary}</details>")
 
 
 def section(key: str, *, lang: str = "vi") -> Markdown:

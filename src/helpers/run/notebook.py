@@ -46,11 +46,13 @@ def open_run(run: RunParams) -> tuple[duckdb.DuckDBPyConnection, dict[str, LoadR
 
 def load(run: RunParams, *, summary: bool = True
          ) -> tuple[duckdb.DuckDBPyConnection, dict[str, LoadReport]]:
-    """A private database with the run's exports staged; what was read (unless `summary` is
-    False) and how recent the latest order is, said on the page. With `engine: spark` the models
+    """A private database with the run's exports staged; how recent the latest order is, said on
+    the page in one line, and what was read (unless `summary` is False) folded under "Chi tiết
+    tải dữ liệu" / "Loading details" for the analyst. With `engine: spark` the models
     then run on Spark (spark_models.attach)."""
     con, inputs = open_run(run)
-    shown = [narrative.inputs_summary(inputs, run.lang)] if summary else []
-    display(*shown, narrative.freshness(rfm.last_order_date(con, run.as_of), as_of=run.as_of,
-                                        lang=run.lang))
+    # the manager reads one line on freshness; what was read stays, folded, for the analyst
+    fresh = narrative.freshness(rfm.last_order_date(con, run.as_of), as_of=run.as_of,
+                                lang=run.lang)
+    display(fresh, *([narrative.loading_details(inputs, run.lang)] if summary else []))
     return con, inputs
