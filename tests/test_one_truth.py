@@ -177,6 +177,9 @@ def test_every_action_count_on_page_00_is_the_count_its_page_gives(published):
         assert (size, treated, held) == tuple(map(number, on_05))
         assert size == treated + held
         assert reach_of(item) == reach_of(p["05"].text.split("Danh sách chiến dịch tiếp theo")[1])
+        needed = re.search(rf"cần khoảng {N} khách để thấy", item)
+        if needed:  # the sample size page 05 plans for
+            assert needed.group(1) == p["05"].find(rf"một nhóm cần khoảng {N} khách")[0]
 
 
 @pytest.mark.notebooks

@@ -122,6 +122,10 @@ def segments_section(run, scheme, *, period: ReviewPeriod | None = None) -> list
         return [narrative.missing("segment_summary.csv / segment_trend.csv", "01, 02",
                                   lang=run.lang)]
     changes = segment_changes(summary, trend, scheme.order, as_of=run.as_of)
+    # the page's own language for the tiles, whatever language the file was written in
+    labels = scheme.labels(run.lang)
+    summary = summary.assign(segment_label=[labels.get(k, v) for k, v in
+                                            zip(summary.segment, summary.segment_label)])
     return [segments_charts.segment_treemap(summary, value="customers", lang=run.lang,
                                             colors=scheme.colors()),
             sentences.segment_change_table(changes, scheme.labels(run.lang),

@@ -7,7 +7,7 @@ from IPython.display import HTML, Markdown
 
 from helpers.core.params import month_end_before
 from helpers.kit.formatting import money, number, percent, signed_percent_points
-from helpers.kit.narrative import day, html_table
+from helpers.kit.narrative import day
 from helpers.kit.safe_text import html_text, md_text, shown_text
 from helpers.kit.texts import CHANNEL_NAMES, callout, pick, t
 from helpers.pages.review.period import ReviewPeriod
@@ -100,16 +100,16 @@ def _action_text(a: dict, lang: str) -> str:
 DROPPED = {
     "nobody_leaves": (
         "Tháng này không có danh sách «khách tốt nhất có khả năng còn mua dưới 50%»: mô hình ở "
-        "trang «{page}» cho thấy gần như không khách nào bỏ đi, nên con số đó không nói lên "
+        "trang 06 «{page}» cho thấy gần như không khách nào bỏ đi, nên con số đó không nói lên "
         "điều gì.",
         "No list of best customers whose chance of still buying is below 50% this month: the "
-        "model on page «{page}» finds that almost nobody ever leaves, so that figure would say "
+        "model on page 06 «{page}» finds that almost nobody ever leaves, so that figure would say "
         "nothing."),
     "everybody_left": (
         "Tháng này không có danh sách «khách tốt nhất có khả năng còn mua dưới 50%»: mô hình ở "
-        "trang «{page}» cho thấy gần như mọi khách đã bỏ đi, nên con số đó không nói lên điều gì.",
+        "trang 06 «{page}» cho thấy gần như mọi khách đã bỏ đi, nên con số đó không nói lên điều gì.",
         "No list of best customers whose chance of still buying is below 50% this month: the "
-        "model on page «{page}» finds that almost everybody has left, so that figure would say "
+        "model on page 06 «{page}» finds that almost everybody has left, so that figure would say "
         "nothing."),
 }
 
@@ -270,6 +270,19 @@ def kpi_sentences(kpis: pd.DataFrame, *, period: ReviewPeriod | None = None,
     return Markdown("\n".join(f"- {i}" for i in items))
 
 
+def _table(frame: pd.DataFrame) -> str:
+    """A small table whose first column (names) reads left-aligned and whose figures read
+    right-aligned, fitting a phone's width (no sideways scrolling block)."""
+    left, right = "style='text-align:left'", "style='text-align:right'"
+    head = "".join(f"<th {left if i == 0 else right}>{html_text(c)}</th>"
+                   for i, c in enumerate(frame.columns))
+    body = "".join("<tr>" + "".join(f"<td {left if i == 0 else right}>{html_text(v)}</td>"
+                                    for i, v in enumerate(row)) + "</tr>"
+                   for row in frame.itertuples(index=False))
+    return (f"<table style='display:table;width:100%'><thead><tr>{head}</tr></thead>"
+            f"<tbody>{body}</tbody></table>")
+
+
 def segment_change_table(changes: pd.DataFrame, labels: dict[str, str], *,
                          period: ReviewPeriod | None = None, lang: str = "vi") -> HTML:
     """Each segment's share of every customer (page 01's column, the same denominator) and its
@@ -290,7 +303,7 @@ def segment_change_table(changes: pd.DataFrame, labels: dict[str, str], *,
                  "The chart's shares are of buyers; the table's are of all customers, including "
                  f"those who never bought ({prospects}), as in the table of page "
                  f"«{html_text(page_name('01', lang))}».")
-    return HTML(html_table(table).data + f"<p><small>{note}</small></p>")
+    return HTML(_table(table) + f"<p><small>{note}</small></p>")
 
 
 def migration_review(summary: dict, win_back: int | None, *, file: str,
