@@ -36,6 +36,31 @@ def browser():
 
 
 OVERLAPS_JS = (Path(__file__).parent / "js" / "overlaps.js").read_text(encoding="utf-8")
+# texts written in a heatmap's cells (the R x FM grid's names, the migration shares) wider than
+# their cell, and names of a Sankey's nodes drawn over one another or over the other column's
+CELLS_JS = """() => {
+  const out = [];
+  document.querySelectorAll('.js-plotly-plot').forEach((gd, n) => {
+    (gd._fullData || []).forEach((trace) => {
+      if (trace.type !== 'heatmap' || !trace.texttemplate) return;
+      const xa = gd._fullLayout[(trace.xaxis || 'x').replace('x', 'xaxis')];
+      const columns = new Set(trace.x || []).size || (trace.z[0] || []).length;
+      const cell = xa._length / Math.max(columns, 1);
+      gd.querySelectorAll('.heatmaplayer text, g.hm text').forEach((t) => {
+        const box = t.getBoundingClientRect();
+        if (box.width > cell + 1) out.push(`chart ${n}: "${t.textContent}" is ${Math.round(box.width)} px in a ${Math.round(cell)}-px cell`);
+      });
+    });
+    const labels = Array.from(gd.querySelectorAll('.sankey .node-label')).filter(
+      (t) => t.textContent.trim() && t.getBoundingClientRect().width > 0);
+    labels.forEach((a, i) => labels.slice(i + 1).forEach((b) => {
+      const p = a.getBoundingClientRect(), q = b.getBoundingClientRect();
+      if (p.left < q.right - 1 && q.left < p.right - 1 && p.top < q.bottom - 1 && q.top < p.bottom - 1)
+        out.push(`chart ${n}: Sankey labels "${a.textContent}" and "${b.textContent}" overlap`);
+    }));
+  });
+  return out;
+}"""
 WIDTHS = (1400, 390)  # a desktop and a phone
 
 
@@ -63,9 +88,10 @@ def _open(browser, html: Path, width: int):
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_every_chart_draws_offline_and_no_labels_overlap(browser, month, month_en, lang):
-    """Every page at 1400 and 390 px: each chart drawn, nothing fetched, no console error, and
-    no two chart labels (ticks, axis titles, legends, annotations, bar texts, colour bars)
-    drawn over each other. The screenshots stay under test-artifacts/ to be looked at."""
+    """Every page at 1400 and 390 px: each chart drawn, nothing fetched, no console error, no
+    two chart labels (ticks, axis titles, legends, annotations, bar texts, colour bars) drawn
+    over each other, no heatmap cell text wider than its cell, no two Sankey names overlapping.
+    The screenshots stay under test-artifacts/ to be looked at."""
     folder = month if lang == "vi" else month_en
     ARTIFACTS.mkdir(exist_ok=True)
     pages = sorted(folder.glob("*.html"))
@@ -76,6 +102,7 @@ def test_every_chart_draws_offline_and_no_labels_overlap(browser, month, month_e
             page, expected, outside, errors = _open(browser, html, width)
             drawn = page.locator(".js-plotly-plot").count()
             overlaps = page.evaluate(OVERLAPS_JS)
+            cells = page.evaluate(CELLS_JS)
             if not os.environ.get("CI"):  # for a person to look at; CI keeps no artifacts
                 page.screenshot(path=str(ARTIFACTS / f"{html.stem}-{lang}-{width}.png"),
                                 full_page=True)
@@ -85,6 +112,7 @@ def test_every_chart_draws_offline_and_no_labels_overlap(browser, month, month_e
             assert not errors, f"{html.name} console errors: {errors[:3]}"
             problems += [f"{html.name} at {width} px, {o['chart']}: {o['a']!r} over {o['b']!r}"
                          for o in overlaps]
+            problems += [f"{html.name} at {width} px, {c}" for c in cells]
     assert not problems, "chart labels drawn over each other:\n" + "\n".join(problems[:20])
 
 

@@ -19,6 +19,28 @@ def wrap(text: str, width: int = 13) -> str:
     return two_lines(str(text), width)
 
 
+def balanced_lines(text: str, width: int, *, most: int = 3) -> str:
+    """A label on the fewest lines (up to `most`) of at most `width` characters, cut at spaces so
+    that the longest line is as short as it can be ("Có tiềm năng<br>trung thành", never "Có
+    tiềm<br>năng trung<br>thành"); a word longer than `width` stays whole on its line."""
+    from itertools import combinations
+
+    words = str(text).split()
+    if len(" ".join(words)) <= width or len(words) < 2:
+        return " ".join(words)
+    best = None
+    for count in range(2, min(most, len(words)) + 1):
+        for cuts in combinations(range(1, len(words)), count - 1):
+            bounds = (0, *cuts, len(words))
+            shown = [" ".join(words[a:b]) for a, b in zip(bounds, bounds[1:])]
+            longest = max(len(line) for line in shown)
+            if best is None or longest < best[0]:
+                best = (longest, shown)
+        if best[0] <= width:
+            break
+    return "<br>".join(best[1])
+
+
 def short_money(value: float, lang: str = "vi") -> str:
     """Money in a small cell: 1,6 tỷ / 250 tr / 31,6 nghìn (vi), ₫1.6B / ₫250M / ₫31.6k (en)."""
     units = ((1e9, "tỷ"), (1e6, "tr"), (1e3, "nghìn")) if lang == "vi" else (

@@ -8,10 +8,17 @@ import plotly.graph_objects as go
 from IPython.display import Markdown
 from plotly.subplots import make_subplots
 
-from helpers.kit.charts import legend_on_top, nothing_to_draw, short_money, wrap
+from helpers.kit.charts import (
+    balanced_lines,
+    legend_on_top,
+    nothing_to_draw,
+    short_money,
+    wrap,
+)
 from helpers.kit.formatting import number, percent
 from helpers.kit.safe_text import chart_labels, chart_text
 from helpers.kit.texts import pick, t
+from helpers.kit.theme import min_width
 
 
 def segment_treemap(segment_summary: pd.DataFrame, *, value: str = "customers", lang: str = "vi",
@@ -46,17 +53,22 @@ def segment_treemap(segment_summary: pd.DataFrame, *, value: str = "customers", 
     total = float(frame[value].sum())
     root = t("all_buyers", lang)
     fmt = "%{value:,.0f} ₫" if value == "revenue" else "%{value:,.0f}"
+    # in a tile, money as it is said (31,7 tỷ ₫): 31.696.460.000 ₫ ran past a phone's tiles;
+    # the hover keeps the amount to the dong
+    shown = ([short_money(v, lang) + (" ₫" if lang == "vi" else "") for v in frame[value]]
+             if value == "revenue" else [number(v, lang) for v in frame[value]])
     # go.Treemap, not px.treemap: the same figure in a tenth of the time (the explorer redraws it)
     fig = go.Figure(go.Treemap(
         ids=["(all)"] + [f"(all)/{k}" for k in frame.segment],
         labels=[root] + list(frame.segment_label), parents=[""] + ["(all)"] * len(frame),
         values=[total] + list(frame[value]), branchvalues="total",
         marker=dict(colors=["#f6f8fa"] + [colors.get(k, "#8c959f") for k in frame.segment]),
-        customdata=[[1.0, "", root]] + [[sh, m, wrap(lbl)] for sh, m, lbl in
-                                        zip(frame.share_pct, frame.members, frame.segment_label)],
+        customdata=[[1.0, "", root, ""]] + [
+            [sh, m, wrap(lbl), amount] for sh, m, lbl, amount in
+            zip(frame.share_pct, frame.members, frame.segment_label, shown)],
         # tiles by size, squarified: they keep readable shapes (in rank order some were slivers)
         sort=True, tiling=dict(packing="squarify"),
-        texttemplate="<b>%{customdata[2]}</b><br>" + fmt + "<br>%{customdata[0]:.1%}",
+        texttemplate="<b>%{customdata[2]}</b><br>%{customdata[3]}<br>%{customdata[0]:.1%}",
         hovertemplate="<b>%{label}</b><br>" + fmt + "%{customdata[1]}<extra></extra>",
     ))
     fig.update_layout(title=title, margin=dict(l=10, r=10, t=50, b=10), height=460,
@@ -77,17 +89,22 @@ def rfm_grid_heatmap(rfm_grid: pd.DataFrame, *, bins: int, labels: dict[str, str
             continue
         i, j = bins - int(row.r_score), int(row.fm_score) - 1
         counts[i, j] = row.customers
-        text[i][j] = (f"{wrap(labels.get(row.segment, chart_text(row.segment)), 10)}<br>"
-                      f"{number(int(row.customers), lang)}")
+        text[i][j] = (f"{balanced_lines(labels.get(row.segment, chart_text(row.segment)), 12)}"
+                      f"<br>{number(int(row.customers), lang)}")
     # no colour bar: each cell says its count, and on a phone the bar took a third of the width;
-    # a fixed text size (plotly shrinks cell texts to fit, down to unreadable) on wrapped names
+    # a fixed text size (plotly shrinks cell texts to fit, down to unreadable) on names of at most
+    # 12 characters a line: at 390 px a cell of a 5 x 5 grid is about 60 px wide, and longer
+    # lines ran into the next cell; the margins keep only the room the one-digit ticks need
     fig = go.Figure(go.Heatmap(
         z=counts, x=[str(c) for c in range(1, bins + 1)],
         y=[str(r) for r in range(bins, 0, -1)], text=text, texttemplate="%{text}",
-        textfont=dict(size=10 if bins <= 5 else 8), showscale=False, colorscale="Blues",
+        textfont=dict(size=9 if bins <= 5 else 8), showscale=False, colorscale="Blues",
         hovertemplate="R=%{y}, FM=%{x}<br>%{text}<extra></extra>", xgap=1, ygap=1,
     ))
-    fig.update_layout(title=title, xaxis_title="FM", yaxis_title="R", height=520)
+    fig.update_layout(title=title, xaxis_title="FM", yaxis_title="R", height=520,
+                      margin=dict(l=44, r=8))
+    if bins > 5:  # 6 or more cells a row hold no name on a phone: the grid scrolls sideways
+        min_width(fig, 64 * bins + 52)
     fig.update_yaxes(type="category", autorange="reversed")  # R = 5 (most recent) on top
     fig.update_xaxes(type="category")
     return fig
