@@ -63,8 +63,8 @@ HEADERS: dict[str, tuple[str, str]] = {
     "gap_to_next": ("Còn thiếu để lên hạng", "Spend needed for the next tier"),
     "previous_tier": ("Hạng tháng trước", "Tier last month end"),
     "tier_change": ("Thay đổi hạng", "Tier change"),
-    "tier_at_reranking": ("Hạng khi xét lại (nếu không mua thêm)",
-                          "Tier at re-ranking (if nothing changes)"),
+    # the tier at the next re-ranking if nothing changes (tier_lists.sql)
+    "tier_at_reranking": ("Hạng khi xét lại", "Tier at re-ranking"),
     "p_alive": ("Khả năng còn mua", "Chance still active"),
     "expected_revenue": ("Doanh thu dự kiến", "Expected revenue"),
 }
