@@ -307,3 +307,32 @@ def test_a_list_too_long_for_a_person_stays_csv_only(shop, tmp_path, monkeypatch
 def test_a_language_the_lists_are_not_written_in_is_refused(shop, tmp_path):
     with pytest.raises(ValueError, match="lang = 'fr'.*vi or en"):
         migration_month(shop, tmp_path, "fr")
+
+
+# ---------------------------------------------------------------- the fading best customers
+
+def test_the_fading_list_shows_the_chance_as_a_percent_and_a_double_as_money(shop, tmp_path):
+    """The call page 06 makes (pages/value/files.py): a model's DOUBLE revenue is money too."""
+    from helpers.pages.value import files as value_files
+
+    scheme(shop, "vi")
+    shop.execute("""create or replace table fading as
+        select customer_id, name, phone, email, consent_sms, consent_zalo, consent_email,
+               'champions' as segment, 0.125 as p_alive, 1234567.8::double as expected_revenue,
+               'fading_champions' as fading_key
+        from customers where customer_id = 'a'""")
+    export.build_contact_lists(shop, "fading", "fading_key")
+    person = person_lists.PersonList(
+        columns=value_files.FADING_COLUMNS + person_lists.EVIDENCE, lang="vi",
+        segments=person_lists.segment_labels(shop),
+        sheets={"fading_champions": "Khách tốt nhất đang nhạt dần"})
+    export.write_contact_lists(shop, tmp_path / "value", file_name="{key}.csv",
+                               keys=["fading_champions"], columns=value_files.FADING_COLUMNS,
+                               order_by="expected_revenue", as_of=AS_OF, person=person)
+    sheet = openpyxl.load_workbook(tmp_path / "value" / "fading_champions.xlsx").worksheets[0]
+    head = {c.value: sheet.cell(2, c.column) for c in sheet[1]}
+    assert head["Nhóm khách"].value == "Khách hàng tốt nhất"
+    assert head["Khả năng còn mua"].value == 0.125
+    assert head["Khả năng còn mua"].number_format == "0%"
+    assert head["Doanh thu dự kiến"].value == 1234567.8
+    assert head["Doanh thu dự kiến"].number_format == '#,##0\\ "₫"'
