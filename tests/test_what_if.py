@@ -86,7 +86,7 @@ def test_a_vn4_run_over_monthly_yaml_stops_before_any_notebook_naming_the_key(sh
 
 
 def test_the_cli_names_the_key_of_a_vn4_run_and_publishes_nothing(tmp_path, ran, capsys):
-    code = monthly_cli.main(["--as-of", "2026-10-31", "--params", "params/monthly.yaml",
+    code = monthly.main(["--as-of", "2026-10-31", "--params", "params/monthly.yaml",
                              "--set", "scheme=vn4", "--reports-dir", str(tmp_path / "r")])
     assert code == 2
     assert "next_campaign_target = 'at_risk'" in capsys.readouterr().err
@@ -164,11 +164,11 @@ def test_a_vn4_what_if_is_published_beside_the_month_never_over_it(shop, ran):
 
 
 def test_a_later_params_file_is_a_what_if_and_the_first_is_the_shops_own(tmp_path):
-    own, what_if_files = monthly_cli._file_list(None)
+    own, what_if_files = monthly_cli.file_list(None)
     assert own == [Path("params/default.yaml"), Path("params/monthly.yaml")] and not what_if_files
-    own, what_if_files = monthly_cli._file_list(["params/monthly.yaml", str(tmp_path / "v.yaml")])
+    own, what_if_files = monthly_cli.file_list(["params/monthly.yaml", str(tmp_path / "v.yaml")])
     assert own[-1] == Path("params/monthly.yaml") and what_if_files == [tmp_path / "v.yaml"]
-    own, what_if_files = monthly_cli._file_list([str(PARAMS_DIR / "default.yaml"),
+    own, what_if_files = monthly_cli.file_list([str(PARAMS_DIR / "default.yaml"),
                                                  "/etc/shop/monthly.yaml"])
     assert own == [Path("params/default.yaml"), Path("/etc/shop/monthly.yaml")]
 
@@ -279,7 +279,7 @@ def test_the_cli_refuses_tomorrow_in_the_shops_time_zone(tmp_path, ran, capsys):
     from zoneinfo import ZoneInfo
 
     tomorrow = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date() + timedelta(days=1)
-    code = monthly_cli.main(["--as-of", tomorrow.isoformat(), "--reports-dir",
+    code = monthly.main(["--as-of", tomorrow.isoformat(), "--reports-dir",
                              str(tmp_path / "r")])
     assert code == 2 and "is after today" in capsys.readouterr().err
     nothing_ran(tmp_path / "r", ran)

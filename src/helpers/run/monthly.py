@@ -59,7 +59,7 @@ from helpers.ingest.report import LoadReport
 from helpers.kit.html_report import export_html, print_pdf
 from helpers.kit.texts import pick
 from helpers.pages.review.sentences import PAGE_TITLES
-from helpers.run import heartbeat
+from helpers.run import heartbeat, monthly_cli
 from helpers.run.archive import zip_month
 from helpers.run.failed import keep_failed, safe_message
 from helpers.run.inputs import InputsChanged, InputVersion
@@ -576,9 +576,8 @@ def _say_what_if(what_if: WhatIf, final: Path, echo) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """The command line (run/monthly_cli.py: --as-of, --params, --set, --name, --publish)."""
-    from helpers.run.monthly_cli import main as cli
-
-    return cli(argv)
+    return monthly_cli.main(argv, run=run_month, jobs=default_jobs(),
+                            codes={ParamError: 2, RunFailed: 1, RunLocked: 3})
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""python -m helpers.monthly: the command line of the monthly run (run/monthly.py does the work).
+"""python -m helpers.monthly: the command line of the monthly run. run/monthly.py does the work
+and calls main() here with its run_month and the exit code of each of its errors.
 
 The shop's own params are params/default.yaml and the first --params file (params/monthly.yaml
 by default): they make the managers' month, reports/<as_of>/. Later --params files and --set
@@ -10,6 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 from helpers.core.errors import ParamError
@@ -17,7 +19,6 @@ from helpers.core.params import parse_date, previous_month_end
 from helpers.core.paths import DATA_RAW, PARAMS_DIR, REPORTS_DIR, resolve
 from helpers.ingest import sample_data
 from helpers.run.kernels import Interrupted
-from helpers.run.monthly import RunFailed, RunLocked, default_jobs, run_month
 from helpers.run.whatif import RUN_ONLY, parse_set
 
 DEFAULT_FILE = "params/default.yaml"
@@ -47,7 +48,7 @@ before --as-of is warned about (stale).
 """
 
 
-def _file_list(given: list[str] | None) -> tuple[list[Path], list[Path]]:
+def file_list(given: list[str] | None) -> tuple[list[Path], list[Path]]:
     """(the shop's own files, the what-if files) from --params as given."""
     files = [Path(p) for p in (given or [DEFAULT_FILE, SHOP_FILE])]
     default = PARAMS_DIR / "default.yaml"
@@ -56,7 +57,9 @@ def _file_list(given: list[str] | None) -> tuple[list[Path], list[Path]]:
     return own, rest[1:]
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None, *, run: Callable, codes: dict[type, int], jobs: int) -> int:
+    """Parse the command line, run the month with `run` (run_month); an error in `codes` is one
+    sentence and its exit code."""
     parser = argparse.ArgumentParser(
         prog="python -m helpers.monthly", description="Run the month's notebooks and publish "
         "reports.", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -82,13 +85,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-html", action="store_true")
     parser.add_argument("--jobs", type=int, default=None,
                         help=f"notebooks run at once, each after those it reads (default "
-                             f"{default_jobs()} here; 1 runs them one by one)")
+                             f"{jobs} here; 1 runs them one by one)")
     parser.add_argument("--reports-dir", default=str(REPORTS_DIR),
                         help="where months are published (default: reports/)")
     args = parser.parse_args(argv)
     try:
         as_of = parse_date(args.as_of, "--as-of") if args.as_of else previous_month_end()
-        own, what_if_files = _file_list(args.params)
+        own, what_if_files = file_list(args.params)
         extra = parse_set(args.set_values)
     except ParamError as exc:
         print(f"\nerror: {exc}", file=sys.stderr)
@@ -97,12 +100,12 @@ def main(argv: list[str] | None = None) -> int:
         print("data/raw has no orders.csv: generating the sample shop first.")
         sample_data.main([])
     try:
-        run_month(as_of, params_files=own, what_if_files=what_if_files, extra=extra,
+        run(as_of, params_files=own, what_if_files=what_if_files, extra=extra,
                   name=args.name, publish=args.publish, html=not args.no_html,
                   reports_dir=Path(args.reports_dir), jobs=args.jobs)
-    except (ParamError, RunFailed, RunLocked) as exc:
+    except tuple(codes) as exc:
         print(f"\nerror: {exc}", file=sys.stderr)
-        return {ParamError: 2, RunLocked: 3}.get(type(exc), 1)
+        return codes.get(type(exc), 1)
     except Interrupted as exc:
         print(f"\n{exc}: nothing was published.", file=sys.stderr)
         return 128 + exc.signum
@@ -111,7 +114,3 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 1
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
