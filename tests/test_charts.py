@@ -85,3 +85,58 @@ def test_the_gap_chart_draws_counts_per_bin_one_colour_per_next_tier():
     assert fig.layout.barmode == "overlay"
     empty = tiers_charts.gap_distribution(histogram.iloc[0:0], names=names, lang="en")
     assert empty.data == "_No data to chart here._"  # a sentence, not an empty frame
+
+
+def test_names_on_balanced_lines_fit_a_width():
+    assert charts.balanced_lines("Có tiềm năng trung thành", 12) == "Có tiềm năng<br>trung thành"
+    assert charts.balanced_lines("Đã mất", 12) == "Đã mất"
+    assert charts.balanced_lines("Khách hàng xuất sắc", 12) == "Khách hàng<br>xuất sắc"
+    assert max(len(line) for line in charts.balanced_lines(
+        "Có tiềm năng trung thành", 10).split("<br>")) <= 10  # three lines when two do not fit
+
+
+def test_the_segment_trend_draws_each_month_on_its_months_tick():
+    """A month end's point sat a month right of its tick ("10/2026" is the 1st of October; the
+    31st is next to "11/2026"): each point is drawn at the first of its month."""
+    from helpers.pages.migration import charts as migration_charts
+
+    trend = pd.DataFrame({"month_end": ["2026-09-30", "2026-10-31"] * 2,
+                          "segment": ["a", "a", "b", "b"], "customers": [1, 2, 3, 4],
+                          "share": [0.25, 1 / 3, 0.75, 2 / 3]})
+    fig = migration_charts.segment_trend(trend, order=["a", "b"], labels={"a": "A", "b": "B"},
+                                         colors={}, lang="vi")
+    assert [str(x)[:10] for x in fig.data[0].x] == ["2026-09-01", "2026-10-01"]
+    assert fig.layout.xaxis.tickformat == "%m/%Y" and fig.layout.xaxis.hoverformat == "%m/%Y"
+
+
+def test_sankey_names_stand_outside_the_flows_with_room_between_them():
+    """Each node's name beside its column (left of the first, right of the second), never
+    inside where the two columns' names met on a phone; consecutive names far enough apart for
+    their lines, and the nodes where plotly will draw them."""
+    from helpers.pages.migration import charts as migration_charts
+
+    order = ["champions", "loyal", "potential", "new", "lost"]
+    labels = {"champions": "Khách hàng xuất sắc", "loyal": "Khách hàng trung thành",
+              "potential": "Có tiềm năng trung thành", "new": "Khách hàng mới", "lost": "Đã mất"}
+    rows = [("champions", "champions", 900), ("champions", "loyal", 100), ("loyal", "loyal", 500),
+            ("potential", "new", 3), ("new", "potential", 2), ("lost", "lost", 1200),
+            ("(new)", "new", 40)]
+    matrix = pd.DataFrame(rows, columns=["from_segment", "to_segment", "customers"])
+    fig = migration_charts.migration_sankey(matrix, order=order, labels=labels, colors={},
+                                            lang="vi")
+    sankey = fig.data[0]
+    assert set(sankey.node.label) == {""} and sankey.arrangement == "fixed"
+    notes = fig.layout.annotations
+    assert len(notes) == len(sankey.node.x) == 6 + 5  # "(mới trong kỳ)" on the left
+    inner = migration_charts.SANKEY_HEIGHT - migration_charts.SANKEY_MARGIN["t"] \
+        - migration_charts.SANKEY_MARGIN["b"]
+    for side in ("left", "right"):
+        column = [a for a in notes if a.xanchor == ("right" if side == "left" else "left")]
+        for a, b in zip(column, column[1:]):
+            lines = (a.text.count("<br>") + 1 + b.text.count("<br>") + 1) / 2
+            assert (a.y - b.y) * inner >= lines * migration_charts.SANKEY_LINE - 0.01
+    # the nodes' own heights fit their slots: plotly's scale for the padding chosen
+    pad, (left, right) = migration_charts.sankey_positions([[1000, 500, 3, 2, 1240],
+                                                            [900, 600, 2, 43, 1200]],
+                                                           [[2] * 5, [2] * 5], inner)
+    assert all(0 < y < 1 for y in left + right) and left == sorted(left) and pad >= 8
