@@ -29,3 +29,15 @@ def test_counts_shares_and_changes():
     assert percent(0.127, "vi", 1) == "12,7%" and percent(0.127, "en", 1) == "12.7%"
     assert signed_percent_points(-0.025, "vi") == "\u22122,5\u00a0điểm %"
     assert signed_percent_points(0.0001, "en") == "0.0\u00a0pp"  # no sign on a change of nothing
+
+
+def test_a_value_that_rounds_to_nothing_has_no_sign():
+    """Page 05 showed '-0,0%' and 'chênh -0,0 điểm %' for a campaign with no effect."""
+    from helpers.kit.formatting import signed_points
+
+    assert percent(-0.00004, "vi", 1) == "0,0%" and percent(-0.00004, "en", 1) == "0.0%"
+    assert percent(-0.004, "vi") == "0%" and percent(-0.05, "vi") == "-5%"
+    assert number(-0.04, "vi", 1) == "0,0" and number(-0.4, "en") == "0"
+    assert number(-1234.5, "vi", 1) == "-1.234,5"  # a real negative keeps its sign
+    assert signed_points(-0.00004, "vi") == "0,0" and signed_points(-0.029, "vi") == "\u22122,9"
+    assert signed_points(0.028, "en") == "+2.8"

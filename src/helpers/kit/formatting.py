@@ -34,30 +34,44 @@ def money(value, lang: str = "vi", currency: str = "VND") -> str:
     return "\u2212" + shown[1:] if shown.startswith("-") else shown
 
 
+def _no_negative_zero(shown: str) -> str:
+    """A value that rounds to nothing has no sign: '0,0', never '-0,0' (or '-0,0%')."""
+    if shown.startswith("-") and not any(ch in "123456789" for ch in shown):
+        return shown[1:]
+    return shown
+
+
 def number(value, lang: str = "vi", digits: int = 0) -> str:
     if _missing(value):
         return "–"
     fmt = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(value, format=fmt, locale=LOCALES[lang])
+    return _no_negative_zero(format_decimal(value, format=fmt, locale=LOCALES[lang]))
 
 
 def percent(value, lang: str = "vi", digits: int = 0) -> str:
-    """0.1234 -> '12%' (or '12,3%' with digits=1 in Vietnamese)."""
+    """0.1234 -> '12%' (or '12,3%' with digits=1 in Vietnamese); -0.0001 -> '0,0%'."""
     if _missing(value):
         return "–"
     fmt = "#,##0" + ("." + "0" * digits if digits else "") + "%"
-    return format_percent(value, format=fmt, locale=LOCALES[lang])
+    return _no_negative_zero(format_percent(value, format=fmt, locale=LOCALES[lang]))
+
+
+def signed_points(value, lang: str = "vi", digits: int = 1) -> str:
+    """A change in a share in percentage points, without the unit: '+2,5', '−2,5', '0,0'
+    (never '-0,0'); for a sentence that names the unit once ('từ −2,9 đến +2,8 điểm %')."""
+    if _missing(value):
+        return "–"
+    shown = round(abs(float(value)) * 100, digits)
+    sign = "" if shown == 0 else ("+" if value > 0 else "\u2212")
+    return f"{sign}{number(shown, lang, digits)}"
 
 
 def signed_percent_points(value, lang: str = "vi", digits: int = 1) -> str:
     """A change in a share: +2,5 điểm % / +2.5 pp."""
     if _missing(value):
         return "–"
-    unit = pick(lang, "điểm %", "pp")
-    shown = round(abs(float(value)) * 100, digits)
     # a change that rounds to nothing has no sign: "0,0 điểm %", never "+0,0" or "−0,0"
-    sign = "" if shown == 0 else ("+" if value > 0 else "−")
-    return f"{sign}{number(shown, lang, digits)}\u00a0{unit}"
+    return f"{signed_points(value, lang, digits)}\u00a0{pick(lang, 'điểm %', 'pp')}"
 
 
 def mask_name(name) -> str:

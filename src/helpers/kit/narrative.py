@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 from IPython.display import HTML, Markdown
 
@@ -244,6 +246,18 @@ WINDOW_LABELS = {
     "8-14d": ("Mua 8–14 ngày trước", "Bought 8–14 days ago"),
     "15-28d": ("Mua 15–28 ngày trước", "Bought 15–28 days ago"),
 }
+
+
+def window_label(key, lang: str = "vi") -> str:
+    """A repurchase window by its words: '1-7d' -> 'Mua 1–7 ngày trước' / 'Bought 1–7 days ago'
+    (a shop's own window, '29-60d', read the same way; a key that is no window stays as it is)."""
+    if key in WINDOW_LABELS:
+        return pick(lang, *WINDOW_LABELS[key])
+    found = re.fullmatch(r"(\d+)-(\d+)d", str(key))
+    if not found:
+        return str(key)
+    low, high = found.groups()
+    return pick(lang, f"Mua {low}–{high} ngày trước", f"Bought {low}–{high} days ago")
 
 
 def missing(name: str, notebook: str, *, lang: str = "vi") -> Markdown:

@@ -68,7 +68,7 @@ PAGE_TEXTS = {'00.title': {'vi': '# Báo cáo tháng cho quản lý\n'
               'en': '# Loyalty tiers\n'
                     '> Who is in which tier by spend, who is close to the next one, who moved up '
                     'or down, and whose birthday is next month.'},
- '04.1': {'vi': '## Thành viên ở hạng nào?', 'en': '## Who is in which tier?'},
+ '04.1': {'vi': '## Khách ở hạng nào?', 'en': '## Who is in which tier?'},
  '04.2': {'vi': '## Ai lên hạng, ai xuống hạng?', 'en': '## Who moved up or down?'},
  '04.3': {'vi': '## Ai sắp lên hạng?', 'en': '## Who is close to the next tier?'},
  '04.4': {'vi': '## Danh sách chăm sóc\n'

@@ -6,7 +6,7 @@ import pandas as pd
 from IPython.display import HTML, Markdown
 
 from helpers.kit.formatting import number, percent
-from helpers.kit.narrative import cohort_name, day, html_table
+from helpers.kit.narrative import cohort_name, day, html_table, window_label
 from helpers.kit.texts import pick
 from helpers.pages.cohorts.compute import is_period_complete, period_of
 
@@ -73,7 +73,11 @@ def window_counts(windows: pd.DataFrame, *, lang: str = "vi") -> HTML:
              .reindex(columns=["one_time", "repeat"], fill_value=0).reset_index())
     order = sorted(table.window_key, key=lambda k: int(k.split("-")[0]))
     table = table.set_index("window_key").loc[order].reset_index()
-    table.columns = [pick(lang, "Cửa sổ (ngày trước)", "Window (days before)"),
+    # the window by its words (Mua 1–7 ngày trước), never its key (1-7d); counts as 1.259
+    table["window_key"] = [window_label(k, lang) for k in table.window_key]
+    for column in ("one_time", "repeat"):
+        table[column] = [number(v, lang) for v in table[column]]
+    table.columns = [pick(lang, "Lần mua cuối", "Last purchase"),
                      pick(lang, "Khách mua 1 lần", "One-time buyers"),
                      pick(lang, "Khách mua nhiều lần", "Repeat buyers")]
     return html_table(table)

@@ -36,9 +36,14 @@ def migration_headlines(h: dict, *, as_of_from, as_of_to, lang: str = "vi",
               f"{number(h['prospects_who_bought'], lang)} earlier sign-ups made a first purchase."),
     ]
     if sources:
-        how = ", ".join(f"{d}: {pick(lang, 'ảnh chụp đã lưu' if s == 'snapshot' else 'tính lại từ dữ liệu', 'stored snapshot' if s == 'snapshot' else 'computed from the data')}"
-                        for d, s in sources.items())
-        items.append(pick(lang, f"Nguồn phân nhóm: {how}.", f"Segments from: {how}."))
+        how = "; ".join(
+            f"{d}: " + (pick(lang, "theo kết quả đã lưu khi chạy tháng đó",
+                             "as saved when that month was run") if s == "snapshot"
+                        else pick(lang, "tính lại từ dữ liệu đơn hàng",
+                                  "computed again from the orders"))
+            for d, s in sources.items())
+        items.append(pick(lang, f"Nhóm của khách ở mỗi ngày: {how}.",
+                          f"Each date's segments: {how}."))
     return Markdown("\n".join(f"- {i}" for i in items))
 
 

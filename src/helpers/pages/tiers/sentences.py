@@ -8,7 +8,7 @@ from IPython.display import HTML, Markdown
 from helpers.kit.formatting import number
 from helpers.kit.narrative import LIST_LABELS, WINDOW_LABELS, day, html_table
 from helpers.kit.safe_text import md_labels, md_text
-from helpers.kit.texts import CHANNEL_NAMES, pick
+from helpers.kit.texts import CHANNEL_NAMES, pick, t
 
 
 def loyalty_headlines(summary: pd.DataFrame, *, names: dict[str, str], as_of, reranking,
@@ -17,22 +17,30 @@ def loyalty_headlines(summary: pd.DataFrame, *, names: dict[str, str], as_of, re
     total = int(summary.members.sum())
     names = md_labels(names)  # a loyalty file's words: text, never Markdown
     parts = ", ".join(f"{names[r.tier]} {number(r.members, lang)}" for r in summary.itertuples())
+    # "thành viên" is the name of a tier in many shops (params/loyalty.yaml): everyone in the
+    # programme is "khách", so a tier's name never reads as all members
+    gap, upper = md_text(t("gap_to_next", lang)), md_text(t("next_tier", lang))
+    close_list = md_text(pick(lang, *LIST_LABELS["close_to_next"]))
     items = [
-        pick(lang, f"**{number(total, lang)} thành viên** tính đến {day(as_of, lang)}: {parts}.",
-              f"**{number(total, lang)} members** as of {day(as_of, lang)}: {parts}."),
+        pick(lang, f"**{number(total, lang)} khách có hạng** tính đến {day(as_of, lang)}: {parts}.",
+              f"**{number(total, lang)} customers hold a tier** as of {day(as_of, lang)}: {parts}."),
         pick(lang, f"So với cuối tháng trước: **{number(summary.upgraded.sum(), lang)} lên hạng**, "
                     f"**{number(summary.downgraded.sum(), lang)} xuống hạng**, "
-                    f"{number(summary.new_members.sum(), lang)} thành viên mới.",
+                    f"{number(summary.new_members.sum(), lang)} khách mới có hạng.",
               f"Since last month end: **{number(summary.upgraded.sum(), lang)} upgraded**, "
               f"**{number(summary.downgraded.sum(), lang)} downgraded**, "
-              f"{number(summary.new_members.sum(), lang)} new members."),
-        pick(lang, f"**{number(summary.close_to_next.sum(), lang)} thành viên sắp lên hạng**: "
-                    f"nhắn họ \"chỉ cần mua thêm X để lên hạng\".",
-              f"**{number(summary.close_to_next.sum(), lang)} members are close to the next tier**:"
-              f" tell them \"spend X more to reach it\"."),
-        pick(lang, f"{number(summary.will_drop.sum(), lang)} thành viên sẽ bị hạ hạng vào kỳ xét "
+              f"{number(summary.new_members.sum(), lang)} new in the programme."),
+        pick(lang, f"**{number(summary.close_to_next.sum(), lang)} khách sắp lên hạng**: nhắn mỗi "
+                    f"người số tiền của chính họ, ở cột “{gap}” và “{upper}” của danh sách "
+                    f"“{close_list}”, ví dụ “Chỉ cần mua thêm *(số tiền còn thiếu)* là bạn lên "
+                    f"hạng *(hạng kế tiếp)*”.",
+              f"**{number(summary.close_to_next.sum(), lang)} customers are close to the next "
+              f"tier**: tell each one their own amount, from the “{gap}” and “{upper}” columns "
+              f"of the “{close_list}” list, e.g. “Spend *(the amount)* more to reach *(next "
+              f"tier)*”."),
+        pick(lang, f"{number(summary.will_drop.sum(), lang)} khách sẽ bị hạ hạng vào kỳ xét "
                     f"hạng {reranking} nếu không mua thêm.",
-              f"{number(summary.will_drop.sum(), lang)} members will drop a tier at the "
+              f"{number(summary.will_drop.sum(), lang)} customers will drop a tier at the "
               f"{reranking} re-ranking unless they buy again."),
     ]
     return Markdown("\n".join(f"- {i}" for i in items))
@@ -66,6 +74,6 @@ def tier_review(members: pd.DataFrame, names: dict[str, str], *, lang: str = "vi
     close = int(members.close_to_next.astype(str).str.lower().eq("true").sum())
     return Markdown(pick(
         lang, f"- {parts}.\n- {number(up, lang)} lên hạng, {number(down, lang)} xuống hạng trong "
-              f"tháng; **{number(close, lang)} thành viên sắp lên hạng** nên được nhắc.",
+              f"tháng; **{number(close, lang)} khách sắp lên hạng** nên được nhắc.",
         f"- {parts}.\n- {number(up, lang)} upgraded, {number(down, lang)} downgraded this month; "
-        f"**{number(close, lang)} members are close to the next tier** and worth a nudge."))
+        f"**{number(close, lang)} customers are close to the next tier** and worth a nudge."))
