@@ -55,7 +55,9 @@ def write_migration_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path,
         build_contact_lists(con, table, "list_name")
         counts.append(contact_list_counts(con).df())
         # the most valuable movers first: the win-back list is worked from the top
-        sheet = (list_labels or {}).get(name) or name.replace("_", " ")
+        # the scheme's name for the list (movers_label); without one, words, never the key
+        sheet = (list_labels or {}).get(name) or ("Khách chuyển nhóm" if lang == "vi"
+                                                  else "Customers who moved")
         person = PersonList(columns=MOVERS_PERSON_COLUMNS, lang=lang, segments=labels,
                             sheets={name: sheet})
         files += write_contact_lists(con, output_dir / "movers", file_name="{key}.csv",
