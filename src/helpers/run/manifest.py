@@ -37,6 +37,15 @@ def portable_path(text: str | Path, *, folders: tuple[Path, ...] = ()) -> str:
     return PurePosixPath(path).name or "."
 
 
+def project_path(path: str | Path) -> str:
+    """A path for a message on this machine's console: from the project folder when inside it
+    (params/monthly.yaml), whole otherwise."""
+    try:
+        return Path(path).resolve().relative_to(PROJECT_ROOT.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def _text(value: str, folders: tuple[Path, ...]) -> str:
     if ABSOLUTE.fullmatch(value):
         return portable_path(value, folders=folders)

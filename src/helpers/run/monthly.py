@@ -64,7 +64,7 @@ from helpers.run.archive import zip_month
 from helpers.run.failed import keep_failed, safe_message
 from helpers.run.inputs import InputsChanged, InputVersion
 from helpers.run.kernels import Interrupted, IpcKernelManager, stop_on_signals  # noqa: F401
-from helpers.run.manifest import portable, portable_path
+from helpers.run.manifest import portable, project_path
 from helpers.run.preflight import check_dependent
 from helpers.run.whatif import WhatIf, decide
 
@@ -263,7 +263,7 @@ def run_month(as_of: date, *, params_files: list[Path], reports_dir: Path = REPO
     layered, layered_source = load_params(list(what_if_files or []))
     params = own | layered | dict(extra or {})
     source = source | layered_source | {k: "--set" for k in (extra or {})}
-    source = {k: portable_path(v) if isinstance(v, Path) else v for k, v in source.items()}
+    source = {k: project_path(v) if isinstance(v, Path) else v for k, v in source.items()}
     bad = RUNNER_KEYS & set(params)
     if bad:
         raise ParamError(f"{', '.join(sorted(bad))} is set by the runner (--as-of; the month's "
