@@ -107,6 +107,8 @@ def test_the_cli_names_the_key_of_a_vn4_run_and_publishes_nothing(tmp_path, ran,
     ({"grain": "day"}, "grain = 'day'"),
     ({"next_campaign_target": "", "next_campaign_key": "tet-2027"}, "next_campaign_target is empty"),
     ({"as_of_from": "2026-11-30"}, "as_of_from = 2026-11-30"),
+    ({"as_of_to": "2026-09-30"}, "as_of_to = 2026-09-30"),
+    ({"as_of_from": "31/13/2026"}, "as_of_from = '31/13/2026' is not a date"),
 ])
 def test_every_dependent_value_is_refused_before_any_notebook(shop, ran, extra, said):
     files, reports = shop

@@ -115,6 +115,16 @@ def check_dependent(params: dict, source: dict, as_of: date) -> list[str]:
                           f"{' and '.join(missing)}, not found on this machine: install them, "
                           f"or run with engine: duckdb")
 
+    if params.get("as_of_to"):
+        try:
+            later = parse_date(params["as_of_to"], "as_of_to")
+            if later != as_of:
+                errors.append(f"as_of_to = {later} ({_where(source, 'as_of_to')}): the monthly "
+                              f"run ends the migration on its own date, --as-of {as_of}; remove "
+                              f"as_of_to from the params file, or run with --as-of {later}")
+        except ParamError as exc:
+            errors.append(str(exc))
+
     if params.get("as_of_from"):
         try:
             earlier = parse_date(params["as_of_from"], "as_of_from")
