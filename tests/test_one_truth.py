@@ -150,10 +150,10 @@ def test_every_action_count_on_page_00_is_the_count_its_page_gives(published):
                 assert n == number(row[channel]), (key, channel)
     if "close_to_next" in shown:
         assert customers_of(shown["close_to_next"]) == number(
-            p["04"].find(rf"{N} thành viên sắp lên hạng")[0])
+            p["04"].find(rf"{N} (?:khách|thành viên) sắp lên hạng")[0])
     if "will_drop" in shown:
         assert customers_of(shown["will_drop"]) == number(
-            p["04"].find(rf"{N} thành viên sẽ bị hạ hạng")[0])
+            p["04"].find(rf"{N} (?:khách|thành viên) sẽ bị hạ hạng")[0])
     windows = [k for k in ("repurchase_1_7", "repurchase_8_14", "repurchase_15_28") if k in shown]
     if windows:
         table = p["03"].table("Khách mua 1 lần")
@@ -212,13 +212,13 @@ def test_every_other_figure_page_00_repeats_is_its_page_s(published):
     assert (cohort, rate) == p["03"].find(rf"khách mua lần đầu vào (\S+), {N}% mua lại ngay")
     assert (count, mean) == p["03"].find(rf"Trung bình (\d+) nhóm gần nhất: {N}%")
     # tiers: members per tier, moves and those close to the next tier, as page 04 says them
-    members, parts = review.find(rf"Hạng của {N} khách: ([^.]+(?:\.\d+[^.]*)*)\. ")
-    assert (members, parts) == p["04"].find(rf"{N} thành viên tính đến \S+: "
+    members, parts = review.find(rf"{N} khách có hạng: ([^.]+(?:\.\d+[^.]*)*)\. ")
+    assert (members, parts) == p["04"].find(rf"{N} (?:khách có hạng|thành viên) tính đến \S+: "
                                             rf"([^.]+(?:\.\d+[^.]*)*)\. ")
     assert review.find(rf"{N} lên hạng, {N} xuống hạng") == \
-        p["04"].find(rf"{N} lên hạng, {N} xuống hạng")
-    assert review.find(rf"{N} thành viên sắp lên hạng") == \
-        p["04"].find(rf"{N} thành viên sắp lên hạng")
+        p["04"].find(rf"{N} lên hạng,? {N} xuống hạng")
+    assert review.find(rf"{N} khách sắp lên hạng") == \
+        p["04"].find(rf"{N} (?:khách|thành viên) sắp lên hạng")
     # campaigns: each sentence page 00 shows is page 05's, word for word
     said = BeautifulSoup(review.section_html("campaigns"), "html.parser").find_all("li")
     assert said
@@ -406,6 +406,7 @@ def test_the_review_s_other_comparisons_say_a_partial_month():
                             "close_to_next": ["true", "false"]})
     tiers = sentences.tier_review(members, {"a": "A", "b": "B"}, period=period).data
     assert "So với ngày 30/11/2026 (5 ngày trước): 1 lên hạng" in tiers
+    assert "**2 khách có hạng**: A 1, B 1" in tiers and "thành viên" not in tiers
     changes = pd.DataFrame({"segment": ["x"], "share_now": [0.5], "share_before": [0.4],
                             "change": [0.1]})
     table = sentences.segment_change_table(changes, {"x": "X"}, period=period).data

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from IPython.display import HTML, Markdown
 
-from helpers.kit.formatting import money, number, percent
+from helpers.kit.formatting import money, number, percent, signed_percent_points, signed_points
 from helpers.kit.narrative import html_table
 from helpers.kit.safe_text import md_text, shown_text
 from helpers.kit.texts import channel_name, pick, t
@@ -21,7 +21,8 @@ def campaign_sentences(results: pd.DataFrame, *, lang: str = "vi") -> Markdown:
                               "No campaign started on or before the as-of date."))
     lines = []
     for r in totals.itertuples():
-        pp = lambda v: f"{v * 100:+.1f}".replace(".", "," if lang == "vi" else ".")  # noqa: E731
+        # a change in points with its sign: '+2,5', '−2,5', never '-0,0'
+        pp = lambda v: signed_points(v, lang)  # noqa: E731
         interval = pick(lang, f"khoảng tin cậy 95%: {pp(r.uplift_ci_low)} đến {pp(r.uplift_ci_high)} điểm %",
                          f"95% interval {pp(r.uplift_ci_low)} to {pp(r.uplift_ci_high)} pp")
         verdict = plain_verdict(r, lang)
@@ -65,10 +66,10 @@ def campaign_table(results: pd.DataFrame, *, labels: dict[str, str], lang: str =
         pick(lang, "Mua (gửi)", "Bought (sent)"): [percent(v, lang, 1) for v in frame.treated_rate],
         pick(lang, "Mua (đối chứng)", "Bought (holdout)"): [percent(v, lang, 1)
                                                              for v in frame.holdout_rate],
-        "Uplift": [percent(v, lang, 1) for v in frame.uplift],
+        t("uplift", lang): [signed_percent_points(v, lang) for v in frame.uplift],
         pick(lang, "DT tăng thêm", "Incr. revenue"): [money(v, lang)
                                                        for v in frame.incremental_revenue],
-        "ROI": [number(v, lang, 1) if pd.notna(v) else "–" for v in frame.roi],
+        t("roi", lang): [number(v, lang, 1) if pd.notna(v) else "–" for v in frame.roi],
     })
     return html_table(table)
 

@@ -363,12 +363,12 @@ def tier_review(members: pd.DataFrame, names: dict[str, str], *, period: ReviewP
     down = int((members.tier_change == "down").sum())
     close = int(members.close_to_next.astype(str).str.lower().eq("true").sum())
     since = period.since(lang)
+    since = since[0].upper() + since[1:]
+    # as page 04 says it: "Thành viên" is a tier's name in many shops, everyone is "khách"
     return Markdown(pick(
-        lang, f"- Hạng của {number(len(members), lang)} khách: {parts}.\n"
-              f"- {since[0].upper() + since[1:]}: {number(up, lang)} lên hạng, "
-              f"{number(down, lang)} xuống hạng; **{number(close, lang)} thành viên sắp lên hạng** "
-              f"nên được nhắc.",
-        f"- Tiers of {number(len(members), lang)} customers: {parts}.\n"
-        f"- {since[0].upper() + since[1:]}: {number(up, lang)} upgraded, {number(down, lang)} "
-        f"downgraded; **{number(close, lang)} members are close to the next tier** and worth a "
-        f"nudge."))
+        lang, f"- **{number(len(members), lang)} khách có hạng**: {parts}.\n"
+              f"- {since}: {number(up, lang)} lên hạng, {number(down, lang)} xuống hạng; "
+              f"**{number(close, lang)} khách sắp lên hạng** nên được nhắc.",
+        f"- **{number(len(members), lang)} customers hold a tier**: {parts}.\n"
+        f"- {since}: {number(up, lang)} upgraded, {number(down, lang)} downgraded; "
+        f"**{number(close, lang)} customers are close to the next tier** and worth a nudge."))
