@@ -336,3 +336,20 @@ def test_the_fading_list_shows_the_chance_as_a_percent_and_a_double_as_money(sho
     assert head["Khả năng còn mua"].number_format == "0%"
     assert head["Doanh thu dự kiến"].value == 1234567.8
     assert head["Doanh thu dự kiến"].number_format == '#,##0\\ "₫"'
+
+
+def test_a_number_excel_cannot_read_is_left_empty(con, tmp_path):
+    """A model's NaN or infinity would be <v>nan</v>: a file Excel refuses to open."""
+    con.execute("create table t as select * from (values ('a', 'nan'::double, 'inf'::double), "
+                "('b', 0.5, 2e6)) t(customer_id, p_alive, expected_revenue)")
+    path, _ = xlsx.write_xlsx(con, {"t": ("select * from t", {})}, tmp_path / "t.xlsx",
+                              as_of=AS_OF, formats={"p_alive": "percent",
+                                                    "expected_revenue": "money"})
+    rows = rows_of(openpyxl.load_workbook(path).worksheets[0])
+    assert rows[1:] == [("a", None, None), ("b", 0.5, 2_000_000)]
+    with pytest.raises(ValueError, match="unknown column format"):
+        xlsx.write_xlsx(con, {"t": ("select * from t", {})}, tmp_path / "u.xlsx", as_of=AS_OF,
+                        formats={"p_alive": "percentage"})
+    with pytest.raises(ValueError, match="invalid ordering"):
+        xlsx.write_xlsx(con, {"t": ("select * from t", {})}, tmp_path / "u.xlsx", as_of=AS_OF,
+                        order_by="customer_id; drop table t")

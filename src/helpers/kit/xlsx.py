@@ -145,7 +145,9 @@ def _cell_sql(name: str, kind: str, letter: str, shown: str | None = None,
     else:
         # text is an inline string, never a formula: "=1+2" is shown as written, not run
         body = f"{ref} t=\"inlineStr\"><is><t>' || xlsx_text({col}) || '</t></is></c>'"
-    return f"case when {col} is null then '' else {body} end"
+    # NaN and infinity are no number Excel reads (a <v>nan</v> makes the file unreadable)
+    empty = f"{col} is null" + (f" or not isfinite({col})" if kind in ("DOUBLE", "FLOAT") else "")
+    return f"case when {empty} then '' else {body} end"
 
 
 def _width_sql(name: str, kind: str, shown: str | None) -> str:
@@ -160,7 +162,8 @@ def _width_sql(name: str, kind: str, shown: str | None) -> str:
         return "5"
     if kind.startswith("DECIMAL") or (kind in NUMBER_TYPES and shown in ("money", "integer")):
         # digits, a thousands mark every three, a minus, and " ₫"
-        digits = (f"coalesce(max(length(cast(cast(round(abs({col})) as hugeint) as varchar))), 1)")
+        digits = (f"coalesce(max(length(cast(try_cast(round(abs({col})) as hugeint) "
+                  f"as varchar))), 1)")
         extra = 2 if shown != "integer" else 0
         return f"({digits} + ({digits} - 1) // 3 + 1 + {extra})"
     if kind in NUMBER_TYPES:
