@@ -280,10 +280,16 @@ def run_month(as_of: date, *, params_files: list[Path], reports_dir: Path = REPO
         errors.append(str(exc))
     if not errors:  # values that depend on another, once each has its own form
         errors += check_dependent(params, source, as_of)
+    try:  # an as-of after today is refused
+        check_as_of(as_of, today=today or shop_today(params.get("shop_tz")))
+    except ParamError as exc:
+        errors.append(str(exc))
+    try:  # where the run is published: the managers' month, or a what-if beside it
+        what_if = decide(own, layered | dict(extra or {}), name=name, publish=publish)
+    except ParamError as exc:
+        errors.append(str(exc))
     if errors:
         raise ParamError("parameters rejected before running anything:\n  " + "\n  ".join(errors))
-    check_as_of(as_of, today=today or shop_today(params.get("shop_tz")))
-    what_if = decide(own, layered | dict(extra or {}), name=name, publish=publish)
     file_mode = params.get("file_mode")
 
     jobs = default_jobs() if jobs is None else jobs
