@@ -180,11 +180,13 @@ class Explorer:
     def _build_controls(self) -> None:
         r = self.run
         style = {"description_width": "120px"}
-        cuts = {k: w.Text(value=cuts_text(DEFAULT_CUTS[k], r.lang), style=style)
+        wide = w.Layout(width="460px")  # a scheme's description, four cut points in millions
+        cuts = {k: w.Text(value=cuts_text(DEFAULT_CUTS[k], r.lang), style=style, layout=wide)
                 for k in DEFAULT_CUTS}
         self.controls = {
             "as_of": w.DatePicker(value=r.as_of, style=style),
-            "scheme": w.Dropdown(options=_scheme_options(r.lang), value=r.scheme, style=style),
+            "scheme": w.Dropdown(options=_scheme_options(r.lang), value=r.scheme, style=style,
+                                 layout=wide),
             "window": w.Dropdown(options=[(n, n) for n in WINDOWS],
                                  value=r.window_days if r.window_days in WINDOWS else ALL_HISTORY,
                                  style=style),
@@ -199,11 +201,13 @@ class Explorer:
             "descending": w.Checkbox(value=True),
             "page": w.BoundedIntText(value=1, min=1, max=1, style=style),
             "compare": w.Dropdown(options=available_schemes(), value="vn4"
-                                  if "vn4" in available_schemes() else r.scheme, style=style),
+                                  if "vn4" in available_schemes() else r.scheme, style=style,
+                                  layout=wide),
             "lookup": w.Text(style=style),
         }
-        self.buttons = {"export": w.Button(icon="download", button_style="primary"),
-                        "lookup": w.Button(icon="search")}
+        fit = w.Layout(width="auto")  # the label whole, in either language
+        self.buttons = {"export": w.Button(icon="download", button_style="primary", layout=fit),
+                        "lookup": w.Button(icon="search", layout=fit)}
         self._tabs = None
         self._heading = w.HTML()
         self._cuts_lang = r.lang  # the language the cut points' texts are written in

@@ -36,7 +36,7 @@ FACTOR_NAMES = {"rfm": ("R, F và M", "R, F and M"), "rf": ("R và F", "R and F"
                 "rm": ("R và M", "R and M"), "fm": ("F và M", "F and M")}
 LANG_NAMES = [("Tiếng Việt", "vi"), ("English", "en")]
 TAB_TITLES = [("Các nhóm", "Segments"), ("R × FM", "R × FM"), ("Khách hàng", "Customers"),
-              ("So sánh cách phân nhóm", "Compare schemes"), ("Tra cứu khách", "Customer lookup")]
+              ("So sánh hai cách", "Compare schemes"), ("Tra cứu khách", "Customer lookup")]
 BUTTON_LABELS = {"export": ("Xuất danh sách đang xem", "Export this selection"),
                  "lookup": ("Tra cứu", "Look up")}
 LOOKUP_HINT = ("mã khách, số điện thoại hoặc email", "customer id, phone or e-mail")
