@@ -309,7 +309,7 @@ def test_an_empty_list_is_said_without_a_link_and_a_full_one_links_its_xlsx(tmp_
     vi = sentences.actions_list(shown, lang="vi").data
     en = sentences.actions_list(shown, lang="en").data
     assert "<b>Giữ chân khách sắp xuống hạng</b>: không có khách nào tháng này." in vi
-    assert "<b>Keep members about to drop a tier</b>: no customers this month." in en
+    assert "<b>Keep customers about to drop a tier</b>: no customers this month." in en
     assert re.findall(r"href='([^']+)'", vi) == ["movers/win_back.xlsx"]
     assert "will_drop" not in vi  # no link, no file name for an empty list
     assert "3 khách; gửi được: SMS 2, Zalo ZNS 0, Email 0" in vi

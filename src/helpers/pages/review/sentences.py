@@ -14,8 +14,9 @@ from helpers.pages.review.period import ReviewPeriod
 
 ACTION_LABELS = {
     "win_back": ("Giành lại khách giá trị vừa tụt nhóm", "Win back valuable customers who slipped"),
-    "close_to_next": ("Nhắc khách sắp lên hạng thành viên", "Nudge members close to the next tier"),
-    "will_drop": ("Giữ chân khách sắp xuống hạng", "Keep members about to drop a tier"),
+    # "thành viên" is a tier's name in many shops: the people are "khách", as page 04 says
+    "close_to_next": ("Nhắc khách sắp lên hạng", "Nudge customers close to the next tier"),
+    "will_drop": ("Giữ chân khách sắp xuống hạng", "Keep customers about to drop a tier"),
     "repurchase_1_7": ("Mời mua lại: khách mua 1–7 ngày trước",
                        "Invite back: bought 1–7 days ago"),
     "repurchase_8_14": ("Mời mua lại: khách mua 8–14 ngày trước",
