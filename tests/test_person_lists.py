@@ -24,6 +24,7 @@ from helpers.pages.cohorts import files as cohorts_files
 from helpers.pages.migration import files as migration_files
 from helpers.pages.tiers import compute as loyalty
 from helpers.pages.tiers import files as tiers_files
+from helpers.pages.value import files as value_files
 
 AS_OF = date(2026, 3, 31)
 LONG_NAME = "Nguyễn Thị Thu Hương Một Cái Tên Rất Dài Để Xem Cột Có Đủ Rộng Không Nhé"
@@ -313,8 +314,6 @@ def test_a_language_the_lists_are_not_written_in_is_refused(shop, tmp_path):
 
 def test_the_fading_list_shows_the_chance_as_a_percent_and_a_double_as_money(shop, tmp_path):
     """The call page 06 makes (pages/value/files.py): a model's DOUBLE revenue is money too."""
-    from helpers.pages.value import files as value_files
-
     scheme(shop, "vi")
     shop.execute("""create or replace table fading as
         select customer_id, name, phone, email, consent_sms, consent_zalo, consent_email,
