@@ -1,4 +1,5 @@
-"""The sample shop looks like a real one: mostly one-time buyers, heavy-tailed spend, determinism."""
+"""The sample shop looks like a real one: many one-time buyers, heavy-tailed spend, determinism,
+no order after the day it is made, and the true parameters it was made with."""
 
 from __future__ import annotations
 
@@ -70,7 +71,9 @@ def test_shape_of_a_real_shop(sample):
                (select count(*) from lines where status = 'cancelled')
         from r
     """).fetchone()
-    assert 0.60 <= one_time <= 0.80, "60-80% of buyers buy once"
+    # a third of buyers leave after their first purchase (MBG/NBD, a / (a + b) = 0.36), more
+    # never came back by the end: about 45% at 5 lines a customer
+    assert 0.40 <= one_time <= 0.80, "40-80% of buyers buy once"
     assert top20 >= 0.6, "the top 20% of customers carry most revenue"
     assert top5 >= 0.3, "a few percent carry a large share"
     assert 0.05 <= multi_line <= 0.15, "about 10% of orders have several lines"
@@ -123,3 +126,40 @@ def test_a_large_shop_is_made_in_units_with_the_same_bytes_at_any_chunk_size(tmp
     dated = lines.order_date.iloc[:-4]
     assert (dated.values[:-1] <= dated.values[1:]).all()
     assert lines.customer_id.dropna().str.slice(2).astype(int).max() > 6_000  # unit 3 bought
+
+
+def test_no_order_is_dated_after_the_day_the_sample_is_made(tmp_path):
+    """Made on 6 December for as-of 30 November: the history stops on 6 December (not on the
+    20th), and November is complete."""
+    from datetime import date
+
+    today = date(2026, 12, 6)
+    sample_data.generate(tmp_path, customers=3_000, orders=15_000, seed=3,
+                         as_of=date(2026, 11, 30), today=today)
+    import pandas as pd
+
+    orders = pd.read_csv(tmp_path / "orders.csv", dtype=str)
+    days = pd.to_datetime(orders.order_date, format="%Y-%m-%d %H:%M:%S", errors="coerce").dt.date
+    signups = pd.to_datetime(pd.read_csv(tmp_path / "customers.csv", dtype=str).signup_date)
+    assert days.max() == today and signups.max().date() <= today
+    in_last_week = days.between(date(2026, 11, 24), date(2026, 11, 30)).sum()
+    assert in_last_week > 50  # the month analysed is complete
+    sent = pd.to_datetime(pd.read_csv(tmp_path / "campaign_sends.csv", dtype=str).sent_at)
+    assert sent.max().date() <= today
+    with pytest.raises(ValueError, match="after today"):
+        sample_data.generate(tmp_path / "future", customers=500, orders=2_500,
+                             as_of=date(2026, 12, 31), today=today)
+    assert sample_data.default_as_of(today) == date(2026, 11, 30)
+
+
+def test_the_truth_is_the_documented_one_and_does_not_depend_on_the_seed(sample):
+    """data/raw/README.md: r 0.525, a 0.891, b 1.614 (CDNOW's MBG/NBD), p 6.25, q 3.74,
+    v 150,000 đ; alpha ≈ 1.22 weeks at 5 lines a customer (as-of 2026-10-31), ≈ 9.4 at 2.5."""
+    _, counts = sample
+    truth = counts.truth
+    assert (truth.r, truth.a, truth.b, truth.p, truth.q, truth.v) == (
+        0.525, 0.891, 1.614, 6.25, 3.74, 150_000.0)
+    assert truth == sample_data.true_parameters(SAMPLE_AS_OF, customers=8_000, orders=40_000)
+    assert truth.alpha == pytest.approx(1.2179, abs=1e-4)
+    assert sample_data.true_parameters(SAMPLE_AS_OF, customers=24_000,
+                                       orders=60_000).alpha == pytest.approx(9.3956, abs=1e-4)

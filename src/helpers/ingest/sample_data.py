@@ -27,6 +27,17 @@ import pyarrow.parquet as pq
 
 from helpers.core.paths import DATA_RAW
 from helpers.core.privacy import DEFAULT_FILE_MODE, use_file_mode
+from helpers.ingest.sample_people import (
+    _ASCII,
+    CHANNEL_W,
+    CHANNELS,
+    PROVINCE_W,
+    PROVINCES,
+    _dates_str,
+    _ddmmyyyy,
+    _names,
+    _phones,
+)
 
 # The shop's history follows the as-of date it is made for (by default the last day of the previous
 # month, what `make report` analyses): about three years up to 20 days past it, so that the last
@@ -37,9 +48,14 @@ REFERENCE_AS_OF = date(2026, 10, 31)
 HISTORY_YEARS = 3
 
 
-def history(as_of: date) -> tuple[date, date]:
-    """(first day, last day) of the sample's orders for an as-of date."""
-    end = as_of + timedelta(days=DAYS_PAST_AS_OF)
+def history(as_of: date, today: date | None = None) -> tuple[date, date]:
+    """(first day, last day) of the sample's orders for an as-of date: never after `today` (the
+    day the sample is made), so no order is dated in the future."""
+    today = today or date.today()
+    if as_of > today:
+        raise ValueError(f"as_of {as_of} is after today ({today}): a shop has no orders yet for "
+                         f"a month that has not happened; give a date up to {today}")
+    end = min(as_of + timedelta(days=DAYS_PAST_AS_OF), today)
     first_of_next = (as_of.replace(day=1) + timedelta(days=32)).replace(day=1)
     return first_of_next.replace(year=first_of_next.year - HISTORY_YEARS), end
 
@@ -47,28 +63,6 @@ def history(as_of: date) -> tuple[date, date]:
 def default_as_of(today: date | None = None) -> date:
     today = today or date.today()
     return today.replace(day=1) - timedelta(days=1)
-
-FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ",
-          "Hồ", "Ngô", "Dương", "Lý"]
-FAMILY_W = [38, 11, 9.5, 7, 5.1, 5, 4.5, 3.9, 3.5, 2.1, 2, 1.4, 1.3, 1.3, 1, 0.5]
-MIDDLE = ["Văn", "Thị", "Minh", "Ngọc", "Thanh", "Hoàng", "Đức", "Thu", "Quang", "Hữu", "Phương", "Gia"]
-GIVEN = ["An", "Bình", "Châu", "Dũng", "Giang", "Hà", "Hải", "Hạnh", "Hiếu", "Hoa", "Hùng", "Huy",
-         "Hương", "Khánh", "Lan", "Linh", "Long", "Mai", "Minh", "Nam", "Nga", "Ngân", "Nhung", "Phúc",
-         "Phương", "Quân", "Quỳnh", "Sơn", "Tâm", "Thảo", "Thắng", "Trang", "Trung", "Tuấn", "Uyên",
-         "Vy", "Yến"]
-PROVINCES = ["Hồ Chí Minh", "Hà Nội", "Đà Nẵng", "Hải Phòng", "Cần Thơ", "Bình Dương", "Đồng Nai",
-             "Khánh Hòa", "Thừa Thiên Huế", "Nghệ An", "Quảng Ninh", "Lâm Đồng"]
-PROVINCE_W = [32, 26, 7, 5, 4, 6, 5, 3, 3, 3, 3, 3]
-CHANNELS = ["POS", "website", "Shopee", "Zalo shop"]
-CHANNEL_W = [0.45, 0.20, 0.25, 0.10]
-MOBILE_PREFIXES = ["90", "91", "93", "94", "96", "97", "98", "32", "33", "35", "37", "38", "39", "70",
-                   "76", "77", "79", "81", "83", "84", "85", "86", "88", "89"]
-
-_ASCII = str.maketrans(
-    "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ",
-    "aaaaaaaaaaaaaaaaaeeeeeeeeeeeiiiiiooooooooooooooooouuuuuuuuuuuyyyyyd",
-)
-
 
 @dataclass(frozen=True)
 class SampleCounts:
@@ -78,59 +72,29 @@ class SampleCounts:
     campaigns: int
     sends: int
     holdout: int
+    truth: Truth | None = None
 
 
 def _day_weights(days: np.ndarray) -> np.ndarray:
-    """Relative daily demand: growth over time, Tết, 11/11, 12/12, weekends."""
+    """Relative daily signups: growth over time, and the season (_season)."""
+    w = (0.7 + 0.6 * np.linspace(0.0, 1.0, len(days))) * _season(days)
+    return w / w.sum()
+
+
+def _season(days: np.ndarray) -> np.ndarray:
+    """How busy each day is, 1 on average: Tết, 11/11, 12/12, weekends. Repeat purchases run on
+    this clock, so a customer's rate is per average week."""
     d = days.astype("datetime64[D]")
     month = (d.astype("datetime64[M]").astype(int) % 12) + 1
     dom = (d - d.astype("datetime64[M]")).astype(int) + 1
     dow = (d.astype(int) + 3) % 7  # 0 = Monday
-    t = np.linspace(0.0, 1.0, len(days))
-    w = 0.7 + 0.6 * t
-    w *= np.where(dow >= 5, 1.25, 1.0)
+    w = np.where(dow >= 5, 1.25, 1.0)
     w *= np.where((month == 11) & (dom == 11), 6.0, 1.0)
     w *= np.where((month == 12) & (dom == 12), 5.0, 1.0)
     w *= np.where((month == 11) & (dom >= 9) & (dom <= 12), 1.6, 1.0)
     # the weeks before Tết (late January / early February)
     w *= np.where(((month == 1) & (dom >= 10)) | ((month == 2) & (dom <= 5)), 2.0, 1.0)
-    return w / w.sum()
-
-
-def _names(rng: np.random.Generator, n: int) -> np.ndarray:
-    fam = rng.choice(FAMILY, n, p=np.array(FAMILY_W) / sum(FAMILY_W))
-    mid = rng.choice(MIDDLE, n)
-    giv = rng.choice(GIVEN, n)
-    return np.char.add(np.char.add(np.char.add(fam, " "), np.char.add(mid, " ")), giv)
-
-
-def _phones(rng: np.random.Generator, n: int) -> np.ndarray:
-    """Vietnamese mobiles in the forms people type, with about 1% invalid."""
-    prefix = rng.choice(MOBILE_PREFIXES, n)
-    rest = np.char.zfill(rng.integers(0, 10_000_000, n).astype(str), 7)
-    nine = np.char.add(prefix, rest)  # 9 digits after the country code
-    form = rng.choice(5, n, p=[0.45, 0.25, 0.12, 0.12, 0.06])
-    p1 = np.char.add("0", nine)
-    spaced = np.char.add(np.char.add(np.char.add(np.char.add("0", _slice(nine, 0, 3)), " "),
-                                     np.char.add(_slice(nine, 3, 6), " ")), _slice(nine, 6, 9))
-    out = np.where(form == 0, p1, "")
-    out = np.where(form == 1, spaced, out)
-    out = np.where(form == 2, np.char.add("+84 ", nine), out)
-    out = np.where(form == 3, np.char.add("84", nine), out)
-    # invalid: too short, or a landline-like number
-    bad = np.char.add("0", _slice(nine, 0, 6))
-    out = np.where(form == 4, np.where(rng.random(n) < 0.2, bad, p1), out)
-    return out
-
-
-def _slice(a: np.ndarray, i: int, j: int) -> np.ndarray:
-    """Characters i..j of every string (vectorised)."""
-    b = a.astype(f"U{max(j, 1)}").view("U1").reshape(len(a), -1)[:, i:j]
-    return np.ascontiguousarray(b).view(f"U{j - i}").ravel()
-
-
-def _dates_str(days: np.ndarray) -> np.ndarray:
-    return np.datetime_as_string(days.astype("datetime64[D]"), unit="D")
+    return w / w.mean()
 
 
 # Customers made together from one random stream. A shop of more customers is made unit by unit
@@ -139,30 +103,97 @@ def _dates_str(days: np.ndarray) -> np.ndarray:
 UNIT_CUSTOMERS = 250_000
 
 
+# ---------------------------------------------------------------- the true process
+# Customers buy and leave as in the MBG/NBD model (Batislam, Denizel & Filiztekin 2007): while a
+# customer, each buys at their own rate (purchases per week, gamma across customers: shape r, rate
+# alpha) and after every purchase, the first included, leaves for good with their own chance
+# (beta across customers: a, b). Each spends per purchase as in the Gamma-Gamma model (Fader,
+# Hardie & Lee 2005; Colombo & Jiang 1999): gamma of shape p and a rate of the customer's own,
+# gamma across customers (shape q, rate v, in đồng). r, a and b are the MBG/NBD fit of the CDNOW
+# sample (an online music retailer; lifetimes' ModifiedBetaGeoFitter, and notebook 06 on it),
+# p and q its Gamma-Gamma fit; v puts the mean purchase near 340,000 đ. alpha is set so that
+# the shop has about `orders` order lines (true_parameters): 20,000 customers and 100,000 lines
+# give alpha ≈ 4 weeks, near CDNOW's 6.2 (a customer buying a little more often).
+TRUE_R, TRUE_A, TRUE_B = 0.525, 0.891, 1.614
+TRUE_P, TRUE_Q, TRUE_V = 6.25, 3.74, 150_000.0
+MAX_PURCHASES = 150  # a customer's purchases at most (the rare one who never leaves)
+CANCELLED_SHARE = 0.075  # more orders, cancelled or failed, on a purchase's day
+MIN_AMOUNT = 20_000
+# order lines per purchase: 10% of orders have 2-4 lines, the cancelled ones, 2% refunded
+LINES_PER_PURCHASE = 1.2 * (1 + CANCELLED_SHARE) + 0.02
+PROSPECT_SHARE = 0.14
+
+
+@dataclass(frozen=True)
+class Truth:
+    """The parameters the sample was made with (time in weeks, money in đồng)."""
+
+    r: float
+    alpha: float
+    a: float
+    b: float
+    p: float = TRUE_P
+    q: float = TRUE_Q
+    v: float = TRUE_V
+
+    def as_dict(self) -> dict:
+        return dict(vars(self))
+
+
+def true_parameters(as_of: date, *, customers: int = 20_000, orders: int = 100_000,
+                    today: date | None = None) -> Truth:
+    """The parameters generate() uses for this shop: alpha such that the expected repeat
+    purchases give about `orders` lines, from 100,000 buyers of a fixed stream (so it depends on
+    the calendar and on orders per customer only, never on the seed)."""
+    history_start, history_end = history(as_of, today)
+    all_days = np.arange(np.datetime64(history_start), np.datetime64(history_end) + 1)
+    busy, cdf = _clocks(all_days)
+    per_buyer = max(orders / customers / LINES_PER_PURCHASE / (1 - PROSPECT_SHARE) - 1, 0.01)
+    rng = np.random.default_rng(20071)
+    first = np.minimum(np.searchsorted(cdf, rng.random(100_000)) + rng.geometric(0.15, 100_000) - 1,
+                       len(all_days) - 1)
+    weeks = busy[-1] - busy[first + 1]
+    rate = rng.gamma(TRUE_R, 1.0, 100_000)  # times alpha
+    leave = rng.beta(TRUE_A, TRUE_B, 100_000)
+    low, high = np.log(1e-3), np.log(1e5)
+    for _ in range(60):  # E[repeats | rate, leave, weeks] = (1-p)(1-exp(-rate p weeks))/p
+        alpha = np.exp((low + high) / 2)
+        mean = np.mean((1 - leave) * -np.expm1(-rate / alpha * leave * weeks) / leave)
+        low, high = (low, np.log(alpha)) if mean < per_buyer else (np.log(alpha), high)
+    return Truth(r=TRUE_R, alpha=round(float(alpha), 4), a=TRUE_A, b=TRUE_B)
+
+
+def _clocks(all_days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """busy: the busy weeks passed at the start of each day (and the end of the last one);
+    cdf: the cumulative share of signups by day."""
+    busy = np.r_[0.0, np.cumsum(_season(all_days))] / 7.0
+    return busy, np.cumsum(_day_weights(all_days))
+
+
 def generate(
     out: Path = DATA_RAW, *, customers: int = 20_000, orders: int = 100_000, seed: int = 42,
-    as_of: date | None = None, chunk_units: int = 2,
+    as_of: date | None = None, chunk_units: int = 2, today: date | None = None,
 ) -> SampleCounts:
     """Write customers.csv, orders.csv, campaigns.csv, campaign_sends.csv, campaign_holdout.csv
-    for a shop analysed as of `as_of` (default: the last day of the previous month).
+    for a shop analysed as of `as_of` (default: the last day of the previous month), with orders
+    up to 20 days after it but never after `today` (default: the day it runs). The same seed,
+    as-of date and last day give the same bytes; `counts.truth` are the true parameters.
 
     Up to UNIT_CUSTOMERS customers everything is made at once; a larger shop is made in units of
     that size, `chunk_units` at a time, its order lines sorted by DuckDB with bounded memory."""
-    as_of = as_of or default_as_of()
-    history_start, history_end = history(as_of)
+    as_of = as_of or default_as_of(today)
+    history_start, history_end = history(as_of, today)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     start = np.datetime64(history_start)
     all_days = np.arange(start, np.datetime64(history_end) + 1)
-    calendar = (all_days, np.cumsum(_day_weights(all_days)))
     n_cust = int(customers)
+    truth = true_parameters(as_of, customers=n_cust, orders=int(orders), today=today)
+    calendar = (all_days, *_clocks(all_days), truth)
     sizes = [min(UNIT_CUSTOMERS, n_cust - i) for i in range(0, n_cust, UNIT_CUSTOMERS)]
-    # order lines are shared out by customers; every unit knows where its ids start
-    targets = [int(orders) * n // n_cust for n in sizes]
-    targets[0] += int(orders) - sum(targets)
     if len(sizes) == 1:
         unit = _unit(np.random.default_rng(seed), calendar, first_customer=1,
-                     n_cust=n_cust, n_lines_target=targets[0], order_offset=0, ref_offset=0)
+                     n_cust=n_cust, order_offset=0, ref_offset=0)
         campaigns, sends, holdout, extra = _unit_campaigns(unit, seed, as_of, history_start)
         for key in unit.lines:
             unit.lines[key] = np.concatenate([unit.lines[key], extra[key]])
@@ -172,7 +203,7 @@ def generate(
         order_lines, prospects = orders_table.num_rows, unit.prospects
     else:
         campaigns, sends, holdout, order_lines, prospects = _generate_units(
-            out, sizes, targets, seed=seed, as_of=as_of, history_start=history_start,
+            out, sizes, seed=seed, as_of=as_of, history_start=history_start,
             calendar=calendar, chunk_units=chunk_units)
     pacsv.write_csv(campaigns, out / "campaigns.csv")
     pacsv.write_csv(sends, out / "campaign_sends.csv")
@@ -184,6 +215,7 @@ def generate(
         campaigns=campaigns.num_rows,
         sends=sends.num_rows,
         holdout=holdout.num_rows,
+        truth=truth,
     )
 
 
@@ -193,15 +225,18 @@ class _Unit:
     customers: pa.Table    # the customers file's rows of this unit
     buyer_ids: np.ndarray
     first_order_day: np.ndarray
+    left_day: np.ndarray  # the day each buyer left for good (their last purchase), or n_days
+    last_day: int  # the history's last day (its index)
+    spend: tuple  # (p, each buyer's rate): what a purchase costs, gamma(p, rate)
     prospects: int
     orders: int
     refunds: int
 
 
 def _unit(rng: np.random.Generator, calendar, *, first_customer: int, n_cust: int,
-          n_lines_target: int, order_offset: int, ref_offset: int) -> _Unit:
+          order_offset: int, ref_offset: int) -> _Unit:
     """One unit of customers with their orders, from one random stream."""
-    all_days, cdf = calendar
+    all_days, busy, cdf, truth = calendar
     n_days = len(all_days)
 
     # ---------- customers
@@ -210,45 +245,45 @@ def _unit(rng: np.random.Generator, calendar, *, first_customer: int, n_cust: in
     # signups grow over time; a share never buys (prospects)
     signup_idx = np.minimum(np.searchsorted(cdf, rng.random(n_cust)), n_days - 1)
     signup = all_days[signup_idx]
-    is_prospect = rng.random(n_cust) < 0.14
+    is_prospect = rng.random(n_cust) < PROSPECT_SHARE
     buyers = np.flatnonzero(~is_prospect)
     n_buyers = len(buyers)
 
-    # orders per buyer: about 70% buy once, the rest heavy-tailed
-    n_orders_target = n_lines_target / 1.16
-    repeat = rng.random(n_buyers) >= 0.70
-    n_repeat = max(int(repeat.sum()), 1)
-    extra_mean = max((n_orders_target - n_buyers) / n_repeat, 0.5)
-    sigma = 1.0
-    mu = np.log(extra_mean) - sigma**2 / 2
-    k = np.where(repeat, 1 + np.maximum(1, np.round(rng.lognormal(mu, sigma, n_buyers))), 1)
-    k = np.minimum(k, 150).astype(np.int64)
-    # value of a customer: lognormal, higher for frequent buyers
-    value = rng.lognormal(0.0, 0.55, n_buyers) * (1 + 0.15 * np.log(k))
-
-    order_cust = np.repeat(np.arange(n_buyers), k)
+    # ---------- purchases: when each buyer buys and leaves (MBG/NBD), what each spends
+    # (Gamma-Gamma); the parameters are `truth`'s, written in data/raw/README.md
+    first_idx = np.minimum(signup_idx[buyers] + rng.geometric(0.15, n_buyers) - 1, n_days - 1)
+    rate = np.maximum(rng.gamma(truth.r, 1.0 / truth.alpha, n_buyers), 1e-12)  # a week
+    leave = rng.beta(truth.a, truth.b, n_buyers)  # the chance of leaving after each purchase
+    allowed = np.minimum(rng.geometric(leave) - 1, MAX_PURCHASES - 1)  # repeats before leaving
+    # repeat purchases: a Poisson process of `rate` in the shop's busy weeks (Tết, 11/11 and
+    # 12/12 are busier) from the day after the first, until the customer leaves or history ends
+    owner = np.repeat(np.arange(n_buyers), allowed)
+    total = np.cumsum(rng.exponential(1.0, len(owner)) / rate[owner])
+    starts = np.r_[0, np.cumsum(allowed)[:-1]]
+    when = total - np.repeat(np.r_[0.0, total][starts], allowed)
+    busy_at = busy[first_idx + 1][owner] + when
+    kept = busy_at < busy[-1]
+    repeat_day = np.searchsorted(busy, busy_at[kept], side="right") - 1
+    made = np.bincount(owner[kept], minlength=n_buyers)
+    purchase_cust = np.r_[np.arange(n_buyers), owner[kept]]
+    purchase_day = np.r_[first_idx, repeat_day]
+    order = np.lexsort((purchase_day, purchase_cust))
+    purchase_cust, purchase_day = purchase_cust[order], purchase_day[order]
+    k = made + 1
+    group_start = np.r_[0, np.cumsum(k)[:-1]]
+    # the day each left for good (their last purchase), or n_days: still a customer
+    left_day = np.where(made == allowed, purchase_day[group_start + k - 1], n_days)
+    # ~7% more orders are cancelled or failed: the same customer and day, never a purchase
+    again = np.flatnonzero(rng.random(len(purchase_cust)) < CANCELLED_SHARE)
+    order_cust = np.r_[purchase_cust, purchase_cust[again]]
+    day_idx = np.r_[purchase_day, purchase_day[again]]
     n_ord = len(order_cust)
-    first_in_cust = np.zeros(n_ord, dtype=bool)
-    first_in_cust[np.concatenate([[0], np.cumsum(k)[:-1]])] = True
-    # the first order comes soon after signup; later orders follow demand from then on
-    b_signup_idx = signup_idx[buyers]
-    lo = cdf[b_signup_idx][order_cust]
-    u = lo + rng.random(n_ord) * (1 - lo)
-    later_idx = np.minimum(np.searchsorted(cdf, u), n_days - 1)
-    soon_idx = np.minimum(b_signup_idx[order_cust] + rng.geometric(0.15, n_ord) - 1, n_days - 1)
-    day_idx = np.where(first_in_cust, soon_idx, np.maximum(later_idx, soon_idx))
-    # some repeat purchases land 7, 14 or 28 days after the previous: the windows shops use
-    # (kept simple: a share of later orders is pulled close to the first)
-    pull = (~first_in_cust) & (rng.random(n_ord) < 0.12)
-    first_day = np.maximum.reduceat(np.where(first_in_cust, day_idx, 0), np.r_[0, np.cumsum(k)[:-1]])
-    gap = rng.choice([7, 14, 28], n_ord, p=[0.4, 0.35, 0.25]) + rng.integers(-2, 3, n_ord)
-    day_idx = np.where(pull, np.minimum(first_day[order_cust] + gap, n_days - 1), day_idx)
-
-    order_amount = np.round(
-        rng.lognormal(np.log(330_000), 0.75, n_ord) * value[order_cust], -3
-    ).clip(20_000, None)
+    order_status = np.r_[np.zeros(len(purchase_cust), np.int64),
+                         rng.choice([1, 2], len(again), p=[0.7, 0.3])]  # cancelled, failed
+    spend_rate = rng.gamma(truth.q, 1.0 / truth.v, n_buyers)
+    order_amount = np.round(rng.gamma(truth.p, 1.0, n_ord) / spend_rate[order_cust], -3
+                            ).clip(MIN_AMOUNT, None)
     order_channel = rng.choice(len(CHANNELS), n_ord, p=CHANNEL_W)
-    order_status = rng.choice(3, n_ord, p=[0.93, 0.05, 0.02])  # completed, cancelled, failed
 
     # ---------- lines: ~10% of orders have 2-4 lines
     lines_per = np.where(rng.random(n_ord) < 0.10, rng.integers(2, 5, n_ord), 1)
@@ -286,7 +321,6 @@ def _unit(rng: np.random.Generator, calendar, *, first_customer: int, n_cust: in
         "channel": np.concatenate([np.array(CHANNELS)[order_channel[line_order]],
                                    np.array(CHANNELS)[order_channel[refund_of]]]),
     }
-    first_order_day = np.minimum.reduceat(day_idx, np.r_[0, np.cumsum(k)[:-1]])
 
     # ---------- customers file
     names = _names(rng, n_cust)
@@ -314,15 +348,16 @@ def _unit(rng: np.random.Generator, calendar, *, first_customer: int, n_cust: in
         "consent_email": consent_email,
     })
     return _Unit(lines=lines, customers=customers_table, buyer_ids=cust_ids[buyers],
-                 first_order_day=first_order_day, prospects=int(is_prospect.sum()),
+                 first_order_day=first_idx, left_day=left_day, last_day=n_days - 1,
+                 spend=(truth.p, spend_rate), prospects=int(is_prospect.sum()),
                  orders=n_ord, refunds=n_ref)
 
 
 def _unit_campaigns(unit: _Unit, seed: int, as_of: date, history_start: date):
     """The campaigns, drawn among the first unit's buyers from their own stream, so changes
     elsewhere in the shop do not move them."""
-    return _campaigns(np.random.default_rng([seed, 2025]), unit.buyer_ids, unit.first_order_day,
-                      unit.lines, as_of=as_of, first_day=history_start)
+    return _campaigns(np.random.default_rng([seed, 2026]), unit, as_of=as_of,
+                      first_day=history_start)
 
 
 def _sorted_lines(lines: dict, all_days: np.ndarray) -> pa.Table:
@@ -342,12 +377,12 @@ def _sorted_lines(lines: dict, all_days: np.ndarray) -> pa.Table:
                             pa.compute.replace_substring(table["order_date"], "T", " "))
 
 
-def _generate_units(out: Path, sizes: list[int], targets: list[int], *, seed: int, as_of: date,
+def _generate_units(out: Path, sizes: list[int], *, seed: int, as_of: date,
                     history_start: date, calendar, chunk_units: int):
     """A large shop, unit by unit: each unit's lines to a Parquet part, its customers appended
     to customers.csv; then every line sorted by day, second, order id (and unit, row: no tie is
     left to chance) and written in batches."""
-    all_days, _ = calendar
+    all_days = calendar[0]
     parts = out / ".sample-parts"
     shutil.rmtree(parts, ignore_errors=True)
     parts.mkdir()
@@ -361,7 +396,7 @@ def _generate_units(out: Path, sizes: list[int], targets: list[int], *, seed: in
                 for u in range(begin, min(begin + max(1, int(chunk_units)), len(sizes))):
                     rng = np.random.default_rng(seed if u == 0 else [seed, u])
                     unit = _unit(rng, calendar, first_customer=first_customer, n_cust=sizes[u],
-                                 n_lines_target=targets[u], order_offset=offsets["order"],
+                                 order_offset=offsets["order"],
                                  ref_offset=offsets["ref"])
                     if u == 0:
                         campaigns, sends, holdout, extra = _unit_campaigns(
@@ -413,12 +448,6 @@ def _generate_units(out: Path, sizes: list[int], targets: list[int], *, seed: in
     return campaigns, sends, holdout, rows, prospects
 
 
-def _ddmmyyyy(days: np.ndarray) -> np.ndarray:
-    iso = _dates_str(days)
-    return np.char.add(np.char.add(np.char.add(_slice(iso, 8, 10), "/"),
-                                   np.char.add(_slice(iso, 5, 7), "/")), _slice(iso, 0, 4))
-
-
 # name, channel, target, (months before the as-of month, day), attribution days, cost per
 # message, true uplift in purchase rate. For as-of 2026-10-31 they start 2025-11-03, 2026-03-09,
 # 2026-06-01, 2026-08-10 and 2026-10-05.
@@ -442,11 +471,14 @@ def _campaign_start(as_of: date, months_before: int, day: int) -> date:
     return date(month // 12, month % 12 + 1, day)
 
 
-def _campaigns(rng, buyer_ids, first_order_day, lines, *, as_of: date, first_day: date):
+def _campaigns(rng, unit: _Unit, *, as_of: date, first_day: date):
     """Campaign files and the extra purchases a campaign with a true effect causes.
 
     Each campaign targets existing customers (first order before it starts), a random 10% held out.
-    """
+    Its extra purchases come from customers who had not left (a customer gone for good stays
+    gone), as many as the true uplift times the list: the uplift over the whole list, as the
+    campaign page measures it (intention to treat), is the one planted."""
+    buyer_ids, first_order_day, lines = unit.buyer_ids, unit.first_order_day, unit.lines
     camp_rows, send_rows, hold_rows = [], [], []
     extra = {k: [] for k in lines}
     n_buyers = len(buyer_ids)
@@ -480,15 +512,20 @@ def _campaigns(rng, buyer_ids, first_order_day, lines, *, as_of: date, first_day
         }))
         hold_rows.append(pa.table({"campaign_id": np.full(len(held), cid), "customer_id": held}))
         if uplift > 0:
-            converts = delivered & (rng.random(n_t) < uplift / 0.93)
+            staying = delivered & (unit.left_day[chosen[~is_hold]] >= start_day)
+            converts = staying & (rng.random(n_t) < uplift * n_t / max(staying.sum(), 1))
+            days = start_day + rng.integers(0, attr_days, n_t)
+            converts &= days <= unit.last_day  # never after the history's end
             n_c = int(converts.sum())
-            days = start_day + rng.integers(0, attr_days, n_c)
+            days = days[converts]
             extra["order_id"].append(np.char.add(f"DH{cid[2:]}-", np.arange(1, n_c + 1).astype(str)))
             extra["customer_id"].append(treated[converts])
             extra["day"].append(days)
             extra["sec"].append(rng.integers(8 * 3600, 22 * 3600, n_c))
-            extra["amount"].append(np.round(rng.lognormal(np.log(450_000), 0.6, n_c), -3)
-                                   .astype(np.int64))
+            shape, spend_rate = unit.spend  # the customer's own spend (Gamma-Gamma)
+            extra["amount"].append(np.round(rng.gamma(shape, 1.0, n_c)
+                                            / spend_rate[chosen[~is_hold]][converts], -3)
+                                   .clip(MIN_AMOUNT, None).astype(np.int64))
             extra["status"].append(np.full(n_c, "completed"))
             extra["channel"].append(rng.choice(CHANNELS, n_c, p=CHANNEL_W))
     for key in extra:
