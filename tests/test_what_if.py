@@ -374,3 +374,15 @@ def test_a_published_month_is_zipped_beside_it_with_nothing_outside_the_month(sh
     assert packed.read_bytes() == before  # a what-if zips beside, never over the month's zip
     assert (reports / "2026-10-31-scheme-vn4.zip").is_file()
     assert not list(reports.glob(".*.partial"))
+
+
+def test_a_named_run_without_changes_is_still_beside_the_month_and_a_rerun_replaces_it(shop, ran):
+    files, reports = shop
+    said = []
+    first = run(files, reports, said, name="copy")
+    assert first.name == "2026-10-31-copy" and not (reports / "2026-10-31").exists()
+    manifest = json.loads((first / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["what_if"] == "copy" and manifest["what_if_changes"] == {}
+    assert not any("replaces the earlier what-if" in line for line in said)
+    run(files, reports, said, name="copy")
+    assert any("replaces the earlier what-if 2026-10-31-copy/" in line for line in said)
