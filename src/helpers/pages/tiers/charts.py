@@ -59,7 +59,9 @@ def tier_changes(summary: pd.DataFrame, *, order: list[str], names: dict[str, st
     fig.update_yaxes(autorange="reversed", type="category")
     fig.update_xaxes(title=t("members", lang), rangemode="tozero")
     fig.update_layout(title=title, barmode="group", bargap=0.25, legend_traceorder="normal",
-                      height=120 + 70 * len(tiers))
+                      # four bars a tier, each tall enough for its count at the font's size
+                      # (plotly shrinks a label to its bar: at 70 px a tier they were specks)
+                      height=160 + 100 * len(tiers))
     return legend_on_top(fig)
 
 
