@@ -23,7 +23,7 @@ from pypdf.generic import (
     TextStringObject,
 )
 
-from helpers.kit.html_report import month_link, month_links
+from helpers.kit.html_report import month_link, month_links, month_links_only
 
 MM = 72 / 25.4  # PDF points per millimetre
 SCALE = 0.5  # 36 dpi: an A4 page is 298 x 421 pixels, enough to tell ink from paper
@@ -59,6 +59,16 @@ def test_a_link_into_the_month_is_made_relative_to_it(tmp_path):
     assert month_link("https://example.com/list.csv", month) is None  # the web
     assert month_link("file://server/share/x.csv", month) is None  # another host
     assert month_link(month.as_uri(), month) is None  # the folder itself
+
+
+def test_a_pages_link_out_of_its_month_is_its_text():
+    """The pages' own links (relative) stay; one from the disk's root or climbing out of the month
+    folder (it would be dead in a forwarded month, and names the server's folders) is text."""
+    fragment = ('<p><a href="movers/win_back.xlsx">a</a> <a href="#actions">b</a> '
+                '<a href="/srv/reports/2026-11-30/x.csv">c</a> <a href="../2026-10-31/y.csv">d</a> '
+                '<a href="..\\z.csv">e</a></p>')
+    assert month_links_only(fragment) == ('<p><a href="movers/win_back.xlsx">a</a> '
+                                          '<a href="#actions">b</a> c d e</p>')
 
 
 def _link(uri: str | None = None, action: str = "/URI") -> DictionaryObject:

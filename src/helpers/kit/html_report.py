@@ -48,7 +48,7 @@ def _safe_output(output) -> None:
         if not isinstance(value, str):
             continue
         if mime == "text/html" and "<script" not in value:
-            output["data"][mime] = own_links_only(value)
+            output["data"][mime] = month_links_only(own_links_only(value))
         elif mime.startswith("text/"):
             output["data"][mime] = shown_lines(value)
 
@@ -64,7 +64,34 @@ class WorkbookExporter(HTMLExporter):
 
     @contextfilter
     def markdown2html(self, context, source):
-        return own_links_only(super().markdown2html(context, source))
+        return month_links_only(own_links_only(super().markdown2html(context, source)))
+
+
+def stays_in_month(href: str | None) -> bool:
+    """A page's relative link that stays inside its month folder: not a path from the disk's root
+    (/srv/…, which a forwarded month does not have), not one climbing out of it (../…)."""
+    from posixpath import normpath
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(str(href or "").strip())
+    path = unquote(parts.path).replace("\\", "/")
+    if parts.scheme or parts.netloc or path.startswith("/"):
+        return False
+    return not path or not normpath(path).startswith("..")
+
+
+def month_links_only(fragment: str) -> str:
+    """An HTML fragment whose links that leave the month folder (stays_in_month) are their text:
+    the page works as forwarded, and names no folder of the machine that made it."""
+    if "href" not in fragment.lower():
+        return fragment
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(fragment, "html.parser")
+    leaving = [a for a in soup.find_all("a", href=True) if not stays_in_month(a["href"])]
+    for a in leaving:
+        a.unwrap()
+    return str(soup) if leaving else fragment
 
 
 def export_html(notebook: Path, html: Path | None = None, *, title: str | None = None,
