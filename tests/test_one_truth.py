@@ -440,3 +440,40 @@ def test_the_runner_s_word_on_the_month_wins_and_a_what_if_says_it_is_one():
     assert "bản thử" not in review.opening(run, period=review.review_period(run))[0].data
     english = sentences.what_if_caveat("scheme-vn4", lang="en")
     assert english.startswith("This is the what-if «scheme-vn4»")
+
+
+# ---------------------------------------------------------------- on a phone
+
+WINBACK_JS = """() => {
+  const table = document.querySelector('table.workbook-winback');
+  if (!table) return null;
+  const heads = Array.from(table.querySelectorAll('th')).map(th => {
+    const r = th.getBoundingClientRect();
+    return [th.innerText.trim(), r.left, r.right];
+  });
+  return {page: document.documentElement.scrollWidth, table: table.scrollWidth,
+          box: table.clientWidth, heads: heads, view: window.innerWidth};
+}"""
+
+
+@pytest.mark.notebooks
+@pytest.mark.browser
+def test_at_390_px_the_win_back_table_shows_who_the_move_and_the_spend_without_a_swipe(month):
+    import shutil
+
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(chromium).exists():
+        pytest.skip("chromium not installed (make test installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        for width in (390, 1400):
+            page = browser.new_page(viewport={"width": width, "height": 800})
+            page.goto((month / "00_monthly_review.html").resolve().as_uri())
+            seen = page.evaluate(WINBACK_JS)
+            assert seen is not None, "page 00 shows no win-back table"
+            assert seen["page"] <= width and seen["table"] <= seen["box"] + 1, (width, seen)
+            assert [h[0] for h in seen["heads"]] == ["Khách", "Trước → Nay", "Chi tiêu"]
+            assert all(left >= 0 and right <= width for _, left, right in seen["heads"]), seen
+        browser.close()
