@@ -1,6 +1,7 @@
-"""Customer value (notebook 06): the summary SQL and the BG/NBD and Gamma-Gamma fits, checked
-against the published CDNOW figures (Fader, Hardie & Lee 2005; Fader & Hardie 2013), and the
-shops where a fit cannot be trusted."""
+"""Customer value (notebook 06): the summary SQL and the MBG/NBD (the page's), BG/NBD and
+Gamma-Gamma fits, checked against the published CDNOW figures (Fader, Hardie & Lee 2005; Fader &
+Hardie 2013; the MBG/NBD's from lifetimes' ModifiedBetaGeoFitter), the shops where a fit cannot be
+trusted, and page 06 against page 01 (check.py)."""
 
 from __future__ import annotations
 
@@ -38,7 +39,14 @@ def cdnow(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def cdnow_fit(cdnow):
+    """The page's fit: MBG/NBD and Gamma-Gamma."""
     return cv.fit(cdnow[1], seed=2026)
+
+
+@pytest.fixture(scope="module")
+def cdnow_bg(cdnow):
+    """The paper's BG/NBD, purchases only."""
+    return cv.fit(cdnow[1], seed=2026, model="bg_nbd", spend=False)
 
 
 @needs_cdnow
@@ -57,12 +65,24 @@ def test_the_summary_equals_the_published_one_for_every_customer(cdnow):
 
 
 @needs_cdnow
-def test_bgnbd_estimates_match_the_published_ones(cdnow_fit):
+def test_bgnbd_estimates_match_the_published_ones(cdnow_bg):
     published = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
-    assert cdnow_fit.ok and cdnow_fit.customers == 2357
+    assert cdnow_bg.ok and cdnow_bg.customers == 2357 and cdnow_bg.model == "bg_nbd"
+    for name, value in published.items():
+        assert cdnow_bg.bgnbd[name] == pytest.approx(value, rel=0.01), name
+    assert cdnow_bg.loglik_bgnbd == pytest.approx(-9582.4, abs=0.5)
+
+
+@needs_cdnow
+def test_mbgnbd_estimates_match_lifetimes_ones(cdnow_fit):
+    """lifetimes' ModifiedBetaGeoFitter on the same summary: r 0.525, alpha 6.183, a 0.891,
+    b 1.614; its log-likelihood is the BG/NBD's within 0.3 (one more way to leave, no more
+    parameters)."""
+    published = {"r": 0.525, "alpha": 6.183, "a": 0.891, "b": 1.614}
+    assert cdnow_fit.ok and cdnow_fit.model == "mbg_nbd"
     for name, value in published.items():
         assert cdnow_fit.bgnbd[name] == pytest.approx(value, rel=0.01), name
-    assert cdnow_fit.loglik_bgnbd == pytest.approx(-9582.4, abs=0.5)
+    assert cdnow_fit.loglik_bgnbd == pytest.approx(-9582.1, abs=0.5)
 
 
 @needs_cdnow
@@ -74,20 +94,25 @@ def test_gamma_gamma_estimates_match_the_published_ones(cdnow_fit):
 
 
 @needs_cdnow
-def test_the_published_single_customer_expects_1_226_purchases_in_39_weeks(cdnow_fit):
+def test_the_published_single_customer_expects_1_226_purchases_in_39_weeks(cdnow_bg):
     one = pd.DataFrame({"customer_id": ["x"], "x": [2], "t_x": [30.43], "T": [38.86],
                         "mean_spend": [np.nan]})
-    got = cv.predict(cdnow_fit, one, horizon_days=39 * 7)
+    got = cv.predict(cdnow_bg, one, horizon_days=39 * 7)
     assert got.expected_purchases.iloc[0] == pytest.approx(1.226, rel=0.005)
 
 
 @needs_cdnow
-def test_predictions_are_per_customer_in_range_and_the_same_on_a_rerun(cdnow, cdnow_fit):
+def test_predictions_are_per_customer_in_range_and_the_same_on_a_rerun(cdnow, cdnow_fit,
+                                                                       cdnow_bg):
     _, summary = cdnow
     got = cv.predict(cdnow_fit, summary, horizon_days=90)
     assert got.p_alive.between(0, 1).all() and (got.expected_purchases >= 0).all()
-    # a one-time buyer long gone is alive by the BG/NBD's assumption (no purchase, no dropout)
-    assert (got.loc[got.x == 0, "p_alive"] == 1).all()
+    # a one-time buyer long gone is alive by the BG/NBD's assumption (no purchase, no dropout);
+    # the MBG/NBD lets them leave after the first purchase: the longer ago, the less alive
+    bg = cv.predict(cdnow_bg, summary, horizon_days=90)
+    assert (bg.loc[bg.x == 0, "p_alive"] == 1).all()
+    once = got[got.x == 0].sort_values("T")
+    assert once.p_alive.max() < 0.75 and once.p_alive.is_monotonic_decreasing
     again = cv.predict(cv.fit(summary, seed=2026), summary, horizon_days=90)
     pd.testing.assert_frame_equal(got, again)
     table = cv.outputs(got, None)
@@ -155,8 +180,8 @@ def test_above_fit_max_customers_a_seeded_sample_is_fitted_and_everyone_predicte
     assert cv._sample(summary, 1200, 7).customer_id.tolist() == \
         cv._sample(summary.sample(frac=1, random_state=3), 1200, 7).customer_id.tolist()
     assert cv.predict(got, summary, horizon_days=90).p_alive.notna().all()
-    # half the customers still tell the same story (within 15% of the full fit's r and alpha)
-    assert got.bgnbd["r"] == pytest.approx(0.243, rel=0.15)
+    # half the customers still tell the same story (within 15% of the full fit's r)
+    assert got.bgnbd["r"] == pytest.approx(0.525, rel=0.15)
 
 
 def test_a_shop_with_no_sign_of_anyone_leaving_is_reported_as_not_converged():
@@ -216,3 +241,108 @@ def test_every_buyer_predicted_in_batches_gives_the_file_of_the_whole_frame(
                               zero_amount_purchases=True).df()
     assert got.customers.tolist() == before.x.clip(upper=7).value_counts().sort_index().tolist()
     assert got.customers.sum() == len(before)
+
+
+# ---------------------------------------------------------------- page 06 against page 01
+
+
+def _values_table(con, rows):
+    """A customer_value source by hand: (customer_id, x, t_x, T, p_alive, segment)."""
+    frame = pd.DataFrame(rows, columns=["customer_id", "x", "t_x", "T", "p_alive", "segment"])
+    con.register("cv_rows", frame)
+    con.execute("create or replace temp table customer_value as select * from cv_rows")
+
+
+def _fitted(a, b, status="ok"):
+    return cv.ValueFit(status=status, customers=100, repeat_customers=50,
+                       bgnbd={"r": 0.5, "alpha": 5.0, "a": a, "b": b})
+
+
+def test_lost_customers_the_model_still_expects_are_counted_with_their_rhythm(con):
+    from helpers.pages.value import check
+
+    _values_table(con, [
+        # lost, likely: every 10 weeks (70 days), away 4 weeks (28 days); every 14 days, away 35
+        ("a", 3, 30.0, 34.0, 0.8, "lost"), ("b", 4, 8.0, 13.0, 0.6, "lost"),
+        # lost, gone: every 7 days, away 70 and 350 days; a one-time buyer away 700 days
+        ("c", 2, 2.0, 12.0, 0.1, "lost"), ("d", 1, 1.0, 51.0, 0.02, "lost"),
+        ("e", 0, 0.0, 100.0, 0.3, "lost"),
+        ("f", 5, 50.0, 51.0, 0.9, "champions"),
+    ])
+    got = check.against_rfm(con, "lost")
+    assert (got["lost_customers"], got["lost_likely"], got["likely_once"]) == (5, 2, 0)
+    assert got["likely_gap_days"] == pytest.approx((70 + 14) / 2)
+    assert got["likely_since_days"] == pytest.approx((28 + 35) / 2)
+    assert (got["gone_once"], got["gone_once_since_days"]) == (1, pytest.approx(700))
+    assert got["gone_gap_days"] == pytest.approx(7)
+    assert got["gone_since_days"] == pytest.approx((70 + 350) / 2)
+    assert (got["long_inactive_customers"], got["long_inactive_likely"]) == (2, 0)
+    assert (got["buyers"], got["likely"]) == (6, 3)
+
+
+def test_the_verdict_names_a_shop_where_nobody_leaves_or_everybody_left(tmp_path):
+    import json
+
+    from helpers.pages.value import check
+
+    figures = {"lost_segment": "lost", "lost_customers": 10, "lost_likely": 2, "buyers": 100,
+               "likely": 60, "long_inactive_customers": 40, "long_inactive_likely": 4}
+    ok = check.verdict(_fitted(0.891, 1.614), figures)
+    assert (ok["verdict"], ok["fading_action"]) == ("ok", "show")
+    # the fit the issue saw on the old sample shop: a = 0.0039, b = 28.8
+    stuck = check.verdict(_fitted(0.0039, 28.8), figures)
+    assert (stuck["verdict"], stuck["fading_action"]) == ("nobody_leaves", "drop")
+    assert "a / (a + b)" in stuck["reason"]
+    # dropout looks fine, but 38 of 40 buyers silent for 180 days are called likely to buy
+    silent = check.verdict(_fitted(0.5, 2.0), figures | {"long_inactive_likely": 38})
+    assert silent["verdict"] == "nobody_leaves" and silent["long_inactive_likely_share"] == 0.95
+    gone = check.verdict(_fitted(0.9, 1.0), figures | {"likely": 4})
+    assert (gone["verdict"], gone["fading_action"]) == ("everybody_left", "drop")
+    unfit = check.verdict(_fitted(0.9, 1.0, status="too_few_repeat"), figures)
+    assert (unfit["verdict"], unfit["fading_action"]) == ("not_fitted", "drop")
+    path = check.write_fit_check(stuck, tmp_path / "value" / "fit_check.json",
+                                 as_of=date(2026, 11, 30))
+    written = json.loads(path.read_text(encoding="utf-8"))
+    assert written["verdict"] == "nobody_leaves" and written["fading_action"] == "drop"
+    assert written["as_of"] == "2026-11-30" and written["lost_customers"] == 10
+    assert set(written["verdict"] for written in [written]) <= set(check.VERDICTS)
+
+
+def test_page_06_says_in_words_how_it_reads_page_01s_lost_customers():
+    from helpers.core.schemes import load_scheme
+    from helpers.pages.value import check, sentences
+
+    scheme = load_scheme("rfm11")
+    figures = {"lost_segment": "lost", "lost_customers": 2691, "lost_likely": 41,
+               "likely_once": 1, "likely_once_since_days": 200.0, "likely_gap_days": 120.4,
+               "likely_since_days": 95.0, "gone_once": 2600, "gone_once_since_days": 700.0,
+               "gone_gap_days": 30.0, "gone_since_days": 610.0, "buyers": 16000,
+               "likely": 7000, "long_inactive_customers": 6000, "long_inactive_likely": 300}
+    fit_check = check.verdict(_fitted(0.891, 1.614), figures)
+    vi = sentences.against_rfm_sentence(fit_check, figures, scheme=scheme, lang="vi").data
+    assert "2.691 khách" in vi and "«Đã mất»" in vi and "2.650 khách (98%)" in vi
+    # why: 50 repeat buyers far past their rhythm, 2,600 one-time buyers long ago
+    assert "50 khách đã mua nhiều lần thường mua cách nhau khoảng 30 ngày nhưng đã 610 ngày" in vi
+    assert "2.600 khách mới mua một lần, khoảng 700 ngày trước" in vi
+    assert "**41 khách**" in vi and "40 khách đã mua nhiều lần" in vi and "120 ngày" in vi
+    assert "1 khách mới mua một lần, khoảng 200 ngày trước" in vi
+    en = sentences.against_rfm_sentence(fit_check, figures, scheme=scheme, lang="en").data
+    assert "2,691 customers" in en and "«Lost»" in en and "every 120 days" in en
+    none = sentences.against_rfm_sentence(fit_check, figures | {"lost_likely": 0},
+                                          scheme=scheme, lang="vi").data
+    assert "Không khách nào trong nhóm này" in none
+    assert sentences.verdict_sentence(fit_check, scheme=scheme, fading_segment="champions",
+                                      lang="vi").data == ""
+    stuck = check.verdict(_fitted(0.0039, 28.8), figures | {"long_inactive_likely": 5900})
+    vi = sentences.verdict_sentence(stuck, scheme=scheme, fading_segment="champions",
+                                    lang="vi").data
+    assert "không ai rời đi" in vi and "98%" in vi and "«Khách hàng xuất sắc»" in vi
+    en = sentences.verdict_sentence(stuck, scheme=scheme, fading_segment="champions",
+                                    lang="en").data
+    assert "nobody leaves" in en
+    text = sentences.value_headlines(
+        _fitted(0.0039, 28.8), {"customers": 100, "repeat": 50, "alive": 90, "alive_share": 0.9,
+                                "alive_repeat": 45, "purchases": 10, "revenue": None},
+        {"fading": 0, "fading_segment": "champions"}, scheme=scheme, horizon_days=90,
+        lang="en", check=stuck).data
+    assert "No list of «Champions»" in text and "contact them now" not in text

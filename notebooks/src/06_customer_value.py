@@ -1,7 +1,7 @@
 # %% [markdown]
 # # Khách còn mua không, và đáng giá bao nhiêu · Customer value
-# > Ai vẫn còn là khách, mỗi người sẽ mua bao nhiêu lần và mang lại bao nhiêu trong thời gian tới (BG/NBD, Gamma-Gamma).
-# > Who is still a customer, and how much each will buy and bring in the coming months (BG/NBD, Gamma-Gamma).
+# > Ai vẫn còn là khách, mỗi người sẽ mua bao nhiêu lần và mang lại bao nhiêu trong thời gian tới (MBG/NBD, Gamma-Gamma).
+# > Who is still a customer, and how much each will buy and bring in the coming months (MBG/NBD, Gamma-Gamma).
 
 # %% tags=["parameters"]
 as_of = "2026-10-31"  # last day included, YYYY-MM-DD
@@ -42,7 +42,7 @@ temp_limit = None  # DuckDB spill at most, such as 20GB; None: 90% of the free d
 # %%
 from helpers.kit import narrative, rfm
 from helpers.kit.texts import t
-from helpers.pages.value import charts, files, sentences
+from helpers.pages.value import charts, check, files, sentences
 from helpers.pages.value import compute as customer_value
 from helpers.run import notebook
 
@@ -67,8 +67,18 @@ written = files.write_customer_value(con, output_dir=run.output_dir, values=valu
                                       model=customer_value.model_table(
                                           value_fit, as_of=run.as_of, horizon_days=horizon_days),
                                       fading_segment=scheme_def.order[0], as_of=run.as_of)
+fit_check, against = files.write_fit_check(con, value_fit, output_dir=run.output_dir,
+                                           lost=check.lost_segment(scheme_def), as_of=run.as_of)
 sentences.value_headlines(value_fit, customer_value.headline_figures(con), written,
-                          scheme=scheme_def, horizon_days=horizon_days, lang=run.lang)
+                          scheme=scheme_def, horizon_days=horizon_days, lang=run.lang,
+                          check=fit_check)
+
+# %%
+sentences.verdict_sentence(fit_check, scheme=scheme_def, fading_segment=scheme_def.order[0],
+                           lang=run.lang)
+
+# %%
+sentences.against_rfm_sentence(fit_check, against, scheme=scheme_def, lang=run.lang)
 
 # %%
 narrative.section("06.2", lang=run.lang)

@@ -10,6 +10,7 @@ import pyarrow as pa
 
 from helpers.engine import db
 from helpers.kit.export import build_contact_lists, write_contact_lists, write_csv, write_query_csv
+from helpers.pages.value import check
 
 # ---------------------------------------------------------------- notebook 06's outputs
 
@@ -41,3 +42,14 @@ def write_customer_value(con: duckdb.DuckDBPyConnection, *, output_dir: Path, va
                                    written_at=written_at)
     count = con.execute(f"select count(*) from {fading}").fetchall()[0][0]
     return {"files": written, "fading": count, "fading_segment": fading_segment}
+
+
+def write_fit_check(con: duckdb.DuckDBPyConnection, fit, *, output_dir: Path, lost: str,
+                    as_of: date) -> tuple[dict, dict]:
+    """value/fit_check.json (check.write_fit_check: the verdict page 00 reads to drop the
+    fading best customers' action) from source customer_value, written by write_customer_value;
+    returns the verdict and the lost segment's figures (check.against_rfm)."""
+    figures = check.against_rfm(con, lost)
+    verdict = check.verdict(fit, figures)
+    check.write_fit_check(verdict, Path(output_dir) / "value" / "fit_check.json", as_of=as_of)
+    return verdict, figures

@@ -11,9 +11,10 @@ from helpers.kit.texts import pick
 
 
 def value_headlines(fit, figures: dict, written: dict, *, scheme, horizon_days: int,
-                    lang: str = "vi") -> Markdown:
+                    lang: str = "vi", check: dict | None = None) -> Markdown:
     """What the models say for the shop, or in one sentence why they were not fitted; `figures`
-    are customer_value.headline_figures (sums over every buyer, from SQL)."""
+    are customer_value.headline_figures (sums over every buyer, from SQL); `check` is
+    check.verdict's: the fading list is called for only when its fading_action is show."""
     if fit.status == "too_few_customers":
         return Markdown(pick(
             lang, f"Chưa ước tính được: cửa hàng mới có {number(fit.customers, lang)} khách đã "
@@ -37,18 +38,20 @@ def value_headlines(fit, figures: dict, written: dict, *, scheme, horizon_days: 
     repeat = figures["repeat"]
     once = figures["customers"] - repeat
     alive, alive_share = figures["alive"] or 0, figures["alive_share"] or 0
+    alive_repeat = figures["alive_repeat"] or 0
     purchases = figures["purchases"] or 0
     revenue = figures["revenue"]
     best = md_text(scheme.labels(lang).get(written["fading_segment"], written["fading_segment"]))
     items = [pick(
-        lang, f"Trong {number(repeat, lang)} khách đã mua từ hai lần trở lên, khoảng "
+        lang, f"Trong {number(figures['customers'], lang)} khách đã mua, khoảng "
               f"**{number(alive, lang)} khách ({percent(alive_share, lang)}) vẫn còn "
-              f"mua**. Với {number(once, lang)} khách mới mua một lần, mô hình chưa thể biết họ "
-              f"đã bỏ đi hay chưa (nó coi họ là vẫn còn mua).",
-        f"Of {number(repeat, lang)} customers who bought more than once, about "
-        f"**{number(alive, lang)} ({percent(alive_share, lang)}) are still "
-        f"customers**. For the {number(once, lang)} who bought once, the model cannot yet tell "
-        f"whether they left (it counts them as active).")]
+              f"mua**: khoảng {number(alive_repeat, lang)} trong {number(repeat, lang)} khách "
+              f"đã mua từ hai lần và {number(alive - alive_repeat, lang)} trong "
+              f"{number(once, lang)} khách mới mua một lần.",
+        f"Of {number(figures['customers'], lang)} buyers, about **{number(alive, lang)} "
+        f"({percent(alive_share, lang)}) are still customers**: about "
+        f"{number(alive_repeat, lang)} of the {number(repeat, lang)} who bought more than once "
+        f"and {number(alive - alive_repeat, lang)} of the {number(once, lang)} who bought once.")]
     if revenue is not None and fit.gamma_gamma:
         items.append(pick(
             lang, f"Trong {horizon_days} ngày tới họ dự kiến mua **{number(purchases, lang)} "
@@ -63,7 +66,13 @@ def value_headlines(fit, figures: dict, written: dict, *, scheme, horizon_days: 
             f"In the next {horizon_days} days they are expected to make "
             f"**{number(purchases, lang)} purchases**; too few repeat buyers to estimate what "
             f"each purchase is worth."))
-    if written["fading"]:
+    if check is not None and check["fading_action"] != "show":
+        items.append(pick(
+            lang, f"Tháng này không lập danh sách «{best}» có khả năng còn mua dưới 50% (xem "
+                  f"lý do bên dưới).",
+            f"No list of «{best}» with a chance below 50% is made this month (the reason is "
+            f"below)."))
+    elif written["fading"]:
         items.append(pick(
             lang, f"**{number(written['fading'], lang)} khách thuộc nhóm «{best}» có khả năng "
                   f"còn mua dưới 50%: hãy liên hệ ngay** (value/fading_champions.csv).",
@@ -100,3 +109,98 @@ def calibration_sentence(table: pd.DataFrame | None, *, horizon_days: int,
         f"In the {horizon_days}-day check period, {number(customers, lang)} customers were "
         f"predicted to make {number(predicted, lang)} purchases and actually made "
         f"{number(actual, lang)} (a {percent(abs(gap), lang)} difference)."))
+
+
+def against_rfm_sentence(check: dict, figures: dict, *, scheme, lang: str = "vi") -> Markdown:
+    """Page 01's lost customers as the model sees them: how many it still thinks likely to buy
+    (P(alive) of 50% or more), and why, from their rhythm (check.against_rfm's `figures`)."""
+    label = md_text(scheme.labels(lang).get(figures["lost_segment"], figures["lost_segment"]))
+    lost, likely = figures["lost_customers"] or 0, figures["lost_likely"] or 0
+    if check["verdict"] == "not_fitted" or not lost:
+        return Markdown("")
+    gone = lost - likely
+    items = [pick(
+        lang, f"Trang 01 xếp **{number(lost, lang)} khách** vào nhóm «{label}». Mô hình đồng ý "
+              f"với **{number(gone, lang)} khách ({percent(gone / lost, lang)})**: khả năng họ "
+              f"còn mua dưới 50%.",
+        f"Page 01 puts **{number(lost, lang)} customers** in «{label}». The model agrees on "
+        f"**{number(gone, lang)} ({percent(gone / lost, lang)})**: their chance of still buying "
+        f"is below 50%.")]
+    if gone:
+        items.append(pick(lang, "Vì sao: ", "Why: ") + _rhythm(figures, "gone", gone, lang))
+    if likely:
+        items.append(pick(
+            lang, f"**{number(likely, lang)} khách** trong nhóm này vẫn có khả năng còn mua từ "
+                  f"50% trở lên: ",
+            f"**{number(likely, lang)}** of them still have a chance of 50% or more of buying "
+            f"again: ") + _rhythm(figures, "likely", likely, lang))
+    else:
+        items.append(pick(
+            lang, "Không khách nào trong nhóm này được mô hình coi là còn khả năng mua từ 50% "
+                  "trở lên.",
+            "The model gives none of them a chance of 50% or more of buying again."))
+    return Markdown("\n".join(f"- {i}" for i in items))
+
+
+def _rhythm(figures: dict, group: str, count: int, lang: str) -> str:
+    """Why, in their rhythm (medians): for those who bought more than once, their usual gap
+    between purchases against the days since the last; for those who bought once, how long ago."""
+    once = figures[f"{group}_once"] or 0
+    parts = []
+    if count - once:
+        gap, since = number(figures[f"{group}_gap_days"], lang), \
+            number(figures[f"{group}_since_days"], lang)
+        n = number(count - once, lang)
+        parts.append(pick(
+            lang, f"{n} khách đã mua nhiều lần thường mua cách nhau khoảng {gap} ngày nhưng đã "
+                  f"{since} ngày chưa quay lại, vắng lâu hơn hẳn nhịp mua của chính họ"
+            if group == "gone" else
+            f"{n} khách đã mua nhiều lần thường mua cách nhau khoảng {gap} ngày và mới vắng "
+            f"{since} ngày, theo nhịp mua của chính họ thì chưa phải là bỏ đi",
+            f"{n} who bought more than once usually bought every {gap} days or so but have been "
+            f"away {since} days, far longer than their own rhythm"
+            if group == "gone" else
+            f"{n} who bought more than once usually buy every {gap} days or so and have been "
+            f"away {since} days: by their own rhythm, not yet gone"))
+    if once:
+        since = number(figures[f"{group}_once_since_days"], lang)
+        parts.append(pick(
+            lang, f"{number(once, lang)} khách mới mua một lần, khoảng {since} ngày trước"
+                  + (" (nhiều khách bỏ đi ngay sau lần mua đầu)" if group == "gone" else ""),
+            f"{number(once, lang)} bought once, about {since} days ago"
+            + (" (many customers leave right after their first purchase)"
+               if group == "gone" else "")))
+    return "; ".join(parts) + pick(lang, " (số giữa).", " (medians).")
+
+
+def verdict_sentence(check: dict, *, scheme, fading_segment: str, lang: str = "vi") -> Markdown:
+    """The fit's verdict in words when it cannot be used to call anyone fading (README: "a shop
+    where nobody seems to leave"); nothing when it can."""
+    best = md_text(scheme.labels(lang).get(fading_segment, fading_segment))
+    if check["verdict"] == "nobody_leaves":
+        share = check["long_inactive_likely_share"]
+        detail = pick(
+            lang, f" Ngay cả {percent(share, lang)} khách đã {check['long_inactive_days']} ngày "
+                  f"trở lên không mua vẫn được coi là còn mua.",
+            f" Even {percent(share, lang)} of the customers silent for "
+            f"{check['long_inactive_days']} days or more are counted as still buying."
+        ) if share is not None and check["long_inactive_customers"] else ""
+        return Markdown(pick(
+            lang, f"**Cửa hàng này trông như không ai rời đi**: theo mô hình, gần như không khách "
+                  f"nào bỏ hẳn sau một lần mua.{detail} Thường là do lịch sử còn ngắn hoặc khách "
+                  f"mua rất thưa, nên tháng này không lập danh sách «{best}» sắp rời; hãy dựa vào "
+                  f"các nhóm của trang 01.",
+            f"**This shop looks as if nobody leaves**: by the model, almost no customer stops for "
+            f"good after a purchase.{detail} A short history or very sparse buying usually does "
+            f"this, so no list of fading «{best}» is made this month; go by page 01's segments."))
+    if check["verdict"] == "everybody_left":
+        return Markdown(pick(
+            lang, f"**Theo mô hình, gần như mọi khách đã rời đi**: chỉ "
+                  f"{percent(check['likely_share'], lang)} khách còn khả năng mua từ 50% trở "
+                  f"lên. Điều này hiếm khi đúng với một cửa hàng còn bán hàng, nên tháng này không "
+                  f"lập danh sách «{best}» sắp rời; hãy dựa vào các nhóm của trang 01.",
+            f"**By the model, nearly every customer has left**: only "
+            f"{percent(check['likely_share'], lang)} still have a chance of 50% or more of "
+            f"buying. That is rarely true of a shop still selling, so no list of fading «{best}» "
+            f"is made this month; go by page 01's segments."))
+    return Markdown("")
