@@ -230,6 +230,7 @@ ORDERINGS = {"customer_id": "customer_id",
 def write_contact_lists(con: duckdb.DuckDBPyConnection, folder: Path, *, file_name: str,
                         keys: list[str], columns: list[str], order_by: str = "customer_id",
                         as_of: date, person: PersonList | None = None,
+                        table: str = "contact_lists",
                         written_at: datetime | None = None) -> list[Path]:
     """<folder>/<file_name> with everyone of each list, and <folder>/<channel>/<file_name> with
     only those who can be sent to on that channel (consent and a valid contact) and only what
@@ -238,8 +239,12 @@ def write_contact_lists(con: duckdb.DuckDBPyConnection, folder: Path, *, file_na
     evidence (contract.CONSENT_EVIDENCE_COLUMNS) after `columns`. With `person`, the whole list
     is also written for a person beside its CSV (<folder>/<stem>.xlsx, kit.person_lists).
 
-    file_name is a pattern such as "segment={key}.csv"; order_by names one of ORDERINGS.
+    file_name is a pattern such as "segment={key}.csv"; order_by names one of ORDERINGS; `table`
+    is the table build_contact_lists built (its relation's `alias`), by default the model's plain
+    name (the contact lists built last).
     """
+    if not table.replace("_", "").isalnum():
+        raise ValueError(f"invalid table name {table!r}")
     written = []
     flags = [f"can_send_{channel}" for channel in CHANNELS]
     order = ORDERINGS[order_by]
@@ -256,18 +261,18 @@ def write_contact_lists(con: duckdb.DuckDBPyConnection, folder: Path, *, file_na
         channel_columns = [CHANNEL_COLUMNS[channel] for channel in CHANNELS]
         needed = columns + [c for cols in channel_columns for c in cols if c not in columns]
         results = write_query_csvs(
-            con, f"select {', '.join(dict.fromkeys(needed + flags))} from contact_lists "
+            con, f"select {', '.join(dict.fromkeys(needed + flags))} from {table} "
                  f"where list_key = $key order by {order}", files, {"key": key}, columns,
             file_columns=[columns, *channel_columns])
         written += [path for path, _ in results]
         if person is not None:
             book, _ = write_person_list(
                 con, (Path(folder) / name).with_suffix(".xlsx"),
-                dataclasses.replace(person, order_by=order), source="contact_lists",
+                dataclasses.replace(person, order_by=order), source=table,
                 lists={key: ("list_key = $key", {"key": key})}, as_of=as_of,
                 rows=results[0][1])
             written += [book] if book else []
-        counts = left_out_counts(con, "select * from contact_lists where list_key = $key",
+        counts = left_out_counts(con, f"select * from {table} where list_key = $key",
                                  {"key": key})
         for (path, rows), channel in zip(results[1:], CHANNELS):
             written.append(write_send_manifest(

@@ -69,15 +69,15 @@ def write_campaign_list(con: duckdb.DuckDBPyConnection, *, folder: Path,
     folder = Path(folder)
     files = [write_csv(arrow(con, "select customer_id from holdout_split where is_holdout "
                                   "order by customer_id"), folder / "holdout.csv")]
-    build_contact_lists(con, "campaign_send_candidates", "segment")
+    built = build_contact_lists(con, "campaign_send_candidates", "segment").alias
     counts = {}
     cols = SEND_LIST_COLUMNS
     labels = segment_labels(con)
     held = db.one(con, "select count(*) filter (where is_holdout), count(*) from holdout_split")
-    why = left_out_counts(con, "select * from contact_lists")
+    why = left_out_counts(con, f"select * from {built}")
     used = consent_columns_used(con)
     for channel in CHANNELS:
-        rows = arrow(con, f"select {', '.join(cols)} from contact_lists where can_send_{channel} "
+        rows = arrow(con, f"select {', '.join(cols)} from {built} where can_send_{channel} "
                           f"order by customer_id")
         counts[channel] = rows.num_rows
         files.append(write_csv(rows, folder / f"send_{channel}.csv"))
@@ -91,7 +91,7 @@ def write_campaign_list(con: duckdb.DuckDBPyConnection, *, folder: Path,
             lang=lang, segments=labels,
             sheets={channel: SEND_SHEETS[channel][0 if lang == "vi" else 1]})
         book, _ = write_person_list(con, folder / f"send_{channel}.xlsx", person,
-                                    source="contact_lists",
+                                    source=built,
                                     lists={channel: (f"can_send_{channel}", {})}, as_of=as_of,
                                     rows=rows.num_rows)
         files += [book] if book else []

@@ -38,7 +38,7 @@ def write_cohort_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path,
         write_csv(arrow(con, "select * from second_purchase_gap order by gap_days"),
                   output_dir / "second_purchase_gap.csv"),
     ]
-    build_contact_lists(con, "repurchase_windows", "window_key")
+    built = build_contact_lists(con, "repurchase_windows", "window_key").alias
     counts = contact_list_counts(con).df()
     for key in window_keys:
         # the sheet: "Mua 1–7 ngày trước" / "Bought 1–7 days ago"
@@ -47,5 +47,5 @@ def write_cohort_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path,
         person = PersonList(columns=REPURCHASE_COLUMNS + EVIDENCE, lang=lang, sheets={key: sheet})
         files += write_contact_lists(con, output_dir / "repurchase", file_name="window={key}.csv",
                                      keys=[key], columns=REPURCHASE_COLUMNS, as_of=as_of,
-                                     person=person, written_at=written_at)
+                                     person=person, table=built, written_at=written_at)
     return {"files": files, "send_list_counts": counts}

@@ -52,7 +52,7 @@ def write_migration_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path,
     sizes, counts = {}, []
     for name, table in movers.items():
         sizes[name] = db.one(con, f"select count(*) from {table}")[0]
-        build_contact_lists(con, table, "list_name")
+        built = build_contact_lists(con, table, "list_name").alias
         counts.append(contact_list_counts(con).df())
         # the most valuable movers first: the win-back list is worked from the top
         # the scheme's name for the list (movers_label); without one, words, never the key
@@ -63,7 +63,7 @@ def write_migration_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path,
         files += write_contact_lists(con, output_dir / "movers", file_name="{key}.csv",
                                      keys=[name], columns=MOVERS_COLUMNS,
                                      order_by="monetary_from", as_of=as_of, person=person,
-                                     written_at=written_at)
+                                     table=built, written_at=written_at)
     trend_table = pa.Table.from_pandas(trend[["month_end", "segment", "customers", "share"]],
                                        preserve_index=False)
     files.append(write_csv(trend_table, output_dir / "segment_trend.csv"))

@@ -51,11 +51,11 @@ def write_rfm_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path, segme
     summary = arrow(con, "select * exclude (segment_rank) from segment_summary")
     files.append(write_csv(summary, output_dir / "segment_summary.csv"))
 
-    build_contact_lists(con, "rfm_customers", "segment")
+    built = build_contact_lists(con, "rfm_customers", "segment").alias
     counts = contact_list_counts(con).df()
     files += write_contact_lists(con, output_dir / "exports", file_name="segment={key}.csv",
                                  keys=segment_keys, columns=RFM_EXPORT_COLUMNS, as_of=as_of,
-                                 written_at=written_at)
+                                 table=built, written_at=written_at)
     skipped, cut = [], {}
     # a workbook a person can open: above XLSX_MAX_ROWS customers it would take minutes to write
     # and to open (and over a million rows, Excel cuts a sheet), so the CSV files are the lists
@@ -67,7 +67,7 @@ def write_rfm_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path, segme
         spec = PersonList(columns=RFM_EXPORT_COLUMNS + CONSENT_EVIDENCE_COLUMNS, lang=lang,
                           segments=labels or segment_labels(con), sheets=labels or {})
         book, skipped = write_person_list(
-            con, output_dir / "exports" / "segments.xlsx", spec, source="contact_lists",
+            con, output_dir / "exports" / "segments.xlsx", spec, source=built,
             lists={key: ("list_key = $key", {"key": key}) for key in segment_keys},
             as_of=as_of, cut=cut)
         files.append(book)

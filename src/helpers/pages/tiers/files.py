@@ -43,7 +43,7 @@ def write_loyalty_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path,
     names = tier_labels(con, lang)
     files = [write_query_csv(con, f"select {', '.join(LOYALTY_COLUMNS)} from loyalty_members "
                                   f"order by customer_id", output_dir / "loyalty_members.csv")[0]]
-    build_contact_lists(con, "tier_lists", "list_key")
+    built = build_contact_lists(con, "tier_lists", "list_key").alias
     counts = contact_list_counts(con).df()
     for key in lists:
         vi, en = TIER_LIST_SHEETS.get(key, (key.replace("_", " "),) * 2)
@@ -51,5 +51,5 @@ def write_loyalty_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path,
                             sheets={key: vi if lang == "vi" else en})
         files += write_contact_lists(con, output_dir / "tiers", file_name="{key}.csv",
                                      keys=[key], columns=TIER_LIST_COLUMNS, as_of=as_of,
-                                     person=person, written_at=written_at)
+                                     person=person, table=built, written_at=written_at)
     return {"files": files, "send_list_counts": counts}
