@@ -477,3 +477,27 @@ def test_at_390_px_the_win_back_table_shows_who_the_move_and_the_spend_without_a
             assert [h[0] for h in seen["heads"]] == ["Khách", "Trước → Nay", "Chi tiêu"]
             assert all(left >= 0 and right <= width for _, left, right in seen["heads"]), seen
         browser.close()
+
+
+def test_monthly_cohorts_are_averaged_as_page_03_does_and_weekly_ones_sent_to_page_03(tmp_path):
+    import pandas as pd
+
+    from helpers.pages.review import compute as review
+
+    rows = [("2026-07", 0, 10, 1.0), ("2026-07", 1, 10, 0.2), ("2026-08", 0, 30, 1.0),
+            ("2026-09", 0, 20, 1.0), ("2026-09", 1, 20, 0.5), ("2026-10", 0, 5, 1.0)]
+    frame = pd.DataFrame(rows, columns=["cohort", "period", "cohort_size", "retention"])
+    glance = review.cohort_glance(frame, as_of=date(2026, 10, 31))
+    # September's next month (October) is over; August had nobody back (0, not left out);
+    # October's next month has not begun
+    assert list(glance.cohort) == ["2026-07", "2026-08", "2026-09"]
+    assert list(glance.retention) == [0.2, 0.0, 0.5]
+    mid = review.cohort_glance(frame, as_of=date(2026, 10, 15))
+    assert list(mid.cohort) == ["2026-07", "2026-08"]  # October is not over: September waits
+    weekly = frame.assign(cohort=frame.cohort.str.replace("-", "-W"))
+    weekly.to_csv(tmp_path / "cohort_revenue.csv", index=False)
+    from types import SimpleNamespace
+
+    run = SimpleNamespace(output_dir=tmp_path, as_of=date(2026, 10, 31), lang="vi")
+    said = review.cohorts_section(run)
+    assert len(said) == 1 and "theo tuần" in said[0].data

@@ -156,6 +156,9 @@ def cohorts_section(run) -> list:
     cohort_revenue = read_output(run.output_dir, "cohort_revenue.csv")
     if cohort_revenue is None:
         return [narrative.missing("cohort_revenue.csv", "03_cohort_revenue", lang=run.lang)]
+    if not cohort_revenue.cohort.astype(str).str.fullmatch(r"\d{4}-\d{2}").all():
+        # page 03 ran with weekly cohorts (grain: week): its own sentences say them
+        return [sentences.weekly_cohorts(lang=run.lang)]
     glance = cohort_glance(cohort_revenue, as_of=run.as_of)
     if glance.empty:  # no cohort whose next month is over: the sentence says so, no empty chart
         return [cohorts_sentences.cohort_review(glance, lang=run.lang)]

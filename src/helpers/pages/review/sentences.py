@@ -312,7 +312,10 @@ def segment_change_table(changes: pd.DataFrame, labels: dict[str, str], *,
 def migration_review(summary: dict, win_back: int | None, *, file: str,
                      period: ReviewPeriod, lang: str = "vi") -> Markdown:
     """Page 02's figures (migration_summary.csv) for the period, and the win-back list's size."""
-    start, end = day(month_end_before(period.as_of), lang), day(period.as_of, lang)
+    # page 02's own start when its summary names it (as_of_from set by hand), else the month
+    # end before: the period page 02 compares by default
+    start = summary.get("as_of_from") or month_end_before(period.as_of)
+    start, end = day(start, lang), day(period.as_of, lang)
     when = pick(lang, f"Từ {start} đến {end}", f"From {start} to {end}")
     if period.partial:
         when += f" ({period.this_month(lang)})"
@@ -333,6 +336,13 @@ def migration_review(summary: dict, win_back: int | None, *, file: str,
         items.append(pick(lang, "Không có khách giá trị nào tụt nhóm tháng này.",
                           "No valuable customer slipped this month."))
     return Markdown("\n".join(f"- {i}" for i in items))
+
+
+def weekly_cohorts(*, lang: str = "vi") -> Markdown:
+    return Markdown(pick(
+        lang, f"Tháng này các nhóm khách mới được tính theo tuần: xem trang 03 "
+              f"«{page_name('03', lang)}».",
+        f"This month's cohorts are weekly: see page 03 «{page_name('03', lang)}»."))
 
 
 def win_back_table(frame: pd.DataFrame, labels: dict[str, str], *, lang: str = "vi") -> HTML:
