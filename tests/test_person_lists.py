@@ -255,6 +255,9 @@ def test_a_tier_list_shows_tiers_and_changes_in_words(con, given_orders, given_c
     assert (head["Hạng"], head["Hạng tháng trước"], head["Hạng kế tiếp"]) == (
         "Thành viên", "Bạc", "Bạc")
     assert head["Còn thiếu để lên hạng"] == 2_000_000
+    sheet = book.worksheets[0]
+    formats = {c.value: sheet.cell(2, c.column).number_format for c in sheet[1]}
+    assert formats["Còn thiếu để lên hạng"] == '#,##0\\ "₫"' and formats["Điểm"] == "#,##0"
     en = rows_of(openpyxl.load_workbook(tmp_path / "en" / "tiers" / "downgraded.xlsx").worksheets[0])
     head = dict(zip(en[0], en[1]))
     assert (head["Tier change"], head["Tier"], head["Tier last month end"]) == (

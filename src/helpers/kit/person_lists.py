@@ -85,6 +85,8 @@ TIER_COLUMNS = ["tier", "next_tier", "previous_tier", "tier_at_reranking"]
 # shown as money (#,##0 ₫) whatever their type (a DOUBLE from a model too), and as percent
 MONEY = ["monetary", "monetary_from", "monetary_to", "spend", "gap_to_next", "expected_revenue"]
 PERCENT = ["p_alive"]
+# counts that reach thousands, shown with thousands marks (1.392 điểm)
+THOUSANDS = ["points"]
 # the consent evidence (contract.CONSENT_EVIDENCE_COLUMNS): shown only where the list holds one
 EVIDENCE = ["consent_sms_date", "consent_zalo_date", "consent_email_date", "consent_source"]
 
@@ -98,10 +100,6 @@ def check_lang(lang: str) -> str:
 def header(column: str, lang: str) -> str:
     vi, en = HEADERS.get(column, (column, column))
     return vi if lang == "vi" else en
-
-
-def headers(lang: str) -> dict[str, str]:
-    return {c: header(c, lang) for c in HEADERS}
 
 
 def segment_labels(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
@@ -126,10 +124,10 @@ def tier_labels(con: duckdb.DuckDBPyConnection, lang: str) -> dict[str, str]:
 @dataclass(frozen=True)
 class PersonList:
     """How a list is shown to a person: its columns in order (`move` for from → to segment;
-    a consent evidence column only where the list holds one),
-    the language, the labels of segments and tiers (keys without a label are shown as they
-    are), the sheet's name per list key and the row order (as kit.xlsx accepts it, over
-    columns shown as they are: the key, money, a number)."""
+    a consent evidence column only where the list holds one), the language, the labels of
+    segments and tiers (keys without a label are shown as they are), the sheet's name per list
+    key and the row order (as kit.xlsx accepts it, over columns shown as they are: the key,
+    money, a number)."""
 
     columns: list[str]
     lang: str
@@ -193,14 +191,15 @@ def person_select(spec: PersonList, source: str, where: str = "true",
     params = {k: v for k, v in params.items() if re.search(rf"\${k}\b", query)}
     formats = {c: "money" for c in MONEY if c in shown}
     formats |= {c: "percent" for c in PERCENT if c in shown}
+    formats |= {c: "integer" for c in THOUSANDS if c in shown}
     return query, params, {c: header(c, lang) for c in shown}, formats
 
 
 def held_evidence(con: duckdb.DuckDBPyConnection, source: str, where: str,
-                  params: dict | None = None) -> list[str]:
+                  params: dict | None = None, have: set[str] | None = None) -> list[str]:
     """The consent evidence columns that hold at least one value in a list (an empty column
-    would only widen the sheet)."""
-    have = set(con.sql(f"select * from {source} limit 0").columns)
+    would only widen the sheet); `have`: the source's columns, when known."""
+    have = have if have is not None else set(con.sql(f"select * from {source} limit 0").columns)
     names = [c for c in EVIDENCE if c in have]
     if not names:
         return []
@@ -223,7 +222,7 @@ def write_person_list(con: duckdb.DuckDBPyConnection, path: Path, spec: PersonLi
     have = set(con.sql(f"select * from {source} limit 0").columns)
     sheets, shown_headers, formats = {}, {}, {}
     for name, (where, values) in lists.items():
-        evidence = held_evidence(con, source, where, values)
+        evidence = held_evidence(con, source, where, values, have)
         columns = [c for c in spec.columns if c not in EVIDENCE or c in evidence]
         sheet_spec = PersonList(columns=columns, lang=spec.lang, segments=spec.segments,
                                 tiers=spec.tiers, sheets=spec.sheets, order_by=spec.order_by)
