@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
+import re
 from datetime import date
 
 import pandas as pd
@@ -12,7 +14,8 @@ import pytest
 from helpers.engine import db
 from helpers.ingest import sample_data
 from helpers.ingest.sample_data import REFERENCE_AS_OF as SAMPLE_AS_OF
-from helpers.run.explorer import Explorer
+from helpers.run.explorer import Explorer, last_published_month
+from helpers.run.explorer_texts import CutsError, cuts_text, parse_cuts
 
 
 @pytest.fixture(scope="module")
@@ -233,7 +236,6 @@ def test_every_word_the_explorer_shows_is_vietnamese(explorer):
     said = shown_html(explorer)
     assert [w for w in ENGLISH if w in said] == []
     # no column key as a header: customer_id, recency_days, last_purchase_date, month_end ...
-    import re
     assert re.findall(r"<th>[^<]*_[^<]*</th>", said) == []
     assert "<th>Mã khách</th>" in said and "<th>Cuối tháng</th>" in said
     assert "<th>Ngày mua</th>" in said and "Đường đi qua các nhóm" in said
@@ -267,8 +269,6 @@ def test_cut_points_are_written_and_read_the_readers_way(explorer):
 
 
 def test_parse_cuts_in_each_language():
-    from helpers.run.explorer_texts import CutsError, cuts_text, parse_cuts
-
     assert parse_cuts("2, 3, 5, 10", "vi") == [2, 3, 5, 10]  # the old way still reads
     assert parse_cuts("1.000.000; 2,5; 3 000 000 ₫", "vi") == [1_000_000, 2.5, 3_000_000]
     assert parse_cuts("1,000,000; 2.5", "en") == [1_000_000, 2.5]
@@ -294,16 +294,12 @@ def test_a_missed_lookup_never_echoes_a_phone_or_email(explorer):
 
 
 def write_month(folder, as_of, **parameters):
-    import json
-
     folder.mkdir(parents=True)
     (folder / "manifest.json").write_text(json.dumps({"as_of": as_of, "parameters": parameters}),
                                           encoding="utf-8")
 
 
 def test_it_opens_on_the_last_published_month(explorer, tmp_path):
-    from helpers.run.explorer import last_published_month
-
     reports = tmp_path / "reports"
     data = {"orders_path": str(explorer.root / "orders.csv"),
             "customers_path": str(explorer.root / "customers.csv"), "engine": "spark"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from helpers.kit.formatting import money, number, percent, signed_percent_points
+from helpers.kit.formatting import money, number, percent, signed_percent_points, signed_points
 
 
 def test_money_in_vietnamese_and_english():
@@ -33,8 +33,6 @@ def test_counts_shares_and_changes():
 
 def test_a_value_that_rounds_to_nothing_has_no_sign():
     """Page 05 showed '-0,0%' and 'chênh -0,0 điểm %' for a campaign with no effect."""
-    from helpers.kit.formatting import signed_points
-
     assert percent(-0.00004, "vi", 1) == "0,0%" and percent(-0.00004, "en", 1) == "0.0%"
     assert percent(-0.004, "vi") == "0%" and percent(-0.05, "vi") == "-5%"
     assert number(-0.04, "vi", 1) == "0,0" and number(-0.4, "en") == "0"

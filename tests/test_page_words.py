@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from datetime import date
 
 import pandas as pd
 import pytest
@@ -15,6 +16,7 @@ import pytest
 from helpers.kit.narrative import window_label
 from helpers.pages.cohorts import sentences as cohorts_sentences
 from helpers.pages.migration import sentences as migration_sentences
+from helpers.pages.tiers import sentences as tiers_sentences
 
 
 def chart_strings(page: str) -> list[str]:
@@ -113,8 +115,6 @@ def test_window_table_says_the_window_and_formats_counts():
 
 
 def test_migration_sources_say_where_segments_come_from():
-    from datetime import date
-
     h = {"customers": 1259, "up": 0.1, "same": 0.8, "down": 0.1, "down_count": 126,
          "revenue_at_stake": 12_500_000, "new": 40, "prospects_who_bought": 3}
     sources = {date(2026, 10, 31): "snapshot", date(2026, 11, 30): "computed"}
@@ -131,8 +131,6 @@ def test_migration_sources_say_where_segments_come_from():
 
 
 def test_page_04_never_asks_to_send_a_literal_x():
-    from helpers.pages.tiers import sentences as tiers_sentences
-
     summary = pd.DataFrame({"tier": ["member", "silver"], "members": [1200, 300],
                             "upgraded": [0, 20], "downgraded": [5, 0], "new_members": [9, 0],
                             "close_to_next": [40, 10], "will_drop": [0, 7]})
