@@ -346,3 +346,23 @@ def test_page_06_says_in_words_how_it_reads_page_01s_lost_customers():
         {"fading": 0, "fading_segment": "champions"}, scheme=scheme, horizon_days=90,
         lang="en", check=stuck).data
     assert "No list of «Champions»" in text and "contact them now" not in text
+
+
+def test_the_verdict_comes_before_page_01s_lost_customers_in_one_block():
+    from helpers.core.schemes import load_scheme
+    from helpers.pages.value import check, sentences
+
+    scheme = load_scheme("rfm11")
+    figures = {"lost_segment": "lost", "lost_customers": 10, "lost_likely": 9, "likely_once": 9,
+               "likely_once_since_days": 400.0, "likely_gap_days": None,
+               "likely_since_days": None, "gone_once": 1, "gone_once_since_days": 500.0,
+               "gone_gap_days": None, "gone_since_days": None, "buyers": 100, "likely": 95,
+               "long_inactive_customers": 40, "long_inactive_likely": 39}
+    stuck = check.verdict(_fitted(0.0039, 28.8), figures)
+    text = sentences.against_rfm_sentence(stuck, figures, scheme=scheme, lang="vi",
+                                          fading_segment="champions").data
+    assert text.index("không ai rời đi") < text.index("Trang 01 xếp **10 khách**")
+    assert "9 khách mới mua một lần, khoảng 400 ngày trước" in text
+    unfit = check.verdict(_fitted(0.9, 1.0, status="too_few_repeat"), figures)
+    assert sentences.against_rfm_sentence(unfit, figures, scheme=scheme, lang="en",
+                                          fading_segment="champions").data == ""

@@ -74,11 +74,8 @@ sentences.value_headlines(value_fit, customer_value.headline_figures(con), writt
                           check=fit_check)
 
 # %%
-sentences.verdict_sentence(fit_check, scheme=scheme_def, fading_segment=scheme_def.order[0],
-                           lang=run.lang)
-
-# %%
-sentences.against_rfm_sentence(fit_check, against, scheme=scheme_def, lang=run.lang)
+sentences.against_rfm_sentence(fit_check, against, scheme=scheme_def, lang=run.lang,
+                               fading_segment=scheme_def.order[0])
 
 # %%
 narrative.section("06.2", lang=run.lang)

@@ -111,13 +111,17 @@ def calibration_sentence(table: pd.DataFrame | None, *, horizon_days: int,
         f"{number(actual, lang)} (a {percent(abs(gap), lang)} difference)."))
 
 
-def against_rfm_sentence(check: dict, figures: dict, *, scheme, lang: str = "vi") -> Markdown:
+def against_rfm_sentence(check: dict, figures: dict, *, scheme, lang: str = "vi",
+                         fading_segment: str | None = None) -> Markdown:
     """Page 01's lost customers as the model sees them: how many it still thinks likely to buy
-    (P(alive) of 50% or more), and why, from their rhythm (check.against_rfm's `figures`)."""
+    (P(alive) of 50% or more), and why, from their rhythm (check.against_rfm's `figures`);
+    after the fit's verdict in words (verdict_sentence) when `fading_segment` is given."""
     label = md_text(scheme.labels(lang).get(figures["lost_segment"], figures["lost_segment"]))
     lost, likely = figures["lost_customers"] or 0, figures["lost_likely"] or 0
+    warning = verdict_sentence(check, scheme=scheme, fading_segment=fading_segment,
+                               lang=lang).data if fading_segment else ""
     if check["verdict"] == "not_fitted" or not lost:
-        return Markdown("")
+        return Markdown(warning)
     gone = lost - likely
     items = [pick(
         lang, f"Trang 01 xếp **{number(lost, lang)} khách** vào nhóm «{label}». Mô hình đồng ý "
@@ -139,7 +143,8 @@ def against_rfm_sentence(check: dict, figures: dict, *, scheme, lang: str = "vi"
             lang, "Không khách nào trong nhóm này được mô hình coi là còn khả năng mua từ 50% "
                   "trở lên.",
             "The model gives none of them a chance of 50% or more of buying again."))
-    return Markdown("\n".join(f"- {i}" for i in items))
+    listed = "\n".join(f"- {i}" for i in items)
+    return Markdown(f"{warning}\n\n{listed}" if warning else listed)
 
 
 def _rhythm(figures: dict, group: str, count: int, lang: str) -> str:
