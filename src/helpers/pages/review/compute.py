@@ -20,6 +20,7 @@ from helpers.kit.texts import t
 from helpers.pages.campaigns import compute as campaigns
 from helpers.pages.campaigns import sentences as campaigns_sentences
 from helpers.pages.cohorts import sentences as cohorts_sentences
+from helpers.pages.cohorts.compute import is_period_complete, period_of
 from helpers.pages.review import actions, sentences, stamp
 from helpers.pages.review.period import ReviewPeriod
 from helpers.pages.segments import charts as segments_charts
@@ -72,8 +73,6 @@ def segment_changes(summary: pd.DataFrame, trend: pd.DataFrame, order: list[str]
 def cohort_glance(cohort_revenue: pd.DataFrame, *, as_of: date, cohorts: int = 12) -> pd.DataFrame:
     """Next-month retention of the latest monthly cohorts whose next month is over: the cohorts
     page 03's sentence averages (its last 12, a cohort nobody came back from counted as 0)."""
-    from helpers.pages.cohorts.compute import is_period_complete, period_of
-
     if cohort_revenue.empty:
         return pd.DataFrame(columns=["cohort", "retention", "cohort_size"])
     starts = cohort_revenue.drop_duplicates("cohort")[["cohort", "cohort_size"]].copy()
