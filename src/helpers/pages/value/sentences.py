@@ -131,13 +131,14 @@ def against_rfm_sentence(check: dict, figures: dict, *, scheme, lang: str = "vi"
         f"**{number(gone, lang)} ({percent(gone / lost, lang)})**: their chance of still buying "
         f"is below 50%.")]
     if gone:
-        items.append(pick(lang, "Vì sao: ", "Why: ") + _rhythm(figures, "gone", gone, lang))
+        items.append(pick(lang, "Vì sao (số giữa): ", "Why (medians): ")
+                     + _rhythm(figures, "gone", gone, lang))
     if likely:
         items.append(pick(
             lang, f"**{number(likely, lang)} khách** trong nhóm này vẫn có khả năng còn mua từ "
-                  f"50% trở lên: ",
+                  f"50% trở lên (số giữa): ",
             f"**{number(likely, lang)}** of them still have a chance of 50% or more of buying "
-            f"again: ") + _rhythm(figures, "likely", likely, lang))
+            f"again (medians): ") + _rhythm(figures, "likely", likely, lang))
     else:
         items.append(pick(
             lang, "Không khách nào trong nhóm này được mô hình coi là còn khả năng mua từ 50% "
@@ -175,7 +176,7 @@ def _rhythm(figures: dict, group: str, count: int, lang: str) -> str:
             f"{number(once, lang)} bought once, about {since} days ago"
             + (" (many customers leave right after their first purchase)"
                if group == "gone" else "")))
-    return "; ".join(parts) + pick(lang, " (số giữa).", " (medians).")
+    return "; ".join(parts) + "."
 
 
 def verdict_sentence(check: dict, *, scheme, fading_segment: str, lang: str = "vi") -> Markdown:
