@@ -121,13 +121,17 @@ def test_migration_sources_say_where_segments_come_from():
     vi = migration_sentences.migration_headlines(h, as_of_from=date(2026, 10, 31),
                                                  as_of_to=date(2026, 11, 30), sources=sources,
                                                  lang="vi").data
-    assert "31/10/2026: theo kết quả đã lưu khi chạy tháng đó" in vi
-    assert "30/11/2026: tính lại từ dữ liệu đơn hàng" in vi and "ảnh chụp" not in vi
+    assert ("Nhóm của khách ngày 31/10/2026 lấy từ kết quả đã lưu khi chạy tháng đó; ngày "
+            "30/11/2026 tính lại từ dữ liệu đơn hàng.") in vi and "ảnh chụp" not in vi
     assert "1.259" in vi
     en = migration_sentences.migration_headlines(h, as_of_from=date(2026, 10, 31),
                                                  as_of_to=date(2026, 11, 30), sources=sources,
                                                  lang="en").data
     assert "as saved when that month was run" in en and "snapshot" not in en
+    both = migration_sentences.migration_headlines(
+        h, as_of_from=date(2026, 10, 31), as_of_to=date(2026, 11, 30), lang="vi",
+        sources=dict.fromkeys(sources, "snapshot")).data
+    assert "ngày 31/10/2026 và 30/11/2026 lấy từ kết quả đã lưu khi chạy tháng đó." in both
 
 
 def test_page_04_never_asks_to_send_a_literal_x():

@@ -36,14 +36,18 @@ def migration_headlines(h: dict, *, as_of_from, as_of_to, lang: str = "vi",
               f"{number(h['prospects_who_bought'], lang)} earlier sign-ups made a first purchase."),
     ]
     if sources:
-        how = "; ".join(
-            f"{d}: " + (pick(lang, "theo kết quả đã lưu khi chạy tháng đó",
-                             "as saved when that month was run") if s == "snapshot"
-                        else pick(lang, "tính lại từ dữ liệu đơn hàng",
-                                  "computed again from the orders"))
-            for d, s in sources.items())
-        items.append(pick(lang, f"Nhóm của khách ở mỗi ngày: {how}.",
-                          f"Each date's segments: {how}."))
+        # the dates grouped by where their segments come from: one clause per source
+        said = {"snapshot": pick(lang, "lấy từ kết quả đã lưu khi chạy tháng đó",
+                                 "as saved when that month was run"),
+                "computed": pick(lang, "tính lại từ dữ liệu đơn hàng",
+                                 "computed again from the orders")}
+        groups: dict[str, list[str]] = {}
+        for d, s in sources.items():
+            groups.setdefault("snapshot" if s == "snapshot" else "computed", []).append(d)
+        joined = pick(lang, " và ", " and ")
+        how = "; ".join(pick(lang, "ngày ", "on ") + joined.join(dates) + " " + said[kind]
+                        for kind, dates in groups.items())
+        items.append(pick(lang, f"Nhóm của khách {how}.", f"Segments {how}."))
     return Markdown("\n".join(f"- {i}" for i in items))
 
 
