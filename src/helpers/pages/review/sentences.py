@@ -282,7 +282,7 @@ def _table(frame: pd.DataFrame) -> str:
     body = "".join("<tr>" + "".join(f"<td {left if i == 0 else right}>{html_text(v)}</td>"
                                     for i, v in enumerate(row)) + "</tr>"
                    for row in frame.itertuples(index=False))
-    return (f"<table style='display:table;width:100%'><thead><tr>{head}</tr></thead>"
+    return (f"<table style='display:table;width:auto;max-width:100%'><thead><tr>{head}</tr></thead>"
             f"<tbody>{body}</tbody></table>")
 
 
@@ -361,7 +361,7 @@ def win_back_table(frame: pd.DataFrame, labels: dict[str, str], *, lang: str = "
         for r in frame.itertuples())
     # display:table: the template makes every table a sideways-scrolling block; this one is
     # made to fit a phone's width instead
-    return HTML("<table class='workbook-winback' style='display:table;width:100%'>"
+    return HTML("<table class='workbook-winback' style='display:table;width:auto;max-width:100%'>"
                 f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
 
 
