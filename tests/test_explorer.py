@@ -24,7 +24,8 @@ def explorer(tmp_path_factory):
     sample_data.generate(root, customers=3000, orders=15000, seed=5, as_of=SAMPLE_AS_OF)
     with contextlib.redirect_stdout(io.StringIO()):  # Output widgets print outside a kernel
         e = Explorer.open(as_of="2026-06-30", orders_path=root / "orders.csv",
-                          customers_path=root / "customers.csv", exports_dir=root / "exports")
+                          customers_path=root / "customers.csv", exports_dir=root / "exports",
+                          reports_dir=root / "reports")  # no month of the checkout's reports/
     e.root = root
     return e
 
@@ -39,6 +40,7 @@ def labels(fig):
 
 
 def test_default_view(explorer):
+    assert explorer.month is None and "Chưa có tháng nào được công bố" in explorer._heading.value
     assert "Khách hàng xuất sắc" in labels(explorer.figures["sizes"])
     assert explorer.figures["grid"].data[0].z.shape == (5, 5)
     assert explorer.tables["segment_summary"].customers.sum() > 0
