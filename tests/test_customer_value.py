@@ -268,6 +268,8 @@ def test_lost_customers_the_model_still_expects_are_counted_with_their_rhythm(co
         ("c", 2, 2.0, 12.0, 0.1, "lost"), ("d", 1, 1.0, 51.0, 0.02, "lost"),
         ("e", 0, 0.0, 100.0, 0.3, "lost"),
         ("f", 5, 50.0, 51.0, 0.9, "champions"),
+        # a frequent buyer quiet for 7 days, called gone; a one-time buyer 70 days ago, likely
+        ("g", 6, 20.0, 21.0, 0.4, "champions"), ("h", 0, 0.0, 10.0, 0.7, "hibernating"),
     ])
     got = check.against_rfm(con, "lost")
     assert (got["lost_customers"], got["lost_likely"], got["likely_once"]) == (5, 2, 0)
@@ -277,7 +279,18 @@ def test_lost_customers_the_model_still_expects_are_counted_with_their_rhythm(co
     assert got["gone_gap_days"] == pytest.approx(7)
     assert got["gone_since_days"] == pytest.approx((70 + 350) / 2)
     assert (got["long_inactive_customers"], got["long_inactive_likely"]) == (2, 0)
-    assert (got["buyers"], got["likely"]) == (6, 3)
+    assert (got["buyers"], got["likely"]) == (8, 4)
+    # the 45-day rule: c, d, e and h silent over 45 days (h still likely); g within it but gone
+    assert (got["rule_days"], got["rule_lost"], got["rule_lost_likely"],
+            got["rule_kept_gone"]) == (45, 4, 1, 1)
+    from helpers.pages.value import sentences
+
+    fit_check = check.verdict(_fitted(0.891, 1.614), got)
+    vi = sentences.rule_sentence(fit_check, got, lang="vi").data
+    assert "Với mốc 45 ngày, 4 khách" in vi and "**1 người trong số đó**" in vi
+    assert "**1 khách** mới vắng 45 ngày trở xuống" in vi
+    assert "A 45-day rule calls 4 buyers" in sentences.rule_sentence(fit_check, got,
+                                                                     lang="en").data
 
 
 def test_the_verdict_names_a_shop_where_nobody_leaves_or_everybody_left(tmp_path):

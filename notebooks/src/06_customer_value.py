@@ -94,6 +94,9 @@ charts.p_alive_curves(customer_value.p_alive_curves(value_fit), lang=run.lang,
                       title=t("p_alive_title", run.lang))
 
 # %%
+sentences.rule_sentence(fit_check, against, lang=run.lang)
+
+# %%
 narrative.section("06.4", lang=run.lang)
 
 # %%

@@ -34,6 +34,7 @@ from helpers.core.schemes import PROSPECT
 
 LIKELY = 0.5  # P(alive) from which the model thinks a customer likely to buy again
 LONG_INACTIVE_DAYS = 180
+RULE_DAYS = 45  # the fixed rule page 06's P(alive) chart draws: "gone after 45 days"
 NOBODY_LEAVES_DROPOUT = 0.01
 NOBODY_LEAVES_SHARE = 0.9
 MIN_LONG_INACTIVE = 20
@@ -51,7 +52,9 @@ def against_rfm(con: duckdb.DuckDBPyConnection, lost: str) -> dict:
     those the model calls likely to buy (`likely_…`) and those it calls gone (`gone_…`): how many,
     how many bought once (`…_once`, with the median days since that purchase), and for those who
     bought more than once the medians of their usual gap between purchases and of the days since
-    their last one; then the buyers silent for LONG_INACTIVE_DAYS or more, and every buyer."""
+    their last one; then the buyers silent for LONG_INACTIVE_DAYS or more, every buyer, and the
+    fixed rule's count: silent over RULE_DAYS (`rule_lost`), of them likely to buy, and those
+    within it the model calls gone (`rule_kept_gone`)."""
     row = con.execute("""
         with v as (
             select *, p_alive >= $likely as likely, segment = $lost as lost,
@@ -74,14 +77,19 @@ def against_rfm(con: duckdb.DuckDBPyConnection, lost: str) -> dict:
             count(*) filter (where since_days >= $long),
             count(*) filter (where since_days >= $long and likely),
             count(*),
-            count(*) filter (where likely)
+            count(*) filter (where likely),
+            count(*) filter (where since_days > $rule),
+            count(*) filter (where since_days > $rule and likely),
+            count(*) filter (where since_days <= $rule and not likely)
         from v
-    """, {"likely": LIKELY, "lost": lost, "long": LONG_INACTIVE_DAYS}).fetchall()[0]
+    """, {"likely": LIKELY, "lost": lost, "long": LONG_INACTIVE_DAYS,
+          "rule": RULE_DAYS}).fetchall()[0]
     keys = ("lost_customers", "lost_likely", "likely_once", "likely_once_since_days",
             "likely_gap_days", "likely_since_days", "gone_once", "gone_once_since_days",
             "gone_gap_days", "gone_since_days", "long_inactive_customers",
-            "long_inactive_likely", "buyers", "likely")
-    return {"lost_segment": lost, **dict(zip(keys, row))}
+            "long_inactive_likely", "buyers", "likely", "rule_lost", "rule_lost_likely",
+            "rule_kept_gone")
+    return {"lost_segment": lost, "rule_days": RULE_DAYS, **dict(zip(keys, row))}
 
 
 def verdict(fit, figures: dict) -> dict:

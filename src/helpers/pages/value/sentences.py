@@ -210,3 +210,25 @@ def verdict_sentence(check: dict, *, scheme, fading_segment: str, lang: str = "v
             f"buying. That is rarely true of a shop still selling, so no list of fading «{best}» "
             f"is made this month; go by page 01's segments."))
     return Markdown("")
+
+
+def rule_sentence(check: dict, figures: dict, *, lang: str = "vi") -> Markdown:
+    """The fixed rule against the model, under the P(alive) chart: how many buyers a 45-day rule
+    calls lost, how many of those the model still thinks likely to buy, and how many it calls
+    gone although the rule keeps them."""
+    lost = figures.get("rule_lost") or 0
+    if check["verdict"] == "not_fitted" or not figures.get("buyers"):
+        return Markdown("")
+    days = figures.get("rule_days", 45)
+    likely, kept_gone = figures.get("rule_lost_likely") or 0, figures.get("rule_kept_gone") or 0
+    return Markdown(pick(
+        lang, f"Với mốc {days} ngày, {number(lost, lang)} khách không mua hơn {days} ngày bị coi "
+              f"là đã mất; mô hình vẫn cho **{number(likely, lang)} người trong số đó** khả năng "
+              f"còn mua từ 50% trở lên (khách vốn mua thưa). Ngược lại, "
+              f"**{number(kept_gone, lang)} khách** mới vắng {days} ngày trở xuống đã có khả "
+              f"năng còn mua dưới 50% (khách vốn mua dày nay im lặng).",
+        f"A {days}-day rule calls {number(lost, lang)} buyers silent for over {days} days lost; "
+        f"the model still gives **{number(likely, lang)} of them** a chance of 50% or more "
+        f"(customers who always bought sparsely). The other way round, "
+        f"**{number(kept_gone, lang)} customers** away {days} days or less already have a chance "
+        f"below 50% (frequent buyers gone quiet)."))
