@@ -164,6 +164,9 @@ def test_every_action_count_on_page_00_is_the_count_its_page_gives(published):
         for channel in ("SMS", "Zalo ZNS", "Email"):
             total = sum(reach_of(shown[k]).get(channel, 0) for k in windows)
             assert total == number(p["03"].find(re.escape(channel) + rf": {N} khách trong")[0])
+    if "Tháng này không có danh sách «khách tốt nhất" in p["00"].section("actions"):
+        # dropped on page 06's word: page 06 lists nobody to call either
+        assert "hãy liên hệ ngay" not in p["06"].text and "fading_champions" not in shown
     if "fading_champions" in shown:
         said = re.search(rf"{N} khách thuộc nhóm «[^»]+» có khả năng còn mua dưới 50%",
                          p["06"].text)
@@ -316,19 +319,24 @@ def test_an_empty_list_is_said_without_a_link_and_a_full_one_links_its_xlsx(tmp_
 
 
 @pytest.mark.parametrize("verdict, shown", [("nobody_leaves", False), ("everybody_left", False),
+                                            ("not_fitted", False), ("drop", False),
                                             ("ok", True), (None, True), ("garbage", True)])
 def test_the_fading_best_customers_are_dropped_when_page_06_says_its_fit_is_degenerate(
         tmp_path, verdict, shown):
     folder = lists(tmp_path, {"value/fading_champions.csv": 0})
     if verdict == "garbage":
         (folder / "value" / "fit_check.json").write_text("{not json", encoding="utf-8")
+    elif verdict == "drop":  # a reason page 00 does not know: page 06's word to drop it
+        (folder / "value" / "fit_check.json").write_text(json.dumps(
+            {"verdict": "something_new", "fading_action": "drop"}), encoding="utf-8")
     elif verdict:
-        (folder / "value" / "fit_check.json").write_text(json.dumps({"verdict": verdict}),
-                                                         encoding="utf-8")
+        (folder / "value" / "fit_check.json").write_text(json.dumps(
+            {"verdict": verdict, "fading_action": "show" if verdict == "ok" else "drop"}),
+            encoding="utf-8")
     text = sentences.actions_list(review_actions.month_actions(folder)).data
     assert ("Gọi ngay khách tốt nhất" in text) is shown
     if not shown:
-        assert "không khách nào bỏ đi" in text or "mọi khách đã bỏ đi" in text
+        assert "Tháng này không có danh sách «khách tốt nhất" in text
         assert "0 khách" not in text
 
 

@@ -24,10 +24,11 @@ ACTION_FILES = [
     ("repurchase_15_28", "repurchase/window=15-28d.csv"),
     ("birthdays", "tiers/birthdays.csv"),
 ]
-# page 06's verdict on its fit (value/fit_check.json): the fading-best-customers list means
-# nothing when the model says nobody ever leaves, or that everybody has left
+# page 06's verdict on its fit (value/fit_check.json, pages/value/check.py): the fading-best-
+# customers list means nothing when the model says nobody ever leaves, that everybody has left,
+# or could not be fitted; page 06 says so with "fading_action": "drop"
 FIT_CHECK = "value/fit_check.json"
-DEGENERATE_FITS = ("nobody_leaves", "everybody_left")
+DEGENERATE_FITS = ("nobody_leaves", "everybody_left", "not_fitted")
 
 
 def rows(path: Path) -> int | None:
@@ -47,16 +48,22 @@ def person_file(folder: Path, relative: str) -> str:
 
 
 def fit_verdict(folder: Path) -> str | None:
-    """Page 06's verdict on its fit ("ok", "nobody_leaves", "everybody_left"), None when page 06
-    wrote none (an older run, or no page 06)."""
+    """Why page 06 drops the fading best customers ("nobody_leaves", "everybody_left",
+    "not_fitted", or "drop" for a reason page 00 does not know), None when it keeps them or
+    wrote no verdict (an older run, or no page 06)."""
     path = Path(folder) / FIT_CHECK
     if not path.exists():
         return None
     try:
-        verdict = json.loads(path.read_text(encoding="utf-8")).get("verdict")
-    except (ValueError, AttributeError):
+        check = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError:
         return None
-    return verdict if isinstance(verdict, str) else None
+    if not isinstance(check, dict):
+        return None
+    verdict = check.get("verdict")
+    if verdict in DEGENERATE_FITS:
+        return verdict
+    return "drop" if check.get("fading_action") == "drop" else None
 
 
 def month_actions(output_dir: Path, *, base_rate: float = 0.0, detectable_uplift: float = 0.02,
@@ -75,7 +82,7 @@ def month_actions(output_dir: Path, *, base_rate: float = 0.0, detectable_uplift
         count = rows(folder / relative)
         if count is None:
             continue
-        if key == "fading_champions" and verdict in DEGENERATE_FITS:
+        if key == "fading_champions" and verdict:
             actions.append({"key": key, "dropped": verdict, "customers": None, "channels": {},
                             "file": relative, "open": None})
             continue

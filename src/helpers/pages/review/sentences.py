@@ -114,6 +114,16 @@ DROPPED = {
         "No list of best customers whose chance of still buying is below 50% this month: the "
         "model on page 06 «{page}» finds that almost everybody has left, so that figure would say "
         "nothing."),
+    "not_fitted": (
+        "Tháng này không có danh sách «khách tốt nhất có khả năng còn mua dưới 50%»: mô hình ở "
+        "trang 06 «{page}» chưa ước tính được trên dữ liệu tháng này.",
+        "No list of best customers whose chance of still buying is below 50% this month: the "
+        "model on page 06 «{page}» could not be fitted on this month's data."),
+    "drop": (
+        "Tháng này không có danh sách «khách tốt nhất có khả năng còn mua dưới 50%»: trang 06 "
+        "«{page}» nói vì sao.",
+        "No list of best customers whose chance of still buying is below 50% this month: page 06 "
+        "«{page}» says why."),
 }
 
 
