@@ -29,8 +29,8 @@ def chart_strings(page: str) -> list[str]:
             stack = [obj]
             while stack:
                 item = stack.pop()
-                if isinstance(item, dict):
-                    stack += list(item.values())
+                if isinstance(item, dict):  # an array packed as base64 (bdata) is no text
+                    stack += [v for k, v in item.items() if k != "bdata"]
                 elif isinstance(item, list):
                     stack += item
                 elif isinstance(item, str):
