@@ -28,15 +28,15 @@ import pyarrow.parquet as pq
 from helpers.core.paths import DATA_RAW
 from helpers.core.privacy import DEFAULT_FILE_MODE, use_file_mode
 from helpers.ingest.sample_people import (
-    _ASCII,
+    ASCII_FOLD,
     CHANNEL_W,
     CHANNELS,
     PROVINCE_W,
     PROVINCES,
-    _dates_str,
-    _ddmmyyyy,
-    _names,
-    _phones,
+    dates_str,
+    ddmmyyyy,
+    people_names,
+    phones,
 )
 
 # The shop's history follows the as-of date it is made for (by default the last day of the previous
@@ -323,14 +323,14 @@ def _unit(rng: np.random.Generator, calendar, *, first_customer: int, n_cust: in
     }
 
     # ---------- customers file
-    names = _names(rng, n_cust)
+    names = people_names(rng, n_cust)
     uniq, inverse = np.unique(names, return_inverse=True)
-    email_user = np.array([s.lower().translate(_ASCII).replace(" ", ".") for s in uniq])[inverse]
+    email_user = np.array([s.lower().translate(ASCII_FOLD).replace(" ", ".") for s in uniq])[inverse]
     emails = np.char.add(np.char.add(email_user, rng.integers(1, 999, n_cust).astype(str)),
                          "@gmail.com")
     emails = np.where(rng.random(n_cust) < 0.25, "", emails)
     birth = (np.datetime64("1965-01-01") + rng.integers(0, 365 * 40, n_cust)).astype("datetime64[D]")
-    birth_str = _ddmmyyyy(birth)
+    birth_str = ddmmyyyy(birth)
     birth_str = np.where(rng.random(n_cust) < 0.2, "", birth_str)
     consent_sms = (rng.random(n_cust) < 0.72).astype(int)
     consent_zalo = (rng.random(n_cust) < 0.60).astype(int)
@@ -338,10 +338,10 @@ def _unit(rng: np.random.Generator, calendar, *, first_customer: int, n_cust: in
     customers_table = pa.table({
         "customer_id": cust_ids,
         "name": names,
-        "phone": _phones(rng, n_cust),
+        "phone": phones(rng, n_cust),
         "email": emails,
         "province": rng.choice(PROVINCES, n_cust, p=np.array(PROVINCE_W) / sum(PROVINCE_W)),
-        "signup_date": _dates_str(signup),
+        "signup_date": dates_str(signup),
         "birthday": birth_str,
         "consent_sms": consent_sms,
         "consent_zalo": consent_zalo,

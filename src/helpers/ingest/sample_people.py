@@ -22,20 +22,20 @@ CHANNEL_W = [0.45, 0.20, 0.25, 0.10]
 MOBILE_PREFIXES = ["90", "91", "93", "94", "96", "97", "98", "32", "33", "35", "37", "38", "39", "70",
                    "76", "77", "79", "81", "83", "84", "85", "86", "88", "89"]
 
-_ASCII = str.maketrans(
+ASCII_FOLD = str.maketrans(
     "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ",
     "aaaaaaaaaaaaaaaaaeeeeeeeeeeeiiiiiooooooooooooooooouuuuuuuuuuuyyyyyd",
 )
 
 
-def _names(rng: np.random.Generator, n: int) -> np.ndarray:
+def people_names(rng: np.random.Generator, n: int) -> np.ndarray:
     fam = rng.choice(FAMILY, n, p=np.array(FAMILY_W) / sum(FAMILY_W))
     mid = rng.choice(MIDDLE, n)
     giv = rng.choice(GIVEN, n)
     return np.char.add(np.char.add(np.char.add(fam, " "), np.char.add(mid, " ")), giv)
 
 
-def _phones(rng: np.random.Generator, n: int) -> np.ndarray:
+def phones(rng: np.random.Generator, n: int) -> np.ndarray:
     """Vietnamese mobiles in the forms people type, with about 1% invalid."""
     prefix = rng.choice(MOBILE_PREFIXES, n)
     rest = np.char.zfill(rng.integers(0, 10_000_000, n).astype(str), 7)
@@ -60,11 +60,11 @@ def _slice(a: np.ndarray, i: int, j: int) -> np.ndarray:
     return np.ascontiguousarray(b).view(f"U{j - i}").ravel()
 
 
-def _dates_str(days: np.ndarray) -> np.ndarray:
+def dates_str(days: np.ndarray) -> np.ndarray:
     return np.datetime_as_string(days.astype("datetime64[D]"), unit="D")
 
 
-def _ddmmyyyy(days: np.ndarray) -> np.ndarray:
-    iso = _dates_str(days)
+def ddmmyyyy(days: np.ndarray) -> np.ndarray:
+    iso = dates_str(days)
     return np.char.add(np.char.add(np.char.add(_slice(iso, 8, 10), "/"),
                                    np.char.add(_slice(iso, 5, 7), "/")), _slice(iso, 0, 4))
