@@ -83,6 +83,16 @@ class Page:
         raise AssertionError(f"no table with a column {header!r}")
 
 
+def treemaps(page: Page) -> list[dict[str, float]]:
+    """Each treemap drawn on the page: tile id -> its value (as plotly draws it)."""
+    out = []
+    for found in re.finditer(r'Plotly\.newPlot\(\s*"[^"]+",\s*(\[.*?\]),\s*\{', page.html, re.S):
+        for trace in json.loads(found.group(1)):
+            if trace.get("type") == "treemap":
+                out.append(dict(zip(trace["ids"], trace["values"])))
+    return out
+
+
 def months() -> list[Path]:
     extra = os.environ.get("WORKBOOK_ONE_TRUTH_MONTHS", "")
     return [Path(p) for p in extra.split(":") if p]
@@ -202,6 +212,8 @@ def test_every_other_figure_page_00_repeats_is_its_page_s(published):
     for label, row in shares.items():
         assert row["Tỷ trọng trên mọi khách"] == segments[label]["Tỷ lệ"], label
     assert "bảng tính trên mọi khách" in review.section("segments")
+    # the treemap of buyers: page 01's first one (customers), tile by tile
+    assert treemaps(review)[0] == treemaps(p["01"])[0]
     # migration: page 02's shares and new customers
     up, down, new = review.find(rf"{N}% khách lên nhóm tốt hơn, {N}% xuống nhóm kém hơn; "
                                 rf"{N} khách mới")
