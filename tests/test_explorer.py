@@ -75,7 +75,9 @@ def test_window_language_and_factors_change_the_figures(explorer):
 
 def test_bins_and_fixed_cut_points(explorer):
     set_control(explorer, "bins", 4)
-    assert "⚠" in explorer.message and "bins = 5" in explorer.message  # rfm11 needs 5 bins
+    # rfm11 needs 5 bins: said in Vietnamese, with what to do
+    assert explorer.message == ("⚠ Cách phân nhóm rfm11 được viết cho 5 mức điểm (đang chọn 4): "
+                                "chọn lại 5 mức điểm, hoặc một cách phân nhóm viết cho 4 mức.")
     set_control(explorer, "bins", 5)
     set_control(explorer, "scoring", "fixed")
     set_control(explorer, "cuts_frequency", "2, 3, 4, 5")
@@ -83,7 +85,8 @@ def test_bins_and_fixed_cut_points(explorer):
     assert grid.z.sum() == explorer.tables["segment_summary"].query(
         "segment != 'prospect'").customers.sum()
     set_control(explorer, "cuts_frequency", "3, 2")
-    assert "⚠" in explorer.message and "fixed_cuts" in explorer.message
+    assert explorer.message == ("⚠ Mốc F (lần mua): cần 4 mốc tăng dần cho 5 mức điểm "
+                                "(đang có: 3; 2)")
     set_control(explorer, "cuts_frequency", "2, 3, 5, 10")
     set_control(explorer, "scoring", "quantile")
 

@@ -51,10 +51,12 @@ from helpers.run.explorer_texts import (
     WINDOW_NAMES,
     WINDOWS,
     CutsError,
+    check_cuts,
     column,
     cuts_text,
     pair,
     parse_cuts,
+    scheme_bins_message,
 )
 
 DEFAULT_CUTS = {"recency_days": [30, 90, 180, 365], "frequency": [2, 3, 5, 10],
@@ -312,6 +314,9 @@ class Explorer:
             cuts = {k: parse_cuts(c[f"cuts_{k}"].value, self._cuts_lang,
                                   name=c[f"cuts_{k}"].description)
                     for k in ("recency_days", "frequency", "monetary")}
+            for k, values in cuts.items():
+                check_cuts(values, c["bins"].value, c["lang"].value,
+                           name=c[f"cuts_{k}"].description)
         return self.run.replace(
             as_of=as_of, scheme=c["scheme"].value, window_days=c["window"].value or None,
             bins=c["bins"].value, scoring=c["scoring"].value, factors=c["factors"].value,
@@ -331,10 +336,12 @@ class Explorer:
             self._say(f"⚠ {exc}")
             return
         except (ParamError, SchemeError, ValueError) as exc:
-            # the parameters' own checks speak English: the Vietnamese reader is told what
-            # happened first, the check's words (names of parameters) follow
-            self._say(pick(self.controls["lang"].value,
-                           f"⚠ Không vẽ lại được với các giá trị này: {exc}", f"⚠ {exc}"))
+            # the parameters' own checks speak English: the common ones are said in the
+            # reader's words; for another, the Vietnamese reader is told what happened first
+            lang, c = self.controls["lang"].value, self.controls
+            said = scheme_bins_message(str(exc), c["scheme"].value, c["bins"].value, lang)
+            self._say("⚠ " + (said or pick(lang, f"Không vẽ lại được với các giá trị này: {exc}",
+                                            str(exc))))
             return
         # the model graph builds only what these values change: a scheme or language change
         # reassigns segments on the scores already built

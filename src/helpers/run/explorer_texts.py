@@ -103,3 +103,28 @@ def parse_cuts(text: str, lang: str = "vi", *, name: str = "") -> list[float]:
                 f"{cuts_text([500_000, 1_000_000], 'en')}"), lang))
         out.append(float(raw.replace(group, "").replace(decimal, ".")))
     return out
+
+
+def check_cuts(values: list[float], bins: int, lang: str, *, name: str = "") -> None:
+    """bins - 1 cut points, strictly ascending, or a CutsError that says so in the reader's
+    words (the run's own check, core.params, speaks English)."""
+    if len(values) == bins - 1 and values == sorted(set(values)):
+        return
+    shown = cuts_text(values, lang) or "–"
+    raise CutsError(pair((
+        f"{name}: cần {bins - 1} mốc tăng dần cho {bins} mức điểm (đang có: {shown})",
+        f"{name}: {bins - 1} ascending cut points are needed for {bins} bins (now: {shown})"),
+        lang))
+
+
+def scheme_bins_message(message: str, scheme: str, bins: int, lang: str) -> str | None:
+    """A scheme written for another number of bins, said in the reader's words; None for any
+    other problem of the scheme."""
+    found = re.search(r"written for bins = (\d+)", message)
+    if not found:
+        return None
+    wanted = found.group(1)
+    return pair((f"Cách phân nhóm {scheme} được viết cho {wanted} mức điểm (đang chọn {bins}): "
+                 f"chọn lại {wanted} mức điểm, hoặc một cách phân nhóm viết cho {bins} mức.",
+                 f"Scheme {scheme} is written for {wanted} bins (now {bins}): set bins back to "
+                 f"{wanted}, or choose a scheme written for {bins}."), lang)
