@@ -105,9 +105,9 @@ def cut_point_table(cuts: pd.DataFrame, *, lang: str = "vi") -> HTML:
                        "F": pick(lang, "F (tần suất)", "F (frequency)"),
                        "M": pick(lang, "M (chi tiêu)", "M (spend)")}.get(f, f)),
         pick(lang, "Điểm", "Score"): cuts.score,
-        pick(lang, "từ", "from"): [fmt(r, r.value_min) for r in cuts.itertuples()],
-        pick(lang, "đến", "to"): [fmt(r, r.value_max) for r in cuts.itertuples()],
-        pick(lang, "khách", "customers"): [number(v, lang) for v in cuts.customers],
+        pick(lang, "Từ", "From"): [fmt(r, r.value_min) for r in cuts.itertuples()],
+        pick(lang, "Đến", "To"): [fmt(r, r.value_max) for r in cuts.itertuples()],
+        pick(lang, "Số khách", "Customers"): [number(v, lang) for v in cuts.customers],
     })
     return html_table(table)
 
