@@ -117,6 +117,9 @@ def test_the_win_back_list_for_a_person_speaks_vietnamese(shop, tmp_path):
     assert rows[1][12] == datetime(2026, 3, 1) and rows[1][13] == "POS form"
     assert sheet.cell(2, 13).number_format == "dd/mm/yyyy"
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:N4"
+    # the sheet says its size: a reader that streams it (openpyxl read-only) knows it
+    streamed = openpyxl.load_workbook(tmp_path / "movers" / "win_back.xlsx", read_only=True)
+    assert (streamed.worksheets[0].max_row, streamed.worksheets[0].max_column) == (4, 14)
 
 
 def test_money_is_a_number_excel_sums_with_a_number_format(shop, tmp_path):

@@ -189,7 +189,9 @@ def excel_sheet_name(label: str, taken: set[str]) -> str:
     return name
 
 
-def _sheet_header(columns: list[str], widths: list[int] | None = None) -> str:
+def _sheet_header(columns: list[str], widths: list[int] | None = None, rows: int = 0) -> str:
+    """A sheet's start: its size (readers that stream a sheet read it from there), the header
+    row frozen, the columns' widths and the header row."""
     widths = widths or [column_width(c, 0) for c in columns]
     cols = "".join(f'<col min="{i + 1}" max="{i + 1}" width="{w}" customWidth="1"/>'
                    for i, w in enumerate(widths))
@@ -197,6 +199,7 @@ def _sheet_header(columns: list[str], widths: list[int] | None = None) -> str:
                      f'</is></c>' for i, c in enumerate(columns))
     return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            f'<dimension ref="A1:{column_letter(len(columns) - 1)}{rows + 1}"/>'
             '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
             'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
             f'<cols>{cols}</cols><sheetData><row r="1">{header}</row>')
@@ -282,7 +285,7 @@ def write_xlsx(con: duckdb.DuckDBPyConnection, sheets: dict[str, tuple[str, dict
                            force_zip64=True) as out:
                 shown = [(headers or {}).get(c, c) for c in columns]
                 widths = [column_width(h, w) for h, w in zip(shown, contents)]
-                out.write(_sheet_header(shown, widths).encode("utf-8"))
+                out.write(_sheet_header(shown, widths, rows).encode("utf-8"))
                 result = con.execute(render, params)
                 while batch := result.fetchmany(16):
                     for _, xml in batch:  # UTF-8 bytes straight from DuckDB
@@ -302,7 +305,7 @@ def write_xlsx(con: duckdb.DuckDBPyConnection, sheets: dict[str, tuple[str, dict
                     f'<row r="{i + 2}"><c r="A{i + 2}" t="inlineStr"><is><t>'
                     f'{_escape(_cut_note((headers or {}).get(column, column), cells))}'
                     f'</t></is></c></row>' for i, (column, cells) in enumerate(sorted(cuts.items())))
-                out.write((_sheet_header(["Ghi chú / Notes"], [MAX_WIDTH * 2]) + lines
+                out.write((_sheet_header(["Ghi chú / Notes"], [MAX_WIDTH * 2], len(cuts)) + lines
                            + "</sheetData></worksheet>").encode("utf-8"))
             written.append("Notes")
         taken: set[str] = set()
