@@ -48,10 +48,12 @@ def p_alive_curves(curves: pd.DataFrame, *, lang: str = "vi",
         fig.add_scatter(x=part.days_since_last, y=part.p_alive, mode="lines",
                         line=dict(width=3, color=colour), name=t("rhythm", lang, days=rhythm),
                         hovertemplate="%{x} → %{y:.0%}<extra></extra>")
-    # the fixed rules ("gone after 30 or 45 days") as two dotted lines, named at their feet
+    # the fixed rules ("gone after 30 or 45 days") as two dotted lines, named at their top: the
+    # MBG/NBD puts every curve below 1 there (one may leave after any purchase)
     for days, shift in ((30, -4), (45, 4)):
         fig.add_vline(x=days, line=dict(dash="dot", color="#8c959f"))
-        fig.add_annotation(x=days, y=0.04, text=pick(lang, f"{days} ngày", f"{days} days"),
+        fig.add_annotation(x=days, y=1.0, yanchor="top",
+                           text=pick(lang, f"{days} ngày", f"{days} days"),
                            showarrow=False, xanchor="right" if shift < 0 else "left",
                            xshift=shift, font=dict(size=11, color="#57606a"))
     fig.update_layout(title=title, height=440, xaxis_title=t("days_since_last", lang),
