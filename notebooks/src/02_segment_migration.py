@@ -91,7 +91,8 @@ trend = migration.segment_trend(con, run=run, scheme=scheme_def,
                                 input_checksums=checksums)
 outputs = files.write_migration_outputs(
     con, output_dir=run.output_dir, trend=trend, headline=headline, as_of=run.as_of,
-    movers=migration.build_movers_lists(con, movers, scheme_def.keys))
+    movers=migration.build_movers_lists(con, movers, scheme_def.keys), lang=run.lang,
+    list_labels={name: scheme_def.movers_label(name, run.lang) for name in movers})
 display(sentences.movers_sizes(outputs["sizes"], scheme_def, lang=run.lang),
         narrative.send_lists(outputs["send_list_counts"], {}, lang=run.lang))
 

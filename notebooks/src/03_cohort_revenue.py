@@ -92,5 +92,5 @@ sentences.window_counts(repurchase_windows.df(), lang=run.lang)
 # %%
 window_keys = [f"{lo}-{hi}d" for lo, hi in zip([1] + [w + 1 for w in windows[:-1]], windows)]
 outputs = files.write_cohort_outputs(con, output_dir=run.output_dir, window_keys=window_keys,
-                                     as_of=run.as_of)
+                                     as_of=run.as_of, lang=run.lang)
 narrative.send_lists(outputs["send_list_counts"], {}, lang=run.lang)
