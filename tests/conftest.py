@@ -88,7 +88,9 @@ def shop(tmp_path_factory):
     root = tmp_path_factory.mktemp("shop")
     sample_data.generate(root / "raw", customers=4000, orders=20000, seed=11, as_of=SAMPLE_AS_OF)
     params = {"orders_path": str(root / "raw" / "orders.csv"),
-              "customers_path": str(root / "raw" / "customers.csv")}
+              "customers_path": str(root / "raw" / "customers.csv"),
+              # as params/monthly.yaml: next month's lists, so page 00's campaign size is checked
+              "next_campaign_target": "at_risk"}
     for name in ("campaigns", "campaign_sends", "campaign_holdout"):
         if any(name + "_path" in monthly.declared_parameters(nb)
                for nb in monthly.available_notebooks()):

@@ -58,6 +58,7 @@ from helpers.engine import db
 from helpers.ingest.report import LoadReport
 from helpers.kit.html_report import export_html, print_pdf
 from helpers.kit.texts import pick
+from helpers.pages.review import stamp
 from helpers.pages.review.sentences import PAGE_TITLES
 from helpers.run import heartbeat, monthly_cli
 from helpers.run.archive import zip_month
@@ -73,7 +74,7 @@ KEY_PACKAGES = ["duckdb", "pandas", "pyarrow", "plotly", "papermill", "nbconvert
                 "babel", "pymc-marketing", "pymc"]
 # given by the runner itself, never by a params file: the date, the month's folder, whether the
 # run is a what-if (its name, "" for the managers' month) and whether the month is over
-RUNNER_KEYS = {"as_of", "output_dir", "what_if", "month_complete"}
+RUNNER_KEYS = {"as_of", "output_dir", "what_if", "month_complete", "run_id"}
 STALE_AFTER_DAYS = 3  # the freshness limit: an export ending more days before the as-of is stale
 
 
@@ -325,7 +326,7 @@ def month_folder_name(as_of: date, lang: str = "vi") -> str:
 
 def page_title(stem: str, as_of: date, lang: str = "vi") -> str:
 
-    titles = PAGE_TITLES | {"00_monthly_review": ("Báo cáo tháng", "Monthly review")}
+    titles = PAGE_TITLES
     when = pick(lang, f"{as_of:%m/%Y}", f"{as_of:%b %Y}")
     return f"{pick(lang, *titles.get(stem, (stem, stem)))} · {when}"
 
@@ -448,6 +449,8 @@ def _execute(as_of, params, params_files, declared, notebooks, reports_dir, html
     steps = {nb.stem: f"[{i}/{len(notebooks)}] {nb.stem}" for i, nb in enumerate(notebooks, 1)}
     lang = params.get("lang", "vi")
     version = InputVersion.take(params)  # every notebook reads this version (run/inputs.py)
+    with version.for_kernels():  # the run's id carries the inputs' version, as a page's own
+        shared["run_id"] = run_id = stamp.run_id("", stamp.generated_at(), as_of)
 
     def run_one(nb: Path) -> float:
         mine = {k: v for k, v in shared.items() if k in declared[nb.stem]}
@@ -509,6 +512,7 @@ def _execute(as_of, params, params_files, declared, notebooks, reports_dir, html
         "as_of": as_of.isoformat(),
         **what_if.manifest(),
         "month_complete": complete,
+        "run_id": run_id,
         "parameters": {k: (v.isoformat() if isinstance(v, date) else v)
                        for k, v in sorted(params.items())},
         "params_files": [resolve(f) for f in params_files],
