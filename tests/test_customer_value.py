@@ -1,7 +1,8 @@
-"""Customer value (notebook 06): the summary SQL and the MBG/NBD (the page's), BG/NBD and
-Gamma-Gamma fits, checked against the published CDNOW figures (Fader, Hardie & Lee 2005; Fader &
-Hardie 2013; the MBG/NBD's from lifetimes' ModifiedBetaGeoFitter), the shops where a fit cannot be
-trusted, and page 06 against page 01 (check.py)."""
+"""Customer value (notebook 06): the summary SQL and the BG/NBD (the default, `value_model:
+bg_nbd`), MBG/NBD (`value_model: mbg_nbd`, params/monthly.yaml) and Gamma-Gamma fits, checked
+against the published CDNOW figures (Fader, Hardie & Lee 2005; Fader & Hardie 2013; the MBG/NBD's
+from lifetimes' ModifiedBetaGeoFitter), the shops where a fit cannot be trusted, and page 06
+against page 01 (check.py) under both models."""
 
 from __future__ import annotations
 
@@ -39,14 +40,14 @@ def cdnow(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def cdnow_fit(cdnow):
-    """The page's fit: MBG/NBD and Gamma-Gamma."""
-    return cv.fit(cdnow[1], seed=2026)
+    """The MBG/NBD when asked (value_model: mbg_nbd, the managers' month), and Gamma-Gamma."""
+    return cv.fit(cdnow[1], seed=2026, model="mbg_nbd")
 
 
 @pytest.fixture(scope="module")
 def cdnow_bg(cdnow):
-    """The paper's BG/NBD, purchases only."""
-    return cv.fit(cdnow[1], seed=2026, model="bg_nbd", spend=False)
+    """The default fit, no model named: the paper's BG/NBD, and Gamma-Gamma."""
+    return cv.fit(cdnow[1], seed=2026)
 
 
 @needs_cdnow
@@ -65,7 +66,7 @@ def test_the_summary_equals_the_published_one_for_every_customer(cdnow):
 
 
 @needs_cdnow
-def test_bgnbd_estimates_match_the_published_ones(cdnow_bg):
+def test_the_default_fit_is_the_bgnbd_and_its_estimates_match_the_published_ones(cdnow_bg):
     published = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
     assert cdnow_bg.ok and cdnow_bg.customers == 2357 and cdnow_bg.model == "bg_nbd"
     for name, value in published.items():
@@ -86,11 +87,30 @@ def test_mbgnbd_estimates_match_lifetimes_ones(cdnow_fit):
 
 
 @needs_cdnow
-def test_gamma_gamma_estimates_match_the_published_ones(cdnow_fit):
+@pytest.mark.parametrize("which", ["cdnow_bg", "cdnow_fit"])
+def test_gamma_gamma_estimates_match_the_published_ones(which, request):
+    """Under either purchase model (the spend model does not depend on it)."""
+    fitted = request.getfixturevalue(which)
     published = {"p": 6.25, "q": 3.74, "v": 15.44}
-    assert cdnow_fit.repeat_customers == 946
+    assert fitted.repeat_customers == 946
     for name, value in published.items():
-        assert cdnow_fit.gamma_gamma[name] == pytest.approx(value, rel=0.02), name
+        assert fitted.gamma_gamma[name] == pytest.approx(value, rel=0.02), name
+
+
+@needs_cdnow
+def test_customer_value_model_csv_states_the_model(cdnow_bg, cdnow_fit):
+    """customer_value_model.csv: the purchase model in its own row (`fit`, `model`) and as the
+    `model` of its parameters' rows; the default's rows are the published BG/NBD's."""
+    for fitted, key in ((cdnow_bg, "bg_nbd"), (cdnow_fit, "mbg_nbd")):
+        table = cv.model_table(fitted, as_of=AS_OF, horizon_days=90).to_pylist()
+        rows = {(r["model"], r["parameter"]): r["value"] for r in table}
+        assert rows[("fit", "model")] == key
+        assert {m for m, p in rows if p == "alpha"} == {key}
+    rows = {(r["model"], r["parameter"]): r["value"]
+            for r in cv.model_table(cdnow_bg, as_of=AS_OF, horizon_days=90).to_pylist()}
+    assert float(rows[("bg_nbd", "r")]) == pytest.approx(0.243, rel=0.01)
+    assert float(rows[("bg_nbd", "log_likelihood")]) == pytest.approx(-9582.4, abs=0.5)
+    assert float(rows[("gamma_gamma", "v")]) == pytest.approx(15.44, rel=0.02)
 
 
 @needs_cdnow
@@ -113,7 +133,7 @@ def test_predictions_are_per_customer_in_range_and_the_same_on_a_rerun(cdnow, cd
     assert (bg.loc[bg.x == 0, "p_alive"] == 1).all()
     once = got[got.x == 0].sort_values("T")
     assert once.p_alive.max() < 0.75 and once.p_alive.is_monotonic_decreasing
-    again = cv.predict(cv.fit(summary, seed=2026), summary, horizon_days=90)
+    again = cv.predict(cv.fit(summary, seed=2026, model="mbg_nbd"), summary, horizon_days=90)
     pd.testing.assert_frame_equal(got, again)
     table = cv.outputs(got, None)
     assert table.column_names == cv.OUTPUT_COLUMNS
@@ -174,7 +194,7 @@ def test_estimates_out_of_range_count_as_not_converged():
 @needs_cdnow
 def test_above_fit_max_customers_a_seeded_sample_is_fitted_and_everyone_predicted(cdnow):
     _, summary = cdnow
-    got = cv.fit(summary, seed=7, max_customers=1200)
+    got = cv.fit(summary, seed=7, max_customers=1200, model="mbg_nbd")
     assert got.ok and got.fitted_on == 1200 and got.customers == 2357
     # the sample depends on the ids and the seed, not on the rows' order
     assert cv._sample(summary, 1200, 7).customer_id.tolist() == \
@@ -186,7 +206,7 @@ def test_above_fit_max_customers_a_seeded_sample_is_fitted_and_everyone_predicte
 
 def test_a_shop_with_no_sign_of_anyone_leaving_is_reported_as_not_converged():
     """Random rhythms with no dropout: the optimiser drives a and b off to infinity."""
-    got = cv.fit(_summary(1500, 600), seed=7)
+    got = cv.fit(_summary(1500, 600), seed=7, model="mbg_nbd")
     assert got.status == "did_not_converge" and "estimates" in got.reason
 
 
@@ -202,19 +222,64 @@ def test_parameters_are_checked():
         cv.check_params(horizon_days=0, fit_max_customers=1000)
     with pytest.raises(ParamError, match="fit_max_customers"):
         cv.check_params(horizon_days=90, fit_max_customers=5)
+    for model in ("bg_nbd", "mbg_nbd"):
+        cv.check_params(horizon_days=90, fit_max_customers=1000, value_model=model)
+    for bad in ("xyz", "BG/NBD", None, ["bg_nbd"]):
+        with pytest.raises(ParamError, match=r"value_model = .*: give one of bg_nbd, mbg_nbd"):
+            cv.check_params(horizon_days=90, fit_max_customers=1000, value_model=bad)
+    with pytest.raises(ParamError, match="model 'xyz': use one of bg_nbd, mbg_nbd"):
+        cv.fit(_summary(500, 200), model="xyz")
+
+
+def test_the_default_model_is_bgnbd_and_the_managers_month_uses_the_mbgnbd():
+    """The published CDNOW figures come from the defaults (params/default.yaml, notebook 06's
+    parameters cell, every function's default); params/monthly.yaml asks for the MBG/NBD."""
+    import inspect
+
+    import yaml
+
+    from helpers.core.paths import PARAMS_DIR
+
+    assert cv.DEFAULT_MODEL == "bg_nbd" and set(cv.PURCHASE_MODELS) == {"bg_nbd", "mbg_nbd"}
+    for function in (cv.fit, cv.fit_table, cv.calibration):
+        assert inspect.signature(function).parameters["model"].default == "bg_nbd", function
+    assert cv.ValueFit(status="ok", customers=0, repeat_customers=0).model == "bg_nbd"
+    read = lambda name: yaml.safe_load((PARAMS_DIR / name).read_text(encoding="utf-8"))  # noqa: E731
+    assert read("default.yaml")["value_model"] == "bg_nbd"
+    assert read("monthly.yaml")["value_model"] == "mbg_nbd"
+
+
+def test_a_value_model_not_known_is_refused_before_any_notebook(tmp_path, capsys):
+    """value_model: xyz, in a params file or with --set: the run stops before anything runs, the
+    message names the key, where it was set and the allowed values."""
+    from helpers.run import monthly, preflight
+
+    said = preflight.check_dependent({"value_model": "xyz"}, {"value_model": "params/x.yaml"},
+                                     date(2026, 10, 31))
+    assert said == [cv.check_value_model("xyz", "set in params/x.yaml")]
+    assert "value_model = 'xyz' (set in params/x.yaml): give one of bg_nbd, mbg_nbd" in said[0]
+    assert preflight.check_dependent({"value_model": "mbg_nbd"}, {}, date(2026, 10, 31)) == []
+    code = monthly.main(["--as-of", "2026-10-31", "--params", "params/monthly.yaml",
+                         "--set", "value_model=xyz", "--reports-dir", str(tmp_path / "r")])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "value_model = 'xyz' (given with --set): give one of bg_nbd, mbg_nbd" in err
+    assert not (tmp_path / "r").exists() or not any((tmp_path / "r").rglob("*.html"))
 
 
 @needs_cdnow
 def test_every_buyer_predicted_in_batches_gives_the_file_of_the_whole_frame(
-        cdnow, cdnow_fit, tmp_path, monkeypatch):
+        cdnow, cdnow_fit, cdnow_bg, tmp_path, monkeypatch):
     """At 100M lines notebook 06 held 18.7M buyers' frames (17.8 GB): it now predicts batch by
     batch and joins the segments in DuckDB. The file must be the one the whole frame gives."""
     from helpers.kit import export
 
     con, summary = cdnow
-    monkeypatch.setattr(cv, "BATCH_ROWS", 500)  # 2,357 buyers: five batches
     table = cv.summary_table(con, as_of=AS_OF, excluded_statuses=[], zero_amount_purchases=True)
-    assert cv.fit_table(con, table, seed=2026).bgnbd == cdnow_fit.bgnbd
+    # fit_table is fit() on the table: the default (BG/NBD), and the model asked for
+    assert cv.fit_table(con, table, seed=2026).bgnbd == cdnow_bg.bgnbd
+    monkeypatch.setattr(cv, "BATCH_ROWS", 500)  # 2,357 buyers: five batches
+    assert cv.fit_table(con, table, seed=2026, model="mbg_nbd").bgnbd == cdnow_fit.bgnbd
     con.execute(f"create or replace temp table segs as select customer_id, "
                 f"case when x > 2 then 'loyal' else 'other' end as segment from {table}")
     values = cv.write_values(con, cdnow_fit, table, tmp_path / "customer_value.parquet",
@@ -236,7 +301,8 @@ def test_every_buyer_predicted_in_batches_gives_the_file_of_the_whole_frame(
     first = cv.first_purchase(con, table)
     assert first == pd.Timestamp(summary.first_purchase_date.min()).date()
     got = cv.calibration(con, as_of=AS_OF, excluded_statuses=[], zero_amount_purchases=True,
-                         horizon_days=90, seed=2026, max_customers=500_000, first_date=first)
+                         horizon_days=90, seed=2026, max_customers=500_000, first_date=first,
+                         model="mbg_nbd")
     before = cv.build_summary(con, as_of=AS_OF - timedelta(days=90), excluded_statuses=[],
                               zero_amount_purchases=True).df()
     assert got.customers.tolist() == before.x.clip(upper=7).value_counts().sort_index().tolist()
@@ -253,8 +319,8 @@ def _values_table(con, rows):
     con.execute("create or replace temp table customer_value as select * from cv_rows")
 
 
-def _fitted(a, b, status="ok"):
-    return cv.ValueFit(status=status, customers=100, repeat_customers=50,
+def _fitted(a, b, status="ok", model="mbg_nbd"):
+    return cv.ValueFit(status=status, customers=100, repeat_customers=50, model=model,
                        bgnbd={"r": 0.5, "alpha": 5.0, "a": a, "b": b})
 
 
@@ -283,6 +349,10 @@ def test_lost_customers_the_model_still_expects_are_counted_with_their_rhythm(co
     # the 45-day rule: c, d, e and h silent over 45 days (h still likely); g within it but gone
     assert (got["rule_days"], got["rule_lost"], got["rule_lost_likely"],
             got["rule_kept_gone"]) == (45, 4, 1, 1)
+    # the repeat buyers alone (the BG/NBD's verdict): a, b, c, d, f, g; likely a, b, f; d silent
+    # 350 days (gone)
+    assert (got["repeat_buyers"], got["repeat_likely"]) == (6, 3)
+    assert (got["long_inactive_repeat"], got["long_inactive_repeat_likely"]) == (1, 0)
     from helpers.pages.value import sentences
 
     fit_check = check.verdict(_fitted(0.891, 1.614), got)
@@ -379,3 +449,90 @@ def test_the_verdict_comes_before_page_01s_lost_customers_in_one_block():
     unfit = check.verdict(_fitted(0.9, 1.0, status="too_few_repeat"), figures)
     assert sentences.against_rfm_sentence(unfit, figures, scheme=scheme, lang="en",
                                           fading_segment="champions").data == ""
+
+
+# ---------------------------------------------------------------- under the BG/NBD (the default)
+
+
+def test_under_the_bgnbd_one_time_buyers_alive_by_assumption_do_not_make_nobody_leaves():
+    """A shop of many one-time buyers under the BG/NBD: every one of them has P(alive) = 1 by the
+    model's assumption, so 90% of the buyers silent for 180 days are "likely"; the verdict judges
+    the repeat buyers, most of whom silent that long are gone: ok. The same figures under the
+    MBG/NBD (where a one-time buyer's P(alive) comes from the data) say nobody leaves."""
+    figures = {"lost_segment": "lost", "lost_customers": 3000, "lost_likely": 2700,
+               "buyers": 10_000, "likely": 8000, "long_inactive_customers": 5000,
+               "long_inactive_likely": 4600, "repeat_buyers": 3000, "repeat_likely": 1000,
+               "long_inactive_repeat": 500, "long_inactive_repeat_likely": 100}
+    from helpers.pages.value import check
+
+    got = check.verdict(_fitted(0.793, 2.426, model="bg_nbd"), figures)
+    assert (got["verdict"], got["fading_action"], got["judged_on"]) == ("ok", "show",
+                                                                        "repeat_buyers")
+    assert (got["buyers"], got["long_inactive_customers"]) == (3000, 500)
+    assert got["likely_share"] == pytest.approx(1 / 3)
+    assert got["long_inactive_likely_share"] == pytest.approx(0.2)
+    mbg = check.verdict(_fitted(0.793, 2.426, model="mbg_nbd"), figures)
+    assert (mbg["verdict"], mbg["judged_on"]) == ("nobody_leaves", "buyers")
+    # the repeat buyers themselves all still likely after 180 days: nobody leaves, said of them
+    stuck = check.verdict(_fitted(0.793, 2.426, model="bg_nbd"),
+                          figures | {"long_inactive_repeat_likely": 480})
+    assert stuck["verdict"] == "nobody_leaves" and "480" not in stuck["reason"]
+    assert "of 500 repeat buyers silent" in stuck["reason"]
+    gone = check.verdict(_fitted(0.793, 2.426, model="bg_nbd"), figures | {"repeat_likely": 100})
+    assert gone["verdict"] == "everybody_left" and "of repeat buyers" in gone["reason"]
+    none = check.verdict(_fitted(0.793, 2.426, model="bg_nbd"), figures | {"repeat_buyers": 0})
+    assert (none["verdict"], none["fading_action"]) == ("not_fitted", "drop")
+
+
+def test_page_06_names_the_model_in_use_and_what_the_bgnbd_assumes_of_one_time_buyers():
+    from helpers.core.schemes import load_scheme
+    from helpers.pages.value import check, sentences
+
+    bg_vi = sentences.model_section("bg_nbd", lang="vi").data
+    assert "Mô hình BG/NBD ước tính" in bg_vi and "MBG/NBD" not in bg_vi.replace("mbg_nbd", "")
+    assert "P(alive) = 1" in bg_vi and "`value_model: mbg_nbd`" in bg_vi
+    bg_en = sentences.model_section("bg_nbd", lang="en").data
+    assert "The BG/NBD model estimates" in bg_en and "bought once" in bg_en
+    assert "`value_model: mbg_nbd` to let a customer leave after the first purchase" in bg_en
+    mbg = sentences.model_section("mbg_nbd", lang="en").data
+    assert "The MBG/NBD model estimates" in mbg and "the first included" in mbg
+    assert "{model}" not in mbg and "P(alive) = 1" not in mbg
+    assert "Mô hình MBG/NBD" in sentences.model_section("mbg_nbd", lang="vi").data
+
+    scheme = load_scheme("rfm11")
+    # page 01's lost under the BG/NBD: the one-time buyers among them are all likely, and why
+    figures = {"lost_segment": "lost", "lost_customers": 2691, "lost_likely": 2300,
+               "likely_once": 2250, "likely_once_since_days": 400.0, "likely_gap_days": 120.0,
+               "likely_since_days": 95.0, "gone_once": 0, "gone_once_since_days": None,
+               "gone_gap_days": 30.0, "gone_since_days": 610.0, "buyers": 16000,
+               "likely": 12000, "long_inactive_customers": 6000, "long_inactive_likely": 5500,
+               "repeat_buyers": 6000, "repeat_likely": 2000, "long_inactive_repeat": 1500,
+               "long_inactive_repeat_likely": 100}
+    fit_check = check.verdict(_fitted(0.793, 2.426, model="bg_nbd"), figures)
+    assert fit_check["verdict"] == "ok"
+    vi = sentences.against_rfm_sentence(fit_check, figures, scheme=scheme, lang="vi",
+                                        fading_segment="champions").data
+    assert "2.250 khách mới mua một lần, khoảng 400 ngày trước: mô hình BG/NBD luôn coi" in vi
+    assert "`value_model: mbg_nbd`" in vi and "không ai rời đi" not in vi
+    en = sentences.against_rfm_sentence(fit_check, figures, scheme=scheme, lang="en").data
+    assert "2,250 bought once, about 400 days ago: the BG/NBD always counts" in en
+    # under the MBG/NBD no such words
+    mbg_check = check.verdict(_fitted(0.891, 1.614), figures | {"long_inactive_likely": 100})
+    assert "BG/NBD" not in sentences.against_rfm_sentence(mbg_check, figures, scheme=scheme,
+                                                          lang="en").data
+    head = sentences.value_headlines(
+        _fitted(0.793, 2.426, model="bg_nbd"),
+        {"customers": 16000, "repeat": 6000, "alive": 12000, "alive_share": 0.75,
+         "alive_repeat": 2000, "purchases": 10, "revenue": None},
+        {"fading": 3, "fading_segment": "champions"}, scheme=scheme, horizon_days=90,
+        lang="en", check=fit_check).data
+    assert "10,000 of the 10,000 who bought once (the BG/NBD always counts them" in head
+    rule = sentences.rule_sentence(fit_check, figures | {"rule_lost": 5, "rule_lost_likely": 3,
+                                                         "rule_days": 45}, lang="vi").data
+    assert "mọi khách mới mua một lần mà BG/NBD luôn coi là còn mua" in rule
+    stuck = check.verdict(_fitted(0.793, 2.426, model="bg_nbd"),
+                          figures | {"long_inactive_repeat_likely": 1450})
+    said = sentences.verdict_sentence(stuck, scheme=scheme, fading_segment="champions",
+                                      lang="vi").data
+    assert "97% khách đã mua nhiều lần đã 180 ngày" in said
+

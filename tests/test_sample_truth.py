@@ -3,7 +3,9 @@ and page 01's lost customers are the ones the model thinks gone.
 
 The sample (helpers.ingest.sample_data, data/raw/README.md) is made from a known process: MBG/NBD
 purchases and dropout, Gamma-Gamma spend. Notebook 06 fits that process with
-pages/value/compute.py (`build_summary`, then `fit`); these tests run exactly those functions.
+pages/value/compute.py (`build_summary`, then `fit`) under `value_model: mbg_nbd` (as
+params/monthly.yaml runs it; the default, bg_nbd, cannot see a customer leave after the first
+purchase); these tests run exactly those functions with that model.
 """
 
 from __future__ import annotations
@@ -58,7 +60,7 @@ def fitted(out: Path, *, seed: int, as_of: date = REFERENCE_AS_OF, customers: in
     summary = cv.build_summary(con, as_of=as_of, excluded_statuses=run.excluded_statuses).df()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        result = cv.fit(summary, seed=2026)
+        result = cv.fit(summary, seed=2026, model="mbg_nbd")
     return counts.truth, result, summary, con, run
 
 

@@ -1,7 +1,7 @@
 # %% [markdown]
 # # Khách còn mua không, và đáng giá bao nhiêu · Customer value
-# > Ai vẫn còn là khách, mỗi người sẽ mua bao nhiêu lần và mang lại bao nhiêu trong thời gian tới (MBG/NBD, Gamma-Gamma).
-# > Who is still a customer, and how much each will buy and bring in the coming months (MBG/NBD, Gamma-Gamma).
+# > Ai vẫn còn là khách, mỗi người sẽ mua bao nhiêu lần và mang lại bao nhiêu trong thời gian tới (BG/NBD hoặc MBG/NBD, Gamma-Gamma).
+# > Who is still a customer, and how much each will buy and bring in the coming months (BG/NBD or MBG/NBD, Gamma-Gamma).
 
 # %% tags=["parameters"]
 as_of = "2026-10-31"  # last day included, YYYY-MM-DD
@@ -32,6 +32,7 @@ horizon_days = 90  # the horizon of expected purchases and revenue, in days
 zero_amount_purchases = False  # count an order of amount 0 as a purchase day
 fit_seed = 2026  # seed of the fit (and of the sample below)
 fit_max_customers = 500000  # above this many buyers the models are fitted on a seeded sample and predict for all
+value_model = "bg_nbd"  # bg_nbd (Fader, Hardie & Lee 2005; a customer leaves only after a repeat purchase) or mbg_nbd (Batislam et al. 2007; may leave after any purchase, the first included)
 lang = "vi"  # labels and number format, vi or en
 file_mode = "0600"  # mode of the files written (contact lists, cache): "0600" only you, "0640" your group may read
 threads = None  # DuckDB threads, None for all cores
@@ -47,18 +48,20 @@ from helpers.pages.value import compute as customer_value
 from helpers.run import notebook
 
 run = notebook.start(globals(), "06")  # every parameter above, checked
-customer_value.check_params(horizon_days=horizon_days, fit_max_customers=fit_max_customers)
+customer_value.check_params(horizon_days=horizon_days, fit_max_customers=fit_max_customers,
+                            value_model=value_model)
 scheme_def = rfm.load_run_scheme(run)
 con, inputs = notebook.load(run)
 
 # %%
-narrative.section("06.1", lang=run.lang)
+sentences.model_section(value_model, lang=run.lang)
 
 # %%
 summary = customer_value.summary_table(con, as_of=run.as_of,
                                        excluded_statuses=run.excluded_statuses,
                                        zero_amount_purchases=zero_amount_purchases)
-value_fit = customer_value.fit_table(con, summary, seed=fit_seed, max_customers=fit_max_customers)
+value_fit = customer_value.fit_table(con, summary, seed=fit_seed, max_customers=fit_max_customers,
+                                     model=value_model)
 segments = rfm.build_rfm_segments(con, run=run, scheme=scheme_def).alias
 values = customer_value.write_values(con, value_fit, summary,
                                      run.output_dir / "customer_value.parquet",
@@ -103,7 +106,8 @@ narrative.section("06.4", lang=run.lang)
 calibrated = customer_value.calibration(
     con, as_of=run.as_of, excluded_statuses=run.excluded_statuses,
     zero_amount_purchases=zero_amount_purchases, horizon_days=horizon_days, seed=fit_seed,
-    max_customers=fit_max_customers, first_date=customer_value.first_purchase(con, summary))
+    max_customers=fit_max_customers, first_date=customer_value.first_purchase(con, summary),
+    model=value_model)
 sentences.calibration_sentence(calibrated, horizon_days=horizon_days, lang=run.lang)
 
 # %%

@@ -104,11 +104,23 @@ PAGE_TEXTS = {'00.title': {'vi': '# Báo cáo tháng cho quản lý\n'
                     '> Who is still a customer, and how often each will buy and how much each '
                     'will bring in the coming months.'},
  '06.1': {'vi': '## Ai vẫn còn là khách?\n'
-                'Mô hình BG/NBD ước tính khả năng mỗi khách vẫn còn mua, từ nhịp mua của chính '
+                'Mô hình {model} ước tính khả năng mỗi khách vẫn còn mua, từ nhịp mua của chính '
                 'họ; Gamma-Gamma ước tính mỗi lần mua đáng bao nhiêu.',
           'en': '## Who is still a customer?\n'
-                'The BG/NBD model estimates the chance each customer still buys, from their own '
+                'The {model} model estimates the chance each customer still buys, from their own '
                 'rhythm; Gamma-Gamma estimates what each purchase is worth.'},
+ '06.1.bg_nbd': {'vi': 'Mô hình BG/NBD (Fader, Hardie & Lee 2005) coi khách mới mua một lần là vẫn '
+                       'còn là khách (P(alive) = 1), dù lần mua đó đã lâu: theo nó, khách chỉ rời '
+                       'đi sau một lần mua lại. Đặt `value_model: mbg_nbd` để khách có thể rời đi '
+                       'ngay sau lần mua đầu.',
+                 'en': 'The BG/NBD (Fader, Hardie & Lee 2005) counts a customer who bought once '
+                       'as still a customer (P(alive) = 1), however long ago: in it a customer '
+                       'leaves only after a repeat purchase. Set `value_model: mbg_nbd` to let a '
+                       'customer leave after the first purchase.'},
+ '06.1.mbg_nbd': {'vi': 'Với MBG/NBD (Batislam và cộng sự 2007), khách có thể rời đi sau bất kỳ '
+                        'lần mua nào, kể cả lần đầu.',
+                  'en': 'In the MBG/NBD (Batislam et al. 2007) a customer may leave after any '
+                        'purchase, the first included.'},
  '06.2': {'vi': '## Nhóm nào sẽ mang lại doanh thu?', 'en': '## Which segments will bring revenue?'},
  '06.3': {'vi': '## Vì sao không dùng một mốc 30 hay 45 ngày cho mọi khách?\n'
                 'Khách quen mua mỗi tuần mà vắng 45 ngày có lẽ đã bỏ đi; khách mua mỗi quý thì '

@@ -20,6 +20,7 @@ from helpers.core.params import FACTORS, RunParams, parse_date
 from helpers.core.schemes import Scheme, SchemeError, check_movers_lists, load_scheme
 from helpers.ingest.mappings import MappingError, load_mapping
 from helpers.pages.tiers.compute import LoyaltyError, load_loyalty
+from helpers.pages.value.compute import check_value_model
 
 GRAINS = ("month", "week")
 
@@ -91,6 +92,9 @@ def check_dependent(params: dict, source: dict, as_of: date) -> list[str]:
     if "grain" in params and params["grain"] not in GRAINS:
         errors.append(f"grain = {params['grain']!r} ({_where(source, 'grain')}): give one of "
                       f"{', '.join(GRAINS)}")
+
+    if "value_model" in params and check_value_model(params["value_model"]):
+        errors.append(check_value_model(params["value_model"], _where(source, "value_model")))
 
     if params.get("loyalty_path"):
         try:

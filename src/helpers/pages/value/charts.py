@@ -49,7 +49,8 @@ def p_alive_curves(curves: pd.DataFrame, *, lang: str = "vi",
                         line=dict(width=3, color=colour), name=t("rhythm", lang, days=rhythm),
                         hovertemplate="%{x} → %{y:.0%}<extra></extra>")
     # the fixed rules ("gone after 30 or 45 days") as two dotted lines, named at their top: the
-    # MBG/NBD puts every curve below 1 there (one may leave after any purchase)
+    # model puts every curve below 1 there (these customers bought more than once: either model
+    # lets them leave)
     for days, shift in ((30, -4), (45, 4)):
         fig.add_vline(x=days, line=dict(dash="dot", color="#8c959f"))
         fig.add_annotation(x=days, y=1.0, yanchor="top",

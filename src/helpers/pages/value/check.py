@@ -10,7 +10,8 @@ outputs table, and here):
 
     {"verdict": "ok" | "nobody_leaves" | "everybody_left" | "not_fitted",
      "fading_action": "show" | "drop",   # drop: leave the fading best customers out of the month
-     "reason": "...", "as_of": "YYYY-MM-DD", "model": "mbg_nbd", "status": "ok" | ...,
+     "reason": "...", "as_of": "YYYY-MM-DD", "model": "bg_nbd" | "mbg_nbd",
+     "status": "ok" | ..., "judged_on": "buyers" | "repeat_buyers",
      "mean_dropout": a / (a + b), "long_inactive_days": 180, "long_inactive_customers": n,
      "long_inactive_likely_share": s, "buyers": n, "likely_share": s,
      "lost_segment": "lost", "lost_customers": n, "lost_likely": n}
@@ -19,6 +20,11 @@ nobody_leaves: on average under 1% of customers leave after a purchase, or 90% o
 buyers silent for 180 days or more are still called likely to buy (at least 20 of them);
 everybody_left: 5% of buyers or fewer are called likely to buy. Either way the list of fading
 best customers means nothing, and the page says so in words.
+
+Under the BG/NBD (value_model: bg_nbd) a customer who bought once cannot have left (P(alive) = 1
+by the model's assumption, not by the data), so the buyers silent for 180 days and the share
+called likely are those of the repeat buyers (`judged_on`: repeat_buyers; `buyers` is then their
+number): a shop of many one-time buyers is not called one where nobody leaves for them alone.
 """
 
 from __future__ import annotations
@@ -80,7 +86,11 @@ def against_rfm(con: duckdb.DuckDBPyConnection, lost: str) -> dict:
             count(*) filter (where likely),
             count(*) filter (where since_days > $rule),
             count(*) filter (where since_days > $rule and likely),
-            count(*) filter (where since_days <= $rule and not likely)
+            count(*) filter (where since_days <= $rule and not likely),
+            count(*) filter (where since_days >= $long and x > 0),
+            count(*) filter (where since_days >= $long and likely and x > 0),
+            count(*) filter (where x > 0),
+            count(*) filter (where likely and x > 0)
         from v
     """, {"likely": LIKELY, "lost": lost, "long": LONG_INACTIVE_DAYS,
           "rule": RULE_DAYS}).fetchall()[0]
@@ -88,40 +98,51 @@ def against_rfm(con: duckdb.DuckDBPyConnection, lost: str) -> dict:
             "likely_gap_days", "likely_since_days", "gone_once", "gone_once_since_days",
             "gone_gap_days", "gone_since_days", "long_inactive_customers",
             "long_inactive_likely", "buyers", "likely", "rule_lost", "rule_lost_likely",
-            "rule_kept_gone")
+            "rule_kept_gone", "long_inactive_repeat", "long_inactive_repeat_likely",
+            "repeat_buyers", "repeat_likely")
     return {"lost_segment": lost, "rule_days": RULE_DAYS, **dict(zip(keys, row))}
 
 
 def verdict(fit, figures: dict) -> dict:
     """What the fit says about leaving, from `figures` (against_rfm): ok, nobody_leaves,
-    everybody_left, or not_fitted; with the figures behind it."""
-    out = {"model": fit.model, "status": fit.status, "mean_dropout": None,
+    everybody_left, or not_fitted; with the figures behind it (the repeat buyers' under the
+    BG/NBD, where a one-time buyer is alive by assumption: see the module)."""
+    repeat_only = fit.model == "bg_nbd"
+    # the figures judged: every buyer's, or the repeat buyers' (against_rfm's keys)
+    buyers, likely, long_key, long_likely = (
+        ("repeat_buyers", "repeat_likely", "long_inactive_repeat", "long_inactive_repeat_likely")
+        if repeat_only else
+        ("buyers", "likely", "long_inactive_customers", "long_inactive_likely"))
+    who = "repeat buyers" if repeat_only else "buyers"
+    out = {"model": fit.model, "status": fit.status,
+           "judged_on": "repeat_buyers" if repeat_only else "buyers", "mean_dropout": None,
            "long_inactive_days": LONG_INACTIVE_DAYS,
-           "long_inactive_customers": figures.get("long_inactive_customers") or 0,
-           "long_inactive_likely_share": None, "buyers": figures.get("buyers") or 0,
+           "long_inactive_customers": figures.get(long_key) or 0,
+           "long_inactive_likely_share": None, "buyers": figures.get(buyers) or 0,
            "likely_share": None, "lost_segment": figures.get("lost_segment"),
            "lost_customers": figures.get("lost_customers") or 0,
            "lost_likely": figures.get("lost_likely") or 0}
     if not fit.ok or not out["buyers"]:
         return {"verdict": "not_fitted", "fading_action": "drop",
-                "reason": f"the model was not fitted ({fit.status})", **out}
+                "reason": f"the model was not fitted ({fit.status})" if not fit.ok else
+                          f"no {who} to judge the fit on", **out}
     a, b = fit.bgnbd["a"], fit.bgnbd["b"]
     out["mean_dropout"] = a / (a + b)
-    out["likely_share"] = (figures.get("likely") or 0) / out["buyers"]
+    out["likely_share"] = (figures.get(likely) or 0) / out["buyers"]
     long = out["long_inactive_customers"]
     if long:
-        out["long_inactive_likely_share"] = (figures.get("long_inactive_likely") or 0) / long
+        out["long_inactive_likely_share"] = (figures.get(long_likely) or 0) / long
     if out["mean_dropout"] < NOBODY_LEAVES_DROPOUT:
         return {"verdict": "nobody_leaves", "fading_action": "drop",
                 "reason": f"a / (a + b) = {out['mean_dropout']:.4g} < {NOBODY_LEAVES_DROPOUT}",
                 **out}
     if long >= MIN_LONG_INACTIVE and out["long_inactive_likely_share"] >= NOBODY_LEAVES_SHARE:
         return {"verdict": "nobody_leaves", "fading_action": "drop",
-                "reason": f"{out['long_inactive_likely_share']:.0%} of {long} buyers silent for "
+                "reason": f"{out['long_inactive_likely_share']:.0%} of {long} {who} silent for "
                           f"{LONG_INACTIVE_DAYS} days or more are called likely to buy", **out}
     if out["likely_share"] <= EVERYBODY_LEFT_SHARE:
         return {"verdict": "everybody_left", "fading_action": "drop",
-                "reason": f"only {out['likely_share']:.1%} of buyers are called likely to buy",
+                "reason": f"only {out['likely_share']:.1%} of {who} are called likely to buy",
                 **out}
     return {"verdict": "ok", "fading_action": "show", "reason": "", **out}
 

@@ -1,15 +1,17 @@
-"""Who is still a customer and what each is worth: MBG/NBD and Gamma-Gamma (notebook 06).
+"""Who is still a customer and what each is worth: BG/NBD or MBG/NBD, and Gamma-Gamma
+(notebook 06).
 
 The summary per buyer is SQL (customer_value_summary.sql); the fit is pymc-marketing's
-ModifiedBetaGeoModel (MBG/NBD, Batislam, Denizel & Filiztekin 2007) and GammaGammaModel, by MAP
-with flat priors (HalfFlat), so the estimates are the maximum-likelihood ones the literature
-publishes (checked on the CDNOW sample in tests/test_customer_value.py, with the BG/NBD of Fader,
-Hardie & Lee 2005 beside it). Time is in weeks, as in the papers.
+BetaGeoModel (BG/NBD, Fader, Hardie & Lee 2005) or ModifiedBetaGeoModel (MBG/NBD, Batislam,
+Denizel & Filiztekin 2007), as the run's `value_model` says, and GammaGammaModel, by MAP with flat
+priors (HalfFlat), so the estimates are the maximum-likelihood ones the literature publishes
+(checked on the CDNOW sample in tests/test_customer_value.py). Time is in weeks, as in the papers.
 
-Why MBG/NBD and not BG/NBD: in the BG/NBD a customer can leave only after a repeat purchase, so
-whoever bought once is certainly still a customer (P(alive) = 1), however long ago: on a shop of
-mostly one-time buyers it calls alive nearly everyone page 01 calls lost. The MBG/NBD lets a
-customer leave after any purchase, the first included, with the same four parameters.
+The two purchase models: in the BG/NBD (the default, the published CDNOW model) a customer can
+leave only after a repeat purchase, so whoever bought once is certainly still a customer
+(P(alive) = 1), however long ago: on a shop of mostly one-time buyers it calls alive nearly
+everyone page 01 calls lost. The MBG/NBD lets a customer leave after any purchase, the first
+included, with the same four parameters (params/monthly.yaml, the managers' month, uses it).
 
 A fit that cannot be trusted (too few buyers, too few repeat buyers, a fit that does not
 converge) never fails the month: `fit` returns a ValueFit whose `status` says why, and the page
@@ -44,8 +46,10 @@ MIN_REPEAT_CUSTOMERS = 20
 # pattern): the fit is reported as not converged rather than used
 SANE = (1e-6, 1e6)
 BGNBD_PARAMS = ("r", "alpha", "a", "b")  # MBG/NBD and BG/NBD alike
-# the purchase model: the page's, and the paper's BG/NBD (kept for the published CDNOW check)
-PURCHASE_MODELS = {"mbg_nbd": "ModifiedBetaGeoModel", "bg_nbd": "BetaGeoModel"}
+# the purchase models (the run's value_model): the paper's BG/NBD, the default (the published
+# CDNOW figures), and the MBG/NBD, where a customer may also leave after the first purchase
+PURCHASE_MODELS = {"bg_nbd": "BetaGeoModel", "mbg_nbd": "ModifiedBetaGeoModel"}
+DEFAULT_MODEL = "bg_nbd"
 GG_PARAMS = ("p", "q", "v")
 # pytensor compiles the models to C on first use (about 45 s on 2 cores, cached in ~/.pytensor
 # after that). Up to this many fitted customers its Python mode is faster even with no cache
@@ -64,7 +68,7 @@ class ValueFit:
     customers: int
     repeat_customers: int
     fitted_on: int = 0  # customers the purchase model saw (a seeded sample above fit_max_customers)
-    model: str = "mbg_nbd"  # the purchase model: mbg_nbd (the page's) or bg_nbd
+    model: str = DEFAULT_MODEL  # the purchase model: bg_nbd or mbg_nbd (value_model)
     bgnbd: dict = field(default_factory=dict)  # its r, alpha, a, b
     gamma_gamma: dict = field(default_factory=dict)  # empty: spend could not be estimated
     loglik_bgnbd: float | None = None
@@ -118,7 +122,7 @@ def _quiet():
     return warnings.catch_warnings()
 
 
-def _import_clv(model: str = "mbg_nbd"):
+def _import_clv(model: str = DEFAULT_MODEL):
     with _quiet():
         warnings.simplefilter("ignore")
         from pymc_extras.prior import Prior
@@ -171,14 +175,14 @@ def _sane(values: dict, loglik: float | None) -> bool:
 
 def fit(summary: pd.DataFrame, *, seed: int = 2026, max_customers: int = 500_000,
         spend: bool = True, counts: tuple[int, int] | None = None,
-        model: str = "mbg_nbd") -> ValueFit:
-    """MBG/NBD (`model`: or bg_nbd) on every buyer (a seeded sample of `max_customers` above
-    that), Gamma-Gamma on the repeat buyers with a positive mean spend (unless `spend` is False:
-    purchases only). Never raises for the shop's data: the status says what could not be done.
-    `counts` (buyers, repeat buyers) are the whole shop's when `summary` is already its sample
-    (fit_table)."""
+        model: str = DEFAULT_MODEL) -> ValueFit:
+    """The purchase model (`model`: bg_nbd, the default, or mbg_nbd) on every buyer (a seeded
+    sample of `max_customers` above that), Gamma-Gamma on the repeat buyers with a positive mean
+    spend (unless `spend` is False: purchases only). Never raises for the shop's data: the
+    status says what could not be done. `counts` (buyers, repeat buyers) are the whole shop's
+    when `summary` is already its sample (fit_table)."""
     if model not in PURCHASE_MODELS:
-        raise ValueError(f"model {model!r}: use one of {', '.join(PURCHASE_MODELS)}")
+        raise ParamError(f"model {model!r}: use one of {', '.join(PURCHASE_MODELS)}")
     started = time.perf_counter()
     customers, repeat = counts or (len(summary), int((summary.x > 0).sum()))
     result = ValueFit(status="ok", customers=customers, repeat_customers=repeat, model=model)
@@ -356,7 +360,7 @@ def model_table(result: ValueFit, *, as_of: date, horizon_days: int) -> pa.Table
              ("fit", "customers", str(result.customers)),
              ("fit", "repeat_customers", str(result.repeat_customers)),
              ("fit", "fitted_on_customers", str(result.fitted_on)),
-             ("fit", "method", result.method),
+             ("fit", "model", result.model), ("fit", "method", result.method),
              ("fit", "compile_mode", result.mode or "C (pytensor default)"),
              ("fit", "seconds", f"{result.seconds:.1f}"),
              ("fit", "as_of", as_of.isoformat()), ("fit", "horizon_days", str(horizon_days)),
@@ -388,7 +392,8 @@ def _batches(con: duckdb.DuckDBPyConnection, sql: str):
 
 
 def fit_table(con: duckdb.DuckDBPyConnection, table: str, *, seed: int = 2026,
-              max_customers: int = 500_000, spend: bool = True) -> ValueFit:
+              max_customers: int = 500_000, spend: bool = True,
+              model: str = DEFAULT_MODEL) -> ValueFit:
     """fit() on a summary table: only the rows fitted come to Python (every buyer up to
     `max_customers`, by customer id as build_summary gives them; above it, _sample's rows)."""
     customers, repeat = con.execute(f"select count(*), count(*) filter (where x > 0) "
@@ -398,7 +403,7 @@ def fit_table(con: duckdb.DuckDBPyConnection, table: str, *, seed: int = 2026,
     else:
         rows = _sample_of(con, table, max_customers, seed)
     return fit(rows, seed=seed, max_customers=max_customers, spend=spend,
-               counts=(int(customers), int(repeat)))
+               counts=(int(customers), int(repeat)), model=model)
 
 
 def write_values(con: duckdb.DuckDBPyConnection, result: ValueFit, table: str, path: Path, *,
@@ -475,7 +480,8 @@ def first_purchase(con: duckdb.DuckDBPyConnection, table: str) -> date | None:
 
 def calibration(con, *, as_of: date, excluded_statuses, zero_amount_purchases: bool,
                       horizon_days: int, seed: int, max_customers: int,
-                      first_date: date | None) -> pd.DataFrame | None:
+                      first_date: date | None, model: str = DEFAULT_MODEL
+                      ) -> pd.DataFrame | None:
     """Predicted against actual purchases in the last `horizon_days` before `as_of`, from a fit
     on the history before them, by purchases in that history (0, 1, … 7+), as in the paper's
     Figure 4. None when the history before the holdout is shorter than twice the holdout. The
@@ -490,7 +496,8 @@ def calibration(con, *, as_of: date, excluded_statuses, zero_amount_purchases: b
     db.alias(con, "value_before", summary_table(con, as_of=cut, **options))
     db.alias(con, "value_after", summary_table(con, as_of=as_of, **options))
     before, after = "value_before", "value_after"
-    fitted = fit_table(con, before, seed=seed, max_customers=max_customers, spend=False)
+    fitted = fit_table(con, before, seed=seed, max_customers=max_customers, spend=False,
+                       model=model)
     if not fitted.ok:
         return None
     sums: dict[int, list[float]] = {}
@@ -511,7 +518,21 @@ def calibration(con, *, as_of: date, excluded_statuses, zero_amount_purchases: b
                          for g, (n, p, a) in sorted(sums.items())])
 
 
-def check_params(*, horizon_days, fit_max_customers) -> None:
+def check_value_model(value, where: str = "") -> str | None:
+    """None when `value` names a purchase model, else the sentence that says what to write
+    (`where`: where the value was set, said after it)."""
+    if isinstance(value, str) and value in PURCHASE_MODELS:
+        return None
+    said = f" ({where})" if where else ""
+    return (f"value_model = {value!r}{said}: give one of {', '.join(PURCHASE_MODELS)} (bg_nbd: "
+            f"Fader, Hardie & Lee 2005, a customer leaves only after a repeat purchase; mbg_nbd: "
+            f"Batislam et al. 2007, a customer may leave after any purchase, the first included)")
+
+
+def check_params(*, horizon_days, fit_max_customers, value_model=DEFAULT_MODEL) -> None:
+    message = check_value_model(value_model)
+    if message:
+        raise ParamError(message)
     if not isinstance(horizon_days, int) or not 1 <= horizon_days <= 3650:
         raise ParamError(f"horizon_days = {horizon_days!r}: give a whole number of days from 1 "
                          f"to 3650, such as 90")

@@ -7,7 +7,15 @@ from IPython.display import Markdown
 
 from helpers.kit.formatting import money, number, percent
 from helpers.kit.safe_text import md_text
-from helpers.kit.texts import pick
+from helpers.kit.texts import pick, t
+
+MODEL_NAMES = {"bg_nbd": "BG/NBD", "mbg_nbd": "MBG/NBD"}
+
+
+def model_section(model: str, *, lang: str = "vi") -> Markdown:
+    """Section 06.1's heading and explanation naming the purchase model in use (`value_model`),
+    with what it assumes of one-time buyers (page_texts: 06.1, 06.1.<model>)."""
+    return Markdown(f"{t('06.1', lang, model=MODEL_NAMES[model])}\n\n{t(f'06.1.{model}', lang)}")
 
 
 def value_headlines(fit, figures: dict, written: dict, *, scheme, horizon_days: int,
@@ -42,16 +50,21 @@ def value_headlines(fit, figures: dict, written: dict, *, scheme, horizon_days: 
     purchases = figures["purchases"] or 0
     revenue = figures["revenue"]
     best = md_text(scheme.labels(lang).get(written["fading_segment"], written["fading_segment"]))
+    # the BG/NBD calls every one-time buyer alive by assumption: said where the count is
+    assumed = pick(lang, " (mô hình BG/NBD luôn coi họ vẫn là khách)",
+                   " (the BG/NBD always counts them as customers)") \
+        if fit.model == "bg_nbd" and once else ""
     items = [pick(
         lang, f"Trong {number(figures['customers'], lang)} khách đã mua, khoảng "
               f"**{number(alive, lang)} khách ({percent(alive_share, lang)}) vẫn còn "
               f"mua**: khoảng {number(alive_repeat, lang)} trong {number(repeat, lang)} khách "
               f"đã mua từ hai lần và {number(alive - alive_repeat, lang)} trong "
-              f"{number(once, lang)} khách mới mua một lần.",
+              f"{number(once, lang)} khách mới mua một lần{assumed}.",
         f"Of {number(figures['customers'], lang)} buyers, about **{number(alive, lang)} "
         f"({percent(alive_share, lang)}) are still customers**: about "
         f"{number(alive_repeat, lang)} of the {number(repeat, lang)} who bought more than once "
-        f"and {number(alive - alive_repeat, lang)} of the {number(once, lang)} who bought once.")]
+        f"and {number(alive - alive_repeat, lang)} of the {number(once, lang)} who bought "
+        f"once{assumed}.")]
     if revenue is not None and fit.gamma_gamma:
         items.append(pick(
             lang, f"Trong {horizon_days} ngày tới họ dự kiến mua **{number(purchases, lang)} "
@@ -132,13 +145,14 @@ def against_rfm_sentence(check: dict, figures: dict, *, scheme, lang: str = "vi"
         f"is below 50%.")]
     if gone:
         items.append(pick(lang, "Vì sao (số giữa): ", "Why (medians): ")
-                     + _rhythm(figures, "gone", gone, lang))
+                     + _rhythm(figures, "gone", gone, lang, model=check.get("model")))
     if likely:
         items.append(pick(
             lang, f"**{number(likely, lang)} khách** trong nhóm này vẫn có khả năng còn mua từ "
                   f"50% trở lên (số giữa): ",
             f"**{number(likely, lang)}** of them still have a chance of 50% or more of buying "
-            f"again (medians): ") + _rhythm(figures, "likely", likely, lang))
+            f"again (medians): ") + _rhythm(figures, "likely", likely, lang,
+                                            model=check.get("model")))
     else:
         items.append(pick(
             lang, "Không khách nào trong nhóm này được mô hình coi là còn khả năng mua từ 50% "
@@ -148,9 +162,10 @@ def against_rfm_sentence(check: dict, figures: dict, *, scheme, lang: str = "vi"
     return Markdown(f"{warning}\n\n{listed}" if warning else listed)
 
 
-def _rhythm(figures: dict, group: str, count: int, lang: str) -> str:
+def _rhythm(figures: dict, group: str, count: int, lang: str, *, model: str | None = None) -> str:
     """Why, in their rhythm (medians): for those who bought more than once, their usual gap
-    between purchases against the days since the last; for those who bought once, how long ago."""
+    between purchases against the days since the last; for those who bought once, how long ago
+    (and under the BG/NBD, that the model counts them alive whatever the time)."""
     once = figures[f"{group}_once"] or 0
     parts = []
     if count - once:
@@ -176,6 +191,15 @@ def _rhythm(figures: dict, group: str, count: int, lang: str) -> str:
             f"{number(once, lang)} bought once, about {since} days ago"
             + (" (many customers leave right after their first purchase)"
                if group == "gone" else "")))
+        if group == "likely" and model == "bg_nbd":
+            parts[-1] += pick(
+                lang, ": mô hình BG/NBD luôn coi khách mới mua một lần là vẫn còn mua (P(alive) "
+                      "= 1), dù đã bao lâu, vì theo nó khách chỉ rời đi sau một lần mua lại; "
+                      "`value_model: mbg_nbd` cho phép khách rời đi ngay sau lần mua đầu",
+                ": the BG/NBD always counts a customer who bought once as still a customer "
+                "(P(alive) = 1), however long ago, since in it a customer leaves only after a "
+                "repeat purchase; `value_model: mbg_nbd` lets a customer leave after the first "
+                "purchase")
     return "; ".join(parts) + "."
 
 
@@ -183,12 +207,16 @@ def verdict_sentence(check: dict, *, scheme, fading_segment: str, lang: str = "v
     """The fit's verdict in words when it cannot be used to call anyone fading (README: "a shop
     where nobody seems to leave"); nothing when it can."""
     best = md_text(scheme.labels(lang).get(fading_segment, fading_segment))
+    # under the BG/NBD the figures are the repeat buyers' (check.verdict)
+    repeat = check.get("judged_on") == "repeat_buyers"
+    who_vi, who_en = ("khách đã mua nhiều lần", "repeat buyers") if repeat else \
+        ("khách", "customers")
     if check["verdict"] == "nobody_leaves":
         share = check["long_inactive_likely_share"]
         detail = pick(
-            lang, f" Ngay cả {percent(share, lang)} khách đã {check['long_inactive_days']} ngày "
-                  f"trở lên không mua vẫn được coi là còn mua.",
-            f" Even {percent(share, lang)} of the customers silent for "
+            lang, f" Ngay cả {percent(share, lang)} {who_vi} đã {check['long_inactive_days']} "
+                  f"ngày trở lên không mua vẫn được coi là còn mua.",
+            f" Even {percent(share, lang)} of the {who_en} silent for "
             f"{check['long_inactive_days']} days or more are counted as still buying."
         ) if share is not None and check["long_inactive_customers"] else ""
         return Markdown(pick(
@@ -202,12 +230,12 @@ def verdict_sentence(check: dict, *, scheme, fading_segment: str, lang: str = "v
     if check["verdict"] == "everybody_left":
         return Markdown(pick(
             lang, f"**Theo mô hình, gần như mọi khách đã rời đi**: chỉ "
-                  f"{percent(check['likely_share'], lang)} khách còn khả năng mua từ 50% trở "
+                  f"{percent(check['likely_share'], lang)} {who_vi} còn khả năng mua từ 50% trở "
                   f"lên. Điều này hiếm khi đúng với một cửa hàng còn bán hàng, nên tháng này không "
                   f"lập danh sách «{best}» sắp rời; hãy dựa vào các nhóm của trang 01.",
             f"**By the model, nearly every customer has left**: only "
-            f"{percent(check['likely_share'], lang)} still have a chance of 50% or more of "
-            f"buying. That is rarely true of a shop still selling, so no list of fading «{best}» "
+            f"{percent(check['likely_share'], lang)} of the {who_en} still have a chance of 50% "
+            f"or more of buying. That is rarely true of a shop still selling, so no list of fading «{best}» "
             f"is made this month; go by page 01's segments."))
     return Markdown("")
 
@@ -221,14 +249,19 @@ def rule_sentence(check: dict, figures: dict, *, lang: str = "vi") -> Markdown:
         return Markdown("")
     days = figures.get("rule_days", 45)
     likely, kept_gone = figures.get("rule_lost_likely") or 0, figures.get("rule_kept_gone") or 0
+    sparse_vi, sparse_en = ("khách vốn mua thưa, và mọi khách mới mua một lần mà BG/NBD luôn coi là "
+                            "còn mua", "customers who always bought sparsely, and every one-time "
+                            "buyer, whom the BG/NBD always counts as a customer") \
+        if check.get("model") == "bg_nbd" else ("khách vốn mua thưa",
+                                                "customers who always bought sparsely")
     return Markdown(pick(
         lang, f"Với mốc {days} ngày, {number(lost, lang)} khách không mua hơn {days} ngày bị coi "
               f"là đã mất; mô hình vẫn cho **{number(likely, lang)} người trong số đó** khả năng "
-              f"còn mua từ 50% trở lên (khách vốn mua thưa). Ngược lại, "
+              f"còn mua từ 50% trở lên ({sparse_vi}). Ngược lại, "
               f"**{number(kept_gone, lang)} khách** mới vắng {days} ngày trở xuống đã có khả "
               f"năng còn mua dưới 50% (khách vốn mua dày nay im lặng).",
         f"A {days}-day rule calls {number(lost, lang)} buyers silent for over {days} days lost; "
         f"the model still gives **{number(likely, lang)} of them** a chance of 50% or more "
-        f"(customers who always bought sparsely). The other way round, "
+        f"({sparse_en}). The other way round, "
         f"**{number(kept_gone, lang)} customers** away {days} days or less already have a chance "
         f"below 50% (frequent buyers gone quiet)."))
