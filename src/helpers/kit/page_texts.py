@@ -109,9 +109,9 @@ PAGE_TEXTS = {'00.title': {'vi': '# Báo cáo tháng cho quản lý\n'
           'en': '## Who is still a customer?\n'
                 'The {model} model estimates the chance each customer still buys, from their own '
                 'rhythm; Gamma-Gamma estimates what each purchase is worth.'},
- '06.1.bg_nbd': {'vi': 'Mô hình BG/NBD (Fader, Hardie & Lee 2005) coi khách mới mua một lần là vẫn '
-                       'còn là khách (P(alive) = 1), dù lần mua đó đã lâu: theo nó, khách chỉ rời '
-                       'đi sau một lần mua lại. Đặt `value_model: mbg_nbd` để khách có thể rời đi '
+ '06.1.bg_nbd': {'vi': 'BG/NBD (Fader, Hardie & Lee 2005) coi khách mới mua một lần vẫn là khách '
+                       '(P(alive) = 1), dù lần mua đó đã lâu: theo mô hình này, khách chỉ rời đi '
+                       'sau một lần mua lại. Đặt `value_model: mbg_nbd` để khách có thể rời đi '
                        'ngay sau lần mua đầu.',
                  'en': 'The BG/NBD (Fader, Hardie & Lee 2005) counts a customer who bought once '
                        'as still a customer (P(alive) = 1), however long ago: in it a customer '
