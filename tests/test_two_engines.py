@@ -317,16 +317,16 @@ def test_spark_run_writes_notebook_01s_segments_as_parquet_parts(spark, shop, tm
     done = spark_run.run(spark, run=run, order_lines=Path(inputs["orders"].staged),
                          customers=Path(inputs["customers"].staged), out=out)
     assert done["out"] == str(out) and (out / "rfm_customers.parquet").is_dir()
-    rfm.build_rfm_customers(con, run=run, scheme=rfm.load_run_scheme(run))
+    built = rfm.build_rfm_customers(con, run=run, scheme=rfm.load_run_scheme(run)).alias
     columns = contract.CONTRACT_COLUMNS + contract.CONTACT_COLUMNS
-    expected = con.sql(f"select {', '.join(columns)} from rfm_customers").to_arrow_table()
+    expected = con.sql(f"select {', '.join(columns)} from {built}").to_arrow_table()
     got = pq.read_table(out / "rfm_customers.parquet")
     assert got.column_names == columns
     want, have = rows(expected), rows(got)
     assert len(have) == len(want) > 3000
     assert all(same(x, y) for w, h in zip(want, have) for x, y in zip(w, h))
-    rfm.build_segment_summary(con, run)
-    export.write_csv(con.sql("select * exclude (segment_rank) from segment_summary")
+    summary = rfm.build_segment_summary(con, run).alias
+    export.write_csv(con.sql(f"select * exclude (segment_rank) from {summary}")
                      .to_arrow_table(), tmp_path / "segment_summary.csv")
     assert same_file(tmp_path / "segment_summary.csv", out / "segment_summary.csv") is None
 
