@@ -104,7 +104,13 @@ def test_a_changed_source_rebuilds_what_reads_it_and_the_same_content_does_not(c
     first = db._identity(con, "scheme_segments")
     db.register(con, "scheme_segments", frame.copy())
     assert db._identity(con, "scheme_segments") == first
-    db.register(con, "scheme_segments", frame.assign(segment_label=["B"]))
+    # other content under the same name is said, never silently swapped in
+    with pytest.raises(ModelError, match=r"source scheme_segments is already a registered table "
+                                         r"\(1 rows, content \w+\); registering a registered "
+                                         r"table \(1 rows, content \w+\)"):
+        db.register(con, "scheme_segments", frame.assign(segment_label=["B"]))
+    assert db._identity(con, "scheme_segments") == first
+    db.register(con, "scheme_segments", frame.assign(segment_label=["B"]), replace=True)
     assert db._identity(con, "scheme_segments") != first
 
 

@@ -19,7 +19,7 @@ import pytest
 
 from helpers.core.params import RunParams
 from helpers.core.paths import PROJECT_ROOT
-from helpers.engine import db, spark_models
+from helpers.engine import db, graph, spark_models
 from helpers.kit import contract, export, rfm, snapshots
 from helpers.pages.cohorts import compute as cohorts
 from helpers.pages.cohorts import files as cohorts_files
@@ -46,22 +46,27 @@ def spark():
 
 
 class Recorder:
-    """Wraps db._build: each top-level build with its parameters, sources and result."""
+    """Wraps graph.walk: each top-level build on DuckDB with its parameters, the inputs given,
+    the content of every source and input it reads, and its result."""
 
     def __init__(self, con):
         self.con, self.builds, self.depth = con, [], 0
 
     def __call__(self, original):
-        def wrapped(con, name, params, catalog):
+        def wrapped(engine, name, params, inputs=None):
+            if not isinstance(engine, db.DuckDBEngine):
+                return original(engine, name, params, inputs)
             self.depth += 1
             try:
-                table = original(con, name, params, catalog)
+                table = original(engine, name, params, inputs)
             finally:
                 self.depth -= 1
             if self.depth == 0:
-                sources = {s: con.table(s).to_arrow_table()
-                           for s in spark_models.closure_sources(name)}
-                self.builds.append((name, dict(params), sources, con.table(table).to_arrow_table()))
+                given = {i: inputs[i] for i in graph.closure_inputs(name)}
+                sources = {s: self.con.table(s).to_arrow_table()
+                           for s in graph.closure_sources(name) | set(given.values())}
+                self.builds.append((name, dict(params), given, sources,
+                                    self.con.table(table).to_arrow_table()))
             return table
         return wrapped
 
@@ -80,10 +85,10 @@ def same(a, b) -> bool:
 def replay(spark, builds) -> dict[str, int]:
     """Each recorded build again on Spark; {model: rows compared}. Differences fail."""
     compared = {}
-    for name, params, sources, expected in builds:
-        for source, content in sources.items():
-            spark_models.register(spark, source, content)
-        got = spark_models.build(spark, name, **params).toArrow()
+    for name, params, given, sources, expected in builds:
+        for source, content in sources.items():  # each build's sources as they were then
+            spark_models.register(spark, source, content, replace=True)
+        got = spark_models.build(spark, name, inputs=given, **params).toArrow()
         assert got.column_names == expected.column_names, name
         want, have = rows(expected), rows(got)
         assert len(have) == len(want), f"{name}: {len(have)} rows on Spark, {len(want)} on DuckDB"
@@ -96,7 +101,7 @@ def replay(spark, builds) -> dict[str, int]:
 
 def run_pages(con, run: RunParams, recorder: Recorder, monkeypatch) -> None:
     """What notebooks 01-04 build, through the same helpers."""
-    monkeypatch.setattr(db, "_build", recorder(db._build))
+    monkeypatch.setattr(graph, "walk", recorder(graph.walk))
     rfm.load_inputs(con, run)
     scheme = rfm.load_run_scheme(run)
     # 01
@@ -271,11 +276,11 @@ def test_notebooks_01_to_04_write_the_same_files_on_spark_on_the_sample_shop(spa
             customers_path=root / "raw" / "customers.csv", output_dir=tmp_path / engine / "out",
             engine=engine, spark_conf={"spark.workbook.dir": str(tmp_path / "work")})
         con, _ = notebook.open_run(run)
-        assert (con in db._engines) == (engine == "spark")
+        assert (db.engine(con).attached is not None) == (engine == "spark")
         write_pages(con, run, tmp_path / engine / "snapshots")
         if engine == "spark":
             # the results Spark wrote for this run are its own, and gone with it
-            attached = db._engines[con]
+            attached = db.engine(con).attached
             assert attached.written and attached.folder.is_dir()
             assert {"rfm_customers", "loyalty_members", "cohort_revenue"} <= {
                 v.split("__")[0] for v in attached.written}
@@ -312,16 +317,16 @@ def test_spark_run_writes_notebook_01s_segments_as_parquet_parts(spark, shop, tm
     done = spark_run.run(spark, run=run, order_lines=Path(inputs["orders"].staged),
                          customers=Path(inputs["customers"].staged), out=out)
     assert done["out"] == str(out) and (out / "rfm_customers.parquet").is_dir()
-    rfm.build_rfm_customers(con, run=run, scheme=rfm.load_run_scheme(run))
+    built = rfm.build_rfm_customers(con, run=run, scheme=rfm.load_run_scheme(run)).alias
     columns = contract.CONTRACT_COLUMNS + contract.CONTACT_COLUMNS
-    expected = con.sql(f"select {', '.join(columns)} from rfm_customers").to_arrow_table()
+    expected = con.sql(f"select {', '.join(columns)} from {built}").to_arrow_table()
     got = pq.read_table(out / "rfm_customers.parquet")
     assert got.column_names == columns
     want, have = rows(expected), rows(got)
     assert len(have) == len(want) > 3000
     assert all(same(x, y) for w, h in zip(want, have) for x, y in zip(w, h))
-    rfm.build_segment_summary(con, run)
-    export.write_csv(con.sql("select * exclude (segment_rank) from segment_summary")
+    summary = rfm.build_segment_summary(con, run).alias
+    export.write_csv(con.sql(f"select * exclude (segment_rank) from {summary}")
                      .to_arrow_table(), tmp_path / "segment_summary.csv")
     assert same_file(tmp_path / "segment_summary.csv", out / "segment_summary.csv") is None
 

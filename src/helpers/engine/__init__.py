@@ -1,3 +1,3 @@
-"""Layer 2: the model graph (db) over DuckDB, and the same models on Spark (spark_models,
-spark_staging, portable). Imports core only.
+"""Layer 2: the model graph and its one walk (graph), DuckDB's engine (db) and Spark's
+(spark_models, spark_staging), the Spark SQL beside each model (portable). Imports core only.
 """

@@ -1,41 +1,51 @@
-"""DuckDB connection and the one way SQL files are run: the model graph.
+"""DuckDB connection and its engine for the model graph (helpers.engine.graph).
 
-Each file in sql/ is a model. What it reads is what its SQL says: a `from`/`join` of another
-model's name is a dependency, any other table it reads is a source (a staged export, a registered
-frame). What it takes is its `$parameters`. A `-- unique: a, b` line states its grain, checked
-when it is built.
+`build(con, name, **params)` builds model `name` on the connection's engine (DuckDBEngine) by the
+one walk of the graph (graph.walk): the dependencies first, each file given only the parameters
+it uses, the result kept as a table named by the model and a key of everything that made it
+(parameters used, the dependencies' keys, the sources' identities, the inputs given, the SQL
+text): two as-of dates give two tables, nothing is overwritten, and each (model, parameters) is
+built once per connection. `build` returns that table, `table_name` its name: library code reads
+what they return. A view under the model's plain name still points at the table last built, for
+queries written by hand in a notebook.
 
-`build(con, name, **params)` builds the dependencies first, passes each file only the parameters
-it uses, and keeps the result as a table named by the model and a key of everything that made it
-(parameters used, the dependencies' keys, the sources' identities, the SQL text): two as-of dates
-give two tables, nothing is overwritten, and each (model, parameters) is built once per connection.
-A view under the model's plain name points at the table last built, for queries written by hand.
+Sources are registered by name (`register`, `register_parquet`, `alias`): the same source again
+is nothing new; another frame or file under a name that already holds one is an error unless the
+caller says it replaces it (replace=True). An alias (a name its caller holds for a built table)
+follows the table it is pointed at. A notebook's `engine: spark` gives the connection's
+engine another engine (`DuckDBEngine.attach`: helpers.engine.spark_models.SparkEngine), which then
+runs each model whose sources it holds too.
 """
 
 import contextlib
-import functools
 import hashlib
-import json
 import os
 import re
 import time
 import weakref
-from dataclasses import dataclass
-from importlib.resources import files
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pyarrow as pa
-import sqlglot
-from sqlglot import exp
-from sqlglot.optimizer.scope import traverse_scope
 
 from helpers.core.safety import (
     process_alive,
 )
-
-SQL_DIR = files("helpers") / "sql"
+from helpers.engine import graph
+from helpers.engine.graph import (  # noqa: F401  (db's names, as they were before graph.py)
+    SPARK_SUFFIX,
+    SQL_DIR,
+    Model,
+    ModelError,
+    model,
+    model_names,
+    model_paths,
+    not_unique,
+    point_reads,
+    sql_text,
+    used_params,
+)
 
 
 def connect(
@@ -82,116 +92,6 @@ def sweep_temp(folder: str) -> None:
                 path.unlink()
 
 
-SPARK_SUFFIX = ".spark.sql"  # the generated Spark SQL beside each model (engine.portable)
-
-
-@functools.cache
-def model_paths() -> dict[str, Path]:
-    """Model name -> its file: sql/staging/, sql/intermediate/, sql/marts/<page>/. A name is one
-    model wherever its file lies (two files of one name are an error)."""
-    out: dict[str, Path] = {}
-    for path in sorted(Path(str(SQL_DIR)).rglob("*.sql")):
-        if path.name.endswith(SPARK_SUFFIX):
-            continue
-        name = path.name[:-4]
-        if name in out:
-            raise ModelError(f"two models named {name}: {out[name]} and {path}")
-        out[name] = path
-    return out
-
-
-def sql_text(name: str) -> str:
-    """The text of model `name`'s file (name comes from a fixed file name, never from user input)."""
-    path = model_paths().get(name)
-    if path is None:
-        raise ModelError(f"no model {name!r} in sql/ (models: {', '.join(sorted(model_paths()))})")
-    return path.read_text(encoding="utf-8")
-
-
-class ModelError(ValueError):
-    """A model that cannot be built as asked: a missing parameter, a broken grain."""
-
-
-_PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)", re.IGNORECASE)
-_UNIQUE = re.compile(r"^--\s*unique:\s*(.+)$", re.MULTILINE)
-_PERSIST = re.compile(r"^--\s*persist:\s*beside its sources\s*$", re.MULTILINE)
-
-
-def _code(text: str) -> str:
-    """The SQL without comments and string literals (where names are not references)."""
-    text = re.sub(r"--[^\n]*", " ", text)
-    return re.sub(r"'(?:[^']|'')*'", "''", text)
-
-
-def _reads(text: str) -> list[str]:
-    """The tables a model reads, in order: every table of every scope of its statements that is
-    not one of the file's CTEs, as SQLGlot's scopes resolve them (inside its own body a CTE's name
-    still means the outer table: the import CTE `order_lines as (select * from order_lines)`
-    reads the source)."""
-    out = []
-    for statement in sqlglot.parse(text, read="duckdb"):
-        if statement is None:
-            continue
-        for scope in traverse_scope(statement):
-            out += [source.name.lower() for source in scope.sources.values()
-                    if isinstance(source, exp.Table)]
-    return list(dict.fromkeys(out))
-
-
-@dataclass(frozen=True)
-class Model:
-    name: str
-    text: str
-    deps: tuple[str, ...]  # models it reads
-    sources: tuple[str, ...]  # other tables it reads
-    params: tuple[str, ...]  # $parameters it takes
-    unique: tuple[str, ...]  # its grain, when stated
-    # `-- persist: beside its sources`: built once for its sources' files and kept as Parquet
-    # beside them, for every process that reads the same files (see _persisted)
-    persist: bool = False
-
-    @property
-    def sha(self) -> str:
-        return hashlib.sha256(self.text.encode()).hexdigest()
-
-
-@functools.cache
-def model_names() -> frozenset[str]:
-    return frozenset(model_paths())
-
-
-@functools.cache
-def model(name: str) -> Model:
-    """A model's file, what it reads and what it takes."""
-    if name not in model_names():
-        raise ModelError(f"no model {name!r} in sql/ (models: {', '.join(sorted(model_names()))})")
-    text = sql_text(name)
-    code = _code(text)
-    read = [r for r in _reads(text) if r != name]
-    unique = _UNIQUE.search(text)
-    return Model(
-        name=name, text=text,
-        deps=tuple(r for r in read if r in model_names()),
-        sources=tuple(r for r in read if r not in model_names()),
-        params=tuple(dict.fromkeys(p.lower() for p in _PARAM.findall(code))),
-        unique=tuple(c.strip() for c in unique.group(1).split(",")) if unique else (),
-        persist=bool(_PERSIST.search(text)),
-    )
-
-
-# connection -> {key: table, "source:<name>": (tag, oid), …}; gone with its connection (a new
-# connection never inherits an old one's state, even at the same address)
-_built: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-# connection -> the engine its models run on instead of DuckDB (helpers.spark_models.SparkEngine):
-# a model runs there when every source it reads has been given to that engine too; its result
-# comes back to this connection as a view over the Parquet the engine wrote
-_engines: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def use_engine(con: duckdb.DuckDBPyConnection, engine) -> None:
-    """Models of `con` run on `engine` (engine.spark_models.SparkEngine) from now on, where every
-    source they read has been given to it too; their results come back as views of `con`."""
-    _engines[con] = engine
 # built tables kept per model (least recently used dropped: rebuilt if asked again); at 10M lines
 # every kept int_orders or rfm_customers is hundreds of MB, so a 12-month trend keeps only a few
 KEEP = 4
@@ -221,14 +121,6 @@ def _oid(con, table: str, catalog: dict | None = None) -> str:
     return entry[2] if entry else "none"
 
 
-def _identity(con, table: str, catalog: dict | None = None) -> str:
-    """A source's identity: the content of what `register`/`alias` put there (the same content
-    registered again is the same source), else the object itself."""
-    oid = _oid(con, table, catalog)
-    tag = _built.get(con, {}).get(f"source:{table}")
-    return tag[0] if tag and tag[1] == oid else f"oid:{oid}"
-
-
 def make_room(con, name: str, kind: str, catalog: dict | None = None) -> None:
     """Drop what is named `name` unless it is of `kind` (TABLE or VIEW): DuckDB will not replace
     a view by a table or the other way round."""
@@ -237,37 +129,73 @@ def make_room(con, name: str, kind: str, catalog: dict | None = None) -> None:
         con.execute(f"drop {entry[0]} {entry[1]}.{name}")
 
 
-def build(con: duckdb.DuckDBPyConnection, name: str, **params) -> duckdb.DuckDBPyRelation:
-    """The model `name` for these parameters, built (with what it reads) unless it already is."""
-    return con.table(_build(con, name, params, _catalog(con)))
+def _describe(tag: str, rows: int | None = None) -> str:
+    """A source in words, for an error: a file, a built table, or a table's content."""
+    if tag.startswith("parquet:"):
+        return f"the Parquet file {tag.split(':', 1)[1].rsplit(':', 2)[0]}"
+    if tag.startswith("alias:"):
+        return f"the built table {tag[len('alias:'):]}"
+    shown = f"{rows:,} rows, " if rows is not None else ""
+    return f"a registered table ({shown}content {tag[:12]})"
 
 
-def table_name(con: duckdb.DuckDBPyConnection, name: str, **params) -> str:
-    """The table holding model `name` for these parameters (built when it is not yet)."""
-    return _build(con, name, params, _catalog(con))
+class DuckDBEngine:
+    """The models of one DuckDB connection (graph.Engine): the tables built, the sources
+    registered, and the engine given to it (`attach`) that runs each model whose sources it holds
+    too (Spark, for a notebook's `engine: spark`), whose results come back as views.
 
+    One per connection (`engine(con)`), gone with it: a new connection never inherits an old
+    one's state, even at the same address."""
 
-def _build(con, name: str, params: dict, catalog: dict) -> str:
-    engine = _engines.get(con)
-    if engine is not None and engine.runs(name):
-        table = engine.build(con, name, params)
-        catalog[table] = ("VIEW", "temp", "new")
-        _show(con, name, table, _built.setdefault(con, {}), catalog)
+    check_grain = True
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self._con = weakref.ref(con)
+        # {key: table, "source:<name>": (tag, oid, description), "view:<model>": table,
+        #  "recent:<model>": [table, …]}
+        self.state: dict = {}
+        self.attached = None  # another engine (spark_models.SparkEngine), given by `attach`
+        self.catalog: dict = {}  # what the connection holds, read once per build
+
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        con = self._con()
+        if con is None:
+            raise ModelError("the connection of these models is closed")
+        return con
+
+    def attach(self, other) -> None:
+        """Models of this connection run on `other` (spark_models.SparkEngine) from now on, where
+        every source they read has been given to it too; their results come back as views."""
+        self.attached = other
+
+    # -- what the walk asks of an engine (graph.Engine) --
+
+    def handoff(self, name: str, inputs: dict):
+        other = self.attached
+        return other if other is not None and other.runs(name, inputs) else None
+
+    def receive(self, name: str, table: str, other) -> str:
+        other.to_duckdb(self.con, table)
+        self.catalog[table] = ("VIEW", "temp", "new")
+        self._show(name, table)
         return table
-    m = model(name)
-    used = used_params(name, params)
-    deps = {d: _build(con, d, params, catalog) for d in m.deps}
-    key = hashlib.sha256(json.dumps(
-        {"model": m.sha, "params": used, "deps": deps,
-         "sources": {s: _identity(con, s, catalog) for s in m.sources}},
-        sort_keys=True, default=str).encode()).hexdigest()[:16]
-    table = f"{name}__{key}"
-    state = _built.setdefault(con, {})
-    if state.get(key) != table or table not in catalog:
-        sql = m.text
-        for dep, dep_table in deps.items():
-            sql = point_reads(sql, dep, dep_table)
-        stored = _persisted(con, m, key, sql, used, catalog) if m.persist and not deps else None
+
+    def text(self, name: str) -> str:
+        return model(name).text
+
+    def identity(self, table: str) -> str:
+        return self._identity(table, self.catalog)
+
+    def has(self, key: str, table: str) -> bool:
+        return self.state.get(key) == table and table in self.catalog
+
+    def create(self, m: Model, table: str, sql: str, used: dict, deps: dict) -> None:
+        con, catalog = self.con, self.catalog
+        stored = None
+        if m.persist and not deps:
+            stored = _persisted(con, m, table.rsplit("__", 1)[1], sql, used,
+                                [self.identity(s) for s in m.sources])
         if stored is not None:
             make_room(con, table, "VIEW", catalog)
             literal = str(stored).replace("'", "''")  # a view takes no bound values
@@ -275,16 +203,210 @@ def _build(con, name: str, params: dict, catalog: dict) -> str:
                         f"select * from read_parquet('{literal}')")
         else:
             con.execute(f"create or replace temp table {table} as {sql}", used)
-        if m.unique:
-            _check_unique(con, table, name, m.unique)
-        state[key] = table
         catalog[table] = ("VIEW" if stored is not None else "TABLE", "temp", "new")
-    _show(con, name, table, state, catalog)
-    _keep_recent(con, name, table, state, catalog)
-    return table
+
+    def rows(self, sql: str) -> list[tuple]:
+        return self.con.execute(sql).fetchall()
+
+    def keep(self, key: str, table: str) -> None:
+        self.state[key] = table
+
+    def done(self, name: str, table: str) -> None:
+        self._show(name, table)
+        self._keep_recent(name, table)
+
+    # -- register, build, stage, read --
+
+    def table(self, name: str, params: dict, inputs: dict | None = None) -> str:
+        """The table holding model `name` for these parameters (built when it is not yet)."""
+        self.catalog = _catalog(self.con)
+        return graph.walk(self, name, params, inputs)
+
+    def build(self, name: str, *, inputs: dict | None = None,
+              **params) -> duckdb.DuckDBPyRelation:
+        return self.con.table(self.table(name, params, inputs))
+
+    def read(self, table: str) -> duckdb.DuckDBPyRelation:
+        return self.con.table(table)
+
+    # the connection's names are this engine's: what it lets through, the attached engine follows
+    # (replace=True there), so both hold the same sources
+
+    def register(self, name: str, data, *, replace: bool = False) -> None:
+        """A frame or Arrow table as source `name` (see `register`)."""
+        table = as_arrow(data)
+        tag = content_tag(table)
+        new = _describe(tag, table.num_rows)
+        unchanged = self._unchanged(name, tag, replace, new)
+        if self.attached is not None:
+            self.attached.register(name, table, replace=True)
+        if unchanged:
+            return
+        con = self.con
+        view = f"{name}__incoming"
+        con.register(view, table)
+        try:
+            make_room(con, name, "TABLE")
+            con.execute(f"create or replace temp table {name} as select * from {view}")
+        finally:
+            con.unregister(view)
+        self._record(name, tag, new)
+
+    def register_parquet(self, name: str, path, *, replace: bool = False) -> None:
+        """A Parquet file as source `name` (see `register_parquet`)."""
+        path = Path(path).resolve()
+        tag = parquet_tag(path)
+        new = _describe(tag)
+        unchanged = self._unchanged(name, tag, replace, new)
+        if self.attached is not None:
+            self.attached.register_parquet(name, path, replace=True)
+        if unchanged:
+            return
+        make_room(self.con, name, "VIEW")
+        literal = str(path).replace("'", "''")  # a view takes no bound values
+        self.con.execute(f"create or replace temp view {name} as "
+                         f"select * from read_parquet('{literal}')")
+        self._record(name, tag, new)
+
+    def alias(self, name: str, table: str, *, replace: bool = False) -> None:
+        """Source `name` is the built table `table` (see `alias`)."""
+        tag = f"alias:{table}"
+        new = _describe(tag)
+        # an alias is a name its caller holds for a built table (the explorer's selection, the
+        # spends loyalty reads): the caller points it again; a registered frame or file is not
+        # silently made one
+        held = str(self.state.get(f"source:{name}", ("",))[0]).startswith("alias:")
+        unchanged = self._unchanged(name, tag, replace or held, new)
+        if self.attached is not None:
+            self.attached.alias(name, table, replace=True)
+        if unchanged:
+            return
+        make_room(self.con, name, "VIEW")
+        self.con.execute(f"create or replace temp view {name} as select * from {table}")
+        self._record(name, tag, new)
+
+    def stage(self, name: str, *, into: str, **params) -> duckdb.DuckDBPyRelation:
+        """Staging model `name` over the raw rows just read, kept as source table `into`."""
+        if not into.replace("_", "").isalnum():
+            raise ValueError(f"invalid table name {into!r}")
+        con = self.con
+        make_room(con, into, "TABLE")
+        con.execute(f"create or replace temp table {into} as {sql_text(name)}",
+                    used_params(name, params))
+        if model(name).unique:
+            graph.check_grain(self, into, name, model(name).unique)
+        return con.table(into)
+
+    # -- the connection's state --
+
+    def _identity(self, table: str, catalog: dict | None) -> str:
+        """A source's identity: the content of what `register`/`alias` put there (the same
+        content registered again is the same source), else the object itself."""
+        oid = _oid(self.con, table, catalog)
+        tag = self.state.get(f"source:{table}")
+        return tag[0] if tag and tag[1] == oid else f"oid:{oid}"
+
+    def _unchanged(self, name: str, tag: str, replace: bool, new: str) -> bool:
+        """True when source `name` already is `tag`; an error when it is another source that
+        `register`, `register_parquet` or `alias` put there, unless `replace`."""
+        catalog = _catalog(self.con)
+        current = self._identity(name, catalog)
+        if current == tag:
+            return True
+        if not replace and not current.startswith("oid:"):
+            old = self.state[f"source:{name}"][2]
+            raise ModelError(
+                f"source {name} is already {old}; registering {new} under the "
+                f"same name would silently change what the tables built from it hold. Give it "
+                f"another name, or say that it replaces the old one (replace=True)")
+        return False
+
+    def _record(self, name: str, tag: str, description: str) -> None:
+        self.state[f"source:{name}"] = (tag, _oid(self.con, name), description)
+
+    def _show(self, name: str, table: str) -> None:
+        """The plain name shows the table last built, for queries written by hand."""
+        state, catalog = self.state, self.catalog
+        if state.get(f"view:{name}") != table or catalog.get(name, ("",))[0] != "VIEW":
+            make_room(self.con, name, "VIEW", catalog)
+            self.con.execute(f"create or replace temp view {name} as select * from {table}")
+            state[f"view:{name}"] = table
+            catalog[name] = ("VIEW", "temp", "new")
+
+    def _keep_recent(self, name: str, table: str) -> None:
+        """At most KEEP tables of a model (one when the table has KEEP_LARGE_ROWS rows or more):
+        the least recently used goes (never one a view or an alias points at). A dropped table
+        is built again if it is asked for again."""
+        state, catalog, con = self.state, self.catalog, self.con
+        recent = [t for t in state.get(f"recent:{name}", []) if t != table] + [table]
+        pinned = {v for k, v in state.items() if k.startswith("view:")} | {
+            v[0][len("alias:"):] for k, v in state.items()
+            if k.startswith("source:") and str(v[0]).startswith("alias:")}
+        keep = KEEP
+        if len(recent) > 1 and catalog.get(table, ("",))[0] == "TABLE":
+            size = con.execute("select estimated_size from duckdb_tables() where table_name = ? "
+                               "and temporary", [table]).fetchall()
+            keep = 1 if size and size[0][0] >= KEEP_LARGE_ROWS else KEEP
+        while len(recent) > keep:
+            old = next((t for t in recent if t not in pinned), None)
+            if old is None:
+                break
+            recent.remove(old)
+            kind = "view" if catalog.get(old, ("",))[0] == "VIEW" else "table"
+            con.execute(f"drop {kind} if exists temp.{old}")
+            catalog.pop(old, None)
+        state[f"recent:{name}"] = recent
 
 
-def _persisted(con, m: Model, key: str, sql: str, used: dict, catalog: dict):
+# connection -> its DuckDBEngine (the connection's own state, weakly held: gone with it)
+_connections: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def engine(con: duckdb.DuckDBPyConnection) -> DuckDBEngine:
+    """The engine of connection `con` (made at its first use)."""
+    found = _connections.get(con)
+    if found is None:
+        found = _connections[con] = DuckDBEngine(con)
+    return found
+
+
+def build(con: duckdb.DuckDBPyConnection, name: str, *, inputs: dict | None = None,
+          **params) -> duckdb.DuckDBPyRelation:
+    """The model `name` for these parameters, built (with what it reads) unless it already is.
+    `inputs` gives a table for each input the model declares (`-- inputs:` in its file)."""
+    return engine(con).build(name, inputs=inputs, **params)
+
+
+def table_name(con: duckdb.DuckDBPyConnection, name: str, *, inputs: dict | None = None,
+               **params) -> str:
+    """The table holding model `name` for these parameters (built when it is not yet)."""
+    return engine(con).table(name, params, inputs)
+
+
+def latest(con: duckdb.DuckDBPyConnection, name: str) -> str:
+    """The table of model `name` built last on `con` (or a table of that plain name made by
+    hand), for a caller that was not given the one it should read: library code takes the
+    table `build` or `table_name` returns, and uses this only when its caller gave none. An
+    error when there is neither."""
+    table = engine(con).state.get(f"view:{name}")
+    if table is not None:
+        return table
+    if name in _catalog(con):
+        return name
+    raise ModelError(f"model {name} has not been built on this connection: build it first "
+                     f"(db.build) and read the table it returns")
+
+
+def _identity(con, table: str, catalog: dict | None = None) -> str:
+    """Source `table`'s identity on connection `con` (DuckDBEngine._identity)."""
+    return engine(con)._identity(table, catalog)
+
+
+def _check_unique(con, table: str, name: str, columns: tuple[str, ...]) -> None:
+    """Model `name`'s grain on `table` (graph.check_grain, the check of every engine)."""
+    graph.check_grain(engine(con), table, name, columns)
+
+def _persisted(con, m: Model, key: str, sql: str, used: dict, ids: list[str]):
     """The Parquet file holding model `m` for these sources and parameters, written now if no
     process wrote it before; None when a source is not a Parquet file (register_parquet) or the
     folder cannot be written (then the model is a table, as any other).
@@ -293,8 +415,8 @@ def _persisted(con, m: Model, key: str, sql: str, used: dict, catalog: dict):
     it again (4 s at 10M lines), and at 100M it was the largest table DuckDB held and spilled.
     The file lies in `models/` beside the first source's file (the staged export's cache folder,
     removed with it); its name carries the build key, which covers the model's text, the
-    parameters and each source file's path, size and time, so a changed input is never read."""
-    ids = [_identity(con, s, catalog) for s in m.sources]
+    parameters and each source file's path, size and time, so a changed input is never read.
+    `ids`: the identities of m's sources."""
     if not ids or not all(i.startswith("parquet:") for i in ids):
         return None
     first = Path(ids[0].split(":", 1)[1].rsplit(":", 2)[0])
@@ -321,71 +443,6 @@ def _persisted(con, m: Model, key: str, sql: str, used: dict, catalog: dict):
     return path
 
 
-def _show(con, name: str, table: str, state: dict, catalog: dict) -> None:
-    """The plain name shows the table last built, for queries written by hand."""
-    if state.get(f"view:{name}") != table or catalog.get(name, ("",))[0] != "VIEW":
-        make_room(con, name, "VIEW", catalog)
-        con.execute(f"create or replace temp view {name} as select * from {table}")
-        state[f"view:{name}"] = table
-        catalog[name] = ("VIEW", "temp", "new")
-
-
-def _keep_recent(con, name: str, table: str, state: dict, catalog: dict) -> None:
-    """At most KEEP tables of a model (one when the table has KEEP_LARGE_ROWS rows or more): the
-    least recently used goes (never one a view or an alias points at). A dropped table is built
-    again if it is asked for again."""
-    recent = [t for t in state.get(f"recent:{name}", []) if t != table] + [table]
-    pinned = {v for k, v in state.items() if k.startswith("view:")} | {
-        v[0][len("alias:"):] for k, v in state.items()
-        if k.startswith("source:") and str(v[0]).startswith("alias:")}
-    keep = KEEP
-    if len(recent) > 1 and catalog.get(table, ("",))[0] == "TABLE":
-        size = con.execute("select estimated_size from duckdb_tables() where table_name = ? "
-                           "and temporary", [table]).fetchall()
-        keep = 1 if size and size[0][0] >= KEEP_LARGE_ROWS else KEEP
-    while len(recent) > keep:
-        old = next((t for t in recent if t not in pinned), None)
-        if old is None:
-            break
-        recent.remove(old)
-        kind = "view" if catalog.get(old, ("",))[0] == "VIEW" else "table"
-        con.execute(f"drop {kind} if exists temp.{old}")
-        catalog.pop(old, None)
-    state[f"recent:{name}"] = recent
-
-
-_KEYWORDS = {"where", "group", "order", "cross", "inner", "left", "right", "full", "join", "on",
-             "using", "limit", "union", "having", "window", "qualify", "natural", "positional",
-             "asof", "anti", "semi", "except", "intersect", "select"}
-
-
-def point_reads(sql: str, dep: str, table: str) -> str:
-    """Every read of model `dep` in `sql` made a read of the built table, keeping `dep` as the
-    name the query uses for it (`from contact_lists` -> `from contact_lists__<key> as
-    contact_lists`, so `contact_lists.list_key` still resolves)."""
-    def repl(m: re.Match) -> str:
-        following = m.group(4).lower()
-        aliased = following == "as" or (following and following not in _KEYWORDS)
-        return f"{m.group(1)}{m.group(2)}{table}" + ("" if aliased else f" as {dep}")
-
-    return re.sub(rf"\b(from|join)(\s+){dep}\b(?!\s*\()(?=(\s*([a-z_]*)))", repl, sql,
-                  flags=re.IGNORECASE)
-
-
-def _check_unique(con, table: str, name: str, columns: tuple[str, ...]) -> None:
-    cols = ", ".join(columns)
-    rows = con.execute(f"select {cols}, count(*) as n from {table} group by all having n > 1 "
-                       f"order by n desc limit 3").fetchall()
-    if rows:
-        raise not_unique(name, cols, rows)
-
-
-def not_unique(name: str, cols: str, rows: list[tuple]) -> ModelError:
-    """The error for a broken grain, from up to three (key..., count) rows, most repeated first."""
-    return ModelError(f"model {name}: ({cols}) should be unique, but {tuple(rows[0][:-1])} "
-                      f"appears {rows[0][-1]} times (and {len(rows) - 1} more like it shown)")
-
-
 def as_arrow(data) -> pa.Table:
     """A frame (or anything pandas takes) or an Arrow table, as Arrow."""
     return data if isinstance(data, pa.Table) else pa.Table.from_pandas(
@@ -404,26 +461,6 @@ def content_tag(table: pa.Table) -> str:
     return digest.hexdigest()
 
 
-def register(con: duckdb.DuckDBPyConnection, name: str, data) -> None:
-    """A frame or Arrow table as table `name` (a source models read). Registering the same
-    content again keeps the table as it is, so what was built from it is still current."""
-    table = as_arrow(data)
-    if con in _engines:
-        _engines[con].register(name, table)
-    tag = content_tag(table)
-    registered = _built.setdefault(con, {})
-    if _identity(con, name) == tag:
-        return
-    view = f"{name}__incoming"
-    con.register(view, table)
-    try:
-        make_room(con, name, "TABLE")
-        con.execute(f"create or replace temp table {name} as select * from {view}")
-    finally:
-        con.unregister(view)
-    registered[f"source:{name}"] = (tag, _oid(con, name))
-
-
 def parquet_tag(path) -> str:
     """A Parquet file's identity as a source: its path, time and size (the same file unchanged
     is the same source; _persisted reads the path back from it)."""
@@ -432,32 +469,30 @@ def parquet_tag(path) -> str:
     return f"parquet:{path}:{stat.st_mtime_ns}:{stat.st_size}"
 
 
-def register_parquet(con: duckdb.DuckDBPyConnection, name: str, path) -> None:
+def register(con: duckdb.DuckDBPyConnection, name: str, data, *, replace: bool = False) -> None:
+    """A frame or Arrow table as table `name` (a source models read). Registering the same
+    content again keeps the table as it is, so what was built from it is still current; other
+    content under a name that already holds a source is an error unless `replace`."""
+    engine(con).register(name, data, replace=replace)
+
+
+def register_parquet(con: duckdb.DuckDBPyConnection, name: str, path, *,
+                     replace: bool = False) -> None:
     """A Parquet file as source `name`: a view over the file, so nothing is copied into memory
     (a segment snapshot of 18.7M customers stays on disk). The same file unchanged is the same
-    source; with Spark attached, Spark reads the file itself."""
-    path = Path(path).resolve()
-    tag = parquet_tag(path)
-    if con in _engines:
-        _engines[con].register_parquet(name, path)
-    if _identity(con, name) == tag:
-        return
-    make_room(con, name, "VIEW")
-    literal = str(path).replace("'", "''")  # a view takes no bound values
-    con.execute(f"create or replace temp view {name} as select * from read_parquet('{literal}')")
-    _built.setdefault(con, {})[f"source:{name}"] = (tag, _oid(con, name))
+    source; with Spark attached, Spark reads the file itself. Another file under a name that
+    already holds a source is an error unless `replace`."""
+    engine(con).register_parquet(name, path, replace=replace)
 
 
-def alias(con: duckdb.DuckDBPyConnection, name: str, table: str) -> None:
+def alias(con: duckdb.DuckDBPyConnection, name: str, table: str, *,
+          replace: bool = False) -> None:
     """A source named `name` that is the built table `table` (loyalty reads its three spends as
-    tier_now, tier_previous, tier_reranking). Unchanged, it stays the same source."""
-    if con in _engines:
-        _engines[con].alias(name, table)
-    if _identity(con, name) == f"alias:{table}":
-        return
-    make_room(con, name, "VIEW")
-    con.execute(f"create or replace temp view {name} as select * from {table}")
-    _built.setdefault(con, {})[f"source:{name}"] = (f"alias:{table}", _oid(con, name))
+    tier_now, tier_previous, tier_reranking). Unchanged, it stays the same source. An alias is
+    the caller's name for a built table: pointed at another built table, it follows (what was
+    built from it keeps its key); a name that holds a registered frame or file is not made an
+    alias unless `replace`."""
+    engine(con).alias(name, table, replace=replace)
 
 
 def stage(con: duckdb.DuckDBPyConnection, name: str, *, into: str, **params):
@@ -466,14 +501,7 @@ def stage(con: duckdb.DuckDBPyConnection, name: str, *, into: str, **params):
     models then read. Staged sources are replaced when a file is read again, so `build` knows
     them by identity, not by key. The model gets the parameters it uses; a stated grain is checked.
     """
-    if not into.replace("_", "").isalnum():
-        raise ValueError(f"invalid table name {into!r}")
-    make_room(con, into, "TABLE")
-    con.execute(f"create or replace temp table {into} as {sql_text(name)}",
-                used_params(name, params))
-    if model(name).unique:
-        _check_unique(con, into, name, model(name).unique)
-    return con.table(into)
+    return engine(con).stage(name, into=into, **params)
 
 
 def stage_to(con: duckdb.DuckDBPyConnection, name: str, target, **params) -> None:
@@ -481,16 +509,6 @@ def stage_to(con: duckdb.DuckDBPyConnection, name: str, target, **params) -> Non
     path the workbook made), without keeping its rows in DuckDB's memory or temp files."""
     path = str(target).replace("'", "''")
     con.execute(f"copy ({sql_text(name)}) to '{path}' (format parquet)", used_params(name, params))
-
-
-def used_params(name: str, params: dict) -> dict:
-    """The parameters model `name` takes, from `params`; a missing one is an error."""
-    m = model(name)
-    missing = [p for p in m.params if p not in params]
-    if missing:
-        raise ModelError(f"model {name} needs {', '.join('$' + p for p in missing)}")
-    return {p: params[p] for p in m.params}
-
 
 def one(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> tuple | None:
     """The first row of a query, with the result fully consumed.

@@ -5,17 +5,16 @@ sql/**/<model>.spark.sql, transpiled by SQLGlot and committed, so that a change 
 changes what runs shows in review (`python -m helpers.portable --write` writes them again;
 tests/test_portable_sql.py fails while they are stale).
 
-`build(spark, name, **params)` runs a model the way `helpers.engine.db.build` does on DuckDB: the models
-it reads first, each given only the parameters it uses, kept as a temporary view named by the
-model and a key of everything that made it. Sources (the staged exports, the scheme's tables) are
+`build(spark, name, **params)` runs a model by the walk `helpers.engine.db.build` runs on DuckDB
+(helpers.engine.graph.walk, with SparkEngine as the engine): the models it reads first, each given
+only the parameters it uses, kept as a temporary view named by the model and a key of everything
+that made it, its grain checked by the same query. Sources (the staged exports, the scheme's tables) are
 registered first, from Arrow tables (`register`) or Parquet files and folders (`read_parquet`).
 Nothing per customer is collected to the driver here: results stay Spark DataFrames.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import shutil
 import signal
@@ -34,8 +33,8 @@ import pyarrow as pa
 
 from helpers.core.paths import DATA_PROCESSED
 from helpers.core.safety import process_alive
-from helpers.engine import db
-from helpers.engine.db import ModelError
+from helpers.engine import db, graph
+from helpers.engine.graph import Model, ModelError
 
 # Models that are still DuckDB's own, and why. The lint skips them; the list only shrinks.
 DUCKDB_ONLY = {
@@ -154,48 +153,13 @@ def spark_sql(name: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
-# session -> {key: view, "source:<name>": identity}
+# session -> {key: view, "source:<name>": identity}: the state of the models of one session,
+# shared by every SparkEngine of it (gone with the session)
 _built: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _state(spark) -> dict:
     return _built.setdefault(spark, {})
-
-
-def register(spark, name: str, data) -> None:
-    """An Arrow table or a frame as source `name` (a temporary view). The same content again
-    keeps what was built from it."""
-    table = db.as_arrow(data)
-    # pandas' strings arrive as large_string; Spark reads plain strings
-    table = table.cast(pa.schema([f.with_type(pa.string()) if pa.types.is_large_string(f.type)
-                                  else f for f in table.schema]))
-    tag = db.content_tag(table)
-    if _state(spark).get(f"source:{name}") == tag:
-        return
-    # Arrow goes to the JVM whole; an empty table gets its schema on an RDD with no partitions
-    # (a local list would start a Python worker on an executor, which needs the driver's Python)
-    frame = spark.createDataFrame(table) if table.num_rows else spark.createDataFrame(
-        spark.sparkContext.emptyRDD(), _spark_schema(table.schema))
-    frame.createOrReplaceTempView(name)
-    _state(spark)[f"source:{name}"] = tag
-
-
-def read_parquet(spark, name: str, path: Path) -> None:
-    """Parquet file or folder of parts `path` as source `name` (the staged cache of an export)."""
-    path = Path(path)
-    tag = db.parquet_tag(path)
-    if _state(spark).get(f"source:{name}") == tag:
-        return
-    spark.read.parquet(str(path)).createOrReplaceTempView(name)
-    _state(spark)[f"source:{name}"] = tag
-
-
-def alias(spark, name: str, view: str) -> None:
-    """Source `name` is the built view `view` (seg_from, seg_to; tier_now, …)."""
-    if _state(spark).get(f"source:{name}") == f"alias:{view}":
-        return
-    spark.table(view).createOrReplaceTempView(name)
-    _state(spark)[f"source:{name}"] = f"alias:{view}"
 
 
 def _spark_schema(schema: pa.Schema):
@@ -215,89 +179,151 @@ def sql_arg(value):
     raise ModelError(f"a parameter of type {type(value).__name__} cannot be passed to Spark")
 
 
-def build(spark, name: str, **params):
-    """The model `name` for these parameters as a Spark DataFrame (built unless it already is)."""
-    return spark.table(table_name(spark, name, **params))
+class SparkEngine:
+    """The models on one SparkSession (graph.Engine): the same walk, key and grain check as on
+    DuckDB (graph.walk), each model's committed Spark SQL, results kept as temporary views.
 
+    Given to a DuckDB connection's engine (`attach`, a notebook's `engine: spark`), it takes
+    every model whose sources were all given to Spark (the staged exports, the scheme's tables,
+    the segments at two dates, the loyalty spends): Spark writes the result as Parquet parts
+    under `folder`, and the connection sees it as a view of the same name, so the checks, the
+    charts' aggregates and the files for people read it as before. What reads a source Spark
+    does not have (a contact list's candidates) stays on DuckDB. No result is collected through
+    Spark; the driver's DuckDB streams what it reads from the Parquet parts.
+    """
 
-def table_name(spark, name: str, **params) -> str:
-    return _build(spark, name, params)
+    def __init__(self, spark, folder: Path | None = None):
+        self.spark, self.written = spark, set()
+        self.folder = Path(folder) if folder is not None else None
 
+    @property
+    def state(self) -> dict:
+        return _state(self.spark)
 
-def _build(spark, name: str, params: dict) -> str:
-    m = db.model(name)
-    used = db.used_params(name, params)
-    deps = {d: _build(spark, d, params) for d in m.deps}
-    text = spark_sql(name)
-    state = _state(spark)
-    key = hashlib.sha256(json.dumps(
-        {"model": hashlib.sha256(text.encode()).hexdigest(), "params": used, "deps": deps,
-         "sources": {s: state.get(f"source:{s}", "view") for s in m.sources}},
-        sort_keys=True, default=str).encode()).hexdigest()[:16]
-    view = f"{name}__{key}"
-    if state.get(key) != view:
-        sql = text
-        for dep, dep_view in deps.items():
-            sql = db.point_reads(sql, dep, dep_view)
-        frame = spark.sql(sql, args={p: sql_arg(v) for p, v in used.items()})
+    @property
+    def check_grain(self) -> bool:
+        return CHECK_GRAIN
+
+    # -- what the walk asks of an engine (graph.Engine) --
+
+    def handoff(self, name: str, inputs: dict):
+        return None  # Spark runs every model it is given, and what they read
+
+    def receive(self, name: str, table: str, other) -> str:
+        raise ModelError(f"model {name}: Spark takes no result of another engine")
+
+    def text(self, name: str) -> str:
+        return spark_sql(name)
+
+    def identity(self, table: str) -> str:
+        return self.state.get(f"source:{table}", "view")
+
+    def has(self, key: str, table: str) -> bool:
+        return self.state.get(key) == table
+
+    def create(self, m: Model, table: str, sql: str, used: dict, deps: dict) -> None:
+        frame = self.spark.sql(sql, args={p: sql_arg(v) for p, v in used.items()})
         # computed once and kept on the executors, its plan cut: a model read by several CTEs
         # of the next one is not inlined into each (the plans grew until the driver ran out of
         # memory on rfm_segments)
         frame = frame.localCheckpoint(eager=True)
-        frame.createOrReplaceTempView(view)
-        if m.unique and CHECK_GRAIN:
-            check_unique(spark, view, name, m.unique)
-        state[key] = view
-    spark.table(view).createOrReplaceTempView(name)
-    return view
+        frame.createOrReplaceTempView(table)
 
+    def rows(self, sql: str) -> list[tuple]:
+        return [tuple(r) for r in self.spark.sql(sql).collect()]
 
-def check_unique(spark, view: str, name: str, columns: tuple[str, ...]) -> None:
-    cols = ", ".join(columns)
-    rows = spark.sql(f"select {cols}, count(*) as n from {view} group by {cols} "
-                     f"having count(*) > 1 order by n desc limit 3").collect()
-    if rows:
-        raise db.not_unique(name, cols, [tuple(r) for r in rows])
+    def keep(self, key: str, table: str) -> None:
+        self.state[key] = table
 
+    def done(self, name: str, table: str) -> None:
+        self.spark.table(table).createOrReplaceTempView(name)
 
-def closure_sources(name: str) -> set[str]:
-    """Every source model `name` reads, through the models it reads."""
-    m = db.model(name)
-    return set(m.sources).union(*[closure_sources(d) for d in m.deps])
+    # -- register, build, stage, read --
 
+    def table(self, name: str, params: dict, inputs: dict | None = None) -> str:
+        """The view holding model `name` for these parameters (built when it is not yet)."""
+        return graph.walk(self, name, params, inputs)
 
-class SparkEngine:
-    """The models of one DuckDB connection run on Spark (a notebook's `engine: spark`).
+    def build(self, name: str, *, inputs: dict | None = None, **params):
+        return self.spark.table(self.table(name, params, inputs))
 
-    Attached to the connection (`attach`), it takes every model whose sources were all given to
-    Spark (the staged exports, the scheme's tables, the segments at two dates, the loyalty
-    spends): `db.build` then runs the model on Spark, Spark writes the result as Parquet parts
-    under `folder`, and the connection sees it as a view of the same name, so the checks, the
-    charts' aggregates and the files for people read it as before. What reads a source Spark does
-    not have (a contact list's candidates) stays on DuckDB. No result is collected through Spark;
-    the driver's DuckDB streams what it reads from the Parquet parts.
-    """
+    def read(self, table: str):
+        return self.spark.table(table)
 
-    def __init__(self, spark, folder: Path):
-        self.spark, self.folder, self.written = spark, Path(folder), set()
+    def register(self, name: str, data, *, replace: bool = False) -> None:
+        """An Arrow table or a frame as source `name` (a temporary view). The same content
+        again keeps what was built from it."""
+        table = db.as_arrow(data)
+        # pandas' strings arrive as large_string; Spark reads plain strings
+        table = table.cast(pa.schema([f.with_type(pa.string()) if pa.types.is_large_string(f.type)
+                                      else f for f in table.schema]))
+        tag = db.content_tag(table)
+        if self._unchanged(name, tag, replace):
+            return
+        # Arrow goes to the JVM whole; an empty table gets its schema on an RDD with no partitions
+        # (a local list would start a Python worker on an executor, which needs the driver's Python)
+        frame = self.spark.createDataFrame(table) if table.num_rows else self.spark.createDataFrame(
+            self.spark.sparkContext.emptyRDD(), _spark_schema(table.schema))
+        frame.createOrReplaceTempView(name)
+        self.state[f"source:{name}"] = tag
 
-    def runs(self, name: str) -> bool:
-        state = _state(self.spark)
-        return name not in DUCKDB_ONLY and all(f"source:{s}" in state
-                                               for s in closure_sources(name))
+    def register_parquet(self, name: str, path: Path, *, replace: bool = False) -> None:
+        """Parquet file or folder of parts `path` as source `name` (the staged cache of an
+        export)."""
+        path = Path(path)
+        tag = db.parquet_tag(path)
+        if self._unchanged(name, tag, replace):
+            return
+        self.spark.read.parquet(str(path)).createOrReplaceTempView(name)
+        self.state[f"source:{name}"] = tag
 
-    def register(self, name: str, table: pa.Table) -> None:
-        register(self.spark, name, table)
-
-    def register_parquet(self, name: str, path: Path) -> None:
-        read_parquet(self.spark, name, path)
-
-    def alias(self, name: str, table: str) -> None:
-        if table in _state(self.spark).values():  # a view built on Spark
-            alias(self.spark, name, table)
-        else:  # a DuckDB table: what reads this name stays on DuckDB
+    def alias(self, name: str, table: str, *, replace: bool = False) -> None:
+        """Source `name` is the view `table` when Spark built it (seg_from, seg_to; tier_now,
+        …); a DuckDB table instead: what reads this name stays on DuckDB."""
+        if table in self.state.values():
+            if self._unchanged(name, f"alias:{table}", replace):
+                return
+            self.spark.table(table).createOrReplaceTempView(name)
+            self.state[f"source:{name}"] = f"alias:{table}"
+        else:
             self.spark.catalog.dropTempView(name)
-            _state(self.spark).pop(f"source:{name}", None)
+            self.state.pop(f"source:{name}", None)
+
+    def stage(self, name: str, *, into: str, **params):
+        """Staging model `name` over the raw views, kept as the view `into`; its grain checked."""
+        args = {p: sql_arg(v) for p, v in db.used_params(name, params).items()}
+        frame = self.spark.sql(spark_sql(name), args=args)
+        frame.createOrReplaceTempView(into)
+        if db.model(name).unique:
+            graph.check_grain(self, into, name, db.model(name).unique)
+        return frame
+
+    def _unchanged(self, name: str, tag: str, replace: bool) -> bool:
+        """Source `name` already is `tag`. Another source replaces it here: a session outlives
+        the connections it serves (a notebook's kernel opens several, the tests share one), so
+        which names may change is said by each connection's engine (db.DuckDBEngine), which
+        checks before it hands a source on; `replace` is taken for the same signature."""
+        return self.state.get(f"source:{name}") == tag
+
+    # -- as the engine of a DuckDB connection's models (db.DuckDBEngine.attach) --
+
+    def runs(self, name: str, inputs: dict | None = None) -> bool:
+        """Spark holds every source model `name` reads and every input given for it."""
+        state = self.state
+        given = [(inputs or {}).get(i) for i in graph.closure_inputs(name)]
+        return (name not in DUCKDB_ONLY
+                and all(f"source:{s}" in state for s in graph.closure_sources(name))
+                and all(t and (f"source:{t}" in state or t in state.values()) for t in given))
+
+    def to_duckdb(self, con, view: str) -> None:
+        """The built view `view` as a view of `con` over the Parquet parts Spark writes (once)."""
+        if view not in self.written:
+            path = self.folder / view
+            self.spark.table(view).write.mode("overwrite").parquet(str(path))
+            parts = str(path / "*.parquet").replace("'", "''")
+            con.execute(f"create or replace temp view {view} as "
+                        f"select * from read_parquet('{parts}')")
+            self.written.add(view)
 
     def remove_results(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
@@ -307,16 +333,39 @@ class SparkEngine:
         self.remove_results()
         self.spark.stop()
 
-    def build(self, con, name: str, params: dict) -> str:
-        view = _build(self.spark, name, params)
-        if view not in self.written:
-            path = self.folder / view
-            self.spark.table(view).write.mode("overwrite").parquet(str(path))
-            parts = str(path / "*.parquet").replace("'", "''")
-            con.execute(f"create or replace temp view {view} as "
-                        f"select * from read_parquet('{parts}')")
-            self.written.add(view)
-        return view
+
+def register(spark, name: str, data, *, replace: bool = False) -> None:
+    """An Arrow table or a frame as source `name` on `spark` (SparkEngine.register)."""
+    SparkEngine(spark).register(name, data, replace=replace)
+
+
+def read_parquet(spark, name: str, path: Path, *, replace: bool = False) -> None:
+    """Parquet file or folder of parts `path` as source `name` (the staged cache of an export)."""
+    SparkEngine(spark).register_parquet(name, path, replace=replace)
+
+
+def alias(spark, name: str, view: str, *, replace: bool = False) -> None:
+    """Source `name` is the built view `view` (seg_from, seg_to; tier_now, …)."""
+    SparkEngine(spark).alias(name, view, replace=replace)
+
+
+def build(spark, name: str, *, inputs: dict | None = None, **params):
+    """The model `name` for these parameters as a Spark DataFrame (built unless it already is)."""
+    return SparkEngine(spark).build(name, inputs=inputs, **params)
+
+
+def table_name(spark, name: str, *, inputs: dict | None = None, **params) -> str:
+    return SparkEngine(spark).table(name, params, inputs)
+
+
+def check_unique(spark, view: str, name: str, columns: tuple[str, ...]) -> None:
+    """Model `name`'s grain on `view` (graph.check_grain, the check of every engine)."""
+    graph.check_grain(SparkEngine(spark), view, name, columns)
+
+
+def closure_sources(name: str) -> set[str]:
+    """Every source model `name` reads, through the models it reads."""
+    return graph.closure_sources(name)
 
 
 # spark_conf's one setting of the workbook's own: where Spark writes the models' results (a folder
@@ -361,10 +410,10 @@ def attach(con, *, master: str | None, conf: dict, staged: dict[str, str | None]
     engine = SparkEngine(spark, run_folder(root))
     for name, path in staged.items():
         if path:
-            read_parquet(spark, name, Path(path))
+            engine.register_parquet(name, Path(path))
         else:
-            register(spark, name, con.table(name).to_arrow_table())
-    db.use_engine(con, engine)
+            engine.register(name, con.table(name).to_arrow_table())
+    db.engine(con).attach(engine)
     # the results go with the process: at the interpreter's end (before it waits for threads),
     # or when a notebook's kernel manager ends the kernel, which it does with SIGTERM once Spark
     # runs in it (its atexit handlers never run then); a killed process's are swept next time

@@ -82,8 +82,10 @@ class SparkStager:
         frame.createOrReplaceTempView(name)
 
     def register(self, name: str, table) -> None:
-        """A small table made in Python (phone_keys) as a Spark view of the same name."""
-        spark_models.register(self.spark, name, table)
+        """A small table made in Python (phone_keys) as a Spark view of the same name: each
+        staging makes it again (on DuckDB it is dropped after each, so a new one is no change
+        of what was built from the old)."""
+        spark_models.register(self.spark, name, table, replace=True)
 
     def amount_function(self, body_duckdb: str) -> None:
         """mapped_amount(a1..a6): the mapping's amount expression over the parsed amounts."""

@@ -71,9 +71,11 @@ def load_run_scheme(run: RunParams) -> Scheme:
 def register_scheme(con: duckdb.DuckDBPyConnection, scheme: Scheme, lang: str,
                     factors: str = "rfm") -> None:
     """Sources scheme_lookup (segment per score combination, for schemes on scores only),
-    scheme_rules (range rules, for schemes on raw values) and scheme_segments (labels, rank)."""
+    scheme_rules (range rules, for schemes on raw values) and scheme_segments (labels, rank):
+    the scheme of what is built next, so another scheme or language replaces them (the tables
+    built from the old ones keep their own keys)."""
     for name, table in scheme_tables(scheme, lang, factors).items():
-        db.register(con, name, table)
+        db.register(con, name, table, replace=True)
 
 
 def scheme_tables(scheme: Scheme, lang: str, factors: str = "rfm") -> dict[str, pd.DataFrame]:
@@ -125,9 +127,9 @@ def build_rfm_segments(con, *, run: RunParams, scheme: Scheme,
     """rfm_customers without the contact columns (rfm_segments.sql): what migration, the trend
     and the summaries read, cheaper at every extra as-of date."""
     register_scheme(con, scheme, run.lang, run.factors)
-    rel = db.build(con, "rfm_segments", **score_params(run, as_of))
-    check_one_segment_each(con)
-    return rel
+    table = db.table_name(con, "rfm_segments", **score_params(run, as_of))
+    check_one_segment_each(con, table)
+    return con.table(table)
 
 
 def build_segment_summary(con, run: RunParams, as_of: date | None = None
@@ -136,12 +138,13 @@ def build_segment_summary(con, run: RunParams, as_of: date | None = None
     return db.build(con, "segment_summary", **score_params(run, as_of))
 
 
-def check_one_segment_each(con) -> None:
-    """Every customer exactly once, every buyer with a segment: a broken rule fails the run."""
-    dup, missing = db.one(con, """
+def check_one_segment_each(con, table: str) -> None:
+    """Every customer exactly once, every buyer with a segment, in `table` (an rfm_segments
+    table, as db.table_name gives it): a broken rule fails the run."""
+    dup, missing = db.one(con, f"""
         select
-            (select count(*) - count(distinct customer_id) from rfm_segments),
-            (select count(*) from rfm_segments where segment is null)
+            (select count(*) - count(distinct customer_id) from {table}),
+            (select count(*) from {table} where segment is null)
     """)
     if dup or missing:
         raise AssertionError(f"rfm_customers: {dup} customers counted twice, {missing} without a "

@@ -36,7 +36,11 @@ from helpers.kit.export import write_query_parquet
 SNAPSHOT_COLUMNS = ["customer_id", "segment", "r_score", "f_score", "m_score", "fm_score",
                     "recency_days", "frequency", "monetary", "first_purchase_date"]
 
-SEGMENTS_QUERY = f"select {', '.join(SNAPSHOT_COLUMNS)} from rfm_segments order by customer_id"
+
+
+def segments_query(table: str) -> str:
+    """A snapshot's rows from `table`, an rfm_segments table (as db.table_name gives it)."""
+    return f"select {', '.join(SNAPSHOT_COLUMNS)} from {table} order by customer_id"
 
 
 def snapshot_key(settings: dict, input_checksums: dict[str, str]) -> str:
@@ -55,9 +59,12 @@ def snapshot_dir(*, scheme: str, as_of: date, key: str, root: Path = SNAPSHOTS_D
 
 
 def write_snapshot(con: duckdb.DuckDBPyConnection, *, scheme: str, as_of: date, settings: dict,
-                   input_checksums: dict[str, str], root: Path = SNAPSHOTS_DIR) -> Path:
-    """Write rfm_segments (the segments last built) as a snapshot; the same inputs and settings
-    give the same bytes."""
+                   input_checksums: dict[str, str], root: Path = SNAPSHOTS_DIR,
+                   segments: str | None = None) -> Path:
+    """Write the rfm_segments table `segments` (rfm.build_rfm_segments(…).alias, or
+    db.table_name) as a snapshot; the same inputs and settings give the same bytes. Without
+    `segments`, the rfm_segments table built last (db.latest): callers should pass it."""
+    segments = segments or db.latest(con, "rfm_segments")
 
     key = snapshot_key(settings, input_checksums)
     folder = snapshot_dir(scheme=scheme, as_of=as_of, key=key, root=root)
@@ -65,7 +72,7 @@ def write_snapshot(con: duckdb.DuckDBPyConnection, *, scheme: str, as_of: date, 
     # one writer at a time per snapshot (an analyst's notebook and the monthly run may meet)
     with pid_lock(folder / ".lock"):
         # streamed in batches from DuckDB: every customer never sits in Python at once
-        path = write_query_parquet(con, SEGMENTS_QUERY, folder / "segments.parquet")
+        path = write_query_parquet(con, segments_query(segments), folder / "segments.parquet")
         meta = {"scheme": scheme, "as_of": as_of.isoformat(), "key": key, "settings": settings,
                 "input_checksums": input_checksums,
                 "rows": pq.ParquetFile(path).metadata.num_rows,
@@ -126,7 +133,9 @@ def segments_source(con, name: str, *, run: RunParams, scheme: Scheme, as_of: da
                     input_checksums: dict[str, str], snapshot_root: Path = SNAPSHOTS_DIR,
                     use_snapshots: bool = True, keep: bool = True) -> str:
     """Source `name` (seg_from, seg_to, …) holds every customer's segment as of `as_of`;
-    returns 'snapshot' or 'computed'.
+    returns 'snapshot' or 'computed'. The name is pointed at this date's segments whatever it
+    held before (it is this function's to point); models read it as a declared input
+    (segment_movers' `-- inputs:`), whose identity is part of their key.
 
     A stored snapshot is read where it lies (a view over its Parquet file, on Spark too), never
     copied into Python: at 100M lines a date holds 18.7M customers. A computed date is kept as a
@@ -138,15 +147,16 @@ def segments_source(con, name: str, *, run: RunParams, scheme: Scheme, as_of: da
         stored = snapshot_file(scheme=run.scheme, as_of=as_of, settings=settings,
                                          input_checksums=input_checksums, root=snapshot_root)
         if stored is not None:
-            db.register_parquet(con, name, stored)
+            db.register_parquet(con, name, stored, replace=True)
             return "snapshot"
     built = rfm.build_rfm_segments(con, run=run, scheme=scheme, as_of=as_of)
     if keep:
         path = write_snapshot(con, scheme=run.scheme, as_of=as_of, settings=settings,
-                                        input_checksums=input_checksums, root=snapshot_root)
-        db.register_parquet(con, name, path)
+                              input_checksums=input_checksums, root=snapshot_root,
+                              segments=built.alias)
+        db.register_parquet(con, name, path, replace=True)
     else:
-        db.alias(con, name, built.alias)
+        db.alias(con, name, built.alias, replace=True)
     return "computed"
 
 

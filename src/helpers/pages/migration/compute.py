@@ -29,22 +29,34 @@ def default_from(as_of_to: date) -> date:
     return month_end_before(as_of_to)
 
 
-def build_segment_movers(con, *, scheme: Scheme, lang: str) -> duckdb.DuckDBPyRelation:
-    """One row per customer at either date, with both segments (segment_movers.sql), from
-    sources seg_from and seg_to (segments_source)."""
+def segment_inputs(seg_from: str = "seg_from", seg_to: str = "seg_to") -> dict[str, str]:
+    """segment_movers' declared inputs: the tables (or sources) holding every customer's segment
+    at the first and the second date (snapshots.segments_source names them; by default the
+    sources seg_from and seg_to it was given)."""
+    return {"seg_from": seg_from, "seg_to": seg_to}
+
+
+def build_segment_movers(con, *, scheme: Scheme, lang: str, seg_from: str = "seg_from",
+                         seg_to: str = "seg_to") -> duckdb.DuckDBPyRelation:
+    """One row per customer at either date, with both segments (segment_movers.sql), from the
+    segments at the two dates: `seg_from` and `seg_to` (segment_inputs)."""
     rfm.register_scheme(con, scheme, lang)
-    return db.build(con, "segment_movers")
+    return db.build(con, "segment_movers", inputs=segment_inputs(seg_from, seg_to))
 
 
-def build_segment_migration(con) -> duckdb.DuckDBPyRelation:
-    """The migration matrix (segment_migration.sql) of the movers registered last."""
-    return db.build(con, "segment_migration")
+def build_segment_migration(con, *, seg_from: str = "seg_from",
+                            seg_to: str = "seg_to") -> duckdb.DuckDBPyRelation:
+    """The migration matrix (segment_migration.sql) of the movers between `seg_from` and
+    `seg_to` (segment_inputs)."""
+    return db.build(con, "segment_migration", inputs=segment_inputs(seg_from, seg_to))
 
 
-def headline(con) -> dict:
+def headline(con, *, seg_from: str = "seg_from", seg_to: str = "seg_to") -> dict:
     """Shares of customers (present at both dates) who moved up, stayed or moved down, the
-    revenue at stake in the downward moves, and the number of new customers."""
-    row = db.one(con, """
+    revenue at stake in the downward moves, and the number of new customers, among the movers
+    between `seg_from` and `seg_to` (segment_inputs)."""
+    movers = db.table_name(con, "segment_movers", inputs=segment_inputs(seg_from, seg_to))
+    row = db.one(con, f"""
         select
             count(*) filter (where direction <> 'new'),
             count(*) filter (where direction = 'up'),
@@ -53,7 +65,7 @@ def headline(con) -> dict:
             coalesce(sum(monetary_from) filter (where direction = 'down'), 0),
             count(*) filter (where direction = 'new'),
             count(*) filter (where from_segment = 'prospect' and to_segment <> 'prospect')
-        from segment_movers
+        from {movers}
     """)
     base, up, same, down, at_stake, new, prospects_bought = row
     share = (lambda n: n / base) if base else (lambda n: 0.0)
@@ -63,24 +75,29 @@ def headline(con) -> dict:
 
 
 def build_movers_list(con, *, name: str, from_segments: list[str], to_segments: list[str],
-                      known: list[str]) -> duckdb.DuckDBPyRelation:
-    """Customers who moved from one set of segments to another (movers_list.sql)."""
+                      known: list[str], seg_from: str = "seg_from",
+                      seg_to: str = "seg_to") -> duckdb.DuckDBPyRelation:
+    """Customers who moved from one set of segments to another (movers_list.sql), between
+    `seg_from` and `seg_to` (segment_inputs)."""
     unknown = sorted((set(from_segments) | set(to_segments)) - set(known))
     if unknown:
         raise ValueError(f"movers list {name!r} names unknown segment(s) {unknown}; the scheme "
                          f"has {known}")
-    return db.build(con, "movers_list", list_name=name, from_segments=list(from_segments),
-                    to_segments=list(to_segments))
+    return db.build(con, "movers_list", inputs=segment_inputs(seg_from, seg_to), list_name=name,
+                    from_segments=list(from_segments), to_segments=list(to_segments))
 
 
-def build_movers_lists(con, lists: dict, known: list[str]) -> dict[str, str]:
+def build_movers_lists(con, lists: dict, known: list[str], *, seg_from: str = "seg_from",
+                       seg_to: str = "seg_to") -> dict[str, str]:
     """Each movers list built: {name: the table that holds it}, in the lists' order. Each is
-    held by an alias (movers_list_1, …): db keeps only the latest table of a large model."""
+    held by an alias (movers_list_1, …): db keeps only the latest table of a large model; lists
+    built again point the aliases at the new tables."""
     held = {}
     for i, (name, spec) in enumerate(lists.items(), 1):
         built = build_movers_list(con, name=name, from_segments=spec["from"],
-                                  to_segments=spec["to"], known=known).alias
-        db.alias(con, f"movers_list_{i}", built)
+                                  to_segments=spec["to"], known=known, seg_from=seg_from,
+                                  seg_to=seg_to).alias
+        db.alias(con, f"movers_list_{i}", built, replace=True)
         held[name] = f"movers_list_{i}"
     return held
 

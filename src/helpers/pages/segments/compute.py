@@ -11,18 +11,21 @@ from helpers.engine import db
 from helpers.kit.rfm import score_params
 
 
-def cut_points(con, *, bins: int) -> pd.DataFrame:
-    """Per factor and score level: the raw values it stands for and how many customers; empty too."""
-    frame = con.execute("""
+def cut_points(con, *, bins: int, table: str | None = None) -> pd.DataFrame:
+    """Per factor and score level: the raw values it stands for and how many customers; empty too.
+    `table`: the rfm_customers table to read (rfm.build_rfm_customers(…).alias, or
+    db.table_name); without it, the one built last (db.latest): callers should pass it."""
+    table = table or db.latest(con, "rfm_customers")
+    frame = con.execute(f"""
         select 'R' as factor, r_score as score, min(recency_days) as value_min,
                max(recency_days) as value_max, count(*) as customers
-        from rfm_customers where segment <> 'prospect' and r_score is not null group by all
+        from {table} where segment <> 'prospect' and r_score is not null group by all
         union all
         select 'F', f_score, min(frequency), max(frequency), count(*)
-        from rfm_customers where segment <> 'prospect' and f_score is not null group by all
+        from {table} where segment <> 'prospect' and f_score is not null group by all
         union all
         select 'M', m_score, min(monetary), max(monetary), count(*)
-        from rfm_customers where segment <> 'prospect' and m_score is not null group by all
+        from {table} where segment <> 'prospect' and m_score is not null group by all
     """).df()
     factors = sorted(set(frame.factor), key="RFM".index)
     full = pd.MultiIndex.from_product([factors, range(1, bins + 1)], names=["factor", "score"])

@@ -2,6 +2,7 @@
 -- Do not edit: edit the DuckDB model and write this again.
 /* One row per customer present at either date: segment and figures then and now. */
 /* unique: customer_id */
+/* inputs: seg_from, seg_to (every customer's segment at each date, given at each build) */
 WITH segments_from AS (
   SELECT
     *

@@ -1,5 +1,6 @@
 -- One row per customer present at either date: segment and figures then and now.
 -- unique: customer_id
+-- inputs: seg_from, seg_to (every customer's segment at each date, given at each build)
 with
 
 segments_from as (
