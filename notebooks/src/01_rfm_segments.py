@@ -84,7 +84,7 @@ charts.rfm_grid_heatmap(compute.rfm_grid(con, run), bins=run.bins, labels=scheme
 narrative.section("01.4", lang=run.lang)
 
 # %%
-cut_points = compute.cut_points(con, bins=run.bins)
+cut_points = compute.cut_points(con, bins=run.bins, table=rfm_customers.alias)
 display(sentences.score_levels(cut_points, compute.empty_levels(cut_points), lang=run.lang),
         sentences.cut_point_table(cut_points, lang=run.lang))
 
