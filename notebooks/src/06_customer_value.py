@@ -69,7 +69,8 @@ values = customer_value.write_values(con, value_fit, summary,
 written = files.write_customer_value(con, output_dir=run.output_dir, values=values,
                                       model=customer_value.model_table(
                                           value_fit, as_of=run.as_of, horizon_days=horizon_days),
-                                      fading_segment=scheme_def.order[0], as_of=run.as_of)
+                                      fading_segment=scheme_def.order[0], as_of=run.as_of,
+                                      lang=run.lang)
 fit_check, against = files.write_fit_check(con, value_fit, output_dir=run.output_dir,
                                            lost=check.lost_segment(scheme_def), as_of=run.as_of)
 sentences.value_headlines(value_fit, customer_value.headline_figures(con), written,
