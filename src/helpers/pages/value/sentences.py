@@ -88,9 +88,9 @@ def value_headlines(fit, figures: dict, written: dict, *, scheme, horizon_days: 
     elif written["fading"]:
         items.append(pick(
             lang, f"**{number(written['fading'], lang)} khách thuộc nhóm «{best}» có khả năng "
-                  f"còn mua dưới 50%: hãy liên hệ ngay** (value/fading_champions.csv).",
+                  f"còn mua dưới 50%: hãy liên hệ ngay** (value/fading_champions.xlsx).",
             f"**{number(written['fading'], lang)} customers in «{best}» have a chance below "
-            f"50% of still buying: contact them now** (value/fading_champions.csv)."))
+            f"50% of still buying: contact them now** (value/fading_champions.xlsx)."))
     else:
         items.append(pick(lang, f"Không ai trong nhóm «{best}» có khả năng còn mua dưới 50%.",
                           f"Nobody in «{best}» has a chance below 50% of still buying."))
