@@ -72,9 +72,9 @@ def migration_review(summary: dict, win_back: int | None, *, lang: str = "vi") -
                    f"are new.")]
     if win_back is not None:
         items.append(pick(lang, f"**{number(win_back, lang)} khách giá trị đã tụt nhóm và cần được "
-                                 f"giành lại** (danh sách `movers/win_back.csv`).",
+                                 f"giành lại** (danh sách `movers/win_back.xlsx`).",
                            f"**{number(win_back, lang)} valuable customers slipped and should be won "
-                           f"back** (list `movers/win_back.csv`)."))
+                           f"back** (list `movers/win_back.xlsx`)."))
     return Markdown("\n".join(f"- {i}" for i in items))
 
 
