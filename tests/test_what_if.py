@@ -366,7 +366,7 @@ def test_a_published_month_is_zipped_beside_it_with_nothing_outside_the_month(sh
     with zipfile.ZipFile(packed) as archive:
         names = archive.namelist()
         assert archive.read("2026-10-31/manifest.json") == (month / "manifest.json").read_bytes()
-    assert "2026-10-31/01_rfm_segments.csv" in names
+    assert "2026-10-31/01_rfm_segments.csv" not in names  # data files (contacts) stay out
     assert all(n.startswith("2026-10-31/") and ".." not in n for n in names)
     assert not any(n.endswith(".ipynb") for n in names)  # the record of the run stays in reports/
     before = packed.read_bytes()
@@ -374,6 +374,27 @@ def test_a_published_month_is_zipped_beside_it_with_nothing_outside_the_month(sh
     assert packed.read_bytes() == before  # a what-if zips beside, never over the month's zip
     assert (reports / "2026-10-31-scheme-vn4.zip").is_file()
     assert not list(reports.glob(".*.partial"))
+
+
+def test_the_zip_holds_pages_pdf_manifest_and_the_action_lists_for_a_person_only(tmp_path):
+    """The file made to be forwarded never carries the whole base's contacts: no CSV, no segment
+    export, no channel send file; the XLSX of the action lists page 00 links, yes."""
+    from helpers.run import archive
+
+    month = tmp_path / "2026-10-31"
+    for name in ["00_monthly_review.html", "00_monthly_review.pdf", "manifest.json",
+                 "rfm_customers.csv", "customer_value.csv", "exports/segments.xlsx",
+                 "exports/sms/segment=lost.csv", "movers/win_back.csv", "movers/win_back.xlsx",
+                 "movers/sms/win_back.csv", "tiers/will_drop.xlsx", "value/fading_champions.xlsx",
+                 "campaign_lists/at_risk-2026-10-31/send_sms.csv",
+                 "campaign_lists/at_risk-2026-10-31/send_sms.xlsx", ".hidden.xlsx",
+                 "01_rfm_segments.ipynb", "rfm_customers.parquet"]:
+        (month / name).parent.mkdir(parents=True, exist_ok=True)
+        (month / name).write_text("x", encoding="utf-8")
+    kept = [p.relative_to(month).as_posix() for p in archive.month_files(month)]
+    assert kept == ["00_monthly_review.html", "00_monthly_review.pdf",
+                    "campaign_lists/at_risk-2026-10-31/send_sms.xlsx", "manifest.json",
+                    "movers/win_back.xlsx", "tiers/will_drop.xlsx", "value/fading_champions.xlsx"]
 
 
 def test_a_named_run_without_changes_is_still_beside_the_month_and_a_rerun_replaces_it(shop, ran):

@@ -560,7 +560,8 @@ def _execute(as_of, params, params_files, declared, notebooks, reports_dir, html
     shutil.rmtree(old, ignore_errors=True)
     try:  # the month in one file to forward (run/archive.py); the month stands without it
         packed = zip_month(final)
-        echo(f"  To forward: {packed.name} (pages, PDF, lists), beside {final.name}/")
+        echo(f"  To forward: {packed.name} (pages, PDF and the action lists for a person: "
+             f"contacts, keep it private), beside {final.name}/")
     except OSError as exc:
         (final.parent / f"{final.name}.zip").unlink(missing_ok=True)  # never an older month's
         echo(f"  (no {final.name}.zip: {exc.strerror or exc})")

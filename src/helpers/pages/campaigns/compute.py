@@ -160,7 +160,7 @@ def prepare_next_campaign(con, *, run: RunParams, scheme: Scheme, target: str, k
     split_holdout(con, source_table="next_campaign_base", campaign_key=key,
                   holdout_share=holdout_share)
     folder = next_campaign_path(run.output_dir, key)
-    result = files.write_campaign_list(con, folder=folder, as_of=run.as_of)
+    result = files.write_campaign_list(con, folder=folder, as_of=run.as_of, lang=run.lang)
     # the sizes the page says are read back from the lists written, as page 00 reads them
     # (next_campaign_size): one source for the campaign's size on both pages
     # pages show where the lists are inside the month folder, never a server path
