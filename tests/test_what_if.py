@@ -407,3 +407,11 @@ def test_a_named_run_without_changes_is_still_beside_the_month_and_a_rerun_repla
     assert not any("replaces the earlier what-if" in line for line in said)
     run(files, reports, said, name="copy")
     assert any("replaces the earlier what-if 2026-10-31-copy/" in line for line in said)
+
+
+def test_an_unknown_phone_region_stops_before_any_notebook(shop, ran):
+    """phone_region was checked only when a notebook loaded the customers (after 7 s of a run)."""
+    files, reports = shop
+    with pytest.raises(ParamError, match=r"phone_region = 'ZZ'.*two-letter country code"):
+        run(files, reports, extra={"phone_region": "zz"})
+    nothing_ran(reports, ran)

@@ -18,6 +18,7 @@ from datetime import date
 from helpers.core.errors import IngestError, ParamError
 from helpers.core.params import FACTORS, RunParams, parse_date
 from helpers.core.schemes import Scheme, SchemeError, check_movers_lists, load_scheme
+from helpers.ingest import phones
 from helpers.ingest.mappings import MappingError, load_mapping
 from helpers.pages.tiers.compute import LoyaltyError, load_loyalty
 from helpers.pages.value.compute import check_value_model
@@ -93,6 +94,11 @@ def check_dependent(params: dict, source: dict, as_of: date) -> list[str]:
         errors.append(f"grain = {params['grain']!r} ({_where(source, 'grain')}): give one of "
                       f"{', '.join(GRAINS)}")
 
+    if params.get("phone_region"):
+        try:
+            phones.region_of({"phone_region": params["phone_region"]}, {})
+        except IngestError as exc:
+            errors.append(f"{exc} ({_where(source, 'phone_region')})")
     if "value_model" in params and check_value_model(params["value_model"]):
         errors.append(check_value_model(params["value_model"], _where(source, "value_model")))
 
