@@ -329,3 +329,19 @@ def test_it_opens_on_the_last_published_month(explorer, tmp_path):
         assert "30/06/2026" in opened._heading.value and "reports/2026-06-30/" in opened._heading.value
     finally:
         opened.con.close()
+
+
+def test_a_month_not_over_is_opened_only_when_no_complete_month_is_there(tmp_path):
+    """The runner publishes a partial month (month_complete false) beside the last complete
+    one: the explorer opens on the complete month, and on the partial one only when alone. An
+    export the manifest names by its file name (outside the project) is left to the notebook."""
+    reports = tmp_path / "reports"
+    write_month(reports / "2026-12-05", "2026-12-05", orders_path="orders.csv")
+    manifest = reports / "2026-12-05" / "manifest.json"
+    manifest.write_text(json.dumps({"as_of": "2026-12-05", "month_complete": False,
+                                    "parameters": {"orders_path": "elsewhere-orders.csv"}}),
+                        encoding="utf-8")
+    assert last_published_month(reports)["as_of"] == "2026-12-05"
+    assert "orders_path" not in last_published_month(reports)
+    write_month(reports / "2026-11-30", "2026-11-30")
+    assert last_published_month(reports)["as_of"] == "2026-11-30"

@@ -22,7 +22,7 @@ from IPython.display import HTML, display
 
 from helpers.core.errors import ParamError
 from helpers.core.params import RunParams, previous_month_end
-from helpers.core.paths import DATA_RAW, EXPORTS_DIR, REPORTS_DIR
+from helpers.core.paths import DATA_RAW, EXPORTS_DIR, PROJECT_ROOT, REPORTS_DIR
 from helpers.core.privacy import use_file_mode
 from helpers.core.safety import folder_name, inside
 from helpers.core.schemes import SchemeError, available_schemes, load_scheme
@@ -77,17 +77,28 @@ def last_published_month(reports_dir: Path = REPORTS_DIR) -> dict | None:
     for folder in Path(reports_dir).glob("*"):
         match = MONTH_FOLDER.fullmatch(folder.name)
         if match and (folder / "manifest.json").is_file():
-            found.append((match.group(1), match.group(2) is None, folder))  # vi first on a tie
+            try:
+                manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            # a month not yet over (month_complete false) only when no complete month is there
+            complete = manifest.get("month_complete", True) is not False
+            found.append((complete, match.group(1), match.group(2) is None, folder, manifest))
     if not found:
         return None
-    when, _, folder = max(found)
-    try:
-        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
+    _, when, _, folder, manifest = max(found, key=lambda f: f[:3])
     known = {f.name for f in dataclasses.fields(RunParams)} - NOT_FROM_A_MONTH
     values = {k: v for k, v in (manifest.get("parameters") or {}).items() if k in known}
+    # an export outside the project is named in the manifest by its file name only (no server
+    # path in a published month): one that cannot be found here is left to the notebook's value
+    values = {k: v for k, v in values.items()
+              if not (k.endswith("_path") and v and not _findable(v))}
     return values | {"as_of": manifest.get("as_of") or when, "folder": folder}
+
+
+def _findable(path: str) -> bool:
+    given = Path(path)
+    return given.exists() or (not given.is_absolute() and (PROJECT_ROOT / given).exists())
 
 
 @functools.lru_cache(maxsize=4)
