@@ -64,3 +64,13 @@ def test_loading_details_in_english_and_a_zero_order_warning_left_unfolded(shown
     assert "<summary>Loading details</summary>" in details
     # nothing counted: said before the fold, never hidden inside it
     assert details.index("No order was loaded") < details.index("<details")
+
+
+def test_every_page_of_a_what_if_says_it_is_one():
+    """A what-if's pages 01-06 open with the callout (page 00 says it in its own opening); the
+    name is shown as text."""
+    from helpers.run.notebook import what_if_note
+
+    vi = what_if_note("scheme-vn4<b>", "vi").data
+    assert "bản thử «scheme-vn4&lt;b&gt;»" in vi and "không phải báo cáo tháng" in vi
+    assert "what-if «scheme-vn4&lt;b&gt;»" in what_if_note("scheme-vn4<b>", "en").data

@@ -32,6 +32,7 @@ excluded_statuses = ["cancelled", "canceled", "failed", "void"]  # order statuse
 movers_lists = {}  # movers lists to write; empty means the scheme's own (movers_lists in its file), or name -> from and to segment lists (an empty from means any other segment)
 trend_months = 12  # month ends shown in the trend
 lang = "vi"  # labels and number format, vi or en
+what_if = ""  # set by the monthly runner: the what-if's name, "" for the managers' month
 file_mode = "0600"  # mode of the files written (contact lists, cache): "0600" only you, "0640" your group may read
 threads = None  # DuckDB threads, None for all cores
 memory_limit = None  # DuckDB memory limit such as 8GB, None for the default

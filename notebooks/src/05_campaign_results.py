@@ -36,6 +36,7 @@ detectable_uplift = 0.02  # uplift in purchase rate the sample-size helper plans
 next_campaign_target = ""  # segment key for the next campaign's lists, empty for none
 next_campaign_key = ""  # campaign id for the stable holdout hash, empty means target and date
 lang = "vi"  # labels and number format, vi or en
+what_if = ""  # set by the monthly runner: the what-if's name, "" for the managers' month
 file_mode = "0600"  # mode of the files written (contact lists, cache): "0600" only you, "0640" your group may read
 threads = None  # DuckDB threads, None for all cores
 memory_limit = None  # DuckDB memory limit such as 8GB, None for the default

@@ -7,6 +7,8 @@ two dates, the loyalty programme file) before any export is read.
 
 from __future__ import annotations
 
+import html
+
 import duckdb
 from IPython.display import display
 
@@ -15,6 +17,7 @@ from helpers.core.privacy import use_file_mode
 from helpers.engine import db, spark_models
 from helpers.ingest.report import LoadReport
 from helpers.kit import narrative, rfm, theme
+from helpers.kit.texts import callout, pick
 
 
 def start(namespace: dict, page: str, **overrides) -> RunParams:
@@ -23,8 +26,19 @@ def start(namespace: dict, page: str, **overrides) -> RunParams:
     run = RunParams.from_notebook(namespace, **overrides)
     use_file_mode(run.file_mode)  # contact lists and the cache this kernel writes are private
     display(narrative.section(f"{page}.title", lang=run.lang))
+    if namespace.get("what_if") and page != "00":  # page 00 says it in its own opening
+        display(what_if_note(str(namespace["what_if"]), run.lang))
     theme.use_workbook_theme(run.lang)
     return run
+
+
+def what_if_note(what_if: str, lang: str):
+    """The callout every page of a what-if opens with (reports/<as_of>-<name>/)."""
+    name = html.escape(what_if)
+    return callout(pick(lang, f"Đây là bản thử «{name}» với tham số khác, không phải báo cáo "
+                              f"tháng của quản lý (các thay đổi ghi trong manifest.json).",
+                        f"This is the what-if «{name}», run with other settings: not the "
+                        f"managers' month (the changes are listed in manifest.json)."))
 
 
 def open_run(run: RunParams) -> tuple[duckdb.DuckDBPyConnection, dict[str, LoadReport]]:
