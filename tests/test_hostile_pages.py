@@ -269,7 +269,7 @@ def test_a_page_with_no_order_before_its_date_says_so(early_pages, page):
     said = " ".join(_texts(early_pages[page]))
     expected = {"01": "No customer bought anything on or before the as-of date",
                 "02": "of the 0 customers already there", "03": "No orders on or before 31 Jan 2020",
-                "04": "0 members", "05": "No campaign started on or before the as-of date",
+                "04": "0 customers hold a tier", "05": "No campaign started on or before the as-of date",
                 "06": "the shop has 0 buyers so far",
                 "00": "There are no orders up to the as-of date"}[page]
     assert expected in said
