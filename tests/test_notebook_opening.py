@@ -74,3 +74,16 @@ def test_every_page_of_a_what_if_says_it_is_one():
     vi = what_if_note("scheme-vn4<b>", "vi").data
     assert "bản thử «scheme-vn4&lt;b&gt;»" in vi and "không phải báo cáo tháng" in vi
     assert "what-if «scheme-vn4&lt;b&gt;»" in what_if_note("scheme-vn4<b>", "en").data
+
+
+def test_every_page_of_a_month_not_over_says_what_it_compares():
+    """A mid-month as-of: pages 01-06 say the month is partial before any comparison (page 00
+    compares the same days of both months itself)."""
+    from datetime import date
+
+    from helpers.run.notebook import partial_month_note
+
+    vi = partial_month_note(date(2026, 12, 5), "vi").data
+    assert "Tháng 12/2026 chưa kết thúc" in vi and "05/12/2026" in vi and "5 ngày đầu tháng 12" in vi
+    en = partial_month_note(date(2026, 12, 5), "en").data
+    assert "December 2026 is not over" in en and "first 5 days of December" in en

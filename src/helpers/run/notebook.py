@@ -12,7 +12,7 @@ import html
 import duckdb
 from IPython.display import display
 
-from helpers.core.params import RunParams
+from helpers.core.params import RunParams, month_complete
 from helpers.core.privacy import use_file_mode
 from helpers.engine import db, spark_models
 from helpers.ingest.report import LoadReport
@@ -28,6 +28,8 @@ def start(namespace: dict, page: str, **overrides) -> RunParams:
     display(narrative.section(f"{page}.title", lang=run.lang))
     if namespace.get("what_if") and page != "00":  # page 00 says it in its own opening
         display(what_if_note(str(namespace["what_if"]), run.lang))
+    if page != "00" and not month_complete(run.as_of):  # page 00 compares the same days
+        display(partial_month_note(run.as_of, run.lang))
     theme.use_workbook_theme(run.lang)
     return run
 
@@ -39,6 +41,19 @@ def what_if_note(what_if: str, lang: str):
                               f"tháng của quản lý (các thay đổi ghi trong manifest.json).",
                         f"This is the what-if «{name}», run with other settings: not the "
                         f"managers' month (the changes are listed in manifest.json)."))
+
+
+def partial_month_note(as_of, lang: str):
+    """The callout every page of a month not yet over opens with: what "this month" covers, so
+    no comparison with a whole month reads as a fall."""
+    days = as_of.day
+    return callout(pick(
+        lang, f"Tháng {as_of:%m/%Y} chưa kết thúc: số liệu tính đến hết ngày "
+              f"{narrative.day(as_of, lang)}. Mọi so sánh với tháng trước trên trang này là "
+              f"{days} ngày đầu tháng {as_of:%m} so với cả tháng trước, không phải hai tháng trọn.",
+        f"{as_of:%B %Y} is not over: figures run to the end of {narrative.day(as_of, lang)}. "
+        f"Every comparison with last month on this page sets the first {days} days of "
+        f"{as_of:%B} against a whole month, not two whole months."))
 
 
 def open_run(run: RunParams) -> tuple[duckdb.DuckDBPyConnection, dict[str, LoadReport]]:
