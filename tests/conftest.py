@@ -123,14 +123,21 @@ def month_en(shop):
 
 # ---------------------------------------------------------------- two workers (make test: -n 2)
 # `make test` runs on two pytest-xdist workers with --dist loadgroup. A session fixture runs once
-# per worker, so every test that reads the published month is in one group (the month is made
-# once); the other tests are grouped by module, so a module's fixtures (a Spark session, a
-# notebook run) are made once too.
-MONTH_FIXTURES = {"shop", "month", "month_en"}
+# per worker, so the tests that read a published month are grouped by the months they read: those
+# that read the English month (and the Vietnamese one beside it) in one group, those that read the
+# Vietnamese month only in another, so the two groups run at once (the Vietnamese month is made
+# on both workers: about a minute of one core, for several minutes of the critical path). The
+# other tests, those of the small shop alone included, are grouped by module, so a module's
+# fixtures (a Spark session, a notebook run) are made once.
 
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
         fixtures = set(getattr(item, "fixturenames", ()))
-        group = "month" if fixtures & MONTH_FIXTURES else item.nodeid.split("::")[0]
+        if "month_en" in fixtures:
+            group = "month_en"
+        elif "month" in fixtures:
+            group = "month"
+        else:
+            group = item.nodeid.split("::")[0]
         item.add_marker(pytest.mark.xdist_group(group))
