@@ -13,6 +13,7 @@ from helpers.kit.export import (
     write_contact_lists,
     write_query_csv,
 )
+from helpers.kit.narrative import LIST_LABELS
 from helpers.kit.person_lists import EVIDENCE, PersonList, check_lang, tier_labels
 
 # ---------------------------------------------------------------- notebook 04's outputs
@@ -22,14 +23,10 @@ LOYALTY_COLUMNS = ["customer_id", "spend", "tier", "points", "next_tier", "gap_t
 TIER_LIST_COLUMNS = ["customer_id", "name", "phone", "email", "consent_sms", "consent_zalo",
                      "consent_email", "birthday", "tier", "spend", "points", "next_tier",
                      "gap_to_next", "previous_tier", "tier_change", "tier_at_reranking"]
-# each tier list's sheet in the XLSX a person opens (tiers/<list>.xlsx)
-TIER_LIST_SHEETS = {
-    "close_to_next": ("Sắp lên hạng", "Close to the next tier"),
-    "upgraded": ("Lên hạng tháng này", "Upgraded this month"),
-    "downgraded": ("Xuống hạng tháng này", "Downgraded this month"),
-    "birthdays": ("Sinh nhật tháng sau", "Birthdays next month"),
-    "will_drop": ("Sẽ xuống hạng khi xét lại", "Will drop at re-ranking"),
-}
+# each tier list's sheet in the XLSX a person opens (tiers/<list>.xlsx): the list's own name, as
+# pages 00 and 04 say it (kit.narrative.LIST_LABELS), within Excel's 31 characters
+TIER_LIST_SHEETS = LIST_LABELS | {"will_drop": ("Sẽ xuống hạng ở kỳ xét tới",
+                                                "Will drop at re-ranking")}
 
 
 def write_loyalty_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path,

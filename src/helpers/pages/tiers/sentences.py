@@ -63,17 +63,3 @@ def list_sizes(counts: pd.DataFrame, *, lang: str = "vi") -> HTML:
     for column in table.columns[1:]:
         table[column] = [number(v, lang) for v in table[column]]
     return html_table(table)
-
-
-def tier_review(members: pd.DataFrame, names: dict[str, str], *, lang: str = "vi") -> Markdown:
-    counts = members.tier.value_counts()
-    parts = ", ".join(f"{md_text(names.get(k, k))} {number(counts.get(k, 0), lang)}"
-                      for k in names)
-    up = int((members.tier_change == "up").sum())
-    down = int((members.tier_change == "down").sum())
-    close = int(members.close_to_next.astype(str).str.lower().eq("true").sum())
-    return Markdown(pick(
-        lang, f"- {parts}.\n- {number(up, lang)} lên hạng, {number(down, lang)} xuống hạng trong "
-              f"tháng; **{number(close, lang)} khách sắp lên hạng** nên được nhắc.",
-        f"- {parts}.\n- {number(up, lang)} upgraded, {number(down, lang)} downgraded this month; "
-        f"**{number(close, lang)} customers are close to the next tier** and worth a nudge."))
