@@ -26,6 +26,15 @@ from helpers.kit.person_lists import PersonList, write_person_list
 CHANNELS = ("sms", "zalo", "email")
 
 
+def csv_rows(path: Path) -> int | None:
+    """Data rows of a CSV the workbook wrote (quoted newlines counted right), None if absent:
+    what pages 00 and 05 count their lists by."""
+    path = Path(path)
+    if not path.exists():
+        return None
+    return pacsv.read_csv(path).num_rows
+
+
 def _tmp(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}.tmp")
 

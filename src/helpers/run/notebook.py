@@ -18,6 +18,7 @@ from helpers.engine import db, spark_models
 from helpers.ingest.report import LoadReport
 from helpers.kit import narrative, rfm, theme
 from helpers.kit.texts import callout, pick
+from helpers.pages.review.sentences import what_if_caveat
 
 
 def start(namespace: dict, page: str, **overrides) -> RunParams:
@@ -35,25 +36,25 @@ def start(namespace: dict, page: str, **overrides) -> RunParams:
 
 
 def what_if_note(what_if: str, lang: str):
-    """The callout every page of a what-if opens with (reports/<as_of>-<name>/)."""
-    name = html.escape(what_if)
-    return callout(pick(lang, f"Đây là bản thử «{name}» với tham số khác, không phải báo cáo "
-                              f"tháng của quản lý (các thay đổi ghi trong manifest.json).",
-                        f"This is the what-if «{name}», run with other settings: not the "
-                        f"managers' month (the changes are listed in manifest.json)."))
+    """The callout every page of a what-if opens with (reports/<as_of>-<name>/): page 00's own
+    sentence for it, and where the changes are listed."""
+    said = what_if_caveat(html.escape(what_if), lang=lang)
+    return callout(said + pick(lang, " Các thay đổi ghi trong manifest.json.",
+                               " The changes are listed in manifest.json."))
 
 
 def partial_month_note(as_of, lang: str):
-    """The callout every page of a month not yet over opens with: what "this month" covers, so
-    no comparison with a whole month reads as a fall."""
+    """The callout every page of a month not yet over opens with (page 00 compares the same
+    days itself): how much of the month its figures hold, so no figure of it is read against a
+    whole month."""
     days = as_of.day
     return callout(pick(
         lang, f"Tháng {as_of:%m/%Y} chưa kết thúc: số liệu tính đến hết ngày "
-              f"{narrative.day(as_of, lang)}. Mọi so sánh với tháng trước trên trang này là "
-              f"{days} ngày đầu tháng {as_of:%m} so với cả tháng trước, không phải hai tháng trọn.",
-        f"{as_of:%B %Y} is not over: figures run to the end of {narrative.day(as_of, lang)}. "
-        f"Every comparison with last month on this page sets the first {days} days of "
-        f"{as_of:%B} against a whole month, not two whole months."))
+              f"{narrative.day(as_of, lang)}, tức {days} ngày đầu tháng {as_of:%m}; con số của "
+              f"tháng này chưa so được với một tháng trọn.",
+        f"{as_of:%B %Y} is not over: figures run to the end of {narrative.day(as_of, lang)}, "
+        f"the first {days} days of {as_of:%B}; this month's figures are not comparable with a "
+        f"whole month's."))
 
 
 def open_run(run: RunParams) -> tuple[duckdb.DuckDBPyConnection, dict[str, LoadReport]]:

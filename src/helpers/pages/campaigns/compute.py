@@ -18,6 +18,7 @@ from helpers.core.safety import check_key, inside
 from helpers.core.schemes import Scheme
 from helpers.engine import db
 from helpers.kit import rfm, snapshots
+from helpers.kit.export import CHANNELS, csv_rows
 from helpers.kit.texts import pick
 from helpers.pages.campaigns import files
 
@@ -168,9 +169,6 @@ def prepare_next_campaign(con, *, run: RunParams, scheme: Scheme, target: str, k
                                                   "target": scheme.label(target, run.lang)}
 
 
-CAMPAIGN_CHANNELS = ("sms", "zalo", "email")
-
-
 def next_campaign_size(folder: Path) -> dict:
     """The next campaign's size, as pages 05 and 00 both show it, from the lists in `folder`
     (campaign_lists/<key>/): every customer of the target segment is on the campaign's list,
@@ -181,7 +179,7 @@ def next_campaign_size(folder: Path) -> dict:
     against holdout.csv: a folder without them is an error naming what is missing."""
 
     folder = Path(folder)
-    manifests = {c: folder / f"send_{c}.manifest.json" for c in CAMPAIGN_CHANNELS}
+    manifests = {c: folder / f"send_{c}.manifest.json" for c in CHANNELS}
     missing = [p.name for p in manifests.values() if not p.exists()]
     if missing or not (folder / "holdout.csv").exists():
         raise FileNotFoundError(
@@ -191,7 +189,7 @@ def next_campaign_size(folder: Path) -> dict:
     read = {c: json.loads(p.read_text(encoding="utf-8")) for c, p in manifests.items()}
     candidates = {m["candidates"] for m in read.values()}
     holdouts = {m["left_out"].get("holdout", 0) for m in read.values()}
-    held = _csv_rows(folder / "holdout.csv")
+    held = csv_rows(folder / "holdout.csv")
     if len(candidates) != 1 or holdouts != {held}:
         raise ValueError(f"{folder.name}: the send lists' manifests disagree on the campaign's "
                          f"size (candidates {sorted(candidates)}, holdout {sorted(holdouts)}, "
@@ -199,12 +197,6 @@ def next_campaign_size(folder: Path) -> dict:
     customers = candidates.pop()
     return {"customers": customers, "holdout": held, "treated": customers - held,
             "send": {c: int(m["rows"]) for c, m in read.items()}}
-
-
-def _csv_rows(path: Path) -> int:
-    import pyarrow.csv as pacsv
-
-    return pacsv.read_csv(path).num_rows
 
 
 def totals(results: pd.DataFrame) -> pd.DataFrame:

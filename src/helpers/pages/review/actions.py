@@ -10,9 +10,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from helpers.kit.export import CHANNELS
+from helpers.kit.export import csv_rows as rows
 from helpers.pages.campaigns import compute as campaigns
 
-CHANNELS = ("sms", "zalo", "email")
 # (key, list file in the month folder): the lists notebooks 02-06 write, in the order to act
 ACTION_FILES = [
     ("win_back", "movers/win_back.csv"),
@@ -29,15 +30,6 @@ ACTION_FILES = [
 # or could not be fitted; page 06 says so with "fading_action": "drop"
 FIT_CHECK = "value/fit_check.json"
 DEGENERATE_FITS = ("nobody_leaves", "everybody_left", "not_fitted")
-
-
-def rows(path: Path) -> int | None:
-    """Data rows of a CSV the workbook wrote (quoted newlines counted right), None if absent."""
-    import pyarrow.csv as pacsv
-
-    if not path.exists():
-        return None
-    return pacsv.read_csv(path).num_rows
 
 
 def person_file(folder: Path, relative: str) -> str:
