@@ -21,6 +21,18 @@ CAMPAIGN_FILES = {
                        "opened", "interacted"],
     "campaign_holdout": ["campaign_id", "customer_id"],
 }
+# columns a file may leave out: read as empty (unknown), never as 0 or false. campaigns.csv:
+# the holdout share the campaign planned (empty: the run's holdout_share), its margin on revenue
+# (a share; empty: the run's margin) and the outcomes besides purchases measured against the
+# holdout (column names of the send and holdout files, separated by ";"); the send file: opens
+# and interactions it does not record
+OPTIONAL_COLUMNS = {
+    "campaigns": ["planned_holdout_share", "margin", "outcomes"],
+    "campaign_sends": ["opened", "interacted"],
+    "campaign_holdout": [],
+}
+TRUE_WORDS = {"1", "true", "yes", "y", "có", "x"}
+FALSE_WORDS = {"0", "false", "no", "n", "không", ""}
 
 
 def read_raw(path: Path, *, encoding: str = "utf-8") -> pa.Table:
@@ -41,16 +53,26 @@ def load_campaign_files(con, *, campaigns_path, sends_path, holdout_path,
     Parquet parts in a temporary folder that lives as long as `con`'s process)."""
     counts = {}
     raws = {}
+    full = {}
     for table, path in (("campaigns", campaigns_path), ("campaign_sends", sends_path),
                         ("campaign_holdout", holdout_path)):
         path = resolve(path)
         raw = read_raw(path)
-        missing = [c for c in CAMPAIGN_FILES[table] if c not in raw.column_names]
+        optional = OPTIONAL_COLUMNS[table]
+        missing = [c for c in CAMPAIGN_FILES[table]
+                   if c not in raw.column_names and c not in optional]
         if missing:
             raise IngestError(f"{path.name}: missing column(s) {missing}; {table}.csv needs "
                               f"exactly {CAMPAIGN_FILES[table]}")
-        raws[table] = raw.select(CAMPAIGN_FILES[table] + ["source_line"])
+        for column in optional:
+            if column not in raw.column_names:
+                raw = raw.append_column(column, pa.nulls(raw.num_rows, pa.string()))
+        full[table] = raw
+        columns = list(dict.fromkeys(CAMPAIGN_FILES[table] + optional))
+        raws[table] = raw.select(columns + ["source_line"])
         counts[table] = raw.num_rows
+    check_campaign_settings(raws["campaigns"], resolve(campaigns_path).name)
+    outcome_values(con, full)
     if spark is not None:
         # a results folder of this process, as SparkEngine's: swept once the process is gone
         work = spark_models.run_folder(DATA_PROCESSED / "spark")
@@ -70,3 +92,82 @@ def load_campaign_files(con, *, campaigns_path, sends_path, holdout_path,
     db.stage(con, "stg_campaign_sends", into="campaign_sends")
     db.stage(con, "stg_campaign_holdout", into="campaign_holdout")
     return counts
+
+
+def _shares(raw: pa.Table, column: str, file: str, *, upper_open: bool) -> None:
+    """A share column of campaigns.csv: empty, or a number in (0, 1) (or (0, 1] for a margin)."""
+    for line, value in zip(raw.column("source_line").to_pylist(),
+                           raw.column(column).to_pylist()):
+        text = (value or "").strip()
+        if not text:
+            continue
+        try:
+            share = float(text)
+        except ValueError:
+            share = None
+        if share is None or not (0 < share < 1 or (share == 1 and not upper_open)):
+            raise IngestError(
+                f"{file}, line {line}: {column} = {value!r} is not a share; write a number "
+                f"between 0 and 1 with a point (0.1 for 10%), or leave it empty for the run's "
+                f"value.")
+
+
+def check_campaign_settings(campaigns: pa.Table, file: str) -> None:
+    """planned_holdout_share in (0, 1) and margin in (0, 1], or empty."""
+    _shares(campaigns, "planned_holdout_share", file, upper_open=True)
+    _shares(campaigns, "margin", file, upper_open=False)
+
+
+def outcome_names(value) -> list[str]:
+    """The outcomes a campaign names: "visits; clicked" -> ["visits", "clicked"]."""
+    return [n.strip() for n in (value or "").split(";") if n.strip()]
+
+
+def _outcome_number(text, *, file: str, column: str, line) -> float | None:
+    word = (text or "").strip().lower()
+    if word in TRUE_WORDS:
+        return 1.0
+    if word in FALSE_WORDS:
+        return None if word == "" else 0.0
+    try:
+        return float(word)
+    except ValueError:
+        raise IngestError(
+            f"{file}, line {line}: {column} = {text!r} is neither yes/no nor a number; an "
+            f"outcome column holds 1/0 (true/false) or a number written with a point.") from None
+
+
+def outcome_values(con, raws: dict[str, pa.Table]) -> None:
+    """Table campaign_outcome_values (campaign_id, customer_id, arm, outcome, value): each
+    outcome a campaign names in campaigns.csv's `outcomes`, read from its send and holdout
+    files (yes/no as 1/0, numbers as they are, an empty cell unknown and left out). An outcome
+    missing from either file is an error: it could not be compared with the holdout."""
+    rows = {"campaign_id": [], "customer_id": [], "arm": [], "outcome": [], "value": []}
+    campaigns = raws["campaigns"]
+    for campaign_id, names in zip(campaigns.column("campaign_id").to_pylist(),
+                                  campaigns.column("outcomes").to_pylist()):
+        for name in outcome_names(names):
+            for table, arm in (("campaign_sends", "treated"), ("campaign_holdout", "holdout")):
+                raw = raws[table]
+                if name not in raw.column_names:
+                    raise IngestError(
+                        f"campaigns.csv names the outcome {name!r} for {campaign_id}, but "
+                        f"{table}.csv has no such column; add it to both the send and the "
+                        f"holdout files, or remove it from `outcomes`.")
+                ids = raw.column("campaign_id").to_pylist()
+                for cid, customer, text, line in zip(ids, raw.column("customer_id").to_pylist(),
+                                                     raw.column(name).to_pylist(),
+                                                     raw.column("source_line").to_pylist()):
+                    if cid != campaign_id:
+                        continue
+                    value = _outcome_number(text, file=f"{table}.csv", column=name, line=line)
+                    if value is None:
+                        continue
+                    for key, v in zip(rows, (cid, customer, arm, name, value)):
+                        rows[key].append(v)
+    table = pa.table({k: pa.array(v, pa.float64() if k == "value" else pa.string())
+                      for k, v in rows.items()})
+    con.register("outcome_source", table)
+    con.execute("create or replace temp table campaign_outcome_values as "
+                "select * from outcome_source")
+    con.unregister("outcome_source")

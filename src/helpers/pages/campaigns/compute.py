@@ -27,16 +27,22 @@ create or replace temp table campaigns as
 select cast(null as varchar) as campaign_id, cast(null as varchar) as name,
        cast(null as varchar) as channel, cast(null as varchar) as target,
        cast(null as integer) as attribution_days, cast(null as decimal(18, 2)) as cost_per_message,
-       cast(null as date) as start_date
+       cast(null as date) as start_date, cast(null as double) as planned_holdout_share,
+       cast(null as double) as margin, '' as outcomes
 where false;
 create or replace temp table campaign_sends as
 select cast(null as varchar) as campaign_id, cast(null as varchar) as customer_id,
        cast(null as varchar) as channel, cast(null as varchar) as status,
-       cast(null as decimal(18, 2)) as cost, false as is_opened, false as is_interacted,
+       cast(null as decimal(18, 2)) as cost, cast(null as boolean) as is_opened,
+       cast(null as boolean) as is_interacted,
        cast(null as timestamp) as sent_at
 where false;
 create or replace temp table campaign_holdout as
 select cast(null as varchar) as campaign_id, cast(null as varchar) as customer_id where false;
+create or replace temp table campaign_outcome_values as
+select cast(null as varchar) as campaign_id, cast(null as varchar) as customer_id,
+       cast(null as varchar) as arm, cast(null as varchar) as outcome, cast(null as double) as value
+where false;
 """
 
 

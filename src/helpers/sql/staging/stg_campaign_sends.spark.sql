@@ -186,22 +186,40 @@ WITH source AS (
       END,
       0
     ) AS cost, /* -------- numerics */
-    COALESCE(
-      REGEXP_REPLACE(
-        opened,
-        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+    CASE
+      WHEN COALESCE(
+        REGEXP_REPLACE(
+          opened,
+          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+          ''
+        ),
         ''
-      ) IN ('1', 'true'),
-      FALSE
-    ) AS is_opened,
-    COALESCE(
-      REGEXP_REPLACE(
-        interacted,
-        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+      ) <> ''
+      THEN LOWER(
+        REGEXP_REPLACE(
+          opened,
+          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+          ''
+        )
+      ) IN ('1', 'true')
+    END AS is_opened, /* an empty cell (or a file without the column) is unknown, never "not opened" */
+    CASE
+      WHEN COALESCE(
+        REGEXP_REPLACE(
+          interacted,
+          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+          ''
+        ),
         ''
-      ) IN ('1', 'true'),
-      FALSE
-    ) AS is_interacted,
+      ) <> ''
+      THEN LOWER(
+        REGEXP_REPLACE(
+          interacted,
+          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+          ''
+        )
+      ) IN ('1', 'true')
+    END AS is_interacted,
     COALESCE(
       CASE
         WHEN LENGTH((

@@ -20,8 +20,14 @@ final as (
 
         ---------- numerics
         coalesce(parse_amount(cost, '.'), 0) as cost,
-        coalesce(trim(opened) in ('1', 'true'), false) as is_opened,
-        coalesce(trim(interacted) in ('1', 'true'), false) as is_interacted,
+        -- an empty cell (or a file without the column) is unknown, never "not opened"
+        case
+            when coalesce(trim(opened), '') <> '' then lower(trim(opened)) in ('1', 'true')
+        end as is_opened,
+        case
+            when coalesce(trim(interacted), '') <> ''
+                then lower(trim(interacted)) in ('1', 'true')
+        end as is_interacted,
 
         ---------- dates
         parse_local_timestamp(sent_at, 'UTC', 'dmy', 9999) as sent_at

@@ -182,6 +182,30 @@ WITH source AS (
         )[0]
       )[0]
     END AS cost_per_message,
+    CAST(NULLIF(
+      REGEXP_REPLACE(
+        planned_holdout_share,
+        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+        ''
+      ),
+      ''
+    ) AS DOUBLE) AS planned_holdout_share, /* checked on reading (helpers.ingest.campaign_files): empty, or a share */
+    CAST(NULLIF(
+      REGEXP_REPLACE(
+        margin,
+        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+        ''
+      ),
+      ''
+    ) AS DOUBLE) AS margin,
+    COALESCE(
+      REGEXP_REPLACE(
+        outcomes,
+        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+        ''
+      ),
+      ''
+    ) AS outcomes,
     CAST(COALESCE(
       CASE
         WHEN LENGTH((

@@ -64,6 +64,36 @@ WITH campaigns AS (
   SELECT
     *
   FROM held_out
+), history AS (
+  /* the first day of the shop's history: a customer who never bought before a send is */
+  /* further from a purchase than anyone who did */
+  SELECT
+    MIN(order_date) AS first_day
+  FROM orders
+), before_send AS (
+  /* each targeted customer's history before the send (balance of the groups: recency, */
+  /* frequency and spend over all history), and their spend in a window of the attribution's */
+  /* length just before the send (the CUPED covariate) */
+  SELECT
+    targeted.campaign_id,
+    targeted.customer_id,
+    MAX(orders.order_date) FILTER(WHERE
+      orders.is_purchase) AS last_purchase_date,
+    COUNT(orders.customer_id) FILTER(WHERE
+      orders.is_purchase) AS frequency_before,
+    CAST(COALESCE(SUM(orders.amount), 0) AS DOUBLE) AS spend_before,
+    CAST(COALESCE(
+      SUM(orders.amount) FILTER(WHERE
+        orders.order_date >= started.start_date - started.attribution_days),
+      0
+    ) AS DOUBLE) AS spend_pre_window
+  FROM targeted
+  INNER JOIN started
+    ON targeted.campaign_id = started.campaign_id
+  LEFT JOIN orders
+    ON targeted.customer_id = orders.customer_id
+    AND orders.order_date < started.start_date
+  GROUP BY ALL
 ), in_window AS (
   /* a converter bought in [start_date, start_date + attribution_days): N days with the start day */
   SELECT
@@ -85,14 +115,46 @@ WITH campaigns AS (
     targeted.*,
     COALESCE(segments.segment, '(none)') AS segment,
     in_window.purchases > 0 AS is_converter,
-    in_window.revenue
+    in_window.revenue,
+    CAST(in_window.revenue AS DOUBLE) AS revenue_value,
+    DATEDIFF(
+      DAY,
+      COALESCE(before_send.last_purchase_date, history.first_day - 1),
+      started.start_date
+    ) AS recency_before,
+    before_send.frequency_before,
+    before_send.spend_before,
+    before_send.spend_pre_window
   FROM targeted
   INNER JOIN in_window
     ON targeted.campaign_id = in_window.campaign_id
     AND targeted.customer_id = in_window.customer_id
+  INNER JOIN before_send
+    ON targeted.campaign_id = before_send.campaign_id
+    AND targeted.customer_id = before_send.customer_id
+  INNER JOIN started
+    ON targeted.campaign_id = started.campaign_id
+  CROSS JOIN history
   LEFT JOIN segments
     ON targeted.campaign_id = segments.campaign_id
     AND targeted.customer_id = segments.customer_id
+), measured_values AS (
+  /* each customer's values as doubles, with their squares (and the revenue times the */
+  /* covariate): sums of these give means, variances and the covariance, on both engines */
+  SELECT
+    *,
+    revenue_value AS revenue_x,
+    revenue_value * revenue_value AS revenue_x2,
+    spend_pre_window AS pre_spend_x,
+    spend_pre_window * spend_pre_window AS pre_spend_x2,
+    spend_pre_window * revenue_value AS pre_cross_x,
+    CAST(recency_before AS DOUBLE) AS recency_x,
+    CAST(recency_before AS DOUBLE) * CAST(recency_before AS DOUBLE) AS recency_x2,
+    CAST(frequency_before AS DOUBLE) AS frequency_x,
+    CAST(frequency_before AS DOUBLE) * CAST(frequency_before AS DOUBLE) AS frequency_x2,
+    spend_before AS spend_before_x,
+    spend_before * spend_before AS spend_before_x2
+  FROM per_customer
 ), counted AS (
   SELECT
     campaign_id,
@@ -111,6 +173,10 @@ WITH campaigns AS (
       arm = 'treated' AND is_opened) AS opened,
     COUNT(*) FILTER(WHERE
       arm = 'treated' AND is_interacted) AS interacted,
+    COUNT(is_opened) /* a send file without opens (or clicks) says nothing about them: unknown, not 0% */ FILTER(WHERE
+      arm = 'treated') AS opens_known,
+    COUNT(is_interacted) FILTER(WHERE
+      arm = 'treated') AS interactions_known,
     COUNT(*) FILTER(WHERE
       arm = 'treated' AND is_converter) AS treated_converters,
     COUNT(*) FILTER(WHERE
@@ -118,8 +184,52 @@ WITH campaigns AS (
     COALESCE(SUM(revenue) FILTER(WHERE
       arm = 'treated'), 0) AS treated_revenue_total,
     COALESCE(SUM(revenue) FILTER(WHERE
-      arm = 'holdout'), 0) AS holdout_revenue_total
-  FROM per_customer
+      arm = 'holdout'), 0) AS holdout_revenue_total,
+    COALESCE(SUM(revenue_x) FILTER(WHERE
+      arm = 'treated'), 0) AS treated_revenue_sum, /* per arm, sums and sums of squares: what the intervals (Welch), the CUPED */ /* adjustment and the balance of the groups need (pages/campaigns/measure.py) */
+    COALESCE(SUM(revenue_x2) FILTER(WHERE
+      arm = 'treated'), 0) AS treated_revenue_sumsq,
+    COALESCE(SUM(pre_spend_x) FILTER(WHERE
+      arm = 'treated'), 0) AS treated_pre_spend_sum,
+    COALESCE(SUM(pre_spend_x2) FILTER(WHERE
+      arm = 'treated'), 0) AS treated_pre_spend_sumsq,
+    COALESCE(SUM(recency_x) FILTER(WHERE
+      arm = 'treated'), 0) AS treated_recency_sum,
+    COALESCE(SUM(recency_x2) FILTER(WHERE
+      arm = 'treated'), 0) AS treated_recency_sumsq,
+    COALESCE(SUM(frequency_x) FILTER(WHERE
+      arm = 'treated'), 0) AS treated_frequency_sum,
+    COALESCE(SUM(frequency_x2) FILTER(WHERE
+      arm = 'treated'), 0) AS treated_frequency_sumsq,
+    COALESCE(SUM(spend_before_x) FILTER(WHERE
+      arm = 'treated'), 0) AS treated_spend_before_sum,
+    COALESCE(SUM(spend_before_x2) FILTER(WHERE
+      arm = 'treated'), 0) AS treated_spend_before_sumsq,
+    COALESCE(SUM(pre_cross_x) FILTER(WHERE
+      arm = 'treated'), 0) AS treated_pre_cross,
+    COALESCE(SUM(revenue_x) FILTER(WHERE
+      arm = 'holdout'), 0) AS holdout_revenue_sum,
+    COALESCE(SUM(revenue_x2) FILTER(WHERE
+      arm = 'holdout'), 0) AS holdout_revenue_sumsq,
+    COALESCE(SUM(pre_spend_x) FILTER(WHERE
+      arm = 'holdout'), 0) AS holdout_pre_spend_sum,
+    COALESCE(SUM(pre_spend_x2) FILTER(WHERE
+      arm = 'holdout'), 0) AS holdout_pre_spend_sumsq,
+    COALESCE(SUM(recency_x) FILTER(WHERE
+      arm = 'holdout'), 0) AS holdout_recency_sum,
+    COALESCE(SUM(recency_x2) FILTER(WHERE
+      arm = 'holdout'), 0) AS holdout_recency_sumsq,
+    COALESCE(SUM(frequency_x) FILTER(WHERE
+      arm = 'holdout'), 0) AS holdout_frequency_sum,
+    COALESCE(SUM(frequency_x2) FILTER(WHERE
+      arm = 'holdout'), 0) AS holdout_frequency_sumsq,
+    COALESCE(SUM(spend_before_x) FILTER(WHERE
+      arm = 'holdout'), 0) AS holdout_spend_before_sum,
+    COALESCE(SUM(spend_before_x2) FILTER(WHERE
+      arm = 'holdout'), 0) AS holdout_spend_before_sumsq,
+    COALESCE(SUM(pre_cross_x) FILTER(WHERE
+      arm = 'holdout'), 0) AS holdout_pre_cross
+  FROM measured_values
   GROUP BY
     GROUPING SETS (
       (
@@ -131,8 +241,11 @@ WITH campaigns AS (
   SELECT
     *,
     CAST(delivered AS DOUBLE) / NULLIF(sent, 0) AS delivery_rate,
-    CAST(opened AS DOUBLE) / NULLIF(delivered, 0) AS open_rate,
-    CAST(interacted AS DOUBLE) / NULLIF(delivered, 0) AS interaction_rate,
+    CASE WHEN opens_known > 0 THEN CAST(opened AS DOUBLE) / NULLIF(delivered, 0) END AS open_rate,
+    CASE
+      WHEN interactions_known > 0
+      THEN CAST(interacted AS DOUBLE) / NULLIF(delivered, 0)
+    END AS interaction_rate,
     CAST(treated_converters AS DOUBLE) / NULLIF(sent, 0) AS treated_rate,
     CAST(holdout_converters AS DOUBLE) / NULLIF(holdout, 0) AS holdout_rate,
     CAST(treated_revenue_total AS DOUBLE) / NULLIF(sent, 0) AS treated_revenue,
@@ -188,6 +301,28 @@ WITH campaigns AS (
         effects.treated_revenue - effects.holdout_revenue
       ) * effects.sent - effects.cost AS DOUBLE) / effects.cost
     END AS roi,
+    effects.treated_revenue_sum,
+    effects.treated_revenue_sumsq,
+    effects.treated_pre_spend_sum,
+    effects.treated_pre_spend_sumsq,
+    effects.treated_recency_sum,
+    effects.treated_recency_sumsq,
+    effects.treated_frequency_sum,
+    effects.treated_frequency_sumsq,
+    effects.treated_spend_before_sum,
+    effects.treated_spend_before_sumsq,
+    effects.treated_pre_cross,
+    effects.holdout_revenue_sum,
+    effects.holdout_revenue_sumsq,
+    effects.holdout_pre_spend_sum,
+    effects.holdout_pre_spend_sumsq,
+    effects.holdout_recency_sum,
+    effects.holdout_recency_sumsq,
+    effects.holdout_frequency_sum,
+    effects.holdout_frequency_sumsq,
+    effects.holdout_spend_before_sum,
+    effects.holdout_spend_before_sumsq,
+    effects.holdout_pre_cross,
     started.name,
     started.channel,
     started.target,

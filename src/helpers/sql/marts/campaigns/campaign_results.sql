@@ -93,6 +93,45 @@ targeted as (
 
 ),
 
+history as (
+
+    -- the first day of the shop's history: a customer who never bought before a send is
+    -- further from a purchase than anyone who did
+    select min(order_date) as first_day
+
+    from orders
+
+),
+
+before_send as (
+
+    -- each targeted customer's history before the send (balance of the groups: recency,
+    -- frequency and spend over all history), and their spend in a window of the attribution's
+    -- length just before the send (the CUPED covariate)
+    select
+        targeted.campaign_id,
+        targeted.customer_id,
+        max(orders.order_date) filter (where orders.is_purchase) as last_purchase_date,
+        count(orders.customer_id) filter (where orders.is_purchase) as frequency_before,
+        cast(coalesce(sum(orders.amount), 0) as double) as spend_before,
+        cast(coalesce(sum(orders.amount) filter (
+            where orders.order_date >= started.start_date - started.attribution_days
+        ), 0) as double) as spend_pre_window
+
+    from targeted
+
+    inner join started
+        on targeted.campaign_id = started.campaign_id
+
+    left join orders
+        on
+            targeted.customer_id = orders.customer_id
+            and orders.order_date < started.start_date
+
+    group by all
+
+),
+
 in_window as (
 
     -- a converter bought in [start_date, start_date + attribution_days): N days with the start day
@@ -122,7 +161,15 @@ per_customer as (
         targeted.*,
         coalesce(segments.segment, '(none)') as segment,
         in_window.purchases > 0 as is_converter,
-        in_window.revenue
+        in_window.revenue,
+        cast(in_window.revenue as double) as revenue_value,
+        date_diff(
+            'day', coalesce(before_send.last_purchase_date, history.first_day - 1),
+            started.start_date
+        ) as recency_before,
+        before_send.frequency_before,
+        before_send.spend_before,
+        before_send.spend_pre_window
 
     from targeted
 
@@ -130,9 +177,40 @@ per_customer as (
         on targeted.campaign_id = in_window.campaign_id
         and targeted.customer_id = in_window.customer_id
 
+    inner join before_send
+        on targeted.campaign_id = before_send.campaign_id
+        and targeted.customer_id = before_send.customer_id
+
+    inner join started
+        on targeted.campaign_id = started.campaign_id
+
+    cross join history
+
     left join segments
         on targeted.campaign_id = segments.campaign_id
         and targeted.customer_id = segments.customer_id
+
+),
+
+measured_values as (
+
+    -- each customer's values as doubles, with their squares (and the revenue times the
+    -- covariate): sums of these give means, variances and the covariance, on both engines
+    select
+        *,
+        revenue_value as revenue_x,
+        revenue_value * revenue_value as revenue_x2,
+        spend_pre_window as pre_spend_x,
+        spend_pre_window * spend_pre_window as pre_spend_x2,
+        spend_pre_window * revenue_value as pre_cross_x,
+        cast(recency_before as double) as recency_x,
+        cast(recency_before as double) * cast(recency_before as double) as recency_x2,
+        cast(frequency_before as double) as frequency_x,
+        cast(frequency_before as double) * cast(frequency_before as double) as frequency_x2,
+        spend_before as spend_before_x,
+        spend_before * spend_before as spend_before_x2
+
+    from per_customer
 
 ),
 
@@ -149,12 +227,41 @@ counted as (
         coalesce(sum(cost), 0) as cost,
         count(*) filter (where arm = 'treated' and is_opened) as opened,
         count(*) filter (where arm = 'treated' and is_interacted) as interacted,
+        -- a send file without opens (or clicks) says nothing about them: unknown, not 0%
+        count(is_opened) filter (where arm = 'treated') as opens_known,
+        count(is_interacted) filter (where arm = 'treated') as interactions_known,
         count(*) filter (where arm = 'treated' and is_converter) as treated_converters,
         count(*) filter (where arm = 'holdout' and is_converter) as holdout_converters,
         coalesce(sum(revenue) filter (where arm = 'treated'), 0) as treated_revenue_total,
-        coalesce(sum(revenue) filter (where arm = 'holdout'), 0) as holdout_revenue_total
+        coalesce(sum(revenue) filter (where arm = 'holdout'), 0) as holdout_revenue_total,
+        -- per arm, sums and sums of squares: what the intervals (Welch), the CUPED
+        -- adjustment and the balance of the groups need (pages/campaigns/measure.py)
+        coalesce(sum(revenue_x) filter (where arm = 'treated'), 0) as treated_revenue_sum,
+        coalesce(sum(revenue_x2) filter (where arm = 'treated'), 0) as treated_revenue_sumsq,
+        coalesce(sum(pre_spend_x) filter (where arm = 'treated'), 0) as treated_pre_spend_sum,
+        coalesce(sum(pre_spend_x2) filter (where arm = 'treated'), 0) as treated_pre_spend_sumsq,
+        coalesce(sum(recency_x) filter (where arm = 'treated'), 0) as treated_recency_sum,
+        coalesce(sum(recency_x2) filter (where arm = 'treated'), 0) as treated_recency_sumsq,
+        coalesce(sum(frequency_x) filter (where arm = 'treated'), 0) as treated_frequency_sum,
+        coalesce(sum(frequency_x2) filter (where arm = 'treated'), 0) as treated_frequency_sumsq,
+        coalesce(sum(spend_before_x) filter (where arm = 'treated'), 0) as treated_spend_before_sum,
+        coalesce(sum(spend_before_x2) filter (where arm = 'treated'), 0)
+            as treated_spend_before_sumsq,
+        coalesce(sum(pre_cross_x) filter (where arm = 'treated'), 0) as treated_pre_cross,
+        coalesce(sum(revenue_x) filter (where arm = 'holdout'), 0) as holdout_revenue_sum,
+        coalesce(sum(revenue_x2) filter (where arm = 'holdout'), 0) as holdout_revenue_sumsq,
+        coalesce(sum(pre_spend_x) filter (where arm = 'holdout'), 0) as holdout_pre_spend_sum,
+        coalesce(sum(pre_spend_x2) filter (where arm = 'holdout'), 0) as holdout_pre_spend_sumsq,
+        coalesce(sum(recency_x) filter (where arm = 'holdout'), 0) as holdout_recency_sum,
+        coalesce(sum(recency_x2) filter (where arm = 'holdout'), 0) as holdout_recency_sumsq,
+        coalesce(sum(frequency_x) filter (where arm = 'holdout'), 0) as holdout_frequency_sum,
+        coalesce(sum(frequency_x2) filter (where arm = 'holdout'), 0) as holdout_frequency_sumsq,
+        coalesce(sum(spend_before_x) filter (where arm = 'holdout'), 0) as holdout_spend_before_sum,
+        coalesce(sum(spend_before_x2) filter (where arm = 'holdout'), 0)
+            as holdout_spend_before_sumsq,
+        coalesce(sum(pre_cross_x) filter (where arm = 'holdout'), 0) as holdout_pre_cross
 
-    from per_customer
+    from measured_values
 
     group by grouping sets ((campaign_id), (campaign_id, segment))
 
@@ -165,8 +272,12 @@ rates as (
     select
         *,
         cast(delivered as double) / nullif(sent, 0) as delivery_rate,
-        cast(opened as double) / nullif(delivered, 0) as open_rate,
-        cast(interacted as double) / nullif(delivered, 0) as interaction_rate,
+        case
+            when opens_known > 0 then cast(opened as double) / nullif(delivered, 0)
+        end as open_rate,
+        case
+            when interactions_known > 0 then cast(interacted as double) / nullif(delivered, 0)
+        end as interaction_rate,
         cast(treated_converters as double) / nullif(sent, 0) as treated_rate,
         cast(holdout_converters as double) / nullif(holdout, 0) as holdout_rate,
         cast(treated_revenue_total as double) / nullif(sent, 0) as treated_revenue,
@@ -228,6 +339,28 @@ final as (
                     as double
                 ) / effects.cost
         end as roi,
+        effects.treated_revenue_sum,
+        effects.treated_revenue_sumsq,
+        effects.treated_pre_spend_sum,
+        effects.treated_pre_spend_sumsq,
+        effects.treated_recency_sum,
+        effects.treated_recency_sumsq,
+        effects.treated_frequency_sum,
+        effects.treated_frequency_sumsq,
+        effects.treated_spend_before_sum,
+        effects.treated_spend_before_sumsq,
+        effects.treated_pre_cross,
+        effects.holdout_revenue_sum,
+        effects.holdout_revenue_sumsq,
+        effects.holdout_pre_spend_sum,
+        effects.holdout_pre_spend_sumsq,
+        effects.holdout_recency_sum,
+        effects.holdout_recency_sumsq,
+        effects.holdout_frequency_sum,
+        effects.holdout_frequency_sumsq,
+        effects.holdout_spend_before_sum,
+        effects.holdout_spend_before_sumsq,
+        effects.holdout_pre_cross,
         started.name,
         started.channel,
         started.target,
