@@ -49,6 +49,8 @@ class RawFile:
     # a CSV's line accounting (lines.LineCounter.account): lines, header lines, records, lines
     # inside quoted values
     lines: dict | None = None
+    # its key in the store of files already read (ingest.file_cache)
+    key: str = ""
 
 
 def _sniff_delimiter(first_line: str) -> str:
@@ -535,8 +537,13 @@ def convert_all(files: list[Path], work: Path, *, encoding: str,
     converted side by side, one process per core (safety.map_in_processes), each holding one
     sheet at a time; the first file's error, in the files' order, is the one raised, as when
     they are read one by one. The other files are read here, after the workbooks."""
-    jobs = [(f, file_label(f, files), work / f"{prefix}-{i}.parquet")
-            for i, f in enumerate(files)]
+    return convert_jobs([(f, file_label(f, files), work / f"{prefix}-{i}.parquet")
+                         for i, f in enumerate(files)], encoding=encoding)
+
+
+def convert_jobs(jobs: list[tuple], *, encoding: str) -> list[RawFile]:
+    """convert_all over (path, label, target) jobs: the files a staging has not seen before
+    (ingest.file_cache), under the labels they have among all the files of the export."""
     books = [job for job in jobs if job[0].suffix.lower() in WORKBOOK_SUFFIXES]
     workers = min(len(books), usable_cores())
     if workers < 2:

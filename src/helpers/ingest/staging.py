@@ -37,117 +37,31 @@ from helpers.ingest.detect import (
     decide_date_order,
     decide_decimal_mark,
     order_amount_shape,
-    pick_columns_privately,
     resolve_mapping,
     setting_of,
     shop_timezone,
     where_set,
 )
+from helpers.ingest.file_cache import FileStore, parse_each
 from helpers.ingest.file_checks import check_links
 from helpers.ingest.guests import check_busiest, check_ids, fold, key_list, shown_key
 from helpers.ingest.guests import guest_keys as guest_key_list
 from helpers.ingest.ledger import ORDER_LINE_COLUMNS, account_rows, republish_quarantine, sql_path
 from helpers.ingest.mappings import (
     CUSTOMER_COLUMNS,
-    MAX_AMOUNT_COLUMNS,
     ORDER_COLUMNS,
     MappingError,
     header_key,
     refund_pairs,
     status_pairs,
 )
-from helpers.ingest.readers import RawFile, check_file, convert_all
+from helpers.ingest.raw_views import amount_macro, ensure_macros, raw_view
+from helpers.ingest.readers import check_file
 from helpers.ingest.report import LoadReport, rows_text
 
 KINDS = {"orders": ORDER_COLUMNS, "customers": CUSTOMER_COLUMNS}
 TABLES = {"orders": "order_lines", "customers": "customers"}
 
-
-
-# ---------------------------------------------------------------- raw views over the text Parquet
-
-
-def _slot(raw: RawFile, header: str | None, null_text: str = "cast(null as varchar)") -> str:
-    """The Parquet column (c<i>) holding a header, or a typed null."""
-    if header is None:
-        return null_text
-    return f"c{raw.headers.index(header)}"
-
-
-def _raw_view(con, name: str, raws: list[RawFile], section: str, mapping: dict,
-              columns: list[str], stager=None) -> list[dict]:
-    """View <name>: per file, the mapped columns as text (only our own identifiers in SQL). With
-    a SparkStager, the view is Spark's."""
-    picks = []
-    rels = []
-    null_text = "cast(null as varchar)" if stager is None else spark_staging.NULL_TEXT
-    for raw in raws:
-        picked = pick_columns_privately(raw.headers, section, mapping, file_name=raw.label)
-        picks.append({"file": raw.label, "columns": picked.columns,
-                      "amount": str(picked.amount) if picked.amount else None,
-                      "expr": picked.amount, "amount_headers": picked.amount_headers})
-        width = len(raw.headers)
-        every = [f"c{i}" for i in range(width)] or [null_text]
-        row_hash = (f"hash({', '.join(every)})" if stager is None
-                    else spark_staging.row_hash_sql([f"c{i}" for i in range(width)]))
-        select = ["source_file", "source_line", f"{row_hash} as row_hash",
-                  # a row with nothing in any column (a blank line, an empty sheet row); a case
-                  # stops at the first column with something in it, where `and` tries them all
-                  "case " + " ".join(f"when trim(coalesce({c}, '')) <> '' then false"
-                                     for c in every) + " else true end as is_blank_row"]
-        for canonical in columns:
-            select.append(f"{_slot(raw, picked.columns.get(canonical), null_text)} "
-                          f"as {canonical}")
-        if "amount" in picked.columns:
-            slots = [_slot(raw, h, null_text) for h in (picked.amount_headers or [])]
-            slots += [null_text] * (MAX_AMOUNT_COLUMNS - len(slots))
-            select += [f"{s} as amount_{i + 1}" for i, s in enumerate(slots)]
-        if stager is not None:
-            rels.append((raw.parquet, select))
-            continue
-        rels.append(con.read_parquet(str(raw.parquet)).select(", ".join(select)))
-    if stager is not None:
-        stager.raw_view(name, rels)
-        return picks
-    rel = rels[0]
-    for other in rels[1:]:
-        rel = rel.union(other)
-    rel.create_view(name, replace=True)
-    return picks
-
-
-def _amount_macro(con, picks: list[dict], mapping: dict, stager=None) -> int:
-    """mapped_amount(a1..a6): the mapping's amount expression; returns how many columns it uses."""
-    expressions = {p["amount"] for p in picks}
-    if len(expressions) > 1:
-        raise IngestError(f"the files read through mapping {mapping.get('name')} match different "
-                          f"amount columns ({', '.join(sorted(expressions))}); give each kind of "
-                          f"export its own folder or mapping")
-    first = picks[0]
-    expr = first["expr"]
-    names = list(first["amount_headers"] or [])
-    # the expression's columns, in order, are the slots a1..a6 of the raw view's amount_1..6
-    slots = {column: f"a{i + 1}" for i, column in enumerate(expr.columns())} if expr else {}
-    body = expr.to_sql(slots) if expr else "cast(null as decimal(38, 10))"
-    if stager is not None:
-        stager.amount_function(body)
-        return max(1, len(names))
-    con.execute(f"create or replace temp macro mapped_amount(a1, a2, a3, a4, a5, a6) as "
-                f"(cast({body} as decimal(38, 10)))")
-    return max(1, len(names))
-
-
-_MACROS_VERSION = hashlib.sha256(db.sql_text("macros").encode()).hexdigest()[:12]
-
-
-def ensure_macros(con: duckdb.DuckDBPyConnection) -> None:
-    """The parsing macros, created once per connection (a marker table holds their version)."""
-    marker = con.execute("select count(*) from duckdb_tables() where table_name = ?",
-                         [f"workbook_macros_{_MACROS_VERSION}"]).fetchall()[0][0]
-    if marker:
-        return
-    con.execute(db.sql_text("macros"))
-    con.execute(f"create temp table workbook_macros_{_MACROS_VERSION} (x integer)")
 
 
 def load(
@@ -248,12 +162,14 @@ def _load_or_stage(con, kind, files, return_files, mapping, overrides, cache, ta
     # models persisted from the export staged here before (db._persisted): read no more
     shutil.rmtree(cache / "models", ignore_errors=True)
     work = Path(tempfile.mkdtemp(prefix=f".build-{os.getpid()}-", dir=cache))
+    # each file read and parsed once, kept by its own content (ingest.file_cache)
+    store = FileStore(cache.parent / "files" if use_cache else work / "files")
     memory = StagingMemory(con)
     try:
         report = _stage(con, kind, files, return_files, mapping, overrides, cache, work,
                         shop_tz=shop_tz, drop_duplicates=drop_duplicates, encoding=encoding,
                         detected=detected, shas=shas, return_shas=return_shas, memory=memory,
-                        spark=spark)
+                        spark=spark, store=store)
     except MappingError as exc:
         raise IngestError(str(exc)) from None
     finally:
@@ -324,27 +240,27 @@ class StagingMemory:
 
 
 def _stage(con, kind, files, return_files, mapping, overrides, cache, work, *, shop_tz,
-           drop_duplicates, encoding, detected, shas, return_shas, memory=None,
+           drop_duplicates, encoding, detected, shas, return_shas, store, memory=None,
            spark=None) -> LoadReport:
     if spark is not None:
         with spark_staging.SparkStager(spark, work) as stager:
             return _stage_with(con, kind, files, return_files, mapping, overrides, cache, work,
                                shop_tz=shop_tz, drop_duplicates=drop_duplicates,
                                encoding=encoding, detected=detected, shas=shas,
-                               return_shas=return_shas, memory=memory, stager=stager)
+                               return_shas=return_shas, memory=memory, stager=stager,
+                               store=store)
     return _stage_with(con, kind, files, return_files, mapping, overrides, cache, work,
                        shop_tz=shop_tz, drop_duplicates=drop_duplicates, encoding=encoding,
-                       detected=detected, shas=shas, return_shas=return_shas, memory=memory)
+                       detected=detected, shas=shas, return_shas=return_shas, memory=memory,
+                       store=store)
 
 
 def _stage_with(con, kind, files, return_files, mapping, overrides, cache, work, *, shop_tz,
-                drop_duplicates, encoding, detected, shas, return_shas, memory=None,
+                drop_duplicates, encoding, detected, shas, return_shas, store, memory=None,
                 stager=None) -> LoadReport:
-    raws = convert_all(files, work, encoding=encoding)
+    raws = store.read_all(files, [s for _, s in shas], encoding=encoding)
     if memory is not None:
         memory.widen(sum(r.rows for r in raws))
-    for raw, (_, sha) in zip(raws, shas):
-        raw.sha256 = sha
     where = where_set(mapping)
     id_format = mapping.get("id_format") or {}
     ids = {f"{c}_integer": id_format.get(c) == "integer_text"
@@ -356,8 +272,8 @@ def _stage_with(con, kind, files, return_files, mapping, overrides, cache, work,
     if kind == "orders":
         columns = ["order_id", "customer_id", "order_date", "status", "channel", "refund_status",
                    "refund_amount", "quantity", "returned_quantity"]
-        picks = _raw_view(con, "raw_orders", raws, "orders", mapping, columns, stager)
-        amount_columns = _amount_macro(con, picks, mapping, stager)
+        picks = raw_view(con, "raw_orders", raws, "orders", mapping, columns, stager)
+        amount_columns = amount_macro(con, picks, mapping, stager)
         order_date = decide_date_order(con, "select order_date as value from raw_orders",
                                         "order dates", date_setting, where, detected,
                                         stager=stager)
@@ -401,6 +317,9 @@ def _stage_with(con, kind, files, return_files, mapping, overrides, cache, work,
         if stager is not None:
             stager.order_lines(con, checked_name, params)
         else:
+            parse_each(con, store, raws, picks, mapping, params, columns, {
+                "mapping": {k: v for k, v in mapping.items() if not k.startswith("_")},
+                "overrides": overrides})
             _stage_order_lines(con, work, checked_name, params, on_disk=memory is not None
                                and rows * SCRATCH_BYTES_PER_ROW > memory.cap)
         order_amount_shape(con, mapping, picks, detected, where, stager)
@@ -426,7 +345,7 @@ def _stage_with(con, kind, files, return_files, mapping, overrides, cache, work,
             (lambda k: phones.phone_key(k, region)) if params["customer_key_phone"] else None))
     else:
         columns = list(CUSTOMER_COLUMNS)
-        _raw_view(con, "raw_customers", raws, "customers", mapping, columns, stager)
+        raw_view(con, "raw_customers", raws, "customers", mapping, columns, stager)
         # each date column by its own values (a signup date the system writes and a birthday
         # staff type may be written two ways); one without evidence is read day first
         orders_of_dates = {column: decide_date_order(
@@ -471,7 +390,7 @@ def _stage_with(con, kind, files, return_files, mapping, overrides, cache, work,
                                         shop_tz=shop_tz, drop_duplicates=drop_duplicates,
                                         encoding=encoding, ids=ids, keys=keys, values=values,
                                         orders_date_order=order_date, orders_mark=mark,
-                                        shas=return_shas, stager=stager)
+                                        shas=return_shas, stager=stager, store=store)
     return report
 
 
@@ -489,42 +408,37 @@ def _check_mark_columns(overrides: dict, mapping: dict, amount_headers: list[str
 
 def _stage_order_lines(con, work: Path, checked_name: str, params: dict, *,
                        on_disk: bool) -> None:
-    """The orders export's rows checked (`checked_name`), in four passes; only the orders with
-    several lines are ever grouped, never every line at once. The parsed and the checked lines
-    are DuckDB tables, or, when they would not fit DuckDB's memory (on_disk), Parquet files in
-    the work folder: a spilled table takes about seven times the disk of the same rows in
-    Parquet (100M lines under 8 GB had spilled 23 GB after the first two passes)."""
-    def keep(model: str, name: str) -> None:
-        if on_disk:
-            target = work / f"{name}.parquet"
-            db.stage_to(con, model, target, **params)
-            drop_relation(con, name)
-            con.read_parquet(str(target)).create_view(name)
-        else:
-            db.stage(con, model, into=name, **params)
-
-    keep("stg_order_lines_parsed", "parsed_order_lines")
+    """The orders export's rows checked (`checked_name`) from their parsed lines (view
+    parsed_order_lines: each file parsed on its own, ingest.file_cache), in three passes over
+    every file; only the orders with several lines are ever grouped, never every line at once.
+    The checked lines are a DuckDB table, or, when they would not fit DuckDB's memory (on_disk),
+    a Parquet file in the work folder: a spilled table takes about seven times the disk of the
+    same rows in Parquet (100M lines under 8 GB had spilled 23 GB after the first two passes)."""
     db.stage(con, "stg_order_structure", into="order_structure")
     db.stage(con, "stg_order_repeats", into="order_repeats")
-    keep("stg_order_lines", checked_name)
-    for name in ("parsed_order_lines", "order_structure", "order_repeats"):
+    if on_disk:
+        target = work / f"{checked_name}.parquet"
+        db.stage_to(con, "stg_order_lines", target, **params)
+        drop_relation(con, checked_name)
+        con.read_parquet(str(target)).create_view(checked_name)
+    else:
+        db.stage(con, "stg_order_lines", into=checked_name, **params)
+    for name in ("parsed_order_lines", "order_structure", "order_repeats", "file_export_ranks"):
         drop_relation(con, name)
 
 
 def _stage_returns(con, return_files, mapping, overrides, cache, work, *, shop_tz,
                    drop_duplicates, encoding, ids, keys, values, orders_date_order,
-                   orders_mark, shas, stager=None) -> dict:
+                   orders_mark, shas, store, stager=None) -> dict:
     detected: list[str] = []
     where = where_set(mapping)
-    raws = convert_all(return_files, work, encoding=encoding, prefix="ret")
-    for raw, (_, sha) in zip(raws, shas):
-        raw.sha256 = sha
+    raws = store.read_all(return_files, [s for _, s in shas], encoding=encoding, prefix="ret")
     block = mapping["returns"]
     # a return in several files is read from the file exported last (ingest.overlap)
     export_files, export_ranks, notes = overlap.ranks(raws, mapping)
     detected += notes
     columns = ["return_id", "order_id", "customer_id", "return_date", "status"]
-    picks = _raw_view(con, "raw_returns", raws, "returns", mapping, columns, stager)
+    picks = raw_view(con, "raw_returns", raws, "returns", mapping, columns, stager)
     if not picks[0]["expr"] or not picks[0]["expr"].is_single_column():
         raise IngestError(f"{where}: returns.amount must name one column (what is paid back)")
     date_setting = setting_of(overrides, mapping, "date_order")

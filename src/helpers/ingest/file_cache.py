@@ -1,0 +1,196 @@
+"""Staging per file: each input file read (ingest.readers) and parsed (stg_order_lines_parsed)
+once, kept by its own content, so a folder of monthly exports with one new month reads and
+parses that month alone; the checks that span files (ingest.staging) then run over the parsed
+rows of every file.
+
+    <cache_dir>/files/raw-<key>.parquet   the file as read: its columns, source_file, source_line
+    <cache_dir>/files/raw-<key>.json      what reading it told (headers, rows, rows that could
+                                          not be split, notes, a CSV's line accounting)
+    <cache_dir>/files/parsed-<key>.parquet  its order lines parsed, under the decisions taken
+                                          from every file (date order, decimal marks, ...)
+
+A file's key is its sha256, its label among the files of the export (its name, or its path below
+their common folder: the name its rows carry), the encoding, and the version of the reading code;
+a parsed file's key adds every setting and decision its parse depends on. A decision that a new
+file changes (a date order it decides) is another key: every file is parsed again, never mixed.
+Without the cache (use_cache: false) the same files are written in the work folder and dropped.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from helpers.core.files import file_label
+from helpers.engine import db
+from helpers.ingest.cache import cache_key
+from helpers.ingest.raw_views import raw_view
+from helpers.ingest.readers import RawFile, convert_jobs
+
+# entries no staging has used for this long are removed (a month's files are used every month)
+UNUSED_DAYS = 120
+
+
+@functools.lru_cache(maxsize=1)
+def _reading_version() -> str:
+    """The text of the reading code: a changed rule for reading a file is a new key by itself."""
+    folder = Path(__file__).parent
+    digest = hashlib.sha256()
+    for name in ("readers.py", "lines.py", "file_checks.py", "typed.py"):
+        path = folder / name
+        if path.exists():
+            digest.update(name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+class FileStore:
+    """Where each file's reading and parsing is kept (`folder`), and what this load did."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.counts = {"files": 0, "files_read": 0, "files_parsed": 0}
+
+    # ------------------------------------------------------------ reading
+
+    def raw_key(self, sha: str, label: str, encoding: str) -> str:
+        return cache_key({"file": sha, "label": label, "enc": encoding,
+                          "reader": _reading_version()})
+
+    def read_all(self, files: list[Path], shas: list[str], *, encoding: str,
+                 prefix: str = "raw") -> list[RawFile]:
+        """Every file as read by ingest.readers, in the files' order: from the store, or read
+        now (only the files not seen before, side by side as convert_all does)."""
+        labels = [file_label(f, files) for f in files]
+        keys = [self.raw_key(sha, label, encoding) for sha, label in zip(shas, labels)]
+        raws: list[RawFile | None] = [self._stored(prefix, key, f) for f, key in zip(files, keys)]
+        todo = [i for i, raw in enumerate(raws) if raw is None]
+        if todo:
+            stamp = f"{os.getpid()}-{time.monotonic_ns()}"
+            jobs = [(files[i], labels[i], self.folder / f".{prefix}-{keys[i]}.{stamp}.parquet")
+                    for i in todo]
+            for i, raw in zip(todo, convert_jobs(jobs, encoding=encoding)):
+                raws[i] = self._keep(prefix, keys[i], raw)
+        for raw, sha, key in zip(raws, shas, keys):
+            raw.sha256, raw.key = sha, key
+        self.counts["files"] += len(files)
+        self.counts["files_read"] += len(todo)
+        return raws
+
+    def _paths(self, prefix: str, key: str) -> tuple[Path, Path]:
+        return self.folder / f"{prefix}-{key}.parquet", self.folder / f"{prefix}-{key}.json"
+
+    def _stored(self, prefix: str, key: str, path: Path) -> RawFile | None:
+        target, told = self._paths(prefix, key)
+        try:
+            said = json.loads(told.read_text(encoding="utf-8"))
+            if pq.ParquetFile(target).metadata.num_rows != said["rows"]:
+                return None
+        except (OSError, ValueError, KeyError, TypeError, pa.ArrowException):
+            return None
+        _touch(target, told)
+        said["bad_rows"] = [tuple(r) for r in said["bad_rows"]]
+        return RawFile(**(said | {"path": path, "parquet": target}))
+
+    def _keep(self, prefix: str, key: str, raw: RawFile) -> RawFile:
+        target, told = self._paths(prefix, key)
+        os.replace(raw.parquet, target)
+        said = {k: v for k, v in asdict(raw).items() if k not in ("path", "parquet", "key")}
+        tmp = told.with_name(f".{told.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(said, ensure_ascii=False, default=str), encoding="utf-8")
+        os.replace(tmp, told)
+        raw.parquet = target
+        return raw
+
+    # ------------------------------------------------------------ parsing
+
+    def parsed(self, con, raws: list[RawFile], keys: list[str], parse) -> list[Path]:
+        """Each file's parsed rows (parse(raw, target) writes them), from the store when its key
+        was parsed before."""
+        paths = []
+        for raw, key in zip(raws, keys):
+            target = self.folder / f"parsed-{key}.parquet"
+            if _readable(target):
+                _touch(target)
+            else:
+                tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+                parse(raw, tmp)
+                os.replace(tmp, target)
+                self.counts["files_parsed"] += 1
+            paths.append(target)
+        return paths
+
+    def sweep(self) -> None:
+        """Remove entries unused for UNUSED_DAYS, and the scratch of stagings that died."""
+        now = time.time()
+        for path in self.folder.iterdir():
+            try:
+                age = now - path.stat().st_mtime
+            except OSError:
+                continue
+            if age > UNUSED_DAYS * 86400 or (path.name.startswith(".") and age > 86400):
+                path.unlink(missing_ok=True)
+
+
+def parsed_key(raw_key_of: str, label: str, settings: dict) -> str:
+    """The key of one file's parsed rows: the file as read and everything its parse uses."""
+    return cache_key({"raw": raw_key_of, "label": label, "parse": settings,
+                      "macros": db.sql_text("macros")})
+
+
+def _readable(path: Path) -> bool:
+    try:
+        pq.ParquetFile(path)
+    except (OSError, pa.ArrowException):
+        return False
+    return True
+
+
+def _touch(*paths: Path) -> None:
+    for path in paths:
+        try:
+            os.utime(path)
+        except OSError:
+            pass
+
+
+def parse_each(con, store: FileStore, raws: list[RawFile], picks: list[dict], mapping: dict,
+               params: dict, columns: list[str], settings: dict) -> None:
+    """View parsed_order_lines: step 1 of the staging models (stg_order_lines_parsed) over each
+    file on its own, kept in the store, with each file's export rank (ingest.overlap: a fact of
+    all the files together, so never stored with a file). `settings`: what else the parse uses
+    (the mapping, the run's overrides)."""
+    parse_params = {k: v for k, v in params.items() if k not in ("export_files", "export_ranks")}
+    keys = [parsed_key(raw.key, raw.label, {
+        "params": parse_params, "settings": settings, "amount": pick["amount"],
+        "columns": pick["columns"], "amount_headers": pick["amount_headers"]})
+        for raw, pick in zip(raws, picks)]
+
+    def parse(raw: RawFile, target: Path) -> None:
+        raw_view(con, "raw_orders", [raw], "orders", mapping, columns)
+        db.stage_to(con, "stg_order_lines_parsed", target, **parse_params,
+                    export_files=[], export_ranks=[])
+
+    try:
+        paths = store.parsed(con, raws, keys, parse)
+    finally:
+        raw_view(con, "raw_orders", raws, "orders", mapping, columns)
+    con.execute("create or replace temp table file_export_ranks "
+                "(source_file varchar, export_rank integer)")
+    con.executemany("insert into file_export_ranks values (?, ?)",
+                    list(zip(params["export_files"], params["export_ranks"])))
+    listed = ", ".join("'" + str(p).replace("'", "''") + "'" for p in paths)
+    con.execute(f"""
+        create or replace temp view parsed_order_lines as
+        select lines.* replace (ranks.export_rank as export_rank)
+        from read_parquet([{listed}]) as lines
+        left join file_export_ranks as ranks on lines.source_file = ranks.source_file
+    """)
