@@ -29,6 +29,8 @@ factors = "rfm"  # factors scored, rfm or two of them (rf, rm, fm)
 monetary = "total"  # M on the total spend (total) or the average order value (aov)
 excluded_statuses = ["cancelled", "canceled", "failed", "void"]  # order statuses dropped
 horizon_days = 90  # the horizon of expected purchases and revenue, in days
+backtest_from = ""  # the back-test: the model fitted on what was known at this date (YYYY-MM-DD) predicts up to as_of, set against what happened; empty means the previous month end
+slipping_drop = 0.2  # a customer whose P(alive) fell by more than this since backtest_from is listed in value/slipping.csv (as is one who fell below 0.5)
 zero_amount_purchases = False  # count an order of amount 0 as a purchase day
 fit_seed = 2026  # seed of the fit (and of the sample below)
 fit_max_customers = 500000  # above this many buyers the models are fitted on a seeded sample and predict for all
@@ -44,13 +46,15 @@ temp_limit = None  # DuckDB spill at most, such as 20GB; None: 90% of the free d
 # %%
 from helpers.kit import narrative, rfm
 from helpers.kit.texts import t
-from helpers.pages.value import charts, check, files, sentences
+from helpers.pages.value import backtest, charts, check, files, sentences, slipping
 from helpers.pages.value import compute as customer_value
 from helpers.run import notebook
 
 run = notebook.start(globals(), "06")  # every parameter above, checked
 customer_value.check_params(horizon_days=horizon_days, fit_max_customers=fit_max_customers,
                             value_model=value_model)
+fitted_as_of = backtest.backtest_date(backtest_from, run.as_of)
+slipping.check_params(slipping_drop=slipping_drop)
 scheme_def = rfm.load_run_scheme(run)
 con, inputs = notebook.load(run)
 
@@ -114,3 +118,49 @@ sentences.calibration_sentence(calibrated, horizon_days=horizon_days, lang=run.l
 
 # %%
 charts.calibration(calibrated, lang=run.lang, title=t("calibration_title", run.lang))
+
+# %%
+sentences.heading("backtest", lang=run.lang)
+
+# %%
+tested = backtest.run(
+    con, fitted_as_of=fitted_as_of, through=run.as_of, excluded_statuses=run.excluded_statuses,
+    zero_amount_purchases=zero_amount_purchases, horizon_days=horizon_days, seed=fit_seed,
+    max_customers=fit_max_customers, model=value_model, output_dir=run.output_dir,
+    segments=rfm.build_rfm_segments(con, run=run, scheme=scheme_def, as_of=fitted_as_of).alias)
+sentences.backtest_sentences(tested, lang=run.lang)
+
+# %%
+charts.backtest_history(backtest.last_months(tested.history), lang=run.lang)
+
+# %%
+sentences.history_sentence(backtest.last_months(tested.history), lang=run.lang)
+
+# %%
+sentences.segment_table(tested.by_segment, labels=scheme_def.labels(run.lang),
+                        order=scheme_def.order, lang=run.lang)
+
+# %%
+charts.backtest_frequency(tested.by_frequency, lang=run.lang)
+
+# %%
+sentences.band_table(tested.bands, lang=run.lang)
+
+# %%
+sentences.heading("slipping", lang=run.lang)
+
+# %%
+slipped = slipping.write_slipping(con, backtest.SCRATCH if tested.ok else None,
+                                  output_dir=run.output_dir, fitted_as_of=fitted_as_of,
+                                  as_of=run.as_of, drop=slipping_drop, lang=run.lang)
+sentences.slipping_sentence(slipped, lang=run.lang)
+
+# %%
+sentences.heading("one_time", lang=run.lang)
+
+# %%
+sentences.one_time_sentence(value_model, lang=run.lang)
+
+# %%
+sentences.one_time_table(check.one_time_buyers(con, backtest.SCRATCH if tested.ok else None),
+                         lang=run.lang)

@@ -148,7 +148,8 @@ def predict_window(con: duckdb.DuckDBPyConnection, fitted: compute.ValueFit, bef
            f"order by b.customer_id")
     try:
         with pq.ParquetWriter(scratch, schema) as writer:
-            for frame in compute._batches(con, sql):
+            for batch in con.sql(sql).to_arrow_reader(compute.BATCH_ROWS):
+                frame = batch.to_pandas()
                 window = compute.predict(fitted, frame, horizon_days=window_days)
                 horizon = compute.predict(fitted, frame, horizon_days=horizon_days)
                 writer.write_table(pa.table({
@@ -317,15 +318,15 @@ def by_segment(con: duckdb.DuckDBPyConnection, table: str) -> pd.DataFrame:
 def by_band(con: duckdb.DuckDBPyConnection, table: str) -> pd.DataFrame:
     """The calibration table: customers by band of predicted purchases in the window (BANDS),
     with the predicted and actual purchases per customer and the share who bought."""
-    cases = " ".join(f"when predicted_purchases >= {low!r} then {i}"
-                     for i, low in reversed(list(enumerate(BANDS))))
+    cases = " ".join(f"when predicted_purchases >= $band{i} then {i}"
+                     for i in reversed(range(len(BANDS))))
     frame = con.execute(f"""
         select case {cases} else 0 end as band, count(*) as customers,
                avg(predicted_purchases) as predicted_per_customer,
                avg(actual_purchases) as actual_per_customer,
                avg(case when actual_purchases > 0 then 1.0 else 0.0 end) as bought_share
         from {table} where predicted_purchases is not null group by band order by band
-    """).df()
+    """, {f"band{i}": float(low) for i, low in enumerate(BANDS)}).df()
     frame["low"] = [BANDS[int(b)] for b in frame.band]
     frame["high"] = [BANDS[int(b) + 1] if int(b) + 1 < len(BANDS) else None
                      for b in frame.band]

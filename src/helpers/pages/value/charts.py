@@ -77,3 +77,54 @@ def calibration(table: pd.DataFrame | None, *, lang: str = "vi",
     fig.update_layout(title=title, height=420, xaxis_title=t("purchases_before", lang),
                       yaxis_title=t("purchases_per_customer_in_check", lang))
     return legend_on_top(fig, rows=1)
+
+
+def backtest_history(history: pd.DataFrame, *, lang: str = "vi",
+                     title: str | None = None) -> go.Figure | None:
+    """The last back-tests (backtest.last_months), one point a month at its end: the quality
+    (0–100) and the share of buyers in the top 10%, and the actual purchases as a share of the
+    predicted ones (100 = predicted exactly). None below two back-tests."""
+    if history is None or len(history) < 2:
+        return None
+    months = [pd.Timestamp(d).strftime("%m/%Y") for d in history.through]
+    fig = go.Figure()
+    fig.add_scatter(x=months, y=history.quality, mode="lines+markers",
+                    line=dict(width=3, color="#0969da"),
+                    name=pick(lang, "Chất lượng dự báo (0–100)", "Prediction quality (0–100)"),
+                    hovertemplate="%{x}: %{y:.0f}<extra></extra>")
+    fig.add_scatter(x=months, y=100 * history.top_decile_capture.astype(float),
+                    mode="lines+markers", line=dict(width=2, color="#bf8700", dash="dot"),
+                    name=pick(lang, "% khách đã mua nằm trong 10% đầu",
+                              "% of buyers in the top 10%"),
+                    hovertemplate="%{x}: %{y:.0f}%<extra></extra>")
+    ratio = 100 * history.actual_purchases.astype(float) / \
+        history.predicted_purchases.astype(float).where(history.predicted_purchases > 0)
+    fig.add_scatter(x=months, y=ratio, mode="lines+markers",
+                    line=dict(width=2, color="#8250df", dash="dash"),
+                    name=pick(lang, "Thực tế ÷ dự báo số lần mua (%)",
+                              "Actual ÷ predicted purchases (%)"),
+                    hovertemplate="%{x}: %{y:.0f}%<extra></extra>")
+    title = title or pick(lang, "Các lần kiểm tra dự báo gần nhất", "The last back-tests")
+    fig.update_layout(title=title, height=420, yaxis_rangemode="tozero",
+                      xaxis_type="category")
+    return legend_on_top(fig, rows=3)
+
+
+def backtest_frequency(table: pd.DataFrame | None, *, lang: str = "vi",
+                       title: str | None = None) -> go.Figure | None:
+    """Predicted and actual purchases per customer in the back-test's window by repeat
+    purchases when it was fitted (0 … 6, 7+), as calibration() draws its check period."""
+    if table is None or not len(table):
+        return None
+    fig = go.Figure()
+    fig.add_bar(x=list(table.frequency), y=table.actual_per_customer, name=t("actual", lang),
+                marker_color="#8c959f")
+    fig.add_scatter(x=list(table.frequency), y=table.predicted_per_customer,
+                    name=t("predicted", lang), mode="lines+markers",
+                    line=dict(width=3, color="#0969da"))
+    title = title or pick(lang, "Dự báo và thực tế theo số lần mua lại trước đó",
+                          "Predicted and actual, by repeat purchases before")
+    fig.update_layout(title=title, height=400, xaxis_title=t("purchases_before", lang),
+                      xaxis_type="category",
+                      yaxis_title=pick(lang, "Lần mua / khách", "Purchases per customer"))
+    return legend_on_top(fig, rows=1)

@@ -166,3 +166,48 @@ def _plain(value):
     if isinstance(value, float):
         return round(value, 6)
     return value
+
+
+# ---------------------------------------------------------------- one-time buyers by age
+
+# days since a one-time buyer's purchase: the lower bounds of the bands page 06 shows them in
+ONE_TIME_AGES = (0, 31, 91, 181, 366, 731)
+
+
+def one_time_buyers(con: duckdb.DuckDBPyConnection, backtest: str | None = None):
+    """One-time buyers (x = 0) by days since their purchase (ONE_TIME_AGES), from source
+    customer_value: how many and their mean P(alive) (1 under the BG/NBD whatever the age); with
+    `backtest` (backtest.SCRATCH: every customer at the back-test's fit, with what they bought
+    since), the share of those who were one-time buyers of that age then who bought since: what
+    happened to them, which the BG/NBD's P(alive) cannot say. `backtest` comes from the calling
+    code."""
+    import pandas as pd
+
+    cases = " ".join(f"when since >= $age{i} then {i}"
+                     for i in reversed(range(len(ONE_TIME_AGES))))
+    ages = {f"age{i}": low for i, low in enumerate(ONE_TIME_AGES)}
+    now = con.execute(f"""
+        with v as (select (T - t_x) * 7 as since, p_alive from customer_value where x = 0)
+        select case {cases} else 0 end as band, count(*) as customers, avg(p_alive) as p_alive
+        from v group by band order by band
+    """, ages).df()
+    frame = pd.DataFrame({"band": range(len(ONE_TIME_AGES))})
+    frame = frame.merge(now, on="band", how="left")
+    if backtest:
+        then = con.execute(f"""
+            with b as (select (T - t_x) * 7 as since, actual_purchases from {backtest}
+                       where x = 0)
+            select case {cases} else 0 end as band,
+                   avg(case when actual_purchases > 0 then 1.0 else 0.0 end) as bought_share
+            from b group by band
+        """, ages).df()
+        frame = frame.merge(then, on="band", how="left")
+    else:
+        frame["bought_share"] = None
+    frame["customers"] = frame.customers.fillna(0).astype(int)
+    frame["low_days"] = [ONE_TIME_AGES[b] for b in frame.band]
+    frame["high_days"] = [ONE_TIME_AGES[b + 1] - 1 if b + 1 < len(ONE_TIME_AGES) else None
+                          for b in frame.band]
+    frame = frame[frame.customers > 0]
+    return frame[["low_days", "high_days", "customers", "p_alive", "bought_share"]
+                 ].reset_index(drop=True)

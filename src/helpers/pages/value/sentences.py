@@ -6,6 +6,7 @@ import pandas as pd
 from IPython.display import Markdown
 
 from helpers.kit.formatting import money, number, percent
+from helpers.kit.narrative import day, html_table
 from helpers.kit.safe_text import md_text
 from helpers.kit.texts import pick, t
 
@@ -265,3 +266,249 @@ def rule_sentence(check: dict, figures: dict, *, lang: str = "vi") -> Markdown:
         f"({sparse_en}). The other way round, "
         f"**{number(kept_gone, lang)} customers** away {days} days or less already have a chance "
         f"below 50% (frequent buyers gone quiet)."))
+
+
+# ---------------------------------------------------------------- the back-test (issue 36)
+
+# Braze's words for its prediction quality (0 no better than random, 100 perfect knowledge)
+QUALITY_WORDS = ((60, "rất tốt", "excellent"), (40, "tốt", "good"), (20, "khá", "fair"),
+                 (0, "kém", "poor"))
+ABOUT_RIGHT = 0.02  # a gap within 2% of the actual figure is "about right"
+
+
+def quality_word(quality: float, lang: str = "vi") -> str:
+    """Braze's band for a quality score: 60–100 excellent, 40–60 good, 20–40 fair, 0–20 poor."""
+    for low, vi, en in QUALITY_WORDS:
+        if quality >= low:
+            return pick(lang, vi, en)
+    return pick(lang, "kém", "poor")
+
+
+def quality_scale(lang: str = "vi") -> str:
+    """The 0–100 scale in one sentence (Braze's prediction quality)."""
+    return pick(
+        lang, "Thang 0–100 như «chất lượng dự báo» của Braze: 0 là không hơn chọn khách ngẫu "
+              "nhiên, 100 là biết trước chính xác ai sẽ mua bao nhiêu (0–20 kém, 20–40 khá, "
+              "40–60 tốt, 60–100 rất tốt).",
+        "The 0–100 scale is Braze's «prediction quality»: 0 is no better than picking customers "
+        "at random, 100 is knowing in advance exactly who will buy how much (0–20 poor, 20–40 "
+        "fair, 40–60 good, 60–100 excellent).")
+
+
+def direction(predicted: float, actual: float, *, what_vi: str = "", what_en: str = "",
+              lang: str = "vi") -> str:
+    """Whether the model under- or over-predicted, by about how much of the actual figure:
+    CDNOW's holdout, 1,654 expected against 1,882 actual, is "under-predicts … by about 12%"."""
+    if not actual:
+        return pick(lang, f"không có {what_vi} thực tế để so", f"there were no actual {what_en}")
+    gap = (predicted - actual) / actual
+    if abs(gap) < ABOUT_RIGHT:
+        return pick(lang, f"dự báo {what_vi} gần đúng (chênh {percent(abs(gap), lang)})",
+                    f"the model's {what_en} were about right ({percent(abs(gap), lang)} off)")
+    size = percent(abs(gap), lang)
+    if gap < 0:
+        return pick(lang, f"mô hình dự báo {what_vi} thấp hơn thực tế khoảng {size}",
+                    f"the model under-predicts {what_en} by about {size}")
+    return pick(lang, f"mô hình dự báo {what_vi} cao hơn thực tế khoảng {size}",
+                f"the model over-predicts {what_en} by about {size}")
+
+
+def backtest_sentences(bt, *, lang: str = "vi") -> Markdown:
+    """Page 06's back-test: predicted against actual purchases and revenue, the quality on
+    Braze's scale, the top decile, and those given under 50% who bought (backtest.Backtest)."""
+    start, end = day(bt.fitted_as_of, lang), day(bt.through, lang)
+    if not bt.ok:
+        status = bt.fit.status if bt.fit is not None else "not_fitted"
+        said = pick(lang, f"Chưa kiểm tra được dự báo của tháng trước: mô hình ước tính trên dữ "
+                          f"liệu đến {start} không dùng được ({status}).",
+                    f"Last month's predictions cannot be checked: the model fitted on the data to "
+                    f"{start} cannot be used ({status}).")
+        return Markdown(said + _history_note(bt, lang))
+    row = bt.row
+    items = [pick(
+        lang, f"Mô hình ước tính trên dữ liệu đến {start} dự báo {number(row['customers'], lang)} "
+              f"khách đã biết khi đó sẽ mua **{number(row['predicted_purchases'], lang)} lần** "
+              f"từ sau {start} đến {end}; thực tế họ đã mua **"
+              f"{number(row['actual_purchases'], lang)} lần**: "
+              f"{direction(row['predicted_purchases'], row['actual_purchases'], what_vi='số lần mua', lang=lang)}.",
+        f"The model fitted on the data to {start} expected the {number(row['customers'], lang)} "
+        f"customers it knew to make **{number(row['predicted_purchases'], lang)} purchases** "
+        f"after {start} up to {end}; they made **{number(row['actual_purchases'], lang)}**: "
+        f"{direction(row['predicted_purchases'], row['actual_purchases'], what_en='purchases', lang=lang)}.")]
+    if row["predicted_revenue"] is not None:
+        items.append(pick(
+            lang, f"Doanh thu dự báo {money(row['predicted_revenue'], lang)}, thực tế "
+                  f"{money(row['actual_revenue'], lang)}.",
+            f"Revenue expected {money(row['predicted_revenue'], lang)}, actual "
+            f"{money(row['actual_revenue'], lang)}."))
+    if row["quality"] is not None:
+        quality = row["quality"]
+        items.append(pick(
+            lang, f"**Chất lượng dự báo {number(quality, lang)}/100 ({quality_word(quality, lang)})**"
+                  f": xếp khách theo số lần mua dự báo, 10% khách đứng đầu chiếm "
+                  f"{percent(row['top_decile_capture'], lang)} số khách đã mua. "
+                  f"{quality_scale(lang)}",
+            f"**Prediction quality {number(quality, lang)}/100 ({quality_word(quality, lang)})**: "
+            f"with customers ranked by predicted purchases, the top 10% hold "
+            f"{percent(row['top_decile_capture'], lang)} of those who bought. "
+            f"{quality_scale(lang)}"))
+    else:
+        items.append(pick(lang, "Không ai mua trong kỳ kiểm tra nên chưa chấm được chất lượng.",
+                          "Nobody bought in the period, so the quality cannot be scored."))
+    if row["alive_below_half_bought"] is not None:
+        items.append(pick(
+            lang, f"Trong số khách mô hình cho khả năng còn mua dưới 50%, "
+                  f"{percent(row['alive_below_half_bought'], lang)} vẫn đã mua.",
+            f"Of the customers it gave a chance below 50% of still buying, "
+            f"{percent(row['alive_below_half_bought'], lang)} did buy."))
+    return Markdown("\n".join(f"- {i}" for i in items) + _history_note(bt, lang))
+
+
+def _history_note(bt, lang: str) -> str:
+    if not bt.history_note:
+        return ""
+    return "\n\n" + pick(
+        lang, f"Không đọc được các lần kiểm tra trước ({md_text(bt.history_note)}): lịch sử bắt "
+              f"đầu lại từ tháng này.",
+        f"Past back-tests could not be read ({md_text(bt.history_note)}): the history starts "
+        f"again from this month.")
+
+
+def history_sentence(history: pd.DataFrame, *, lang: str = "vi") -> Markdown:
+    """Under the 12-month line: how many back-tests it holds, or that it starts next month."""
+    if len(history) < 2:
+        return Markdown(pick(
+            lang, "Đường 12 tháng xuất hiện khi đã có từ hai lần kiểm tra (mỗi tháng chạy thêm "
+                  "một lần, lưu ở value/backtest.csv).",
+            "The 12-month line appears once there are two back-tests or more (one more each "
+            "monthly run, kept in value/backtest.csv)."))
+    return Markdown(pick(
+        lang, f"{number(len(history), lang)} lần kiểm tra gần nhất, mỗi lần một tháng "
+              f"(value/backtest.csv).",
+        f"The last {number(len(history), lang)} back-tests, one a month (value/backtest.csv)."))
+
+
+def segment_table(frame: pd.DataFrame, *, labels: dict[str, str], order: list[str],
+                  lang: str = "vi"):
+    """Predicted against actual purchases and revenue per segment (at the fit's date)."""
+    if frame is None or not len(frame):
+        return Markdown("")
+    frame = frame.copy()
+    frame["rank"] = frame.segment.map(lambda s: order.index(s) if s in order else len(order))
+    frame = frame.sort_values("rank")
+    table = pd.DataFrame({
+        pick(lang, "Nhóm (khi dự báo)", "Segment (when predicted)"):
+            [labels.get(s, s) if isinstance(s, str) else "–" for s in frame.segment],
+        pick(lang, "Khách", "Customers"): [number(v, lang) for v in frame.customers],
+        pick(lang, "Lần mua dự báo", "Purchases predicted"):
+            [number(v, lang, 1) for v in frame.predicted_purchases],
+        pick(lang, "Lần mua thực tế", "Purchases made"):
+            [number(v, lang) for v in frame.actual_purchases],
+        pick(lang, "Doanh thu dự báo", "Revenue predicted"):
+            [money(v, lang) for v in frame.predicted_revenue],
+        pick(lang, "Doanh thu thực tế", "Revenue made"):
+            [money(v, lang) for v in frame.actual_revenue]})
+    return html_table(table)
+
+
+def band_table(frame: pd.DataFrame, *, lang: str = "vi"):
+    """The calibration table: customers by band of predicted purchases, predicted and actual
+    purchases per customer, the share who bought."""
+    if frame is None or not len(frame):
+        return Markdown("")
+    bands = [f"{number(low, lang, 2)}–{number(high, lang, 2)}" if high is not None
+             and not pd.isna(high) else f"≥ {number(low, lang, 2)}"
+             for low, high in zip(frame.low, frame.high)]
+    table = pd.DataFrame({
+        pick(lang, "Số lần mua dự báo", "Purchases predicted"): bands,
+        pick(lang, "Khách", "Customers"): [number(v, lang) for v in frame.customers],
+        pick(lang, "Dự báo / khách", "Predicted per customer"):
+            [number(v, lang, 2) for v in frame.predicted_per_customer],
+        pick(lang, "Thực tế / khách", "Actual per customer"):
+            [number(v, lang, 2) for v in frame.actual_per_customer],
+        pick(lang, "Đã mua", "Bought"): [percent(v, lang) for v in frame.bought_share]})
+    return html_table(table)
+
+
+def slipping_sentence(figures: dict | None, *, lang: str = "vi") -> Markdown:
+    """Who is slipping (slipping.write_slipping's figures), and where the list is."""
+    if not figures:
+        return Markdown("")
+    count = figures["customers"] or 0
+    drop = number(100 * figures["drop"], lang)
+    if not count:
+        return Markdown(pick(
+            lang, f"Không khách nào trượt dần trong tháng: không ai giảm hơn {drop} điểm khả năng "
+                  f"còn mua, rơi xuống dưới 50%, hay quá hạn mua lại gấp ba nhịp của chính mình.",
+            f"Nobody slipped this month: no customer's chance of still buying fell by more than "
+            f"{drop} points or below 50%, and nobody passed three times their own rhythm."))
+    return Markdown(pick(
+        lang, f"**{number(count, lang)} khách đang trượt dần** (value/slipping.xlsx): "
+              f"{number(figures['dropped'], lang)} giảm hơn {drop} điểm khả năng còn mua so với "
+              f"tháng trước, {number(figures['crossed'], lang)} rơi xuống dưới 50%, "
+              f"{number(figures['overdue'], lang)} đã quá ngày mua lại dự kiến hai nhịp mua của "
+              f"chính họ. Doanh thu dự kiến mất đi so với dự báo tháng trước: "
+              f"**{money(figures['at_stake'], lang)}**.",
+        f"**{number(count, lang)} customers are slipping** (value/slipping.xlsx): "
+        f"{number(figures['dropped'], lang)} lost more than {drop} points of their chance of still "
+        f"buying since last month, {number(figures['crossed'], lang)} fell below 50%, "
+        f"{number(figures['overdue'], lang)} are two of their own rhythms past their expected "
+        f"next purchase. Expected revenue lost against last month's prediction: "
+        f"**{money(figures['at_stake'], lang)}**."))
+
+
+def one_time_sentence(model: str, *, lang: str = "vi") -> Markdown:
+    """Why one-time buyers are shown by how long ago they bought (lifetimes #409)."""
+    if model == "bg_nbd":
+        return Markdown(pick(
+            lang, "BG/NBD, mô hình đang dùng, cho **mọi khách mới mua một lần khả năng còn mua = "
+                  "100%**, dù họ mua đã bao lâu: theo nó khách chỉ rời đi sau một lần mua lại. "
+                  "Đó là giả định của mô hình, không phải lỗi, nên bảng dưới xếp họ theo thời "
+                  "gian từ lần mua đó.",
+            "The BG/NBD, the model in use, gives **every one-time buyer a chance of 100% of "
+            "still buying**, however long ago they bought: in it a customer leaves only after a "
+            "repeat purchase. That is the model's assumption, not a bug, so the table below "
+            "shows them by how long ago they bought."))
+    return Markdown(pick(
+        lang, "BG/NBD cho mọi khách mới mua một lần khả năng còn mua = 100% dù đã bao lâu; "
+              "MBG/NBD, mô hình đang dùng, cho phép khách rời đi ngay sau lần mua đầu nên khả năng "
+              "của họ giảm dần theo thời gian. Bảng dưới xếp họ theo thời gian từ lần mua đó.",
+        "The BG/NBD gives every one-time buyer a chance of 100% of still buying however long ago; "
+        "the MBG/NBD, the model in use, lets a customer leave right after the first purchase, so "
+        "their chance falls with time. The table below shows them by how long ago they bought."))
+
+
+def one_time_table(frame: pd.DataFrame, *, lang: str = "vi"):
+    """One-time buyers by days since their purchase (check.one_time_buyers)."""
+    if frame is None or not len(frame):
+        return Markdown("")
+    ages = [f"{number(low, lang)}–{number(high, lang)}" if high is not None
+            and not pd.isna(high) else f"> {number(low - 1, lang)}"
+            for low, high in zip(frame.low_days, frame.high_days)]
+    columns = {
+        pick(lang, "Mua cách đây (ngày)", "Bought (days ago)"): ages,
+        pick(lang, "Khách mới mua một lần", "One-time buyers"):
+            [number(v, lang) for v in frame.customers],
+        pick(lang, "Khả năng còn mua (mô hình)", "Chance still buying (model)"):
+            [percent(v, lang) for v in frame.p_alive]}
+    if "bought_share" in frame and frame.bought_share.notna().any():
+        columns[pick(lang, "Tháng trước ở mức này: đã mua lại", "Last month at this age: bought")] = \
+            [percent(v, lang, 1) for v in frame.bought_share]
+    return html_table(pd.DataFrame(columns))
+
+
+def heading(key: str, *, lang: str = "vi") -> Markdown:
+    """The headings of page 06's sections from issue 36 (back-test, slipping, one-time buyers)."""
+    texts = {
+        "backtest": (
+            "## Dự báo tháng trước có đúng không?\nMô hình ước tính trên dữ liệu đến cuối tháng "
+            "trước dự báo mỗi khách sẽ mua bao nhiêu lần và mang lại bao nhiêu trong tháng vừa "
+            "qua; ở đây đặt dự báo đó cạnh những gì khách đã thực sự làm.",
+            "## Did last month's predictions come true?\nThe model fitted on the data to last "
+            "month end predicted how often each customer would buy and what they would bring "
+            "in the month since; here that prediction is set against what customers did."),
+        "slipping": ("## Ai đang trượt dần?", "## Who is slipping?"),
+        "one_time": ("## Khách mới mua một lần", "## One-time buyers"),
+    }
+    vi, en = texts[key]
+    return Markdown(pick(lang, vi, en))
