@@ -78,7 +78,7 @@ def slipping_table(con: duckdb.DuckDBPyConnection, before: str | None, *, fitted
         ),
         flagged as (
             select *,
-                p_alive_before - p_alive_now > $drop as dropped,
+                p_alive_before - p_alive_now > $drop + 1e-9 as dropped,  -- not a float's last bit
                 p_alive_before >= $half and p_alive_now < $half as crossed,
                 rhythm_days > 0
                     and last_purchase_date + cast(ceil(($rhythms + 1) * rhythm_days) as integer)
