@@ -62,10 +62,13 @@ checksums = rfm.input_checksums(inputs)
 narrative.section("02.1", lang=run.lang)
 
 # %%
-source_from = snapshots.segments_source(con, "seg_from", run=run, scheme=scheme_def,
-                                        as_of=date_from, input_checksums=checksums)
-source_to = snapshots.segments_source(con, "seg_to", run=run, scheme=scheme_def, as_of=run.as_of,
-                                      input_checksums=checksums)
+# every date's segments: from its snapshot, or the new dates computed together in one pass
+ready = {}
+trend = migration.segment_trend(con, run=run, scheme=scheme_def,
+                                dates=snapshots.month_ends(run.as_of, trend_months),
+                                also=[date_from, run.as_of], ready=ready, input_checksums=checksums)
+source_from = snapshots.point(con, "seg_from", ready[date_from])
+source_to = snapshots.point(con, "seg_to", ready[run.as_of])
 segment_movers = migration.build_segment_movers(con, scheme=scheme_def, lang=run.lang)
 segment_migration = migration.build_segment_migration(con)
 headline = migration.headline(con)
@@ -87,9 +90,6 @@ charts.migration_sankey(segment_migration.df(), order=scheme_def.order,
 narrative.section("02.2", lang=run.lang)
 
 # %%
-trend = migration.segment_trend(con, run=run, scheme=scheme_def,
-                                dates=snapshots.month_ends(run.as_of, trend_months),
-                                input_checksums=checksums)
 outputs = files.write_migration_outputs(
     con, output_dir=run.output_dir, trend=trend, headline=headline, as_of=run.as_of,
     movers=migration.build_movers_lists(con, movers, scheme_def.keys), lang=run.lang,

@@ -52,9 +52,11 @@ def load_inputs(con: duckdb.DuckDBPyConnection, run: RunParams, *,
 SEGMENT_MODELS = ("macros", "stg_order_lines_parsed", "stg_order_structure",
                   "stg_order_repeats", "stg_order_lines", "stg_return_lines", "stg_customers",
                   "int_order_totals", "int_orders", "int_customer_metrics", "rfm_scores",
-                  "rfm_segments", "rfm_customers")
+                  "rfm_segments", "rfm_customers", "int_orders_at_dates",
+                  "int_customer_metrics_at_dates", "rfm_scores_at_dates", "rfm_segments_at_dates")
 # Bumped by hand when the meaning of a segment changes outside those files (Python rules).
-MODEL_VERSION = 2
+# 3: snapshots keyed by the content of the lines up to their date (kit.snapshots).
+MODEL_VERSION = 3
 
 
 def snapshot_settings(run: RunParams, scheme: Scheme) -> dict:
@@ -132,6 +134,21 @@ def build_rfm_segments(con, *, run: RunParams, scheme: Scheme,
     return con.table(table)
 
 
+def build_rfm_segments_at_dates(con, *, run: RunParams, scheme: Scheme,
+                                dates) -> duckdb.DuckDBPyRelation:
+    """rfm_segments at every date of `dates` in one pass over the lines
+    (rfm_segments_at_dates.sql): one row per (as_of, customer), each date's rows those
+    build_rfm_segments gives for it alone. The trend's month ends, computed together."""
+    dates = sorted(set(dates))
+    if not dates:
+        raise ValueError("build_rfm_segments_at_dates: no dates given")
+    register_scheme(con, scheme, run.lang, run.factors)
+    params = {**score_params(run, dates[-1]), "as_of_dates": dates}
+    table = db.table_name(con, "rfm_segments_at_dates", **params)
+    check_one_segment_each(con, table)
+    return con.table(table)
+
+
 def build_segment_summary(con, run: RunParams, as_of: date | None = None
                           ) -> duckdb.DuckDBPyRelation:
     """One row per segment of the scheme, best first (segment_summary.sql)."""
@@ -141,9 +158,13 @@ def build_segment_summary(con, run: RunParams, as_of: date | None = None
 def check_one_segment_each(con, table: str) -> None:
     """Every customer exactly once, every buyer with a segment, in `table` (an rfm_segments
     table, as db.table_name gives it): a broken rule fails the run."""
+    # an rfm_segments_at_dates table: each customer once per date is its grain, checked when it
+    # is built ("-- unique: as_of, customer_id")
+    dated = "as_of" in [c[0] for c in con.execute(f"describe {table}").fetchall()]
+    once = "0" if dated else f"(select count(*) - count(distinct customer_id) from {table})"
     dup, missing = db.one(con, f"""
         select
-            (select count(*) - count(distinct customer_id) from {table}),
+            {once},
             (select count(*) from {table} where segment is null)
     """)
     if dup or missing:

@@ -1,12 +1,20 @@
 """Segment snapshots: every customer's segment as of a date, kept so later runs can compare.
 
 data/processed/snapshots/customer_segments/scheme=<s>/as_of=<date>/key=<k>/segments.parquet
-The key is a hash of the settings and of the input files' checksums, so a snapshot made from other
-data or other settings is never mistaken for this one; meta.json says what produced it.
+The key is a hash of the settings and of what the segments at that date depend on, so a snapshot
+made from other data or other settings is never mistaken for this one; meta.json says what
+produced it.
+
+What a date's segments depend on is the content of the staged lines dated up to it (and of the
+customers signed up by then), not the whole export: nothing after the date counts at the date
+(the as-of rule), so a new month's file that adds only later lines leaves every earlier snapshot
+valid, and a late cancellation of an old order invalidates exactly the dates on or after its
+line (`content_checksums`, an order-independent sum of row hashes per day, in SQL).
 
 Segments at a date (segments_source) come from the stored snapshot when one exists for exactly
-these settings and input files, and are computed from the data otherwise (and then stored). The
-as-of rule makes both give the same answer. Pages 02, 05 and the explorer read them.
+these settings and content, and are computed from the data otherwise (and then stored); the dates
+of a trend that have none are computed in one pass (`prepare`, rfm_segments_at_dates). The as-of
+rule makes all three give the same answer. Pages 02, 05 and the explorer read them.
 """
 
 from __future__ import annotations
@@ -38,9 +46,57 @@ SNAPSHOT_COLUMNS = ["customer_id", "segment", "r_score", "f_score", "m_score", "
 
 
 
-def segments_query(table: str) -> str:
-    """A snapshot's rows from `table`, an rfm_segments table (as db.table_name gives it)."""
-    return f"select {', '.join(SNAPSHOT_COLUMNS)} from {table} order by customer_id"
+def segments_query(table: str, dated: bool = False) -> str:
+    """A snapshot's rows from `table`, an rfm_segments table (as db.table_name gives it), or
+    when `dated` the rows at $as_of of an rfm_segments_at_dates table."""
+    where = " where as_of = $as_of" if dated else ""
+    return f"select {', '.join(SNAPSHOT_COLUMNS)} from {table}{where} order by customer_id"
+
+
+# The rows of a staged line that a segment can depend on: the customer, the order it belongs
+# to, its date, its amount, and whether its status is excluded (a status changed to another kept
+# status changes no segment). source_file and source_line are left out: they only tell lines
+# without an order_id apart, which are orders of their own whatever their numbers.
+_DAILY_LINES = """
+    select
+        order_date,
+        count(*) as n,
+        sum(hash(customer_id, order_id, is_return, order_date, amount,
+                 list_contains(cast($excluded as varchar[]),
+                               coalesce(lower(trim(status)), '')))) as h
+    from order_lines
+    where order_date <= $last
+    group by order_date
+"""
+_DAILY_CUSTOMERS = """
+    select signup_date, count(*) as n, sum(hash(customer_id)) as h
+    from customers
+    where coalesce(signup_date, $last) <= $last
+    group by signup_date
+"""
+
+
+def content_checksums(con, dates, excluded_statuses) -> dict[date, dict[str, str]]:
+    """What the segments at each date depend on, per date: the number and an order-independent
+    sum of hashes of the staged lines dated on or before it, and of the customers signed up by
+    then (no signup date: at every date). One scan of the staged tables for every date, done by
+    DuckDB over the staged Parquet on either engine (order_lines and customers are DuckDB views
+    whichever engine runs the models); the hash is DuckDB's, so its version is part of the key."""
+    dates = sorted(set(dates))
+    if not dates:
+        return {}
+    params = {"excluded": [str(s) for s in excluded_statuses], "last": dates[-1]}
+    lines = con.execute(_DAILY_LINES, params).fetchall()
+    people = con.execute(_DAILY_CUSTOMERS, {"last": dates[-1]}).fetchall()
+    out = {}
+    for day in dates:
+        n = sum(r[1] for r in lines if r[0] <= day)
+        h = sum(int(r[2]) for r in lines if r[0] <= day) % 2 ** 64
+        cn = sum(r[1] for r in people if r[0] is None or r[0] <= day)
+        ch = sum(int(r[2]) for r in people if r[0] is None or r[0] <= day) % 2 ** 64
+        out[day] = {"lines": f"{n}:{h:016x}", "customers": f"{cn}:{ch:016x}",
+                    "hash": f"duckdb {duckdb.__version__}"}
+    return out
 
 
 def snapshot_key(settings: dict, input_checksums: dict[str, str]) -> str:
@@ -60,10 +116,12 @@ def snapshot_dir(*, scheme: str, as_of: date, key: str, root: Path = SNAPSHOTS_D
 
 def write_snapshot(con: duckdb.DuckDBPyConnection, *, scheme: str, as_of: date, settings: dict,
                    input_checksums: dict[str, str], root: Path = SNAPSHOTS_DIR,
-                   segments: str | None = None) -> Path:
+                   segments: str | None = None, dated: bool = False) -> Path:
     """Write the rfm_segments table `segments` (rfm.build_rfm_segments(…).alias, or
     db.table_name) as a snapshot; the same inputs and settings give the same bytes. Without
-    `segments`, the rfm_segments table built last (db.latest): callers should pass it."""
+    `segments`, the rfm_segments table built last (db.latest): callers should pass it. When
+    `dated`, `segments` is an rfm_segments_at_dates table and its rows at `as_of` are written
+    (the same bytes as the single date's table gives)."""
     segments = segments or db.latest(con, "rfm_segments")
 
     key = snapshot_key(settings, input_checksums)
@@ -72,7 +130,9 @@ def write_snapshot(con: duckdb.DuckDBPyConnection, *, scheme: str, as_of: date, 
     # one writer at a time per snapshot (an analyst's notebook and the monthly run may meet)
     with pid_lock(folder / ".lock"):
         # streamed in batches from DuckDB: every customer never sits in Python at once
-        path = write_query_parquet(con, segments_query(segments), folder / "segments.parquet")
+        path = write_query_parquet(con, segments_query(segments, dated),
+                                   folder / "segments.parquet",
+                                   {"as_of": as_of} if dated else None)
         meta = {"scheme": scheme, "as_of": as_of.isoformat(), "key": key, "settings": settings,
                 "input_checksums": input_checksums,
                 "rows": pq.ParquetFile(path).metadata.num_rows,
@@ -137,27 +197,73 @@ def segments_source(con, name: str, *, run: RunParams, scheme: Scheme, as_of: da
     held before (it is this function's to point); models read it as a declared input
     (segment_movers' `-- inputs:`), whose identity is part of their key.
 
+    The snapshot is looked up by what the segments at `as_of` depend on (content_checksums of
+    the staged tables); `input_checksums` (the exports' checksums) is kept for the callers and
+    no longer part of the key: a new export that changes nothing up to `as_of` finds it.
+
     A stored snapshot is read where it lies (a view over its Parquet file, on Spark too), never
     copied into Python: at 100M lines a date holds 18.7M customers. A computed date is kept as a
     snapshot and read from it, unless `keep` is False (notebook 05 only reads them, so that page
     02, which says where each date's segments came from, reads the same whatever runs beside);
     then the source is the built table itself."""
     settings = rfm.snapshot_settings(run, scheme)
+    content = content_checksums(con, [as_of], run.excluded_statuses)[as_of]
     if use_snapshots:
         stored = snapshot_file(scheme=run.scheme, as_of=as_of, settings=settings,
-                                         input_checksums=input_checksums, root=snapshot_root)
+                               input_checksums=content, root=snapshot_root)
         if stored is not None:
             db.register_parquet(con, name, stored, replace=True)
             return "snapshot"
     built = rfm.build_rfm_segments(con, run=run, scheme=scheme, as_of=as_of)
     if keep:
         path = write_snapshot(con, scheme=run.scheme, as_of=as_of, settings=settings,
-                              input_checksums=input_checksums, root=snapshot_root,
+                              input_checksums=content, root=snapshot_root,
                               segments=built.alias)
         db.register_parquet(con, name, path, replace=True)
     else:
         db.alias(con, name, built.alias, replace=True)
     return "computed"
+
+
+def prepare(con, *, run: RunParams, scheme: Scheme, dates, snapshot_root: Path = SNAPSHOTS_DIR,
+            use_snapshots: bool = True) -> dict[date, tuple[str, Path]]:
+    """Every date's segments stored as a snapshot: {date: ('snapshot' or 'computed', its
+    file)}, oldest first. The dates with a valid snapshot are read from it; the others are
+    computed together, in one pass over the lines (rfm_segments_at_dates) when there are two or
+    more, and each stored. Without `use_snapshots` every date is computed (and stored again)."""
+    dates = sorted(set(dates))
+    settings = rfm.snapshot_settings(run, scheme)
+    contents = content_checksums(con, dates, run.excluded_statuses)
+    out: dict[date, tuple[str, Path]] = {}
+    for day in dates:
+        stored = snapshot_file(scheme=run.scheme, as_of=day, settings=settings,
+                               input_checksums=contents[day], root=snapshot_root
+                               ) if use_snapshots else None
+        if stored is not None:
+            out[day] = ("snapshot", stored)
+    missing = [d for d in dates if d not in out]
+    if len(missing) == 1:
+        built = rfm.build_rfm_segments(con, run=run, scheme=scheme, as_of=missing[0]).alias
+        tables = {missing[0]: (built, False)}
+    else:
+        # one pass over the lines for every missing date: each date's rows as it alone gives them
+        together = rfm.build_rfm_segments_at_dates(con, run=run, scheme=scheme,
+                                                   dates=missing).alias if missing else ""
+        tables = {d: (together, True) for d in missing}
+    for day, (table, dated) in tables.items():
+        path = write_snapshot(con, scheme=run.scheme, as_of=day, settings=settings,
+                              input_checksums=contents[day], root=snapshot_root,
+                              segments=table, dated=dated)
+        out[day] = ("computed", path)
+    return {d: out[d] for d in dates}
+
+
+def point(con, name: str, prepared: tuple[str, Path]) -> str:
+    """Source `name` holds the segments `prepare` gave for a date (its snapshot file); returns
+    where they came from, 'snapshot' or 'computed'."""
+    kind, path = prepared
+    db.register_parquet(con, name, path, replace=True)
+    return kind
 
 
 def month_ends(as_of_to: date, months: int = 12) -> list[date]:

@@ -15,8 +15,7 @@ from helpers.core.params import RunParams, month_end_before
 from helpers.core.paths import SNAPSHOTS_DIR
 from helpers.core.schemes import Scheme, check_movers_lists
 from helpers.engine import db
-from helpers.kit import rfm
-from helpers.kit.snapshots import segments_source
+from helpers.kit import rfm, snapshots
 
 
 def check_dates(as_of_from: date, as_of_to: date) -> None:
@@ -114,13 +113,23 @@ def movers_lists_for(scheme: Scheme, given: dict | None) -> dict:
 
 def segment_trend(con, *, run: RunParams, scheme: Scheme, dates: list[date],
                   input_checksums: dict[str, str], snapshot_root: Path = SNAPSHOTS_DIR,
-                  use_snapshots: bool = True) -> pd.DataFrame:
-    """month_end, segment, customers, share: one row per segment of the scheme at each date."""
+                  use_snapshots: bool = True, also=(), ready: dict | None = None
+                  ) -> pd.DataFrame:
+    """month_end, segment, customers, share: one row per segment of the scheme at each date.
+
+    Each date's segments come from its snapshot when one is valid for what it depends on
+    (kit.snapshots: the lines up to that date), and the dates without one are computed together
+    in one pass over the lines, with the dates in `also` (the migration's two dates), and
+    stored. `ready`, when given, is filled with {date: ('snapshot' or 'computed', its file)}
+    for every date, `also` included (snapshots.point reads one). `input_checksums` (the
+    exports') is no longer part of a snapshot's key; it is taken for the callers."""
+    prepared = snapshots.prepare(con, run=run, scheme=scheme, dates=[*dates, *also],
+                                 snapshot_root=snapshot_root, use_snapshots=use_snapshots)
+    if ready is not None:
+        ready.update(prepared)
     frames = []
     for day in dates:
-        segments_source(con, "seg_trend", run=run, scheme=scheme, as_of=day,
-                        input_checksums=input_checksums, snapshot_root=snapshot_root,
-                        use_snapshots=use_snapshots)
+        snapshots.point(con, "seg_trend", prepared[day])
         # counted where the segments are (DuckDB over the snapshot file): a row per segment
         counts = con.sql("select segment, count(*) as customers from seg_trend "
                          "group by segment").df()
