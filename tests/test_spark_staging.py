@@ -64,7 +64,7 @@ def _files(report: ingest.LoadReport) -> dict[str, tuple]:
             for p in sorted(cache.rglob("*.parquet")) if "models" not in p.parts}
 
 
-SKIP = {"seconds", "staged", "quarantine_path", "quarantine_paths", "from_cache"}
+SKIP = {"seconds", "staged", "quarantine_path", "quarantine_paths", "from_cache", "work"}
 
 
 def _said(report: ingest.LoadReport) -> dict:

@@ -37,6 +37,9 @@ class LoadReport:
     facts: dict = field(default_factory=dict)
     # the staged Parquet this load published (never stored in the cache's report.json)
     staged: str | None = None
+    # what this load read (ingest.file_cache): files in the export, files read and parsed now
+    # (the others were read before, in an earlier month)
+    work: dict = field(default_factory=dict)
 
     @property
     def reconciles(self) -> bool:

@@ -150,6 +150,8 @@ def _load_or_stage(con, kind, files, return_files, mapping, overrides, cache, ta
             publish(con, cache, table)
             report = LoadReport(**json.loads((cache / "report.json").read_text(encoding="utf-8")))
             report.from_cache = True
+            report.work = {"files": len(files) + len(return_files), "files_read": 0,
+                           "files_parsed": 0}
             report.seconds = time.perf_counter() - started
             report.staged = str(cache / "staged.parquet")
             republish_quarantine(cache, report, quarantine_dir)
@@ -183,6 +185,7 @@ def _load_or_stage(con, kind, files, return_files, mapping, overrides, cache, ta
     report.sha256 = hashlib.sha256("|".join(s for _, s in shas + return_shas).encode()).hexdigest() \
         if len(shas) + len(return_shas) > 1 else shas[0][1]
     report.path = str(path)
+    report.work = dict(store.counts)
     report.seconds = time.perf_counter() - started
     # what the cache holds, to check it before it is trusted again (rows and bytes)
     recorded = {name: {"sha256": file_sha256(cache / name),
