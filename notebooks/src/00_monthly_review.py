@@ -26,7 +26,12 @@ factors = "rfm"  # factors scored, rfm or two of them (rf, rm, fm)
 loyalty_path = "params/loyalty.yaml"  # tiers, thresholds, period, points and re-ranking date
 holdout_share = 0.1  # share of a campaign list held out (not contacted)
 detectable_uplift = 0.02  # uplift in purchase rate the sample-size helper plans for
+target_uplift = None  # as page 05 (checked here; the next campaign's plan is read from page 05's campaign_plan.csv)
+margin = None  # as page 05 (checked here; ROI as page 05 wrote it)
 lang = "vi"  # labels and number format, vi or en
+engine = "duckdb"  # where the models run: duckdb (this machine) or spark
+spark_master = "local[2]"  # with engine spark: local[2], spark://host:7077, yarn, k8s://...
+spark_conf = {}  # with engine spark: Spark settings, e.g. {"spark.executor.memory": "4g"}
 file_mode = "0600"  # mode of the files written (contact lists, cache): "0600" only you, "0640" your group may read
 run_id = ""  # the monthly run's id, set by the runner (and in its manifest); empty: made by this page from its time
 what_if = ""  # set by the monthly runner: the what-if's name, "" for the managers' month
@@ -34,11 +39,14 @@ month_complete = None  # set by the monthly runner: False when the as-of is not 
 
 # %%
 from helpers.kit import rfm
+from helpers.pages.campaigns.compute import check_params
 from helpers.pages.review import compute as review
 from helpers.pages.review import sentences
 from helpers.run import notebook
 
 run = notebook.start(globals(), "00")  # every parameter above, checked
+check_params(holdout_share=holdout_share, detectable_uplift=detectable_uplift,
+             target_uplift=target_uplift, margin=margin)
 scheme_def = rfm.load_run_scheme(run)
 period = review.review_period(run, month_complete)  # a month not over: the same days compared
 display(*review.opening(run, period=period, run_id=run_id, what_if=what_if))
@@ -48,8 +56,7 @@ con, inputs = notebook.load(run, summary=False)
 sentences.heading("actions", lang=run.lang)
 
 # %%
-display(*review.actions_section(run, detectable_uplift=detectable_uplift,
-                                holdout_share=holdout_share))
+display(*review.actions_section(run, scheme_def))
 
 # %%
 sentences.heading("kpis", lang=run.lang)

@@ -33,9 +33,14 @@ monetary = "total"  # M on the total spend (total) or the average order value (a
 excluded_statuses = ["cancelled", "canceled", "failed", "void"]  # order statuses dropped
 holdout_share = 0.1  # share of a campaign list held out (not contacted)
 detectable_uplift = 0.02  # uplift in purchase rate the sample-size helper plans for
+target_uplift = None  # uplift the next campaign should detect, a fraction like detectable_uplift (0.005 is 0.5 points); None: detectable_uplift
+margin = None  # margin on revenue, a share such as 0.3 (ROI on margin); None: ROI on revenue (campaigns.csv may give a margin per campaign)
 next_campaign_target = ""  # segment key for the next campaign's lists, empty for none
 next_campaign_key = ""  # campaign id for the stable holdout hash, empty means target and date
 lang = "vi"  # labels and number format, vi or en
+engine = "duckdb"  # where the models run: duckdb (this machine) or spark
+spark_master = "local[2]"  # with engine spark: local[2], spark://host:7077, yarn, k8s://...
+spark_conf = {}  # with engine spark: Spark settings, e.g. {"spark.executor.memory": "4g"}
 what_if = ""  # set by the monthly runner: the what-if's name, "" for the managers' month
 file_mode = "0600"  # mode of the files written (contact lists, cache): "0600" only you, "0640" your group may read
 threads = None  # DuckDB threads, None for all cores
@@ -46,11 +51,13 @@ temp_limit = None  # DuckDB spill at most, such as 20GB; None: 90% of the free d
 # %%
 from helpers.kit import narrative, rfm
 from helpers.kit.texts import t
-from helpers.pages.campaigns import charts, files, sentences
+from helpers.pages.campaigns import charts, checks, files, sentences
 from helpers.pages.campaigns import compute as campaigns
 from helpers.run import notebook
 
 run = notebook.start(globals(), "05")  # every parameter above, checked
+campaigns.check_params(holdout_share=holdout_share, detectable_uplift=detectable_uplift,
+                       target_uplift=target_uplift, margin=margin)
 scheme_def = rfm.load_run_scheme(run)
 con, inputs = notebook.load(run)
 campaign_rows = campaigns.load_campaigns(con, campaigns_path=campaigns_path,
@@ -63,8 +70,9 @@ narrative.section("05.1", lang=run.lang)
 # %%
 campaign_segments = campaigns.build_campaign_segments(con, run=run, scheme=scheme_def,
                                                       input_checksums=rfm.input_checksums(inputs))
-campaign_results = campaigns.build_campaign_results(con, as_of=run.as_of,
-                                                    excluded_statuses=run.excluded_statuses).df()
+campaign_results = campaigns.measured_campaigns(con, as_of=run.as_of,
+                                                excluded_statuses=run.excluded_statuses,
+                                                holdout_share=holdout_share, margin=margin)
 sentences.campaign_sentences(campaign_results, lang=run.lang)
 
 # %%
@@ -76,12 +84,21 @@ sentences.campaign_table(campaigns.totals(campaign_results), labels=scheme_def.l
                          lang=run.lang)
 
 # %%
+display(checks.checks_sentence(lang=run.lang),
+        checks.checks_table(campaigns.totals(campaign_results), holdout_share=holdout_share,
+                            lang=run.lang))
+
+# %%
+checks.cuped_sentences(campaigns.totals(campaign_results), lang=run.lang)
+
+# %%
 narrative.section("05.2", lang=run.lang)
 
 # %%
-charts.uplift_intervals(campaigns.segment_detail(campaign_results, min_group=30),
-                        labels=scheme_def.labels(run.lang), lang=run.lang,
-                        title=t("uplift_segment_title", run.lang))
+display(checks.small_segments_sentence(campaign_results, min_group=30, lang=run.lang),
+        charts.uplift_intervals(campaigns.segment_detail(campaign_results, min_group=30),
+                                labels=scheme_def.labels(run.lang), lang=run.lang,
+                                title=t("uplift_segment_title", run.lang)))
 
 # %%
 narrative.section("05.3", lang=run.lang)
@@ -93,15 +110,22 @@ charts.delivery_funnel(campaign_results, lang=run.lang, title=t("funnel_title", 
 charts.revenue_per_group(campaign_results, lang=run.lang, title=t("revenue_group_title", run.lang))
 
 # %%
+campaign_outcomes = campaigns.outcome_results(con, as_of=run.as_of)
+checks.outcomes_table(campaign_outcomes, lang=run.lang)
+
+# %%
 narrative.section("05.4", lang=run.lang)
 
 # %%
-files.write_campaign_results(con, output_dir=run.output_dir)
-base_rate = campaigns.base_rate(campaign_results)
-sentences.sample_size_sentence(
-    campaigns.sample_size(base_rate=base_rate, uplift=detectable_uplift,
-                          holdout_share=holdout_share),
-    base_rate=base_rate, uplift=detectable_uplift, holdout_share=holdout_share, lang=run.lang)
+campaign_plan = campaigns.next_campaign_plan(
+    con, run=run, scheme=scheme_def, results=campaign_results,
+    input_checksums=rfm.input_checksums(inputs), holdout_share=holdout_share,
+    target_uplift=target_uplift or detectable_uplift)
+files.write_campaign_results(con, output_dir=run.output_dir, measured=campaign_results,
+                             plan=campaign_plan, outcomes=campaign_outcomes)
+display(checks.plan_intro(campaign_plan, target=next_campaign_target,
+                          labels=scheme_def.labels(run.lang), lang=run.lang),
+        checks.plan_table(campaign_plan, labels=scheme_def.labels(run.lang), lang=run.lang))
 
 # %%
 next_list = campaigns.prepare_next_campaign(con, run=run, scheme=scheme_def,

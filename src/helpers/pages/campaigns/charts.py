@@ -9,7 +9,7 @@ from IPython.display import Markdown
 
 from helpers.kit.charts import legend_on_top, money_ticks, nothing_to_draw
 from helpers.kit.safe_text import chart_labels, chart_text
-from helpers.kit.texts import channel_name, t
+from helpers.kit.texts import channel_name, pick, t
 from helpers.kit.theme import min_width
 
 
@@ -19,9 +19,18 @@ def delivery_funnel(results: pd.DataFrame, *, lang: str = "vi",
     totals = results[results.segment == "all"].copy()
     if totals.empty:  # no campaign started on or before the as-of date
         return nothing_to_draw(lang)
-    totals["opened"] = (totals.open_rate.fillna(0) * totals.delivered).round()
-    totals["interacted"] = (totals.interaction_rate.fillna(0) * totals.delivered).round()
-    by_channel = totals.groupby("channel")[["sent", "delivered", "opened", "interacted"]].sum()
+    # a send file without opens (or interactions) says nothing of them: the stage is left out
+    # of the chart (and named unknown in its title), never drawn as 0
+    stages = ["sent", "delivered"]
+    for stage, column in (("opened", "open_rate"), ("interacted", "interaction_rate")):
+        if totals[column].notna().any():
+            totals[stage] = (totals[column].fillna(0) * totals.delivered).round()
+            stages.append(stage)
+    unknown = [t(f"stage_{s}", lang) for s in ("opened", "interacted") if s not in stages]
+    if unknown:
+        title = (title or "") + pick(lang, f" · {', '.join(unknown)}: không rõ (tệp gửi không ghi)",
+                                     f" · {', '.join(unknown)}: unknown (not in the send file)")
+    by_channel = totals.groupby("channel")[stages].sum()
     frame = by_channel.reset_index().melt(id_vars="channel", var_name="stage", value_name="count")
     frame["stage"] = frame.stage.map(lambda s: t(f"stage_{s}", lang))
     frame["channel"] = frame.channel.map(lambda c: chart_text(channel_name(c)))
@@ -33,29 +42,46 @@ def delivery_funnel(results: pd.DataFrame, *, lang: str = "vi",
 
 
 def uplift_intervals(results: pd.DataFrame, *, labels: dict[str, str] | None = None,
-                     lang: str = "vi", title: str | None = None) -> go.Figure | Markdown:
-    """Uplift in conversion rate with its 95% interval: per campaign (bold) and per segment."""
+                     lang: str = "vi", title: str | None = None,
+                     few_buyers: int = 10) -> go.Figure | Markdown:
+    """Uplift in purchase rate, in percentage points, with its 95% interval: per campaign (bold)
+    and per segment; a segment row resting on fewer than `few_buyers` buyers in a group is drawn
+    small and grey and marked so; a campaign not measurable as uplift is drawn grey, hollow."""
     frame = results.dropna(subset=["uplift"]).copy()
     if frame.empty:
         return nothing_to_draw(lang)
     labels = chart_labels(labels)  # campaign ids and a scheme's labels: shown as text
+    few = ((frame.segment != "all") & ((frame.holdout_converters < few_buyers)
+                                       | (frame.treated_converters < few_buyers)))
+    measurable = frame.get("measurable", pd.Series(True, index=frame.index)).isin([True, "true"])
+    mark = pick(lang, " (ít người mua)", " (few buyers)")
     frame["row"] = [
         f"<b>{chart_text(r.campaign_id)}</b>" if r.segment == "all"
         else f"{chart_text(r.campaign_id)} · {labels.get(r.segment, chart_text(r.segment))}"
-        for r in frame.itertuples()]
-    frame["color"] = ["#1a7f37" if lo > 0 else ("#cf222e" if hi < 0 else "#8c959f")
-                      for lo, hi in zip(frame.uplift_ci_low, frame.uplift_ci_high)]
+        + (mark if f else "")
+        for r, f in zip(frame.itertuples(), few)]
+    frame["color"] = ["#8c959f" if f or not m else
+                      ("#1a7f37" if lo > 0 else ("#cf222e" if hi < 0 else "#8c959f"))
+                      for lo, hi, f, m in zip(frame.uplift_ci_low, frame.uplift_ci_high, few,
+                                              measurable)]
+    points = frame.uplift * 100
     fig = go.Figure(go.Scatter(
-        x=frame.uplift, y=frame.row, mode="markers",
-        marker=dict(color=frame.color, size=[11 if s == "all" else 7 for s in frame.segment]),
-        error_x=dict(type="data", symmetric=False, array=frame.uplift_ci_high - frame.uplift,
-                     arrayminus=frame.uplift - frame.uplift_ci_low, color="#8c959f"),
-        customdata=frame[["sent", "holdout"]].values,
-        hovertemplate="%{y}<br>uplift %{x:.1%}<br>n = %{customdata[0]:,} / %{customdata[1]:,}"
-                      "<extra></extra>"))
+        x=points, y=frame.row, mode="markers",
+        marker=dict(color=frame.color,
+                    size=[11 if s == "all" else (5 if f else 7)
+                          for s, f in zip(frame.segment, few)],
+                    symbol=["circle" if m else "circle-open" for m in measurable]),
+        error_x=dict(type="data", symmetric=False, array=frame.uplift_ci_high * 100 - points,
+                     arrayminus=points - frame.uplift_ci_low * 100, color="#8c959f"),
+        customdata=frame[["sent", "holdout", "treated_converters", "holdout_converters"]].values,
+        hovertemplate="%{y}<br>%{x:+.2f} " + pick(lang, "điểm %", "pp")
+                      + "<br>n = %{customdata[0]:,} / %{customdata[1]:,}"
+                      + pick(lang, "<br>người mua", "<br>buyers")
+                      + " %{customdata[2]:,} / %{customdata[3]:,}<extra></extra>"))
     fig.add_vline(x=0, line_dash="dash", line_color="#57606a")
     fig.update_yaxes(autorange="reversed", type="category")
-    fig.update_layout(title=title, xaxis_tickformat=".0%", xaxis_title=t("uplift_axis", lang),
+    fig.update_layout(title=title, xaxis_ticksuffix=pick(lang, " điểm", " pp"),
+                      xaxis_title=t("uplift_axis", lang) + pick(lang, ", điểm %", ", points"),
                       height=max(360, 26 * len(frame) + 120), showlegend=False)
     # rows named "campaign · segment" leave a phone no room for the intervals: scroll instead
     return min_width(fig, 560) if (frame.segment != "all").any() else fig

@@ -12,6 +12,7 @@ import duckdb
 import pandas as pd
 
 from helpers import ingest
+from helpers.core.errors import ParamError
 from helpers.core.params import RunParams
 from helpers.core.paths import resolve
 from helpers.core.safety import check_key, inside
@@ -20,7 +21,7 @@ from helpers.engine import db
 from helpers.kit import rfm, snapshots
 from helpers.kit.export import CHANNELS, csv_rows
 from helpers.kit.texts import pick
-from helpers.pages.campaigns import files
+from helpers.pages.campaigns import files, measure, plan
 
 EMPTY_CAMPAIGNS = """
 create or replace temp table campaigns as
@@ -89,6 +90,67 @@ def build_campaign_results(con, *, as_of: date, excluded_statuses=()) -> duckdb.
     """Per campaign and per (campaign, segment): delivery, conversions, uplift, revenue, ROI."""
     return db.build(con, "campaign_results",
                     **rfm.order_params(as_of=as_of, excluded_statuses=excluded_statuses))
+
+
+def check_params(*, holdout_share, detectable_uplift, target_uplift=None, margin=None) -> None:
+    """The campaign page's own parameters, each a share: holdout_share in (0, 1),
+    detectable_uplift and target_uplift in (0, 1) (0.005 = 0.5 points; target_uplift None: the
+    detectable_uplift), margin in (0, 1] or None (ROI then on revenue)."""
+
+    def share(key, value, example, *, upper=False, optional=False):
+        if optional and value is None:
+            return
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
+                0 < value < 1 or (upper and value == 1)):
+            raise ParamError(f"{key} = {value!r}: give a share between 0 and 1 such as {example}"
+                             + (" (or leave it empty)" if optional else ""))
+
+    share("holdout_share", holdout_share, "0.1 (10% of the list held out)")
+    share("detectable_uplift", detectable_uplift, "0.02 (2 points of purchase rate)")
+    share("target_uplift", target_uplift, "0.005 (0.5 points of purchase rate)", optional=True)
+    share("margin", margin, "0.3 (30% of revenue is margin)", upper=True, optional=True)
+
+
+def measured_campaigns(con, *, as_of: date, excluded_statuses=(), holdout_share: float,
+                       margin: float | None = None) -> pd.DataFrame:
+    """campaign_results with every interval and check (pages/campaigns/measure.py): the
+    campaign_results model's per-arm sums measured, overlapping campaigns named
+    (campaign_overlaps.sql), each campaign's planned holdout share and margin joined."""
+    results = build_campaign_results(con, as_of=as_of, excluded_statuses=excluded_statuses).df()
+    overlaps = db.build(con, "campaign_overlaps", as_of=as_of).df()
+    settings = con.execute("select campaign_id, planned_holdout_share, margin "
+                           "from campaigns").df()
+    results = results.merge(settings, on="campaign_id", how="left")
+    return measure.measure(results, holdout_share=holdout_share, margin=margin,
+                           overlaps=overlaps)
+
+
+def outcome_results(con, *, as_of: date) -> pd.DataFrame:
+    """The outcomes besides purchases that campaigns.csv names (campaign_outcomes.sql), measured
+    against the holdout."""
+    return measure.outcome_effects(db.build(con, "campaign_outcomes", as_of=as_of).df())
+
+
+def next_campaign_plan(con, *, run: RunParams, scheme: Scheme, results: pd.DataFrame,
+                       input_checksums: dict[str, str], holdout_share: float,
+                       target_uplift: float) -> pd.DataFrame:
+    """campaign_plan.csv's rows: per segment of the scheme, its customers at the as-of, its base
+    rate (the measured campaigns' holdouts, else its own window before the as-of) and what a
+    campaign on it can detect (pages/campaigns/plan.py)."""
+    customers = rfm.build_rfm_customers(con, run=run, scheme=scheme).alias
+    counted = dict(con.execute(f"select segment, count(*) from {customers} group by segment")
+                   .fetchall())
+    sizes = {key: int(counted.get(key, 0)) for key in scheme.keys}
+    history = plan.holdout_history(results)
+    own = None
+    if any(k not in set(history.segment) for k in sizes):
+        started = results[results.segment == "all"].sort_values("start_date")
+        window = (int(started.attribution_days.iloc[-1]) if len(started)
+                  else plan.PLAN_WINDOW_DAYS)
+        own = plan.own_history(con, run=run, scheme=scheme, input_checksums=input_checksums,
+                               window_days=window)
+    return plan.campaign_plan(sizes, history=history, own=own, holdout_share=holdout_share,
+                              target_uplift=target_uplift)
 
 
 def sample_size(*, base_rate: float, uplift: float, holdout_share: float = 0.1,
@@ -168,11 +230,31 @@ def prepare_next_campaign(con, *, run: RunParams, scheme: Scheme, target: str, k
                   holdout_share=holdout_share)
     folder = next_campaign_path(run.output_dir, key)
     result = files.write_campaign_list(con, folder=folder, as_of=run.as_of, lang=run.lang)
+    # the segment the list was drawn from: page 00 reads its row of campaign_plan.csv
+    (folder / CAMPAIGN_FILE).write_text(json.dumps({"segment": target, "key": key,
+                                                    "as_of": run.as_of.isoformat(),
+                                                    "holdout_share": holdout_share}),
+                                        encoding="utf-8")
     # the sizes the page says are read back from the lists written, as page 00 reads them
     # (next_campaign_size): one source for the campaign's size on both pages
     # pages show where the lists are inside the month folder, never a server path
     return result | next_campaign_size(folder) | {"folder": f"campaign_lists/{key}/", "key": key,
                                                   "target": scheme.label(target, run.lang)}
+
+
+CAMPAIGN_FILE = "campaign.json"  # in campaign_lists/<key>/: which segment, as of when
+
+
+def next_campaign_segment(folder: Path) -> str | None:
+    """The segment key the next campaign's list in `folder` was drawn from (None for lists
+    written before campaign.json was)."""
+    path = Path(folder) / CAMPAIGN_FILE
+    if not path.exists():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8")).get("segment")
+    except (ValueError, AttributeError):
+        return None
 
 
 def next_campaign_size(folder: Path) -> dict:

@@ -6,6 +6,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
+import pandas as pd
+import pyarrow as pa
 
 from helpers.engine import db
 from helpers.kit.contract import CONSENT_EVIDENCE_COLUMNS
@@ -19,6 +21,8 @@ from helpers.kit.export import (
     write_send_manifest,
 )
 from helpers.kit.person_lists import PersonList, check_lang, segment_labels, write_person_list
+from helpers.pages.campaigns.measure import MEASURE_COLUMNS
+from helpers.pages.campaigns.plan import PLAN_COLUMNS
 
 # ---------------------------------------------------------------- notebook 05's outputs
 
@@ -30,6 +34,9 @@ CAMPAIGN_RESULT_COLUMNS = [
     "incremental_converters", "treated_revenue", "holdout_revenue", "incremental_revenue",
     "cost_per_incremental_converter", "roi",
 ]
+# the model's columns that measure.measure computes again: the purchase interval (Newcombe's
+# where counts are small) and the ROI (on margin when one is given)
+OVERRIDDEN = ("uplift_ci_low", "uplift_ci_high", "roi")
 CAMPAIGN_INFO_COLUMNS = ["campaign_id", "name", "channel", "target", "start_date",
                          "attribution_days", "is_window_complete"]
 # the next campaign's send list as agreed with the campaign tools (send_<channel>.csv): kept as it
@@ -42,17 +49,52 @@ SEND_SHEETS = {"sms": ("Gửi SMS", "SMS send list"), "zalo": ("Gửi Zalo", "Za
                "email": ("Gửi email", "E-mail send list")}
 
 
-def write_campaign_results(con: duckdb.DuckDBPyConnection, *, output_dir: Path) -> list[Path]:
-    """campaign_results.csv (segment 'all' holds each campaign's totals) and campaigns_measured.csv
-    (what each measured campaign was, and whether its attribution window is over)."""
-    return [
-        write_csv(arrow(con, f"select {', '.join(CAMPAIGN_RESULT_COLUMNS)} "
-                             f"from campaign_results"),
-                  Path(output_dir) / "campaign_results.csv"),
-        write_csv(arrow(con, f"select distinct {', '.join(CAMPAIGN_INFO_COLUMNS)} "
-                             f"from campaign_results order by start_date, campaign_id"),
-                  Path(output_dir) / "campaigns_measured.csv"),
+def write_campaign_results(con: duckdb.DuckDBPyConnection, *, output_dir: Path,
+                           measured: pd.DataFrame | None = None,
+                           plan: pd.DataFrame | None = None,
+                           outcomes: pd.DataFrame | None = None) -> list[Path]:
+    """campaign_results.csv (segment 'all' holds each campaign's totals): the model's columns as
+    it computes them (exact decimals) with, from `measured` (measure.measure), the purchase
+    interval, the ROI and every column of MEASURE_COLUMNS; campaigns_measured.csv (what each
+    measured campaign was, and whether its attribution window is over); campaign_plan.csv (the
+    next campaign's plan per segment) and campaign_outcomes.csv (the outcomes besides purchases)
+    when given."""
+    output_dir = Path(output_dir)
+    columns = [f"results.{c}" for c in CAMPAIGN_RESULT_COLUMNS]
+    sql = f"select {', '.join(columns)} from campaign_results as results"
+    if measured is not None:
+        keep = ["campaign_id", "segment", *OVERRIDDEN, *MEASURE_COLUMNS, "roi_basis"]
+        con.register("campaign_measures", pa.Table.from_pandas(measured[keep],
+                                                               preserve_index=False))
+        columns = [f"measures.{c}" if c in OVERRIDDEN else f"results.{c}"
+                   for c in CAMPAIGN_RESULT_COLUMNS] + [f"measures.{c}" for c in MEASURE_COLUMNS]
+        sql = (f"select {', '.join(columns)} from campaign_results as results "
+               f"inner join campaign_measures as measures "
+               f"on results.campaign_id = measures.campaign_id "
+               f"and results.segment = measures.segment "
+               f"order by results.start_date, results.campaign_id, results.segment <> 'all', "
+               f"results.segment")
+    info = (f"select distinct {', '.join(CAMPAIGN_INFO_COLUMNS)} "
+            f"from campaign_results order by start_date, campaign_id")
+    if measured is not None:  # and the ROI's basis: 'margin' or 'revenue'
+        info = (f"select distinct {', '.join('results.' + c for c in CAMPAIGN_INFO_COLUMNS)}, "
+                f"measures.roi_basis from campaign_results as results "
+                f"inner join campaign_measures as measures "
+                f"on results.campaign_id = measures.campaign_id and measures.segment = 'all' "
+                f"order by results.start_date, results.campaign_id")
+    written = [
+        write_csv(arrow(con, sql), output_dir / "campaign_results.csv"),
+        write_csv(arrow(con, info), output_dir / "campaigns_measured.csv"),
     ]
+    if measured is not None:
+        con.unregister("campaign_measures")
+    if plan is not None:
+        plan = plan[PLAN_COLUMNS]
+    for frame, name in ((plan, "campaign_plan.csv"), (outcomes, "campaign_outcomes.csv")):
+        if frame is not None:
+            written.append(write_csv(pa.Table.from_pandas(frame, preserve_index=False),
+                                     output_dir / name))
+    return written
 
 
 def write_campaign_list(con: duckdb.DuckDBPyConnection, *, folder: Path,

@@ -2,18 +2,121 @@
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 from IPython.display import HTML, Markdown
 
-from helpers.kit.formatting import money, number, percent, signed_percent_points, signed_points
+from helpers.kit.formatting import money, number, percent, signed_points
 from helpers.kit.narrative import html_table
 from helpers.kit.safe_text import md_text, shown_text
 from helpers.kit.texts import channel_name, pick, t
 from helpers.pages.campaigns.compute import plain_verdict
 
 
+def _value(row, key, default=None):
+    value = getattr(row, key, default)
+    return default if value is None or (isinstance(value, float) and math.isnan(value)) else value
+
+
+def digits_for(value: float) -> int:
+    """The decimals a rate (or a change in points) needs: two below 10% (1.25%, 0.57%, never
+    '1,3%'), one from 10% (14.8%)."""
+    shown = abs(float(value)) * 100
+    if math.isnan(shown):
+        return 1
+    return 2 if shown < 10 else 1
+
+
+def rate(value, lang: str) -> str:
+    """A rate with the decimals it needs: 1.25% (never '1,3%'), 12.3%."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return percent(value, lang, digits_for(value))
+
+
+def points(value, lang: str, digits: int | None = None) -> str:
+    """A change in a rate, in percentage points, with its sign and unit: '+0.31 pp'."""
+    digits = digits_for(value) if digits is None else digits
+    return f"{signed_points(value, lang, digits)}\u00a0{pick(lang, 'điểm %', 'pp')}"
+
+
+def signed_money(value, lang: str) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return ("+" if value > 0 else ("\u2212" if value < 0 else "")) + money(abs(value), lang)
+
+
+def roi_text(value, lang: str) -> str:
+    return "–" if value is None or (isinstance(value, float) and math.isnan(value)) \
+        else number(value, lang, 1)
+
+
+REASON_WORDS = {
+    "no_holdout": ("không có đủ nhóm đối chứng", "there is no holdout to compare with"),
+    "sample_ratio_mismatch": (
+        "tỷ lệ khách giữ lại khác hẳn tỷ lệ đã định (nhóm đối chứng không được chọn ngẫu nhiên "
+        "như kế hoạch)",
+        "the holdout's share differs from the planned share (the holdout was not drawn at "
+        "random as planned)"),
+    "groups_unbalanced": (
+        "hai nhóm đã khác nhau trước khi gửi (lần mua gần nhất, số lần mua hoặc chi tiêu)",
+        "the two groups already differed before the send (recency, frequency or spend)"),
+    "overlapping_campaigns": (
+        "cùng khách nhận chiến dịch khác trong cùng thời gian",
+        "the same customers were in another campaign at the same time"),
+}
+
+
+def reasons_text(reasons: str, lang: str) -> str:
+    return "; ".join(pick(lang, *REASON_WORDS[r]) for r in str(reasons or "").split(";")
+                     if r in REASON_WORDS)
+
+
+def verdict(row, lang: str) -> str:
+    """The purchase verdict, or 'not measurable as uplift' when a check of the design failed."""
+    if _value(row, "measurable", True) in (False, "false"):
+        return pick(lang, "không đo được thành mức tăng", "not measurable as uplift")
+    return plain_verdict(row, lang)
+
+
+def _revenue_text(r, lang: str) -> str:
+    """Revenue per customer, the difference and its interval (Welch); extra revenue and ROI
+    only where the interval says the campaign brought revenue."""
+    treated = _value(r, "revenue_per_customer_treated")
+    if treated is None:
+        return ""
+    low, high = _value(r, "revenue_uplift_ci_low"), _value(r, "revenue_uplift_ci_high")
+    text = pick(lang, f"; doanh thu mỗi khách {money(treated, lang)} so với "
+                      f"{money(_value(r, 'revenue_per_customer_holdout'), lang)}, chênh "
+                      f"{signed_money(_value(r, 'revenue_uplift_per_customer'), lang)} "
+                      f"(khoảng tin cậy 95%: {signed_money(low, lang)} đến "
+                      f"{signed_money(high, lang)})",
+                f"; revenue per customer {money(treated, lang)} vs "
+                f"{money(_value(r, 'revenue_per_customer_holdout'), lang)}, a difference of "
+                f"{signed_money(_value(r, 'revenue_uplift_per_customer'), lang)} (95% interval "
+                f"{signed_money(low, lang)} to {signed_money(high, lang)})")
+    if low is not None and low > 0 and _value(r, "measurable", True) not in (False, "false"):
+        basis = pick(lang, "trên lãi gộp", "on margin") if getattr(r, "roi_basis", "") == \
+            "margin" else pick(lang, "trên doanh thu", "on revenue")
+        text += pick(
+            lang, f"; doanh thu tăng thêm khoảng {money(r.incremental_revenue, lang)} "
+                  f"({money(r.incremental_revenue_ci_low, lang)} đến "
+                  f"{money(r.incremental_revenue_ci_high, lang)}) với chi phí "
+                  f"{money(r.cost, lang)}, lãi trên chi phí {basis} {roi_text(r.roi, lang)}",
+            f"; extra revenue about {money(r.incremental_revenue, lang)} "
+            f"({money(r.incremental_revenue_ci_low, lang)} to "
+            f"{money(r.incremental_revenue_ci_high, lang)}) for a cost of "
+            f"{money(r.cost, lang)}, ROI {basis} {roi_text(r.roi, lang)}")
+    elif high is not None and high >= 0 and low is not None and low <= 0:
+        text += pick(lang, ": không có bằng chứng doanh thu thay đổi",
+                     ": no evidence that revenue changed")
+    return text
+
+
 def campaign_sentences(results: pd.DataFrame, *, lang: str = "vi") -> Markdown:
-    """One line per campaign: what it caused, in plain words, with the interval and the money."""
+    """One line per campaign: what it caused, in plain words, with the intervals and the money;
+    a campaign whose design check failed is said to be not measurable, with the reason."""
 
     totals = results[results.segment == "all"]
     if totals.empty:
@@ -21,55 +124,84 @@ def campaign_sentences(results: pd.DataFrame, *, lang: str = "vi") -> Markdown:
                               "No campaign started on or before the as-of date."))
     lines = []
     for r in totals.itertuples():
-        # a change in points with its sign: '+2,5', '−2,5', never '-0,0'
-        pp = lambda v: signed_points(v, lang)  # noqa: E731
-        interval = pick(lang, f"khoảng tin cậy 95%: {pp(r.uplift_ci_low)} đến {pp(r.uplift_ci_high)} điểm %",
-                         f"95% interval {pp(r.uplift_ci_low)} to {pp(r.uplift_ci_high)} pp")
-        verdict = plain_verdict(r, lang)
+        pp = lambda v: signed_points(v, lang, 2)  # noqa: E731
+        interval = pick(lang, f"khoảng tin cậy 95%: {pp(r.uplift_ci_low)} đến "
+                              f"{pp(r.uplift_ci_high)} điểm %",
+                        f"95% interval {pp(r.uplift_ci_low)} to {pp(r.uplift_ci_high)} pp")
+        said = verdict(r, lang)
         text = (f"**{md_text(r.campaign_id)}** ({md_text(r.name)}, "
                 f"{md_text(channel_name(r.channel))}, "
                 f"{number(r.sent, lang)} / {number(r.holdout, lang)}): "
-                + pick(lang, f"tỷ lệ mua {percent(r.treated_rate, lang, 1)} so với "
-                              f"{percent(r.holdout_rate, lang, 1)} ở nhóm đối chứng, chênh "
-                              f"{pp(r.uplift)} điểm % ({interval}): **{verdict}**",
-                        f"purchase rate {percent(r.treated_rate, lang, 1)} vs "
-                        f"{percent(r.holdout_rate, lang, 1)} in the holdout, uplift "
-                        f"{pp(r.uplift)} pp ({interval}): **{verdict}**"))
-        if r.uplift_ci_low > 0:
+                + pick(lang, f"tỷ lệ mua {rate(r.treated_rate, lang)} so với "
+                              f"{rate(r.holdout_rate, lang)} ở nhóm đối chứng, chênh "
+                              f"{pp(r.uplift)} điểm % ({interval}): **{said}**",
+                        f"purchase rate {rate(r.treated_rate, lang)} vs "
+                        f"{rate(r.holdout_rate, lang)} in the holdout, uplift "
+                        f"{pp(r.uplift)} pp ({interval}): **{said}**"))
+        if _value(r, "measurable", True) in (False, "false"):
+            text += pick(lang, f", vì {reasons_text(r.not_measurable_reason, lang)}",
+                         f", because {reasons_text(r.not_measurable_reason, lang)}")
+        elif _value(r, "revenue_per_customer_treated") is not None:
+            text += _revenue_text(r, lang)
+        elif r.uplift_ci_low > 0:
             # more buyers can still bring less revenue (smaller baskets): said so, never as a
             # "revenue increase" of a negative amount
             gained = r.incremental_revenue >= 0
             revenue = money(abs(r.incremental_revenue), lang)
             text += pick(lang, f"; khoảng {number(r.incremental_converters, lang)} khách mua thêm, "
-                                + (f"doanh thu tăng thêm {revenue}" if gained else
-                                   f"nhưng doanh thu lại thấp hơn {revenue} so với nhóm đối chứng")
-                                + f" với chi phí {money(r.cost, lang)}",
-                          f"; about {number(r.incremental_converters, lang)} extra buyers, "
-                          + (f"incremental revenue {revenue}" if gained else
-                             f"but revenue {revenue} below the holdout's")
-                          + f" for a cost of {money(r.cost, lang)}")
+                               + (f"doanh thu tăng thêm {revenue}" if gained else
+                                  f"nhưng doanh thu lại thấp hơn {revenue} so với nhóm đối chứng")
+                               + f" với chi phí {money(r.cost, lang)}",
+                         f"; about {number(r.incremental_converters, lang)} extra buyers, "
+                         + (f"incremental revenue {revenue}" if gained else
+                            f"but revenue {revenue} below the holdout's")
+                         + f" for a cost of {money(r.cost, lang)}")
         if not r.is_window_complete:
             text += pick(lang, " (cửa sổ ghi nhận chưa kết thúc)", " (attribution window not over)")
         lines.append("- " + text + ".")
     return Markdown("\n".join(lines))
 
 
+def _interval(low, high, fmt) -> str:
+    return "–" if low is None or high is None or any(
+        isinstance(v, float) and math.isnan(v) for v in (low, high)) else f"{fmt(low)} … {fmt(high)}"
+
+
 def campaign_table(results: pd.DataFrame, *, labels: dict[str, str], lang: str = "vi") -> HTML:
+    """Per campaign: the groups, the rates (with the decimals they need), the uplift in points
+    and revenue per customer, each with its 95% interval, and the ROI on its basis."""
     frame = results.copy()
+    basis = set(frame.get("roi_basis", pd.Series(["revenue"])).dropna())
+    roi_head = t("roi", lang) + " " + (pick(lang, "(trên lãi gộp)", "(on margin)")
+                                       if basis == {"margin"} else
+                                       pick(lang, "(trên doanh thu)", "(on revenue)"))
+    pts = lambda v: signed_points(v, lang, 2)  # noqa: E731
     table = pd.DataFrame({
         pick(lang, "Chiến dịch", "Campaign"): frame.campaign_id,
         t("segment", lang): [labels.get(s, s) if s != "all" else pick(lang, "Tất cả", "All")
                               for s in frame.segment],
         pick(lang, "Gửi", "Sent"): [number(v, lang) for v in frame.sent],
         pick(lang, "Đối chứng", "Holdout"): [number(v, lang) for v in frame.holdout],
-        pick(lang, "Tỷ lệ nhận", "Delivery"): [percent(v, lang) for v in frame.delivery_rate],
-        pick(lang, "Mua (gửi)", "Bought (sent)"): [percent(v, lang, 1) for v in frame.treated_rate],
-        pick(lang, "Mua (đối chứng)", "Bought (holdout)"): [percent(v, lang, 1)
+        pick(lang, "Mua (gửi)", "Bought (sent)"): [rate(v, lang) for v in frame.treated_rate],
+        pick(lang, "Mua (đối chứng)", "Bought (holdout)"): [rate(v, lang)
                                                              for v in frame.holdout_rate],
-        t("uplift", lang): [signed_percent_points(v, lang) for v in frame.uplift],
-        pick(lang, "DT tăng thêm", "Incr. revenue"): [money(v, lang)
-                                                       for v in frame.incremental_revenue],
-        t("roi", lang): [number(v, lang, 1) if pd.notna(v) else "–" for v in frame.roi],
+        pick(lang, "Chênh lệch (điểm %)", "Uplift (pp)"): [pts(v) for v in frame.uplift],
+        pick(lang, "Khoảng 95% (điểm %)", "95% interval (pp)"): [
+            _interval(lo, hi, pts) for lo, hi in zip(frame.uplift_ci_low, frame.uplift_ci_high)],
+        pick(lang, "DT/khách chênh", "Revenue/customer diff."): [
+            signed_money(v, lang) for v in frame.get("revenue_uplift_per_customer",
+                                                     frame.treated_revenue - frame.holdout_revenue)],
+        pick(lang, "Khoảng 95% (DT/khách)", "95% interval (revenue)"): [
+            _interval(lo, hi, lambda v: signed_money(v, lang))
+            for lo, hi in zip(frame.get("revenue_uplift_ci_low", [None] * len(frame)),
+                              frame.get("revenue_uplift_ci_high", [None] * len(frame)))],
+        roi_head: [roi_text(v, lang) + (f" ({_interval(lo, hi, lambda x: roi_text(x, lang))})"
+                                        if lo is not None and not pd.isna(lo) else "")
+                   for v, lo, hi in zip(frame.roi, frame.get("roi_ci_low", [None] * len(frame)),
+                                        frame.get("roi_ci_high", [None] * len(frame)))],
+        pick(lang, "Đo được?", "Measurable?"): [
+            pick(lang, "Có", "Yes") if m in (True, "true") else pick(lang, "Không", "No")
+            for m in frame.get("measurable", [True] * len(frame))],
     })
     return html_table(table)
 
@@ -78,12 +210,12 @@ def sample_size_sentence(n: dict, *, base_rate: float, uplift: float, holdout_sh
                          lang: str = "vi") -> Markdown:
     return Markdown(pick(
         lang,
-        f"Để phát hiện mức tăng {percent(uplift, lang, 1)} trên tỷ lệ mua nền "
-        f"{percent(base_rate, lang, 1)} với {percent(holdout_share, lang)} đối chứng, một nhóm cần "
+        f"Để phát hiện mức tăng {points(uplift, lang)} trên tỷ lệ mua nền "
+        f"{rate(base_rate, lang)} với {percent(holdout_share, lang)} đối chứng, một nhóm cần "
         f"khoảng **{number(n['total'], lang)} khách** ({number(n['treated'], lang)} nhận tin, "
         f"{number(n['holdout'], lang)} đối chứng).",
-        f"To detect an uplift of {percent(uplift, lang, 1)} on a base purchase rate of "
-        f"{percent(base_rate, lang, 1)} with a {percent(holdout_share, lang)} holdout, a segment "
+        f"To detect an uplift of {points(uplift, lang)} on a base purchase rate of "
+        f"{rate(base_rate, lang)} with a {percent(holdout_share, lang)} holdout, a segment "
         f"needs about **{number(n['total'], lang)} customers** ({number(n['treated'], lang)} "
         f"treated, {number(n['holdout'], lang)} held out)."))
 

@@ -18,6 +18,7 @@ from helpers.pages.campaigns import compute as campaigns
 ACTION_FILES = [
     ("win_back", "movers/win_back.csv"),
     ("fading_champions", "value/fading_champions.csv"),
+    ("slipping", "value/slipping.csv"),
     ("close_to_next", "tiers/close_to_next.csv"),
     ("will_drop", "tiers/will_drop.csv"),
     ("repurchase_1_7", "repurchase/window=1-7d.csv"),
@@ -30,6 +31,9 @@ ACTION_FILES = [
 # or could not be fitted; page 06 says so with "fading_action": "drop"
 FIT_CHECK = "value/fit_check.json"
 DEGENERATE_FITS = ("nobody_leaves", "everybody_left", "not_fitted")
+# lists shown only when written and not empty (page 06's slipping customers: nobody slipping is
+# no action)
+ONLY_WHEN_NOT_EMPTY = ("slipping",)
 
 
 def person_file(folder: Path, relative: str) -> str:
@@ -58,21 +62,23 @@ def fit_verdict(folder: Path) -> str | None:
     return "drop" if check.get("fading_action") == "drop" else None
 
 
-def month_actions(output_dir: Path, *, base_rate: float = 0.0, detectable_uplift: float = 0.02,
-                  holdout_share: float = 0.1) -> list[dict]:
+def month_actions(output_dir: Path, *, plan: dict[str, dict] | None = None) -> list[dict]:
     """This month's lists to act on: how many customers, how many can be reached on each channel
     (consent and a valid contact), and the files relative to the month folder: `file` the data
     list, `open` what a person opens (None when the list is empty: nothing to open).
 
     An action whose list was not written (its page did not run) is left out; the fading best
-    customers are left out, with `dropped`, when page 06 says its fit is degenerate."""
+    customers are left out, with `dropped`, when page 06 says its fit is degenerate; the
+    slipping customers when nobody slips. The next campaign carries its segment's row of
+    campaign_plan.csv (`plan`: segment -> row, as page 05 wrote it) as `plan`, and `too_small`
+    when its list is smaller than the plan needs for the target uplift."""
 
     folder = Path(output_dir)
     actions = []
     verdict = fit_verdict(folder)
     for key, relative in ACTION_FILES:
         count = rows(folder / relative)
-        if count is None:
+        if count is None or (key in ONLY_WHEN_NOT_EMPTY and not count):
             continue
         if key == "fading_champions" and verdict:
             actions.append({"key": key, "dropped": verdict, "customers": None, "channels": {},
@@ -92,12 +98,13 @@ def month_actions(output_dir: Path, *, base_rate: float = 0.0, detectable_uplift
                   "open": {c: person_file(folder, f"{relative}send_{c}.csv")
                            for c, n in size["send"].items() if n},
                   "campaign": campaign.name}
-        if 0 < base_rate < 1 - detectable_uplift:
-            need = campaigns.sample_size(base_rate=base_rate, uplift=detectable_uplift,
-                                         holdout_share=holdout_share)
-            if action["customers"] < need["total"]:
-                action["needed"] = need["total"]
-                action["uplift"] = detectable_uplift
+        segment = campaigns.next_campaign_segment(campaign)
+        row = (plan or {}).get(segment) if segment else None
+        if row is not None:
+            action["plan"] = row
+            needed = row.get("customers_needed")
+            action["too_small"] = bool(needed == needed and needed is not None
+                                       and size["customers"] < needed)
         actions.append(action)
     return actions
 

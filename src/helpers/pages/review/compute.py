@@ -17,7 +17,6 @@ from helpers.kit import charts, narrative
 from helpers.kit.formatting import mask_id, mask_name
 from helpers.kit.rfm import order_params
 from helpers.kit.texts import t
-from helpers.pages.campaigns import compute as campaigns
 from helpers.pages.campaigns import sentences as campaigns_sentences
 from helpers.pages.cohorts import sentences as cohorts_sentences
 from helpers.pages.cohorts.compute import is_period_complete, period_of
@@ -196,20 +195,21 @@ def campaigns_section(run) -> list:
 # ---------------------------------------------------------------- this month's actions
 
 
-def month_actions(run, *, detectable_uplift: float = 0.02, holdout_share: float = 0.1) -> list[dict]:
-    """This month's lists to act on (review/actions.py), with the base purchase rate the
-    measured campaigns show without contact for the next campaign's sample size."""
-    results = read_output(run.output_dir, "campaign_results.csv")
-    base = campaigns.base_rate(results) if results is not None and len(results) else 0.0
-    return actions.month_actions(run.output_dir, base_rate=base,
-                                 detectable_uplift=detectable_uplift, holdout_share=holdout_share)
+def month_actions(run) -> list[dict]:
+    """This month's lists to act on (review/actions.py), the next campaign's with its segment's
+    plan as page 05 wrote it (campaign_plan.csv: one source for both pages)."""
+    plan = read_output(run.output_dir, "campaign_plan.csv")
+    rows = ({str(r["segment"]): r for r in plan.to_dict("records")}
+            if plan is not None and len(plan) else {})
+    return actions.month_actions(run.output_dir, plan=rows)
 
 
-def actions_section(run, *, detectable_uplift: float = 0.02, holdout_share: float = 0.1) -> list:
-
+def actions_section(run, scheme=None) -> list:
+    """Where the lists are, this month's actions (the next campaign's plan in page 05's words,
+    with the segment's label from `scheme`), and the pages."""
+    labels = scheme.labels(run.lang) if scheme is not None else {}
     return [sentences.lists_location(actions.month_folder(run.output_dir), lang=run.lang),
-            sentences.actions_list(month_actions(run, detectable_uplift=detectable_uplift,
-                                                 holdout_share=holdout_share), lang=run.lang),
+            sentences.actions_list(month_actions(run), lang=run.lang, labels=labels),
             sentences.page_links(lang=run.lang)]
 
 

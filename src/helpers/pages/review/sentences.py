@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pandas as pd
 from IPython.display import HTML, Markdown
 
@@ -10,7 +12,14 @@ from helpers.kit.formatting import money, number, percent, signed_percent_points
 from helpers.kit.narrative import day
 from helpers.kit.safe_text import html_text, md_text, shown_text
 from helpers.kit.texts import CHANNEL_NAMES, callout, pick, t
+from helpers.pages.campaigns.checks import plan_sentence
 from helpers.pages.review.period import ReviewPeriod
+
+
+def markdown_bold(text: str) -> str:
+    """A plan sentence (markdown, **bold**) as HTML: escaped, its bold kept."""
+    parts = html_text(text).split("**")
+    return "".join(f"<b>{p}</b>" if i % 2 else p for i, p in enumerate(parts))
 
 ACTION_LABELS = {
     "win_back": ("Giành lại khách giá trị vừa tụt nhóm", "Win back valuable customers who slipped"),
@@ -26,6 +35,7 @@ ACTION_LABELS = {
     "birthdays": ("Chúc mừng sinh nhật khách tháng tới", "Birthday wishes for next month"),
     "fading_champions": ("Gọi ngay khách tốt nhất có khả năng còn mua dưới 50%",
                          "Call the best customers whose chance of still buying is below 50%"),
+    "slipping": ("Liên hệ khách đang giảm khả năng quay lại", "Contact customers who are slipping"),
     "next_campaign": ("Gửi chiến dịch tiếp theo (giữ nhóm đối chứng)",
                       "Send the next campaign (keep its holdout)"),
 }
@@ -70,7 +80,8 @@ def lists_location(folder: str, *, lang: str = "vi") -> HTML:
         f"e-mail): ask whoever runs the workbook for the files.") + "</p>")
 
 
-def _action_text(a: dict, lang: str) -> str:
+def _action_text(a: dict, lang: str, labels: dict | None = None) -> str:
+    labels = labels or {}
     vi, en = ACTION_LABELS[a["key"]]
     text = f"<b>{pick(lang, vi, en)}</b>: "
     if not a["customers"]:  # an empty list: said, with nothing to open
@@ -89,14 +100,13 @@ def _action_text(a: dict, lang: str) -> str:
                      f"<br>Send lists in <code>{html_text(a['file'])}</code>: ") + links
     elif a["open"]:
         text += pick(lang, " · tệp ", " · file ") + _link(a["open"], a["open"])
-    if a.get("needed"):
-        text += "<br>" + pick(
-            lang, f"⚠ Danh sách này quá nhỏ để đo hiệu quả: cần khoảng "
-                  f"{number(a['needed'], lang)} khách để thấy mức tăng "
-                  f"{percent(a['uplift'], lang)} tỷ lệ mua.",
-            f"⚠ This list is too small to measure the campaign: about "
-            f"{number(a['needed'], lang)} customers are needed to detect a "
-            f"{percent(a['uplift'], lang)} uplift in purchase rate.")
+    if a.get("plan") is not None:
+        row = a["plan"]
+        said = plan_sentence(SimpleNamespace(**row),
+                             label=labels.get(row["segment"], row["segment"]), lang=lang)
+        text += "<br>" + (pick(lang, "⚠ Danh sách này quá nhỏ để đo hiệu quả. ",
+                               "⚠ This list is too small to measure the campaign. ")
+                          if a.get("too_small") else "") + markdown_bold(said)
     return text
 
 
@@ -127,7 +137,8 @@ DROPPED = {
 }
 
 
-def actions_list(actions: list[dict], *, lang: str = "vi") -> HTML:
+def actions_list(actions: list[dict], *, lang: str = "vi",
+                 labels: dict[str, str] | None = None) -> HTML:
     """This month's actions: who, how many reachable per channel, and the file a person opens;
     an empty list said as such, without a link; a list page 06's fit makes meaningless left out,
     with why."""
@@ -139,7 +150,7 @@ def actions_list(actions: list[dict], *, lang: str = "vi") -> HTML:
         return HTML("<p>" + pick(lang, "Tháng này chưa có danh sách nào cần gửi.",
                                   "No list to send this month.") + "</p>"
                     + "".join(f"<p>{n}</p>" for n in notes))
-    items = "".join(f"<li>{_action_text(a, lang)}</li>" for a in shown)
+    items = "".join(f"<li>{_action_text(a, lang, labels)}</li>" for a in shown)
     note = pick(lang, "Số gửi được đã trừ khách không đồng ý nhận tin hoặc thiếu số điện "
                       "thoại, email hợp lệ.",
                 "Reachable counts leave out customers without consent or a valid contact.")
