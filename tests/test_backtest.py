@@ -264,3 +264,22 @@ def test_a_broken_past_file_starts_the_history_again_and_says_so(tmp_path):
     assert past.empty and frequencies.empty and "columns" in note
     # no folder at all: a first month, nothing to say
     assert backtest.read_history(tmp_path / "nowhere", before=date(2026, 9, 30))[2] == ""
+
+
+def test_the_history_is_read_from_the_last_month_folder_that_holds_one(tmp_path):
+    reports = tmp_path / "reports"
+    for name in ("2026-08-31", "2026-09-15", "2026-10-31-what_if", ".staging-x"):
+        (reports / name / "value").mkdir(parents=True)
+        (reports / name / "value" / "backtest.csv").write_text("x\n", encoding="utf-8")
+    (reports / "2026-09-30").mkdir()  # a month folder without a back-test
+    here = reports / ".staging-x"
+    # September's month end was not published with a back-test: the mid-September run's file
+    assert backtest.history_folder(here, fitted_as_of=date(2026, 9, 30),
+                                   through=date(2026, 10, 31)) == reports / "2026-09-15"
+    (reports / "2026-09-30" / "value").mkdir()
+    (reports / "2026-09-30" / "value" / "backtest.csv").write_text("x\n", encoding="utf-8")
+    assert backtest.history_folder(here, fitted_as_of=date(2026, 9, 30),
+                                   through=date(2026, 10, 31)) == reports / "2026-09-30"
+    # nothing before: the month of the fit, where nothing is read
+    assert backtest.history_folder(here, fitted_as_of=date(2026, 7, 31),
+                                   through=date(2026, 8, 31)) == reports / "2026-07-31"

@@ -209,7 +209,7 @@ def run(con: duckdb.DuckDBPyConnection, *, fitted_as_of: date, through: date, ex
         result.by_segment = by_segment(con, SCRATCH)
         result.bands = by_band(con, SCRATCH)
     folder = Path(history_dir) if history_dir is not None else \
-        output_dir.resolve().parent / fitted_as_of.isoformat()
+        history_folder(output_dir, fitted_as_of=fitted_as_of, through=through)
     past, frequency_past, result.history_note = read_history(folder, before=fitted_as_of)
     result.history, frequencies = merge_history(past, frequency_past, result)
     result.files = [write_csv(_backtest_arrow(result.history), output_dir / BACKTEST_FILE),
@@ -340,6 +340,28 @@ def _float(value) -> float | None:
 
 
 # ---------------------------------------------------------------- history
+
+
+def history_folder(output_dir: Path, *, fitted_as_of: date, through: date) -> Path:
+    """Where the past back-tests are read: the month folder of `fitted_as_of` beside
+    `output_dir` (reports/<fitted_as_of>/) when it holds them, else the latest month folder
+    beside it dated before `through` that does (a month run on a day that was not a month end,
+    such as reports/2026-11-15/, or a month that was skipped), else the month of
+    `fitted_as_of` (nothing there: the history starts with this month)."""
+    parent = Path(output_dir).resolve().parent
+    wanted = parent / fitted_as_of.isoformat()
+    if (wanted / BACKTEST_FILE).exists():
+        return wanted
+    dated = []
+    for folder in parent.iterdir() if parent.is_dir() else []:
+        try:
+            when = date.fromisoformat(folder.name)
+        except ValueError:
+            continue  # a what-if (2026-10-31-name), a staging folder, anything else
+        if when < through and folder.resolve() != Path(output_dir).resolve() \
+                and (folder / BACKTEST_FILE).exists():
+            dated.append((when, folder))
+    return max(dated)[1] if dated else wanted
 
 
 def read_history(folder: Path, *, before: date) -> tuple[pd.DataFrame, pd.DataFrame, str]:

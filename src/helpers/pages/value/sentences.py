@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from IPython.display import Markdown
 
+from helpers.kit.charts import short_money
 from helpers.kit.formatting import money, number, percent
 from helpers.kit.narrative import day, html_table
 from helpers.kit.safe_text import md_text
@@ -405,10 +406,18 @@ def segment_table(frame: pd.DataFrame, *, labels: dict[str, str], order: list[st
         pick(lang, "Lần mua thực tế", "Purchases made"):
             [number(v, lang) for v in frame.actual_purchases],
         pick(lang, "Doanh thu dự báo", "Revenue predicted"):
-            [money(v, lang) for v in frame.predicted_revenue],
+            [_short_money(v, lang) for v in frame.predicted_revenue],
         pick(lang, "Doanh thu thực tế", "Revenue made"):
-            [money(v, lang) for v in frame.actual_revenue]})
+            [_short_money(v, lang) for v in frame.actual_revenue]})
     return html_table(table)
+
+
+def _short_money(value, lang: str) -> str:
+    """Money in a table cell a phone can show (654,7 tr ₫ / ₫654.7M)."""
+    if value is None or pd.isna(value):
+        return "–"
+    shown = short_money(float(value), lang)
+    return f"{shown} ₫" if lang == "vi" else shown
 
 
 def band_table(frame: pd.DataFrame, *, lang: str = "vi"):
