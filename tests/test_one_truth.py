@@ -190,9 +190,13 @@ def test_every_action_count_on_page_00_is_the_count_its_page_gives(published):
         assert (size, treated, held) == tuple(map(number, on_05))
         assert size == treated + held
         assert reach_of(item) == reach_of(p["05"].text.split("Danh sách chiến dịch tiếp theo")[1])
-        needed = re.search(rf"cần khoảng {N} khách để thấy", item)
-        if needed:  # the sample size page 05 plans for
-            assert needed.group(1) == p["05"].find(rf"một nhóm cần khoảng {N} khách")[0]
+        # the next campaign's plan (campaign_plan.csv): page 05's sentence, word for word, and
+        # "too small" exactly when the list is smaller than the plan needs
+        said = re.search(r"Với .*?\(cả hai nhóm\)\.", item)
+        assert said, item
+        assert said.group(0) in p["05"].text
+        needed = number(re.search(rf"cần khoảng {N} khách", said.group(0)).group(1))
+        assert ("quá nhỏ để đo hiệu quả" in item) == (size < needed)
 
 
 @pytest.mark.notebooks
@@ -521,3 +525,40 @@ def test_monthly_cohorts_are_averaged_as_page_03_does_and_weekly_ones_sent_to_pa
     run = SimpleNamespace(output_dir=tmp_path, as_of=date(2026, 10, 31), lang="vi")
     said = review.cohorts_section(run)
     assert len(said) == 1 and "theo tuần" in said[0].data
+
+
+def test_page_00_s_next_campaign_says_page_05_s_plan_and_too_small_from_the_same_row(tmp_path):
+    import pandas as pd
+
+    from helpers.pages.campaigns import checks
+
+    folder = campaign_folder(tmp_path)
+    (folder / campaigns.CAMPAIGN_FILE).write_text(json.dumps({"segment": "at_risk"}),
+                                                  encoding="utf-8")
+    row = {"segment": "at_risk", "customers": 20, "holdout_share": 0.1, "base_rate": 0.05,
+           "mde_points": 40.5, "mde_revenue_per_customer": 1000.0, "target_uplift_points": 2.0,
+           "customers_needed": 25000}
+    shown = review_actions.month_actions(tmp_path, plan={"at_risk": row})
+    item = sentences.actions_list(shown, labels={"at_risk": "Có nguy cơ rời bỏ"}).data
+    page05 = checks.plan_sentence(pd.Series(row), label="Có nguy cơ rời bỏ", lang="vi")
+    assert "⚠ Danh sách này quá nhỏ để đo hiệu quả." in item
+    assert page05.replace("**", "") in re.sub(r"</?b>", "", item)
+    assert "+40,5\u00a0điểm %" in page05 and "25.000 khách" in page05
+    big = review_actions.month_actions(tmp_path, plan={"at_risk": row | {"customers_needed": 10}})
+    assert "quá nhỏ" not in sentences.actions_list(big).data
+    # a list whose segment page 05 did not plan (an older folder): no plan, no warning
+    (folder / campaigns.CAMPAIGN_FILE).unlink()
+    assert "plan" not in review_actions.month_actions(tmp_path, plan={"at_risk": row})[0]
+
+
+def test_slipping_customers_are_an_action_only_when_page_06_lists_some(tmp_path):
+    folder = lists(tmp_path, {"value/slipping.csv": 0})
+    assert [a["key"] for a in review_actions.month_actions(folder)] == []
+    folder = lists(tmp_path, {"value/slipping.csv": 4, "value/sms/slipping.csv": 3})
+    (folder / "value" / "slipping.xlsx").write_bytes(b"PK")
+    shown = review_actions.month_actions(folder)
+    assert [a["key"] for a in shown] == ["slipping"]
+    vi = sentences.actions_list(shown, lang="vi").data
+    assert "4 khách; gửi được: SMS 3, Zalo ZNS 0, Email 0" in vi
+    assert "value/slipping.xlsx" in vi
+    assert "Contact customers who are slipping" in sentences.actions_list(shown, lang="en").data
