@@ -39,3 +39,12 @@ def test_a_value_that_rounds_to_nothing_has_no_sign():
     assert number(-1234.5, "vi", 1) == "-1.234,5"  # a real negative keeps its sign
     assert signed_points(-0.00004, "vi") == "0,0" and signed_points(-0.029, "vi") == "\u22122,9"
     assert signed_points(0.028, "en") == "+2.8"
+
+
+def test_money_without_a_currency_is_in_the_runs():
+    """The pages call money(value, lang): the run's currency (core.currency) decides."""
+    from helpers.core import currency
+
+    with currency.using("USD"):
+        assert money(12.5, "en") == "$12.50" and money(12.5, "en", "VND") == "₫12"
+    assert money(12.5, "en") == "₫12"  # VND again after the block (half to even)

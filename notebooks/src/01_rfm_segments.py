@@ -29,6 +29,7 @@ factors = "rfm"  # factors scored, rfm or two of them (rf, rm, fm)
 monetary = "total"  # M on the total spend (total) or the average order value (aov)
 excluded_statuses = ["cancelled", "canceled", "failed", "void"]  # order statuses dropped
 lang = "vi"  # labels and number format, vi or en
+currency = "VND"  # the shop's money, an ISO 4217 code (VND, USD, EUR): every amount is written in it
 what_if = ""  # set by the monthly runner: the what-if's name, "" for the managers' month
 file_mode = "0600"  # mode of the files written (contact lists, cache): "0600" only you, "0640" your group may read
 xlsx = True  # also write exports/segments.xlsx with a sheet per segment

@@ -24,6 +24,7 @@ grain = "month"  # cohort grain, month or week (ISO weeks)
 max_periods = 24  # periods shown in the charts, None for all
 windows = [7, 14, 28]  # repurchase windows in days before the as-of date
 lang = "vi"  # labels and number format, vi or en
+currency = "VND"  # the shop's money, an ISO 4217 code (VND, USD, EUR): every amount is written in it
 what_if = ""  # set by the monthly runner: the what-if's name, "" for the managers' month
 file_mode = "0600"  # mode of the files written (contact lists, cache): "0600" only you, "0640" your group may read
 threads = None  # DuckDB threads, None for all cores

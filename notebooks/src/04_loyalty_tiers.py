@@ -22,6 +22,7 @@ drop_duplicates = False  # drop exact duplicate rows (only when the export repea
 excluded_statuses = ["cancelled", "canceled", "failed", "void"]  # order statuses dropped
 loyalty_path = "params/loyalty.yaml"  # tiers, thresholds, period, points and re-ranking date
 lang = "vi"  # labels and number format, vi or en
+currency = "VND"  # the shop's money, an ISO 4217 code (VND, USD, EUR): every amount is written in it
 what_if = ""  # set by the monthly runner: the what-if's name, "" for the managers' month
 file_mode = "0600"  # mode of the files written (contact lists, cache): "0600" only you, "0640" your group may read
 threads = None  # DuckDB threads, None for all cores

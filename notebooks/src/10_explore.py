@@ -10,12 +10,13 @@ orders_path = ""  # shop export (CSV, Parquet or XLSX), relative to the project 
 customers_path = ""  # customers export; empty: the one that month read (none if it read none)
 scheme = ""  # segment scheme shown first; empty: that month's (rfm11 without one)
 lang = ""  # labels and number format, vi or en; empty: that month's (vi without one)
+currency = ""  # the shop's money, an ISO 4217 code (VND, USD, EUR); empty: that month's (VND without one)
 
 # %%
 from helpers.run.explorer import Explorer
 
 explorer = Explorer.open(as_of=as_of, orders_path=orders_path, customers_path=customers_path,
-                         scheme=scheme, lang=lang)
+                         scheme=scheme, lang=lang, currency=currency)
 explorer
 
 # %% [markdown]

@@ -11,6 +11,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from helpers.core.checks import WHOLE_NUMBERS, check_encoding, check_folder, check_lang
+from helpers.core.currency import check_currency
 from helpers.core.errors import IngestError, ParamError
 from helpers.core.files import expand_inputs
 from helpers.core.paths import DATA_PROCESSED, DATA_RAW, resolve
@@ -115,6 +116,8 @@ class RunParams:
     monetary: str = "total"
     excluded_statuses: tuple[str, ...] = ("cancelled", "canceled", "failed", "void")
     lang: str = "vi"
+    # the shop's money, an ISO 4217 code: every amount is written in it (core.currency)
+    currency: str = "VND"
     threads: int | None = None
     memory_limit: str | None = None
     # DuckDB's scratch on disk: where (None: .tmp in the project) and how much at most
@@ -180,6 +183,7 @@ class RunParams:
             v["lang"] = check_lang(v.get("lang", "vi"))
         except ValueError as exc:
             raise ParamError(str(exc)) from None
+        v["currency"] = check_currency(v.get("currency"))
         statuses = v.get("excluded_statuses", cls.excluded_statuses)
         if isinstance(statuses, str):
             raise ParamError(f"excluded_statuses = {statuses!r}: give a list, e.g. "

@@ -1,4 +1,5 @@
-"""What every page's charts share: short money labels, money ticks, the legend on top, a plain
+"""What every page's charts share: short money labels (kit.formatting.short_money, the one short
+form, in the run's currency), money ticks and hover labels, the legend on top, a plain
 bar chart, wrapped labels, cohort names. Each page's charts are in pages/<page>/charts.py."""
 
 from __future__ import annotations
@@ -9,7 +10,8 @@ import plotly.express as px
 import plotly.graph_objects as go
 from IPython.display import Markdown
 
-from helpers.kit.formatting import number
+from helpers.core import currency as run_currency
+from helpers.kit.formatting import short_money
 from helpers.kit.texts import pick
 from helpers.kit.theme import two_lines
 
@@ -41,21 +43,10 @@ def balanced_lines(text: str, width: int, *, most: int = 3) -> str:
     return "<br>".join(best[1])
 
 
-def short_money(value: float, lang: str = "vi") -> str:
-    """Money in a small cell: 1,6 tỷ / 250 tr / 31,6 nghìn (vi), ₫1.6B / ₫250M / ₫31.6k (en)."""
-    units = ((1e9, "tỷ"), (1e6, "tr"), (1e3, "nghìn")) if lang == "vi" else (
-        (1e9, "B"), (1e6, "M"), (1e3, "k"))
-    for size, unit in units:
-        if abs(value) >= size:
-            shown = f"{value / size:.3g}"
-            return (f"{shown.replace('.', ',')} {unit}" if lang == "vi"
-                    else f"₫{shown}{unit}")
-    return number(value, lang)
-
-
 def money_ticks(top: float, lang: str = "vi", *, count: int = 4) -> dict:
-    """Axis ticks for money as the reader writes it in a small space (0, 5 tỷ, 10 tỷ / ₫0,
-    ₫5B, ₫10B): round steps of 1, 2, 2.5 or 5 times a power of ten, about `count` of them.
+    """Axis ticks for money as the reader writes it in a small space, in the run's currency
+    (0, 5 tỷ, 10 tỷ / 0, ₫5B, ₫10B; 0, $1.5k, $3k): round steps of 1, 2, 2.5 or 5 times a
+    power of ten, about `count` of them.
     Plotly's own ticks would write 10.000.000.000 on a phone or 10B in Vietnamese."""
     top = float(top) if top and np.isfinite(top) and top > 0 else 1.0
     raw = top / count
@@ -64,6 +55,15 @@ def money_ticks(top: float, lang: str = "vi", *, count: int = 4) -> dict:
     values = [i * step for i in range(int(np.floor(top / step)) + 1)]
     return dict(tickmode="array", tickvals=values,
                 ticktext=[short_money(v, lang) if v else "0" for v in values])
+
+
+def money_hover(field: str, lang: str = "vi", currency: str | None = None) -> str:
+    """A hover label's money in Plotly's template, in the run's currency with its decimals and
+    the theme's marks: '%{z:,.0f} ₫' (vi), '₫%{z:,.0f}' / '$%{z:,.2f}' (en)."""
+    code = currency or run_currency.current()
+    shown = f"%{{{field}:,.{run_currency.digits(code)}f}}"
+    mark = run_currency.symbol(lang, code)
+    return f"{shown} {mark}" if lang == "vi" else f"{mark}{shown}"
 
 
 def legend_on_top(fig: go.Figure, *, rows: int = 2) -> go.Figure:

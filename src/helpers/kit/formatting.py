@@ -1,4 +1,6 @@
-"""Numbers as managers read them: 1.234.567 ₫ in Vietnamese, ₫1,234,567 in English."""
+"""Numbers as managers read them: 1.234.567 ₫ in Vietnamese, ₫1,234,567 in English; money in the
+run's currency (core.currency: set once by notebook.start, so `money(value, lang)` needs no
+currency argument), with the decimals that currency has ($1.42, never $1)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from decimal import Decimal
 
 from babel.numbers import format_currency, format_decimal, format_percent
 
+from helpers.core import currency as run_currency
 from helpers.kit.texts import pick
 
 LOCALES = {"vi": "vi_VN", "en": "en_US"}
@@ -17,10 +20,12 @@ def _missing(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def money(value, lang: str = "vi", currency: str = "VND") -> str:
-    """1234567 -> '1.234.567 ₫' (vi) or '₫1,234,567' (en); VND has no decimals."""
+def money(value, lang: str = "vi", currency: str | None = None) -> str:
+    """1234567 -> '1.234.567 ₫' (vi) or '₫1,234,567' (en); VND has no decimals, USD two
+    ('$1.42' / '1,42 US$'). Without `currency`, the run's (core.currency.current())."""
     if _missing(value):
         return "–"
+    currency = currency or run_currency.current()
     value = Decimal(str(value))
     if currency == "VND" and lang == "vi":
         number = format_decimal(round(value), format="#,##0", locale=LOCALES[lang])
@@ -32,6 +37,48 @@ def money(value, lang: str = "vi", currency: str = "VND") -> str:
         shown = format_currency(value, currency, locale=LOCALES[lang])
     # a refund reads with the minus sign the changes use (−150.000 ₫), not a hyphen
     return "\u2212" + shown[1:] if shown.startswith("-") else shown
+
+
+SHORT_UNITS = {"vi": ((1e9, "tỷ"), (1e6, "tr"), (1e3, "nghìn")),
+               "en": ((1e9, "B"), (1e6, "M"), (1e3, "k"))}
+
+
+def short_money(value, lang: str = "vi", currency: str | None = None, *,
+                sign: bool | None = None) -> str:
+    """Money in a small space (a chart's tick, bar or tile, a sentence's round figure), the one
+    short form: 1,6 tỷ / 250 tr / 31,6 nghìn (vi), ₫1.6B / $250M / €31.6k (en), three
+    significant digits. The currency's sign leads in English; in Vietnamese the axis title names
+    it, unless `sign` asks for it (31,7 tỷ ₫, 1,2 tr US$). Below a thousand the amount has the
+    currency's decimals ($0.65, never 1; a whole amount has none: $500); beyond the largest unit
+    it keeps thousands marks (1.500 tỷ, never 1.5e+03); a refund takes the minus sign (−1,2 tr)."""
+    if _missing(value):
+        return "–"
+    code = currency or run_currency.current()
+    sign = (lang != "vi") if sign is None else sign
+    value = float(value)
+    shown, unit = None, ""
+    units = SHORT_UNITS["vi" if lang == "vi" else "en"]
+    for i, (size, name) in enumerate(units):
+        if abs(value) >= size:
+            rounded = float(f"{value / size:.3g}")
+            if abs(rounded) >= 1000 and i:  # 999.96 thousand is 1 million, not 1e+03 thousand
+                size, name = units[i - 1]
+                rounded = float(f"{value / size:.3g}")
+            shown = (f"{abs(rounded):.3g}" if abs(rounded) < 1000
+                     else number(abs(value) / size, lang))
+            if lang == "vi":
+                shown = shown.replace(".", ",") if abs(rounded) < 1000 else shown
+            unit = f" {name}" if lang == "vi" else name
+            break
+    if shown is None:
+        whole = float(abs(value)).is_integer()  # a round tick reads $500, a price $0.65
+        shown = number(abs(value), lang, 0 if whole else run_currency.digits(code))
+    negative = value < 0 and any(ch in "123456789" for ch in shown)
+    minus = "\u2212" if negative else ""
+    if not sign:
+        return f"{minus}{shown}{unit}"
+    mark = run_currency.symbol(lang, code)
+    return f"{minus}{shown}{unit} {mark}" if lang == "vi" else f"{minus}{mark}{shown}{unit}"
 
 
 def _no_negative_zero(shown: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from IPython.display import HTML, Markdown
 
+from helpers.core import currency
 from helpers.kit.page_texts import PAGE_TEXTS
 from helpers.kit.safe_text import md_text
 
@@ -128,12 +129,20 @@ def pick(lang: str, vi: str, en: str) -> str:
 
 def t(key: str, lang: str = "vi", **values) -> str:
     """A text of the translation tables by its key (labels in TEXTS, page texts in PAGE_TEXTS),
-    with {values} filled in."""
+    with {values} filled in and its unit (₫) in the run's currency."""
     entry = TEXTS.get(key) or PAGE_TEXTS.get(key)
     if entry is None:
         return key
     text = entry.get(lang) or entry.get("en") or key
+    text = in_run_currency(text, lang)
     return text.format(**values) if values else text
+
+
+def in_run_currency(text: str, lang: str = "vi") -> str:
+    """A label that names the unit (₫) names the run's currency instead: 'Chi tiêu (US$)'."""
+    if "₫" in text and currency.current() != "VND":
+        return text.replace("₫", currency.symbol(lang))
+    return text
 
 
 def md(text: str) -> Markdown:

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import duckdb
 
+from helpers.core import currency as run_currency
+
 EXCEL_MAX_ROWS = 1_048_576
 CHUNK_ROWS = 20_000
 FIXED_ZIP_DATE = (2000, 1, 1, 0, 0, 0)
@@ -84,7 +86,7 @@ _STYLES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
     '<numFmts count="3"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/>'
-    '<numFmt numFmtId="165" formatCode="#,##0\\ &quot;₫&quot;"/>'
+    '<numFmt numFmtId="165" formatCode="{money}"/>'
     '<numFmt numFmtId="166" formatCode="dd/mm/yyyy"/></numFmts>'
     '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>'
     '<font><b/><sz val="11"/><name val="Calibri"/></font></fonts>'
@@ -103,6 +105,27 @@ _STYLES = (
     '</cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
     '</styleSheet>'
 )
+
+
+def money_format(code: str | None = None) -> str:
+    """Excel's number format for money in the run's currency (a format code is the same for
+    every reader's language): VND after the amount as the lists always showed it, `#,##0 "₫"`;
+    any other currency with its decimals and its sign first, `"$"#,##0.00`, `"¥"#,##0`."""
+    code = code or run_currency.current()
+    places = run_currency.digits(code)
+    amount = "#,##0" + ("." + "0" * places if places else "")
+    if code == "VND":
+        return f'{amount}\\ "₫"'
+    mark = run_currency.symbol("en", code).replace('"', "")
+    return f'"{mark}"{amount}'
+
+
+def _money_width(code: str | None = None) -> int:
+    """Characters a money cell takes beside its digits: ' ₫', '$' and '.00'."""
+    code = code or run_currency.current()
+    places = run_currency.digits(code)
+    mark = 1 if code == "VND" else 0  # the space before ₫
+    return mark + len(run_currency.symbol("en", code)) + (places + 1 if places else 0)
 
 
 def column_letter(index: int) -> str:
@@ -137,7 +160,8 @@ def _cell_sql(name: str, kind: str, letter: str, shown: str | None = None,
         body = (f"{ref} s=\"{5 if day_first else 1}\"><v>' "
                 f"|| date_diff('day', DATE '1899-12-30', {col}) || '</v></c>'")
     elif number and (shown or kind.startswith("DECIMAL")):
-        # money: a number Excel can sum, shown as 1,234,567 ₫ (style 4), or as FORMATS says
+        # money: a number Excel can sum, shown as 1,234,567 ₫ (style 4: the run's currency,
+        # money_format), or as FORMATS says
         body = (f"{ref} s=\"{FORMATS[shown or 'money']}\"><v>' || cast({col} as varchar) "
                 f"|| '</v></c>'")
     elif number:
@@ -161,10 +185,10 @@ def _width_sql(name: str, kind: str, shown: str | None) -> str:
     if shown == "percent":
         return "5"
     if kind.startswith("DECIMAL") or (kind in NUMBER_TYPES and shown in ("money", "integer")):
-        # digits, a thousands mark every three, a minus, and " ₫"
+        # digits, a thousands mark every three, a minus, and " ₫" (or "$" and ".00")
         digits = (f"coalesce(max(length(cast(try_cast(round(abs({col})) as hugeint) "
                   f"as varchar))), 1)")
-        extra = 2 if shown != "integer" else 0
+        extra = _money_width() if shown != "integer" else 0
         return f"({digits} + ({digits} - 1) // 3 + 1 + {extra})"
     if kind in NUMBER_TYPES:
         return f"least(coalesce(max(length(cast({col} as varchar))), 1), 12)"
@@ -233,7 +257,8 @@ def write_xlsx(con: duckdb.DuckDBPyConnection, sheets: dict[str, tuple[str, dict
     names, each maybe `desc` and `nulls last`). Sheets with more rows than Excel holds are
     skipped and their names returned. Each column is as wide as its longest shown value or
     header (MIN_WIDTH to MAX_WIDTH characters); `headers` shows columns by other names;
-    `formats` shows number columns as money (#,##0 ₫: DECIMAL columns always are), a percent or
+    `formats` shows number columns as money (#,##0 ₫ or the run's currency, money_format: DECIMAL
+    columns always are), a percent or
     an integer with thousands marks; `day_first` shows dates as dd/mm/yyyy (else yyyy-mm-dd).
     A text longer than Excel's cell limit is cut ending with "…": `cut`, when given, is filled
     with the cells cut per column (never a value), and a last sheet "Notes" says so under the
@@ -331,7 +356,8 @@ def write_xlsx(con: duckdb.DuckDBPyConnection, sheets: dict[str, tuple[str, dict
             + f'<Relationship Id="rId{len(written) + 1}" Type="http://schemas.openxmlformats.org/'
               f'officeDocument/2006/relationships/styles" Target="styles.xml"/>'
             + '</Relationships>'))
-        book.writestr(_entry("xl/styles.xml"), _STYLES)
+        book.writestr(_entry("xl/styles.xml"),
+                      _STYLES.replace("{money}", _escape(money_format())))
     tmp.replace(path)
     if cut is not None:
         cut.update(cuts)

@@ -20,6 +20,7 @@ import ipywidgets as w
 import pandas as pd
 from IPython.display import HTML, display
 
+from helpers.core.currency import use_currency
 from helpers.core.errors import ParamError
 from helpers.core.params import RunParams, previous_month_end
 from helpers.core.paths import DATA_RAW, EXPORTS_DIR, PROJECT_ROOT, REPORTS_DIR
@@ -184,6 +185,7 @@ class Explorer:
         values.setdefault("lang", "vi")
         run = RunParams.from_values(**values)
         use_file_mode(run.file_mode)  # the contact lists it exports are private
+        use_currency(run.currency)  # its tables and charts in the shop's money
         con = db.connect(**run.duckdb_options())
         rfm.load_inputs(con, run)
         return cls(con, run, exports_dir=exports_dir, month=month)

@@ -10,7 +10,9 @@ import re
 
 from babel.numbers import format_decimal
 
+from helpers.core import currency
 from helpers.kit.formatting import LOCALES
+from helpers.kit.texts import in_run_currency
 
 # (vi, en) for every label of the explorer: one language at a time, switched with its control
 CONTROL_LABELS = {
@@ -64,7 +66,8 @@ NO_SEGMENT = ("(chưa mua)", "(no purchase yet)")
 
 
 def pair(texts: tuple[str, str], lang: str) -> str:
-    return texts[0] if lang == "vi" else texts[1]
+    """The label in the reader's language, its unit (₫) in the run's currency."""
+    return in_run_currency(texts[0] if lang == "vi" else texts[1], lang)
 
 
 def column(key: str, lang: str) -> str:
@@ -87,12 +90,15 @@ def parse_cuts(text: str, lang: str = "vi", *, name: str = "") -> list[float]:
 
     Points are separated by ';' (or by a comma followed by a space, as in '2, 3, 5, 10');
     thousands are grouped with '.' in Vietnamese and ',' in English (a space or '_' also works);
+    the currency's sign may be written (₫, $, US$, €, or its code);
     the decimal mark is the other one. A text that is not numbers says so, in the reader's words."""
     parts = [p for p in re.split(r";|,\s+", text) if p.strip()]
     group, decimal = (".", ",") if lang == "vi" else (",", ".")
     out = []
     for part in parts:
         raw = re.sub(r"[\s_\u00a0\u202f₫]", "", part)
+        for mark in {currency.symbol("vi"), currency.symbol("en"), currency.current()}:
+            raw = raw.replace(mark, "")  # '500.000 US$', '$500,000', '500 USD' as written
         if raw.count(decimal) > 1 or not re.fullmatch(r"-?[0-9][0-9" + re.escape(group)
                                                       + r"]*(" + re.escape(decimal) + r"[0-9]+)?",
                                                       raw):

@@ -12,6 +12,7 @@ import html
 import duckdb
 from IPython.display import display
 
+from helpers.core.currency import use_currency
 from helpers.core.params import RunParams, month_complete
 from helpers.core.privacy import use_file_mode
 from helpers.engine import db, spark_models
@@ -23,9 +24,11 @@ from helpers.pages.review.sentences import what_if_caveat
 
 def start(namespace: dict, page: str, **overrides) -> RunParams:
     """Every parameter of the notebook (its globals) checked, the page's title shown in the
-    run's language and the charts themed for it; files this kernel writes get file_mode."""
+    run's language and the charts themed for it; files this kernel writes get file_mode, and
+    money is written in the run's currency."""
     run = RunParams.from_notebook(namespace, **overrides)
     use_file_mode(run.file_mode)  # contact lists and the cache this kernel writes are private
+    use_currency(run.currency)  # every money(value, lang) of this kernel is in it from here on
     display(narrative.section(f"{page}.title", lang=run.lang))
     if namespace.get("what_if") and page != "00":  # page 00 says it in its own opening
         display(what_if_note(str(namespace["what_if"]), run.lang))

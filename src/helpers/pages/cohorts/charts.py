@@ -8,7 +8,13 @@ import plotly.express as px
 import plotly.graph_objects as go
 from IPython.display import Markdown
 
-from helpers.kit.charts import cohort_label, money_ticks, nothing_to_draw, short_money
+from helpers.kit.charts import (
+    cohort_label,
+    money_hover,
+    money_ticks,
+    nothing_to_draw,
+    short_money,
+)
 from helpers.kit.formatting import percent
 from helpers.kit.texts import pick, t
 from helpers.kit.theme import min_width
@@ -32,7 +38,7 @@ def cohort_heatmap(dense: pd.DataFrame, *, value: str = "retention", lang: str =
         scale, zmax = "Blues", float(pivot.iloc[:, 1:].max().max()) if pivot.shape[1] > 1 else 1.0
     else:
         text = pivot.map(lambda v: "" if pd.isna(v) else short_money(v, lang))
-        hover = "%{y}, +%{x}: %{z:,.0f} ₫<extra></extra>"
+        hover = f"%{{y}}, +%{{x}}: {money_hover('z', lang)}<extra></extra>"
         scale, zmax = "Greens", None
     text = text.where(~flags, text + "*")
     fig = go.Figure(go.Heatmap(

@@ -11,6 +11,7 @@ from plotly.subplots import make_subplots
 from helpers.kit.charts import (
     balanced_lines,
     legend_on_top,
+    money_hover,
     nothing_to_draw,
     short_money,
     wrap,
@@ -38,7 +39,7 @@ def segment_treemap(segment_summary: pd.DataFrame, *, value: str = "customers", 
     small = frame[frame.share_pct < min_share]
     frame["members"] = ""
     if len(small) > 1:
-        fmt = (lambda v: short_money(v, lang) + (" ₫" if lang == "vi" else "")) \
+        fmt = (lambda v: short_money(v, lang, sign=True)) \
             if value == "revenue" else (lambda v: number(v, lang))
         listed = "<br>".join(f"{r.segment_label}: {fmt(getattr(r, value))} "
                              f"({percent(r.share_pct, lang)})" for r in small.itertuples())
@@ -52,10 +53,10 @@ def segment_treemap(segment_summary: pd.DataFrame, *, value: str = "customers", 
     colors = {"(other)": "#afb8c1", **(colors or {})}
     total = float(frame[value].sum())
     root = t("all_buyers", lang)
-    fmt = "%{value:,.0f} ₫" if value == "revenue" else "%{value:,.0f}"
+    fmt = money_hover("value", lang) if value == "revenue" else "%{value:,.0f}"
     # in a tile, money as it is said (31,7 tỷ ₫): 31.696.460.000 ₫ ran past a phone's tiles;
-    # the hover keeps the amount to the dong
-    shown = ([short_money(v, lang) + (" ₫" if lang == "vi" else "") for v in frame[value]]
+    # the hover keeps the amount to the dong (or the cent)
+    shown = ([short_money(v, lang, sign=True) for v in frame[value]]
              if value == "revenue" else [number(v, lang) for v in frame[value]])
     # go.Treemap, not px.treemap: the same figure in a tenth of the time (the explorer redraws it)
     fig = go.Figure(go.Treemap(
