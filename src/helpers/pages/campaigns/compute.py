@@ -111,11 +111,28 @@ def check_params(*, holdout_share, detectable_uplift, target_uplift=None, margin
     share("margin", margin, "0.3 (30% of revenue is margin)", upper=True, optional=True)
 
 
+# the tables notebook 05 makes itself (the campaign files, each campaign's segments, the other
+# outcomes): the campaign models' sources
+CAMPAIGN_SOURCES = ("campaigns", "campaign_sends", "campaign_holdout", "campaign_segments",
+                    "campaign_outcome_values")
+
+
+def share_sources(con, names=CAMPAIGN_SOURCES) -> None:
+    """With `engine: spark`, tables made on this connection become sources the attached engine
+    holds too (db.register), so the campaign models run there like pages 01-04's; on DuckDB
+    alone nothing changes."""
+    if db.engine(con).attached is None:
+        return
+    for name in names:
+        db.register(con, name, con.table(name).to_arrow_table(), replace=True)
+
+
 def measured_campaigns(con, *, as_of: date, excluded_statuses=(), holdout_share: float,
                        margin: float | None = None) -> pd.DataFrame:
     """campaign_results with every interval and check (pages/campaigns/measure.py): the
     campaign_results model's per-arm sums measured, overlapping campaigns named
     (campaign_overlaps.sql), each campaign's planned holdout share and margin joined."""
+    share_sources(con)
     results = build_campaign_results(con, as_of=as_of, excluded_statuses=excluded_statuses).df()
     overlaps = db.build(con, "campaign_overlaps", as_of=as_of).df()
     settings = con.execute("select campaign_id, planned_holdout_share, margin "

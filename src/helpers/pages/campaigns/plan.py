@@ -107,6 +107,9 @@ def own_history(con, *, run: RunParams, scheme: Scheme, input_checksums: dict[st
                               input_checksums=input_checksums, keep=False)
     con.execute("create or replace temp table plan_segments as "
                 "select customer_id, segment from seg_plan")
+    if db.engine(con).attached is not None:  # a source Spark holds too (engine: spark)
+        db.register(con, "plan_segments", con.table("plan_segments").to_arrow_table(),
+                    replace=True)
     frame = db.build(con, "campaign_plan_history", window_start=start,
                      **rfm.order_params(as_of=run.as_of,
                                         excluded_statuses=run.excluded_statuses)).df()
