@@ -93,19 +93,20 @@ def build_campaign_results(con, *, as_of: date, excluded_statuses=()) -> duckdb.
 
 
 def check_params(*, holdout_share, detectable_uplift, target_uplift=None, margin=None) -> None:
-    """The campaign page's own parameters, each a share: holdout_share in (0, 1),
+    """The campaign page's own parameters, each a share: holdout_share in [0, 1),
     detectable_uplift and target_uplift in (0, 1) (0.005 = 0.5 points; target_uplift None: the
     detectable_uplift), margin in (0, 1] or None (ROI then on revenue)."""
 
-    def share(key, value, example, *, upper=False, optional=False):
+    def share(key, value, example, *, upper=False, optional=False, zero=False):
         if optional and value is None:
             return
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
-                0 < value < 1 or (upper and value == 1)):
+                0 < value < 1 or (upper and value == 1) or (zero and value == 0)):
             raise ParamError(f"{key} = {value!r}: give a share between 0 and 1 such as {example}"
                              + (" (or leave it empty)" if optional else ""))
 
-    share("holdout_share", holdout_share, "0.1 (10% of the list held out)")
+    share("holdout_share", holdout_share, "0.1 (10% of the list held out; 0 for none)",
+          zero=True)
     share("detectable_uplift", detectable_uplift, "0.02 (2 points of purchase rate)")
     share("target_uplift", target_uplift, "0.005 (0.5 points of purchase rate)", optional=True)
     share("margin", margin, "0.3 (30% of revenue is margin)", upper=True, optional=True)

@@ -60,7 +60,8 @@ def mde_rate(*, base_rate: float, customers: float, holdout_share: float) -> flo
 
 def customers_needed(*, base_rate: float, uplift: float, holdout_share: float) -> float:
     """Both arms, for `uplift` at this holdout share (Fleiss; NaN when it cannot be)."""
-    if not 0 <= base_rate < 1 or uplift <= 0 or base_rate + uplift >= 1:
+    if not 0 <= base_rate < 1 or uplift <= 0 or base_rate + uplift >= 1 \
+            or not 0 < holdout_share < 1:
         return math.nan
     z_a, z_b = _z()
     p1, p2 = base_rate, base_rate + uplift
