@@ -242,8 +242,11 @@ def totals_of_frames(result: ValueFit, frames, *, horizon_days: int, seed: int =
             if segment is None or (isinstance(segment, float) and np.isnan(segment)):
                 continue
             segments.setdefault(segment, _Sums()).add(labels == segment, parts)
-    rows = [everyone.row(None, result)] + [segments[s].row(s, result) for s in sorted(segments)]
-    return pd.DataFrame(rows, columns=columns)
+    names = sorted(segments)
+    rows = [everyone.row(None, result)] + [segments[s].row(s, result) for s in names]
+    out = pd.DataFrame(rows, columns=columns)
+    out["segment"] = pd.Series([None, *names], dtype=object)  # None stays None, not nan
+    return out
 
 
 def total_intervals(con, result: ValueFit, *, horizon_days: int, source: str = "customer_value",
