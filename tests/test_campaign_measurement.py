@@ -355,3 +355,19 @@ def test_an_outcome_missing_from_the_holdout_file_or_a_bad_share_is_a_clear_erro
         load(con, tmp_path, ["C1,One,sms,x,2024-03-01,7,500,10%"],
              ["C1,a,sms,2024-03-01 09:00:00,delivered,500,1,0"], ["C1,h1"],
              campaigns_header=CAMPAIGNS + ",planned_holdout_share")
+
+
+def test_a_shop_without_campaigns_gets_every_column_and_no_checks(con, given_orders, tmp_path):
+    from helpers.pages.campaigns import checks
+
+    given_orders([O("a", "2024-03-02", 300)])
+    con.execute(rfm.EMPTY_CUSTOMERS)
+    campaigns.load_campaigns(con, campaigns_path=tmp_path / "none.csv",
+                             sends_path=tmp_path / "none.csv", holdout_path=tmp_path / "none.csv")
+    con.execute("create or replace table campaign_segments as select campaign_id, customer_id, "
+                "'x' as segment from campaign_sends")
+    frame = campaigns.measured_campaigns(con, as_of=date(2024, 3, 31), holdout_share=0.1)
+    assert frame.empty and set(measure.MEASURE_COLUMNS) <= set(frame.columns)
+    assert campaigns.outcome_results(con, as_of=date(2024, 3, 31)).empty
+    assert checks.checks_table(campaigns.totals(frame), holdout_share=0.1).data == ""
+    assert checks.checks_sentence(campaigns.totals(frame)).data == ""

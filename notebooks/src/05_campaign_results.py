@@ -84,7 +84,7 @@ sentences.campaign_table(campaigns.totals(campaign_results), labels=scheme_def.l
                          lang=run.lang)
 
 # %%
-display(checks.checks_sentence(lang=run.lang),
+display(checks.checks_sentence(campaigns.totals(campaign_results), lang=run.lang),
         checks.checks_table(campaigns.totals(campaign_results), holdout_share=holdout_share,
                             lang=run.lang))
 

@@ -31,6 +31,8 @@ def _missing(v) -> bool:
 def checks_table(totals: pd.DataFrame, *, holdout_share: float, lang: str = "vi") -> HTML:
     """Per campaign: the holdout share planned and obtained (chi-square p), the largest
     standardised difference before the send, the campaigns it overlaps, and the verdict."""
+    if totals.empty:
+        return Markdown("")
     rows = []
     for r in totals.itertuples():
         planned = getattr(r, "planned_holdout_share", None)
@@ -55,7 +57,10 @@ def checks_table(totals: pd.DataFrame, *, holdout_share: float, lang: str = "vi"
     return html_table(pd.DataFrame(rows))
 
 
-def checks_sentence(*, lang: str = "vi") -> Markdown:
+def checks_sentence(totals: pd.DataFrame | None = None, *, lang: str = "vi") -> Markdown:
+    """What a campaign must pass to be read as uplift (nothing when no campaign is measured)."""
+    if totals is not None and totals.empty:
+        return Markdown("")
     return Markdown(pick(
         lang,
         f"Một chiến dịch chỉ được đọc thành mức tăng khi: số khách đối chứng đúng với tỷ lệ đã "
