@@ -223,14 +223,6 @@ def next_campaign_path(output_dir: Path, campaign_key: str) -> Path:
     return inside(folder, folder / check_key(campaign_key, "next_campaign_key"))
 
 
-def base_rate(results: pd.DataFrame) -> float:
-    """The holdout purchase rate over all measured campaigns (what happens without contact)."""
-    totals = results[results.segment == "all"]
-    held = totals.holdout.sum()
-    rate = float(totals.holdout_converters.sum() / held) if held else 0.0
-    return min(max(rate, 0.01), 0.5)
-
-
 def prepare_next_campaign(con, *, run: RunParams, scheme: Scheme, target: str, key: str,
                           holdout_share: float) -> dict | None:
     """Send lists and a holdout for the next campaign on segment `target` (None when no target)."""

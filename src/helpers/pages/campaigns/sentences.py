@@ -206,20 +206,6 @@ def campaign_table(results: pd.DataFrame, *, labels: dict[str, str], lang: str =
     return html_table(table)
 
 
-def sample_size_sentence(n: dict, *, base_rate: float, uplift: float, holdout_share: float,
-                         lang: str = "vi") -> Markdown:
-    return Markdown(pick(
-        lang,
-        f"Để phát hiện mức tăng {points(uplift, lang)} trên tỷ lệ mua nền "
-        f"{rate(base_rate, lang)} với {percent(holdout_share, lang)} đối chứng, một nhóm cần "
-        f"khoảng **{number(n['total'], lang)} khách** ({number(n['treated'], lang)} nhận tin, "
-        f"{number(n['holdout'], lang)} đối chứng).",
-        f"To detect an uplift of {points(uplift, lang)} on a base purchase rate of "
-        f"{rate(base_rate, lang)} with a {percent(holdout_share, lang)} holdout, a segment "
-        f"needs about **{number(n['total'], lang)} customers** ({number(n['treated'], lang)} "
-        f"treated, {number(n['holdout'], lang)} held out)."))
-
-
 def next_campaign_sentence(result: dict, folder, *, lang: str = "vi") -> Markdown:
     """The next campaign's size as page 00 repeats it (campaigns.compute.next_campaign_size):
     every customer on the list, the treated and the holdout, and who each channel reaches."""
