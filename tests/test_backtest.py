@@ -283,3 +283,14 @@ def test_the_history_is_read_from_the_last_month_folder_that_holds_one(tmp_path)
     # nothing before: the month of the fit, where nothing is read
     assert backtest.history_folder(here, fitted_as_of=date(2026, 7, 31),
                                    through=date(2026, 8, 31)) == reports / "2026-07-31"
+
+
+def test_a_back_test_that_cannot_be_made_says_why_in_words():
+    fit = cv.ValueFit(status="too_few_customers", customers=0, repeat_customers=0)
+    tested = backtest.Backtest(fitted_as_of=date(2019, 12, 31), through=date(2020, 1, 31),
+                               fit=fit)
+    en = sentences.backtest_sentences(tested, lang="en").data
+    assert en == ("Last month's predictions cannot be checked: the model fitted on the data to "
+                  "31 Dec 2019 cannot be used (it knew 0 buyers, and needs at least 100).")
+    fit.status, fit.customers, fit.repeat_customers = "too_few_repeat", 150, 7
+    assert "chỉ 7 khách đã mua lại" in sentences.backtest_sentences(tested, lang="vi").data

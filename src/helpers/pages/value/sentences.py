@@ -319,11 +319,10 @@ def backtest_sentences(bt, *, lang: str = "vi") -> Markdown:
     Braze's scale, the top decile, and those given under 50% who bought (backtest.Backtest)."""
     start, end = day(bt.fitted_as_of, lang), day(bt.through, lang)
     if not bt.ok:
-        status = bt.fit.status if bt.fit is not None else "not_fitted"
         said = pick(lang, f"Chưa kiểm tra được dự báo của tháng trước: mô hình ước tính trên dữ "
-                          f"liệu đến {start} không dùng được ({status}).",
+                          f"liệu đến {start} không dùng được ({_why_not(bt.fit, lang)}).",
                     f"Last month's predictions cannot be checked: the model fitted on the data to "
-                    f"{start} cannot be used ({status}).")
+                    f"{start} cannot be used ({_why_not(bt.fit, lang)}).")
         return Markdown(said + _history_note(bt, lang))
     row = bt.row
     items = [pick(
@@ -363,6 +362,19 @@ def backtest_sentences(bt, *, lang: str = "vi") -> Markdown:
             f"Of the customers it gave a chance below 50% of still buying, "
             f"{percent(row['alive_below_half_bought'], lang)} did buy."))
     return Markdown("\n".join(f"- {i}" for i in items) + _history_note(bt, lang))
+
+
+def _why_not(fit, lang: str) -> str:
+    """Why a fit cannot be used, in words (compute.fit's status)."""
+    if fit is None or fit.status == "did_not_converge":
+        return pick(lang, "mô hình không hội tụ", "the fit did not converge")
+    if fit.status == "too_few_customers":
+        return pick(lang, f"khi đó mới có {number(fit.customers, lang)} khách đã mua, cần ít nhất "
+                          f"100", f"it knew {number(fit.customers, lang)} buyers, and needs at "
+                                  f"least 100")
+    return pick(lang, f"khi đó chỉ {number(fit.repeat_customers, lang)} khách đã mua lại, cần ít "
+                      f"nhất 20", f"only {number(fit.repeat_customers, lang)} of them had bought "
+                              f"again, and it needs at least 20")
 
 
 def _history_note(bt, lang: str) -> str:

@@ -37,6 +37,12 @@ SLIPPING_COLUMNS = ["customer_id", "segment", "p_alive_before", "p_alive_now", "
                     "reason", "expected_revenue_before", "expected_revenue", "rhythm_days",
                     "last_purchase_date", "expected_next_date", "name", "phone", "email",
                     "consent_sms", "consent_zalo", "consent_email"]
+# the person's XLSX: the columns kit.person_lists has words and formats for first (p_alive is
+# p_alive_now, shown as a percent), then the slipping's own
+PERSON_COLUMNS = ["customer_id", "name", "phone", "email", "consent_sms", "consent_zalo",
+                  "consent_email", "segment", "p_alive", "expected_revenue", "last_purchase_date",
+                  "p_alive_before", "revenue_at_stake", "reason", "rhythm_days",
+                  "expected_next_date"]
 SLIPPING_FILE = "value/slipping.csv"
 SLIPPING_SHEET = {"vi": "Khách đang trượt dần", "en": "Customers slipping"}
 # no fit at fitted_as_of (backtest.Backtest.ok false): nobody can be said to slip, the list is
@@ -130,13 +136,14 @@ def write_slipping(con: duckdb.DuckDBPyConnection, before: str | None, *, output
     contacts = db.table_name(con, "int_customer_contacts")
     db.make_room(con, "slipping_customers", "TABLE")
     con.execute(f"create or replace temp table slipping_customers as "
-                f"select s.*, c.* exclude (customer_id, birthday) from {table} as s "
+                f"select s.*, s.p_alive_now as p_alive, c.* exclude (customer_id, birthday) "
+                f"from {table} as s "
                 f"inner join {contacts} as c on c.customer_id = s.customer_id")
     build_contact_lists(con, "slipping_customers", "slipping_key")
     files = write_contact_lists(con, Path(output_dir) / "value", file_name="{key}.csv",
                                 keys=["slipping"], columns=SLIPPING_COLUMNS,
                                 order_by="expected_revenue", as_of=as_of, written_at=written_at,
-                                person=PersonList(columns=SLIPPING_COLUMNS + EVIDENCE, lang=lang,
+                                person=PersonList(columns=PERSON_COLUMNS + EVIDENCE, lang=lang,
                                                   segments=segment_labels(con),
                                                   sheets={"slipping": SLIPPING_SHEET[lang]}))
     return {**figures(con, table), "files": files, "drop": drop}
