@@ -17,6 +17,7 @@ from helpers.core.safety import (
     csv_safe_table,
     inside,
 )
+from helpers.ingest import typed
 from helpers.ingest.readers import unique_headers
 from helpers.ingest.report import LoadReport, rows_text
 
@@ -141,7 +142,9 @@ def account_rows(con, kind, checked, raws, mapping, cache, staged_name, quaranti
             continue
         folder.mkdir(parents=True, exist_ok=True)
         header_names = unique_headers(raw.headers)
-        picks = ", ".join(f'raw.c{j} as "{name}"' for j, name in enumerate(header_names))
+        kinds = dict(enumerate(raw.kinds))  # a typed column as the text it was read as before
+        picks = ", ".join(f'{typed.text_sql(f"raw.c{j}", kinds.get(j, ""))} as "{name}"'
+                          for j, name in enumerate(header_names))
         wrong_rows = "select * from set_aside where false"
         if raw.bad_rows:
             # rows that could not be split: kept whole, as written, under raw_row

@@ -5,11 +5,14 @@ macros; on DuckDB, or on Spark through a SparkStager."""
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
+from pathlib import Path
 
 import duckdb
 
 from helpers.core.errors import IngestError
 from helpers.engine import db, spark_staging
+from helpers.ingest import typed
 from helpers.ingest.detect import pick_columns_privately
 from helpers.ingest.mappings import MAX_AMOUNT_COLUMNS
 from helpers.ingest.readers import RawFile
@@ -30,6 +33,9 @@ def raw_view(con, name: str, raws: list[RawFile], section: str, mapping: dict,
     rels = []
     null_text = "cast(null as varchar)" if stager is None else spark_staging.NULL_TEXT
     for raw in raws:
+        if stager is not None and any(raw.kinds):
+            raw = as_text(con, raw, stager.work)  # Spark reads the file as it was read before
+        kinds = dict(enumerate(raw.kinds))
         picked = pick_columns_privately(raw.headers, section, mapping, file_name=raw.label)
         picks.append({"file": raw.label, "columns": picked.columns,
                       "amount": str(picked.amount) if picked.amount else None,
@@ -41,15 +47,35 @@ def raw_view(con, name: str, raws: list[RawFile], section: str, mapping: dict,
         select = ["source_file", "source_line", f"{row_hash} as row_hash",
                   # a row with nothing in any column (a blank line, an empty sheet row); a case
                   # stops at the first column with something in it, where `and` tries them all
-                  "case " + " ".join(f"when trim(coalesce({c}, '')) <> '' then false"
-                                     for c in every) + " else true end as is_blank_row"]
+                  "case " + " ".join(f"when {c} is not null then false" if kinds.get(i) else
+                                     f"when trim(coalesce({c}, '')) <> '' then false"
+                                     for i, c in enumerate(every)) + " else true end as is_blank_row"]
+        # a typed column (ingest.typed): its text for the text rules, or, for the orders' date
+        # and amounts, its value (order_date_value, amount_number_<i>) and no text to parse
+        values = {}
+
+        def column(header, canonical, raw=raw, kinds=kinds, values=values):
+            if header is None:
+                return null_text
+            i = raw.headers.index(header)
+            value = typed.value_sql(f"c{i}", kinds.get(i, ""), canonical)
+            if section == "orders" and value is not None:
+                values[canonical] = value
+                return null_text
+            return typed.text_sql(f"c{i}", kinds.get(i, ""))
+
         for canonical in columns:
-            select.append(f"{slot(raw, picked.columns.get(canonical), null_text)} "
-                          f"as {canonical}")
+            select.append(f"{column(picked.columns.get(canonical), canonical)} as {canonical}")
         if "amount" in picked.columns:
-            slots = [slot(raw, h, null_text) for h in (picked.amount_headers or [])]
-            slots += [null_text] * (MAX_AMOUNT_COLUMNS - len(slots))
-            select += [f"{s} as amount_{i + 1}" for i, s in enumerate(slots)]
+            headers = list(picked.amount_headers or [])
+            headers += [None] * (MAX_AMOUNT_COLUMNS - len(headers))
+            select += [f"{column(h, f'amount_{i + 1}')} as amount_{i + 1}"
+                       for i, h in enumerate(headers)]
+        if section == "orders":
+            select.append(f"{values.get('order_date', 'cast(null as timestamp)')} "
+                          f"as order_date_value")
+            select += [f"{values.get(f'amount_{i}', 'cast(null as decimal(38, 10))')} "
+                       f"as amount_number_{i}" for i in range(1, MAX_AMOUNT_COLUMNS + 1)]
         if stager is not None:
             rels.append((raw.parquet, select))
             continue
@@ -62,6 +88,16 @@ def raw_view(con, name: str, raws: list[RawFile], section: str, mapping: dict,
         rel = rel.union(other)
     rel.create_view(name, replace=True)
     return picks
+
+
+def as_text(con, raw: RawFile, work: Path) -> RawFile:
+    """The file as read with every typed column as text (what Spark stages from)."""
+    target = work / f"text-{raw.key or id(raw)}.parquet"
+    columns = [f"{typed.text_sql(f'c{i}', k)} as c{i}" for i, k in enumerate(raw.kinds)]
+    con.execute(f"copy (select {', '.join(columns + ['source_file', 'source_line'])} "
+                f"from read_parquet(?)) to '{str(target).replace(chr(39), chr(39) * 2)}' "
+                f"(format parquet)", [str(raw.parquet)])
+    return replace(raw, parquet=target, kinds=[])
 
 
 def amount_macro(con, picks: list[dict], mapping: dict, stager=None) -> int:

@@ -21,7 +21,7 @@ from helpers.core.safety import (
     map_in_processes,
     usable_cores,
 )
-from helpers.ingest import lines
+from helpers.ingest import lines, typed
 from helpers.ingest.file_checks import check_first_sheet, check_workbook
 from helpers.ingest.mappings import (
     header_key,
@@ -51,6 +51,8 @@ class RawFile:
     lines: dict | None = None
     # its key in the store of files already read (ingest.file_cache)
     key: str = ""
+    # per column, its kind when kept typed (ingest.typed: 'integer', 'timestamp', ...) or ''
+    kinds: list = field(default_factory=list)
 
 
 def _sniff_delimiter(first_line: str) -> str:
@@ -84,20 +86,20 @@ def check_file(path: Path) -> None:
                           f"readable, not locked, and not on a share that is gone.") from None
 
 
-def _writer_for(target: Path, width: int) -> tuple[pa.Schema, pq.ParquetWriter]:
-    schema = pa.schema([(f"c{i}", pa.string()) for i in range(width)]
+def _writer_for(target: Path, width: int, types=None) -> tuple[pa.Schema, pq.ParquetWriter]:
+    schema = pa.schema([(f"c{i}", (types or {}).get(i, pa.string())) for i in range(width)]
                        + [("source_file", pa.string()), ("source_line", pa.int64())])
     # a scratch file read once by the staging model: fast to write beats small
     return schema, pq.ParquetWriter(target, schema, compression="snappy")
 
 
 def _write_batches(target: Path, label: str, width: int, batches, first_line: int,
-                   lines_for=None, numbering=None) -> int:
+                   lines_for=None, numbering=None, types=None) -> int:
     """Write text batches (lists of columns) with their file and line; returns the row count.
 
     lines_for(n) gives the line numbers of the next n rows when some lines were skipped;
     numbering(columns) the start lines of a batch's rows (a CSV's lines.LineCounter)."""
-    schema, writer = _writer_for(target, width)
+    schema, writer = _writer_for(target, width, types)
     line = first_line
     count = 0
     try:
@@ -323,16 +325,22 @@ def _parquet_to_parquet(path: Path, label: str, target: Path) -> RawFile:
             raise IngestError(f"{path.name}: column {name!r} holds {kind}, not text, numbers or "
                               f"dates. Export it as text, or leave it out of the file.")
 
+    # whole numbers, decimals, dates and timestamps without a zone stay typed (ingest.typed)
+    kinds = [typed.kind_of(t) for t in source.schema_arrow.types]
+    types = {i: typed.kept_type(t, k)
+             for i, (t, k) in enumerate(zip(source.schema_arrow.types, kinds)) if k}
+
     def batches():
         for batch in source.iter_batches(batch_size=BATCH_ROWS):
-            yield [_as_text(batch.column(i)) for i in range(len(headers))]
+            yield [typed.kept(batch.column(i), kinds[i]) if kinds[i] else
+                   _as_text(batch.column(i)) for i in range(len(headers))]
 
     try:
-        rows = _write_batches(target, label, len(headers), batches(), first_line=1)
+        rows = _write_batches(target, label, len(headers), batches(), first_line=1, types=types)
     except (pa.ArrowException, OSError):
         raise IngestError(f"{path.name}: the Parquet file is damaged: its data could not be "
                           f"read to the end. Export it again.") from None
-    return RawFile(path, label, headers, target, rows)
+    return RawFile(path, label, headers, target, rows, kinds=kinds)
 
 
 def _as_text(column: pa.Array) -> pa.Array:

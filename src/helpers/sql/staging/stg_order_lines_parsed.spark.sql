@@ -3,8 +3,11 @@
 /* Staging, step 1 of 4: one row per source row of the orders export(s), parsed, with what can */
 /* be told from the line alone. raw_orders holds the mapped columns as text (amount_1..amount_6: */
 /* the columns of the amount expression); mapped_amount() is the mapping's amount expression over */
-/* their parsed values. One pass in file order; steps 2 to 4 (stg_order_structure, */
-/* stg_order_repeats, stg_order_lines) read its result as parsed_order_lines. */
+/* their parsed values. A typed column of a Parquet file (ingest.typed) comes as its value, not */
+/* text: order_date_value (the order's local time) and amount_number_1..6 (the numbers), with */
+/* the text columns null; a text column is parsed. Run over each file on its own */
+/* (ingest.file_cache); steps 2 to 4 (stg_order_structure, stg_order_repeats, stg_order_lines) */
+/* read the files' results together as parsed_order_lines. */
 WITH source AS (
   SELECT
     *
@@ -497,1278 +500,1305 @@ WITH source AS (
     amount_4,
     amount_5,
     amount_6,
-    CASE
-      WHEN (
-        amount_1
-      ) IS NULL
-      THEN NULL
-      WHEN (
-        amount_1
-      ) RLIKE '^(?:-?\\d{1,18})\\z'
-      THEN CAST((
-        amount_1
-      ) AS DECIMAL(38, 10))
-      ELSE TRANSFORM(
-        ARRAY(
-          REGEXP_REPLACE(
-            COALESCE(
-              REGEXP_REPLACE(
-                (
-                  (
-                    amount_1
-                  )
-                ),
-                '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                ''
-              ),
-              ''
-            ),
-            '(₫|đ|Đ|VNĐ|VND|vnd|\\$|€|£|[\\t\\n\\f\\r ]|\\x{00A0}|\\x{202F})',
-            ''
-          )
-        ),
-        s -> TRANSFORM(
-          ARRAY(
-            CASE
-              WHEN (
-                s
-              ) LIKE '(%)'
-              THEN SUBSTRING((
-                s
-              ), 2, LENGTH((
-                s
-              )) - 2)
-              WHEN (
-                s
-              ) LIKE '(%' OR (
-                s
-              ) LIKE '%)'
-              THEN NULL
-              WHEN (
-                s
-              ) LIKE '-%' OR (
-                s
-              ) LIKE '+%'
-              THEN SUBSTRING((
-                s
-              ), 2)
-              ELSE (
-                s
-              )
-            END
-          ),
-          d -> CASE
-            WHEN (
-              (
-                s
-              ) LIKE '(%)' OR (
-                s
-              ) LIKE '-%'
-            )
-            THEN -TRY_CAST(CASE
-              WHEN (
-                (
-                  :decimal_mark_1
-                )
-              ) = '.'
-              AND (
-                d
-              ) RLIKE '^(?:\\d+(\\.\\d{1,10})?)\\z'
-              THEN (
-                d
-              )
-              WHEN (
-                (
-                  :decimal_mark_1
-                )
-              ) = '.'
-              AND (
-                d
-              ) RLIKE '^(?:[1-9]\\d{0,2}(,\\d{3})+(\\.\\d{1,10})?)\\z'
-              THEN REPLACE((
-                d
-              ), ',', '')
-              WHEN (
-                (
-                  :decimal_mark_1
-                )
-              ) = ','
-              AND (
-                d
-              ) RLIKE '^(?:\\d+(,\\d{1,10})?)\\z'
-              THEN REPLACE((
-                d
-              ), ',', '.')
-              WHEN (
-                (
-                  :decimal_mark_1
-                )
-              ) = ','
-              AND (
-                d
-              ) RLIKE '^(?:[1-9]\\d{0,2}(\\.\\d{3})+(,\\d{1,10})?)\\z'
-              THEN REPLACE(REPLACE((
-                d
-              ), '.', ''), ',', '.')
-            END AS DECIMAL(38, 10))
-            ELSE TRY_CAST(CASE
-              WHEN (
-                (
-                  :decimal_mark_1
-                )
-              ) = '.'
-              AND (
-                d
-              ) RLIKE '^(?:\\d+(\\.\\d{1,10})?)\\z'
-              THEN (
-                d
-              )
-              WHEN (
-                (
-                  :decimal_mark_1
-                )
-              ) = '.'
-              AND (
-                d
-              ) RLIKE '^(?:[1-9]\\d{0,2}(,\\d{3})+(\\.\\d{1,10})?)\\z'
-              THEN REPLACE((
-                d
-              ), ',', '')
-              WHEN (
-                (
-                  :decimal_mark_1
-                )
-              ) = ','
-              AND (
-                d
-              ) RLIKE '^(?:\\d+(,\\d{1,10})?)\\z'
-              THEN REPLACE((
-                d
-              ), ',', '.')
-              WHEN (
-                (
-                  :decimal_mark_1
-                )
-              ) = ','
-              AND (
-                d
-              ) RLIKE '^(?:[1-9]\\d{0,2}(\\.\\d{3})+(,\\d{1,10})?)\\z'
-              THEN REPLACE(REPLACE((
-                d
-              ), '.', ''), ',', '.')
-            END AS DECIMAL(38, 10))
-          END
-        )[0]
-      )[0]
-    END AS amount_value_1,
-    CASE
-      WHEN (
-        amount_2
-      ) IS NULL
-      THEN NULL
-      WHEN (
-        amount_2
-      ) RLIKE '^(?:-?\\d{1,18})\\z'
-      THEN CAST((
-        amount_2
-      ) AS DECIMAL(38, 10))
-      ELSE TRANSFORM(
-        ARRAY(
-          REGEXP_REPLACE(
-            COALESCE(
-              REGEXP_REPLACE(
-                (
-                  (
-                    amount_2
-                  )
-                ),
-                '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                ''
-              ),
-              ''
-            ),
-            '(₫|đ|Đ|VNĐ|VND|vnd|\\$|€|£|[\\t\\n\\f\\r ]|\\x{00A0}|\\x{202F})',
-            ''
-          )
-        ),
-        s -> TRANSFORM(
-          ARRAY(
-            CASE
-              WHEN (
-                s
-              ) LIKE '(%)'
-              THEN SUBSTRING((
-                s
-              ), 2, LENGTH((
-                s
-              )) - 2)
-              WHEN (
-                s
-              ) LIKE '(%' OR (
-                s
-              ) LIKE '%)'
-              THEN NULL
-              WHEN (
-                s
-              ) LIKE '-%' OR (
-                s
-              ) LIKE '+%'
-              THEN SUBSTRING((
-                s
-              ), 2)
-              ELSE (
-                s
-              )
-            END
-          ),
-          d -> CASE
-            WHEN (
-              (
-                s
-              ) LIKE '(%)' OR (
-                s
-              ) LIKE '-%'
-            )
-            THEN -TRY_CAST(CASE
-              WHEN (
-                (
-                  :decimal_mark_2
-                )
-              ) = '.'
-              AND (
-                d
-              ) RLIKE '^(?:\\d+(\\.\\d{1,10})?)\\z'
-              THEN (
-                d
-              )
-              WHEN (
-                (
-                  :decimal_mark_2
-                )
-              ) = '.'
-              AND (
-                d
-              ) RLIKE '^(?:[1-9]\\d{0,2}(,\\d{3})+(\\.\\d{1,10})?)\\z'
-              THEN REPLACE((
-                d
-              ), ',', '')
-              WHEN (
-                (
-                  :decimal_mark_2
-                )
-              ) = ','
-              AND (
-                d
-              ) RLIKE '^(?:\\d+(,\\d{1,10})?)\\z'
-              THEN REPLACE((
-                d
-              ), ',', '.')
-              WHEN (
-                (
-                  :decimal_mark_2
-                )
-              ) = ','
-              AND (
-                d
-              ) RLIKE '^(?:[1-9]\\d{0,2}(\\.\\d{3})+(,\\d{1,10})?)\\z'
-              THEN REPLACE(REPLACE((
-                d
-              ), '.', ''), ',', '.')
-            END AS DECIMAL(38, 10))
-            ELSE TRY_CAST(CASE
-              WHEN (
-                (
-                  :decimal_mark_2
-                )
-              ) = '.'
-              AND (
-                d
-              ) RLIKE '^(?:\\d+(\\.\\d{1,10})?)\\z'
-              THEN (
-                d
-              )
-              WHEN (
-                (
-                  :decimal_mark_2
-                )
-              ) = '.'
-              AND (
-                d
-              ) RLIKE '^(?:[1-9]\\d{0,2}(,\\d{3})+(\\.\\d{1,10})?)\\z'
-              THEN REPLACE((
-                d
-              ), ',', '')
-              WHEN (
-                (
-                  :decimal_mark_2
-                )
-              ) = ','
-              AND (
-                d
-              ) RLIKE '^(?:\\d+(,\\d{1,10})?)\\z'
-              THEN REPLACE((
-                d
-              ), ',', '.')
-              WHEN (
-                (
-                  :decimal_mark_2
-                )
-              ) = ','
-              AND (
-                d
-              ) RLIKE '^(?:[1-9]\\d{0,2}(\\.\\d{3})+(,\\d{1,10})?)\\z'
-              THEN REPLACE(REPLACE((
-                d
-              ), '.', ''), ',', '.')
-            END AS DECIMAL(38, 10))
-          END
-        )[0]
-      )[0]
-    END AS amount_value_2,
-    CASE
-      WHEN (
-        amount_3
-      ) IS NULL
-      THEN NULL
-      WHEN (
-        amount_3
-      ) RLIKE '^(?:-?\\d{1,18})\\z'
-      THEN CAST((
-        amount_3
-      ) AS DECIMAL(38, 10))
-      ELSE TRANSFORM(
-        ARRAY(
-          REGEXP_REPLACE(
-            COALESCE(
-              REGEXP_REPLACE(
-                (
-                  (
-                    amount_3
-                  )
-                ),
-                '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                ''
-              ),
-              ''
-            ),
-            '(₫|đ|Đ|VNĐ|VND|vnd|\\$|€|£|[\\t\\n\\f\\r ]|\\x{00A0}|\\x{202F})',
-            ''
-          )
-        ),
-        s -> TRANSFORM(
-          ARRAY(
-            CASE
-              WHEN (
-                s
-              ) LIKE '(%)'
-              THEN SUBSTRING((
-                s
-              ), 2, LENGTH((
-                s
-              )) - 2)
-              WHEN (
-                s
-              ) LIKE '(%' OR (
-                s
-              ) LIKE '%)'
-              THEN NULL
-              WHEN (
-                s
-              ) LIKE '-%' OR (
-                s
-              ) LIKE '+%'
-              THEN SUBSTRING((
-                s
-              ), 2)
-              ELSE (
-                s
-              )
-            END
-          ),
-          d -> CASE
-            WHEN (
-              (
-                s
-              ) LIKE '(%)' OR (
-                s
-              ) LIKE '-%'
-            )
-            THEN -TRY_CAST(CASE
-              WHEN (
-                (
-                  :decimal_mark_3
-                )
-              ) = '.'
-              AND (
-                d
-              ) RLIKE '^(?:\\d+(\\.\\d{1,10})?)\\z'
-              THEN (
-                d
-              )
-              WHEN (
-                (
-                  :decimal_mark_3
-                )
-              ) = '.'
-              AND (
-                d
-              ) RLIKE '^(?:[1-9]\\d{0,2}(,\\d{3})+(\\.\\d{1,10})?)\\z'
-              THEN REPLACE((
-                d
-              ), ',', '')
-              WHEN (
-                (
-                  :decimal_mark_3
-                )
-              ) = ','
-              AND (
-                d
-              ) RLIKE '^(?:\\d+(,\\d{1,10})?)\\z'
-              THEN REPLACE((
-                d
-              ), ',', '.')
-              WHEN (
-                (
-                  :decimal_mark_3
-                )
-              ) = ','
-              AND (
-                d
-              ) RLIKE '^(?:[1-9]\\d{0,2}(\\.\\d{3})+(,\\d{1,10})?)\\z'
-              THEN REPLACE(REPLACE((
-                d
-              ), '.', ''), ',', '.')
-            END AS DECIMAL(38, 10))
-            ELSE TRY_CAST(CASE
-              WHEN (
-                (
-                  :decimal_mark_3
-                )
-              ) = '.'
-              AND (
-                d
-              ) RLIKE '^(?:\\d+(\\.\\d{1,10})?)\\z'
-              THEN (
-                d
-              )
-              WHEN (
-                (
-                  :decimal_mark_3
-                )
-              ) = '.'
-              AND (
-                d
-              ) RLIKE '^(?:[1-9]\\d{0,2}(,\\d{3})+(\\.\\d{1,10})?)\\z'
-              THEN REPLACE((
-                d
-              ), ',', '')
-              WHEN (
-                (
-                  :decimal_mark_3
-                )
-              ) = ','
-              AND (
-                d
-              ) RLIKE '^(?:\\d+(,\\d{1,10})?)\\z'
-              THEN REPLACE((
-                d
-              ), ',', '.')
-              WHEN (
-                (
-                  :decimal_mark_3
-                )
-              ) = ','
-              AND (
-                d
-              ) RLIKE '^(?:[1-9]\\d{0,2}(\\.\\d{3})+(,\\d{1,10})?)\\z'
-              THEN REPLACE(REPLACE((
-                d
-              ), '.', ''), ',', '.')
-            END AS DECIMAL(38, 10))
-          END
-        )[0]
-      )[0]
-    END AS amount_value_3,
-    CASE
-      WHEN (
-        amount_4
-      ) IS NULL
-      THEN NULL
-      WHEN (
-        amount_4
-      ) RLIKE '^(?:-?\\d{1,18})\\z'
-      THEN CAST((
-        amount_4
-      ) AS DECIMAL(38, 10))
-      ELSE TRANSFORM(
-        ARRAY(
-          REGEXP_REPLACE(
-            COALESCE(
-              REGEXP_REPLACE(
-                (
-                  (
-                    amount_4
-                  )
-                ),
-                '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                ''
-              ),
-              ''
-            ),
-            '(₫|đ|Đ|VNĐ|VND|vnd|\\$|€|£|[\\t\\n\\f\\r ]|\\x{00A0}|\\x{202F})',
-            ''
-          )
-        ),
-        s -> TRANSFORM(
-          ARRAY(
-            CASE
-              WHEN (
-                s
-              ) LIKE '(%)'
-              THEN SUBSTRING((
-                s
-              ), 2, LENGTH((
-                s
-              )) - 2)
-              WHEN (
-                s
-              ) LIKE '(%' OR (
-                s
-              ) LIKE '%)'
-              THEN NULL
-              WHEN (
-                s
-              ) LIKE '-%' OR (
-                s
-              ) LIKE '+%'
-              THEN SUBSTRING((
-                s
-              ), 2)
-              ELSE (
-                s
-              )
-            END
-          ),
-          d -> CASE
-            WHEN (
-              (
-                s
-              ) LIKE '(%)' OR (
-                s
-              ) LIKE '-%'
-            )
-            THEN -TRY_CAST(CASE
-              WHEN (
-                (
-                  :decimal_mark_4
-                )
-              ) = '.'
-              AND (
-                d
-              ) RLIKE '^(?:\\d+(\\.\\d{1,10})?)\\z'
-              THEN (
-                d
-              )
-              WHEN (
-                (
-                  :decimal_mark_4
-                )
-              ) = '.'
-              AND (
-                d
-              ) RLIKE '^(?:[1-9]\\d{0,2}(,\\d{3})+(\\.\\d{1,10})?)\\z'
-              THEN REPLACE((
-                d
-              ), ',', '')
-              WHEN (
-                (
-                  :decimal_mark_4
-                )
-              ) = ','
-              AND (
-                d
-              ) RLIKE '^(?:\\d+(,\\d{1,10})?)\\z'
-              THEN REPLACE((
-                d
-              ), ',', '.')
-              WHEN (
-                (
-                  :decimal_mark_4
-                )
-              ) = ','
-              AND (
-                d
-              ) RLIKE '^(?:[1-9]\\d{0,2}(\\.\\d{3})+(,\\d{1,10})?)\\z'
-              THEN REPLACE(REPLACE((
-                d
-              ), '.', ''), ',', '.')
-            END AS DECIMAL(38, 10))
-            ELSE TRY_CAST(CASE
-              WHEN (
-                (
-                  :decimal_mark_4
-                )
-              ) = '.'
-              AND (
-                d
-              ) RLIKE '^(?:\\d+(\\.\\d{1,10})?)\\z'
-              THEN (
-                d
-              )
-              WHEN (
-                (
-                  :decimal_mark_4
-                )
-              ) = '.'
-              AND (
-                d
-              ) RLIKE '^(?:[1-9]\\d{0,2}(,\\d{3})+(\\.\\d{1,10})?)\\z'
-              THEN REPLACE((
-                d
-              ), ',', '')
-              WHEN (
-                (
-                  :decimal_mark_4
-                )
-              ) = ','
-              AND (
-                d
-              ) RLIKE '^(?:\\d+(,\\d{1,10})?)\\z'
-              THEN REPLACE((
-                d
-              ), ',', '.')
-              WHEN (
-                (
-                  :decimal_mark_4
-                )
-              ) = ','
-              AND (
-                d
-              ) RLIKE '^(?:[1-9]\\d{0,2}(\\.\\d{3})+(,\\d{1,10})?)\\z'
-              THEN REPLACE(REPLACE((
-                d
-              ), '.', ''), ',', '.')
-            END AS DECIMAL(38, 10))
-          END
-        )[0]
-      )[0]
-    END AS amount_value_4,
-    CASE
-      WHEN (
-        amount_5
-      ) IS NULL
-      THEN NULL
-      WHEN (
-        amount_5
-      ) RLIKE '^(?:-?\\d{1,18})\\z'
-      THEN CAST((
-        amount_5
-      ) AS DECIMAL(38, 10))
-      ELSE TRANSFORM(
-        ARRAY(
-          REGEXP_REPLACE(
-            COALESCE(
-              REGEXP_REPLACE(
-                (
-                  (
-                    amount_5
-                  )
-                ),
-                '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                ''
-              ),
-              ''
-            ),
-            '(₫|đ|Đ|VNĐ|VND|vnd|\\$|€|£|[\\t\\n\\f\\r ]|\\x{00A0}|\\x{202F})',
-            ''
-          )
-        ),
-        s -> TRANSFORM(
-          ARRAY(
-            CASE
-              WHEN (
-                s
-              ) LIKE '(%)'
-              THEN SUBSTRING((
-                s
-              ), 2, LENGTH((
-                s
-              )) - 2)
-              WHEN (
-                s
-              ) LIKE '(%' OR (
-                s
-              ) LIKE '%)'
-              THEN NULL
-              WHEN (
-                s
-              ) LIKE '-%' OR (
-                s
-              ) LIKE '+%'
-              THEN SUBSTRING((
-                s
-              ), 2)
-              ELSE (
-                s
-              )
-            END
-          ),
-          d -> CASE
-            WHEN (
-              (
-                s
-              ) LIKE '(%)' OR (
-                s
-              ) LIKE '-%'
-            )
-            THEN -TRY_CAST(CASE
-              WHEN (
-                (
-                  :decimal_mark_5
-                )
-              ) = '.'
-              AND (
-                d
-              ) RLIKE '^(?:\\d+(\\.\\d{1,10})?)\\z'
-              THEN (
-                d
-              )
-              WHEN (
-                (
-                  :decimal_mark_5
-                )
-              ) = '.'
-              AND (
-                d
-              ) RLIKE '^(?:[1-9]\\d{0,2}(,\\d{3})+(\\.\\d{1,10})?)\\z'
-              THEN REPLACE((
-                d
-              ), ',', '')
-              WHEN (
-                (
-                  :decimal_mark_5
-                )
-              ) = ','
-              AND (
-                d
-              ) RLIKE '^(?:\\d+(,\\d{1,10})?)\\z'
-              THEN REPLACE((
-                d
-              ), ',', '.')
-              WHEN (
-                (
-                  :decimal_mark_5
-                )
-              ) = ','
-              AND (
-                d
-              ) RLIKE '^(?:[1-9]\\d{0,2}(\\.\\d{3})+(,\\d{1,10})?)\\z'
-              THEN REPLACE(REPLACE((
-                d
-              ), '.', ''), ',', '.')
-            END AS DECIMAL(38, 10))
-            ELSE TRY_CAST(CASE
-              WHEN (
-                (
-                  :decimal_mark_5
-                )
-              ) = '.'
-              AND (
-                d
-              ) RLIKE '^(?:\\d+(\\.\\d{1,10})?)\\z'
-              THEN (
-                d
-              )
-              WHEN (
-                (
-                  :decimal_mark_5
-                )
-              ) = '.'
-              AND (
-                d
-              ) RLIKE '^(?:[1-9]\\d{0,2}(,\\d{3})+(\\.\\d{1,10})?)\\z'
-              THEN REPLACE((
-                d
-              ), ',', '')
-              WHEN (
-                (
-                  :decimal_mark_5
-                )
-              ) = ','
-              AND (
-                d
-              ) RLIKE '^(?:\\d+(,\\d{1,10})?)\\z'
-              THEN REPLACE((
-                d
-              ), ',', '.')
-              WHEN (
-                (
-                  :decimal_mark_5
-                )
-              ) = ','
-              AND (
-                d
-              ) RLIKE '^(?:[1-9]\\d{0,2}(\\.\\d{3})+(,\\d{1,10})?)\\z'
-              THEN REPLACE(REPLACE((
-                d
-              ), '.', ''), ',', '.')
-            END AS DECIMAL(38, 10))
-          END
-        )[0]
-      )[0]
-    END AS amount_value_5,
-    CASE
-      WHEN (
-        amount_6
-      ) IS NULL
-      THEN NULL
-      WHEN (
-        amount_6
-      ) RLIKE '^(?:-?\\d{1,18})\\z'
-      THEN CAST((
-        amount_6
-      ) AS DECIMAL(38, 10))
-      ELSE TRANSFORM(
-        ARRAY(
-          REGEXP_REPLACE(
-            COALESCE(
-              REGEXP_REPLACE(
-                (
-                  (
-                    amount_6
-                  )
-                ),
-                '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                ''
-              ),
-              ''
-            ),
-            '(₫|đ|Đ|VNĐ|VND|vnd|\\$|€|£|[\\t\\n\\f\\r ]|\\x{00A0}|\\x{202F})',
-            ''
-          )
-        ),
-        s -> TRANSFORM(
-          ARRAY(
-            CASE
-              WHEN (
-                s
-              ) LIKE '(%)'
-              THEN SUBSTRING((
-                s
-              ), 2, LENGTH((
-                s
-              )) - 2)
-              WHEN (
-                s
-              ) LIKE '(%' OR (
-                s
-              ) LIKE '%)'
-              THEN NULL
-              WHEN (
-                s
-              ) LIKE '-%' OR (
-                s
-              ) LIKE '+%'
-              THEN SUBSTRING((
-                s
-              ), 2)
-              ELSE (
-                s
-              )
-            END
-          ),
-          d -> CASE
-            WHEN (
-              (
-                s
-              ) LIKE '(%)' OR (
-                s
-              ) LIKE '-%'
-            )
-            THEN -TRY_CAST(CASE
-              WHEN (
-                (
-                  :decimal_mark_6
-                )
-              ) = '.'
-              AND (
-                d
-              ) RLIKE '^(?:\\d+(\\.\\d{1,10})?)\\z'
-              THEN (
-                d
-              )
-              WHEN (
-                (
-                  :decimal_mark_6
-                )
-              ) = '.'
-              AND (
-                d
-              ) RLIKE '^(?:[1-9]\\d{0,2}(,\\d{3})+(\\.\\d{1,10})?)\\z'
-              THEN REPLACE((
-                d
-              ), ',', '')
-              WHEN (
-                (
-                  :decimal_mark_6
-                )
-              ) = ','
-              AND (
-                d
-              ) RLIKE '^(?:\\d+(,\\d{1,10})?)\\z'
-              THEN REPLACE((
-                d
-              ), ',', '.')
-              WHEN (
-                (
-                  :decimal_mark_6
-                )
-              ) = ','
-              AND (
-                d
-              ) RLIKE '^(?:[1-9]\\d{0,2}(\\.\\d{3})+(,\\d{1,10})?)\\z'
-              THEN REPLACE(REPLACE((
-                d
-              ), '.', ''), ',', '.')
-            END AS DECIMAL(38, 10))
-            ELSE TRY_CAST(CASE
-              WHEN (
-                (
-                  :decimal_mark_6
-                )
-              ) = '.'
-              AND (
-                d
-              ) RLIKE '^(?:\\d+(\\.\\d{1,10})?)\\z'
-              THEN (
-                d
-              )
-              WHEN (
-                (
-                  :decimal_mark_6
-                )
-              ) = '.'
-              AND (
-                d
-              ) RLIKE '^(?:[1-9]\\d{0,2}(,\\d{3})+(\\.\\d{1,10})?)\\z'
-              THEN REPLACE((
-                d
-              ), ',', '')
-              WHEN (
-                (
-                  :decimal_mark_6
-                )
-              ) = ','
-              AND (
-                d
-              ) RLIKE '^(?:\\d+(,\\d{1,10})?)\\z'
-              THEN REPLACE((
-                d
-              ), ',', '.')
-              WHEN (
-                (
-                  :decimal_mark_6
-                )
-              ) = ','
-              AND (
-                d
-              ) RLIKE '^(?:[1-9]\\d{0,2}(\\.\\d{3})+(,\\d{1,10})?)\\z'
-              THEN REPLACE(REPLACE((
-                d
-              ), '.', ''), ',', '.')
-            END AS DECIMAL(38, 10))
-          END
-        )[0]
-      )[0]
-    END AS amount_value_6,
+    amount_number_1,
+    amount_number_2,
+    amount_number_3,
+    amount_number_4,
+    amount_number_5,
+    amount_number_6,
     COALESCE(
+      amount_number_1,
       CASE
-        WHEN LENGTH((
-          order_date
-        )) = 19 AND SUBSTRING((
-          order_date
-        ), 5, 1) = '-'
-        THEN TRY_TO_TIMESTAMP(
-          REGEXP_REPLACE(
-            REGEXP_REPLACE((
-              order_date
-            ), '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-            '[\\t\\n\\x0B\\f\\r ]+',
-            ' '
-          ),
-          'yyyy-M-d H:m:s'
-        )
-      END,
-      TRANSFORM(
-        ARRAY(
-          (
-            CASE
-              WHEN REGEXP_REPLACE(
-                (
-                  (
-                    order_date
-                  )
-                ),
-                '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                ''
-              ) RLIKE '^\\d{4}-\\d{2}-\\d{2}'
-              THEN REGEXP_REPLACE(
-                (
-                  (
-                    order_date
-                  )
-                ),
-                '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                ''
-              )
-              ELSE TRANSFORM(
-                ARRAY(
-                  STRUCT(
-                    REGEXP_EXTRACT(
-                      REGEXP_REPLACE(
-                        (
-                          (
-                            (
-                              order_date
-                            )
-                          )
-                        ),
-                        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                        ''
-                      ),
-                      '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z'
-                    ) AS a,
-                    REGEXP_EXTRACT(
-                      REGEXP_REPLACE(
-                        (
-                          (
-                            (
-                              order_date
-                            )
-                          )
-                        ),
-                        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                        ''
-                      ),
-                      '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
-                      2
-                    ) AS b,
-                    REGEXP_EXTRACT(
-                      REGEXP_REPLACE(
-                        (
-                          (
-                            (
-                              order_date
-                            )
-                          )
-                        ),
-                        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                        ''
-                      ),
-                      '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
-                      3
-                    ) AS c,
-                    REGEXP_EXTRACT(
-                      REGEXP_REPLACE(
-                        (
-                          (
-                            (
-                              order_date
-                            )
-                          )
-                        ),
-                        '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                        ''
-                      ),
-                      '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
-                      4
-                    ) AS rest
-                  )
-                ),
-                p -> TRANSFORM(
-                  ARRAY(
-                    CASE
-                      WHEN LENGTH(p.a) = 4
-                      THEN ARRAY(p.a, p.b, p.c)
-                      WHEN LENGTH(p.a) > 2 OR p.a = ''
-                      THEN NULL
-                      WHEN (
-                        (
-                          (
-                            :date_order
-                          )
-                        )
-                      ) = 'dmy'
-                      THEN ARRAY(p.c, p.b, p.a)
-                      WHEN (
-                        (
-                          (
-                            :date_order
-                          )
-                        )
-                      ) = 'mdy'
-                      THEN ARRAY(p.c, p.a, p.b)
-                      WHEN (
-                        (
-                          (
-                            :date_order
-                          )
-                        )
-                      ) = 'ymd'
-                      THEN ARRAY(p.a, p.b, p.c)
-                    END
-                  ),
-                  ymd -> TRANSFORM(
-                    ARRAY(
-                      CASE
-                        WHEN LENGTH((
-                          ymd[0]
-                        )) = 4
-                        THEN (
-                          ymd[0]
-                        )
-                        WHEN LENGTH((
-                          ymd[0]
-                        )) = 2
-                        AND 2000 + CAST((
-                          ymd[0]
-                        ) AS INT) <= (
-                          (
-                            (
-                              9999
-                            )
-                          )
-                        )
-                        THEN CAST(2000 + CAST((
-                          ymd[0]
-                        ) AS INT) AS STRING)
-                        WHEN LENGTH((
-                          ymd[0]
-                        )) = 2
-                        THEN CAST(1900 + CAST((
-                          ymd[0]
-                        ) AS INT) AS STRING)
-                      END
-                    ),
-                    y -> CASE
-                      WHEN NOT y IS NULL
-                      AND LENGTH(ymd[1]) BETWEEN 1 AND 2
-                      AND LENGTH(ymd[2]) BETWEEN 1 AND 2
-                      THEN y || '-' || LPAD(ymd[1], 2, '0') || '-' || LPAD(ymd[2], 2, '0') || p.rest
-                    END
-                  )[0]
-                )[0]
-              )[0]
-            END
-          )
-        ),
-        v -> CASE
-          WHEN v RLIKE '^\\d{4}-\\d{2}-\\d{2}[ T]([01]?\\d|2[0-3]):[^\\n]*(Z|[+-](0\\d|1[0-8])(:?\\d{2})?)\\z'
-          THEN CAST(FROM_UTC_TIMESTAMP(
-            TRY_CAST(REGEXP_REPLACE(
-              REGEXP_REPLACE(
+        WHEN (
+          amount_1
+        ) IS NULL
+        THEN NULL
+        WHEN (
+          amount_1
+        ) RLIKE '^(?:-?\\d{1,18})\\z'
+        THEN CAST((
+          amount_1
+        ) AS DECIMAL(38, 10))
+        ELSE TRANSFORM(
+          ARRAY(
+            REGEXP_REPLACE(
+              COALESCE(
                 REGEXP_REPLACE(
-                  REGEXP_REPLACE(v, '[\\t\\n\\f\\r ]+Z\\z', 'Z'),
-                  '[\\t\\n\\f\\r ]*([+-]\\d{2}):?(\\d{2})\\z',
-                  '$1:$2'
+                  (
+                    (
+                      amount_1
+                    )
+                  ),
+                  '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                  ''
                 ),
-                '[\\t\\n\\f\\r ]*([+-]\\d{2})\\z',
-                '$1:00'
+                ''
               ),
-              '^(\\d{4}-\\d{2}-\\d{2}[ T]\\d{1,2}:\\d{2})(Z|[+-])',
-              '$1:00$2'
-            ) AS TIMESTAMP_LTZ),
-            (
-              (
-                :shop_tz
-              )
+              '(₫|đ|Đ|VNĐ|VND|vnd|\\$|€|£|[\\t\\n\\f\\r ]|\\x{00A0}|\\x{202F})',
+              ''
             )
-          ) AS TIMESTAMP_NTZ)
-          WHEN LENGTH(v) = 10
+          ),
+          s -> TRANSFORM(
+            ARRAY(
+              CASE
+                WHEN (
+                  s
+                ) LIKE '(%)'
+                THEN SUBSTRING((
+                  s
+                ), 2, LENGTH((
+                  s
+                )) - 2)
+                WHEN (
+                  s
+                ) LIKE '(%' OR (
+                  s
+                ) LIKE '%)'
+                THEN NULL
+                WHEN (
+                  s
+                ) LIKE '-%' OR (
+                  s
+                ) LIKE '+%'
+                THEN SUBSTRING((
+                  s
+                ), 2)
+                ELSE (
+                  s
+                )
+              END
+            ),
+            d -> CASE
+              WHEN (
+                (
+                  s
+                ) LIKE '(%)' OR (
+                  s
+                ) LIKE '-%'
+              )
+              THEN -TRY_CAST(CASE
+                WHEN (
+                  (
+                    :decimal_mark_1
+                  )
+                ) = '.'
+                AND (
+                  d
+                ) RLIKE '^(?:\\d+(\\.\\d{1,10})?)\\z'
+                THEN (
+                  d
+                )
+                WHEN (
+                  (
+                    :decimal_mark_1
+                  )
+                ) = '.'
+                AND (
+                  d
+                ) RLIKE '^(?:[1-9]\\d{0,2}(,\\d{3})+(\\.\\d{1,10})?)\\z'
+                THEN REPLACE((
+                  d
+                ), ',', '')
+                WHEN (
+                  (
+                    :decimal_mark_1
+                  )
+                ) = ','
+                AND (
+                  d
+                ) RLIKE '^(?:\\d+(,\\d{1,10})?)\\z'
+                THEN REPLACE((
+                  d
+                ), ',', '.')
+                WHEN (
+                  (
+                    :decimal_mark_1
+                  )
+                ) = ','
+                AND (
+                  d
+                ) RLIKE '^(?:[1-9]\\d{0,2}(\\.\\d{3})+(,\\d{1,10})?)\\z'
+                THEN REPLACE(REPLACE((
+                  d
+                ), '.', ''), ',', '.')
+              END AS DECIMAL(38, 10))
+              ELSE TRY_CAST(CASE
+                WHEN (
+                  (
+                    :decimal_mark_1
+                  )
+                ) = '.'
+                AND (
+                  d
+                ) RLIKE '^(?:\\d+(\\.\\d{1,10})?)\\z'
+                THEN (
+                  d
+                )
+                WHEN (
+                  (
+                    :decimal_mark_1
+                  )
+                ) = '.'
+                AND (
+                  d
+                ) RLIKE '^(?:[1-9]\\d{0,2}(,\\d{3})+(\\.\\d{1,10})?)\\z'
+                THEN REPLACE((
+                  d
+                ), ',', '')
+                WHEN (
+                  (
+                    :decimal_mark_1
+                  )
+                ) = ','
+                AND (
+                  d
+                ) RLIKE '^(?:\\d+(,\\d{1,10})?)\\z'
+                THEN REPLACE((
+                  d
+                ), ',', '.')
+                WHEN (
+                  (
+                    :decimal_mark_1
+                  )
+                ) = ','
+                AND (
+                  d
+                ) RLIKE '^(?:[1-9]\\d{0,2}(\\.\\d{3})+(,\\d{1,10})?)\\z'
+                THEN REPLACE(REPLACE((
+                  d
+                ), '.', ''), ',', '.')
+              END AS DECIMAL(38, 10))
+            END
+          )[0]
+        )[0]
+      END
+    ) AS amount_value_1,
+    COALESCE(
+      amount_number_2,
+      CASE
+        WHEN (
+          amount_2
+        ) IS NULL
+        THEN NULL
+        WHEN (
+          amount_2
+        ) RLIKE '^(?:-?\\d{1,18})\\z'
+        THEN CAST((
+          amount_2
+        ) AS DECIMAL(38, 10))
+        ELSE TRANSFORM(
+          ARRAY(
+            REGEXP_REPLACE(
+              COALESCE(
+                REGEXP_REPLACE(
+                  (
+                    (
+                      amount_2
+                    )
+                  ),
+                  '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                  ''
+                ),
+                ''
+              ),
+              '(₫|đ|Đ|VNĐ|VND|vnd|\\$|€|£|[\\t\\n\\f\\r ]|\\x{00A0}|\\x{202F})',
+              ''
+            )
+          ),
+          s -> TRANSFORM(
+            ARRAY(
+              CASE
+                WHEN (
+                  s
+                ) LIKE '(%)'
+                THEN SUBSTRING((
+                  s
+                ), 2, LENGTH((
+                  s
+                )) - 2)
+                WHEN (
+                  s
+                ) LIKE '(%' OR (
+                  s
+                ) LIKE '%)'
+                THEN NULL
+                WHEN (
+                  s
+                ) LIKE '-%' OR (
+                  s
+                ) LIKE '+%'
+                THEN SUBSTRING((
+                  s
+                ), 2)
+                ELSE (
+                  s
+                )
+              END
+            ),
+            d -> CASE
+              WHEN (
+                (
+                  s
+                ) LIKE '(%)' OR (
+                  s
+                ) LIKE '-%'
+              )
+              THEN -TRY_CAST(CASE
+                WHEN (
+                  (
+                    :decimal_mark_2
+                  )
+                ) = '.'
+                AND (
+                  d
+                ) RLIKE '^(?:\\d+(\\.\\d{1,10})?)\\z'
+                THEN (
+                  d
+                )
+                WHEN (
+                  (
+                    :decimal_mark_2
+                  )
+                ) = '.'
+                AND (
+                  d
+                ) RLIKE '^(?:[1-9]\\d{0,2}(,\\d{3})+(\\.\\d{1,10})?)\\z'
+                THEN REPLACE((
+                  d
+                ), ',', '')
+                WHEN (
+                  (
+                    :decimal_mark_2
+                  )
+                ) = ','
+                AND (
+                  d
+                ) RLIKE '^(?:\\d+(,\\d{1,10})?)\\z'
+                THEN REPLACE((
+                  d
+                ), ',', '.')
+                WHEN (
+                  (
+                    :decimal_mark_2
+                  )
+                ) = ','
+                AND (
+                  d
+                ) RLIKE '^(?:[1-9]\\d{0,2}(\\.\\d{3})+(,\\d{1,10})?)\\z'
+                THEN REPLACE(REPLACE((
+                  d
+                ), '.', ''), ',', '.')
+              END AS DECIMAL(38, 10))
+              ELSE TRY_CAST(CASE
+                WHEN (
+                  (
+                    :decimal_mark_2
+                  )
+                ) = '.'
+                AND (
+                  d
+                ) RLIKE '^(?:\\d+(\\.\\d{1,10})?)\\z'
+                THEN (
+                  d
+                )
+                WHEN (
+                  (
+                    :decimal_mark_2
+                  )
+                ) = '.'
+                AND (
+                  d
+                ) RLIKE '^(?:[1-9]\\d{0,2}(,\\d{3})+(\\.\\d{1,10})?)\\z'
+                THEN REPLACE((
+                  d
+                ), ',', '')
+                WHEN (
+                  (
+                    :decimal_mark_2
+                  )
+                ) = ','
+                AND (
+                  d
+                ) RLIKE '^(?:\\d+(,\\d{1,10})?)\\z'
+                THEN REPLACE((
+                  d
+                ), ',', '.')
+                WHEN (
+                  (
+                    :decimal_mark_2
+                  )
+                ) = ','
+                AND (
+                  d
+                ) RLIKE '^(?:[1-9]\\d{0,2}(\\.\\d{3})+(,\\d{1,10})?)\\z'
+                THEN REPLACE(REPLACE((
+                  d
+                ), '.', ''), ',', '.')
+              END AS DECIMAL(38, 10))
+            END
+          )[0]
+        )[0]
+      END
+    ) AS amount_value_2,
+    COALESCE(
+      amount_number_3,
+      CASE
+        WHEN (
+          amount_3
+        ) IS NULL
+        THEN NULL
+        WHEN (
+          amount_3
+        ) RLIKE '^(?:-?\\d{1,18})\\z'
+        THEN CAST((
+          amount_3
+        ) AS DECIMAL(38, 10))
+        ELSE TRANSFORM(
+          ARRAY(
+            REGEXP_REPLACE(
+              COALESCE(
+                REGEXP_REPLACE(
+                  (
+                    (
+                      amount_3
+                    )
+                  ),
+                  '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                  ''
+                ),
+                ''
+              ),
+              '(₫|đ|Đ|VNĐ|VND|vnd|\\$|€|£|[\\t\\n\\f\\r ]|\\x{00A0}|\\x{202F})',
+              ''
+            )
+          ),
+          s -> TRANSFORM(
+            ARRAY(
+              CASE
+                WHEN (
+                  s
+                ) LIKE '(%)'
+                THEN SUBSTRING((
+                  s
+                ), 2, LENGTH((
+                  s
+                )) - 2)
+                WHEN (
+                  s
+                ) LIKE '(%' OR (
+                  s
+                ) LIKE '%)'
+                THEN NULL
+                WHEN (
+                  s
+                ) LIKE '-%' OR (
+                  s
+                ) LIKE '+%'
+                THEN SUBSTRING((
+                  s
+                ), 2)
+                ELSE (
+                  s
+                )
+              END
+            ),
+            d -> CASE
+              WHEN (
+                (
+                  s
+                ) LIKE '(%)' OR (
+                  s
+                ) LIKE '-%'
+              )
+              THEN -TRY_CAST(CASE
+                WHEN (
+                  (
+                    :decimal_mark_3
+                  )
+                ) = '.'
+                AND (
+                  d
+                ) RLIKE '^(?:\\d+(\\.\\d{1,10})?)\\z'
+                THEN (
+                  d
+                )
+                WHEN (
+                  (
+                    :decimal_mark_3
+                  )
+                ) = '.'
+                AND (
+                  d
+                ) RLIKE '^(?:[1-9]\\d{0,2}(,\\d{3})+(\\.\\d{1,10})?)\\z'
+                THEN REPLACE((
+                  d
+                ), ',', '')
+                WHEN (
+                  (
+                    :decimal_mark_3
+                  )
+                ) = ','
+                AND (
+                  d
+                ) RLIKE '^(?:\\d+(,\\d{1,10})?)\\z'
+                THEN REPLACE((
+                  d
+                ), ',', '.')
+                WHEN (
+                  (
+                    :decimal_mark_3
+                  )
+                ) = ','
+                AND (
+                  d
+                ) RLIKE '^(?:[1-9]\\d{0,2}(\\.\\d{3})+(,\\d{1,10})?)\\z'
+                THEN REPLACE(REPLACE((
+                  d
+                ), '.', ''), ',', '.')
+              END AS DECIMAL(38, 10))
+              ELSE TRY_CAST(CASE
+                WHEN (
+                  (
+                    :decimal_mark_3
+                  )
+                ) = '.'
+                AND (
+                  d
+                ) RLIKE '^(?:\\d+(\\.\\d{1,10})?)\\z'
+                THEN (
+                  d
+                )
+                WHEN (
+                  (
+                    :decimal_mark_3
+                  )
+                ) = '.'
+                AND (
+                  d
+                ) RLIKE '^(?:[1-9]\\d{0,2}(,\\d{3})+(\\.\\d{1,10})?)\\z'
+                THEN REPLACE((
+                  d
+                ), ',', '')
+                WHEN (
+                  (
+                    :decimal_mark_3
+                  )
+                ) = ','
+                AND (
+                  d
+                ) RLIKE '^(?:\\d+(,\\d{1,10})?)\\z'
+                THEN REPLACE((
+                  d
+                ), ',', '.')
+                WHEN (
+                  (
+                    :decimal_mark_3
+                  )
+                ) = ','
+                AND (
+                  d
+                ) RLIKE '^(?:[1-9]\\d{0,2}(\\.\\d{3})+(,\\d{1,10})?)\\z'
+                THEN REPLACE(REPLACE((
+                  d
+                ), '.', ''), ',', '.')
+              END AS DECIMAL(38, 10))
+            END
+          )[0]
+        )[0]
+      END
+    ) AS amount_value_3,
+    COALESCE(
+      amount_number_4,
+      CASE
+        WHEN (
+          amount_4
+        ) IS NULL
+        THEN NULL
+        WHEN (
+          amount_4
+        ) RLIKE '^(?:-?\\d{1,18})\\z'
+        THEN CAST((
+          amount_4
+        ) AS DECIMAL(38, 10))
+        ELSE TRANSFORM(
+          ARRAY(
+            REGEXP_REPLACE(
+              COALESCE(
+                REGEXP_REPLACE(
+                  (
+                    (
+                      amount_4
+                    )
+                  ),
+                  '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                  ''
+                ),
+                ''
+              ),
+              '(₫|đ|Đ|VNĐ|VND|vnd|\\$|€|£|[\\t\\n\\f\\r ]|\\x{00A0}|\\x{202F})',
+              ''
+            )
+          ),
+          s -> TRANSFORM(
+            ARRAY(
+              CASE
+                WHEN (
+                  s
+                ) LIKE '(%)'
+                THEN SUBSTRING((
+                  s
+                ), 2, LENGTH((
+                  s
+                )) - 2)
+                WHEN (
+                  s
+                ) LIKE '(%' OR (
+                  s
+                ) LIKE '%)'
+                THEN NULL
+                WHEN (
+                  s
+                ) LIKE '-%' OR (
+                  s
+                ) LIKE '+%'
+                THEN SUBSTRING((
+                  s
+                ), 2)
+                ELSE (
+                  s
+                )
+              END
+            ),
+            d -> CASE
+              WHEN (
+                (
+                  s
+                ) LIKE '(%)' OR (
+                  s
+                ) LIKE '-%'
+              )
+              THEN -TRY_CAST(CASE
+                WHEN (
+                  (
+                    :decimal_mark_4
+                  )
+                ) = '.'
+                AND (
+                  d
+                ) RLIKE '^(?:\\d+(\\.\\d{1,10})?)\\z'
+                THEN (
+                  d
+                )
+                WHEN (
+                  (
+                    :decimal_mark_4
+                  )
+                ) = '.'
+                AND (
+                  d
+                ) RLIKE '^(?:[1-9]\\d{0,2}(,\\d{3})+(\\.\\d{1,10})?)\\z'
+                THEN REPLACE((
+                  d
+                ), ',', '')
+                WHEN (
+                  (
+                    :decimal_mark_4
+                  )
+                ) = ','
+                AND (
+                  d
+                ) RLIKE '^(?:\\d+(,\\d{1,10})?)\\z'
+                THEN REPLACE((
+                  d
+                ), ',', '.')
+                WHEN (
+                  (
+                    :decimal_mark_4
+                  )
+                ) = ','
+                AND (
+                  d
+                ) RLIKE '^(?:[1-9]\\d{0,2}(\\.\\d{3})+(,\\d{1,10})?)\\z'
+                THEN REPLACE(REPLACE((
+                  d
+                ), '.', ''), ',', '.')
+              END AS DECIMAL(38, 10))
+              ELSE TRY_CAST(CASE
+                WHEN (
+                  (
+                    :decimal_mark_4
+                  )
+                ) = '.'
+                AND (
+                  d
+                ) RLIKE '^(?:\\d+(\\.\\d{1,10})?)\\z'
+                THEN (
+                  d
+                )
+                WHEN (
+                  (
+                    :decimal_mark_4
+                  )
+                ) = '.'
+                AND (
+                  d
+                ) RLIKE '^(?:[1-9]\\d{0,2}(,\\d{3})+(\\.\\d{1,10})?)\\z'
+                THEN REPLACE((
+                  d
+                ), ',', '')
+                WHEN (
+                  (
+                    :decimal_mark_4
+                  )
+                ) = ','
+                AND (
+                  d
+                ) RLIKE '^(?:\\d+(,\\d{1,10})?)\\z'
+                THEN REPLACE((
+                  d
+                ), ',', '.')
+                WHEN (
+                  (
+                    :decimal_mark_4
+                  )
+                ) = ','
+                AND (
+                  d
+                ) RLIKE '^(?:[1-9]\\d{0,2}(\\.\\d{3})+(,\\d{1,10})?)\\z'
+                THEN REPLACE(REPLACE((
+                  d
+                ), '.', ''), ',', '.')
+              END AS DECIMAL(38, 10))
+            END
+          )[0]
+        )[0]
+      END
+    ) AS amount_value_4,
+    COALESCE(
+      amount_number_5,
+      CASE
+        WHEN (
+          amount_5
+        ) IS NULL
+        THEN NULL
+        WHEN (
+          amount_5
+        ) RLIKE '^(?:-?\\d{1,18})\\z'
+        THEN CAST((
+          amount_5
+        ) AS DECIMAL(38, 10))
+        ELSE TRANSFORM(
+          ARRAY(
+            REGEXP_REPLACE(
+              COALESCE(
+                REGEXP_REPLACE(
+                  (
+                    (
+                      amount_5
+                    )
+                  ),
+                  '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                  ''
+                ),
+                ''
+              ),
+              '(₫|đ|Đ|VNĐ|VND|vnd|\\$|€|£|[\\t\\n\\f\\r ]|\\x{00A0}|\\x{202F})',
+              ''
+            )
+          ),
+          s -> TRANSFORM(
+            ARRAY(
+              CASE
+                WHEN (
+                  s
+                ) LIKE '(%)'
+                THEN SUBSTRING((
+                  s
+                ), 2, LENGTH((
+                  s
+                )) - 2)
+                WHEN (
+                  s
+                ) LIKE '(%' OR (
+                  s
+                ) LIKE '%)'
+                THEN NULL
+                WHEN (
+                  s
+                ) LIKE '-%' OR (
+                  s
+                ) LIKE '+%'
+                THEN SUBSTRING((
+                  s
+                ), 2)
+                ELSE (
+                  s
+                )
+              END
+            ),
+            d -> CASE
+              WHEN (
+                (
+                  s
+                ) LIKE '(%)' OR (
+                  s
+                ) LIKE '-%'
+              )
+              THEN -TRY_CAST(CASE
+                WHEN (
+                  (
+                    :decimal_mark_5
+                  )
+                ) = '.'
+                AND (
+                  d
+                ) RLIKE '^(?:\\d+(\\.\\d{1,10})?)\\z'
+                THEN (
+                  d
+                )
+                WHEN (
+                  (
+                    :decimal_mark_5
+                  )
+                ) = '.'
+                AND (
+                  d
+                ) RLIKE '^(?:[1-9]\\d{0,2}(,\\d{3})+(\\.\\d{1,10})?)\\z'
+                THEN REPLACE((
+                  d
+                ), ',', '')
+                WHEN (
+                  (
+                    :decimal_mark_5
+                  )
+                ) = ','
+                AND (
+                  d
+                ) RLIKE '^(?:\\d+(,\\d{1,10})?)\\z'
+                THEN REPLACE((
+                  d
+                ), ',', '.')
+                WHEN (
+                  (
+                    :decimal_mark_5
+                  )
+                ) = ','
+                AND (
+                  d
+                ) RLIKE '^(?:[1-9]\\d{0,2}(\\.\\d{3})+(,\\d{1,10})?)\\z'
+                THEN REPLACE(REPLACE((
+                  d
+                ), '.', ''), ',', '.')
+              END AS DECIMAL(38, 10))
+              ELSE TRY_CAST(CASE
+                WHEN (
+                  (
+                    :decimal_mark_5
+                  )
+                ) = '.'
+                AND (
+                  d
+                ) RLIKE '^(?:\\d+(\\.\\d{1,10})?)\\z'
+                THEN (
+                  d
+                )
+                WHEN (
+                  (
+                    :decimal_mark_5
+                  )
+                ) = '.'
+                AND (
+                  d
+                ) RLIKE '^(?:[1-9]\\d{0,2}(,\\d{3})+(\\.\\d{1,10})?)\\z'
+                THEN REPLACE((
+                  d
+                ), ',', '')
+                WHEN (
+                  (
+                    :decimal_mark_5
+                  )
+                ) = ','
+                AND (
+                  d
+                ) RLIKE '^(?:\\d+(,\\d{1,10})?)\\z'
+                THEN REPLACE((
+                  d
+                ), ',', '.')
+                WHEN (
+                  (
+                    :decimal_mark_5
+                  )
+                ) = ','
+                AND (
+                  d
+                ) RLIKE '^(?:[1-9]\\d{0,2}(\\.\\d{3})+(,\\d{1,10})?)\\z'
+                THEN REPLACE(REPLACE((
+                  d
+                ), '.', ''), ',', '.')
+              END AS DECIMAL(38, 10))
+            END
+          )[0]
+        )[0]
+      END
+    ) AS amount_value_5,
+    COALESCE(
+      amount_number_6,
+      CASE
+        WHEN (
+          amount_6
+        ) IS NULL
+        THEN NULL
+        WHEN (
+          amount_6
+        ) RLIKE '^(?:-?\\d{1,18})\\z'
+        THEN CAST((
+          amount_6
+        ) AS DECIMAL(38, 10))
+        ELSE TRANSFORM(
+          ARRAY(
+            REGEXP_REPLACE(
+              COALESCE(
+                REGEXP_REPLACE(
+                  (
+                    (
+                      amount_6
+                    )
+                  ),
+                  '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                  ''
+                ),
+                ''
+              ),
+              '(₫|đ|Đ|VNĐ|VND|vnd|\\$|€|£|[\\t\\n\\f\\r ]|\\x{00A0}|\\x{202F})',
+              ''
+            )
+          ),
+          s -> TRANSFORM(
+            ARRAY(
+              CASE
+                WHEN (
+                  s
+                ) LIKE '(%)'
+                THEN SUBSTRING((
+                  s
+                ), 2, LENGTH((
+                  s
+                )) - 2)
+                WHEN (
+                  s
+                ) LIKE '(%' OR (
+                  s
+                ) LIKE '%)'
+                THEN NULL
+                WHEN (
+                  s
+                ) LIKE '-%' OR (
+                  s
+                ) LIKE '+%'
+                THEN SUBSTRING((
+                  s
+                ), 2)
+                ELSE (
+                  s
+                )
+              END
+            ),
+            d -> CASE
+              WHEN (
+                (
+                  s
+                ) LIKE '(%)' OR (
+                  s
+                ) LIKE '-%'
+              )
+              THEN -TRY_CAST(CASE
+                WHEN (
+                  (
+                    :decimal_mark_6
+                  )
+                ) = '.'
+                AND (
+                  d
+                ) RLIKE '^(?:\\d+(\\.\\d{1,10})?)\\z'
+                THEN (
+                  d
+                )
+                WHEN (
+                  (
+                    :decimal_mark_6
+                  )
+                ) = '.'
+                AND (
+                  d
+                ) RLIKE '^(?:[1-9]\\d{0,2}(,\\d{3})+(\\.\\d{1,10})?)\\z'
+                THEN REPLACE((
+                  d
+                ), ',', '')
+                WHEN (
+                  (
+                    :decimal_mark_6
+                  )
+                ) = ','
+                AND (
+                  d
+                ) RLIKE '^(?:\\d+(,\\d{1,10})?)\\z'
+                THEN REPLACE((
+                  d
+                ), ',', '.')
+                WHEN (
+                  (
+                    :decimal_mark_6
+                  )
+                ) = ','
+                AND (
+                  d
+                ) RLIKE '^(?:[1-9]\\d{0,2}(\\.\\d{3})+(,\\d{1,10})?)\\z'
+                THEN REPLACE(REPLACE((
+                  d
+                ), '.', ''), ',', '.')
+              END AS DECIMAL(38, 10))
+              ELSE TRY_CAST(CASE
+                WHEN (
+                  (
+                    :decimal_mark_6
+                  )
+                ) = '.'
+                AND (
+                  d
+                ) RLIKE '^(?:\\d+(\\.\\d{1,10})?)\\z'
+                THEN (
+                  d
+                )
+                WHEN (
+                  (
+                    :decimal_mark_6
+                  )
+                ) = '.'
+                AND (
+                  d
+                ) RLIKE '^(?:[1-9]\\d{0,2}(,\\d{3})+(\\.\\d{1,10})?)\\z'
+                THEN REPLACE((
+                  d
+                ), ',', '')
+                WHEN (
+                  (
+                    :decimal_mark_6
+                  )
+                ) = ','
+                AND (
+                  d
+                ) RLIKE '^(?:\\d+(,\\d{1,10})?)\\z'
+                THEN REPLACE((
+                  d
+                ), ',', '.')
+                WHEN (
+                  (
+                    :decimal_mark_6
+                  )
+                ) = ','
+                AND (
+                  d
+                ) RLIKE '^(?:[1-9]\\d{0,2}(\\.\\d{3})+(,\\d{1,10})?)\\z'
+                THEN REPLACE(REPLACE((
+                  d
+                ), '.', ''), ',', '.')
+              END AS DECIMAL(38, 10))
+            END
+          )[0]
+        )[0]
+      END
+    ) AS amount_value_6,
+    COALESCE(
+      order_date_value,
+      COALESCE(
+        CASE
+          WHEN LENGTH((
+            order_date
+          )) = 19 AND SUBSTRING((
+            order_date
+          ), 5, 1) = '-'
           THEN TRY_TO_TIMESTAMP(
             REGEXP_REPLACE(
-              REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+              REGEXP_REPLACE((
+                order_date
+              ), '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
               '[\\t\\n\\x0B\\f\\r ]+',
               ' '
             ),
-            'yyyy-M-d'
+            'yyyy-M-d H:m:s'
           )
-          ELSE COALESCE(
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d H:m:s'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d H:m'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d\'T\'H:m:s'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d\'T\'H:m'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d H:m:s.SSSSSS'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d\'T\'H:m:s.SSSSSS'
-            ),
-            TRY_TO_TIMESTAMP(
+        END,
+        TRANSFORM(
+          ARRAY(
+            (
+              CASE
+                WHEN REGEXP_REPLACE(
+                  (
+                    (
+                      order_date
+                    )
+                  ),
+                  '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                  ''
+                ) RLIKE '^\\d{4}-\\d{2}-\\d{2}'
+                THEN REGEXP_REPLACE(
+                  (
+                    (
+                      order_date
+                    )
+                  ),
+                  '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                  ''
+                )
+                ELSE TRANSFORM(
+                  ARRAY(
+                    STRUCT(
+                      REGEXP_EXTRACT(
+                        REGEXP_REPLACE(
+                          (
+                            (
+                              (
+                                order_date
+                              )
+                            )
+                          ),
+                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                          ''
+                        ),
+                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z'
+                      ) AS a,
+                      REGEXP_EXTRACT(
+                        REGEXP_REPLACE(
+                          (
+                            (
+                              (
+                                order_date
+                              )
+                            )
+                          ),
+                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                          ''
+                        ),
+                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
+                        2
+                      ) AS b,
+                      REGEXP_EXTRACT(
+                        REGEXP_REPLACE(
+                          (
+                            (
+                              (
+                                order_date
+                              )
+                            )
+                          ),
+                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                          ''
+                        ),
+                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
+                        3
+                      ) AS c,
+                      REGEXP_EXTRACT(
+                        REGEXP_REPLACE(
+                          (
+                            (
+                              (
+                                order_date
+                              )
+                            )
+                          ),
+                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                          ''
+                        ),
+                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
+                        4
+                      ) AS rest
+                    )
+                  ),
+                  p -> TRANSFORM(
+                    ARRAY(
+                      CASE
+                        WHEN LENGTH(p.a) = 4
+                        THEN ARRAY(p.a, p.b, p.c)
+                        WHEN LENGTH(p.a) > 2 OR p.a = ''
+                        THEN NULL
+                        WHEN (
+                          (
+                            (
+                              :date_order
+                            )
+                          )
+                        ) = 'dmy'
+                        THEN ARRAY(p.c, p.b, p.a)
+                        WHEN (
+                          (
+                            (
+                              :date_order
+                            )
+                          )
+                        ) = 'mdy'
+                        THEN ARRAY(p.c, p.a, p.b)
+                        WHEN (
+                          (
+                            (
+                              :date_order
+                            )
+                          )
+                        ) = 'ymd'
+                        THEN ARRAY(p.a, p.b, p.c)
+                      END
+                    ),
+                    ymd -> TRANSFORM(
+                      ARRAY(
+                        CASE
+                          WHEN LENGTH((
+                            ymd[0]
+                          )) = 4
+                          THEN (
+                            ymd[0]
+                          )
+                          WHEN LENGTH((
+                            ymd[0]
+                          )) = 2
+                          AND 2000 + CAST((
+                            ymd[0]
+                          ) AS INT) <= (
+                            (
+                              (
+                                9999
+                              )
+                            )
+                          )
+                          THEN CAST(2000 + CAST((
+                            ymd[0]
+                          ) AS INT) AS STRING)
+                          WHEN LENGTH((
+                            ymd[0]
+                          )) = 2
+                          THEN CAST(1900 + CAST((
+                            ymd[0]
+                          ) AS INT) AS STRING)
+                        END
+                      ),
+                      y -> CASE
+                        WHEN NOT y IS NULL
+                        AND LENGTH(ymd[1]) BETWEEN 1 AND 2
+                        AND LENGTH(ymd[2]) BETWEEN 1 AND 2
+                        THEN y || '-' || LPAD(ymd[1], 2, '0') || '-' || LPAD(ymd[2], 2, '0') || p.rest
+                      END
+                    )[0]
+                  )[0]
+                )[0]
+              END
+            )
+          ),
+          v -> CASE
+            WHEN v RLIKE '^\\d{4}-\\d{2}-\\d{2}[ T]([01]?\\d|2[0-3]):[^\\n]*(Z|[+-](0\\d|1[0-8])(:?\\d{2})?)\\z'
+            THEN CAST(FROM_UTC_TIMESTAMP(
+              TRY_CAST(REGEXP_REPLACE(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(
+                    REGEXP_REPLACE(v, '[\\t\\n\\f\\r ]+Z\\z', 'Z'),
+                    '[\\t\\n\\f\\r ]*([+-]\\d{2}):?(\\d{2})\\z',
+                    '$1:$2'
+                  ),
+                  '[\\t\\n\\f\\r ]*([+-]\\d{2})\\z',
+                  '$1:00'
+                ),
+                '^(\\d{4}-\\d{2}-\\d{2}[ T]\\d{1,2}:\\d{2})(Z|[+-])',
+                '$1:00$2'
+              ) AS TIMESTAMP_LTZ),
+              (
+                (
+                  :shop_tz
+                )
+              )
+            ) AS TIMESTAMP_NTZ)
+            WHEN LENGTH(v) = 10
+            THEN TRY_TO_TIMESTAMP(
               REGEXP_REPLACE(
                 REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
                 '[\\t\\n\\x0B\\f\\r ]+',
                 ' '
               ),
               'yyyy-M-d'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d h:m:s a'
-            ),
-            TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
-              ),
-              'yyyy-M-d h:m a'
             )
-          )
-        END
-      )[0]
+            ELSE COALESCE(
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d H:m:s'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d H:m'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d\'T\'H:m:s'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d\'T\'H:m'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d H:m:s.SSSSSS'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d\'T\'H:m:s.SSSSSS'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d h:m:s a'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d h:m a'
+              )
+            )
+          END
+        )[0]
+      )
     ) AS ordered_at, /* -------- dates: local wall-clock time of the shop, then its calendar date */
     order_date AS order_date_text, /* -------- what was written, for the quarantine file and the duplicate check */
     CONCAT_WS(' | ', amount_1, amount_2, amount_3, amount_4, amount_5, amount_6) AS amount_text
@@ -1787,7 +1817,8 @@ WITH source AS (
         ''
       ),
       ''
-    ) = '' AS INT) /* empty columns of the expression: the columns past it are null, so they are taken off */ + CAST(COALESCE(
+    ) = ''
+    AND amount_number_1 IS NULL AS INT) /* empty columns of the expression: the columns past it are null, so they are taken off */ + CAST(COALESCE(
       REGEXP_REPLACE(
         (
           amount_2
@@ -1796,7 +1827,8 @@ WITH source AS (
         ''
       ),
       ''
-    ) = '' AS INT) + CAST(COALESCE(
+    ) = ''
+    AND amount_number_2 IS NULL AS INT) + CAST(COALESCE(
       REGEXP_REPLACE(
         (
           amount_3
@@ -1805,7 +1837,8 @@ WITH source AS (
         ''
       ),
       ''
-    ) = '' AS INT) + CAST(COALESCE(
+    ) = ''
+    AND amount_number_3 IS NULL AS INT) + CAST(COALESCE(
       REGEXP_REPLACE(
         (
           amount_4
@@ -1814,7 +1847,8 @@ WITH source AS (
         ''
       ),
       ''
-    ) = '' AS INT) + CAST(COALESCE(
+    ) = ''
+    AND amount_number_4 IS NULL AS INT) + CAST(COALESCE(
       REGEXP_REPLACE(
         (
           amount_5
@@ -1823,7 +1857,8 @@ WITH source AS (
         ''
       ),
       ''
-    ) = '' AS INT) + CAST(COALESCE(
+    ) = ''
+    AND amount_number_5 IS NULL AS INT) + CAST(COALESCE(
       REGEXP_REPLACE(
         (
           amount_6
@@ -1832,7 +1867,8 @@ WITH source AS (
         ''
       ),
       ''
-    ) = '' AS INT) - (
+    ) = ''
+    AND amount_number_6 IS NULL AS INT) - (
       6 - :amount_columns
     ) AS empty_amounts,
     CAST(COALESCE(
@@ -1912,7 +1948,7 @@ WITH source AS (
 ), line_amounts AS (
   SELECT
     *
-    EXCEPT (amount_1, amount_2, amount_3, amount_4, amount_5, amount_6, amount_value_1, amount_value_2, amount_value_3, amount_value_4, amount_value_5, amount_value_6),
+    EXCEPT (amount_1, amount_2, amount_3, amount_4, amount_5, amount_6, amount_number_1, amount_number_2, amount_number_3, amount_number_4, amount_number_5, amount_number_6, amount_value_1, amount_value_2, amount_value_3, amount_value_4, amount_value_5, amount_value_6),
     CASE
       WHEN bad_amounts > 0
       THEN NULL

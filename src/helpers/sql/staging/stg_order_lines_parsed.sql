@@ -1,8 +1,11 @@
 -- Staging, step 1 of 4: one row per source row of the orders export(s), parsed, with what can
 -- be told from the line alone. raw_orders holds the mapped columns as text (amount_1..amount_6:
 -- the columns of the amount expression); mapped_amount() is the mapping's amount expression over
--- their parsed values. One pass in file order; steps 2 to 4 (stg_order_structure,
--- stg_order_repeats, stg_order_lines) read its result as parsed_order_lines.
+-- their parsed values. A typed column of a Parquet file (ingest.typed) comes as its value, not
+-- text: order_date_value (the order's local time) and amount_number_1..6 (the numbers), with
+-- the text columns null; a text column is parsed. Run over each file on its own
+-- (ingest.file_cache); steps 2 to 4 (stg_order_structure, stg_order_repeats, stg_order_lines)
+-- read the files' results together as parsed_order_lines.
 with
 
 source as (
@@ -79,15 +82,29 @@ parsed as (
         amount_4,
         amount_5,
         amount_6,
-        parse_amount(amount_1, $decimal_mark_1) as amount_value_1,
-        parse_amount(amount_2, $decimal_mark_2) as amount_value_2,
-        parse_amount(amount_3, $decimal_mark_3) as amount_value_3,
-        parse_amount(amount_4, $decimal_mark_4) as amount_value_4,
-        parse_amount(amount_5, $decimal_mark_5) as amount_value_5,
-        parse_amount(amount_6, $decimal_mark_6) as amount_value_6,
+        amount_number_1,
+        amount_number_2,
+        amount_number_3,
+        amount_number_4,
+        amount_number_5,
+        amount_number_6,
+        coalesce(amount_number_1, parse_amount(amount_1, $decimal_mark_1))
+            as amount_value_1,
+        coalesce(amount_number_2, parse_amount(amount_2, $decimal_mark_2))
+            as amount_value_2,
+        coalesce(amount_number_3, parse_amount(amount_3, $decimal_mark_3))
+            as amount_value_3,
+        coalesce(amount_number_4, parse_amount(amount_4, $decimal_mark_4))
+            as amount_value_4,
+        coalesce(amount_number_5, parse_amount(amount_5, $decimal_mark_5))
+            as amount_value_5,
+        coalesce(amount_number_6, parse_amount(amount_6, $decimal_mark_6))
+            as amount_value_6,
 
         ---------- dates: local wall-clock time of the shop, then its calendar date
-        parse_local_timestamp(order_date, $shop_tz, $date_order, 9999) as ordered_at,
+        coalesce(
+            order_date_value, parse_local_timestamp(order_date, $shop_tz, $date_order, 9999)
+        ) as ordered_at,
 
         ---------- what was written, for the quarantine file and the duplicate check
         order_date as order_date_text,
@@ -105,12 +122,12 @@ amount_checks as (
     select
         *,
         -- empty columns of the expression: the columns past it are null, so they are taken off
-        cast(is_blank_amount(amount_1) as integer)
-            + cast(is_blank_amount(amount_2) as integer)
-            + cast(is_blank_amount(amount_3) as integer)
-            + cast(is_blank_amount(amount_4) as integer)
-            + cast(is_blank_amount(amount_5) as integer)
-            + cast(is_blank_amount(amount_6) as integer)
+        cast(is_blank_amount(amount_1) and amount_number_1 is null as integer)
+            + cast(is_blank_amount(amount_2) and amount_number_2 is null as integer)
+            + cast(is_blank_amount(amount_3) and amount_number_3 is null as integer)
+            + cast(is_blank_amount(amount_4) and amount_number_4 is null as integer)
+            + cast(is_blank_amount(amount_5) and amount_number_5 is null as integer)
+            + cast(is_blank_amount(amount_6) and amount_number_6 is null as integer)
             - (6 - $amount_columns) as empty_amounts,
         -- columns with something written that cannot be read as money
         cast(is_bad_amount(amount_1, amount_value_1) as integer)
@@ -129,6 +146,8 @@ line_amounts as (
     select
         * exclude (
             amount_1, amount_2, amount_3, amount_4, amount_5, amount_6,
+            amount_number_1, amount_number_2, amount_number_3, amount_number_4,
+            amount_number_5, amount_number_6,
             amount_value_1, amount_value_2, amount_value_3, amount_value_4, amount_value_5,
             amount_value_6
         ),
