@@ -106,3 +106,16 @@ def test_one_time_buyers_by_how_long_ago_and_what_they_did_since(hand):
     en = sentences.one_time_sentence("bg_nbd", lang="en").data
     assert "every one-time buyer a chance of 100%" in en
     assert "MBG/NBD, the model in use" in sentences.one_time_sentence("mbg_nbd", lang="en").data
+
+
+def test_the_slipping_sentence_counts_each_rule_and_names_the_date():
+    said = sentences.slipping_sentence({"customers": 3, "dropped": 1, "crossed": 1, "overdue": 1,
+                                        "at_stake": 520.0, "drop": 0.2,
+                                        "fitted_as_of": FITTED}, lang="en").data
+    assert said.startswith("**3 customers are slipping** (value/slipping.xlsx): 1 lost more "
+                           "than 20 points of their chance of still buying since 30 Sep 2026")
+    assert "Expected revenue lost since 30 Sep 2026: **₫520**" in said
+    vi = sentences.slipping_sentence({"customers": 3, "dropped": 1, "crossed": 1, "overdue": 1,
+                                      "at_stake": 520.0, "drop": 0.2,
+                                      "fitted_as_of": FITTED}, lang="vi").data
+    assert "so với ngày 30/09/2026" in vi and "520\u00a0₫" in vi

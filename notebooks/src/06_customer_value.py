@@ -120,7 +120,7 @@ sentences.calibration_sentence(calibrated, horizon_days=horizon_days, lang=run.l
 charts.calibration(calibrated, lang=run.lang, title=t("calibration_title", run.lang))
 
 # %%
-sentences.heading("backtest", lang=run.lang)
+sentences.heading("backtest", lang=run.lang, since=fitted_as_of)
 
 # %%
 tested = backtest.run(

@@ -463,18 +463,21 @@ def slipping_sentence(figures: dict | None, *, lang: str = "vi") -> Markdown:
                   f"còn mua, rơi xuống dưới 50%, hay quá hạn mua lại gấp ba nhịp của chính mình.",
             f"Nobody slipped this month: no customer's chance of still buying fell by more than "
             f"{drop} points or below 50%, and nobody passed three times their own rhythm."))
+    since = day(figures["fitted_as_of"], lang) if figures.get("fitted_as_of") else None
+    since_vi, since_en = (f"so với ngày {since}", f"since {since}") if since else \
+        ("so với tháng trước", "since last month")
     return Markdown(pick(
         lang, f"**{number(count, lang)} khách đang trượt dần** (value/slipping.xlsx): "
-              f"{number(figures['dropped'], lang)} giảm hơn {drop} điểm khả năng còn mua so với "
-              f"tháng trước, {number(figures['crossed'], lang)} rơi xuống dưới 50%, "
+              f"{number(figures['dropped'], lang)} giảm hơn {drop} điểm khả năng còn mua "
+              f"{since_vi}, {number(figures['crossed'], lang)} rơi xuống dưới 50%, "
               f"{number(figures['overdue'], lang)} đã quá ngày mua lại dự kiến hai nhịp mua của "
-              f"chính họ. Doanh thu dự kiến mất đi so với dự báo tháng trước: "
+              f"chính họ. Doanh thu dự kiến mất đi {since_vi}: "
               f"**{money(figures['at_stake'], lang)}**.",
         f"**{number(count, lang)} customers are slipping** (value/slipping.xlsx): "
         f"{number(figures['dropped'], lang)} lost more than {drop} points of their chance of still "
-        f"buying since last month, {number(figures['crossed'], lang)} fell below 50%, "
+        f"buying {since_en}, {number(figures['crossed'], lang)} fell below 50%, "
         f"{number(figures['overdue'], lang)} are two of their own rhythms past their expected "
-        f"next purchase. Expected revenue lost against last month's prediction: "
+        f"next purchase. Expected revenue lost {since_en}: "
         f"**{money(figures['at_stake'], lang)}**."))
 
 
@@ -518,16 +521,19 @@ def one_time_table(frame: pd.DataFrame, *, lang: str = "vi"):
     return html_table(pd.DataFrame(columns))
 
 
-def heading(key: str, *, lang: str = "vi") -> Markdown:
-    """The headings of page 06's sections from issue 36 (back-test, slipping, one-time buyers)."""
+def heading(key: str, *, lang: str = "vi", since=None) -> Markdown:
+    """The headings of page 06's sections from issue 36 (back-test, slipping, one-time buyers);
+    `since`: the back-test's fit date, said when given."""
+    when_vi = f"đến {day(since, lang)}" if since is not None else "đến cuối tháng trước"
+    when_en = f"to {day(since, lang)}" if since is not None else "to last month end"
     texts = {
         "backtest": (
-            "## Dự báo tháng trước có đúng không?\nMô hình ước tính trên dữ liệu đến cuối tháng "
-            "trước dự báo mỗi khách sẽ mua bao nhiêu lần và mang lại bao nhiêu trong tháng vừa "
-            "qua; ở đây đặt dự báo đó cạnh những gì khách đã thực sự làm.",
-            "## Did last month's predictions come true?\nThe model fitted on the data to last "
-            "month end predicted how often each customer would buy and what they would bring "
-            "in the month since; here that prediction is set against what customers did."),
+            f"## Dự báo tháng trước có đúng không?\nMô hình ước tính trên dữ liệu {when_vi} dự "
+            f"báo mỗi khách sẽ mua bao nhiêu lần và mang lại bao nhiêu từ đó đến nay; ở đây đặt "
+            f"dự báo đó cạnh những gì khách đã thực sự làm.",
+            f"## Did last month's predictions come true?\nThe model fitted on the data {when_en} "
+            f"predicted how often each customer would buy and what they would bring since; here "
+            f"that prediction is set against what customers did."),
         "slipping": ("## Ai đang trượt dần?", "## Who is slipping?"),
         "one_time": ("## Khách mới mua một lần", "## One-time buyers"),
     }

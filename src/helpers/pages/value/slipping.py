@@ -146,4 +146,4 @@ def write_slipping(con: duckdb.DuckDBPyConnection, before: str | None, *, output
                                 person=PersonList(columns=PERSON_COLUMNS + EVIDENCE, lang=lang,
                                                   segments=segment_labels(con),
                                                   sheets={"slipping": SLIPPING_SHEET[lang]}))
-    return {**figures(con, table), "files": files, "drop": drop}
+    return {**figures(con, table), "files": files, "drop": drop, "fitted_as_of": fitted_as_of}
