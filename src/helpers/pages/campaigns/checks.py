@@ -17,7 +17,6 @@ from helpers.pages.campaigns.sentences import (
     _interval,
     points,
     rate,
-    reasons_text,
     signed_money,
 )
 
@@ -40,6 +39,11 @@ def checks_table(totals: pd.DataFrame, *, holdout_share: float, lang: str = "vi"
         n = r.sent + r.holdout
         rows.append({
             pick(lang, "Chiến dịch", "Campaign"): r.campaign_id,
+            # the verdict second: a phone shows it without scrolling the table
+            pick(lang, "Kết luận", "Verdict"):
+                pick(lang, "đo được", "measurable") if r.measurable in (True, "true")
+                else pick(lang, "không đo được: ", "not measurable: ")
+                + short_reasons(r.not_measurable_reason, lang),
             pick(lang, "Đối chứng: định / thực tế", "Holdout: planned / obtained"):
                 f"{percent(planned, lang)} / {percent(r.holdout / n if n else math.nan, lang, 1)}",
             pick(lang, "p (chi bình phương)", "p (chi-square)"):
@@ -48,13 +52,24 @@ def checks_table(totals: pd.DataFrame, *, holdout_share: float, lang: str = "vi"
                     "< 0.001" if r.srm_p_value < 0.001 else number(r.srm_p_value, lang, 3)),
             pick(lang, "Chênh lệch chuẩn hoá lớn nhất", "Largest standardised difference"):
                 "–" if _missing(r.balance_max_abs_smd) else number(r.balance_max_abs_smd, lang, 2),
-            pick(lang, "Trùng với", "Overlaps"): r.overlapping_campaigns or "–",
-            pick(lang, "Kết luận", "Verdict"):
-                pick(lang, "đo được", "measurable") if r.measurable in (True, "true")
-                else pick(lang, "không đo được: ", "not measurable: ")
-                + reasons_text(r.not_measurable_reason, lang),
+            pick(lang, "Trùng với", "Overlaps"): (r.overlapping_campaigns if isinstance(
+                r.overlapping_campaigns, str) and r.overlapping_campaigns else "–"),
         })
     return html_table(pd.DataFrame(rows))
+
+
+REASON_SHORT = {
+    "no_holdout": ("không có đối chứng", "no holdout"),
+    "sample_ratio_mismatch": ("tỷ lệ đối chứng khác kế hoạch", "holdout share off plan"),
+    "groups_unbalanced": ("hai nhóm khác nhau trước khi gửi", "groups differed before"),
+    "overlapping_campaigns": ("trùng chiến dịch khác", "overlaps another campaign"),
+}
+
+
+def short_reasons(reasons, lang: str) -> str:
+    """The reasons in a table cell's few words (the sentences say them in full)."""
+    return "; ".join(pick(lang, *REASON_SHORT[r]) for r in str(reasons or "").split(";")
+                     if r in REASON_SHORT)
 
 
 def checks_sentence(totals: pd.DataFrame | None = None, *, lang: str = "vi") -> Markdown:

@@ -77,6 +77,13 @@ def verdict(row, lang: str) -> str:
     """The purchase verdict, or 'not measurable as uplift' when a check of the design failed."""
     if _value(row, "measurable", True) in (False, "false"):
         return pick(lang, "không đo được thành mức tăng", "not measurable as uplift")
+    low, high = _value(row, "uplift_ci_low"), _value(row, "uplift_ci_high")
+    revenue_low = _value(row, "revenue_uplift_ci_low")
+    if low is not None and high is not None and low <= 0 <= high and revenue_low is not None \
+            and revenue_low > 0:
+        # purchases say nothing, revenue per customer does: both said, never "no change"
+        return pick(lang, "không có bằng chứng thêm người mua, nhưng doanh thu mỗi khách tăng",
+                    "no evidence of more buyers, but revenue per customer rose")
     return plain_verdict(row, lang)
 
 
