@@ -236,7 +236,8 @@ def test_plan_rows_use_the_segment_s_holdouts_else_its_own_history():
         100 * plan.mde_rate(base_rate=0.02, customers=1113, holdout_share=0.1))
     assert rows.set_index("segment").loc["champions"].base_rate == pytest.approx(0.2)
     assert pd.isna(rows.set_index("segment").loc["lost"].base_rate)
-    assert list(rows.columns) == plan.PLAN_COLUMNS
+    assert list(rows.columns)[:len(plan.PLAN_COLUMNS)] == plan.PLAN_COLUMNS
+    assert rows.set_index("segment").loc["at_risk"].base_customers == 300
 
 
 def test_parameters_are_checked_with_the_key_the_value_and_the_fix():
@@ -317,6 +318,23 @@ def test_on_the_sql_path_revenue_balance_cuped_and_overlaps_are_measured_by_hand
     assert 0 <= c1.variance_reduction <= 1 and not math.isnan(c1.cuped_uplift)
     # opens are in the file: known
     assert totals.loc["C1", "open_rate"] == pytest.approx(1.0)
+    # the files: campaign_results.csv keeps its columns and adds the issue's, in order;
+    # campaign_plan.csv has exactly the plan's columns; measurable is true/false
+    from helpers.pages.campaigns import files
+
+    rows = plan.campaign_plan({"seg": 10}, history=plan.holdout_history(frame), own=None,
+                              holdout_share=0.5, target_uplift=0.005)
+    files.write_campaign_results(con, output_dir=tmp_path / "out", measured=frame, plan=rows,
+                                 outcomes=campaigns.outcome_results(con, as_of=date(2024, 3, 31)))
+    written = pd.read_csv(tmp_path / "out" / "campaign_results.csv", encoding="utf-8-sig",
+                          keep_default_na=False)
+    assert list(written.columns) == files.CAMPAIGN_RESULT_COLUMNS + measure.MEASURE_COLUMNS
+    assert set(written.measurable.astype(str).str.lower()) == {"false"}
+    c3 = written[(written.campaign_id == "C3") & (written.segment == "all")].iloc[0]
+    assert c3.overlapping_campaigns == "" and "overlapping" not in c3.not_measurable_reason
+    assert written[written.campaign_id == "C1"].overlapping_campaigns.iloc[0] == "C2"
+    assert list(pd.read_csv(tmp_path / "out" / "campaign_plan.csv",
+                            encoding="utf-8-sig").columns) == plan.PLAN_COLUMNS
 
 
 def test_opens_unknown_when_the_send_file_has_none_and_other_outcomes_are_measured(
