@@ -76,8 +76,8 @@ def customers_needed(*, base_rate: float, uplift: float, holdout_share: float) -
 def mde_revenue(*, sd: float, customers: float, holdout_share: float) -> float:
     n_h = customers * holdout_share
     n_t = customers - n_h
-    if n_h < 1 or n_t < 1 or math.isnan(sd):
-        return math.nan
+    if n_h < 1 or n_t < 1 or math.isnan(sd) or sd == 0:
+        return math.nan  # no spend seen (no buyer held out): nothing to plan on, not 0
     z_a, z_b = _z()
     return (z_a + z_b) * sd * math.sqrt(1 / n_t + 1 / n_h)
 
