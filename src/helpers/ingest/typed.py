@@ -1,7 +1,8 @@
 """Typed columns stay typed (issue 34, item 5): a Parquet column of whole numbers, decimals,
 dates or timestamps without a zone is kept as it is in the file as read, never printed to text
 and parsed back. The order date of such a column is its time (to the second, as a text date is
-read), an amount its number; only text columns go through the text rules (ingest.detect, the
+read; a time before 1970 or from 2200 on is set aside as unparseable_date), an amount its
+number; only text columns go through the text rules (ingest.detect, the
 staging macros).
 
 What stays text, as before: floating-point numbers (NaN, 0.1 + 0.2: read by the text rule, so a
@@ -12,6 +13,9 @@ time by the staging macros), decimals too wide for the staged number, booleans, 
 from __future__ import annotations
 
 import pyarrow as pa
+
+# the order times a typed date or timestamp column may hold (SQL literals)
+PLAUSIBLE = ("date '1970-01-01'", "date '2200-01-01'")
 
 # the widest whole part the staging number (decimal(38, 10)) holds
 _WHOLE_DIGITS = 28
@@ -66,10 +70,14 @@ def text_sql(column: str, kind: str) -> str:
 def value_sql(column: str, kind: str, canonical: str) -> str | None:
     """DuckDB SQL for the typed value staging reads in place of the text, or None: the order
     time of a date or timestamp column, the number of an amount column."""
-    if canonical == "order_date" and kind == "timestamp":
-        return f"date_trunc('second', {column})"
-    if canonical == "order_date" and kind == "date":
-        return f"cast({column} as timestamp)"
+    if canonical == "order_date" and kind in ("timestamp", "date"):
+        # a typed time before 1970 or from 2200 on is a placeholder or a unit mixed up (seconds
+        # read as nanoseconds, 9999-12-31 for "none"), never an order: not read as a date, the
+        # line is set aside as unparseable_date
+        stamp = (f"date_trunc('second', {column})" if kind == "timestamp"
+                 else f"cast({column} as timestamp)")
+        return (f"case when {column} >= {PLAUSIBLE[0]} and {column} < {PLAUSIBLE[1]} "
+                f"then {stamp} end")
     if canonical.startswith("amount_") and kind in ("integer", "decimal"):
         return f"cast({column} as decimal(38, 10))"
     return None
