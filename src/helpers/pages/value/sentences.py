@@ -441,11 +441,11 @@ def band_table(frame: pd.DataFrame, *, lang: str = "vi"):
              and not pd.isna(high) else f"≥ {number(low, lang, 2)}"
              for low, high in zip(frame.low, frame.high)]
     table = pd.DataFrame({
-        pick(lang, "Số lần mua dự báo", "Purchases predicted"): bands,
+        pick(lang, "Số lần mua dự báo", "Purchases predicted (each)"): bands,
         pick(lang, "Khách", "Customers"): [number(v, lang) for v in frame.customers],
-        pick(lang, "Dự báo / khách", "Predicted per customer"):
+        pick(lang, "Dự báo / khách", "Predicted"):
             [number(v, lang, 2) for v in frame.predicted_per_customer],
-        pick(lang, "Thực tế / khách", "Actual per customer"):
+        pick(lang, "Thực tế / khách", "Actual"):
             [number(v, lang, 2) for v in frame.actual_per_customer],
         pick(lang, "Đã mua", "Bought"): [percent(v, lang) for v in frame.bought_share]})
     return html_table(table)
