@@ -109,7 +109,8 @@ narrative.section("01.7", lang=run.lang)
 # %%
 outputs = files.write_rfm_outputs(con, output_dir=run.output_dir, segment_keys=scheme_def.keys,
                                    as_of=run.as_of, with_contacts=run.customers_path is not None,
-                                   xlsx=xlsx, labels=scheme_def.labels(run.lang), lang=run.lang)
+                                   xlsx=xlsx, labels=scheme_def.labels(run.lang), lang=run.lang,
+                                   customers=rfm_customers.alias, summary=segment_summary.alias)
 display(narrative.send_lists(outputs["send_list_counts"], scheme_def.labels(run.lang),
                              lang=run.lang),
         sentences.exports_written(outputs, run.output_dir, lang=run.lang))

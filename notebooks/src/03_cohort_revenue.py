@@ -49,8 +49,9 @@ con, inputs = notebook.load(run)
 narrative.section("03.1", lang=run.lang)
 
 # %%
-cohort_revenue = cohorts.build_cohort_revenue(con, as_of=run.as_of, grain=grain,
-                                              excluded_statuses=run.excluded_statuses).df()
+cohort_table = cohorts.build_cohort_revenue(con, as_of=run.as_of, grain=grain,
+                                            excluded_statuses=run.excluded_statuses)
+cohort_revenue = cohort_table.df()
 returned = cohorts.return_within(con, as_of=run.as_of, windows=windows,
                                  excluded_statuses=run.excluded_statuses)
 dense = cohorts.dense_triangle(cohort_revenue, as_of=run.as_of, grain=grain,
@@ -79,8 +80,8 @@ narrative.section("03.3", lang=run.lang)
 
 # %%
 second_purchase_gap = cohorts.second_purchase_gap(
-    con, as_of=run.as_of, excluded_statuses=run.excluded_statuses).df()
-charts.second_purchase_gap(second_purchase_gap, returned, lang=run.lang,
+    con, as_of=run.as_of, excluded_statuses=run.excluded_statuses)
+charts.second_purchase_gap(second_purchase_gap.df(), returned, lang=run.lang,
                            title=t("gap_title", run.lang))
 
 # %%
@@ -94,5 +95,8 @@ sentences.window_counts(repurchase_windows.df(), lang=run.lang)
 # %%
 window_keys = [f"{lo}-{hi}d" for lo, hi in zip([1] + [w + 1 for w in windows[:-1]], windows)]
 outputs = files.write_cohort_outputs(con, output_dir=run.output_dir, window_keys=window_keys,
-                                     as_of=run.as_of, lang=run.lang)
+                                     as_of=run.as_of, lang=run.lang,
+                                     tables={"cohort_revenue": cohort_table.alias,
+                                             "second_purchase_gap": second_purchase_gap.alias,
+                                             "repurchase_windows": repurchase_windows.alias})
 narrative.send_lists(outputs["send_list_counts"], {}, lang=run.lang)

@@ -79,6 +79,7 @@ narrative.section("04.4", lang=run.lang)
 # %%
 tier_lists = loyalty.build_tier_lists(con, as_of=run.as_of, config=config)
 outputs = files.write_loyalty_outputs(con, output_dir=run.output_dir, lists=loyalty.LISTS,
-                                      as_of=run.as_of, lang=run.lang)
+                                      as_of=run.as_of, lang=run.lang, members=loyalty_members.alias,
+                                      tier_lists=tier_lists.alias)
 display(sentences.list_sizes(outputs["send_list_counts"], lang=run.lang),
         narrative.send_lists(outputs["send_list_counts"], {}, lang=run.lang))

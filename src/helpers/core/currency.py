@@ -6,11 +6,12 @@ Why a run-level setting and not an argument: 36 calls of `money(value, lang)` ac
 need the currency passed down. The parameter flows one way instead: `notebook.start` (and the
 explorer) calls `use_currency(run.currency)` once, and `current()` answers everywhere below.
 
-Why a module value and not a ContextVar: one kernel runs one page of one run, and ipykernel 7
-runs each cell in a fresh context (ipykernel#1457: a ContextVar set in the first cell reads its
-default again in the next one), so a ContextVar would silently fall back to VND after the
-opening cell. Tests and any code that needs another currency for a while use `using(code)`,
-which puts the previous value back.
+Why a module value and not a ContextVar: one kernel runs one page of one run, so a process-wide
+value is exactly the run's; a ContextVar set in the opening cell is read back in later cells only
+as long as the kernel runs every cell in the same context, which ipykernel has not always done
+(ipykernel#1457: lost between cells in early 7.x releases; #749: still lost in a cell that
+awaits), and a lost value would silently fall back to VND. Tests and any code that needs another
+currency for a while use `using(code)`, which puts the previous value back.
 """
 
 from __future__ import annotations

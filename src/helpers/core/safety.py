@@ -31,8 +31,8 @@ def csv_safe_text(array: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArr
     """Text cells that a spreadsheet would run as a formula, prefixed with ' (shown, not run).
 
     Told by each cell's first character, with PLAIN_NUMBER matched only where that one could
-    start a formula: every customer's cells of every list pass here (two regular expressions
-    over every cell took a quarter of notebook 01's exports at 10M lines)."""
+    start a formula: every customer's cells of every list pass here, so a regular expression
+    runs only where it must (figures: benchmarks/results.md)."""
     first = pc.utf8_slice_codeunits(array, 0, 1)
     starts = pc.is_in(first, value_set=pa.array(FORMULA_CHARACTERS, type=array.type))
     if not pc.any(starts).as_py():

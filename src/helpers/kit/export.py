@@ -68,7 +68,7 @@ def _plain_money(table: pa.Table) -> pa.Table:
 
 
 # rows a query's result is written in when it is streamed to a file: a table of every customer
-# (18.7M at 100M lines) never sits whole in Python beside DuckDB's own memory
+# never sits whole in Python beside DuckDB's own memory (figures: benchmarks/results.md)
 BATCH_ROWS = 1 << 20
 
 
@@ -188,15 +188,18 @@ def _customer_columns(con: duckdb.DuckDBPyConnection) -> set[str]:
 
 def build_contact_lists(con: duckdb.DuckDBPyConnection, source_table: str,
                         group_column: str) -> duckdb.DuckDBPyRelation:
-    """Table contact_lists: one row per customer of `source_table` with a send flag per channel
-    and, where it is false, why (contact_lists.sql).
+    """Table contact_lists: one row per customer of `source_table` (the table a build returned)
+    with a send flag per channel and, where it is false, why (contact_lists.sql).
 
-    `source_table` and `group_column` come from the calling code, never from parameters.
+    The model reads two declared inputs (`-- inputs:` in its file), given at this build:
+    contact_source (the customers of `source_table`, `group_column` as list_key) and
+    contact_checks (the customers file's own rules per customer). `source_table` and
+    `group_column` come from the calling code, never from parameters.
     """
     for name in (source_table, group_column):
         if not name.replace("_", "").isalnum():
             raise ValueError(f"invalid identifier {name!r}")
-    # a view, not a copy: at 100M lines the source is 18.7M customers with their contacts
+    # a view, not a copy: on a large shop the source is every customer with their contacts
     db.make_room(con, "contact_source", "VIEW")
     con.execute(f"create or replace temp view contact_source as "
                 f"select *, {group_column} as list_key from {source_table}")
@@ -213,13 +216,18 @@ def build_contact_lists(con: duckdb.DuckDBPyConnection, source_table: str,
                   f"{', '.join(columns)} where false")
     db.make_room(con, "contact_checks", "VIEW")
     con.execute(f"create or replace temp view contact_checks as {checks}")
-    return db.build(con, "contact_lists")
+    return db.build(con, "contact_lists", inputs={"contact_source": "contact_source",
+                                                  "contact_checks": "contact_checks"})
 
 
-def contact_list_counts(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
+def contact_list_counts(con: duckdb.DuckDBPyConnection,
+                        lists: str | None = None) -> duckdb.DuckDBPyRelation:
     """Per list and channel: customers, in the send list, left out for no consent or no contact
-    (masked, invalid or missing)."""
-    return db.build(con, "contact_list_counts")
+    (masked, invalid or missing), of `lists`: the table build_contact_lists returned (its
+    relation's `alias`). Without it, the contact lists built last (db.latest): callers should
+    pass it."""
+    lists = lists or db.latest(con, "contact_lists")
+    return db.build(con, "contact_list_counts", inputs={"contact_lists": lists})
 
 
 # what a channel's send list carries: the key, the name, that channel's contact and the consent
@@ -239,7 +247,7 @@ ORDERINGS = {"customer_id": "customer_id",
 def write_contact_lists(con: duckdb.DuckDBPyConnection, folder: Path, *, file_name: str,
                         keys: list[str], columns: list[str], order_by: str = "customer_id",
                         as_of: date, person: PersonList | None = None,
-                        table: str = "contact_lists",
+                        table: str | None = None,
                         written_at: datetime | None = None) -> list[Path]:
     """<folder>/<file_name> with everyone of each list, and <folder>/<channel>/<file_name> with
     only those who can be sent to on that channel (consent and a valid contact) and only what
@@ -249,9 +257,10 @@ def write_contact_lists(con: duckdb.DuckDBPyConnection, folder: Path, *, file_na
     is also written for a person beside its CSV (<folder>/<stem>.xlsx, kit.person_lists).
 
     file_name is a pattern such as "segment={key}.csv"; order_by names one of ORDERINGS; `table`
-    is the table build_contact_lists built (its relation's `alias`), by default the model's plain
-    name (the contact lists built last).
+    is the table build_contact_lists returned (its relation's `alias`); without it, the contact
+    lists built last (db.latest): callers should pass it.
     """
+    table = table or db.latest(con, "contact_lists")
     if not table.replace("_", "").isalnum():
         raise ValueError(f"invalid table name {table!r}")
     written = []

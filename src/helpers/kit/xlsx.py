@@ -1,10 +1,11 @@
 """A fast, reproducible XLSX writer for large contact lists.
 
-xlsxwriter and openpyxl spend a few microseconds of Python per cell: two million customers take
-minutes. Here DuckDB renders each row's SpreadsheetML in SQL (values escaped there, never formatted
-into the query text) and Python only streams the chunks into the zip. Strings are inline strings,
-numbers stay numbers, dates are real Excel dates, booleans are booleans. Zip entries carry a fixed
-date, so the same data always gives the same bytes. Read back by tests with openpyxl and calamine.
+xlsxwriter and openpyxl spend Python per cell, too slow for a large shop's lists (figures:
+benchmarks/results.md). Here DuckDB renders each row's SpreadsheetML in SQL (values escaped
+there, never formatted into the query text) and Python only streams the chunks into the zip.
+Strings are inline strings, numbers stay numbers, dates are real Excel dates, booleans are
+booleans. Zip entries carry a fixed date, so the same data always gives the same bytes. Read back
+by tests with openpyxl and calamine.
 """
 
 from __future__ import annotations

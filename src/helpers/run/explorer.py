@@ -28,7 +28,7 @@ from helpers.core.privacy import use_file_mode
 from helpers.core.safety import folder_name, inside
 from helpers.core.schemes import SchemeError, available_schemes, load_scheme
 from helpers.engine import db
-from helpers.ingest.phones import vn_mobile
+from helpers.ingest.phones import mobile
 from helpers.kit import export, rfm, snapshots, theme
 from helpers.kit.formatting import mask_any, money, number
 from helpers.kit.narrative import day, html_table
@@ -478,15 +478,15 @@ class Explorer:
         """Write the selected segment's contact list (all, and per channel with consent)."""
         segment = self.controls["segment"].value
         run = self.active
-        export.build_contact_lists(self.con, self._table, "segment")
+        built = export.build_contact_lists(self.con, self._table, "segment").alias
         # the scheme may be a path: the folder is named safely, and stays in exports_dir
         folder = inside(self.exports_dir,
                         self.exports_dir / f"{folder_name(run.scheme)}_{run.as_of}")
         files = export.write_contact_lists(self.con, folder, file_name="segment={key}.csv",
                                            keys=[segment],
                                            columns=segments_files.RFM_EXPORT_COLUMNS,
-                                           as_of=run.as_of)
-        counts = export.contact_list_counts(self.con).df()
+                                           as_of=run.as_of, table=built)
+        counts = export.contact_list_counts(self.con, built).df()
         counts = counts[counts.list_key == segment].set_index("channel")
         lang = run.lang
         parts = "; ".join(pick(
@@ -509,7 +509,8 @@ class Explorer:
             "select customer_id from customers where customer_id = $q or phone = $phone "
             "or lower(email) = lower($q) or phone_raw = $q "
             "union select customer_id from order_lines where customer_id = $q limit 1",
-            {"q": query.strip(), "phone": vn_mobile(query)}).fetchall()
+            # the customers file's rule (stg_customers: ingest.phones.mobile for the run's region)
+            {"q": query.strip(), "phone": mobile(query, self.run.phone_region or "VN")}).fetchall()
         if not found:
             self.tables.pop("lookup_orders", None)
             # what was typed may be a phone number or an e-mail: shown masked, never whole

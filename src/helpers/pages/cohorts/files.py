@@ -7,6 +7,7 @@ from pathlib import Path
 
 import duckdb
 
+from helpers.engine import db
 from helpers.kit.export import (
     arrow,
     build_contact_lists,
@@ -25,21 +26,27 @@ REPURCHASE_COLUMNS = ["customer_id", "name", "phone", "email", "consent_sms", "c
 
 def write_cohort_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path,
                          window_keys: list[str], as_of: date, lang: str = "vi",
-                         written_at: datetime | None = None) -> dict:
+                         written_at: datetime | None = None,
+                         tables: dict[str, str] | None = None) -> dict:
     """cohort_revenue.csv, second_purchase_gap.csv, repurchase/window=<lo>-<hi>d.csv (+ channels,
     each send list with its manifest stating `as_of`) and repurchase/window=<lo>-<hi>d.xlsx (the
-    list for a person, in `lang`)."""
+    list for a person, in `lang`). `tables`: the cohort_revenue, second_purchase_gap and
+    repurchase_windows tables the builds returned, by model name (their relations' `alias`); a
+    model not given is read as built last (db.latest): pass them."""
     output_dir = Path(output_dir)
     check_lang(lang)
+    read = {name: (tables or {}).get(name) or db.latest(con, name)
+            for name in ("cohort_revenue", "second_purchase_gap", "repurchase_windows")}
     files = [
-        write_csv(arrow(con, "select cohort, period, customers, purchases, revenue, cohort_size, "
-                             "retention from cohort_revenue order by cohort_start, period"),
+        write_csv(arrow(con, f"select cohort, period, customers, purchases, revenue, cohort_size, "
+                             f"retention from {read['cohort_revenue']} "
+                             f"order by cohort_start, period"),
                   output_dir / "cohort_revenue.csv"),
-        write_csv(arrow(con, "select * from second_purchase_gap order by gap_days"),
+        write_csv(arrow(con, f"select * from {read['second_purchase_gap']} order by gap_days"),
                   output_dir / "second_purchase_gap.csv"),
     ]
-    built = build_contact_lists(con, "repurchase_windows", "window_key").alias
-    counts = contact_list_counts(con).df()
+    built = build_contact_lists(con, read["repurchase_windows"], "window_key").alias
+    counts = contact_list_counts(con, built).df()
     for key in window_keys:
         # the sheet: "Mua 1–7 ngày trước" / "Bought 1–7 days ago"
         span = key.removesuffix("d").replace("-", "–")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import duckdb
 
+from helpers.engine import db
 from helpers.kit.contract import CONSENT_EVIDENCE_COLUMNS, CONTACT_COLUMNS, CONTRACT_COLUMNS
 from helpers.kit.export import (
     arrow,
@@ -26,33 +27,38 @@ RFM_EXPORT_COLUMNS = ["customer_id", "name", "phone", "email", "consent_sms", "c
                       "consent_email", "segment", "suggested_action"]
 
 
-# The most customers written to exports/segments.xlsx: about 5 million cells, a file of ~40 MB
-# that Excel on an office laptop opens in well under a minute. Larger shops get CSV only.
+# The most customers written to exports/segments.xlsx: a file Excel on an office laptop opens
+# quickly (figures: benchmarks/results.md). Larger shops get CSV only.
 XLSX_MAX_ROWS = 500_000
 
 
 def write_rfm_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path, segment_keys: list[str],
                       as_of: date, with_contacts: bool, xlsx: bool = True,
                       labels: dict[str, str] | None = None, lang: str = "vi",
-                      written_at: datetime | None = None) -> dict:
+                      written_at: datetime | None = None, customers: str | None = None,
+                      summary: str | None = None) -> dict:
     """rfm_customers.parquet/.csv, segment_summary.csv, exports/segment=<key>.csv (+ per channel,
     each send list with its manifest), exports/segments.xlsx. Returns what was written, the
-    send-list counts and the cells cut to Excel's limit per column (`xlsx_cut`, never a value)."""
+    send-list counts and the cells cut to Excel's limit per column (`xlsx_cut`, never a value).
+    `customers` and `summary`: the rfm_customers and segment_summary tables the builds returned
+    (their relations' `alias`); without them, the ones built last (db.latest): pass them."""
 
     output_dir = Path(output_dir)
     check_lang(lang)
     cols = CONTRACT_COLUMNS + (CONTACT_COLUMNS if with_contacts else [])
     # every customer: streamed to Parquet once (sorted once), and the CSV from that file
-    parquet = write_query_parquet(con, f"select {', '.join(cols)} from rfm_customers "
+    customers = customers or db.latest(con, "rfm_customers")
+    summary = summary or db.latest(con, "segment_summary")
+    parquet = write_query_parquet(con, f"select {', '.join(cols)} from {customers} "
                                        f"order by customer_id", output_dir / "rfm_customers.parquet")
     csv_file, rows = write_query_csv(con, "select * from read_parquet($path)",
                                      output_dir / "rfm_customers.csv", {"path": str(parquet)})
     files = [parquet, csv_file]
-    summary = arrow(con, "select * exclude (segment_rank) from segment_summary")
-    files.append(write_csv(summary, output_dir / "segment_summary.csv"))
+    summary_rows = arrow(con, f"select * exclude (segment_rank) from {summary}")
+    files.append(write_csv(summary_rows, output_dir / "segment_summary.csv"))
 
-    built = build_contact_lists(con, "rfm_customers", "segment").alias
-    counts = contact_list_counts(con).df()
+    built = build_contact_lists(con, customers, "segment").alias
+    counts = contact_list_counts(con, built).df()
     files += write_contact_lists(con, output_dir / "exports", file_name="segment={key}.csv",
                                  keys=segment_keys, columns=RFM_EXPORT_COLUMNS, as_of=as_of,
                                  table=built, written_at=written_at)
@@ -60,7 +66,7 @@ def write_rfm_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path, segme
     # a workbook a person can open: above XLSX_MAX_ROWS customers it would take minutes to write
     # and to open (and over a million rows, Excel cuts a sheet), so the CSV files are the lists
     too_large = xlsx and rows > XLSX_MAX_ROWS
-    if xlsx and not too_large:  # about a second per 100,000 customers
+    if xlsx and not too_large:
         # the workbook a person opens (kit.person_lists): a sheet per segment named by its label,
         # headers in words, segments by their label, consent Có/Không, the consent evidence a
         # segment holds; the CSV files keep the contract's columns and keys for campaign tools

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import duckdb
 
+from helpers.engine import db
 from helpers.kit.export import (
     build_contact_lists,
     contact_list_counts,
@@ -31,17 +32,22 @@ TIER_LIST_SHEETS = LIST_LABELS | {"will_drop": ("Sẽ xuống hạng ở kỳ x�
 
 def write_loyalty_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path,
                           lists: tuple[str, ...], as_of: date, lang: str = "vi",
-                          written_at: datetime | None = None) -> dict:
+                          written_at: datetime | None = None, members: str | None = None,
+                          tier_lists: str | None = None) -> dict:
     """loyalty_members.csv and tiers/<list>.csv (+ per channel, each send list with its
     manifest stating `as_of`) and tiers/<list>.xlsx (the list for a person, in `lang`, tiers by
-    the loyalty file's names)."""
+    the loyalty file's names). `members` and `tier_lists`: the loyalty_members and tier_lists
+    tables the builds returned (their relations' `alias`); without them, the ones built last
+    (db.latest): pass them."""
     output_dir = Path(output_dir)
     check_lang(lang)
     names = tier_labels(con, lang)
-    files = [write_query_csv(con, f"select {', '.join(LOYALTY_COLUMNS)} from loyalty_members "
+    members = members or db.latest(con, "loyalty_members")
+    tier_lists = tier_lists or db.latest(con, "tier_lists")
+    files = [write_query_csv(con, f"select {', '.join(LOYALTY_COLUMNS)} from {members} "
                                   f"order by customer_id", output_dir / "loyalty_members.csv")[0]]
-    built = build_contact_lists(con, "tier_lists", "list_key").alias
-    counts = contact_list_counts(con).df()
+    built = build_contact_lists(con, tier_lists, "list_key").alias
+    counts = contact_list_counts(con, built).df()
     for key in lists:
         vi, en = TIER_LIST_SHEETS.get(key, (key.replace("_", " "),) * 2)
         person = PersonList(columns=TIER_LIST_COLUMNS + EVIDENCE, lang=lang, tiers=names,

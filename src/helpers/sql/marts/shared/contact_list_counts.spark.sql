@@ -2,6 +2,7 @@
 -- Do not edit: edit the DuckDB model and write this again.
 /* One row per (list, channel): who is in the send list and who was left out, and why. */
 /* unique: list_key, channel */
+/* inputs: contact_lists (the table export.build_contact_lists returned, given at each build) */
 WITH contact_lists AS (
   SELECT
     *

@@ -1,5 +1,6 @@
 -- One row per (list, channel): who is in the send list and who was left out, and why.
 -- unique: list_key, channel
+-- inputs: contact_lists (the table export.build_contact_lists returned, given at each build)
 with
 
 contact_lists as (

@@ -2,6 +2,8 @@
 -- The rules are the customers file's own (stg_customers.sql): `phone` is a valid mobile number
 -- or null, is_email_valid the workbook's one e-mail rule, the masks of the platforms; and the
 -- consent per channel, where a later "no" has already won over a "yes".
+-- inputs: contact_source, contact_checks (the list's customers and the customers file's rules,
+-- given at each build by export.build_contact_lists)
 with
 
 contact_source as (
