@@ -150,8 +150,10 @@ def predict_window(con: duckdb.DuckDBPyConnection, fitted: compute.ValueFit, bef
         with pq.ParquetWriter(scratch, schema) as writer:
             for batch in con.sql(sql).to_arrow_reader(compute.BATCH_ROWS):
                 frame = batch.to_pandas()
-                window = compute.predict(fitted, frame, horizon_days=window_days)
-                horizon = compute.predict(fitted, frame, horizon_days=horizon_days)
+                window = compute.predict(fitted, frame, horizon_days=window_days,
+                                         intervals=False)
+                horizon = compute.predict(fitted, frame, horizon_days=horizon_days,
+                                          intervals=False)
                 writer.write_table(pa.table({
                     "customer_id": pa.array(frame.customer_id, pa.string()),
                     "x": pa.array(frame.x, pa.int64()),
