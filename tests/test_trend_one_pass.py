@@ -19,33 +19,36 @@ from helpers.kit import rfm, snapshots
 DATES = [date(2024, 1, 31), date(2024, 2, 29), date(2024, 3, 31), date(2024, 4, 30)]
 
 
-def lines() -> pa.Table:
-    """Staged lines (the columns order_lines has) with what each date must get right."""
-    rows = []
-
-    def line(customer, order_id, day, amount, status="completed", is_return=False):
-        rows.append({"source_file": "orders.csv", "source_line": len(rows) + 2,
-                     "order_id": order_id, "customer_id": customer,
-                     "order_date": date.fromisoformat(day), "amount": Decimal(amount),
-                     "status": status, "channel": "POS", "is_return": is_return})
-
-    line("a", "A1", "2024-01-10", "500"); line("a", "A2", "2024-02-20", "300")
-    line("b", "B1", "2023-12-05", "100"); line("b", "B2", "2024-03-25", "100")
-    line("c", "C1", "2024-02-25", "70"); line("c", "C2", "2024-03-30", "70")
+# (customer, order_id, date, amount, status, is_return): what each date must get right
+LINES = [
+    ("a", "A1", "2024-01-10", "500"), ("a", "A2", "2024-02-20", "300"),
+    ("b", "B1", "2023-12-05", "100"), ("b", "B2", "2024-03-25", "100"),
+    ("c", "C1", "2024-02-25", "70"), ("c", "C2", "2024-03-30", "70"),
     # ties: d and e have the same history
-    line("d", "D1", "2024-01-15", "200"); line("e", "E1", "2024-01-15", "200")
+    ("d", "D1", "2024-01-15", "200"), ("e", "E1", "2024-01-15", "200"),
     # an order with lines on both sides of two month ends, and a cancelled line in it
-    line("f", "F1", "2024-01-30", "80"); line("f", "F1", "2024-02-02", "40")
-    line("f", "F1", "2024-03-02", "-150"); line("f", "F1", "2024-02-10", "999", "cancelled")
+    ("f", "F1", "2024-01-30", "80"), ("f", "F1", "2024-02-02", "40"),
+    ("f", "F1", "2024-03-02", "-150"), ("f", "F1", "2024-02-10", "999", "cancelled"),
     # refunds: part of an order, and a refund-only customer; a return export's line
-    line("g", "G1", "2024-01-31", "400"); line("g", "G1R", "2024-02-10", "-150", "refunded")
-    line("h", "H1R", "2024-03-15", "-80", "refunded")
-    line("g", "G1", "2024-03-01", "-50", is_return=True)
+    ("g", "G1", "2024-01-31", "400"), ("g", "G1R", "2024-02-10", "-150", "refunded"),
+    ("h", "H1R", "2024-03-15", "-80", "refunded"), ("g", "G1", "2024-03-01", "-50", "", True),
     # lines without an order_id: each an order of its own
-    line("i", None, "2024-02-01", "60"); line("i", None, "2024-02-01", "60")
+    ("i", None, "2024-02-01", "60"), ("i", None, "2024-02-01", "60"),
     # cancelled only, and after every date
-    line("j", "J1", "2024-03-20", "120", "cancelled"); line("k", "K1", "2024-05-02", "999")
-    line("l", "L1", "2022-02-28", "700000"); line("m", "M1", "2024-04-30", "1")
+    ("j", "J1", "2024-03-20", "120", "cancelled"), ("k", "K1", "2024-05-02", "999"),
+    ("l", "L1", "2022-02-28", "700000"), ("m", "M1", "2024-04-30", "1"),
+]
+
+
+def lines() -> pa.Table:
+    """LINES staged: the columns order_lines has."""
+    rows = []
+    for i, (customer, order_id, day, amount, *rest) in enumerate(LINES):
+        status, is_return = (rest + ["completed", False][len(rest):])[:2]
+        rows.append({"source_file": "orders.csv", "source_line": i + 2, "order_id": order_id,
+                     "customer_id": customer, "order_date": date.fromisoformat(day),
+                     "amount": Decimal(amount), "status": status or None, "channel": "POS",
+                     "is_return": is_return})
     table = pa.Table.from_pylist(rows)
     return table.set_column(table.schema.get_field_index("amount"), "amount",
                             table.column("amount").cast(pa.decimal128(18, 4)))

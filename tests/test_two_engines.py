@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute  # noqa: F401 (pa.compute)
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
@@ -214,17 +215,18 @@ def write_pages(con, run: RunParams, snapshot_root) -> None:
     snapshots.write_snapshot(con, scheme=run.scheme, as_of=run.as_of,
                              settings=rfm.snapshot_settings(run, scheme), input_checksums=checks,
                              root=snapshot_root)
-    before = migration.default_from(run.as_of)
-    snapshots.segments_source(con, "seg_from", run=run, scheme=scheme, as_of=before,
-                                           input_checksums=checks, snapshot_root=snapshot_root)
-    snapshots.segments_source(con, "seg_to", run=run, scheme=scheme, as_of=run.as_of,
-                                         input_checksums=checks, snapshot_root=snapshot_root)
+    # as notebook 02: the trend's month ends and the two dates in one pass (on Spark there)
+    before, ready = migration.default_from(run.as_of), {}
+    trend = migration.segment_trend(con, run=run, scheme=scheme,
+                                    dates=snapshots.month_ends(run.as_of, 3),
+                                    also=[before, run.as_of], ready=ready,
+                                    input_checksums=checks, snapshot_root=snapshot_root)
+    assert {kind for kind, _ in ready.values()} == {"computed"}
+    snapshots.point(con, "seg_from", ready[before])
+    snapshots.point(con, "seg_to", ready[run.as_of])
     migration.build_segment_movers(con, scheme=scheme,
                                    lang=run.lang)
     migration.build_segment_migration(con)
-    trend = migration.segment_trend(con, run=run, scheme=scheme,
-                                    dates=snapshots.month_ends(run.as_of, 3),
-                                    input_checksums=checks, snapshot_root=snapshot_root)
     migration_files.write_migration_outputs(
         con, output_dir=run.output_dir, trend=trend, headline=migration.headline(con),
         movers=migration.build_movers_lists(con, migration.movers_lists_for(scheme, None),
@@ -291,6 +293,33 @@ def test_notebooks_01_to_04_write_the_same_files_on_spark_on_the_sample_shop(spa
     differ = {str(f): why for f in duck
               if (why := same_file(tmp_path / "duckdb" / f, tmp_path / "spark" / f))}
     assert not differ, differ
+
+
+def test_the_trend_in_one_pass_on_spark_equals_each_date_alone(spark, con, tmp_path):
+    """rfm_segments_at_dates built on Spark: at each date the rows rfm_segments gives for that
+    date alone (on DuckDB, whose equality with Spark the golden shop's test shows)."""
+    from test_trend_one_pass import DATES, customers, lines
+
+    orders = tmp_path / "orders.csv"
+    orders.write_text("order_id\n", encoding="utf-8")
+    run = RunParams.from_values(as_of=DATES[-1], orders_path=orders, window_days=45)
+    scheme = rfm.load_run_scheme(run)
+    sources = {"order_lines": lines(), "customers": customers(),
+               **rfm.scheme_tables(scheme, run.lang, run.factors)}
+    for name, table in sources.items():
+        db.register(con, name, table)
+        spark_models.register(spark, name, table, replace=True)
+    params = {**rfm.score_params(run, DATES[-1]), "as_of_dates": DATES}
+    got = spark_models.build(spark, "rfm_segments_at_dates", **params).toArrow()
+    for day in DATES:
+        alone = rfm.build_rfm_segments(con, run=run, scheme=scheme, as_of=day).alias
+        want = con.table(alone).to_arrow_table()
+        mine = got.filter(pa.compute.equal(got.column("as_of"), pa.scalar(day))).drop(["as_of"])
+        assert mine.column_names == want.column_names
+        assert len(rows(mine)) == len(rows(want)) >= 5, day
+        for w, h in zip(rows(want), rows(mine)):
+            bad = [(c, x, y) for c, x, y in zip(want.column_names, w, h) if not same(x, y)]
+            assert not bad, f"{day}: {bad[:3]} (DuckDB alone, Spark in one pass)"
 
 
 def test_a_broken_grain_on_spark_is_the_same_error_as_on_duckdb(spark, con):
