@@ -294,3 +294,21 @@ def test_a_back_test_that_cannot_be_made_says_why_in_words():
                   "31 Dec 2019 cannot be used (it knew 0 buyers, and needs at least 100).")
     fit.status, fit.customers, fit.repeat_customers = "too_few_repeat", 150, 7
     assert "chỉ 7 khách đã mua lại" in sentences.backtest_sentences(tested, lang="vi").data
+
+
+def test_the_sentence_says_whether_what_happened_fell_in_the_90_percent_interval():
+    tested = backtest.Backtest(fitted_as_of=date(2026, 9, 30), through=date(2026, 10, 31))
+    tested.row = {"fitted_as_of": date(2026, 9, 30), "through": date(2026, 10, 31),
+                  "customers": 3222, "predicted_purchases": 387.1, "actual_purchases": 434,
+                  "predicted_revenue": 1.4e8, "actual_revenue": 1.5e8,
+                  "top_decile_capture": 0.58, "quality": 84.3, "alive_below_half_bought": 0.03}
+    tested.interval = {"expected_purchases_low": 350.0, "expected_purchases_high": 425.0,
+                       "expected_revenue_low": 1.2e8, "expected_revenue_high": 1.6e8}
+    en = sentences.backtest_sentences(tested, lang="en").data
+    assert ("they made **434**: the model under-predicts purchases by about 11%, outside the "
+            "90% interval (350–425).") in en
+    assert "actual ₫150,000,000, inside the 90% interval (₫120,000,000–₫160,000,000)." in en
+    assert "**Prediction quality 84/100 (excellent)**" in en
+    assert "Of the customers it gave a chance below 50% of still buying, 3% did buy." in en
+    vi = sentences.backtest_sentences(tested, lang="vi").data
+    assert "ngoài khoảng tin cậy 90% (350–425)" in vi

@@ -95,6 +95,9 @@ class Backtest:
     bands: pd.DataFrame = field(default_factory=pd.DataFrame)
     history: pd.DataFrame = field(default_factory=pd.DataFrame)  # every row, oldest first
     history_note: str = ""  # why past back-tests were not read ("" when read or none expected)
+    # the 90% interval of the window's predicted totals (compute.total_intervals' first row:
+    # expected_purchases_low, …_high, expected_revenue_low, …_high), None when not computed
+    interval: dict | None = None
     files: list = field(default_factory=list)
 
     @property
@@ -135,7 +138,8 @@ def predict_window(con: duckdb.DuckDBPyConnection, fitted: compute.ValueFit, bef
     compute.write_values does."""
     scratch.parent.mkdir(parents=True, exist_ok=True)
     schema = pa.schema([("customer_id", pa.string()), ("x", pa.int64()), ("t_x", pa.float64()),
-                        ("T", pa.float64()), ("last_purchase_date", pa.date32()),
+                        ("T", pa.float64()), ("mean_spend", pa.float64()),
+                        ("last_purchase_date", pa.date32()),
                         ("p_alive", pa.float64()), ("predicted_purchases", pa.float64()),
                         ("predicted_revenue", pa.float64()),
                         ("expected_purchases_horizon", pa.float64()),
@@ -159,6 +163,8 @@ def predict_window(con: duckdb.DuckDBPyConnection, fitted: compute.ValueFit, bef
                     "x": pa.array(frame.x, pa.int64()),
                     "t_x": pa.array(frame.t_x.astype(float), pa.float64()),
                     "T": pa.array(frame["T"].astype(float), pa.float64()),
+                    "mean_spend": pa.array(pd.to_numeric(frame.mean_spend, errors="coerce"),
+                                           pa.float64(), from_pandas=True),
                     "last_purchase_date": pa.array(pd.to_datetime(frame.last_purchase_date)
                                                    .dt.date, pa.date32()),
                     "p_alive": pa.array(window.p_alive, pa.float64(), from_pandas=True),
@@ -210,6 +216,8 @@ def run(con: duckdb.DuckDBPyConnection, *, fitted_as_of: date, through: date, ex
         result.by_frequency = by_frequency(con, SCRATCH)
         result.by_segment = by_segment(con, SCRATCH)
         result.bands = by_band(con, SCRATCH)
+        result.interval = window_interval(con, result.fit, window_days=(through - fitted_as_of).days,
+                                          seed=seed)
     folder = Path(history_dir) if history_dir is not None else \
         history_folder(output_dir, fitted_as_of=fitted_as_of, through=through)
     past, frequency_past, result.history_note = read_history(folder, before=fitted_as_of)
@@ -277,6 +285,20 @@ def gains_figures(con: duckdb.DuckDBPyConnection, table: str) -> dict:
     if below:
         out["alive_below_half_bought"] = below_bought / below
     return out
+
+
+def window_interval(con: duckdb.DuckDBPyConnection, fitted: compute.ValueFit, *,
+                    window_days: int, seed: int) -> dict | None:
+    """The 90% interval of the window's total predicted purchases and revenue (the intervals
+    customer_value states, compute.total_intervals, over SCRATCH's customers): whether what
+    happened fell inside it grades the intervals as well as the estimates."""
+    totals = compute.total_intervals(con, fitted, horizon_days=window_days, source=SCRATCH,
+                                     seed=seed)
+    if totals is None or not len(totals):
+        return None
+    row = totals.iloc[0]
+    return {k: _float(row.get(k)) for k in ("expected_purchases_low", "expected_purchases_high",
+                                            "expected_revenue_low", "expected_revenue_high")}
 
 
 def summary_row(con: duckdb.DuckDBPyConnection, table: str, *, fitted_as_of: date,

@@ -325,22 +325,26 @@ def backtest_sentences(bt, *, lang: str = "vi") -> Markdown:
                     f"{start} cannot be used ({_why_not(bt.fit, lang)}).")
         return Markdown(said + _history_note(bt, lang))
     row = bt.row
+    predicted, actual = row["predicted_purchases"], row["actual_purchases"]
+    gap_vi = direction(predicted, actual, what_vi="số lần mua", lang="vi")
+    gap_en = direction(predicted, actual, what_en="purchases", lang="en")
     items = [pick(
         lang, f"Mô hình ước tính trên dữ liệu đến {start} dự báo {number(row['customers'], lang)} "
-              f"khách đã biết khi đó sẽ mua **{number(row['predicted_purchases'], lang)} lần** "
-              f"từ sau {start} đến {end}; thực tế họ đã mua **"
-              f"{number(row['actual_purchases'], lang)} lần**: "
-              f"{direction(row['predicted_purchases'], row['actual_purchases'], what_vi='số lần mua', lang=lang)}.",
+              f"khách đã biết khi đó sẽ mua **{number(predicted, lang)} lần** từ sau {start} đến "
+              f"{end}; thực tế họ đã mua **{number(actual, lang)} lần**: {gap_vi}"
+              f"{_inside(bt.interval, 'purchases', actual, lang)}.",
         f"The model fitted on the data to {start} expected the {number(row['customers'], lang)} "
-        f"customers it knew to make **{number(row['predicted_purchases'], lang)} purchases** "
-        f"after {start} up to {end}; they made **{number(row['actual_purchases'], lang)}**: "
-        f"{direction(row['predicted_purchases'], row['actual_purchases'], what_en='purchases', lang=lang)}.")]
+        f"customers it knew to make **{number(predicted, lang)} purchases** after {start} up to "
+        f"{end}; they made **{number(actual, lang)}**: {gap_en}"
+        f"{_inside(bt.interval, 'purchases', actual, lang)}.")]
     if row["predicted_revenue"] is not None:
         items.append(pick(
             lang, f"Doanh thu dự báo {money(row['predicted_revenue'], lang)}, thực tế "
-                  f"{money(row['actual_revenue'], lang)}.",
+                  f"{money(row['actual_revenue'], lang)}"
+                  f"{_inside(bt.interval, 'revenue', row['actual_revenue'], lang)}.",
             f"Revenue expected {money(row['predicted_revenue'], lang)}, actual "
-            f"{money(row['actual_revenue'], lang)}."))
+            f"{money(row['actual_revenue'], lang)}"
+            f"{_inside(bt.interval, 'revenue', row['actual_revenue'], lang)}."))
     if row["quality"] is not None:
         quality = row["quality"]
         items.append(pick(
@@ -362,6 +366,22 @@ def backtest_sentences(bt, *, lang: str = "vi") -> Markdown:
             f"Of the customers it gave a chance below 50% of still buying, "
             f"{percent(row['alive_below_half_bought'], lang)} did buy."))
     return Markdown("\n".join(f"- {i}" for i in items) + _history_note(bt, lang))
+
+
+def _inside(interval: dict | None, what: str, actual, lang: str) -> str:
+    """Whether what happened fell in the 90% interval of the prediction ("" without one)."""
+    if not interval:
+        return ""
+    low, high = interval.get(f"expected_{what}_low"), interval.get(f"expected_{what}_high")
+    if low is None or high is None or pd.isna(low) or pd.isna(high):
+        return ""
+    shown = money if what == "revenue" else number
+    span = f"{shown(low, lang)}–{shown(high, lang)}"
+    if low <= actual <= high:
+        return pick(lang, f", trong khoảng tin cậy 90% ({span})",
+                    f", inside the 90% interval ({span})")
+    return pick(lang, f", ngoài khoảng tin cậy 90% ({span})",
+                f", outside the 90% interval ({span})")
 
 
 def _why_not(fit, lang: str) -> str:
