@@ -35,8 +35,15 @@ Why this and not pymc-marketing's posterior (MCMC) nor a parametric bootstrap of
 hypergeometric function per customer (about 0.9 µs here): 200 draws at 2M buyers is 400M of them,
 about 6 minutes, and NUTS on 2M buyers far more; the delta method needs 5 evaluations per
 customer (the point and one per parameter) and the simulation no hypergeometric function at all.
-Checked against seeded parameter draws from the same covariance on CDNOW
-(tests/test_value_intervals.py), and for coverage on shops drawn from a known BG/NBD process.
+Checked against 400 seeded parameter draws from the same covariance (the per-customer widths and
+the total's spread agree within 15%), and for coverage on ten shops drawn from a known BG/NBD +
+Gamma-Gamma process: the total's interval held what was bought in 9 of 10 (36 of 40 over 40
+seeds; revenue 37 of 40) (tests/test_value_fit_intervals.py).
+
+Cost (measured on the 2-core machine, shared: wall time at a load of about 20, CPU time in
+brackets): 25,000 buyers, the intervals per customer 0.1 s and the totals 0.2 s; 2M buyers, the
+predictions with intervals 10 s against 1.4 s without (5 hypergeometric functions per customer
+instead of 1), the totals 18 s (4 simulated futures per customer).
 """
 
 from __future__ import annotations
