@@ -215,6 +215,12 @@ def test_the_plan_reproduces_the_issue_s_sizes_and_inverts_itself():
     # the smallest detectable uplift with that many customers is the uplift planned for
     assert plan.mde_rate(base_rate=0.0057, customers=needed,
                          holdout_share=0.1) == pytest.approx(0.0031, abs=2e-6)
+    # the holdout share a list needs for an uplift: at that share, the MDE is the uplift
+    share = plan.holdout_share_needed(base_rate=0.0055, customers=2342, uplift=0.02)
+    assert 0.1 < share < 0.5
+    assert plan.mde_rate(base_rate=0.0055, customers=2342,
+                         holdout_share=share) == pytest.approx(0.02, abs=1e-4)
+    assert math.isnan(plan.holdout_share_needed(base_rate=0.0055, customers=200, uplift=0.02))
     # equal groups, 5% -> 10%: about 430 per group (the textbook answer), both arms counted
     assert 840 <= plan.customers_needed(base_rate=0.05, uplift=0.05, holdout_share=0.5) <= 880
 

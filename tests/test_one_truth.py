@@ -192,7 +192,7 @@ def test_every_action_count_on_page_00_is_the_count_its_page_gives(published):
         assert reach_of(item) == reach_of(p["05"].text.split("Danh sách chiến dịch tiếp theo")[1])
         # the next campaign's plan (campaign_plan.csv): page 05's sentence, word for word, and
         # "too small" exactly when the list is smaller than the plan needs
-        said = re.search(r"Với .*?\(cả hai nhóm\)\.", item)
+        said = re.search(r"Với .*?\(cả hai nhóm\)[^.]*\.", item)
         assert said, item
         assert said.group(0) in p["05"].text
         needed = number(re.search(rf"cần khoảng {N} khách", said.group(0)).group(1))
@@ -544,6 +544,7 @@ def test_page_00_s_next_campaign_says_page_05_s_plan_and_too_small_from_the_same
     assert "⚠ Danh sách này quá nhỏ để đo hiệu quả." in item
     assert page05.replace("**", "") in re.sub(r"</?b>", "", item)
     assert "+40,5\u00a0điểm %" in page05 and "25.000 khách" in page05
+    assert "(danh sách này không đủ, dù chia đôi)" in page05  # 20 customers cannot, at any share
     big = review_actions.month_actions(tmp_path, plan={"at_risk": row | {"customers_needed": 10}})
     assert "quá nhỏ" not in sentences.actions_list(big).data
     # a list whose segment page 05 did not plan (an older folder): no plan, no warning

@@ -13,6 +13,7 @@ from helpers.kit.narrative import html_table
 from helpers.kit.safe_text import md_text
 from helpers.kit.texts import pick, t
 from helpers.pages.campaigns.measure import MAX_SMD, SRM_P
+from helpers.pages.campaigns.plan import holdout_share_needed
 from helpers.pages.campaigns.sentences import (
     _interval,
     points,
@@ -190,15 +191,27 @@ def plan_sentence(row, *, label: str, lang: str = "vi") -> str:
     revenue = ("" if _missing(row.mde_revenue_per_customer) else pick(
         lang, f", về doanh thu ít nhất {money(row.mde_revenue_per_customer, lang)} mỗi khách",
         f", in revenue at least {money(row.mde_revenue_per_customer, lang)} per customer"))
+    other = ""
+    if not _missing(row.customers_needed) and not pd.isna(row.customers_needed) \
+            and row.customers < row.customers_needed:
+        share_needed = holdout_share_needed(base_rate=row.base_rate, customers=row.customers,
+                                            uplift=row.target_uplift_points / 100)
+        other = (pick(lang, f", hoặc với danh sách này giữ lại ít nhất "
+                            f"{percent(share_needed, lang)} làm đối chứng",
+                      f", or, with this list, a holdout of at least {percent(share_needed, lang)}")
+                 if not math.isnan(share_needed) else
+                 pick(lang, " (danh sách này không đủ, dù chia đôi)",
+                      " (this list cannot, even split in half)"))
     return pick(
         lang,
         f"Với {customers} khách và {share} đối chứng, nhóm «{label}» (tỷ lệ mua nền "
         f"{rate(row.base_rate, lang)}) chỉ phân biệt được với ngẫu nhiên mức tăng từ **{mde}** "
-        f"trở lên{revenue}; để thấy mức tăng {target} cần khoảng **{needed} khách** (cả hai nhóm).",
+        f"trở lên{revenue}; để thấy mức tăng {target} cần khoảng **{needed} khách** (cả hai "
+        f"nhóm){other}.",
         f"With {customers} customers and a {share} holdout, segment «{label}» (base purchase "
         f"rate {rate(row.base_rate, lang)}) can only tell an uplift of at least **{mde}** from "
         f"chance{revenue}; an uplift of {target} needs about **{needed} customers** (both "
-        f"groups).")
+        f"groups){other}.")
 
 
 def plan_table(plan: pd.DataFrame, *, labels: dict[str, str], lang: str = "vi") -> HTML:

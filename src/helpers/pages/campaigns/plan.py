@@ -58,6 +58,25 @@ def mde_rate(*, base_rate: float, customers: float, holdout_share: float) -> flo
     return high
 
 
+def holdout_share_needed(*, base_rate: float, customers: float, uplift: float) -> float:
+    """The smallest holdout share (up to half the list) with which a list of `customers` detects
+    `uplift` (Fleiss); NaN when even an even split cannot."""
+    if math.isnan(base_rate) or not customers or uplift <= 0:
+        return math.nan
+
+    def detects(share):
+        mde = mde_rate(base_rate=base_rate, customers=customers, holdout_share=share)
+        return not math.isnan(mde) and mde <= uplift
+
+    if not detects(0.5):
+        return math.nan
+    low, high = 0.0, 0.5
+    for _ in range(40):
+        mid = (low + high) / 2
+        low, high = (low, mid) if detects(mid) else (mid, high)
+    return high
+
+
 def customers_needed(*, base_rate: float, uplift: float, holdout_share: float) -> float:
     """Both arms, for `uplift` at this holdout share (Fleiss; NaN when it cannot be)."""
     if not 0 <= base_rate < 1 or uplift <= 0 or base_rate + uplift >= 1 \
