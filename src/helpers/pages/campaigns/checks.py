@@ -135,14 +135,25 @@ def small_segments_sentence(results: pd.DataFrame, *, min_group: int = 30,
     few = rows[(rows.holdout_converters < FEW_BUYERS) | (rows.treated_converters < FEW_BUYERS)]
     if rows.empty:
         return Markdown("")
-    return Markdown(pick(
+    failed = rows[~rows.get("measurable", pd.Series(True, index=rows.index)).isin([True, "true"])]
+    text = pick(
         lang,
         f"{number(len(few), lang)} trong {number(len(rows), lang)} dòng theo nhóm khách dựa trên "
         f"dưới {FEW_BUYERS} khách mua ở một nhóm (vẽ nhỏ, màu xám, ghi «ít người mua»): khoảng "
         f"tin cậy của chúng rộng, đừng đọc chúng như tổng của chiến dịch.",
         f"{number(len(few), lang)} of {number(len(rows), lang)} segment rows rest on fewer than "
         f"{FEW_BUYERS} buyers in a group (drawn small and grey, marked «few buyers»): their "
-        f"intervals are wide; do not read them as the campaign's total."))
+        f"intervals are wide; do not read them as the campaign's total.")
+    if len(failed):
+        text += " " + pick(
+            lang,
+            f"{number(len(failed), lang)} dòng không qua kiểm tra thiết kế (vẽ rỗng): trong một "
+            f"nhóm nhỏ, hai nhóm thường khác nhau trước khi gửi chỉ do ngẫu nhiên, nên dòng đó "
+            f"không đọc được thành mức tăng.",
+            f"{number(len(failed), lang)} rows fail a check of the design (drawn hollow): in a "
+            f"small group the two groups often differ before the send by chance alone, so the "
+            f"row cannot be read as uplift.")
+    return Markdown(text)
 
 
 def outcomes_table(outcomes: pd.DataFrame, *, lang: str = "vi") -> HTML | Markdown:
