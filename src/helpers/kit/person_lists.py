@@ -3,9 +3,10 @@
 The CSV stays the data file (keys, snake_case columns, true/false, for campaign tools and
 analysts); beside it, <same folder>/<same stem>.xlsx shows the same customers for a manager:
 headers in words, segments and tiers by their labels (`Khách hàng trung thành → Có nguy cơ rời
-bỏ`), consent as Có/Không, money as numbers Excel sums shown as `#,##0 ₫`, dates as dates,
-columns as wide as their content, the header row frozen with a filter (kit.xlsx). Text cells
-stay inline strings: a name `=1+2` is shown, never run.
+bỏ`), consent as Có/Không, money as numbers Excel sums shown as `#,##0 ₫` (in the run's
+currency: `"$"#,##0.00`), dates as dates, columns as wide as their content, the header row
+frozen with a filter (kit.xlsx). Text cells stay inline strings: a name `=1+2` is shown, never
+run.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from helpers.kit.xlsx import write_xlsx
 
 LANGS = ("vi", "en")
 
-# the most customers written to one person's list: about 5 million cells, a file Excel on an
-# office laptop opens in well under a minute (as exports/segments.xlsx); above it, the CSV only
+# the most customers written to one person's list: a file Excel on an office laptop opens quickly
+# (as exports/segments.xlsx; figures: benchmarks/results.md); above it, the CSV only
 PERSON_MAX_ROWS = 500_000
 
 # column -> (Vietnamese, English) header
