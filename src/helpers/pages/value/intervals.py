@@ -127,13 +127,17 @@ def customer_intervals(result: ValueFit, x, t_x, T, mean_spend, *,
 
 
 def simulate(result: ValueFit, x, t_x, T, mean_spend, *, horizon_days: int,
-             rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+             rng: np.random.Generator, alive_now: np.ndarray | None = None
+             ) -> tuple[np.ndarray, np.ndarray]:
     """One simulated future of each customer over the horizon, given their history and the
-    estimates: (purchases, revenue; revenue nan without a spend model)."""
+    estimates: (purchases, revenue; revenue nan without a spend model). `alive_now`: their
+    P(alive), when the caller has it."""
     params, model = result.bgnbd, result.model
     x, t_x, T = (np.asarray(v, dtype=float) for v in (x, t_x, T))
     t = horizon_days / WEEK_DAYS
-    alive = rng.random(len(x)) < formulas.p_alive(params, model, x, t_x, T)
+    if alive_now is None:
+        alive_now = formulas.p_alive(params, model, x, t_x, T)
+    alive = rng.random(len(x)) < alive_now
     rate = rng.gamma(params["r"] + x, 1.0 / (params["alpha"] + T))
     survived = x + 1 if model == "mbg_nbd" else x
     leave = rng.beta(params["a"], params["b"] + survived)
@@ -222,8 +226,9 @@ def batch_parts(result: ValueFit, frame: pd.DataFrame, *, horizon_days: int,
         spend, spend_grad = spend_gradient(result, x, m)
         parts.update(revenue=purchases * spend, grad_revenue_bg=grad * spend[:, None],
                      grad_revenue_gg=spend_grad * purchases[:, None])
-    draws = [simulate(result, x, t_x, T, m, horizon_days=horizon_days, rng=rng)
-             for _ in range(max(replicates, 2))]
+    alive_now = formulas.p_alive(result.bgnbd, result.model, x, t_x, T)
+    draws = [simulate(result, x, t_x, T, m, horizon_days=horizon_days, rng=rng,
+                      alive_now=alive_now) for _ in range(max(replicates, 2))]
     parts["var_purchases"] = np.var(np.stack([d[0] for d in draws]), axis=0, ddof=1)
     parts["var_revenue"] = np.var(np.stack([d[1] for d in draws]), axis=0, ddof=1)
     return parts
