@@ -95,8 +95,8 @@ class ValueFit:
     patterns: int = 0  # distinct (x, t_x, T) the purchase model summed over
     spend_patterns: int = 0  # distinct (x, mean spend) Gamma-Gamma summed over
     # covariance of the log estimates (order BGNBD_PARAMS, GG_PARAMS): None when not invertible
-    cov_bgnbd: np.ndarray | None = field(default=None, repr=False)
-    cov_gamma_gamma: np.ndarray | None = field(default=None, repr=False)
+    cov_bgnbd: np.ndarray | None = field(default=None, repr=False, compare=False)
+    cov_gamma_gamma: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
