@@ -144,3 +144,11 @@ def test_xlsx_money_has_the_currencys_decimals_and_sign(tmp_path):
                               formats={"spend": "money"})
     assert _money_format(path) == "#,##0\\ &quot;₫&quot;"  # VND as the lists always showed it
     assert xlsx.money_format("JPY") == '"¥"#,##0'
+
+
+def test_an_unknown_currency_stops_the_month_before_any_notebook():
+    from helpers.run.preflight import check_dependent
+
+    said = check_dependent({"currency": "dong", "orders_path": __file__, "customers_path": ""},
+                           {"currency": "params/monthly.yaml"}, date(2026, 10, 31))
+    assert len(said) == 1 and "currency = 'dong'" in said[0] and "USD" in said[0]
