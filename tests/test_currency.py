@@ -9,6 +9,7 @@ from datetime import date
 
 import duckdb
 import openpyxl
+import pandas as pd
 import pytest
 
 from helpers.core import currency
@@ -19,6 +20,7 @@ from helpers.kit.charts import money_hover, money_range, money_ticks
 from helpers.kit.formatting import money, short_money
 from helpers.kit.texts import t
 from helpers.pages.segments.sentences import rfm_headlines
+from helpers.run.explorer import shown_table
 from helpers.run.explorer_texts import CONTROL_LABELS, pair, parse_cuts
 
 MINUS = "\u2212"
@@ -97,6 +99,15 @@ def test_labels_that_name_the_unit_name_the_runs_currency():
         # the explorer's cut points may be written with the sign
         assert parse_cuts("$500; $1,000.50", "en") == [500.0, 1000.5]
         assert parse_cuts("500 US$; 1.000 US$", "vi") == [500.0, 1000.0]
+        assert parse_cuts("500 USD", "en") == [500.0]
+
+
+def test_the_explorers_tables_show_money_in_the_runs_currency():
+    frame = pd.DataFrame({"customer_id": ["KH1", "KH2"], "monetary": [1.42, 0.65]})
+    with currency.using("USD"):
+        shown = shown_table(frame, "en").data
+    assert "$1.42" in shown and "$0.65" in shown
+    assert "1\u00a0₫" in shown_table(frame, "vi").data  # VND has no minor unit
 
 
 def test_a_page_sentence_follows_the_runs_currency():

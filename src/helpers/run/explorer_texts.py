@@ -97,7 +97,8 @@ def parse_cuts(text: str, lang: str = "vi", *, name: str = "") -> list[float]:
     out = []
     for part in parts:
         raw = re.sub(r"[\s_\u00a0\u202f₫]", "", part)
-        for mark in {currency.symbol("vi"), currency.symbol("en"), currency.current()}:
+        marks = {currency.symbol("vi"), currency.symbol("en"), currency.current()}
+        for mark in sorted(marks, key=len, reverse=True):  # US$ before $
             raw = raw.replace(mark, "")  # '500.000 US$', '$500,000', '500 USD' as written
         if raw.count(decimal) > 1 or not re.fullmatch(r"-?[0-9][0-9" + re.escape(group)
                                                       + r"]*(" + re.escape(decimal) + r"[0-9]+)?",
