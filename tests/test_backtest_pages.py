@@ -88,3 +88,15 @@ def test_page_00s_sentence_reads_the_stored_back_test(tmp_path):
     # page 06 could not test this month: no line rather than last month's figures
     assert review_backtest.backtest_lines(tmp_path, as_of=date(2026, 11, 30)) == []
     assert review_backtest.backtest_lines(tmp_path / "nowhere", as_of=AS_OF) == []
+
+
+def test_page_06_counts_the_slipping_customers_its_list_holds(month_en):
+    listed = pd.read_csv(month_en / slipping.SLIPPING_FILE, encoding="utf-8-sig")
+    text = _text(month_en / "06_customer_value.html")
+    if len(listed):
+        said = re.search(r"([\d,]+) customers are slipping", text)
+        assert said and int(said.group(1).replace(",", "")) == len(listed)
+        assert len(listed.query("reason.str.contains('overdue')", engine="python")) == int(
+            re.search(r"([\d,]+) are two of their own rhythms", text).group(1).replace(",", ""))
+    else:
+        assert "Nobody slipped this month" in text
