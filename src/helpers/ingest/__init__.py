@@ -5,8 +5,13 @@ guest sales) + duplicates dropped. What the data can tell about its shape is det
 whole column and stated, or the load stops with the setting to choose. Imports engine and core.
 
     readers     each file streamed to a Parquet file of text columns, with its file and line
+    typed       a Parquet file's numbers, decimals, dates and timestamps kept typed, not text
+    file_cache  each file read, checked and parsed once, kept by its own content: a new month
+                reads and parses its file alone
+    raw_views   the views staging reads over the files as read (raw_orders, ...)
     detect      date order, decimal mark, an order total on every line, which mapping
-    staging     the staging models over those columns (DuckDB or Spark), load()
+    staging     the staging models over those columns (DuckDB or Spark), load(); the checks
+                that span files over the parsed rows of every file
     cache       the staged export kept as Parquet, keyed by the files and settings
     ledger      counts per file, staged rows, guest sales, rows set aside with their reason
     report      LoadReport: what one load did

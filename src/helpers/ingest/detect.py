@@ -49,7 +49,7 @@ def column_mark(overrides: dict, mapping: dict, header: str) -> tuple[str, str]:
     return setting_of(overrides, mapping, "decimal_mark")
 
 
-def _evidence(con, stager, model: str, view: str, column_sql: str) -> tuple:
+def evidence_row(con, stager, model: str, view: str, column_sql: str) -> tuple:
     """The one row of an export check over a column (`column_sql` as view `view`)."""
     if stager is not None:
         return stager.evidence(model, view, column_sql)
@@ -61,11 +61,14 @@ def _evidence(con, stager, model: str, view: str, column_sql: str) -> tuple:
 
 
 def decide_date_order(con, column_sql: str, source: str, setting: tuple[str, str], where: str,
-                       detected: list[str], fallback: str | None = None, stager=None) -> str:
+                       detected: list[str], fallback: str | None = None, stager=None,
+                       evidence=None) -> str:
     """dmy / mdy / ymd from the setting (and who set it), or from the whole column when the
-    setting is auto. Dates of customers (birthdays, signup dates) are never shown as examples."""
+    setting is auto. Dates of customers (birthdays, signup dates) are never shown as examples.
+    `evidence(model)`: the column's evidence gathered file by file (ingest.file_cache)."""
     setting, set_by = setting
-    row = _evidence(con, stager, "export_date_evidence", "date_texts", column_sql)
+    row = (evidence("export_date_evidence") if evidence is not None else
+           evidence_row(con, stager, "export_date_evidence", "date_texts", column_sql))
     non_iso, day_first, month_first, two_digit, day_ex, month_ex, examples = row
     if "raw_customers" in column_sql:
         day_ex = month_ex = examples = [PRIVATE]
@@ -115,15 +118,16 @@ def decide_date_order(con, column_sql: str, source: str, setting: tuple[str, str
 
 def decide_decimal_mark(con, column_sql: str, source: str, setting: tuple[str, str], where: str,
                          detected: list[str], fallback: str | None = None, stager=None,
-                         column: str | None = None) -> str:
+                         column: str | None = None, evidence=None) -> str:
     """The decimal mark of one column (or of a returns file), from its own values: a value that
     only one mark can read decides; values that fit both ('125.000') decide nothing, and a column
     with nothing but those stops, naming the column and the setting (per column when `column`)."""
     setting, set_by = setting
     per_column = (f' or, for this column only, decimal_mark: {{"{column}": ","}}' if column
                   else "")
-    dot, comma, either, dot_ex, comma_ex, either_ex = _evidence(
-        con, stager, "export_decimal_evidence", "amount_texts", column_sql)
+    dot, comma, either, dot_ex, comma_ex, either_ex = (
+        evidence("export_decimal_evidence") if evidence is not None else
+        evidence_row(con, stager, "export_decimal_evidence", "amount_texts", column_sql))
     if setting != "auto":
         detected.append(f"{source}: decimal mark '{setting}' ({set_by})")
         return setting

@@ -32,6 +32,7 @@ import pyarrow.parquet as pq
 from helpers.core.files import file_label
 from helpers.engine import db
 from helpers.ingest.cache import cache_key
+from helpers.ingest.detect import evidence_row
 from helpers.ingest.raw_views import raw_view
 from helpers.ingest.readers import RawFile, convert_jobs
 
@@ -112,21 +113,34 @@ class FileStore:
 
     # ------------------------------------------------------------ parsing
 
-    def parsed(self, con, raws: list[RawFile], keys: list[str], parse) -> list[Path]:
-        """Each file's parsed rows (parse(raw, target) writes them), from the store when its key
-        was parsed before."""
-        paths = []
+    def parsed(self, raws: list[RawFile], keys: list[str], parse) -> list[tuple[Path, list]]:
+        """Each file's parsed rows, from the store when its key was parsed before; the files not
+        parsed before are parsed together, in one pass (parse(raws, target) writes them), into
+        one batch file, and each file's key points to it. Returns (batch file, the labels read
+        from it) pairs."""
+        batches: dict[Path, list[str]] = {}
+        todo = []
         for raw, key in zip(raws, keys):
-            target = self.folder / f"parsed-{key}.parquet"
-            if _readable(target):
-                _touch(target)
-            else:
-                tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-                parse(raw, tmp)
-                os.replace(tmp, target)
-                self.counts["files_parsed"] += 1
-            paths.append(target)
-        return paths
+            index = self.folder / f"parsed-{key}.json"
+            try:
+                batch = self.folder / json.loads(index.read_text(encoding="utf-8"))["batch"]
+                if not _readable(batch):
+                    raise ValueError
+                _touch(index, batch)
+                batches.setdefault(batch, []).append(raw.label)
+            except (OSError, ValueError, KeyError, TypeError):
+                todo.append((raw, key))
+        if todo:
+            name = cache_key({"keys": sorted(k for _, k in todo)})
+            batch = self.folder / f"parsed-batch-{name}.parquet"
+            tmp = batch.with_name(f".{batch.name}.{os.getpid()}.tmp")
+            parse([raw for raw, _ in todo], tmp)
+            os.replace(tmp, batch)
+            for _, key in todo:
+                _write_json(self.folder / f"parsed-{key}.json", {"batch": batch.name})
+            batches.setdefault(batch, []).extend(raw.label for raw, _ in todo)
+            self.counts["files_parsed"] += len(todo)
+        return list(batches.items())
 
     def sweep(self) -> None:
         """Remove entries unused for UNUSED_DAYS, and the scratch of stagings that died."""
@@ -174,23 +188,110 @@ def parse_each(con, store: FileStore, raws: list[RawFile], picks: list[dict], ma
         "columns": pick["columns"], "amount_headers": pick["amount_headers"]})
         for raw, pick in zip(raws, picks)]
 
-    def parse(raw: RawFile, target: Path) -> None:
-        raw_view(con, "raw_orders", [raw], "orders", mapping, columns)
+    def parse(todo: list[RawFile], target: Path) -> None:
+        raw_view(con, "raw_orders", todo, "orders", mapping, columns)
         db.stage_to(con, "stg_order_lines_parsed", target, **parse_params,
                     export_files=[], export_ranks=[])
 
     try:
-        paths = store.parsed(con, raws, keys, parse)
+        batches = store.parsed(raws, keys, parse)
     finally:
         raw_view(con, "raw_orders", raws, "orders", mapping, columns)
     con.execute("create or replace temp table file_export_ranks "
                 "(source_file varchar, export_rank integer)")
     con.executemany("insert into file_export_ranks values (?, ?)",
                     list(zip(params["export_files"], params["export_ranks"])))
-    listed = ", ".join("'" + str(p).replace("'", "''") + "'" for p in paths)
+    # each batch's lines of the files of this export (a batch may hold a file since changed)
+    parts = " union all ".join(
+        f"select * from read_parquet({_literal(batch)}) "
+        f"where source_file in ({', '.join(_literal(label) for label in labels)})"
+        for batch, labels in batches)
     con.execute(f"""
         create or replace temp view parsed_order_lines as
         select lines.* replace (ranks.export_rank as export_rank)
-        from read_parquet([{listed}]) as lines
+        from ({parts}) as lines
         left join file_export_ranks as ranks on lines.source_file = ranks.source_file
     """)
+
+
+def _literal(text) -> str:
+    return "'" + str(text).replace("'", "''") + "'"
+
+
+def _write_json(path: Path, value) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+EVIDENCE_VIEWS = {"export_date_evidence": "date_texts", "export_decimal_evidence": "amount_texts"}
+
+
+class FileEvidence:
+    """What a column of every file tells about the export's shape (export_date_evidence,
+    export_decimal_evidence), gathered file by file and kept with each file: the counts add up
+    and the examples are the least and the greatest of all files, so the decision is the one
+    taken from the whole column across files, without reading the files read before again."""
+
+    def __init__(self, con, store: FileStore, raws: list[RawFile], mapping: dict,
+                 columns: list[str]):
+        self.con, self.store, self.raws, self.mapping = con, store, raws, mapping
+        self.columns = columns
+        self.settings = {k: v for k, v in mapping.items() if not k.startswith("_")}
+
+    def of(self, column: str):
+        """evidence(model) for detect.decide_date_order / decide_decimal_mark."""
+        return lambda model: self.row(model, column)
+
+    def row(self, model: str, column: str) -> tuple:
+        """The evidence of the column in every file: batches of files seen together before
+        whose files are all here, and the other files together, in one pass."""
+        keys = [cache_key({"raw": raw.key, "label": raw.label, "mapping": self.settings,
+                           "model": model, "column": column,
+                           "sql": db.sql_text(model) + db.sql_text("macros")})
+                for raw in self.raws]
+        present = set(keys)
+        rows, covered = [], set()
+        for key in keys:
+            if key in covered:
+                continue
+            try:
+                batch = self.store.folder / json.loads(
+                    (self.store.folder / f"evidence-{key}.json").read_text(encoding="utf-8"))[
+                    "batch"]
+                said = json.loads(batch.read_text(encoding="utf-8"))
+            except (OSError, ValueError, KeyError, TypeError):
+                continue
+            if set(said["members"]) <= present and not covered & set(said["members"]):
+                rows.append(said["row"])
+                covered |= set(said["members"])
+                _touch(batch)
+        todo = [(raw, key) for raw, key in zip(self.raws, keys) if key not in covered]
+        if todo:
+            raw_view(self.con, "raw_new_files", [raw for raw, _ in todo], "orders", self.mapping,
+                     self.columns)
+            try:
+                row = list(evidence_row(self.con, None, model, EVIDENCE_VIEWS[model],
+                                        f"select {column} as value from raw_new_files"))
+            finally:
+                self.con.execute("drop view if exists raw_new_files")
+            members = sorted({key for _, key in todo})
+            batch = self.store.folder / f"evidence-batch-{cache_key({'m': members})}.json"
+            _write_json(batch, {"members": members, "row": row})
+            for key in members:
+                _write_json(self.store.folder / f"evidence-{key}.json", {"batch": batch.name})
+            rows.append(row)
+        return tuple(_combined(rows))
+
+
+def _combined(rows: list[list]) -> list:
+    """The evidence of several files as one: counts summed, [least, greatest] examples."""
+    out = []
+    for values in zip(*rows):
+        if isinstance(values[0], list):
+            firsts = [v[0] for v in values if v and v[0] is not None]
+            lasts = [v[-1] for v in values if v and v[-1] is not None]
+            out.append([min(firsts) if firsts else None, max(lasts) if lasts else None])
+        else:
+            out.append(sum(v or 0 for v in values))
+    return out

@@ -79,14 +79,13 @@ def raw_view(con, name: str, raws: list[RawFile], section: str, mapping: dict,
         if stager is not None:
             rels.append((raw.parquet, select))
             continue
-        rels.append(con.read_parquet(str(raw.parquet)).select(", ".join(select)))
+        path = str(raw.parquet).replace("'", "''")
+        rels.append(f"select {', '.join(select)} from read_parquet('{path}')")
     if stager is not None:
         stager.raw_view(name, rels)
         return picks
-    rel = rels[0]
-    for other in rels[1:]:
-        rel = rel.union(other)
-    rel.create_view(name, replace=True)
+    # one statement for every file (a relation per file, joined one by one, costs a bind each)
+    con.execute(f"create or replace temp view {name} as {' union all '.join(rels)}")
     return picks
 
 

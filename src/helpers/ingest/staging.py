@@ -1,8 +1,10 @@
 """load(): an export staged as a table (orders as view order_lines, customers as view customers),
-on DuckDB or on Spark, through the staging models (sql/staging/) over the text columns that
+on DuckDB or on Spark, through the staging models (sql/staging/) over the columns that
 ingest.readers wrote, with the shape ingest.detect decided, into the cache of ingest.cache; the
 rows are accounted for by ingest.ledger. An unchanged export is read from the cache; two processes
-staging the same export take turns.
+staging the same export take turns. Each file is read, and its orders parsed, once
+(ingest.file_cache): an export with a new file reads and parses that file, then checks what spans
+files (an order in several files, repeated rows, order totals) over the parsed rows of all.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ from helpers.ingest.detect import (
     shop_timezone,
     where_set,
 )
-from helpers.ingest.file_cache import FileStore, parse_each
+from helpers.ingest.file_cache import FileEvidence, FileStore, parse_each
 from helpers.ingest.file_checks import check_links
 from helpers.ingest.guests import check_busiest, check_ids, fold, key_list, shown_key
 from helpers.ingest.guests import guest_keys as guest_key_list
@@ -186,6 +188,8 @@ def _load_or_stage(con, kind, files, return_files, mapping, overrides, cache, ta
         if len(shas) + len(return_shas) > 1 else shas[0][1]
     report.path = str(path)
     report.work = dict(store.counts)
+    if use_cache:
+        store.sweep()  # files no staging has used for months
     report.seconds = time.perf_counter() - started
     # what the cache holds, to check it before it is trusted again (rows and bytes)
     recorded = {name: {"sha256": file_sha256(cache / name),
@@ -277,18 +281,23 @@ def _stage_with(con, kind, files, return_files, mapping, overrides, cache, work,
                    "refund_amount", "quantity", "returned_quantity"]
         picks = raw_view(con, "raw_orders", raws, "orders", mapping, columns, stager)
         amount_columns = amount_macro(con, picks, mapping, stager)
+        # on DuckDB, each file's evidence is kept with it (ingest.file_cache)
+        files_say = (FileEvidence(con, store, raws, mapping, columns).of if stager is None
+                     else lambda column: None)
         order_date = decide_date_order(con, "select order_date as value from raw_orders",
                                         "order dates", date_setting, where, detected,
-                                        stager=stager)
+                                        stager=stager, evidence=files_say("order_date"))
         # the decimal mark of each column of the amount expression, from its own values
         headers = picks[0]["amount_headers"] or []
         marks = [decide_decimal_mark(
             con, f"select amount_{i + 1} as value from raw_orders",
             "amounts" if len(headers) < 2 else f"amounts in '{header}'",
             column_mark(overrides, mapping, header), where, detected, stager=stager,
-            column=header if len(headers) > 1 else None) for i, header in enumerate(headers)] or [
+            column=header if len(headers) > 1 else None, evidence=files_say(f"amount_{i + 1}"))
+            for i, header in enumerate(headers)] or [
             decide_decimal_mark(con, "select amount_1 as value from raw_orders", "amounts",
-                                mark_setting, where, detected, stager=stager)]
+                                mark_setting, where, detected, stager=stager,
+                                evidence=files_say("amount_1"))]
         mark = marks[0] if len(set(marks)) == 1 else dict(zip(headers, marks))
         # a refunded amount on the order (refund_amount) has its own column and its own evidence
         refund_header = picks[0]["columns"].get("refund_amount")
@@ -296,7 +305,8 @@ def _stage_with(con, kind, files, return_files, mapping, overrides, cache, work,
         refund_mark = decide_decimal_mark(
             con, "select refund_amount as value from raw_orders",
             f"refunded amounts in '{refund_header}'", column_mark(overrides, mapping, refund_header),
-            where, detected, stager=stager, column=refund_header) if refund_header else marks[0]
+            where, detected, stager=stager, column=refund_header,
+            evidence=files_say("refund_amount")) if refund_header else marks[0]
         column_marks = {f"decimal_mark_{i + 1}": (marks + [marks[0]] * 6)[i] for i in range(6)}
         level_order = mapping.get("amount_level") == "order"
         params = {"shop_tz": shop_tz, "date_order": order_date, **column_marks,
