@@ -21,6 +21,7 @@ from pathlib import Path
 
 import duckdb
 
+from benchmarks import months
 from helpers.core.paths import PROJECT_ROOT
 from helpers.core.safety import map_in_processes
 
@@ -32,7 +33,14 @@ ORDER = ["plain_copy_csv", "stage_csv", "spark_stage_csv", "stage_customers_csv"
          "plain_duckdb", "rfm_segments", "spark_rfm", "pandas_baseline",
          "migration", "cohorts", "loyalty", "exports", "notebook01", "notebook01_no_xlsx",
          "monthly_first", "monthly",
-         "customer_value", "explorer"]
+         "customer_value", "explorer",
+         "plain_copy_typed_parquet", "stage_typed_parquet",
+         "months_csv_new_alone", "months_csv_first", "months_csv_later",
+         "months_csv_every_file_afresh",
+         "months_xlsx_new_alone", "months_xlsx_first", "months_xlsx_later",
+         "months_xlsx_every_file_afresh"]
+# tasks whose seconds are their timed part (benchmarks.months): a later month's set-up is not
+TIMED = set(months.TASKS)
 LABELS = {
     "generate": "sample generator: order lines, customers, campaigns (written in units)",
     "plain_copy_csv": "plain DuckDB COPY of the CSV as text to Parquet (reference)",
@@ -57,6 +65,7 @@ LABELS = {
     "customer_value": "customer value: summary, BG/NBD + Gamma-Gamma fit (compiled afresh), predictions",
     "explorer": "explorer: one control change redraw (median)",
 }
+LABELS |= months.LABELS
 SKIP_LARGE = {"pandas_baseline", "explorer"}  # not run at 100M lines
 
 
@@ -91,6 +100,10 @@ def ensure_data(n: int) -> Path:
     elif not (folder / "orders_typed.parquet").exists():
         _own_process("_copy_orders", folder)
     return folder
+
+
+def _ensure_months(folder: Path) -> None:
+    months.ensure_months(folder)
 
 
 def _copy_orders(folder: Path) -> None:
@@ -220,12 +233,17 @@ def main(argv=None) -> None:
                 continue  # the XLSX rows are 10 files of the 1M shop's first lines
             if task in ("calamine_xlsx", "stage_xlsx"):
                 ensure_xlsx(data)
+            if task.startswith("months_xlsx") and n > 1_000_000:
+                continue  # 36 XLSX files of 10M lines take an hour to write with openpyxl
+            if task.startswith("months_"):
+                _own_process("_ensure_months", data)
             once = ("monthly", "monthly_first", "notebook01", "notebook01_no_xlsx", "stage_csv",
                     "stage_customers_csv", "spark_stage_csv")
             repeat = 1 if task in once or n >= 10_000_000 else args.repeat
             runs = [run_task(task, data, threads=args.threads, memory_limit=args.memory_limit)
                     for _ in range(repeat)]
-            seconds = statistics.median(r["seconds"] for r in runs)
+            seconds = statistics.median(r["info"]["timed_seconds"] if task in TIMED
+                                        and "info" in r else r["seconds"] for r in runs)
             peak = max(r["peak_gb"] for r in runs)
             info = runs[-1].get("info", {})
             if task == "explorer" and "redraw_median" in info:
@@ -251,6 +269,12 @@ def judge(r: dict, by: dict) -> tuple[str, str]:
         x = ratio("plain_copy_csv")
         ok = x is not None and x <= 2 and r["peak_gb"] <= 2
         return "≤ 2× plain COPY, ≤ 2 GB", "yes" if ok else "no"
+    if task in ("months_csv_later", "months_xlsx_later"):
+        x = ratio(task.replace("later", "new_alone"))
+        return "≤ 2× the new file alone", "yes" if x is not None and x <= 2 else "no"
+    if task == "stage_typed_parquet":
+        x = ratio("plain_copy_typed_parquet")
+        return "≤ 1.5× DuckDB's COPY", "yes" if x is not None and x <= 1.5 else "no"
     if task == "stage_xlsx":
         x = ratio("calamine_xlsx")
         return "≤ 2× calamine alone", "yes" if x is not None and x <= 2 else "no"
@@ -301,6 +325,15 @@ def write_results(rows: list[dict], *, full: bool = True) -> None:
         copy = by.get((r["size"], "plain_copy_csv"))
         if r["task"] == "stage_csv" and copy:
             note = f"{r['seconds'] / copy['seconds']:.2f}× the plain COPY"
+        alone = by.get((r["size"], r["task"].replace("later", "new_alone")))
+        if r["task"].endswith("_later") and alone:
+            note = f"{r['seconds'] / alone['seconds']:.2f}× the new file alone"
+        afresh = by.get((r["size"], r["task"].replace("later", "every_file_afresh")))
+        if r["task"].endswith("_later") and afresh:
+            note += f"; {afresh['seconds'] / r['seconds']:.1f}× faster than all files afresh"
+        plain = by.get((r["size"], "plain_copy_typed_parquet"))
+        if r["task"] == "stage_typed_parquet" and plain:
+            note = f"{r['seconds'] / plain['seconds']:.2f}× DuckDB's COPY"
         calamine = by.get((r["size"], "calamine_xlsx"))
         if r["task"] == "stage_xlsx" and calamine:
             note = f"{r['seconds'] / calamine['seconds']:.2f}× calamine alone"

@@ -13,6 +13,8 @@ import time
 from datetime import date
 from pathlib import Path
 
+from benchmarks import months
+
 AS_OF = date(2026, 10, 31)
 
 
@@ -326,6 +328,7 @@ TASKS = {f.__name__: f for f in (stage_csv, stage_customers_csv, plain_copy_csv,
                                  loyalty, exports, plain_duckdb, pandas_baseline, notebook01,
                                  notebook01_no_xlsx, monthly, monthly_first, customer_value,
                                  explorer)}
+TASKS |= months.TASKS  # the month as a shop lives it: 36 monthly files, a typed Parquet file
 
 
 def main() -> None:
