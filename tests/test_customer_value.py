@@ -186,9 +186,9 @@ def test_a_fit_that_does_not_converge_is_reported_and_nothing_is_predicted(monke
 
 
 def test_estimates_out_of_range_count_as_not_converged():
-    assert not cv._sane({"r": 1e9, "alpha": 1.0}, -10.0)
-    assert not cv._sane({"r": 0.2}, float("nan"))
-    assert cv._sane({"r": 0.2, "alpha": 4.0}, -9582.4)
+    assert not cv.sane({"r": 1e9, "alpha": 1.0}, -10.0)
+    assert not cv.sane({"r": 0.2}, float("nan"))
+    assert cv.sane({"r": 0.2, "alpha": 4.0}, -9582.4)
 
 
 @needs_cdnow

@@ -197,7 +197,7 @@ def _covariance(f, phi: np.ndarray, data: tuple, step: float = 1e-4) -> np.ndarr
     return cov
 
 
-def _sane(values: dict, loglik: float | None) -> bool:
+def sane(values: dict, loglik: float | None) -> bool:
     return all(math.isfinite(v) and SANE[0] < v < SANE[1] for v in values.values()) and (
         loglik is not None and math.isfinite(loglik))
 
@@ -274,7 +274,7 @@ def fit(summary: pd.DataFrame | None, *, seed: int = 2026, max_customers: int = 
         return result
     result.bgnbd = dict(zip(BGNBD_PARAMS, np.exp(phi).tolist()))
     result.loglik_bgnbd, result.cov_bgnbd = loglik, cov
-    if not _sane(result.bgnbd, result.loglik_bgnbd):
+    if not sane(result.bgnbd, result.loglik_bgnbd):
         result.status = "did_not_converge"
         result.reason = f"estimates {result.bgnbd}, log-likelihood {result.loglik_bgnbd}"
         result.seconds = time.perf_counter() - started
@@ -299,7 +299,7 @@ def _fit_spend(result: ValueFit, rows: pd.DataFrame) -> None:
         return
     estimates = dict(zip(GG_PARAMS, np.exp(phi).tolist()))
     # q <= 1: the model's mean spend is infinite; such a fit predicts nothing
-    if _sane(estimates, loglik) and estimates["q"] > 1:
+    if sane(estimates, loglik) and estimates["q"] > 1:
         # back to money: v scales with the spend, each density by 1 / unit
         result.gamma_gamma = {**estimates, "v": estimates["v"] * unit}
         result.loglik_gamma_gamma = loglik - buyers * math.log(unit)

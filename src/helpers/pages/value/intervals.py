@@ -59,6 +59,7 @@ import pandas as pd
 
 from helpers.pages.value import formulas
 from helpers.pages.value.fit import BGNBD_PARAMS, GG_PARAMS, WEEK_DAYS, ValueFit
+from helpers.pages.value.summary import batches
 
 LEVEL = 0.90
 Z = 1.6448536269514722  # the standard normal's 95% point: a two-sided 90% interval
@@ -272,8 +273,6 @@ def total_intervals(con, result: ValueFit, *, horizon_days: int, source: str = "
     """90% intervals of the purchases and revenue expected over the horizon, in total (first
     row, `segment` None) and per segment, from `source` (write_values' file: x, t_x, T,
     mean_spend, segment), read in batches by customer id. Empty when the fit cannot be used."""
-    from helpers.pages.value.summary import batches
-
     sql = (f"select x, t_x, T, cast(mean_spend as double) as mean_spend, segment "
            f"from {source} order by customer_id")
     return totals_of_frames(result, batches(con, sql), horizon_days=horizon_days, seed=seed,
