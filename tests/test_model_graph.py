@@ -23,7 +23,15 @@ def test_each_model_reads_what_its_sql_says():
     assert set(db.model("rfm_segments").sources) == {"scheme_rules", "scheme_segments",
                                                      "customers", "scheme_lookup"}
     assert set(db.model("rfm_customers").deps) == {"rfm_segments", "int_customer_contacts"}
-    assert db.model("contact_list_counts").deps == ("contact_lists",)
+    # the lists it counts are the table the caller gives (a declared input), not a dependency
+    assert db.model("contact_list_counts").inputs == ("contact_lists",)
+    assert db.model("contact_list_counts").deps == ()
+    # the trend's chain at a set of dates reads as the single date's does
+    assert db.model("rfm_segments_at_dates").deps == ("rfm_scores_at_dates",)
+    assert db.model("rfm_scores_at_dates").deps == ("int_customer_metrics_at_dates",)
+    assert db.model("int_customer_metrics_at_dates").deps == ("int_orders_at_dates",)
+    assert db.model("int_orders_at_dates").deps == ("int_order_totals",)
+    assert db.model("rfm_segments_at_dates").unique == ("as_of", "customer_id")
     # only the parameters a file uses: the order totals are the same table at every as-of date
     assert set(db.model("int_orders").params) == {"as_of", "excluded_statuses"}
     assert db.model("int_order_totals").params == ("excluded_statuses",)
