@@ -15,7 +15,7 @@ from helpers.kit.texts import pick, t
 from helpers.pages.campaigns.measure import MAX_SMD, SRM_P
 from helpers.pages.campaigns.plan import holdout_share_needed
 from helpers.pages.campaigns.sentences import (
-    _interval,
+    interval_text,
     points,
     rate,
     signed_money,
@@ -100,8 +100,8 @@ def cuped_sentences(totals: pd.DataFrame, *, lang: str = "vi") -> Markdown:
             continue
         reduction = r.variance_reduction
         sm = lambda v: signed_money(v, lang)  # noqa: E731
-        plain = _interval(r.revenue_uplift_ci_low, r.revenue_uplift_ci_high, sm)
-        adjusted = _interval(r.cuped_ci_low, r.cuped_ci_high, sm)
+        plain = interval_text(r.revenue_uplift_ci_low, r.revenue_uplift_ci_high, sm)
+        adjusted = interval_text(r.cuped_ci_low, r.cuped_ci_high, sm)
         lines.append("- " + pick(
             lang,
             f"**{md_text(r.campaign_id)}**: chênh doanh thu mỗi khách "
@@ -179,7 +179,7 @@ def outcomes_table(outcomes: pd.DataFrame, *, lang: str = "vi") -> HTML | Markdo
             pick(lang, "Đối chứng", "Holdout"): f"{fmt(r.holdout_value)} (n = "
                                                  f"{number(r.holdout_customers, lang)})",
             pick(lang, "Chênh lệch", "Difference"): diff(r.difference),
-            pick(lang, "Khoảng 95%", "95% interval"): _interval(r.ci_low, r.ci_high, diff),
+            pick(lang, "Khoảng 95%", "95% interval"): interval_text(r.ci_low, r.ci_high, diff),
         })
     return html_table(pd.DataFrame(rows))
 

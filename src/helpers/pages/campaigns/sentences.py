@@ -169,7 +169,7 @@ def campaign_sentences(results: pd.DataFrame, *, lang: str = "vi") -> Markdown:
     return Markdown("\n".join(lines))
 
 
-def _interval(low, high, fmt) -> str:
+def interval_text(low, high, fmt) -> str:
     return "–" if low is None or high is None or any(
         isinstance(v, float) and math.isnan(v) for v in (low, high)) else f"{fmt(low)} … {fmt(high)}"
 
@@ -194,15 +194,15 @@ def campaign_table(results: pd.DataFrame, *, labels: dict[str, str], lang: str =
                                                              for v in frame.holdout_rate],
         pick(lang, "Chênh lệch (điểm %)", "Uplift (pp)"): [pts(v) for v in frame.uplift],
         pick(lang, "Khoảng 95% (điểm %)", "95% interval (pp)"): [
-            _interval(lo, hi, pts) for lo, hi in zip(frame.uplift_ci_low, frame.uplift_ci_high)],
+            interval_text(lo, hi, pts) for lo, hi in zip(frame.uplift_ci_low, frame.uplift_ci_high)],
         pick(lang, "DT/khách chênh", "Revenue/customer diff."): [
             signed_money(v, lang) for v in frame.get("revenue_uplift_per_customer",
                                                      frame.treated_revenue - frame.holdout_revenue)],
         pick(lang, "Khoảng 95% (DT/khách)", "95% interval (revenue)"): [
-            _interval(lo, hi, lambda v: signed_money(v, lang))
+            interval_text(lo, hi, lambda v: signed_money(v, lang))
             for lo, hi in zip(frame.get("revenue_uplift_ci_low", [None] * len(frame)),
                               frame.get("revenue_uplift_ci_high", [None] * len(frame)))],
-        roi_head: [roi_text(v, lang) + (f" ({_interval(lo, hi, lambda x: roi_text(x, lang))})"
+        roi_head: [roi_text(v, lang) + (f" ({interval_text(lo, hi, lambda x: roi_text(x, lang))})"
                                         if lo is not None and not pd.isna(lo) else "")
                    for v, lo, hi in zip(frame.roi, frame.get("roi_ci_low", [None] * len(frame)),
                                         frame.get("roi_ci_high", [None] * len(frame)))],
