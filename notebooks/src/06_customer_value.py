@@ -36,6 +36,7 @@ fit_seed = 2026  # seed of the fit (and of the sample below)
 fit_max_customers = 500000  # above this many buyers the models are fitted on a seeded sample and predict for all
 value_model = "bg_nbd"  # bg_nbd (Fader, Hardie & Lee 2005; a customer leaves only after a repeat purchase) or mbg_nbd (Batislam et al. 2007; may leave after any purchase, the first included)
 lang = "vi"  # labels and number format, vi or en
+currency = "VND"  # the shop's money, an ISO 4217 code (VND, USD, EUR): every amount is written in it
 what_if = ""  # set by the monthly runner: the what-if's name, "" for the managers' month
 file_mode = "0600"  # mode of the files written (contact lists, cache): "0600" only you, "0640" your group may read
 threads = None  # DuckDB threads, None for all cores

@@ -241,7 +241,8 @@ CHANNEL_COLUMNS = {
 
 ORDERINGS = {"customer_id": "customer_id",
              "expected_revenue": "expected_revenue desc nulls last, customer_id",
-             "monetary_from": "monetary_from desc nulls last, customer_id"}
+             "monetary_from": "monetary_from desc nulls last, customer_id",
+             "revenue_at_stake": "revenue_at_stake desc nulls last, customer_id"}
 
 
 def write_contact_lists(con: duckdb.DuckDBPyConnection, folder: Path, *, file_name: str,

@@ -68,6 +68,12 @@ HEADERS: dict[str, tuple[str, str]] = {
     "tier_at_reranking": ("Hạng khi xét lại", "Tier at re-ranking"),
     "p_alive": ("Khả năng còn mua", "Chance still active"),
     "expected_revenue": ("Doanh thu dự kiến", "Expected revenue"),
+    # value/slipping.csv (pages/value/slipping.py)
+    "p_alive_before": ("Khả năng còn mua (trước)", "Chance still active (before)"),
+    "revenue_at_stake": ("Doanh thu dự kiến mất đi", "Expected revenue at stake"),
+    "reason": ("Lý do", "Why"),
+    "rhythm_days": ("Nhịp mua (ngày)", "Rhythm (days)"),
+    "expected_next_date": ("Ngày dự kiến mua lại", "Expected next purchase"),
 }
 
 # keys a list holds -> (Vietnamese, English) words
@@ -84,8 +90,9 @@ CONSENTS = ["consent_sms", "consent_zalo", "consent_email"]
 SEGMENT_COLUMNS = ["segment", "from_segment", "to_segment"]
 TIER_COLUMNS = ["tier", "next_tier", "previous_tier", "tier_at_reranking"]
 # shown as money (#,##0 ₫) whatever their type (a DOUBLE from a model too), and as percent
-MONEY = ["monetary", "monetary_from", "monetary_to", "spend", "gap_to_next", "expected_revenue"]
-PERCENT = ["p_alive"]
+MONEY = ["monetary", "monetary_from", "monetary_to", "spend", "gap_to_next", "expected_revenue",
+         "revenue_at_stake"]
+PERCENT = ["p_alive", "p_alive_before"]
 # counts that reach thousands, shown with thousands marks (1.392 điểm)
 THOUSANDS = ["points"]
 # the consent evidence (contract.CONSENT_EVIDENCE_COLUMNS): shown only where the list holds one

@@ -21,6 +21,7 @@ from helpers.core.schemes import Scheme, SchemeError, check_movers_lists, load_s
 from helpers.ingest import phones
 from helpers.ingest.mappings import MappingError, load_mapping
 from helpers.pages.tiers.compute import LoyaltyError, load_loyalty
+from helpers.pages.value import backtest, slipping
 from helpers.pages.value.compute import check_value_model
 
 GRAINS = ("month", "week")
@@ -101,6 +102,16 @@ def check_dependent(params: dict, source: dict, as_of: date) -> list[str]:
             errors.append(f"{exc} ({_where(source, 'phone_region')})")
     if "value_model" in params and check_value_model(params["value_model"]):
         errors.append(check_value_model(params["value_model"], _where(source, "value_model")))
+    if as_of is not None and params.get("backtest_from"):
+        try:
+            backtest.backtest_date(params["backtest_from"], as_of)
+        except ParamError as exc:
+            errors.append(f"{exc} ({_where(source, 'backtest_from')})")
+    if "slipping_drop" in params:
+        try:
+            slipping.check_params(slipping_drop=params["slipping_drop"])
+        except ParamError as exc:
+            errors.append(f"{exc} ({_where(source, 'slipping_drop')})")
 
     if params.get("loyalty_path"):
         try:

@@ -38,8 +38,8 @@ def write_customer_value(con: duckdb.DuckDBPyConnection, *, output_dir: Path, va
     db.register_parquet(con, "customer_value", values)
     fading = db.table_name(con, "fading_customers", segment=fading_segment,
                            p_alive_below=FADING_BELOW)
-    build_contact_lists(con, fading, "fading_key")
-    written += write_contact_lists(con, output_dir / "value", file_name="{key}.csv",
+    lists = build_contact_lists(con, fading, "fading_key")
+    written += write_contact_lists(con, output_dir / "value", file_name="{key}.csv", table=lists.alias,
                                    keys=["fading_champions"], columns=FADING_COLUMNS,
                                    order_by="expected_revenue", as_of=as_of,
                                    written_at=written_at, person=PersonList(

@@ -139,10 +139,11 @@ def write_slipping(con: duckdb.DuckDBPyConnection, before: str | None, *, output
                 f"select s.*, s.p_alive_now as p_alive, c.* exclude (customer_id, birthday) "
                 f"from {table} as s "
                 f"inner join {contacts} as c on c.customer_id = s.customer_id")
-    build_contact_lists(con, "slipping_customers", "slipping_key")
+    lists = build_contact_lists(con, "slipping_customers", "slipping_key")
     files = write_contact_lists(con, Path(output_dir) / "value", file_name="{key}.csv",
                                 keys=["slipping"], columns=SLIPPING_COLUMNS,
-                                order_by="expected_revenue", as_of=as_of, written_at=written_at,
+                                order_by="revenue_at_stake", as_of=as_of, written_at=written_at,
+                                table=lists.alias,
                                 person=PersonList(columns=PERSON_COLUMNS + EVIDENCE, lang=lang,
                                                   segments=segment_labels(con),
                                                   sheets={"slipping": SLIPPING_SHEET[lang]}))
