@@ -45,13 +45,13 @@ def checks_table(totals: pd.DataFrame, *, holdout_share: float, lang: str = "vi"
                 pick(lang, "đo được", "measurable") if r.measurable in (True, "true")
                 else pick(lang, "không đo được: ", "not measurable: ")
                 + short_reasons(r.not_measurable_reason, lang),
-            pick(lang, "Đối chứng: định / thực tế", "Holdout: planned / obtained"):
+            pick(lang, "Đối chứng định / thực", "Holdout planned / got"):
                 f"{percent(planned, lang)} / {percent(r.holdout / n if n else math.nan, lang, 1)}",
-            pick(lang, "p (chi bình phương)", "p (chi-square)"):
+            pick(lang, "p (χ²)", "p (χ²)"):
                 "–" if _missing(r.srm_p_value) else (
                     "< 0,001" if lang == "vi" and r.srm_p_value < 0.001 else
                     "< 0.001" if r.srm_p_value < 0.001 else number(r.srm_p_value, lang, 3)),
-            pick(lang, "Chênh lệch chuẩn hoá lớn nhất", "Largest standardised difference"):
+            pick(lang, "Chênh lệch chuẩn hoá", "Std. difference"):
                 "–" if _missing(r.balance_max_abs_smd) else number(r.balance_max_abs_smd, lang, 2),
             pick(lang, "Trùng với", "Overlaps"): (r.overlapping_campaigns if isinstance(
                 r.overlapping_campaigns, str) and r.overlapping_campaigns else "–"),
