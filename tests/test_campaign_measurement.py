@@ -112,6 +112,14 @@ def test_with_about_ten_buyers_held_out_the_revenue_interval_covers_a_little_les
                             revenue_truth) <= 0.95
 
 
+def test_with_many_buyers_the_interval_is_the_model_s_wald_to_the_digit():
+    # 266 of 21,307 vs 122 of 21,306 (a published e-mail test's size): Wald with 1.96, as
+    # campaign_results.sql computes uplift_ci_low / uplift_ci_high
+    p1, p2 = 266 / 21307, 122 / 21306
+    half = 1.96 * math.sqrt(p1 * (1 - p1) / 21307 + p2 * (1 - p2) / 21306)
+    assert measure.uplift_interval(266, 21307, 122, 21306) == (p1 - p2 - half, p1 - p2 + half)
+
+
 def test_newcombe_and_wilson_match_newcombe_1998_by_hand():
     # Newcombe (1998) table II example (method 10): 56/70 vs 48/80 -> 0.0524 to 0.3339
     low, high = measure.newcombe(56, 70, 48, 80)

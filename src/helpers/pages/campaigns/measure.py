@@ -72,7 +72,9 @@ def newcombe(x1: float, n1: float, x2: float, n2: float, z: float = Z95) -> tupl
             d + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2))
 
 
-def wald(x1: float, n1: float, x2: float, n2: float, z: float = Z95) -> tuple[float, float]:
+def wald(x1: float, n1: float, x2: float, n2: float, z: float = 1.96) -> tuple[float, float]:
+    """The normal-approximation interval of p1 - p2 with z = 1.96, as campaign_results.sql
+    computes it (the published figures of large tests are reproduced to the digit)."""
     if n1 <= 0 or n2 <= 0:
         return (math.nan, math.nan)
     p1, p2 = x1 / n1, x2 / n2
