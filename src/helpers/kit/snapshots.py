@@ -23,6 +23,7 @@ import hashlib
 import json
 import os
 import warnings
+import weakref
 from datetime import date
 from pathlib import Path
 
@@ -76,6 +77,39 @@ _DAILY_CUSTOMERS = """
 """
 
 
+# connection -> {(what order_lines and customers are, statuses): (last date, daily sums)}: page
+# 05 asks for one date per campaign, each a scan of the lines otherwise
+_DAILY: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+_STAMP = """
+    select 'view', view_name, view_oid, sql, 0 from duckdb_views()
+    where view_name in ('order_lines', 'customers') and temporary
+    union all
+    select 'table', table_name, table_oid, sql, estimated_size from duckdb_tables()
+    where table_name in ('order_lines', 'customers') and temporary
+    order by 2, 1
+"""
+
+
+def _daily(con, excluded: list[str], last: date) -> tuple[list, list]:
+    """The lines' and the customers' (count, hash sum) per day up to `last`, kept for the
+    connection while order_lines and customers are the same objects (a view over the same
+    staged file, a table not replaced)."""
+    stamp = (tuple(con.execute(_STAMP).fetchall()), tuple(excluded))
+    try:
+        held = _DAILY.setdefault(con, {})
+    except TypeError:  # a connection that takes no weak reference: nothing kept
+        held = {}
+    known = held.get(stamp)
+    if known is not None and known[0] >= last:
+        return known[1], known[2]
+    lines = con.execute(_DAILY_LINES, {"excluded": excluded, "last": last}).fetchall()
+    people = con.execute(_DAILY_CUSTOMERS, {"last": last}).fetchall()
+    held.clear()
+    held[stamp] = (last, lines, people)
+    return lines, people
+
+
 def content_checksums(con, dates, excluded_statuses) -> dict[date, dict[str, str]]:
     """What the segments at each date depend on, per date: the number and an order-independent
     sum of hashes of the staged lines dated on or before it, and of the customers signed up by
@@ -85,9 +119,7 @@ def content_checksums(con, dates, excluded_statuses) -> dict[date, dict[str, str
     dates = sorted(set(dates))
     if not dates:
         return {}
-    params = {"excluded": [str(s) for s in excluded_statuses], "last": dates[-1]}
-    lines = con.execute(_DAILY_LINES, params).fetchall()
-    people = con.execute(_DAILY_CUSTOMERS, {"last": dates[-1]}).fetchall()
+    lines, people = _daily(con, [str(s) for s in excluded_statuses], dates[-1])
     out = {}
     for day in dates:
         n = sum(r[1] for r in lines if r[0] <= day)
