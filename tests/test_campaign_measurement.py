@@ -403,3 +403,17 @@ def test_a_shop_without_campaigns_gets_every_column_and_no_checks(con, given_ord
     assert campaigns.outcome_results(con, as_of=date(2024, 3, 31)).empty
     assert checks.checks_table(campaigns.totals(frame), holdout_share=0.1).data == ""
     assert checks.checks_sentence(campaigns.totals(frame)).data == ""
+
+
+def test_a_campaign_still_running_gets_no_verdict_and_no_money_claim():
+    from helpers.pages.campaigns import sentences
+
+    frame = measure.measure(_one(cost=1000.0), holdout_share=0.1).assign(
+        name="A", channel="sms", uplift=0.2, uplift_ci_low=0.1, uplift_ci_high=0.3,
+        treated_rate=0.3, holdout_rate=0.1, incremental_converters=20,
+        incremental_revenue=5000.0, is_window_complete=False)
+    running = sentences.campaign_sentences(frame, lang="en").data
+    assert "no verdict yet: the attribution window is not over" in running
+    assert "increased" not in running and "extra revenue" not in running
+    done = sentences.campaign_sentences(frame.assign(is_window_complete=True), lang="vi").data
+    assert "chiến dịch đã làm tăng mua hàng" in done

@@ -77,6 +77,11 @@ def verdict(row, lang: str) -> str:
     """The purchase verdict, or 'not measurable as uplift' when a check of the design failed."""
     if _value(row, "measurable", True) in (False, "false"):
         return pick(lang, "không đo được thành mức tăng", "not measurable as uplift")
+    if _value(row, "is_window_complete", True) in (False, "false"):
+        # a look before the window ends is not the test the campaign was sized for: a manager
+        # who looks every day would see a "win" by chance sooner or later, so no verdict yet
+        return pick(lang, "chưa kết luận: cửa sổ ghi nhận chưa kết thúc, số liệu tạm thời",
+                    "no verdict yet: the attribution window is not over, figures are interim")
     low, high = _value(row, "uplift_ci_low"), _value(row, "uplift_ci_high")
     revenue_low = _value(row, "revenue_uplift_ci_low")
     if low is not None and high is not None and low <= 0 <= high and revenue_low is not None \
@@ -103,7 +108,9 @@ def _revenue_text(r, lang: str) -> str:
                 f"{money(_value(r, 'revenue_per_customer_holdout'), lang)}, a difference of "
                 f"{signed_money(_value(r, 'revenue_uplift_per_customer'), lang)} (95% interval "
                 f"{signed_money(low, lang)} to {signed_money(high, lang)})")
-    if low is not None and low > 0 and _value(r, "measurable", True) not in (False, "false"):
+    running = _value(r, "is_window_complete", True) in (False, "false")
+    if low is not None and low > 0 and not running \
+            and _value(r, "measurable", True) not in (False, "false"):
         basis = pick(lang, "trên lãi gộp", "on margin") if getattr(r, "roi_basis", "") == \
             "margin" else pick(lang, "trên doanh thu", "on revenue")
         text += pick(
@@ -115,7 +122,7 @@ def _revenue_text(r, lang: str) -> str:
             f"({money(r.incremental_revenue_ci_low, lang)} to "
             f"{money(r.incremental_revenue_ci_high, lang)}) for a cost of "
             f"{money(r.cost, lang)}, ROI {basis} {roi_text(r.roi, lang)}")
-    elif high is not None and high >= 0 and low is not None and low <= 0:
+    elif high is not None and high >= 0 and low is not None and low <= 0 and not running:
         text += pick(lang, ": không có bằng chứng doanh thu thay đổi",
                      ": no evidence that revenue changed")
     return text
@@ -150,7 +157,7 @@ def campaign_sentences(results: pd.DataFrame, *, lang: str = "vi") -> Markdown:
                          f", because {reasons_text(r.not_measurable_reason, lang)}")
         elif _value(r, "revenue_per_customer_treated") is not None:
             text += _revenue_text(r, lang)
-        elif r.uplift_ci_low > 0:
+        elif r.uplift_ci_low > 0 and r.is_window_complete:
             # more buyers can still bring less revenue (smaller baskets): said so, never as a
             # "revenue increase" of a negative amount
             gained = r.incremental_revenue >= 0
@@ -163,8 +170,7 @@ def campaign_sentences(results: pd.DataFrame, *, lang: str = "vi") -> Markdown:
                          + (f"incremental revenue {revenue}" if gained else
                             f"but revenue {revenue} below the holdout's")
                          + f" for a cost of {money(r.cost, lang)}")
-        if not r.is_window_complete:
-            text += pick(lang, " (cửa sổ ghi nhận chưa kết thúc)", " (attribution window not over)")
+
         lines.append("- " + text + ".")
     return Markdown("\n".join(lines))
 
