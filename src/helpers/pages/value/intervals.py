@@ -272,8 +272,11 @@ def total_intervals(con, result: ValueFit, *, horizon_days: int, source: str = "
                     seed: int = SEED, replicates: int = REPLICATES) -> pd.DataFrame:
     """90% intervals of the purchases and revenue expected over the horizon, in total (first
     row, `segment` None) and per segment, from `source` (write_values' file: x, t_x, T,
-    mean_spend, segment), read in batches by customer id. Empty when the fit cannot be used."""
-    sql = (f"select x, t_x, T, cast(mean_spend as double) as mean_spend, segment "
+    mean_spend, and segment if it has one), read in batches by customer id. Empty when the fit
+    cannot be used."""
+    columns = {row[0] for row in con.execute(f"describe {source}").fetchall()}
+    segment = "segment" if "segment" in columns else "cast(null as varchar) as segment"
+    sql = (f"select x, t_x, T, cast(mean_spend as double) as mean_spend, {segment} "
            f"from {source} order by customer_id")
     return totals_of_frames(result, batches(con, sql), horizon_days=horizon_days, seed=seed,
                             replicates=replicates)
