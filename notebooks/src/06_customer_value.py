@@ -32,8 +32,8 @@ horizon_days = 90  # the horizon of expected purchases and revenue, in days
 backtest_from = ""  # the back-test: the model fitted on what was known at this date (YYYY-MM-DD) predicts up to as_of, set against what happened; empty means the previous month end
 slipping_drop = 0.2  # a customer whose P(alive) fell by more than this since backtest_from is listed in value/slipping.csv (as is one who fell below 0.5)
 zero_amount_purchases = False  # count an order of amount 0 as a purchase day
-fit_seed = 2026  # seed of the fit (and of the sample below)
-fit_max_customers = 500000  # above this many buyers the models are fitted on a seeded sample and predict for all
+fit_seed = 2026  # seed of the simulated futures behind the totals' 90% intervals (the fit itself is deterministic)
+fit_max_customers = 500000  # no longer used: every buyer is fitted, on their distinct patterns weighted by their counts (kept so older params files run)
 value_model = "bg_nbd"  # bg_nbd (Fader, Hardie & Lee 2005; a customer leaves only after a repeat purchase) or mbg_nbd (Batislam et al. 2007; may leave after any purchase, the first included)
 lang = "vi"  # labels and number format, vi or en
 currency = "VND"  # the shop's money, an ISO 4217 code (VND, USD, EUR): every amount is written in it
@@ -79,9 +79,10 @@ written = files.write_customer_value(con, output_dir=run.output_dir, values=valu
                                       lang=run.lang)
 fit_check, against = files.write_fit_check(con, value_fit, output_dir=run.output_dir,
                                            lost=check.lost_segment(scheme_def), as_of=run.as_of)
+totals = customer_value.total_intervals(con, value_fit, horizon_days=horizon_days, seed=fit_seed)
 sentences.value_headlines(value_fit, customer_value.headline_figures(con), written,
                           scheme=scheme_def, horizon_days=horizon_days, lang=run.lang,
-                          check=fit_check)
+                          check=fit_check, totals=totals)
 
 # %%
 sentences.against_rfm_sentence(fit_check, against, scheme=scheme_def, lang=run.lang,

@@ -20,11 +20,27 @@ def model_section(model: str, *, lang: str = "vi") -> Markdown:
     return Markdown(f"{t('06.1', lang, model=MODEL_NAMES[model])}\n\n{t(f'06.1.{model}', lang)}")
 
 
+def _span(totals, what: str, lang: str) -> str:
+    """' (90%: 2.100–2.360)': the interval of the whole shop's expected `what` (purchases or
+    revenue; compute.total_intervals' first row), "" without one."""
+    if totals is None or not len(totals):
+        return ""
+    row = totals.iloc[0]
+    low, high = row.get(f"expected_{what}_low"), row.get(f"expected_{what}_high")
+    if low is None or high is None or pd.isna(low) or pd.isna(high):
+        return ""
+    shown = (money if what == "revenue" else number)
+    return pick(lang, f" (khoảng tin cậy 90%: {shown(low, lang)}–{shown(high, lang)})",
+                f" (90% interval: {shown(low, lang)}–{shown(high, lang)})")
+
+
 def value_headlines(fit, figures: dict, written: dict, *, scheme, horizon_days: int,
-                    lang: str = "vi", check: dict | None = None) -> Markdown:
+                    lang: str = "vi", check: dict | None = None, totals=None) -> Markdown:
     """What the models say for the shop, or in one sentence why they were not fitted; `figures`
     are customer_value.headline_figures (sums over every buyer, from SQL); `check` is
-    check.verdict's: the fading list is called for only when its fading_action is show."""
+    check.verdict's: the fading list is called for only when its fading_action is show;
+    `totals` is compute.total_intervals' (its first row, every buyer, gives the 90% intervals
+    of the purchases and revenue stated)."""
     if fit.status == "too_few_customers":
         return Markdown(pick(
             lang, f"Chưa ước tính được: cửa hàng mới có {number(fit.customers, lang)} khách đã "
@@ -70,16 +86,17 @@ def value_headlines(fit, figures: dict, written: dict, *, scheme, horizon_days: 
     if revenue is not None and fit.gamma_gamma:
         items.append(pick(
             lang, f"Trong {horizon_days} ngày tới họ dự kiến mua **{number(purchases, lang)} "
-                  f"lần**, mang lại khoảng **{money(revenue, lang)}**.",
+                  f"lần**{_span(totals, 'purchases', lang)}, mang lại khoảng "
+                  f"**{money(revenue, lang)}**{_span(totals, 'revenue', lang)}.",
             f"In the next {horizon_days} days they are expected to make "
-            f"**{number(purchases, lang)} purchases**, bringing about "
-            f"**{money(revenue, lang)}**."))
+            f"**{number(purchases, lang)} purchases**{_span(totals, 'purchases', lang)}, "
+            f"bringing about **{money(revenue, lang)}**{_span(totals, 'revenue', lang)}."))
     else:
         items.append(pick(
             lang, f"Trong {horizon_days} ngày tới họ dự kiến mua **{number(purchases, lang)} "
-                  f"lần**; chưa đủ khách mua lại để ước tính giá trị mỗi lần mua.",
+                  f"lần**{_span(totals, 'purchases', lang)}; chưa đủ khách mua lại để ước tính giá trị mỗi lần mua.",
             f"In the next {horizon_days} days they are expected to make "
-            f"**{number(purchases, lang)} purchases**; too few repeat buyers to estimate what "
+            f"**{number(purchases, lang)} purchases**{_span(totals, 'purchases', lang)}; too few repeat buyers to estimate what "
             f"each purchase is worth."))
     if check is not None and check["fading_action"] != "show":
         items.append(pick(
