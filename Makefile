@@ -12,8 +12,15 @@ STAMP := $(VENV)/.installed
 AS_OF ?=
 PARAMS ?= params/monthly.yaml
 # nbval runs only the notebooks the month fixture does not execute (tests/test_monthly.py runs
-# 00-06 end to end through the monthly runner; running them again under nbval doubled the work)
+# 00-06 end to end through the monthly runner; running them again under nbval doubled the work),
+# in the same pytest run as the tests, on whichever of the two workers is free
 NBVAL_ONLY := notebooks/10_explore.ipynb
+# two workers; each xdist_group runs whole on one worker, handed out in tests/conftest.py's order
+# (the longest first), not re-sorted by xdist
+XDIST := -n 2 --dist loadgroup --no-loadscope-reorder
+# the tests' Java processes (Spark drivers, executors, a standalone cluster) compile with the
+# quick JIT only and collect with one thread: about half their CPU time on jobs this small
+TEST_JVM := JAVA_TOOL_OPTIONS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 export UV_COMPILE_BYTECODE := 1
 export PYTHONDONTWRITEBYTECODE :=
 
@@ -71,13 +78,12 @@ java:
 ## (papermill, in the month fixture), the explorer notebook (nbval), browser check
 test: setup browser java data/raw/orders.csv
 	$(VENV)/bin/lint-imports
-	$(PY) -m pytest -q -n 2 --dist loadgroup --durations=15
-	WORKBOOK_KEEP_LARGE_ROWS=50 $(PY) -m pytest -q -p no:cacheprovider --nbval-lax $(NBVAL_ONLY)
+	WORKBOOK_KEEP_LARGE_ROWS=50 $(TEST_JVM) $(PY) -m pytest -q $(XDIST) --durations=15 tests $(NBVAL_ONLY) --nbval-lax
 
 ## Fast loop: import contracts and every test but the month, the browser, Spark and slow ones
 test-fast: setup
 	$(VENV)/bin/lint-imports
-	$(PY) -m pytest -q -n 2 --dist loadgroup -m "not notebooks and not browser and not spark and not slow"
+	$(TEST_JVM) $(PY) -m pytest -q $(XDIST) --durations=10 -m "not notebooks and not browser and not spark and not slow"
 
 ## Lint Python (ruff) and SQL (sqlfluff, DuckDB dialect, the house style in .sqlfluff)
 lint: setup

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import fcntl
+import json
 import os
 from datetime import date
 from pathlib import Path
@@ -82,10 +85,68 @@ def given_customers(con, write_csv, stage):
     return _given
 
 
-@pytest.fixture(scope="session")
-def shop(tmp_path_factory):
-    """A small sample shop and a params file pointing at it."""
-    root = tmp_path_factory.mktemp("shop")
+# ---------------------------------------------------------------- the months, made once a session
+# `make test` runs on two pytest-xdist workers, and a session fixture runs once per worker. The
+# small shop and its two months (vi, en) are made once for the whole session instead, in a folder
+# the workers share (the session's base temp folder): the first worker that asks makes it, under
+# a lock; a worker that asks while the other is making it makes the other month meanwhile (when
+# a collected test needs it), then waits. Each month is one run of the monthly runner; the
+# English one is published beside the Vietnamese one in the same reports folder, and both
+# read the staged exports and segment snapshots the first one left (data/processed).
+
+
+def _session_dir(tmp_path_factory) -> Path:
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@contextlib.contextmanager
+def _flock(path: Path, *, wait: bool):
+    with open(path, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _once(shared: Path, name: str, build, *, meanwhile=None, wait: bool = True):
+    """build() once per session whichever worker asks first; its result (a JSON value) for
+    every worker. While another worker builds it, meanwhile() runs here, then this one waits.
+    With wait=False, returns None at once when another worker is building it."""
+    done, failed = shared / f"{name}.done.json", shared / f"{name}.failed"
+
+    def result():
+        if done.exists():
+            return json.loads(done.read_text(encoding="utf-8"))
+        if failed.exists():
+            raise RuntimeError(f"{name}, made by another pytest worker, failed:\n"
+                               + failed.read_text(encoding="utf-8"))
+        try:
+            value = build()
+        except BaseException as exc:
+            failed.write_text(f"{type(exc).__name__}: {exc}", encoding="utf-8")
+            raise
+        done.write_text(json.dumps(value), encoding="utf-8")
+        return value
+
+    with _flock(shared / f"{name}.lock", wait=False) as mine:
+        if mine:
+            return result()
+    if not wait:
+        return None
+    if meanwhile is not None:
+        meanwhile()
+    with _flock(shared / f"{name}.lock", wait=True):
+        return result()
+
+
+def _make_shop(root: Path) -> tuple[Path, Path]:
+    root.mkdir(parents=True, exist_ok=True)
     sample_data.generate(root / "raw", customers=4000, orders=20000, seed=11, as_of=SAMPLE_AS_OF)
     params = {"orders_path": str(root / "raw" / "orders.csv"),
               "customers_path": str(root / "raw" / "customers.csv"),
@@ -100,44 +161,102 @@ def shop(tmp_path_factory):
     return root, path
 
 
-@pytest.fixture(scope="session")
-def month(shop):
-    """The month folder published by a full monthly run on the small shop."""
+def _make_month(shop: tuple[Path, Path], lang: str) -> Path:
     root, params = shop
-    folder = monthly.run_month(date(2026, 10, 31), params_files=[PARAMS_DIR / "default.yaml", params],
-                               reports_dir=root / "reports", echo=lambda *a, **k: None)
-    return folder
-
-
-@pytest.fixture(scope="session")
-def month_en(shop):
-    """The same month run in English: published beside the Vietnamese one, never over it."""
-    root, params = shop
-    english = root / "english.yaml"
-    english.write_text("lang: en\n", encoding="utf-8")
-    return monthly.run_month(date(2026, 10, 31),
-                             params_files=[PARAMS_DIR / "default.yaml", params, english],
+    files = [PARAMS_DIR / "default.yaml", params]
+    if lang != "vi":
+        (root / "english.yaml").write_text(f"lang: {lang}\n", encoding="utf-8")
+        files.append(root / "english.yaml")
+    return monthly.run_month(date(2026, 10, 31), params_files=files,
                              reports_dir=root / "reports", echo=lambda *a, **k: None)
 
 
+def _month(request, lang: str) -> Path:
+    shared = _session_dir(request.getfixturevalue("tmp_path_factory"))
+    shop = request.getfixturevalue("shop")
+    other = "en" if lang == "vi" else "vi"
+
+    def meanwhile():
+        if f"month_{other}" in request.config.stash.get(MONTHS_NEEDED, set()):
+            _once(shared, f"month_{other}", lambda: str(_make_month(shop, other)), wait=False)
+
+    return Path(_once(shared, f"month_{lang}", lambda: str(_make_month(shop, lang)),
+                      meanwhile=meanwhile))
+
+
+@pytest.fixture(scope="session")
+def shop(tmp_path_factory):
+    """A small sample shop and a params file pointing at it (one for the session)."""
+    shared = _session_dir(tmp_path_factory)
+    root, params = _once(shared, "shop", lambda: [str(p) for p in _make_shop(shared / "shop")])
+    return Path(root), Path(params)
+
+
+@pytest.fixture(scope="session")
+def month(request, shop):
+    """The month folder published by a full monthly run on the small shop."""
+    return _month(request, "vi")
+
+
+@pytest.fixture(scope="session")
+def month_en(request, shop):
+    """The same month run in English: published beside the Vietnamese one, never over it."""
+    return _month(request, "en")
+
 
 # ---------------------------------------------------------------- two workers (make test: -n 2)
-# `make test` runs on two pytest-xdist workers with --dist loadgroup. A session fixture runs once
-# per worker, so the tests that read a published month are grouped by the months they read: those
-# that read the English month (and the Vietnamese one beside it) in one group, those that read the
-# Vietnamese month only in another, so the two groups run at once (the Vietnamese month is made
-# on both workers: about a minute of one core, for several minutes of the critical path). The
-# other tests, those of the small shop alone included, are grouped by module, so a module's
-# fixtures (a Spark session, a notebook run) are made once.
+# `make test` runs on two pytest-xdist workers with --dist loadgroup and --no-loadscope-reorder:
+# each group runs whole on one worker, and the groups are handed out in the order below, the
+# longest first, so that both workers finish together. The tests that read the English month
+# (and the Vietnamese one) are one group, those that read the Vietnamese month only another, and
+# these two go first: their workers make the two months at once. A test marked with its own
+# xdist_group keeps it (test_monthly.py's reruns); the others are grouped by module, so a
+# module's fixtures (a Spark session, a notebook run) are made once. A test that reads a month is
+# marked `notebooks` (left out of make test-fast) whether or not its module says so.
+MONTHS_NEEDED = pytest.StashKey[set]()
+# CPU seconds of the units that take more than a few, as measured on 2 cores (6 December; the
+# others count 0.2 s a test): the order in which the units are handed out, the longest first
+HEAVY = {"spark_cluster": 100, "tests/test_two_engines.py": 60, "month_rerun": 38,
+         "tests/test_spark_staging.py": 40, "tests/test_value_fit_spark.py": 40,
+         "scheme_vn4": 19, "scheme_care4": 19, "scheme_lifecycle": 19, "scheme_value3": 19,
+         "tests/test_sample_truth.py": 18, "tests/test_hostile_pages.py": 16,
+         "tests/test_sql_lint.py": 15, "notebooks/10_explore.ipynb": 15,
+         "tests/test_browser.py": 12, "tests/test_explorer.py": 9, "month_killed": 8}
 
 
+def _group(item) -> str:
+    own = item.get_closest_marker("xdist_group")
+    if own is not None:
+        return own.args[0] if own.args else own.kwargs["name"]
+    fixtures = set(getattr(item, "fixturenames", ()))
+    if "month_en" in fixtures:
+        return "month_en"
+    if "month" in fixtures:
+        return "month"
+    return item.nodeid.split("::")[0]
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own, which reads the groups
 def pytest_collection_modifyitems(config, items):
+    groups: dict[str, list] = {}
     for item in items:
-        fixtures = set(getattr(item, "fixturenames", ()))
-        if "month_en" in fixtures:
-            group = "month_en"
-        elif "month" in fixtures:
-            group = "month"
-        else:
-            group = item.nodeid.split("::")[0]
-        item.add_marker(pytest.mark.xdist_group(group))
+        if set(getattr(item, "fixturenames", ())) & {"month", "month_en"}:
+            item.add_marker(pytest.mark.notebooks)  # before -m reads the marks
+        group = _group(item)
+        if item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(group))
+        groups.setdefault(group, []).append(item)
+
+    def cost(group: str) -> tuple:
+        first = {"month": 0, "month_en": 1}.get(group, 2)
+        return first, -HEAVY.get(group, 0.2 * len(groups[group]))
+
+    items[:] = [item for group in sorted(groups, key=cost) for item in groups[group]]
+
+
+def pytest_collection_finish(session):
+    """The months the selected tests read (a worker making one may make the other meanwhile)."""
+    names = {"month": "month_vi", "month_en": "month_en"}
+    session.config.stash[MONTHS_NEEDED] = {
+        names[f] for item in session.items
+        for f in set(getattr(item, "fixturenames", ())) & set(names)}

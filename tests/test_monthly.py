@@ -41,7 +41,8 @@ def test_every_notebook_ran_and_its_outputs_were_published(month):
                  "exports/segment=champions.csv", "exports/sms/segment=champions.csv",
                  "exports/segments.xlsx"):
         assert (month / name).exists(), name
-    assert not list(month.parent.glob(".staging-*"))
+    # its own staging folder is gone (the English month may be running beside it)
+    assert not (month.parent / f".staging-{month.name}").exists()
 
 
 def test_manifest_records_parameters_inputs_outputs_and_versions(month):
@@ -73,6 +74,7 @@ def test_html_reports_are_offline_code_free_and_small(month):
         assert html.stat().st_size < 10_000_000
 
 
+@pytest.mark.xdist_group("month_rerun")  # a unit of its own on either worker (tests/conftest.py)
 def test_a_rerun_of_the_same_month_gives_byte_identical_exports(shop, month):
     root, params = shop
     again = monthly.run_month(AS_OF, params_files=[PARAMS_DIR / "default.yaml", params],
@@ -84,16 +86,22 @@ def test_a_rerun_of_the_same_month_gives_byte_identical_exports(shop, month):
     assert len(digest(month)) > 10
 
 
-def test_a_failed_notebook_stops_the_run_and_leaves_the_published_month_alone(shop, month):
+def test_a_failed_notebook_stops_the_run_and_leaves_the_published_month_alone(shop, month,
+                                                                            tmp_path):
+    import shutil
+
     root, _ = shop
-    bad_orders = root / "bad_orders.csv"
+    # a copy of the published month: the reports folder of the `month` fixture is shared by the
+    # test workers, which must not see this run's staging folder
+    month = shutil.copytree(month, tmp_path / "reports" / month.name)
+    bad_orders = tmp_path / "bad_orders.csv"
     bad_orders.write_text("order_id,customer_id,order_date\n1,a,2026-01-01\n", encoding="utf-8")
-    bad = root / "bad.yaml"
+    bad = tmp_path / "bad.yaml"
     bad.write_text(yaml.safe_dump({"orders_path": str(bad_orders)}), encoding="utf-8")
     before = digest(month, suffixes=(".csv", ".json", ".html"))
     with pytest.raises(monthly.RunFailed) as err:
         monthly.run_month(AS_OF, params_files=[PARAMS_DIR / "default.yaml", root / "test.yaml",
-                                               bad], reports_dir=root / "reports", echo=quiet)
+                                               bad], reports_dir=month.parent, echo=quiet)
     message = str(err.value)
     assert "01_rfm_segments failed in cell" in message and "amount" in message
     # the failed notebook is kept beside the published month, never inside it
@@ -254,6 +262,7 @@ def test_no_staging_folder_absolute_path_or_hash_in_a_page(month):
         assert not re.search(r"\b[0-9a-f]{20,64}\b", visible), html.name
 
 
+@pytest.mark.xdist_group("month_killed")
 @pytest.mark.parametrize("victim", ["01_rfm_segments"])  # 00 too by hand: CI time is counted
 def test_a_run_killed_mid_notebook_leaves_the_month_untouched_and_the_rerun_completes(
         shop, month, victim):
@@ -302,7 +311,9 @@ def test_a_run_killed_mid_notebook_leaves_the_month_untouched_and_the_rerun_comp
     assert not list(month.parent.glob(".staging-*")) and not list(month.parent.glob(".lock-*"))
 
 
-@pytest.mark.parametrize("scheme", ["vn4", "care4", "lifecycle", "value3"])
+@pytest.mark.parametrize("scheme", [  # each a unit of its own on either worker
+    pytest.param(s, marks=pytest.mark.xdist_group(f"scheme_{s}"))
+    for s in ("vn4", "care4", "lifecycle", "value3")])
 def test_the_whole_month_runs_with_every_shipped_scheme(shop, tmp_path, scheme):
     """The month's notebooks that read the scheme (01, 02, 05 and 00; 03 and 04 do not), with
     the default parameters and another scheme (rfm11 is the `month` fixture): the movers lists

@@ -22,7 +22,8 @@ from helpers.core.paths import NOTEBOOKS_DIR, PARAMS_DIR
 from helpers.run import monthly
 from tests.test_two_engines import same_file
 
-pytestmark = [pytest.mark.spark, pytest.mark.slow]
+# its own unit on either worker (tests/conftest.py), not the month's: it starts a cluster
+pytestmark = [pytest.mark.spark, pytest.mark.slow, pytest.mark.xdist_group("spark_cluster")]
 AS_OF = date(2026, 10, 31)
 
 
