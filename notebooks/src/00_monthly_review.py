@@ -29,6 +29,7 @@ detectable_uplift = 0.02  # uplift in purchase rate the sample-size helper plans
 target_uplift = None  # as page 05 (checked here; the next campaign's plan is read from page 05's campaign_plan.csv)
 margin = None  # as page 05 (checked here; ROI as page 05 wrote it)
 lang = "vi"  # labels and number format, vi or en
+currency = "VND"  # the shop's money, an ISO 4217 code (VND, USD, EUR): every amount is written in it
 engine = "duckdb"  # where the models run: duckdb (this machine) or spark
 spark_master = "local[2]"  # with engine spark: local[2], spark://host:7077, yarn, k8s://...
 spark_conf = {}  # with engine spark: Spark settings, e.g. {"spark.executor.memory": "4g"}

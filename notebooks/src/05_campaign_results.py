@@ -38,6 +38,7 @@ margin = None  # margin on revenue, a share such as 0.3 (ROI on margin); None: R
 next_campaign_target = ""  # segment key for the next campaign's lists, empty for none
 next_campaign_key = ""  # campaign id for the stable holdout hash, empty means target and date
 lang = "vi"  # labels and number format, vi or en
+currency = "VND"  # the shop's money, an ISO 4217 code (VND, USD, EUR): every amount is written in it
 engine = "duckdb"  # where the models run: duckdb (this machine) or spark
 spark_master = "local[2]"  # with engine spark: local[2], spark://host:7077, yarn, k8s://...
 spark_conf = {}  # with engine spark: Spark settings, e.g. {"spark.executor.memory": "4g"}

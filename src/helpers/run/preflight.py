@@ -20,6 +20,7 @@ from helpers.core.params import FACTORS, RunParams, parse_date
 from helpers.core.schemes import Scheme, SchemeError, check_movers_lists, load_scheme
 from helpers.ingest import phones
 from helpers.ingest.mappings import MappingError, load_mapping
+from helpers.pages.campaigns import compute as campaigns
 from helpers.pages.tiers.compute import LoyaltyError, load_loyalty
 from helpers.pages.value import backtest, slipping
 from helpers.pages.value.compute import check_value_model
@@ -107,6 +108,15 @@ def check_dependent(params: dict, source: dict, as_of: date) -> list[str]:
             backtest.backtest_date(params["backtest_from"], as_of)
         except ParamError as exc:
             errors.append(f"{exc} ({_where(source, 'backtest_from')})")
+    if params.get("target_uplift") is not None or params.get("margin") is not None:
+        try:
+            campaigns.check_params(holdout_share=params.get("holdout_share", 0.1),
+                                   detectable_uplift=params.get("detectable_uplift", 0.02),
+                                   target_uplift=params.get("target_uplift"),
+                                   margin=params.get("margin"))
+        except ParamError as exc:
+            key = "margin" if str(exc).startswith("margin") else "target_uplift"
+            errors.append(f"{exc} ({_where(source, key)})")
     if "slipping_drop" in params:
         try:
             slipping.check_params(slipping_drop=params["slipping_drop"])
