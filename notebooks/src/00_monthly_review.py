@@ -97,3 +97,9 @@ sentences.heading("campaigns", lang=run.lang)
 
 # %%
 display(*review.campaigns_section(run))
+
+# %%
+sentences.heading("forecast", lang=run.lang)
+
+# %%
+display(*review.forecast_section(run))

@@ -10,17 +10,19 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
+from IPython.display import Markdown
 
 from helpers.core.params import month_end_before
 from helpers.engine import db
 from helpers.kit import charts, narrative
 from helpers.kit.formatting import mask_id, mask_name
 from helpers.kit.rfm import order_params
-from helpers.kit.texts import t
+from helpers.kit.texts import pick, t
 from helpers.pages.campaigns import sentences as campaigns_sentences
 from helpers.pages.cohorts import sentences as cohorts_sentences
 from helpers.pages.cohorts.compute import is_period_complete, period_of
 from helpers.pages.review import actions, sentences, stamp
+from helpers.pages.review import backtest as review_backtest
 from helpers.pages.review.period import ReviewPeriod
 from helpers.pages.segments import charts as segments_charts
 from helpers.pages.tiers import compute as loyalty
@@ -190,6 +192,14 @@ def campaigns_section(run) -> list:
     results["is_window_complete"] = results.is_window_complete.astype(str).str.lower() == "true"
     return [campaigns_sentences.campaign_sentences(recent_campaigns(results, as_of=run.as_of),
                                                    lang=run.lang)]
+
+
+def forecast_section(run) -> list:
+    """Page 06's back-test in one sentence (pages/review/backtest.py), or why there is none."""
+    lines = review_backtest.backtest_lines(run.output_dir, as_of=run.as_of, lang=run.lang)
+    return lines or [Markdown(pick(
+        run.lang, "Trang 06 chưa có dự báo của tháng trước để đối chiếu với thực tế (xem trang 06).",
+        "Page 06 has no forecast from last month to set against what happened (see page 06)."))]
 
 
 # ---------------------------------------------------------------- this month's actions

@@ -173,6 +173,7 @@ REVIEW_SECTIONS = [
     ("cohorts", "Khách mới có quay lại không", "Do new customers come back"),
     ("tiers", "Hạng thành viên", "Loyalty tiers"),
     ("campaigns", "Chiến dịch tháng qua", "Last month's campaigns"),
+    ("forecast", "Dự báo tháng trước so với thực tế", "Last month's forecast against what happened"),
 ]
 
 
