@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import re
 import tempfile
 from pathlib import Path
 
@@ -31,6 +33,13 @@ OPTIONAL_COLUMNS = {
     "campaign_sends": ["opened", "interacted"],
     "campaign_holdout": [],
 }
+# columns the campaign files and the measurement use themselves: never an outcome's name
+RESERVED_OUTCOMES = frozenset(
+    {c for cols in CAMPAIGN_FILES.values() for c in cols}
+    | {c for cols in OPTIONAL_COLUMNS.values() for c in cols}
+    | {"source_line", "source_file", "arm", "outcome", "value", "segment", "is_opened",
+       "is_interacted", "is_delivered"})
+MAX_ATTRIBUTION_DAYS = 365  # a window longer than a year measures the shop, not the campaign
 TRUE_WORDS = {"1", "true", "yes", "y", "có", "x"}
 FALSE_WORDS = {"0", "false", "no", "n", "không", ""}
 
@@ -113,9 +122,79 @@ def _shares(raw: pa.Table, column: str, file: str, *, upper_open: bool) -> None:
 
 
 def check_campaign_settings(campaigns: pa.Table, file: str) -> None:
-    """planned_holdout_share in (0, 1) and margin in (0, 1], or empty."""
+    """Each campaign id once, attribution_days a whole number of days in [1, 365], a start_date
+    that reads one way only, planned_holdout_share in (0, 1) and margin in (0, 1], or empty.
+    (Campaign settings are not personal: their values are quoted in the messages.)"""
+    _unique_ids(campaigns, file)
+    _attribution_days(campaigns, file)
+    _start_dates(campaigns, file)
     _shares(campaigns, "planned_holdout_share", file, upper_open=True)
     _shares(campaigns, "margin", file, upper_open=False)
+
+
+def _unique_ids(campaigns: pa.Table, file: str) -> None:
+    lines: dict[str, list] = {}
+    for line, cid in zip(campaigns.column("source_line").to_pylist(),
+                         campaigns.column("campaign_id").to_pylist()):
+        key = (cid or "").strip()
+        if not key:
+            raise IngestError(f"{file}, line {line}: campaign_id is empty; give every campaign "
+                              f"its own id.")
+        lines.setdefault(key, []).append(line)
+    for cid, where in lines.items():
+        if len(where) > 1:
+            raise IngestError(
+                f"{file}, lines {', '.join(str(w) for w in where)}: the campaign id {cid!r} is "
+                f"listed {len(where)} times; one line per campaign: keep one of them, or give "
+                f"the other campaign its own id (in the send and holdout files too).")
+
+
+def _attribution_days(campaigns: pa.Table, file: str) -> None:
+    for line, value in zip(campaigns.column("source_line").to_pylist(),
+                           campaigns.column("attribution_days").to_pylist()):
+        text = (value or "").strip()
+        days = int(text) if re.fullmatch(r"\+?\d+", text) else None
+        if days is None or not 1 <= days <= MAX_ATTRIBUTION_DAYS:
+            raise IngestError(
+                f"{file}, line {line}: attribution_days = {value!r} cannot be used; write a whole "
+                f"number of days from 1 to {MAX_ATTRIBUTION_DAYS} (7 counts purchases on the "
+                f"send day and the 6 days after it).")
+
+
+DAY_MONTH = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T].*)?")
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}(?:[ T].*)?")
+
+
+def _start_dates(campaigns: pa.Table, file: str) -> None:
+    """start_date as YYYY-MM-DD, or day first (read so) when the file's own dates prove it: a
+    date such as 09/04/2026 that reads both ways in a file where none shows its order is an
+    error, never a guess."""
+    rows = list(zip(campaigns.column("source_line").to_pylist(),
+                    campaigns.column("start_date").to_pylist()))
+    parts = []
+    for line, value in rows:
+        text = (value or "").strip()
+        if ISO_DAY.fullmatch(text):
+            continue
+        match = DAY_MONTH.fullmatch(text)
+        if not match:
+            raise IngestError(f"{file}, line {line}: start_date = {value!r} is not a date; "
+                              f"write it as YYYY-MM-DD (2026-04-09).")
+        parts.append((line, value, int(match.group(1)), int(match.group(2))))
+    month_first = [p for p in parts if p[3] > 12]
+    if month_first:
+        line, value = month_first[0][:2]
+        raise IngestError(f"{file}, line {line}: start_date = {value!r} is written month first; "
+                          f"campaign dates are read day first: write them as YYYY-MM-DD "
+                          f"(2026-04-09).")
+    if parts and not any(p[2] > 12 for p in parts):
+        ambiguous = [p for p in parts if p[2] != p[3]]
+        if ambiguous:
+            line, value = ambiguous[0][:2]
+            raise IngestError(
+                f"{file}, line {line}: start_date = {value!r} reads as two different days (day "
+                f"first or month first) and no date in the file shows which; write the dates "
+                f"as YYYY-MM-DD (2026-04-09).")
 
 
 def outcome_names(value) -> list[str]:
@@ -124,17 +203,29 @@ def outcome_names(value) -> list[str]:
 
 
 def _outcome_number(text, *, file: str, column: str, line) -> float | None:
+    """1/0 for yes/no, a finite number as it is, None for an empty cell. The messages name the
+    file, the line and the column, never the cell's value (it is a customer's data)."""
     word = (text or "").strip().lower()
     if word in TRUE_WORDS:
         return 1.0
     if word in FALSE_WORDS:
         return None if word == "" else 0.0
     try:
-        return float(word)
+        number = float(word)
     except ValueError:
         raise IngestError(
-            f"{file}, line {line}: {column} = {text!r} is neither yes/no nor a number; an "
-            f"outcome column holds 1/0 (true/false) or a number written with a point.") from None
+            f"{file}, line {line}: the outcome column {column!r} holds neither yes/no nor a "
+            f"number; an outcome column holds 1/0 (true/false) or a number written with a "
+            f"point.") from None
+    if not math.isfinite(number) or abs(number) > MAX_OUTCOME:
+        raise IngestError(
+            f"{file}, line {line}: the outcome column {column!r} holds a value that is not a "
+            f"finite number (nan, inf or beyond {MAX_OUTCOME:.0e}); write 1/0 or an ordinary "
+            f"number, or leave the cell empty (unknown).")
+    return number
+
+
+MAX_OUTCOME = 1e15  # a count or an amount beyond this is an error in the file, not a measure
 
 
 def outcome_values(con, raws: dict[str, pa.Table]) -> None:
@@ -147,6 +238,12 @@ def outcome_values(con, raws: dict[str, pa.Table]) -> None:
     for campaign_id, names in zip(campaigns.column("campaign_id").to_pylist(),
                                   campaigns.column("outcomes").to_pylist()):
         for name in outcome_names(names):
+            if name in RESERVED_OUTCOMES:
+                raise IngestError(
+                    f"campaigns.csv names {name!r} as an outcome of {campaign_id}, but "
+                    f"{name!r} is a column the campaign files use themselves (ids, dates, "
+                    f"costs, status), not an outcome; name a column of your own such as "
+                    f"visits or clicked, or remove it from `outcomes`.")
             for table, arm in (("campaign_sends", "treated"), ("campaign_holdout", "holdout")):
                 raw = raws[table]
                 if name not in raw.column_names:
