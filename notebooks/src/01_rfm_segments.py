@@ -118,5 +118,6 @@ display(narrative.send_lists(outputs["send_list_counts"], scheme_def.labels(run.
 # %%
 snapshot_path = snapshots.write_snapshot(con, scheme=run.scheme, as_of=run.as_of,
                                          settings=rfm.snapshot_settings(run, scheme_def),
-                                         input_checksums=rfm.input_checksums(inputs))
+                                         input_checksums=snapshots.content_checksums(
+                                             con, [run.as_of], run.excluded_statuses)[run.as_of])
 sentences.snapshot_written(snapshot_path, lang=run.lang)
