@@ -89,3 +89,99 @@ def test_an_outcome_named_like_a_column_of_the_files_is_refused(con, tmp_path, n
         load(con, tmp_path, [f"C1,One,sms,x,2024-03-01,7,500,{name}"], head=HEAD + ",outcomes",
              sends=["C1,cust-0042,sms,2024-03-01 09:00:00,delivered,500,1,0"])
     assert "cust-0042" not in str(err.value)
+
+
+# ---------------------------------------------------------------- what the page says of them
+
+
+def test_customers_sent_and_held_out_are_counted_and_many_make_the_holdout_contaminated(
+        con, given_orders, tmp_path):
+    from datetime import date
+
+    import pandas as pd
+
+    from helpers.kit import rfm
+    from helpers.pages.campaigns import files, measure, sentences
+
+    given_orders([])
+    con.execute(rfm.EMPTY_CUSTOMERS)
+    # C1: 100 sent, a holdout list of 100 of whom 20 were sent too (20% > 1%): contaminated.
+    # C2: 10 sent, a holdout list of 201 of whom 1 was sent (0.5%): counted, still measurable
+    # on that count. C3: 1 sent and 1 held out: a holdout, but too few customers
+    sends = ([f"C1,a{i},sms,2024-03-01 09:00:00,delivered,500,1,0" for i in range(100)]
+             + [f"C2,b{i},sms,2024-03-01 09:00:00,delivered,500,1,0" for i in range(10)]
+             + ["C3,c0,sms,2024-03-01 09:00:00,delivered,500,1,0"])
+    holdout = ([f"C1,h{i}" for i in range(80)] + [f"C1,a{i}" for i in range(20)]
+               + [f"C2,g{i}" for i in range(200)] + ["C2,b0", "C3,k0"])
+    load(con, tmp_path, ["C1,One,sms,x,2024-03-01,7,500", "C2,Two,sms,x,2024-03-01,7,500",
+                         "C3,Three,sms,x,2024-03-01,7,500"], sends=sends, holdout=holdout)
+    con.execute("create or replace table campaign_segments as select campaign_id, "
+                "customer_id, 'seg' as segment from campaign_sends")
+    frame = campaigns.measured_campaigns(con, as_of=date(2024, 3, 31), holdout_share=0.5)
+    totals = frame[frame.segment == "all"].set_index("campaign_id")
+    assert list(totals.sent_and_held_out) == [20, 1, 0]
+    assert (totals.loc["C1", "sent"], totals.loc["C1", "holdout"]) == (100, 80)
+    assert "holdout_contaminated" in totals.loc["C1", "not_measurable_reason"]
+    assert not totals.loc["C1", "measurable"]
+    assert "holdout_contaminated" not in totals.loc["C2", "not_measurable_reason"]
+    assert totals.loc["C3", "not_measurable_reason"] == "too_few_customers"
+    said = sentences.campaign_sentences(frame, lang="en").data
+    assert "20 customers were both sent and held out: counted as sent" in said
+    assert "more than 1% of the holdout was sent the message" in said
+    assert "a group has too few customers" in said and "there is no holdout" not in said
+    assert "20 khách vừa nhận tin vừa ở nhóm đối chứng: tính là đã nhận tin" in \
+        sentences.campaign_sentences(frame, lang="vi").data
+    # campaign_results.csv keeps the contract's columns and adds sent_and_held_out at the end
+    files.write_campaign_results(con, output_dir=tmp_path / "out", measured=frame)
+    written = pd.read_csv(tmp_path / "out" / "campaign_results.csv", encoding="utf-8-sig",
+                          keep_default_na=False)
+    assert list(written.columns) == files.CAMPAIGN_RESULT_COLUMNS + measure.MEASURE_COLUMNS
+    assert written.columns[-1] == "sent_and_held_out"
+    assert written[written.segment == "all"].sent_and_held_out.tolist() == [20, 1, 0]
+
+
+def table_cells(html: str):
+    """An html_table's header and cells (no lxml here: the standard library's parser)."""
+    from html.parser import HTMLParser
+
+    import pandas as pd
+
+    rows: list[list[str]] = []
+
+    class Cells(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag == "tr":
+                rows.append([])
+            elif tag in ("td", "th"):
+                rows[-1].append("")
+
+        def handle_data(self, data):
+            if rows and rows[-1]:
+                rows[-1][-1] += data
+
+    Cells().feed(html)
+    rows = [[cell.strip() for cell in row] for row in rows]
+    return pd.DataFrame(rows[1:], columns=rows[0])
+
+
+def test_a_campaign_not_measurable_shows_no_effect_on_the_page_and_rois_have_a_true_minus():
+    import pandas as pd
+
+    from helpers.pages.campaigns import sentences
+
+    row = dict(campaign_id="C1", segment="all", sent=900, holdout=100, treated_rate=0.3,
+               holdout_rate=0.1, uplift=0.2, uplift_ci_low=0.1, uplift_ci_high=0.3,
+               treated_revenue=100.0, holdout_revenue=20.0, revenue_uplift_per_customer=80.0,
+               revenue_uplift_ci_low=-5.0, revenue_uplift_ci_high=150.0, roi=8.244,
+               roi_ci_low=-0.7, roi_ci_high=34.9, roi_basis="revenue", measurable=True,
+               not_measurable_reason="")
+    frame = pd.DataFrame([row, row | {"campaign_id": "C2", "measurable": False,
+                                      "not_measurable_reason": "groups_unbalanced"}])
+    html = sentences.campaign_table(frame, labels={}, lang="vi").data
+    cells = table_cells(html).set_index("Chiến dịch")
+    assert cells.loc["C1"].iloc[-1] == "8,2 (\u22120,7 … 34,9)"  # U+2212, never "-0,7"
+    assert cells.loc["C2", "Đo được?"] == "Không: hai nhóm khác nhau trước khi gửi"
+    assert set(cells.loc["C2"].iloc[-3:]) == {"–"}  # no uplift, revenue or ROI claim
+    assert cells.columns[0] == "Đo được?"  # the verdict next to the campaign, for a phone
+    assert sentences.roi_text(-0.04, "en") == "0.0" and sentences.roi_text(-1.25, "en") == \
+        "\u22121.2"

@@ -18,6 +18,7 @@ from helpers.pages.campaigns.sentences import (
     interval_text,
     points,
     rate,
+    short_reasons,
     signed_money,
 )
 
@@ -57,20 +58,6 @@ def checks_table(totals: pd.DataFrame, *, holdout_share: float, lang: str = "vi"
                 r.overlapping_campaigns, str) and r.overlapping_campaigns else "–"),
         })
     return html_table(pd.DataFrame(rows))
-
-
-REASON_SHORT = {
-    "no_holdout": ("không có đối chứng", "no holdout"),
-    "sample_ratio_mismatch": ("tỷ lệ đối chứng khác kế hoạch", "holdout share off plan"),
-    "groups_unbalanced": ("hai nhóm khác nhau trước khi gửi", "groups differed before"),
-    "overlapping_campaigns": ("trùng chiến dịch khác", "overlaps another campaign"),
-}
-
-
-def short_reasons(reasons, lang: str) -> str:
-    """The reasons in a table cell's few words (the sentences say them in full)."""
-    return "; ".join(pick(lang, *REASON_SHORT[r]) for r in str(reasons or "").split(";")
-                     if r in REASON_SHORT)
 
 
 def checks_sentence(totals: pd.DataFrame | None = None, *, lang: str = "vi") -> Markdown:

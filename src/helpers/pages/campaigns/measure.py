@@ -36,14 +36,21 @@ SRM_P = 0.001  # a sample-ratio mismatch below this p-value: the holdout was not
 MAX_SMD = 0.1  # a standardised difference above this: the groups were not alike before the send
 BALANCE = ("recency", "frequency", "spend_before")
 # why a campaign (or a segment of it) is not measurable as uplift, in not_measurable_reason
-REASONS = ("no_holdout", "sample_ratio_mismatch", "groups_unbalanced", "overlapping_campaigns")
+REASONS = ("no_holdout", "too_few_customers", "holdout_contaminated", "sample_ratio_mismatch",
+           "groups_unbalanced", "overlapping_campaigns")
+# customers both on the send list and in the holdout of the same campaign count as treated (they
+# were contacted). Above this share of the holdout list the holdout was not kept out of the
+# sends: those customers were picked from the holdout by whatever put them on the send list, not
+# at random, and at 1% they can already move a purchase rate of a few percent by a tenth of a
+# point (1% x a rate of 10-20% among the chosen), the size of the uplifts campaigns measure.
+MAX_SENT_AND_HELD_OUT = 0.01
 
 MEASURE_COLUMNS = [
     "revenue_per_customer_treated", "revenue_per_customer_holdout", "revenue_uplift_per_customer",
     "revenue_uplift_ci_low", "revenue_uplift_ci_high", "incremental_revenue_ci_low",
     "incremental_revenue_ci_high", "srm_p_value", "balance_max_abs_smd", "overlapping_campaigns",
     "measurable", "not_measurable_reason", "cuped_uplift", "cuped_ci_low", "cuped_ci_high",
-    "variance_reduction",
+    "variance_reduction", "sent_and_held_out",
 ]
 
 
@@ -198,9 +205,15 @@ def measure(results: pd.DataFrame, *, holdout_share: float, margin: float | None
         smd_max = max((s for s in smds if not math.isnan(s)), default=math.nan)
         srm = srm_p_value(n1, n2, planned)
         overlap = named.get(r.campaign_id, "")
+        both = r.get("sent_and_held_out")
+        both = 0 if both is None or pd.isna(both) else int(both)
         reasons = []
-        if n2 < 2 or n1 < 2:
+        if n2 == 0:
             reasons.append("no_holdout")
+        elif n2 < 2 or n1 < 2:
+            reasons.append("too_few_customers")
+        if both > MAX_SENT_AND_HELD_OUT * (n2 + both):
+            reasons.append("holdout_contaminated")
         if not math.isnan(srm) and srm < SRM_P:
             reasons.append("sample_ratio_mismatch")
         if not math.isnan(smd_max) and smd_max > MAX_SMD:
@@ -222,14 +235,14 @@ def measure(results: pd.DataFrame, *, holdout_share: float, margin: float | None
             "variance_reduction": reduction, "uplift_ci_low": ci[0], "uplift_ci_high": ci[1],
             "roi": roi, "roi_basis": "margin" if share is not None else "revenue",
             "roi_ci_low": roi_low, "roi_ci_high": roi_high, "revenue_se": se,
-            "holdout_revenue_var": v2,
+            "holdout_revenue_var": v2, "sent_and_held_out": both,
         }
         for key, value in values.items():
             out[key].append(value)
     for key, values in out.items():
         frame[key] = pd.Series(values, index=frame.index, dtype=object if key in (
             "overlapping_campaigns", "not_measurable_reason", "roi_basis") else
-            (bool if key == "measurable" else float))
+            (bool if key == "measurable" else int if key == "sent_and_held_out" else float))
     return frame
 
 

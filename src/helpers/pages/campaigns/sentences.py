@@ -48,12 +48,22 @@ def signed_money(value, lang: str) -> str:
 
 
 def roi_text(value, lang: str) -> str:
-    return "–" if value is None or (isinstance(value, float) and math.isnan(value)) \
-        else number(value, lang, 1)
+    """An ROI with one decimal and a true minus sign (U+2212) as every other figure: '−0,7'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    shown = number(abs(float(value)), lang, 1)
+    negative = value < 0 and any(ch in "123456789" for ch in shown)
+    return ("\u2212" if negative else "") + shown
 
 
 REASON_WORDS = {
-    "no_holdout": ("không có đủ nhóm đối chứng", "there is no holdout to compare with"),
+    "no_holdout": ("không có nhóm đối chứng", "there is no holdout to compare with"),
+    "too_few_customers": ("quá ít khách trong một nhóm (cần ít nhất 2 khách mỗi nhóm)",
+                          "a group has too few customers (at least 2 in each are needed)"),
+    "holdout_contaminated": (
+        "hơn 1% nhóm đối chứng vẫn nhận tin (nhóm đối chứng không được giữ ngoài danh sách gửi)",
+        "more than 1% of the holdout was sent the message (the holdout was not kept out of the "
+        "send list)"),
     "sample_ratio_mismatch": (
         "tỷ lệ khách giữ lại khác hẳn tỷ lệ đã định (nhóm đối chứng không được chọn ngẫu nhiên "
         "như kế hoạch)",
@@ -66,6 +76,22 @@ REASON_WORDS = {
         "cùng khách nhận chiến dịch khác trong cùng thời gian",
         "the same customers were in another campaign at the same time"),
 }
+
+
+REASON_SHORT = {
+    "no_holdout": ("không có đối chứng", "no holdout"),
+    "too_few_customers": ("quá ít khách", "too few customers"),
+    "holdout_contaminated": ("đối chứng vẫn nhận tin", "holdout was sent to"),
+    "sample_ratio_mismatch": ("tỷ lệ đối chứng khác kế hoạch", "holdout share off plan"),
+    "groups_unbalanced": ("hai nhóm khác nhau trước khi gửi", "groups differed before"),
+    "overlapping_campaigns": ("trùng chiến dịch khác", "overlaps another campaign"),
+}
+
+
+def short_reasons(reasons, lang: str) -> str:
+    """The reasons in a table cell's few words (the sentences say them in full)."""
+    return "; ".join(pick(lang, *REASON_SHORT[r]) for r in str(reasons or "").split(";")
+                     if r in REASON_SHORT)
 
 
 def reasons_text(reasons: str, lang: str) -> str:
@@ -170,7 +196,12 @@ def campaign_sentences(results: pd.DataFrame, *, lang: str = "vi") -> Markdown:
                          + (f"incremental revenue {revenue}" if gained else
                             f"but revenue {revenue} below the holdout's")
                          + f" for a cost of {money(r.cost, lang)}")
-
+        both = int(_value(r, "sent_and_held_out", 0) or 0)
+        if both:
+            text += pick(lang, f". {number(both, lang)} khách vừa nhận tin vừa ở nhóm đối chứng: "
+                               f"tính là đã nhận tin",
+                         f". {number(both, lang)} customers were both sent and held out: "
+                         f"counted as sent")
         lines.append("- " + text + ".")
     return Markdown("\n".join(lines))
 
@@ -180,43 +211,65 @@ def interval_text(low, high, fmt) -> str:
         isinstance(v, float) and math.isnan(v) for v in (low, high)) else f"{fmt(low)} … {fmt(high)}"
 
 
+def _is_measurable(value) -> bool:
+    return value in (True, "true") or (value is None)
+
+
 def campaign_table(results: pd.DataFrame, *, labels: dict[str, str], lang: str = "vi") -> HTML:
-    """Per campaign: the groups, the rates (with the decimals they need), the uplift in points
-    and revenue per customer, each with its 95% interval, and the ROI on its basis."""
+    """Per campaign: the verdict second (a phone shows it without scrolling), the groups, the
+    purchase rates (with the decimals they need), the uplift in points and the revenue per
+    customer each with its 95% interval in the same cell, and the ROI on its basis. A campaign
+    not measurable as uplift shows a dash for every effect (its reason in the verdict): the
+    figures stay in campaign_results.csv, the page makes no claim from them."""
     frame = results.copy()
     basis = set(frame.get("roi_basis", pd.Series(["revenue"])).dropna())
     roi_head = t("roi", lang) + " " + (pick(lang, "(trên lãi gộp)", "(on margin)")
                                        if basis == {"margin"} else
                                        pick(lang, "(trên doanh thu)", "(on revenue)"))
     pts = lambda v: signed_points(v, lang, 2)  # noqa: E731
-    table = pd.DataFrame({
-        pick(lang, "Chiến dịch", "Campaign"): frame.campaign_id,
-        t("segment", lang): [labels.get(s, s) if s != "all" else pick(lang, "Tất cả", "All")
-                              for s in frame.segment],
-        pick(lang, "Gửi", "Sent"): [number(v, lang) for v in frame.sent],
-        pick(lang, "Đối chứng", "Holdout"): [number(v, lang) for v in frame.holdout],
-        pick(lang, "Mua (gửi)", "Bought (sent)"): [rate(v, lang) for v in frame.treated_rate],
-        pick(lang, "Mua (đối chứng)", "Bought (holdout)"): [rate(v, lang)
-                                                             for v in frame.holdout_rate],
-        pick(lang, "Chênh lệch (điểm %)", "Uplift (pp)"): [pts(v) for v in frame.uplift],
-        pick(lang, "Khoảng 95% (điểm %)", "95% interval (pp)"): [
-            interval_text(lo, hi, pts) for lo, hi in zip(frame.uplift_ci_low, frame.uplift_ci_high)],
-        pick(lang, "DT/khách chênh", "Revenue/customer diff."): [
-            signed_money(v, lang) for v in frame.get("revenue_uplift_per_customer",
-                                                     frame.treated_revenue - frame.holdout_revenue)],
-        pick(lang, "Khoảng 95% (DT/khách)", "95% interval (revenue)"): [
-            interval_text(lo, hi, lambda v: signed_money(v, lang))
-            for lo, hi in zip(frame.get("revenue_uplift_ci_low", [None] * len(frame)),
-                              frame.get("revenue_uplift_ci_high", [None] * len(frame)))],
-        roi_head: [roi_text(v, lang) + (f" ({interval_text(lo, hi, lambda x: roi_text(x, lang))})"
-                                        if lo is not None and not pd.isna(lo) else "")
-                   for v, lo, hi in zip(frame.roi, frame.get("roi_ci_low", [None] * len(frame)),
-                                        frame.get("roi_ci_high", [None] * len(frame)))],
+    sm = lambda v: signed_money(v, lang)  # noqa: E731
+    n = len(frame)
+    measurable = [_is_measurable(m) for m in frame.get("measurable", [True] * n)]
+    reasons = frame.get("not_measurable_reason", pd.Series([""] * n, index=frame.index))
+
+    def effect(value, low, high, fmt, ok):
+        if not ok:
+            return "–"
+        shown = fmt(value)
+        if low is None or pd.isna(low):
+            return shown
+        return f"{shown} ({interval_text(low, high, fmt)})"
+
+    revenue = frame.get("revenue_uplift_per_customer",
+                        frame.treated_revenue - frame.holdout_revenue)
+    columns = {pick(lang, "Chiến dịch", "Campaign"): list(frame.campaign_id)}
+    if (frame.segment != "all").any():
+        columns[t("segment", lang)] = [labels.get(s, s) if s != "all" else pick(lang, "Tất cả",
+                                                                                  "All")
+                                       for s in frame.segment]
+    columns |= {
         pick(lang, "Đo được?", "Measurable?"): [
-            pick(lang, "Có", "Yes") if m in (True, "true") else pick(lang, "Không", "No")
-            for m in frame.get("measurable", [True] * len(frame))],
-    })
-    return html_table(table)
+            pick(lang, "Có", "Yes") if ok else
+            pick(lang, "Không: ", "No: ") + short_reasons(why, lang)
+            for ok, why in zip(measurable, reasons)],
+        pick(lang, "Gửi / đối chứng", "Sent / held out"): [
+            f"{number(a, lang)} / {number(b, lang)}" for a, b in zip(frame.sent, frame.holdout)],
+        pick(lang, "Tỷ lệ mua (gửi / đối chứng)", "Bought (sent / held out)"): [
+            f"{rate(a, lang)} / {rate(b, lang)}"
+            for a, b in zip(frame.treated_rate, frame.holdout_rate)],
+        pick(lang, "Chênh lệch (điểm %, khoảng 95%)", "Uplift (pp, 95% interval)"): [
+            effect(v, lo, hi, pts, ok) for v, lo, hi, ok in zip(
+                frame.uplift, frame.uplift_ci_low, frame.uplift_ci_high, measurable)],
+        pick(lang, "DT/khách chênh (khoảng 95%)", "Revenue/customer diff. (95% interval)"): [
+            effect(v, lo, hi, sm, ok) for v, lo, hi, ok in zip(
+                revenue, frame.get("revenue_uplift_ci_low", [None] * n),
+                frame.get("revenue_uplift_ci_high", [None] * n), measurable)],
+        roi_head: [
+            effect(v, lo, hi, lambda x: roi_text(x, lang), ok) for v, lo, hi, ok in zip(
+                frame.roi, frame.get("roi_ci_low", [None] * n),
+                frame.get("roi_ci_high", [None] * n), measurable)],
+    }
+    return html_table(pd.DataFrame(columns))
 
 
 def next_campaign_sentence(result: dict, folder, *, lang: str = "vi") -> Markdown:

@@ -30,7 +30,7 @@ WITH campaigns AS (
   FROM campaigns
   WHERE
     start_date <= :as_of
-), treated AS (
+), sent_list AS (
   /* intention to treat: everyone on the send list, delivered or not */
   SELECT
     campaign_id,
@@ -42,8 +42,17 @@ WITH campaigns AS (
     BOOL_OR(is_interacted) AS is_interacted
   FROM sends
   GROUP BY ALL
+), treated AS (
+  /* a customer both sent to and held out counts as treated (they were contacted), and is */
+  /* counted (sent_and_held_out): many of them mean the holdout was not kept out of the sends */
+  SELECT
+    sent_list.*,
+    NOT holdout.customer_id IS NULL AS is_also_held_out
+  FROM sent_list
+  LEFT JOIN holdout
+    ON sent_list.campaign_id = holdout.campaign_id
+    AND sent_list.customer_id = holdout.customer_id
 ), held_out AS (
-  /* a customer both sent to and held out counts as treated (they were contacted) */
   SELECT
     holdout.campaign_id,
     holdout.customer_id,
@@ -51,11 +60,12 @@ WITH campaigns AS (
     FALSE AS is_delivered,
     CAST(0 AS DECIMAL(18, 2)) AS cost,
     FALSE AS is_opened,
-    FALSE AS is_interacted
+    FALSE AS is_interacted,
+    FALSE AS is_also_held_out
   FROM holdout
-  ANTI JOIN treated
-    ON holdout.campaign_id = treated.campaign_id
-    AND holdout.customer_id = treated.customer_id
+  ANTI JOIN sent_list
+    ON holdout.campaign_id = sent_list.campaign_id
+    AND holdout.customer_id = sent_list.customer_id
 ), targeted AS (
   SELECT
     *
@@ -168,6 +178,8 @@ WITH campaigns AS (
       arm = 'treated' AND is_delivered) AS delivered,
     COUNT(*) FILTER(WHERE
       arm = 'treated' AND NOT is_delivered) AS failed,
+    COUNT(*) FILTER(WHERE
+      arm = 'treated' AND is_also_held_out) AS sent_and_held_out,
     COALESCE(SUM(cost), 0) AS cost,
     COUNT(*) FILTER(WHERE
       arm = 'treated' AND is_opened) AS opened,
@@ -272,6 +284,7 @@ WITH campaigns AS (
     effects.sent,
     effects.delivered,
     effects.failed,
+    effects.sent_and_held_out,
     effects.delivery_rate,
     effects.cost,
     effects.open_rate,

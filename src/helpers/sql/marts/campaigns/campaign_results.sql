@@ -45,7 +45,7 @@ started as (
 
 ),
 
-treated as (
+sent_list as (
 
     -- intention to treat: everyone on the send list, delivered or not
     select
@@ -63,9 +63,24 @@ treated as (
 
 ),
 
+treated as (
+
+    -- a customer both sent to and held out counts as treated (they were contacted), and is
+    -- counted (sent_and_held_out): many of them mean the holdout was not kept out of the sends
+    select
+        sent_list.*,
+        holdout.customer_id is not null as is_also_held_out
+
+    from sent_list
+
+    left join holdout
+        on sent_list.campaign_id = holdout.campaign_id
+        and sent_list.customer_id = holdout.customer_id
+
+),
+
 held_out as (
 
-    -- a customer both sent to and held out counts as treated (they were contacted)
     select
         holdout.campaign_id,
         holdout.customer_id,
@@ -73,13 +88,14 @@ held_out as (
         false as is_delivered,
         cast(0 as decimal(18, 2)) as cost,
         false as is_opened,
-        false as is_interacted
+        false as is_interacted,
+        false as is_also_held_out
 
     from holdout
 
-    anti join treated
-        on holdout.campaign_id = treated.campaign_id
-        and holdout.customer_id = treated.customer_id
+    anti join sent_list
+        on holdout.campaign_id = sent_list.campaign_id
+        and holdout.customer_id = sent_list.customer_id
 
 ),
 
@@ -224,6 +240,7 @@ counted as (
         count(*) filter (where arm = 'treated') as sent,
         count(*) filter (where arm = 'treated' and is_delivered) as delivered,
         count(*) filter (where arm = 'treated' and not is_delivered) as failed,
+        count(*) filter (where arm = 'treated' and is_also_held_out) as sent_and_held_out,
         coalesce(sum(cost), 0) as cost,
         count(*) filter (where arm = 'treated' and is_opened) as opened,
         count(*) filter (where arm = 'treated' and is_interacted) as interacted,
@@ -312,6 +329,7 @@ final as (
         effects.sent,
         effects.delivered,
         effects.failed,
+        effects.sent_and_held_out,
         effects.delivery_rate,
         effects.cost,
         effects.open_rate,
