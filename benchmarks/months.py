@@ -43,11 +43,15 @@ def _write_csv(folder: Path, target: Path) -> None:
             select *, row_number() over () as line from read_parquet(?)
         ),
         orders as (
-            -- an order's file: by its first line's date (text sorts as the ISO date it is)
-            select order_id, min(order_date) as first_date from numbered group by all
+            -- an order's file: by its first line's date; the generator's few unreadable dates
+            -- ('31/02/2…') in the first file, as if written years ago (not in the new month,
+            -- where their day-first evidence would change the date order decided before)
+            select order_id, min(try_cast(order_date as timestamp)) as first_date
+            from numbered group by all
         ),
         parts as (
-            select order_id, ntile(?) over (order by first_date, order_id) as part from orders
+            select order_id, ntile(?) over (order by first_date nulls first, order_id) as part
+            from orders
         )
         select numbered.* exclude (line), parts.part
         from numbered join parts using (order_id)
