@@ -15,7 +15,8 @@ from helpers import ingest
 from helpers.core.errors import ParamError
 from helpers.engine import db
 from helpers.ingest import sample_data
-from helpers.pages.value import backtest, sentences
+from helpers.pages.value import backtest
+from helpers.pages.value import backtest_sentences as sentences
 from helpers.pages.value import compute as cv
 
 CDNOW = Path(__file__).resolve().parents[2] / "shared" / "data" / "cdnow_sample"
@@ -312,3 +313,88 @@ def test_the_sentence_says_whether_what_happened_fell_in_the_90_percent_interval
     assert "Of the customers it gave a chance below 50% of still buying, 3% did buy." in en
     vi = sentences.backtest_sentences(tested, lang="vi").data
     assert "ngoài khoảng tin cậy 90% (350–425)" in vi
+
+
+def _tested(fitted: date, through: date, predicted: float, actual: int,
+            low: float, high: float) -> backtest.Backtest:
+    tested = backtest.Backtest(fitted_as_of=fitted, through=through)
+    tested.row = {"fitted_as_of": fitted, "through": through, "customers": 16245,
+                  "predicted_purchases": predicted, "actual_purchases": actual,
+                  "predicted_revenue": 8.3e8, "actual_revenue": 8.4e8,
+                  "top_decile_capture": 0.57, "quality": 86.6, "alive_below_half_bought": 0.035}
+    tested.interval = {"expected_purchases_low": low, "expected_purchases_high": high,
+                       "expected_revenue_low": 7.8e8, "expected_revenue_high": 8.8e8}
+    return tested
+
+
+def test_outside_the_interval_the_page_says_it_covers_chance_not_seasons_and_names_the_month():
+    # the sample shop fitted at 31/10 under-predicts November by 22%, outside its interval
+    under = _tested(date(2026, 10, 31), date(2026, 11, 30), 2229.7, 2844, 2133, 2328)
+    en = sentences.backtest_sentences(under, lang="en").data
+    assert "the model under-predicts purchases by about 22%, outside the 90% interval" in en
+    assert ("**The interval covers chance, not seasons.** The model has no calendar: it expects "
+            "each customer to keep their own rhythm, every month alike") in en
+    assert ("In November 2026 the customers bought more than their own rhythms said; the data "
+            "does not tell the model why.") in en
+    vi = sentences.backtest_sentences(under, lang="vi").data
+    assert "**Khoảng tin cậy chỉ tính đến may rủi, không tính mùa vụ.**" in vi
+    assert "Trong tháng 11/2026, khách mua nhiều hơn so với nhịp mua của chính họ" in vi
+    # fitted at 15/11: over-predicted, a window of days rather than a month
+    over = _tested(date(2026, 11, 15), date(2026, 11, 30), 1100.0, 930, 1040, 1160)
+    en = sentences.backtest_sentences(over, lang="en").data
+    assert "From 16 Nov 2026 to 30 Nov 2026 the customers bought less than their own" in en
+    assert "Từ 16/11/2026 đến 30/11/2026, khách mua ít hơn" in \
+        sentences.backtest_sentences(over, lang="vi").data
+    # inside the interval: no word on seasons
+    inside = _tested(date(2026, 10, 31), date(2026, 11, 30), 2229.7, 2250, 2133, 2328)
+    assert "seasons" not in sentences.backtest_sentences(inside, lang="en").data
+    # the revenue alone outside is enough to say it
+    inside.row["actual_revenue"] = 1.15e9
+    assert "bought more than their own rhythms said" in \
+        sentences.backtest_sentences(inside, lang="en").data
+
+
+def test_the_heading_names_the_fits_date_unless_it_is_the_previous_month_end():
+    as_of = date(2026, 11, 30)
+    assert sentences.heading("backtest", lang="en", since=date(2026, 10, 31), as_of=as_of) \
+        .data.startswith("## Did last month's predictions come true?\n")
+    assert sentences.heading("backtest", lang="vi", since=date(2026, 10, 31), as_of=as_of) \
+        .data.startswith("## Dự báo tháng trước có đúng không?\n")
+    for since, en, vi in ((date(2026, 11, 15), "15 Nov 2026", "15/11/2026"),
+                          (date(2020, 1, 31), "31 Jan 2020", "31/01/2020")):
+        said = sentences.heading("backtest", lang="en", since=since, as_of=as_of).data
+        assert said.startswith(f"## Did the predictions made on {en} come true?\n")
+        assert "last month" not in said
+        assert sentences.heading("backtest", lang="vi", since=since, as_of=as_of).data \
+            .startswith(f"## Dự báo lập ngày {vi} có đúng không?\n")
+    fit = cv.ValueFit(status="too_few_customers", customers=0, repeat_customers=0)
+    tested = backtest.Backtest(fitted_as_of=date(2020, 1, 31), through=as_of, fit=fit)
+    assert sentences.backtest_sentences(tested, lang="en").data.startswith(
+        "Predictions made on 31 Jan 2020 cannot be checked")
+    assert sentences.backtest_sentences(tested, lang="vi").data.startswith(
+        "Chưa kiểm tra được dự báo lập ngày 31/01/2020")
+
+
+def test_the_calibration_says_it_is_90_days_together_and_the_back_test_one_month_alone():
+    from helpers.pages.value import sentences as page_sentences
+
+    table = pd.DataFrame({"group": [0, 1], "customers": [1000, 500],
+                          "predicted": [0.2, 0.8], "actual": [0.2, 0.7]})
+    # 200 + 400 = 600 predicted against 200 + 350 = 550 made: 9% over
+    en = page_sentences.calibration_sentence(table, horizon_days=90, lang="en",
+                                             as_of=date(2026, 11, 30),
+                                             since=date(2026, 10, 31)).data
+    assert en.startswith("With the model fitted on the data to 1 Sep 2026, over the 90 days after "
+                         "(to 30 Nov 2026) taken together, 1,500 customers were predicted to make "
+                         "600 purchases and actually made 550: the model over-predicts purchases "
+                         "by about 9%.")
+    assert "the back-test below looks at the last month alone" in en
+    assert "without contradicting each other" in en
+    other = page_sentences.calibration_sentence(table, horizon_days=90, lang="en",
+                                                as_of=date(2026, 11, 30),
+                                                since=date(2026, 11, 15)).data
+    assert "looks at the days after 15 Nov 2026 alone" in other
+    vi = page_sentences.calibration_sentence(table, horizon_days=90, lang="vi",
+                                             as_of=date(2026, 11, 30),
+                                             since=date(2026, 10, 31)).data
+    assert "trong 90 ngày sau đó (đến 30/11/2026) gộp lại" in vi and "tháng vừa qua" in vi

@@ -13,6 +13,7 @@ import pytest
 from helpers.kit.export import CHANNELS
 from helpers.pages.review import backtest as review_backtest
 from helpers.pages.value import backtest, slipping
+from helpers.pages.value import backtest_sentences as bt_sentences
 
 AS_OF = date(2026, 10, 31)
 
@@ -80,11 +81,16 @@ def test_page_00s_sentence_reads_the_stored_back_test(tmp_path):
         "2026-08-31,2026-09-30,3000,380.5,400,1.4e8,1.5e8,0.5,50.1,0.04\n"
         "2026-09-30,2026-10-31,3222,387.1,434,1.4e8,1.5e8,0.58,84.3,0.03\n", encoding="utf-8")
     [en] = review_backtest.backtest_lines(tmp_path, as_of=AS_OF, lang="en")
-    assert en.data == ("Predicted at 30 Sep 2026: 387 purchases expected, 434 made (the model "
-                       "under-predicts purchases by about 11%); prediction quality 84/100 "
-                       "(excellent: 0 is guessing, 100 is knowing in advance) (page 06).")
+    assert en.data == ("Last month's forecast (page 06, the model fitted on the data to 30 Sep "
+                       "2026): 387 purchases expected in October 2026, 434 made; the model "
+                       "under-predicts purchases by about 11%. At ranking who will buy, its "
+                       "prediction quality is 84/100 (excellent: 0 is guessing, 100 is knowing "
+                       "in advance).")
     [vi] = review_backtest.backtest_lines(tmp_path, as_of=AS_OF, lang="vi")
-    assert "Dự báo từ 30/09/2026" in vi.data and "84/100 (rất tốt" in vi.data
+    assert vi.data.startswith("Dự báo tháng trước (trang 06, mô hình ước tính trên dữ liệu đến "
+                              "30/09/2026): khách dự kiến mua 387 lần trong tháng 10/2026, thực "
+                              "tế 434 lần; mô hình dự báo số lần mua thấp hơn thực tế khoảng 11%.")
+    assert "84/100 (rất tốt" in vi.data
     # page 06 could not test this month: no line rather than last month's figures
     assert review_backtest.backtest_lines(tmp_path, as_of=date(2026, 11, 30)) == []
     assert review_backtest.backtest_lines(tmp_path / "nowhere", as_of=AS_OF) == []
@@ -100,3 +106,45 @@ def test_page_06_counts_the_slipping_customers_its_list_holds(month_en):
             re.search(r"([\d,]+) are two of their own rhythms", text).group(1).replace(",", ""))
     else:
         assert "Nobody slipped this month" in text
+
+
+def test_page_00_tells_page_06s_figures_and_names_a_fit_that_is_not_last_month(tmp_path):
+    """The same row gives page 06's bullet and page 00's line the same rounded figures, the same
+    direction and the same quality; a fit on 15/11 is named by its date, not "last month"."""
+    fitted, through = date(2026, 11, 15), date(2026, 11, 30)
+    (tmp_path / "value").mkdir()
+    (tmp_path / "value" / "backtest.csv").write_text(
+        ",".join(backtest.BACKTEST_COLUMNS) + "\n"
+        "2026-11-15,2026-11-30,16245,1097.6,930,4.1e8,3.5e8,0.55,80.2,0.02\n", encoding="utf-8")
+    tested = backtest.Backtest(fitted_as_of=fitted, through=through)
+    tested.row = {"fitted_as_of": fitted, "through": through, "customers": 16245,
+                  "predicted_purchases": 1097.6, "actual_purchases": 930,
+                  "predicted_revenue": 4.1e8, "actual_revenue": 3.5e8,
+                  "top_decile_capture": 0.55, "quality": 80.2, "alive_below_half_bought": 0.02}
+    for lang, shown, gap, quality in (
+            ("en", ("1,098", "930"), "the model over-predicts purchases by about 18%", "80/100"),
+            ("vi", ("1.098", "930"), "mô hình dự báo số lần mua cao hơn thực tế khoảng 18%",
+             "80/100")):
+        page_06 = bt_sentences.backtest_sentences(tested, lang=lang).data
+        [line] = review_backtest.backtest_lines(tmp_path, as_of=through, lang=lang)
+        for said in (page_06, line.data):
+            assert all(figure in said for figure in shown) and gap in said and quality in said
+    en = review_backtest.backtest_lines(tmp_path, as_of=through, lang="en")[0].data
+    assert en.startswith("The forecast made on 15 Nov 2026 (page 06): 1,098 purchases expected "
+                         "from 16 Nov 2026 to 30 Nov 2026, 930 made;")
+    assert "last month" not in en.lower()
+    vi = review_backtest.backtest_lines(tmp_path, as_of=through, lang="vi")[0].data
+    assert vi.startswith("Dự báo lập ngày 15/11/2026 (trang 06): khách dự kiến mua 1.098 lần "
+                         "từ 16/11/2026 đến 30/11/2026")
+
+
+def test_page_06s_total_at_stake_adds_only_what_is_at_stake(month_en):
+    listed = pd.read_csv(month_en / slipping.SLIPPING_FILE, encoding="utf-8-sig")
+    text = _text(month_en / "06_customer_value.html")
+    at_stake = listed.revenue_at_stake[listed.revenue_at_stake > 0]
+    if len(at_stake):
+        said = re.search(r"Expected revenue at stake since [^:]+: ₫([\d,]+)\s*, what the model now "
+                         r"expects ([\d,]+) of them to bring less", text)
+        assert said, "page 06 states the revenue at stake"
+        assert int(said.group(1).replace(",", "")) == round(at_stake.sum())
+        assert int(said.group(2).replace(",", "")) == len(at_stake)

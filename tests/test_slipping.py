@@ -9,7 +9,7 @@ import pytest
 
 from helpers.core.errors import ParamError
 from helpers.engine import db
-from helpers.pages.value import check, sentences, slipping
+from helpers.pages.value import backtest_sentences, check, sentences, slipping
 
 FITTED, AS_OF = date(2026, 9, 30), date(2026, 10, 31)
 
@@ -66,7 +66,8 @@ def test_slipping_lists_a_big_drop_a_crossing_of_one_half_and_an_overdue_rhythm(
     assert pd.Timestamp(c.last_purchase_date).date() == date(2026, 8, 1)
     assert pd.Timestamp(c.expected_next_date).date() == date(2026, 8, 31)
     assert slipping.figures(hand, table) | {} == {
-        "customers": 3, "dropped": 1, "crossed": 1, "overdue": 1, "at_stake": 520.0}
+        "customers": 3, "dropped": 1, "crossed": 1, "overdue": 1, "fell": 2, "overdue_only": 1,
+        "rose": 0, "at_stake": 520.0, "losing": 3, "gaining": 0, "net": 520.0}
 
 
 def test_a_smaller_drop_lists_more_and_reasons_add_up(hand):
@@ -82,7 +83,7 @@ def test_a_smaller_drop_lists_more_and_reasons_add_up(hand):
 def test_without_last_months_fit_nobody_is_slipping(hand):
     table = slipping.slipping_table(hand, None, fitted_as_of=FITTED, as_of=AS_OF)
     assert hand.execute(f"select count(*) from {table}").fetchall()[0][0] == 0
-    said = sentences.slipping_sentence({"customers": 0, "drop": 0.2}, lang="en").data
+    said = backtest_sentences.slipping_sentence({"customers": 0, "drop": 0.2}, lang="en").data
     assert "Nobody slipped" in said and "20 points" in said
 
 
@@ -109,13 +110,62 @@ def test_one_time_buyers_by_how_long_ago_and_what_they_did_since(hand):
 
 
 def test_the_slipping_sentence_counts_each_rule_and_names_the_date():
-    said = sentences.slipping_sentence({"customers": 3, "dropped": 1, "crossed": 1, "overdue": 1,
-                                        "at_stake": 520.0, "drop": 0.2,
-                                        "fitted_as_of": FITTED}, lang="en").data
-    assert said.startswith("**3 customers are slipping** (value/slipping.xlsx): 1 lost more "
-                           "than 20 points of their chance of still buying since 30 Sep 2026")
-    assert "Expected revenue lost since 30 Sep 2026: **₫520**" in said
-    vi = sentences.slipping_sentence({"customers": 3, "dropped": 1, "crossed": 1, "overdue": 1,
-                                      "at_stake": 520.0, "drop": 0.2,
-                                      "fitted_as_of": FITTED}, lang="vi").data
+    figures = {"customers": 3, "dropped": 1, "crossed": 1, "overdue": 1, "fell": 2,
+               "overdue_only": 1, "rose": 0, "at_stake": 520.0, "losing": 3, "gaining": 0,
+               "net": 520.0, "drop": 0.2, "fitted_as_of": FITTED}
+    said = backtest_sentences.slipping_sentence(figures, lang="en").data
+    assert said == (
+        "**3 customers are slipping** (value/slipping.xlsx). 2 are listed because their chance "
+        "of still buying fell since 30 Sep 2026: 1 by more than 20 points, 1 to below 50% (a "
+        "customer may be both). 1 is two of their own rhythms past their expected next "
+        "purchase; 1 of them is listed for that alone. Expected revenue at stake since 30 Sep "
+        "2026: **₫520**, what the model now expects 3 of them to bring less.")
+    vi = backtest_sentences.slipping_sentence(figures, lang="vi").data
     assert "so với ngày 30/09/2026" in vi and "520\u00a0₫" in vi
+    assert "2 khách được liệt kê vì khả năng còn mua giảm" in vi
+
+
+@pytest.fixture
+def mixed(con):
+    """Four customers last month and now: K's P(alive) fell 30 points but their expected revenue
+    rose (the refit thinks more of their spend); L's P(alive) rose although they are three
+    rhythms late (bought every 30 days, last on 01/08); M's rose and they are not late; N fell
+    30 points and lost 400."""
+    before = pd.DataFrame({"customer_id": ["K", "L", "M", "N"],
+                           "p_alive": [0.9, 0.4, 0.5, 0.9],
+                           "expected_revenue_horizon": [100.0, 50.0, 80.0, 1000.0]})
+    now = pd.DataFrame({
+        "customer_id": ["K", "L", "M", "N"], "segment": ["loyal"] * 4,
+        "p_alive": [0.6, 0.45, 0.7, 0.6], "expected_revenue": [130.0, 40.0, 90.0, 600.0],
+        "x": [0, 3, 3, 0], "t_x": [0.0, _weeks(90), _weeks(90), 0.0],
+        "T": [_weeks(400), _weeks(90 + 91), _weeks(90 + 10), _weeks(400)]})
+    db.register(con, "before_mixed", before)
+    db.register(con, "customer_value", now)
+    return con
+
+
+def test_a_rise_is_never_at_stake_and_a_rising_chance_is_listed_for_its_rhythm_alone(mixed):
+    table = slipping.slipping_table(mixed, "before_mixed", fitted_as_of=FITTED, as_of=AS_OF)
+    got = mixed.execute(f"select customer_id, reason, revenue_at_stake from {table} "
+                        f"order by customer_id").df()
+    # the CSV keeps each row's difference as defined (last month minus now), negative included
+    assert list(got.customer_id) == ["K", "L", "N"]  # not M: their chance rose, not late
+    assert list(got.reason) == ["p_alive_drop", "overdue", "p_alive_drop"]
+    assert list(got.revenue_at_stake) == [-30.0, 10.0, 400.0]
+    figures = slipping.figures(mixed, table)
+    # at stake: what is at stake only (10 + 400), not the net 380 of the rows
+    assert figures["at_stake"] == 410.0 and figures["net"] == 380.0
+    assert (figures["losing"], figures["gaining"]) == (2, 1)
+    assert (figures["fell"], figures["overdue_only"], figures["rose"]) == (2, 1, 1)
+    said = backtest_sentences.slipping_sentence(
+        {**figures, "drop": 0.2, "fitted_as_of": FITTED}, lang="en").data
+    assert "Expected revenue at stake since 30 Sep 2026: **₫410**" in said
+    assert "the other 1 listed is expected to bring more than before, and count for nothing here" in said
+    assert ("1 is two of their own rhythms past their expected next purchase; 1 of them is "
+            "listed for that alone, 1 of whom have a higher chance of still buying than on 30 Sep "
+            "2026: the model is not worried about them, only their own rhythm says they are "
+            "late.") in said
+    vi = backtest_sentences.slipping_sentence(
+        {**figures, "drop": 0.2, "fitted_as_of": FITTED}, lang="vi").data
+    assert "**410\u00a0₫**" in vi and "1 khách còn lại trong danh sách được dự kiến mang lại nhiều hơn" in vi
+    assert "trong đó 1 khách có khả năng còn mua cao hơn so với ngày 30/09/2026" in vi

@@ -51,6 +51,7 @@ temp_limit = None  # DuckDB spill at most, such as 20GB; None: 90% of the free d
 from helpers.kit import narrative, rfm
 from helpers.kit.texts import t
 from helpers.pages.value import backtest, charts, check, files, sentences, slipping
+from helpers.pages.value import backtest_sentences as bt_sentences
 from helpers.pages.value import compute as customer_value
 from helpers.run import notebook
 
@@ -119,13 +120,14 @@ calibrated = customer_value.calibration(
     zero_amount_purchases=zero_amount_purchases, horizon_days=horizon_days, seed=fit_seed,
     max_customers=fit_max_customers, first_date=customer_value.first_purchase(con, summary),
     model=value_model)
-sentences.calibration_sentence(calibrated, horizon_days=horizon_days, lang=run.lang)
+sentences.calibration_sentence(calibrated, horizon_days=horizon_days, lang=run.lang,
+                               as_of=run.as_of, since=fitted_as_of)
 
 # %%
 charts.calibration(calibrated, lang=run.lang, title=t("calibration_title", run.lang))
 
 # %%
-sentences.heading("backtest", lang=run.lang, since=fitted_as_of)
+bt_sentences.heading("backtest", lang=run.lang, since=fitted_as_of, as_of=run.as_of)
 
 # %%
 tested = backtest.run(
@@ -133,35 +135,35 @@ tested = backtest.run(
     zero_amount_purchases=zero_amount_purchases, horizon_days=horizon_days, seed=fit_seed,
     max_customers=fit_max_customers, model=value_model, output_dir=run.output_dir,
     segments=rfm.build_rfm_segments(con, run=run, scheme=scheme_def, as_of=fitted_as_of).alias)
-sentences.backtest_sentences(tested, lang=run.lang)
+bt_sentences.backtest_sentences(tested, lang=run.lang)
 
 # %%
 charts.backtest_history(backtest.last_months(tested.history), lang=run.lang)
 
 # %%
-sentences.history_sentence(backtest.last_months(tested.history), lang=run.lang)
+bt_sentences.history_sentence(backtest.last_months(tested.history), lang=run.lang)
 
 # %%
-sentences.segment_table(tested.by_segment, labels=scheme_def.labels(run.lang),
-                        order=scheme_def.order, lang=run.lang)
+bt_sentences.segment_table(tested.by_segment, labels=scheme_def.labels(run.lang),
+                           order=scheme_def.order, lang=run.lang)
 
 # %%
 charts.backtest_frequency(tested.by_frequency, lang=run.lang)
 
 # %%
-sentences.band_table(tested.bands, lang=run.lang)
+bt_sentences.band_table(tested.bands, lang=run.lang)
 
 # %%
-sentences.heading("slipping", lang=run.lang)
+bt_sentences.heading("slipping", lang=run.lang)
 
 # %%
 slipped = slipping.write_slipping(con, backtest.SCRATCH if tested.ok else None,
                                   output_dir=run.output_dir, fitted_as_of=fitted_as_of,
                                   as_of=run.as_of, drop=slipping_drop, lang=run.lang)
-sentences.slipping_sentence(slipped, lang=run.lang)
+bt_sentences.slipping_sentence(slipped, lang=run.lang)
 
 # %%
-sentences.heading("one_time", lang=run.lang)
+bt_sentences.heading("one_time", lang=run.lang)
 
 # %%
 sentences.one_time_sentence(value_model, lang=run.lang)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pandas as pd
 from IPython.display import Markdown
 
-from helpers.kit.charts import short_money
 from helpers.kit.formatting import money, number, percent
 from helpers.kit.narrative import day, html_table
 from helpers.kit.safe_text import md_text
 from helpers.kit.texts import pick, t
+from helpers.pages.value.backtest_sentences import direction, last_month
 
 MODEL_NAMES = {"bg_nbd": "BG/NBD", "mbg_nbd": "MBG/NBD"}
 
@@ -123,8 +125,11 @@ def value_headlines(fit, figures: dict, written: dict, *, scheme, horizon_days: 
 
 
 def calibration_sentence(table: pd.DataFrame | None, *, horizon_days: int,
-                         lang: str = "vi") -> Markdown:
-    """How close the predicted purchases came to the actual ones in the check period."""
+                         lang: str = "vi", as_of=None, since=None) -> Markdown:
+    """How close the predicted purchases came to the actual ones in the check period: the model
+    fitted on the data to `as_of` - `horizon_days` against the `horizon_days` after it, taken
+    together (compute.calibration), and how that differs from the back-test below (the days
+    after `since`, the back-test's fit date, alone; by default the last month), so a reader does not take two different figures for a contradiction."""
     if table is None or not len(table):
         return Markdown(pick(
             lang, f"Chưa đủ lịch sử để kiểm tra: cần dữ liệu ít nhất {3 * horizon_days} ngày.",
@@ -133,14 +138,31 @@ def calibration_sentence(table: pd.DataFrame | None, *, horizon_days: int,
     customers = table.customers.sum()
     predicted = (table.predicted * table.customers).sum()
     actual = (table.actual * table.customers).sum()
-    gap = (predicted - actual) / actual if actual else 0.0
+    gap_vi = direction(predicted, actual, what_vi="số lần mua", lang="vi")
+    gap_en = direction(predicted, actual, what_en="purchases", lang="en")
+    alone_vi, alone_en = ("tháng vừa qua", "the last month") \
+        if since is None or (as_of is not None and last_month(since, as_of)) else \
+        (f"những ngày sau {day(since, 'vi')}", f"the days after {day(since, 'en')}")
+    if as_of is None:
+        span_vi, span_en = f"Trong {horizon_days} ngày kiểm tra", \
+            f"In the {horizon_days}-day check period"
+    else:
+        cut = day(as_of - timedelta(days=horizon_days), lang)
+        span_vi = (f"Mô hình ước tính trên dữ liệu đến {cut}; trong {horizon_days} ngày sau đó "
+                   f"(đến {day(as_of, lang)}) gộp lại")
+        span_en = (f"With the model fitted on the data to {cut}, over the {horizon_days} days "
+                   f"after (to {day(as_of, lang)}) taken together")
     return Markdown(pick(
-        lang, f"Trong {horizon_days} ngày kiểm tra, {number(customers, lang)} khách được dự báo "
-              f"mua {number(predicted, lang)} lần và thực tế đã mua {number(actual, lang)} lần "
-              f"(chênh {percent(abs(gap), lang)}).",
-        f"In the {horizon_days}-day check period, {number(customers, lang)} customers were "
-        f"predicted to make {number(predicted, lang)} purchases and actually made "
-        f"{number(actual, lang)} (a {percent(abs(gap), lang)} difference)."))
+        lang, f"{span_vi}, {number(customers, lang)} khách được dự báo mua "
+              f"{number(predicted, lang)} lần và thực tế đã mua {number(actual, lang)} lần: "
+              f"{gap_vi}. Đây là sai số trên cả {horizon_days} ngày; phần kiểm tra dưới đây chỉ "
+              f"xét riêng {alone_vi}, nên hai con số có thể khác nhau mà không mâu thuẫn: một "
+              f"tháng có thể lệch xa trong khi nhiều tháng gộp lại vẫn gần đúng.",
+        f"{span_en}, {number(customers, lang)} customers were predicted to make "
+        f"{number(predicted, lang)} purchases and actually made {number(actual, lang)}: "
+        f"{gap_en}. This is the error over {horizon_days} days together; the back-test below "
+        f"looks at {alone_en} alone, so the two figures can differ without contradicting "
+        f"each other: one month can be far off while several months together come close."))
 
 
 def against_rfm_sentence(check: dict, figures: dict, *, scheme, lang: str = "vi",
@@ -286,238 +308,6 @@ def rule_sentence(check: dict, figures: dict, *, lang: str = "vi") -> Markdown:
         f"below 50% (frequent buyers gone quiet)."))
 
 
-# ---------------------------------------------------------------- the back-test (issue 36)
-
-# Braze's words for its prediction quality (0 no better than random, 100 perfect knowledge)
-QUALITY_WORDS = ((60, "rất tốt", "excellent"), (40, "tốt", "good"), (20, "khá", "fair"),
-                 (0, "kém", "poor"))
-ABOUT_RIGHT = 0.02  # a gap within 2% of the actual figure is "about right"
-
-
-def quality_word(quality: float, lang: str = "vi") -> str:
-    """Braze's band for a quality score: 60–100 excellent, 40–60 good, 20–40 fair, 0–20 poor."""
-    for low, vi, en in QUALITY_WORDS:
-        if quality >= low:
-            return pick(lang, vi, en)
-    return pick(lang, "kém", "poor")
-
-
-def quality_scale(lang: str = "vi") -> str:
-    """The 0–100 scale in one sentence (Braze's prediction quality)."""
-    return pick(
-        lang, "Thang 0–100 như «chất lượng dự báo» của Braze: 0 là không hơn chọn khách ngẫu "
-              "nhiên, 100 là biết trước chính xác ai sẽ mua bao nhiêu (0–20 kém, 20–40 khá, "
-              "40–60 tốt, 60–100 rất tốt).",
-        "The 0–100 scale is Braze's «prediction quality»: 0 is no better than picking customers "
-        "at random, 100 is knowing in advance exactly who will buy how much (0–20 poor, 20–40 "
-        "fair, 40–60 good, 60–100 excellent).")
-
-
-def direction(predicted: float, actual: float, *, what_vi: str = "", what_en: str = "",
-              lang: str = "vi") -> str:
-    """Whether the model under- or over-predicted, by about how much of the actual figure:
-    CDNOW's holdout, 1,654 expected against 1,882 actual, is "under-predicts … by about 12%"."""
-    if not actual:
-        return pick(lang, f"không có {what_vi} thực tế để so", f"there were no actual {what_en}")
-    gap = (predicted - actual) / actual
-    if abs(gap) < ABOUT_RIGHT:
-        return pick(lang, f"dự báo {what_vi} gần đúng (chênh {percent(abs(gap), lang)})",
-                    f"the model's {what_en} were about right ({percent(abs(gap), lang)} off)")
-    size = percent(abs(gap), lang)
-    if gap < 0:
-        return pick(lang, f"mô hình dự báo {what_vi} thấp hơn thực tế khoảng {size}",
-                    f"the model under-predicts {what_en} by about {size}")
-    return pick(lang, f"mô hình dự báo {what_vi} cao hơn thực tế khoảng {size}",
-                f"the model over-predicts {what_en} by about {size}")
-
-
-def backtest_sentences(bt, *, lang: str = "vi") -> Markdown:
-    """Page 06's back-test: predicted against actual purchases and revenue, the quality on
-    Braze's scale, the top decile, and those given under 50% who bought (backtest.Backtest)."""
-    start, end = day(bt.fitted_as_of, lang), day(bt.through, lang)
-    if not bt.ok:
-        said = pick(lang, f"Chưa kiểm tra được dự báo của tháng trước: mô hình ước tính trên dữ "
-                          f"liệu đến {start} không dùng được ({_why_not(bt.fit, lang)}).",
-                    f"Last month's predictions cannot be checked: the model fitted on the data to "
-                    f"{start} cannot be used ({_why_not(bt.fit, lang)}).")
-        return Markdown(said + _history_note(bt, lang))
-    row = bt.row
-    predicted, actual = row["predicted_purchases"], row["actual_purchases"]
-    gap_vi = direction(predicted, actual, what_vi="số lần mua", lang="vi")
-    gap_en = direction(predicted, actual, what_en="purchases", lang="en")
-    items = [pick(
-        lang, f"Mô hình ước tính trên dữ liệu đến {start} dự báo {number(row['customers'], lang)} "
-              f"khách đã biết khi đó sẽ mua **{number(predicted, lang)} lần** từ sau {start} đến "
-              f"{end}; thực tế họ đã mua **{number(actual, lang)} lần**: {gap_vi}"
-              f"{_inside(bt.interval, 'purchases', actual, lang)}.",
-        f"The model fitted on the data to {start} expected the {number(row['customers'], lang)} "
-        f"customers it knew to make **{number(predicted, lang)} purchases** after {start} up to "
-        f"{end}; they made **{number(actual, lang)}**: {gap_en}"
-        f"{_inside(bt.interval, 'purchases', actual, lang)}.")]
-    if row["predicted_revenue"] is not None:
-        items.append(pick(
-            lang, f"Doanh thu dự báo {money(row['predicted_revenue'], lang)}, thực tế "
-                  f"{money(row['actual_revenue'], lang)}"
-                  f"{_inside(bt.interval, 'revenue', row['actual_revenue'], lang)}.",
-            f"Revenue expected {money(row['predicted_revenue'], lang)}, actual "
-            f"{money(row['actual_revenue'], lang)}"
-            f"{_inside(bt.interval, 'revenue', row['actual_revenue'], lang)}."))
-    if row["quality"] is not None:
-        quality = row["quality"]
-        items.append(pick(
-            lang, f"**Chất lượng dự báo {number(quality, lang)}/100 ({quality_word(quality, lang)})**"
-                  f": xếp khách theo số lần mua dự báo, 10% khách đứng đầu chiếm "
-                  f"{percent(row['top_decile_capture'], lang)} số khách đã mua. "
-                  f"{quality_scale(lang)}",
-            f"**Prediction quality {number(quality, lang)}/100 ({quality_word(quality, lang)})**: "
-            f"with customers ranked by predicted purchases, the top 10% hold "
-            f"{percent(row['top_decile_capture'], lang)} of those who bought. "
-            f"{quality_scale(lang)}"))
-    else:
-        items.append(pick(lang, "Không ai mua trong kỳ kiểm tra nên chưa chấm được chất lượng.",
-                          "Nobody bought in the period, so the quality cannot be scored."))
-    if row["alive_below_half_bought"] is not None:
-        items.append(pick(
-            lang, f"Trong số khách mô hình cho khả năng còn mua dưới 50%, "
-                  f"{percent(row['alive_below_half_bought'], lang)} vẫn đã mua.",
-            f"Of the customers it gave a chance below 50% of still buying, "
-            f"{percent(row['alive_below_half_bought'], lang)} did buy."))
-    return Markdown("\n".join(f"- {i}" for i in items) + _history_note(bt, lang))
-
-
-def _inside(interval: dict | None, what: str, actual, lang: str) -> str:
-    """Whether what happened fell in the 90% interval of the prediction ("" without one)."""
-    if not interval:
-        return ""
-    low, high = interval.get(f"expected_{what}_low"), interval.get(f"expected_{what}_high")
-    if low is None or high is None or pd.isna(low) or pd.isna(high):
-        return ""
-    shown = money if what == "revenue" else number
-    span = f"{shown(low, lang)}–{shown(high, lang)}"
-    if low <= actual <= high:
-        return pick(lang, f", trong khoảng tin cậy 90% ({span})",
-                    f", inside the 90% interval ({span})")
-    return pick(lang, f", ngoài khoảng tin cậy 90% ({span})",
-                f", outside the 90% interval ({span})")
-
-
-def _why_not(fit, lang: str) -> str:
-    """Why a fit cannot be used, in words (compute.fit's status)."""
-    if fit is None or fit.status == "did_not_converge":
-        return pick(lang, "mô hình không hội tụ", "the fit did not converge")
-    if fit.status == "too_few_customers":
-        return pick(lang, f"khi đó mới có {number(fit.customers, lang)} khách đã mua, cần ít nhất "
-                          f"100", f"it knew {number(fit.customers, lang)} buyers, and needs at "
-                                  f"least 100")
-    return pick(lang, f"khi đó chỉ {number(fit.repeat_customers, lang)} khách đã mua lại, cần ít "
-                      f"nhất 20", f"only {number(fit.repeat_customers, lang)} of them had bought "
-                              f"again, and it needs at least 20")
-
-
-def _history_note(bt, lang: str) -> str:
-    if not bt.history_note:
-        return ""
-    return "\n\n" + pick(
-        lang, f"Không đọc được các lần kiểm tra trước ({md_text(bt.history_note)}): lịch sử bắt "
-              f"đầu lại từ tháng này.",
-        f"Past back-tests could not be read ({md_text(bt.history_note)}): the history starts "
-        f"again from this month.")
-
-
-def history_sentence(history: pd.DataFrame, *, lang: str = "vi") -> Markdown:
-    """Under the 12-month line: how many back-tests it holds, or that it starts next month."""
-    if len(history) < 2:
-        return Markdown(pick(
-            lang, "Đường 12 tháng xuất hiện khi đã có từ hai lần kiểm tra (mỗi tháng chạy thêm "
-                  "một lần, lưu ở value/backtest.csv).",
-            "The 12-month line appears once there are two back-tests or more (one more each "
-            "monthly run, kept in value/backtest.csv)."))
-    return Markdown(pick(
-        lang, f"{number(len(history), lang)} lần kiểm tra gần nhất, mỗi lần một tháng "
-              f"(value/backtest.csv).",
-        f"The last {number(len(history), lang)} back-tests, one a month (value/backtest.csv)."))
-
-
-def segment_table(frame: pd.DataFrame, *, labels: dict[str, str], order: list[str],
-                  lang: str = "vi"):
-    """Predicted against actual purchases and revenue per segment (at the fit's date)."""
-    if frame is None or not len(frame):
-        return Markdown("")
-    frame = frame.copy()
-    frame["rank"] = frame.segment.map(lambda s: order.index(s) if s in order else len(order))
-    frame = frame.sort_values("rank")
-    table = pd.DataFrame({
-        pick(lang, "Nhóm (khi dự báo)", "Segment (when predicted)"):
-            [labels.get(s, s) if isinstance(s, str) else "–" for s in frame.segment],
-        pick(lang, "Khách", "Customers"): [number(v, lang) for v in frame.customers],
-        pick(lang, "Lần mua dự báo", "Purchases predicted"):
-            [number(v, lang, 1) for v in frame.predicted_purchases],
-        pick(lang, "Lần mua thực tế", "Purchases made"):
-            [number(v, lang) for v in frame.actual_purchases],
-        pick(lang, "Doanh thu dự báo", "Revenue predicted"):
-            [_short_money(v, lang) for v in frame.predicted_revenue],
-        pick(lang, "Doanh thu thực tế", "Revenue made"):
-            [_short_money(v, lang) for v in frame.actual_revenue]})
-    return html_table(table)
-
-
-def _short_money(value, lang: str) -> str:
-    """Money in a table cell a phone can show (654,7 tr ₫ / ₫654.7M)."""
-    if value is None or pd.isna(value):
-        return "–"
-    shown = short_money(float(value), lang)
-    return f"{shown} ₫" if lang == "vi" else shown
-
-
-def band_table(frame: pd.DataFrame, *, lang: str = "vi"):
-    """The calibration table: customers by band of predicted purchases, predicted and actual
-    purchases per customer, the share who bought."""
-    if frame is None or not len(frame):
-        return Markdown("")
-    bands = [f"{number(low, lang, 2)}–{number(high, lang, 2)}" if high is not None
-             and not pd.isna(high) else f"≥ {number(low, lang, 2)}"
-             for low, high in zip(frame.low, frame.high)]
-    table = pd.DataFrame({
-        pick(lang, "Số lần mua dự báo", "Purchases predicted (each)"): bands,
-        pick(lang, "Khách", "Customers"): [number(v, lang) for v in frame.customers],
-        pick(lang, "Dự báo / khách", "Predicted"):
-            [number(v, lang, 2) for v in frame.predicted_per_customer],
-        pick(lang, "Thực tế / khách", "Actual"):
-            [number(v, lang, 2) for v in frame.actual_per_customer],
-        pick(lang, "Đã mua", "Bought"): [percent(v, lang) for v in frame.bought_share]})
-    return html_table(table)
-
-
-def slipping_sentence(figures: dict | None, *, lang: str = "vi") -> Markdown:
-    """Who is slipping (slipping.write_slipping's figures), and where the list is."""
-    if not figures:
-        return Markdown("")
-    count = figures["customers"] or 0
-    drop = number(100 * figures["drop"], lang)
-    if not count:
-        return Markdown(pick(
-            lang, f"Không khách nào trượt dần trong tháng: không ai giảm hơn {drop} điểm khả năng "
-                  f"còn mua, rơi xuống dưới 50%, hay quá hạn mua lại gấp ba nhịp của chính mình.",
-            f"Nobody slipped this month: no customer's chance of still buying fell by more than "
-            f"{drop} points or below 50%, and nobody passed three times their own rhythm."))
-    since = day(figures["fitted_as_of"], lang) if figures.get("fitted_as_of") else None
-    since_vi, since_en = (f"so với ngày {since}", f"since {since}") if since else \
-        ("so với tháng trước", "since last month")
-    return Markdown(pick(
-        lang, f"**{number(count, lang)} khách đang trượt dần** (value/slipping.xlsx): "
-              f"{number(figures['dropped'], lang)} giảm hơn {drop} điểm khả năng còn mua "
-              f"{since_vi}, {number(figures['crossed'], lang)} rơi xuống dưới 50%, "
-              f"{number(figures['overdue'], lang)} đã quá ngày mua lại dự kiến hai nhịp mua của "
-              f"chính họ. Doanh thu dự kiến mất đi {since_vi}: "
-              f"**{money(figures['at_stake'], lang)}**.",
-        f"**{number(count, lang)} customers are slipping** (value/slipping.xlsx): "
-        f"{number(figures['dropped'], lang)} lost more than {drop} points of their chance of still "
-        f"buying {since_en}, {number(figures['crossed'], lang)} fell below 50%, "
-        f"{number(figures['overdue'], lang)} are two of their own rhythms past their expected "
-        f"next purchase. Expected revenue lost {since_en}: "
-        f"**{money(figures['at_stake'], lang)}**."))
-
-
 def one_time_sentence(model: str, *, lang: str = "vi") -> Markdown:
     """Why one-time buyers are shown by how long ago they bought (lifetimes #409)."""
     if model == "bg_nbd":
@@ -556,23 +346,3 @@ def one_time_table(frame: pd.DataFrame, *, lang: str = "vi"):
         columns[pick(lang, "Tháng trước ở mức này: đã mua lại", "Last month at this age: bought")] = \
             [percent(v, lang, 1) for v in frame.bought_share]
     return html_table(pd.DataFrame(columns))
-
-
-def heading(key: str, *, lang: str = "vi", since=None) -> Markdown:
-    """The headings of page 06's sections from issue 36 (back-test, slipping, one-time buyers);
-    `since`: the back-test's fit date, said when given."""
-    when_vi = f"đến {day(since, lang)}" if since is not None else "đến cuối tháng trước"
-    when_en = f"to {day(since, lang)}" if since is not None else "to last month end"
-    texts = {
-        "backtest": (
-            f"## Dự báo tháng trước có đúng không?\nMô hình ước tính trên dữ liệu {when_vi} dự "
-            f"báo mỗi khách sẽ mua bao nhiêu lần và mang lại bao nhiêu từ đó đến nay; ở đây đặt "
-            f"dự báo đó cạnh những gì khách đã thực sự làm.",
-            f"## Did last month's predictions come true?\nThe model fitted on the data {when_en} "
-            f"predicted how often each customer would buy and what they would bring since; here "
-            f"that prediction is set against what customers did."),
-        "slipping": ("## Ai đang trượt dần?", "## Who is slipping?"),
-        "one_time": ("## Khách mới mua một lần", "## One-time buyers"),
-    }
-    vi, en = texts[key]
-    return Markdown(pick(lang, vi, en))

@@ -8,9 +8,14 @@ month end: backtest.py's table of every customer then) and this month's (source 
   between their purchases: repeat buyers only) passed two rhythms ago during the month, i.e.
   three rhythms since their last purchase were completed in (`fitted_as_of`, `as_of`]
   (`overdue`).
-`reason` names every rule that holds, joined by "+". The revenue at stake is their expected
-revenue over `horizon_days` as the model said last month minus what it says now (both over the
-same horizon, both Gamma-Gamma spend times expected purchases).
+`reason` names every rule that holds, joined by "+". The first two need a fall of P(alive), so a
+customer whose P(alive) rose (the model refit this month may think better of them) is listed for
+`overdue` alone, and page 06 says how many. The revenue at stake is their expected revenue over
+`horizon_days` as the model said last month minus what it says now (both over the same horizon,
+both Gamma-Gamma spend times expected purchases): negative for a customer whose P(alive) fell
+but whose expected revenue rose (their spend estimate or expected purchases rose with the refit).
+The CSV keeps every row's difference as it is; the page's total at stake adds the positive ones
+only (`at_stake`), a rise for one customer does not offset a fall for another.
 
 Why 0.2 for `slipping_drop`: a customer who keeps their rhythm loses little P(alive) in a month,
 and one whose next purchase is only a little late loses a few points; a fall of 20 points in one
@@ -114,16 +119,30 @@ def slipping_table(con: duckdb.DuckDBPyConnection, before: str | None, *, fitted
 
 
 def figures(con: duckdb.DuckDBPyConnection, table: str = "slipping") -> dict:
-    """How many are slipping, by which rule, and the revenue at stake (page 06's sentence)."""
+    """How many are slipping, by which rule, and the revenue at stake (page 06's sentence):
+    customers; dropped, crossed, overdue (each rule, a customer may meet several); fell (P(alive)
+    fell by more than the drop or crossed one half: dropped or crossed); overdue_only (listed for
+    their rhythm alone); rose (overdue customers whose P(alive) is higher now than before);
+    at_stake (the sum of the positive revenue_at_stake: what is at stake) over `losing`
+    customers; gaining (customers whose expected revenue rose, revenue_at_stake < 0, left out of
+    at_stake) and net (the sum of every row, as value/slipping.csv adds up)."""
     row = con.execute(f"""
         select count(*),
                count(*) filter (where reason like '%p_alive_drop%'),
                count(*) filter (where reason like '%crossed_half%'),
                count(*) filter (where reason like '%overdue%'),
+               count(*) filter (where reason like '%p_alive_drop%'
+                                   or reason like '%crossed_half%'),
+               count(*) filter (where reason = 'overdue'),
+               count(*) filter (where p_alive_now > p_alive_before),
+               coalesce(sum(revenue_at_stake) filter (where revenue_at_stake > 0), 0),
+               count(*) filter (where revenue_at_stake > 0),
+               count(*) filter (where revenue_at_stake < 0),
                sum(revenue_at_stake)
         from {table}
     """).fetchall()[0]
-    return dict(zip(("customers", "dropped", "crossed", "overdue", "at_stake"), row))
+    return dict(zip(("customers", "dropped", "crossed", "overdue", "fell", "overdue_only", "rose",
+                     "at_stake", "losing", "gaining", "net"), row))
 
 
 def write_slipping(con: duckdb.DuckDBPyConnection, before: str | None, *, output_dir: Path,
