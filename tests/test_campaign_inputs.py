@@ -185,3 +185,37 @@ def test_a_campaign_not_measurable_shows_no_effect_on_the_page_and_rois_have_a_t
     assert cells.columns[0] == "Đo được?"  # the verdict next to the campaign, for a phone
     assert sentences.roi_text(-0.04, "en") == "0.0" and sentences.roi_text(-1.25, "en") == \
         "\u22121.2"
+
+
+def test_on_a_phone_the_verdict_and_the_needed_size_come_second_and_the_chart_takes_the_width():
+    import pandas as pd
+
+    from helpers.pages.campaigns import charts, checks
+
+    totals = pd.DataFrame([
+        dict(campaign_id="C1", segment="all", sent=900, holdout=100, srm_p_value=0.0004,
+             balance_max_abs_smd=0.02, overlapping_campaigns="C2;C3", measurable=False,
+             not_measurable_reason="sample_ratio_mismatch;overlapping_campaigns"),
+        dict(campaign_id="C2", segment="all", sent=900, holdout=100, srm_p_value=0.5,
+             balance_max_abs_smd=0.02, overlapping_campaigns="", measurable=True,
+             not_measurable_reason="")])
+    cells = table_cells(checks.checks_table(totals, holdout_share=0.1, lang="en").data)
+    assert list(cells.columns) == ["Campaign", "Verdict", "Holdout: planned / got (p χ²)",
+                                   "Std. difference"]
+    assert cells.Verdict.tolist() == [
+        "not measurable: holdout share off plan; overlaps C2, C3", "measurable"]
+    assert cells.iloc[0, 2] == "10% / 10.0% (p < 0.001)"
+    plan = pd.DataFrame({"segment": ["a"], "customers": [1113], "holdout_share": [0.1],
+                         "base_rate": [0.0057], "mde_points": [1.2],
+                         "mde_revenue_per_customer": [5000.0], "target_uplift_points": [0.5],
+                         "customers_needed": [69000], "base_customers": [300],
+                         "base_source": ["holdouts"]})
+    cells = table_cells(checks.plan_table(plan, labels={"a": "At risk"}, lang="en").data)
+    assert cells.columns[1] == "Customers needed for the target"
+    assert cells.iloc[0, 1] == "69,000" and cells.iloc[0, -1] == "0.57% (300 held out)"
+    rows = totals.assign(segment="seg", uplift=0.01, uplift_ci_low=-0.02, uplift_ci_high=0.04,
+                         treated_converters=5, holdout_converters=50)
+    fig = charts.uplift_intervals(rows, labels={"seg": "Potential Loyalists"}, lang="en")
+    assert not (fig.layout.meta or {}).get("min_width")  # no sideways scroll on a phone
+    assert list(fig.data[0].y) == ["C1 · few buyers<br>Potential Loyalists",
+                                   "C2 · few buyers<br>Potential Loyalists"]

@@ -10,7 +10,6 @@ from IPython.display import Markdown
 from helpers.kit.charts import legend_on_top, money_ticks, nothing_to_draw
 from helpers.kit.safe_text import chart_labels, chart_text
 from helpers.kit.texts import channel_name, pick, t
-from helpers.kit.theme import min_width
 
 
 def delivery_funnel(results: pd.DataFrame, *, lang: str = "vi",
@@ -54,11 +53,12 @@ def uplift_intervals(results: pd.DataFrame, *, labels: dict[str, str] | None = N
     few = ((frame.segment != "all") & ((frame.holdout_converters < few_buyers)
                                        | (frame.treated_converters < few_buyers)))
     measurable = frame.get("measurable", pd.Series(True, index=frame.index)).isin([True, "true"])
-    mark = pick(lang, " (ít người mua)", " (few buyers)")
+    mark = pick(lang, " · ít người mua", " · few buyers")
     frame["row"] = [
         f"<b>{chart_text(r.campaign_id)}</b>" if r.segment == "all"
-        else f"{chart_text(r.campaign_id)} · {labels.get(r.segment, chart_text(r.segment))}"
-        + (mark if f else "")
+        # campaign over segment, on two lines: a phone keeps its width for the intervals
+        else f"{chart_text(r.campaign_id)}{mark if f else ''}<br>"
+             f"{labels.get(r.segment, chart_text(r.segment))}"
         for r, f in zip(frame.itertuples(), few)]
     frame["color"] = ["#8c959f" if f or not m else
                       ("#1a7f37" if lo > 0 else ("#cf222e" if hi < 0 else "#8c959f"))
@@ -79,12 +79,20 @@ def uplift_intervals(results: pd.DataFrame, *, labels: dict[str, str] | None = N
                       + pick(lang, "<br>người mua", "<br>buyers")
                       + " %{customdata[2]:,} / %{customdata[3]:,}<extra></extra>"))
     fig.add_vline(x=0, line_dash="dash", line_color="#57606a")
-    fig.update_yaxes(autorange="reversed", type="category")
-    fig.update_layout(title=title, xaxis_ticksuffix=pick(lang, " điểm", " pp"),
-                      xaxis_title=t("uplift_axis", lang) + pick(lang, ", điểm %", ", points"),
-                      height=max(360, 26 * len(frame) + 120), showlegend=False)
-    # rows named "campaign · segment" leave a phone no room for the intervals: scroll instead
-    return min_width(fig, 560) if (frame.segment != "all").any() else fig
+    fig.update_yaxes(autorange="reversed", type="category", automargin=True)
+    two = (frame.segment != "all").any()
+    # the chart takes the page's width (a phone's 390 px too: no sideways scroll), the ticks
+    # without a unit (the axis title names it) and few of them
+    fig.update_xaxes(nticks=6, automargin=True)
+    fig.update_layout(title=title,
+                      # three short lines: centred under a phone's narrow plot, none cut
+                      xaxis_title=pick(lang, "Chênh lệch tỷ lệ mua<br>nhận tin − đối chứng<br>"
+                                             "(điểm %)",
+                                       "Uplift in purchase rate<br>treated − holdout<br>"
+                                       "(points)"),
+                      height=max(360, (40 if two else 26) * len(frame) + 120), showlegend=False,
+                      margin=dict(l=8, r=16))
+    return fig
 
 
 def revenue_per_group(results: pd.DataFrame, *, lang: str = "vi",

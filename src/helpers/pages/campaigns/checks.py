@@ -30,8 +30,9 @@ def _missing(v) -> bool:
 
 
 def checks_table(totals: pd.DataFrame, *, holdout_share: float, lang: str = "vi") -> HTML:
-    """Per campaign: the holdout share planned and obtained (chi-square p), the largest
-    standardised difference before the send, the campaigns it overlaps, and the verdict."""
+    """Per campaign: the verdict (with the campaigns it overlaps, if any), the holdout share
+    planned and obtained (chi-square p) and the largest standardised difference before the
+    send: four columns, the verdict second, so that a phone shows it."""
     if totals.empty:
         return Markdown("")
     rows = []
@@ -39,23 +40,22 @@ def checks_table(totals: pd.DataFrame, *, holdout_share: float, lang: str = "vi"
         planned = getattr(r, "planned_holdout_share", None)
         planned = holdout_share if _missing(planned) else planned
         n = r.sent + r.holdout
+        p = ("–" if _missing(r.srm_p_value) else
+             ("< " + number(0.001, lang, 3)) if r.srm_p_value < 0.001
+             else number(r.srm_p_value, lang, 3))
         rows.append({
             pick(lang, "Chiến dịch", "Campaign"): r.campaign_id,
             # the verdict second: a phone shows it without scrolling the table
             pick(lang, "Kết luận", "Verdict"):
                 pick(lang, "đo được", "measurable") if r.measurable in (True, "true")
                 else pick(lang, "không đo được: ", "not measurable: ")
-                + short_reasons(r.not_measurable_reason, lang),
-            pick(lang, "Đối chứng định / thực", "Holdout planned / got"):
-                f"{percent(planned, lang)} / {percent(r.holdout / n if n else math.nan, lang, 1)}",
-            pick(lang, "p (χ²)", "p (χ²)"):
-                "–" if _missing(r.srm_p_value) else (
-                    "< 0,001" if lang == "vi" and r.srm_p_value < 0.001 else
-                    "< 0.001" if r.srm_p_value < 0.001 else number(r.srm_p_value, lang, 3)),
+                + short_reasons(r.not_measurable_reason, lang, overlaps=r.overlapping_campaigns),
+            # planned and obtained share with the chi-square p in one cell: fewer columns
+            pick(lang, "Đối chứng: định / thực (p χ²)", "Holdout: planned / got (p χ²)"):
+                f"{percent(planned, lang)} / "
+                f"{percent(r.holdout / n if n else math.nan, lang, 1)} (p {p})",
             pick(lang, "Chênh lệch chuẩn hoá", "Std. difference"):
                 "–" if _missing(r.balance_max_abs_smd) else number(r.balance_max_abs_smd, lang, 2),
-            pick(lang, "Trùng với", "Overlaps"): (r.overlapping_campaigns if isinstance(
-                r.overlapping_campaigns, str) and r.overlapping_campaigns else "–"),
         })
     return html_table(pd.DataFrame(rows))
 
@@ -213,23 +213,27 @@ def plan_sentence(row, *, label: str, lang: str = "vi") -> str:
 
 
 def plan_table(plan: pd.DataFrame, *, labels: dict[str, str], lang: str = "vi") -> HTML:
+    """Per segment: the customers the target uplift needs second (a phone shows it without
+    scrolling), the segment's size, the smallest uplift it can detect (purchases, revenue) and
+    its base rate with what it was measured on, in one cell."""
     frame = plan[plan.customers > 0]
+    measured_on = [
+        "" if not n else " (" + number(n, lang) + " " + (
+            pick(lang, "khách đối chứng", "held out") if src == "holdouts"
+            else pick(lang, "khách, cửa sổ trước", "customers, window before")) + ")"
+        for n, src in zip(frame.get("base_customers", [0] * len(frame)),
+                          frame.get("base_source", [None] * len(frame)))]
     table = pd.DataFrame({
         t("segment", lang): [labels.get(s, s) for s in frame.segment],
+        pick(lang, "Khách cần cho mức tăng mục tiêu", "Customers needed for the target"): [
+            "–" if pd.isna(v) else number(v, lang) for v in frame.customers_needed],
         pick(lang, "Khách", "Customers"): [number(v, lang) for v in frame.customers],
-        pick(lang, "Tỷ lệ mua nền", "Base rate"): [rate(v, lang) for v in frame.base_rate],
-        pick(lang, "… đo trên", "… measured on"): [
-            "–" if not n else number(n, lang) + " " + (
-                pick(lang, "khách đối chứng", "held out") if src == "holdouts"
-                else pick(lang, "khách (cửa sổ trước)", "customers (window before)"))
-            for n, src in zip(frame.get("base_customers", [0] * len(frame)),
-                              frame.get("base_source", [None] * len(frame)))],
         pick(lang, "Mức tăng nhỏ nhất đo được", "Smallest detectable uplift"): [
             "–" if _missing(v) else points(v / 100, lang) for v in frame.mde_points],
         pick(lang, "… về doanh thu mỗi khách", "… in revenue per customer"): [
             money(v, lang) for v in frame.mde_revenue_per_customer],
-        pick(lang, "Khách cần cho mức tăng mục tiêu", "Customers needed for the target"): [
-            "–" if pd.isna(v) else number(v, lang) for v in frame.customers_needed],
+        pick(lang, "Tỷ lệ mua nền (đo trên)", "Base rate (measured on)"): [
+            rate(v, lang) + on for v, on in zip(frame.base_rate, measured_on)],
     })
     return html_table(table)
 

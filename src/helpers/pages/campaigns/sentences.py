@@ -88,10 +88,16 @@ REASON_SHORT = {
 }
 
 
-def short_reasons(reasons, lang: str) -> str:
-    """The reasons in a table cell's few words (the sentences say them in full)."""
-    return "; ".join(pick(lang, *REASON_SHORT[r]) for r in str(reasons or "").split(";")
-                     if r in REASON_SHORT)
+def short_reasons(reasons, lang: str, *, overlaps=None) -> str:
+    """The reasons in a table cell's few words (the sentences say them in full); with
+    `overlaps` (ids separated by ';') the overlap names the campaigns."""
+    said = []
+    for r in str(reasons or "").split(";"):
+        if r == "overlapping_campaigns" and isinstance(overlaps, str) and overlaps:
+            said.append(pick(lang, "trùng ", "overlaps ") + overlaps.replace(";", ", "))
+        elif r in REASON_SHORT:
+            said.append(pick(lang, *REASON_SHORT[r]))
+    return "; ".join(said)
 
 
 def reasons_text(reasons: str, lang: str) -> str:
