@@ -53,6 +53,9 @@ def test_a_start_date_that_reads_two_ways_is_refused_unless_the_file_proves_day_
     with pytest.raises(IngestError, match=r"line 3: start_date = '04/25/2026' is written month "
                                           r"first.*YYYY-MM-DD"):
         load(con, tmp_path, ["C1,One,sms,x,2026-04-01,7,500", "C2,Two,sms,x,04/25/2026,7,500"])
+    for bad in ("2026-13-45", "31/02/2026", "", "next week"):
+        with pytest.raises(IngestError, match=rf"line 2: start_date = '{bad}' is not a date"):
+            load(con, tmp_path, [f"C1,One,sms,x,{bad},7,500"])
     # 25/04/2026 proves the file writes the day first: 09/04/2026 is 9 April
     load(con, tmp_path, ["C1,One,sms,x,09/04/2026,7,500", "C2,Two,sms,x,25/04/2026,7,500"])
     assert str(con.execute("select start_date from campaigns where campaign_id = 'C1'")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 import tempfile
+from datetime import date
 from pathlib import Path
 
 import pyarrow as pa
@@ -174,9 +175,16 @@ def _start_dates(campaigns: pa.Table, file: str) -> None:
     parts = []
     for line, value in rows:
         text = (value or "").strip()
-        if ISO_DAY.fullmatch(text):
-            continue
         match = DAY_MONTH.fullmatch(text)
+        try:
+            if ISO_DAY.fullmatch(text):
+                date.fromisoformat(text[:10])
+                continue
+            if match:  # a real day either way round (31/02 is none)
+                first, second, year = (int(g) for g in match.groups())
+                date(year, *((second, first) if second <= 12 else (first, second)))
+        except ValueError:
+            match = None
         if not match:
             raise IngestError(f"{file}, line {line}: start_date = {value!r} is not a date; "
                               f"write it as YYYY-MM-DD (2026-04-09).")
