@@ -332,12 +332,12 @@ def test_outside_the_interval_the_page_says_it_covers_chance_not_seasons_and_nam
     under = _tested(date(2026, 10, 31), date(2026, 11, 30), 2229.7, 2844, 2133, 2328)
     en = sentences.backtest_sentences(under, lang="en").data
     assert "the model under-predicts purchases by about 22%, outside the 90% interval" in en
-    assert ("**The interval covers chance, not seasons.** The model has no calendar: it expects "
+    assert ("**The 90% interval covers chance, not seasons.** The model has no calendar: it expects "
             "each customer to keep their own rhythm, every month alike") in en
     assert ("In November 2026 the customers bought more than their own rhythms said; the data "
             "does not tell the model why.") in en
     vi = sentences.backtest_sentences(under, lang="vi").data
-    assert "**Khoảng tin cậy chỉ tính đến may rủi, không tính mùa vụ.**" in vi
+    assert "**Khoảng tin cậy 90% chỉ tính đến may rủi, không tính mùa vụ.**" in vi
     assert "Trong tháng 11/2026, khách mua nhiều hơn so với nhịp mua của chính họ" in vi
     # fitted at 15/11: over-predicted, a window of days rather than a month
     over = _tested(date(2026, 11, 15), date(2026, 11, 30), 1100.0, 930, 1040, 1160)
@@ -393,7 +393,13 @@ def test_the_calibration_says_it_is_90_days_together_and_the_back_test_one_month
     other = page_sentences.calibration_sentence(table, horizon_days=90, lang="en",
                                                 as_of=date(2026, 11, 30),
                                                 since=date(2026, 11, 15)).data
-    assert "looks at the days after 15 Nov 2026 alone" in other
+    assert "looks at the days after 15 Nov 2026 alone" in other and "a few weeks can be" in other
+    years = page_sentences.calibration_sentence(table, horizon_days=90, lang="en",
+                                                as_of=date(2026, 11, 30),
+                                                since=date(2020, 1, 31)).data
+    assert years.endswith("the back-test below looks at the days after 31 Jan 2020, another "
+                          "stretch, so the two figures can differ without contradicting each "
+                          "other.")
     vi = page_sentences.calibration_sentence(table, horizon_days=90, lang="vi",
                                              as_of=date(2026, 11, 30),
                                              since=date(2026, 10, 31)).data

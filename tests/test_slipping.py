@@ -115,11 +115,13 @@ def test_the_slipping_sentence_counts_each_rule_and_names_the_date():
                "net": 520.0, "drop": 0.2, "fitted_as_of": FITTED}
     said = backtest_sentences.slipping_sentence(figures, lang="en").data
     assert said == (
-        "**3 customers are slipping** (value/slipping.xlsx). 2 are listed because their chance "
-        "of still buying fell since 30 Sep 2026: 1 by more than 20 points, 1 to below 50% (a "
-        "customer may be both). 1 is two of their own rhythms past their expected next "
-        "purchase; 1 of them is listed for that alone. Expected revenue at stake since 30 Sep "
-        "2026: **₫520**, what the model now expects 3 of them to bring less.")
+        "**3 customers are slipping** (value/slipping.xlsx):\n\n"
+        "- 2 are listed because their chance of still buying fell since 30 Sep 2026: 1 by more "
+        "than 20 points, 1 to below 50% (a customer may be both).\n"
+        "- 1 is two of their own rhythms past their expected next purchase; 1 of them is listed "
+        "for that alone.\n"
+        "- Expected revenue at stake since 30 Sep 2026: **₫520**, what the model now expects 3 "
+        "of them to bring less.")
     vi = backtest_sentences.slipping_sentence(figures, lang="vi").data
     assert "so với ngày 30/09/2026" in vi and "520\u00a0₫" in vi
     assert "2 khách được liệt kê vì khả năng còn mua giảm" in vi

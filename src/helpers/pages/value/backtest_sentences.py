@@ -308,8 +308,8 @@ def slipping_sentence(figures: dict | None, *, lang: str = "vi") -> Markdown:
         "customers", "dropped", "crossed", "overdue", "fell", "overdue_only", "rose", "losing",
         "gaining")}
     items = [pick(
-        lang, f"**{n['customers']} khách đang trượt dần** (value/slipping.xlsx).",
-        f"**{n['customers']} {_customers(count)} slipping** (value/slipping.xlsx).")]
+        lang, f"**{n['customers']} khách đang trượt dần** (value/slipping.xlsx):",
+        f"**{n['customers']} {_customers(count)} slipping** (value/slipping.xlsx):")]
     if figures.get("fell"):
         items.append(pick(
             lang, f"{n['fell']} khách được liệt kê vì khả năng còn mua giảm {since_vi}: "
@@ -347,7 +347,7 @@ def slipping_sentence(figures: dict | None, *, lang: str = "vi") -> Markdown:
         items.append(pick(
             lang, f"Không khách nào trong danh sách bị giảm doanh thu dự kiến {since_vi}.",
             f"None of them is expected to bring less than {since_en}: no revenue is at stake."))
-    return Markdown(" ".join(items))
+    return Markdown(items[0] + "\n\n" + "\n".join(f"- {item}" for item in items[1:]))
 
 
 def heading(key: str, *, lang: str = "vi", since=None, as_of=None) -> Markdown:

@@ -140,9 +140,6 @@ def calibration_sentence(table: pd.DataFrame | None, *, horizon_days: int,
     actual = (table.actual * table.customers).sum()
     gap_vi = direction(predicted, actual, what_vi="số lần mua", lang="vi")
     gap_en = direction(predicted, actual, what_en="purchases", lang="en")
-    alone_vi, alone_en = ("tháng vừa qua", "the last month") \
-        if since is None or (as_of is not None and last_month(since, as_of)) else \
-        (f"những ngày sau {day(since, 'vi')}", f"the days after {day(since, 'en')}")
     if as_of is None:
         span_vi, span_en = f"Trong {horizon_days} ngày kiểm tra", \
             f"In the {horizon_days}-day check period"
@@ -152,17 +149,42 @@ def calibration_sentence(table: pd.DataFrame | None, *, horizon_days: int,
                    f"(đến {day(as_of, lang)}) gộp lại")
         span_en = (f"With the model fitted on the data to {cut}, over the {horizon_days} days "
                    f"after (to {day(as_of, lang)}) taken together")
-    return Markdown(pick(
+    said = pick(
         lang, f"{span_vi}, {number(customers, lang)} khách được dự báo mua "
               f"{number(predicted, lang)} lần và thực tế đã mua {number(actual, lang)} lần: "
-              f"{gap_vi}. Đây là sai số trên cả {horizon_days} ngày; phần kiểm tra dưới đây chỉ "
-              f"xét riêng {alone_vi}, nên hai con số có thể khác nhau mà không mâu thuẫn: một "
-              f"tháng có thể lệch xa trong khi nhiều tháng gộp lại vẫn gần đúng.",
+              f"{gap_vi}. Đây là sai số trên cả {horizon_days} ngày",
         f"{span_en}, {number(customers, lang)} customers were predicted to make "
         f"{number(predicted, lang)} purchases and actually made {number(actual, lang)}: "
-        f"{gap_en}. This is the error over {horizon_days} days together; the back-test below "
-        f"looks at {alone_en} alone, so the two figures can differ without contradicting "
-        f"each other: one month can be far off while several months together come close."))
+        f"{gap_en}. This is the error over {horizon_days} days together")
+    return Markdown(said + _against_backtest(horizon_days, as_of=as_of, since=since, lang=lang))
+
+
+def _against_backtest(horizon_days: int, *, as_of, since, lang: str) -> str:
+    """The end of the calibration sentence: what the back-test below measures instead (the last
+    month alone by default; the days after `since` otherwise), and why the two figures may
+    differ without contradicting each other."""
+    if since is None or (as_of is not None and last_month(since, as_of)):
+        return pick(
+            lang, "; phần kiểm tra dưới đây chỉ xét riêng tháng vừa qua, nên hai con số có thể "
+                  "khác nhau mà không mâu thuẫn: một tháng có thể lệch xa trong khi nhiều tháng "
+                  "gộp lại vẫn gần đúng.",
+            "; the back-test below looks at the last month alone, so the two figures can "
+            "differ without contradicting each other: one month can be far off while several "
+            "months together come close.")
+    after_vi, after_en = day(since, "vi"), day(since, "en")
+    if as_of is not None and (as_of - since).days < horizon_days:
+        return pick(
+            lang, f"; phần kiểm tra dưới đây chỉ xét riêng những ngày sau {after_vi}, nên hai "
+                  f"con số có thể khác nhau mà không mâu thuẫn: một quãng ngắn có thể lệch xa "
+                  f"trong khi nhiều tháng gộp lại vẫn gần đúng.",
+            f"; the back-test below looks at the days after {after_en} alone, so the two "
+            f"figures can differ without contradicting each other: a few weeks can be far off "
+            f"while several months together come close.")
+    return pick(
+        lang, f"; phần kiểm tra dưới đây xét những ngày sau {after_vi}, một quãng khác, nên hai "
+              f"con số có thể khác nhau mà không mâu thuẫn.",
+        f"; the back-test below looks at the days after {after_en}, another stretch, so the two "
+        f"figures can differ without contradicting each other.")
 
 
 def against_rfm_sentence(check: dict, figures: dict, *, scheme, lang: str = "vi",
