@@ -163,7 +163,7 @@ def table_cells(html: str):
                 rows[-1][-1] += data
 
     Cells().feed(html)
-    rows = [[cell.strip() for cell in row] for row in rows]
+    rows = [[cell.replace("\u00a0", " ").strip() for cell in row] for row in rows]
     return pd.DataFrame(rows[1:], columns=rows[0])
 
 
@@ -205,6 +205,8 @@ def test_on_a_phone_the_verdict_and_the_needed_size_come_second_and_the_chart_ta
     cells = table_cells(checks.checks_table(totals, holdout_share=0.1, lang="en").data)
     assert list(cells.columns) == ["Campaign", "Verdict", "Holdout: planned / got (p χ²)",
                                    "Std. difference"]
+    raw = checks.checks_table(totals, holdout_share=0.1, lang="en").data
+    assert "holdout\u00a0share\u00a0off\u00a0plan; overlaps\u00a0C2," in raw  # no word a line
     assert cells.Verdict.tolist() == [
         "not measurable: holdout share off plan; overlaps C2, C3", "measurable"]
     assert cells.iloc[0, 2] == "10% / 10.0% (p < 0.001)"
@@ -215,7 +217,8 @@ def test_on_a_phone_the_verdict_and_the_needed_size_come_second_and_the_chart_ta
                          "base_source": ["holdouts"]})
     cells = table_cells(checks.plan_table(plan, labels={"a": "At risk"}, lang="en").data)
     assert cells.columns[1] == "Customers needed for the target"
-    assert cells.iloc[0, 1] == "69,000" and cells.iloc[0, -1] == "0.57% (300 held out)"
+    assert cells.iloc[0, 1] == "69,000"
+    assert cells.iloc[0, -1] == "0.57% (300 held out)"
     rows = totals.assign(segment="seg", uplift=0.01, uplift_ci_low=-0.02, uplift_ci_high=0.04,
                          treated_converters=5, holdout_converters=50)
     fig = charts.uplift_intervals(rows, labels={"seg": "Potential Loyalists"}, lang="en")

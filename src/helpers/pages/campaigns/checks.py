@@ -218,9 +218,11 @@ def plan_table(plan: pd.DataFrame, *, labels: dict[str, str], lang: str = "vi") 
     its base rate with what it was measured on, in one cell."""
     frame = plan[plan.customers > 0]
     measured_on = [
-        "" if not n else " (" + number(n, lang) + " " + (
+        # unbreakable: the cell keeps its width (a phone scrolls to it), never a word a line
+        "" if not n else "\u00a0(" + (number(n, lang) + " " + (
             pick(lang, "khách đối chứng", "held out") if src == "holdouts"
-            else pick(lang, "khách, cửa sổ trước", "customers, window before")) + ")"
+            else pick(lang, "khách, cửa sổ trước", "customers, window before"))).replace(
+            " ", "\u00a0") + ")"
         for n, src in zip(frame.get("base_customers", [0] * len(frame)),
                           frame.get("base_source", [None] * len(frame)))]
     table = pd.DataFrame({
@@ -229,7 +231,8 @@ def plan_table(plan: pd.DataFrame, *, labels: dict[str, str], lang: str = "vi") 
             "–" if pd.isna(v) else number(v, lang) for v in frame.customers_needed],
         pick(lang, "Khách", "Customers"): [number(v, lang) for v in frame.customers],
         pick(lang, "Mức tăng nhỏ nhất đo được", "Smallest detectable uplift"): [
-            "–" if _missing(v) else points(v / 100, lang) for v in frame.mde_points],
+            "–" if _missing(v) else points(v / 100, lang).replace(" ", "\u00a0")
+            for v in frame.mde_points],
         pick(lang, "… về doanh thu mỗi khách", "… in revenue per customer"): [
             money(v, lang) for v in frame.mde_revenue_per_customer],
         pick(lang, "Tỷ lệ mua nền (đo trên)", "Base rate (measured on)"): [

@@ -97,7 +97,9 @@ def short_reasons(reasons, lang: str, *, overlaps=None) -> str:
             said.append(pick(lang, "trùng ", "overlaps ") + overlaps.replace(";", ", "))
         elif r in REASON_SHORT:
             said.append(pick(lang, *REASON_SHORT[r]))
-    return "; ".join(said)
+    # each reason unbreakable (a narrow column shows it on one line, never a word a line); a
+    # line may break between reasons
+    return "; ".join(r.replace(" ", "\u00a0") for r in said)
 
 
 def reasons_text(reasons: str, lang: str) -> str:
@@ -244,7 +246,8 @@ def campaign_table(results: pd.DataFrame, *, labels: dict[str, str], lang: str =
         shown = fmt(value)
         if low is None or pd.isna(low):
             return shown
-        return f"{shown} ({interval_text(low, high, fmt)})"
+        # the interval on a line of its own at most, never a figure a line
+        return f"{shown} ({interval_text(low, high, fmt).replace(' ', chr(0xa0))})"
 
     revenue = frame.get("revenue_uplift_per_customer",
                         frame.treated_revenue - frame.holdout_revenue)
