@@ -134,6 +134,10 @@ def test_customers_sent_and_held_out_are_counted_and_many_make_the_holdout_conta
     assert "a group has too few customers" in said and "there is no holdout" not in said
     assert "20 khách vừa nhận tin vừa ở nhóm đối chứng: tính là đã nhận tin" in \
         sentences.campaign_sentences(frame, lang="vi").data
+    from helpers.pages.campaigns import checks
+
+    adjusted = checks.cuped_sentences(frame[frame.segment == "all"], lang="en").data
+    assert "**C1**: not measurable as uplift (the reason is above): not adjusted." in adjusted
     # campaign_results.csv keeps the contract's columns and adds sent_and_held_out at the end
     files.write_campaign_results(con, output_dir=tmp_path / "out", measured=frame)
     written = pd.read_csv(tmp_path / "out" / "campaign_results.csv", encoding="utf-8-sig",

@@ -85,6 +85,14 @@ def cuped_sentences(totals: pd.DataFrame, *, lang: str = "vi") -> Markdown:
     for r in totals.itertuples():
         if _missing(getattr(r, "cuped_uplift", None)):
             continue
+        if getattr(r, "measurable", True) in (False, "false"):
+            # no effect claimed for a campaign not measurable as uplift, adjusted or not
+            lines.append("- " + pick(
+                lang, f"**{md_text(r.campaign_id)}**: không đo được thành mức tăng (lý do ở "
+                      f"trên): không điều chỉnh.",
+                f"**{md_text(r.campaign_id)}**: not measurable as uplift (the reason is above): "
+                f"not adjusted."))
+            continue
         reduction = r.variance_reduction
         sm = lambda v: signed_money(v, lang)  # noqa: E731
         plain = interval_text(r.revenue_uplift_ci_low, r.revenue_uplift_ci_high, sm)
