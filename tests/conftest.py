@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from _pytest.nodeid import NodeId
 
 # models of 50 rows or more are kept one per model, as a large shop's are (db.KEEP_LARGE_ROWS):
 # set before helpers is imported, and inherited by the notebooks' kernels
@@ -245,6 +246,11 @@ def pytest_collection_modifyitems(config, items):
         group = _group(item)
         if item.get_closest_marker("xdist_group") is None:
             item.add_marker(pytest.mark.xdist_group(group))
+        if config.getvalue("loadgroup") and "@" not in item.nodeid:
+            # the group as xdist's scheduler reads it, the test id's "@<group>" suffix: xdist 3.8
+            # sets it through item._nodeid, which pytest 9 no longer reads (every test was its
+            # own unit, so each worker made each month)
+            item._id = NodeId.parse(f"{item.nodeid}@{group}")
         groups.setdefault(group, []).append(item)
 
     def cost(group: str) -> tuple:
