@@ -404,3 +404,31 @@ def test_the_calibration_says_it_is_90_days_together_and_the_back_test_one_month
                                              as_of=date(2026, 11, 30),
                                              since=date(2026, 10, 31)).data
     assert "trong 90 ngày sau đó (đến 30/11/2026) gộp lại" in vi and "tháng vừa qua" in vi
+
+
+def test_the_calibration_table_writes_its_bands_short_enough_for_a_phone():
+    frame = pd.DataFrame({"low": [0.0, 0.25, 2.0], "high": [0.1, 0.5, None],
+                          "customers": [10, 5, 2], "predicted_per_customer": [0.05, 0.3, 2.5],
+                          "actual_per_customer": [0.1, 0.4, 2.0], "bought_share": [0.1, 0.4, 1.0]})
+    en = sentences.band_table(frame, lang="en").data
+    assert all(f"<td>{band}</td>" in en for band in ("0–0.1", "0.25–0.5", "≥ 2"))
+    vi = sentences.band_table(frame, lang="vi").data
+    assert all(f"<td>{band}</td>" in vi for band in ("0–0,1", "0,25–0,5", "≥ 2"))
+
+
+def test_the_history_line_marks_as_predicted_at_100():
+    from helpers.pages.value import charts
+
+    history = pd.DataFrame({"through": [date(2026, 9, 30), date(2026, 10, 31),
+                                        date(2026, 11, 30)],
+                            "quality": [80.0, 84.0, 87.0],
+                            "top_decile_capture": [0.5, 0.55, 0.57],
+                            "predicted_purchases": [400.0, 420.0, 2230.0],
+                            "actual_purchases": [410, 400, 2844]})
+    fig = charts.backtest_history(history, lang="en")
+    assert list(fig.data[0].x) == ["09/2026", "10/2026", "11/2026"]
+    assert [round(v) for v in fig.data[2].y] == [102, 95, 128]
+    [line] = fig.layout.shapes
+    assert (line.y0, line.y1) == (100, 100)
+    assert fig.layout.annotations[0].text == "actual = predicted"
+    assert charts.backtest_history(history.head(1), lang="en") is None

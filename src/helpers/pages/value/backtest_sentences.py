@@ -225,8 +225,13 @@ def history_sentence(history: pd.DataFrame, *, lang: str = "vi") -> Markdown:
             "monthly run, kept in value/backtest.csv)."))
     return Markdown(pick(
         lang, f"{number(len(history), lang)} lần kiểm tra gần nhất, mỗi lần một tháng "
-              f"(value/backtest.csv).",
-        f"The last {number(len(history), lang)} back-tests, one a month (value/backtest.csv)."))
+              f"(value/backtest.csv). Đường gạch là số lần mua thực tế chia cho dự báo: trên 100 "
+              f"là tháng khách mua nhiều hơn dự báo, dưới 100 là ít hơn; mô hình không có lịch "
+              f"nên tháng cao điểm hay tháng vắng hiện ra ở đây.",
+        f"The last {number(len(history), lang)} back-tests, one a month (value/backtest.csv). "
+        f"The dashed line is actual purchases as a share of the predicted: above 100 the "
+        f"customers bought more than predicted that month, below 100 less; the model has no "
+        f"calendar, so busy and quiet months show here."))
 
 
 def segment_table(frame: pd.DataFrame, *, labels: dict[str, str], order: list[str],
@@ -260,16 +265,24 @@ def _short_money(value, lang: str) -> str:
     return f"{shown} ₫" if lang == "vi" else shown
 
 
+def _bound(value, lang: str) -> str:
+    """A band's bound as short as it reads (0,25; 0,5; 1 / 0.25, 0.5, 1): a phone shows the
+    calibration table's five columns without scrolling."""
+    shown = number(value, lang, 2)
+    mark = "," if lang == "vi" else "."
+    return shown.rstrip("0").rstrip(mark) if mark in shown else shown
+
+
 def band_table(frame: pd.DataFrame, *, lang: str = "vi"):
     """The calibration table: customers by band of predicted purchases, predicted and actual
     purchases per customer, the share who bought."""
     if frame is None or not len(frame):
         return Markdown("")
-    bands = [f"{number(low, lang, 2)}–{number(high, lang, 2)}" if high is not None
-             and not pd.isna(high) else f"≥ {number(low, lang, 2)}"
+    bands = [f"{_bound(low, lang)}–{_bound(high, lang)}" if high is not None
+             and not pd.isna(high) else f"≥ {_bound(low, lang)}"
              for low, high in zip(frame.low, frame.high)]
     table = pd.DataFrame({
-        pick(lang, "Số lần mua dự báo", "Purchases predicted (each)"): bands,
+        pick(lang, "Mức dự báo", "Band"): bands,
         pick(lang, "Khách", "Customers"): [number(v, lang) for v in frame.customers],
         pick(lang, "Dự báo / khách", "Predicted"):
             [number(v, lang, 2) for v in frame.predicted_per_customer],

@@ -104,6 +104,11 @@ def backtest_history(history: pd.DataFrame, *, lang: str = "vi",
                     name=pick(lang, "Thực tế ÷ dự báo số lần mua (%)",
                               "Actual ÷ predicted purchases (%)"),
                     hovertemplate="%{x}: %{y:.0f}%<extra></extra>")
+    # 100 = the month came out as predicted: a month far above or below it is one the model's
+    # calendar-free rhythm missed (a sale peak, a quiet month), the others read against it
+    fig.add_hline(y=100, line_dash="dot", line_color="#8c959f", line_width=1,
+                  annotation_text=pick(lang, "thực tế = dự báo", "actual = predicted"),
+                  annotation_position="bottom right", annotation_font_color="#57606a")
     title = title or pick(lang, "Các lần kiểm tra dự báo gần nhất", "The last back-tests")
     fig.update_layout(title=title, height=420, yaxis_rangemode="tozero",
                       xaxis_type="category")
