@@ -123,7 +123,10 @@ campaign_plan = campaigns.next_campaign_plan(
     input_checksums=rfm.input_checksums(inputs), holdout_share=holdout_share,
     target_uplift=target_uplift or detectable_uplift)
 files.write_campaign_results(con, output_dir=run.output_dir, measured=campaign_results,
-                             plan=campaign_plan, outcomes=campaign_outcomes)
+                             plan=campaign_plan, outcomes=campaign_outcomes,
+                             results=campaigns.build_campaign_results(
+                                 con, as_of=run.as_of,
+                                 excluded_statuses=run.excluded_statuses).alias)
 display(checks.plan_intro(campaign_plan, target=next_campaign_target,
                           labels=scheme_def.labels(run.lang), lang=run.lang),
         checks.plan_table(campaign_plan, labels=scheme_def.labels(run.lang), lang=run.lang))

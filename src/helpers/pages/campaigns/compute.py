@@ -200,8 +200,8 @@ def split_holdout(con, *, source_table: str, campaign_key: str,
         raise ValueError(f"invalid table name {source_table!r}")
     if not 0 <= holdout_share < 1:
         raise ValueError(f"holdout_share = {holdout_share}: must be in [0, 1)")
-    con.execute(f"create or replace temp table campaign_list as select * from {source_table}")
-    return db.build(con, "holdout_split", campaign_key=campaign_key, holdout_share=holdout_share)
+    return db.build(con, "holdout_split", inputs={"campaign_list": source_table},
+                    campaign_key=campaign_key, holdout_share=holdout_share)
 
 
 def plain_verdict(row, lang: str = "vi") -> str:
@@ -236,10 +236,11 @@ def prepare_next_campaign(con, *, run: RunParams, scheme: Scheme, target: str, k
     customers = rfm.build_rfm_customers(con, run=run, scheme=scheme).alias
     con.execute(f"create or replace temp table next_campaign_base as "
                 f"select * from {customers} where segment = ?", [target])
-    split_holdout(con, source_table="next_campaign_base", campaign_key=key,
-                  holdout_share=holdout_share)
+    split = split_holdout(con, source_table="next_campaign_base", campaign_key=key,
+                          holdout_share=holdout_share).alias
     folder = next_campaign_path(run.output_dir, key)
-    result = files.write_campaign_list(con, folder=folder, as_of=run.as_of, lang=run.lang)
+    result = files.write_campaign_list(con, folder=folder, as_of=run.as_of, lang=run.lang,
+                                       split=split)
     # the segment the list was drawn from: page 00 reads its row of campaign_plan.csv
     (folder / CAMPAIGN_FILE).write_text(json.dumps({"segment": target, "key": key,
                                                     "as_of": run.as_of.isoformat(),

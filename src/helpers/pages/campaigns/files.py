@@ -52,33 +52,38 @@ SEND_SHEETS = {"sms": ("Gửi SMS", "SMS send list"), "zalo": ("Gửi Zalo", "Za
 def write_campaign_results(con: duckdb.DuckDBPyConnection, *, output_dir: Path,
                            measured: pd.DataFrame | None = None,
                            plan: pd.DataFrame | None = None,
-                           outcomes: pd.DataFrame | None = None) -> list[Path]:
+                           outcomes: pd.DataFrame | None = None,
+                           results: str | None = None) -> list[Path]:
     """campaign_results.csv (segment 'all' holds each campaign's totals): the model's columns as
     it computes them (exact decimals) with, from `measured` (measure.measure), the purchase
     interval, the ROI and every column of MEASURE_COLUMNS; campaigns_measured.csv (what each
     measured campaign was, and whether its attribution window is over); campaign_plan.csv (the
     next campaign's plan per segment) and campaign_outcomes.csv (the outcomes besides purchases)
-    when given."""
+    when given. `results` is the campaign_results table compute.build_campaign_results returned
+    (its relation's `alias`); without it, the one built last (db.latest): callers should pass it."""
     output_dir = Path(output_dir)
+    table = results or db.latest(con, "campaign_results")
+    if not table.replace("_", "").isalnum():
+        raise ValueError(f"invalid table name {table!r}")
     columns = [f"results.{c}" for c in CAMPAIGN_RESULT_COLUMNS]
-    sql = f"select {', '.join(columns)} from campaign_results as results"
+    sql = f"select {', '.join(columns)} from {table} as results"
     if measured is not None:
         keep = ["campaign_id", "segment", *OVERRIDDEN, *MEASURE_COLUMNS, "roi_basis"]
         con.register("campaign_measures", pa.Table.from_pandas(measured[keep],
                                                                preserve_index=False))
         columns = [f"measures.{c}" if c in OVERRIDDEN else f"results.{c}"
                    for c in CAMPAIGN_RESULT_COLUMNS] + [f"measures.{c}" for c in MEASURE_COLUMNS]
-        sql = (f"select {', '.join(columns)} from campaign_results as results "
+        sql = (f"select {', '.join(columns)} from {table} as results "
                f"inner join campaign_measures as measures "
                f"on results.campaign_id = measures.campaign_id "
                f"and results.segment = measures.segment "
                f"order by results.start_date, results.campaign_id, results.segment <> 'all', "
                f"results.segment")
     info = (f"select distinct {', '.join(CAMPAIGN_INFO_COLUMNS)} "
-            f"from campaign_results order by start_date, campaign_id")
+            f"from {table} order by start_date, campaign_id")
     if measured is not None:  # and the ROI's basis: 'margin' or 'revenue'
         info = (f"select distinct {', '.join('results.' + c for c in CAMPAIGN_INFO_COLUMNS)}, "
-                f"measures.roi_basis from campaign_results as results "
+                f"measures.roi_basis from {table} as results "
                 f"inner join campaign_measures as measures "
                 f"on results.campaign_id = measures.campaign_id and measures.segment = 'all' "
                 f"order by results.start_date, results.campaign_id")
@@ -99,23 +104,27 @@ def write_campaign_results(con: duckdb.DuckDBPyConnection, *, output_dir: Path,
 
 def write_campaign_list(con: duckdb.DuckDBPyConnection, *, folder: Path,
                         as_of: date, lang: str = "vi",
-                        written_at: datetime | None = None) -> dict:
-    """For the next campaign, from table holdout_split: holdout.csv (never contacted) and one send
+                        written_at: datetime | None = None, split: str | None = None) -> dict:
+    """For the next campaign, from `split` (the holdout_split table compute.split_holdout
+    returned; without it, the one built last, db.latest): holdout.csv (never contacted) and one send
     list per channel (consent and valid contact), the holdout left out of every send list; each
     send list with its manifest (send_<channel>.manifest.json: the holdout, no consent, masked,
     invalid or no contact, counted) and its version for a person (send_<channel>.xlsx, in
     `lang`: the key, name, the channel's contact, the segment's label and suggested action)."""
     check_lang(lang)
-    con.execute("create or replace temp table campaign_send_candidates as "
-                "select * from holdout_split where not is_holdout")
+    split = split or db.latest(con, "holdout_split")
+    if not split.replace("_", "").isalnum():
+        raise ValueError(f"invalid table name {split!r}")
+    con.execute(f"create or replace temp table campaign_send_candidates as "
+                f"select * from {split} where not is_holdout")
     folder = Path(folder)
-    files = [write_csv(arrow(con, "select customer_id from holdout_split where is_holdout "
-                                  "order by customer_id"), folder / "holdout.csv")]
+    files = [write_csv(arrow(con, f"select customer_id from {split} where is_holdout "
+                                  f"order by customer_id"), folder / "holdout.csv")]
     built = build_contact_lists(con, "campaign_send_candidates", "segment").alias
     counts = {}
     cols = SEND_LIST_COLUMNS
     labels = segment_labels(con)
-    held = db.one(con, "select count(*) filter (where is_holdout), count(*) from holdout_split")
+    held = db.one(con, f"select count(*) filter (where is_holdout), count(*) from {split}")
     why = left_out_counts(con, f"select * from {built}")
     used = consent_columns_used(con)
     for channel in CHANNELS:

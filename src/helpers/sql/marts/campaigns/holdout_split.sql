@@ -1,6 +1,7 @@
 -- One row per customer of a campaign list: held out or sent, from a stable hash of the campaign
 -- key and the customer id (the same people are held out on every rerun).
 -- unique: customer_id
+-- inputs: campaign_list
 with
 
 campaign_list as (
