@@ -32,6 +32,7 @@ excluded_statuses = ["cancelled", "canceled", "failed", "void"]  # order statuse
 movers_lists = {}  # movers lists to write; empty means the scheme's own (movers_lists in its file), or name -> from and to segment lists (an empty from means any other segment)
 trend_months = 12  # month ends shown in the trend
 lang = "vi"  # labels and number format, vi or en
+currency = "VND"  # the shop's money, an ISO 4217 code (VND, USD, EUR): every amount is written in it
 what_if = ""  # set by the monthly runner: the what-if's name, "" for the managers' month
 file_mode = "0600"  # mode of the files written (contact lists, cache): "0600" only you, "0640" your group may read
 threads = None  # DuckDB threads, None for all cores
@@ -93,7 +94,8 @@ narrative.section("02.2", lang=run.lang)
 outputs = files.write_migration_outputs(
     con, output_dir=run.output_dir, trend=trend, headline=headline, as_of=run.as_of,
     movers=migration.build_movers_lists(con, movers, scheme_def.keys), lang=run.lang,
-    list_labels={name: scheme_def.movers_label(name, run.lang) for name in movers})
+    list_labels={name: scheme_def.movers_label(name, run.lang) for name in movers},
+    matrix=segment_migration.alias)
 display(sentences.movers_sizes(outputs["sizes"], scheme_def, lang=run.lang),
         narrative.send_lists(outputs["send_list_counts"], {}, lang=run.lang))
 

@@ -36,7 +36,8 @@ def write_migration_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path,
                             movers: dict[str, str], trend, headline: dict,
                             as_of: date, lang: str = "vi",
                             list_labels: dict[str, str] | None = None,
-                            written_at: datetime | None = None) -> dict:
+                            written_at: datetime | None = None,
+                            matrix: str | None = None) -> dict:
     """migration_matrix.csv, migration_summary.csv (the headline: up, same, down, revenue at
     stake, new; page 00 reads it), movers/<name>.csv (+ per channel) and movers/<name>.xlsx
     (the list for a person, in `lang`, its sheet named by `list_labels`: the scheme's
@@ -45,15 +46,20 @@ def write_migration_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path,
     output_dir = Path(output_dir)
     check_lang(lang)
     labels = segment_labels(con)
-    files = [write_csv(arrow(con, "select from_segment, to_segment, customers, share_of_from "
-                                  "from segment_migration order by from_rank, to_rank"),
+    # `matrix`: the segment_migration table migration.build_segment_migration returned (its
+    # relation's `alias`); without it, the one built last (db.latest): callers should pass it
+    matrix = matrix or db.latest(con, "segment_migration")
+    if not matrix.replace("_", "").isalnum():
+        raise ValueError(f"invalid table name {matrix!r}")
+    files = [write_csv(arrow(con, f"select from_segment, to_segment, customers, share_of_from "
+                                  f"from {matrix} order by from_rank, to_rank"),
                        output_dir / "migration_matrix.csv"),
              write_csv(pa.Table.from_pylist([headline]), output_dir / "migration_summary.csv")]
     sizes, counts = {}, []
     for name, table in movers.items():
         sizes[name] = db.one(con, f"select count(*) from {table}")[0]
         built = build_contact_lists(con, table, "list_name").alias
-        counts.append(contact_list_counts(con).df())
+        counts.append(contact_list_counts(con, built).df())
         # the most valuable movers first: the win-back list is worked from the top
         # the scheme's name for the list (movers_label); without one, words, never the key
         sheet = (list_labels or {}).get(name) or ("Khách chuyển nhóm" if lang == "vi"
