@@ -237,6 +237,12 @@ def _group(item) -> str:
     return item.nodeid.split("::")[0]
 
 
+def _loadgroup(config) -> bool:
+    """Whether xdist hands out groups (`-n 2 --dist loadgroup`); plain pytest has no such option."""
+    return bool(getattr(config.option, "loadgroup", False)
+                or config.getoption("dist", default="no") == "loadgroup")
+
+
 @pytest.hookimpl(tryfirst=True)  # before xdist's own, which reads the groups
 def pytest_collection_modifyitems(config, items):
     groups: dict[str, list] = {}
@@ -246,7 +252,7 @@ def pytest_collection_modifyitems(config, items):
         group = _group(item)
         if item.get_closest_marker("xdist_group") is None:
             item.add_marker(pytest.mark.xdist_group(group))
-        if config.getvalue("loadgroup") and "@" not in item.nodeid:
+        if _loadgroup(config) and "@" not in item.nodeid:
             # the group as xdist's scheduler reads it, the test id's "@<group>" suffix: xdist 3.8
             # sets it through item._nodeid, which pytest 9 no longer reads (every test was its
             # own unit, so each worker made each month)
