@@ -342,11 +342,13 @@ def test_the_holdout_split_is_the_same_on_spark(con, spark):
     (and the same as DuckDB's former '0x' cast, checked on 200,000 ids when it was changed)."""
     people = pa.table({"customer_id": [f"KH{i:07d}" for i in range(5000)],
                        "segment": ["x"] * 5000})
-    db.register(con, "campaign_list", people)
-    want = con.table(db.table_name(con, "holdout_split", campaign_key="CP-1",
-                                   holdout_share=0.1)).order("customer_id").to_arrow_table()
-    spark_models.register(spark, "campaign_list", people)
-    have = spark_models.build(spark, "holdout_split", campaign_key="CP-1", holdout_share=0.1)
+    db.register(con, "people", people)
+    want = con.table(db.table_name(con, "holdout_split", inputs={"campaign_list": "people"},
+                                   campaign_key="CP-1", holdout_share=0.1)
+                     ).order("customer_id").to_arrow_table()
+    spark_models.register(spark, "people", people)
+    have = spark_models.build(spark, "holdout_split", inputs={"campaign_list": "people"},
+                              campaign_key="CP-1", holdout_share=0.1)
     have = pa.Table.from_pylist(sorted((r.asDict() for r in have.collect()),
                                        key=lambda r: r["customer_id"]))
     assert have.column_names == want.column_names == ["customer_id", "segment", "is_holdout"]
