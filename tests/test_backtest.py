@@ -15,7 +15,7 @@ from helpers import ingest
 from helpers.core.errors import ParamError
 from helpers.engine import db
 from helpers.ingest import sample_data
-from helpers.pages.value import backtest
+from helpers.pages.value import backtest, formulas
 from helpers.pages.value import backtest_sentences as sentences
 from helpers.pages.value import compute as cv
 
@@ -157,8 +157,8 @@ def test_cdnow_holdout_with_the_published_parameters(cdnow):
     con, _ = cdnow
     options = {"excluded_statuses": [], "zero_amount_purchases": True}
     summary = cv.build_summary(con, as_of=CALIBRATION_END, **options).df()
-    summary["predicted_purchases"] = backtest.bgnbd_expected(
-        PUBLISHED, summary.x, summary.t_x, summary["T"], 39.0)
+    summary["predicted_purchases"] = formulas.expected_purchases(
+        PUBLISHED, "bg_nbd", summary.x, summary.t_x, summary["T"], 39.0)
     actuals = backtest.actuals_table(con, fitted_as_of=CALIBRATION_END, through=HOLDOUT_END,
                                      **options)
     con.register("cdnow_summary", summary)

@@ -37,7 +37,6 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -474,22 +473,3 @@ def _frequency_arrow(frequencies: pd.DataFrame) -> pa.Table:
 def last_months(history: pd.DataFrame, months: int = HISTORY_MONTHS) -> pd.DataFrame:
     """The last `months` back-tests, oldest first (the 12-month line)."""
     return history.tail(months).reset_index(drop=True)
-
-
-# ---------------------------------------------------------------- CDNOW, with given parameters
-
-
-def bgnbd_expected(params: dict, x, t_x, T, t: float) -> np.ndarray:
-    """The BG/NBD's expected purchases in the next `t` weeks of customers (x, t_x, T), from
-    parameters r, alpha, a, b (Fader, Hardie & Lee 2005, eq. 10): an independent check of the
-    fit's predictions with the published CDNOW estimates."""
-    from scipy.special import hyp2f1
-
-    r, alpha, a, b = (float(params[k]) for k in ("r", "alpha", "a", "b"))
-    x, t_x, T = (np.asarray(v, dtype=float) for v in (x, t_x, T))
-    head = (a + b + x - 1) / (a - 1)
-    tail = 1 - ((alpha + T) / (alpha + T + t)) ** (r + x) * hyp2f1(
-        r + x, b + x, a + b + x - 1, t / (alpha + T + t))
-    alive = 1 + np.where(x > 0, a / np.maximum(b + x - 1, 1e-12)
-                         * ((alpha + T) / (alpha + t_x)) ** (r + x), 0.0)
-    return head * tail / alive
