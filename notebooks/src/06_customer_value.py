@@ -48,7 +48,7 @@ temp_directory = None  # where DuckDB spills what does not fit, None for .tmp he
 temp_limit = None  # DuckDB spill at most, such as 20GB; None: 90% of the free disk
 
 # %%
-from helpers.kit import narrative, rfm
+from helpers.kit import narrative, rfm, snapshots
 from helpers.kit.texts import t
 from helpers.pages.value import backtest, charts, check, files, sentences, slipping
 from helpers.pages.value import backtest_sentences as bt_sentences
@@ -130,11 +130,15 @@ charts.calibration(calibrated, lang=run.lang, title=t("calibration_title", run.l
 bt_sentences.heading("backtest", lang=run.lang, since=fitted_as_of, as_of=run.as_of)
 
 # %%
+# the segments at the fit's date: page 02's snapshot of that month end when it has one
+snapshots.segments_source(con, "seg_backtest", run=run, scheme=scheme_def, as_of=fitted_as_of,
+                          input_checksums={}, keep=False)
+backtest_segments = "seg_backtest"
 tested = backtest.run(
     con, fitted_as_of=fitted_as_of, through=run.as_of, excluded_statuses=run.excluded_statuses,
     zero_amount_purchases=zero_amount_purchases, horizon_days=horizon_days, seed=fit_seed,
     max_customers=fit_max_customers, model=value_model, output_dir=run.output_dir,
-    segments=rfm.build_rfm_segments(con, run=run, scheme=scheme_def, as_of=fitted_as_of).alias)
+    segments=backtest_segments)
 bt_sentences.backtest_sentences(tested, lang=run.lang)
 
 # %%
