@@ -241,16 +241,21 @@ create or replace temp macro is_blank_text(raw_text) as (
 -- A key as the guest lists are compared: lower case, diacritics folded, every run of blanks (tab,
 -- new line, no-break, thin and zero-width spaces, BOM) one space, none at the ends ('Khách  Lẻ',
 -- 'khach le\t' and the NFD spelling are one key). ingest.guests.fold is the same rule in Python
--- (tests/test_exports_round_two.py holds the two equal).
+-- (tests/test_exports_round_two.py holds the two equal). Printable ASCII without a blank (most
+-- customer ids: KH0090962) folds to its lower case alone: one test instead of nine regular
+-- expressions on every line (the same result).
 create or replace temp macro folded_text(raw_text) as
-    trim(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
-        regexp_replace(regexp_replace(regexp_replace(regexp_replace(
-            lower(raw_text), '[\x{0300}-\x{036F}]', '', 'g'),
-            '[àáảãạăằắẳẵặâầấẩẫậ]', 'a', 'g'), '[èéẻẽẹêềếểễệ]', 'e', 'g'),
-            '[ìíỉĩị]', 'i', 'g'), '[òóỏõọôồốổỗộơờớởỡợ]', 'o', 'g'),
-            '[ùúủũụưừứửữự]', 'u', 'g'), '[ỳýỷỹỵ]', 'y', 'g'), 'đ', 'd', 'g'),
-        '[\s\x{000B}\x{0085}\x{00A0}\x{1680}\x{2000}-\x{200D}\x{2028}\x{2029}\x{202F}\x{205F}\x{2060}\x{3000}\x{FEFF}]+',  -- noqa: LT05
-        ' ', 'g'));
+    case
+        when regexp_full_match(raw_text, '[!-~]*') then lower(raw_text)
+        else trim(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+            regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+                lower(raw_text), '[\x{0300}-\x{036F}]', '', 'g'),
+                '[àáảãạăằắẳẵặâầấẩẫậ]', 'a', 'g'), '[èéẻẽẹêềếểễệ]', 'e', 'g'),
+                '[ìíỉĩị]', 'i', 'g'), '[òóỏõọôồốổỗộơờớởỡợ]', 'o', 'g'),
+                '[ùúủũụưừứửữự]', 'u', 'g'), '[ỳýỷỹỵ]', 'y', 'g'), 'đ', 'd', 'g'),
+            '[\s\x{000B}\x{0085}\x{00A0}\x{1680}\x{2000}-\x{200D}\x{2028}\x{2029}\x{202F}\x{205F}\x{2060}\x{3000}\x{FEFF}]+',  -- noqa: LT05
+            ' ', 'g'))
+    end;
 
 -- A customer key that is no customer: empty, a walk-in code of the guest list (folded, see
 -- ingest.guests), or a phone number of zeros ('0', '0000000000', '+84 000 000 000').

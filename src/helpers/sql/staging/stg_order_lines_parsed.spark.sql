@@ -42,8 +42,18 @@ WITH source AS (
           (
             CAST(:guest_keys AS ARRAY<STRING>)
           ),
-          REGEXP_REPLACE(
-            REGEXP_REPLACE(
+          CASE
+            WHEN (
+              (
+                customer_id
+              )
+            ) RLIKE '^(?:[!-~]*)\\z'
+            THEN LOWER((
+              (
+                customer_id
+              )
+            ))
+            ELSE REGEXP_REPLACE(
               REGEXP_REPLACE(
                 REGEXP_REPLACE(
                   REGEXP_REPLACE(
@@ -51,38 +61,40 @@ WITH source AS (
                       REGEXP_REPLACE(
                         REGEXP_REPLACE(
                           REGEXP_REPLACE(
-                            REGEXP_REPLACE(LOWER((
-                              (
-                                customer_id
-                              )
-                            )), '[\\x{0300}-\\x{036F}]', ''),
-                            '[àáảãạăằắẳẵặâầấẩẫậ]',
-                            'a'
+                            REGEXP_REPLACE(
+                              REGEXP_REPLACE(LOWER((
+                                (
+                                  customer_id
+                                )
+                              )), '[\\x{0300}-\\x{036F}]', ''),
+                              '[àáảãạăằắẳẵặâầấẩẫậ]',
+                              'a'
+                            ),
+                            '[èéẻẽẹêềếểễệ]',
+                            'e'
                           ),
-                          '[èéẻẽẹêềếểễệ]',
-                          'e'
+                          '[ìíỉĩị]',
+                          'i'
                         ),
-                        '[ìíỉĩị]',
-                        'i'
+                        '[òóỏõọôồốổỗộơờớởỡợ]',
+                        'o'
                       ),
-                      '[òóỏõọôồốổỗộơờớởỡợ]',
-                      'o'
+                      '[ùúủũụưừứửữự]',
+                      'u'
                     ),
-                    '[ùúủũụưừứửữự]',
-                    'u'
+                    '[ỳýỷỹỵ]',
+                    'y'
                   ),
-                  '[ỳýỷỹỵ]',
-                  'y'
+                  'đ',
+                  'd'
                 ),
-                'đ',
-                'd'
+                '[\\t\\n\\f\\r \\x{000B}\\x{0085}\\x{00A0}\\x{1680}\\x{2000}-\\x{200D}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{2060}\\x{3000}\\x{FEFF}]+',
+                ' '
               ),
-              '[\\t\\n\\f\\r \\x{000B}\\x{0085}\\x{00A0}\\x{1680}\\x{2000}-\\x{200D}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{2060}\\x{3000}\\x{FEFF}]+',
-              ' '
-            ),
-            '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-            ''
-          )
+              '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+              ''
+            )
+          END
         )
         OR (
           customer_id
@@ -125,8 +137,18 @@ WITH source AS (
         (
           CAST(:guest_keys AS ARRAY<STRING>)
         ),
-        REGEXP_REPLACE(
-          REGEXP_REPLACE(
+        CASE
+          WHEN (
+            (
+              customer_id
+            )
+          ) RLIKE '^(?:[!-~]*)\\z'
+          THEN LOWER((
+            (
+              customer_id
+            )
+          ))
+          ELSE REGEXP_REPLACE(
             REGEXP_REPLACE(
               REGEXP_REPLACE(
                 REGEXP_REPLACE(
@@ -134,38 +156,40 @@ WITH source AS (
                     REGEXP_REPLACE(
                       REGEXP_REPLACE(
                         REGEXP_REPLACE(
-                          REGEXP_REPLACE(LOWER((
-                            (
-                              customer_id
-                            )
-                          )), '[\\x{0300}-\\x{036F}]', ''),
-                          '[àáảãạăằắẳẵặâầấẩẫậ]',
-                          'a'
+                          REGEXP_REPLACE(
+                            REGEXP_REPLACE(LOWER((
+                              (
+                                customer_id
+                              )
+                            )), '[\\x{0300}-\\x{036F}]', ''),
+                            '[àáảãạăằắẳẵặâầấẩẫậ]',
+                            'a'
+                          ),
+                          '[èéẻẽẹêềếểễệ]',
+                          'e'
                         ),
-                        '[èéẻẽẹêềếểễệ]',
-                        'e'
+                        '[ìíỉĩị]',
+                        'i'
                       ),
-                      '[ìíỉĩị]',
-                      'i'
+                      '[òóỏõọôồốổỗộơờớởỡợ]',
+                      'o'
                     ),
-                    '[òóỏõọôồốổỗộơờớởỡợ]',
-                    'o'
+                    '[ùúủũụưừứửữự]',
+                    'u'
                   ),
-                  '[ùúủũụưừứửữự]',
-                  'u'
+                  '[ỳýỷỹỵ]',
+                  'y'
                 ),
-                '[ỳýỷỹỵ]',
-                'y'
+                'đ',
+                'd'
               ),
-              'đ',
-              'd'
+              '[\\t\\n\\f\\r \\x{000B}\\x{0085}\\x{00A0}\\x{1680}\\x{2000}-\\x{200D}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{2060}\\x{3000}\\x{FEFF}]+',
+              ' '
             ),
-            '[\\t\\n\\f\\r \\x{000B}\\x{0085}\\x{00A0}\\x{1680}\\x{2000}-\\x{200D}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{2060}\\x{3000}\\x{FEFF}]+',
-            ' '
-          ),
-          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-          ''
-        )
+            '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+            ''
+          )
+        END
       )
       OR (
         customer_id
@@ -184,8 +208,18 @@ WITH source AS (
         (
           CAST(:guest_keys AS ARRAY<STRING>)
         ),
-        REGEXP_REPLACE(
-          REGEXP_REPLACE(
+        CASE
+          WHEN (
+            (
+              customer_id
+            )
+          ) RLIKE '^(?:[!-~]*)\\z'
+          THEN LOWER((
+            (
+              customer_id
+            )
+          ))
+          ELSE REGEXP_REPLACE(
             REGEXP_REPLACE(
               REGEXP_REPLACE(
                 REGEXP_REPLACE(
@@ -193,38 +227,40 @@ WITH source AS (
                     REGEXP_REPLACE(
                       REGEXP_REPLACE(
                         REGEXP_REPLACE(
-                          REGEXP_REPLACE(LOWER((
-                            (
-                              customer_id
-                            )
-                          )), '[\\x{0300}-\\x{036F}]', ''),
-                          '[àáảãạăằắẳẵặâầấẩẫậ]',
-                          'a'
+                          REGEXP_REPLACE(
+                            REGEXP_REPLACE(LOWER((
+                              (
+                                customer_id
+                              )
+                            )), '[\\x{0300}-\\x{036F}]', ''),
+                            '[àáảãạăằắẳẵặâầấẩẫậ]',
+                            'a'
+                          ),
+                          '[èéẻẽẹêềếểễệ]',
+                          'e'
                         ),
-                        '[èéẻẽẹêềếểễệ]',
-                        'e'
+                        '[ìíỉĩị]',
+                        'i'
                       ),
-                      '[ìíỉĩị]',
-                      'i'
+                      '[òóỏõọôồốổỗộơờớởỡợ]',
+                      'o'
                     ),
-                    '[òóỏõọôồốổỗộơờớởỡợ]',
-                    'o'
+                    '[ùúủũụưừứửữự]',
+                    'u'
                   ),
-                  '[ùúủũụưừứửữự]',
-                  'u'
+                  '[ỳýỷỹỵ]',
+                  'y'
                 ),
-                '[ỳýỷỹỵ]',
-                'y'
+                'đ',
+                'd'
               ),
-              'đ',
-              'd'
+              '[\\t\\n\\f\\r \\x{000B}\\x{0085}\\x{00A0}\\x{1680}\\x{2000}-\\x{200D}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{2060}\\x{3000}\\x{FEFF}]+',
+              ' '
             ),
-            '[\\t\\n\\f\\r \\x{000B}\\x{0085}\\x{00A0}\\x{1680}\\x{2000}-\\x{200D}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{2060}\\x{3000}\\x{FEFF}]+',
-            ' '
-          ),
-          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-          ''
-        )
+            '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+            ''
+          )
+        END
       )
       OR (
         customer_id
@@ -277,8 +313,14 @@ WITH source AS (
       THEN COALESCE(
         TRY_ELEMENT_AT(
           MAP_FROM_ARRAYS(CAST(:refund_keys AS ARRAY<STRING>), CAST(:refund_values AS ARRAY<STRING>)),
-          REGEXP_REPLACE(
-            REGEXP_REPLACE(
+          CASE
+            WHEN (
+              refund_status
+            ) RLIKE '^(?:[!-~]*)\\z'
+            THEN LOWER((
+              refund_status
+            ))
+            ELSE REGEXP_REPLACE(
               REGEXP_REPLACE(
                 REGEXP_REPLACE(
                   REGEXP_REPLACE(
@@ -286,36 +328,38 @@ WITH source AS (
                       REGEXP_REPLACE(
                         REGEXP_REPLACE(
                           REGEXP_REPLACE(
-                            REGEXP_REPLACE(LOWER((
-                              refund_status
-                            )), '[\\x{0300}-\\x{036F}]', ''),
-                            '[àáảãạăằắẳẵặâầấẩẫậ]',
-                            'a'
+                            REGEXP_REPLACE(
+                              REGEXP_REPLACE(LOWER((
+                                refund_status
+                              )), '[\\x{0300}-\\x{036F}]', ''),
+                              '[àáảãạăằắẳẵặâầấẩẫậ]',
+                              'a'
+                            ),
+                            '[èéẻẽẹêềếểễệ]',
+                            'e'
                           ),
-                          '[èéẻẽẹêềếểễệ]',
-                          'e'
+                          '[ìíỉĩị]',
+                          'i'
                         ),
-                        '[ìíỉĩị]',
-                        'i'
+                        '[òóỏõọôồốổỗộơờớởỡợ]',
+                        'o'
                       ),
-                      '[òóỏõọôồốổỗộơờớởỡợ]',
-                      'o'
+                      '[ùúủũụưừứửữự]',
+                      'u'
                     ),
-                    '[ùúủũụưừứửữự]',
-                    'u'
+                    '[ỳýỷỹỵ]',
+                    'y'
                   ),
-                  '[ỳýỷỹỵ]',
-                  'y'
+                  'đ',
+                  'd'
                 ),
-                'đ',
-                'd'
+                '[\\t\\n\\f\\r \\x{000B}\\x{0085}\\x{00A0}\\x{1680}\\x{2000}-\\x{200D}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{2060}\\x{3000}\\x{FEFF}]+',
+                ' '
               ),
-              '[\\t\\n\\f\\r \\x{000B}\\x{0085}\\x{00A0}\\x{1680}\\x{2000}-\\x{200D}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{2060}\\x{3000}\\x{FEFF}]+',
-              ' '
-            ),
-            '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-            ''
-          )
+              '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+              ''
+            )
+          END
         ),
         'unknown'
       )

@@ -91,8 +91,18 @@ WITH source AS (
           (
             CAST(:guest_keys AS ARRAY<STRING>)
           ),
-          REGEXP_REPLACE(
-            REGEXP_REPLACE(
+          CASE
+            WHEN (
+              (
+                customer_id
+              )
+            ) RLIKE '^(?:[!-~]*)\\z'
+            THEN LOWER((
+              (
+                customer_id
+              )
+            ))
+            ELSE REGEXP_REPLACE(
               REGEXP_REPLACE(
                 REGEXP_REPLACE(
                   REGEXP_REPLACE(
@@ -100,38 +110,40 @@ WITH source AS (
                       REGEXP_REPLACE(
                         REGEXP_REPLACE(
                           REGEXP_REPLACE(
-                            REGEXP_REPLACE(LOWER((
-                              (
-                                customer_id
-                              )
-                            )), '[\\x{0300}-\\x{036F}]', ''),
-                            '[àáảãạăằắẳẵặâầấẩẫậ]',
-                            'a'
+                            REGEXP_REPLACE(
+                              REGEXP_REPLACE(LOWER((
+                                (
+                                  customer_id
+                                )
+                              )), '[\\x{0300}-\\x{036F}]', ''),
+                              '[àáảãạăằắẳẵặâầấẩẫậ]',
+                              'a'
+                            ),
+                            '[èéẻẽẹêềếểễệ]',
+                            'e'
                           ),
-                          '[èéẻẽẹêềếểễệ]',
-                          'e'
+                          '[ìíỉĩị]',
+                          'i'
                         ),
-                        '[ìíỉĩị]',
-                        'i'
+                        '[òóỏõọôồốổỗộơờớởỡợ]',
+                        'o'
                       ),
-                      '[òóỏõọôồốổỗộơờớởỡợ]',
-                      'o'
+                      '[ùúủũụưừứửữự]',
+                      'u'
                     ),
-                    '[ùúủũụưừứửữự]',
-                    'u'
+                    '[ỳýỷỹỵ]',
+                    'y'
                   ),
-                  '[ỳýỷỹỵ]',
-                  'y'
+                  'đ',
+                  'd'
                 ),
-                'đ',
-                'd'
+                '[\\t\\n\\f\\r \\x{000B}\\x{0085}\\x{00A0}\\x{1680}\\x{2000}-\\x{200D}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{2060}\\x{3000}\\x{FEFF}]+',
+                ' '
               ),
-              '[\\t\\n\\f\\r \\x{000B}\\x{0085}\\x{00A0}\\x{1680}\\x{2000}-\\x{200D}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{2060}\\x{3000}\\x{FEFF}]+',
-              ' '
-            ),
-            '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-            ''
-          )
+              '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+              ''
+            )
+          END
         )
         OR (
           customer_id
