@@ -64,6 +64,7 @@ from helpers.run import heartbeat, monthly_cli
 from helpers.run.archive import zip_month
 from helpers.run.failed import keep_failed, safe_message
 from helpers.run.inputs import InputsChanged, InputVersion
+from helpers.run.kernel_memory import KernelMemory
 from helpers.run.kernels import Interrupted, IpcKernelManager, stop_on_signals  # noqa: F401
 from helpers.run.manifest import portable, project_path
 from helpers.run.preflight import check_dependent
@@ -447,6 +448,7 @@ def _execute(as_of, params, params_files, declared, notebooks, reports_dir, html
         echo(f"  A PARTIAL MONTH: {as_of} is day {as_of.day} of its month, which is not over; "
              f"the notebooks are given month_complete = false to say so.")
     steps = {nb.stem: f"[{i}/{len(notebooks)}] {nb.stem}" for i, nb in enumerate(notebooks, 1)}
+    memory = KernelMemory()  # each kernel's peak resident memory (run/kernel_memory.py)
     lang = params.get("lang", "vi")
     version = InputVersion.take(params)  # every notebook reads this version (run/inputs.py)
     with version.for_kernels():  # the run's id carries the inputs' version, as a page's own
@@ -466,7 +468,7 @@ def _execute(as_of, params, params_files, declared, notebooks, reports_dir, html
             with heartbeat.beating(steps[nb.stem], echo, status):
                 pm.execute_notebook(str(nb), str(staging / nb.name), parameters=mine,
                                     kernel_name="python3", progress_bar=False, log_output=False,
-                                    kernel_manager_class=IpcKernelManager,
+                                    kernel_manager_class=memory.manager(nb.stem),
                                     resources={"metadata": {"path": str(PROJECT_ROOT)}})
         except Exception:
             echo(f"{steps[nb.stem]} FAILED after {time.perf_counter() - t0:.1f} s", flush=True)
@@ -520,6 +522,7 @@ def _execute(as_of, params, params_files, declared, notebooks, reports_dir, html
         "input_version": version.manifest(),
         "notebooks": list(durations),
         "durations_seconds": durations,
+        "peak_memory_gb": memory.manifest(durations),
         "jobs": jobs,
         "versions": _versions(),
     }
