@@ -47,7 +47,8 @@ def raw_view(con, name: str, raws: list[RawFile], section: str, mapping: dict,
         select = ["source_file", "source_line", f"{row_hash} as row_hash",
                   # a row with nothing in any column (a blank line, an empty sheet row); a case
                   # stops at the first column with something in it, where `and` tries them all
-                  "case " + " ".join(f"when {c} is not null then false" if kinds.get(i) else
+                  "case " + " ".join(f"when {c} is not null then false"
+                                     if kinds.get(i) not in (None, "", typed.CELLS) else
                                      f"when trim(coalesce({c}, '')) <> '' then false"
                                      for i, c in enumerate(every)) + " else true end as is_blank_row"]
         # a typed column (ingest.typed): its text for the text rules, or, for the orders' date
@@ -58,6 +59,12 @@ def raw_view(con, name: str, raws: list[RawFile], section: str, mapping: dict,
             if header is None:
                 return null_text
             i = raw.headers.index(header)
+            if kinds.get(i) == typed.CELLS:  # a workbook's column: typed cells and text cells
+                cells = typed.cell_sql(i, canonical) if section == "orders" else None
+                if cells is None:
+                    return f"c{i}"
+                values[canonical] = cells[0]
+                return cells[1]
             value = typed.value_sql(f"c{i}", kinds.get(i, ""), canonical)
             if section == "orders" and value is not None:
                 values[canonical] = value

@@ -1,5 +1,6 @@
 """Each export file streamed to a Parquet file of text columns with its file and line: CSV
-(pyarrow), XLSX (python-calamine), Parquet. No step holds a whole file in Python memory."""
+(pyarrow), XLSX (python-calamine, in ingest.sheets), Parquet (typed columns kept, ingest.typed).
+No step holds a whole file in Python memory."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from helpers.core.safety import (
     usable_cores,
 )
 from helpers.ingest import lines, typed
-from helpers.ingest.file_checks import check_first_sheet, check_workbook
+from helpers.ingest.file_checks import check_first_sheet
 from helpers.ingest.mappings import (
     header_key,
 )
@@ -365,153 +366,32 @@ def _as_text(column: pa.Array) -> pa.Array:
     return column.cast(pa.string())
 
 
-def _xlsx_to_parquet(path: Path, label: str, target: Path) -> RawFile:
-    """The first sheet, row by row (python-calamine), written in batches."""
-    rows = _sheet_rows(path)
-    top = list(itertools.islice(rows, TITLE_ROWS_LOOKED_AT))
-    check_first_sheet(path, sum(1 for r in top for v in r if excel_text(v) not in (None, "")))
-    skipped = title_rows([[excel_text(v) for v in r] for r in top])
-    header_row = top[skipped]
-    rows = itertools.chain(top[skipped + 1:], rows)
-    headers = [excel_text(h) or "" for h in header_row]
-    while headers and headers[-1] == "":
-        headers.pop()
-    width = len(headers)
+def excel_column(values: tuple, long_numbers: list[int]):
+    """ingest.sheets.excel_column: one column of sheet cells as text."""
+    from helpers.ingest import sheets
 
-    long_numbers = [0]
-
-    def batches():
-        held: list = []  # empty rows not yet known to be followed by a filled one
-        while True:
-            chunk = list(itertools.islice(rows, BATCH_ROWS))
-            if not chunk:
-                break
-            chunk = held + chunk
-            # calamine pads sheets with empty trailing rows: rows where every cell is empty are
-            # held back until a filled row follows (at the end of the sheet they are dropped)
-            end = len(chunk)
-            while end and all(excel_text(v) in (None, "") for v in chunk[end - 1][:width]):
-                end -= 1
-            held = chunk[end:]
-            if end:
-                filled = chunk[:end]
-                if min(map(len, filled)) < width:  # calamine's rows are even; never trust it
-                    filled = [list(r[:width]) + [None] * (width - len(r)) for r in filled]
-                columns = list(zip(*filled))[:width]  # columns past the header are not read
-                yield [excel_column(c, long_numbers) for c in columns]
-
-    count = _write_batches(target, label, width, batches(), first_line=2 + skipped)
-    notes = [_title_note(path, skipped)] if skipped else []
-    if long_numbers[0]:
-        notes.append(f"{path.name}: {long_numbers[0]:,} number cells have 16 digits or more; Excel "
-                     f"keeps only 15, so ids stored as numbers may have lost digits. Format id "
-                     f"columns as text in the export")
-    return RawFile(path, label, headers, target, count, notes=notes)
-
-
-def _sheet_rows(path: Path):
-    """The first sheet's rows (python-calamine), after file_checks.check_workbook; every error
-    of the reader said in words that name the file (never the reader's own message, which may
-    quote a cell)."""
-    import python_calamine
-
-    check_workbook(path)
-    try:
-        book = python_calamine.CalamineWorkbook.from_path(str(path))
-        rows = book.get_sheet_by_index(0).iter_rows()
-    except Exception as exc:  # noqa: BLE001 - calamine raises its own error types
-        raise IngestError(_workbook_error(path, exc)) from None
-
-    def guarded():
-        try:
-            yield from rows
-        except Exception as exc:  # noqa: BLE001
-            raise IngestError(_workbook_error(path, exc)) from None
-
-    return guarded()
-
-
-def _workbook_error(path: Path, exc: Exception) -> str:
-    import python_calamine
-
-    if isinstance(exc, python_calamine.PasswordError):
-        return (f"{path.name}: not a readable Excel workbook: it is password-protected. Open "
-                f"it in Excel, remove the password, save it and try again.")
-    if isinstance(exc, python_calamine.WorksheetNotFound):
-        return f"{path.name}: the workbook has no worksheet to read."
-    what = {"ZipError": "its zip structure is damaged or truncated",
-            "XmlError": "its XML is damaged or not as Excel writes it"}.get(
-        type(exc).__name__, "the reader could not make sense of it")
-    with open(path, "rb") as f:
-        zipped = f.read(2) == b"PK"
-    if path.suffix.lower() == ".xls" and zipped:
-        what = "it is an .xlsx workbook named .xls: rename it to .xlsx"
-    return (f"{path.name}: not a readable Excel workbook ({what}). Open it in Excel and save it "
-            f"again as .xlsx, or export the data as CSV.")
-
-
-def excel_column(values: tuple, long_numbers: list[int]) -> pa.Array:
-    """One column of sheet cells as text, the same as excel_text cell by cell, but a column of
-    one kind (text, whole numbers, date-times, dates: what POS exports hold) in one Arrow step."""
-    import datetime as dt
-
-    kinds = set(map(type, values))
-    kinds.discard(type(None))
-    if str in kinds and len(kinds) > 1 and not any(v for v in values if type(v) is str):
-        # numbers or dates with empty cells, which calamine gives as '': kept as ''
-        blanks = pa.array([type(v) is str for v in values], pa.bool_())
-        inner = excel_column(tuple(None if type(v) is str else v for v in values), long_numbers)
-        return pc.if_else(blanks, pa.scalar("", pa.string()), inner)
-    if kinds == {float}:
-        numbers = pa.array(values, pa.float64(), from_pandas=True)  # NaN is an empty cell
-        long_numbers[0] += pc.sum(pc.greater_equal(pc.abs(numbers), 1e15)).as_py() or 0
-        whole = pc.and_(pc.equal(numbers, pc.floor(numbers)),
-                        pc.less(pc.abs(numbers), 9e18))  # within int64
-        if pc.all(pc.or_kleene(whole, pc.is_null(numbers))).as_py() is not False:
-            return numbers.cast(pa.int64()).cast(pa.string())
-    elif kinds <= {str}:
-        return pa.array(values, pa.string())
-    elif kinds == {int}:
-        return pa.array(values, pa.int64()).cast(pa.string())
-    elif kinds == {dt.datetime} and not any(v.tzinfo for v in values if v is not None):
-        stamps = pa.array(values, pa.timestamp("us")).cast(pa.timestamp("s"), safe=False)
-        return pc.strftime(stamps, format="%Y-%m-%d %H:%M:%S")
-    elif kinds == {dt.date}:
-        return pa.array(values, pa.date32()).cast(pa.string())
-    if float in kinds and kinds != {float}:  # a column of floats alone was counted above
-        long_numbers[0] += sum(1 for v in values if isinstance(v, float) and abs(v) >= 1e15)
-    return pa.array([excel_text(v) for v in values], pa.string())
+    return sheets.excel_column(values, long_numbers)
 
 
 def excel_text(value) -> str | None:
-    import datetime as dt
+    """ingest.sheets.excel_text: one sheet cell as text."""
+    from helpers.ingest import sheets
 
-    if value is None or (isinstance(value, float) and value != value):
-        return None
-    if isinstance(value, str):
-        return value
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, dt.time):
-        return value.strftime("%H:%M:%S")
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        if value.is_integer():
-            return str(int(value))
-        return repr(value)
-    return str(value)
+    return sheets.excel_text(value)
 
 
-def to_parquet(path: Path, label: str, target: Path, *, encoding: str) -> RawFile:
+def to_parquet(path: Path, label: str, target: Path, *, encoding: str,
+               cells: bool = False) -> RawFile:
+    """One file as read. `cells`: a workbook's date and number cells kept beside their text
+    (ingest.sheets; what staging reads), else its text alone (small files: campaign logs)."""
     check_file(path)
     suffix = path.suffix.lower()
     if suffix in (".parquet", ".pq"):
         raw = _parquet_to_parquet(path, label, target)
     elif suffix in WORKBOOK_SUFFIXES:
-        raw = _xlsx_to_parquet(path, label, target)
+        from helpers.ingest import sheets  # it writes through this module's helpers
+
+        raw = sheets.xlsx_to_parquet(path, label, target, cells=cells)
     else:
         raw = _csv_to_parquet(path, label, target, encoding=encoding)
     seen: dict[str, int] = {}
@@ -530,7 +410,7 @@ def to_parquet_each(jobs: list[tuple], encoding: str) -> list:
     out = []
     for path, label, target in jobs:
         try:
-            out.append(to_parquet(path, label, target, encoding=encoding))
+            out.append(to_parquet(path, label, target, encoding=encoding, cells=True))
         except Exception as exc:  # noqa: BLE001 - returned, raised by convert_all in file order
             out.append(exc)
     return out
@@ -555,7 +435,8 @@ def convert_jobs(jobs: list[tuple], *, encoding: str) -> list[RawFile]:
     books = [job for job in jobs if job[0].suffix.lower() in WORKBOOK_SUFFIXES]
     workers = min(len(books), usable_cores())
     if workers < 2:
-        return [to_parquet(f, label, target, encoding=encoding) for f, label, target in jobs]
+        return [to_parquet(f, label, target, encoding=encoding, cells=True)
+                for f, label, target in jobs]
     # one process per core, converting every workers-th workbook in turn (a process costs about
     # a second of imports)
     groups = map_in_processes("helpers.ingest.readers:to_parquet_each",
@@ -568,7 +449,8 @@ def convert_jobs(jobs: list[tuple], *, encoding: str) -> list[RawFile]:
             converted[job] = raw
     raws = []
     for job in jobs:
-        raw = converted[job] if job in converted else to_parquet(*job, encoding=encoding)
+        raw = (converted[job] if job in converted
+               else to_parquet(*job, encoding=encoding, cells=True))
         if isinstance(raw, Exception):
             raise raw
         raws.append(raw)
@@ -582,7 +464,9 @@ def read_headers(path: Path, *, encoding: str) -> list[str]:
     if suffix in (".parquet", ".pq"):
         return list(_parquet_file(path).schema_arrow.names)
     if suffix in WORKBOOK_SUFFIXES:
-        top = list(itertools.islice(_sheet_rows(path), TITLE_ROWS_LOOKED_AT))
+        from helpers.ingest.sheets import sheet_rows
+
+        top = list(itertools.islice(sheet_rows(path), TITLE_ROWS_LOOKED_AT))
         check_first_sheet(path, sum(1 for r in top for v in r if excel_text(v) not in (None, "")))
         row = top[title_rows([[excel_text(v) for v in r] for r in top])]
         return [excel_text(h) or "" for h in row]

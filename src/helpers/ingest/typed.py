@@ -5,6 +5,13 @@ read; a time before 1970 or from 2200 on is set aside as unparseable_date), an a
 number; only text columns go through the text rules (ingest.detect, the
 staging macros).
 
+A workbook's column (kind "cells", ingest.sheets) keeps every cell's text in c<i>, its date cells
+in d<i> and its number cells in n<i>: the order date of a date cell is its time (to the second, as
+its text is read; any year, as the same date written as text), an amount of a number cell its
+number (a whole number as it is, a fraction as the shortest decimal that is the cell's number,
+read with a dot whatever the decimal mark of the text cells). Only the text cells of those
+columns go through the text rules, and a text cell that cannot be read is set aside as before.
+
 What stays text, as before: floating-point numbers (NaN, 0.1 + 0.2: read by the text rule, so a
 value that is not money is set aside as such), timestamps with a zone (turned into the shop's
 time by the staging macros), decimals too wide for the staged number, booleans, times.
@@ -16,6 +23,9 @@ import pyarrow as pa
 
 # the order times a typed date or timestamp column may hold (SQL literals)
 PLAUSIBLE = ("date '1970-01-01'", "date '2200-01-01'")
+
+# every column of a workbook (ingest.sheets): text, and its date and number cells beside it
+CELLS = "cells"
 
 # the widest whole part the staging number (decimal(38, 10)) holds
 _WHOLE_DIGITS = 28
@@ -60,6 +70,8 @@ def kept_type(arrow_type: pa.DataType, kind: str) -> pa.DataType:
 def text_sql(column: str, kind: str) -> str:
     """DuckDB SQL for a typed column as the text the reader wrote before it kept types (a
     timestamp to its second), for the text rules of ids, statuses and quarantine files."""
+    if kind == CELLS:  # a workbook's text of every cell
+        return column
     if kind == "timestamp":
         return f"strftime({column}, '%Y-%m-%d %H:%M:%S')"
     if kind:
@@ -81,3 +93,23 @@ def value_sql(column: str, kind: str, canonical: str) -> str | None:
     if canonical.startswith("amount_") and kind in ("integer", "decimal"):
         return f"cast({column} as decimal(38, 10))"
     return None
+
+
+def cell_sql(index: int, canonical: str) -> tuple[str, str] | None:
+    """(value, text) of a workbook's column (kind CELLS) read as the orders' date or an amount:
+    the typed value of its date or number cells, and the text of its other cells (the text
+    rules and their reasons); None for every other column (its text alone)."""
+    text, stamp, number = f"c{index}", f"d{index}", f"n{index}"
+    if canonical == "order_date":
+        value = f"date_trunc('second', {stamp})"
+    elif canonical.startswith("amount_"):
+        # a whole number within 15 digits is exact in a float; a fraction is the shortest
+        # decimal that is the number (excel_text: Python's repr), never the float's binary digits
+        value = (f"case when {number} = trunc({number}) and abs({number}) < 1e15 "
+                 f"then cast(cast({number} as bigint) as decimal(38, 10)) "
+                 f"when {number} is not null then parse_amount({text}, '.') end")
+    else:
+        return None
+    # a cell of another kind, or a number that is no money (0.1 + 0.2, 1e-05): its text, read by
+    # the text rules (set aside as such when they cannot read it either)
+    return value, f"case when ({value}) is null then {text} end"
