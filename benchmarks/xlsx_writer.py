@@ -106,7 +106,8 @@ def _cell(index: int, name: str, *, dates, numbers) -> str:
 def write_xlsx(source: str | Path, target: str | Path, *, dates=(), numbers=(),
                sheet: str = "Orders", threads: int | None = None) -> int:
     """The CSV `source` (every column read as text) as the XLSX `target`; returns its rows."""
-    con = duckdb.connect(config={"enable_progress_bar": False})
+    con = duckdb.connect()
+    con.execute("set enable_progress_bar = false")
     if threads:
         con.execute(f"set threads = {int(threads)}")
     # the rows kept in the file's order (rowid: insertion order), their text untouched

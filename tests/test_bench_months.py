@@ -27,6 +27,7 @@ def test_watch_reads_a_process_peak_and_its_children():
         assert proc.stdout.readline().strip() == b"ready"
         assert kernel_memory.own_peak_kb(proc.pid) >= 150 * 1024
         assert len(kernel_memory.descendants(proc.pid)) == 1
+        assert kernel_memory.cpu_seconds(proc.pid) > 0
         watch = kernel_memory.Watch(proc.pid, every=0.05)
         peak = watch.finish()
         assert 250 * 1024 <= peak < 600 * 1024
@@ -52,9 +53,11 @@ def test_a_notebook_kernel_peak_is_recorded_by_name(tmp_path):
     pm.execute_notebook(str(source), str(tmp_path / "out.ipynb"), kernel_name="python3",
                         progress_bar=False, kernel_manager_class=memory.manager("tiny"))
     said = memory.manifest(["tiny", "never_ran"])
-    assert list(said) == ["tiny", "never_ran"]
-    assert 0.29 <= said["tiny"] < 1.5  # the 300 MB the cell held, freed before the end
-    assert said["never_ran"] is None
+    peaks, cpu = said["peak_memory_gb"], said["kernel_cpu_seconds"]
+    assert list(peaks) == list(cpu) == ["tiny", "never_ran"]
+    assert 0.29 <= peaks["tiny"] < 1.5  # the 300 MB the cell held, freed before the end
+    assert 0 < cpu["tiny"] < 60  # the kernel's start and the cell
+    assert peaks["never_ran"] is None and cpu["never_ran"] is None
 
 
 def test_xlsx_writer_cells_read_back_by_calamine_and_openpyxl(tmp_path):

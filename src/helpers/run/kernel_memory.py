@@ -1,4 +1,6 @@
-"""Each notebook's peak memory in a monthly run (issue 34): the manifest's `peak_memory_gb`.
+"""Each notebook's peak memory in a monthly run (issue 34): the manifest's `peak_memory_gb`, and
+the CPU seconds its kernel used (`kernel_cpu_seconds`: on a shared machine the seconds of a
+notebook say how busy the machine was; its CPU seconds say what the notebook cost).
 
 A notebook runs in a kernel process of its own (papermill). Its peak resident memory is read
 from Linux's own record of it, /proc/<pid>/status `VmHWM` (the most the process ever held),
@@ -7,15 +9,21 @@ the kernel starts (a compiler, a Spark JVM) is not in that figure, so the kernel
 is also sampled twice a second while it runs, and the larger of the two is kept: the tree's
 total at its largest sample, or the kernel's own peak.
 
+The CPU seconds are the kernel's user and system time and those of the processes it started
+and waited for (/proc/<pid>/stat), read at the same moment.
+
 On a system without /proc (macOS, Windows) nothing is measured and the manifest says null.
 
     memory = KernelMemory()
     pm.execute_notebook(..., kernel_manager_class=memory.manager("01_rfm_segments"))
-    memory.manifest(["01_rfm_segments", ...])  ->  {"01_rfm_segments": 0.61, ...}
+    memory.manifest(["01_rfm_segments", ...])
+      ->  {"peak_memory_gb": {"01_rfm_segments": 0.61, ...},
+           "kernel_cpu_seconds": {"01_rfm_segments": 9.8, ...}}
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
@@ -40,6 +48,17 @@ def _status_kb(pid: int, field: str) -> int | None:
 def own_peak_kb(pid: int) -> int | None:
     """The most resident memory process `pid` has held since it started (VmHWM), in kB."""
     return _status_kb(pid, "VmHWM")
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User and system CPU seconds of `pid` and of the children it waited for (/proc/<pid>/stat
+    utime, stime, cutime, cstime), or None."""
+    try:
+        text = (PROC / str(pid) / "stat").read_text()
+    except OSError:
+        return None
+    fields = text[text.rindex(")") + 2:].split()  # after the command name, which may hold spaces
+    return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
 
 
 def descendants(pid: int) -> list[int]:
@@ -72,6 +91,7 @@ class Watch:
     def __init__(self, pid: int, every: float = EVERY_SECONDS):
         self.pid = pid
         self.peak_kb = 0
+        self.cpu = None
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, args=(every,), daemon=True,
                                         name=f"kernel-memory-{pid}")
@@ -86,8 +106,10 @@ class Watch:
         self.peak_kb = max(self.peak_kb, tree_kb(self.pid), own_peak_kb(self.pid) or 0)
 
     def finish(self) -> int:
-        """The peak in kB: taken once more while the process still runs, then sampling stops."""
+        """The peak in kB: taken once more while the process still runs (with its CPU seconds),
+        then sampling stops."""
         self._take()
+        self.cpu = cpu_seconds(self.pid)
         self._stop.set()
         return self.peak_kb
 
@@ -102,11 +124,14 @@ class KernelMemory:
 
     def __init__(self):
         self.kb: dict[str, int] = {}
+        self.cpu: dict[str, float] = {}
         self._lock = threading.Lock()
 
-    def record(self, name: str, kb: int) -> None:
+    def record(self, name: str, kb: int, cpu: float | None = None) -> None:
         with self._lock:
             self.kb[name] = max(self.kb.get(name, 0), kb)
+            if cpu is not None:
+                self.cpu[name] = self.cpu.get(name, 0.0) + cpu
 
     def manager(self, name: str) -> type[IpcKernelManager]:
         """The kernel manager class for notebook `name`: the run's own (kernels.py), watched."""
@@ -121,7 +146,7 @@ class KernelMemory:
             async def shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:
                 watch = getattr(self, "_memory_watch", None)
                 if watch is not None:  # read while the kernel still runs (its VmHWM goes with it)
-                    memory.record(name, watch.finish())
+                    memory.record(name, watch.finish(), watch.cpu)
                     self._memory_watch = None
                 await super().shutdown_kernel(now=now, restart=restart)
 
@@ -132,6 +157,10 @@ class KernelMemory:
         kb = self.kb.get(name)
         return round(kb / 1024 / 1024, 3) if kb else None
 
-    def manifest(self, names) -> dict[str, float | None]:
-        """name -> peak GB (GiB: kB / 1024²), in the order of `names`; None where not measured."""
-        return {name: self.gb(name) for name in names}
+    def manifest(self, names) -> dict[str, dict[str, float | None]]:
+        """The manifest's two keys: name -> peak GB (GiB: kB / 1024²) and name -> the kernel's CPU
+        seconds, in the order of `names`; None where not measured."""
+        names = list(names)
+        return {"peak_memory_gb": {name: self.gb(name) for name in names},
+                "kernel_cpu_seconds": {name: round(self.cpu[name], 2) if name in self.cpu
+                                       else None for name in names}}

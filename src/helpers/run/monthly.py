@@ -522,7 +522,7 @@ def _execute(as_of, params, params_files, declared, notebooks, reports_dir, html
         "input_version": version.manifest(),
         "notebooks": list(durations),
         "durations_seconds": durations,
-        "peak_memory_gb": memory.manifest(durations),
+        **memory.manifest(durations),  # peak_memory_gb and kernel_cpu_seconds per notebook
         "jobs": jobs,
         "versions": _versions(),
     }
