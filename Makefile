@@ -3,7 +3,7 @@
 # (no comment after a value: make would keep the spaces before the #)
 .DEFAULT_GOAL := help
 .DELETE_ON_ERROR:
-.PHONY: setup browser java lab sample-data ingest check-export report monthly test test-fast test-notebooks lint bench bench-large clean help
+.PHONY: setup browser java lab sample-data ingest check-export report monthly test test-fast test-notebooks lint bench bench-months bench-large clean help
 
 PYTHON_SYS ?= python3
 VENV := .venv
@@ -94,6 +94,14 @@ lint: setup
 ## Benchmark on 1M and 10M generated order lines (prints a table, writes benchmarks/results.md)
 bench: setup
 	$(PY) -m benchmarks.run --sizes 1000000 10000000
+
+## The month as a shop lives it at 10M lines (issue 34): 36 monthly CSV and XLSX files staged (the
+## first month, a later one, the new file alone) and the whole first month and the month after,
+## each notebook's seconds and peak memory; prints the rows (results.md keeps the last full run)
+bench-months: setup
+	$(PY) -m benchmarks.run --sizes 10000000 --repeat 1 --tasks months_csv_new_alone \
+		months_csv_first months_csv_later months_csv_month months_xlsx_new_alone \
+		months_xlsx_first months_xlsx_later months_xlsx_month
 
 ## Benchmark at 100M order lines under an 8 GB DuckDB memory limit: generate (in units), stage,
 ## RFM, the whole month; time and peak memory per step (needs ~40 GB of disk, about an hour)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import duckdb
 
-from benchmarks import months
+from benchmarks import month_runs, months
 from helpers.core.paths import PROJECT_ROOT
 from helpers.core.safety import map_in_processes
 
@@ -38,7 +38,8 @@ ORDER = ["plain_copy_csv", "stage_csv", "spark_stage_csv", "stage_customers_csv"
          "months_csv_new_alone", "months_csv_first", "months_csv_later",
          "months_csv_every_file_afresh",
          "months_xlsx_new_alone", "months_xlsx_first", "months_xlsx_later",
-         "months_xlsx_every_file_afresh"]
+         "months_xlsx_every_file_afresh",
+         "months_csv_month", "months_xlsx_month"]
 # tasks whose seconds are their timed part (benchmarks.months): a later month's set-up is not
 TIMED = set(months.TASKS)
 LABELS = {
@@ -65,7 +66,7 @@ LABELS = {
     "customer_value": "customer value: summary, BG/NBD + Gamma-Gamma fit (compiled afresh), predictions",
     "explorer": "explorer: one control change redraw (median)",
 }
-LABELS |= months.LABELS
+LABELS |= months.LABELS | month_runs.LABELS
 SKIP_LARGE = {"pandas_baseline", "explorer"}  # not run at 100M lines
 
 
@@ -188,8 +189,10 @@ def run_task(task: str, data: Path, *, threads=None, memory_limit=None) -> dict:
     # on a new machine (the other tasks do not use pytensor). The monthly run is measured as
     # every month after the first runs: with what pytensor compiled before (~/.pytensor for a
     # shop's scheduled runs; here the folder monthly_first leaves)
-    compiled = COMPILED if task == "monthly" else work / "pytensor"
-    warm = any(COMPILED.glob("tmp*")) if task == "monthly" else False
+    # (the months of month_runs too: a shop's first month on a machine that compiled before)
+    month = task == "monthly" or task in month_runs.TASKS
+    compiled = COMPILED if month else work / "pytensor"
+    warm = any(COMPILED.glob("tmp*")) if month else False
     env = os.environ | {"PYTENSOR_FLAGS": f"compiledir={compiled}"}
     proc = subprocess.Popen(cmd, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, env=env)
@@ -198,7 +201,7 @@ def run_task(task: str, data: Path, *, threads=None, memory_limit=None) -> dict:
     err = proc.stderr.read().decode(errors="replace")
     proc.stderr.close()
     info = json.loads(result.read_text()) if result.exists() else {}
-    if task == "monthly":
+    if month:
         info["compiled_before"] = warm
     if task == "monthly_first" and status == 0 and not any(COMPILED.glob("tmp*")):
         shutil.rmtree(COMPILED, ignore_errors=True)
@@ -233,13 +236,15 @@ def main(argv=None) -> None:
                 continue  # the XLSX rows are 10 files of the 1M shop's first lines
             if task in ("calamine_xlsx", "stage_xlsx"):
                 ensure_xlsx(data)
-            if task.startswith("months_xlsx") and n > 1_000_000:
-                continue  # 36 XLSX files of 10M lines take an hour to write with openpyxl
             if task.startswith("months_"):
                 _own_process("_ensure_months", data)
             once = ("monthly", "monthly_first", "notebook01", "notebook01_no_xlsx", "stage_csv",
                     "stage_customers_csv", "spark_stage_csv")
             repeat = 1 if task in once or n >= 10_000_000 else args.repeat
+            if task in month_runs.ROWS:  # one run, two rows: the first month and the next
+                rows += _month_rows(label(n), run_task(task, data, threads=args.threads,
+                                                       memory_limit=args.memory_limit), task)
+                continue
             runs = [run_task(task, data, threads=args.threads, memory_limit=args.memory_limit)
                     for _ in range(repeat)]
             seconds = statistics.median(r["info"]["timed_seconds"] if task in TIMED
@@ -254,6 +259,23 @@ def main(argv=None) -> None:
     write_results(rows, full=set(args.tasks) >= set(ORDER))
 
 
+def _month_rows(size: str, run: dict, task: str) -> list[dict]:
+    """The rows of a month_runs task: each month's own seconds and process-tree peak."""
+    rows = []
+    for name in month_runs.ROWS[task]:
+        info = run.get("info", {}).get("rows", {}).get(name)
+        if info is None:
+            rows.append({"size": size, "task": name, "seconds": float("nan"),
+                         "peak_gb": float("nan"), "info": {}})
+            continue
+        info["compiled_before"] = run["info"].get("compiled_before")
+        rows.append({"size": size, "task": name, "seconds": info["seconds"],
+                     "peak_gb": info["peak_gb"], "info": info})
+        print(f"  {LABELS[name]:<58} {info['seconds']:8.2f} s   peak {info['peak_gb']:5.2f} GB")
+        print(f"      {month_runs.notebooks_said(info)}")
+    return rows
+
+
 def judge(r: dict, by: dict) -> tuple[str, str]:
     """The issue's target for this row, and whether this run met it ("" where none is set)."""
     size, task = r["size"], r["task"]
@@ -262,6 +284,8 @@ def judge(r: dict, by: dict) -> tuple[str, str]:
         ref = by.get((size, ref_task))
         return r["seconds"] / ref["seconds"] if ref else None
 
+    if task in LABELS and task.startswith("months_") and "_month_" in task:
+        return month_runs.judge(size, task, r["seconds"], r["peak_gb"], r["info"])
     if task == "generate" and size == "10m":
         ok = r["seconds"] < 30 and r["peak_gb"] <= 2
         return "< 30 s, ≤ 2 GB", "yes" if ok else "no"
@@ -343,6 +367,10 @@ def write_results(rows: list[dict], *, full: bool = True) -> None:
                 r["info"]["durations"].items(), key=lambda item: -item[1]))
             if r["task"] == "monthly" and not r["info"].get("compiled_before"):
                 note += "; nothing was compiled before: this run compiled the value model"
+        if "_month_" in r["task"] and r["info"]:
+            note = month_runs.notebooks_said(r["info"])
+            if r["task"].endswith("_first") and r["info"].get("compiled_before") is False:
+                note += "; nothing was compiled before: this month compiled the value model"
         if r["task"] == "explorer":
             note = (f"max {r['info'].get('redraw_max', float('nan')):.2f} s over "
                     f"{len(r['info'].get('redraws', {}))} control changes")

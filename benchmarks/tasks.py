@@ -13,7 +13,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from benchmarks import months
+from benchmarks import month_runs, months
 
 AS_OF = date(2026, 10, 31)
 
@@ -329,6 +329,7 @@ TASKS = {f.__name__: f for f in (stage_csv, stage_customers_csv, plain_copy_csv,
                                  notebook01_no_xlsx, monthly, monthly_first, customer_value,
                                  explorer)}
 TASKS |= months.TASKS  # the month as a shop lives it: 36 monthly files, a typed Parquet file
+TASKS |= month_runs.TASKS  # the whole first month and the month after on those files
 
 
 def main() -> None:
