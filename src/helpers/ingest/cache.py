@@ -54,8 +54,35 @@ def sweep_builds(cache: Path) -> None:
 CACHE_FILES = ("staged.parquet", "guests.parquet")
 
 
+def _parts(path: Path) -> list[Path]:
+    """A staged file's Parquet parts: the file, or a folder's parts in order (ledger.part_paths)."""
+    return sorted(path.glob("*.parquet")) if path.is_dir() else [path]
+
+
+def record(cache: Path, known: dict | None = None) -> None:
+    """cache.json: each cached file's parts with their size, time, rows and sha256, to check the
+    cache before it is trusted again. `known`: the sha256 of parts already hashed when they
+    were written (by inode: a part is a hard link to the file store), not read again."""
+    known = known or {}
+    recorded = {}
+    for name in CACHE_FILES:
+        if not (cache / name).exists():
+            continue
+        parts = []
+        for path in _parts(cache / name):
+            stat = path.stat()
+            parts.append({"part": path.name if (cache / name).is_dir() else "",
+                          "size": stat.st_size, "mtime_ns": stat.st_mtime_ns,
+                          "rows": pq.ParquetFile(path).metadata.num_rows,
+                          "sha256": known.get((stat.st_dev, stat.st_ino)) or file_sha256(path)})
+        recorded[name] = {"parts": parts}
+    (cache / "cache.json").write_text(json.dumps(recorded, indent=1), encoding="utf-8")
+
+
 def verify_cache(cache: Path) -> str | None:
-    """None when every cached file has the bytes and rows recorded when it was written."""
+    """None when every cached file's parts are those recorded when they were written: the same
+    parts, each of the same size and time, with the rows recorded (from its footer). A part
+    is never rewritten in place (a change is a new file), so its bytes are not read again."""
     try:
         recorded = json.loads((cache / "cache.json").read_text(encoding="utf-8"))
         if "staged.parquet" not in recorded:
@@ -64,10 +91,16 @@ def verify_cache(cache: Path) -> str | None:
             path = cache / name
             if not path.exists():
                 return f"{name} is missing"
-            if file_sha256(path) != expected["sha256"]:
-                return f"{name} has changed since it was written"
-            if pq.ParquetFile(path).metadata.num_rows != expected["rows"]:
-                return f"{name} has {expected['rows']} rows recorded but not stored"
+            found = _parts(path)
+            names = [p.name if path.is_dir() else "" for p in found]
+            if names != [p["part"] for p in expected["parts"]]:
+                return f"{name} does not hold the parts recorded"
+            for part, said in zip(found, expected["parts"]):
+                stat = part.stat()
+                if (stat.st_size, stat.st_mtime_ns) != (said["size"], said["mtime_ns"]):
+                    return f"{name} has changed since it was written"
+                if pq.ParquetFile(part).metadata.num_rows != said["rows"]:
+                    return f"{name} has {said['rows']} rows recorded but not stored"
     except (OSError, ValueError, KeyError, TypeError, pa.ArrowException) as exc:
         return f"{type(exc).__name__}: {exc}"
     return None
@@ -76,6 +109,7 @@ def verify_cache(cache: Path) -> str | None:
 def publish(con, cache: Path, table: str) -> None:
     drop_relation(con, table)
     # a source known by its file: models persisted beside it (db._persisted) serve every process
+    # (a Parquet file, or a folder of parts: one per input file)
     db.register_parquet(con, table, cache / "staged.parquet")
     if table == "order_lines":
         # guest sales (no customer key): not customers, but revenue the reports mention

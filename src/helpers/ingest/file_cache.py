@@ -59,6 +59,9 @@ class FileStore:
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.counts = {"files": 0, "files_read": 0, "files_parsed": 0}
+        # (device, inode) -> sha256 of the parts this load published (ingest.file_parts): the
+        # staged cache records them without reading them again
+        self.shas: dict[tuple[int, int], str] = {}
 
     # ------------------------------------------------------------ reading
 
@@ -150,6 +153,13 @@ class FileStore:
                 age = now - path.stat().st_mtime
             except OSError:
                 continue
+            if path.name.startswith("part-") and not path.name.endswith(".json"):
+                # a file's checked part (ingest.file_parts): its files are never touched once
+                # written (the staged caches link them); its json says when it was last used
+                try:
+                    age = now - (self.folder / (path.name.split(".")[0] + ".json")).stat().st_mtime
+                except OSError:
+                    pass
             if age > UNUSED_DAYS * 86400 or (path.name.startswith(".") and age > 86400):
                 path.unlink(missing_ok=True)
 
@@ -177,11 +187,13 @@ def _touch(*paths: Path) -> None:
 
 
 def parse_each(con, store: FileStore, raws: list[RawFile], picks: list[dict], mapping: dict,
-               params: dict, columns: list[str], settings: dict) -> None:
-    """View parsed_order_lines: step 1 of the staging models (stg_order_lines_parsed) over each
-    file on its own, kept in the store, with each file's export rank (ingest.overlap: a fact of
-    all the files together, so never stored with a file). `settings`: what else the parse uses
-    (the mapping, the run's overrides)."""
+               params: dict, columns: list[str], settings: dict,
+               view: str = "parsed_order_lines") -> tuple[list[str], dict[str, Path]]:
+    """View `view`: step 1 of the staging models (stg_order_lines_parsed) over each file on its
+    own, kept in the store, with each file's export rank (ingest.overlap: a fact of all the files
+    together, so never stored with a file). `settings`: what else the parse uses (the mapping,
+    the run's overrides). Returns each file's parsed key, and the batch file holding each
+    file's parsed lines (by label)."""
     parse_params = {k: v for k, v in params.items() if k not in ("export_files", "export_ranks")}
     keys = [parsed_key(raw.key, raw.label, {
         "params": parse_params, "settings": settings, "amount": pick["amount"],
@@ -207,11 +219,12 @@ def parse_each(con, store: FileStore, raws: list[RawFile], picks: list[dict], ma
         f"where source_file in ({', '.join(_literal(label) for label in labels)})"
         for batch, labels in batches)
     con.execute(f"""
-        create or replace temp view parsed_order_lines as
+        create or replace temp view {view} as
         select lines.* replace (ranks.export_rank as export_rank)
         from ({parts}) as lines
         left join file_export_ranks as ranks on lines.source_file = ranks.source_file
     """)
+    return keys, {label: batch for batch, labels in batches for label in labels}
 
 
 def _literal(text) -> str:

@@ -18,12 +18,9 @@ from helpers.core.safety import (
     inside,
 )
 from helpers.ingest import typed
+from helpers.ingest.file_parts import ORDER_LINE_COLUMNS  # noqa: F401  (the ledger's name)
 from helpers.ingest.readers import unique_headers
 from helpers.ingest.report import LoadReport, rows_text
-
-# columns of the staged orders (orders and returns alike)
-ORDER_LINE_COLUMNS = ("source_file, source_line, order_id, customer_id, ordered_at, order_date, "
-                      "amount, status, channel, is_return, returned_order_id")
 
 
 def sql_path(path: Path) -> str:
@@ -214,3 +211,106 @@ def republish_quarantine(cache: Path, report: LoadReport, quarantine_dir: Path =
     report.quarantine_path = paths[0] if paths else None
     if report.returns is not None:
         report.returns["quarantine_paths"] = [p for p in paths if "/returns__" in p]
+
+
+# ---------------------------------------------------------------- staged file by file
+
+
+def account_parts(parts, raws, mapping, cache, drop_duplicates, detected, said) -> LoadReport:
+    """account_rows for the orders staged file by file (ingest.file_parts): the same report, from
+    each file's summary and the parts' totals (`said`); the staged lines, the guest sales and the
+    rows set aside published as the files' parts (hard links to the store)."""
+    files = []
+    for raw, part in zip(raws, parts):
+        x = part.summary
+        if x["read"] != raw.rows:
+            raise AssertionError(f"{raw.label}: {raw.rows} rows converted, {x['read']} parsed")
+        detected.extend(raw.notes)
+        if raw.bad_rows:
+            detected.append(f"{raw.label}: {rows_text(len(raw.bad_rows))} "
+                            f"{'does' if len(raw.bad_rows) == 1 else 'do'} not have the header's "
+                            f"{len(raw.headers)} fields (first at line {raw.bad_rows[0][0]}): "
+                            f"set aside as wrong_field_count, the rest loaded")
+        duplicates = x["duplicates"]
+        files.append({"file": raw.label, "path": str(raw.path), "sha256": raw.sha256,
+                      "rows_read": x["read"] + len(raw.bad_rows),
+                      "rows_loaded": x["clean"] + (0 if drop_duplicates else duplicates),
+                      "rows_quarantined": x["quarantined"] + len(raw.bad_rows),
+                      "duplicates_dropped": duplicates if drop_duplicates else 0}
+                     | ({"lines": raw.lines} if raw.lines and raw.lines["lines"] is not None
+                        else {}))
+    duplicates = sum(p.summary["duplicates"] for p in parts)
+    reasons = dict(sorted(said["reasons"].items()))
+    wrong = sum(len(r.bad_rows) for r in raws)
+    if wrong:
+        reasons = dict(sorted((reasons | {"wrong_field_count": wrong}).items()))
+    examples = ([{"source_file": f, "source_line": str(line)} for f, line in said["examples"]]
+                if duplicates else [])
+    # in the order of staging every file at once: by file, then line
+    ordered = sorted(parts, key=lambda p: p.label)
+    publish_parts(cache / "staged.parquet", [p.files["staged"] for p in ordered])
+    publish_parts(cache / "guests.parquet", [p.files["guests"] for p in ordered])
+    folder = cache / "quarantine"
+    shutil.rmtree(folder, ignore_errors=True)
+    for i, part in enumerate(parts):
+        if part.summary["set_aside"]:
+            folder.mkdir(parents=True, exist_ok=True)
+            _link(part.files["quarantine"], folder / f"{i:04d}.parquet")
+    return LoadReport(
+        kind="orders", path="", sha256="", mapping=mapping.get("name", "custom"),
+        rows_read=sum(f["rows_read"] for f in files),
+        rows_loaded=sum(f["rows_loaded"] for f in files),
+        rows_quarantined=sum(f["rows_quarantined"] for f in files),
+        duplicates=duplicates, duplicates_dropped=duplicates if drop_duplicates else 0,
+        reasons=reasons, duplicate_examples=examples, files=files, detected=detected,
+        guest_rows=int(said["guest_rows"]), guest_revenue=plain_decimal(said["guest_revenue"]),
+        first_order_date=said["first"], last_order_date=said["last"])
+
+
+def _link(source: Path, target: Path) -> None:
+    """target: the same file as source (a hard link: nothing copied), or a copy."""
+    target.unlink(missing_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def part_paths(path: Path) -> list[Path]:
+    """The Parquet parts of a staged file: the file itself, or a folder's parts in order."""
+    return sorted(path.glob("*.parquet")) if path.is_dir() else [path]
+
+
+def publish_parts(target: Path, parts: list[Path]) -> None:
+    """Parquet `target` as these parts, in order: one part is the file itself (linked), several
+    a folder of them (00000.parquet, 00001.parquet, ...), which DuckDB, Spark and Arrow read as
+    one table, in the parts' order."""
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    _remove(tmp)
+    if len(parts) == 1:
+        _link(parts[0], tmp)
+    else:
+        tmp.mkdir()
+        for i, part in enumerate(parts):
+            _link(part, tmp / f"{i:05d}.parquet")
+    _remove(target)
+    os.replace(tmp, target)
+
+
+def add_part(target: Path, part: Path) -> None:
+    """Parquet `target` with `part` after its parts (moved in)."""
+    held = target.with_name(f".{target.name}.{os.getpid()}.held")
+    _remove(held)
+    os.replace(target, held)
+    try:
+        publish_parts(target, part_paths(held) + [part])
+    finally:
+        _remove(held)
+        part.unlink(missing_ok=True)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)

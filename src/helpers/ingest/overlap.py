@@ -105,7 +105,7 @@ def check_overlaps(con, checked: str) -> list[str]:
     replaced, changed, examples = con.execute(f"""
         select count(distinct order_id),
                count(distinct order_id) filter (where is_order_changed),
-               list(distinct order_id) filter (where is_order_changed)[1:3]
+               list(distinct order_id order by order_id) filter (where is_order_changed)[1:3]
         from {checked} where reject_reason = 'replaced_by_later_export'""").fetchall()[0]
     if not replaced:
         return []

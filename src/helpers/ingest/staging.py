@@ -21,7 +21,6 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
-import pyarrow.parquet as pq
 
 from helpers.core.errors import IngestError
 from helpers.core.files import expand_inputs, file_sha256
@@ -32,8 +31,8 @@ from helpers.core.safety import (
 )
 from helpers.engine import db, spark_staging
 from helpers.engine.db import drop_relation
-from helpers.ingest import overlap, phones, refunds
-from helpers.ingest.cache import CACHE_FILES, cache_key, publish, sweep_builds, verify_cache
+from helpers.ingest import file_parts, overlap, phones, refunds
+from helpers.ingest.cache import cache_key, publish, record, sweep_builds, verify_cache
 from helpers.ingest.detect import (
     column_mark,
     decide_date_order,
@@ -46,9 +45,23 @@ from helpers.ingest.detect import (
 )
 from helpers.ingest.file_cache import FileEvidence, FileStore, parse_each
 from helpers.ingest.file_checks import check_links
-from helpers.ingest.guests import check_busiest, check_ids, fold, key_list, shown_key
+from helpers.ingest.guests import (
+    BUSY_MIN_ORDERS,
+    BUSY_MIN_SHARE,
+    SHARED_IDS_ALLOWED,
+    check_busiest,
+    check_ids,
+    fold,
+    key_list,
+    shown_key,
+)
 from helpers.ingest.guests import guest_keys as guest_key_list
-from helpers.ingest.ledger import ORDER_LINE_COLUMNS, account_rows, republish_quarantine, sql_path
+from helpers.ingest.ledger import (
+    account_parts,
+    account_rows,
+    add_part,
+    republish_quarantine,
+)
 from helpers.ingest.mappings import (
     CUSTOMER_COLUMNS,
     ORDER_COLUMNS,
@@ -63,7 +76,6 @@ from helpers.ingest.report import LoadReport, rows_text
 
 KINDS = {"orders": ORDER_COLUMNS, "customers": CUSTOMER_COLUMNS}
 TABLES = {"orders": "order_lines", "customers": "customers"}
-
 
 
 def load(
@@ -192,10 +204,7 @@ def _load_or_stage(con, kind, files, return_files, mapping, overrides, cache, ta
         store.sweep()  # files no staging has used for months
     report.seconds = time.perf_counter() - started
     # what the cache holds, to check it before it is trusted again (rows and bytes)
-    recorded = {name: {"sha256": file_sha256(cache / name),
-                       "rows": pq.ParquetFile(cache / name).metadata.num_rows}
-                for name in CACHE_FILES if (cache / name).exists()}
-    (cache / "cache.json").write_text(json.dumps(recorded, indent=1), encoding="utf-8")
+    record(cache, store.shas)
     (cache / "report.json").write_text(json.dumps(asdict(report), ensure_ascii=False, indent=1),
                                        encoding="utf-8")
     publish(con, cache, table)
@@ -327,12 +336,28 @@ def _stage_with(con, kind, files, return_files, mapping, overrides, cache, work,
         detected += notes
         params |= {"export_files": export_files, "export_ranks": export_ranks}
         rows = sum(r.rows for r in raws)
+        heavy = key_list(mapping.get("heavy_buyers"), "heavy_buyers") + list(
+            overrides["heavy_buyers"] or [])
+        region = phones.region_of(overrides, mapping)
+        normalise = ((lambda k: phones.phone_key(k, region)) if params["customer_key_phone"]
+                     else None)
+        settings = {"mapping": {k: v for k, v in mapping.items() if not k.startswith("_")},
+                    "overrides": overrides}
+        if stager is None and not ALL_AT_ONCE:
+            # each file checked alone and kept; what spans files checked again (file_parts)
+            report = _stage_by_file(con, store, raws, picks, mapping, params, columns, settings,
+                                    cache, work, drop_duplicates=drop_duplicates,
+                                    detected=detected, where=where, refund_header=refund_header,
+                                    heavy=heavy, normalise=normalise)
+            return _finish(con, report, raws, mapping, picks, order_date, mark, level_order,
+                           return_files, overrides, cache, work, shop_tz=shop_tz,
+                           drop_duplicates=drop_duplicates, encoding=encoding, ids=ids,
+                           keys=keys, values=values, return_shas=return_shas, stager=stager,
+                           store=store)
         if stager is not None:
             stager.order_lines(con, checked_name, params)
         else:
-            parse_each(con, store, raws, picks, mapping, params, columns, {
-                "mapping": {k: v for k, v in mapping.items() if not k.startswith("_")},
-                "overrides": overrides})
+            parse_each(con, store, raws, picks, mapping, params, columns, settings)
             _stage_order_lines(con, work, checked_name, params, on_disk=memory is not None
                                and rows * SCRATCH_BYTES_PER_ROW > memory.cap)
         order_amount_shape(con, mapping, picks, detected, where, stager)
@@ -351,11 +376,7 @@ def _stage_with(con, kind, files, return_files, mapping, overrides, cache, work,
         detected += refunds.check_refunds(con, checked_name, refund_header, where)
         check_ids(con, checked_name, ("order_id", "customer_id"), where)
         # the mapping's heavy buyers and the run's, as guest_keys add up
-        heavy = key_list(mapping.get("heavy_buyers"), "heavy_buyers") + list(
-            overrides["heavy_buyers"] or [])
-        region = phones.region_of(overrides, mapping)
-        detected += check_busiest(con, checked_name, heavy, where, normalise=(
-            (lambda k: phones.phone_key(k, region)) if params["customer_key_phone"] else None))
+        detected += check_busiest(con, checked_name, heavy, where, normalise=normalise)
     else:
         columns = list(CUSTOMER_COLUMNS)
         raw_view(con, "raw_customers", raws, "customers", mapping, columns, stager)
@@ -391,20 +412,85 @@ def _stage_with(con, kind, files, return_files, mapping, overrides, cache, work,
                                 f"without one")
     report = account_rows(con, kind, checked_name, raws, mapping, cache, "staged.parquet",
                      "quarantine", drop_duplicates, detected)
+    if kind == "customers":
+        return _finish(con, report, raws, mapping, None, None, None, None, [], overrides, cache,
+                       work, stager=stager)
+    return _finish(con, report, raws, mapping, picks, order_date, mark, level_order,
+                   return_files, overrides, cache, work, shop_tz=shop_tz,
+                   drop_duplicates=drop_duplicates, encoding=encoding, ids=ids, keys=keys,
+                   values=values, return_shas=return_shas, stager=stager, store=store)
+
+
+# the orders' checks over every file's lines together, as before issue 34's parts (the Spark
+# staging always; the tests set it to compare the parts with it)
+ALL_AT_ONCE = False
+
+
+def _finish(con, report, raws, mapping, picks, order_date, mark, level_order, return_files,
+            overrides, cache, work, *, stager, **returns) -> LoadReport:
+    """The facts of the load, and the returns staged beside the orders."""
     report.facts = {"mapping": mapping.get("name"), "files": len(raws),
-                    "mapping_auto": any(d.startswith("mapping auto") for d in detected),
+                    "mapping_auto": any(d.startswith("mapping auto") for d in report.detected),
                     "engine": "duckdb" if stager is None else "spark"}
-    if kind == "orders":
+    if picks is not None:
         report.facts |= {"date_order": order_date, "decimal_mark": mark,
                          "amount": picks[0]["amount"], "amount_level":
                          "order" if level_order else "line"}
-    if kind == "orders" and return_files:
+    if picks is not None and return_files:
         report.returns = _stage_returns(con, return_files, mapping, overrides, cache, work,
-                                        shop_tz=shop_tz, drop_duplicates=drop_duplicates,
-                                        encoding=encoding, ids=ids, keys=keys, values=values,
                                         orders_date_order=order_date, orders_mark=mark,
-                                        shas=return_shas, stager=stager, store=store)
+                                        stager=stager, shas=returns.pop("return_shas"),
+                                        **returns)
     return report
+
+
+def _stage_by_file(con, store, raws, picks, mapping, params, columns, settings, cache, work, *,
+                   drop_duplicates, detected, where, refund_header, heavy,
+                   normalise) -> LoadReport:
+    """The orders staged file by file (ingest.file_parts): each file's checked part kept, the
+    lines that span files checked together, the load report from the parts' summaries."""
+    keys, batches = parse_each(con, store, raws, picks, mapping, params, columns, settings,
+                               view="all_parsed_order_lines")
+    line_params = {k: v for k, v in params.items() if k not in ("export_files", "export_ranks")}
+    parts = [file_parts.check_alone(con, store.folder, raw, batches[raw.label],
+                                    file_parts.part_key(key, drop_duplicates), line_params,
+                                    drop_duplicates) for raw, key in zip(raws, keys)]
+    for part in parts:
+        for name, sha in part.shas.items():
+            stat = part.files[name].stat()
+            store.shas[(stat.st_dev, stat.st_ino)] = sha
+    touched, spans = file_parts.spanning(con, parts)
+    if spans:
+        file_parts.check_across(con, touched, params)
+        parts = [file_parts.merge(con, part, raw, work, drop_duplicates, i)
+                 if part.label in touched else part
+                 for i, (raw, part) in enumerate(zip(raws, parts))]
+    file_parts.all_checked(con, parts)
+    said = file_parts.total(parts)
+    order_amount_shape(con, mapping, picks, detected, where, file_parts.KnownRow(
+        export_order_amounts=said["amount_orders"]))
+    if said["guests"]:
+        guests, coded = said["guests"], said["coded"]
+        kinds = ([f"{rows_text(coded)} with a walk-in code: "
+                  + ", ".join(repr(shown_key(c)) for c in said["codes"])] if coded else [])
+        kinds += ([f"{rows_text(guests - coded)} without a customer key"]
+                  if guests > coded else [])
+        detected.append(f"{rows_text(guests)} of guest sales ({'; '.join(kinds)}): reported "
+                        f"apart and kept out of RFM")
+    # an order in several files is in the lines checked across files, whole
+    detected += overlap.check_overlaps(con, "cross_checked") if spans else []
+    if said["refund_unknown"]:
+        refunds.check_refunds(con, "stg_orders_checked", refund_header, where)  # stops
+    if refund_header and said["refunded"]:
+        detected.append(f"{said['refunded']:,} orders refunded by '{refund_header}': netted off "
+                        f"the order (in full when every unit bought came back, or by the "
+                        f"refunded amount)")
+    if said["scientific"] or said["shared"] > SHARED_IDS_ALLOWED:
+        check_ids(con, "stg_orders_checked", ("order_id", "customer_id"), where)
+    # a key with many orders, or heavy buyers to say: the check over every file's lines
+    if said["busiest_bound"] >= max(BUSY_MIN_ORDERS, BUSY_MIN_SHARE * said["orders"]):
+        detected += check_busiest(con, "stg_orders_checked", heavy, where, normalise=normalise)
+    return account_parts(parts, raws, mapping, cache, drop_duplicates, detected, said)
 
 
 def _check_mark_columns(overrides: dict, mapping: dict, amount_headers: list[str]) -> None:
@@ -491,18 +577,8 @@ def _stage_returns(con, return_files, mapping, overrides, cache, work, *, shop_t
                      "returns.parquet", "quarantine-returns", drop_duplicates, detected)
     report.path = ", ".join(str(f) for f in return_files)
     report.sha256 = hashlib.sha256("|".join(sha for _, sha in shas).encode()).hexdigest()
-    # the staged returns join the orders: refunds on their own dates
-    staged = cache / "staged.parquet"
-    tmp = cache / f".staged.{os.getpid()}.parquet"
-    con.execute(f"""
-        copy (
-            select * from read_parquet(?)
-            union all
-            select {ORDER_LINE_COLUMNS} from read_parquet(?)
-        ) to '{sql_path(tmp)}' (format parquet)
-    """, [str(staged), str(cache / "returns.parquet")])
-    tmp.replace(staged)
-    (cache / "returns.parquet").unlink()
+    # the staged returns join the orders (a part after the orders'): refunds on their own dates
+    add_part(cache / "staged.parquet", cache / "returns.parquet")
     return asdict(report)
 
 

@@ -1,0 +1,378 @@
+"""A later month costs what is new in it (issue 34): each file's CHECKED order lines are computed
+from that file alone and kept in the file store (ingest.file_cache), with what is derived from
+them: its staged part, its guest sales, its rows set aside, a small index (its distinct order ids,
+and the row hashes of its lines without an order id) and a summary (counts, reasons, what the
+load report's checks need). Every check of the staging models is per order (stg_order_structure,
+stg_order_repeats, stg_order_lines), so a file's lines are what staging every file together gives
+them, except the orders that span files: an order id in several files (which export wins), and
+repeated rows without an order id whose row hash is in several files. Those lines alone are
+checked again together, with the export ranks (the cross-file part), and merged into their
+files' parts; the other files' parts are published as they are kept (hard links).
+
+    <store>/part-<key>.json              what the part holds: its summary, its files' sizes
+    <store>/part-<key>.checked.parquet   the file's checked lines (stg_order_lines), by line
+    <store>/part-<key>.index.parquet     its distinct order ids; its id-less row hashes
+    <store>/part-<key>.staged.parquet    its staged lines (ORDER_LINE_COLUMNS), by line
+    <store>/part-<key>.guests.parquet    its guest sales
+    <store>/part-<key>.quarantine.parquet  its rows set aside (with every original column)
+
+A part's key is its parsed file's key (every setting and decision the parse used) and
+drop_duplicates; the models' text is in every key (ingest.cache.cache_key).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from decimal import Decimal
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from helpers.core.files import file_sha256
+from helpers.engine import db
+from helpers.engine.db import drop_relation
+from helpers.ingest import typed
+from helpers.ingest.cache import cache_key
+from helpers.ingest.guests import SCIENTIFIC
+from helpers.ingest.readers import RawFile, unique_headers
+
+# columns of the staged orders (orders and returns alike)
+ORDER_LINE_COLUMNS = ("source_file, source_line, order_id, customer_id, ordered_at, order_date, "
+                      "amount, status, channel, is_return, returned_order_id")
+
+OUTPUTS = ("checked", "index", "staged", "guests", "quarantine")
+
+
+def _path(text) -> str:
+    return "'" + str(text).replace("'", "''") + "'"
+
+
+class Part:
+    """One file's checked lines and what is derived from them (files, summary)."""
+
+    def __init__(self, label: str, files: dict[str, Path], summary: dict, shas: dict):
+        self.label, self.files, self.summary, self.shas = label, files, summary, shas
+
+
+def part_key(parsed_key: str, drop_duplicates: bool) -> str:
+    return cache_key({"parsed": parsed_key, "drop": bool(drop_duplicates), "part": 1})
+
+
+def _stored(folder: Path, key: str, label: str) -> Part | None:
+    """The part kept under `key`, when every file it recorded is there unchanged (size and
+    modification time: its files are never touched once written)."""
+    told = folder / f"part-{key}.json"
+    try:
+        said = json.loads(told.read_text(encoding="utf-8"))
+        files = {}
+        for name, rec in said["files"].items():
+            path = folder / rec["name"]
+            stat = path.stat()
+            if (stat.st_size, stat.st_mtime_ns) != (rec["size"], rec["mtime_ns"]):
+                return None
+            files[name] = path
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    try:
+        os.utime(told)  # in use (the store's sweep reads a part's age from its json)
+    except OSError:
+        pass
+    return Part(label, files, said["summary"], {n: r["sha256"] for n, r in said["files"].items()})
+
+
+def _record(files: dict[str, Path]) -> dict:
+    out = {}
+    for name, path in files.items():
+        stat = path.stat()
+        out[name] = {"name": path.name, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns,
+                     "sha256": file_sha256(path)}
+    return out
+
+
+def check_alone(con, folder: Path, raw: RawFile, batch: Path, key: str, params: dict,
+                drop_duplicates: bool) -> Part:
+    """The file's part: kept, or checked now from the file's parsed lines alone (every order of
+    its own; an export rank of 1)."""
+    found = _stored(folder, key, raw.label)
+    if found is not None:
+        return found
+    con.execute(f"""
+        create or replace temp view parsed_order_lines as
+        select * replace (cast(1 as integer) as export_rank)
+        from read_parquet({_path(batch)}) where source_file = {_path(raw.label)}
+    """)
+    try:
+        db.stage(con, "stg_order_structure", into="order_structure")
+        db.stage(con, "stg_order_repeats", into="order_repeats")
+        db.stage(con, "stg_order_lines", into="part_checked", **params)
+        stamp = f"{os.getpid()}"
+        files = {name: folder / f"part-{key}.{name}.parquet" for name in OUTPUTS}
+        tmp = {name: path.with_name(f".{path.name}.{stamp}.tmp") for name, path in files.items()}
+        con.execute(f"copy (select * from part_checked order by source_line) "
+                    f"to {_path(tmp['checked'])} (format parquet)")
+        # what tells which orders and repeated rows span files
+        con.execute(f"""
+            copy (
+                select distinct order_id, cast(null as ubigint) as row_hash
+                from parsed_order_lines where order_id is not null
+                union all
+                select distinct cast(null as varchar), cast(row_hash as ubigint)
+                from parsed_order_lines where order_id is null
+            ) to {_path(tmp['index'])} (format parquet)
+        """)
+        summary = derive(con, "part_checked", raw, tmp, drop_duplicates)
+    finally:
+        for name in ("parsed_order_lines", "order_structure", "order_repeats", "part_checked"):
+            drop_relation(con, name)
+    for name in OUTPUTS:
+        os.replace(tmp[name], files[name])
+    record = _record(files)
+    told = folder / f"part-{key}.json"
+    tmp_json = told.with_name(f".{told.name}.{os.getpid()}.tmp")
+    tmp_json.write_text(json.dumps({"label": raw.label, "files": record, "summary": summary},
+                                   ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp_json, told)
+    return Part(raw.label, files, summary, {n: r["sha256"] for n, r in record.items()})
+
+
+def derive(con, checked: str, raw: RawFile, target: dict[str, Path],
+           drop_duplicates: bool) -> dict:
+    """A file's checked lines (table `checked`) as its staged part, guest sales, rows set aside
+    (target: their paths) and its summary: what the load report and its checks need of it."""
+    keep = "" if drop_duplicates else " or is_duplicate"
+    con.execute(f"""
+        copy (select {ORDER_LINE_COLUMNS} from {checked}
+              where reject_reason is null and (not is_duplicate{keep}) order by source_line)
+        to {_path(target['staged'])} (format parquet)
+    """)
+    con.execute(f"""
+        copy (select {ORDER_LINE_COLUMNS} from {checked} where reject_reason = 'guest_sale'
+              order by source_line)
+        to {_path(target['guests'])} (format parquet)
+    """)
+    (read, clean, quarantined, duplicates, guest_rows, guest_revenue, first, last, guests,
+     coded, refunded, refund_unknown, shared, scientific_orders, scientific_customers) = \
+        con.execute(f"""
+        select
+            count(*),
+            count(*) filter (where reject_reason is null and not is_duplicate),
+            count(*) filter (where reject_reason is not null),
+            count(*) filter (where is_duplicate),
+            count(*) filter (where reject_reason = 'guest_sale'),
+            cast(coalesce(sum(amount) filter (where reject_reason = 'guest_sale'), 0) as varchar),
+            cast(min(order_date) filter (where reject_reason is null) as varchar),
+            cast(max(order_date) filter (where reject_reason is null) as varchar),
+            count(*) filter (where is_guest),
+            count(*) filter (where is_guest and not is_blank_text(customer_id)),
+            count(distinct order_id) filter (where reject_reason is null and is_refunded),
+            count(distinct order_id) filter (where reject_reason is null and is_refund_unknown),
+            count(distinct order_id) filter (
+                where reject_reason like '%order_id_shared_by_customers%'),
+            coalesce(bool_or(regexp_matches(order_id, ?)), false),
+            coalesce(bool_or(regexp_matches(customer_id, ?)), false)
+        from {checked}
+    """, [SCIENTIFIC, SCIENTIFIC]).fetchall()[0]
+    codes = [r[0] for r in con.execute(
+        f"select distinct customer_id from {checked} where is_guest and "
+        f"not is_blank_text(customer_id)").fetchall()]
+    reasons = dict(con.execute(f"""
+        select reason, count(*) from (
+            select unnest(string_split(reject_reason, '; ')) as reason
+            from {checked} where reject_reason is not null
+        ) group by all order by all
+    """).fetchall())
+    examples = [r[0] for r in con.execute(
+        f"select source_line from {checked} where is_duplicate order by source_line limit 5"
+    ).fetchall()]
+    con.execute(f"create or replace temp view stg_orders_checked as select * from {checked}")
+    multi, constant = con.execute(db.sql_text("export_order_amounts")).fetchall()[0]
+    con.execute("drop view if exists stg_orders_checked")
+    orders, busiest = con.execute(f"""
+        with orders as (
+            select distinct customer_id, coalesce(order_id, source_file || ':' || source_line)
+            from {checked}
+            where reject_reason is null and not is_duplicate and customer_id is not null
+        )
+        select count(*), coalesce(max(n), 0) from (
+            select customer_id, count(*) as n from orders group by all
+        )
+    """).fetchall()[0]
+    if quarantined or raw.bad_rows:
+        _set_aside(con, checked, raw, target["quarantine"])
+    else:
+        pq.write_table(pa.table({"source_file": pa.array([], pa.string())}),
+                       target["quarantine"])
+    return {"read": read, "clean": clean, "quarantined": quarantined, "duplicates": duplicates,
+            "guest_rows": guest_rows, "guest_revenue": guest_revenue, "first": first,
+            "last": last, "guests": guests, "coded": coded, "codes": sorted(codes)[:3],
+            "refunded": refunded, "refund_unknown": refund_unknown, "shared": shared,
+            "scientific": bool(scientific_orders or scientific_customers), "reasons": reasons,
+            "examples": examples, "amount_orders": [multi, constant], "orders": orders,
+            "busiest": busiest, "set_aside": bool(quarantined or raw.bad_rows)}
+
+
+def _set_aside(con, checked: str, raw: RawFile, target: Path) -> None:
+    """The file's rows set aside, with every original column, their reason, file and line."""
+    header_names = unique_headers(raw.headers)
+    kinds = dict(enumerate(raw.kinds))  # a typed column as the text it was read as before
+    picks = ", ".join(f'{typed.text_sql(f"raw.c{j}", kinds.get(j, ""))} as "{name}"'
+                      for j, name in enumerate(header_names))
+    wrong_rows = "select * from set_aside where false"
+    if raw.bad_rows:
+        # rows that could not be split: kept whole, as written, under raw_row
+        con.register("wrong_rows_df", pa.table({
+            "source_file": [raw.label] * len(raw.bad_rows),
+            "source_line": pa.array([r[0] for r in raw.bad_rows], pa.int64()),
+            "reject_reason": ["wrong_field_count"] * len(raw.bad_rows),
+            "raw_row": [r[1] for r in raw.bad_rows]}))
+        wrong_rows = "select * from wrong_rows_df"
+    try:
+        con.execute(f"""
+            copy (
+                with set_aside as (
+                    select raw.source_file, raw.source_line, checked.reject_reason
+                        {', ' + picks if picks else ''}
+                    from read_parquet({_path(raw.parquet)}) as raw
+                    inner join {checked} as checked
+                        on raw.source_line = checked.source_line
+                    where checked.reject_reason is not null
+                )
+                select * from (
+                    select * from set_aside
+                    union all by name
+                    {wrong_rows}
+                )
+                order by source_line
+            ) to {_path(target)} (format parquet)
+        """)
+    finally:
+        if raw.bad_rows:
+            con.unregister("wrong_rows_df")
+
+
+def spanning(con, parts: list[Part]) -> tuple[list[str], bool]:
+    """Tables cross_order_ids and cross_row_hashes: the order ids in several files, and the row
+    hashes of id-less lines in several files (from each file's index); returns the labels of the
+    files that hold any, and whether there are any."""
+    union = " union all ".join(
+        f"select {_path(p.label)} as source_file, order_id, row_hash "
+        f"from read_parquet({_path(p.files['index'])})" for p in parts)
+    con.execute(f"create or replace temp table part_index as {union}")
+    con.execute("""
+        create or replace temp table cross_order_ids as
+        select order_id from part_index where order_id is not null
+        group by all having count(*) > 1
+    """)
+    con.execute("""
+        create or replace temp table cross_row_hashes as
+        select row_hash from part_index where order_id is null
+        group by all having count(*) > 1
+    """)
+    touched = [r[0] for r in con.execute("""
+        select distinct source_file from part_index
+        semi join cross_order_ids using (order_id)
+        union
+        select distinct source_file from part_index
+        where order_id is null and row_hash in (select row_hash from cross_row_hashes)
+        order by all
+    """).fetchall()]
+    drop_relation(con, "part_index")
+    return touched, bool(touched)
+
+
+def check_across(con, touched: list[str], params: dict) -> None:
+    """Table cross_checked: the lines of the orders in several files and of the repeated id-less
+    rows in several files, checked together (with the export ranks: which export wins), from
+    view all_parsed_order_lines (every file's parsed lines, ranked: file_cache.parse_each)."""
+    labels = ", ".join(_path(t) for t in touched)
+    con.execute(f"""
+        create or replace temp view parsed_order_lines as
+        select * from all_parsed_order_lines
+        where source_file in ({labels}) and (
+            order_id in (select order_id from cross_order_ids)
+            or (order_id is null
+                and cast(row_hash as ubigint) in (select row_hash from cross_row_hashes)))
+    """)
+    try:
+        db.stage(con, "stg_order_structure", into="order_structure")
+        db.stage(con, "stg_order_repeats", into="order_repeats")
+        db.stage(con, "stg_order_lines", into="cross_checked", **params)
+    finally:
+        for name in ("parsed_order_lines", "order_structure", "order_repeats"):
+            drop_relation(con, name)
+
+
+def merge(con, part: Part, raw: RawFile, work: Path, drop_duplicates: bool, index: int) -> Part:
+    """A file whose lines span files: its kept lines with those checked across files instead,
+    derived again (in the work folder: never kept, the other files decide them)."""
+    con.execute(f"""
+        create or replace temp table part_checked as
+        select * from (
+            select * from read_parquet({_path(part.files['checked'])})
+            where source_line not in (
+                select source_line from cross_checked where source_file = {_path(part.label)})
+            union all by name
+            select * from cross_checked where source_file = {_path(part.label)}
+        ) order by source_line
+    """)
+    files = {name: work / f"merged-{index:05d}.{name}.parquet" for name in OUTPUTS}
+    con.execute(f"copy part_checked to {_path(files['checked'])} (format parquet)")
+    files["index"] = part.files["index"]
+    try:
+        summary = derive(con, "part_checked", raw, files, drop_duplicates)
+    finally:
+        drop_relation(con, "part_checked")
+    return Part(part.label, files, summary, {})
+
+
+# ---------------------------------------------------------------- the parts together
+
+
+def total(parts: list[Part]) -> dict:
+    """The summaries of every part, added up (what is additive: each order's usable lines are in
+    one file; an id-less line is its own order)."""
+    s = [p.summary for p in parts]
+    firsts = [x["first"] for x in s if x["first"] is not None]
+    lasts = [x["last"] for x in s if x["last"] is not None]
+    reasons: dict[str, int] = {}
+    for x in s:
+        for reason, n in x["reasons"].items():
+            reasons[reason] = reasons.get(reason, 0) + n
+    return {
+        "guest_rows": sum(x["guest_rows"] for x in s),
+        "guest_revenue": sum((Decimal(x["guest_revenue"]) for x in s), Decimal(0)),
+        "first": min(firsts) if firsts else None, "last": max(lasts) if lasts else None,
+        "guests": sum(x["guests"] for x in s), "coded": sum(x["coded"] for x in s),
+        "codes": sorted({c for x in s for c in x["codes"]})[:3],
+        "refunded": sum(x["refunded"] for x in s),
+        "refund_unknown": sum(x["refund_unknown"] for x in s),
+        "shared": sum(x["shared"] for x in s),
+        "scientific": any(x["scientific"] for x in s),
+        "reasons": reasons,
+        "examples": sorted((p.label, line) for p in parts for line in p.summary["examples"])[:5],
+        "amount_orders": tuple(sum(x["amount_orders"][i] for x in s) for i in (0, 1)),
+        "orders": sum(x["orders"] for x in s),
+        # no key can have more orders than its most in each file together
+        "busiest_bound": sum(x["busiest"] for x in s),
+    }
+
+
+class KnownRow:
+    """A row known from the parts' summaries, for a check that asks a stager for it
+    (detect.order_amount_shape: one_row('export_order_amounts'))."""
+
+    def __init__(self, **rows):
+        self.rows = rows
+
+    def one_row(self, name: str):
+        return self.rows[name]
+
+
+def all_checked(con, parts: list[Part]) -> None:
+    """View stg_orders_checked: every file's checked lines (for the returns, and for a check whose
+    summaries say it has something to say: it reads them all, as a first staging does)."""
+    paths = ", ".join(_path(p.files["checked"]) for p in sorted(parts, key=lambda p: p.label))
+    con.execute(f"create or replace temp view stg_orders_checked as "
+                f"select * from read_parquet([{paths}])")
