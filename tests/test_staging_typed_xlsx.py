@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 from openpyxl import Workbook
 
 from helpers import ingest
-from helpers.ingest.sheets import excel_text
+from helpers.ingest.sheets import excel_cells, excel_column, excel_text
 
 HEADER = ["order_id", "customer_id", "order_date", "amount", "status", "channel"]
 ROWS = [
@@ -132,3 +132,20 @@ def test_a_number_cell_is_a_number_whatever_the_text_cells_decimal_mark(con, tmp
     assert con.execute("select order_id, amount from order_lines order by order_id").fetchall() \
         == [("O1", Decimal("19.99")), ("O2", Decimal("1250.5")), ("O3", Decimal("19.99")),
             ("O4", Decimal("120000"))]
+
+
+def test_a_date_column_with_text_cells_converts_as_cell_by_cell():
+    """A column of date-times with a date typed by hand ('31/02/2025') and empty cells: its text
+    in one Arrow step is the cell-by-cell text; its dates are the date cells alone."""
+    column = (dt.datetime(2025, 1, 2, 3, 4, 5, 999999), "31/02/2025", None, "",
+              dt.datetime(1950, 6, 1), dt.datetime(2024, 2, 29, 23, 59, 59))
+    counted = [0]
+    assert excel_column(column, counted).to_pylist() == [excel_text(v) for v in column]
+    text, dates, numbers = excel_cells(column, counted)
+    assert dates.to_pylist() == [column[0], None, None, None, column[4], column[5]]
+    assert numbers.null_count == len(column) and counted == [0]
+    mixed = (True, 17850, 2.5, dt.date(2024, 1, 2), dt.time(10, 30), "x", float("nan"))
+    text, dates, numbers = excel_cells(mixed, counted)
+    assert text.to_pylist() == [excel_text(v) for v in mixed]
+    assert dates.to_pylist() == [None, None, None, dt.datetime(2024, 1, 2), None, None, None]
+    assert numbers.to_pylist() == [None, 17850.0, 2.5, None, None, None, None]

@@ -204,6 +204,15 @@ def excel_column(values: tuple, long_numbers: list[int]) -> pa.Array:
         return pc.strftime(stamps, format="%Y-%m-%d %H:%M:%S")
     elif kinds == {dt.date}:
         return pa.array(values, pa.date32()).cast(pa.string())
+    elif kinds <= {dt.datetime, str} and not any(
+            v.tzinfo for v in values if type(v) is dt.datetime):
+        # date-times with a few text cells (a date typed by hand): the dates in one Arrow step
+        texts = [v if type(v) is str else None for v in values]
+        stamps = pa.array([None if type(v) is str else v for v in values], pa.timestamp("us"))
+        printed = pc.strftime(stamps.cast(pa.timestamp("s"), safe=False),
+                              format="%Y-%m-%d %H:%M:%S")
+        return pc.if_else(pa.array([t is not None for t in texts], pa.bool_()),
+                          pa.array(texts, pa.string()), printed)
     if float in kinds and kinds != {float}:  # a column of floats alone was counted above
         long_numbers[0] += sum(1 for v in values if isinstance(v, float) and abs(v) >= 1e15)
     return pa.array([excel_text(v) for v in values], pa.string())
