@@ -462,9 +462,17 @@ def content_tag(table: pa.Table) -> str:
 
 
 def parquet_tag(path) -> str:
-    """A Parquet file's identity as a source: its path, time and size (the same file unchanged
-    is the same source; _persisted reads the path back from it)."""
+    """A Parquet file's (or folder of parts') identity as a source: its path, time and size (the
+    same file unchanged is the same source; _persisted reads the path back from it)."""
     path = Path(path).resolve()
+    if path.is_dir():
+        # a folder of parts (a staged export, one part per input file): each part's name, time
+        # and size (a part is replaced, never rewritten in place)
+        parts = sorted(path.glob("*.parquet"))
+        stats = [(p.name, p.stat()) for p in parts]
+        digest = hashlib.sha256(repr([(n, s.st_mtime_ns, s.st_size) for n, s in stats]).encode())
+        return (f"parquet:{path}:{digest.hexdigest()[:24]}:"
+                f"{sum(s.st_size for _, s in stats)}")
     stat = path.stat()
     return f"parquet:{path}:{stat.st_mtime_ns}:{stat.st_size}"
 

@@ -51,7 +51,13 @@ def sweep_builds(cache: Path) -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-CACHE_FILES = ("staged.parquet", "guests.parquet")
+# the staged rows and the guest sales: <name>.parquet, or a folder <name>/ of parts (one per
+# input file: ingest.ledger.staged_path)
+CACHE_FILES = ("staged", "guests")
+
+
+def _where(cache: Path, name: str) -> Path:
+    return cache / name if (cache / name).is_dir() else cache / f"{name}.parquet"
 
 
 def _parts(path: Path) -> list[Path]:
@@ -66,12 +72,13 @@ def record(cache: Path, known: dict | None = None) -> None:
     known = known or {}
     recorded = {}
     for name in CACHE_FILES:
-        if not (cache / name).exists():
+        where = _where(cache, name)
+        if not where.exists():
             continue
         parts = []
-        for path in _parts(cache / name):
+        for path in _parts(where):
             stat = path.stat()
-            parts.append({"part": path.name if (cache / name).is_dir() else "",
+            parts.append({"part": path.name if where.is_dir() else "",
                           "size": stat.st_size, "mtime_ns": stat.st_mtime_ns,
                           "rows": pq.ParquetFile(path).metadata.num_rows,
                           "sha256": known.get((stat.st_dev, stat.st_ino)) or file_sha256(path)})
@@ -85,10 +92,10 @@ def verify_cache(cache: Path) -> str | None:
     is never rewritten in place (a change is a new file), so its bytes are not read again."""
     try:
         recorded = json.loads((cache / "cache.json").read_text(encoding="utf-8"))
-        if "staged.parquet" not in recorded:
-            return "staged.parquet is not recorded"
+        if "staged" not in recorded:
+            return "the staged rows are not recorded"
         for name, expected in recorded.items():
-            path = cache / name
+            path = _where(cache, name)
             if not path.exists():
                 return f"{name} is missing"
             found = _parts(path)
@@ -110,7 +117,7 @@ def publish(con, cache: Path, table: str) -> None:
     drop_relation(con, table)
     # a source known by its file: models persisted beside it (db._persisted) serve every process
     # (a Parquet file, or a folder of parts: one per input file)
-    db.register_parquet(con, table, cache / "staged.parquet")
+    db.register_parquet(con, table, _where(cache, "staged"))
     if table == "order_lines":
         # guest sales (no customer key): not customers, but revenue the reports mention
-        con.read_parquet(str(cache / "guests.parquet")).create_view("guest_lines", replace=True)
+        con.read_parquet(str(_where(cache, "guests"))).create_view("guest_lines", replace=True)

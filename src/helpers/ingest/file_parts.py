@@ -22,6 +22,7 @@ drop_duplicates; the models' text is in every key (ingest.cache.cache_key).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from decimal import Decimal
@@ -33,16 +34,28 @@ import pyarrow.parquet as pq
 from helpers.core.files import file_sha256
 from helpers.engine import db
 from helpers.engine.db import drop_relation
-from helpers.ingest import typed
+from helpers.ingest import overlap, refunds, typed
 from helpers.ingest.cache import cache_key
-from helpers.ingest.guests import SCIENTIFIC
+from helpers.ingest.detect import order_amount_shape
+from helpers.ingest.file_cache import parse_each
+from helpers.ingest.guests import (
+    BUSY_MIN_ORDERS,
+    BUSY_MIN_SHARE,
+    SCIENTIFIC,
+    SHARED_IDS_ALLOWED,
+    check_busiest,
+    check_ids,
+    shown_key,
+)
+from helpers.ingest.ledger import ORDER_LINE_COLUMNS, account_parts
 from helpers.ingest.readers import RawFile, unique_headers
-
-# columns of the staged orders (orders and returns alike)
-ORDER_LINE_COLUMNS = ("source_file, source_line, order_id, customer_id, ordered_at, order_date, "
-                      "amount, status, channel, is_return, returned_order_id")
+from helpers.ingest.report import LoadReport, rows_text
 
 OUTPUTS = ("checked", "index", "staged", "guests", "quarantine")
+
+# a file of more lines than this is checked into its Parquet file, not a table first
+# (staging.SCRATCH_BYTES_PER_ROW: 2M lines are about 300 MB as a DuckDB table)
+ON_DISK_ROWS = 2_000_000
 
 
 def _path(text) -> str:
@@ -106,20 +119,29 @@ def check_alone(con, folder: Path, raw: RawFile, batch: Path, key: str, params: 
     try:
         db.stage(con, "stg_order_structure", into="order_structure")
         db.stage(con, "stg_order_repeats", into="order_repeats")
-        db.stage(con, "stg_order_lines", into="part_checked", **params)
         stamp = f"{os.getpid()}"
         files = {name: folder / f"part-{key}.{name}.parquet" for name in OUTPUTS}
         tmp = {name: path.with_name(f".{path.name}.{stamp}.tmp") for name, path in files.items()}
-        con.execute(f"copy (select * from part_checked order by source_line) "
-                    f"to {_path(tmp['checked'])} (format parquet)")
+        if raw.rows > ON_DISK_ROWS:
+            # a large file's checked lines straight to their Parquet file (a table of them would
+            # spill to disk at several times their size); what follows reads the file
+            db.stage_to(con, "stg_order_lines", tmp["checked"], **params)
+            con.execute(f"create or replace temp view part_checked as "
+                        f"select * from read_parquet({_path(tmp['checked'])})")
+        else:
+            db.stage(con, "stg_order_lines", into="part_checked", **params)
+            con.execute(f"copy (select * from part_checked order by source_line) "
+                        f"to {_path(tmp['checked'])} (format parquet)")
         # what tells which orders and repeated rows span files
         con.execute(f"""
             copy (
-                select distinct order_id, cast(null as ubigint) as row_hash
-                from parsed_order_lines where order_id is not null
-                union all
-                select distinct cast(null as varchar), cast(row_hash as ubigint)
-                from parsed_order_lines where order_id is null
+                select * from (
+                    select distinct order_id, cast(null as ubigint) as row_hash
+                    from parsed_order_lines where order_id is not null
+                    union all
+                    select distinct cast(null as varchar), cast(row_hash as ubigint)
+                    from parsed_order_lines where order_id is null
+                ) order by order_id, row_hash
             ) to {_path(tmp['index'])} (format parquet)
         """)
         summary = derive(con, "part_checked", raw, tmp, drop_duplicates)
@@ -252,34 +274,103 @@ def _set_aside(con, checked: str, raw: RawFile, target: Path) -> None:
             con.unregister("wrong_rows_df")
 
 
-def spanning(con, parts: list[Part]) -> tuple[list[str], bool]:
+def spanning(con, folder: Path, parts: list[Part], keys: list[str]) -> list[str]:
     """Tables cross_order_ids and cross_row_hashes: the order ids in several files, and the row
-    hashes of id-less lines in several files (from each file's index); returns the labels of the
-    files that hold any, and whether there are any."""
-    union = " union all ".join(
-        f"select {_path(p.label)} as source_file, order_id, row_hash "
-        f"from read_parquet({_path(p.files['index'])})" for p in parts)
-    con.execute(f"create or replace temp table part_index as {union}")
-    con.execute("""
-        create or replace temp table cross_order_ids as
-        select order_id from part_index where order_id is not null
-        group by all having count(*) > 1
-    """)
-    con.execute("""
-        create or replace temp table cross_row_hashes as
-        select row_hash from part_index where order_id is null
-        group by all having count(*) > 1
-    """)
-    touched = [r[0] for r in con.execute("""
-        select distinct source_file from part_index
-        semi join cross_order_ids using (order_id)
+    hashes of id-less lines in several files, from each file's index; returns the labels of the
+    files that hold any. What spans the files of an earlier load (all of them still here) is
+    kept from it (span-<key>.*): only the new files' ids are looked for in the others."""
+    record = _span_record(folder, keys)
+    members = set(record["members"]) if record else set()
+    old = [p for p, k in zip(parts, keys) if k in members]
+    new = [p for p, k in zip(parts, keys) if k not in members]
+
+    def union(chosen: list[Part]) -> str:
+        return " union all ".join(
+            f"select {_path(p.label)} as source_file, order_id, row_hash "
+            f"from read_parquet({_path(p.files['index'])})" for p in chosen) or (
+            "select cast(null as varchar) as source_file, cast(null as varchar) as order_id, "
+            "cast(null as ubigint) as row_hash where false")
+
+    con.execute(f"create or replace temp table new_index as {union(new)}")
+    kept = (f"select order_id, row_hash from read_parquet({_path(folder / record['rows'])})"
+            if record else "select cast(null as varchar) as order_id, "
+            "cast(null as ubigint) as row_hash where false")
+    olds = ", ".join(_path(p.files["index"]) for p in old)
+    found = (f"""
         union
-        select distinct source_file from part_index
-        where order_id is null and row_hash in (select row_hash from cross_row_hashes)
-        order by all
-    """).fetchall()]
-    drop_relation(con, "part_index")
-    return touched, bool(touched)
+        select distinct order_id, row_hash from read_parquet([{olds}])
+        where order_id in (select order_id from new_index where order_id is not null)
+            or row_hash in (select row_hash from new_index where order_id is null)
+    """ if old else "")
+    con.execute(f"""
+        create or replace temp table cross_index as
+        {kept}
+        union
+        select order_id, any_value(row_hash) from new_index where order_id is not null
+        group by order_id having count(*) > 1
+        union
+        select null, row_hash from new_index where order_id is null
+        group by row_hash having count(*) > 1
+        {found}
+    """)
+    con.execute("create or replace temp table cross_order_ids as select distinct order_id "
+                "from cross_index where order_id is not null")
+    con.execute("create or replace temp table cross_row_hashes as select distinct row_hash "
+                "from cross_index where order_id is null")
+    _keep_span(con, folder, keys)
+    touched = []
+    if con.execute("select count(*) from cross_index").fetchall()[0][0]:
+        touched = [r[0] for r in con.execute(f"""
+            select distinct source_file from ({union(parts)})
+            where order_id in (select order_id from cross_order_ids)
+                or (order_id is null
+                    and row_hash in (select row_hash from cross_row_hashes))
+            order by all
+        """).fetchall()]
+    for name in ("new_index", "cross_index"):
+        drop_relation(con, name)
+    return touched
+
+
+def _span_record(folder: Path, keys: list[str]) -> dict | None:
+    """The largest record of what spanned files whose files are all among `keys`."""
+    present, best = set(keys), None
+    for name in {_read_json(folder / f"span-of-{key}.json").get("record") for key in keys}:
+        said = _read_json(folder / f"{name}.json") if name else {}
+        if (said.get("members") and set(said["members"]) <= present
+                and (folder / said.get("rows", "-")).exists()
+                and (best is None or len(said["members"]) > len(best["members"]))):
+            best = said
+    return best
+
+
+def _keep_span(con, folder: Path, keys: list[str]) -> None:
+    name = f"span-{cache_key({'members': sorted(keys)})}"
+    rows = folder / f"{name}.parquet"
+    if not rows.exists():
+        tmp = rows.with_name(f".{rows.name}.{os.getpid()}.tmp")
+        con.execute(f"copy cross_index to {_path(tmp)} (format parquet)")
+        os.replace(tmp, rows)
+        _write_json(folder / f"{name}.json", {"members": sorted(keys), "rows": rows.name})
+    else:
+        for path in (rows, folder / f"{name}.json"):
+            with contextlib.suppress(OSError):
+                os.utime(path)  # in use: kept by the store's sweep
+    for key in keys:
+        _write_json(folder / f"span-of-{key}.json", {"record": name})
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_json(path: Path, value) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def check_across(con, touched: list[str], params: dict) -> None:
@@ -328,6 +419,53 @@ def merge(con, part: Part, raw: RawFile, work: Path, drop_duplicates: bool, inde
 
 
 # ---------------------------------------------------------------- the parts together
+
+
+def stage(con, store, raws, picks, mapping, params, columns, settings, cache, work, *,
+          drop_duplicates, detected, where, refund_header, heavy, normalise) -> LoadReport:
+    """The orders staged file by file: each file's checked part kept, the lines that span files
+    checked together, the load report from the parts' summaries (what ingest.staging does over
+    every line at once on Spark, with the same messages in the same order)."""
+    keys, batches = parse_each(con, store, raws, picks, mapping, params, columns, settings,
+                               view="all_parsed_order_lines")
+    line_params = {k: v for k, v in params.items() if k not in ("export_files", "export_ranks")}
+    parts = [check_alone(con, store.folder, raw, batches[raw.label],
+                         part_key(key, drop_duplicates), line_params, drop_duplicates)
+             for raw, key in zip(raws, keys)]
+    for part in parts:
+        for name, sha in part.shas.items():
+            stat = part.files[name].stat()
+            store.shas[(stat.st_dev, stat.st_ino)] = sha
+    touched = spanning(con, store.folder, parts, [part_key(k, drop_duplicates) for k in keys])
+    spans = bool(touched)
+    if spans:
+        check_across(con, touched, params)
+        parts = [merge(con, part, raw, work, drop_duplicates, i)
+                 if part.label in touched else part
+                 for i, (raw, part) in enumerate(zip(raws, parts))]
+    all_checked(con, parts)
+    said = total(parts)
+    order_amount_shape(con, mapping, picks, detected, where, KnownRow(
+        export_order_amounts=said["amount_orders"]))
+    if said["guests"]:
+        guests, coded = said["guests"], said["coded"]
+        kinds = ([f"{rows_text(coded)} with a walk-in code: "
+                  + ", ".join(repr(shown_key(c)) for c in said["codes"])] if coded else [])
+        kinds += ([f"{rows_text(guests - coded)} without a customer key"]
+                  if guests > coded else [])
+        detected.append(f"{rows_text(guests)} of guest sales ({'; '.join(kinds)}): reported "
+                        f"apart and kept out of RFM")
+    # an order in several files is in the lines checked across files, whole
+    detected += overlap.check_overlaps(con, "cross_checked") if spans else []
+    if said["refund_unknown"]:
+        refunds.check_refunds(con, "stg_orders_checked", refund_header, where)  # stops
+    detected += refunds.refunded_note(refund_header, said["refunded"])
+    if said["scientific"] or said["shared"] > SHARED_IDS_ALLOWED:
+        check_ids(con, "stg_orders_checked", ("order_id", "customer_id"), where)
+    # a key with many orders, or heavy buyers to say: the check over every file's lines
+    if said["busiest_bound"] >= max(BUSY_MIN_ORDERS, BUSY_MIN_SHARE * said["orders"]):
+        detected += check_busiest(con, "stg_orders_checked", heavy, where, normalise=normalise)
+    return account_parts(parts, raws, mapping, cache, drop_duplicates, detected, said)
 
 
 def total(parts: list[Part]) -> dict:

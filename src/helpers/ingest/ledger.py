@@ -18,9 +18,12 @@ from helpers.core.safety import (
     inside,
 )
 from helpers.ingest import typed
-from helpers.ingest.file_parts import ORDER_LINE_COLUMNS  # noqa: F401  (the ledger's name)
 from helpers.ingest.readers import unique_headers
 from helpers.ingest.report import LoadReport, rows_text
+
+# columns of the staged orders (orders and returns alike)
+ORDER_LINE_COLUMNS = ("source_file, source_line, order_id, customer_id, ordered_at, order_date, "
+                      "amount, status, channel, is_return, returned_order_id")
 
 
 def sql_path(path: Path) -> str:
@@ -101,6 +104,7 @@ def account_rows(con, kind, checked, raws, mapping, cache, staged_name, quaranti
                 to '{sql_path(guests_tmp)}' (format parquet)
             """)
             guests_tmp.replace(cache / "guests.parquet")
+            _remove(cache / "guests")
     else:
         columns = ("* exclude (reject_reason, is_duplicate, signup_date_text, birthday_text, "
                    "is_blank_row)")
@@ -113,6 +117,7 @@ def account_rows(con, kind, checked, raws, mapping, cache, staged_name, quaranti
         ) to '{sql_path(tmp)}' (format parquet)
     """)
     tmp.replace(staged)
+    _remove(cache / staged_name.removesuffix(".parquet"))  # parts of an earlier staging, if any
     rows_loaded = sum(f["rows_loaded"] for f in files)
     first_date = last_date = None
     if kind == "orders":
@@ -248,8 +253,8 @@ def account_parts(parts, raws, mapping, cache, drop_duplicates, detected, said) 
                 if duplicates else [])
     # in the order of staging every file at once: by file, then line
     ordered = sorted(parts, key=lambda p: p.label)
-    publish_parts(cache / "staged.parquet", [p.files["staged"] for p in ordered])
-    publish_parts(cache / "guests.parquet", [p.files["guests"] for p in ordered])
+    publish_parts(cache, "staged", [p.files["staged"] for p in ordered])
+    publish_parts(cache, "guests", [p.files["guests"] for p in ordered])
     folder = cache / "quarantine"
     shutil.rmtree(folder, ignore_errors=True)
     for i, part in enumerate(parts):
@@ -276,16 +281,22 @@ def _link(source: Path, target: Path) -> None:
         shutil.copy2(source, target)
 
 
+def staged_path(cache: Path, name: str = "staged") -> Path:
+    """Where a cache's staged rows are: <name>.parquet (one part: an export of one file), or the
+    folder <name>/ of its parts (00000.parquet, ...: one per input file, by file name, then the
+    returns), which DuckDB, Spark and Arrow read as one table, in the parts' order."""
+    return cache / name if (cache / name).is_dir() else cache / f"{name}.parquet"
+
+
 def part_paths(path: Path) -> list[Path]:
     """The Parquet parts of a staged file: the file itself, or a folder's parts in order."""
     return sorted(path.glob("*.parquet")) if path.is_dir() else [path]
 
 
-def publish_parts(target: Path, parts: list[Path]) -> None:
-    """Parquet `target` as these parts, in order: one part is the file itself (linked), several
-    a folder of them (00000.parquet, 00001.parquet, ...), which DuckDB, Spark and Arrow read as
-    one table, in the parts' order."""
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+def publish_parts(cache: Path, name: str, parts: list[Path]) -> None:
+    """Cache's <name>.parquet (one part, linked) or <name>/ (several, linked, in order)."""
+    target = cache / (f"{name}.parquet" if len(parts) == 1 else name)
+    tmp = cache / f".{name}.{os.getpid()}.tmp"
     _remove(tmp)
     if len(parts) == 1:
         _link(parts[0], tmp)
@@ -293,20 +304,40 @@ def publish_parts(target: Path, parts: list[Path]) -> None:
         tmp.mkdir()
         for i, part in enumerate(parts):
             _link(part, tmp / f"{i:05d}.parquet")
-    _remove(target)
+    for old in (cache / name, cache / f"{name}.parquet"):
+        _remove(old)
     os.replace(tmp, target)
 
 
-def add_part(target: Path, part: Path) -> None:
-    """Parquet `target` with `part` after its parts (moved in)."""
-    held = target.with_name(f".{target.name}.{os.getpid()}.held")
+def add_part(cache: Path, name: str, part: Path) -> None:
+    """Cache's <name> with `part` after its parts (moved in)."""
+    held = cache / f".{name}.{os.getpid()}.held"
     _remove(held)
-    os.replace(target, held)
+    os.replace(staged_path(cache, name), held)
     try:
-        publish_parts(target, part_paths(held) + [part])
+        publish_parts(cache, name, part_paths(held) + [part])
     finally:
         _remove(held)
         part.unlink(missing_ok=True)
+
+
+def split_by_file(con, cache: Path, labels: list[str]) -> None:
+    """The staged rows and guest sales of an export staged at once (on Spark) as the parts of
+    its files, as staging file by file publishes them (one part per file, by file name)."""
+    for name in ("staged", "guests"):
+        whole = cache / f"{name}.parquet"
+        held = cache / f".{name}.{os.getpid()}.whole"
+        os.replace(whole, held)
+        parts = []
+        for i, label in enumerate(sorted(labels)):
+            part = cache / f".{name}.{os.getpid()}.{i:05d}"
+            con.execute(f"copy (select * from read_parquet('{sql_path(held)}') "
+                        f"where source_file = ? order by source_line) "
+                        f"to '{sql_path(part)}' (format parquet)", [label])
+            parts.append(part)
+        publish_parts(cache, name, parts)
+        for path in parts + [held]:
+            path.unlink(missing_ok=True)
 
 
 def _remove(path: Path) -> None:

@@ -50,7 +50,12 @@ def check_refunds(con, checked: str, header, where: str) -> list[str]:
             f"back and the export does not say how much was refunded. Map refund_amount to the "
             f"column that holds the refunded amount in {where}, or export the returns with their "
             f"amounts (returns_path).")
-    if not refunded:
+    return refunded_note(header, refunded)
+
+
+def refunded_note(header, refunded: int) -> list[str]:
+    """What the load summary says of the orders refunded by the refund column."""
+    if not header or not refunded:
         return []
     return [f"{refunded:,} orders refunded by '{header}': netted off the order (in full when "
             f"every unit bought came back, or by the refunded amount)"]

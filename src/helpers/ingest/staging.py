@@ -46,9 +46,6 @@ from helpers.ingest.detect import (
 from helpers.ingest.file_cache import FileEvidence, FileStore, parse_each
 from helpers.ingest.file_checks import check_links
 from helpers.ingest.guests import (
-    BUSY_MIN_ORDERS,
-    BUSY_MIN_SHARE,
-    SHARED_IDS_ALLOWED,
     check_busiest,
     check_ids,
     fold,
@@ -57,10 +54,11 @@ from helpers.ingest.guests import (
 )
 from helpers.ingest.guests import guest_keys as guest_key_list
 from helpers.ingest.ledger import (
-    account_parts,
     account_rows,
     add_part,
     republish_quarantine,
+    split_by_file,
+    staged_path,
 )
 from helpers.ingest.mappings import (
     CUSTOMER_COLUMNS,
@@ -167,7 +165,7 @@ def _load_or_stage(con, kind, files, return_files, mapping, overrides, cache, ta
             report.work = {"files": len(files) + len(return_files), "files_read": 0,
                            "files_parsed": 0}
             report.seconds = time.perf_counter() - started
-            report.staged = str(cache / "staged.parquet")
+            report.staged = str(staged_path(cache))
             republish_quarantine(cache, report, quarantine_dir)
             return report
         detected.append(f"the staging cache was damaged ({damage}): the export was read again")
@@ -209,7 +207,7 @@ def _load_or_stage(con, kind, files, return_files, mapping, overrides, cache, ta
                                        encoding="utf-8")
     publish(con, cache, table)
     republish_quarantine(cache, report, quarantine_dir)
-    report.staged = str(cache / "staged.parquet")
+    report.staged = str(staged_path(cache))
     return report
 
 # DuckDB's memory while a first load parses and checks an export: what does not fit is spilled
@@ -345,7 +343,7 @@ def _stage_with(con, kind, files, return_files, mapping, overrides, cache, work,
                     "overrides": overrides}
         if stager is None and not ALL_AT_ONCE:
             # each file checked alone and kept; what spans files checked again (file_parts)
-            report = _stage_by_file(con, store, raws, picks, mapping, params, columns, settings,
+            report = file_parts.stage(con, store, raws, picks, mapping, params, columns, settings,
                                     cache, work, drop_duplicates=drop_duplicates,
                                     detected=detected, where=where, refund_header=refund_header,
                                     heavy=heavy, normalise=normalise)
@@ -412,6 +410,9 @@ def _stage_with(con, kind, files, return_files, mapping, overrides, cache, work,
                                 f"without one")
     report = account_rows(con, kind, checked_name, raws, mapping, cache, "staged.parquet",
                      "quarantine", drop_duplicates, detected)
+    if kind == "orders" and len(raws) > 1:
+        # published as staging file by file does: a part per file
+        split_by_file(con, cache, [raw.label for raw in raws])
     if kind == "customers":
         return _finish(con, report, raws, mapping, None, None, None, None, [], overrides, cache,
                        work, stager=stager)
@@ -442,55 +443,6 @@ def _finish(con, report, raws, mapping, picks, order_date, mark, level_order, re
                                         stager=stager, shas=returns.pop("return_shas"),
                                         **returns)
     return report
-
-
-def _stage_by_file(con, store, raws, picks, mapping, params, columns, settings, cache, work, *,
-                   drop_duplicates, detected, where, refund_header, heavy,
-                   normalise) -> LoadReport:
-    """The orders staged file by file (ingest.file_parts): each file's checked part kept, the
-    lines that span files checked together, the load report from the parts' summaries."""
-    keys, batches = parse_each(con, store, raws, picks, mapping, params, columns, settings,
-                               view="all_parsed_order_lines")
-    line_params = {k: v for k, v in params.items() if k not in ("export_files", "export_ranks")}
-    parts = [file_parts.check_alone(con, store.folder, raw, batches[raw.label],
-                                    file_parts.part_key(key, drop_duplicates), line_params,
-                                    drop_duplicates) for raw, key in zip(raws, keys)]
-    for part in parts:
-        for name, sha in part.shas.items():
-            stat = part.files[name].stat()
-            store.shas[(stat.st_dev, stat.st_ino)] = sha
-    touched, spans = file_parts.spanning(con, parts)
-    if spans:
-        file_parts.check_across(con, touched, params)
-        parts = [file_parts.merge(con, part, raw, work, drop_duplicates, i)
-                 if part.label in touched else part
-                 for i, (raw, part) in enumerate(zip(raws, parts))]
-    file_parts.all_checked(con, parts)
-    said = file_parts.total(parts)
-    order_amount_shape(con, mapping, picks, detected, where, file_parts.KnownRow(
-        export_order_amounts=said["amount_orders"]))
-    if said["guests"]:
-        guests, coded = said["guests"], said["coded"]
-        kinds = ([f"{rows_text(coded)} with a walk-in code: "
-                  + ", ".join(repr(shown_key(c)) for c in said["codes"])] if coded else [])
-        kinds += ([f"{rows_text(guests - coded)} without a customer key"]
-                  if guests > coded else [])
-        detected.append(f"{rows_text(guests)} of guest sales ({'; '.join(kinds)}): reported "
-                        f"apart and kept out of RFM")
-    # an order in several files is in the lines checked across files, whole
-    detected += overlap.check_overlaps(con, "cross_checked") if spans else []
-    if said["refund_unknown"]:
-        refunds.check_refunds(con, "stg_orders_checked", refund_header, where)  # stops
-    if refund_header and said["refunded"]:
-        detected.append(f"{said['refunded']:,} orders refunded by '{refund_header}': netted off "
-                        f"the order (in full when every unit bought came back, or by the "
-                        f"refunded amount)")
-    if said["scientific"] or said["shared"] > SHARED_IDS_ALLOWED:
-        check_ids(con, "stg_orders_checked", ("order_id", "customer_id"), where)
-    # a key with many orders, or heavy buyers to say: the check over every file's lines
-    if said["busiest_bound"] >= max(BUSY_MIN_ORDERS, BUSY_MIN_SHARE * said["orders"]):
-        detected += check_busiest(con, "stg_orders_checked", heavy, where, normalise=normalise)
-    return account_parts(parts, raws, mapping, cache, drop_duplicates, detected, said)
 
 
 def _check_mark_columns(overrides: dict, mapping: dict, amount_headers: list[str]) -> None:
@@ -578,7 +530,7 @@ def _stage_returns(con, return_files, mapping, overrides, cache, work, *, shop_t
     report.path = ", ".join(str(f) for f in return_files)
     report.sha256 = hashlib.sha256("|".join(sha for _, sha in shas).encode()).hexdigest()
     # the staged returns join the orders (a part after the orders'): refunds on their own dates
-    add_part(cache / "staged.parquet", cache / "returns.parquet")
+    add_part(cache, "staged", cache / "returns.parquet")
     return asdict(report)
 
 

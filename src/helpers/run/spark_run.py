@@ -1,14 +1,16 @@
 """Notebook 01's segments computed on Apache Spark, for spark-submit and scheduled jobs (issue 18).
 
     python -m helpers.spark_run --as-of 2026-10-31 \\
-        --order-lines data/processed/cache/orders-<key>/staged.parquet \\
+        --order-lines data/processed/cache/orders-<key>/staged \\
         --customers data/processed/cache/customers-<key>/staged.parquet \\
         --out data/processed/spark/2026-10-31 --master spark://host:7077 [--conf key=value …]
 
 The inputs are order lines and customers in the workbook's staged form (what the staging of an
 export writes to its cache, or a lakehouse table with the same columns): a Parquet file or a folder
-of parts. Scheme, window, scoring, factors and excluded statuses come from the params files
-(params/default.yaml unless --params says otherwise), as for the notebooks.
+of parts (an export of several files is staged as staged/, a part per file; of one file as
+staged.parquet; LoadReport.staged says which). Scheme, window, scoring, factors and excluded
+statuses come from the params files (params/default.yaml unless --params says otherwise), as for
+the notebooks.
 
 Written to --out: rfm_customers.parquet (a folder of parts, one row per customer, the same columns
 as notebook 01's file), segment_summary.csv and rfm_grid.csv (small, aggregated on the cluster).
