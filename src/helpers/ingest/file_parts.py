@@ -29,7 +29,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from helpers.core.files import file_sha256
 from helpers.engine import db
@@ -146,9 +145,12 @@ def check_alone(con, folder: Path, raw: RawFile, batch: Path, key: str, params: 
         """)
         summary = derive(con, "part_checked", raw, tmp, drop_duplicates)
     finally:
-        for name in ("parsed_order_lines", "order_structure", "order_repeats", "part_checked"):
+        con.execute("drop view if exists parsed_order_lines")
+        for name in ("order_structure", "order_repeats", "part_checked"):
             drop_relation(con, name)
-    for name in OUTPUTS:
+    if not summary["set_aside"]:  # nothing set aside: no file
+        del files["quarantine"], tmp["quarantine"]
+    for name in files:
         os.replace(tmp[name], files[name])
     record = _record(files)
     told = folder / f"part-{key}.json"
@@ -198,16 +200,16 @@ def derive(con, checked: str, raw: RawFile, target: dict[str, Path],
     """, [SCIENTIFIC, SCIENTIFIC]).fetchall()[0]
     codes = [r[0] for r in con.execute(
         f"select distinct customer_id from {checked} where is_guest and "
-        f"not is_blank_text(customer_id)").fetchall()]
+        f"not is_blank_text(customer_id)").fetchall()] if coded else []
     reasons = dict(con.execute(f"""
         select reason, count(*) from (
             select unnest(string_split(reject_reason, '; ')) as reason
             from {checked} where reject_reason is not null
         ) group by all order by all
-    """).fetchall())
+    """).fetchall()) if quarantined else {}
     examples = [r[0] for r in con.execute(
         f"select source_line from {checked} where is_duplicate order by source_line limit 5"
-    ).fetchall()]
+    ).fetchall()] if duplicates else []
     con.execute(f"create or replace temp view stg_orders_checked as select * from {checked}")
     multi, constant = con.execute(db.sql_text("export_order_amounts")).fetchall()[0]
     con.execute("drop view if exists stg_orders_checked")
@@ -223,9 +225,6 @@ def derive(con, checked: str, raw: RawFile, target: dict[str, Path],
     """).fetchall()[0]
     if quarantined or raw.bad_rows:
         _set_aside(con, checked, raw, target["quarantine"])
-    else:
-        pq.write_table(pa.table({"source_file": pa.array([], pa.string())}),
-                       target["quarantine"])
     return {"read": read, "clean": clean, "quarantined": quarantined, "duplicates": duplicates,
             "guest_rows": guest_rows, "guest_revenue": guest_revenue, "first": first,
             "last": last, "guests": guests, "coded": coded, "codes": sorted(codes)[:3],
@@ -414,7 +413,9 @@ def merge(con, part: Part, raw: RawFile, work: Path, drop_duplicates: bool, inde
     try:
         summary = derive(con, "part_checked", raw, files, drop_duplicates)
     finally:
-        drop_relation(con, "part_checked")
+        con.execute("drop table if exists part_checked")
+    if not summary["set_aside"]:
+        del files["quarantine"]
     return Part(part.label, files, summary, {})
 
 
