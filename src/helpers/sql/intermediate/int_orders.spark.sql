@@ -1,11 +1,9 @@
 -- Generated from int_orders.sql by SQLGlot 30.31.0 (python -m helpers.portable --write).
 -- Do not edit: edit the DuckDB model and write this again.
 /* One row per order as of the as-of date (lines after it are dropped before the order is summed). */
-WITH totals AS (
-  SELECT
-    *
-  FROM int_order_totals
-), order_lines AS (
+/* int_order_totals is read where each step uses it, not through one CTE: read twice, a CTE would */
+/* be materialized whole, every column of every order. */
+WITH order_lines AS (
   SELECT
     *
   FROM order_lines
@@ -15,7 +13,7 @@ WITH totals AS (
     customer_id,
     first_date AS order_date,
     amount
-  FROM totals
+  FROM int_order_totals
   WHERE
     last_date <= :as_of
 ), cut AS (
@@ -25,7 +23,7 @@ WITH totals AS (
     customer_id,
     order_id,
     is_return
-  FROM totals
+  FROM int_order_totals
   WHERE
     first_date <= :as_of AND last_date > :as_of
 ), cut_orders AS (

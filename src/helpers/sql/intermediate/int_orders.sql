@@ -1,11 +1,7 @@
 -- One row per order as of the as-of date (lines after it are dropped before the order is summed).
+-- int_order_totals is read where each step uses it, not through one CTE: read twice, a CTE would
+-- be materialized whole, every column of every order.
 with
-
-totals as (
-
-    select * from int_order_totals
-
-),
 
 order_lines as (
 
@@ -21,7 +17,7 @@ whole as (
         first_date as order_date,
         amount
 
-    from totals
+    from int_order_totals
 
     where last_date <= $as_of
 
@@ -36,7 +32,7 @@ cut as (
         order_id,
         is_return
 
-    from totals
+    from int_order_totals
 
     where
         first_date <= $as_of
