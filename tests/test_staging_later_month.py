@@ -162,3 +162,29 @@ def test_a_busy_key_across_months_is_checked_over_every_file(con, tmp_path, monk
     assert any("kept as one buyer" in d for d in report.detected)
     assert staged(con, report) == all_at_once(folder, tmp_path, monkeypatch,
                                               heavy_buyers=["KH9"])
+
+
+def test_kiotviet_months_with_returns_stage_as_all_at_once(con, tmp_path, monkeypatch):
+    """Order totals repeated on each line (amount_level: order), an invoice in two months'
+    files, and the returns beside them (their part after the orders')."""
+    from tests.test_exports_round_two import KV, kv_invoice
+    from tests.test_exports_round_two import write as write_rows
+
+    folder, cache = tmp_path / "hd", tmp_path / "cache"
+    nov = [r for i in range(4) for r in kv_invoice(i, f"KH{i}")]
+    dec = [r for i in range(3, 7) for r in kv_invoice(i, f"KH{i}", day=2)]
+    dec = [r[:2] + [r[2].replace("/11/", "/12/")] + r[3:] for r in dec]
+    dec[0][4] = "Đã hủy"  # HD00003, in both files: cancelled in December's
+    write_rows(folder, "DanhSachChiTietHoaDon_KV01122026-080000-001.csv", KV, nov)
+    returns = write_rows(tmp_path / "r", "DanhSachChiTietTraHang_KV21122026-080000-001.csv",
+                         ["Mã trả hàng", "Mã hóa đơn", "Thời gian", "Mã khách hàng", "Mã hàng",
+                          "Cần trả khách", "Trạng thái"],
+                         [["TH1", "HD00001", "20/12/2026 09:00", "", "A", "100000",
+                           "Hoàn thành"]])
+    kw = {"mapping": "kiotviet", "returns_path": returns}
+    load(con, folder, cache, **kw)
+    write_rows(folder, "DanhSachChiTietHoaDon_KV01012027-080000-001.csv", KV, dec)
+    later = load(con, folder, cache, **kw)
+    assert later.work["files_read"] == 1  # January's invoices (the returns file was read before)
+    assert staged(con, later) == all_at_once(folder, tmp_path, monkeypatch, **kw)
+    assert later.reasons.get("replaced_by_later_export") == 2
