@@ -172,6 +172,16 @@ ROWS = {task: [f"{task}_first", f"{task}_later"] for task in TASKS}
 def notebooks_said(info: dict) -> str:
     """The compared column: each notebook's seconds (its kernel's CPU seconds) and peak GB, the
     longest first; what the month found done."""
+    found = (f"files read (the export's and customers) {info.get('files_read')}, from the store "
+             f"{info.get('files_from_store')}; snapshot dates new "
+             f"{len(info.get('snapshots_new', []))}, kept {info.get('snapshots_kept')}; "
+             f"back-test history {info.get('backtest_months')} month(s); "
+             f"CPU {info.get('cpu_seconds', float('nan')):.0f} s; as_of {info.get('as_of')}")
+    return f"{per_notebook(info)}; {found}"
+
+
+def per_notebook(info: dict) -> str:
+    """Each notebook's seconds (its kernel's CPU seconds) and peak GB, the longest first."""
     peaks = info.get("peak_memory_gb") or {}
     cpu = info.get("kernel_cpu_seconds") or {}
 
@@ -183,14 +193,8 @@ def notebooks_said(info: dict) -> str:
             text += f" {peaks[name]:.2f} GB"
         return text
 
-    said = ", ".join(one(name, sec) for name, sec in sorted(
+    return ", ".join(one(name, sec) for name, sec in sorted(
         info.get("durations", {}).items(), key=lambda item: -item[1]))
-    found = (f"files read (the export's and customers) {info.get('files_read')}, from the store "
-             f"{info.get('files_from_store')}; snapshot dates new "
-             f"{len(info.get('snapshots_new', []))}, kept {info.get('snapshots_kept')}; "
-             f"back-test history {info.get('backtest_months')} month(s); "
-             f"CPU {info.get('cpu_seconds', float('nan')):.0f} s; as_of {info.get('as_of')}")
-    return f"{said}; {found}"
 
 
 def judge(size: str, task: str, seconds: float, peak_gb: float, info: dict) -> tuple[str, str]:

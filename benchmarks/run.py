@@ -363,8 +363,7 @@ def write_results(rows: list[dict], *, full: bool = True) -> None:
             note = f"{r['seconds'] / calamine['seconds']:.2f}× calamine alone"
         if r["task"] in ("monthly", "monthly_first") and r["info"].get("durations"):
             # where the month's time goes: each notebook alone, two run at a time
-            note = ", ".join(f"{name[:2]} {sec:.0f} s" for name, sec in sorted(
-                r["info"]["durations"].items(), key=lambda item: -item[1]))
+            note = month_runs.per_notebook(r["info"])
             if r["task"] == "monthly" and not r["info"].get("compiled_before"):
                 note += "; nothing was compiled before: this run compiled the value model"
         if "_month_" in r["task"] and r["info"]:

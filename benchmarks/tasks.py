@@ -263,7 +263,9 @@ def monthly(data, work, **extra):
             shutil.rmtree(SNAPSHOTS_DIR, ignore_errors=True)
             aside.rename(SNAPSHOTS_DIR)
     manifest = json.loads((folder / "manifest.json").read_text())
-    return {"durations": manifest["durations_seconds"]}
+    return {"durations": manifest["durations_seconds"],
+            "peak_memory_gb": manifest.get("peak_memory_gb", {}),
+            "kernel_cpu_seconds": manifest.get("kernel_cpu_seconds", {})}
 
 
 def monthly_first(data, work, **extra):
