@@ -123,3 +123,66 @@ def test_the_trend_reports_where_each_date_came_from(con, shop, tmp_path):
                                    ready=again, input_checksums={}, snapshot_root=root)
     assert {kind for kind, _ in again.values()} == {"snapshot"}
     assert same.equals(trend)
+
+
+def test_the_daily_sums_are_kept_beside_the_staged_files_for_the_next_notebook(con, shop,
+                                                                               tmp_path,
+                                                                               monkeypatch):
+    """Pages 01, 02 and 05 each need the content keys: the first to scan the staged files keeps
+    the daily sums beside them, the next notebooks (other connections) read them, and another
+    staged file is another key."""
+    from helpers.engine import db
+
+    stage, run, _ = shop
+    folder = tmp_path / "staged"
+    folder.mkdir()
+    for table in ("order_lines", "customers"):
+        con.execute(f"copy {table} to '{folder / table}.parquet' (format parquet)")
+    want = snapshots.content_checksums(con, [JAN, FEB, MAR], run.excluded_statuses)
+
+    def staged(c):
+        for table in ("order_lines", "customers"):
+            db.register_parquet(c, table, folder / f"{table}.parquet", replace=True)
+        return snapshots.content_checksums(c, [JAN, FEB, MAR], run.excluded_statuses)
+
+    first = db.connect()
+    assert staged(first) == want
+    kept = list((folder / "models").glob("segment_content__*.json"))
+    assert len(kept) == 1
+    # the next notebook reads the kept sums
+    read = []
+    monkeypatch.setattr(snapshots, "_read_daily",
+                        lambda path, real=snapshots._read_daily: read.append(real(path)) or read[-1])
+    second = db.connect()
+    assert staged(second) == want
+    assert read and read[-1] is not None
+    # another staged file (a late cancellation) is other sums, computed and kept beside them
+    con.execute(f"copy (select * replace (case when order_id = '5' then 'cancelled' "
+                f"else status end as status) from order_lines) "
+                f"to '{folder}/order_lines.parquet' (format parquet)")
+    third = db.connect()
+    changed = staged(third)
+    assert changed[JAN] == want[JAN] and changed[MAR] != want[MAR]
+    assert read[-1] is None  # not kept yet for this file
+    assert len(list((folder / "models").glob("segment_content__*.json"))) == 2
+    for c in (first, second, third):
+        c.close()
+
+
+def test_the_trend_counts_each_segment_when_its_snapshot_is_written(con, shop, tmp_path):
+    """segment_counts reads the customers per segment from the snapshot's meta.json (written
+    with it), and counts the file when an older meta.json has none: the same figures."""
+    import json
+
+    _, run, scheme = shop
+    ready = snapshots.prepare(con, run=run, scheme=scheme, dates=[FEB, MAR],
+                              snapshot_root=tmp_path / "snaps")
+    for _, path in ready.values():
+        counted = dict(con.execute(f"select segment, count(*) from read_parquet('{path}') "
+                                   f"group by segment").fetchall())
+        assert snapshots.segment_counts(con, path) == counted
+        meta = json.loads((path.parent / "meta.json").read_text(encoding="utf-8"))
+        assert meta["segments"] == counted
+        del meta["segments"]
+        (path.parent / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+        assert snapshots.segment_counts(con, path) == counted

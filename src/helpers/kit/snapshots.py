@@ -19,9 +19,11 @@ rule makes all three give the same answer. Pages 02, 05 and the explorer read th
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import time
 import warnings
 import weakref
 from datetime import date
@@ -66,13 +68,12 @@ _DAILY_LINES = """
                  list_contains(cast($excluded as varchar[]),
                                coalesce(lower(trim(status)), '')))) as h
     from order_lines
-    where order_date <= $last
+    where order_date is not null
     group by order_date
 """
 _DAILY_CUSTOMERS = """
     select signup_date, count(*) as n, sum(hash(customer_id)) as h
     from customers
-    where coalesce(signup_date, $last) <= $last
     group by signup_date
 """
 
@@ -91,23 +92,72 @@ _STAMP = """
 """
 
 
-def _daily(con, excluded: list[str], last: date) -> tuple[list, list]:
-    """The lines' and the customers' (count, hash sum) per day up to `last`, kept for the
-    connection while order_lines and customers are the same objects (a view over the same
-    staged file, a table not replaced)."""
+def _daily(con, excluded: list[str]) -> tuple[list, list]:
+    """The lines' and the customers' (count, hash sum) per day (every day: the callers sum those
+    up to each date), kept for the connection while order_lines and customers are the same
+    objects (a view over the same staged file, a table not replaced), and beside the staged
+    files for the next notebook that reads them (_stored_daily)."""
     stamp = (tuple(con.execute(_STAMP).fetchall()), tuple(excluded))
     try:
         held = _DAILY.setdefault(con, {})
     except TypeError:  # a connection that takes no weak reference: nothing kept
         held = {}
     known = held.get(stamp)
-    if known is not None and known[0] >= last:
-        return known[1], known[2]
-    lines = con.execute(_DAILY_LINES, {"excluded": excluded, "last": last}).fetchall()
-    people = con.execute(_DAILY_CUSTOMERS, {"last": last}).fetchall()
+    if known is not None:
+        return known
+    stored = _stored_daily(con, excluded)
+    found = _read_daily(stored) if stored is not None else None
+    if found is None:
+        found = (con.execute(_DAILY_LINES, {"excluded": excluded}).fetchall(),
+                 con.execute(_DAILY_CUSTOMERS).fetchall())
+        if stored is not None:
+            _write_daily(stored, *found)
     held.clear()
-    held[stamp] = (last, lines, people)
-    return lines, people
+    held[stamp] = found
+    return found
+
+
+def _stored_daily(con, excluded: list[str]) -> Path | None:
+    """Where the daily sums of the staged files order_lines and customers are kept: beside the
+    staged orders (its cache folder's models/, as db._persisted keeps int_order_totals), named by
+    both files' identities (path, time, size), the statuses, the SQL and DuckDB's version (its
+    hash). Pages 01, 02 and 05 each scanned every line for them (about 1.4 CPU-s at 10M lines);
+    the first writes them, the others read a few kB. None when either table is not a staged
+    Parquet file (a registered frame, the empty customers table): then they are computed."""
+    ids = [db._identity(con, table) for table in ("order_lines", "customers")]
+    if not all(i.startswith("parquet:") for i in ids):
+        return None
+    key = hashlib.sha256(json.dumps([ids, excluded, duckdb.__version__, _DAILY_LINES,
+                                     _DAILY_CUSTOMERS]).encode()).hexdigest()[:16]
+    return Path(ids[0].split(":", 1)[1].rsplit(":", 2)[0]).parent / "models" / (
+        f"segment_content__{key}.json")
+
+
+def _read_daily(path: Path) -> tuple[list, list] | None:
+    try:
+        kept = json.loads(path.read_text(encoding="utf-8"))
+        return ([(date.fromisoformat(d), n, h) for d, n, h in kept["lines"]],
+                [(date.fromisoformat(d) if d else None, n, h) for d, n, h in kept["customers"]])
+    except (OSError, ValueError, TypeError, KeyError):
+        return None  # none yet, or unreadable: computed again (and written whole)
+
+
+def _write_daily(path: Path, lines: list, people: list) -> None:
+    kept = {"lines": [(d.isoformat(), n, int(h)) for d, n, h in lines],
+            "customers": [(d.isoformat() if d else None, n, int(h)) for d, n, h in people]}
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(exist_ok=True)
+        tmp.write_text(json.dumps(kept), encoding="utf-8")
+        tmp.replace(path)
+    except OSError:  # a folder that cannot be written: computed each time, as before
+        tmp.unlink(missing_ok=True)
+        return
+    # the sums of other files (last month's export): gone when unused for a day, as db's are
+    for old in path.parent.glob("segment_content__*.json"):
+        with contextlib.suppress(OSError):
+            if old != path and time.time() - old.stat().st_mtime > db.PERSISTED_KEPT_SECONDS:
+                old.unlink()
 
 
 def content_checksums(con, dates, excluded_statuses) -> dict[date, dict[str, str]]:
@@ -119,7 +169,7 @@ def content_checksums(con, dates, excluded_statuses) -> dict[date, dict[str, str
     dates = sorted(set(dates))
     if not dates:
         return {}
-    lines, people = _daily(con, [str(s) for s in excluded_statuses], dates[-1])
+    lines, people = _daily(con, [str(s) for s in excluded_statuses])
     out = {}
     for day in dates:
         n = sum(r[1] for r in lines if r[0] <= day)
@@ -168,7 +218,13 @@ def write_snapshot(con: duckdb.DuckDBPyConnection, *, scheme: str, as_of: date, 
         meta = {"scheme": scheme, "as_of": as_of.isoformat(), "key": key, "settings": settings,
                 "input_checksums": input_checksums,
                 "rows": pq.ParquetFile(path).metadata.num_rows,
-                "sha256": file_sha256(folder / "segments.parquet")}
+                "sha256": file_sha256(folder / "segments.parquet"),
+                # customers per segment, for the trend (segment_counts): counted here, in the
+                # table just built, rather than read back from the file every later month
+                "segments": dict(con.execute(
+                    f"select segment, count(*) from {segments}"
+                    f"{' where as_of = $as_of' if dated else ''} group by segment order by segment",
+                    {"as_of": as_of} if dated else None).fetchall())}
         tmp = folder / f".meta.{os.getpid()}.tmp"
         tmp.write_text(json.dumps(meta, indent=1, sort_keys=True, default=str), encoding="utf-8")
         tmp.replace(folder / "meta.json")
@@ -288,6 +344,22 @@ def prepare(con, *, run: RunParams, scheme: Scheme, dates, snapshot_root: Path =
                               segments=table, dated=dated)
         out[day] = ("computed", path)
     return {d: out[d] for d in dates}
+
+
+def segment_counts(con, path: Path) -> dict[str, int]:
+    """Customers per segment in the snapshot file `path` (as `prepare` gives it, checked): from
+    its meta.json, where write_snapshot counts them; counted in the file for a snapshot written
+    before it did."""
+    try:
+        meta = json.loads((Path(path).parent / "meta.json").read_text(encoding="utf-8"))
+        counts = meta["segments"]
+        if isinstance(counts, dict) and sum(counts.values()) == meta["rows"]:
+            return {str(k): int(v) for k, v in counts.items()}
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        pass
+    literal = str(path).replace("'", "''")  # a path the store made
+    return dict(con.execute(f"select segment, count(*) from read_parquet('{literal}') "
+                            f"group by segment").fetchall())
 
 
 def point(con, name: str, prepared: tuple[str, Path]) -> str:

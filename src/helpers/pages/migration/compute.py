@@ -129,10 +129,9 @@ def segment_trend(con, *, run: RunParams, scheme: Scheme, dates: list[date],
         ready.update(prepared)
     frames = []
     for day in dates:
-        snapshots.point(con, "seg_trend", prepared[day])
-        # counted where the segments are (DuckDB over the snapshot file): a row per segment
-        counts = con.sql("select segment, count(*) as customers from seg_trend "
-                         "group by segment").df()
+        # counted when the snapshot was written (its meta.json), not read again every month
+        counted = snapshots.segment_counts(con, prepared[day][1])
+        counts = pd.DataFrame({"segment": list(counted), "customers": list(counted.values())})
         full = pd.DataFrame({"segment": scheme.keys}).merge(counts, on="segment", how="left")
         full["customers"] = full.customers.fillna(0).astype(int)
         total = full.customers.sum()
