@@ -46,10 +46,12 @@ class IpcKernelManager(AsyncKernelManager):
         with _GUARD:
             _STARTED.add(self)
 
-    async def _async_start_kernel(self, **kw) -> None:
+    # start_kernel, not _async_start_kernel: AsyncKernelManager binds start_kernel to
+    # KernelManager._async_start_kernel itself, so an override of the latter is never called
+    async def start_kernel(self, **kw) -> None:
         if STOPPING.is_set():
             raise RuntimeError("the run is stopping: no kernel starts")
-        await super()._async_start_kernel(**kw)
+        await super().start_kernel(**kw)
         if STOPPING.is_set():  # the signal came while this kernel was starting
             stop_kernels()
 
