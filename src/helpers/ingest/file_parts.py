@@ -16,8 +16,16 @@ files' parts; the other files' parts are published as they are kept (hard links)
     <store>/part-<key>.guests.parquet    its guest sales
     <store>/part-<key>.quarantine.parquet  its rows set aside (with every original column)
 
+    <store>/span-<key>.parquet           what spanned the files of a load (order ids, row
+                                         hashes); span-of-<part key>.json points to it: the
+                                         next load looks only the new files' ids up in the others
+
 A part's key is its parsed file's key (every setting and decision the parse used) and
-drop_duplicates; the models' text is in every key (ingest.cache.cache_key).
+drop_duplicates; the models' text is in every key (ingest.cache.cache_key). New files that share
+no order id and no id-less row with one another are checked in one pass and split by file. The
+staged export is published as staged/ (one part per file, by file name; ingest.ledger) and its
+load report is added up from the parts' summaries: the same report as checking every line at
+once (staging.ALL_AT_ONCE, which the Spark staging does).
 """
 
 from __future__ import annotations
