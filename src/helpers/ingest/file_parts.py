@@ -36,12 +36,10 @@ import os
 from decimal import Decimal
 from pathlib import Path
 
-import pyarrow as pa
-
 from helpers.core.files import file_sha256
 from helpers.engine import db
 from helpers.engine.db import drop_relation
-from helpers.ingest import overlap, refunds, typed
+from helpers.ingest import overlap, refunds
 from helpers.ingest.cache import cache_key
 from helpers.ingest.detect import order_amount_shape
 from helpers.ingest.file_cache import parse_each
@@ -54,8 +52,8 @@ from helpers.ingest.guests import (
     check_ids,
     shown_key,
 )
-from helpers.ingest.ledger import ORDER_LINE_COLUMNS, account_parts
-from helpers.ingest.readers import RawFile, unique_headers
+from helpers.ingest.ledger import ORDER_LINE_COLUMNS, account_parts, set_aside
+from helpers.ingest.readers import RawFile
 from helpers.ingest.report import LoadReport, rows_text
 
 OUTPUTS = ("checked", "index", "staged", "guests", "quarantine")
@@ -298,7 +296,7 @@ def derive(con, checked: str, raw: RawFile, target: dict[str, Path],
         )
     """).fetchall()[0]
     if quarantined or raw.bad_rows:
-        _set_aside(con, checked, raw, target["quarantine"])
+        set_aside(con, checked, raw, target["quarantine"])
     return {"read": read, "clean": clean, "quarantined": quarantined, "duplicates": duplicates,
             "guest_rows": guest_rows, "guest_revenue": guest_revenue, "first": first,
             "last": last, "guests": guests, "coded": coded, "codes": sorted(codes)[:3],
@@ -306,45 +304,6 @@ def derive(con, checked: str, raw: RawFile, target: dict[str, Path],
             "scientific": bool(scientific_orders or scientific_customers), "reasons": reasons,
             "examples": examples, "amount_orders": [multi, constant], "orders": orders,
             "busiest": busiest, "set_aside": bool(quarantined or raw.bad_rows)}
-
-
-def _set_aside(con, checked: str, raw: RawFile, target: Path) -> None:
-    """The file's rows set aside, with every original column, their reason, file and line."""
-    header_names = unique_headers(raw.headers)
-    kinds = dict(enumerate(raw.kinds))  # a typed column as the text it was read as before
-    picks = ", ".join(f'{typed.text_sql(f"raw.c{j}", kinds.get(j, ""))} as "{name}"'
-                      for j, name in enumerate(header_names))
-    wrong_rows = "select * from set_aside where false"
-    if raw.bad_rows:
-        # rows that could not be split: kept whole, as written, under raw_row
-        con.register("wrong_rows_df", pa.table({
-            "source_file": [raw.label] * len(raw.bad_rows),
-            "source_line": pa.array([r[0] for r in raw.bad_rows], pa.int64()),
-            "reject_reason": ["wrong_field_count"] * len(raw.bad_rows),
-            "raw_row": [r[1] for r in raw.bad_rows]}))
-        wrong_rows = "select * from wrong_rows_df"
-    try:
-        con.execute(f"""
-            copy (
-                with set_aside as (
-                    select raw.source_file, raw.source_line, checked.reject_reason
-                        {', ' + picks if picks else ''}
-                    from read_parquet({_path(raw.parquet)}) as raw
-                    inner join {checked} as checked
-                        on raw.source_line = checked.source_line
-                    where checked.reject_reason is not null
-                )
-                select * from (
-                    select * from set_aside
-                    union all by name
-                    {wrong_rows}
-                )
-                order by source_line
-            ) to {_path(target)} (format parquet)
-        """)
-    finally:
-        if raw.bad_rows:
-            con.unregister("wrong_rows_df")
 
 
 def spanning(con, folder: Path, parts: list[Part], keys: list[str]) -> list[str]:

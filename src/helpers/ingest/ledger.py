@@ -18,7 +18,7 @@ from helpers.core.safety import (
     inside,
 )
 from helpers.ingest import typed
-from helpers.ingest.readers import unique_headers
+from helpers.ingest.readers import RawFile, unique_headers
 from helpers.ingest.report import LoadReport, rows_text
 
 # columns of the staged orders (orders and returns alike)
@@ -176,6 +176,45 @@ def account_rows(con, kind, checked, raws, mapping, cache, staged_name, quaranti
         if raw.bad_rows:
             con.unregister("wrong_rows_df")
     return report
+
+
+def set_aside(con, checked: str, raw: RawFile, target: Path) -> None:
+    """The file's rows set aside, with every original column, their reason, file and line."""
+    header_names = unique_headers(raw.headers)
+    kinds = dict(enumerate(raw.kinds))  # a typed column as the text it was read as before
+    picks = ", ".join(f'{typed.text_sql(f"raw.c{j}", kinds.get(j, ""))} as "{name}"'
+                      for j, name in enumerate(header_names))
+    wrong_rows = "select * from set_aside where false"
+    if raw.bad_rows:
+        # rows that could not be split: kept whole, as written, under raw_row
+        con.register("wrong_rows_df", pa.table({
+            "source_file": [raw.label] * len(raw.bad_rows),
+            "source_line": pa.array([r[0] for r in raw.bad_rows], pa.int64()),
+            "reject_reason": ["wrong_field_count"] * len(raw.bad_rows),
+            "raw_row": [r[1] for r in raw.bad_rows]}))
+        wrong_rows = "select * from wrong_rows_df"
+    try:
+        con.execute(f"""
+            copy (
+                with set_aside as (
+                    select raw.source_file, raw.source_line, checked.reject_reason
+                        {', ' + picks if picks else ''}
+                    from read_parquet('{sql_path(raw.parquet)}') as raw
+                    inner join {checked} as checked
+                        on raw.source_line = checked.source_line
+                    where checked.reject_reason is not null
+                )
+                select * from (
+                    select * from set_aside
+                    union all by name
+                    {wrong_rows}
+                )
+                order by source_line
+            ) to '{sql_path(target)}' (format parquet)
+        """)
+    finally:
+        if raw.bad_rows:
+            con.unregister("wrong_rows_df")
 
 
 def plain_decimal(value) -> str:
