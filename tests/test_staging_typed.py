@@ -96,3 +96,16 @@ def test_hostile_typed_values_are_set_aside_with_their_reason(con, tmp_path):
     written = con.execute("select order_date from read_csv(?, all_varchar = true) "
                           "where source_line = '3'", [report.quarantine_paths[0]]).fetchall()
     assert written == [("9999-12-31 00:00:00",)]
+
+
+def test_the_fold_of_plain_ascii_is_its_lower_case_as_the_full_rule_gives(con):
+    """folded_text reads printable ASCII without a blank as its lower case (a customer id on
+    every line): the same as the full rule and as ingest.guests.fold, blanks and accents aside."""
+    from helpers.ingest.guests import fold
+    from helpers.ingest.raw_views import ensure_macros
+
+    ensure_macros(con)
+    texts = ["KH0090962", "Walk-In", "KHACH_LE!", "~x{}", "khách lẻ", " Khach  Le\t", "a\x0bb",
+             "a\x01b", "Đ", "", "0000"]
+    got = [r[0] for r in con.execute("select folded_text(unnest(?))", [texts]).fetchall()]
+    assert got == [fold(t) for t in texts]
