@@ -188,3 +188,34 @@ def test_kiotviet_months_with_returns_stage_as_all_at_once(con, tmp_path, monkey
     assert later.work["files_read"] == 1  # January's invoices (the returns file was read before)
     assert staged(con, later) == all_at_once(folder, tmp_path, monkeypatch, **kw)
     assert later.reasons.get("replaced_by_later_export") == 2
+
+
+def test_a_file_re_dated_renamed_or_moved_with_the_same_bytes_is_staged_again(con, tmp_path,
+                                                                             monkeypatch):
+    # which export wins an order in two files is decided by their export times, and the rows
+    # carry the files' names: the whole staging is never served from the cache for another
+    # folder, names or times (the red team's finding: a.csv re-dated after b.csv kept b's order)
+    T = 1_767_000_000
+    folder = tmp_path / "exports"
+    write(folder, "a.csv", ["D1,KH1,2026-01-25 10:00,120000,completed,POS"], T)
+    write(folder, "b.csv", ["D1,KH1,2026-01-25 10:00,125000,cancelled,POS",
+                            "D2,KH2,2026-02-26 10:00,5000,completed,POS"], T + 86400)
+    cache = tmp_path / "cache"
+    load(con, folder, cache)
+    assert con.execute("select status from order_lines where order_id = 'D1'").fetchall() == [
+        ("cancelled",)]
+    os.utime(folder / "a.csv", (T + 2 * 86400,) * 2)  # a.csv is now the later export
+    report = load(con, folder, cache)
+    assert not report.from_cache
+    assert staged(con, report) == all_at_once(folder, tmp_path / "f1", monkeypatch)
+    assert con.execute("select status from order_lines where order_id = 'D1'").fetchall() == [
+        ("completed",)]
+    # renamed (same place in the name order) and moved: the rows and the report say where now
+    os.rename(folder / "b.csv", folder / "bb.csv")
+    moved = tmp_path / "moved"
+    folder.rename(moved)
+    report = load(con, moved, cache)
+    assert not report.from_cache and str(moved) in report.path
+    assert {f["file"] for f in report.files} == {"a.csv", "bb.csv"}
+    assert staged(con, report) == all_at_once(moved, tmp_path / "f2", monkeypatch)
+    assert load(con, moved, cache).from_cache  # nothing changed: the cache serves

@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 
 from helpers.core.errors import IngestError
-from helpers.core.files import expand_inputs, file_sha256
+from helpers.core.files import expand_inputs, file_label, file_sha256
 from helpers.core.params import bytes_in, decimal_mark_setting
 from helpers.core.paths import CACHE_DIR, QUARANTINE_DIR
 from helpers.core.safety import (
@@ -131,6 +131,10 @@ def load(
     return_shas = [(str(f), file_sha256(f, index_dir=index)) for f in return_files]
     settings = {k: v for k, v in mapping.items() if not k.startswith("_")}
     key = cache_key({"files": [s for _, s in shas], "returns": [s for _, s in return_shas],
+                      # where each file is, its name in the rows, and when it was exported
+                      # (which export wins an order in several files): a renamed, moved or
+                      # re-dated file with the same bytes is never served its old staging
+                      "where": [_whereabouts(group, mapping) for group in (files, return_files)],
                       "kind": kind, "mapping": settings, "tz": shop_tz, "drop": drop_duplicates,
                       "enc": encoding, "overrides": overrides,
                       # two-digit birthdays depend on this year; orders do not
@@ -150,6 +154,13 @@ def load(
                               started=started, use_cache=use_cache, quarantine_dir=quarantine_dir,
                               shop_tz=shop_tz, drop_duplicates=drop_duplicates,
                               encoding=encoding, spark=spark)
+
+
+def _whereabouts(files: list[Path], mapping: dict) -> list[list]:
+    """Each file's path and label, and its export time when it is one of several files."""
+    return [[str(Path(f).resolve()), file_label(f, files),
+             overlap.export_time(f, mapping)[0].isoformat() if len(files) > 1 else None]
+            for f in files]
 
 
 def _load_or_stage(con, kind, files, return_files, mapping, overrides, cache, table, *, path,
