@@ -7,10 +7,13 @@ staging macros).
 
 A workbook's column (kind "cells", ingest.sheets) keeps every cell's text in c<i>, its date cells
 in d<i> and its number cells in n<i>: the order date of a date cell is its time (to the second, as
-its text is read; any year, as the same date written as text), an amount of a number cell its
+its text is read), an amount of a number cell its
 number (a whole number as it is, a fraction as the shortest decimal that is the cell's number,
 read with a dot whatever the decimal mark of the text cells). Only the text cells of those
 columns go through the text rules, and a text cell that cannot be read is set aside as before.
+Whatever the source, an order time before 1970 or from 2200 on is a placeholder, never an
+order: set aside as unparseable_date (stg_order_lines_parsed: one rule for text, date cells and
+typed columns).
 
 What stays text, as before: floating-point numbers (NaN, 0.1 + 0.2: read by the text rule, so a
 value that is not money is set aside as such), timestamps with a zone (turned into the shop's
@@ -20,9 +23,6 @@ time by the staging macros), decimals too wide for the staged number, booleans, 
 from __future__ import annotations
 
 import pyarrow as pa
-
-# the order times a typed date or timestamp column may hold (SQL literals)
-PLAUSIBLE = ("date '1970-01-01'", "date '2200-01-01'")
 
 # every column of a workbook (ingest.sheets): text, and its date and number cells beside it
 CELLS = "cells"
@@ -83,13 +83,9 @@ def value_sql(column: str, kind: str, canonical: str) -> str | None:
     """DuckDB SQL for the typed value staging reads in place of the text, or None: the order
     time of a date or timestamp column, the number of an amount column."""
     if canonical == "order_date" and kind in ("timestamp", "date"):
-        # a typed time before 1970 or from 2200 on is a placeholder or a unit mixed up (seconds
-        # read as nanoseconds, 9999-12-31 for "none"), never an order: not read as a date, the
-        # line is set aside as unparseable_date
-        stamp = (f"date_trunc('second', {column})" if kind == "timestamp"
-                 else f"cast({column} as timestamp)")
-        return (f"case when {column} >= {PLAUSIBLE[0]} and {column} < {PLAUSIBLE[1]} "
-                f"then {stamp} end")
+        # (a time before 1970 or from 2200 on is set aside by stg_order_lines_parsed)
+        return (f"date_trunc('second', {column})" if kind == "timestamp"
+                else f"cast({column} as timestamp)")
     if canonical.startswith("amount_") and kind in ("integer", "decimal"):
         return f"cast({column} as decimal(38, 10))"
     return None

@@ -102,9 +102,24 @@ parsed as (
             as amount_value_6,
 
         ---------- dates: local wall-clock time of the shop, then its calendar date
-        coalesce(
-            order_date_value, parse_local_timestamp(order_date, $shop_tz, $date_order, 9999)
-        ) as ordered_at,
+        -- a time before 1970 or from 2200 on is a placeholder (Excel's 1900-01-00, 9999-12-31
+        -- for "none") or a unit mixed up, never an order, whether it was written as text, a
+        -- date cell or a typed column: not read, the line is set aside as unparseable_date
+        case
+            when
+                coalesce(
+                    order_date_value,
+                    parse_local_timestamp(order_date, $shop_tz, $date_order, 9999)
+                ) >= timestamp '1970-01-01 00:00:00'
+                and coalesce(
+                    order_date_value,
+                    parse_local_timestamp(order_date, $shop_tz, $date_order, 9999)
+                ) < timestamp '2200-01-01 00:00:00'
+                then coalesce(
+                    order_date_value,
+                    parse_local_timestamp(order_date, $shop_tz, $date_order, 9999)
+                )
+        end as ordered_at,
 
         ---------- what was written, for the quarantine file and the duplicate check
         order_date as order_date_text,
