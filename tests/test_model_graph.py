@@ -16,22 +16,19 @@ from helpers.kit import rfm
 
 
 def test_each_model_reads_what_its_sql_says():
-    # a single date's scores and segments are the one-date case of the _at_dates models
-    assert db.model("rfm_scores").deps == ("rfm_scores_at_dates",)
-    assert db.model("rfm_segments").deps == ("rfm_segments_at_dates",)
+    assert db.model("rfm_scores").deps == ("int_customer_metrics",)
     assert db.model("int_customer_metrics").deps == ("int_orders",)
     assert db.model("int_orders").deps == ("int_order_totals",)
     assert db.model("int_order_totals").sources == ("order_lines",)  # an import CTE of that name
-    assert set(db.model("rfm_segments_at_dates").sources) == {"scheme_rules", "scheme_segments",
-                                                              "customers", "scheme_lookup"}
+    assert set(db.model("rfm_segments").sources) == {"scheme_rules", "scheme_segments",
+                                                     "customers", "scheme_lookup"}
     assert set(db.model("rfm_customers").deps) == {"rfm_segments", "int_customer_contacts"}
     # the lists it counts are the table the caller gives (a declared input), not a dependency
     assert db.model("contact_list_counts").inputs == ("contact_lists",)
     assert db.model("contact_list_counts").deps == ()
     # the trend's chain at a set of dates reads as the single date's does
     assert db.model("rfm_segments_at_dates").deps == ("rfm_scores_at_dates",)
-    assert set(db.model("rfm_scores_at_dates").deps) == {"int_customer_metrics",
-                                                          "int_customer_metrics_at_dates"}
+    assert db.model("rfm_scores_at_dates").deps == ("int_customer_metrics_at_dates",)
     assert db.model("int_customer_metrics_at_dates").deps == ("int_orders_at_dates",)
     assert db.model("int_orders_at_dates").deps == ("int_order_totals",)
     assert db.model("rfm_segments_at_dates").unique == ("as_of", "customer_id")
@@ -148,8 +145,7 @@ def test_scores_are_reused_across_schemes(con, given_orders, tmp_path):
                                 scheme=rfm.load_run_scheme(run.replace(scheme="vn4"))).alias
     assert a != b
     scores = con.execute("select count(*) from duckdb_tables() "
-                         "where table_name like 'rfm\\_scores\\_at\\_dates\\_\\_%' escape '\\'"
-                         ).fetchall()[0][0]
+                         "where table_name like 'rfm\\_scores\\_\\_%' escape '\\'").fetchall()[0][0]
     assert scores == 1
 
 

@@ -82,12 +82,11 @@ SETTINGS = {
 }
 
 
-def each_date_alone_equals(con, run, scheme, together: str) -> str:
-    """Each date's rows of the rfm_segments_at_dates table `together` are rfm_segments' for that
-    date alone; the last single date's table."""
-    # held by an alias: each single date builds rfm_segments_at_dates at its one date too, and
-    # the engine keeps only the latest large table of a model that nothing holds
-    db.alias(con, "together", together, replace=True)
+@pytest.mark.parametrize("settings", SETTINGS.values(), ids=SETTINGS.keys())
+def test_one_pass_equals_each_date_alone(con, shop, settings):
+    run = shop(**settings)
+    scheme = rfm.load_run_scheme(run)
+    together = rfm.build_rfm_segments_at_dates(con, run=run, scheme=scheme, dates=DATES).alias
     for day in DATES:
         alone = rfm.build_rfm_segments(con, run=run, scheme=scheme, as_of=day).alias
         want = con.execute(f"select * from {alone} order by customer_id").fetchall()
@@ -95,15 +94,6 @@ def each_date_alone_equals(con, run, scheme, together: str) -> str:
                           f"order by customer_id", [day]).fetchall()
         assert got == want, day
         assert len(want) >= 5
-    return alone
-
-
-@pytest.mark.parametrize("settings", SETTINGS.values(), ids=SETTINGS.keys())
-def test_one_pass_equals_each_date_alone(con, shop, settings):
-    run = shop(**settings)
-    scheme = rfm.load_run_scheme(run)
-    together = rfm.build_rfm_segments_at_dates(con, run=run, scheme=scheme, dates=DATES).alias
-    alone = each_date_alone_equals(con, run, scheme, together)
     columns = [c[0] for c in con.execute(f"describe {together}").fetchall()]
     assert columns == ["as_of"] + [c[0] for c in con.execute(f"describe {alone}").fetchall()]
     assert [c[1] for c in con.execute(f"describe {together}").fetchall()][1:] == [
@@ -129,29 +119,3 @@ def test_the_snapshots_of_one_pass_are_the_files_of_each_date_alone(con, shop, t
                                   snapshot_root=tmp_path / "each")[day]
         assert alone[0] == "snapshot"
         assert path.read_bytes() == alone[1].read_bytes(), day
-
-
-@pytest.mark.parametrize("settings", SETTINGS.values(), ids=SETTINGS.keys())
-def test_every_date_of_the_one_pass_equals_the_single_date(con, shop, settings):
-    """rfm_segments is the one-date case of rfm_segments_at_dates: $as_of's metrics come from
-    int_customer_metrics, the other dates' from the one pass. With $as_of outside the set, every
-    date of it goes through the one pass, and each equals the single date's rows."""
-    run = shop(**settings)
-    scheme = rfm.load_run_scheme(run)
-    rfm.register_scheme(con, scheme, run.lang, run.factors)
-    later = date(2024, 5, 31)
-    together = db.table_name(con, "rfm_segments_at_dates",
-                             **{**rfm.score_params(run, later), "as_of_dates": DATES})
-    assert con.execute(f"select count(distinct as_of) from {together}").fetchall() == [(4,)]
-    each_date_alone_equals(con, run, scheme, together)
-
-
-def test_the_single_date_reads_no_line_twice(con, shop):
-    """A single date (every page's) builds the one-pass models over no date: they hold no row."""
-    run = shop()
-    rfm.build_rfm_segments(con, run=run, scheme=rfm.load_run_scheme(run))
-    params = rfm.score_params(run)
-    assert params["as_of_dates"] == [run.as_of]
-    for name in ("int_orders_at_dates", "int_customer_metrics_at_dates"):
-        table = db.table_name(con, name, **params)
-        assert con.execute(f"select count(*) from {table}").fetchall() == [(0,)], name

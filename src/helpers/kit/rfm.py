@@ -103,10 +103,7 @@ def order_params(*, as_of: date, excluded_statuses) -> dict:
 def score_params(run: RunParams, as_of: date | None = None) -> dict:
     """Every parameter of the scores (rfm_scores.sql and what it reads) for this run."""
     cuts = run.fixed_cuts
-    as_of = as_of or run.as_of
-    # rfm_segments and rfm_scores are the one-date case of their _at_dates models
-    return {**order_params(as_of=as_of, excluded_statuses=run.excluded_statuses),
-            "as_of_dates": [as_of],
+    return {**order_params(as_of=as_of or run.as_of, excluded_statuses=run.excluded_statuses),
             "window_days": run.window_days, "bins": run.bins, "scoring": run.scoring,
             "monetary_basis": run.monetary, "r_cuts": cuts.get("recency_days", []),
             "f_cuts": cuts.get("frequency", []), "m_cuts": cuts.get("monetary", []), **run.use}

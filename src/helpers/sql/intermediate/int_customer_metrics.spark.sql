@@ -1,9 +1,7 @@
 -- Generated from int_customer_metrics.sql by SQLGlot 30.31.0 (python -m helpers.portable --write).
 -- Do not edit: edit the DuckDB model and write this again.
 /* One row per customer with at least one purchase on or before the as-of date: the metrics */
-/* RFM scores (recency, frequency, monetary in the window) and the value monetary is scored on, */
-/* from the orders at that one date. rfm_scores_at_dates reads them at $as_of, beside */
-/* int_customer_metrics_at_dates at the other dates of a set (the same columns, the same rules). */
+/* RFM scores (recency, frequency, monetary in the window) and the value monetary is scored on. */
 /* unique: customer_id */
 WITH orders AS (
   SELECT
@@ -45,7 +43,6 @@ WITH orders AS (
 ), final AS (
   /* the value each factor is scored on: monetary is the total, or the average order value */
   SELECT
-    CAST(:as_of AS DATE) AS as_of,
     *,
     CASE
       WHEN :monetary_basis = 'aov' AND frequency > 0

@@ -1,7 +1,5 @@
 -- One row per customer with at least one purchase on or before the as-of date: the metrics
--- RFM scores (recency, frequency, monetary in the window) and the value monetary is scored on,
--- from the orders at that one date. rfm_scores_at_dates reads them at $as_of, beside
--- int_customer_metrics_at_dates at the other dates of a set (the same columns, the same rules).
+-- RFM scores (recency, frequency, monetary in the window) and the value monetary is scored on.
 -- unique: customer_id
 with
 
@@ -55,7 +53,6 @@ final as (
 
     -- the value each factor is scored on: monetary is the total, or the average order value
     select
-        cast($as_of as date) as as_of,
         *,
         case
             when $monetary_basis = 'aov' and frequency > 0 then cast(aov as decimal(38, 2))

@@ -1,13 +1,11 @@
 -- Generated from int_customer_metrics_at_dates.sql by SQLGlot 30.31.0 (python -m helpers.portable --write).
 -- Do not edit: edit the DuckDB model and write this again.
-/* One row per customer and as-of date of a set other than $as_of, with at least one purchase */
-/* on or before the date: int_customer_metrics at every such date in one pass (the same rules, */
-/* the date a column). $as_of's own are int_customer_metrics (rfm_scores_at_dates reads both): */
-/* a single date, every page's, costs no pass here. A whole order is read once: it counts from */
-/* the first date it is whole at, and in the window until the first date at least window_days */
-/* after it; the changes at each date, summed per customer, are carried to every later date, so */
-/* each date's metrics are sums over the dates so far (where a single date filtered the orders), */
-/* plus the orders cut by it. */
+/* One row per customer and as-of date of a set, with at least one purchase on or before the */
+/* date: int_customer_metrics at every date in one pass (the same rules, the date a column). */
+/* A whole order is read once: it counts from the first date it is whole at, and in the window */
+/* until the first date at least window_days after it; the changes at each date, summed per */
+/* customer, are carried to every later date, so each date's metrics are sums over the dates */
+/* so far (where a single date filtered the orders), plus the orders cut by it. */
 /* unique: as_of, customer_id */
 WITH orders AS (
   SELECT
@@ -15,13 +13,7 @@ WITH orders AS (
   FROM int_orders_at_dates
 ), dates AS (
   SELECT
-    as_of
-  FROM (
-    SELECT
-      EXPLODE(CAST(:as_of_dates AS ARRAY<DATE>)) AS as_of
-  ) AS given
-  WHERE
-    as_of <> :as_of
+    EXPLODE(CAST(:as_of_dates AS ARRAY<DATE>)) AS as_of
 ), spans AS (
   /* each date with the one before it, as day numbers: a window's end is found by a range join */
   SELECT

@@ -1,11 +1,9 @@
--- One row per customer and as-of date of a set other than $as_of, with at least one purchase
--- on or before the date: int_customer_metrics at every such date in one pass (the same rules,
--- the date a column). $as_of's own are int_customer_metrics (rfm_scores_at_dates reads both):
--- a single date, every page's, costs no pass here. A whole order is read once: it counts from
--- the first date it is whole at, and in the window until the first date at least window_days
--- after it; the changes at each date, summed per customer, are carried to every later date, so
--- each date's metrics are sums over the dates so far (where a single date filtered the orders),
--- plus the orders cut by it.
+-- One row per customer and as-of date of a set, with at least one purchase on or before the
+-- date: int_customer_metrics at every date in one pass (the same rules, the date a column).
+-- A whole order is read once: it counts from the first date it is whole at, and in the window
+-- until the first date at least window_days after it; the changes at each date, summed per
+-- customer, are carried to every later date, so each date's metrics are sums over the dates
+-- so far (where a single date filtered the orders), plus the orders cut by it.
 -- unique: as_of, customer_id
 with
 
@@ -17,11 +15,7 @@ orders as (
 
 dates as (
 
-    select as_of
-
-    from (select unnest(cast($as_of_dates as date[])) as as_of) as given
-
-    where as_of <> $as_of
+    select unnest(cast($as_of_dates as date[])) as as_of
 
 ),
 

@@ -1,31 +1,25 @@
 -- Generated from int_orders_at_dates.sql by SQLGlot 30.31.0 (python -m helpers.portable --write).
 -- Do not edit: edit the DuckDB model and write this again.
-/* The orders of a set of as-of dates (the trend's month ends) other than $as_of, for */
-/* int_customer_metrics_at_dates: what int_orders gives at each date, each whole order once */
-/* ($as_of's own are int_orders, read there through int_customer_metrics). An order whose last */
-/* line is on or before a date is whole there and at every later date: it is one row, at the */
-/* first date of the set on or after its last line (is_whole). An order with lines on both sides */
-/* of a date is a row at that date only, summed from its lines up to the date and dated at the */
-/* first of them. Only the lines of those orders are read: the whole orders come from their */
-/* totals, joined to the dates by the day they end on (an equality join: a range join of every */
-/* line or order with the dates is what made this slow). */
-/* int_order_totals is read where each step uses it, not through one CTE: read three times, a CTE */
-/* would be materialized whole even when the set holds no other date. */
-WITH order_lines AS (
+/* The orders of a set of as-of dates (the trend's month ends), for int_customer_metrics_at_dates: */
+/* what int_orders gives at each date, each whole order once. An order whose last line is on or */
+/* before a date is whole there and at every later date: it is one row, at the first date of the */
+/* set on or after its last line (is_whole). An order with lines on both sides of a date is a row */
+/* at that date only, summed from its lines up to the date and dated at the first of them. */
+/* Every join of the lines is an equality (the dates are joined to the days lines fall on): */
+/* a range join of every line with the dates is what made this slow. */
+WITH totals AS (
+  SELECT
+    *
+  FROM int_order_totals
+), order_lines AS (
   SELECT
     *
   FROM order_lines
 ), dates AS (
   SELECT
-    as_of
-  FROM (
-    SELECT
-      EXPLODE(CAST(:as_of_dates AS ARRAY<DATE>)) AS as_of
-  ) AS given
-  WHERE
-    as_of <> :as_of
+    EXPLODE(CAST(:as_of_dates AS ARRAY<DATE>)) AS as_of
 ), spans AS (
-  /* each date with the one before it (the first: a day before any line): the days after */
+  /* each date with the one before it (the first: a day before any line): the lines after */
   /* `previous` up to `as_of`; plain inequalities, a range join on both engines */
   SELECT
     as_of,
@@ -40,7 +34,7 @@ WITH order_lines AS (
   FROM (
     SELECT DISTINCT
       last_date
-    FROM int_order_totals
+    FROM totals
   ) AS days
   INNER JOIN spans
     ON days.last_date <= spans.as_of AND days.last_date > spans.previous
@@ -52,55 +46,84 @@ WITH order_lines AS (
     totals.first_date AS order_date,
     totals.amount,
     TRUE AS is_whole
-  FROM int_order_totals AS totals
+  FROM totals
   INNER JOIN last_days
     ON totals.last_date = last_days.last_date
-), cut AS (
-  /* an order with lines on both sides of a date, once per date it spans (only an order of */
-  /* lines on two days or more: it has an order_id, a line without one is an order of one line) */
+), multi_day AS (
+  /* only an order of lines on two days or more can be cut by a date (it has an order_id: a */
+  /* line without one is an order of one line) */
   SELECT
-    dates.as_of,
-    totals.customer_id,
-    totals.order_id,
-    totals.is_return
-  FROM int_order_totals AS totals
-  INNER JOIN dates
-    ON totals.first_date <= dates.as_of AND totals.last_date > dates.as_of
+    customer_id,
+    order_id,
+    is_return,
+    first_date,
+    last_date
+  FROM totals
   WHERE
-    totals.first_date < totals.last_date
-), cut_lines AS (
-  /* the kept lines of those orders, and of no other */
+    first_date < last_date
+), line_days AS (
+  /* the days lines fall on, each with the first date of the set on or after it */
+  SELECT
+    days.order_date,
+    spans.as_of
+  FROM (
+    SELECT DISTINCT
+      order_date
+    FROM order_lines
+  ) AS days
+  INNER JOIN spans
+    ON days.order_date <= spans.as_of AND days.order_date > spans.previous
+), parts AS (
+  /* their kept lines, summed per date of the set they count from */
   SELECT
     order_lines.customer_id,
     order_lines.order_id,
     order_lines.is_return,
-    order_lines.order_date,
-    order_lines.amount
+    line_days.as_of,
+    MIN(order_lines.order_date) AS order_date,
+    SUM(order_lines.amount) AS amount
   FROM order_lines
-  SEMI JOIN cut
-    ON order_lines.customer_id = cut.customer_id
-    AND order_lines.order_id = cut.order_id
-    AND order_lines.is_return = cut.is_return
+  INNER JOIN multi_day
+    ON order_lines.customer_id = multi_day.customer_id
+    AND order_lines.order_id = multi_day.order_id
+    AND order_lines.is_return = multi_day.is_return
+  INNER JOIN line_days
+    ON order_lines.order_date = line_days.order_date
   WHERE
     NOT ARRAY_CONTAINS(
       CAST(:excluded_statuses AS ARRAY<STRING>),
       COALESCE(LOWER(TRIM(order_lines.status)), '')
     )
+  GROUP BY
+    order_lines.customer_id,
+    order_lines.order_id,
+    order_lines.is_return,
+    line_days.as_of
+), cut AS (
+  /* an order with lines on both sides of a date, once per date it spans */
+  SELECT
+    dates.as_of,
+    multi_day.customer_id,
+    multi_day.order_id,
+    multi_day.is_return
+  FROM multi_day
+  INNER JOIN dates
+    ON multi_day.first_date <= dates.as_of AND multi_day.last_date > dates.as_of
 ), cut_orders AS (
-  /* each cut order's lines up to the date only, dated at the first of them: at that date alone */
+  /* its lines up to the date only, dated at the first of them: at that date alone */
   SELECT
     cut.as_of,
     cut.customer_id,
-    MIN(cut_lines.order_date) AS order_date,
-    SUM(cut_lines.amount) AS amount,
+    MIN(parts.order_date) AS order_date,
+    SUM(parts.amount) AS amount,
     FALSE AS is_whole
   FROM cut
-  INNER JOIN cut_lines
-    ON cut.customer_id = cut_lines.customer_id
-    AND cut.order_id = cut_lines.order_id
-    AND cut.is_return = cut_lines.is_return
+  INNER JOIN parts
+    ON cut.customer_id = parts.customer_id
+    AND cut.order_id = parts.order_id
+    AND cut.is_return = parts.is_return
   WHERE
-    cut_lines.order_date <= cut.as_of
+    parts.as_of <= cut.as_of
   GROUP BY
     cut.as_of,
     cut.customer_id,

@@ -1,32 +1,13 @@
 -- Generated from rfm_scores_at_dates.sql by SQLGlot 30.31.0 (python -m helpers.portable --write).
 -- Do not edit: edit the DuckDB model and write this again.
 /* One row per customer and as-of date of a set, with at least one purchase on or before the */
-/* date: metrics and scores at every date ($as_of's metrics from int_customer_metrics, the other */
-/* dates' from their one pass); rfm_scores is its one-date case. Each date is scored */
-/* among its own customers (quantiles per date, windows partitioned by the date), with the same */
-/* cut points. Scores only: changing cut points, bins or factors rebuilds this file, not the */
-/* metrics it reads. Its grain (as_of, customer_id) is its metrics' (each checked when built, */
-/* their dates apart), joined one to one with each date's score levels: rfm_segments_at_dates */
-/* checks it again, prospects included, so it is not checked here. */
-WITH at_as_of AS (
-  SELECT
-    *
-  FROM int_customer_metrics
-), at_other_dates AS (
+/* date: rfm_scores at every date in one pass. Each date is scored among its own customers */
+/* (quantiles per date, windows partitioned by the date), with the same cut points. */
+/* unique: as_of, customer_id */
+WITH valued AS (
   SELECT
     *
   FROM int_customer_metrics_at_dates
-), valued AS (
-  /* $as_of's metrics (when it is one of the dates) and the other dates' (the same columns) */
-  SELECT
-    *
-  FROM at_as_of
-  WHERE
-    ARRAY_CONTAINS(CAST(:as_of_dates AS ARRAY<DATE>), as_of)
-  UNION ALL
-  SELECT
-    *
-  FROM at_other_dates
 ), population AS (
   SELECT
     as_of,

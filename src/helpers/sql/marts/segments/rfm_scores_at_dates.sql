@@ -1,35 +1,12 @@
 -- One row per customer and as-of date of a set, with at least one purchase on or before the
--- date: metrics and scores at every date ($as_of's metrics from int_customer_metrics, the other
--- dates' from their one pass); rfm_scores is its one-date case. Each date is scored
--- among its own customers (quantiles per date, windows partitioned by the date), with the same
--- cut points. Scores only: changing cut points, bins or factors rebuilds this file, not the
--- metrics it reads. Its grain (as_of, customer_id) is its metrics' (each checked when built,
--- their dates apart), joined one to one with each date's score levels: rfm_segments_at_dates
--- checks it again, prospects included, so it is not checked here.
+-- date: rfm_scores at every date in one pass. Each date is scored among its own customers
+-- (quantiles per date, windows partitioned by the date), with the same cut points.
+-- unique: as_of, customer_id
 with
-
-at_as_of as (
-
-    select * from int_customer_metrics
-
-),
-
-at_other_dates as (
-
-    select * from int_customer_metrics_at_dates
-
-),
 
 valued as (
 
-    -- $as_of's metrics (when it is one of the dates) and the other dates' (the same columns)
-    select * from at_as_of
-
-    where list_contains(cast($as_of_dates as date[]), as_of)
-
-    union all
-
-    select * from at_other_dates
+    select * from int_customer_metrics_at_dates
 
 ),
 

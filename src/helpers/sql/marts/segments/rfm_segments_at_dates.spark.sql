@@ -1,13 +1,14 @@
 -- Generated from rfm_segments_at_dates.sql by SQLGlot 30.31.0 (python -m helpers.portable --write).
 -- Do not edit: edit the DuckDB model and write this again.
-/* One row per customer and as-of date of a set: buyers scored and segmented at the date, plus */
-/* the prospects (never bought) signed up by then, in one pass; rfm_segments is its one-date */
-/* case (every page's segments), and the 12-month trend computes the month ends it has no */
-/* snapshot of with it. */
+/* One row per customer and as-of date of a set: rfm_segments at every date in one pass (buyers */
+/* scored and segmented at the date, plus the prospects signed up by then). What the 12-month */
+/* trend computes for the month ends it has no snapshot of. */
 /* unique: as_of, customer_id */
-/* rfm_scores_at_dates is read where each step uses it, not through one CTE (a CTE read three */
-/* times is materialized whole). */
-WITH rules AS (
+WITH scores AS (
+  SELECT
+    *
+  FROM rfm_scores_at_dates
+), rules AS (
   SELECT
     *
   FROM scheme_rules
@@ -33,7 +34,7 @@ WITH rules AS (
     scores.as_of,
     scores.customer_id,
     rules.segment
-  FROM rfm_scores_at_dates AS scores
+  FROM scores
   INNER JOIN rules
     ON (
       rules.r_score_min IS NULL OR scores.r_score >= rules.r_score_min
@@ -82,7 +83,7 @@ WITH rules AS (
   SELECT
     scores.*,
     COALESCE(lookup.segment, ruled.segment) AS segment
-  FROM rfm_scores_at_dates AS scores
+  FROM scores
   LEFT JOIN lookup
     ON COALESCE(scores.r_score, 0) = lookup.r_key
     AND COALESCE(scores.f_score, 0) = lookup.f_key
@@ -115,7 +116,7 @@ WITH rules AS (
     CAST(NULL AS DECIMAL(18, 2)) AS aov,
     'prospect' AS segment
   FROM signed_up
-  ANTI JOIN rfm_scores_at_dates AS scores
+  ANTI JOIN scores
     ON signed_up.as_of = scores.as_of AND signed_up.customer_id = scores.customer_id
 ), everyone AS (
   /* the same columns in the same order on both sides (Spark has no union by name) */

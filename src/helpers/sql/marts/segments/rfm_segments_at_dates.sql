@@ -1,11 +1,14 @@
--- One row per customer and as-of date of a set: buyers scored and segmented at the date, plus
--- the prospects (never bought) signed up by then, in one pass; rfm_segments is its one-date
--- case (every page's segments), and the 12-month trend computes the month ends it has no
--- snapshot of with it.
+-- One row per customer and as-of date of a set: rfm_segments at every date in one pass (buyers
+-- scored and segmented at the date, plus the prospects signed up by then). What the 12-month
+-- trend computes for the month ends it has no snapshot of.
 -- unique: as_of, customer_id
--- rfm_scores_at_dates is read where each step uses it, not through one CTE (a CTE read three
--- times is materialized whole).
 with
+
+scores as (
+
+    select * from rfm_scores_at_dates
+
+),
 
 rules as (
 
@@ -46,7 +49,7 @@ ruled as (
         scores.customer_id,
         rules.segment
 
-    from rfm_scores_at_dates as scores
+    from scores
 
     inner join rules
         on (rules.r_score_min is null or scores.r_score >= rules.r_score_min)
@@ -73,7 +76,7 @@ buyers as (
         scores.*,
         coalesce(lookup.segment, ruled.segment) as segment
 
-    from rfm_scores_at_dates as scores
+    from scores
 
     left join lookup
         on coalesce(scores.r_score, 0) = lookup.r_key
@@ -122,7 +125,7 @@ prospects as (
 
     from signed_up
 
-    anti join rfm_scores_at_dates as scores
+    anti join scores
         on
             signed_up.as_of = scores.as_of
             and signed_up.customer_id = scores.customer_id
