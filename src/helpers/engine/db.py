@@ -430,7 +430,7 @@ def _persisted(con, m: Model, key: str, sql: str, used: dict, ids: list[str]):
         path.parent.mkdir(exist_ok=True)
         literal = str(tmp).replace("'", "''")
         con.execute(f"copy ({sql}) to '{literal}' (format parquet, compression zstd)", used)
-        os.replace(tmp, path)  # another process writing the same file writes the same rows
+        _keep_first(tmp, path)
     except (OSError, duckdb.IOException, duckdb.PermissionException):
         Path(tmp).unlink(missing_ok=True)
         return None
@@ -441,6 +441,22 @@ def _persisted(con, m: Model, key: str, sql: str, used: dict, ids: list[str]):
             if old != path and time.time() - old.stat().st_mtime > PERSISTED_KEPT_SECONDS:
                 old.unlink()
     return path
+
+
+def _keep_first(tmp: Path, path: Path) -> None:
+    """`tmp` becomes `path` unless another process wrote `path` first: then that file stays and
+    `tmp` is dropped. Never replaced: two notebooks of the month build the same model at once,
+    and DuckDB's COPY writes the same rows in another order each time; a process reading the
+    first file by its path while the second replaced it read the second's bytes through the
+    first's footer ("don't know what type", the month stopped in page 01 or 03)."""
+    try:
+        os.link(tmp, path)  # creates path only if it does not exist (atomic)
+    except FileExistsError:
+        pass
+    except OSError:  # no hard links here (some network or FAT drives): replaced, as before
+        if not path.exists():
+            os.replace(tmp, path)
+    Path(tmp).unlink(missing_ok=True)
 
 
 def as_arrow(data) -> pa.Table:
