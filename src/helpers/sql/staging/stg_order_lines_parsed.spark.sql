@@ -1552,884 +1552,298 @@ WITH source AS (
         )[0]
       END
     ) AS amount_value_6,
-    CASE
-      WHEN COALESCE(
-        order_date_value,
-        COALESCE(
-          CASE
-            WHEN LENGTH((
-              order_date
-            )) = 19 AND SUBSTRING((
-              order_date
-            ), 5, 1) = '-'
+    COALESCE(
+      order_date_value,
+      COALESCE(
+        CASE
+          WHEN LENGTH((
+            order_date
+          )) = 19 AND SUBSTRING((
+            order_date
+          ), 5, 1) = '-'
+          THEN TRY_TO_TIMESTAMP(
+            REGEXP_REPLACE(
+              REGEXP_REPLACE((
+                order_date
+              ), '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+              '[\\t\\n\\x0B\\f\\r ]+',
+              ' '
+            ),
+            'yyyy-M-d H:m:s'
+          )
+        END,
+        TRANSFORM(
+          ARRAY(
+            (
+              CASE
+                WHEN REGEXP_REPLACE(
+                  (
+                    (
+                      order_date
+                    )
+                  ),
+                  '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                  ''
+                ) RLIKE '^\\d{4}-\\d{2}-\\d{2}'
+                THEN REGEXP_REPLACE(
+                  (
+                    (
+                      order_date
+                    )
+                  ),
+                  '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                  ''
+                )
+                ELSE TRANSFORM(
+                  ARRAY(
+                    STRUCT(
+                      REGEXP_EXTRACT(
+                        REGEXP_REPLACE(
+                          (
+                            (
+                              (
+                                order_date
+                              )
+                            )
+                          ),
+                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                          ''
+                        ),
+                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z'
+                      ) AS a,
+                      REGEXP_EXTRACT(
+                        REGEXP_REPLACE(
+                          (
+                            (
+                              (
+                                order_date
+                              )
+                            )
+                          ),
+                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                          ''
+                        ),
+                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
+                        2
+                      ) AS b,
+                      REGEXP_EXTRACT(
+                        REGEXP_REPLACE(
+                          (
+                            (
+                              (
+                                order_date
+                              )
+                            )
+                          ),
+                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                          ''
+                        ),
+                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
+                        3
+                      ) AS c,
+                      REGEXP_EXTRACT(
+                        REGEXP_REPLACE(
+                          (
+                            (
+                              (
+                                order_date
+                              )
+                            )
+                          ),
+                          '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
+                          ''
+                        ),
+                        '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
+                        4
+                      ) AS rest
+                    )
+                  ),
+                  p -> TRANSFORM(
+                    ARRAY(
+                      CASE
+                        WHEN LENGTH(p.a) = 4
+                        THEN ARRAY(p.a, p.b, p.c)
+                        WHEN LENGTH(p.a) > 2 OR p.a = ''
+                        THEN NULL
+                        WHEN (
+                          (
+                            (
+                              :date_order
+                            )
+                          )
+                        ) = 'dmy'
+                        THEN ARRAY(p.c, p.b, p.a)
+                        WHEN (
+                          (
+                            (
+                              :date_order
+                            )
+                          )
+                        ) = 'mdy'
+                        THEN ARRAY(p.c, p.a, p.b)
+                        WHEN (
+                          (
+                            (
+                              :date_order
+                            )
+                          )
+                        ) = 'ymd'
+                        THEN ARRAY(p.a, p.b, p.c)
+                      END
+                    ),
+                    ymd -> TRANSFORM(
+                      ARRAY(
+                        CASE
+                          WHEN LENGTH((
+                            ymd[0]
+                          )) = 4
+                          THEN (
+                            ymd[0]
+                          )
+                          WHEN LENGTH((
+                            ymd[0]
+                          )) = 2
+                          AND 2000 + CAST((
+                            ymd[0]
+                          ) AS INT) <= (
+                            (
+                              (
+                                9999
+                              )
+                            )
+                          )
+                          THEN CAST(2000 + CAST((
+                            ymd[0]
+                          ) AS INT) AS STRING)
+                          WHEN LENGTH((
+                            ymd[0]
+                          )) = 2
+                          THEN CAST(1900 + CAST((
+                            ymd[0]
+                          ) AS INT) AS STRING)
+                        END
+                      ),
+                      y -> CASE
+                        WHEN NOT y IS NULL
+                        AND LENGTH(ymd[1]) BETWEEN 1 AND 2
+                        AND LENGTH(ymd[2]) BETWEEN 1 AND 2
+                        THEN y || '-' || LPAD(ymd[1], 2, '0') || '-' || LPAD(ymd[2], 2, '0') || p.rest
+                      END
+                    )[0]
+                  )[0]
+                )[0]
+              END
+            )
+          ),
+          v -> CASE
+            WHEN v RLIKE '^\\d{4}-\\d{2}-\\d{2}[ T]([01]?\\d|2[0-3]):[^\\n]*(Z|[+-](0\\d|1[0-8])(:?\\d{2})?)\\z'
+            THEN CAST(FROM_UTC_TIMESTAMP(
+              TRY_CAST(REGEXP_REPLACE(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(
+                    REGEXP_REPLACE(v, '[\\t\\n\\f\\r ]+Z\\z', 'Z'),
+                    '[\\t\\n\\f\\r ]*([+-]\\d{2}):?(\\d{2})\\z',
+                    '$1:$2'
+                  ),
+                  '[\\t\\n\\f\\r ]*([+-]\\d{2})\\z',
+                  '$1:00'
+                ),
+                '^(\\d{4}-\\d{2}-\\d{2}[ T]\\d{1,2}:\\d{2})(Z|[+-])',
+                '$1:00$2'
+              ) AS TIMESTAMP_LTZ),
+              (
+                (
+                  :shop_tz
+                )
+              )
+            ) AS TIMESTAMP_NTZ)
+            WHEN LENGTH(v) = 10
             THEN TRY_TO_TIMESTAMP(
               REGEXP_REPLACE(
-                REGEXP_REPLACE((
-                  order_date
-                ), '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
                 '[\\t\\n\\x0B\\f\\r ]+',
                 ' '
               ),
-              'yyyy-M-d H:m:s'
+              'yyyy-M-d'
             )
-          END,
-          TRANSFORM(
-            ARRAY(
-              (
-                CASE
-                  WHEN REGEXP_REPLACE(
-                    (
-                      (
-                        order_date
-                      )
-                    ),
-                    '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                    ''
-                  ) RLIKE '^\\d{4}-\\d{2}-\\d{2}'
-                  THEN REGEXP_REPLACE(
-                    (
-                      (
-                        order_date
-                      )
-                    ),
-                    '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                    ''
-                  )
-                  ELSE TRANSFORM(
-                    ARRAY(
-                      STRUCT(
-                        REGEXP_EXTRACT(
-                          REGEXP_REPLACE(
-                            (
-                              (
-                                (
-                                  order_date
-                                )
-                              )
-                            ),
-                            '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                            ''
-                          ),
-                          '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z'
-                        ) AS a,
-                        REGEXP_EXTRACT(
-                          REGEXP_REPLACE(
-                            (
-                              (
-                                (
-                                  order_date
-                                )
-                              )
-                            ),
-                            '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                            ''
-                          ),
-                          '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
-                          2
-                        ) AS b,
-                        REGEXP_EXTRACT(
-                          REGEXP_REPLACE(
-                            (
-                              (
-                                (
-                                  order_date
-                                )
-                              )
-                            ),
-                            '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                            ''
-                          ),
-                          '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
-                          3
-                        ) AS c,
-                        REGEXP_EXTRACT(
-                          REGEXP_REPLACE(
-                            (
-                              (
-                                (
-                                  order_date
-                                )
-                              )
-                            ),
-                            '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                            ''
-                          ),
-                          '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
-                          4
-                        ) AS rest
-                      )
-                    ),
-                    p -> TRANSFORM(
-                      ARRAY(
-                        CASE
-                          WHEN LENGTH(p.a) = 4
-                          THEN ARRAY(p.a, p.b, p.c)
-                          WHEN LENGTH(p.a) > 2 OR p.a = ''
-                          THEN NULL
-                          WHEN (
-                            (
-                              (
-                                :date_order
-                              )
-                            )
-                          ) = 'dmy'
-                          THEN ARRAY(p.c, p.b, p.a)
-                          WHEN (
-                            (
-                              (
-                                :date_order
-                              )
-                            )
-                          ) = 'mdy'
-                          THEN ARRAY(p.c, p.a, p.b)
-                          WHEN (
-                            (
-                              (
-                                :date_order
-                              )
-                            )
-                          ) = 'ymd'
-                          THEN ARRAY(p.a, p.b, p.c)
-                        END
-                      ),
-                      ymd -> TRANSFORM(
-                        ARRAY(
-                          CASE
-                            WHEN LENGTH((
-                              ymd[0]
-                            )) = 4
-                            THEN (
-                              ymd[0]
-                            )
-                            WHEN LENGTH((
-                              ymd[0]
-                            )) = 2
-                            AND 2000 + CAST((
-                              ymd[0]
-                            ) AS INT) <= (
-                              (
-                                (
-                                  9999
-                                )
-                              )
-                            )
-                            THEN CAST(2000 + CAST((
-                              ymd[0]
-                            ) AS INT) AS STRING)
-                            WHEN LENGTH((
-                              ymd[0]
-                            )) = 2
-                            THEN CAST(1900 + CAST((
-                              ymd[0]
-                            ) AS INT) AS STRING)
-                          END
-                        ),
-                        y -> CASE
-                          WHEN NOT y IS NULL
-                          AND LENGTH(ymd[1]) BETWEEN 1 AND 2
-                          AND LENGTH(ymd[2]) BETWEEN 1 AND 2
-                          THEN y || '-' || LPAD(ymd[1], 2, '0') || '-' || LPAD(ymd[2], 2, '0') || p.rest
-                        END
-                      )[0]
-                    )[0]
-                  )[0]
-                END
-              )
-            ),
-            v -> CASE
-              WHEN v RLIKE '^\\d{4}-\\d{2}-\\d{2}[ T]([01]?\\d|2[0-3]):[^\\n]*(Z|[+-](0\\d|1[0-8])(:?\\d{2})?)\\z'
-              THEN CAST(FROM_UTC_TIMESTAMP(
-                TRY_CAST(REGEXP_REPLACE(
-                  REGEXP_REPLACE(
-                    REGEXP_REPLACE(
-                      REGEXP_REPLACE(v, '[\\t\\n\\f\\r ]+Z\\z', 'Z'),
-                      '[\\t\\n\\f\\r ]*([+-]\\d{2}):?(\\d{2})\\z',
-                      '$1:$2'
-                    ),
-                    '[\\t\\n\\f\\r ]*([+-]\\d{2})\\z',
-                    '$1:00'
-                  ),
-                  '^(\\d{4}-\\d{2}-\\d{2}[ T]\\d{1,2}:\\d{2})(Z|[+-])',
-                  '$1:00$2'
-                ) AS TIMESTAMP_LTZ),
-                (
-                  (
-                    :shop_tz
-                  )
-                )
-              ) AS TIMESTAMP_NTZ)
-              WHEN LENGTH(v) = 10
-              THEN TRY_TO_TIMESTAMP(
+            ELSE COALESCE(
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d H:m:s'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d H:m'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d\'T\'H:m:s'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d\'T\'H:m'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d H:m:s.SSSSSS'
+              ),
+              TRY_TO_TIMESTAMP(
+                REGEXP_REPLACE(
+                  REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
+                  '[\\t\\n\\x0B\\f\\r ]+',
+                  ' '
+                ),
+                'yyyy-M-d\'T\'H:m:s.SSSSSS'
+              ),
+              TRY_TO_TIMESTAMP(
                 REGEXP_REPLACE(
                   REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
                   '[\\t\\n\\x0B\\f\\r ]+',
                   ' '
                 ),
                 'yyyy-M-d'
-              )
-              ELSE COALESCE(
-                TRY_TO_TIMESTAMP(
-                  REGEXP_REPLACE(
-                    REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                    '[\\t\\n\\x0B\\f\\r ]+',
-                    ' '
-                  ),
-                  'yyyy-M-d H:m:s'
-                ),
-                TRY_TO_TIMESTAMP(
-                  REGEXP_REPLACE(
-                    REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                    '[\\t\\n\\x0B\\f\\r ]+',
-                    ' '
-                  ),
-                  'yyyy-M-d H:m'
-                ),
-                TRY_TO_TIMESTAMP(
-                  REGEXP_REPLACE(
-                    REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                    '[\\t\\n\\x0B\\f\\r ]+',
-                    ' '
-                  ),
-                  'yyyy-M-d\'T\'H:m:s'
-                ),
-                TRY_TO_TIMESTAMP(
-                  REGEXP_REPLACE(
-                    REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                    '[\\t\\n\\x0B\\f\\r ]+',
-                    ' '
-                  ),
-                  'yyyy-M-d\'T\'H:m'
-                ),
-                TRY_TO_TIMESTAMP(
-                  REGEXP_REPLACE(
-                    REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                    '[\\t\\n\\x0B\\f\\r ]+',
-                    ' '
-                  ),
-                  'yyyy-M-d H:m:s.SSSSSS'
-                ),
-                TRY_TO_TIMESTAMP(
-                  REGEXP_REPLACE(
-                    REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                    '[\\t\\n\\x0B\\f\\r ]+',
-                    ' '
-                  ),
-                  'yyyy-M-d\'T\'H:m:s.SSSSSS'
-                ),
-                TRY_TO_TIMESTAMP(
-                  REGEXP_REPLACE(
-                    REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                    '[\\t\\n\\x0B\\f\\r ]+',
-                    ' '
-                  ),
-                  'yyyy-M-d'
-                ),
-                TRY_TO_TIMESTAMP(
-                  REGEXP_REPLACE(
-                    REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                    '[\\t\\n\\x0B\\f\\r ]+',
-                    ' '
-                  ),
-                  'yyyy-M-d h:m:s a'
-                ),
-                TRY_TO_TIMESTAMP(
-                  REGEXP_REPLACE(
-                    REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                    '[\\t\\n\\x0B\\f\\r ]+',
-                    ' '
-                  ),
-                  'yyyy-M-d h:m a'
-                )
-              )
-            END
-          )[0]
-        )
-      ) >= CAST('1970-01-01 00:00:00' AS TIMESTAMP_NTZ)
-      AND COALESCE(
-        order_date_value,
-        COALESCE(
-          CASE
-            WHEN LENGTH((
-              order_date
-            )) = 19 AND SUBSTRING((
-              order_date
-            ), 5, 1) = '-'
-            THEN TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE((
-                  order_date
-                ), '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
               ),
-              'yyyy-M-d H:m:s'
-            )
-          END,
-          TRANSFORM(
-            ARRAY(
-              (
-                CASE
-                  WHEN REGEXP_REPLACE(
-                    (
-                      (
-                        order_date
-                      )
-                    ),
-                    '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                    ''
-                  ) RLIKE '^\\d{4}-\\d{2}-\\d{2}'
-                  THEN REGEXP_REPLACE(
-                    (
-                      (
-                        order_date
-                      )
-                    ),
-                    '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                    ''
-                  )
-                  ELSE TRANSFORM(
-                    ARRAY(
-                      STRUCT(
-                        REGEXP_EXTRACT(
-                          REGEXP_REPLACE(
-                            (
-                              (
-                                (
-                                  order_date
-                                )
-                              )
-                            ),
-                            '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                            ''
-                          ),
-                          '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z'
-                        ) AS a,
-                        REGEXP_EXTRACT(
-                          REGEXP_REPLACE(
-                            (
-                              (
-                                (
-                                  order_date
-                                )
-                              )
-                            ),
-                            '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                            ''
-                          ),
-                          '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
-                          2
-                        ) AS b,
-                        REGEXP_EXTRACT(
-                          REGEXP_REPLACE(
-                            (
-                              (
-                                (
-                                  order_date
-                                )
-                              )
-                            ),
-                            '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                            ''
-                          ),
-                          '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
-                          3
-                        ) AS c,
-                        REGEXP_EXTRACT(
-                          REGEXP_REPLACE(
-                            (
-                              (
-                                (
-                                  order_date
-                                )
-                              )
-                            ),
-                            '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                            ''
-                          ),
-                          '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
-                          4
-                        ) AS rest
-                      )
-                    ),
-                    p -> TRANSFORM(
-                      ARRAY(
-                        CASE
-                          WHEN LENGTH(p.a) = 4
-                          THEN ARRAY(p.a, p.b, p.c)
-                          WHEN LENGTH(p.a) > 2 OR p.a = ''
-                          THEN NULL
-                          WHEN (
-                            (
-                              (
-                                :date_order
-                              )
-                            )
-                          ) = 'dmy'
-                          THEN ARRAY(p.c, p.b, p.a)
-                          WHEN (
-                            (
-                              (
-                                :date_order
-                              )
-                            )
-                          ) = 'mdy'
-                          THEN ARRAY(p.c, p.a, p.b)
-                          WHEN (
-                            (
-                              (
-                                :date_order
-                              )
-                            )
-                          ) = 'ymd'
-                          THEN ARRAY(p.a, p.b, p.c)
-                        END
-                      ),
-                      ymd -> TRANSFORM(
-                        ARRAY(
-                          CASE
-                            WHEN LENGTH((
-                              ymd[0]
-                            )) = 4
-                            THEN (
-                              ymd[0]
-                            )
-                            WHEN LENGTH((
-                              ymd[0]
-                            )) = 2
-                            AND 2000 + CAST((
-                              ymd[0]
-                            ) AS INT) <= (
-                              (
-                                (
-                                  9999
-                                )
-                              )
-                            )
-                            THEN CAST(2000 + CAST((
-                              ymd[0]
-                            ) AS INT) AS STRING)
-                            WHEN LENGTH((
-                              ymd[0]
-                            )) = 2
-                            THEN CAST(1900 + CAST((
-                              ymd[0]
-                            ) AS INT) AS STRING)
-                          END
-                        ),
-                        y -> CASE
-                          WHEN NOT y IS NULL
-                          AND LENGTH(ymd[1]) BETWEEN 1 AND 2
-                          AND LENGTH(ymd[2]) BETWEEN 1 AND 2
-                          THEN y || '-' || LPAD(ymd[1], 2, '0') || '-' || LPAD(ymd[2], 2, '0') || p.rest
-                        END
-                      )[0]
-                    )[0]
-                  )[0]
-                END
-              )
-            ),
-            v -> CASE
-              WHEN v RLIKE '^\\d{4}-\\d{2}-\\d{2}[ T]([01]?\\d|2[0-3]):[^\\n]*(Z|[+-](0\\d|1[0-8])(:?\\d{2})?)\\z'
-              THEN CAST(FROM_UTC_TIMESTAMP(
-                TRY_CAST(REGEXP_REPLACE(
-                  REGEXP_REPLACE(
-                    REGEXP_REPLACE(
-                      REGEXP_REPLACE(v, '[\\t\\n\\f\\r ]+Z\\z', 'Z'),
-                      '[\\t\\n\\f\\r ]*([+-]\\d{2}):?(\\d{2})\\z',
-                      '$1:$2'
-                    ),
-                    '[\\t\\n\\f\\r ]*([+-]\\d{2})\\z',
-                    '$1:00'
-                  ),
-                  '^(\\d{4}-\\d{2}-\\d{2}[ T]\\d{1,2}:\\d{2})(Z|[+-])',
-                  '$1:00$2'
-                ) AS TIMESTAMP_LTZ),
-                (
-                  (
-                    :shop_tz
-                  )
-                )
-              ) AS TIMESTAMP_NTZ)
-              WHEN LENGTH(v) = 10
-              THEN TRY_TO_TIMESTAMP(
+              TRY_TO_TIMESTAMP(
                 REGEXP_REPLACE(
                   REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
                   '[\\t\\n\\x0B\\f\\r ]+',
                   ' '
                 ),
-                'yyyy-M-d'
-              )
-              ELSE COALESCE(
-                TRY_TO_TIMESTAMP(
-                  REGEXP_REPLACE(
-                    REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                    '[\\t\\n\\x0B\\f\\r ]+',
-                    ' '
-                  ),
-                  'yyyy-M-d H:m:s'
-                ),
-                TRY_TO_TIMESTAMP(
-                  REGEXP_REPLACE(
-                    REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                    '[\\t\\n\\x0B\\f\\r ]+',
-                    ' '
-                  ),
-                  'yyyy-M-d H:m'
-                ),
-                TRY_TO_TIMESTAMP(
-                  REGEXP_REPLACE(
-                    REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                    '[\\t\\n\\x0B\\f\\r ]+',
-                    ' '
-                  ),
-                  'yyyy-M-d\'T\'H:m:s'
-                ),
-                TRY_TO_TIMESTAMP(
-                  REGEXP_REPLACE(
-                    REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                    '[\\t\\n\\x0B\\f\\r ]+',
-                    ' '
-                  ),
-                  'yyyy-M-d\'T\'H:m'
-                ),
-                TRY_TO_TIMESTAMP(
-                  REGEXP_REPLACE(
-                    REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                    '[\\t\\n\\x0B\\f\\r ]+',
-                    ' '
-                  ),
-                  'yyyy-M-d H:m:s.SSSSSS'
-                ),
-                TRY_TO_TIMESTAMP(
-                  REGEXP_REPLACE(
-                    REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                    '[\\t\\n\\x0B\\f\\r ]+',
-                    ' '
-                  ),
-                  'yyyy-M-d\'T\'H:m:s.SSSSSS'
-                ),
-                TRY_TO_TIMESTAMP(
-                  REGEXP_REPLACE(
-                    REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                    '[\\t\\n\\x0B\\f\\r ]+',
-                    ' '
-                  ),
-                  'yyyy-M-d'
-                ),
-                TRY_TO_TIMESTAMP(
-                  REGEXP_REPLACE(
-                    REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                    '[\\t\\n\\x0B\\f\\r ]+',
-                    ' '
-                  ),
-                  'yyyy-M-d h:m:s a'
-                ),
-                TRY_TO_TIMESTAMP(
-                  REGEXP_REPLACE(
-                    REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                    '[\\t\\n\\x0B\\f\\r ]+',
-                    ' '
-                  ),
-                  'yyyy-M-d h:m a'
-                )
-              )
-            END
-          )[0]
-        )
-      ) < CAST('2200-01-01 00:00:00' AS TIMESTAMP_NTZ)
-      THEN COALESCE(
-        order_date_value,
-        COALESCE(
-          CASE
-            WHEN LENGTH((
-              order_date
-            )) = 19 AND SUBSTRING((
-              order_date
-            ), 5, 1) = '-'
-            THEN TRY_TO_TIMESTAMP(
-              REGEXP_REPLACE(
-                REGEXP_REPLACE((
-                  order_date
-                ), '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                '[\\t\\n\\x0B\\f\\r ]+',
-                ' '
+                'yyyy-M-d h:m:s a'
               ),
-              'yyyy-M-d H:m:s'
-            )
-          END,
-          TRANSFORM(
-            ARRAY(
-              (
-                CASE
-                  WHEN REGEXP_REPLACE(
-                    (
-                      (
-                        order_date
-                      )
-                    ),
-                    '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                    ''
-                  ) RLIKE '^\\d{4}-\\d{2}-\\d{2}'
-                  THEN REGEXP_REPLACE(
-                    (
-                      (
-                        order_date
-                      )
-                    ),
-                    '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                    ''
-                  )
-                  ELSE TRANSFORM(
-                    ARRAY(
-                      STRUCT(
-                        REGEXP_EXTRACT(
-                          REGEXP_REPLACE(
-                            (
-                              (
-                                (
-                                  order_date
-                                )
-                              )
-                            ),
-                            '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                            ''
-                          ),
-                          '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z'
-                        ) AS a,
-                        REGEXP_EXTRACT(
-                          REGEXP_REPLACE(
-                            (
-                              (
-                                (
-                                  order_date
-                                )
-                              )
-                            ),
-                            '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                            ''
-                          ),
-                          '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
-                          2
-                        ) AS b,
-                        REGEXP_EXTRACT(
-                          REGEXP_REPLACE(
-                            (
-                              (
-                                (
-                                  order_date
-                                )
-                              )
-                            ),
-                            '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                            ''
-                          ),
-                          '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
-                          3
-                        ) AS c,
-                        REGEXP_EXTRACT(
-                          REGEXP_REPLACE(
-                            (
-                              (
-                                (
-                                  order_date
-                                )
-                              )
-                            ),
-                            '^[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+|[ \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}]+\\z',
-                            ''
-                          ),
-                          '^(\\d{1,4})[/.-](\\d{1,2})[/.-](\\d{1,4})((?:[ T][^\\n]*)?)\\z',
-                          4
-                        ) AS rest
-                      )
-                    ),
-                    p -> TRANSFORM(
-                      ARRAY(
-                        CASE
-                          WHEN LENGTH(p.a) = 4
-                          THEN ARRAY(p.a, p.b, p.c)
-                          WHEN LENGTH(p.a) > 2 OR p.a = ''
-                          THEN NULL
-                          WHEN (
-                            (
-                              (
-                                :date_order
-                              )
-                            )
-                          ) = 'dmy'
-                          THEN ARRAY(p.c, p.b, p.a)
-                          WHEN (
-                            (
-                              (
-                                :date_order
-                              )
-                            )
-                          ) = 'mdy'
-                          THEN ARRAY(p.c, p.a, p.b)
-                          WHEN (
-                            (
-                              (
-                                :date_order
-                              )
-                            )
-                          ) = 'ymd'
-                          THEN ARRAY(p.a, p.b, p.c)
-                        END
-                      ),
-                      ymd -> TRANSFORM(
-                        ARRAY(
-                          CASE
-                            WHEN LENGTH((
-                              ymd[0]
-                            )) = 4
-                            THEN (
-                              ymd[0]
-                            )
-                            WHEN LENGTH((
-                              ymd[0]
-                            )) = 2
-                            AND 2000 + CAST((
-                              ymd[0]
-                            ) AS INT) <= (
-                              (
-                                (
-                                  9999
-                                )
-                              )
-                            )
-                            THEN CAST(2000 + CAST((
-                              ymd[0]
-                            ) AS INT) AS STRING)
-                            WHEN LENGTH((
-                              ymd[0]
-                            )) = 2
-                            THEN CAST(1900 + CAST((
-                              ymd[0]
-                            ) AS INT) AS STRING)
-                          END
-                        ),
-                        y -> CASE
-                          WHEN NOT y IS NULL
-                          AND LENGTH(ymd[1]) BETWEEN 1 AND 2
-                          AND LENGTH(ymd[2]) BETWEEN 1 AND 2
-                          THEN y || '-' || LPAD(ymd[1], 2, '0') || '-' || LPAD(ymd[2], 2, '0') || p.rest
-                        END
-                      )[0]
-                    )[0]
-                  )[0]
-                END
-              )
-            ),
-            v -> CASE
-              WHEN v RLIKE '^\\d{4}-\\d{2}-\\d{2}[ T]([01]?\\d|2[0-3]):[^\\n]*(Z|[+-](0\\d|1[0-8])(:?\\d{2})?)\\z'
-              THEN CAST(FROM_UTC_TIMESTAMP(
-                TRY_CAST(REGEXP_REPLACE(
-                  REGEXP_REPLACE(
-                    REGEXP_REPLACE(
-                      REGEXP_REPLACE(v, '[\\t\\n\\f\\r ]+Z\\z', 'Z'),
-                      '[\\t\\n\\f\\r ]*([+-]\\d{2}):?(\\d{2})\\z',
-                      '$1:$2'
-                    ),
-                    '[\\t\\n\\f\\r ]*([+-]\\d{2})\\z',
-                    '$1:00'
-                  ),
-                  '^(\\d{4}-\\d{2}-\\d{2}[ T]\\d{1,2}:\\d{2})(Z|[+-])',
-                  '$1:00$2'
-                ) AS TIMESTAMP_LTZ),
-                (
-                  (
-                    :shop_tz
-                  )
-                )
-              ) AS TIMESTAMP_NTZ)
-              WHEN LENGTH(v) = 10
-              THEN TRY_TO_TIMESTAMP(
+              TRY_TO_TIMESTAMP(
                 REGEXP_REPLACE(
                   REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
                   '[\\t\\n\\x0B\\f\\r ]+',
                   ' '
                 ),
-                'yyyy-M-d'
+                'yyyy-M-d h:m a'
               )
-              ELSE COALESCE(
-                TRY_TO_TIMESTAMP(
-                  REGEXP_REPLACE(
-                    REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                    '[\\t\\n\\x0B\\f\\r ]+',
-                    ' '
-                  ),
-                  'yyyy-M-d H:m:s'
-                ),
-                TRY_TO_TIMESTAMP(
-                  REGEXP_REPLACE(
-                    REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                    '[\\t\\n\\x0B\\f\\r ]+',
-                    ' '
-                  ),
-                  'yyyy-M-d H:m'
-                ),
-                TRY_TO_TIMESTAMP(
-                  REGEXP_REPLACE(
-                    REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                    '[\\t\\n\\x0B\\f\\r ]+',
-                    ' '
-                  ),
-                  'yyyy-M-d\'T\'H:m:s'
-                ),
-                TRY_TO_TIMESTAMP(
-                  REGEXP_REPLACE(
-                    REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                    '[\\t\\n\\x0B\\f\\r ]+',
-                    ' '
-                  ),
-                  'yyyy-M-d\'T\'H:m'
-                ),
-                TRY_TO_TIMESTAMP(
-                  REGEXP_REPLACE(
-                    REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                    '[\\t\\n\\x0B\\f\\r ]+',
-                    ' '
-                  ),
-                  'yyyy-M-d H:m:s.SSSSSS'
-                ),
-                TRY_TO_TIMESTAMP(
-                  REGEXP_REPLACE(
-                    REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                    '[\\t\\n\\x0B\\f\\r ]+',
-                    ' '
-                  ),
-                  'yyyy-M-d\'T\'H:m:s.SSSSSS'
-                ),
-                TRY_TO_TIMESTAMP(
-                  REGEXP_REPLACE(
-                    REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                    '[\\t\\n\\x0B\\f\\r ]+',
-                    ' '
-                  ),
-                  'yyyy-M-d'
-                ),
-                TRY_TO_TIMESTAMP(
-                  REGEXP_REPLACE(
-                    REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                    '[\\t\\n\\x0B\\f\\r ]+',
-                    ' '
-                  ),
-                  'yyyy-M-d h:m:s a'
-                ),
-                TRY_TO_TIMESTAMP(
-                  REGEXP_REPLACE(
-                    REGEXP_REPLACE(v, '^[\\t\\n\\x0B\\f\\r ]+|[\\t\\n\\x0B\\f\\r ]+\\z', ''),
-                    '[\\t\\n\\x0B\\f\\r ]+',
-                    ' '
-                  ),
-                  'yyyy-M-d h:m a'
-                )
-              )
-            END
-          )[0]
-        )
+            )
+          END
+        )[0]
       )
-    END AS ordered_at, /* -------- dates: local wall-clock time of the shop, then its calendar date */ /* a time before 1970 or from 2200 on is a placeholder (Excel's 1900-01-00, 9999-12-31 */ /* for "none") or a unit mixed up, never an order, whether it was written as text, a */ /* date cell or a typed column: not read, the line is set aside as unparseable_date */
+    ) AS ordered_at_read, /* -------- dates: local wall-clock time of the shop, then its calendar date */
     order_date AS order_date_text, /* -------- what was written, for the quarantine file and the duplicate check */
     CONCAT_WS(' | ', amount_1, amount_2, amount_3, amount_4, amount_5, amount_6) AS amount_text
   FROM source
@@ -2643,7 +2057,11 @@ WITH source AS (
     refund_amount,
     quantity,
     returned_quantity,
-    ordered_at,
+    CASE
+      WHEN ordered_at_read >= CAST('1970-01-01 00:00:00' AS TIMESTAMP_NTZ)
+      AND ordered_at_read < CAST('2200-01-01 00:00:00' AS TIMESTAMP_NTZ)
+      THEN ordered_at_read
+    END AS ordered_at, /* a time before 1970 or from 2200 on is a placeholder (Excel's 1900-01-00, 9999-12-31 */ /* for "none") or a unit mixed up, never an order, whether it was written as text, a */ /* date cell or a typed column: not read, the line is set aside as unparseable_date */
     order_date_text,
     amount_text,
     line_amount,

@@ -102,24 +102,9 @@ parsed as (
             as amount_value_6,
 
         ---------- dates: local wall-clock time of the shop, then its calendar date
-        -- a time before 1970 or from 2200 on is a placeholder (Excel's 1900-01-00, 9999-12-31
-        -- for "none") or a unit mixed up, never an order, whether it was written as text, a
-        -- date cell or a typed column: not read, the line is set aside as unparseable_date
-        case
-            when
-                coalesce(
-                    order_date_value,
-                    parse_local_timestamp(order_date, $shop_tz, $date_order, 9999)
-                ) >= timestamp '1970-01-01 00:00:00'
-                and coalesce(
-                    order_date_value,
-                    parse_local_timestamp(order_date, $shop_tz, $date_order, 9999)
-                ) < timestamp '2200-01-01 00:00:00'
-                then coalesce(
-                    order_date_value,
-                    parse_local_timestamp(order_date, $shop_tz, $date_order, 9999)
-                )
-        end as ordered_at,
+        coalesce(
+            order_date_value, parse_local_timestamp(order_date, $shop_tz, $date_order, 9999)
+        ) as ordered_at_read,
 
         ---------- what was written, for the quarantine file and the duplicate check
         order_date as order_date_text,
@@ -213,7 +198,15 @@ final as (
         refund_amount,
         quantity,
         returned_quantity,
-        ordered_at,
+        -- a time before 1970 or from 2200 on is a placeholder (Excel's 1900-01-00, 9999-12-31
+        -- for "none") or a unit mixed up, never an order, whether it was written as text, a
+        -- date cell or a typed column: not read, the line is set aside as unparseable_date
+        case
+            when
+                ordered_at_read >= timestamp '1970-01-01 00:00:00'
+                and ordered_at_read < timestamp '2200-01-01 00:00:00'
+                then ordered_at_read
+        end as ordered_at,
         order_date_text,
         amount_text,
         line_amount,
