@@ -402,6 +402,12 @@ def _identity(con, table: str, catalog: dict | None = None) -> str:
     return engine(con)._identity(table, catalog)
 
 
+def source_identity(con, table: str) -> str:
+    """What source `table` is on `con` ("parquet:<path>:<time or digest>:<size>" for a staged
+    file or folder of parts): the same file unchanged is the same identity."""
+    return _identity(con, table)
+
+
 def _check_unique(con, table: str, name: str, columns: tuple[str, ...]) -> None:
     """Model `name`'s grain on `table` (graph.check_grain, the check of every engine)."""
     graph.check_grain(engine(con), table, name, columns)

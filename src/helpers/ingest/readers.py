@@ -7,7 +7,6 @@ from __future__ import annotations
 import codecs
 import csv
 import itertools
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -22,38 +21,20 @@ from helpers.core.safety import (
     map_in_processes,
     usable_cores,
 )
-from helpers.ingest import lines, typed
+from helpers.ingest import lines, sheets, typed
 from helpers.ingest.file_checks import check_first_sheet
+from helpers.ingest.files_read import (  # noqa: F401  (RawFile, BATCH_ROWS: read from here too)
+    BATCH_ROWS,
+    TITLE_ROWS_LOOKED_AT,
+    RawFile,
+    title_note,
+    title_rows,
+)
 from helpers.ingest.mappings import (
     header_key,
 )
 
-BATCH_ROWS = 65_536
-
-
 # ---------------------------------------------------------------- streaming files to text Parquet
-
-
-@dataclass
-class RawFile:
-    """One input file converted to Parquet: columns c0..cN (all text), source_file, source_line."""
-
-    path: Path
-    label: str
-    headers: list[str]
-    parquet: Path
-    rows: int
-    sha256: str = ""
-    # rows that could not be split into the header's columns: (line, text, fields found)
-    bad_rows: list = field(default_factory=list)
-    notes: list = field(default_factory=list)
-    # a CSV's line accounting (lines.LineCounter.account): lines, header lines, records, lines
-    # inside quoted values
-    lines: dict | None = None
-    # its key in the store of files already read (ingest.file_cache)
-    key: str = ""
-    # per column, its kind when kept typed (ingest.typed: 'integer', 'timestamp', ...) or ''
-    kinds: list = field(default_factory=list)
 
 
 def _sniff_delimiter(first_line: str) -> str:
@@ -147,26 +128,6 @@ def _skipping(first_line: int, bad: list):
     return lines_for
 
 
-# lines above the header looked at for a title ("DANH SÁCH CHI TIẾT HÓA ĐƠN", "Từ ngày … đến ngày …")
-TITLE_ROWS_LOOKED_AT = 10
-
-
-def title_rows(rows: list[list]) -> int:
-    """How many leading rows are a title or blank above the header: rows with at most one
-    filled cell, when a row with two or more follows among the first TITLE_ROWS_LOOKED_AT (a file
-    of one column has no title)."""
-    for i, row in enumerate(rows[:TITLE_ROWS_LOOKED_AT]):
-        if sum(1 for v in row if v is not None and str(v).strip()) >= 2:
-            return i
-    return 0
-
-
-def _title_note(path: Path, skipped: int) -> str:
-    return (f"{path.name}: {skipped} line{'s' if skipped > 1 else ''} above the header "
-            f"(a title or a date range, not column names) skipped; the header is line "
-            f"{skipped + 1}")
-
-
 def _csv_header(path: Path, *, encoding: str, check_utf8: bool = True):
     """(headers, delimiter, the encoding to read with, notes) from a CSV file's first line.
 
@@ -212,7 +173,7 @@ def _csv_header(path: Path, *, encoding: str, check_utf8: bool = True):
     if not first_line.strip():
         raise IngestError(f"{path.name}: no header row. The first line must name the columns.")
     if skipped:
-        notes.append(_title_note(path, skipped))
+        notes.append(title_note(path, skipped))
     headers = next(csv.reader([first_line], delimiter=delimiter))
     return headers, delimiter, read_as, notes, skipped
 
@@ -368,15 +329,11 @@ def _as_text(column: pa.Array) -> pa.Array:
 
 def excel_column(values: tuple, long_numbers: list[int]):
     """ingest.sheets.excel_column: one column of sheet cells as text."""
-    from helpers.ingest import sheets
-
     return sheets.excel_column(values, long_numbers)
 
 
 def excel_text(value) -> str | None:
     """ingest.sheets.excel_text: one sheet cell as text."""
-    from helpers.ingest import sheets
-
     return sheets.excel_text(value)
 
 
@@ -389,8 +346,6 @@ def to_parquet(path: Path, label: str, target: Path, *, encoding: str,
     if suffix in (".parquet", ".pq"):
         raw = _parquet_to_parquet(path, label, target)
     elif suffix in WORKBOOK_SUFFIXES:
-        from helpers.ingest import sheets  # it writes through this module's helpers
-
         raw = sheets.xlsx_to_parquet(path, label, target, cells=cells)
     else:
         raw = _csv_to_parquet(path, label, target, encoding=encoding)
@@ -464,9 +419,7 @@ def read_headers(path: Path, *, encoding: str) -> list[str]:
     if suffix in (".parquet", ".pq"):
         return list(_parquet_file(path).schema_arrow.names)
     if suffix in WORKBOOK_SUFFIXES:
-        from helpers.ingest.sheets import sheet_rows
-
-        top = list(itertools.islice(sheet_rows(path), TITLE_ROWS_LOOKED_AT))
+        top = list(itertools.islice(sheets.sheet_rows(path), TITLE_ROWS_LOOKED_AT))
         check_first_sheet(path, sum(1 for r in top for v in r if excel_text(v) not in (None, "")))
         row = top[title_rows([[excel_text(v) for v in r] for r in top])]
         return [excel_text(h) or "" for h in row]

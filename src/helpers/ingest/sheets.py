@@ -19,11 +19,11 @@ import pyarrow.parquet as pq
 
 from helpers.core.errors import IngestError
 from helpers.ingest.file_checks import check_first_sheet, check_workbook
-from helpers.ingest.readers import (
+from helpers.ingest.files_read import (
     BATCH_ROWS,
     TITLE_ROWS_LOOKED_AT,
     RawFile,
-    _title_note,
+    title_note,
     title_rows,
 )
 
@@ -71,7 +71,7 @@ def xlsx_to_parquet(path: Path, label: str, target: Path, *, cells: bool = True)
 
     count = _write(target, label, width, batches(), first_line=2 + skipped,
                    typed_cells=cells)
-    notes = [_title_note(path, skipped)] if skipped else []
+    notes = [title_note(path, skipped)] if skipped else []
     if long_numbers[0]:
         notes.append(f"{path.name}: {long_numbers[0]:,} number cells have 16 digits or more; Excel "
                      f"keeps only 15, so ids stored as numbers may have lost digits. Format id "

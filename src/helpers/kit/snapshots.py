@@ -124,7 +124,7 @@ def _stored_daily(con, excluded: list[str]) -> Path | None:
     hash). Pages 01, 02 and 05 each scanned every line for them (about 1.4 CPU-s at 10M lines);
     the first writes them, the others read a few kB. None when either table is not a staged
     Parquet file (a registered frame, the empty customers table): then they are computed."""
-    ids = [db._identity(con, table) for table in ("order_lines", "customers")]
+    ids = [db.source_identity(con, table) for table in ("order_lines", "customers")]
     if not all(i.startswith("parquet:") for i in ids):
         return None
     key = hashlib.sha256(json.dumps([ids, excluded, duckdb.__version__, _DAILY_LINES,
