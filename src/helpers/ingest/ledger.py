@@ -141,45 +141,13 @@ def account_rows(con, kind, checked, raws, mapping, cache, staged_name, quaranti
         if not bad and not raw.bad_rows:
             continue
         folder.mkdir(parents=True, exist_ok=True)
-        header_names = unique_headers(raw.headers)
-        kinds = dict(enumerate(raw.kinds))  # a typed column as the text it was read as before
-        picks = ", ".join(f'{typed.text_sql(f"raw.c{j}", kinds.get(j, ""))} as "{name}"'
-                          for j, name in enumerate(header_names))
-        wrong_rows = "select * from set_aside where false"
-        if raw.bad_rows:
-            # rows that could not be split: kept whole, as written, under raw_row
-            con.register("wrong_rows_df", pa.table({
-                "source_file": [raw.label] * len(raw.bad_rows),
-                "source_line": pa.array([r[0] for r in raw.bad_rows], pa.int64()),
-                "reject_reason": ["wrong_field_count"] * len(raw.bad_rows),
-                "raw_row": [r[1] for r in raw.bad_rows]}))
-            wrong_rows = "select * from wrong_rows_df"
-        con.execute(f"""
-            copy (
-                with set_aside as (
-                    select raw.source_file, raw.source_line, checked.reject_reason
-                        {', ' + picks if picks else ''}
-                    from read_parquet('{sql_path(raw.parquet)}') as raw
-                    inner join {checked} as checked
-                        on raw.source_line = checked.source_line
-                        and checked.source_file = ?
-                    where checked.reject_reason is not null
-                )
-                select * from (
-                    select * from set_aside
-                    union all by name
-                    {wrong_rows}
-                )
-                order by source_line
-            ) to '{sql_path(folder / f"{i:04d}.parquet")}' (format parquet)
-        """, [raw.label])
-        if raw.bad_rows:
-            con.unregister("wrong_rows_df")
+        set_aside(con, checked, raw, folder / f"{i:04d}.parquet", of_file=True)
     return report
 
 
-def set_aside(con, checked: str, raw: RawFile, target: Path) -> None:
-    """The file's rows set aside, with every original column, their reason, file and line."""
+def set_aside(con, checked: str, raw: RawFile, target: Path, *, of_file: bool = False) -> None:
+    """The file's rows set aside, with every original column, their reason, file and line.
+    `of_file`: `checked` holds the lines of several files; only this file's are joined."""
     header_names = unique_headers(raw.headers)
     kinds = dict(enumerate(raw.kinds))  # a typed column as the text it was read as before
     picks = ", ".join(f'{typed.text_sql(f"raw.c{j}", kinds.get(j, ""))} as "{name}"'
@@ -202,6 +170,7 @@ def set_aside(con, checked: str, raw: RawFile, target: Path) -> None:
                     from read_parquet('{sql_path(raw.parquet)}') as raw
                     inner join {checked} as checked
                         on raw.source_line = checked.source_line
+                        {'and checked.source_file = $file' if of_file else ''}
                     where checked.reject_reason is not null
                 )
                 select * from (
@@ -211,7 +180,7 @@ def set_aside(con, checked: str, raw: RawFile, target: Path) -> None:
                 )
                 order by source_line
             ) to '{sql_path(target)}' (format parquet)
-        """)
+        """, {"file": raw.label} if of_file else None)
     finally:
         if raw.bad_rows:
             con.unregister("wrong_rows_df")
