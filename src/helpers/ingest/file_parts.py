@@ -50,11 +50,11 @@ from helpers.ingest.guests import (
     SHARED_IDS_ALLOWED,
     check_busiest,
     check_ids,
-    shown_key,
+    guest_note,
 )
 from helpers.ingest.ledger import ORDER_LINE_COLUMNS, account_parts, set_aside
 from helpers.ingest.readers import RawFile
-from helpers.ingest.report import LoadReport, rows_text
+from helpers.ingest.report import LoadReport
 
 OUTPUTS = ("checked", "index", "staged", "guests", "quarantine")
 
@@ -498,13 +498,7 @@ def stage(con, store, raws, picks, mapping, params, columns, settings, cache, wo
     order_amount_shape(con, mapping, picks, detected, where, KnownRow(
         export_order_amounts=said["amount_orders"]))
     if said["guests"]:
-        guests, coded = said["guests"], said["coded"]
-        kinds = ([f"{rows_text(coded)} with a walk-in code: "
-                  + ", ".join(repr(shown_key(c)) for c in said["codes"])] if coded else [])
-        kinds += ([f"{rows_text(guests - coded)} without a customer key"]
-                  if guests > coded else [])
-        detected.append(f"{rows_text(guests)} of guest sales ({'; '.join(kinds)}): reported "
-                        f"apart and kept out of RFM")
+        detected.append(guest_note(said["guests"], said["coded"], said["codes"]))
     # an order in several files is in the lines checked across files, whole
     detected += overlap.check_overlaps(con, "cross_checked") if spans else []
     if said["refund_unknown"]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from helpers.core.errors import IngestError
+from helpers.ingest.report import rows_text
 
 # walk-in and placeholder codes every mapping knows (compared folded); a mapping adds its own
 # (kiotviet: Khách lẻ) and a run adds more with the guest_keys parameter
@@ -74,6 +75,15 @@ def guest_keys(mapping: dict, extra=None) -> list[str]:
     keys = list(GENERIC_GUEST_KEYS) + key_list(mapping.get("guest_keys"), "guest_keys") + \
         key_list(extra, "guest_keys")
     return sorted({fold(k) for k in keys})
+
+
+def guest_note(guests: int, coded: int, codes: list[str]) -> str:
+    """The load summary's line on guest sales: how many, with a walk-in code (the first three
+    codes, shown as shown_key shows them) and without a key."""
+    kinds = ([f"{rows_text(coded)} with a walk-in code: "
+              + ", ".join(repr(shown_key(c)) for c in sorted(codes)[:3])] if coded else [])
+    kinds += [f"{rows_text(guests - coded)} without a customer key"] if guests > coded else []
+    return f"{rows_text(guests)} of guest sales ({'; '.join(kinds)}): reported apart and kept out of RFM"
 
 
 def shown_key(key: str) -> str:

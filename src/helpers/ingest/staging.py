@@ -49,8 +49,8 @@ from helpers.ingest.guests import (
     check_busiest,
     check_ids,
     fold,
+    guest_note,
     key_list,
-    shown_key,
 )
 from helpers.ingest.guests import guest_keys as guest_key_list
 from helpers.ingest.ledger import (
@@ -70,7 +70,7 @@ from helpers.ingest.mappings import (
 )
 from helpers.ingest.raw_views import amount_macro, ensure_macros, raw_view
 from helpers.ingest.readers import check_file
-from helpers.ingest.report import LoadReport, rows_text
+from helpers.ingest.report import LoadReport
 
 KINDS = {"orders": ORDER_COLUMNS, "customers": CUSTOMER_COLUMNS}
 TABLES = {"orders": "order_lines", "customers": "customers"}
@@ -378,12 +378,7 @@ def _stage_with(con, kind, files, return_files, mapping, overrides, cache, work,
             f"is_blank_text(customer_id)), list(distinct customer_id) filter (where is_guest and "
             f"not is_blank_text(customer_id)) from {checked_name}").fetchall()[0]
         if guests:
-            kinds = ([f"{rows_text(coded)} with a walk-in code: "
-                      + ", ".join(repr(shown_key(c)) for c in sorted(codes)[:3])] if coded else [])
-            kinds += ([f"{rows_text(guests - coded)} without a customer key"]
-                      if guests > coded else [])
-            detected.append(f"{rows_text(guests)} of guest sales ({'; '.join(kinds)}): reported "
-                            f"apart and kept out of RFM")
+            detected.append(guest_note(guests, coded, codes or []))
         detected += overlap.check_overlaps(con, checked_name)
         detected += refunds.check_refunds(con, checked_name, refund_header, where)
         check_ids(con, checked_name, ("order_id", "customer_id"), where)
