@@ -60,7 +60,7 @@ from helpers.kit.html_report import export_html, print_pdf
 from helpers.kit.texts import pick
 from helpers.pages.review import stamp
 from helpers.pages.review.sentences import PAGE_TITLES
-from helpers.run import heartbeat, monthly_cli
+from helpers.run import heartbeat, monthly_cli, saves
 from helpers.run.archive import zip_month
 from helpers.run.failed import keep_failed, safe_message
 from helpers.run.inputs import InputsChanged, InputVersion
@@ -468,6 +468,7 @@ def _execute(as_of, params, params_files, declared, notebooks, reports_dir, html
             with heartbeat.beating(steps[nb.stem], echo, status):
                 pm.execute_notebook(str(nb), str(staging / nb.name), parameters=mine,
                                     kernel_name="python3", progress_bar=False, log_output=False,
+                                    engine_name=saves.ENGINE,
                                     kernel_manager_class=memory.manager(nb.stem),
                                     resources={"metadata": {"path": str(PROJECT_ROOT)}})
         except Exception:
