@@ -52,7 +52,7 @@ temp_limit = None  # DuckDB spill at most, such as 20GB; None: 90% of the free d
 # %%
 from helpers.kit import narrative, rfm
 from helpers.kit.texts import t
-from helpers.pages.campaigns import charts, checks, files, sentences
+from helpers.pages.campaigns import charts, checks, days, files, sentences
 from helpers.pages.campaigns import compute as campaigns
 from helpers.run import notebook
 
@@ -70,7 +70,8 @@ narrative.section("05.1", lang=run.lang)
 
 # %%
 campaign_segments = campaigns.build_campaign_segments(con, run=run, scheme=scheme_def,
-                                                      input_checksums=rfm.input_checksums(inputs))
+                                                      input_checksums=rfm.input_checksums(inputs),
+                                                      store=days.campaign_store())
 campaign_results = campaigns.measured_campaigns(con, as_of=run.as_of,
                                                 excluded_statuses=run.excluded_statuses,
                                                 holdout_share=holdout_share, margin=margin)
@@ -121,7 +122,7 @@ narrative.section("05.4", lang=run.lang)
 campaign_plan = campaigns.next_campaign_plan(
     con, run=run, scheme=scheme_def, results=campaign_results,
     input_checksums=rfm.input_checksums(inputs), holdout_share=holdout_share,
-    target_uplift=target_uplift or detectable_uplift)
+    target_uplift=target_uplift or detectable_uplift, store=days.campaign_store())
 files.write_campaign_results(con, output_dir=run.output_dir, measured=campaign_results,
                              plan=campaign_plan, outcomes=campaign_outcomes,
                              results=campaigns.build_campaign_results(

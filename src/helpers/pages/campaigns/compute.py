@@ -18,10 +18,10 @@ from helpers.core.paths import resolve
 from helpers.core.safety import check_key, inside
 from helpers.core.schemes import Scheme
 from helpers.engine import db
-from helpers.kit import rfm, snapshots
+from helpers.kit import rfm
 from helpers.kit.export import CHANNELS, csv_rows
 from helpers.kit.texts import pick
-from helpers.pages.campaigns import files, measure, plan
+from helpers.pages.campaigns import days, files, measure, plan
 
 EMPTY_CAMPAIGNS = """
 create or replace temp table campaigns as
@@ -69,8 +69,14 @@ def load_campaigns(con, *, campaigns_path, sends_path, holdout_path) -> dict[str
 
 
 def build_campaign_segments(con, *, run: RunParams, scheme: Scheme,
-                            input_checksums: dict[str, str]) -> duckdb.DuckDBPyRelation:
-    """Table campaign_segments: each targeted customer's segment the day before the campaign."""
+                            input_checksums: dict[str, str],
+                            store: Path | None = None) -> duckdb.DuckDBPyRelation:
+    """Table campaign_segments: each targeted customer's segment the day before the campaign.
+
+    Each day's segments come from `store` (days.campaign_store(): page 05's own) when it keeps
+    them, else from page 01/02's snapshot of that day, else they are computed (and kept in
+    `store` when one is given). A campaign's day lies in the past: a new month's export
+    leaves it as it was, so a later month reads it instead of computing it again."""
     starts = con.execute("select campaign_id, start_date from campaigns where start_date <= ? "
                          "order by start_date", [run.as_of]).fetchall()
     # built in DuckDB, campaign by campaign: at 100M lines a campaign's day holds 18.7M
@@ -78,9 +84,9 @@ def build_campaign_segments(con, *, run: RunParams, scheme: Scheme,
     con.execute("create or replace temp table campaign_segments (customer_id varchar, "
                 "segment varchar, campaign_id varchar)")
     for campaign_id, start in starts:
-        snapshots.segments_source(con, "seg_campaign", run=run, scheme=scheme,
-                                  as_of=start - timedelta(days=1),
-                                  input_checksums=input_checksums, keep=False)
+        days.segments_at(con, "seg_campaign", run=run, scheme=scheme,
+                         day=start - timedelta(days=1), input_checksums=input_checksums,
+                         store=store)
         con.execute("insert into campaign_segments select customer_id, segment, ? "
                     "from seg_campaign", [campaign_id])
     return con.table("campaign_segments")
@@ -151,10 +157,11 @@ def outcome_results(con, *, as_of: date) -> pd.DataFrame:
 
 def next_campaign_plan(con, *, run: RunParams, scheme: Scheme, results: pd.DataFrame,
                        input_checksums: dict[str, str], holdout_share: float,
-                       target_uplift: float) -> pd.DataFrame:
+                       target_uplift: float, store: Path | None = None) -> pd.DataFrame:
     """campaign_plan.csv's rows: per segment of the scheme, its customers at the as-of, its base
     rate (the measured campaigns' holdouts, else its own window before the as-of) and what a
-    campaign on it can detect (pages/campaigns/plan.py)."""
+    campaign on it can detect (pages/campaigns/plan.py). The segments at the window's start are
+    kept in `store` (days.segments_at)."""
     customers = rfm.build_rfm_customers(con, run=run, scheme=scheme).alias
     counted = dict(con.execute(f"select segment, count(*) from {customers} group by segment")
                    .fetchall())
@@ -166,7 +173,7 @@ def next_campaign_plan(con, *, run: RunParams, scheme: Scheme, results: pd.DataF
         window = (int(started.attribution_days.iloc[-1]) if len(started)
                   else plan.PLAN_WINDOW_DAYS)
         own = plan.own_history(con, run=run, scheme=scheme, input_checksums=input_checksums,
-                               window_days=window)
+                               window_days=window, store=store)
     return plan.campaign_plan(sizes, history=history, own=own, holdout_share=holdout_share,
                               target_uplift=target_uplift)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from datetime import timedelta
+from pathlib import Path
 from statistics import NormalDist
 
 import pandas as pd
@@ -20,7 +21,8 @@ import pandas as pd
 from helpers.core.params import RunParams
 from helpers.core.schemes import Scheme
 from helpers.engine import db
-from helpers.kit import rfm, snapshots
+from helpers.kit import rfm
+from helpers.pages.campaigns import days
 from helpers.pages.campaigns.measure import mean_var
 
 ALPHA, POWER = 0.05, 0.8
@@ -119,12 +121,13 @@ def holdout_history(results: pd.DataFrame) -> pd.DataFrame:
 
 
 def own_history(con, *, run: RunParams, scheme: Scheme, input_checksums: dict[str, str],
-                window_days: int) -> pd.DataFrame:
+                window_days: int, store: Path | None = None) -> pd.DataFrame:
     """Per segment as of `window_days` before the as-of: customers, buyers in the window up to
-    the as-of and the variance of what they spent (campaign_plan_history.sql)."""
+    the as-of and the variance of what they spent (campaign_plan_history.sql). The segments at
+    the window's start come from page 05's `store` when it keeps them (days.segments_at)."""
     start = run.as_of - timedelta(days=window_days)
-    snapshots.segments_source(con, "seg_plan", run=run, scheme=scheme, as_of=start,
-                              input_checksums=input_checksums, keep=False)
+    days.segments_at(con, "seg_plan", run=run, scheme=scheme, day=start,
+                     input_checksums=input_checksums, store=store)
     con.execute("create or replace temp table plan_segments as "
                 "select customer_id, segment from seg_plan")
     if db.engine(con).attached is not None:  # a source Spark holds too (engine: spark)
