@@ -9,6 +9,7 @@ import csv
 import itertools
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -292,6 +293,9 @@ def _parquet_to_parquet(path: Path, label: str, target: Path) -> RawFile:
     types = {i: typed.kept_type(t, k)
              for i, (t, k) in enumerate(zip(source.schema_arrow.types, kinds)) if k}
 
+    if _copy_in_duckdb(path, label, target, source.schema_arrow.types, kinds):
+        return RawFile(path, label, headers, target, source.metadata.num_rows, kinds=kinds)
+
     def batches():
         for batch in source.iter_batches(batch_size=BATCH_ROWS):
             yield [typed.kept(batch.column(i), kinds[i]) if kinds[i] else
@@ -303,6 +307,44 @@ def _parquet_to_parquet(path: Path, label: str, target: Path) -> RawFile:
         raise IngestError(f"{path.name}: the Parquet file is damaged: its data could not be "
                           f"read to the end. Export it again.") from None
     return RawFile(path, label, headers, target, rows, kinds=kinds)
+
+
+def _is_text(arrow_type: pa.DataType) -> bool:
+    if pa.types.is_dictionary(arrow_type):
+        arrow_type = arrow_type.value_type
+    return pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type)
+
+
+def _copy_in_duckdb(path: Path, label: str, target: Path, types: list, kinds: list[str]) -> bool:
+    """The file as read (what the batch loop below writes, value for value and type for type),
+    copied by DuckDB on every core, when each column is text or a typed kind DuckDB reads and
+    writes as the loop keeps it (whole numbers, decimal128, dates, timestamps without a zone in
+    micro- or nanoseconds). Columns are renamed by position, so any header works. False
+    (nothing written) for any other column, or when DuckDB cannot read the file (text that is
+    not UTF-8, damage): the batch loop reads it, and says what is wrong."""
+    if not types or not all(_is_text(t) if not k else not pa.types.is_decimal256(t) and (
+            k != "timestamp" or t.unit in ("us", "ns")) for t, k in zip(types, kinds)):
+        return False  # (seconds and milliseconds: DuckDB writes microseconds, pyarrow kept them)
+    # nanoseconds cut toward zero as pyarrow's cast does (DuckDB's cast rounds them)
+    columns = [(f"make_timestamp(epoch_ns(c{i}) // 1000)" if t.unit == "ns"
+                else f"cast(c{i} as timestamp)") + f" as c{i}" if k == "timestamp" else f"c{i}"
+               for i, (t, k) in enumerate(zip(types, kinds))]
+    aliases = ", ".join([f"c{i}" for i in range(len(kinds))] + ["row_number_in_file"])
+    # (a copy streams: a row group at a time per core)
+    con = duckdb.connect(config={"memory_limit": "1GB"})
+    try:
+        con.execute(
+            f"copy (select {', '.join(columns)}, ?::varchar as source_file, "
+            f"row_number_in_file + 1 as source_line "
+            f"from read_parquet(?, file_row_number = true) as raw({aliases})) "
+            f"to '{str(target).replace(chr(39), chr(39) * 2)}' "
+            f"(format parquet, compression snappy)", [label, str(path)])
+    except duckdb.Error:
+        target.unlink(missing_ok=True)
+        return False
+    finally:
+        con.close()
+    return True
 
 
 def _as_text(column: pa.Array) -> pa.Array:
