@@ -49,7 +49,8 @@ narrative.section("04.1", lang=run.lang)
 
 # %%
 loyalty_members = loyalty.build_loyalty_members(con, as_of=run.as_of, config=config,
-                                                excluded_statuses=run.excluded_statuses)
+                                                excluded_statuses=run.excluded_statuses,
+                                                store=loyalty.tier_store())
 tier_summary = loyalty.tier_summary(con, config)
 sentences.loyalty_headlines(tier_summary, names=config.names(run.lang), as_of=run.as_of,
                             reranking=loyalty.next_reranking(run.as_of, config.reranking_day),
