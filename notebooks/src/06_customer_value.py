@@ -70,12 +70,23 @@ sentences.model_section(value_model, lang=run.lang)
 summary = customer_value.summary_table(con, as_of=run.as_of,
                                        excluded_statuses=run.excluded_statuses,
                                        zero_amount_purchases=zero_amount_purchases)
-value_fit = customer_value.fit_table(con, summary, seed=fit_seed, max_customers=fit_max_customers,
-                                     model=value_model)
-segments = rfm.build_rfm_segments(con, run=run, scheme=scheme_def).alias
+# kept by content: next month's back-test fits this date again on the same lines
+value_fit = customer_value.stored_fit(con, summary, as_of=run.as_of,
+                                      excluded_statuses=run.excluded_statuses,
+                                      zero_amount_purchases=zero_amount_purchases,
+                                      seed=fit_seed, max_customers=fit_max_customers,
+                                      model=value_model, store=customer_value.FIT_STORE)
+# what the back-test sets against its predictions, while the orders as of as_of are at hand
+actuals = backtest.actuals_table(con, fitted_as_of=fitted_as_of, through=run.as_of,
+                                 excluded_statuses=run.excluded_statuses,
+                                 zero_amount_purchases=zero_amount_purchases)
+# the segments at as_of: page 01's snapshot of this date (computed only when there is none)
+rfm.register_scheme(con, scheme_def, run.lang, run.factors)
+snapshots.segments_source(con, "seg_value", run=run, scheme=scheme_def, as_of=run.as_of,
+                          input_checksums={}, keep=False)
 values = customer_value.write_values(con, value_fit, summary,
                                      run.output_dir / "customer_value.parquet",
-                                     horizon_days=horizon_days, segments=segments)
+                                     horizon_days=horizon_days, segments="seg_value")
 written = files.write_customer_value(con, output_dir=run.output_dir, values=values,
                                       model=customer_value.model_table(
                                           value_fit, as_of=run.as_of, horizon_days=horizon_days),
@@ -119,7 +130,7 @@ calibrated = customer_value.calibration(
     con, as_of=run.as_of, excluded_statuses=run.excluded_statuses,
     zero_amount_purchases=zero_amount_purchases, horizon_days=horizon_days, seed=fit_seed,
     max_customers=fit_max_customers, first_date=customer_value.first_purchase(con, summary),
-    model=value_model)
+    model=value_model, store=customer_value.FIT_STORE)
 sentences.calibration_sentence(calibrated, horizon_days=horizon_days, lang=run.lang,
                                as_of=run.as_of, since=fitted_as_of)
 
@@ -138,7 +149,7 @@ tested = backtest.run(
     con, fitted_as_of=fitted_as_of, through=run.as_of, excluded_statuses=run.excluded_statuses,
     zero_amount_purchases=zero_amount_purchases, horizon_days=horizon_days, seed=fit_seed,
     max_customers=fit_max_customers, model=value_model, output_dir=run.output_dir,
-    segments=backtest_segments)
+    segments=backtest_segments, actuals=actuals, fit_store=customer_value.FIT_STORE)
 bt_sentences.backtest_sentences(tested, lang=run.lang)
 
 # %%

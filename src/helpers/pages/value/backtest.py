@@ -192,21 +192,28 @@ def run(con: duckdb.DuckDBPyConnection, *, fitted_as_of: date, through: date, ex
         zero_amount_purchases: bool = False, horizon_days: int = 90, seed: int = 2026,
         max_customers: int = 500_000, model: str = compute.DEFAULT_MODEL,
         segments: str | None = None, output_dir: Path, history_dir: Path | None = None,
-        fitted: compute.ValueFit | None = None) -> Backtest:
+        fitted: compute.ValueFit | None = None, actuals: str | None = None,
+        fit_store: Path | None = None) -> Backtest:
     """The back-test of the fit at `fitted_as_of` over (`fitted_as_of`, `through`], written to
     output_dir/value/backtest.csv and backtest_by_frequency.csv with the past back-tests read
     from `history_dir` (default: the sibling month folder, output_dir/../<fitted_as_of>).
-    `fitted` is the fit at `fitted_as_of` when the caller has it already."""
+    `fitted` is the fit at `fitted_as_of` when the caller has it already; `actuals` the table
+    actuals_table made for these dates and settings (page 06 makes it while the orders as of
+    `through` are built: at 10M lines only the latest int_orders is kept, and it is rebuilt
+    otherwise). `fit_store`: where fits are kept by content (compute.FIT_STORE on page 06:
+    last month's page 06 kept the fit at its as_of, this back-test's date; None: refitted)."""
     output_dir = Path(output_dir)
     result = Backtest(fitted_as_of=fitted_as_of, through=through)
     options = {"excluded_statuses": excluded_statuses,
                "zero_amount_purchases": zero_amount_purchases}
     before = compute.summary_table(con, as_of=fitted_as_of, **options)
     db.alias(con, "backtest_before", before)
-    result.fit = fitted or compute.fit_table(con, "backtest_before", seed=seed,
-                                             max_customers=max_customers, model=model)
+    result.fit = fitted or compute.stored_fit(con, "backtest_before", as_of=fitted_as_of,
+                                              seed=seed, max_customers=max_customers,
+                                              model=model, store=fit_store, **options)
     if result.fit.ok:
-        actuals = actuals_table(con, fitted_as_of=fitted_as_of, through=through, **options)
+        actuals = actuals or actuals_table(con, fitted_as_of=fitted_as_of, through=through,
+                                           **options)
         predict_window(con, result.fit, "backtest_before", actuals,
                        window_days=(through - fitted_as_of).days, horizon_days=horizon_days,
                        segments=segments,

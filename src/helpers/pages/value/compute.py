@@ -57,6 +57,8 @@ from helpers.pages.value.fit import (  # noqa: F401  (the package's API, importe
     spend_patterns,
     spend_unit,
 )
+from helpers.pages.value.fit_store import STORE as FIT_STORE  # noqa: F401
+from helpers.pages.value.fit_store import stored_fit
 from helpers.pages.value.intervals import (  # noqa: F401
     INTERVAL_COLUMNS,
     TOTAL_COLUMNS,
@@ -89,29 +91,32 @@ _sane = sane  # the name tests used before the split
 
 def calibration(con, *, as_of: date, excluded_statuses, zero_amount_purchases: bool,
                       horizon_days: int, seed: int, max_customers: int,
-                      first_date: date | None, model: str = DEFAULT_MODEL
-                      ) -> pd.DataFrame | None:
+                      first_date: date | None, model: str = DEFAULT_MODEL,
+                      store=None) -> pd.DataFrame | None:
     """Predicted against actual purchases in the last `horizon_days` before `as_of`, from a fit
     on the history before them, by purchases in that history (0, 1, … 7+), as in the paper's
     Figure 4. None when the history before the holdout is shorter than twice the holdout. The
-    summaries are read in batches: the groups' sums are kept, not the customers."""
+    summaries are read in batches: the groups' sums are kept, not the customers. `store`: where
+    fits are kept by content (fit_store.STORE on page 06)."""
     cut = as_of - timedelta(days=horizon_days)
     if first_date is None or (cut - first_date).days < 2 * horizon_days:
         return None
     options = {"excluded_statuses": excluded_statuses,
                "zero_amount_purchases": zero_amount_purchases}
     # both dates' summaries are read together: aliases keep each built table (db keeps only the
-    # latest table of a model that is large)
-    db.alias(con, "value_before", summary_table(con, as_of=cut, **options))
+    # latest table of a model that is large); as_of's first, the page's own, built already
     db.alias(con, "value_after", summary_table(con, as_of=as_of, **options))
+    db.alias(con, "value_before", summary_table(con, as_of=cut, **options))
     before, after = "value_before", "value_after"
-    fitted = fit_table(con, before, seed=seed, max_customers=max_customers, spend=False,
-                       model=model)
+    # kept by content in `store` (fit_store.py; None: fitted every time)
+    fitted = stored_fit(con, before, as_of=cut, seed=seed, max_customers=max_customers,
+                        spend=False, model=model, store=store, **options)
     if not fitted.ok:
         return None
     sums: dict[int, list[float]] = {}
     # the first purchase day is the same on both dates: holdout purchases = x later - x before
-    for frame in batches(con, f"select b.*, a.x as x_later from {before} as b "
+    picked = ", ".join(f"b.{c}" for c in SUMMARY_COLUMNS)  # what predict reads
+    for frame in batches(con, f"select {picked}, a.x as x_later from {before} as b "
                                f"left join {after} as a on a.customer_id = b.customer_id "
                                f"order by b.customer_id"):
         predicted = predict(fitted, frame, horizon_days=horizon_days, intervals=False)

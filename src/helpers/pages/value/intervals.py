@@ -57,7 +57,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from helpers.pages.value import formulas
+from helpers.pages.value import formulas, patterns
 from helpers.pages.value.fit import BGNBD_PARAMS, GG_PARAMS, WEEK_DAYS, ValueFit
 from helpers.pages.value.summary import batches
 
@@ -105,20 +105,25 @@ def _log_variance(value: np.ndarray, grad: np.ndarray, cov: np.ndarray | None) -
 
 
 def customer_intervals(result: ValueFit, x, t_x, T, mean_spend, *,
-                       horizon_days: int) -> dict[str, np.ndarray]:
+                       horizon_days: int, purchase_patterns=None) -> dict[str, np.ndarray]:
     """Per customer: expected purchases and revenue over the horizon with their 90% intervals
     (keys expected_purchases, expected_revenue and INTERVAL_COLUMNS); revenue is nan without a
-    spend model."""
+    spend model. Each model's figures are computed on the distinct patterns (patterns.py);
+    `purchase_patterns`: patterns.distinct(x, t_x, T) when the caller has it."""
     t = horizon_days / WEEK_DAYS
-    purchases, grad = purchase_gradient(result, x, t_x, T, t)
+    (px, pt_x, pT), at = purchase_patterns or patterns.distinct(x, t_x, T)
+    purchases, grad = purchase_gradient(result, px, pt_x, pT, t)
     var_purchases = _log_variance(purchases, grad, result.cov_bgnbd)
     spread = np.exp(Z * np.sqrt(var_purchases))
+    purchases, var_purchases, spread = purchases[at], var_purchases[at], spread[at]
     out = {"expected_purchases": purchases,
            "expected_purchases_low": purchases / spread,
            "expected_purchases_high": purchases * spread}
     if result.gamma_gamma:
-        spend, spend_grad = spend_gradient(result, x, mean_spend)
+        (sx, sm), spend_at = patterns.distinct(x, mean_spend)
+        spend, spend_grad = spend_gradient(result, sx, sm)
         var_spend = _log_variance(spend, spend_grad, result.cov_gamma_gamma)
+        spend, var_spend = spend[spend_at], var_spend[spend_at]
         revenue = purchases * spend
         spread = np.exp(Z * np.sqrt(var_purchases + var_spend))
         out.update(expected_revenue=revenue, expected_revenue_low=revenue / spread,
@@ -224,16 +229,21 @@ def batch_parts(result: ValueFit, frame: pd.DataFrame, *, horizon_days: int,
     x, t_x, T = (frame[c].to_numpy(dtype=float) for c in ("x", "t_x", "T"))
     m = pd.to_numeric(frame.mean_spend, errors="coerce").to_numpy(dtype=float)
     t = horizon_days / WEEK_DAYS
-    purchases, grad = purchase_gradient(result, x, t_x, T, t)
+    # the model's figures on the distinct patterns, handed back to each customer (patterns.py)
+    (px, pt_x, pT), at = patterns.distinct(x, t_x, T)
+    purchases, grad = purchase_gradient(result, px, pt_x, pT, t)
+    purchases, grad = purchases[at], grad[at]
     n = len(x)
     parts = {"purchases": purchases, "grad_purchases": grad,
              "revenue": np.full(n, np.nan), "grad_revenue_bg": np.zeros((n, len(BGNBD_PARAMS))),
              "grad_revenue_gg": np.zeros((n, len(GG_PARAMS)))}
     if result.gamma_gamma:
-        spend, spend_grad = spend_gradient(result, x, m)
+        (sx, sm), spend_at = patterns.distinct(x, m)
+        spend, spend_grad = spend_gradient(result, sx, sm)
+        spend, spend_grad = spend[spend_at], spend_grad[spend_at]
         parts.update(revenue=purchases * spend, grad_revenue_bg=grad * spend[:, None],
                      grad_revenue_gg=spend_grad * purchases[:, None])
-    alive_now = formulas.p_alive(result.bgnbd, result.model, x, t_x, T)
+    alive_now = formulas.p_alive(result.bgnbd, result.model, px, pt_x, pT)[at]
     draws = [simulate(result, x, t_x, T, m, horizon_days=horizon_days, rng=rng,
                       alive_now=alive_now) for _ in range(max(replicates, 2))]
     parts["var_purchases"] = np.var(np.stack([d[0] for d in draws]), axis=0, ddof=1)

@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from helpers.kit import export
-from helpers.pages.value import formulas
+from helpers.pages.value import formulas, patterns
 from helpers.pages.value import intervals as iv
 from helpers.pages.value.fit import WEEK_DAYS, ValueFit
 from helpers.pages.value.summary import batches
@@ -46,17 +46,23 @@ def predict(result: ValueFit, summary: pd.DataFrame, *, horizon_days: int,
         return out
     x, t_x, T = (summary[c].to_numpy(dtype=float) for c in ("x", "t_x", "T"))
     spend = pd.to_numeric(summary.mean_spend, errors="coerce").to_numpy(dtype=float)
-    out["p_alive"] = formulas.p_alive(result.bgnbd, result.model, x, t_x, T)
+    # each figure on the distinct patterns, handed back to their customers (patterns.py)
+    (px, pt_x, pT), at = patterns.distinct(x, t_x, T)
+    out["p_alive"] = formulas.p_alive(result.bgnbd, result.model, px, pt_x, pT)[at]
     if intervals:
         for key, values in iv.customer_intervals(result, x, t_x, T, spend,
-                                                        horizon_days=horizon_days).items():
+                                                        horizon_days=horizon_days,
+                                                        purchase_patterns=((px, pt_x, pT), at)
+                                                        ).items():
             out[key] = values
         return out
-    out["expected_purchases"] = formulas.expected_purchases(
-        result.bgnbd, result.model, x, t_x, T, horizon_days / WEEK_DAYS)
+    purchases = formulas.expected_purchases(
+        result.bgnbd, result.model, px, pt_x, pT, horizon_days / WEEK_DAYS)[at]
+    out["expected_purchases"] = purchases
     if result.gamma_gamma:
-        out["expected_revenue"] = out.expected_purchases.to_numpy() * formulas.expected_spend(
-            result.gamma_gamma, x, spend)
+        (sx, sm), spend_at = patterns.distinct(x, spend)
+        out["expected_revenue"] = purchases * formulas.expected_spend(
+            result.gamma_gamma, sx, sm)[spend_at]
     return out
 
 
@@ -89,7 +95,6 @@ def outputs(predicted: pd.DataFrame, segments: pa.Table | None) -> pa.Table:
     else:
         frame["segment"] = None
     frame = frame.sort_values("customer_id", kind="stable")[OUTPUT_COLUMNS]
-    money = pa.decimal128(18, 2)
 
     def number(column):
         return pa.array(frame[column].astype(float), pa.float64(), from_pandas=True)
@@ -99,17 +104,54 @@ def outputs(predicted: pd.DataFrame, segments: pa.Table | None) -> pa.Table:
         "x": pa.array(frame.x, pa.int64()),
         "t_x": number("t_x"),
         "T": number("T"),
-        "mean_spend": pa.array(_money(frame.mean_spend), money),
+        "mean_spend": money_array(frame.mean_spend),
         "p_alive": number("p_alive"),
         "expected_purchases": number("expected_purchases"),
-        "expected_revenue": pa.array(_money(frame.expected_revenue), money),
+        "expected_revenue": money_array(frame.expected_revenue),
         "segment": pa.array(frame.segment, pa.string()),
         "expected_purchases_low": number("expected_purchases_low"),
         "expected_purchases_high": number("expected_purchases_high"),
         # rounded outwards to the cent: the point estimate, rounded, stays inside
-        "expected_revenue_low": pa.array(_money(frame.expected_revenue_low, "floor"), money),
-        "expected_revenue_high": pa.array(_money(frame.expected_revenue_high, "ceiling"), money),
+        "expected_revenue_low": money_array(frame.expected_revenue_low, "floor"),
+        "expected_revenue_high": money_array(frame.expected_revenue_high, "ceiling"),
     })
+
+
+MONEY = pa.decimal128(18, 2)
+# |amount × 100| below which a double's cents are read in numpy: within 2^53 the cents are exact
+# integers, and a value this far from a rounding edge (MONEY_EDGE of its size) rounds as its
+# shortest decimal text does (_money's rule); the others (about one in 10^6) go through _money
+MONEY_EXACT = 2.0 ** 52
+MONEY_EDGE = 1e-9
+
+
+def money_array(values, rounding: str = "half_even") -> pa.Array:
+    """_money(values, rounding) as a decimal(18, 2) array, the same values, computed in numpy:
+    only the amounts near a rounding edge (or huge) are rounded one by one by _money. Where
+    _money read 1.7 µs an amount (four columns of 2M buyers: 13 s), this reads 0.02."""
+    numbers = pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=float)
+    cents_float = numbers * 100.0
+    valid = ~np.isnan(numbers)
+    with np.errstate(all="ignore"):
+        size = np.abs(cents_float)
+        fraction = cents_float - np.floor(cents_float)
+        edge = np.abs(fraction - 0.5) if rounding == "half_even" else \
+            np.minimum(fraction, 1.0 - fraction)
+        slow = valid & ~((size < MONEY_EXACT) & (edge > MONEY_EDGE * np.maximum(size, 1.0)))
+    rounded = {"half_even": np.rint, "floor": np.floor, "ceiling": np.ceil}[rounding]
+    with np.errstate(all="ignore"):
+        cents = np.where(valid & ~slow, rounded(cents_float), 0.0).astype(np.int64)
+    if slow.any():
+        where = np.flatnonzero(slow)
+        exact = _money(pd.Series(pd.Series(values).to_numpy()[where]), rounding)
+        cents[where] = [int(v.scaleb(2)) for v in exact]
+    if np.abs(cents).max(initial=0) >= 10 ** 18:  # beyond decimal(18, 2): as pyarrow says it
+        return pa.array(_money(pd.Series(values), rounding), MONEY)
+    words = np.empty((len(cents), 2), dtype=np.int64)  # little-endian 128-bit integers
+    words[:, 0], words[:, 1] = cents, cents >> 63
+    validity = pa.array(valid, pa.bool_()).buffers()[1]
+    return pa.Array.from_buffers(MONEY, len(cents), [validity, pa.py_buffer(words.tobytes())],
+                                 null_count=int((~valid).sum()))
 
 
 def _money(values: pd.Series, rounding: str = "half_even") -> list:
@@ -163,7 +205,8 @@ def write_values(con: duckdb.DuckDBPyConnection, result: ValueFit, table: str, p
     schema = outputs(predict(result, _empty_summary(), horizon_days=horizon_days), None).schema
     try:
         with pq.ParquetWriter(scratch, schema) as writer:
-            for frame in batches(con, f"select * from {table} order by customer_id"):
+            for frame in batches(con, f"select {', '.join(SUMMARY_COLUMNS)} from {table} "
+                                      f"order by customer_id"):
                 writer.write_table(outputs(predict(result, frame, horizon_days=horizon_days),
                                            None).cast(schema))
         picked = ", ".join(f"p.{c}" if c != "segment" else
