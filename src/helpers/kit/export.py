@@ -144,6 +144,41 @@ def write_query_csvs(con: duckdb.DuckDBPyConnection, sql: str,
     return [(Path(path), n) for (path, _), n in zip(files, rows)]
 
 
+def write_query_parquet_csv(con: duckdb.DuckDBPyConnection, sql: str, parquet: Path,
+                           csv: Path, params: dict | None = None) -> tuple[Path, Path, int]:
+    """A query's result as write_query_parquet writes it and as write_query_csv writes it (the
+    same bytes as each alone), from one pass over the query: a table of every customer is
+    sorted and read once, not a second time back from the Parquet file. Returns both files
+    and the rows."""
+    parquet, csv = Path(parquet), Path(csv)
+    rel = _relation(con, sql, params)
+    full = rel.limit(0).to_arrow_table().schema
+    # the CSV's scales first: a query run on the connection would end the stream
+    scaled = _money_scales(con, sql, params, full)
+    reader = rel.to_arrow_reader(BATCH_ROWS)
+    rows = 0
+    temps = [_tmp(parquet), _tmp(csv)]
+    try:
+        for path in (parquet, csv):
+            path.parent.mkdir(parents=True, exist_ok=True)
+        with (pq.ParquetWriter(temps[0], reader.schema, compression="zstd") as book,
+              open(temps[1], "wb") as f):
+            f.write(codecs.BOM_UTF8)
+            with pacsv.CSVWriter(f, scaled, write_options=pacsv.WriteOptions(
+                    quoting_style="needed")) as writer:
+                for batch in reader:
+                    book.write_batch(batch)
+                    table = csv_safe_table(pa.Table.from_batches([batch], reader.schema))
+                    writer.write_table(table.select(scaled.names).cast(scaled))
+                    rows += batch.num_rows
+        temps[0].replace(parquet)
+        temps[1].replace(csv)
+    finally:
+        for tmp in temps:
+            tmp.unlink(missing_ok=True)
+    return parquet, csv, rows
+
+
 def write_query_parquet(con: duckdb.DuckDBPyConnection, sql: str, path: Path,
                         params: dict | None = None) -> Path:
     """A query's result as Parquet (zstd), streamed in batches of BATCH_ROWS.
@@ -269,35 +304,119 @@ def write_contact_lists(con: duckdb.DuckDBPyConnection, folder: Path, *, file_na
     order = ORDERINGS[order_by]
     columns = columns + [c for c in CONSENT_EVIDENCE_COLUMNS if c not in columns]
     used = consent_columns_used(con)
-    for key in keys:
-        # list keys come from schemes and params: plain names, and every file lands in `folder`
-        name = file_name.format(key=check_key(key, "list name"))
+    # list keys come from schemes and params: plain names, and every file lands in `folder`
+    names = {key: file_name.format(key=check_key(key, "list name")) for key in keys}
+    for name in names.values():
         inside(folder, Path(folder) / name)
-        # one pass over the list: every row to its file, the sendable ones to each channel's
-        # (a segment of millions of customers is never held whole in Python)
-        files = [(Path(folder) / name, None)] + [(Path(folder) / channel / name, flag)
-                                                 for channel, flag in zip(CHANNELS, flags)]
-        channel_columns = [CHANNEL_COLUMNS[channel] for channel in CHANNELS]
-        needed = columns + [c for cols in channel_columns for c in cols if c not in columns]
-        results = write_query_csvs(
-            con, f"select {', '.join(dict.fromkeys(needed + flags))} from {table} "
-                 f"where list_key = $key order by {order}", files, {"key": key}, columns,
-            file_columns=[columns, *channel_columns])
-        written += [path for path, _ in results]
+    channel_columns = [CHANNEL_COLUMNS[channel] for channel in CHANNELS]
+    needed = columns + [c for cols in channel_columns for c in cols if c not in columns]
+    # one pass over every list: each row to its list's file, the sendable ones to each channel's
+    # (a segment of millions of customers is never held whole in Python); the lists were each
+    # a pass of their own, and their left-out counts another
+    files = {key: [(Path(folder) / name, None)] + [(Path(folder) / channel / name, flag)
+                                                   for channel, flag in zip(CHANNELS, flags)]
+             for key, name in names.items()}
+    results = _write_lists(con, table, files, needed + flags, order,
+                           [columns, *channel_columns])
+    counted = left_out_counts_by_list(con, table, list(names))
+    for key in keys:
+        results_key = results[key]
+        written += [path for path, _ in results_key]
         if person is not None:
             book, _ = write_person_list(
-                con, (Path(folder) / name).with_suffix(".xlsx"),
+                con, (Path(folder) / names[key]).with_suffix(".xlsx"),
                 dataclasses.replace(person, order_by=order), source=table,
                 lists={key: ("list_key = $key", {"key": key})}, as_of=as_of,
-                rows=results[0][1])
+                rows=results_key[0][1])
             written += [book] if book else []
-        counts = left_out_counts(con, f"select * from {table} where list_key = $key",
-                                 {"key": key})
-        for (path, rows), channel in zip(results[1:], CHANNELS):
+        for (path, rows), channel in zip(results_key[1:], CHANNELS):
             written.append(write_send_manifest(
-                path, list_key=key, channel=channel, rows=rows, counts=counts[channel],
+                path, list_key=key, channel=channel, rows=rows, counts=counted[key][channel],
                 consent_columns=used[channel], as_of=as_of, written_at=written_at))
     return written
+
+
+def _list_scales(con: duckdb.DuckDBPyConnection, table: str, keys: list[str],
+                 files: list[tuple[str | None, pa.Schema]]) -> dict[str, list[pa.Schema]]:
+    """Per list key, each file's schema as _money_scales gives it for that list's rows (with
+    the file's flag), from one grouped query over `table` (identifiers from the calling code)."""
+    needed = [(i, f, flag) for i, (flag, schema) in enumerate(files) for f in schema
+              if pa.types.is_decimal(f.type) and f.type.scale > 0]
+    found: dict[str, list] = {}
+    if needed:
+        parts = ", ".join(
+            f"coalesce(max(length(rtrim(split_part(cast(\"{f.name}\" as varchar), '.', 2), "
+            f"'0'))){f' filter (where {flag})' if flag else ''}, 0)" for _, f, flag in needed)
+        for key, *scales in con.execute(
+                f"select cast(list_key as varchar), {parts} from {table} "
+                f"where list_contains($keys, cast(list_key as varchar)) group by all",
+                {"keys": keys}).fetchall():
+            found[key] = scales
+    out = {}
+    for key in keys:
+        scales = found.get(key, [0] * len(needed))
+        by_file: dict[int, dict[str, int]] = {}
+        for (i, f, _), scale in zip(needed, scales):
+            by_file.setdefault(i, {})[f.name] = scale
+        out[key] = [pa.schema([f.with_type(pa.decimal128(f.type.precision, by_file[i][f.name]))
+                               if f.name in by_file.get(i, {}) else f for f in schema])
+                    for i, (_, schema) in enumerate(files)]
+    return out
+
+
+def _write_lists(con: duckdb.DuckDBPyConnection, table: str,
+                 files: dict[str, list[tuple[Path, str | None]]], selected: list[str], order: str,
+                 file_columns: list[list[str]]) -> dict[str, list[tuple[Path, int]]]:
+    """Every list's files (files[key]: its (path, flag) in file_columns' order) from one pass
+    over `table` in `order`, each file as write_query_csvs writes it from that list's rows
+    alone. Returns each list's files and their rows."""
+    keys = list(files)
+    if not keys:
+        return {}
+    sql = (f"select {', '.join(dict.fromkeys(selected))}, cast(list_key as varchar) as "
+           f"list_key__ from {table} where list_contains($keys, cast(list_key as varchar)) "
+           f"order by {order}")
+    rel = con.sql(sql, params={"keys": keys})
+    full = rel.limit(0).to_arrow_table().schema
+    bases = [pa.schema([full.field(c) for c in cols]) for cols in file_columns]
+    flags = [flag for _, flag in next(iter(files.values()))] if files else []
+    schemas = _list_scales(con, table, keys, list(zip(flags, bases)))
+    reader = rel.to_arrow_reader(BATCH_ROWS)
+    rows = {key: [0] * len(paths) for key, paths in files.items()}
+    temps = {key: [_tmp(Path(path)) for path, _ in paths] for key, paths in files.items()}
+    try:
+        with contextlib.ExitStack() as stack:
+            writers = {}
+            for key, paths in files.items():
+                writers[key] = []
+                for (path, _), tmp, schema in zip(paths, temps[key], schemas[key]):
+                    Path(path).parent.mkdir(parents=True, exist_ok=True)
+                    f = stack.enter_context(open(tmp, "wb"))
+                    f.write(codecs.BOM_UTF8)
+                    writers[key].append(stack.enter_context(pacsv.CSVWriter(
+                        f, schema, write_options=pacsv.WriteOptions(quoting_style="needed"))))
+            for batch in reader:
+                table_ = csv_safe_table(pa.Table.from_batches([batch], reader.schema))
+                list_keys = table_["list_key__"]
+                for key, paths in files.items():
+                    mine = table_.filter(pc.fill_null(pc.equal(list_keys, key), False))
+                    if not mine.num_rows:
+                        continue
+                    for i, ((_, flag), writer) in enumerate(zip(paths, writers[key])):
+                        part = mine if flag is None else mine.filter(pc.fill_null(mine[flag],
+                                                                                  False))
+                        schema = schemas[key][i]
+                        writer.write_table(part.select(schema.names).cast(schema))
+                        rows[key][i] += part.num_rows
+        for key, paths in files.items():
+            for (path, _), tmp in zip(paths, temps[key]):
+                tmp.replace(path)
+    finally:
+        for tmps in temps.values():
+            for tmp in tmps:
+                tmp.unlink(missing_ok=True)
+    return {key: [(Path(path), n) for (path, _), n in zip(paths, rows[key])]
+            for key, paths in files.items()}
 
 
 # ---------------------------------------------------------------- send-list manifests
@@ -317,6 +436,30 @@ def left_out_counts(con: duckdb.DuckDBPyConnection, sql: str,
         values = row[1 + i * width:1 + (i + 1) * width]
         out[channel] = {"candidates": total, "in_list": values[0],
                         "left_out": dict(zip(LEFT_OUT_REASONS, values[1:]))}
+    return out
+
+
+def left_out_counts_by_list(con: duckdb.DuckDBPyConnection, table: str,
+                            keys: list[str]) -> dict[str, dict[str, dict[str, int]]]:
+    """left_out_counts of each list of `table` (a contact_lists table) by its key, in one
+    grouped pass (a list without rows counts zero everywhere)."""
+    parts = ["count(*)"]
+    for channel in CHANNELS:
+        parts.append(f"count(*) filter (where {channel}_left_out is null)")
+        parts += [f"count(*) filter (where {channel}_left_out = '{reason}')"
+                  for reason in LEFT_OUT_REASONS]
+    found = {key: row for key, *row in con.execute(
+        f"select cast(list_key as varchar), {', '.join(parts)} from {table} "
+        f"where list_contains($keys, cast(list_key as varchar)) group by all",
+        {"keys": keys}).fetchall()} if keys else {}
+    width = 1 + len(LEFT_OUT_REASONS)
+    out = {}
+    for key in keys:
+        row = found.get(key, [0] * len(parts))
+        out[key] = {channel: {"candidates": row[0], "in_list": row[1 + i * width],
+                              "left_out": dict(zip(LEFT_OUT_REASONS,
+                                                   row[2 + i * width:1 + (i + 1) * width]))}
+                    for i, channel in enumerate(CHANNELS)}
     return out
 
 

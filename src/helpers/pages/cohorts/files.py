@@ -47,12 +47,14 @@ def write_cohort_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path,
     ]
     built = build_contact_lists(con, read["repurchase_windows"], "window_key").alias
     counts = contact_list_counts(con, built).df()
+    # each window's sheet: "Mua 1–7 ngày trước" / "Bought 1–7 days ago" (a window's workbook
+    # holds its own sheet only); every window's files from one pass over the lists
+    sheets = {}
     for key in window_keys:
-        # the sheet: "Mua 1–7 ngày trước" / "Bought 1–7 days ago"
         span = key.removesuffix("d").replace("-", "–")
-        sheet = f"Mua {span} ngày trước" if lang == "vi" else f"Bought {span} days ago"
-        person = PersonList(columns=REPURCHASE_COLUMNS + EVIDENCE, lang=lang, sheets={key: sheet})
-        files += write_contact_lists(con, output_dir / "repurchase", file_name="window={key}.csv",
-                                     keys=[key], columns=REPURCHASE_COLUMNS, as_of=as_of,
-                                     person=person, table=built, written_at=written_at)
+        sheets[key] = f"Mua {span} ngày trước" if lang == "vi" else f"Bought {span} days ago"
+    person = PersonList(columns=REPURCHASE_COLUMNS + EVIDENCE, lang=lang, sheets=sheets)
+    files += write_contact_lists(con, output_dir / "repurchase", file_name="window={key}.csv",
+                                 keys=list(window_keys), columns=REPURCHASE_COLUMNS, as_of=as_of,
+                                 person=person, table=built, written_at=written_at)
     return {"files": files, "send_list_counts": counts}

@@ -15,8 +15,7 @@ from helpers.kit.export import (
     contact_list_counts,
     write_contact_lists,
     write_csv,
-    write_query_csv,
-    write_query_parquet,
+    write_query_parquet_csv,
 )
 from helpers.kit.person_lists import PersonList, check_lang, segment_labels, write_person_list
 
@@ -46,13 +45,12 @@ def write_rfm_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path, segme
     output_dir = Path(output_dir)
     check_lang(lang)
     cols = CONTRACT_COLUMNS + (CONTACT_COLUMNS if with_contacts else [])
-    # every customer: streamed to Parquet once (sorted once), and the CSV from that file
+    # every customer: sorted once and streamed to the Parquet and the CSV file together
     customers = customers or db.latest(con, "rfm_customers")
     summary = summary or db.latest(con, "segment_summary")
-    parquet = write_query_parquet(con, f"select {', '.join(cols)} from {customers} "
-                                       f"order by customer_id", output_dir / "rfm_customers.parquet")
-    csv_file, rows = write_query_csv(con, "select * from read_parquet($path)",
-                                     output_dir / "rfm_customers.csv", {"path": str(parquet)})
+    parquet, csv_file, rows = write_query_parquet_csv(
+        con, f"select {', '.join(cols)} from {customers} order by customer_id",
+        output_dir / "rfm_customers.parquet", output_dir / "rfm_customers.csv")
     files = [parquet, csv_file]
     summary_rows = arrow(con, f"select * exclude (segment_rank) from {summary}")
     files.append(write_csv(summary_rows, output_dir / "segment_summary.csv"))
