@@ -88,3 +88,17 @@ def test_money_in_numpy_equals_money_one_by_one(rounding):
                                                            pa.decimal128(18, 2)))
     assert money_array(pd.Series([], dtype=float), rounding).equals(
         pa.array([], pa.decimal128(18, 2)))
+
+
+def test_gamma_interval_is_scipy_stats_gamma_ppf_to_the_last_bit():
+    from scipy.stats import gamma
+
+    rng = np.random.default_rng(11)
+    means = np.concatenate([rng.lognormal(5, 4, 400), [1e-9, 0.5, 3.0, 1e12]])
+    variances = means * np.concatenate([rng.lognormal(0, 3, 400), [1.0, 1e-6, 50.0, 1e-3]])
+    for mean, variance in zip(means, variances):
+        shape, scale = mean ** 2 / variance, variance / mean
+        tail = (1 - iv.LEVEL) / 2
+        low, high = (float(v) for v in gamma.ppf([tail, 1 - tail], shape, scale=scale))
+        assert iv.gamma_interval(float(mean), float(variance)) == (min(low, mean),
+                                                                  max(high, mean))
