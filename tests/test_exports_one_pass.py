@@ -88,3 +88,16 @@ def test_parquet_and_csv_from_one_stream_are_the_files_written_alone(tmp_path, m
     assert parquet.read_bytes() == alone_parquet.read_bytes()
     assert csv.read_bytes() == alone_csv.read_bytes()
     assert not list((tmp_path / "one").glob(".*.tmp"))
+
+
+def test_a_file_name_without_the_key_is_refused(tmp_path):
+    con = duckdb.connect()
+    _lists(con)
+    try:
+        export.write_contact_lists(con, tmp_path, file_name="list.csv", keys=["a", "b"],
+                                   columns=["customer_id"], as_of=date(2024, 3, 31), table="t")
+    except ValueError as exc:
+        assert "{key}" in str(exc)
+    else:
+        raise AssertionError("two lists written to one file")
+    assert not list(tmp_path.rglob("*.csv"))

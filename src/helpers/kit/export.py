@@ -308,6 +308,9 @@ def write_contact_lists(con: duckdb.DuckDBPyConnection, folder: Path, *, file_na
     names = {key: file_name.format(key=check_key(key, "list name")) for key in keys}
     for name in names.values():
         inside(folder, Path(folder) / name)
+    if len(set(names.values())) < len(names):
+        raise ValueError(f"file_name = {file_name!r} gives several lists the same file: "
+                         f"put {{key}} in it, e.g. \"{{key}}.csv\"")
     channel_columns = [CHANNEL_COLUMNS[channel] for channel in CHANNELS]
     needed = columns + [c for cols in channel_columns for c in cols if c not in columns]
     # one pass over every list: each row to its list's file, the sendable ones to each channel's
