@@ -48,11 +48,13 @@ def write_loyalty_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path,
                                   f"order by customer_id", output_dir / "loyalty_members.csv")[0]]
     built = build_contact_lists(con, tier_lists, "list_key").alias
     counts = contact_list_counts(con, built).df()
-    for key in lists:
-        vi, en = TIER_LIST_SHEETS.get(key, (key.replace("_", " "),) * 2)
-        person = PersonList(columns=TIER_LIST_COLUMNS + EVIDENCE, lang=lang, tiers=names,
-                            sheets={key: vi if lang == "vi" else en})
-        files += write_contact_lists(con, output_dir / "tiers", file_name="{key}.csv",
-                                     keys=[key], columns=TIER_LIST_COLUMNS, as_of=as_of,
-                                     person=person, table=built, written_at=written_at)
+    # every list's files in one pass over the lists (write_contact_lists), each list's XLSX
+    # sheet under its own name
+    sheets = {key: TIER_LIST_SHEETS.get(key, (key.replace("_", " "),) * 2)[lang != "vi"]
+              for key in lists}
+    person = PersonList(columns=TIER_LIST_COLUMNS + EVIDENCE, lang=lang, tiers=names,
+                        sheets=sheets)
+    files += write_contact_lists(con, output_dir / "tiers", file_name="{key}.csv",
+                                 keys=list(lists), columns=TIER_LIST_COLUMNS, as_of=as_of,
+                                 person=person, table=built, written_at=written_at)
     return {"files": files, "send_list_counts": counts}
