@@ -110,3 +110,23 @@ def test_an_unreadable_fit_is_fitted_again(con, tmp_path, counted):
     fit_store.stored_fit(con, "summary", as_of=AS_OF, excluded_statuses=[], store=store)
     assert len(counted) == 2
     assert fit_store.load(__import__("json").loads(kept.read_text())["fit"]).status == "ok"
+
+
+def test_a_summary_kept_is_read_back_until_an_older_line_changes(con, tmp_path):
+    from helpers.pages.value import compute
+
+    store = tmp_path / "fits"
+    options = {"as_of": AS_OF, "excluded_statuses": ["cancelled"],
+               "zero_amount_purchases": False}
+    _register(con, _lines())
+    table = compute.summary_table(con, **options)
+    built = con.execute(f"select * from {table} order by customer_id").fetchall()
+    assert fit_store.stored_summary(con, "kept", **options, store=store) is None
+    assert fit_store.keep_summary(con, table, **options, store=store).exists()
+    _register(con, _lines(extra=[("c2", "o9", date(2026, 10, 5), 80.0)]))  # a later line
+    assert fit_store.stored_summary(con, "kept", **options, store=store) == "kept"
+    assert con.execute("select * from kept order by customer_id").fetchall() == built
+    assert con.execute("describe kept").fetchall() == con.execute(f"describe {table}").fetchall()
+    _register(con, _lines(amount=90.0))  # an older line changed
+    assert fit_store.stored_summary(con, "kept", **options, store=store) is None
+    assert fit_store.keep_summary(con, table, **options, store=None) is None

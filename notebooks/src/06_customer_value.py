@@ -76,6 +76,9 @@ value_fit = customer_value.stored_fit(con, summary, as_of=run.as_of,
                                       zero_amount_purchases=zero_amount_purchases,
                                       seed=fit_seed, max_customers=fit_max_customers,
                                       model=value_model, store=customer_value.FIT_STORE)
+customer_value.keep_summary(con, summary, as_of=run.as_of, excluded_statuses=run.excluded_statuses,
+                            zero_amount_purchases=zero_amount_purchases,
+                            store=customer_value.FIT_STORE if run.engine == "duckdb" else None)
 # what the back-test sets against its predictions, while the orders as of as_of are at hand
 actuals = backtest.actuals_table(con, fitted_as_of=fitted_as_of, through=run.as_of,
                                  excluded_statuses=run.excluded_statuses,

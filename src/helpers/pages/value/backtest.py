@@ -206,7 +206,11 @@ def run(con: duckdb.DuckDBPyConnection, *, fitted_as_of: date, through: date, ex
     result = Backtest(fitted_as_of=fitted_as_of, through=through)
     options = {"excluded_statuses": excluded_statuses,
                "zero_amount_purchases": zero_amount_purchases}
-    before = compute.summary_table(con, as_of=fitted_as_of, **options)
+    # the summary at fitted_as_of: the one page 06 kept at that date last month (same lines up
+    # to it: fit_store.keep_summary), else built
+    before = compute.stored_summary(con, "backtest_summary_kept", as_of=fitted_as_of,
+                                    store=fit_store, **options) or \
+        compute.summary_table(con, as_of=fitted_as_of, **options)
     db.alias(con, "backtest_before", before)
     result.fit = fitted or compute.stored_fit(con, "backtest_before", as_of=fitted_as_of,
                                               seed=seed, max_customers=max_customers,

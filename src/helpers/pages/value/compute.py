@@ -58,7 +58,7 @@ from helpers.pages.value.fit import (  # noqa: F401  (the package's API, importe
     spend_unit,
 )
 from helpers.pages.value.fit_store import STORE as FIT_STORE  # noqa: F401
-from helpers.pages.value.fit_store import stored_fit
+from helpers.pages.value.fit_store import keep_summary, stored_fit, stored_summary  # noqa: F401
 from helpers.pages.value.intervals import (  # noqa: F401
     INTERVAL_COLUMNS,
     TOTAL_COLUMNS,

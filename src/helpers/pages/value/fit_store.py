@@ -28,7 +28,9 @@ from pathlib import Path
 import numpy as np
 
 from helpers.core.paths import CACHE_DIR
+from helpers.engine import db
 from helpers.kit import snapshots
+from helpers.kit.export import write_query_parquet
 from helpers.pages.value.fit import DEFAULT_MODEL, ValueFit
 from helpers.pages.value.summary import fit_table
 
@@ -71,13 +73,68 @@ def _versions() -> dict:
 def fit_key(con, *, as_of: date, excluded_statuses, zero_amount_purchases: bool, spend: bool,
             model: str) -> str:
     """The key of the fit at `as_of` for these settings on the lines staged on `con`."""
+    return _key(con, as_of=as_of, excluded_statuses=excluded_statuses,
+                zero_amount_purchases=zero_amount_purchases, spend=bool(spend), model=model,
+                versions=_versions())
+
+
+def summary_key(con, *, as_of: date, excluded_statuses, zero_amount_purchases: bool) -> str:
+    """The key of the summary at `as_of` (customer_value_summary) on the lines staged on `con`."""
+    return _key(con, as_of=as_of, excluded_statuses=excluded_statuses,
+                zero_amount_purchases=zero_amount_purchases, kind="summary")
+
+
+def _key(con, *, as_of: date, excluded_statuses, zero_amount_purchases: bool, **more) -> str:
     content = snapshots.content_checksums(con, [as_of], list(excluded_statuses))[as_of]
     material = {"as_of": as_of.isoformat(), "lines": content["lines"], "hash": content["hash"],
                 "excluded_statuses": [str(s) for s in excluded_statuses],
-                "zero_amount_purchases": bool(zero_amount_purchases), "spend": bool(spend),
-                "model": model, "code": _code_digest(), "versions": _versions()}
+                "zero_amount_purchases": bool(zero_amount_purchases), "code": _code_digest(),
+                **more}
     text = json.dumps(material, sort_keys=True)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+
+
+def keep_summary(con, table: str, *, as_of: date, excluded_statuses,
+                 zero_amount_purchases: bool = False, store: Path | None = None) -> Path | None:
+    """Summary `table` (the summary at `as_of` for these settings) kept in `store` as Parquet,
+    for next month's back-test, which reads it instead of building the orders and summary at
+    that date again; None without a store or when it cannot be written."""
+    if store is None:
+        return None
+    key = summary_key(con, as_of=as_of, excluded_statuses=excluded_statuses,
+                      zero_amount_purchases=zero_amount_purchases)
+    path = Path(store) / f"summary_{key}.parquet"
+    if path.exists():
+        with contextlib.suppress(OSError):
+            os.utime(path)
+        return path
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_query_parquet(con, f"select * from {table} order by customer_id", tmp)
+        tmp.replace(path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        return None
+    _forget_old(path.parent, "summary_*.parquet", path)
+    return path
+
+
+def stored_summary(con, name: str, *, as_of: date, excluded_statuses,
+                   zero_amount_purchases: bool = False, store: Path | None = None) -> str | None:
+    """Source `name` pointed at the summary at `as_of` kept in `store` (keep_summary) for these
+    settings and lines; None when none is kept (the caller builds it)."""
+    if store is None:
+        return None
+    key = summary_key(con, as_of=as_of, excluded_statuses=excluded_statuses,
+                      zero_amount_purchases=zero_amount_purchases)
+    path = Path(store) / f"summary_{key}.parquet"
+    if not path.exists():
+        return None
+    with contextlib.suppress(OSError):
+        os.utime(path)
+    db.register_parquet(con, name, path, replace=True)
+    return name
 
 
 def dump(result: ValueFit) -> dict:
@@ -131,7 +188,11 @@ def _write(path: Path, body: dict) -> None:
     except OSError:  # a folder that cannot be written: fitted each time, as before
         tmp.unlink(missing_ok=True)
         return
-    for old in path.parent.glob("fit_*.json"):
+    _forget_old(path.parent, "fit_*.json", path)
+
+
+def _forget_old(folder: Path, pattern: str, keep: Path) -> None:
+    for old in folder.glob(pattern):
         with contextlib.suppress(OSError):
-            if old != path and time.time() - old.stat().st_mtime > KEPT_SECONDS:
+            if old != keep and time.time() - old.stat().st_mtime > KEPT_SECONDS:
                 old.unlink()
