@@ -55,7 +55,11 @@ def write_rfm_outputs(con: duckdb.DuckDBPyConnection, *, output_dir: Path, segme
     summary_rows = arrow(con, f"select * exclude (segment_rank) from {summary}")
     files.append(write_csv(summary_rows, output_dir / "segment_summary.csv"))
 
-    built = build_contact_lists(con, customers, "segment").alias
+    # the lists are built from the columns they write, not every column of every customer
+    db.make_room(con, "rfm_contact_source", "VIEW")
+    con.execute(f"create or replace temp view rfm_contact_source as "
+                f"select {', '.join(RFM_EXPORT_COLUMNS)} from {customers}")
+    built = build_contact_lists(con, "rfm_contact_source", "segment").alias
     counts = contact_list_counts(con, built).df()
     files += write_contact_lists(con, output_dir / "exports", file_name="segment={key}.csv",
                                  keys=segment_keys, columns=RFM_EXPORT_COLUMNS, as_of=as_of,
