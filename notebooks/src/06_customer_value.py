@@ -76,9 +76,10 @@ value_fit = customer_value.stored_fit(con, summary, as_of=run.as_of,
                                       zero_amount_purchases=zero_amount_purchases,
                                       seed=fit_seed, max_customers=fit_max_customers,
                                       model=value_model, store=customer_value.FIT_STORE)
+# kept by content too (DuckDB runs), for next month's back-test
+summary_store = customer_value.FIT_STORE if run.engine == "duckdb" else None
 customer_value.keep_summary(con, summary, as_of=run.as_of, excluded_statuses=run.excluded_statuses,
-                            zero_amount_purchases=zero_amount_purchases,
-                            store=customer_value.FIT_STORE if run.engine == "duckdb" else None)
+                            zero_amount_purchases=zero_amount_purchases, store=summary_store)
 # what the back-test sets against its predictions, while the orders as of as_of are at hand
 actuals = backtest.actuals_table(con, fitted_as_of=fitted_as_of, through=run.as_of,
                                  excluded_statuses=run.excluded_statuses,
@@ -152,7 +153,8 @@ tested = backtest.run(
     con, fitted_as_of=fitted_as_of, through=run.as_of, excluded_statuses=run.excluded_statuses,
     zero_amount_purchases=zero_amount_purchases, horizon_days=horizon_days, seed=fit_seed,
     max_customers=fit_max_customers, model=value_model, output_dir=run.output_dir,
-    segments=backtest_segments, actuals=actuals, fit_store=customer_value.FIT_STORE)
+    segments=backtest_segments, actuals=actuals, fit_store=customer_value.FIT_STORE,
+    summary_store=summary_store)
 bt_sentences.backtest_sentences(tested, lang=run.lang)
 
 # %%

@@ -193,7 +193,7 @@ def run(con: duckdb.DuckDBPyConnection, *, fitted_as_of: date, through: date, ex
         max_customers: int = 500_000, model: str = compute.DEFAULT_MODEL,
         segments: str | None = None, output_dir: Path, history_dir: Path | None = None,
         fitted: compute.ValueFit | None = None, actuals: str | None = None,
-        fit_store: Path | None = None) -> Backtest:
+        fit_store: Path | None = None, summary_store: Path | None = None) -> Backtest:
     """The back-test of the fit at `fitted_as_of` over (`fitted_as_of`, `through`], written to
     output_dir/value/backtest.csv and backtest_by_frequency.csv with the past back-tests read
     from `history_dir` (default: the sibling month folder, output_dir/../<fitted_as_of>).
@@ -201,7 +201,8 @@ def run(con: duckdb.DuckDBPyConnection, *, fitted_as_of: date, through: date, ex
     actuals_table made for these dates and settings (page 06 makes it while the orders as of
     `through` are built: at 10M lines only the latest int_orders is kept, and it is rebuilt
     otherwise). `fit_store`: where fits are kept by content (compute.FIT_STORE on page 06:
-    last month's page 06 kept the fit at its as_of, this back-test's date; None: refitted)."""
+    last month's page 06 kept the fit at its as_of, this back-test's date; None: refitted);
+    `summary_store` where page 06 keeps its summaries (fit_store.keep_summary; DuckDB runs)."""
     output_dir = Path(output_dir)
     result = Backtest(fitted_as_of=fitted_as_of, through=through)
     options = {"excluded_statuses": excluded_statuses,
@@ -209,7 +210,7 @@ def run(con: duckdb.DuckDBPyConnection, *, fitted_as_of: date, through: date, ex
     # the summary at fitted_as_of: the one page 06 kept at that date last month (same lines up
     # to it: fit_store.keep_summary), else built
     before = compute.stored_summary(con, "backtest_summary_kept", as_of=fitted_as_of,
-                                    store=fit_store, **options) or \
+                                    store=summary_store, **options) or \
         compute.summary_table(con, as_of=fitted_as_of, **options)
     db.alias(con, "backtest_before", before)
     result.fit = fitted or compute.stored_fit(con, "backtest_before", as_of=fitted_as_of,
