@@ -277,6 +277,13 @@ def _checked(path: Path, meta_path: Path) -> Path | None:
     return path
 
 
+def root() -> Path:
+    """The snapshot root segments_source reads by default (data/processed/snapshots), which a
+    test's private store moves (its `snapshot_root` default): the pages' own stores beside the
+    segment snapshots (page 05's campaign days, page 04's tiers) follow it."""
+    return Path(segments_source.__kwdefaults__["snapshot_root"])
+
+
 def segments_source(con, name: str, *, run: RunParams, scheme: Scheme, as_of: date,
                     input_checksums: dict[str, str], snapshot_root: Path = SNAPSHOTS_DIR,
                     use_snapshots: bool = True, keep: bool = True) -> str:

@@ -371,9 +371,9 @@ def _run_locked(as_of, params, params_files, declared, notebooks, reports_dir, h
 
 # what a notebook reads that another notebook of the month writes: it starts only after them.
 # 02 reads 01's segment snapshot of the run's date (its page says where each date's segments
-# came from; 05 reads snapshots but never writes one, so it cannot change that sentence);
-# 00 reads every output. 03, 04 and 05 read only the staged exports (05 after 01, which stages
-# them first); 06 (customer value) follows 01, as the issue orders it.
+# came from; 05 never writes into page 01/02's store, it keeps its own days in
+# snapshots/campaign_days, so it cannot change that sentence); 00 reads every output. 03, 04 and
+# 05 read only the staged exports (05 and 06 after 01, whose as-of snapshot they read).
 NEEDS = pages.needs()  # what each page reads from the others, as it declares
 
 

@@ -20,7 +20,7 @@ def campaign_store() -> Path:
     page 02 says where each of its dates came from, and 05 never writes there, so that sentence
     does not depend on whether 05 ran beside it (monthly.NEEDS). It follows the root
     snapshots.segments_source reads (data/processed/snapshots; a test's private store moves it)."""
-    return Path(snapshots.segments_source.__kwdefaults__["snapshot_root"]) / "campaign_days"
+    return snapshots.root() / "campaign_days"
 
 
 def segments_at(con, name: str, *, run: RunParams, scheme: Scheme, day: date,

@@ -104,7 +104,7 @@ def tier_store() -> Path:
     building the orders and spend of the month before again. Beside the segment snapshots (it
     follows the root snapshots.segments_source reads: data/processed/snapshots; a test's private
     store moves it)."""
-    return Path(snapshots.segments_source.__kwdefaults__["snapshot_root"]) / "loyalty_tiers"
+    return snapshots.root() / "loyalty_tiers"
 
 
 # what the spend and tier at a date are made of, besides the lines up to it and the settings
