@@ -40,7 +40,8 @@ def _stderr(message: str) -> None:
     status = os.environ.get(STATUS_FILE_ENV)
     if status:
         with contextlib.suppress(OSError), open(status, "a", encoding="utf-8") as out:
-            out.write(message.replace("\n", " ") + "\n")
+            # the writer's process id first: the runner says the line under that kernel's notebook
+            out.write(f"{os.getpid()}\t" + message.replace("\n", " ") + "\n")
 
 
 class LockHeld(RuntimeError):

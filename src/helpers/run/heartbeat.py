@@ -41,12 +41,16 @@ def status_file():
 
 class Status:
     """The run's status file, read from where the last reader stopped (one reader at a time:
-    notebooks run from two threads)."""
+    notebooks run from two threads). Each line starts with the process id of the kernel that
+    wrote it (core.locks); a notebook's reader takes its own kernel's lines and those of no
+    kernel of the run (the runner itself), and leaves the others to their own notebook: two
+    notebooks side by side, one staging and one waiting for its lock, each says only its own."""
 
     def __init__(self, path: Path | None):
         self.path, self.offset, self.lock = path, 0, threading.Lock()
+        self.pending: list[tuple[int | None, str]] = []
 
-    def new_lines(self) -> list[str]:
+    def new_lines(self, pid: int | None = None, kernels=()) -> list[str]:
         if self.path is None:
             return []
         with self.lock:
@@ -56,22 +60,33 @@ class Status:
                     text = f.read()
                     self.offset = f.tell()
             except OSError:
-                return []
-        return [line for line in text.splitlines() if line.strip()]
+                text = ""
+            for line in text.splitlines():
+                writer, tab, said = line.partition("\t")
+                if tab and writer.isdigit():
+                    self.pending.append((int(writer), said))
+                elif line.strip():
+                    self.pending.append((None, line))
+            known = set(kernels)
+            mine = [(w, said) for w, said in self.pending if w == pid or w not in known]
+            self.pending = [item for item in self.pending if item not in mine]
+        return [said for _, said in mine if said.strip()]
 
 
 @contextlib.contextmanager
-def beating(step: str, echo, status: Status, *, every: float | None = None):
-    """While the block runs: each new status line, and every `every` seconds (EVERY_SECONDS)
-    that `step` is still running."""
+def beating(step: str, echo, status: Status, *, every: float | None = None, kernel=None):
+    """While the block runs: each new status line of its kernel (`kernel()`: the kernel's
+    process id and those of every kernel of the run, from run/kernel_memory.py), and every
+    `every` seconds (EVERY_SECONDS) that `step` is still running."""
     every = EVERY_SECONDS if every is None else every
     stop = threading.Event()
     t0 = time.monotonic()
+    ids = kernel or (lambda: (None, ()))
 
     def beat():
         last = time.monotonic()
         while not stop.wait(min(1.0, every)):
-            for line in status.new_lines():
+            for line in status.new_lines(*ids()):
                 echo(f"{step}: {line}", flush=True)
             if time.monotonic() - last >= every:
                 last = time.monotonic()
@@ -84,5 +99,5 @@ def beating(step: str, echo, status: Status, *, every: float | None = None):
     finally:
         stop.set()
         thread.join()
-        for line in status.new_lines():
+        for line in status.new_lines(*ids()):
             echo(f"{step}: {line}", flush=True)

@@ -125,6 +125,7 @@ class KernelMemory:
     def __init__(self):
         self.kb: dict[str, int] = {}
         self.cpu: dict[str, float] = {}
+        self.pids: dict[str, int] = {}  # notebook -> its kernel's process id, while it runs
         self._lock = threading.Lock()
 
     def record(self, name: str, kb: int, cpu: float | None = None) -> None:
@@ -141,6 +142,8 @@ class KernelMemory:
             async def start_kernel(self, **kw) -> None:
                 await super().start_kernel(**kw)
                 pid = _pid(self)
+                if pid:
+                    memory.pids[name] = pid
                 self._memory_watch = Watch(pid) if pid and PROC.is_dir() else None
 
             async def shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:
@@ -152,6 +155,11 @@ class KernelMemory:
 
         Watched.__name__ = Watched.__qualname__ = "WatchedKernelManager"
         return Watched
+
+    def kernel(self, name: str) -> tuple[int | None, list[int]]:
+        """Notebook `name`'s kernel process id (None before it starts) and every kernel's of the
+        run: what heartbeat.beating says a status line under."""
+        return self.pids.get(name), list(self.pids.values())
 
     def gb(self, name: str) -> float | None:
         kb = self.kb.get(name)

@@ -465,7 +465,7 @@ def _execute(as_of, params, params_files, declared, notebooks, reports_dir, html
         try:
             # the kernel starts in the project folder (resources, not papermill's cwd=, which
             # changes this process's folder and is not safe with notebooks side by side)
-            with heartbeat.beating(steps[nb.stem], echo, status):
+            with heartbeat.beating(steps[nb.stem], echo, status, kernel=lambda: memory.kernel(nb.stem)):
                 pm.execute_notebook(str(nb), str(staging / nb.name), parameters=mine,
                                     kernel_name="python3", progress_bar=False, log_output=False,
                                     engine_name=saves.ENGINE,
