@@ -99,3 +99,20 @@ def test_campaign_segments_from_the_store_equal_those_computed(con, shop):
         assert kept == plain
     assert {r[2] for r in plain} == {"C1", "C2"}  # C3 starts after the as-of date
     assert len(list(store.glob("customer_segments/scheme=*/as_of=*"))) == 2
+
+
+def test_a_store_that_cannot_be_written_only_costs_the_computation(con, shop, tmp_path):
+    # red team: a file where the store's folder goes (as a read-only copy of the snapshots does)
+    # stopped page 05 with NotADirectoryError; the day is computed and the page goes on
+    stage, run, scheme = shop
+    store = days.campaign_store()
+    store.parent.mkdir(parents=True, exist_ok=True)
+    store.write_text("not a folder", encoding="utf-8")
+    for _ in range(2):
+        assert days.segments_at(con, "seg_x", run=run, scheme=scheme, day=DAY,
+                                input_checksums={}, store=store) == "computed"
+    columns = ", ".join(snapshots.SNAPSHOT_COLUMNS)
+    kept = rows(con, "seg_x", columns)
+    days.segments_at(con, "seg_y", run=run, scheme=scheme, day=DAY, input_checksums={})
+    assert kept and kept == rows(con, "seg_y", columns)
+    assert store.read_text(encoding="utf-8") == "not a folder"

@@ -77,3 +77,14 @@ def test_a_changed_line_before_the_month_end_is_not_read_from_the_kept_tiers(
     fresh = members(con, config, OCT)
     assert members(con, config, OCT, store) == fresh
     assert {r[0]: r[7] for r in fresh}["b"] is None  # b had no purchase by September now
+
+
+def test_a_store_that_cannot_be_written_builds_the_tiers_each_month(con, shop):
+    # red team: a file where the store's folder goes stopped page 04 (the clean-up raised)
+    config, store = shop, loyalty.tier_store()
+    built = members(con, config, OCT)
+    store.parent.mkdir(parents=True, exist_ok=True)
+    store.write_text("not a folder", encoding="utf-8")
+    members(con, config, SEP, store)
+    assert members(con, config, OCT, store) == built
+    assert store.read_text(encoding="utf-8") == "not a folder"

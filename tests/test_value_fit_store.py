@@ -130,3 +130,29 @@ def test_a_summary_kept_is_read_back_until_an_older_line_changes(con, tmp_path):
     _register(con, _lines(amount=90.0))  # an older line changed
     assert fit_store.stored_summary(con, "kept", **options, store=store) is None
     assert fit_store.keep_summary(con, table, **options, store=None) is None
+
+
+@pytest.mark.parametrize("damage", ["truncated", "emptied", "edited", "unsealed"])
+def test_a_damaged_kept_summary_is_built_again_not_read(con, tmp_path, damage):
+    # red team: a truncated summary stopped page 06 (cell 16) every month until deleted
+    from helpers.pages.value import compute
+
+    store = tmp_path / "fits"
+    options = {"as_of": AS_OF, "excluded_statuses": ["cancelled"],
+               "zero_amount_purchases": False}
+    _register(con, _lines())
+    table = compute.summary_table(con, **options)
+    path = fit_store.keep_summary(con, table, **options, store=store)
+    data = path.read_bytes()
+    if damage == "truncated":
+        path.write_bytes(data[:100])
+    elif damage == "emptied":
+        path.write_bytes(b"")
+    elif damage == "edited":  # same size, one byte changed
+        path.write_bytes(data[:50] + bytes([data[50] ^ 1]) + data[51:])
+    else:
+        path.with_suffix(".json").unlink()
+    assert fit_store.stored_summary(con, "kept", **options, store=store) is None
+    again = fit_store.keep_summary(con, table, **options, store=store)  # written whole again
+    assert fit_store.stored_summary(con, "kept", **options, store=store) == "kept"
+    assert again == path and path.read_bytes() == data

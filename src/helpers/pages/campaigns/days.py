@@ -5,8 +5,11 @@ a later month, whose new file adds only later lines, reads them instead of compu
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date
 from pathlib import Path
+
+import duckdb
 
 from helpers.core.params import RunParams
 from helpers.core.schemes import Scheme
@@ -41,6 +44,9 @@ def segments_at(con, name: str, *, run: RunParams, scheme: Scheme, day: date,
     kind = snapshots.segments_source(con, name, run=run, scheme=scheme, as_of=day,
                                      input_checksums=input_checksums, keep=False)
     if store is not None and kind == "computed":
-        snapshots.write_snapshot(con, scheme=run.scheme, as_of=day, settings=settings,
-                                 input_checksums=content, root=store, segments=name)
+        # a store that cannot be written (a read-only copy of the snapshots, a full disk, a
+        # file where its folder goes) costs only the day's computation next month
+        with contextlib.suppress(OSError, duckdb.IOException, duckdb.PermissionException):
+            snapshots.write_snapshot(con, scheme=run.scheme, as_of=day, settings=settings,
+                                     input_checksums=content, root=store, segments=name)
     return kind

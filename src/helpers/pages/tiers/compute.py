@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -163,7 +164,8 @@ def _tier_table(con, name: str, *, as_of: date, spend_as_of: date, config: Loyal
                     f"(format parquet, compression zstd)")
         os.replace(tmp, path)
     except (OSError, duckdb.IOException, duckdb.PermissionException):
-        tmp.unlink(missing_ok=True)  # a folder that cannot be written: built each month
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)  # a folder that cannot be written: built each month
         return "built"
     return "built and kept"
 

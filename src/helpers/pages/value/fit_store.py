@@ -26,7 +26,10 @@ from datetime import date
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
 
+from helpers.core.files import file_sha256
 from helpers.core.paths import CACHE_DIR
 from helpers.engine import db
 from helpers.kit import snapshots
@@ -98,13 +101,14 @@ def keep_summary(con, table: str, *, as_of: date, excluded_statuses,
                  zero_amount_purchases: bool = False, store: Path | None = None) -> Path | None:
     """Summary `table` (the summary at `as_of` for these settings) kept in `store` as Parquet,
     for next month's back-test, which reads it instead of building the orders and summary at
-    that date again; None without a store or when it cannot be written."""
+    that date again; None without a store or when it cannot be written. Beside it,
+    `summary_<key>.json` holds its rows, size and sha256, which stored_summary checks."""
     if store is None:
         return None
     key = summary_key(con, as_of=as_of, excluded_statuses=excluded_statuses,
                       zero_amount_purchases=zero_amount_purchases)
     path = Path(store) / f"summary_{key}.parquet"
-    if path.exists():
+    if _intact(path):
         with contextlib.suppress(OSError):
             os.utime(path)
         return path
@@ -112,12 +116,28 @@ def keep_summary(con, table: str, *, as_of: date, excluded_statuses,
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_query_parquet(con, f"select * from {table} order by customer_id", tmp)
+        seal = {"rows": pq.ParquetFile(tmp).metadata.num_rows, "bytes": tmp.stat().st_size,
+                "sha256": file_sha256(tmp)}
         tmp.replace(path)
+        _write(path.with_suffix(".json"), seal, pattern="summary_*.json")
     except OSError:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
         return None
     _forget_old(path.parent, "summary_*.parquet", path)
     return path
+
+
+def _intact(path: Path) -> bool:
+    """Kept summary `path` is the file keep_summary wrote: its seal (rows, size, sha256) matches.
+    A truncated, emptied or edited file, or one without a seal, is not (it is written again)."""
+    try:
+        seal = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+        return (path.stat().st_size == seal["bytes"]
+                and pq.ParquetFile(path).metadata.num_rows == seal["rows"]
+                and file_sha256(path) == seal["sha256"])
+    except (OSError, ValueError, TypeError, KeyError, pa.ArrowException):
+        return False
 
 
 def stored_summary(con, name: str, *, as_of: date, excluded_statuses,
@@ -129,8 +149,8 @@ def stored_summary(con, name: str, *, as_of: date, excluded_statuses,
     key = summary_key(con, as_of=as_of, excluded_statuses=excluded_statuses,
                       zero_amount_purchases=zero_amount_purchases)
     path = Path(store) / f"summary_{key}.parquet"
-    if not path.exists():
-        return None
+    if not _intact(path):
+        return None  # none kept, or damaged: built, and kept again whole
     with contextlib.suppress(OSError):
         os.utime(path)
     db.register_parquet(con, name, path, replace=True)
@@ -179,16 +199,17 @@ def stored_fit(con, table: str, *, as_of: date, excluded_statuses,
     return fitted
 
 
-def _write(path: Path, body: dict) -> None:
+def _write(path: Path, body: dict, *, pattern: str = "fit_*.json") -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp.write_text(json.dumps(body), encoding="utf-8")
         tmp.replace(path)
     except OSError:  # a folder that cannot be written: fitted each time, as before
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
         return
-    _forget_old(path.parent, "fit_*.json", path)
+    _forget_old(path.parent, pattern, path)
 
 
 def _forget_old(folder: Path, pattern: str, keep: Path) -> None:
