@@ -117,30 +117,7 @@ def write_query_csvs(con: duckdb.DuckDBPyConnection, sql: str,
     # the scales first (each file its own): a query run on the connection would end the stream
     schemas = [_money_scales(con, f"select * from ({sql}) where {flag}" if flag else sql,
                              params, base) for (_, flag), base in zip(files, bases)]
-    reader = rel.to_arrow_reader(BATCH_ROWS)
-    rows = [0] * len(files)
-    temps = [_tmp(Path(path)) for path, _ in files]
-    try:
-        with contextlib.ExitStack() as stack:
-            writers = []
-            for (path, _), tmp, schema in zip(files, temps, schemas):
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
-                f = stack.enter_context(open(tmp, "wb"))
-                f.write(codecs.BOM_UTF8)
-                writers.append(stack.enter_context(pacsv.CSVWriter(
-                    f, schema, write_options=pacsv.WriteOptions(quoting_style="needed"))))
-            for batch in reader:
-                table = csv_safe_table(pa.Table.from_batches([batch], reader.schema))
-                for i, ((_, flag), writer) in enumerate(zip(files, writers)):
-                    part = table if flag is None else table.filter(pc.fill_null(table[flag],
-                                                                                False))
-                    writer.write_table(part.select(schemas[i].names).cast(schemas[i]))
-                    rows[i] += part.num_rows
-        for (path, _), tmp in zip(files, temps):
-            tmp.replace(path)
-    finally:
-        for tmp in temps:
-            tmp.unlink(missing_ok=True)
+    rows = _stream_csvs(rel.to_arrow_reader(BATCH_ROWS), files, schemas)
     return [(Path(path), n) for (path, _), n in zip(files, rows)]
 
 
@@ -367,6 +344,37 @@ def _list_scales(con: duckdb.DuckDBPyConnection, table: str, keys: list[str],
     return out
 
 
+def _stream_csvs(reader, files: list[tuple[Path, str | None]], schemas: list) -> list[int]:
+    """Each of `files` ((path, flag column or None)) written from `reader`'s batches: a UTF-8
+    BOM, the rows whose flag is true (every row for None) under its own schema, cells made safe
+    for a spreadsheet (csv_safe_table), through a temporary file renamed when all are written.
+    Returns each file's rows."""
+    rows = [0] * len(files)
+    temps = [_tmp(Path(path)) for path, _ in files]
+    try:
+        with contextlib.ExitStack() as stack:
+            writers = []
+            for (path, _), tmp, schema in zip(files, temps, schemas):
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+                f = stack.enter_context(open(tmp, "wb"))
+                f.write(codecs.BOM_UTF8)
+                writers.append(stack.enter_context(pacsv.CSVWriter(
+                    f, schema, write_options=pacsv.WriteOptions(quoting_style="needed"))))
+            for batch in reader:
+                table = csv_safe_table(pa.Table.from_batches([batch], reader.schema))
+                for i, ((_, flag), writer) in enumerate(zip(files, writers)):
+                    part = table if flag is None else table.filter(pc.fill_null(table[flag],
+                                                                                False))
+                    writer.write_table(part.select(schemas[i].names).cast(schemas[i]))
+                    rows[i] += part.num_rows
+        for (path, _), tmp in zip(files, temps):
+            tmp.replace(path)
+    finally:
+        for tmp in temps:
+            tmp.unlink(missing_ok=True)
+    return rows
+
+
 def _write_lists(con: duckdb.DuckDBPyConnection, table: str,
                  files: dict[str, list[tuple[Path, str | None]]], selected: list[str], order: str,
                  file_columns: list[list[str]]) -> dict[str, list[tuple[Path, int]]]:
@@ -389,34 +397,9 @@ def _write_lists(con: duckdb.DuckDBPyConnection, table: str,
     bases = [pa.schema([full.field(c) for c in cols]) for cols in file_columns]
     flags = [flag for _, flag in next(iter(files.values()))] if files else []
     schemas = _list_scales(con, table, keys, list(zip(flags, bases)))
-    rows = {key: [0] * len(paths) for key, paths in files.items()}
-    temps = {key: [_tmp(Path(path)) for path, _ in paths] for key, paths in files.items()}
-    try:
-        for key, paths in files.items():
-            reader = con.sql(sql, params={"keys": [key]}).to_arrow_reader(BATCH_ROWS)
-            with contextlib.ExitStack() as stack:
-                writers = []
-                for (path, _), tmp, schema in zip(paths, temps[key], schemas[key]):
-                    Path(path).parent.mkdir(parents=True, exist_ok=True)
-                    f = stack.enter_context(open(tmp, "wb"))
-                    f.write(codecs.BOM_UTF8)
-                    writers.append(stack.enter_context(pacsv.CSVWriter(
-                        f, schema, write_options=pacsv.WriteOptions(quoting_style="needed"))))
-                for batch in reader:
-                    mine = csv_safe_table(pa.Table.from_batches([batch], reader.schema))
-                    for i, ((_, flag), writer) in enumerate(zip(paths, writers)):
-                        part = mine if flag is None else mine.filter(pc.fill_null(mine[flag],
-                                                                                  False))
-                        schema = schemas[key][i]
-                        writer.write_table(part.select(schema.names).cast(schema))
-                        rows[key][i] += part.num_rows
-        for key, paths in files.items():
-            for (path, _), tmp in zip(paths, temps[key]):
-                tmp.replace(path)
-    finally:
-        for tmps in temps.values():
-            for tmp in tmps:
-                tmp.unlink(missing_ok=True)
+    rows = {key: _stream_csvs(con.sql(sql, params={"keys": [key]}).to_arrow_reader(BATCH_ROWS),
+                              paths, schemas[key])
+            for key, paths in files.items()}
     return {key: [(Path(path), n) for (path, _), n in zip(paths, rows[key])]
             for key, paths in files.items()}
 
