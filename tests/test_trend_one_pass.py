@@ -12,6 +12,7 @@ from decimal import Decimal
 import pyarrow as pa
 import pytest
 
+from helpers.core import params
 from helpers.core.params import RunParams
 from helpers.engine import db
 from helpers.kit import rfm, snapshots
@@ -119,3 +120,33 @@ def test_the_snapshots_of_one_pass_are_the_files_of_each_date_alone(con, shop, t
                                   snapshot_root=tmp_path / "each")[day]
         assert alone[0] == "snapshot"
         assert path.read_bytes() == alone[1].read_bytes(), day
+
+
+def test_a_trend_too_large_for_memory_is_computed_in_groups_with_the_same_files(
+        con, shop, tmp_path, monkeypatch):
+    """At 100M lines one pass over twelve month ends needed more than 22 GB of temporary disk:
+    the dates go in groups whose rows (a date and customer each) fit memory_limit, and every
+    snapshot is the file one pass writes."""
+    run = shop()
+    scheme = rfm.load_run_scheme(run)
+    one = snapshots.prepare(con, run=run, scheme=scheme, dates=DATES, snapshot_root=tmp_path / "1")
+    assert snapshots.date_groups(con, DATES) == [DATES]
+    # customers who bought by each date (approx_count_distinct is exact this small): 7, 9, 11, 12
+    bytes_limit = db.one(con, "select current_setting('memory_limit')")[0]
+    per_row = params.bytes_in(bytes_limit) // 20  # room for 20 rows: two dates, then one each
+    monkeypatch.setattr(snapshots, "TREND_BYTES_PER_ROW", per_row)
+    groups = snapshots.date_groups(con, DATES)
+    assert groups == [DATES[:2], [DATES[2]], [DATES[3]]], groups
+    grouped = snapshots.prepare(con, run=run, scheme=scheme, dates=DATES,
+                                snapshot_root=tmp_path / "2")
+    for day in DATES:
+        assert grouped[day][0] == "computed"
+        assert grouped[day][1].read_bytes() == one[day][1].read_bytes(), day
+    # the groups' tables are released once written: nothing of the one-pass chain is held
+    held = {r[0] for r in con.execute("select table_name from duckdb_tables() where temporary "
+                                      "union all select view_name from duckdb_views() "
+                                      "where temporary").fetchall()}
+    assert not [t for t in held if any(t.startswith(m) for m in rfm.AT_DATES_MODELS)], held
+    # asked again, a released model is built again
+    again = rfm.build_rfm_segments_at_dates(con, run=run, scheme=scheme, dates=DATES[:2]).alias
+    assert con.execute(f"select count(*) from {again}").fetchone()[0] > 0

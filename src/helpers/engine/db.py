@@ -357,6 +357,27 @@ class DuckDBEngine:
             catalog.pop(old, None)
         state[f"recent:{name}"] = recent
 
+    def release(self, name: str) -> None:
+        """Drop every table kept of model `name` (and its plain name's view), except one an
+        alias points at: built again if it is asked for again."""
+        state, con = self.state, self.con
+        self.catalog = catalog = _catalog(con)
+        aliased = {v[0][len("alias:"):] for k, v in state.items()
+                   if k.startswith("source:") and str(v[0]).startswith("alias:")}
+        recent = state.pop(f"recent:{name}", [])
+        kept = [t for t in recent if t in aliased]
+        if state.get(f"view:{name}") not in aliased and name in catalog:
+            state.pop(f"view:{name}", None)
+            con.execute(f"drop view if exists temp.{name}")
+            catalog.pop(name, None)
+        for old in recent:
+            if old not in kept:
+                kind = "view" if catalog.get(old, ("",))[0] == "VIEW" else "table"
+                con.execute(f"drop {kind} if exists temp.{old}")
+                catalog.pop(old, None)
+        if kept:
+            state[f"recent:{name}"] = kept
+
 
 # connection -> its DuckDBEngine (the connection's own state, weakly held: gone with it)
 _connections: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -395,6 +416,13 @@ def latest(con: duckdb.DuckDBPyConnection, name: str) -> str:
         return name
     raise ModelError(f"model {name} has not been built on this connection: build it first "
                      f"(db.build) and read the table it returns")
+
+
+def release(con: duckdb.DuckDBPyConnection, *names: str) -> None:
+    """Drop the tables kept of models `names` on `con` (a large result already written where it
+    is read from): they are built again if asked for again."""
+    for name in names:
+        engine(con).release(name)
 
 
 def _identity(con, table: str, catalog: dict | None = None) -> str:

@@ -36,7 +36,7 @@ import pyarrow.parquet as pq
 from helpers.core.checks import check_whole
 from helpers.core.errors import ParamError
 from helpers.core.files import file_sha256
-from helpers.core.params import RunParams, month_end, month_end_before
+from helpers.core.params import RunParams, bytes_in, month_end, month_end_before
 from helpers.core.paths import SNAPSHOTS_DIR
 from helpers.core.safety import folder_name, inside, pid_lock
 from helpers.core.schemes import Scheme
@@ -337,20 +337,61 @@ def prepare(con, *, run: RunParams, scheme: Scheme, dates, snapshot_root: Path =
         if stored is not None:
             out[day] = ("snapshot", stored)
     missing = [d for d in dates if d not in out]
-    if len(missing) == 1:
-        built = rfm.build_rfm_segments(con, run=run, scheme=scheme, as_of=missing[0]).alias
-        tables = {missing[0]: (built, False)}
-    else:
-        # one pass over the lines for every missing date: each date's rows as it alone gives them
-        together = rfm.build_rfm_segments_at_dates(con, run=run, scheme=scheme,
-                                                   dates=missing).alias if missing else ""
-        tables = {d: (together, True) for d in missing}
-    for day, (table, dated) in tables.items():
-        path = write_snapshot(con, scheme=run.scheme, as_of=day, settings=settings,
-                              input_checksums=contents[day], root=snapshot_root,
-                              segments=table, dated=dated)
-        out[day] = ("computed", path)
+    for group in date_groups(con, missing, run.excluded_statuses):
+        if len(group) == 1:
+            table = rfm.build_rfm_segments(con, run=run, scheme=scheme, as_of=group[0]).alias
+        else:
+            # one pass over the lines for the group: each date's rows as it alone gives them
+            table = rfm.build_rfm_segments_at_dates(con, run=run, scheme=scheme,
+                                                    dates=group).alias
+        for day in group:
+            path = write_snapshot(con, scheme=run.scheme, as_of=day, settings=settings,
+                                  input_checksums=contents[day], root=snapshot_root,
+                                  segments=table, dated=len(group) > 1)
+            out[day] = ("computed", path)
+        if len(group) > 1:
+            # the group's tables are in its snapshots now: the next group has the memory
+            db.release(con, *rfm.AT_DATES_MODELS)
     return {d: out[d] for d in dates}
+
+
+# What one (date, customer) row of the one-pass trend costs DuckDB over its chain of models
+# (int_orders_at_dates to rfm_segments_at_dates, the grouping by customer and date and the
+# scores' windows per date): at 100M lines (about 14 to 19 million customers at each of twelve
+# month ends, 8 GB of memory) the pass needed more than 22 GB of temporary disk beside its
+# memory, over 150 bytes a row; twice that keeps a group's pass mostly in memory.
+TREND_BYTES_PER_ROW = 300
+
+
+def date_groups(con, dates, excluded_statuses=()) -> list[list[date]]:
+    """The dates (oldest first) in groups of consecutive dates, each computed in one pass: as
+    many as their rows fit DuckDB's memory_limit at TREND_BYTES_PER_ROW each, a row per date and
+    customer who bought by then, and at least one date a group. At 10M lines (2M customers) the
+    twelve month ends are one pass; at 100M lines with 8 GB, a pass a date (one pass over all
+    twelve needed more than 22 GB of temporary disk). The customers are counted only when the
+    lines up to the dates could be too many (each customer has a line)."""
+    dates = sorted(set(dates))
+    if len(dates) < 2:
+        return [dates] if dates else []
+    budget = bytes_in(db.one(con, "select current_setting('memory_limit')")[0]
+                      ) // TREND_BYTES_PER_ROW
+    daily = _daily(con, [str(s) for s in excluded_statuses])[0]
+    lines = [sum(n for day, n, _ in daily if day <= d) for d in dates]
+    if sum(lines) <= budget:
+        return [dates]
+    counted = db.one(con, "select " + ", ".join(
+        "approx_count_distinct(customer_id) filter (where order_date <= ?)" for _ in dates)
+        + " from order_lines", dates)
+    groups: list[list[date]] = []
+    held = 0
+    for day, customers in zip(dates, counted, strict=True):
+        if groups and held + customers <= budget:
+            groups[-1].append(day)
+            held += customers
+        else:
+            groups.append([day])
+            held = customers
+    return groups
 
 
 def segment_counts(con, path: Path) -> dict[str, int]:
