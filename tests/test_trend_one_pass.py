@@ -12,8 +12,7 @@ from decimal import Decimal
 import pyarrow as pa
 import pytest
 
-from helpers.core import params
-from helpers.core.params import RunParams
+from helpers.core.params import RunParams, bytes_in
 from helpers.engine import db
 from helpers.kit import rfm, snapshots
 
@@ -133,7 +132,7 @@ def test_a_trend_too_large_for_memory_is_computed_in_groups_with_the_same_files(
     assert snapshots.date_groups(con, DATES) == [DATES]
     # customers who bought by each date (approx_count_distinct is exact this small): 7, 9, 11, 12
     bytes_limit = db.one(con, "select current_setting('memory_limit')")[0]
-    per_row = params.bytes_in(bytes_limit) // 20  # room for 20 rows: two dates, then one each
+    per_row = bytes_in(bytes_limit) // 20  # room for 20 rows: two dates, then one each
     monkeypatch.setattr(snapshots, "TREND_BYTES_PER_ROW", per_row)
     groups = snapshots.date_groups(con, DATES)
     assert groups == [DATES[:2], [DATES[2]], [DATES[3]]], groups

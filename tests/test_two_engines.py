@@ -18,7 +18,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
 
-from helpers.core.params import RunParams
+from helpers.core.params import RunParams, bytes_in
 from helpers.core.paths import PROJECT_ROOT
 from helpers.engine import db, graph, spark_models
 from helpers.kit import contract, export, rfm, snapshots
@@ -320,6 +320,44 @@ def test_the_trend_in_one_pass_on_spark_equals_each_date_alone(spark, con, tmp_p
         for w, h in zip(rows(want), rows(mine)):
             bad = [(c, x, y) for c, x, y in zip(want.column_names, w, h) if not same(x, y)]
             assert not bad, f"{day}: {bad[:3]} (DuckDB alone, Spark in one pass)"
+
+
+def test_the_trend_in_groups_on_spark_writes_the_files_of_duckdb(spark, con, tmp_path,
+                                                                  monkeypatch):
+    """The trend's dates in groups (snapshots.date_groups: too many rows for memory_limit) on a
+    connection whose models run on Spark: the files are DuckDB's, and a group's model asked
+    again after the release gives the same rows (on Spark, DuckDB holds views over the Parquet
+    Spark wrote, which hold no memory; `to_duckdb` makes one again if it was dropped)."""
+    from test_trend_one_pass import DATES, customers, lines
+
+    orders = tmp_path / "orders.csv"
+    orders.write_text("order_id\n", encoding="utf-8")
+    run = RunParams.from_values(as_of=DATES[-1], orders_path=orders)
+    scheme = rfm.load_run_scheme(run)
+    duck = db.connect()
+    for c in (con, duck):
+        db.register(c, "order_lines", lines())
+        db.register(c, "customers", customers())
+    want = snapshots.prepare(duck, run=run, scheme=scheme, dates=DATES,
+                             snapshot_root=tmp_path / "duckdb")
+    engine = spark_models.SparkEngine(spark, tmp_path / "results")
+    for name in ("order_lines", "customers"):
+        engine.register(name, con.table(name).to_arrow_table())
+    db.engine(con).attach(engine)
+    limit = db.one(con, "select current_setting('memory_limit')")[0]
+    monkeypatch.setattr(snapshots, "TREND_BYTES_PER_ROW", bytes_in(limit) // 20)
+    assert snapshots.date_groups(con, DATES) == [DATES[:2], [DATES[2]], [DATES[3]]]
+    got = snapshots.prepare(con, run=run, scheme=scheme, dates=DATES,
+                            snapshot_root=tmp_path / "spark")
+    for day in DATES:
+        assert got[day][1].read_bytes() == want[day][1].read_bytes(), day
+    again = rfm.build_rfm_segments_at_dates(con, run=run, scheme=scheme, dates=DATES[:2]).alias
+    rebuilt = con.execute(f"select * from {again} order by as_of, customer_id").fetchall()
+    same_on_duckdb = rfm.build_rfm_segments_at_dates(duck, run=run, scheme=scheme,
+                                                     dates=DATES[:2]).alias
+    assert rebuilt == duck.execute(f"select * from {same_on_duckdb} "
+                                   f"order by as_of, customer_id").fetchall()
+    assert len(rebuilt) >= 7 + 9  # the buyers by each date (and the customers signed up)
 
 
 def test_a_broken_grain_on_spark_is_the_same_error_as_on_duckdb(spark, con):

@@ -316,14 +316,14 @@ class SparkEngine:
                 and all(t and (f"source:{t}" in state or t in state.values()) for t in given))
 
     def to_duckdb(self, con, view: str) -> None:
-        """The built view `view` as a view of `con` over the Parquet parts Spark writes (once)."""
+        """The built view `view` as a view of `con` over the Parquet parts Spark writes (once;
+        the view is made again if `con` dropped it: db.release)."""
+        path = self.folder / view
         if view not in self.written:
-            path = self.folder / view
             self.spark.table(view).write.mode("overwrite").parquet(str(path))
-            parts = str(path / "*.parquet").replace("'", "''")
-            con.execute(f"create or replace temp view {view} as "
-                        f"select * from read_parquet('{parts}')")
             self.written.add(view)
+        parts = str(path / "*.parquet").replace("'", "''")
+        con.execute(f"create or replace temp view {view} as select * from read_parquet('{parts}')")
 
     def remove_results(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
