@@ -125,15 +125,23 @@ def test_a_trend_too_large_for_memory_is_computed_in_groups_with_the_same_files(
         con, shop, tmp_path, monkeypatch):
     """At 100M lines one pass over twelve month ends needed more than 22 GB of temporary disk:
     the dates go in groups whose rows (a date and customer each) fit memory_limit, and every
-    snapshot is the file one pass writes."""
+    snapshot is the file one pass writes. The groups' tables are dropped once written; what the
+    connection held before stays, and a plain name or an alias shows what it showed."""
     run = shop()
     scheme = rfm.load_run_scheme(run)
     one = snapshots.prepare(con, run=run, scheme=scheme, dates=DATES, snapshot_root=tmp_path / "1")
     assert snapshots.date_groups(con, DATES) == [DATES]
-    # customers who bought by each date (approx_count_distinct is exact this small): 7, 9, 11, 12
-    bytes_limit = db.one(con, "select current_setting('memory_limit')")[0]
-    per_row = bytes_in(bytes_limit) // 20  # room for 20 rows: two dates, then one each
-    monkeypatch.setattr(snapshots, "TREND_BYTES_PER_ROW", per_row)
+    # held before: a table of one of the models, and an alias to a model's plain name
+    earlier = rfm.build_rfm_segments_at_dates(con, run=run, scheme=scheme, dates=DATES[1:3])
+    db.alias(con, "mine", "rfm_segments_at_dates")
+    alone = rfm.build_rfm_segments(con, run=run, scheme=scheme, as_of=DATES[0])
+    rows = {"earlier": earlier.count("*").fetchall(), "alone": alone.count("*").fetchall(),
+            "mine": con.execute("select count(*) from mine").fetchall()}
+    held = _temp_objects(con)
+    # customers at each date (who bought, or signed up without buying; approx_count_distinct is
+    # exact this small): 8, 11, 13, 15
+    limit = db.one(con, "select current_setting('memory_limit')")[0]
+    monkeypatch.setattr(snapshots, "TREND_BYTES_PER_ROW", bytes_in(limit) // 20)
     groups = snapshots.date_groups(con, DATES)
     assert groups == [DATES[:2], [DATES[2]], [DATES[3]]], groups
     grouped = snapshots.prepare(con, run=run, scheme=scheme, dates=DATES,
@@ -141,11 +149,28 @@ def test_a_trend_too_large_for_memory_is_computed_in_groups_with_the_same_files(
     for day in DATES:
         assert grouped[day][0] == "computed"
         assert grouped[day][1].read_bytes() == one[day][1].read_bytes(), day
-    # the groups' tables are released once written: nothing of the one-pass chain is held
-    held = {r[0] for r in con.execute("select table_name from duckdb_tables() where temporary "
+    # nothing the groups built is left (a lone date's chain included), and what was held is
+    assert _temp_objects(con) == held
+    assert {"earlier": earlier.count("*").fetchall(), "alone": alone.count("*").fetchall(),
+            "mine": con.execute("select count(*) from mine").fetchall()} == rows
+    # asked again, a dropped model is built again
+    again = rfm.build_rfm_segments_at_dates(con, run=run, scheme=scheme, dates=DATES[:2]).alias
+    assert con.execute(f"select count(*) from {again}").fetchone()[0] == 8 + 11
+
+
+def _temp_objects(con) -> set[str]:
+    return {r[0] for r in con.execute("select table_name from duckdb_tables() where temporary "
                                       "union all select view_name from duckdb_views() "
                                       "where temporary").fetchall()}
-    assert not [t for t in held if any(t.startswith(m) for m in rfm.AT_DATES_MODELS)], held
-    # asked again, a released model is built again
-    again = rfm.build_rfm_segments_at_dates(con, run=run, scheme=scheme, dates=DATES[:2]).alias
-    assert con.execute(f"select count(*) from {again}").fetchone()[0] > 0
+
+
+@pytest.mark.parametrize("limit", ["2000TB", "-1"])
+def test_a_memory_limit_without_bound_is_one_pass(con, shop, tmp_path, limit):
+    """DuckDB shows 2000TB as '1.7 PiB' and no limit as '16383.9 PiB': the trend is one pass."""
+    con.execute("set memory_limit = ?", [limit])
+    assert snapshots.date_groups(con, DATES) == [DATES]
+    run = shop()
+    ready = snapshots.prepare(con, run=run, scheme=rfm.load_run_scheme(run), dates=DATES,
+                              snapshot_root=tmp_path)
+    assert [kind for kind, _ in ready.values()] == ["computed"] * len(DATES)
+    assert bytes_in("1.7 PiB") == int(1.7 * 2**50) and bytes_in("2EB") == 2 * 10**18

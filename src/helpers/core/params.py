@@ -367,9 +367,11 @@ def _spark_master(value) -> str:
 def bytes_in(size: str) -> int:
     """'1.2 GiB', '1200MB', '8GB' -> bytes (DuckDB's units: KB/MB/GB are 1000s, KiB/... 1024s)."""
     text = str(size).replace(" ", "")
-    units = {"B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12, "KIB": 2**10,
-             "MIB": 2**20, "GIB": 2**30, "TIB": 2**40}
-    number = text.rstrip("BKMGTIbkmgti")
+    # DuckDB shows a limit of 2000TB as '1.7 PiB', and no limit (-1) as '16383.9 PiB'
+    units = {"B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12, "PB": 10**15,
+             "EB": 10**18, "KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "TIB": 2**40,
+             "PIB": 2**50, "EIB": 2**60}
+    number = text.rstrip("BKMGTPEIbkmgtpei")
     unit = text[len(number):].upper() or "B"
     return int(float(number) * units[unit])
 

@@ -357,26 +357,34 @@ class DuckDBEngine:
             catalog.pop(old, None)
         state[f"recent:{name}"] = recent
 
-    def release(self, name: str) -> None:
-        """Drop every table kept of model `name` (and its plain name's view), except one an
-        alias points at: built again if it is asked for again."""
+    def drop_built_since(self, before: dict) -> None:
+        """Drop the tables of models built since `before` (the state's recent: and view: keys
+        then), but one an alias points at; a plain name shows again the table it showed then."""
         state, con = self.state, self.con
         self.catalog = catalog = _catalog(con)
         aliased = {v[0][len("alias:"):] for k, v in state.items()
                    if k.startswith("source:") and str(v[0]).startswith("alias:")}
-        recent = state.pop(f"recent:{name}", [])
-        kept = [t for t in recent if t in aliased]
-        if state.get(f"view:{name}") not in aliased and name in catalog:
-            state.pop(f"view:{name}", None)
-            con.execute(f"drop view if exists temp.{name}")
-            catalog.pop(name, None)
-        for old in recent:
-            if old not in kept:
-                kind = "view" if catalog.get(old, ("",))[0] == "VIEW" else "table"
-                con.execute(f"drop {kind} if exists temp.{old}")
-                catalog.pop(old, None)
-        if kept:
-            state[f"recent:{name}"] = kept
+        dropped = set()
+        for key in [k for k in state if k.startswith("recent:")]:
+            new = [t for t in state[key] if t not in before.get(key, []) and t not in aliased]
+            for table in new:
+                kind = catalog.get(table, ("",))[0]
+                if kind in ("TABLE", "VIEW"):
+                    con.execute(f"drop {kind.lower()} if exists temp.{table}")
+                catalog.pop(table, None)
+                dropped.add(table)
+            state[key] = [t for t in state[key] if t not in new]
+        for key in [k for k in state if k.startswith("view:") and state[k] in dropped]:
+            name, previous = key[len("view:"):], before.get(key)
+            if catalog.get(name, ("",))[0] != "VIEW":
+                state.pop(key)  # the name is not the model's view (a table made by hand)
+            elif previous is not None and previous in catalog:
+                con.execute(f"create or replace temp view {name} as select * from {previous}")
+                state[key] = previous
+            else:
+                con.execute(f"drop view if exists temp.{name}")
+                catalog.pop(name, None)
+                state.pop(key)
 
 
 # connection -> its DuckDBEngine (the connection's own state, weakly held: gone with it)
@@ -418,11 +426,17 @@ def latest(con: duckdb.DuckDBPyConnection, name: str) -> str:
                      f"(db.build) and read the table it returns")
 
 
-def release(con: duckdb.DuckDBPyConnection, *names: str) -> None:
-    """Drop the tables kept of models `names` on `con` (a large result already written where it
-    is read from): they are built again if asked for again."""
-    for name in names:
-        engine(con).release(name)
+@contextlib.contextmanager
+def scratch(con: duckdb.DuckDBPyConnection):
+    """The tables of models built inside the block are dropped when it ends without error (a
+    result already written where it is read from: page 02's trend, a group of month ends at a
+    time); what was held before stays; a dropped model is built again if asked for. On Spark
+    the results stay Spark's (DuckDB holds views over their Parquet)."""
+    found = engine(con)
+    before = {k: (list(v) if k.startswith("recent:") else v) for k, v in found.state.items()
+              if k.startswith(("recent:", "view:"))}
+    yield
+    found.drop_built_since(before)
 
 
 def _identity(con, table: str, catalog: dict | None = None) -> str:

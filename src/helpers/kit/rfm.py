@@ -54,10 +54,6 @@ SEGMENT_MODELS = ("macros", "stg_order_lines_parsed", "stg_order_structure",
                   "int_order_totals", "int_orders", "int_customer_metrics", "rfm_scores",
                   "rfm_segments", "rfm_customers", "int_orders_at_dates",
                   "int_customer_metrics_at_dates", "rfm_scores_at_dates", "rfm_segments_at_dates")
-# The models of the trend's one pass (build_rfm_segments_at_dates), released (db.release) once
-# its dates are in their snapshots
-AT_DATES_MODELS = ("int_orders_at_dates", "int_customer_metrics_at_dates", "rfm_scores_at_dates",
-                   "rfm_segments_at_dates")
 # Bumped by hand when the meaning of a segment changes outside those files (Python rules).
 # 3: snapshots keyed by the content of the lines up to their date (kit.snapshots).
 MODEL_VERSION = 3

@@ -337,21 +337,23 @@ def prepare(con, *, run: RunParams, scheme: Scheme, dates, snapshot_root: Path =
         if stored is not None:
             out[day] = ("snapshot", stored)
     missing = [d for d in dates if d not in out]
-    for group in date_groups(con, missing, run.excluded_statuses):
-        if len(group) == 1:
-            table = rfm.build_rfm_segments(con, run=run, scheme=scheme, as_of=group[0]).alias
-        else:
-            # one pass over the lines for the group: each date's rows as it alone gives them
-            table = rfm.build_rfm_segments_at_dates(con, run=run, scheme=scheme,
-                                                    dates=group).alias
-        for day in group:
-            path = write_snapshot(con, scheme=run.scheme, as_of=day, settings=settings,
-                                  input_checksums=contents[day], root=snapshot_root,
-                                  segments=table, dated=len(group) > 1)
-            out[day] = ("computed", path)
-        if len(group) > 1:
-            # the group's tables are in its snapshots now: the next group has the memory
-            db.release(con, *rfm.AT_DATES_MODELS)
+    groups = date_groups(con, missing, run.excluded_statuses)
+    for group in groups:
+        # a group's tables are in its snapshots once written: dropped then, so that the next
+        # group has the memory (a lone date's chain stays, as any date's built on the page)
+        with db.scratch(con) if len(groups) > 1 or len(group) > 1 else contextlib.nullcontext():
+            if len(group) == 1:
+                table = rfm.build_rfm_segments(con, run=run, scheme=scheme,
+                                               as_of=group[0]).alias
+            else:
+                # one pass over the lines for the group: each date's rows as it alone gives them
+                table = rfm.build_rfm_segments_at_dates(con, run=run, scheme=scheme,
+                                                        dates=group).alias
+            for day in group:
+                path = write_snapshot(con, scheme=run.scheme, as_of=day, settings=settings,
+                                      input_checksums=contents[day], root=snapshot_root,
+                                      segments=table, dated=len(group) > 1)
+                out[day] = ("computed", path)
     return {d: out[d] for d in dates}
 
 
@@ -359,29 +361,42 @@ def prepare(con, *, run: RunParams, scheme: Scheme, dates, snapshot_root: Path =
 # (int_orders_at_dates to rfm_segments_at_dates, the grouping by customer and date and the
 # scores' windows per date): at 100M lines (about 14 to 19 million customers at each of twelve
 # month ends, 8 GB of memory) the pass needed more than 22 GB of temporary disk beside its
-# memory, over 150 bytes a row; twice that keeps a group's pass mostly in memory.
+# memory, over 150 bytes a row; twice that keeps a group's pass mostly in memory. An estimate
+# on the safe side (a date a pass at 100M), not a measurement.
 TREND_BYTES_PER_ROW = 300
+
+# the customers at each date: who bought by then, and who signed up by then (or without a
+# date) without buying; the rows of rfm_segments_at_dates
+_CUSTOMERS_AT = """
+    select {counts}
+    from (
+        select customer_id, order_date as day from order_lines where order_date is not null
+        union all
+        select customer_id, coalesce(signup_date, cast('0001-01-01' as date)) from customers
+    )
+"""
 
 
 def date_groups(con, dates, excluded_statuses=()) -> list[list[date]]:
     """The dates (oldest first) in groups of consecutive dates, each computed in one pass: as
     many as their rows fit DuckDB's memory_limit at TREND_BYTES_PER_ROW each, a row per date and
-    customer who bought by then, and at least one date a group. At 10M lines (2M customers) the
-    twelve month ends are one pass; at 100M lines with 8 GB, a pass a date (one pass over all
-    twelve needed more than 22 GB of temporary disk). The customers are counted only when the
-    lines up to the dates could be too many (each customer has a line)."""
+    customer (who bought or signed up by then), and at least one date a group. At 10M lines (2M
+    customers) the twelve month ends are one pass; at 100M lines with 8 GB, a pass a date (one
+    pass over all twelve needed more than 22 GB of temporary disk). The customers are counted
+    (approx_count_distinct, one scan) only when the lines and sign-ups up to the dates could be
+    too many (each customer has one or the other)."""
     dates = sorted(set(dates))
     if len(dates) < 2:
         return [dates] if dates else []
     budget = bytes_in(db.one(con, "select current_setting('memory_limit')")[0]
                       ) // TREND_BYTES_PER_ROW
-    daily = _daily(con, [str(s) for s in excluded_statuses])[0]
-    lines = [sum(n for day, n, _ in daily if day <= d) for d in dates]
-    if sum(lines) <= budget:
+    lines, people = _daily(con, [str(s) for s in excluded_statuses])
+    most = [sum(n for day, n, _ in lines if day <= d)
+            + sum(n for day, n, _ in people if day is None or day <= d) for d in dates]
+    if sum(most) <= budget:
         return [dates]
-    counted = db.one(con, "select " + ", ".join(
-        "approx_count_distinct(customer_id) filter (where order_date <= ?)" for _ in dates)
-        + " from order_lines", dates)
+    counted = db.one(con, _CUSTOMERS_AT.format(counts=", ".join(
+        "approx_count_distinct(customer_id) filter (where day <= ?)" for _ in dates)), dates)
     groups: list[list[date]] = []
     held = 0
     for day, customers in zip(dates, counted, strict=True):
