@@ -317,7 +317,7 @@ class SparkEngine:
 
     def to_duckdb(self, con, view: str) -> None:
         """The built view `view` as a view of `con` over the Parquet parts Spark writes (once;
-        the view is made again if `con` dropped it: db.release)."""
+        the view is made again if `con` dropped it: db.scratch)."""
         path = self.folder / view
         if view not in self.written:
             self.spark.table(view).write.mode("overwrite").parquet(str(path))
