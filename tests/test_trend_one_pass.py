@@ -130,7 +130,7 @@ def test_a_trend_too_large_for_memory_is_computed_in_groups_with_the_same_files(
     run = shop()
     scheme = rfm.load_run_scheme(run)
     one = snapshots.prepare(con, run=run, scheme=scheme, dates=DATES, snapshot_root=tmp_path / "1")
-    assert snapshots.date_groups(con, DATES) == [DATES]
+    assert snapshots.date_groups(con, DATES, run.excluded_statuses) == [DATES]
     # held before: a table of one of the models, and an alias to a model's plain name
     earlier = rfm.build_rfm_segments_at_dates(con, run=run, scheme=scheme, dates=DATES[1:3])
     db.alias(con, "mine", "rfm_segments_at_dates")
@@ -142,7 +142,7 @@ def test_a_trend_too_large_for_memory_is_computed_in_groups_with_the_same_files(
     # exact this small): 8, 11, 13, 15
     limit = db.one(con, "select current_setting('memory_limit')")[0]
     monkeypatch.setattr(snapshots, "TREND_BYTES_PER_ROW", bytes_in(limit) // 20)
-    groups = snapshots.date_groups(con, DATES)
+    groups = snapshots.date_groups(con, DATES, run.excluded_statuses)
     assert groups == [DATES[:2], [DATES[2]], [DATES[3]]], groups
     grouped = snapshots.prepare(con, run=run, scheme=scheme, dates=DATES,
                                 snapshot_root=tmp_path / "2")
@@ -168,8 +168,8 @@ def _temp_objects(con) -> set[str]:
 def test_a_memory_limit_without_bound_is_one_pass(con, shop, tmp_path, limit):
     """DuckDB shows 2000TB as '1.7 PiB' and no limit as '16383.9 PiB': the trend is one pass."""
     con.execute("set memory_limit = ?", [limit])
-    assert snapshots.date_groups(con, DATES) == [DATES]
     run = shop()
+    assert snapshots.date_groups(con, DATES, run.excluded_statuses) == [DATES]
     ready = snapshots.prepare(con, run=run, scheme=rfm.load_run_scheme(run), dates=DATES,
                               snapshot_root=tmp_path)
     assert [kind for kind, _ in ready.values()] == ["computed"] * len(DATES)

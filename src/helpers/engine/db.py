@@ -339,9 +339,7 @@ class DuckDBEngine:
         is built again if it is asked for again."""
         state, catalog, con = self.state, self.catalog, self.con
         recent = [t for t in state.get(f"recent:{name}", []) if t != table] + [table]
-        pinned = {v for k, v in state.items() if k.startswith("view:")} | {
-            v[0][len("alias:"):] for k, v in state.items()
-            if k.startswith("source:") and str(v[0]).startswith("alias:")}
+        pinned = {v for k, v in state.items() if k.startswith("view:")} | self._aliased()
         keep = KEEP
         if len(recent) > 1 and catalog.get(table, ("",))[0] == "TABLE":
             size = con.execute("select estimated_size from duckdb_tables() where table_name = ? "
@@ -352,27 +350,29 @@ class DuckDBEngine:
             if old is None:
                 break
             recent.remove(old)
-            kind = "view" if catalog.get(old, ("",))[0] == "VIEW" else "table"
-            con.execute(f"drop {kind} if exists temp.{old}")
-            catalog.pop(old, None)
+            self._drop(old)
         state[f"recent:{name}"] = recent
+
+    def _aliased(self) -> set[str]:  # the built tables an alias points at: never dropped
+        return {v[0][len("alias:"):] for k, v in self.state.items()
+                if k.startswith("source:") and str(v[0]).startswith("alias:")}
+
+    def _drop(self, table: str) -> None:  # a kept table, or the view over a persisted file
+        kind = "view" if self.catalog.get(table, ("",))[0] == "VIEW" else "table"
+        self.con.execute(f"drop {kind} if exists temp.{table}")
+        self.catalog.pop(table, None)
 
     def drop_built_since(self, before: dict) -> None:
         """Drop the tables of models built since `before` (the state's recent: and view: keys
         then), but one an alias points at; a plain name shows again the table it showed then."""
         state, con = self.state, self.con
         self.catalog = catalog = _catalog(con)
-        aliased = {v[0][len("alias:"):] for k, v in state.items()
-                   if k.startswith("source:") and str(v[0]).startswith("alias:")}
-        dropped = set()
+        aliased, dropped = self._aliased(), set()
         for key in [k for k in state if k.startswith("recent:")]:
             new = [t for t in state[key] if t not in before.get(key, []) and t not in aliased]
             for table in new:
-                kind = catalog.get(table, ("",))[0]
-                if kind in ("TABLE", "VIEW"):
-                    con.execute(f"drop {kind.lower()} if exists temp.{table}")
-                catalog.pop(table, None)
-                dropped.add(table)
+                self._drop(table)
+            dropped.update(new)
             state[key] = [t for t in state[key] if t not in new]
         for key in [k for k in state if k.startswith("view:") and state[k] in dropped]:
             name, previous = key[len("view:"):], before.get(key)

@@ -377,14 +377,15 @@ _CUSTOMERS_AT = """
 """
 
 
-def date_groups(con, dates, excluded_statuses=()) -> list[list[date]]:
+def date_groups(con, dates, excluded_statuses) -> list[list[date]]:
     """The dates (oldest first) in groups of consecutive dates, each computed in one pass: as
     many as their rows fit DuckDB's memory_limit at TREND_BYTES_PER_ROW each, a row per date and
     customer (who bought or signed up by then), and at least one date a group. At 10M lines (2M
     customers) the twelve month ends are one pass; at 100M lines with 8 GB, a pass a date (one
     pass over all twelve needed more than 22 GB of temporary disk). The customers are counted
     (approx_count_distinct, one scan) only when the lines and sign-ups up to the dates could be
-    too many (each customer has one or the other)."""
+    too many (each customer has one or the other), from the daily sums of `content_checksums`
+    for the same `excluded_statuses` (run.excluded_statuses: read, not computed again)."""
     dates = sorted(set(dates))
     if len(dates) < 2:
         return [dates] if dates else []
